@@ -1,0 +1,76 @@
+/**
+ * Domain errors: every failure a user or operator can see has a stable code.
+ * Services throw these only; each app's HTTP edge maps a code to a status in one table.
+ */
+
+/** Who must act: the caller (bad input, missing rights), an operator (a dependency is down), or us (a bug). */
+export type ErrorKind = "user" | "operational" | "unexpected";
+
+export const errorCodes = {
+  // input
+  VALIDATION_FAILED: "user",
+  SITE_NAME_INVALID: "user",
+  SITE_NAME_RESERVED: "user",
+  SITE_NAME_TAKEN: "user",
+  SITE_TYPE_UNSUPPORTED: "user",
+  USERNAME_INVALID: "user",
+  USERNAME_TAKEN: "user",
+  PASSWORD_TOO_WEAK: "user",
+  PATH_INVALID: "user",
+  PATH_ESCAPES_SITE: "user",
+  PATH_NOT_FOUND: "user",
+  PATH_IS_DIRECTORY: "user",
+  PATH_NOT_A_DIRECTORY: "user",
+  PATH_IS_LINK: "user",
+  UPLOAD_TOO_LARGE: "user",
+  // access
+  AUTH_REQUIRED: "user",
+  AUTH_INVALID_CREDENTIALS: "user",
+  CSRF_HEADER_MISSING: "user",
+  FORBIDDEN: "user",
+  INTERNAL_AUTH_INVALID: "user",
+  // state
+  NOT_FOUND: "user",
+  SITE_NOT_FOUND: "user",
+  OPERATION_NOT_FOUND: "user",
+  SITE_BUSY: "user",
+  SITE_NOT_READY: "user",
+  // infrastructure
+  NGINX_CONFIG_REJECTED: "operational",
+  NGINX_RELOAD_FAILED: "operational",
+  COMPONENT_UNREACHABLE: "operational",
+  COMPONENT_REJECTED: "operational",
+  DATABASE_UNAVAILABLE: "operational",
+  CONFIG_INVALID: "operational",
+  INTERNAL: "unexpected",
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** A failure with a stable code, a message that says what to do, and optional field-level details. */
+export class DirectorError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "DirectorError";
+    this.code = code;
+    this.kind = errorCodes[code];
+    this.details = options.details;
+  }
+}
+
+export function isDirectorError(error: unknown): error is DirectorError {
+  return error instanceof DirectorError;
+}
+
+/** True when `value` names a known error code (used when parsing errors that crossed a process boundary). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(errorCodes, value);
+}
