@@ -1,0 +1,52 @@
+import { hostname } from "node:os";
+import { createDatabase } from "@director/db/database";
+import { migrateToLatest } from "@director/db/migrate";
+import { loadManagerConfig } from "@director/manager/config";
+import { InProcessOperationWakeup } from "@director/manager/features/operations/operation-wakeup";
+import { startManager } from "@director/manager/main";
+import { loadOrchestratorConfig } from "@director/orchestrator/config";
+import { runOrchestrator } from "@director/orchestrator/main";
+import { loadRouterConfig } from "@director/router/config";
+import { runRouter } from "@director/router/main";
+import type { Logger } from "pino";
+
+/**
+ * Runs one component as its own process, as production does. Until the RabbitMQ transport lands, a
+ * standalone worker finds work by polling the database (DIRECTOR_WORKER_POLL_MS); nothing is lost either way.
+ */
+export async function runComponent(
+  component: "manager" | "worker" | "orchestrator" | "router",
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  waitForSignal: () => Promise<void>,
+): Promise<void> {
+  const componentLog = log.child({ component, host: hostname() });
+  if (component === "orchestrator") {
+    const running = await runOrchestrator(loadOrchestratorConfig(env), componentLog);
+    await waitForSignal();
+    await running.close();
+    return;
+  }
+  if (component === "router") {
+    const running = await runRouter(loadRouterConfig(env), componentLog);
+    await waitForSignal();
+    await running.close();
+    return;
+  }
+  const config = loadManagerConfig(env);
+  const db = createDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(db, componentLog);
+    const manager = await startManager(config, {
+      db,
+      log: componentLog,
+      wakeup: new InProcessOperationWakeup(),
+      roles: { api: component === "manager", worker: component === "worker" },
+    });
+    if (manager.url) componentLog.info({ url: manager.url }, "manager listening");
+    await waitForSignal();
+    await manager.close();
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,142 @@
+import { chmod, mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { type ManagerConfig, managerConfigSchema } from "@director/manager/config";
+import { InProcessOperationWakeup } from "@director/manager/features/operations/operation-wakeup";
+import { startManager } from "@director/manager/main";
+import { orchestratorConfigSchema } from "@director/orchestrator/config";
+import { createOrchestrator } from "@director/orchestrator/main";
+import { routerConfigSchema } from "@director/router/config";
+import { createRouter } from "@director/router/main";
+import { writeFileAtomic } from "@director/host/atomic-write";
+import { NginxConfigStore } from "@director/host/nginx-config-store";
+import { NginxServer } from "@director/host/nginx-server";
+import type { Logger } from "pino";
+import type { UpConfig } from "../config.js";
+import { openDatabase, runningDatabaseUrlFile } from "../runtime/database.js";
+import { loadOrCreateSecrets } from "../runtime/secrets.js";
+
+export interface RunningDirector {
+  managerUrl: string;
+  sitesUrlTemplate: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every component in this process on embedded defaults: PostgreSQL, nginx, orchestrator, router,
+ * manager API and worker. In the shared topology one nginx serves the edge and the balancer, so a request to a
+ * site crosses one hop; the router and orchestrator still keep their own config directories and APIs.
+ */
+export async function startDirector(config: UpConfig, log: Logger): Promise<RunningDirector> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) {
+      try {
+        await stopOne();
+      } catch (error) {
+        log.error({ err: error }, "a component did not stop cleanly");
+      }
+    }
+  };
+  try {
+    const { dataDir } = config;
+    await mkdir(dataDir, { recursive: true });
+    // nginx workers and the postgres user must traverse it.
+    await chmod(dataDir, 0o755);
+    const secrets = await loadOrCreateSecrets(dataDir);
+
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir,
+      embeddedPort: config.embeddedPostgresPort,
+      log,
+    });
+    stops.push(() => database.close());
+    if (!config.databaseUrl) {
+      const urlFile = runningDatabaseUrlFile(dataDir);
+      await mkdir(path.dirname(urlFile), { recursive: true, mode: 0o700 });
+      await writeFileAtomic(urlFile, `${database.url}\n`, { mode: 0o600 });
+      stops.push(() => rm(urlFile, { force: true }));
+    }
+
+    const edgeListen = `${config.listenHost}:${config.sitesPort}`;
+    const nginxDir = path.join(dataDir, "nginx");
+    const routerConfDir = path.join(nginxDir, "router.d");
+    const balancerConfDir = path.join(nginxDir, "balancer.d");
+    const isShared = config.topology === "shared";
+
+    const balancerNginx = new NginxServer({
+      prefixDir: nginxDir,
+      includeDirs: isShared ? [routerConfDir, balancerConfDir] : [balancerConfDir],
+      log: log.child({ component: "nginx" }),
+    });
+    await balancerNginx.start();
+    stops.push(() => balancerNginx.stop());
+    let edgeNginx = balancerNginx;
+    if (!isShared) {
+      edgeNginx = new NginxServer({
+        prefixDir: path.join(dataDir, "nginx-edge"),
+        includeDirs: [routerConfDir],
+        log: log.child({ component: "nginx-edge" }),
+      });
+      await edgeNginx.start();
+      stops.push(() => edgeNginx.stop());
+    }
+
+    const orchestrator = createOrchestrator(
+      orchestratorConfigSchema.parse({
+        listen: { host: "127.0.0.1", port: config.orchestratorPort },
+        token: secrets.orchestratorToken,
+        sitesDir: path.join(dataDir, "sites"),
+        sitesDomain: config.sitesDomain,
+        balancerListen: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`,
+      }),
+      {
+        balancerFiles: new NginxConfigStore(balancerConfDir, balancerNginx, log.child({ component: "balancer-config" })),
+        log: log.child({ component: "orchestrator" }),
+      },
+    );
+    const orchestratorUrl = await orchestrator.listen();
+    stops.push(() => orchestrator.close());
+
+    const router = createRouter(
+      routerConfigSchema.parse({
+        listen: { host: "127.0.0.1", port: config.routerPort },
+        token: secrets.routerToken,
+        sitesDomain: config.sitesDomain,
+        edgeListen,
+        topology: config.topology,
+        balancers: [`127.0.0.1:${config.balancerPort}`],
+      }),
+      {
+        routeFiles: new NginxConfigStore(routerConfDir, edgeNginx, log.child({ component: "router-config" })),
+        log: log.child({ component: "router" }),
+      },
+    );
+    const routerUrl = await router.listen();
+    stops.push(() => router.close());
+
+    const sitesUrlTemplate = config.sitesUrlTemplate ?? `http://{name}.${config.sitesDomain}:${config.sitesPort}/`;
+    const managerConfig: ManagerConfig = managerConfigSchema.parse({
+      http: { host: config.listenHost, port: config.managerPort },
+      databaseUrl: database.url,
+      sites: { domain: config.sitesDomain, urlTemplate: sitesUrlTemplate },
+      files: {},
+      sessions: {},
+      orchestrator: { url: orchestratorUrl, token: secrets.orchestratorToken },
+      router: { url: routerUrl, token: secrets.routerToken },
+      worker: { leaseMs: config.workerLeaseMs },
+    });
+    const manager = await startManager(managerConfig, {
+      db: database.db,
+      log,
+      wakeup: new InProcessOperationWakeup(),
+      roles: { api: true, worker: true },
+    });
+    stops.push(() => manager.close());
+
+    return { managerUrl: manager.url ?? "", sitesUrlTemplate, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

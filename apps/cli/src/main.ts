@@ -1,0 +1,119 @@
+/**
+ * `director`: one command for every process and admin task.
+ *   director up                         everything on one machine, embedded defaults
+ *   director admin create-user ...      add an account (password read from stdin or a prompt, never argv)
+ *   director migrate                    bring the database schema up to date
+ *   director manager|worker|orchestrator|router   one component, configured by its environment (production)
+ */
+import { parseArgs } from "node:util";
+import { isDirectorError } from "@director/domain/errors";
+import { ZodError } from "zod";
+import { loadUpConfig } from "./config.js";
+import { createUser } from "./commands/admin-create-user.js";
+import { runComponent } from "./commands/component.js";
+import { startDirector } from "./commands/up.js";
+import { withDatabase } from "./runtime/database.js";
+import { createLogger } from "./runtime/logger.js";
+import { readSecret } from "./runtime/read-secret.js";
+
+const usage = `Usage:
+  director up                                  start Director on this machine (embedded defaults)
+  director admin create-user --username NAME [--superuser] [--email ADDR] [--name "Full Name"]
+                                               the password is read from stdin, or prompted for
+  director migrate                             apply database migrations
+  director manager | worker | orchestrator | router
+                                               run one component (configured by environment variables)
+Configuration: environment variables, see README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadUpConfig(process.env);
+  const log = createLogger(config.logLevel);
+  const databaseOptions = {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    embeddedPort: config.embeddedPostgresPort,
+    log,
+  };
+  switch (command) {
+    case "up": {
+      const director = await startDirector(config, log);
+      const example = director.sitesUrlTemplate.replace("{name}", "<site>");
+      process.stdout.write(
+        `\nDirector is running.\n  manager (API): ${director.managerUrl}\n  sites:         ${example}\n  data:          ${config.dataDir}\nPress Ctrl-C to stop.\n\n`,
+      );
+      await waitForSignal();
+      log.info("stopping");
+      await director.stop();
+      return 0;
+    }
+    case "admin": {
+      if (rest[0] !== "create-user") break;
+      const { values } = parseArgs({
+        args: rest.slice(1),
+        options: {
+          username: { type: "string" },
+          superuser: { type: "boolean", default: false },
+          email: { type: "string" },
+          name: { type: "string" },
+        },
+      });
+      if (!values.username) break;
+      const password = await readSecret(`Password for ${values.username}: `);
+      const user = await withDatabase(databaseOptions, (db) =>
+        createUser(db, {
+          username: values.username ?? "",
+          password,
+          isSuperuser: values.superuser ?? false,
+          ...(values.email ? { email: values.email } : {}),
+          ...(values.name ? { displayName: values.name } : {}),
+        }),
+      );
+      process.stdout.write(`Created ${user.isSuperuser ? "administrator" : "user"} ${user.username} (id ${user.id}).\n`);
+      return 0;
+    }
+    case "migrate":
+      await withDatabase(databaseOptions, async () => undefined);
+      process.stdout.write("The database schema is up to date.\n");
+      return 0;
+    case "manager":
+    case "worker":
+    case "orchestrator":
+    case "router":
+      await runComponent(command, process.env, log, waitForSignal);
+      return 0;
+    case undefined:
+    case "help":
+    case "--help":
+      process.stdout.write(`${usage}\n`);
+      return 0;
+  }
+  process.stderr.write(`${usage}\n`);
+  return 2;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve();
+    };
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (isDirectorError(error)) {
+    process.stderr.write(`director: ${error.message} [${error.code}]\n`);
+  } else if (error instanceof ZodError) {
+    const problems = error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    process.stderr.write(`director: the configuration is not valid:\n${problems}\n`);
+  } else {
+    process.stderr.write(`director: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { authenticate } from "../../http/authenticate.js";
+import type { AuthService } from "../auth/auth.service.js";
+import type { FilesService } from "./files.service.js";
+
+const paramsSchema = z.object({ name: z.string().max(64), "*": z.string().default("") });
+
+function target(request: FastifyRequest) {
+  const params = paramsSchema.parse(request.params);
+  return { siteName: params.name, path: params["*"] };
+}
+
+/**
+ * GET/PUT/DELETE /api/sites/:name/files/<path>. PUT takes the raw bytes (`curl -T file URL`).
+ * Files come back as attachments with nosniff: a student's HTML must never run on the manager's origin.
+ */
+export function registerFileRoutes(
+  app: FastifyInstance,
+  deps: { auth: AuthService; files: FilesService; maxUploadBytes: number },
+): void {
+  const { auth, files } = deps;
+
+  const read = async (request: FastifyRequest, reply: FastifyReply) => {
+    const actor = await authenticate(auth, request);
+    const { siteName, path } = target(request);
+    const result = await files.read(actor, siteName, path);
+    if (result.kind === "directory") return result.listing;
+    return reply
+      .header("content-type", "application/octet-stream")
+      .header("content-disposition", "attachment")
+      .header("x-content-type-options", "nosniff")
+      .send(result.body);
+  };
+  app.get("/api/sites/:name/files", read);
+  app.get("/api/sites/:name/files/*", read);
+
+  app.put("/api/sites/:name/files/*", { bodyLimit: deps.maxUploadBytes }, async (request) => {
+    const actor = await authenticate(auth, request);
+    const { siteName, path } = target(request);
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(typeof request.body === "string" ? request.body : "");
+    return files.write(actor, siteName, path, body);
+  });
+
+  app.delete("/api/sites/:name/files/*", async (request, reply) => {
+    const actor = await authenticate(auth, request);
+    const { siteName, path } = target(request);
+    await files.remove(actor, siteName, path);
+    return reply.status(204).send();
+  });
+}

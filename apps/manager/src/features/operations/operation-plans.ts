@@ -1,0 +1,98 @@
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { Site } from "@director/domain/site";
+import type { SiteHost } from "./site-host.js";
+
+/** The kinds of operation this release performs. */
+export const operationKinds = ["create_site", "delete_site"] as const;
+export type OperationKind = (typeof operationKinds)[number];
+
+/** What a step may use. The site is read fresh before each step, so a resumed step sees the current truth. */
+export interface StepContext {
+  /** null once the site row is gone (the last step of a delete) */
+  site: Site | null;
+  siteName: string;
+  host: SiteHost;
+  sites: { markReady(site: Site): Promise<void>; forget(site: Site): Promise<void> };
+  /** the balancer spec the database implies for this site */
+  balancerSpec(site: Site): BalancerSiteSpec;
+  routeHostnames(site: Site): string[];
+}
+
+/** One idempotent step: running it twice, or after a crash halfway, leaves the same state as running it once. */
+export interface StepDefinition {
+  slug: string;
+  name: string;
+  run(context: StepContext): Promise<void>;
+}
+
+const createSite: StepDefinition[] = [
+  {
+    slug: "create_site_directories",
+    name: "Create the site's directories",
+    run: async ({ site, host }) => {
+      if (site) await host.ensureDirectories(site.id);
+    },
+  },
+  {
+    slug: "write_balancer_config",
+    name: "Configure the balancer to serve the site",
+    run: async ({ site, host, balancerSpec }) => {
+      if (site) await host.upsertBalancer(balancerSpec(site));
+    },
+  },
+  {
+    slug: "add_route",
+    name: "Route the site's address to the balancer",
+    run: async ({ site, host, routeHostnames }) => {
+      if (site) await host.upsertRoute(site.name, { siteId: site.id, hostnames: routeHostnames(site) });
+    },
+  },
+  {
+    slug: "mark_ready",
+    name: "Mark the site ready",
+    run: async ({ site, sites }) => {
+      if (site) await sites.markReady(site);
+    },
+  },
+];
+
+const deleteSite: StepDefinition[] = [
+  {
+    slug: "remove_route",
+    name: "Remove the site's route",
+    run: async ({ site, host }) => {
+      if (site) await host.removeRoute(site.name);
+    },
+  },
+  {
+    slug: "remove_balancer_config",
+    name: "Stop serving the site",
+    run: async ({ site, host }) => {
+      if (site) await host.removeBalancer(site.id);
+    },
+  },
+  {
+    slug: "remove_site_files",
+    name: "Delete the site's files",
+    run: async ({ site, host }) => {
+      if (site) await host.removeDirectories(site.id);
+    },
+  },
+  {
+    slug: "forget_site",
+    name: "Remove the site from the database",
+    run: async ({ site, sites }) => {
+      if (site) await sites.forget(site);
+    },
+  },
+];
+
+/** The ordered steps of each operation kind. */
+export const operationPlans: Record<OperationKind, StepDefinition[]> = {
+  create_site: createSite,
+  delete_site: deleteSite,
+};
+
+export function isOperationKind(value: string): value is OperationKind {
+  return (operationKinds as readonly string[]).includes(value);
+}

@@ -1,0 +1,215 @@
+import type { Operation, OperationStatus } from "@director/db/models";
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
+import type { SiteName } from "@director/domain/site-name";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import type { StepContext } from "./operation-plans.js";
+import { InProcessOperationWakeup } from "./operation-wakeup.js";
+import { OperationWorker } from "./operation-worker.js";
+import type { SiteHost } from "./site-host.js";
+
+/** In-memory fake of the operations repository (the real one is tested against PostgreSQL in packages/db). */
+class InMemoryOperationStore {
+  operations: Operation[] = [];
+
+  add(kind: string, slugs: string[]): Operation {
+    const id = this.operations.length + 1;
+    const operation: Operation = {
+      id,
+      siteId: 7 as SiteId,
+      siteName: "hello" as SiteName,
+      kind,
+      status: "pending",
+      createdBy: 1,
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      steps: slugs.map((slug, position) => ({
+        operationId: id,
+        position,
+        slug,
+        name: slug,
+        status: "pending",
+        attempts: 0,
+        startedAt: null,
+        finishedAt: null,
+        message: "",
+      })),
+    };
+    this.operations.push(operation);
+    return operation;
+  }
+
+  async claimNext({ owner, leaseMs }: { owner: string; leaseMs: number }) {
+    const now = Date.now();
+    const found = this.operations.find(
+      (op) => op.status === "pending" || (op.status === "running" && (op.leaseExpiresAt?.getTime() ?? 0) < now),
+    );
+    if (!found) return null;
+    Object.assign(found, { status: "running", leaseOwner: owner, leaseExpiresAt: new Date(now + leaseMs) });
+    return structuredClone(found);
+  }
+  async renewLease({ id, owner, leaseMs }: { id: number; owner: string; leaseMs: number }) {
+    const op = this.#get(id);
+    if (op.leaseOwner !== owner || op.status !== "running") return false;
+    op.leaseExpiresAt = new Date(Date.now() + leaseMs);
+    return true;
+  }
+  async startStep(id: number, position: number) {
+    const step = this.#step(id, position);
+    step.status = "running";
+    step.attempts += 1;
+  }
+  async finishStep(id: number, position: number, result: { status: OperationStatus; message: string }) {
+    Object.assign(this.#step(id, position), result);
+  }
+  async finish(id: number, result: { status: "succeeded" | "failed"; error: string | null }) {
+    Object.assign(this.#get(id), { ...result, leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date() });
+  }
+  async findById(id: number) {
+    return structuredClone(this.#get(id));
+  }
+  #get(id: number): Operation {
+    const op = this.operations.find((candidate) => candidate.id === id);
+    if (!op) throw new Error(`no operation ${id}`);
+    return op;
+  }
+  #step(id: number, position: number) {
+    const step = this.#get(id).steps[position];
+    if (!step) throw new Error(`no step ${position}`);
+    return step;
+  }
+}
+
+/** Records calls; `failures` makes the named call throw that many times first. */
+function recordingHost(failures: Partial<Record<keyof SiteHost, DirectorError[]>> = {}) {
+  const calls: string[] = [];
+  const host = new Proxy({} as SiteHost, {
+    get: (_target, name: string) => async () => {
+      const pending = failures[name as keyof SiteHost];
+      if (pending?.length) throw pending.shift();
+      calls.push(name);
+    },
+  });
+  return { host, calls };
+}
+
+const site = {
+  id: 7 as SiteId,
+  name: "hello" as SiteName,
+  type: "static" as const,
+  purpose: "project" as const,
+  description: "",
+  availability: "enabled" as const,
+  readyAt: null,
+  createdAt: new Date(),
+  clientBodyLimitBytes: null,
+};
+
+describe("OperationWorker", () => {
+  const workers: OperationWorker[] = [];
+  afterEach(async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    workers.length = 0;
+  });
+
+  function startWorker(store: InMemoryOperationStore, host: SiteHost, overrides: Partial<{ maxStepAttempts: number }> = {}) {
+    const marks: string[] = [];
+    const context: StepContext = {
+      site,
+      siteName: "hello",
+      host,
+      sites: { markReady: async () => void marks.push("ready"), forget: async () => void marks.push("forgotten") },
+      balancerSpec: () => ({ id: 7, name: "hello", type: "static", availability: "enabled", clientBodyLimitBytes: 1 }),
+      routeHostnames: () => ["hello.sites.localhost"],
+    };
+    const wakeup = new InProcessOperationWakeup();
+    const worker = new OperationWorker({
+      store,
+      contextFor: async () => context,
+      wakeup,
+      log: pino({ level: "silent" }),
+      options: { owner: "test", leaseMs: 5_000, pollIntervalMs: 20, maxStepAttempts: 3, retryBaseDelayMs: 5, ...overrides },
+    });
+    worker.start();
+    workers.push(worker);
+    return { marks, wakeup };
+  }
+
+  async function until(predicate: () => boolean) {
+    for (let i = 0; i < 200 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(predicate()).toBe(true);
+  }
+
+  it("runs the steps of a create in order and marks the site ready", async () => {
+    const store = new InMemoryOperationStore();
+    const op = store.add("create_site", ["create_site_directories", "write_balancer_config", "add_route", "mark_ready"]);
+    const { host, calls } = recordingHost();
+    const { marks } = startWorker(store, host);
+    await until(() => store.operations[0]?.status === "succeeded");
+    expect(calls).toEqual(["ensureDirectories", "upsertBalancer", "upsertRoute"]);
+    expect(marks).toEqual(["ready"]);
+    expect((await store.findById(op.id)).steps.map((step) => step.status)).toEqual(Array(4).fill("succeeded"));
+  });
+
+  it("retries an operational failure and records the attempt", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("create_site", ["create_site_directories"]);
+    const down = new DirectorError("COMPONENT_UNREACHABLE", "orchestrator down");
+    const { host, calls } = recordingHost({ ensureDirectories: [down] });
+    startWorker(store, host);
+    await until(() => store.operations[0]?.status === "succeeded");
+    expect(calls).toEqual(["ensureDirectories"]);
+    expect(store.operations[0]?.steps[0]?.attempts).toBe(2);
+  });
+
+  it("fails the operation at once on a user error, leaving later steps pending", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("create_site", ["create_site_directories", "write_balancer_config"]);
+    const rejected = new DirectorError("VALIDATION_FAILED", "bad spec");
+    const { host } = recordingHost({ ensureDirectories: [rejected] });
+    startWorker(store, host);
+    await until(() => store.operations[0]?.status === "failed");
+    const [first, second] = store.operations[0]?.steps ?? [];
+    expect(first).toMatchObject({ status: "failed", attempts: 1 });
+    expect(first?.message).toContain("bad spec");
+    expect(second?.status).toBe("pending");
+    expect(store.operations[0]?.error).toBe("Create the site's directories failed: bad spec (VALIDATION_FAILED)");
+  });
+
+  it("gives up after the configured attempts", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("create_site", ["create_site_directories"]);
+    const down = () => new DirectorError("COMPONENT_UNREACHABLE", "down");
+    const { host } = recordingHost({ ensureDirectories: [down(), down(), down(), down()] });
+    startWorker(store, host, { maxStepAttempts: 3 });
+    await until(() => store.operations[0]?.status === "failed");
+    expect(store.operations[0]?.steps[0]?.attempts).toBe(3);
+  });
+
+  it("resumes an operation a dead worker left running, skipping finished steps", async () => {
+    const store = new InMemoryOperationStore();
+    const op = store.add("delete_site", ["remove_route", "remove_balancer_config", "remove_site_files", "forget_site"]);
+    Object.assign(op, { status: "running", leaseOwner: "dead", leaseExpiresAt: new Date(Date.now() - 1) });
+    Object.assign(op.steps[0] ?? {}, { status: "succeeded", attempts: 1 });
+    Object.assign(op.steps[1] ?? {}, { status: "running", attempts: 1 });
+    const { host, calls } = recordingHost();
+    const { marks } = startWorker(store, host);
+    await until(() => store.operations[0]?.status === "succeeded");
+    expect(calls).toEqual(["removeBalancer", "removeDirectories"]);
+    expect(marks).toEqual(["forgotten"]);
+    expect(store.operations[0]?.steps[1]?.attempts).toBe(2);
+  });
+
+  it("fails an operation of a kind it does not know", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("launch_rocket", ["countdown"]);
+    startWorker(store, recordingHost().host);
+    await until(() => store.operations[0]?.status === "failed");
+    expect(store.operations[0]?.error).toContain("launch_rocket");
+  });
+});

@@ -1,0 +1,209 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { isDirectorError } from "@director/domain/errors";
+import type { Operation, OperationStep } from "@director/db/models";
+import type { OperationsRepository } from "@director/db/operations.repository";
+import type { Logger } from "pino";
+import type { OperationWakeup } from "./operation-wakeup.js";
+import { isOperationKind, operationPlans, type StepContext, type StepDefinition } from "./operation-plans.js";
+
+export interface OperationWorkerOptions {
+  /** unique per worker process; recorded as the lease owner */
+  owner: string;
+  leaseMs: number;
+  pollIntervalMs: number;
+  maxStepAttempts: number;
+  retryBaseDelayMs: number;
+}
+
+type OperationStore = Pick<
+  OperationsRepository,
+  "claimNext" | "renewLease" | "startStep" | "finishStep" | "finish" | "findById"
+>;
+
+/** Builds the context of a step, reading the site fresh from the database. */
+export type StepContextFactory = (operation: Operation) => Promise<StepContext>;
+
+const maxRetryDelayMs = 30_000;
+
+/**
+ * Runs operations one at a time: claims the oldest runnable one (pending, or running under an expired lease,
+ * i.e. left by a worker that died), runs its unfinished steps in order, and records every step in the database.
+ * A step that fails for an operational reason (a component down) is retried with backoff; any other failure
+ * fails the operation with the step's message. Because steps are idempotent, resuming after a crash re-runs the
+ * interrupted step safely.
+ */
+export class OperationWorker {
+  readonly #store: OperationStore;
+  readonly #contextFor: StepContextFactory;
+  readonly #wakeup: OperationWakeup;
+  readonly #log: Logger;
+  readonly #options: OperationWorkerOptions;
+  #isRunning = false;
+  #loop: Promise<void> | undefined;
+  #interrupt = new AbortController();
+
+  constructor(deps: {
+    store: OperationStore;
+    contextFor: StepContextFactory;
+    wakeup: OperationWakeup;
+    log: Logger;
+    options: OperationWorkerOptions;
+  }) {
+    this.#store = deps.store;
+    this.#contextFor = deps.contextFor;
+    this.#wakeup = deps.wakeup;
+    this.#log = deps.log;
+    this.#options = deps.options;
+  }
+
+  /** Starts the claim loop in the background. */
+  start(): void {
+    if (this.#isRunning) return;
+    this.#isRunning = true;
+    this.#loop = this.#run();
+  }
+
+  /** Lets the current step finish, hands its operation back (lease released), and stops. */
+  async stop(): Promise<void> {
+    this.#isRunning = false;
+    this.#interrupt.abort();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    const unsubscribe = this.#wakeup.subscribe(() => this.#wake());
+    try {
+      while (this.#isRunning) {
+        let operation: Operation | null = null;
+        try {
+          operation = await this.#store.claimNext({ owner: this.#options.owner, leaseMs: this.#options.leaseMs });
+        } catch (error) {
+          this.#log.error({ err: error }, "could not claim an operation; retrying");
+        }
+        if (operation) await this.#runOperation(operation);
+        else await this.#pause(this.#options.pollIntervalMs);
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  #wake(): void {
+    // Ends the current idle wait early; a fresh controller serves the next wait.
+    this.#interrupt.abort();
+  }
+
+  async #pause(ms: number): Promise<void> {
+    if (this.#interrupt.signal.aborted) this.#interrupt = new AbortController();
+    if (!this.#isRunning) return;
+    try {
+      await sleep(ms, undefined, { signal: this.#interrupt.signal });
+    } catch {
+      // aborted by a wake-up or stop(): return to the loop, which checks #isRunning
+    }
+  }
+
+  async #runOperation(operation: Operation): Promise<void> {
+    const log = this.#log.child({ operationId: operation.id, kind: operation.kind, site: operation.siteName });
+    const lease = this.#keepLease(operation.id, log);
+    try {
+      log.info("operation started");
+      const outcome = await this.#runSteps(operation, lease, log);
+      if (outcome === "lease-lost") {
+        log.warn("another worker took over this operation; stopping without further writes");
+      } else if (outcome === "stopped") {
+        await this.#store.renewLease({ id: operation.id, owner: this.#options.owner, leaseMs: 0 });
+        log.info("worker stopping; operation handed back for the next worker");
+      } else if (outcome.failed) {
+        await this.#store.finish(operation.id, { status: "failed", error: outcome.error });
+        log.warn({ error: outcome.error }, "operation failed");
+      } else {
+        await this.#store.finish(operation.id, { status: "succeeded", error: null });
+        log.info("operation succeeded");
+      }
+    } catch (error) {
+      log.error({ err: error }, "operation bookkeeping failed; it will be resumed when its lease expires");
+    } finally {
+      lease.stop();
+    }
+  }
+
+  async #runSteps(
+    operation: Operation,
+    lease: { isLost(): boolean },
+    log: Logger,
+  ): Promise<"lease-lost" | "stopped" | { failed: false } | { failed: true; error: string }> {
+    if (!isOperationKind(operation.kind)) {
+      return { failed: true, error: `This worker does not know operations of kind "${operation.kind}".` };
+    }
+    const plan = operationPlans[operation.kind];
+    for (const step of operation.steps) {
+      if (step.status === "succeeded") continue;
+      const definition = plan.find((candidate) => candidate.slug === step.slug);
+      if (!definition) return { failed: true, error: `Unknown step "${step.slug}" for ${operation.kind}.` };
+      const result = await this.#runStep(operation, step, definition, lease, log);
+      if (result !== "succeeded") return result;
+    }
+    return { failed: false };
+  }
+
+  async #runStep(
+    operation: Operation,
+    step: OperationStep,
+    definition: StepDefinition,
+    lease: { isLost(): boolean },
+    log: Logger,
+  ): Promise<"succeeded" | "lease-lost" | "stopped" | { failed: true; error: string }> {
+    for (let attempt = step.attempts + 1; ; attempt++) {
+      if (lease.isLost()) return "lease-lost";
+      if (!this.#isRunning) return "stopped";
+      await this.#store.startStep(operation.id, step.position);
+      try {
+        await definition.run(await this.#contextFor(operation));
+        if (lease.isLost()) return "lease-lost";
+        await this.#store.finishStep(operation.id, step.position, { status: "succeeded", message: "" });
+        log.info({ step: step.slug, attempt }, "step succeeded");
+        return "succeeded";
+      } catch (error) {
+        const message = describe(error);
+        const isRetryable = isDirectorError(error) && error.kind === "operational";
+        if (lease.isLost()) return "lease-lost";
+        if (isRetryable && attempt < this.#options.maxStepAttempts) {
+          const delayMs = Math.min(this.#options.retryBaseDelayMs * 2 ** (attempt - 1), maxRetryDelayMs);
+          await this.#store.finishStep(operation.id, step.position, {
+            status: "running",
+            message: `Attempt ${attempt} failed: ${message} Retrying in ${Math.round(delayMs / 100) / 10} s.`,
+          });
+          log.warn({ step: step.slug, attempt, err: error }, "step failed; retrying");
+          await this.#pause(delayMs);
+          continue;
+        }
+        await this.#store.finishStep(operation.id, step.position, { status: "failed", message });
+        log.warn({ step: step.slug, attempt, err: error }, "step failed");
+        return { failed: true, error: `${definition.name} failed: ${message}` };
+      }
+    }
+  }
+
+  /** Renews the lease every third of its length; reports when another worker has taken the operation. */
+  #keepLease(operationId: number, log: Logger): { isLost(): boolean; stop(): void } {
+    let isLost = false;
+    const timer = setInterval(
+      () => {
+        this.#store
+          .renewLease({ id: operationId, owner: this.#options.owner, leaseMs: this.#options.leaseMs })
+          .then((isKept) => {
+            if (!isKept) isLost = true;
+          })
+          .catch((error: unknown) => log.warn({ err: error }, "could not renew the operation lease"));
+      },
+      Math.max(Math.floor(this.#options.leaseMs / 3), 50),
+    );
+    return { isLost: () => isLost, stop: () => clearInterval(timer) };
+  }
+}
+
+function describe(error: unknown): string {
+  if (isDirectorError(error)) return `${error.message} (${error.code})`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,14 @@
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { RouteSpec } from "@director/contracts/router-api";
+import type { SiteId } from "@director/domain/site";
+import type { SiteName } from "@director/domain/site-name";
+
+/** What operations ask of the machines that host sites (orchestrator and router). Every call is idempotent. */
+export interface SiteHost {
+  ensureDirectories(siteId: SiteId): Promise<void>;
+  removeDirectories(siteId: SiteId): Promise<void>;
+  upsertBalancer(spec: BalancerSiteSpec): Promise<void>;
+  removeBalancer(siteId: SiteId): Promise<void>;
+  upsertRoute(siteName: SiteName, spec: RouteSpec): Promise<void>;
+  removeRoute(siteName: SiteName): Promise<void>;
+}

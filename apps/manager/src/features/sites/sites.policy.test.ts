@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { type Actor, canActOnSite, canCreateSite, type SiteAccessFacts, type SiteAction } from "./sites.policy.js";
+
+const admin: Actor = { id: 1, username: "admin", isSuperuser: true };
+const student: Actor = { id: 2, username: "alice", isSuperuser: false };
+
+const site = (facts: Partial<SiteAccessFacts>): SiteAccessFacts => ({
+  purpose: "project",
+  availability: "enabled",
+  isMember: true,
+  ...facts,
+});
+
+describe("canActOnSite", () => {
+  const table: Array<[string, Actor, SiteAccessFacts, SiteAction, boolean]> = [
+    ["admin views any site", admin, site({ isMember: false }), "view", true],
+    ["admin edits a disabled site", admin, site({ isMember: false, availability: "disabled" }), "edit_files", true],
+    ["admin deletes a project site", admin, site({ isMember: false }), "delete", true],
+    ["member views", student, site({}), "view", true],
+    ["member edits files", student, site({}), "edit_files", true],
+    ["member edits a not-served site", student, site({ availability: "not-served" }), "edit_files", true],
+    ["member may not edit a disabled site", student, site({ availability: "disabled" }), "edit_files", false],
+    ["member still sees a disabled site", student, site({ availability: "disabled" }), "view", true],
+    ["member may not delete a project site", student, site({}), "delete", false],
+    ["member deletes their personal site", student, site({ purpose: "personal" }), "delete", true],
+    ["member may not delete a disabled personal site", student, site({ purpose: "personal", availability: "disabled" }), "delete", false],
+    ["non-member may not view", student, site({ isMember: false }), "view", false],
+    ["non-member may not edit", student, site({ isMember: false }), "edit_files", false],
+    ["non-member may not delete a personal site", student, site({ isMember: false, purpose: "personal" }), "delete", false],
+  ];
+  it.each(table)("%s", (_label, actor, facts, action, expected) => {
+    expect(canActOnSite(actor, facts, action)).toBe(expected);
+  });
+});
+
+describe("canCreateSite", () => {
+  it.each([
+    [admin, "project", "club-site", true],
+    [admin, "personal", "someone", true],
+    [student, "personal", "alice", true],
+    [student, "personal", "bob", false],
+    [student, "project", "alice", false],
+    [student, "activity", "chess", false],
+  ] as const)("%o creates %s site %s: %s", (actor, purpose, name, expected) => {
+    expect(canCreateSite(actor, { purpose, name })).toBe(expected);
+  });
+});

@@ -1,0 +1,51 @@
+import type { OperationView, SiteView } from "@director/contracts/manager-api";
+import type { Operation } from "@director/db/models";
+import type { Site } from "@director/domain/site";
+
+/** The public URL of a site from the configured template, e.g. `http://{name}.sites.localhost:8081/`. */
+export function siteUrl(template: string, site: Pick<Site, "name">): string {
+  return template.replaceAll("{name}", site.name);
+}
+
+export function presentOperation(operation: Operation): OperationView {
+  return {
+    id: operation.id,
+    kind: operation.kind,
+    siteId: operation.siteId,
+    siteName: operation.siteName,
+    status: operation.status,
+    createdAt: operation.createdAt.toISOString(),
+    startedAt: operation.startedAt?.toISOString() ?? null,
+    finishedAt: operation.finishedAt?.toISOString() ?? null,
+    error: operation.error,
+    steps: operation.steps.map((step) => ({
+      position: step.position,
+      slug: step.slug,
+      name: step.name,
+      status: step.status,
+      startedAt: step.startedAt?.toISOString() ?? null,
+      finishedAt: step.finishedAt?.toISOString() ?? null,
+      attempts: step.attempts,
+      message: step.message,
+    })),
+  };
+}
+
+export function presentSite(
+  site: Site,
+  extra: { urlTemplate: string; members: string[]; operation: Operation | null },
+): SiteView {
+  return {
+    id: site.id,
+    name: site.name,
+    type: site.type,
+    purpose: site.purpose,
+    description: site.description,
+    availability: site.availability,
+    url: siteUrl(extra.urlTemplate, site),
+    isReady: site.readyAt !== null,
+    members: extra.members,
+    createdAt: site.createdAt.toISOString(),
+    operation: extra.operation ? presentOperation(extra.operation) : null,
+  };
+}

@@ -1,0 +1,125 @@
+import type { AuditRepository } from "@director/db/audit.repository";
+import type { Operation } from "@director/db/models";
+import type { OperationsRepository } from "@director/db/operations.repository";
+import type { SitesRepository } from "@director/db/sites.repository";
+import { DirectorError } from "@director/domain/errors";
+import type { Site, SitePurpose, SiteType } from "@director/domain/site";
+import { assertSiteNameAllowed, parseSiteName, type ReservedSiteNames } from "@director/domain/site-name";
+import type { OperationWakeup } from "../operations/operation-wakeup.js";
+import { operationPlans } from "../operations/operation-plans.js";
+import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
+
+export interface SitesServiceDeps {
+  sites: Pick<SitesRepository, "create" | "findByName" | "listVisibleTo" | "listMembers" | "isMember" | "delete">;
+  operations: Pick<OperationsRepository, "create" | "findActiveForSite" | "findLatestForSite">;
+  audit: Pick<AuditRepository, "record">;
+  wakeup: OperationWakeup;
+  reservedNames: ReservedSiteNames;
+  /** runs `work` in one database transaction, handing it repositories bound to that transaction */
+  inTransaction<T>(work: (repos: Pick<SitesServiceDeps, "sites" | "operations" | "audit">) => Promise<T>): Promise<T>;
+}
+
+export interface CreateSiteInput {
+  name: string;
+  type: SiteType;
+  purpose: SitePurpose;
+  description: string;
+}
+
+/** Creating, finding and deleting sites; the slow parts run as operations in the worker. */
+export class SitesService {
+  readonly #deps: SitesServiceDeps;
+
+  constructor(deps: SitesServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** Records the site and its create operation in one transaction, then wakes a worker. */
+  async create(actor: Actor, input: CreateSiteInput): Promise<{ site: Site; operation: Operation }> {
+    const name = parseSiteName(input.name);
+    assertSiteNameAllowed(name, this.#deps.reservedNames);
+    if (input.type !== "static") {
+      throw new DirectorError(
+        "SITE_TYPE_UNSUPPORTED",
+        "Only static sites can be created in this release; dynamic sites are coming.",
+        { details: { field: "type" } },
+      );
+    }
+    if (!canCreateSite(actor, { purpose: input.purpose, name })) {
+      throw new DirectorError("FORBIDDEN", "You may create only your own personal site, named after your username.");
+    }
+    const created = await this.#deps.inTransaction(async ({ sites, operations, audit }) => {
+      const site = await sites.create({
+        name,
+        type: input.type,
+        purpose: input.purpose,
+        description: input.description.trim(),
+        memberIds: [actor.id],
+      });
+      const operation = await operations.create({
+        siteId: site.id,
+        siteName: site.name,
+        kind: "create_site",
+        createdBy: actor.id,
+        steps: operationPlans.create_site.map(({ slug, name: stepName }) => ({ slug, name: stepName })),
+      });
+      await audit.record({ actorUserId: actor.id, action: "site.create", target: `site:${site.name}`, details: {} });
+      return { site, operation };
+    });
+    this.#deps.wakeup.notify();
+    return created;
+  }
+
+  /** Queues the delete operation; refused with SITE_BUSY while another operation on the site runs. */
+  async delete(actor: Actor, siteName: string): Promise<Operation> {
+    const site = await this.findForAction(actor, siteName, "delete");
+    const operation = await this.#deps.inTransaction(async ({ operations, audit }) => {
+      const queued = await operations.create({
+        siteId: site.id,
+        siteName: site.name,
+        kind: "delete_site",
+        createdBy: actor.id,
+        steps: operationPlans.delete_site.map(({ slug, name }) => ({ slug, name })),
+      });
+      await audit.record({ actorUserId: actor.id, action: "site.delete", target: `site:${site.name}`, details: {} });
+      return queued;
+    });
+    this.#deps.wakeup.notify();
+    return operation;
+  }
+
+  /**
+   * The site if `actor` may do `action` on it. A site the actor may not even see answers SITE_NOT_FOUND, exactly
+   * like one that does not exist; one they see but may not change answers FORBIDDEN.
+   */
+  async findForAction(actor: Actor, siteName: string, action: SiteAction): Promise<Site> {
+    const site = await this.#deps.sites.findByName(siteName);
+    const notFound = new DirectorError("SITE_NOT_FOUND", `There is no site named "${siteName}" that you can see.`);
+    if (!site) throw notFound;
+    const facts = {
+      purpose: site.purpose,
+      availability: site.availability,
+      isMember: await this.#deps.sites.isMember(site.id, actor.id),
+    };
+    if (!canActOnSite(actor, facts, "view")) throw notFound;
+    if (!canActOnSite(actor, facts, action)) {
+      throw new DirectorError("FORBIDDEN", `You may not ${action.replace("_", " ")} the site "${site.name}".`);
+    }
+    return site;
+  }
+
+  async list(actor: Actor, page: { limit: number; offset: number }): Promise<Site[]> {
+    return this.#deps.sites.listVisibleTo({ userId: actor.id, isSuperuser: actor.isSuperuser, ...page });
+  }
+
+  async membersOf(site: Site): Promise<string[]> {
+    return this.#deps.sites.listMembers(site.id);
+  }
+
+  /** The operation running on the site now, else the last one (so a failure stays visible). */
+  async currentOperation(site: Site): Promise<Operation | null> {
+    return (
+      (await this.#deps.operations.findActiveForSite(site.id)) ?? (await this.#deps.operations.findLatestForSite(site.id))
+    );
+  }
+}

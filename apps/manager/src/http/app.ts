@@ -1,0 +1,47 @@
+import cookie from "@fastify/cookie";
+import type { OperationsRepository } from "@director/db/operations.repository";
+import type { SitesRepository } from "@director/db/sites.repository";
+import { installErrorHandling } from "@director/http-kit/error-handler";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { registerAuthRoutes } from "../features/auth/auth.routes.js";
+import type { AuthService } from "../features/auth/auth.service.js";
+import { registerFileRoutes } from "../features/files/files.routes.js";
+import type { FilesService } from "../features/files/files.service.js";
+import { registerOperationRoutes } from "../features/operations/operations.routes.js";
+import { registerSiteRoutes } from "../features/sites/sites.routes.js";
+import type { SitesService } from "../features/sites/sites.service.js";
+
+export interface ManagerAppDeps {
+  log: Logger;
+  auth: AuthService;
+  sites: SitesService;
+  files: FilesService;
+  operations: Pick<OperationsRepository, "findById">;
+  siteMembership: Pick<SitesRepository, "isMember">;
+  urlTemplate: string;
+  maxUploadBytes: number;
+  isCookieSecure: boolean;
+}
+
+/** The manager's HTTP app: JSON API under /api. No I/O happens here beyond what the services do. */
+export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, disableRequestLogging: true, trustProxy: false });
+  installErrorHandling(app);
+  await app.register(cookie);
+
+  app.get("/health", async () => ({ ok: true, component: "manager" }));
+  registerAuthRoutes(app, { auth: deps.auth, isCookieSecure: deps.isCookieSecure });
+  registerSiteRoutes(app, { auth: deps.auth, sites: deps.sites, urlTemplate: deps.urlTemplate });
+  registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });
+
+  // File uploads are raw bytes whatever their content type, so this scope has one catch-all parser.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: deps.maxUploadBytes }, (_request, body, done) => {
+      done(null, body);
+    });
+    registerFileRoutes(scope, { auth: deps.auth, files: deps.files, maxUploadBytes: deps.maxUploadBytes });
+  });
+  return app;
+}

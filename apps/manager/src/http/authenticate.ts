@@ -1,0 +1,34 @@
+import type { User } from "@director/db/models";
+import { DirectorError } from "@director/domain/errors";
+import type { FastifyRequest } from "fastify";
+import type { AuthService } from "../features/auth/auth.service.js";
+
+export const sessionCookieName = "director_session";
+/** Browsers send this header only from our own pages: a cross-site form cannot set it (no CORS preflight passes). */
+export const csrfHeaderName = "x-director-csrf";
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * The user behind a request: a bearer token (scripts, the CLI) or the session cookie (browsers).
+ * Cookie-authenticated requests that change something must also carry the CSRF header.
+ */
+export async function authenticate(auth: AuthService, request: FastifyRequest): Promise<User> {
+  const header = request.headers.authorization;
+  const bearer = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : undefined;
+  const cookie = request.cookies[sessionCookieName];
+  const token = bearer ?? cookie;
+  if (!token) throw new DirectorError("AUTH_REQUIRED", "Log in first (POST /api/auth/login).");
+  const user = await auth.userForToken(token);
+  if (!user) throw new DirectorError("AUTH_REQUIRED", "Your session has ended or is not valid; log in again.");
+  if (!bearer && !safeMethods.has(request.method) && request.headers[csrfHeaderName] === undefined) {
+    throw new DirectorError("CSRF_HEADER_MISSING", `Requests that change something need the ${csrfHeaderName} header.`);
+  }
+  return user;
+}
+
+/** The session token a request carries, if any (for logout). */
+export function sessionTokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : request.cookies[sessionCookieName];
+}

@@ -1,0 +1,146 @@
+/**
+ * The manager's composition root: config → adapters → services → HTTP app and worker. Nothing else wires.
+ * One process can serve the API, run the worker, or both (`director up` runs both, next to the other components).
+ */
+import { randomUUID } from "node:crypto";
+import { AuditRepository } from "@director/db/audit.repository";
+import type { DB } from "@director/db/schema";
+import { OperationsRepository } from "@director/db/operations.repository";
+import { SessionsRepository } from "@director/db/sessions.repository";
+import { SitesRepository } from "@director/db/sites.repository";
+import { UsersRepository } from "@director/db/users.repository";
+import { parseInternalToken } from "@director/http-kit/internal-auth";
+import { InternalClient } from "@director/http-kit/internal-client";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import { OrchestratorClient } from "./adapters/orchestrator-client.js";
+import { RouterClient } from "./adapters/router-client.js";
+import type { ManagerConfig } from "./config.js";
+import { AuthService } from "./features/auth/auth.service.js";
+import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
+import { FilesService } from "./features/files/files.service.js";
+import type { StepContextFactory } from "./features/operations/operation-worker.js";
+import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
+import { OperationWorker } from "./features/operations/operation-worker.js";
+import type { SiteHost } from "./features/operations/site-host.js";
+import { SitesService } from "./features/sites/sites.service.js";
+import { buildManagerApp } from "./http/app.js";
+
+export interface ManagerRoles {
+  /** serve the JSON API */
+  api: boolean;
+  /** run operations */
+  worker: boolean;
+}
+
+export interface ManagerHandle {
+  /** the API's base URL, when the API role runs */
+  url: string | null;
+  auth: AuthService;
+  close(): Promise<void>;
+}
+
+/** Builds the services on an open database and starts the chosen roles. The caller owns `db` and closes it. */
+export async function startManager(
+  config: ManagerConfig,
+  deps: { db: Kysely<DB>; log: Logger; wakeup: OperationWakeup; roles: ManagerRoles },
+): Promise<ManagerHandle> {
+  const { db, log, wakeup } = deps;
+  const users = new UsersRepository(db);
+  const sessions = new SessionsRepository(db);
+  const sites = new SitesRepository(db);
+  const operations = new OperationsRepository(db);
+  const audit = new AuditRepository(db);
+
+  const orchestrator = new OrchestratorClient(
+    new InternalClient({
+      component: "orchestrator",
+      baseUrl: config.orchestrator.url,
+      token: parseInternalToken(config.orchestrator.token),
+    }),
+  );
+  const router = new RouterClient(
+    new InternalClient({ component: "router", baseUrl: config.router.url, token: parseInternalToken(config.router.token) }),
+  );
+  const host: SiteHost = {
+    ensureDirectories: (id) => orchestrator.ensureDirectories(id),
+    removeDirectories: (id) => orchestrator.removeDirectories(id),
+    upsertBalancer: (spec) => orchestrator.upsertBalancer(spec),
+    removeBalancer: (id) => orchestrator.removeBalancer(id),
+    upsertRoute: (name, spec) => router.upsertRoute(name, spec),
+    removeRoute: (name) => router.removeRoute(name),
+  };
+
+  const auth = new AuthService({
+    users,
+    sessions,
+    audit,
+    hasher: new Argon2PasswordHasher(),
+    sessionTtlMs: config.sessions.ttlMs,
+  });
+  const sitesService = new SitesService({
+    sites,
+    operations,
+    audit,
+    wakeup,
+    reservedNames: { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns },
+    inTransaction: (work) =>
+      db.transaction().execute((trx) =>
+        work({ sites: new SitesRepository(trx), operations: new OperationsRepository(trx), audit: new AuditRepository(trx) }),
+      ),
+  });
+  const files = new FilesService({ sites: sitesService, files: orchestrator, audit, maxUploadBytes: config.files.maxUploadBytes });
+
+  const closers: Array<() => Promise<void>> = [];
+
+  if (deps.roles.worker) {
+    const contextFor: StepContextFactory = async (operation) => ({
+      site: operation.siteId === null ? null : await sites.findById(operation.siteId),
+      siteName: operation.siteName,
+      host,
+      sites: { markReady: (site) => sites.markReady(site.id), forget: (site) => sites.delete(site.id) },
+      balancerSpec: (site) => ({
+        id: site.id,
+        name: site.name,
+        type: site.type,
+        availability: site.availability,
+        clientBodyLimitBytes: config.sites.clientBodyLimitBytes,
+      }),
+      routeHostnames: (site) => [`${site.name}.${config.sites.domain}`],
+    });
+    const worker = new OperationWorker({
+      store: operations,
+      contextFor,
+      wakeup,
+      log: log.child({ component: "worker" }),
+      options: { owner: `worker-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
+    });
+    worker.start();
+    closers.push(() => worker.stop());
+  }
+
+  let url: string | null = null;
+  if (deps.roles.api) {
+    const app = await buildManagerApp({
+      log: log.child({ component: "manager" }),
+      auth,
+      sites: sitesService,
+      files,
+      operations,
+      siteMembership: sites,
+      urlTemplate: config.sites.urlTemplate,
+      maxUploadBytes: config.files.maxUploadBytes,
+      isCookieSecure: config.http.isCookieSecure,
+    });
+    url = await app.listen({ host: config.http.host, port: config.http.port });
+    closers.unshift(() => app.close());
+  }
+
+  return {
+    url,
+    auth,
+    close: async () => {
+      for (const close of closers) await close();
+    },
+  };
+}

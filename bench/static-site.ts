@@ -1,0 +1,114 @@
+/**
+ * bench/static-site: requests per second for one static file of a site served by `director up`, against the
+ * same file served by a plain nginx, in one run on this machine; then the same for the split topology
+ * (router and balancer as separate nginx processes, i.e. one extra hop, as on separate machines).
+ *
+ *   node --import tsx bench/static-site.ts [--duration-s 10] [--rounds 3]
+ *
+ * Runs wrk (Debian package) against 127.0.0.1 only, bounded in time. Prints the medians and ratios.
+ */
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ApiSession } from "../e2e/support/api.js";
+import { DirectorProcess } from "../e2e/support/director-process.js";
+import { freePort } from "../e2e/support/free-port.js";
+import { runCommand } from "@director/host/run-command";
+
+const { values } = parseArgs({
+  options: { "duration-s": { type: "string", default: "10" }, rounds: { type: "string", default: "3" } },
+});
+const durationS = Number(values["duration-s"]);
+const rounds = Number(values.rounds);
+const password = "benchmark password 1";
+const body = `${"x".repeat(1000)}\n`.slice(0, 1024); // ~1 KB, as in STACK.md's measurements
+
+async function wrk(url: string, host: string): Promise<number> {
+  const { stdout, exitCode, stderr } = await runCommand(
+    ["wrk", "-t2", "-c64", `-d${durationS}s`, "-H", `Host: ${host}`, url],
+    { timeoutMs: (durationS + 30) * 1000 },
+  );
+  if (exitCode !== 0) throw new Error(`wrk failed: ${stderr}`);
+  const match = /Requests\/sec:\s+([0-9.]+)/.exec(stdout);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout);
+  if (!match) throw new Error(`no rate in wrk output:\n${stdout}`);
+  if (non2xx) throw new Error(`wrk saw ${non2xx[1]} error answers from ${url} (${host})`);
+  return Number(match[1]);
+}
+
+const median = (numbers: number[]) => {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+/** A plain nginx serving the same bytes with the same tuning: the baseline. */
+async function startPlainNginx(file: Buffer): Promise<{ port: number; stop(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "plain-nginx-"));
+  await mkdir(path.join(dir, "html"), { recursive: true });
+  await writeFile(path.join(dir, "html", "index.html"), file);
+  const port = await freePort();
+  const conf = `worker_processes auto; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 4096; }
+http { include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on; keepalive_timeout 65;
+  keepalive_requests 10000; client_body_temp_path ${dir}/tmp;
+  server { listen 127.0.0.1:${port}; root ${dir}/html; } }\n`;
+  await writeFile(path.join(dir, "nginx.conf"), conf);
+  const child = spawn("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf")], { stdio: "ignore" });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return {
+    port,
+    stop: async () => {
+      child.kill("SIGQUIT");
+      await new Promise((resolve) => child.once("exit", resolve));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startDirectorWithSite(topology: "shared" | "split") {
+  const director = await DirectorProcess.create({ DIRECTOR_TOPOLOGY: topology, DIRECTOR_LOG_LEVEL: "warn" });
+  await director.start();
+  await director.run(["admin", "create-user", "--username", "bench", "--superuser"], `${password}\n`);
+  const api = await ApiSession.login(director.managerUrl, "bench", password);
+  const created = await api.request("POST", "/api/sites", { json: { name: "bench" } });
+  await api.waitForOperation(created.json().operation.id);
+  await api.request("PUT", "/api/sites/bench/files/public/index.html", { body });
+  return director;
+}
+
+async function main() {
+  const plain = await startPlainNginx(Buffer.from(body));
+  const results: Record<string, number[]> = { plain: [], shared: [], split: [] };
+  try {
+    for (const topology of ["shared", "split"] as const) {
+      const director = await startDirectorWithSite(topology);
+      try {
+        for (let round = 0; round < rounds; round++) {
+          results.plain?.push(await wrk(`http://127.0.0.1:${plain.port}/`, "localhost"));
+          results[topology]?.push(await wrk(`${director.sitesUrl}/`, `bench.sites.localhost:${director.ports.sites}`));
+        }
+      } finally {
+        await director.stop();
+        await rm(director.dataDir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await plain.stop();
+  }
+  const plainRate = median(results.plain ?? []);
+  const report = {
+    date: new Date().toISOString(),
+    wrk: `-t2 -c64 -d${durationS}s, ${rounds} rounds each, medians`,
+    plainNginxRps: Math.round(plainRate),
+    sharedRps: Math.round(median(results.shared ?? [])),
+    splitRps: Math.round(median(results.split ?? [])),
+    sharedRatio: Number((median(results.shared ?? []) / plainRate).toFixed(3)),
+    splitRatio: Number((median(results.split ?? []) / plainRate).toFixed(3)),
+    raw: results,
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+await main();

@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmod, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort } from "./free-port.js";
+
+export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
+const directorBin = path.join(repoRoot, "director");
+
+export interface DirectorPorts {
+  manager: number;
+  sites: number;
+  orchestrator: number;
+  router: number;
+  postgres: number;
+  balancer: number;
+}
+
+/** A `director up` child process on free ports with its own data directory. */
+export class DirectorProcess {
+  readonly dataDir: string;
+  readonly ports: DirectorPorts;
+  readonly env: NodeJS.ProcessEnv;
+  #child: ChildProcess | undefined;
+  #output = "";
+
+  private constructor(dataDir: string, ports: DirectorPorts, extraEnv: NodeJS.ProcessEnv) {
+    this.dataDir = dataDir;
+    this.ports = ports;
+    this.env = {
+      ...process.env,
+      DIRECTOR_DATA_DIR: dataDir,
+      DIRECTOR_MANAGER_PORT: String(ports.manager),
+      DIRECTOR_SITES_PORT: String(ports.sites),
+      DIRECTOR_ORCHESTRATOR_PORT: String(ports.orchestrator),
+      DIRECTOR_ROUTER_PORT: String(ports.router),
+      DIRECTOR_EMBEDDED_PG_PORT: String(ports.postgres),
+      DIRECTOR_BALANCER_PORT: String(ports.balancer),
+      DATABASE_URL: "",
+      ...extraEnv,
+    };
+  }
+
+  /** A fresh data directory (world-traversable, as nginx workers and the postgres user need) and free ports. */
+  static async create(extraEnv: NodeJS.ProcessEnv = {}): Promise<DirectorProcess> {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "director-e2e-"));
+    await chmod(dataDir, 0o755);
+    const ports: DirectorPorts = {
+      manager: await freePort(),
+      sites: await freePort(),
+      orchestrator: await freePort(),
+      router: await freePort(),
+      postgres: await freePort(),
+      balancer: await freePort(),
+    };
+    return new DirectorProcess(dataDir, ports, extraEnv);
+  }
+
+  get managerUrl(): string {
+    return `http://127.0.0.1:${this.ports.manager}`;
+  }
+
+  get sitesUrl(): string {
+    return `http://127.0.0.1:${this.ports.sites}`;
+  }
+
+  get output(): string {
+    return this.#output;
+  }
+
+  /** Starts `director up` and resolves once it says it is running. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    const child = spawn(directorBin, ["up"], { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    this.#child = child;
+    child.stdout?.on("data", (chunk: Buffer) => (this.#output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (this.#output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`director up did not start:\n${this.#output}`)), timeoutMs);
+      const check = () => {
+        if (this.#output.includes("Director is running")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on("data", check);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`director up exited with ${code}:\n${this.#output}`));
+      });
+    });
+  }
+
+  /** Ctrl-C, as a person would; resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = "SIGINT", timeoutMs = 30_000): Promise<number | null> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** Runs another `director` command against this installation; `stdin` is written to it. */
+  async run(args: string[], stdin = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(directorBin, args, { env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.end(stdin);
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (exitCode) => resolve(exitCode)));
+    return { code, stdout, stderr };
+  }
+}

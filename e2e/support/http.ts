@@ -1,0 +1,47 @@
+import { request } from "node:http";
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  text: string;
+  json<T = any>(): T;
+}
+
+/**
+ * One HTTP request with full control: a raw path (sent as written, no `..` normalisation, like
+ * `curl --path-as-is`) and any Host header, which fetch() does not allow.
+ */
+export function httpRequest(options: {
+  url: string;
+  method?: string;
+  host?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  rawPath?: string;
+}): Promise<HttpAnswer> {
+  const url = new URL(options.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method ?? "GET",
+        path: options.rawPath ?? `${url.pathname}${url.search}`,
+        headers: { ...(options.host ? { host: options.host } : {}), ...options.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const body = Buffer.concat(chunks);
+          const text = body.toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text, json: () => JSON.parse(text) });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}

@@ -1,0 +1,53 @@
+import { DirectorError, isDirectorError } from "@director/domain/errors";
+import type { ErrorBody } from "@director/contracts/error-body";
+import type { FastifyError, FastifyInstance } from "fastify";
+import { ZodError } from "zod";
+import { errorStatus } from "./error-status.js";
+
+/** Turns any thrown value into a JSON error body with a stable code; only unexpected failures become 500s. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  const directorError = toDirectorError(error);
+  const body: ErrorBody = { error: { code: directorError.code, message: directorError.message } };
+  if (directorError.details) body.error.details = directorError.details;
+  return { status: errorStatus[directorError.code], body };
+}
+
+function toDirectorError(error: unknown): DirectorError {
+  if (isDirectorError(error)) return error;
+  if (error instanceof ZodError) {
+    const fields = Object.fromEntries(error.issues.map((issue) => [issue.path.join(".") || "body", issue.message]));
+    return new DirectorError("VALIDATION_FAILED", "The request is not valid; see details for each field.", {
+      details: { fields },
+      cause: error,
+    });
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  // Fastify's own 4xx errors (bad JSON, body too large, wrong content type) keep their status class.
+  if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    return new DirectorError("UPLOAD_TOO_LARGE", "The request body is larger than this server accepts.", {
+      cause: error,
+    });
+  }
+  if (typeof fastifyError.statusCode === "number" && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new DirectorError("VALIDATION_FAILED", fastifyError.message ?? "The request is not valid.", {
+      cause: error,
+    });
+  }
+  return new DirectorError("INTERNAL", "Something went wrong on our side; it has been logged.", { cause: error });
+}
+
+/** Installs the error and not-found handlers every Director HTTP server shares. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.info({ code: body.error.code }, "request refused");
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const { status, body } = toErrorResponse(
+      new DirectorError("NOT_FOUND", `No route ${request.method} ${request.url.split("?")[0]}.`),
+    );
+    void reply.status(status).send(body);
+  });
+}

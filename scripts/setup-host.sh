@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs or starts what Director (or its tests) needs, only when it is missing, and says what it did.
+# Debian 12, as root. Flags: --npm --nginx --docker --postgres --tools (wrk, chromium later)
+# Idempotent: a second run on a ready machine does nothing but check.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+apt_updated=""
+apt_install() {
+  if [ "$(id -u)" != 0 ]; then say "need root to install: $*"; exit 1; fi
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  say "installing $* from Debian's packages"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_npm() {
+  # Reinstall when node_modules is missing or older than the lock file.
+  if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+    say "installing npm packages"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_nginx() {
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx-light
+  # Debian starts a system nginx on port 80 after install; Director runs its own, so leave that one alone.
+}
+
+ensure_docker() {
+  command -v dockerd >/dev/null 2>&1 || apt_install docker.io
+  if ! docker info >/dev/null 2>&1; then
+    say "starting dockerd"
+    mkdir -p /var/log
+    nohup dockerd >/var/log/director-dockerd.log 2>&1 &
+    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+    docker info >/dev/null 2>&1 || { say "dockerd did not start; see /var/log/director-dockerd.log"; exit 1; }
+  fi
+  if [ "$(docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" != "active" ]; then
+    say "initialising Docker Swarm"
+    docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+  fi
+}
+
+pg_ready() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+ensure_postgres() {
+  # Tests use a PostgreSQL server on 127.0.0.1:5432 (the developers' and CI machines run one already).
+  pg_ready && return 0
+  command -v pg_ctlcluster >/dev/null 2>&1 || apt_install postgresql
+  say "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  for _ in $(seq 1 40); do pg_ready && break; sleep 0.5; done
+  pg_ready || { say "PostgreSQL did not start on 127.0.0.1:5432"; exit 1; }
+}
+
+ensure_tools() {
+  command -v wrk >/dev/null 2>&1 || apt_install wrk
+}
+
+for flag in "$@"; do
+  case "$flag" in
+    --npm) ensure_npm ;;
+    --nginx) ensure_nginx ;;
+    --docker) ensure_docker ;;
+    --postgres) ensure_postgres ;;
+    --tools) ensure_tools ;;
+    *) say "unknown flag $flag"; exit 2 ;;
+  esac
+done
