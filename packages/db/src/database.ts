@@ -1,0 +1,25 @@
+/** Opens the application's connection pool to PostgreSQL as a typed Kysely handle. */
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { DB } from "./schema.js";
+
+/** The typed handle every repository takes; a `Transaction<DB>` is one too, so repositories can run inside one. */
+export type DatabaseHandle = Kysely<DB>;
+
+/** Options of the pool. */
+export interface DatabaseOptions {
+  /** at most this many connections at once (pg's default is 10) */
+  maxConnections?: number;
+  /**
+   * Called when an idle pooled connection fails (e.g. the server restarted). Without a listener pg's pool would
+   * emit an unhandled 'error' and crash the process; the pool drops that client and opens a new one on demand.
+   */
+  onIdleConnectionError?: (error: Error) => void;
+}
+
+/** Creates a pooled Kysely handle for `url` (postgres://user:password@host:port/database); call `destroy()` to close. */
+export function createDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  pool.on("error", (error) => options.onIdleConnectionError?.(error));
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}

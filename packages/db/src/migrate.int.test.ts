@@ -1,0 +1,38 @@
+import { type TestDatabase, testBackends } from "@director/testing/test-databases";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase } from "./database.js";
+import { migrateToLatest } from "./migrate.js";
+
+describe.each(testBackends)("migrateToLatest on $name", (backend) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await backend.open(); // already migrated once
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("is a no-op the second time", async () => {
+    const log = {
+      messages: [] as string[],
+      info: (_details: Record<string, unknown>, message: string) => log.messages.push(message),
+    };
+    expect(await migrateToLatest(database.db, log)).toEqual([]);
+    expect(log.messages).toEqual([]);
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database.db);
+    expect(applied.rows).toEqual([{ name: "0001-initial" }]);
+  });
+});
+
+describe("migrateToLatest failures", () => {
+  it("reports an unreachable database as DATABASE_UNAVAILABLE", async () => {
+    const db = createDatabase("postgres://postgres@127.0.0.1:1/none", { maxConnections: 1 });
+    try {
+      await expect(migrateToLatest(db)).rejects.toMatchObject({ code: "DATABASE_UNAVAILABLE" });
+    } finally {
+      await db.destroy();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+/** Brings a database to the latest schema with Kysely's Migrator and migrations compiled into the code. */
+import { DirectorError } from "@director/domain/errors";
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { isConnectionError } from "./database-errors.js";
+import * as initial from "./migrations/0001-initial.js";
+import type { DB } from "./schema.js";
+
+/** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
+const migrations: Record<string, Migration> = {
+  "0001-initial": initial,
+};
+
+const staticProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/** Where migrate reports what it applied; a pino logger fits. */
+export interface MigrationLog {
+  info(details: Record<string, unknown>, message: string): void;
+}
+
+/** Applies every pending migration (a no-op when none is pending); returns the names applied. */
+export async function migrateToLatest(db: Kysely<DB>, log?: MigrationLog): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: staticProvider });
+  let outcome: Awaited<ReturnType<Migrator["migrateToLatest"]>>;
+  try {
+    outcome = await migrator.migrateToLatest();
+  } catch (error) {
+    throw migrationFailure(error);
+  }
+  const applied = (outcome.results ?? []).filter((result) => result.status === "Success");
+  for (const result of applied) log?.info({ migration: result.migrationName }, "migration applied");
+  if (outcome.error !== undefined) throw migrationFailure(outcome.error, outcome.results);
+  return applied.map((result) => result.migrationName);
+}
+
+function migrationFailure(error: unknown, results?: { migrationName: string; status: string }[]): DirectorError {
+  const failed = results?.find((result) => result.status === "Error")?.migrationName;
+  if (isConnectionError(error)) {
+    return new DirectorError("DATABASE_UNAVAILABLE", "Could not reach the database to migrate it; is it running?", {
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new DirectorError(
+    "INTERNAL",
+    failed ? `Database migration ${failed} failed: ${message}` : `Database migration failed: ${message}`,
+    { cause: error, details: failed ? { migration: failed } : undefined },
+  );
+}

@@ -1,0 +1,75 @@
+/** Domain-shaped records the repositories return: camelCase fields, Dates, branded ids. Sites live in @director/domain/site. */
+import type { Site, SiteId } from "@director/domain/site";
+import type { SiteName } from "@director/domain/site-name";
+import type { Username } from "@director/domain/username";
+
+/** An account. */
+export interface User {
+  id: number;
+  username: Username;
+  displayName: string;
+  email: string;
+  /** argon2id PHC string; null for accounts that log in elsewhere */
+  passwordHash: string | null;
+  isSuperuser: boolean;
+  isActive: boolean;
+  createdAt: Date;
+}
+
+/** A login session; only the sha-256 hex of its token is known. */
+export interface Session {
+  tokenHash: string;
+  userId: number;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+}
+
+/** A site with the columns only the platform needs besides the domain's view of it. */
+export interface SiteRecord extends Site {
+  /** largest request body nginx accepts for this site; null means the platform default */
+  clientBodyLimitBytes: number | null;
+}
+
+/** Status of an operation or of one of its steps. */
+export type OperationStatus = "pending" | "running" | "succeeded" | "failed";
+
+/** One step of an operation, in `position` order. */
+export interface OperationStep {
+  operationId: number;
+  position: number;
+  slug: string;
+  name: string;
+  status: OperationStatus;
+  attempts: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  message: string;
+}
+
+/** A durable multi-step change to a site; `siteId` is null once the site is deleted, `siteName` stays. */
+export interface Operation {
+  id: number;
+  siteId: SiteId | null;
+  siteName: SiteName;
+  kind: string;
+  status: OperationStatus;
+  createdBy: number | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  error: string | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  steps: OperationStep[];
+}
+
+/** One entry of the audit log. */
+export interface AuditEvent {
+  id: string;
+  at: Date;
+  actorUserId: number | null;
+  action: string;
+  target: string;
+  details: Record<string, unknown>;
+}

@@ -1,0 +1,229 @@
+/** Operations and their steps, and the lease that lets many workers share them. */
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
+import { type Selectable, sql } from "kysely";
+import { constraintNames } from "./constraint-names.js";
+import type { DatabaseHandle } from "./database.js";
+import { isUniqueViolation } from "./database-errors.js";
+import type { Operation, OperationStatus } from "./models.js";
+import { toOperation } from "./operation-rows.js";
+import type { OperationsTable } from "./schema.js";
+
+/** What queueing an operation needs; steps run in the given order. */
+export interface NewOperation {
+  siteId: SiteId;
+  siteName: string;
+  kind: string;
+  createdBy: number | null;
+  steps: readonly { slug: string; name: string }[];
+}
+
+/** `now() + ms` computed by the database, so every worker's leases use one clock. */
+function databaseNowPlusMs(ms: number) {
+  return sql<Date>`now() + (${Math.max(0, Math.round(ms))}::integer * interval '1 millisecond')`;
+}
+
+/** Reads and writes operations. */
+export class OperationsRepository {
+  readonly #db: DatabaseHandle;
+
+  constructor(db: DatabaseHandle) {
+    this.#db = db;
+  }
+
+  /** Queues an operation with pending steps; SITE_BUSY while another operation on the site is unfinished. */
+  async create(input: NewOperation, trx: DatabaseHandle = this.#db): Promise<Operation> {
+    const insert = async (executor: DatabaseHandle): Promise<Operation> => {
+      const row = await executor
+        .insertInto("operations")
+        .values({ site_id: input.siteId, site_name: input.siteName, kind: input.kind, created_by: input.createdBy })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const steps =
+        input.steps.length === 0
+          ? []
+          : await executor
+              .insertInto("operation_steps")
+              .values(input.steps.map((step, position) => ({ operation_id: row.id, position, ...step })))
+              .returningAll()
+              .execute();
+      return toOperation(row, steps);
+    };
+    try {
+      return trx.isTransaction ? await insert(trx) : await trx.transaction().execute(insert);
+    } catch (error) {
+      if (isUniqueViolation(error, constraintNames.oneActiveOperationPerSite)) {
+        throw new DirectorError(
+          "SITE_BUSY",
+          `Another operation on the site "${input.siteName}" is still running; wait for it to finish and try again.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The operation with its steps, or null. */
+  async findById(id: number, trx: DatabaseHandle = this.#db): Promise<Operation | null> {
+    const row = await trx.selectFrom("operations").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? ((await this.#withSteps([row], trx))[0] ?? null) : null;
+  }
+
+  /** The site's pending or running operation (at most one exists), or null. */
+  async findActiveForSite(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<Operation | null> {
+    const row = await trx
+      .selectFrom("operations")
+      .selectAll()
+      .where("site_id", "=", siteId)
+      .where("status", "in", ["pending", "running"])
+      .executeTakeFirst();
+    return row ? ((await this.#withSteps([row], trx))[0] ?? null) : null;
+  }
+
+  /** The site's most recent operation in any status, or null. */
+  async findLatestForSite(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<Operation | null> {
+    const row = await trx
+      .selectFrom("operations")
+      .selectAll()
+      .where("site_id", "=", siteId)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row ? ((await this.#withSteps([row], trx))[0] ?? null) : null;
+  }
+
+  /**
+   * Takes the oldest runnable operation for `owner`: pending, or running under an expired lease (its worker died).
+   * FOR UPDATE SKIP LOCKED lets concurrent workers each take a different one; a row another worker updated meanwhile
+   * is re-checked against the WHERE clause by PostgreSQL before it is locked, so no operation is handed out twice.
+   */
+  async claimNext(
+    lease: { owner: string; leaseMs: number },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<Operation | null> {
+    const row = await trx
+      .updateTable("operations")
+      .set((eb) => ({
+        status: "running",
+        lease_owner: lease.owner,
+        lease_expires_at: databaseNowPlusMs(lease.leaseMs),
+        started_at: eb.fn.coalesce("started_at", sql<Date>`now()`),
+      }))
+      .where("id", "=", (eb) =>
+        eb
+          .selectFrom("operations")
+          .select("id")
+          .where((inner) =>
+            inner.or([
+              inner("status", "=", "pending"),
+              inner.and([inner("status", "=", "running"), inner("lease_expires_at", "<", sql<Date>`now()`)]),
+            ]),
+          )
+          .orderBy("id")
+          .limit(1)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    return row ? ((await this.#withSteps([row], trx))[0] ?? null) : null;
+  }
+
+  /**
+   * Extends the lease when `owner` still holds it; false when another worker took the operation or it finished.
+   * `leaseMs: 0` hands the operation back at once (a stopping worker).
+   */
+  async renewLease(
+    lease: { id: number; owner: string; leaseMs: number },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<boolean> {
+    const result = await trx
+      .updateTable("operations")
+      .set({ lease_expires_at: databaseNowPlusMs(lease.leaseMs) })
+      .where("id", "=", lease.id)
+      .where("lease_owner", "=", lease.owner)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Marks a step running and counts the attempt; its first start time is kept across retries. */
+  async startStep(id: number, position: number, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx
+      .updateTable("operation_steps")
+      .set((eb) => ({
+        status: "running",
+        attempts: eb("attempts", "+", 1),
+        started_at: eb.fn.coalesce("started_at", sql<Date>`now()`),
+        finished_at: null,
+      }))
+      .where("operation_id", "=", id)
+      .where("position", "=", position)
+      .execute();
+  }
+
+  /** Sets a step's status and message; `running` records a failed attempt that will be retried. */
+  async finishStep(
+    id: number,
+    position: number,
+    outcome: { status: OperationStatus; message: string },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<void> {
+    const isFinal = outcome.status === "succeeded" || outcome.status === "failed";
+    await trx
+      .updateTable("operation_steps")
+      .set({ status: outcome.status, message: outcome.message, finished_at: isFinal ? sql<Date>`now()` : null })
+      .where("operation_id", "=", id)
+      .where("position", "=", position)
+      .execute();
+  }
+
+  /** Adds a line to a step's message (progress a step reports while it runs). */
+  async appendStepMessage(id: number, position: number, line: string, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx
+      .updateTable("operation_steps")
+      .set({ message: sql<string>`case when message = '' then ${line} else message || E'\\n' || ${line} end` })
+      .where("operation_id", "=", id)
+      .where("position", "=", position)
+      .execute();
+  }
+
+  /** Ends the operation as succeeded or failed and releases its lease (which also frees the site for the next one). */
+  async finish(
+    id: number,
+    outcome: { status: "succeeded" | "failed"; error: string | null },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<void> {
+    await trx
+      .updateTable("operations")
+      .set({
+        status: outcome.status,
+        error: outcome.error,
+        finished_at: sql<Date>`now()`,
+        lease_owner: null,
+        lease_expires_at: null,
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** The most recent operations of every site, newest first, with their steps. */
+  async listRecent(limit: number, trx: DatabaseHandle = this.#db): Promise<Operation[]> {
+    const rows = await trx.selectFrom("operations").selectAll().orderBy("id", "desc").limit(limit).execute();
+    return this.#withSteps(rows, trx);
+  }
+
+  async #withSteps(rows: Selectable<OperationsTable>[], trx: DatabaseHandle): Promise<Operation[]> {
+    if (rows.length === 0) return [];
+    const steps = await trx
+      .selectFrom("operation_steps")
+      .selectAll()
+      .where(
+        "operation_id",
+        "in",
+        rows.map((row) => row.id),
+      )
+      .execute();
+    return rows.map((row) => toOperation(row, steps));
+  }
+}

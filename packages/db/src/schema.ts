@@ -1,0 +1,104 @@
+/**
+ * Kysely's view of the database: one interface per table, column names as in SQL (snake_case).
+ * Repositories map rows to the camelCase domain types in `models.ts`; nothing else reads these.
+ */
+import type { ColumnType, Generated, JSONColumnType } from "kysely";
+
+/** A timestamptz that the database fills in by default (pg returns it as a Date). */
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+/** Operation and step status, checked by the database too. */
+export type OperationStatusColumn = "pending" | "running" | "succeeded" | "failed";
+
+/** Accounts. */
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: Generated<string>;
+  email: Generated<string>;
+  /** argon2id PHC string; null for accounts that log in elsewhere */
+  password_hash: string | null;
+  is_superuser: Generated<boolean>;
+  is_active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+/** Login sessions, keyed by the sha-256 hex of the token; the raw token is never stored. */
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: CreatedAt;
+  expires_at: Date;
+  last_seen_at: Generated<Date>;
+}
+
+/** Hosted sites. */
+export interface SitesTable {
+  id: Generated<number>;
+  name: string;
+  type: "static" | "dynamic";
+  purpose: "personal" | "project" | "activity" | "other";
+  description: Generated<string>;
+  availability: Generated<"enabled" | "not-served" | "disabled">;
+  /** null means the platform default */
+  client_body_limit_bytes: number | null;
+  ready_at: Date | null;
+  created_at: CreatedAt;
+}
+
+/** Who may work on a site. */
+export interface SiteMembersTable {
+  site_id: number;
+  user_id: number;
+}
+
+/** Durable multi-step changes; `site_name` outlives the site for history. */
+export interface OperationsTable {
+  id: Generated<number>;
+  site_id: number | null;
+  site_name: string;
+  kind: string;
+  status: Generated<OperationStatusColumn>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  started_at: Date | null;
+  finished_at: Date | null;
+  error: string | null;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+}
+
+/** The ordered steps of an operation. */
+export interface OperationStepsTable {
+  operation_id: number;
+  position: number;
+  slug: string;
+  name: string;
+  status: Generated<OperationStatusColumn>;
+  attempts: Generated<number>;
+  started_at: Date | null;
+  finished_at: Date | null;
+  message: Generated<string>;
+}
+
+/** Who did what, for administrators. */
+export interface AuditEventsTable {
+  /** bigint: pg returns int8 as a string so no precision is lost */
+  id: ColumnType<string, never, never>;
+  at: CreatedAt;
+  actor_user_id: number | null;
+  action: string;
+  target: string;
+  details: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+/** Every table Director owns. */
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  sites: SitesTable;
+  site_members: SiteMembersTable;
+  operations: OperationsTable;
+  operation_steps: OperationStepsTable;
+  audit_events: AuditEventsTable;
+}

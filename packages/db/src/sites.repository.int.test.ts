@@ -1,0 +1,106 @@
+import { parseSiteName } from "@director/domain/site-name";
+import { createTestSite, createTestUser, uniqueName } from "@director/testing/db-factories";
+import { type TestDatabase, testBackends, truncateAllTables } from "@director/testing/test-databases";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { OperationsRepository } from "./operations.repository.js";
+import { SitesRepository } from "./sites.repository.js";
+
+describe.each(testBackends)("SitesRepository on $name", (backend) => {
+  let database: TestDatabase;
+  let sites: SitesRepository;
+
+  beforeAll(async () => {
+    database = await backend.open();
+    sites = new SitesRepository(database.db);
+  });
+  beforeEach(async () => {
+    await truncateAllTables(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("creates a site with members and defaults, and finds it by name and id", async () => {
+    const alice = await createTestUser(database.db, { username: "alice" });
+    const bob = await createTestUser(database.db, { username: "bob" });
+    const name = parseSiteName("club-site");
+    const site = await sites.create({
+      name,
+      type: "static",
+      purpose: "activity",
+      description: "The club",
+      memberIds: [bob.id, alice.id, bob.id],
+    });
+    expect(site).toMatchObject({
+      name,
+      type: "static",
+      purpose: "activity",
+      description: "The club",
+      availability: "enabled",
+      clientBodyLimitBytes: null,
+      readyAt: null,
+    });
+    expect(await sites.findByName(name)).toEqual(site);
+    expect(await sites.findById(site.id)).toEqual(site);
+    expect(await sites.listMembers(site.id)).toEqual(["alice", "bob"]);
+    expect(await sites.isMember(site.id, alice.id)).toBe(true);
+  });
+
+  it("refuses a duplicate name with SITE_NAME_TAKEN and leaves no members behind", async () => {
+    const user = await createTestUser(database.db);
+    const first = await createTestSite(database.db);
+    await expect(createTestSite(database.db, { name: first.name, memberIds: [user.id] })).rejects.toMatchObject({
+      code: "SITE_NAME_TAKEN",
+    });
+    expect(await database.db.selectFrom("site_members").selectAll().execute()).toEqual([]);
+  });
+
+  it("lists all sites to an administrator and only their sites to a member, by name, paged", async () => {
+    const member = await createTestUser(database.db);
+    const admin = await createTestUser(database.db, { isSuperuser: true });
+    for (const name of ["delta", "alpha", "charlie"]) {
+      await createTestSite(database.db, { name, memberIds: [member.id] });
+    }
+    await createTestSite(database.db, { name: "bravo" });
+
+    const asAdmin = await sites.listVisibleTo({ userId: admin.id, isSuperuser: true, limit: 10, offset: 0 });
+    expect(asAdmin.map((site) => site.name)).toEqual(["alpha", "bravo", "charlie", "delta"]);
+    const asMember = await sites.listVisibleTo({ userId: member.id, isSuperuser: false, limit: 10, offset: 0 });
+    expect(asMember.map((site) => site.name)).toEqual(["alpha", "charlie", "delta"]);
+    const secondPage = await sites.listVisibleTo({ userId: member.id, isSuperuser: false, limit: 2, offset: 2 });
+    expect(secondPage.map((site) => site.name)).toEqual(["delta"]);
+    const bravo = asAdmin.find((site) => site.name === "bravo");
+    expect(bravo && (await sites.isMember(bravo.id, member.id))).toBe(false);
+  });
+
+  it("marks a site ready once and keeps the first time", async () => {
+    const site = await createTestSite(database.db);
+    await sites.markReady(site.id);
+    const readyAt = (await sites.findById(site.id))?.readyAt;
+    expect(readyAt).toBeInstanceOf(Date);
+    await sites.markReady(site.id);
+    expect((await sites.findById(site.id))?.readyAt).toEqual(readyAt);
+  });
+
+  it("deletes a site and its memberships but keeps its operations with the name", async () => {
+    const user = await createTestUser(database.db);
+    const site = await createTestSite(database.db, { name: uniqueName("gone"), memberIds: [user.id] });
+    const operations = new OperationsRepository(database.db);
+    const operation = await operations.create({
+      siteId: site.id,
+      siteName: site.name,
+      kind: "create_site",
+      createdBy: user.id,
+      steps: [{ slug: "files", name: "Create files" }],
+    });
+
+    await sites.delete(site.id);
+    await sites.delete(site.id); // deleting again is a no-op
+
+    expect(await sites.findById(site.id)).toBeNull();
+    expect(await sites.listMembers(site.id)).toEqual([]);
+    const kept = await operations.findById(operation.id);
+    expect(kept).toMatchObject({ id: operation.id, siteId: null, siteName: site.name, status: "pending" });
+    expect(kept?.steps).toHaveLength(1);
+  });
+});

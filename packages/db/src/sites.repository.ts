@@ -1,0 +1,148 @@
+/** Sites and their members. */
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId, SitePurpose, SiteType } from "@director/domain/site";
+import type { SiteName } from "@director/domain/site-name";
+import type { Selectable } from "kysely";
+import { constraintNames } from "./constraint-names.js";
+import type { DatabaseHandle } from "./database.js";
+import { isUniqueViolation } from "./database-errors.js";
+import type { SiteRecord } from "./models.js";
+import type { SitesTable } from "./schema.js";
+
+/** What creating a site needs; the name is already parsed and checked against reserved names. */
+export interface NewSiteRecord {
+  name: SiteName;
+  type: SiteType;
+  purpose: SitePurpose;
+  description: string;
+  /** users who may work on the site from the start */
+  memberIds: readonly number[];
+}
+
+/** Reads and writes sites. */
+export class SitesRepository {
+  readonly #db: DatabaseHandle;
+
+  constructor(db: DatabaseHandle) {
+    this.#db = db;
+  }
+
+  /** Creates a site with its members (in one transaction); SITE_NAME_TAKEN when the name is in use. */
+  async create(input: NewSiteRecord, trx: DatabaseHandle = this.#db): Promise<SiteRecord> {
+    const insert = async (executor: DatabaseHandle): Promise<SiteRecord> => {
+      const row = await executor
+        .insertInto("sites")
+        .values({ name: input.name, type: input.type, purpose: input.purpose, description: input.description })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const memberIds = [...new Set(input.memberIds)];
+      if (memberIds.length > 0) {
+        await executor
+          .insertInto("site_members")
+          .values(memberIds.map((userId) => ({ site_id: row.id, user_id: userId })))
+          .execute();
+      }
+      return toSite(row);
+    };
+    try {
+      return trx.isTransaction ? await insert(trx) : await trx.transaction().execute(insert);
+    } catch (error) {
+      if (isUniqueViolation(error, constraintNames.sitesName)) {
+        throw new DirectorError(
+          "SITE_NAME_TAKEN",
+          `A site named "${input.name}" already exists; choose another name.`,
+          {
+            details: { field: "name" },
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The site with this name, or null. */
+  async findByName(name: string, trx: DatabaseHandle = this.#db): Promise<SiteRecord | null> {
+    const row = await trx.selectFrom("sites").selectAll().where("name", "=", name).executeTakeFirst();
+    return row ? toSite(row) : null;
+  }
+
+  /** The site with this id, or null. */
+  async findById(id: SiteId, trx: DatabaseHandle = this.#db): Promise<SiteRecord | null> {
+    const row = await trx.selectFrom("sites").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toSite(row) : null;
+  }
+
+  /** A page of the sites a user may see, by name: all of them for an administrator, else those they are a member of. */
+  async listVisibleTo(
+    query: { userId: number; isSuperuser: boolean; limit: number; offset: number },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<SiteRecord[]> {
+    let select = trx.selectFrom("sites").selectAll("sites");
+    if (!query.isSuperuser) {
+      select = select.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("site_members")
+            .select("site_members.site_id")
+            .whereRef("site_members.site_id", "=", "sites.id")
+            .where("site_members.user_id", "=", query.userId),
+        ),
+      );
+    }
+    const rows = await select.orderBy("sites.name").limit(query.limit).offset(query.offset).execute();
+    return rows.map(toSite);
+  }
+
+  /** Usernames of a site's members, sorted. */
+  async listMembers(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<string[]> {
+    const rows = await trx
+      .selectFrom("site_members")
+      .innerJoin("users", "users.id", "site_members.user_id")
+      .select("users.username")
+      .where("site_members.site_id", "=", siteId)
+      .orderBy("users.username")
+      .execute();
+    return rows.map((row) => row.username);
+  }
+
+  /** Whether the user is a member of the site. */
+  async isMember(siteId: SiteId, userId: number, trx: DatabaseHandle = this.#db): Promise<boolean> {
+    const row = await trx
+      .selectFrom("site_members")
+      .select("site_id")
+      .where("site_id", "=", siteId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Records that the site's create operation finished; keeps the first time when called again (steps are retried). */
+  async markReady(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx
+      .updateTable("sites")
+      .set((eb) => ({ ready_at: eb.fn.coalesce("ready_at", eb.fn<Date>("now")) }))
+      .where("id", "=", siteId)
+      .execute();
+  }
+
+  /** Deletes the site and its memberships; its operations stay, with site_id null. A no-op when absent. */
+  async delete(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx.deleteFrom("sites").where("id", "=", siteId).execute();
+  }
+}
+
+/** Maps a `sites` row to a SiteRecord. */
+export function toSite(row: Selectable<SitesTable>): SiteRecord {
+  return {
+    id: row.id as SiteId,
+    name: row.name as SiteName,
+    type: row.type,
+    purpose: row.purpose,
+    description: row.description,
+    availability: row.availability,
+    clientBodyLimitBytes: row.client_body_limit_bytes,
+    readyAt: row.ready_at,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,88 @@
+/** Accounts. */
+import { DirectorError } from "@director/domain/errors";
+import type { Username } from "@director/domain/username";
+import type { Selectable } from "kysely";
+import { constraintNames } from "./constraint-names.js";
+import type { DatabaseHandle } from "./database.js";
+import { isUniqueViolation } from "./database-errors.js";
+import type { User } from "./models.js";
+import type { UsersTable } from "./schema.js";
+
+/** What creating an account needs; the password is already hashed. */
+export interface NewUserRecord {
+  username: Username;
+  displayName: string;
+  email: string;
+  passwordHash: string | null;
+  isSuperuser: boolean;
+}
+
+/** Reads and writes accounts. */
+export class UsersRepository {
+  readonly #db: DatabaseHandle;
+
+  constructor(db: DatabaseHandle) {
+    this.#db = db;
+  }
+
+  /** Creates an account; USERNAME_TAKEN when the name is in use. */
+  async create(input: NewUserRecord, trx: DatabaseHandle = this.#db): Promise<User> {
+    try {
+      const row = await trx
+        .insertInto("users")
+        .values({
+          username: input.username,
+          display_name: input.displayName,
+          email: input.email,
+          password_hash: input.passwordHash,
+          is_superuser: input.isSuperuser,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toUser(row);
+    } catch (error) {
+      if (isUniqueViolation(error, constraintNames.usersUsername)) {
+        throw new DirectorError("USERNAME_TAKEN", `The username "${input.username}" is already taken.`, {
+          details: { field: "username" },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** The account with this exact (lowercase) username, active or not. */
+  async findByUsername(username: string, trx: DatabaseHandle = this.#db): Promise<User | null> {
+    const row = await trx.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** The account with this id, active or not. */
+  async findById(id: number, trx: DatabaseHandle = this.#db): Promise<User | null> {
+    const row = await trx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** How many accounts exist (the CLI offers to create the first administrator when 0). */
+  async count(trx: DatabaseHandle = this.#db): Promise<number> {
+    const row = await trx
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+}
+
+/** Maps a `users` row to a User. */
+export function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    username: row.username as Username,
+    displayName: row.display_name,
+    email: row.email,
+    passwordHash: row.password_hash,
+    isSuperuser: row.is_superuser,
+    isActive: row.is_active,
+    createdAt: row.created_at,
+  };
+}
