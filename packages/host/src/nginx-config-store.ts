@@ -1,0 +1,140 @@
+import { readdir, readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { DirectorError, isDirectorError } from "@director/domain/errors";
+import { writeFileAtomic } from "./atomic-write.js";
+import type { Logger } from "./logger.js";
+import { isNginxConfigFileName, type NginxConfigFileName } from "./nginx-config-file-name.js";
+import type { NginxServer } from "./nginx-server.js";
+
+/** What a store needs from the nginx that includes its directory. */
+export type NginxConfigTarget = Pick<NginxServer, "test" | "reload" | "lock">;
+
+/**
+ * One directory of per-site nginx config files, changed transactionally: swap one file, `nginx -t`,
+ * reload; on any failure the previous file comes back, so the running nginx keeps serving the old
+ * config and no other site is touched. Changing one site costs one file, never a rewrite of all.
+ */
+export class NginxConfigStore {
+  readonly #dir: string;
+  readonly #server: NginxConfigTarget;
+  readonly #log: Logger;
+
+  constructor(dir: string, server: NginxConfigTarget, log: Logger) {
+    this.#dir = dir;
+    this.#server = server;
+    this.#log = log;
+  }
+
+  /** Installs `content` as `name` and reloads nginx; a no-op when the file already has exactly this content. */
+  put(name: NginxConfigFileName, content: string): Promise<void> {
+    return this.#server.lock.runExclusive(async () => {
+      const previous = await this.#readFile(name);
+      if (previous === content) return;
+      await this.#writeFile(name, content);
+      await this.#applyOrRestore(name, previous, { shouldTest: true });
+      this.#log.info({ file: name, dir: this.#dir }, "nginx config file installed");
+    });
+  }
+
+  /** Deletes `name` and reloads nginx; a no-op when there is no such file. */
+  remove(name: NginxConfigFileName): Promise<void> {
+    return this.#server.lock.runExclusive(async () => {
+      const previous = await this.#readFile(name);
+      if (previous === null) return;
+      await unlink(this.#path(name));
+      // No `nginx -t`: if another file needed this one, the master refuses the reload and we restore.
+      await this.#applyOrRestore(name, previous, { shouldTest: false });
+      this.#log.info({ file: name, dir: this.#dir }, "nginx config file removed");
+    });
+  }
+
+  /** The content of `name`, or null when there is no such file. */
+  read(name: NginxConfigFileName): Promise<string | null> {
+    return this.#readFile(name);
+  }
+
+  /** The config files in the directory, sorted (staging files such as `x.conf.next` are not listed). */
+  async list(): Promise<NginxConfigFileName[]> {
+    const entries = await readdir(this.#dir, { withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isFile() && isNginxConfigFileName(entry.name))
+      .map((entry) => entry.name as NginxConfigFileName)
+      .sort();
+  }
+
+  /** Tests and reloads the files as they now are; on failure puts `previous` back (null: no file) and throws. */
+  async #applyOrRestore(
+    name: NginxConfigFileName,
+    previous: string | null,
+    { shouldTest }: { shouldTest: boolean },
+  ): Promise<void> {
+    try {
+      if (shouldTest) await this.#server.test();
+    } catch (error) {
+      await this.#restore(name, previous);
+      if (!isDirectorError(error) || error.code !== "NGINX_CONFIG_REJECTED") throw error;
+      const nginxError = nginxErrorOf(error);
+      throw new DirectorError(
+        "NGINX_CONFIG_REJECTED",
+        `nginx rejected ${name}; the previous version was kept: ${nginxError}`,
+        {
+          details: { file: name, nginxError },
+          cause: error,
+        },
+      );
+    }
+    try {
+      await this.#server.reload();
+    } catch (error) {
+      await this.#restore(name, previous);
+      const nginxError = nginxErrorOf(error);
+      throw new DirectorError(
+        "NGINX_RELOAD_FAILED",
+        `nginx could not reload after changing ${name}; the previous version was restored: ${nginxError}`,
+        { details: { file: name, nginxError }, cause: error },
+      );
+    }
+  }
+
+  async #restore(name: NginxConfigFileName, previous: string | null): Promise<void> {
+    try {
+      if (previous === null) await unlinkIfPresent(this.#path(name));
+      else await this.#writeFile(name, previous);
+    } catch (error) {
+      // The original failure is what the caller must see; this one needs an operator, so it is logged loudly.
+      this.#log.error({ err: error, file: name, dir: this.#dir }, "could not restore an nginx config file");
+    }
+  }
+
+  #writeFile(name: NginxConfigFileName, content: string): Promise<void> {
+    // Staged as `name.next`, which `include dir/*.conf` never picks up, then renamed over `name`.
+    const path = this.#path(name);
+    return writeFileAtomic(path, content, { tempPath: `${path}.next` });
+  }
+
+  async #readFile(name: NginxConfigFileName): Promise<string | null> {
+    try {
+      return await readFile(this.#path(name), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+  }
+
+  #path(name: NginxConfigFileName): string {
+    return join(this.#dir, name);
+  }
+}
+
+function nginxErrorOf(error: unknown): string {
+  const detail = isDirectorError(error) ? error.details?.nginxError : undefined;
+  return typeof detail === "string" ? detail : error instanceof Error ? error.message : String(error);
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
