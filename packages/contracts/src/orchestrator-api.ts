@@ -17,15 +17,21 @@ export const balancerSiteSpecSchema = z.object({
   name: z.string(),
   type: z.enum(["static", "dynamic"]),
   availability: z.enum(["enabled", "not-served", "disabled"]),
-  /** nginx client_max_body_size for requests to the site, in bytes */
-  clientBodyLimitBytes: z.number().int().min(0).max(1024 * 1024 * 1024),
+  /** nginx client_max_body_size for requests to the site, in bytes; absent: the orchestrator's configured default */
+  clientBodyLimitBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024 * 1024)
+    .optional(),
 });
 export type BalancerSiteSpec = z.infer<typeof balancerSiteSpecSchema>;
 
-/** PUT /sites/:id/directories — creates public/ and private/ (no-op when present). */
-/** DELETE /sites/:id/directories — removes the whole site directory (no-op when absent). */
-/** PUT /sites/:id/balancer — body BalancerSiteSpec; writes and activates the site's nginx server block. */
-/** DELETE /sites/:id/balancer — removes it (no-op when absent). */
+/** `:id` in every /sites/:id/... path is the site's id, a positive whole number. */
+/** PUT /sites/:id/directories — creates public/ and private/ (no-op when present). Answer: 204. */
+/** DELETE /sites/:id/directories — removes the whole site directory (no-op when absent). Answer: 204. */
+/** PUT /sites/:id/balancer — body BalancerSiteSpec (its id must equal :id); writes and activates the site's nginx server block. Answer: 204. */
+/** DELETE /sites/:id/balancer — removes it (no-op when absent). Answer: 204. */
 
 export const fileEntrySchema = z.object({
   name: z.string(),
@@ -42,10 +48,14 @@ export const directoryListingSchema = z.object({
 });
 export type DirectoryListing = z.infer<typeof directoryListingSchema>;
 
-/** GET /sites/:id/files?path=P — a file's bytes (application/octet-stream) or, for a directory, a DirectoryListing. */
-/** PUT /sites/:id/files?path=P — body: the file's bytes; creates parent directories. Answer: FileWritten. */
-/** DELETE /sites/:id/files?path=P — removes a file or an empty directory (no-op when absent). */
+/** The query of the files routes: `path` relative to the site directory, e.g. `public/index.html`. */
+export const fileQuerySchema = z.object({ path: z.string().min(1).optional() });
+
+/** GET /sites/:id/files?path=P — a file's bytes (application/octet-stream) or, for a directory (or no path: the site directory), a DirectoryListing (JSON). */
+/** PUT /sites/:id/files?path=P — body: the file's bytes (application/octet-stream, at most the configured maximum, else 413 UPLOAD_TOO_LARGE); creates parent directories. Answer: FileWritten. */
+/** DELETE /sites/:id/files?path=P — removes a file or an empty directory (no-op when absent). Answer: 204. */
 export const fileWrittenSchema = z.object({ path: z.string(), sizeBytes: z.number().int().min(0) });
 export type FileWritten = z.infer<typeof fileWrittenSchema>;
 
+/** GET /health (no token) — answers while the process serves. */
 export const healthSchema = z.object({ ok: z.literal(true), component: z.string() });

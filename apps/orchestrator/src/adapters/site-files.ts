@@ -1,0 +1,216 @@
+import { randomUUID } from "node:crypto";
+import { constants, type Stats } from "node:fs";
+import { type FileHandle, lstat, open, readdir, rename, rmdir, unlink } from "node:fs/promises";
+import type { DirectoryListing, FileEntry, FileWritten } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
+import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
+import type { FileContent, SiteDirectories, SiteFiles } from "../core/ports.js";
+import { explainOpenFailure, hasErrorCode, openDirectoryBelow, pathAt } from "./directory-walk.js";
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
+const fileMode = 0o644;
+
+/**
+ * Site files on the local filesystem. Every operation opens the path one component at a time relative to the
+ * parent it already opened (see directory-walk.ts), so `..`, symlinks at any component and parents swapped during
+ * the call cannot lead outside the site directory; regular files with more than one hard link are refused too,
+ * because their other name may be outside.
+ */
+export class FsSiteFiles implements SiteFiles {
+  readonly #directories: Pick<SiteDirectories, "pathOf">;
+
+  constructor(directories: Pick<SiteDirectories, "pathOf">) {
+    this.#directories = directories;
+  }
+
+  async list(id: SiteId, path: SitePath | null): Promise<DirectoryListing> {
+    const segments = path === null ? [] : sitePathSegments(parseSitePath(path));
+    const dir = await openDirectoryBelow(this.#directories.pathOf(id), segments, {
+      shouldCreate: false,
+    });
+    try {
+      return await listDirectory(dir, path ?? "");
+    } finally {
+      await dir.close();
+    }
+  }
+
+  async read(id: SiteId, path: SitePath | null, maxBytes: number): Promise<FileContent> {
+    if (path === null) return { kind: "directory", listing: await this.list(id, null) };
+    const { parentSegments, name } = split(path);
+    const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: false });
+    try {
+      let handle: FileHandle;
+      try {
+        // O_NONBLOCK so that a FIFO cannot hang the read; it is refused below by its type.
+        handle = await open(pathAt(parent, name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      } catch (error) {
+        throw await explainOpenFailure(parent, name, path, error);
+      }
+      try {
+        const stats = await handle.stat();
+        if (stats.isDirectory()) return { kind: "directory", listing: await listDirectory(handle, path) };
+        assertOwnRegularFile(stats, path);
+        if (stats.size > maxBytes) throw tooLarge(path, maxBytes);
+        return { kind: "file", bytes: await readAtMost(handle, maxBytes, path) };
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await parent.close();
+    }
+  }
+
+  async write(id: SiteId, path: SitePath, bytes: Buffer): Promise<FileWritten> {
+    const { parentSegments, name } = split(path);
+    const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: true });
+    try {
+      await assertReplaceable(parent, name, path);
+      // Write a temporary file in the verified parent, then rename it over the target: readers (nginx) see the old
+      // file or the new one, never half of it. rename replaces a directory entry and never follows a symlink there.
+      const temporaryName = `.director-upload-${randomUUID()}.tmp`;
+      try {
+        const handle = await open(pathAt(parent, temporaryName), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, fileMode);
+        try {
+          await handle.writeFile(bytes);
+          await handle.chmod(fileMode); // the open mode is masked by the umask
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
+        await rename(pathAt(parent, temporaryName), pathAt(parent, name));
+      } catch (error) {
+        await unlink(pathAt(parent, temporaryName)).catch((cleanupError: unknown) => {
+          if (!hasErrorCode(cleanupError, "ENOENT")) throw cleanupError;
+        });
+        if (hasErrorCode(error, "EISDIR")) throw isDirectory(path, error);
+        // The parent we hold was removed (or replaced) meanwhile; nothing was written anywhere.
+        if (hasErrorCode(error, "ENOENT")) {
+          throw new DirectorError("PATH_NOT_FOUND", `The folder of ${path} was removed while writing; try again.`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      return { path, sizeBytes: bytes.length };
+    } finally {
+      await parent.close();
+    }
+  }
+
+  async remove(id: SiteId, path: SitePath): Promise<void> {
+    const { parentSegments, name } = split(path);
+    let parent: FileHandle;
+    try {
+      parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: false });
+    } catch (error) {
+      if (error instanceof DirectorError && (error.code === "PATH_NOT_FOUND" || error.code === "SITE_NOT_FOUND"))
+        return;
+      throw error;
+    }
+    try {
+      const stats = await lstatOrNull(pathAt(parent, name));
+      if (stats === null) return;
+      // unlink/rmdir act on the entry itself: removing a symlink or a hard link never touches what it points to.
+      if (stats.isDirectory()) await rmdir(pathAt(parent, name));
+      else await unlink(pathAt(parent, name));
+    } catch (error) {
+      if (hasErrorCode(error, "ENOENT")) return;
+      if (hasErrorCode(error, "ENOTEMPTY", "EEXIST")) {
+        throw new DirectorError(
+          "PATH_IS_DIRECTORY",
+          `${path} is a directory that is not empty; remove its files first.`,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (hasErrorCode(error, "EISDIR")) throw isDirectory(path, error);
+      throw error;
+    } finally {
+      await parent.close();
+    }
+  }
+}
+
+/** Splits a path into its parent's segments and its last name, checking the grammar again (no `..`, no leading /). */
+function split(path: SitePath): { parentSegments: string[]; name: string } {
+  const segments = sitePathSegments(parseSitePath(path));
+  const name = segments.pop();
+  if (name === undefined) throw new DirectorError("PATH_INVALID", "A file path needs at least one part.");
+  return { parentSegments: segments, name };
+}
+
+async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if (hasErrorCode(error, "ENOENT")) return null;
+    throw error;
+  }
+}
+
+/** A write may replace a regular file with one link, or create a new one; anything else is refused. */
+async function assertReplaceable(parent: FileHandle, name: string, path: SitePath): Promise<void> {
+  const stats = await lstatOrNull(pathAt(parent, name));
+  if (stats === null) return;
+  if (stats.isDirectory()) throw isDirectory(path);
+  assertOwnRegularFile(stats, path);
+}
+
+function assertOwnRegularFile(stats: Stats, path: string): void {
+  if (stats.isSymbolicLink()) {
+    throw new DirectorError("PATH_IS_LINK", `${path} is a symbolic link; links are not followed.`);
+  }
+  if (!stats.isFile()) throw new DirectorError("PATH_INVALID", `${path} is not a regular file.`);
+  if (stats.nlink > 1) {
+    throw new DirectorError(
+      "PATH_IS_LINK",
+      `${path} is a hard link to a file that may be outside the site; remove it.`,
+    );
+  }
+}
+
+function isDirectory(path: string, cause?: unknown): DirectorError {
+  return new DirectorError("PATH_IS_DIRECTORY", `${path} is a directory.`, { cause });
+}
+
+function tooLarge(path: string, maxBytes: number): DirectorError {
+  return new DirectorError(
+    "UPLOAD_TOO_LARGE",
+    `${path} is larger than ${maxBytes} bytes, the most that can be read here.`,
+  );
+}
+
+/** Reads the whole file but never more than maxBytes, even if it grows while we read. */
+async function readAtMost(handle: FileHandle, maxBytes: number, path: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) throw tooLarge(path, maxBytes);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+async function listDirectory(dir: FileHandle, path: string): Promise<DirectoryListing> {
+  const names = await readdir(pathAt(dir, ""));
+  const entries: FileEntry[] = [];
+  for (const name of names.sort()) {
+    const stats = await lstatOrNull(pathAt(dir, name));
+    if (stats === null) continue; // removed since readdir
+    entries.push({
+      name,
+      type: stats.isSymbolicLink() ? "symlink" : stats.isDirectory() ? "directory" : stats.isFile() ? "file" : "other",
+      sizeBytes: stats.size,
+      modifiedAt: stats.mtime.toISOString(),
+      mode: stats.mode & 0o7777,
+    });
+  }
+  return { path, entries };
+}

@@ -1,0 +1,114 @@
+/**
+ * The orchestrator's configuration: the only reader of process.env in this app. Each variable is documented with
+ * its unit and has a safe default, except the token, which has none on purpose.
+ */
+import path from "node:path";
+import { DirectorError } from "@director/domain/errors";
+import { parseHostname } from "@director/domain/hostname";
+import type { InternalToken } from "@director/http-kit/internal-auth";
+import { z } from "zod";
+import { parseListenAddress } from "./core/listen-address.js";
+
+const absolutePath = z
+  .string()
+  .refine((value) => path.isAbsolute(value), "must be an absolute path")
+  .transform((value) => path.normalize(value));
+const mebibyte = 1024 * 1024;
+
+export const orchestratorConfigSchema = z.object({
+  http: z.object({
+    /** DIRECTOR_ORCHESTRATOR_HOST: address of the internal API; keep it unreachable from site containers */
+    host: z.string().min(1).default("127.0.0.1"),
+    /** DIRECTOR_ORCHESTRATOR_PORT: port of the internal API (0: any free port) */
+    port: z.coerce.number().int().min(0).max(65535).default(7001),
+  }),
+  /** DIRECTOR_ORCHESTRATOR_TOKEN: the bearer token callers must send; at least 32 characters, no default */
+  token: z
+    .string({ error: "is required" })
+    .min(32, "must be at least 32 characters long")
+    .transform((value) => value as InternalToken),
+  sites: z.object({
+    /** DIRECTOR_SITES_DIR: absolute directory holding one directory per site (`<dir>/<id>/{public,private}`) */
+    dir: absolutePath.default("/var/lib/director/sites"),
+    /** DIRECTOR_SITES_DOMAIN: sites are served at <name>.<domain> */
+    domain: z
+      .string()
+      .default("sites.localhost")
+      .refine((value) => isValid(() => parseHostname(value)), "must be a hostname"),
+    /** DIRECTOR_SITE_BODY_LIMIT_BYTES: a site's request body limit (nginx client_max_body_size) when a spec omits it */
+    defaultClientBodyLimitBytes: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(2 * mebibyte),
+  }),
+  balancer: z.object({
+    /**
+     * DIRECTOR_BALANCER_LISTEN: nginx listen address of every site server block (PORT, IPv4:PORT or [IPv6]:PORT).
+     * With `director up` (one shared nginx) this is the public edge address itself.
+     */
+    listen: z
+      .string()
+      .default("127.0.0.1:8081")
+      .refine((value) => isValid(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
+    /** DIRECTOR_BALANCER_NGINX_DIR: absolute private directory of the standalone orchestrator's own nginx */
+    nginxDir: absolutePath.default("/var/lib/director/balancer-nginx"),
+  }),
+  files: z.object({
+    /** DIRECTOR_MAX_FILE_BYTES: the largest file the files API reads or writes in one request */
+    maxFileBytes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10 * mebibyte),
+  }),
+});
+
+export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
+
+/** Where each setting comes from, so that errors name the variable to fix. */
+const variables: Record<string, string> = {
+  "http.host": "DIRECTOR_ORCHESTRATOR_HOST",
+  "http.port": "DIRECTOR_ORCHESTRATOR_PORT",
+  token: "DIRECTOR_ORCHESTRATOR_TOKEN",
+  "sites.dir": "DIRECTOR_SITES_DIR",
+  "sites.domain": "DIRECTOR_SITES_DOMAIN",
+  "sites.defaultClientBodyLimitBytes": "DIRECTOR_SITE_BODY_LIMIT_BYTES",
+  "balancer.listen": "DIRECTOR_BALANCER_LISTEN",
+  "balancer.nginxDir": "DIRECTOR_BALANCER_NGINX_DIR",
+  "files.maxFileBytes": "DIRECTOR_MAX_FILE_BYTES",
+};
+
+/** Reads the configuration from `env`; throws one CONFIG_INVALID error that lists every problem. */
+export function loadOrchestratorConfig(env: NodeJS.ProcessEnv): OrchestratorConfig {
+  const input: Record<string, Record<string, unknown> | unknown> = {};
+  for (const [key, variable] of Object.entries(variables)) {
+    const value = env[variable] === "" ? undefined : env[variable];
+    const [group, field] = key.split(".");
+    if (group === undefined) continue;
+    if (field === undefined) input[group] = value;
+    else input[group] = { ...(input[group] as Record<string, unknown> | undefined), [field]: value };
+  }
+  const result = orchestratorConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join(".");
+    return `${variables[key] ?? key}: ${issue.message}`;
+  });
+  throw new DirectorError(
+    "CONFIG_INVALID",
+    `The orchestrator's configuration is invalid:\n- ${problems.join("\n- ")}`,
+    {
+      details: { problems },
+    },
+  );
+}
+
+function isValid(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false; // the parser's own message is replaced by the schema's, which names the expected form
+  }
+}

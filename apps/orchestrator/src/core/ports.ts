@@ -1,0 +1,50 @@
+/** The orchestrator's ports: small interfaces its HTTP edge uses, implemented in adapters/ (and by fakes in tests). */
+import type { BalancerSiteSpec, DirectoryListing, FileWritten } from "@director/contracts/orchestrator-api";
+import type { SiteId } from "@director/domain/site";
+import type { SitePath } from "@director/domain/site-path";
+import type { NginxConfigFileName } from "@director/host/nginx-config-file-name";
+
+/** A directory of nginx config files that are validated and activated on write (NginxConfigStore implements it). */
+export interface ConfigFiles {
+  /** Writes, tests and activates a file; no-op when unchanged; throws NGINX_CONFIG_REJECTED and rolls back on failure. */
+  put(name: NginxConfigFileName, content: string): Promise<void>;
+  /** Removes a file and reloads; no-op when absent. */
+  remove(name: NginxConfigFileName): Promise<void>;
+  /** A file's content, or null when absent. */
+  read(name: NginxConfigFileName): Promise<string | null>;
+  /** The names of every file, sorted. */
+  list(): Promise<NginxConfigFileName[]>;
+}
+
+/** Each site's directory on disk, holding public/ (served) and private/ (not served). */
+export interface SiteDirectories {
+  /** Creates the site directory, public/ and private/; no-op when present. */
+  ensure(id: SiteId): Promise<void>;
+  /** Removes the whole site directory; no-op when absent. */
+  remove(id: SiteId): Promise<void>;
+  /** The site directory's absolute path. */
+  pathOf(id: SiteId): string;
+}
+
+/** What reading a path gives: a file's bytes or a directory's listing. */
+export type FileContent = { kind: "file"; bytes: Buffer } | { kind: "directory"; listing: DirectoryListing };
+
+/** File operations confined to one site's directory: no `..`, symlink, hard link or race leads outside it. */
+export interface SiteFiles {
+  /** Lists a directory; `null` is the site directory itself. */
+  list(id: SiteId, path: SitePath | null): Promise<DirectoryListing>;
+  /** A file's bytes (at most maxBytes) or, for a directory, its listing. */
+  read(id: SiteId, path: SitePath | null, maxBytes: number): Promise<FileContent>;
+  /** Writes a file atomically, creating missing parent directories. */
+  write(id: SiteId, path: SitePath, bytes: Buffer): Promise<FileWritten>;
+  /** Removes a file or an empty directory; no-op when absent. */
+  remove(id: SiteId, path: SitePath): Promise<void>;
+}
+
+/** The site server blocks of the balancer nginx. */
+export interface BalancerConfig {
+  /** Writes and activates the site's server block; no-op when unchanged. */
+  upsert(spec: BalancerSiteSpec): Promise<void>;
+  /** Removes the site's server block; no-op when absent. */
+  remove(id: SiteId): Promise<void>;
+}

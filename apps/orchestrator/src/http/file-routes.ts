@@ -1,0 +1,58 @@
+import { fileQuerySchema, orchestratorApiPrefix } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
+import { parseSitePath, type SitePath } from "@director/domain/site-path";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { SiteFiles } from "../core/ports.js";
+import { siteIdOf } from "./site-routes.js";
+
+function optionalPathOf(request: FastifyRequest): SitePath | null {
+  const { path } = fileQuerySchema.parse(request.query);
+  return path === undefined ? null : parseSitePath(path);
+}
+
+function pathOf(request: FastifyRequest): SitePath {
+  const path = optionalPathOf(request);
+  if (path === null) throw new DirectorError("PATH_INVALID", "This request needs ?path= naming a file in the site.");
+  return path;
+}
+
+/**
+ * GET/PUT/DELETE /sites/:id/files?path=P. PUT takes the file's raw bytes as application/octet-stream, at most
+ * maxFileBytes (larger bodies get 413 UPLOAD_TOO_LARGE before any byte is written).
+ */
+export function registerFileRoutes(app: FastifyInstance, deps: { files: SiteFiles; maxFileBytes: number }): void {
+  const { files, maxFileBytes } = deps;
+  const route = `${orchestratorApiPrefix}/sites/:id/files`;
+
+  app.addContentTypeParser(
+    "application/octet-stream",
+    { parseAs: "buffer", bodyLimit: maxFileBytes },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.get(route, async (request, reply) => {
+    const content = await files.read(siteIdOf(request), optionalPathOf(request), maxFileBytes);
+    if (content.kind === "directory") return content.listing;
+    // nosniff: whoever relays these bytes to a browser must not have them run as HTML by accident.
+    return reply
+      .header("content-type", "application/octet-stream")
+      .header("x-content-type-options", "nosniff")
+      .send(content.bytes);
+  });
+
+  app.put(route, { bodyLimit: maxFileBytes }, async (request) => {
+    const id = siteIdOf(request);
+    const path = pathOf(request);
+    // Fastify skips parsing an empty body, which is how an empty file arrives.
+    const bytes = request.body === undefined ? Buffer.alloc(0) : request.body;
+    if (!Buffer.isBuffer(bytes)) {
+      throw new DirectorError("VALIDATION_FAILED", "Send the file's bytes as application/octet-stream.");
+    }
+    return files.write(id, path, bytes);
+  });
+
+  app.delete(route, async (request, reply) => {
+    await files.remove(siteIdOf(request), pathOf(request));
+    return reply.status(204).send();
+  });
+}

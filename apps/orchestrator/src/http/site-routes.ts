@@ -1,0 +1,48 @@
+import { balancerSiteSpecSchema, orchestratorApiPrefix } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
+import { parseSiteId, type SiteId } from "@director/domain/site";
+import { parseSiteName } from "@director/domain/site-name";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { BalancerConfig, SiteDirectories } from "../core/ports.js";
+
+/** The site id in a `/sites/:id/...` path. */
+export function siteIdOf(request: FastifyRequest): SiteId {
+  return parseSiteId((request.params as { id?: unknown }).id);
+}
+
+/** PUT/DELETE /sites/:id/directories and /sites/:id/balancer; each is idempotent and answers 204. */
+export function registerSiteRoutes(
+  app: FastifyInstance,
+  deps: { directories: SiteDirectories; balancer: BalancerConfig },
+): void {
+  const { directories, balancer } = deps;
+  const site = `${orchestratorApiPrefix}/sites/:id`;
+
+  app.put(`${site}/directories`, async (request, reply) => {
+    await directories.ensure(siteIdOf(request));
+    return reply.status(204).send();
+  });
+
+  app.delete(`${site}/directories`, async (request, reply) => {
+    await directories.remove(siteIdOf(request));
+    return reply.status(204).send();
+  });
+
+  app.put(`${site}/balancer`, async (request, reply) => {
+    const id = siteIdOf(request);
+    const spec = balancerSiteSpecSchema.parse(request.body);
+    if (spec.id !== id) {
+      throw new DirectorError("VALIDATION_FAILED", `The body is for site ${spec.id} but the path names site ${id}.`, {
+        details: { fields: { id: "must equal the id in the path" } },
+      });
+    }
+    parseSiteName(spec.name); // a clear SITE_NAME_INVALID before anything is rendered
+    await balancer.upsert(spec);
+    return reply.status(204).send();
+  });
+
+  app.delete(`${site}/balancer`, async (request, reply) => {
+    await balancer.remove(siteIdOf(request));
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,75 @@
+import type { DirectoryListing, FileEntry, FileWritten } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
+import type { SitePath } from "@director/domain/site-path";
+import type { FileContent, SiteDirectories, SiteFiles } from "../core/ports.js";
+
+/** A fake of SiteDirectories for unit tests: remembers which site ids have a directory. */
+export class InMemorySiteDirectories implements SiteDirectories {
+  readonly ids = new Set<SiteId>();
+
+  async ensure(id: SiteId): Promise<void> {
+    this.ids.add(id);
+  }
+
+  async remove(id: SiteId): Promise<void> {
+    this.ids.delete(id);
+  }
+
+  pathOf(id: SiteId): string {
+    return `/srv/sites/${id}`;
+  }
+}
+
+/**
+ * A fake of SiteFiles for unit tests: files are Map entries keyed by site and path, and a directory is any prefix
+ * of a file's path. It knows nothing of links; the real adapter's integration tests cover those.
+ */
+export class InMemorySiteFiles implements SiteFiles {
+  readonly files = new Map<string, Buffer>();
+
+  async list(id: SiteId, path: SitePath | null): Promise<DirectoryListing> {
+    const prefix = path === null ? "" : `${path}/`;
+    const names = new Map<string, FileEntry>();
+    for (const [key, bytes] of this.#filesOf(id)) {
+      if (!key.startsWith(prefix)) continue;
+      const [name, ...rest] = key.slice(prefix.length).split("/");
+      if (name === undefined) continue;
+      names.set(name, {
+        name,
+        type: rest.length > 0 ? "directory" : "file",
+        sizeBytes: rest.length > 0 ? 0 : bytes.length,
+        modifiedAt: "2024-01-01T00:00:00.000Z",
+        mode: rest.length > 0 ? 0o755 : 0o644,
+      });
+    }
+    if (path !== null && names.size === 0) throw new DirectorError("PATH_NOT_FOUND", `Nothing exists at ${path}.`);
+    return { path: path ?? "", entries: [...names.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+  }
+
+  async read(id: SiteId, path: SitePath | null, maxBytes: number): Promise<FileContent> {
+    const bytes = path === null ? undefined : this.files.get(key(id, path));
+    if (bytes === undefined) return { kind: "directory", listing: await this.list(id, path) };
+    if (bytes.length > maxBytes) throw new DirectorError("UPLOAD_TOO_LARGE", `${path} is too large.`);
+    return { kind: "file", bytes };
+  }
+
+  async write(id: SiteId, path: SitePath, bytes: Buffer): Promise<FileWritten> {
+    this.files.set(key(id, path), Buffer.from(bytes));
+    return { path, sizeBytes: bytes.length };
+  }
+
+  async remove(id: SiteId, path: SitePath): Promise<void> {
+    this.files.delete(key(id, path));
+  }
+
+  *#filesOf(id: SiteId): Generator<[string, Buffer]> {
+    for (const [fileKey, bytes] of this.files) {
+      if (fileKey.startsWith(`${id}:`)) yield [fileKey.slice(`${id}:`.length), bytes];
+    }
+  }
+}
+
+function key(id: SiteId, path: SitePath): string {
+  return `${id}:${path}`;
+}

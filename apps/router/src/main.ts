@@ -1,0 +1,72 @@
+/**
+ * The router's composition root: config → adapters → HTTP app. Nothing else wires.
+ * `createRouter` takes the edge's nginx files from the caller, because under `director up` one nginx is shared
+ * with the orchestrator; `runRouter` is the standalone process with an nginx of its own.
+ */
+import path from "node:path";
+import { NginxConfigStore } from "@director/host/nginx-config-store";
+import { NginxServer } from "@director/host/nginx-server";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { NginxEdgeRoutes } from "./adapters/nginx-edge-routes.js";
+import type { RouterConfig } from "./config.js";
+import type { ConfigFiles } from "./core/ports.js";
+import { buildRouterApp } from "./http/app.js";
+
+/** A built router: its HTTP app (for inject), and start/stop of its listener. */
+export interface RouterHandle {
+  app: FastifyInstance;
+  /** Writes the edge's default server, listens, and resolves to the API's base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Builds the router on the given edge config directory; the default server is written when the app is ready. */
+export function createRouter(config: RouterConfig, deps: { routeFiles: ConfigFiles; log: Logger }): RouterHandle {
+  const log = deps.log.child({ component: "router" });
+  const routes = new NginxEdgeRoutes(deps.routeFiles, {
+    topology: config.topology,
+    sitesDomain: config.sitesDomain,
+    edgeListen: config.edge.listen,
+    balancers: config.balancers,
+  });
+  const app = buildRouterApp({ log, token: config.token, routes });
+  // The router owns the edge listener: its default server must exist before any route is served.
+  app.addHook("onReady", async () => {
+    await routes.writeDefaults();
+  });
+  return {
+    app,
+    listen: () => app.listen({ host: config.http.host, port: config.http.port }),
+    close: () => app.close(),
+  };
+}
+
+/** A running standalone router: its API URL and how to stop it and its nginx. */
+export interface RunningRouter {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Runs the router as its own process with its own edge nginx (the split topology); routes live in `<nginxDir>/routes`. */
+export async function runRouter(config: RouterConfig, log: Logger): Promise<RunningRouter> {
+  const nginxLog = log.child({ component: "edge-nginx" });
+  const routesDir = path.join(config.edge.nginxDir, "routes");
+  const server = new NginxServer({ prefixDir: config.edge.nginxDir, includeDirs: [routesDir], log: nginxLog });
+  await server.start();
+  try {
+    const router = createRouter(config, { routeFiles: new NginxConfigStore(routesDir, server, nginxLog), log });
+    const url = await router.listen();
+    log.info({ url }, "router listening");
+    return {
+      url,
+      close: async () => {
+        await router.close();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
