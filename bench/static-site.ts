@@ -12,10 +12,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { runCommand } from "@director/host/run-command";
 import { ApiSession } from "../e2e/support/api.js";
 import { DirectorProcess } from "../e2e/support/director-process.js";
 import { freePort } from "../e2e/support/free-port.js";
-import { runCommand } from "@director/host/run-command";
 
 const { values } = parseArgs({
   options: { "duration-s": { type: "string", default: "10" }, rounds: { type: "string", default: "3" } },

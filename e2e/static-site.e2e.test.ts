@@ -56,7 +56,9 @@ describe("director up: a static site end to end", () => {
   });
 
   it("creates site hello, uploads index.html and serves it through the router", async () => {
-    const created = await admin.request("POST", "/api/sites", { json: { name: "hello", description: "My first site" } });
+    const created = await admin.request("POST", "/api/sites", {
+      json: { name: "hello", description: "My first site" },
+    });
     expect(created.status, created.text).toBe(202);
     const { site: view, operation } = created.json();
     expect(view).toMatchObject({ name: "hello", type: "static", isReady: false });
@@ -86,7 +88,12 @@ describe("director up: a static site end to end", () => {
     expect(listing.json().entries.map((entry: { name: string }) => entry.name)).toEqual(["index.html"]);
 
     const details = await admin.request("GET", "/api/sites/hello");
-    expect(details.json()).toMatchObject({ name: "hello", isReady: true, members: ["admin"], description: "My first site" });
+    expect(details.json()).toMatchObject({
+      name: "hello",
+      isReady: true,
+      members: ["admin"],
+      description: "My first site",
+    });
   });
 
   it("answers bad input with a 4xx and a stable code, changing nothing", async () => {
@@ -95,10 +102,20 @@ describe("director up: a static site end to end", () => {
       ["too short", admin.request("POST", "/api/sites", { json: { name: "a" } }), 400, "SITE_NAME_INVALID"],
       ["reserved", admin.request("POST", "/api/sites", { json: { name: "www" } }), 409, "SITE_NAME_RESERVED"],
       ["duplicate", admin.request("POST", "/api/sites", { json: { name: "hello" } }), 409, "SITE_NAME_TAKEN"],
-      ["dynamic", admin.request("POST", "/api/sites", { json: { name: "dyn", type: "dynamic" } }), 422, "SITE_TYPE_UNSUPPORTED"],
+      [
+        "dynamic",
+        admin.request("POST", "/api/sites", { json: { name: "dyn", type: "dynamic" } }),
+        422,
+        "SITE_TYPE_UNSUPPORTED",
+      ],
       ["bad json", admin.request("POST", "/api/sites", { json: { name: 5 } }), 400, "VALIDATION_FAILED"],
       ["unknown site", admin.request("GET", "/api/sites/nope"), 404, "SITE_NOT_FOUND"],
-      ["upload to unknown site", admin.request("PUT", "/api/sites/nope/files/public/a.txt", { body: "x" }), 404, "SITE_NOT_FOUND"],
+      [
+        "upload to unknown site",
+        admin.request("PUT", "/api/sites/nope/files/public/a.txt", { body: "x" }),
+        404,
+        "SITE_NOT_FOUND",
+      ],
       [
         "dot-dot in the path",
         admin.request("PUT", "", { body: "x", rawPath: "/api/sites/hello/files/public/../../../etc/evil" }),

@@ -18,7 +18,11 @@ export class ApiSession {
     return new ApiSession(baseUrl, answer.json().token);
   }
 
-  request(method: string, path: string, options: { json?: unknown; body?: Buffer | string; rawPath?: string } = {}): Promise<HttpAnswer> {
+  request(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: Buffer | string; rawPath?: string } = {},
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     let body: Buffer | string | undefined = options.body;
     if (options.json !== undefined) {
@@ -35,6 +39,7 @@ export class ApiSession {
   }
 
   /** Polls an operation until it ends; returns its final view. */
+  // biome-ignore lint/suspicious/noExplicitAny: the caller asserts on the fields it needs
   async waitForOperation(id: number, timeoutMs = 30_000): Promise<any> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -70,6 +70,7 @@ export class DirectorProcess {
 
   /** Starts `director up` and resolves once it says it is running. */
   async start(timeoutMs = 60_000): Promise<void> {
+    this.#output = ""; // a restart must not see the previous run's "running" line
     const child = spawn(directorBin, ["up"], { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
     this.#child = child;
     child.stdout?.on("data", (chunk: Buffer) => (this.#output += chunk.toString()));

@@ -5,6 +5,7 @@ export interface HttpAnswer {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on the fields
   json<T = any>(): T;
 }
 

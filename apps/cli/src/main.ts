@@ -8,10 +8,10 @@
 import { parseArgs } from "node:util";
 import { isDirectorError } from "@director/domain/errors";
 import { ZodError } from "zod";
-import { loadUpConfig } from "./config.js";
 import { createUser } from "./commands/admin-create-user.js";
 import { runComponent } from "./commands/component.js";
 import { startDirector } from "./commands/up.js";
+import { loadUpConfig } from "./config.js";
 import { withDatabase } from "./runtime/database.js";
 import { createLogger } from "./runtime/logger.js";
 import { readSecret } from "./runtime/read-secret.js";
@@ -69,7 +69,9 @@ async function main(argv: string[]): Promise<number> {
           ...(values.name ? { displayName: values.name } : {}),
         }),
       );
-      process.stdout.write(`Created ${user.isSuperuser ? "administrator" : "user"} ${user.username} (id ${user.id}).\n`);
+      process.stdout.write(
+        `Created ${user.isSuperuser ? "administrator" : "user"} ${user.username} (id ${user.id}).\n`,
+      );
       return 0;
     }
     case "migrate":

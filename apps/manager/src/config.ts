@@ -26,11 +26,19 @@ export const managerConfigSchema = z.object({
     reservedNames: z.array(z.string()).default([...defaultReservedSiteNames.names]),
     reservedPatterns: z.array(z.string()).default([...defaultReservedSiteNames.patterns]),
     /** DIRECTOR_SITE_BODY_LIMIT_BYTES: default request body limit of a site (nginx client_max_body_size) */
-    clientBodyLimitBytes: z.coerce.number().int().min(0).default(2 * 1024 * 1024),
+    clientBodyLimitBytes: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(2 * 1024 * 1024),
   }),
   files: z.object({
     /** DIRECTOR_MAX_UPLOAD_BYTES: the largest file one upload may carry */
-    maxUploadBytes: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+    maxUploadBytes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10 * 1024 * 1024),
   }),
   sessions: z.object({
     /** DIRECTOR_SESSION_TTL_MS: how long a login lasts */
@@ -62,12 +70,20 @@ export const managerConfigSchema = z.object({
 
 export type ManagerConfig = z.infer<typeof managerConfigSchema>;
 
-const list = (value: string | undefined) => value?.split(",").map((item) => item.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  value
+    ?.split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** Reads the manager's configuration from the environment; throws one error listing every problem. */
 export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
   return managerConfigSchema.parse({
-    http: { host: env.DIRECTOR_MANAGER_HOST, port: env.DIRECTOR_MANAGER_PORT, isCookieSecure: env.DIRECTOR_COOKIE_SECURE },
+    http: {
+      host: env.DIRECTOR_MANAGER_HOST,
+      port: env.DIRECTOR_MANAGER_PORT,
+      isCookieSecure: env.DIRECTOR_COOKIE_SECURE,
+    },
     databaseUrl: env.DATABASE_URL,
     sites: {
       domain: env.DIRECTOR_SITES_DOMAIN,

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { AuditRepository } from "@director/db/audit.repository";
-import type { DB } from "@director/db/schema";
 import { OperationsRepository } from "@director/db/operations.repository";
+import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
 import { SitesRepository } from "@director/db/sites.repository";
 import { UsersRepository } from "@director/db/users.repository";
@@ -19,8 +19,8 @@ import type { ManagerConfig } from "./config.js";
 import { AuthService } from "./features/auth/auth.service.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
 import { FilesService } from "./features/files/files.service.js";
-import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
+import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
 import type { SiteHost } from "./features/operations/site-host.js";
 import { SitesService } from "./features/sites/sites.service.js";
@@ -60,7 +60,11 @@ export async function startManager(
     }),
   );
   const router = new RouterClient(
-    new InternalClient({ component: "router", baseUrl: config.router.url, token: parseInternalToken(config.router.token) }),
+    new InternalClient({
+      component: "router",
+      baseUrl: config.router.url,
+      token: parseInternalToken(config.router.token),
+    }),
   );
   const host: SiteHost = {
     ensureDirectories: (id) => orchestrator.ensureDirectories(id),
@@ -86,10 +90,19 @@ export async function startManager(
     reservedNames: { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns },
     inTransaction: (work) =>
       db.transaction().execute((trx) =>
-        work({ sites: new SitesRepository(trx), operations: new OperationsRepository(trx), audit: new AuditRepository(trx) }),
+        work({
+          sites: new SitesRepository(trx),
+          operations: new OperationsRepository(trx),
+          audit: new AuditRepository(trx),
+        }),
       ),
   });
-  const files = new FilesService({ sites: sitesService, files: orchestrator, audit, maxUploadBytes: config.files.maxUploadBytes });
+  const files = new FilesService({
+    sites: sitesService,
+    files: orchestrator,
+    audit,
+    maxUploadBytes: config.files.maxUploadBytes,
+  });
 
   const closers: Array<() => Promise<void>> = [];
 

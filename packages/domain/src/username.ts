@@ -22,10 +22,8 @@ export const passwordMinLength = 10;
 /** Rejects passwords too short to resist guessing; length is the rule that matters (NIST SP 800-63B §5.1.1). */
 export function assertPasswordStrong(password: string): void {
   if (password.length < passwordMinLength || password.length > 1024) {
-    throw new DirectorError(
-      "PASSWORD_TOO_WEAK",
-      `A password must be ${passwordMinLength} to 1024 characters long.`,
-      { details: { field: "password" } },
-    );
+    throw new DirectorError("PASSWORD_TOO_WEAK", `A password must be ${passwordMinLength} to 1024 characters long.`, {
+      details: { field: "password" },
+    });
   }
 }

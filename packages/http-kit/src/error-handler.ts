@@ -1,5 +1,5 @@
-import { DirectorError, isDirectorError } from "@director/domain/errors";
 import type { ErrorBody } from "@director/contracts/error-body";
+import { DirectorError, isDirectorError } from "@director/domain/errors";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { ZodError } from "zod";
 import { errorStatus } from "./error-status.js";

@@ -1,5 +1,5 @@
-import { DirectorError, isErrorCode } from "@director/domain/errors";
 import { errorBodySchema } from "@director/contracts/error-body";
+import { DirectorError, isErrorCode } from "@director/domain/errors";
 import type { z } from "zod";
 import type { InternalToken } from "./internal-auth.js";
 

@@ -1,9 +1,9 @@
 import { AuditRepository } from "@director/db/audit.repository";
+import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
 import { UsersRepository } from "@director/db/users.repository";
 import { AuthService } from "@director/manager/features/auth/auth.service";
 import { Argon2PasswordHasher } from "@director/manager/features/auth/password-hasher";
-import type { DB } from "@director/db/schema";
 import type { Kysely } from "kysely";
 
 export interface CreateUserArgs {

@@ -1,5 +1,8 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "@director/host/atomic-write";
+import { NginxConfigStore } from "@director/host/nginx-config-store";
+import { NginxServer } from "@director/host/nginx-server";
 import { type ManagerConfig, managerConfigSchema } from "@director/manager/config";
 import { InProcessOperationWakeup } from "@director/manager/features/operations/operation-wakeup";
 import { startManager } from "@director/manager/main";
@@ -7,12 +10,10 @@ import { orchestratorConfigSchema } from "@director/orchestrator/config";
 import { createOrchestrator } from "@director/orchestrator/main";
 import { routerConfigSchema } from "@director/router/config";
 import { createRouter } from "@director/router/main";
-import { writeFileAtomic } from "@director/host/atomic-write";
-import { NginxConfigStore } from "@director/host/nginx-config-store";
-import { NginxServer } from "@director/host/nginx-server";
 import type { Logger } from "pino";
 import type { UpConfig } from "../config.js";
 import { openDatabase, runningDatabaseUrlFile } from "../runtime/database.js";
+import { acquireInstanceLock } from "../runtime/instance-lock.js";
 import { loadOrCreateSecrets } from "../runtime/secrets.js";
 
 export interface RunningDirector {
@@ -42,6 +43,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     await mkdir(dataDir, { recursive: true });
     // nginx workers and the postgres user must traverse it.
     await chmod(dataDir, 0o755);
+    stops.push(await acquireInstanceLock(dataDir));
     const secrets = await loadOrCreateSecrets(dataDir);
 
     const database = await openDatabase({
@@ -84,14 +86,18 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
 
     const orchestrator = createOrchestrator(
       orchestratorConfigSchema.parse({
-        listen: { host: "127.0.0.1", port: config.orchestratorPort },
+        http: { host: "127.0.0.1", port: config.orchestratorPort },
         token: secrets.orchestratorToken,
-        sitesDir: path.join(dataDir, "sites"),
-        sitesDomain: config.sitesDomain,
-        balancerListen: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`,
+        sites: { dir: path.join(dataDir, "sites"), domain: config.sitesDomain },
+        balancer: { listen: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`, nginxDir: nginxDir },
+        files: {},
       }),
       {
-        balancerFiles: new NginxConfigStore(balancerConfDir, balancerNginx, log.child({ component: "balancer-config" })),
+        balancerFiles: new NginxConfigStore(
+          balancerConfDir,
+          balancerNginx,
+          log.child({ component: "balancer-config" }),
+        ),
         log: log.child({ component: "orchestrator" }),
       },
     );
@@ -100,10 +106,10 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
 
     const router = createRouter(
       routerConfigSchema.parse({
-        listen: { host: "127.0.0.1", port: config.routerPort },
+        http: { host: "127.0.0.1", port: config.routerPort },
         token: secrets.routerToken,
         sitesDomain: config.sitesDomain,
-        edgeListen,
+        edge: { listen: edgeListen, nginxDir: isShared ? nginxDir : path.join(dataDir, "nginx-edge") },
         topology: config.topology,
         balancers: [`127.0.0.1:${config.balancerPort}`],
       }),

@@ -4,8 +4,10 @@ import { createDatabase } from "@director/db/database";
 import { startEmbeddedPostgres } from "@director/db/embedded-postgres";
 import { migrateToLatest } from "@director/db/migrate";
 import type { DB } from "@director/db/schema";
+import { DirectorError } from "@director/domain/errors";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import { runningInstancePid } from "./instance-lock.js";
 
 export interface OpenDatabase {
   db: Kysely<DB>;
@@ -76,14 +78,18 @@ export async function withDatabase<T>(
   options: { databaseUrl: string | undefined; dataDir: string; embeddedPort: number; log: Logger },
   work: (db: Kysely<DB>) => Promise<T>,
 ): Promise<T> {
-  const runningUrl = options.databaseUrl ? undefined : await readRunningUrl(options.dataDir);
-  if (runningUrl) {
+  if (!options.databaseUrl && (await runningInstancePid(options.dataDir)) !== null) {
+    // A running `director up` owns the embedded server: use it, never start (or take over) another.
+    const runningUrl = await readRunningUrl(options.dataDir);
+    if (!runningUrl) {
+      throw new DirectorError(
+        "DATABASE_UNAVAILABLE",
+        "The running director has not opened its database yet; try again.",
+      );
+    }
     const db = createDatabase(runningUrl);
     try {
-      await db.selectFrom("users").select("id").limit(1).execute();
       return await work(db);
-    } catch (error) {
-      options.log.debug({ err: error }, "the recorded database of a running director did not answer");
     } finally {
       await db.destroy();
     }

@@ -16,7 +16,10 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<UpSecrets> {
   const file = path.join(dataDir, "secrets.json");
   try {
     const parsed = secretsSchema.parse(JSON.parse(await readFile(file, "utf8")));
-    return { orchestratorToken: parseInternalToken(parsed.orchestratorToken), routerToken: parseInternalToken(parsed.routerToken) };
+    return {
+      orchestratorToken: parseInternalToken(parsed.orchestratorToken),
+      routerToken: parseInternalToken(parsed.routerToken),
+    };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }

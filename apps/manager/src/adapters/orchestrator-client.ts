@@ -54,6 +54,10 @@ export class OrchestratorClient implements Omit<SiteHost, "upsertRoute" | "remov
   }
 
   async remove(siteId: SiteId, path: SitePath): Promise<void> {
-    await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/files`, query: { path } });
+    await this.#client.call({
+      method: "DELETE",
+      path: `${orchestratorApiPrefix}/sites/${siteId}/files`,
+      query: { path },
+    });
   }
 }

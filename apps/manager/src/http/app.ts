@@ -1,8 +1,8 @@
-import cookie from "@fastify/cookie";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { installErrorHandling } from "@director/http-kit/error-handler";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import cookie from "@fastify/cookie";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import type { AuthService } from "../features/auth/auth.service.js";
@@ -26,7 +26,11 @@ export interface ManagerAppDeps {
 
 /** The manager's HTTP app: JSON API under /api. No I/O happens here beyond what the services do. */
 export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, disableRequestLogging: true, trustProxy: false });
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  });
   installErrorHandling(app);
   await app.register(cookie);
 

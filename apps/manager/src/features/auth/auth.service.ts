@@ -1,9 +1,9 @@
-import { DirectorError } from "@director/domain/errors";
-import { assertPasswordStrong, parseUsername } from "@director/domain/username";
-import type { User } from "@director/db/models";
 import type { AuditRepository } from "@director/db/audit.repository";
+import type { User } from "@director/db/models";
 import type { SessionsRepository } from "@director/db/sessions.repository";
 import type { UsersRepository } from "@director/db/users.repository";
+import { DirectorError } from "@director/domain/errors";
+import { assertPasswordStrong, parseUsername } from "@director/domain/username";
 import type { PasswordHasher } from "./password-hasher.js";
 import { hashSessionToken, newSessionToken } from "./session-token.js";
 
@@ -59,7 +59,7 @@ export class AuthService {
     // Verify against a throwaway hash when the user is unknown, so timing does not reveal which usernames exist.
     const storedHash = user?.passwordHash ?? (await this.#throwawayHash());
     const isMatch = await this.#deps.hasher.verify(storedHash, password);
-    if (!user || !user.isActive || !user.passwordHash || !isMatch) {
+    if (!user?.isActive || !user.passwordHash || !isMatch) {
       await this.#deps.audit.record({
         actorUserId: null,
         action: "auth.login_failed",
@@ -71,7 +71,12 @@ export class AuthService {
     const { token, tokenHash } = newSessionToken();
     const expiresAt = new Date(this.#now().getTime() + this.#deps.sessionTtlMs);
     await this.#deps.sessions.create({ tokenHash, userId: user.id, expiresAt });
-    await this.#deps.audit.record({ actorUserId: user.id, action: "auth.login", target: `user:${user.username}`, details: {} });
+    await this.#deps.audit.record({
+      actorUserId: user.id,
+      action: "auth.login",
+      target: `user:${user.username}`,
+      details: {},
+    });
     return { user, token, expiresAt };
   }
 

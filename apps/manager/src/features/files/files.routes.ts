@@ -38,7 +38,9 @@ export function registerFileRoutes(
   app.put("/api/sites/:name/files/*", { bodyLimit: deps.maxUploadBytes }, async (request) => {
     const actor = await authenticate(auth, request);
     const { siteName, path } = target(request);
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(typeof request.body === "string" ? request.body : "");
+    const body = Buffer.isBuffer(request.body)
+      ? request.body
+      : Buffer.from(typeof request.body === "string" ? request.body : "");
     return files.write(actor, siteName, path, body);
   });
 

@@ -50,7 +50,12 @@ export class FilesService {
     const path = parseSitePath(rawPath);
     const site = await this.#readySite(actor, siteName, "edit_files");
     await this.#files.remove(site.id, path);
-    await this.#audit.record({ actorUserId: actor.id, action: "file.remove", target: `site:${site.name}`, details: { path } });
+    await this.#audit.record({
+      actorUserId: actor.id,
+      action: "file.remove",
+      target: `site:${site.name}`,
+      details: { path },
+    });
   }
 
   async #readySite(actor: Actor, siteName: string, action: "view" | "edit_files") {

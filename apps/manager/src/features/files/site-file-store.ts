@@ -4,7 +4,10 @@ import type { SitePath } from "@director/domain/site-path";
 
 /** A site's files, wherever they live (the orchestrator that holds the site tree). */
 export interface SiteFileStore {
-  read(siteId: SiteId, path: SitePath | null): Promise<{ kind: "file"; body: Buffer } | { kind: "directory"; listing: DirectoryListing }>;
+  read(
+    siteId: SiteId,
+    path: SitePath | null,
+  ): Promise<{ kind: "file"; body: Buffer } | { kind: "directory"; listing: DirectoryListing }>;
   write(siteId: SiteId, path: SitePath, body: Buffer): Promise<FileWritten>;
   remove(siteId: SiteId, path: SitePath): Promise<void>;
 }

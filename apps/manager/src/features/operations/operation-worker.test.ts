@@ -117,7 +117,11 @@ describe("OperationWorker", () => {
     workers.length = 0;
   });
 
-  function startWorker(store: InMemoryOperationStore, host: SiteHost, overrides: Partial<{ maxStepAttempts: number }> = {}) {
+  function startWorker(
+    store: InMemoryOperationStore,
+    host: SiteHost,
+    overrides: Partial<{ maxStepAttempts: number }> = {},
+  ) {
     const marks: string[] = [];
     const context: StepContext = {
       site,
@@ -133,7 +137,14 @@ describe("OperationWorker", () => {
       contextFor: async () => context,
       wakeup,
       log: pino({ level: "silent" }),
-      options: { owner: "test", leaseMs: 5_000, pollIntervalMs: 20, maxStepAttempts: 3, retryBaseDelayMs: 5, ...overrides },
+      options: {
+        owner: "test",
+        leaseMs: 5_000,
+        pollIntervalMs: 20,
+        maxStepAttempts: 3,
+        retryBaseDelayMs: 5,
+        ...overrides,
+      },
     });
     worker.start();
     workers.push(worker);
@@ -147,7 +158,12 @@ describe("OperationWorker", () => {
 
   it("runs the steps of a create in order and marks the site ready", async () => {
     const store = new InMemoryOperationStore();
-    const op = store.add("create_site", ["create_site_directories", "write_balancer_config", "add_route", "mark_ready"]);
+    const op = store.add("create_site", [
+      "create_site_directories",
+      "write_balancer_config",
+      "add_route",
+      "mark_ready",
+    ]);
     const { host, calls } = recordingHost();
     const { marks } = startWorker(store, host);
     await until(() => store.operations[0]?.status === "succeeded");

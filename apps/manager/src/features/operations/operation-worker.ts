@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { isDirectorError } from "@director/domain/errors";
 import type { Operation, OperationStep } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
+import { isDirectorError } from "@director/domain/errors";
 import type { Logger } from "pino";
-import type { OperationWakeup } from "./operation-wakeup.js";
 import { isOperationKind, operationPlans, type StepContext, type StepDefinition } from "./operation-plans.js";
+import type { OperationWakeup } from "./operation-wakeup.js";
 
 export interface OperationWorkerOptions {
   /** unique per worker process; recorded as the lease owner */

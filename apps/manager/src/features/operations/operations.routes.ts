@@ -7,7 +7,13 @@ import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { presentOperation } from "../sites/sites.presenter.js";
 
-const paramsSchema = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+const paramsSchema = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+});
 
 /** GET /api/operations/:id — an operation and its steps, for whoever started it, the site's members and admins. */
 export function registerOperationRoutes(

@@ -23,10 +23,22 @@ describe("canActOnSite", () => {
     ["member still sees a disabled site", student, site({ availability: "disabled" }), "view", true],
     ["member may not delete a project site", student, site({}), "delete", false],
     ["member deletes their personal site", student, site({ purpose: "personal" }), "delete", true],
-    ["member may not delete a disabled personal site", student, site({ purpose: "personal", availability: "disabled" }), "delete", false],
+    [
+      "member may not delete a disabled personal site",
+      student,
+      site({ purpose: "personal", availability: "disabled" }),
+      "delete",
+      false,
+    ],
     ["non-member may not view", student, site({ isMember: false }), "view", false],
     ["non-member may not edit", student, site({ isMember: false }), "edit_files", false],
-    ["non-member may not delete a personal site", student, site({ isMember: false, purpose: "personal" }), "delete", false],
+    [
+      "non-member may not delete a personal site",
+      student,
+      site({ isMember: false, purpose: "personal" }),
+      "delete",
+      false,
+    ],
   ];
   it.each(table)("%s", (_label, actor, facts, action, expected) => {
     expect(canActOnSite(actor, facts, action)).toBe(expected);

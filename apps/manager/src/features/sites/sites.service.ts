@@ -5,8 +5,8 @@ import type { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError } from "@director/domain/errors";
 import type { Site, SitePurpose, SiteType } from "@director/domain/site";
 import { assertSiteNameAllowed, parseSiteName, type ReservedSiteNames } from "@director/domain/site-name";
-import type { OperationWakeup } from "../operations/operation-wakeup.js";
 import { operationPlans } from "../operations/operation-plans.js";
+import type { OperationWakeup } from "../operations/operation-wakeup.js";
 import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
 
 export interface SitesServiceDeps {
@@ -119,7 +119,8 @@ export class SitesService {
   /** The operation running on the site now, else the last one (so a failure stays visible). */
   async currentOperation(site: Site): Promise<Operation | null> {
     return (
-      (await this.#deps.operations.findActiveForSite(site.id)) ?? (await this.#deps.operations.findLatestForSite(site.id))
+      (await this.#deps.operations.findActiveForSite(site.id)) ??
+      (await this.#deps.operations.findLatestForSite(site.id))
     );
   }
 }
