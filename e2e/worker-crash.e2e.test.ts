@@ -1,0 +1,131 @@
+/**
+ * Durability: the components run as separate processes on the PostgreSQL server (production's shape, split
+ * topology). A worker is killed with SIGKILL in the middle of a create operation; a new worker takes the
+ * operation over when the dead one's lease expires and finishes it without redoing the finished steps.
+ */
+import { spawn } from "node:child_process";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { generateInternalToken } from "@director/http-kit/internal-auth";
+import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiSession } from "./support/api.js";
+import { ComponentProcess } from "./support/component-process.js";
+import { repoRoot } from "./support/director-process.js";
+import { freePort } from "./support/free-port.js";
+import { httpRequest } from "./support/http.js";
+
+const password = "a long enough password";
+
+describe("a worker killed mid-operation", () => {
+  let database: ServerTestDatabase;
+  let dataDir: string;
+  const processes: ComponentProcess[] = [];
+  let env: Record<string, string>;
+  let ports: Record<"manager" | "orchestrator" | "router" | "edge" | "balancer", number>;
+
+  beforeAll(async () => {
+    database = await createServerTestDatabase();
+    dataDir = await mkdtemp(path.join(tmpdir(), "director-crash-"));
+    await chmod(dataDir, 0o755);
+    ports = {
+      manager: await freePort(),
+      orchestrator: await freePort(),
+      router: await freePort(),
+      edge: await freePort(),
+      balancer: await freePort(),
+    };
+    env = {
+      DATABASE_URL: database.url,
+      DIRECTOR_LOG_LEVEL: "info",
+      DIRECTOR_SITES_DOMAIN: "sites.test",
+      DIRECTOR_SITES_URL_TEMPLATE: `http://{name}.sites.test:${ports.edge}/`,
+      DIRECTOR_MANAGER_PORT: String(ports.manager),
+      DIRECTOR_ORCHESTRATOR_PORT: String(ports.orchestrator),
+      DIRECTOR_ORCHESTRATOR_URL: `http://127.0.0.1:${ports.orchestrator}`,
+      DIRECTOR_ORCHESTRATOR_TOKEN: generateInternalToken(),
+      DIRECTOR_ROUTER_PORT: String(ports.router),
+      DIRECTOR_ROUTER_URL: `http://127.0.0.1:${ports.router}`,
+      DIRECTOR_ROUTER_TOKEN: generateInternalToken(),
+      DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
+      DIRECTOR_BALANCER_LISTEN: `127.0.0.1:${ports.balancer}`,
+      DIRECTOR_BALANCER_NGINX_DIR: path.join(dataDir, "balancer-nginx"),
+      DIRECTOR_EDGE_LISTEN: `127.0.0.1:${ports.edge}`,
+      DIRECTOR_ROUTER_NGINX_DIR: path.join(dataDir, "router-nginx"),
+      DIRECTOR_TOPOLOGY: "split",
+      DIRECTOR_BALANCERS: `127.0.0.1:${ports.balancer}`,
+      DIRECTOR_WORKER_LEASE_MS: "1500",
+      DIRECTOR_WORKER_POLL_MS: "200",
+      DIRECTOR_STEP_RETRY_BASE_MS: "200",
+      DIRECTOR_STEP_MAX_ATTEMPTS: "100",
+    };
+  });
+
+  afterAll(async () => {
+    for (const process of processes.reverse()) await process.stop();
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const start = async (component: "manager" | "worker" | "orchestrator" | "router", healthUrl?: string) => {
+    const started = await ComponentProcess.start(component, env, healthUrl);
+    processes.push(started);
+    return started;
+  };
+
+  it("is finished by the next worker, from the step it was on", async () => {
+    await start("manager", `http://127.0.0.1:${ports.manager}/health`);
+    await start("orchestrator", `http://127.0.0.1:${ports.orchestrator}/health`);
+    const firstWorker = await start("worker");
+
+    const created = spawn(
+      path.join(repoRoot, "director"),
+      ["admin", "create-user", "--username", "root", "--superuser"],
+      {
+        env: { ...process.env, ...env },
+      },
+    );
+    created.stdin.end(`${password}\n`);
+    expect(await new Promise((resolve) => created.once("exit", resolve))).toBe(0);
+    const api = await ApiSession.login(`http://127.0.0.1:${ports.manager}`, "root", password);
+
+    // The router is down: the first two steps succeed, then "add_route" keeps failing and retrying.
+    const answer = await api.request("POST", "/api/sites", { json: { name: "survivor" } });
+    expect(answer.status, answer.text).toBe(202);
+    const operationId: number = answer.json().operation.id;
+    let before: any;
+    for (let i = 0; i < 150; i++) {
+      before = (await api.request("GET", `/api/operations/${operationId}`)).json();
+      if (before.steps[2].attempts >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(before.status).toBe("running");
+    expect(before.steps.map((step: { status: string }) => step.status)).toEqual([
+      "succeeded",
+      "succeeded",
+      "running",
+      "pending",
+    ]);
+    expect(before.steps[2].message).toContain("router");
+
+    await firstWorker.stop("SIGKILL");
+    await start("router", `http://127.0.0.1:${ports.router}/health`);
+    const secondWorker = await start("worker");
+
+    const finished = await api.waitForOperation(operationId, 30_000);
+    expect(finished.status, secondWorker.output).toBe("succeeded");
+    expect(finished.steps.map((step: { status: string }) => step.status)).toEqual(Array(4).fill("succeeded"));
+    // finished steps were not run again; the interrupted one was retried by the new worker
+    expect(finished.steps[0].attempts).toBe(1);
+    expect(finished.steps[1].attempts).toBe(1);
+    expect(finished.steps[2].attempts).toBeGreaterThan(before.steps[2].attempts);
+    expect(secondWorker.output).toContain("operation succeeded");
+
+    // and the site works through the split topology: router nginx -> balancer nginx -> file
+    await api.request("PUT", "/api/sites/survivor/files/public/index.html", { body: "still here" });
+    const served = await httpRequest({ url: `http://127.0.0.1:${ports.edge}/`, host: "survivor.sites.test" });
+    expect(served.status).toBe(200);
+    expect(served.text).toBe("still here");
+  });
+});
