@@ -8,14 +8,15 @@
  * Runs wrk (Debian package) against 127.0.0.1 only, bounded in time. Prints the medians and ratios.
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { runCommand } from "@director/host/run-command";
+import { freePort } from "@director/testing/free-port";
 import { ApiSession } from "../e2e/support/api.js";
 import { DirectorProcess } from "../e2e/support/director-process.js";
-import { freePort } from "../e2e/support/free-port.js";
+import { httpRequest } from "../e2e/support/http.js";
 
 const { values } = parseArgs({
   options: { "duration-s": { type: "string", default: "10" }, rounds: { type: "string", default: "3" } },
@@ -25,7 +26,16 @@ const rounds = Number(values.rounds);
 const password = "benchmark password 1";
 const body = `${"x".repeat(1000)}\n`.slice(0, 1024); // ~1 KB, as in STACK.md's measurements
 
+/** Both targets must serve exactly the file before their speed means anything. */
+async function assertServes(url: string, host: string): Promise<void> {
+  const answer = await httpRequest({ url, host });
+  if (answer.status !== 200 || answer.text !== body) {
+    throw new Error(`${url} (Host ${host}) answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+  }
+}
+
 async function wrk(url: string, host: string): Promise<number> {
+  await assertServes(url, host);
   const { stdout, exitCode, stderr } = await runCommand(
     ["wrk", "-t2", "-c64", `-d${durationS}s`, "-H", `Host: ${host}`, url],
     { timeoutMs: (durationS + 30) * 1000 },
@@ -44,15 +54,16 @@ const median = (numbers: number[]) => {
 };
 
 /** A plain nginx serving the same bytes with the same tuning: the baseline. */
-async function startPlainNginx(file: Buffer): Promise<{ port: number; stop(): Promise<void> }> {
+async function startPlainNginx(file: Buffer, extraHttpConfig = ""): Promise<{ port: number; stop(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "plain-nginx-"));
+  await chmod(dir, 0o755); // nginx workers run unprivileged, as Director's do
   await mkdir(path.join(dir, "html"), { recursive: true });
   await writeFile(path.join(dir, "html", "index.html"), file);
   const port = await freePort();
-  const conf = `worker_processes auto; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+  const conf = `user www-data; worker_processes auto; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 4096; }
 http { include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on; keepalive_timeout 65;
-  keepalive_requests 10000; client_body_temp_path ${dir}/tmp;
+  keepalive_requests 10000; client_body_temp_path ${dir}/tmp; ${extraHttpConfig}
   server { listen 127.0.0.1:${port}; root ${dir}/html; } }\n`;
   await writeFile(path.join(dir, "nginx.conf"), conf);
   const child = spawn("nginx", ["-p", dir, "-c", path.join(dir, "nginx.conf")], { stdio: "ignore" });
@@ -80,13 +91,19 @@ async function startDirectorWithSite(topology: "shared" | "split") {
 
 async function main() {
   const plain = await startPlainNginx(Buffer.from(body));
-  const results: Record<string, number[]> = { plain: [], shared: [], split: [] };
+  // The stricter baseline: plain nginx with the same open-file cache Director's nginx uses.
+  const tuned = await startPlainNginx(
+    Buffer.from(body),
+    "open_file_cache max=20000 inactive=30s; open_file_cache_valid 1s;",
+  );
+  const results: Record<string, number[]> = { plain: [], tuned: [], shared: [], split: [] };
   try {
     for (const topology of ["shared", "split"] as const) {
       const director = await startDirectorWithSite(topology);
       try {
         for (let round = 0; round < rounds; round++) {
           results.plain?.push(await wrk(`http://127.0.0.1:${plain.port}/`, "localhost"));
+          results.tuned?.push(await wrk(`http://127.0.0.1:${tuned.port}/`, "localhost"));
           results[topology]?.push(await wrk(`${director.sitesUrl}/`, `bench.sites.localhost:${director.ports.sites}`));
         }
       } finally {
@@ -96,16 +113,21 @@ async function main() {
     }
   } finally {
     await plain.stop();
+    await tuned.stop();
   }
   const plainRate = median(results.plain ?? []);
+  const tunedRate = median(results.tuned ?? []);
   const report = {
     date: new Date().toISOString(),
     wrk: `-t2 -c64 -d${durationS}s, ${rounds} rounds each, medians`,
     plainNginxRps: Math.round(plainRate),
+    tunedPlainNginxRps: Math.round(tunedRate),
     sharedRps: Math.round(median(results.shared ?? [])),
     splitRps: Math.round(median(results.split ?? [])),
     sharedRatio: Number((median(results.shared ?? []) / plainRate).toFixed(3)),
     splitRatio: Number((median(results.split ?? []) / plainRate).toFixed(3)),
+    sharedRatioToTuned: Number((median(results.shared ?? []) / tunedRate).toFixed(3)),
+    splitRatioToTuned: Number((median(results.split ?? []) / tunedRate).toFixed(3)),
     raw: results,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort } from "./free-port.js";
+import { freePort } from "@director/testing/free-port";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 const directorBin = path.join(repoRoot, "director");

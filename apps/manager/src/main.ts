@@ -19,6 +19,7 @@ import type { ManagerConfig } from "./config.js";
 import { AuthService } from "./features/auth/auth.service.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
 import { FilesService } from "./features/files/files.service.js";
+import type { SiteFileStore } from "./features/files/site-file-store.js";
 import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
@@ -40,17 +41,56 @@ export interface ManagerHandle {
   close(): Promise<void>;
 }
 
+/** The manager's services on an open database; `fileStore` is where site files live (the orchestrator). */
+export function createManagerServices(
+  config: Pick<ManagerConfig, "sessions" | "sites" | "files">,
+  deps: { db: Kysely<DB>; wakeup: OperationWakeup; fileStore: SiteFileStore },
+) {
+  const { db, wakeup } = deps;
+  const repositories = {
+    users: new UsersRepository(db),
+    sessions: new SessionsRepository(db),
+    sites: new SitesRepository(db),
+    operations: new OperationsRepository(db),
+    audit: new AuditRepository(db),
+  };
+  const auth = new AuthService({
+    users: repositories.users,
+    sessions: repositories.sessions,
+    audit: repositories.audit,
+    hasher: new Argon2PasswordHasher(),
+    sessionTtlMs: config.sessions.ttlMs,
+  });
+  const sites = new SitesService({
+    sites: repositories.sites,
+    operations: repositories.operations,
+    audit: repositories.audit,
+    wakeup,
+    reservedNames: { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns },
+    inTransaction: (work) =>
+      db.transaction().execute((trx) =>
+        work({
+          sites: new SitesRepository(trx),
+          operations: new OperationsRepository(trx),
+          audit: new AuditRepository(trx),
+        }),
+      ),
+  });
+  const files = new FilesService({
+    sites,
+    files: deps.fileStore,
+    audit: repositories.audit,
+    maxUploadBytes: config.files.maxUploadBytes,
+  });
+  return { repositories, auth, sites, files };
+}
+
 /** Builds the services on an open database and starts the chosen roles. The caller owns `db` and closes it. */
 export async function startManager(
   config: ManagerConfig,
   deps: { db: Kysely<DB>; log: Logger; wakeup: OperationWakeup; roles: ManagerRoles },
 ): Promise<ManagerHandle> {
   const { db, log, wakeup } = deps;
-  const users = new UsersRepository(db);
-  const sessions = new SessionsRepository(db);
-  const sites = new SitesRepository(db);
-  const operations = new OperationsRepository(db);
-  const audit = new AuditRepository(db);
 
   const orchestrator = new OrchestratorClient(
     new InternalClient({
@@ -75,34 +115,11 @@ export async function startManager(
     removeRoute: (name) => router.removeRoute(name),
   };
 
-  const auth = new AuthService({
-    users,
-    sessions,
-    audit,
-    hasher: new Argon2PasswordHasher(),
-    sessionTtlMs: config.sessions.ttlMs,
-  });
-  const sitesService = new SitesService({
-    sites,
-    operations,
-    audit,
-    wakeup,
-    reservedNames: { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns },
-    inTransaction: (work) =>
-      db.transaction().execute((trx) =>
-        work({
-          sites: new SitesRepository(trx),
-          operations: new OperationsRepository(trx),
-          audit: new AuditRepository(trx),
-        }),
-      ),
-  });
-  const files = new FilesService({
-    sites: sitesService,
-    files: orchestrator,
-    audit,
-    maxUploadBytes: config.files.maxUploadBytes,
-  });
+  const services = createManagerServices(config, { db, wakeup, fileStore: orchestrator });
+  const { auth } = services;
+  const sitesService = services.sites;
+  const files = services.files;
+  const { sites, operations } = services.repositories;
 
   const closers: Array<() => Promise<void>> = [];
 
@@ -117,7 +134,7 @@ export async function startManager(
         name: site.name,
         type: site.type,
         availability: site.availability,
-        clientBodyLimitBytes: config.sites.clientBodyLimitBytes,
+        clientBodyLimitBytes: site.clientBodyLimitBytes ?? config.sites.clientBodyLimitBytes,
       }),
       routeHostnames: (site) => [`${site.name}.${config.sites.domain}`],
     });

@@ -2,7 +2,8 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { findFreePort, quietTestLog } from "@director/testing/test-databases";
+import { freePort } from "@director/testing/free-port";
+import { quietTestLog } from "@director/testing/test-databases";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "./embedded-postgres.js";
@@ -46,7 +47,7 @@ describe("startEmbeddedPostgres", () => {
     root = await mkdtemp(join(tmpdir(), "director-embedded-"));
     await chmod(root, 0o711);
     dataDir = join(root, "pg");
-    port = await findFreePort();
+    port = await freePort();
   });
   afterEach(async () => {
     for (const handle of handles.splice(0)) await handle.stop();

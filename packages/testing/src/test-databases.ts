@@ -4,7 +4,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDatabase, type DatabaseHandle } from "@director/db/database";
@@ -12,6 +11,7 @@ import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "@director/db
 import { migrateToLatest } from "@director/db/migrate";
 import { sql } from "kysely";
 import pg from "pg";
+import { freePort } from "./free-port.js";
 
 /** A migrated database that a test owns; `close()` releases everything it holds. */
 export interface TestDatabase {
@@ -78,7 +78,7 @@ export async function startEmbeddedTestDatabase(): Promise<EmbeddedTestDatabase>
   const removeRoot = () => rm(root, { recursive: true, force: true });
   let server: EmbeddedPostgresHandle;
   try {
-    server = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), log: quietTestLog });
+    server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: quietTestLog });
   } catch (error) {
     await removeRoot();
     throw error;
@@ -119,19 +119,6 @@ export async function truncateAllTables(db: DatabaseHandle): Promise<void> {
   await sql`truncate table audit_events, operation_steps, operations, site_members, sites, sessions, users restart identity cascade`.execute(
     db,
   );
-}
-
-/** Asks the kernel for an unused TCP port on 127.0.0.1 (it may be taken again before use; rare enough for tests). */
-export async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function withAdminClient<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

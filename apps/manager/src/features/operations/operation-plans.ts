@@ -1,5 +1,5 @@
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
-import type { Site } from "@director/domain/site";
+import type { SiteRecord as Site } from "@director/db/models";
 import type { SiteHost } from "./site-host.js";
 
 /** The kinds of operation this release performs. */
