@@ -3,7 +3,7 @@
  * manager and worker in one process, driven over HTTP like a user with curl would.
  */
 import { existsSync } from "node:fs";
-import { readdir, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
@@ -11,6 +11,17 @@ import { DirectorProcess } from "./support/director-process.js";
 import { httpRequest } from "./support/http.js";
 
 const password = "correct horse battery staple";
+
+/** Command lines of running processes that mention `text` (nginx and postgres name their data directory). */
+async function processesMentioning(text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const commandLine = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (commandLine.includes(text)) found.push(commandLine.replaceAll("\0", " ").trim());
+  }
+  return found;
+}
 
 describe("director up: a static site end to end", () => {
   let director: DirectorProcess;
@@ -200,6 +211,8 @@ describe("director up: a static site end to end", () => {
 
   it("stops on Ctrl-C and a second start reuses the data", async () => {
     expect(await director.stop("SIGINT")).toBe(0);
+    // nothing it started outlives it: no nginx or PostgreSQL of this data directory is left running
+    expect(await processesMentioning(director.dataDir)).toEqual([]);
     await director.start();
     const again = await ApiSession.login(director.managerUrl, "admin", password);
     const created = await again.request("POST", "/api/sites", { json: { name: "second" } });

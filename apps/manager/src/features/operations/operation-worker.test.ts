@@ -197,6 +197,16 @@ describe("OperationWorker", () => {
     expect(store.operations[0]?.error).toBe("Create the site's directories failed: bad spec (VALIDATION_FAILED)");
   });
 
+  it("does not retry a config nginx rejects: it would fail the same way every time", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("create_site", ["write_balancer_config"]);
+    const rejected = new DirectorError("NGINX_CONFIG_REJECTED", "unknown directive");
+    const { host } = recordingHost({ upsertBalancer: [rejected] });
+    startWorker(store, host);
+    await until(() => store.operations[0]?.status === "failed");
+    expect(store.operations[0]?.steps[0]).toMatchObject({ status: "failed", attempts: 1 });
+  });
+
   it("gives up after the configured attempts", async () => {
     const store = new InMemoryOperationStore();
     store.add("create_site", ["create_site_directories"]);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Operation, OperationStep } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
-import { isDirectorError } from "@director/domain/errors";
+import { type ErrorCode, isDirectorError } from "@director/domain/errors";
 import type { Logger } from "pino";
 import { isOperationKind, operationPlans, type StepContext, type StepDefinition } from "./operation-plans.js";
 import type { OperationWakeup } from "./operation-wakeup.js";
@@ -26,9 +26,19 @@ export type StepContextFactory = (operation: Operation) => Promise<StepContext>;
 const maxRetryDelayMs = 30_000;
 
 /**
+ * Failures that may pass by themselves (a component restarting, a port briefly busy). Anything else, like a
+ * config nginx rejects, fails the same way every time: retrying would only delay the message.
+ */
+const retryableCodes: ReadonlySet<ErrorCode> = new Set([
+  "COMPONENT_UNREACHABLE",
+  "DATABASE_UNAVAILABLE",
+  "NGINX_RELOAD_FAILED",
+]);
+
+/**
  * Runs operations one at a time: claims the oldest runnable one (pending, or running under an expired lease,
  * i.e. left by a worker that died), runs its unfinished steps in order, and records every step in the database.
- * A step that fails for an operational reason (a component down) is retried with backoff; any other failure
+ * A step that fails for a passing reason (a component down) is retried with backoff; any other failure
  * fails the operation with the step's message. Because steps are idempotent, resuming after a crash re-runs the
  * interrupted step safely.
  */
@@ -166,7 +176,7 @@ export class OperationWorker {
         return "succeeded";
       } catch (error) {
         const message = describe(error);
-        const isRetryable = isDirectorError(error) && error.kind === "operational";
+        const isRetryable = isDirectorError(error) && retryableCodes.has(error.code);
         if (lease.isLost()) return "lease-lost";
         if (isRetryable && attempt < this.#options.maxStepAttempts) {
           const delayMs = Math.min(this.#options.retryBaseDelayMs * 2 ** (attempt - 1), maxRetryDelayMs);
