@@ -79,6 +79,10 @@ describe("director up: a static site end to end", () => {
       "add_route",
       "mark_ready",
     ]);
+    // progress streams as Server-Sent Events until the operation ends
+    const events = await admin.streamOperation(operation.id);
+    expect(events.at(-1)?.status).toBe("succeeded");
+    expect(events.at(-1)?.steps.map((step) => step.status)).toEqual(Array(4).fill("succeeded"));
     const finished = await admin.waitForOperation(operation.id);
     expect(finished.status, JSON.stringify(finished)).toBe("succeeded");
 

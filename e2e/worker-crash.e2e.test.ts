@@ -94,6 +94,7 @@ describe("a worker killed mid-operation", () => {
     const answer = await api.request("POST", "/api/sites", { json: { name: "survivor" } });
     expect(answer.status, answer.text).toBe(202);
     const operationId: number = answer.json().operation.id;
+    const streamed = api.streamOperation(operationId);
     let before: any;
     for (let i = 0; i < 150; i++) {
       before = (await api.request("GET", `/api/operations/${operationId}`)).json();
@@ -121,6 +122,13 @@ describe("a worker killed mid-operation", () => {
     expect(finished.steps[1].attempts).toBe(1);
     expect(finished.steps[2].attempts).toBeGreaterThan(before.steps[2].attempts);
     expect(secondWorker.output).toContain("operation succeeded");
+
+    // one event stream followed the whole story, through the worker's death
+    const events = await streamed;
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(events[0]?.status).toMatch(/pending|running/);
+    expect(events.some((event) => event.steps[2]?.status === "running")).toBe(true);
+    expect(events.at(-1)?.status).toBe("succeeded");
 
     // and the site works through the split topology: router nginx -> balancer nginx -> file
     await api.request("PUT", "/api/sites/survivor/files/public/index.html", { body: "still here" });

@@ -51,4 +51,14 @@ export class ApiSession {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+
+  /** Reads an operation's event stream to its end; returns the operations it reported, in order. */
+  async streamOperation(id: number): Promise<Array<{ status: string; steps: Array<{ status: string }> }>> {
+    const answer = await this.request("GET", `/api/operations/${id}/events`);
+    if (answer.status !== 200) throw new Error(`stream of operation ${id}: ${answer.status} ${answer.text}`);
+    return answer.text
+      .split("\n\n")
+      .filter((block) => block.startsWith("event: operation\n"))
+      .map((block) => JSON.parse(block.slice(block.indexOf("data: ") + "data: ".length)));
+  }
 }
