@@ -3,11 +3,11 @@
  * its unit and has a safe default, except the token, which has none on purpose.
  */
 import path from "node:path";
-import { DirectorError } from "@director/domain/errors";
+import { invalidConfigError, isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
+import { parseListenAddress } from "@director/domain/listen-address";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
-import { parseListenAddress } from "./core/listen-address.js";
 
 const absolutePath = z
   .string()
@@ -34,7 +34,7 @@ export const orchestratorConfigSchema = z.object({
     domain: z
       .string()
       .default("sites.localhost")
-      .refine((value) => isValid(() => parseHostname(value)), "must be a hostname"),
+      .refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"),
     /** DIRECTOR_SITE_BODY_LIMIT_BYTES: a site's request body limit (nginx client_max_body_size) when a spec omits it */
     defaultClientBodyLimitBytes: z.coerce
       .number()
@@ -50,7 +50,7 @@ export const orchestratorConfigSchema = z.object({
     listen: z
       .string()
       .default("127.0.0.1:8081")
-      .refine((value) => isValid(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
+      .refine((value) => isParsable(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
     /** DIRECTOR_BALANCER_NGINX_DIR: absolute private directory of the standalone orchestrator's own nginx */
     nginxDir: absolutePath.default("/var/lib/director/balancer-nginx"),
   }),
@@ -91,24 +91,5 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv): OrchestratorConf
   }
   const result = orchestratorConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const key = issue.path.join(".");
-    return `${variables[key] ?? key}: ${issue.message}`;
-  });
-  throw new DirectorError(
-    "CONFIG_INVALID",
-    `The orchestrator's configuration is invalid:\n- ${problems.join("\n- ")}`,
-    {
-      details: { problems },
-    },
-  );
-}
-
-function isValid(parse: () => unknown): boolean {
-  try {
-    parse();
-    return true;
-  } catch {
-    return false; // the parser's own message is replaced by the schema's, which names the expected form
-  }
+  throw invalidConfigError("orchestrator", result.error.issues, variables);
 }

@@ -4,11 +4,12 @@ import path from "node:path";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
+import { freePort } from "@director/testing/free-port";
+import { getWithHost } from "@director/testing/http-get";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orchestratorConfigSchema } from "./config.js";
 import { createOrchestrator, type OrchestratorHandle } from "./main.js";
-import { freePort, getWithHost } from "./testing/http-get.js";
 import { testToken } from "./testing/test-app.js";
 
 const log = pino({ level: "silent" });

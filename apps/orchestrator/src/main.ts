@@ -4,6 +4,8 @@
  * shared with the router; `runOrchestrator` is the standalone process with an nginx of its own.
  */
 import path from "node:path";
+import { parseListenAddress } from "@director/domain/listen-address";
+import type { ConfigFiles } from "@director/host/config-files";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
@@ -13,8 +15,6 @@ import { NginxBalancerConfig } from "./adapters/balancer-config.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
 import { FsSiteFiles } from "./adapters/site-files.js";
 import type { OrchestratorConfig } from "./config.js";
-import { parseListenAddress } from "./core/listen-address.js";
-import type { ConfigFiles } from "./core/ports.js";
 import { buildOrchestratorApp } from "./http/app.js";
 
 /** A built orchestrator: its HTTP app (for inject), and start/stop of its listener. */

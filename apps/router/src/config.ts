@@ -3,12 +3,12 @@
  * unit and has a safe default, except the token, which has none on purpose.
  */
 import path from "node:path";
-import { DirectorError } from "@director/domain/errors";
+import { invalidConfigError, isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
+import { parseListenAddress } from "@director/domain/listen-address";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
 import { parseBalancerAddress } from "./core/balancer-address.js";
-import { parseListenAddress } from "./core/listen-address.js";
 
 export const routerConfigSchema = z.object({
   http: z.object({
@@ -26,13 +26,13 @@ export const routerConfigSchema = z.object({
   sitesDomain: z
     .string()
     .default("sites.localhost")
-    .refine((value) => isValid(() => parseHostname(value)), "must be a hostname"),
+    .refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"),
   edge: z.object({
     /** DIRECTOR_EDGE_LISTEN: the public listen address (PORT, IPv4:PORT or [IPv6]:PORT) */
     listen: z
       .string()
       .default("127.0.0.1:8081")
-      .refine((value) => isValid(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
+      .refine((value) => isParsable(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
     /** DIRECTOR_ROUTER_NGINX_DIR: absolute private directory of the standalone router's own nginx */
     nginxDir: z
       .string()
@@ -43,7 +43,7 @@ export const routerConfigSchema = z.object({
   topology: z.enum(["shared", "split"]).default("shared"),
   /** DIRECTOR_BALANCERS: comma-separated HOST:PORT of the balancers' listeners; used in the split topology */
   balancers: z
-    .array(z.string().refine((value) => isValid(() => parseBalancerAddress(value)), "must be HOST:PORT"))
+    .array(z.string().refine((value) => isParsable(() => parseBalancerAddress(value)), "must be HOST:PORT"))
     .min(1, "needs at least one HOST:PORT")
     .default(["127.0.0.1:8082"]),
 });
@@ -78,20 +78,5 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv): RouterConfig {
     balancers,
   });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const key = issue.path.filter((part) => typeof part === "string").join(".");
-    return `${variables[key] ?? key}: ${issue.message}`;
-  });
-  throw new DirectorError("CONFIG_INVALID", `The router's configuration is invalid:\n- ${problems.join("\n- ")}`, {
-    details: { problems },
-  });
-}
-
-function isValid(parse: () => unknown): boolean {
-  try {
-    parse();
-    return true;
-  } catch {
-    return false; // the parser's own message is replaced by the schema's, which names the expected form
-  }
+  throw invalidConfigError("router", result.error.issues, variables);
 }

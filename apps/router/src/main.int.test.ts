@@ -5,11 +5,12 @@ import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name"
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
 import type { InternalToken } from "@director/http-kit/internal-auth";
+import { freePort } from "@director/testing/free-port";
+import { getWithHost } from "@director/testing/http-get";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routerConfigSchema } from "./config.js";
 import { createRouter, type RouterHandle } from "./main.js";
-import { freePort, getWithHost } from "./testing/http-get.js";
 
 const log = pino({ level: "silent" });
 const token = "router-test-token-0123456789-0123456789" as InternalToken;

@@ -4,13 +4,13 @@
  * with the orchestrator; `runRouter` is the standalone process with an nginx of its own.
  */
 import path from "node:path";
+import type { ConfigFiles } from "@director/host/config-files";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { NginxEdgeRoutes } from "./adapters/nginx-edge-routes.js";
 import type { RouterConfig } from "./config.js";
-import type { ConfigFiles } from "./core/ports.js";
 import { buildRouterApp } from "./http/app.js";
 
 /** A built router: its HTTP app (for inject), and start/stop of its listener. */

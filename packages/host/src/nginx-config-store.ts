@@ -2,6 +2,7 @@ import { readdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
 import { writeFileAtomic } from "./atomic-write.js";
+import type { ConfigFiles } from "./config-files.js";
 import type { Logger } from "./logger.js";
 import { isNginxConfigFileName, type NginxConfigFileName } from "./nginx-config-file-name.js";
 import type { NginxServer } from "./nginx-server.js";
@@ -14,7 +15,7 @@ export type NginxConfigTarget = Pick<NginxServer, "test" | "reload" | "lock">;
  * reload; on any failure the previous file comes back, so the running nginx keeps serving the old
  * config and no other site is touched. Changing one site costs one file, never a rewrite of all.
  */
-export class NginxConfigStore {
+export class NginxConfigStore implements ConfigFiles {
   readonly #dir: string;
   readonly #server: NginxConfigTarget;
   readonly #log: Logger;

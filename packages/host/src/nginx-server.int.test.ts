@@ -1,8 +1,9 @@
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@director/testing/free-port";
+import { getWithHost } from "@director/testing/http-get";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive, listChildPids, readProcessCommandLine } from "./linux-processes.js";
 import type { Logger } from "./logger.js";
@@ -31,27 +32,10 @@ function memoryLogger(): Logger & { entries: LogEntry[] } {
   return { entries, info: at("info"), warn: at("warn"), error: at("error") };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
 /** One GET on a fresh connection (no keep-alive, so each request meets the workers accepting now). */
-function get(port: number, host: string, path = "/"): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, headers: { Host: host }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
+async function get(port: number, host: string, path = "/"): Promise<{ status: number; body: string }> {
+  const { status, body } = await getWithHost(port, host, path);
+  return { status, body: body.toString("utf8") };
 }
 
 /** Live processes whose command line names this prefix, plus any of the given pids still alive. */

@@ -1,7 +1,8 @@
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import type { SiteId } from "@director/domain/site";
+import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
-import type { BalancerConfig, ConfigFiles, SiteDirectories } from "../core/ports.js";
+import type { BalancerConfig, SiteDirectories } from "../core/ports.js";
 import { renderSiteServerBlock } from "../core/render-site-server-block.js";
 
 /** The file holding one site's server block; named by id so that a rename changes the file's content only. */

@@ -1,9 +1,9 @@
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
 import { parseHostname } from "@director/domain/hostname";
+import { parseListenAddress } from "@director/domain/listen-address";
 import { parseSiteId } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
-import { parseListenAddress } from "./listen-address.js";
 import { assertNginxSafeAbsolutePath } from "./nginx-safe-path.js";
 
 /** Where and under which domain the balancer serves sites; the same for every site. */

@@ -1,6 +1,6 @@
-import { installErrorHandling } from "@director/http-kit/error-handler";
-import { type InternalToken, requireInternalToken } from "@director/http-kit/internal-auth";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { buildInternalApp } from "@director/http-kit/internal-app";
+import type { InternalToken } from "@director/http-kit/internal-auth";
+import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { BalancerConfig, SiteDirectories, SiteFiles } from "../core/ports.js";
 import { registerFileRoutes } from "./file-routes.js";
@@ -19,15 +19,7 @@ export interface OrchestratorAppDeps {
 
 /** The orchestrator's internal API (contracts/orchestrator-api.ts): token-protected routes under /internal/v1. */
 export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance {
-  const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
-    // One line per internal call would drown the operations' own logs; refusals and failures are logged anyway.
-    logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
-  });
-  installErrorHandling(app);
-  requireInternalToken(app, deps.token);
-  app.get("/health", async () => ({ ok: true, component: "orchestrator" }));
+  const app = buildInternalApp({ component: "orchestrator", token: deps.token, log: deps.log });
   registerSiteRoutes(app, deps);
   registerFileRoutes(app, deps);
   return app;

@@ -1,8 +1,8 @@
 import type { InternalToken } from "@director/http-kit/internal-auth";
+import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { pino } from "pino";
 import { NginxBalancerConfig } from "../adapters/balancer-config.js";
 import { buildOrchestratorApp } from "../http/app.js";
-import { InMemoryConfigFiles } from "./in-memory-config-files.js";
 import { InMemorySiteDirectories, InMemorySiteFiles } from "./in-memory-sites.js";
 
 export const testToken = "test-token-0123456789-0123456789-0123456789" as InternalToken;

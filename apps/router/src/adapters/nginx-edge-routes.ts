@@ -1,8 +1,9 @@
 import type { RouteSpec } from "@director/contracts/router-api";
 import type { SiteName } from "@director/domain/site-name";
+import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { planRoute, type Topology } from "../core/plan-route.js";
-import type { ConfigFiles, EdgeRoutes } from "../core/ports.js";
+import type { EdgeRoutes } from "../core/ports.js";
 import { renderEdgeDefaultConfig } from "../core/render-edge-config.js";
 
 /** The edge's default file; "00-" sorts it first and the name grammar allows no leading underscore. */

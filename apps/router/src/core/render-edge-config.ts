@@ -1,9 +1,9 @@
 import type { RouteSpec } from "@director/contracts/router-api";
 import { parseHostname } from "@director/domain/hostname";
+import { parseListenAddress } from "@director/domain/listen-address";
 import { parseSiteId } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
 import { parseBalancerAddress } from "./balancer-address.js";
-import { parseListenAddress } from "./listen-address.js";
 
 const indent = "    ";
 /** The upstream every split-topology route proxies to; defined in the default file. */

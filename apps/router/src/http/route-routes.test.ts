@@ -1,9 +1,9 @@
 import type { InternalToken } from "@director/http-kit/internal-auth";
+import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../config.js";
 import { createRouter, type RouterHandle } from "../main.js";
-import { InMemoryConfigFiles } from "../testing/in-memory-config-files.js";
 
 const token = "router-test-token-0123456789-0123456789" as InternalToken;
 const authorization = { authorization: `Bearer ${token}` };

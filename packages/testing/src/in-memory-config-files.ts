@@ -1,6 +1,6 @@
 import { DirectorError } from "@director/domain/errors";
+import type { ConfigFiles } from "@director/host/config-files";
 import type { NginxConfigFileName } from "@director/host/nginx-config-file-name";
-import type { ConfigFiles } from "../core/ports.js";
 
 /**
  * A fake of ConfigFiles for unit tests: files live in a Map and nothing is tested or reloaded.

@@ -1,8 +1,6 @@
-// A copy of apps/orchestrator/src/testing/http-get.ts (apps do not import each other); packages/testing is its future home.
 import { request } from "node:http";
-import { createServer } from "node:net";
 
-/** GETs `path` from 127.0.0.1:port with the given Host header (fetch will not let a caller set Host). */
+/** GETs `path` from 127.0.0.1:port on a fresh connection with the given Host header (fetch will not let a caller set Host). */
 export function getWithHost(
   port: number,
   host: string,
@@ -22,19 +20,5 @@ export function getWithHost(
     );
     req.on("error", reject);
     req.end();
-  });
-}
-
-/** A loopback TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
   });
 }

@@ -1,8 +1,8 @@
-// A copy of apps/orchestrator/src/core/listen-address.ts: both apps render listen directives; move it to packages/domain.
-import { DirectorError } from "@director/domain/errors";
+import type { Brand } from "./brand.js";
+import { DirectorError } from "./errors.js";
 
 /** An nginx `listen` address: `PORT`, `IPv4:PORT` or `[IPv6]:PORT`; safe to place in nginx config as is. */
-export type ListenAddress = string & { readonly __brand: "ListenAddress" };
+export type ListenAddress = Brand<string, "ListenAddress">;
 
 const listenPattern = /^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]|localhost):)?(\d{1,5})$/;
 
