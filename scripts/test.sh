@@ -11,4 +11,13 @@ if [ -z "${DIRECTOR_TEST_DATABASE_URL:-}" ] && ! psql -h 127.0.0.1 -U postgres -
   export DIRECTOR_TEST_DATABASE_URL="postgres://postgres:postgres@127.0.0.1:5432/postgres"
 fi
 npm run --silent check
-npx vitest run --project unit --project integration --project e2e "$@"
+mkdir -p .vitest
+status=0
+npx vitest run --project unit --project integration --project e2e \
+  --reporter=default --reporter=json --outputFile=.vitest/results.json "$@" || status=$?
+# The closing line in the plain form CI reads: "tests: N passed, N failed, N skipped".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".vitest/results.json", "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' || true
+exit "$status"
