@@ -219,10 +219,20 @@ describe("director up: a static site end to end", () => {
     expect(await processesMentioning(director.dataDir)).toEqual([]);
     await director.start();
     const again = await ApiSession.login(director.managerUrl, "admin", password);
-    const created = await again.request("POST", "/api/sites", { json: { name: "second" } });
-    expect(created.status).toBe(202);
-    expect((await again.waitForOperation(created.json().operation.id)).status).toBe("succeeded");
-    await again.request("PUT", "/api/sites/second/files/public/index.html", { body: "second" });
+    // ?wait=true answers when the site is ready, so a script can upload right away
+    const created = await again.request("POST", "/api/sites?wait=true", { json: { name: "second" } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json().site).toMatchObject({ name: "second", isReady: true });
+    expect(created.json().operation.status).toBe("succeeded");
+    const uploaded = await again.request("PUT", "/api/sites/second/files/public/index.html", { body: "second" });
+    expect(uploaded.status, uploaded.text).toBe(200);
     expect((await site("second")).text).toBe("second");
+    const deleted = await again.request("DELETE", "/api/sites/second?wait=true");
+    expect(deleted.status, deleted.text).toBe(200);
+    expect((await site("second")).status).toBe(404);
+
+    const landing = await httpRequest({ url: `${director.managerUrl}/` });
+    expect(landing.status).toBe(200);
+    expect(landing.text).toContain("Director is running");
   });
 });

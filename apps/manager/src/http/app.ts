@@ -24,6 +24,12 @@ export interface ManagerAppDeps {
   isCookieSecure: boolean;
 }
 
+/** What a person opening the manager's address sees until the web interface lands. */
+const landingPage = `<!doctype html><html lang=en><head><meta charset=utf-8><title>Director</title></head>
+<body><h1>Director is running</h1><p>This release has the JSON API under <code>/api</code>; the README lists its
+routes. The web interface comes next.</p></body></html>
+`;
+
 /** The manager's HTTP app: JSON API under /api. No I/O happens here beyond what the services do. */
 export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -36,7 +42,13 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
 
   app.get("/health", async () => ({ ok: true, component: "manager" }));
   registerAuthRoutes(app, { auth: deps.auth, isCookieSecure: deps.isCookieSecure });
-  registerSiteRoutes(app, { auth: deps.auth, sites: deps.sites, urlTemplate: deps.urlTemplate });
+  registerSiteRoutes(app, {
+    auth: deps.auth,
+    sites: deps.sites,
+    operations: deps.operations,
+    urlTemplate: deps.urlTemplate,
+  });
+  app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(landingPage));
   registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });
 
   // File uploads are raw bytes whatever their content type, so this scope has one catch-all parser.

@@ -1,8 +1,10 @@
 import { createSiteRequestSchema } from "@director/contracts/manager-api";
+import type { OperationsRepository } from "@director/db/operations.repository";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
+import { waitForOperation } from "../operations/wait-for-operation.js";
 import { presentOperation, presentSite } from "./sites.presenter.js";
 import type { SitesService } from "./sites.service.js";
 
@@ -11,13 +13,21 @@ const pageSchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 const siteParamsSchema = z.object({ name: z.string().max(64) });
+/** `?wait=true`: answer when the operation has ended (up to waitTimeoutMs), so a script can go on at once. */
+const waitSchema = z.object({ wait: z.enum(["true", "false"]).default("false") });
+const waitTimeoutMs = 60_000;
 
-/** GET/POST /api/sites, GET/DELETE /api/sites/:name */
+/** GET/POST /api/sites, GET/DELETE /api/sites/:name; POST and DELETE take `?wait=true`. */
 export function registerSiteRoutes(
   app: FastifyInstance,
-  deps: { auth: AuthService; sites: SitesService; urlTemplate: string },
+  deps: {
+    auth: AuthService;
+    sites: SitesService;
+    operations: Pick<OperationsRepository, "findById">;
+    urlTemplate: string;
+  },
 ): void {
-  const { auth, sites, urlTemplate } = deps;
+  const { auth, sites, operations, urlTemplate } = deps;
   const view = async (site: Awaited<ReturnType<SitesService["findForAction"]>>) =>
     presentSite(site, {
       urlTemplate,
@@ -35,10 +45,18 @@ export function registerSiteRoutes(
   app.post("/api/sites", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const body = createSiteRequestSchema.parse(request.body ?? {});
-    const { site, operation } = await sites.create(actor, body);
+    const { wait } = waitSchema.parse(request.query);
+    const created = await sites.create(actor, body);
+    if (wait === "true") {
+      const operation = await waitForOperation(operations, created.operation, waitTimeoutMs);
+      const site = await sites.findForAction(actor, created.site.name, "view");
+      // 202 unless it succeeded: the operation in the body says whether it is still running or failed, and why.
+      const status = operation.status === "succeeded" ? 201 : 202;
+      return reply.status(status).send({ site: await view(site), operation: presentOperation(operation) });
+    }
     return reply.status(202).send({
-      site: presentSite(site, { urlTemplate, members: [actor.username], operation }),
-      operation: presentOperation(operation),
+      site: presentSite(created.site, { urlTemplate, members: [actor.username], operation: created.operation }),
+      operation: presentOperation(created.operation),
     });
   });
 
@@ -51,7 +69,10 @@ export function registerSiteRoutes(
   app.delete("/api/sites/:name", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
-    const operation = await sites.delete(actor, name);
-    return reply.status(202).send({ operation: presentOperation(operation) });
+    const { wait } = waitSchema.parse(request.query);
+    const queued = await sites.delete(actor, name);
+    const operation = wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued;
+    const status = operation.status === "succeeded" ? 200 : 202;
+    return reply.status(status).send({ operation: presentOperation(operation) });
   });
 }
