@@ -41,6 +41,7 @@ describe("director up: a static site end to end", () => {
     httpRequest({ url: `${director.sitesUrl}${sitePath}`, host: `${name}.sites.localhost:${director.ports.sites}` });
 
   it("creates the first administrator from the command line (password on stdin, never argv)", async () => {
+    expect(director.output).toContain("No account exists yet");
     const created = await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
     expect(created.stderr + created.stdout).toContain("Created administrator admin");
     expect(created.code).toBe(0);
@@ -218,6 +219,7 @@ describe("director up: a static site end to end", () => {
     // nothing it started outlives it: no nginx or PostgreSQL of this data directory is left running
     expect(await processesMentioning(director.dataDir)).toEqual([]);
     await director.start();
+    expect(director.output).not.toContain("No account exists yet");
     const again = await ApiSession.login(director.managerUrl, "admin", password);
     // ?wait=true answers when the site is ready, so a script can upload right away
     const created = await again.request("POST", "/api/sites?wait=true", { json: { name: "second" } });

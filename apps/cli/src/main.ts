@@ -40,7 +40,11 @@ async function main(argv: string[]): Promise<number> {
       const director = await startDirector(config, log);
       const example = director.sitesUrlTemplate.replace("{name}", "<site>");
       process.stdout.write(
-        `\nDirector is running.\n  manager (API): ${director.managerUrl}\n  sites:         ${example}\n  data:          ${config.dataDir}\nPress Ctrl-C to stop.\n\n`,
+        `\nDirector is running.\n  manager (API): ${director.managerUrl}\n  sites:         ${example}\n  data:          ${config.dataDir}\n${
+          director.hasUsers
+            ? ""
+            : "No account exists yet. Create the first administrator in another terminal:\n  ./director admin create-user --username admin --superuser\n"
+        }Press Ctrl-C to stop.\n\n`,
       );
       await waitForSignal();
       log.info("stopping");

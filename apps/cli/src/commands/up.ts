@@ -1,5 +1,6 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { UsersRepository } from "@director/db/users.repository";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
@@ -19,6 +20,8 @@ import { loadOrCreateSecrets } from "../runtime/secrets.js";
 export interface RunningDirector {
   managerUrl: string;
   sitesUrlTemplate: string;
+  /** false on a new installation: nobody can log in until an administrator is created */
+  hasUsers: boolean;
   stop(): Promise<void>;
 }
 
@@ -140,7 +143,8 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     });
     stops.push(() => manager.close());
 
-    return { managerUrl: manager.url ?? "", sitesUrlTemplate, stop };
+    const hasUsers = (await new UsersRepository(database.db).count()) > 0;
+    return { managerUrl: manager.url ?? "", sitesUrlTemplate, hasUsers, stop };
   } catch (error) {
     await stop();
     throw error;
