@@ -23,6 +23,7 @@ export const errorCodes = {
   PATH_NOT_A_DIRECTORY: "user",
   PATH_IS_LINK: "user",
   UPLOAD_TOO_LARGE: "user",
+  FILE_TOO_LARGE: "user",
   // access
   AUTH_REQUIRED: "user",
   AUTH_INVALID_CREDENTIALS: "user",

@@ -92,7 +92,7 @@ describe("FsSiteFiles: ordinary use", () => {
 
   it("refuses to read more than maxBytes", async () => {
     await files.write(site, p("public/big.bin"), Buffer.alloc(101));
-    await expect(files.read(site, p("public/big.bin"), 100)).rejects.toThrow(code("UPLOAD_TOO_LARGE"));
+    await expect(files.read(site, p("public/big.bin"), 100)).rejects.toThrow(code("FILE_TOO_LARGE"));
   });
 
   it("reports missing paths, files used as directories and directories used as files", async () => {

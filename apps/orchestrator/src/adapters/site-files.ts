@@ -178,8 +178,8 @@ function isDirectory(path: string, cause?: unknown): DirectorError {
 
 function tooLarge(path: string, maxBytes: number): DirectorError {
   return new DirectorError(
-    "UPLOAD_TOO_LARGE",
-    `${path} is larger than ${maxBytes} bytes, the most that can be read here.`,
+    "FILE_TOO_LARGE",
+    `${path} is larger than ${maxBytes} bytes, the most the files API reads at once.`,
   );
 }
 

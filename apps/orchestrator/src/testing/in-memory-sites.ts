@@ -50,7 +50,7 @@ export class InMemorySiteFiles implements SiteFiles {
   async read(id: SiteId, path: SitePath | null, maxBytes: number): Promise<FileContent> {
     const bytes = path === null ? undefined : this.files.get(key(id, path));
     if (bytes === undefined) return { kind: "directory", listing: await this.list(id, path) };
-    if (bytes.length > maxBytes) throw new DirectorError("UPLOAD_TOO_LARGE", `${path} is too large.`);
+    if (bytes.length > maxBytes) throw new DirectorError("FILE_TOO_LARGE", `${path} is too large.`);
     return { kind: "file", bytes };
   }
 
