@@ -116,9 +116,7 @@ export async function startManager(
   };
 
   const services = createManagerServices(config, { db, wakeup, fileStore: orchestrator });
-  const { auth } = services;
-  const sitesService = services.sites;
-  const files = services.files;
+  const { auth, files, sites: sitesService } = services;
   const { sites, operations } = services.repositories;
 
   const closers: Array<() => Promise<void>> = [];
