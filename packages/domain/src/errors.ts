@@ -24,6 +24,9 @@ export const errorCodes = {
   PATH_IS_LINK: "user",
   UPLOAD_TOO_LARGE: "user",
   FILE_TOO_LARGE: "user",
+  IMAGE_REF_INVALID: "user",
+  SITE_ENV_INVALID: "user",
+  SITE_LIMITS_INVALID: "user",
   // access
   AUTH_REQUIRED: "user",
   AUTH_INVALID_CREDENTIALS: "user",
@@ -43,6 +46,8 @@ export const errorCodes = {
   COMPONENT_REJECTED: "operational",
   DATABASE_UNAVAILABLE: "operational",
   CONFIG_INVALID: "operational",
+  DOCKER_UNAVAILABLE: "operational",
+  DOCKER_REJECTED: "operational",
   INTERNAL: "unexpected",
 } as const satisfies Record<string, ErrorKind>;
 

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { decodeLogFrames } from "./docker-log-frames.js";
+
+function frame(stream: 1 | 2, text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+describe("decodeLogFrames", () => {
+  it("splits multiplexed frames into lines with their stream, ignoring a truncated last frame", () => {
+    const body = Buffer.concat([frame(1, "one\ntwo\n"), frame(2, "oops\n"), frame(1, "cut").subarray(0, 9)]);
+    expect(decodeLogFrames(body)).toEqual([
+      { stream: "stdout", text: "one" },
+      { stream: "stdout", text: "two" },
+      { stream: "stderr", text: "oops" },
+    ]);
+  });
+});

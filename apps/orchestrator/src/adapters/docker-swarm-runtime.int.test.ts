@@ -1,0 +1,191 @@
+import { randomBytes, randomInt } from "node:crypto";
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ImageRef } from "@director/domain/image-ref";
+import type { SiteId } from "@director/domain/site";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js";
+import { DockerSwarmRuntime } from "./docker-swarm-runtime.js";
+import { removeDockerTestObjects, waitFor } from "./docker-test-objects.js";
+import { ensureBusyboxBaseImage, siteUser } from "./local-base-images.js";
+import { ensureSiteNetwork } from "./swarm-network.js";
+import { nanosecondsPerSecond, serviceNameOf } from "./swarm-service-spec.js";
+
+const docker = new Docker();
+const runId = randomBytes(4).toString("hex");
+const networkName = `director-test-${runId}`;
+const imageName = `director-test/base-busybox-${runId}`;
+const mebibyte = 1024 * 1024;
+const port = 8080;
+const runtime = new DockerSwarmRuntime(docker, { port });
+const usedSiteIds: SiteId[] = [];
+let image: ImageRef;
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "director-swarm-"));
+  image = await ensureBusyboxBaseImage(docker, { imageName });
+  const networkId = await ensureSiteNetwork(docker, networkName);
+  expect(await ensureSiteNetwork(docker, networkName)).toBe(networkId);
+});
+
+afterAll(async () => {
+  try {
+    await removeDockerTestObjects(docker, {
+      serviceNames: usedSiteIds.map(serviceNameOf),
+      networkName,
+      imageRefs: image === undefined ? [] : [image],
+    });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+/** A new site id (high and random: no clash with a real site or a parallel run) and its directory, owned by `site`. */
+async function newSite(files: Record<string, string>): Promise<{ siteId: SiteId; dir: string }> {
+  const siteId = randomInt(900_000_000, 999_999_999) as SiteId;
+  usedSiteIds.push(siteId);
+  const dir = path.join(root, String(siteId));
+  await mkdir(path.join(dir, "public"), { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(path.join(dir, name), content, { mode: name.endsWith(".sh") ? 0o755 : 0o644 });
+  }
+  for (const entry of [dir, path.join(dir, "public"), ...Object.keys(files).map((name) => path.join(dir, name))]) {
+    await chown(entry, siteUser.uid, siteUser.gid);
+  }
+  await chmod(dir, 0o755);
+  return { siteId, dir };
+}
+
+function specOf(siteId: SiteId, dir: string, overrides: Partial<SiteServiceSpec> = {}): SiteServiceSpec {
+  return {
+    siteId,
+    siteDirectory: dir,
+    image,
+    isEnabled: true,
+    limits: { cpus: 0.5, memoryBytes: 64 * mebibyte, pidsLimit: 64 },
+    env: { GREETING: "hello" },
+    networkName,
+    ...overrides,
+  };
+}
+
+const isRunningWithAddress = (status: ServiceStatus) =>
+  status.state === "running" && status.tasks[0]?.address !== null && status.tasks[0]?.address !== undefined;
+
+const sleepForever = "#!/bin/sh\nexec sleep 2147483647\n";
+
+describe.concurrent("DockerSwarmRuntime", () => {
+  it("runs run.sh as the site user on a read-only root, and its HTTP server answers at the task's address", async () => {
+    const runScript = [
+      "#!/bin/sh",
+      "id -u > /site/uid.txt",
+      "if echo x > /etc/probe 2>/dev/null; then echo writable > /site/etc.txt; else echo read-only > /site/etc.txt; fi",
+      "if echo x > /tmp/probe; then echo writable > /site/tmp.txt; else echo read-only > /site/tmp.txt; fi",
+      "grep CapEff /proc/self/status > /site/caps.txt",
+      "cat /sys/fs/cgroup/pids/pids.max > /site/pids.txt",
+      'echo "$GREETING $HOME $HOST" > /site/env.txt',
+      'exec httpd -f -p "$PORT" -h /site/public',
+    ].join("\n");
+    const { siteId, dir } = await newSite({ "run.sh": runScript, "public/index.html": "hello from the site\n" });
+    await runtime.upsert(specOf(siteId, dir));
+    const status = await waitFor(() => runtime.status(siteId), isRunningWithAddress);
+    expect(status.message).toBe("starting /site/run.sh");
+    const address = status.tasks[0]?.address;
+    const body = await waitFor(
+      () =>
+        fetch(`http://${address}:${port}/index.html`, { signal: AbortSignal.timeout(2_000) })
+          .then((response) => response.text())
+          .catch(() => ""),
+      (text) => text !== "",
+    );
+    expect(body).toBe("hello from the site\n");
+    const read = (name: string) => readFile(path.join(dir, name), "utf8").then((text) => text.trim());
+    expect(await read("uid.txt")).toBe(String(siteUser.uid));
+    expect(await read("etc.txt")).toBe("read-only");
+    expect(await read("tmp.txt")).toBe("writable");
+    expect(await read("caps.txt")).toMatch(/^CapEff:\s+0+$/);
+    expect(await read("pids.txt")).toBe("64");
+    expect(await read("env.txt")).toBe("hello /site/.home 0.0.0.0");
+
+    // The same spec again is a no-op: the task keeps running.
+    const taskId = status.tasks[0]?.id;
+    await runtime.upsert(specOf(siteId, dir));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = await runtime.status(siteId);
+    expect(after.tasks[0]?.id).toBe(taskId);
+    expect(after.state).toBe("running");
+  });
+
+  it("scales to 0 when not enabled and back to 1, and restart starts a new task", async () => {
+    const { siteId, dir } = await newSite({ "run.sh": sleepForever });
+    await runtime.upsert(specOf(siteId, dir));
+    const first = await waitFor(() => runtime.status(siteId), isRunningWithAddress);
+    await runtime.upsert(specOf(siteId, dir, { isEnabled: false }));
+    const stopped = await runtime.status(siteId);
+    expect(stopped).toMatchObject({ state: "stopped", replicas: 0 });
+    await runtime.upsert(specOf(siteId, dir));
+    const second = await waitFor(() => runtime.status(siteId), isRunningWithAddress);
+    expect(second.replicas).toBe(1);
+    expect(second.tasks[0]?.id).not.toBe(first.tasks[0]?.id);
+    await runtime.restart(siteId);
+    const third = await waitFor(
+      () => runtime.status(siteId),
+      (status) => isRunningWithAddress(status) && status.tasks[0]?.id !== second.tasks[0]?.id,
+    );
+    expect(third.state).toBe("running");
+  });
+
+  it("reports a run.sh killed by its memory limit in plain words, and waits before restarting it", async () => {
+    const runScript = "#!/bin/sh\necho allocating\nhead -c 64m /dev/zero | tail\n";
+    const { siteId, dir } = await newSite({ "run.sh": runScript });
+    await runtime.upsert(specOf(siteId, dir, { limits: { cpus: 0.5, memoryBytes: 16 * mebibyte, pidsLimit: 64 } }));
+    const status = await waitFor(
+      () => runtime.status(siteId),
+      (value) => value.state === "failed",
+    );
+    expect(status.message).toBe(
+      "The process used more memory than its limit (16 MiB) and was stopped. It will be started again shortly.",
+    );
+    expect(status.tasks.some((task) => task.exitCode === 137)).toBe(true);
+    const service = await docker.getService(serviceNameOf(siteId)).inspect();
+    expect(service.Spec.TaskTemplate.RestartPolicy.Delay).toBe(5 * nanosecondsPerSecond);
+  });
+
+  it("keeps a site without run.sh running and says so in its status and log", async () => {
+    const { siteId, dir } = await newSite({});
+    await runtime.upsert(specOf(siteId, dir));
+    const status = await waitFor(
+      () => runtime.status(siteId),
+      (value) => value.state === "running" && value.message.startsWith("no run.sh found"),
+    );
+    expect(status.message).toContain("/site/run.sh");
+    const lines = await runtime.readLogLines(siteId, { tailLines: 10 });
+    expect(lines.map((line) => line.text)).toContainEqual(expect.stringMatching(/^DIRECTOR: no run.sh found/));
+  });
+
+  it("removes a service, then reports it absent; removing again and restarting are handled", async () => {
+    const { siteId, dir } = await newSite({ "run.sh": sleepForever });
+    await runtime.upsert(specOf(siteId, dir, { isEnabled: false }));
+    expect((await runtime.status(siteId)).state).toBe("stopped");
+    await runtime.remove(siteId);
+    expect(await runtime.status(siteId)).toEqual({
+      state: "absent",
+      replicas: 0,
+      message: "The site has no service.",
+      tasks: [],
+    });
+    await runtime.remove(siteId);
+    await expect(runtime.restart(siteId)).rejects.toThrow(expect.objectContaining({ code: "SITE_NOT_READY" }));
+  });
+
+  it("refuses a bad env name before anything reaches Docker", async () => {
+    const { siteId, dir } = await newSite({});
+    await expect(runtime.upsert(specOf(siteId, dir, { env: { "bad-name": "x" } }))).rejects.toThrow(
+      expect.objectContaining({ code: "SITE_ENV_INVALID" }),
+    );
+    expect((await runtime.status(siteId)).state).toBe("absent");
+  });
+});

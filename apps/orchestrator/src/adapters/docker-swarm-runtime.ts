@@ -1,0 +1,188 @@
+/** ServiceRuntime on Docker Swarm through the Engine API (dockerode): one replicated service per dynamic site. */
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
+import type Docker from "dockerode";
+import type { ServiceRuntime, ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js";
+import { checkSiteServiceSpec } from "../core/site-service-spec.js";
+import { dockerFailure, isDockerConflict, isDockerNotFound } from "./docker-errors.js";
+import { decodeLogFrames, type LogLine } from "./docker-log-frames.js";
+import {
+  defaultSwarmSiteSettings,
+  renderSwarmServiceSpec,
+  type SwarmSiteSettings,
+  serviceNameOf,
+} from "./swarm-service-spec.js";
+import { type SwarmTask, sortTasksNewestFirst, summarizeTasks, swarmTaskSchema } from "./swarm-task-status.js";
+
+/** How many of the newest tasks status reports (Swarm keeps 5 per slot by default). */
+const reportedTaskCount = 5;
+/** How many log lines status reads back to find the newest `DIRECTOR:` line. */
+const statusLogTailLines = 50;
+const updateAttempts = 3;
+
+/** Runs each dynamic site as the Swarm service `site-<id>`. */
+export class DockerSwarmRuntime implements ServiceRuntime {
+  readonly #docker: Docker;
+  readonly #settings: SwarmSiteSettings;
+
+  constructor(docker: Docker, settings: Partial<SwarmSiteSettings> = {}) {
+    this.#docker = docker;
+    this.#settings = { ...defaultSwarmSiteSettings, ...settings };
+  }
+
+  async upsert(spec: SiteServiceSpec): Promise<void> {
+    checkSiteServiceSpec(spec);
+    const name = serviceNameOf(spec.siteId);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#inspect(spec.siteId);
+      try {
+        if (current === undefined) {
+          await this.#docker.createService(renderSwarmServiceSpec(spec, this.#settings));
+        } else {
+          // Carrying ForceUpdate over keeps an identical spec a no-op: Swarm replaces tasks only when the spec changed.
+          const rendered = renderSwarmServiceSpec(spec, this.#settings, current.Spec?.TaskTemplate?.ForceUpdate ?? 0);
+          await this.#docker.getService(name).update({ ...rendered, version: current.Version?.Index });
+        }
+        return;
+      } catch (error) {
+        // A concurrent create (409) or update ("update out of sequence", a stale version): read again and retry.
+        if (attempt < updateAttempts && (isDockerConflict(error) || isOutOfSequence(error))) continue;
+        throw dockerFailure(`${current === undefined ? "create" : "update"} service ${name}`, error);
+      }
+    }
+  }
+
+  async remove(siteId: SiteId): Promise<void> {
+    const name = serviceNameOf(siteId);
+    try {
+      await this.#docker.getService(name).remove();
+    } catch (error) {
+      if (isDockerNotFound(error)) return;
+      throw dockerFailure(`remove service ${name}`, error);
+    }
+  }
+
+  async restart(siteId: SiteId): Promise<void> {
+    const name = serviceNameOf(siteId);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#inspect(siteId);
+      if (current?.Spec?.TaskTemplate === undefined) {
+        throw new DirectorError("SITE_NOT_READY", `Site ${siteId} has no service to restart; make it dynamic first.`);
+      }
+      const template = current.Spec.TaskTemplate;
+      // Changing TaskTemplate.ForceUpdate is what `docker service update --force` does: new tasks, same spec.
+      const spec = { ...current.Spec, TaskTemplate: { ...template, ForceUpdate: (template.ForceUpdate ?? 0) + 1 } };
+      try {
+        await this.#docker.getService(name).update({ ...spec, version: current.Version?.Index });
+        return;
+      } catch (error) {
+        if (attempt < updateAttempts && isOutOfSequence(error)) continue;
+        throw dockerFailure(`restart service ${name}`, error);
+      }
+    }
+  }
+
+  async status(siteId: SiteId): Promise<ServiceStatus> {
+    const service = await this.#inspect(siteId);
+    if (service === undefined) {
+      return { state: "absent", replicas: 0, message: "The site has no service.", tasks: [] };
+    }
+    const replicas = service.Spec?.Mode?.Replicated?.Replicas ?? 0;
+    const tasks = sortTasksNewestFirst(await this.#listTasks(service.ID)).slice(0, reportedTaskCount);
+    const template = service.Spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined;
+    const networkId = template?.Networks?.[0]?.Target;
+    const addresses = new Map<string, string>();
+    const oomKilledTaskIds = new Set<string>();
+    // Swarm does not report addresses on a local-driver (bridge) network in the task's NetworksAttachments; the
+    // container's own NetworkSettings has it. Inspect only the containers that matter: the newest two tasks.
+    for (const task of tasks.slice(0, 2)) {
+      const container = await this.#inspectContainer(task.Status.ContainerStatus?.ContainerID);
+      if (container === undefined) continue;
+      if (container.State.OOMKilled) oomKilledTaskIds.add(task.ID);
+      const address = Object.values(container.NetworkSettings.Networks).find(
+        (network) => network.NetworkID === networkId,
+      )?.IPAddress;
+      if (task.Status.State === "running" && address) addresses.set(task.ID, address);
+    }
+    const newest = tasks[0];
+    const lastDirectorLine =
+      newest?.Status.State === "running" ? await this.#lastDirectorLine(siteId, newest.ID) : null;
+    return summarizeTasks(replicas, tasks, {
+      addresses,
+      oomKilledTaskIds,
+      memoryLimitBytes: template?.Resources?.Limits?.MemoryBytes ?? null,
+      lastDirectorLine,
+    });
+  }
+
+  /** The newest lines of the site's log (all tasks), optionally only one task's; for status and, later, the log view. */
+  async readLogLines(siteId: SiteId, options: { tailLines: number; taskId?: string }): Promise<LogLine[]> {
+    const name = serviceNameOf(siteId);
+    let body: unknown;
+    try {
+      // details=true prefixes each line with its context (`com.docker.swarm.task.id=…`), which tells tasks apart.
+      body = await this.#docker
+        .getService(name)
+        .logs({ stdout: true, stderr: true, follow: false, tail: options.tailLines, details: true });
+    } catch (error) {
+      if (isDockerNotFound(error)) return [];
+      throw dockerFailure(`read the logs of service ${name}`, error);
+    }
+    const lines = Buffer.isBuffer(body) ? decodeLogFrames(body) : [];
+    return lines.flatMap((line) => {
+      const match = /^(\S*com\.docker\.swarm\.task\.id=([a-z0-9]+)\S*) (.*)$/.exec(line.text);
+      if (match === null) return options.taskId === undefined ? [line] : [];
+      if (options.taskId !== undefined && match[2] !== options.taskId) return [];
+      return [{ stream: line.stream, text: match[3] ?? "" }];
+    });
+  }
+
+  async #lastDirectorLine(siteId: SiteId, taskId: string): Promise<string | null> {
+    const lines = await this.readLogLines(siteId, { tailLines: statusLogTailLines, taskId });
+    const directorLines = lines.filter((line) => line.text.startsWith("DIRECTOR: "));
+    const last = directorLines.at(-1);
+    return last === undefined ? null : last.text.slice("DIRECTOR: ".length);
+  }
+
+  async #inspect(siteId: SiteId): Promise<Docker.Service | undefined> {
+    const name = serviceNameOf(siteId);
+    try {
+      return (await this.#docker.getService(name).inspect()) as Docker.Service;
+    } catch (error) {
+      if (isDockerNotFound(error)) return undefined;
+      throw dockerFailure(`inspect service ${name}`, error);
+    }
+  }
+
+  async #listTasks(serviceId: string): Promise<SwarmTask[]> {
+    let raw: unknown;
+    try {
+      raw = await this.#docker.listTasks({ filters: { service: [serviceId] } });
+    } catch (error) {
+      throw dockerFailure(`list the tasks of service ${serviceId}`, error);
+    }
+    const parsed = swarmTaskSchema.array().safeParse(raw);
+    if (!parsed.success) {
+      throw new DirectorError("DOCKER_REJECTED", `Docker answered an unexpected task list for service ${serviceId}.`, {
+        cause: parsed.error,
+      });
+    }
+    // Filtering by the service's full id, then comparing it, rules out any prefix match.
+    return parsed.data.filter((task) => task.ServiceID === serviceId);
+  }
+
+  async #inspectContainer(containerId: string | undefined): Promise<Docker.ContainerInspectInfo | undefined> {
+    if (containerId === undefined) return undefined;
+    try {
+      return await this.#docker.getContainer(containerId).inspect();
+    } catch (error) {
+      // The container is gone (task history pruned, or it runs on another node): no address, no OOM flag.
+      if (isDockerNotFound(error)) return undefined;
+      throw dockerFailure(`inspect container ${containerId}`, error);
+    }
+  }
+}
+
+function isOutOfSequence(error: unknown): boolean {
+  return error instanceof Error && error.message.includes("update out of sequence");
+}

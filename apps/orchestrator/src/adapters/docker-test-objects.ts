@@ -1,0 +1,63 @@
+/** For Docker integration tests only (never imported by runtime code): bounded polling and cleanup of what a test created. */
+import type Docker from "dockerode";
+
+/** Polls `read` every 250 ms until `isDone` holds; rejects with the last value after `timeoutMs`. */
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  isDone: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (isDone(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Removes the named services, waits (bounded) until their containers are gone, then removes the network and image. */
+export async function removeDockerTestObjects(
+  docker: Docker,
+  objects: { serviceNames: readonly string[]; networkName?: string; imageRefs?: readonly string[] },
+): Promise<void> {
+  const failures: unknown[] = [];
+  for (const name of objects.serviceNames) {
+    await docker
+      .getService(name)
+      .remove()
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) failures.push(error);
+      });
+  }
+  if (objects.serviceNames.length > 0) {
+    // Swarm removes a deleted service's containers asynchronously; the network and image stay in use until then.
+    await waitFor(
+      () => docker.listContainers({ all: true, filters: { label: ["org.director.managed=true"] } }),
+      (containers) =>
+        !containers.some((container) =>
+          objects.serviceNames.includes(container.Labels["com.docker.swarm.service.name"] ?? ""),
+        ),
+      30_000,
+    ).catch((error: unknown) => failures.push(error));
+  }
+  if (objects.networkName !== undefined) {
+    await docker
+      .getNetwork(objects.networkName)
+      .remove()
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) failures.push(error);
+      });
+  }
+  for (const ref of objects.imageRefs ?? []) {
+    await docker
+      .getImage(ref)
+      .remove({ force: true })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) failures.push(error);
+      });
+  }
+  if (failures.length > 0) throw new AggregateError(failures, "Some Docker test objects could not be removed.");
+}

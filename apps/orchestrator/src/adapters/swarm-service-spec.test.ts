@@ -1,0 +1,76 @@
+import type { ImageRef } from "@director/domain/image-ref";
+import type { SiteId } from "@director/domain/site";
+import type Docker from "dockerode";
+import { describe, expect, it } from "vitest";
+import type { SiteServiceSpec } from "../core/service-runtime.js";
+import { defaultSwarmSiteSettings, renderSwarmServiceSpec, serviceNameOf, startScript } from "./swarm-service-spec.js";
+
+const spec: SiteServiceSpec = {
+  siteId: 42 as SiteId,
+  siteDirectory: "/var/lib/director/sites/42",
+  image: "director/base-busybox:1" as ImageRef,
+  isEnabled: true,
+  limits: { cpus: 0.6, memoryBytes: 100 * 1024 * 1024, pidsLimit: 128 },
+  env: { DATABASE_URL: "postgres://x" },
+  networkName: "director-sites",
+};
+
+describe("renderSwarmServiceSpec", () => {
+  const rendered = renderSwarmServiceSpec(spec, defaultSwarmSiteSettings);
+  const template = rendered.TaskTemplate as Docker.ContainerTaskSpec;
+  const container = template.ContainerSpec;
+
+  it("names the service after the numeric id and labels it", () => {
+    expect(rendered.Name).toBe("site-42");
+    expect(serviceNameOf(7 as SiteId)).toBe("site-7");
+    expect(rendered.Labels).toEqual({ "org.director.site-id": "42", "org.director.managed": "true" });
+    expect(rendered.Mode).toEqual({ Replicated: { Replicas: 1 } });
+    expect(renderSwarmServiceSpec({ ...spec, isEnabled: false }, defaultSwarmSiteSettings).Mode).toEqual({
+      Replicated: { Replicas: 0 },
+    });
+  });
+
+  it("writes every duration in nanoseconds (5 s restart delay, 10 s grace period)", () => {
+    expect(template.RestartPolicy).toEqual({ Condition: "any", Delay: 5_000_000_000, MaxAttempts: 0 });
+    expect(container?.StopGracePeriod).toBe(10_000_000_000);
+  });
+
+  it("limits CPU, memory and processes", () => {
+    expect(template.Resources?.Limits).toEqual({ NanoCPUs: 600_000_000, MemoryBytes: 104_857_600, Pids: 128 });
+  });
+
+  it("runs as the site user on a read-only root with init, no capabilities, /site and small tmpfs mounts", () => {
+    expect(container).toMatchObject({
+      User: "1000:1000",
+      ReadOnly: true,
+      Init: true,
+      CapabilityDrop: ["ALL"],
+      Dir: "/site",
+    });
+    expect(container?.Mounts).toEqual([
+      { Type: "bind", Source: "/var/lib/director/sites/42", Target: "/site", ReadOnly: false },
+      { Type: "tmpfs", Source: "", Target: "/tmp", TmpfsOptions: { SizeBytes: 64 * 1024 * 1024, Mode: 0o1777 } },
+      { Type: "tmpfs", Source: "", Target: "/run", TmpfsOptions: { SizeBytes: 8 * 1024 * 1024, Mode: 0o1777 } },
+    ]);
+    expect(template.LogDriver).toEqual({ Name: "json-file", Options: { "max-size": "10485760", "max-file": "3" } });
+  });
+
+  it("sets PORT, HOST, TZ and HOME after the site's own variables", () => {
+    expect(container?.Env).toEqual([
+      "DATABASE_URL=postgres://x",
+      "PORT=8080",
+      "HOST=0.0.0.0",
+      "TZ=UTC",
+      "HOME=/site/.home",
+    ]);
+  });
+
+  it("runs a fixed start script with sh -c and carries the force-update counter", () => {
+    expect(container?.Command).toEqual(["/bin/sh", "-c", startScript]);
+    expect(startScript).toContain('exec "$candidate"');
+    expect(startScript).not.toContain("42");
+    expect(template.ForceUpdate).toBe(0);
+    const again = renderSwarmServiceSpec(spec, defaultSwarmSiteSettings, 3).TaskTemplate as Docker.ContainerTaskSpec;
+    expect(again.ForceUpdate).toBe(3);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Renders a site's Swarm service spec (Engine API 1.41, Docker 20.10) from a checked SiteServiceSpec; pure.
+ * DESIGN rule 4: read-only root filesystem, capabilities dropped, pids/memory/CPU limits, an unprivileged user.
+ */
+import type { SiteId } from "@director/domain/site";
+import type Docker from "dockerode";
+import type { SiteServiceSpec } from "../core/service-runtime.js";
+import { siteUser } from "./local-base-images.js";
+
+/** The Engine API counts durations in nanoseconds (Go's time.Duration); every duration below goes through this. */
+export const nanosecondsPerSecond = 1_000_000_000;
+const mebibyte = 1024 * 1024;
+
+/** Labels every site service carries; `siteIdLabel` is how the runtime and the reconciler find a site's service. */
+export const siteIdLabel = "org.director.site-id";
+export const managedLabel = "org.director.managed";
+
+/** Settings that are the same for every site (from the orchestrator's config). */
+export interface SwarmSiteSettings {
+  /** The port a site's run.sh must listen on ($PORT); above 1023 because the process holds no capabilities */
+  port: number;
+  /** $TZ of every site */
+  timeZone: string;
+  restartDelaySeconds: number;
+  stopGracePeriodSeconds: number;
+  tmpSizeBytes: number;
+  runSizeBytes: number;
+  logMaxSizeBytes: number;
+  logMaxFiles: number;
+}
+
+/** Defaults chosen for a school's lab: a crashing site retries every 5 s, not in a tight loop. */
+export const defaultSwarmSiteSettings: SwarmSiteSettings = {
+  port: 8080,
+  timeZone: "UTC",
+  restartDelaySeconds: 5,
+  stopGracePeriodSeconds: 10,
+  tmpSizeBytes: 64 * mebibyte,
+  runSizeBytes: 8 * mebibyte,
+  logMaxSizeBytes: 10 * mebibyte,
+  logMaxFiles: 3,
+};
+
+/** The Swarm service of a site is named after its numeric id only, so a rename never touches it. */
+export function serviceNameOf(siteId: SiteId): string {
+  return `site-${siteId}`;
+}
+
+/** The run.sh candidates, in order; the first executable one runs. */
+export const runScriptPaths = ["/site/run.sh", "/site/private/run.sh", "/site/public/run.sh"] as const;
+
+/**
+ * The task's command, a fixed script (no value is interpolated into it): prints a `DIRECTOR:` line that status and
+ * logs follow, then `exec`s run.sh so that it receives SIGTERM directly (Init: true reaps its orphans). Without a
+ * run.sh it sleeps, so the service stays converged and the owner can add one and restart.
+ */
+export const startScript = [
+  'mkdir -p "$HOME" 2>/dev/null',
+  `for candidate in ${runScriptPaths.join(" ")}; do`,
+  '  if [ -f "$candidate" ] && [ -x "$candidate" ]; then',
+  '    echo "DIRECTOR: starting $candidate"',
+  '    exec "$candidate"',
+  "  fi",
+  '  if [ -f "$candidate" ]; then echo "DIRECTOR: $candidate is not executable (chmod +x it)"; fi',
+  "done",
+  `echo "DIRECTOR: no run.sh found (looked for an executable ${runScriptPaths.join(", ")}); waiting"`,
+  "exec sleep 2147483647",
+].join("\n");
+
+/** The Docker ServiceSpec of a site; `forceUpdate` carries over the service's counter so that an upsert never restarts by itself. */
+export function renderSwarmServiceSpec(
+  spec: SiteServiceSpec,
+  settings: SwarmSiteSettings,
+  forceUpdate = 0,
+): Docker.ServiceSpec {
+  const labels = { [siteIdLabel]: String(spec.siteId), [managedLabel]: "true" };
+  const env = {
+    ...spec.env,
+    PORT: String(settings.port),
+    HOST: "0.0.0.0",
+    TZ: settings.timeZone,
+    HOME: siteUser.home,
+  };
+  return {
+    Name: serviceNameOf(spec.siteId),
+    Labels: labels,
+    Mode: { Replicated: { Replicas: spec.isEnabled ? 1 : 0 } },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: spec.image,
+        Labels: labels,
+        Command: ["/bin/sh", "-c", startScript],
+        Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
+        Dir: "/site",
+        User: `${siteUser.uid}:${siteUser.gid}`,
+        // docker-init as PID 1: forwards SIGTERM (a shell as PID 1 ignores it) and reaps zombies.
+        Init: true,
+        ReadOnly: true,
+        // CapabilityDrop is honoured for services since API 1.41 (Docker 20.10). A non-root process holds no
+        // capabilities anyway; an empty bounding set also strips them from any setuid-root binary it might exec.
+        CapabilityDrop: ["ALL"],
+        // Privileges.NoNewPrivileges exists for services only from API 1.46; Docker 20.10 drops it silently.
+        // There, the daemon's `no-new-privileges` option (daemon.json) is the fallback, see the report in docs.
+        Privileges: { NoNewPrivileges: true } as Docker.ContainerSpec["Privileges"],
+        Mounts: [
+          { Type: "bind", Source: spec.siteDirectory, Target: "/site", ReadOnly: false },
+          {
+            Type: "tmpfs",
+            Source: "",
+            Target: "/tmp",
+            TmpfsOptions: { SizeBytes: settings.tmpSizeBytes, Mode: 0o1777 },
+          },
+          {
+            Type: "tmpfs",
+            Source: "",
+            Target: "/run",
+            TmpfsOptions: { SizeBytes: settings.runSizeBytes, Mode: 0o1777 },
+          },
+        ],
+        StopGracePeriod: settings.stopGracePeriodSeconds * nanosecondsPerSecond,
+      },
+      Resources: {
+        Limits: {
+          NanoCPUs: Math.round(spec.limits.cpus * 1e9),
+          MemoryBytes: spec.limits.memoryBytes,
+          // Limits.Pids for services: API 1.41 (Docker 20.10) and later.
+          Pids: spec.limits.pidsLimit,
+        },
+      },
+      RestartPolicy: {
+        Condition: "any",
+        Delay: settings.restartDelaySeconds * nanosecondsPerSecond,
+        MaxAttempts: 0,
+      },
+      LogDriver: {
+        Name: "json-file",
+        Options: { "max-size": String(settings.logMaxSizeBytes), "max-file": String(settings.logMaxFiles) },
+      },
+      Networks: [{ Target: spec.networkName }],
+      ForceUpdate: forceUpdate,
+    },
+    // One replica at a time: stop the old task first, so two run.sh never share the site's files.
+    UpdateConfig: { Parallelism: 1, Order: "stop-first", FailureAction: "continue" },
+    // dnsrr: no virtual IP; the balancer reaches the task by its own address (no IPVS on these machines).
+    EndpointSpec: { Mode: "dnsrr" },
+  };
+}

@@ -1,0 +1,66 @@
+/** The port that runs dynamic sites, and the values it takes and gives; implemented by adapters/docker-swarm-runtime.ts. */
+import type { ImageRef } from "@director/domain/image-ref";
+import type { SiteId } from "@director/domain/site";
+
+/** Resource limits of one site's process tree. */
+export interface SiteServiceLimits {
+  /** CPU time as a number of cores, e.g. 0.6 */
+  cpus: number;
+  /** Hard memory limit (RAM; the kernel kills the biggest process past it) */
+  memoryBytes: number;
+  /** Most processes and threads the site may run at once (a fork bomb stops here) */
+  pidsLimit: number;
+}
+
+/** Everything needed to run a dynamic site; check it with `checkSiteServiceSpec` before it reaches Docker. */
+export interface SiteServiceSpec {
+  siteId: SiteId;
+  /** Absolute host path of the site directory, mounted at /site */
+  siteDirectory: string;
+  image: ImageRef;
+  /** true: one replica runs; false: the service is kept with 0 replicas */
+  isEnabled: boolean;
+  limits: SiteServiceLimits;
+  /** Extra environment (database variables…); names match `^[A-Z_][A-Z0-9_]*$` and are not reserved */
+  env: Readonly<Record<string, string>>;
+  /** The swarm-scoped network whose task addresses the balancer proxies to */
+  networkName: string;
+}
+
+/** Where a site's process is, in words a site owner understands. */
+export type ServiceState = "running" | "starting" | "stopped" | "failed" | "absent";
+
+/** One Swarm task (one run of the site's container), newest first in `ServiceStatus.tasks`. */
+export interface ServiceTaskStatus {
+  id: string;
+  /** Swarm's own task state (new, pending, running, failed, shutdown…) */
+  state: string;
+  /** The task's IPv4 address on the site network while it runs, else null */
+  address: string | null;
+  /** Swarm's error text for a task that failed or was rejected, else null */
+  error: string | null;
+  /** The container's exit code once it has exited, else null */
+  exitCode: number | null;
+}
+
+/** What `ServiceRuntime.status` reports. */
+export interface ServiceStatus {
+  state: ServiceState;
+  /** Desired replicas: 1 when enabled, 0 when not, 0 when absent */
+  replicas: number;
+  /** One plain sentence for the site owner */
+  message: string;
+  tasks: ServiceTaskStatus[];
+}
+
+/** Runs one Swarm service per dynamic site. Every method is idempotent. */
+export interface ServiceRuntime {
+  /** Creates the site's service or updates it to `spec`; an unchanged spec leaves the running task alone. */
+  upsert(spec: SiteServiceSpec): Promise<void>;
+  /** Removes the site's service; no-op when absent. */
+  remove(siteId: SiteId): Promise<void>;
+  /** Replaces the running task with a new one (a forced update); SITE_NOT_READY when there is no service. */
+  restart(siteId: SiteId): Promise<void>;
+  /** The site's state, the newest tasks and why the last one failed. */
+  status(siteId: SiteId): Promise<ServiceStatus>;
+}
