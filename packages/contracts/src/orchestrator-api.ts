@@ -24,6 +24,19 @@ export const balancerSiteSpecSchema = z.object({
     .min(0)
     .max(1024 * 1024 * 1024)
     .optional(),
+  /**
+   * A dynamic site's running task, which the balancer proxies to; null or absent: no task runs (the public gets a
+   * "not running" page). The orchestrator fills it in from the engine (its task address watcher); the manager,
+   * which does not know task addresses, leaves it out.
+   */
+  upstream: z
+    .object({
+      /** The task's IPv4 address on the site network, dotted decimal without leading zeros */
+      address: z.ipv4(),
+      port: z.number().int().min(1).max(65535),
+    })
+    .nullable()
+    .optional(),
 });
 export type BalancerSiteSpec = z.infer<typeof balancerSiteSpecSchema>;
 

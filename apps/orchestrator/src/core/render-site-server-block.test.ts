@@ -1,9 +1,8 @@
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import { describe, expect, it } from "vitest";
-import { renderSiteServerBlock } from "./render-site-server-block.js";
+import { renderSiteServerBlock, type SiteServerBlockSpec } from "./render-site-server-block.js";
 
 const env = { listen: "127.0.0.1:8081", sitesDomain: "sites.localhost", siteDirectory: "/srv/director/sites/42" };
-const spec: Required<BalancerSiteSpec> = {
+const spec: SiteServerBlockSpec = {
   id: 42,
   name: "hello",
   type: "static",
@@ -43,16 +42,94 @@ describe("renderSiteServerBlock", () => {
 `);
   });
 
-  it("answers a 503 notice for a dynamic site until dynamic sites exist", () => {
+  it("answers a 503 'not running' notice for an enabled dynamic site without a running task", () => {
     const page =
-      "<!doctype html><html><head><meta charset=utf-8><title>hello is not available yet</title></head><body>" +
-      "<h1>hello is not available yet</h1><p>The site hello exists, but dynamic sites are not available yet.</p></body></html>";
-    expect(renderSiteServerBlock({ ...spec, type: "dynamic" }, env)).toBe(`${head}    types { }
+      "<!doctype html><html><head><meta charset=utf-8><title>hello is not running</title></head><body>" +
+      "<h1>hello is not running</h1><p>The process of the site hello is not running. If this is your site: " +
+      "check its run.sh and its log, and restart it.</p></body></html>";
+    const expected = `${head}    types { }
     default_type text/html;
     add_header Cache-Control "no-store" always;
     return 503 "${page}";
 }
+`;
+    expect(renderSiteServerBlock({ ...spec, type: "dynamic" }, env)).toBe(expected);
+    expect(renderSiteServerBlock({ ...spec, type: "dynamic", upstream: null }, env)).toBe(expected);
+  });
+
+  it("proxies an enabled dynamic site to its task, with keepalive, upgrade and a clear 502 page", () => {
+    const dynamic: SiteServerBlockSpec = { ...spec, type: "dynamic", upstream: { address: "10.0.9.3", port: 8080 } };
+    const page =
+      "<!doctype html><html><head><meta charset=utf-8><title>hello is not answering</title></head><body>" +
+      "<h1>hello is not answering</h1><p>The process of the site hello is not answering. If this is your site: " +
+      "check its run.sh and its log, and that it listens on &#36;PORT (8080).</p></body></html>";
+    const proxy = `        proxy_pass http://site_42_task;
+        proxy_http_version 1.1;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_connect_timeout 5s;
+        proxy_read_timeout 120s;
+`;
+    expect(
+      renderSiteServerBlock(dynamic, env),
+    ).toBe(`# Site 42 (hello), written by the Director orchestrator; edits here are overwritten.
+upstream site_42_task {
+    server 10.0.9.3:8080;
+    keepalive 16;
+}
+server {
+    listen 127.0.0.1:8081;
+    server_name hello.sites.localhost;
+    client_max_body_size 2097152;
+    disable_symlinks on;
+    location / {
+        error_page 502 504 =502 @process_not_answering;
+        error_page 418 = @upgrade;
+        recursive_error_pages on;
+        if ($http_upgrade) {
+            return 418;
+        }
+${proxy}        proxy_set_header Connection "";
+    }
+    location @upgrade {
+        error_page 502 504 =502 @process_not_answering;
+${proxy}        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection "upgrade";
+    }
+    location @process_not_answering {
+        types { }
+        default_type text/html;
+        add_header Cache-Control "no-store" always;
+        return 502 "${page}";
+    }
+}
 `);
+  });
+
+  it.each(["not-served", "disabled"] as const)("ignores the upstream of a dynamic site that is %s", (availability) => {
+    const dynamic: SiteServerBlockSpec = { ...spec, type: "dynamic", availability };
+    const withUpstream = { ...dynamic, upstream: { address: "10.0.9.3", port: 8080 } };
+    expect(renderSiteServerBlock(withUpstream, env)).toBe(renderSiteServerBlock(dynamic, env));
+    expect(renderSiteServerBlock(withUpstream, env)).toContain("is not being served");
+  });
+
+  it.each([
+    ["an address with a leading zero", { address: "10.0.09.3", port: 8080 }],
+    ["an address with a part over 255", { address: "10.0.256.3", port: 8080 }],
+    ["an address with three parts", { address: "10.0.3", port: 8080 }],
+    ["an IPv6 address", { address: "fd00::3", port: 8080 }],
+    ["an address with a directive", { address: "10.0.9.3; include /etc/passwd", port: 8080 }],
+    ["an address with a newline", { address: "10.0.9.3\n", port: 8080 }],
+    ["a host name", { address: "example.com", port: 8080 }],
+    ["port 0", { address: "10.0.9.3", port: 0 }],
+    ["port 65536", { address: "10.0.9.3", port: 65536 }],
+    ["a fractional port", { address: "10.0.9.3", port: 80.5 }],
+  ])("refuses an upstream with %s", (_label, upstream) => {
+    expect(() => renderSiteServerBlock({ ...spec, type: "dynamic", upstream }, env)).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED" }),
+    );
   });
 
   it("never renders the site directory for a site that is not served", () => {
@@ -75,7 +152,7 @@ describe("renderSiteServerBlock", () => {
     ["a directory with braces", spec, { ...env, siteDirectory: "/srv/{a}/42" }, "CONFIG_INVALID"],
     ["a directory with ..", spec, { ...env, siteDirectory: "/srv/../etc" }, "CONFIG_INVALID"],
   ])("refuses %s", (_label, badSpec, badEnv, code) => {
-    expect(() => renderSiteServerBlock(badSpec as Required<BalancerSiteSpec>, badEnv)).toThrow(
+    expect(() => renderSiteServerBlock(badSpec as SiteServerBlockSpec, badEnv)).toThrow(
       expect.objectContaining({ code }),
     );
   });

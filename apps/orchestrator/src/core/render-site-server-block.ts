@@ -2,9 +2,16 @@ import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
 import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
-import { parseSiteId } from "@director/domain/site";
+import { parseSiteId, type SiteId } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
+import { renderNoticePage } from "./nginx-notice-page.js";
 import { assertNginxSafeAbsolutePath } from "./nginx-safe-path.js";
+import {
+  checkSiteUpstream,
+  renderSiteProxyLocations,
+  renderSiteUpstreamBlock,
+  type SiteUpstream,
+} from "./render-site-proxy.js";
 
 /** Where and under which domain the balancer serves sites; the same for every site. */
 export interface SiteServerBlockEnv {
@@ -16,13 +23,16 @@ export interface SiteServerBlockEnv {
   siteDirectory: string;
 }
 
+/** A BalancerSiteSpec with its defaults applied; `upstream` stays optional (absent or null: no running task). */
+export type SiteServerBlockSpec = Required<Omit<BalancerSiteSpec, "upstream">> & Pick<BalancerSiteSpec, "upstream">;
+
 const indent = "    ";
 
 /**
  * Renders one site's balancer server block. Every interpolated value is parsed again here even though callers
  * parsed it already (DESIGN rule 3: escape again where it is used); a bad value throws and nothing is rendered.
  */
-export function renderSiteServerBlock(spec: Required<BalancerSiteSpec>, env: SiteServerBlockEnv): string {
+export function renderSiteServerBlock(spec: SiteServerBlockSpec, env: SiteServerBlockEnv): string {
   const id = parseSiteId(spec.id);
   const name = parseSiteName(spec.name);
   const serverName = parseHostname(`${name}.${parseHostname(env.sitesDomain)}`);
@@ -32,8 +42,12 @@ export function renderSiteServerBlock(spec: Required<BalancerSiteSpec>, env: Sit
     throw new DirectorError("VALIDATION_FAILED", "clientBodyLimitBytes must be a whole number of bytes.");
   }
 
+  // Only an enabled dynamic site is proxied; for any other the upstream is ignored (and never rendered).
+  const upstream = isProxied(spec) ? checkSiteUpstream(spec.upstream) : null;
   const lines = [
     `# Site ${id} (${name}), written by the Director orchestrator; edits here are overwritten.`,
+    // Outside server {}: the file is included inside http {} (packages/host nginx-main-config), where upstream belongs.
+    ...(upstream === null ? [] : renderSiteUpstreamBlock(id, upstream)),
     "server {",
     `${indent}listen ${listen};`,
     `${indent}server_name ${serverName};`,
@@ -41,16 +55,33 @@ export function renderSiteServerBlock(spec: Required<BalancerSiteSpec>, env: Sit
     // No symlink anywhere in a served path is followed, so a site's files stay inside its directory.
     // Without from=: the check covers public/ itself too, which a site's owner may one day replace.
     `${indent}disable_symlinks on;`,
-    ...siteBody(spec, name, siteDirectory).map((line) => `${indent}${line}`),
+    ...siteBody(spec, { id, name, siteDirectory, upstream }).map((line) => `${indent}${line}`),
     "}",
     "",
   ];
   return lines.join("\n");
 }
 
-function siteBody(spec: Required<BalancerSiteSpec>, name: string, siteDirectory: string): string[] {
+/** True when requests go to the site's running task: an enabled dynamic site with an upstream. */
+function isProxied(spec: SiteServerBlockSpec): spec is SiteServerBlockSpec & { upstream: SiteUpstream } {
+  return spec.availability === "enabled" && spec.type === "dynamic" && spec.upstream != null;
+}
+
+/** The checked values siteBody interpolates. */
+interface CheckedSiteValues {
+  id: SiteId;
+  name: string;
+  siteDirectory: string;
+  upstream: SiteUpstream | null;
+}
+
+function siteBody(spec: SiteServerBlockSpec, { id, name, siteDirectory, upstream }: CheckedSiteValues): string[] {
   if (spec.availability !== "enabled") {
-    return noticePage(503, `${name} is not being served`, `The site ${name} exists but is not being served right now.`);
+    return renderNoticePage(
+      503,
+      `${name} is not being served`,
+      `The site ${name} exists but is not being served right now.`,
+    );
   }
   switch (spec.type) {
     case "static":
@@ -62,26 +93,12 @@ function siteBody(spec: Required<BalancerSiteSpec>, name: string, siteDirectory:
         "}",
       ];
     case "dynamic":
-      // The proxy to the site's Swarm task comes with dynamic sites; until then the public sees why.
-      return noticePage(
+      if (upstream !== null) return renderSiteProxyLocations(id, name, upstream.port);
+      // No running task (stopped, crashed and waiting to restart, or not created yet): say so instead of a bare 502.
+      return renderNoticePage(
         503,
-        `${name} is not available yet`,
-        `The site ${name} exists, but dynamic sites are not available yet.`,
+        `${name} is not running`,
+        `The process of the site ${name} is not running. If this is your site: check its run.sh and its log, and restart it.`,
       );
   }
-}
-
-/** A fixed HTML page answered for every request; none of the site's files are reachable. */
-function noticePage(status: number, title: string, message: string): string[] {
-  const html = `<!doctype html><html><head><meta charset=utf-8><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`;
-  // Inside an nginx string `"`, `\` and `$` are special; the page is built from checked values, so this only guards edits.
-  if (/["\\$]/.test(html))
-    throw new DirectorError("INTERNAL", "A notice page may not contain quotes, backslashes or $.");
-  return [
-    // An empty types block makes the answer text/html whatever the requested file's extension.
-    "types { }",
-    "default_type text/html;",
-    'add_header Cache-Control "no-store" always;',
-    `return ${status} "${html}";`,
-  ];
 }
