@@ -76,6 +76,7 @@ describe("director up: a static site end to end", () => {
     expect(view).toMatchObject({ name: "hello", type: "static", isReady: false });
     expect(operation.steps.map((step: { slug: string }) => step.slug)).toEqual([
       "create_site_directories",
+      "start_service",
       "write_balancer_config",
       "add_route",
       "mark_ready",
@@ -83,7 +84,7 @@ describe("director up: a static site end to end", () => {
     // progress streams as Server-Sent Events until the operation ends
     const events = await admin.streamOperation(operation.id);
     expect(events.at(-1)?.status).toBe("succeeded");
-    expect(events.at(-1)?.steps.map((step) => step.status)).toEqual(Array(4).fill("succeeded"));
+    expect(events.at(-1)?.steps.map((step) => step.status)).toEqual(Array(5).fill("succeeded"));
     const finished = await admin.waitForOperation(operation.id);
     expect(finished.status, JSON.stringify(finished)).toBe("succeeded");
 
@@ -119,10 +120,10 @@ describe("director up: a static site end to end", () => {
       ["reserved", admin.request("POST", "/api/sites", { json: { name: "www" } }), 409, "SITE_NAME_RESERVED"],
       ["duplicate", admin.request("POST", "/api/sites", { json: { name: "hello" } }), 409, "SITE_NAME_TAKEN"],
       [
-        "dynamic",
-        admin.request("POST", "/api/sites", { json: { name: "dyn", type: "dynamic" } }),
-        422,
-        "SITE_TYPE_UNSUPPORTED",
+        "unknown type",
+        admin.request("POST", "/api/sites", { json: { name: "dyn", type: "serverless" } }),
+        400,
+        "VALIDATION_FAILED",
       ],
       ["bad json", admin.request("POST", "/api/sites", { json: { name: 5 } }), 400, "VALIDATION_FAILED"],
       ["unknown site", admin.request("GET", "/api/sites/nope"), 404, "SITE_NOT_FOUND"],

@@ -113,6 +113,9 @@ export async function startManager(
     removeBalancer: (id) => orchestrator.removeBalancer(id),
     upsertRoute: (name, spec) => router.upsertRoute(name, spec),
     removeRoute: (name) => router.removeRoute(name),
+    upsertService: (request) => orchestrator.upsertService(request),
+    removeService: (id) => orchestrator.removeService(id),
+    restartService: (id) => orchestrator.restartService(id),
   };
 
   const services = createManagerServices(config, { db, wakeup, fileStore: orchestrator });
@@ -156,6 +159,7 @@ export async function startManager(
       files,
       operations,
       siteMembership: sites,
+      siteProcess: orchestrator,
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: config.http.isCookieSecure,

@@ -11,7 +11,56 @@ describe("loadOrchestratorConfig", () => {
       sites: { dir: "/var/lib/director/sites", domain: "sites.localhost", defaultClientBodyLimitBytes: 2097152 },
       balancer: { listen: "127.0.0.1:8081", nginxDir: "/var/lib/director/balancer-nginx" },
       files: { maxFileBytes: 10485760 },
+      docker: { socketPath: "/var/run/docker.sock", siteNetwork: "director-sites" },
+      siteLimits: { cpus: 0.6, memoryBytes: 104857600, pidsLimit: 256 },
+      stateDir: "/var/lib/director/orchestrator-state",
     });
+  });
+
+  it("reads the dynamic sites' variables, and keeps the state directory next to a configured sites dir", () => {
+    const config = loadOrchestratorConfig({
+      DIRECTOR_ORCHESTRATOR_TOKEN: token,
+      DIRECTOR_SITES_DIR: "/srv/director/sites",
+      DIRECTOR_DOCKER_SOCKET: "/run/docker.sock",
+      DIRECTOR_SITE_NETWORK: "lab-sites",
+      DIRECTOR_SITE_CPUS: "1.5",
+      DIRECTOR_SITE_MEMORY_BYTES: "268435456",
+      DIRECTOR_SITE_PIDS_LIMIT: "64",
+    });
+    expect(config.docker).toEqual({ socketPath: "/run/docker.sock", siteNetwork: "lab-sites" });
+    expect(config.siteLimits).toEqual({ cpus: 1.5, memoryBytes: 268435456, pidsLimit: 64 });
+    expect(config.stateDir).toBe("/srv/director/orchestrator-state");
+    expect(
+      loadOrchestratorConfig({ DIRECTOR_ORCHESTRATOR_TOKEN: token, DIRECTOR_ORCHESTRATOR_STATE_DIR: "/srv/state" })
+        .stateDir,
+    ).toBe("/srv/state");
+  });
+
+  it("refuses site limits out of bounds and a network name Docker would not take, naming each variable", () => {
+    let message = "";
+    try {
+      loadOrchestratorConfig({
+        DIRECTOR_ORCHESTRATOR_TOKEN: token,
+        DIRECTOR_SITE_CPUS: "0",
+        DIRECTOR_SITE_MEMORY_BYTES: "1024",
+        DIRECTOR_SITE_PIDS_LIMIT: "1.5",
+        DIRECTOR_SITE_NETWORK: "Bad Name",
+        DIRECTOR_DOCKER_SOCKET: "docker.sock",
+        DIRECTOR_ORCHESTRATOR_STATE_DIR: "state",
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const variable of [
+      "DIRECTOR_SITE_CPUS",
+      "DIRECTOR_SITE_MEMORY_BYTES",
+      "DIRECTOR_SITE_PIDS_LIMIT",
+      "DIRECTOR_SITE_NETWORK",
+      "DIRECTOR_DOCKER_SOCKET",
+      "DIRECTOR_ORCHESTRATOR_STATE_DIR",
+    ]) {
+      expect(message).toContain(variable);
+    }
   });
 
   it("reads every variable", () => {

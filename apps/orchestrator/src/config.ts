@@ -8,6 +8,7 @@ import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
+import { siteLimitBounds } from "./core/site-service-spec.js";
 
 const absolutePath = z
   .string()
@@ -15,54 +16,92 @@ const absolutePath = z
   .transform((value) => path.normalize(value));
 const mebibyte = 1024 * 1024;
 
-export const orchestratorConfigSchema = z.object({
-  http: z.object({
-    /** DIRECTOR_ORCHESTRATOR_HOST: address of the internal API; keep it unreachable from site containers */
-    host: z.string().min(1).default("127.0.0.1"),
-    /** DIRECTOR_ORCHESTRATOR_PORT: port of the internal API (0: any free port) */
-    port: z.coerce.number().int().min(0).max(65535).default(7001),
-  }),
-  /** DIRECTOR_ORCHESTRATOR_TOKEN: the bearer token callers must send; at least 32 characters, no default */
-  token: z
-    .string({ error: "is required" })
-    .min(32, "must be at least 32 characters long")
-    .transform((value) => value as InternalToken),
-  sites: z.object({
-    /** DIRECTOR_SITES_DIR: absolute directory holding one directory per site (`<dir>/<id>/{public,private}`) */
-    dir: absolutePath.default("/var/lib/director/sites"),
-    /** DIRECTOR_SITES_DOMAIN: sites are served at <name>.<domain> */
-    domain: z
-      .string()
-      .default("sites.localhost")
-      .refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"),
-    /** DIRECTOR_SITE_BODY_LIMIT_BYTES: a site's request body limit (nginx client_max_body_size) when a spec omits it */
-    defaultClientBodyLimitBytes: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .default(2 * mebibyte),
-  }),
-  balancer: z.object({
+/** A limit within the bounds an administrator may set (core/site-service-spec.ts). */
+function siteLimit(field: keyof typeof siteLimitBounds, isWhole: boolean) {
+  const { min, max } = siteLimitBounds[field];
+  const number = z.coerce.number().min(min).max(max);
+  return isWhole ? number.int() : number;
+}
+
+export const orchestratorConfigSchema = z
+  .object({
+    http: z.object({
+      /** DIRECTOR_ORCHESTRATOR_HOST: address of the internal API; keep it unreachable from site containers */
+      host: z.string().min(1).default("127.0.0.1"),
+      /** DIRECTOR_ORCHESTRATOR_PORT: port of the internal API (0: any free port) */
+      port: z.coerce.number().int().min(0).max(65535).default(7001),
+    }),
+    /** DIRECTOR_ORCHESTRATOR_TOKEN: the bearer token callers must send; at least 32 characters, no default */
+    token: z
+      .string({ error: "is required" })
+      .min(32, "must be at least 32 characters long")
+      .transform((value) => value as InternalToken),
+    sites: z.object({
+      /** DIRECTOR_SITES_DIR: absolute directory holding one directory per site (`<dir>/<id>/{public,private}`) */
+      dir: absolutePath.default("/var/lib/director/sites"),
+      /** DIRECTOR_SITES_DOMAIN: sites are served at <name>.<domain> */
+      domain: z
+        .string()
+        .default("sites.localhost")
+        .refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"),
+      /** DIRECTOR_SITE_BODY_LIMIT_BYTES: a site's request body limit (nginx client_max_body_size) when a spec omits it */
+      defaultClientBodyLimitBytes: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(2 * mebibyte),
+    }),
+    balancer: z.object({
+      /**
+       * DIRECTOR_BALANCER_LISTEN: nginx listen address of every site server block (PORT, IPv4:PORT or [IPv6]:PORT).
+       * With `director up` (one shared nginx) this is the public edge address itself.
+       */
+      listen: z
+        .string()
+        .default("127.0.0.1:8081")
+        .refine((value) => isParsable(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
+      /** DIRECTOR_BALANCER_NGINX_DIR: absolute private directory of the standalone orchestrator's own nginx */
+      nginxDir: absolutePath.default("/var/lib/director/balancer-nginx"),
+    }),
+    files: z.object({
+      /** DIRECTOR_MAX_FILE_BYTES: the largest file the files API reads or writes in one request */
+      maxFileBytes: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .default(10 * mebibyte),
+    }),
+    docker: z
+      .object({
+        /** DIRECTOR_DOCKER_SOCKET: absolute path of the Docker Engine API socket (dynamic sites run as Swarm services) */
+        socketPath: absolutePath.default("/var/run/docker.sock"),
+        /** DIRECTOR_SITE_NETWORK: the swarm-scoped bridge network site tasks join; created at start when missing */
+        siteNetwork: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be lowercase letters, digits, '.', '_', '-'")
+          .default("director-sites"),
+      })
+      .prefault({}),
+    siteLimits: z
+      .object({
+        /** DIRECTOR_SITE_CPUS: a dynamic site's CPU time in cores when its request sets none */
+        cpus: siteLimit("cpus", false).default(0.6),
+        /** DIRECTOR_SITE_MEMORY_BYTES: a dynamic site's hard memory limit in bytes when its request sets none */
+        memoryBytes: siteLimit("memoryBytes", true).default(100 * mebibyte),
+        /** DIRECTOR_SITE_PIDS_LIMIT: most processes and threads of a dynamic site when its request sets none */
+        pidsLimit: siteLimit("pidsLimit", true).default(256),
+      })
+      .prefault({}),
     /**
-     * DIRECTOR_BALANCER_LISTEN: nginx listen address of every site server block (PORT, IPv4:PORT or [IPv6]:PORT).
-     * With `director up` (one shared nginx) this is the public edge address itself.
+     * DIRECTOR_ORCHESTRATOR_STATE_DIR: absolute directory where the orchestrator keeps each site's last balancer spec
+     * (JSON), to re-render a dynamic site when its task moves. Default: `orchestrator-state` next to the sites dir.
      */
-    listen: z
-      .string()
-      .default("127.0.0.1:8081")
-      .refine((value) => isParsable(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
-    /** DIRECTOR_BALANCER_NGINX_DIR: absolute private directory of the standalone orchestrator's own nginx */
-    nginxDir: absolutePath.default("/var/lib/director/balancer-nginx"),
-  }),
-  files: z.object({
-    /** DIRECTOR_MAX_FILE_BYTES: the largest file the files API reads or writes in one request */
-    maxFileBytes: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .default(10 * mebibyte),
-  }),
-});
+    stateDir: absolutePath.optional(),
+  })
+  .transform((config) => ({
+    ...config,
+    stateDir: config.stateDir ?? path.join(path.dirname(config.sites.dir), "orchestrator-state"),
+  }));
 
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
 
@@ -77,6 +116,12 @@ const variables: Record<string, string> = {
   "balancer.listen": "DIRECTOR_BALANCER_LISTEN",
   "balancer.nginxDir": "DIRECTOR_BALANCER_NGINX_DIR",
   "files.maxFileBytes": "DIRECTOR_MAX_FILE_BYTES",
+  "docker.socketPath": "DIRECTOR_DOCKER_SOCKET",
+  "docker.siteNetwork": "DIRECTOR_SITE_NETWORK",
+  "siteLimits.cpus": "DIRECTOR_SITE_CPUS",
+  "siteLimits.memoryBytes": "DIRECTOR_SITE_MEMORY_BYTES",
+  "siteLimits.pidsLimit": "DIRECTOR_SITE_PIDS_LIMIT",
+  stateDir: "DIRECTOR_ORCHESTRATOR_STATE_DIR",
 };
 
 /** Reads the configuration from `env`; throws one CONFIG_INVALID error that lists every problem. */

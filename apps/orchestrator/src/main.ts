@@ -4,17 +4,36 @@
  * shared with the router; `runOrchestrator` is the standalone process with an nginx of its own.
  */
 import path from "node:path";
+import { DirectorError } from "@director/domain/errors";
+import type { ImageRef } from "@director/domain/image-ref";
 import { parseListenAddress } from "@director/domain/listen-address";
+import type { SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
+import Docker from "dockerode";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { NginxBalancerConfig } from "./adapters/balancer-config.js";
+import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
+import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
+import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
+import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
 import { FsSiteFiles } from "./adapters/site-files.js";
+import { FsSiteOwnership } from "./adapters/site-ownership.js";
+import { ensureSiteNetwork } from "./adapters/swarm-network.js";
+import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
+import {
+  type SiteContainerEventSource,
+  type SiteTaskAddresses,
+  TaskAddressWatcher,
+} from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
+import type { ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
+import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
+import { SiteServices } from "./core/site-services.js";
 import { buildOrchestratorApp } from "./http/app.js";
 
 /** A built orchestrator: its HTTP app (for inject), and start/stop of its listener. */
@@ -25,14 +44,32 @@ export interface OrchestratorHandle {
   close(): Promise<void>;
 }
 
-/** Builds the orchestrator on the given balancer config directory; the sites directory is prepared when the app is ready. */
-export function createOrchestrator(
-  config: OrchestratorConfig,
-  deps: { balancerFiles: ConfigFiles; log: Logger },
-): OrchestratorHandle {
+/** What runs dynamic sites; absent when no Docker engine was reachable at start (static sites work without it). */
+export interface DynamicSiteDeps {
+  runtime: ServiceRuntime & ServiceLogs;
+  /** The base image every site task runs; cached by its provider (see `connectDocker`) */
+  baseImage: () => Promise<ImageRef>;
+  /** Site containers' events and addresses; absent: addresses come from runtime.status and no watcher runs */
+  siteContainers?: SiteContainerEventSource & SiteTaskAddresses;
+  /** The port site tasks listen on ($PORT); default the runtime's default, 8080 */
+  sitePort?: number;
+}
+
+/** What createOrchestrator needs besides its config. */
+export interface OrchestratorDeps extends Partial<DynamicSiteDeps> {
+  balancerFiles: ConfigFiles;
+  log: Logger;
+}
+
+/**
+ * Builds the orchestrator on the given balancer config directory; the sites directory is prepared when the app is
+ * ready. With a `runtime` (and its `baseImage`), dynamic sites are wired: the service routes, upstreams filled from
+ * the running task, and a task address watcher that `listen()` starts and `close()` stops.
+ */
+export function createOrchestrator(config: OrchestratorConfig, deps: OrchestratorDeps): OrchestratorHandle {
   const log = deps.log.child({ component: "orchestrator" });
   const directories = new FsSiteDirectories(config.sites.dir);
-  const balancer = new NginxBalancerConfig({
+  const nginxBalancer = new NginxBalancerConfig({
     files: deps.balancerFiles,
     directories,
     env: {
@@ -41,6 +78,39 @@ export function createOrchestrator(
       defaultClientBodyLimitBytes: config.sites.defaultClientBodyLimitBytes,
     },
   });
+  const { runtime, siteContainers } = deps;
+  if (runtime !== undefined && deps.baseImage === undefined) {
+    throw new DirectorError("CONFIG_INVALID", "createOrchestrator: a runtime needs its baseImage.");
+  }
+  const balancer = new UpstreamTrackingBalancer({
+    balancer: nginxBalancer,
+    specs: new FsBalancerSpecStore(config.stateDir),
+    addressOf:
+      runtime === undefined ? null : (siteContainers?.addressOf.bind(siteContainers) ?? runningTaskAddress(runtime)),
+    sitePort: deps.sitePort ?? defaultSwarmSiteSettings.port,
+  });
+  const services =
+    runtime === undefined || deps.baseImage === undefined
+      ? null
+      : new SiteServices({
+          runtime,
+          directories,
+          ownership: new FsSiteOwnership(directories),
+          baseImage: deps.baseImage,
+          networkName: config.docker.siteNetwork,
+          defaultLimits: config.siteLimits,
+          refreshBalancer: (id, address) => balancer.refresh(id, address),
+        });
+  const watcher =
+    services === null || siteContainers === undefined
+      ? null
+      : new TaskAddressWatcher({
+          events: siteContainers,
+          addresses: siteContainers,
+          log: log.child({ component: "task-address-watcher" }),
+          // No stored spec (not a site the balancer was told about yet): refresh is a no-op.
+          onChange: (siteId, address) => balancer.refresh(siteId, address),
+        });
   const app = buildOrchestratorApp({
     log,
     token: config.token,
@@ -48,15 +118,77 @@ export function createOrchestrator(
     balancer,
     files: new FsSiteFiles(directories),
     maxFileBytes: config.files.maxFileBytes,
+    services,
   });
   // onReady runs before the first request, whether the app listens or is driven by inject.
   app.addHook("onReady", async () => {
     await directories.prepare();
   });
+  // Stop the watcher before the app closes, so that no re-render runs against a stopped nginx.
+  app.addHook("onClose", async () => {
+    await watcher?.stop();
+  });
   return {
     app,
-    listen: () => app.listen({ host: config.http.host, port: config.http.port }),
+    listen: async () => {
+      const url = await app.listen({ host: config.http.host, port: config.http.port });
+      watcher?.start();
+      return url;
+    },
     close: () => app.close(),
+  };
+}
+
+/** Address lookup through ServiceRuntime.status, when no site container source is given. */
+function runningTaskAddress(runtime: ServiceRuntime): SiteAddressLookup {
+  return async (id: SiteId) => {
+    const status = await runtime.status(id);
+    return status.state === "running" ? (status.tasks[0]?.address ?? null) : null;
+  };
+}
+
+/** How long `connectDocker` waits for the engine to answer a ping. */
+const dockerPingTimeoutMs = 5_000;
+
+/**
+ * Connects to the Docker engine at config.docker.socketPath, creates the site network when missing and returns
+ * what runs dynamic sites; when the engine cannot be reached (or is not a Swarm manager), logs a warning and
+ * returns an empty object, so that the orchestrator runs with static sites only.
+ */
+export async function connectDocker(config: OrchestratorConfig, log: Logger): Promise<Partial<DynamicSiteDeps>> {
+  const docker = new Docker({ socketPath: config.docker.socketPath });
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${dockerPingTimeoutMs} ms`)), dockerPingTimeoutMs);
+    });
+    try {
+      await Promise.race([docker.ping(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    await ensureSiteNetwork(docker, config.docker.siteNetwork);
+  } catch (error) {
+    log.warn(
+      { err: error, socketPath: config.docker.socketPath },
+      "the Docker engine is not reachable (or not a Swarm manager): dynamic sites are unavailable, static sites work",
+    );
+    return {};
+  }
+  let image: Promise<ImageRef> | null = null;
+  const baseImage = (): Promise<ImageRef> => {
+    // Built once, on the first dynamic site; a failure is not cached, so the next request tries again.
+    image ??= ensureBusyboxBaseImage(docker).catch((error: unknown) => {
+      image = null;
+      throw error;
+    });
+    return image;
+  };
+  return {
+    runtime: new DockerSwarmRuntime(docker),
+    baseImage,
+    siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork),
+    sitePort: defaultSwarmSiteSettings.port,
   };
 }
 
@@ -89,6 +221,7 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
     const orchestrator = createOrchestrator(config, {
       balancerFiles: new NginxConfigStore(sitesDir, server, nginxLog),
       log,
+      ...(await connectDocker(config, log)),
     });
     const url = await orchestrator.listen();
     log.info({ url }, "orchestrator listening");

@@ -65,10 +65,44 @@ export type DirectoryListing = z.infer<typeof directoryListingSchema>;
 export const fileQuerySchema = z.object({ path: z.string().min(1).optional() });
 
 /** GET /sites/:id/files?path=P — a file's bytes (application/octet-stream) or, for a directory (or no path: the site directory), a DirectoryListing (JSON). */
-/** PUT /sites/:id/files?path=P — body: the file's bytes (application/octet-stream, at most the configured maximum, else 413 UPLOAD_TOO_LARGE); creates parent directories. Answer: FileWritten. */
+/** PUT /sites/:id/files?path=P[&mode=644|755] — body: the file's bytes (application/octet-stream, at most the configured maximum, else 413 UPLOAD_TOO_LARGE); creates parent directories. Answer: FileWritten. */
 /** DELETE /sites/:id/files?path=P — removes a file or an empty directory (no-op when absent). Answer: 204. */
 export const fileWrittenSchema = z.object({ path: z.string(), sizeBytes: z.number().int().min(0) });
 export type FileWritten = z.infer<typeof fileWrittenSchema>;
 
 /** GET /health (no token) — answers while the process serves. */
 export const healthSchema = z.object({ ok: z.literal(true), component: z.string() });
+
+/**
+ * PUT /sites/:id/service — runs (isEnabled) or scales to zero the site's Swarm service; idempotent. The
+ * orchestrator gives the site directory to the site user, builds/uses the base image and keeps the balancer's
+ * upstream in step with the task. DELETE /sites/:id/service removes it (no-op when absent);
+ * POST /sites/:id/service/restart restarts its process (SITE_NOT_READY when there is no service).
+ */
+export const siteServiceRequestSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  isEnabled: z.boolean(),
+  /** omitted: the orchestrator's configured defaults */
+  limits: z
+    .object({
+      cpus: z.number().positive().max(64),
+      memoryBytes: z.number().int().positive(),
+      pidsLimit: z.number().int().positive().max(100_000),
+    })
+    .partial()
+    .default({}),
+  env: z.record(z.string(), z.string()).default({}),
+});
+export type SiteServiceRequest = z.input<typeof siteServiceRequestSchema>;
+
+/** GET /sites/:id/service — what the site's process is doing, in words a student understands. */
+export const siteServiceStatusSchema = z.object({
+  state: z.enum(["running", "starting", "stopped", "failed", "absent"]),
+  message: z.string(),
+});
+export type SiteServiceStatus = z.infer<typeof siteServiceStatusSchema>;
+
+/** GET /sites/:id/logs?tailLines=N — the last lines of the site's process output (N ≤ 1000, default 100). */
+export const siteLogsSchema = z.object({ lines: z.array(z.string()) });
+export type SiteLogs = z.infer<typeof siteLogsSchema>;

@@ -126,6 +126,11 @@ export class SitesRepository {
       .execute();
   }
 
+  /** Sets whether the site is served from its files (static) or runs its own process (dynamic). */
+  async updateType(siteId: SiteId, type: SiteType, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx.updateTable("sites").set({ type }).where("id", "=", siteId).execute();
+  }
+
   /** Deletes the site and its memberships; its operations stay, with site_id null. A no-op when absent. */
   async delete(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<void> {
     await trx.deleteFrom("sites").where("id", "=", siteId).execute();

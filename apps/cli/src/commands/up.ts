@@ -8,7 +8,7 @@ import { type ManagerConfig, managerConfigSchema } from "@director/manager/confi
 import { InProcessOperationWakeup } from "@director/manager/features/operations/operation-wakeup";
 import { startManager } from "@director/manager/main";
 import { orchestratorConfigSchema } from "@director/orchestrator/config";
-import { createOrchestrator } from "@director/orchestrator/main";
+import { connectDocker, createOrchestrator } from "@director/orchestrator/main";
 import { routerConfigSchema } from "@director/router/config";
 import { createRouter } from "@director/router/main";
 import type { Logger } from "pino";
@@ -87,23 +87,20 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       stops.push(() => edgeNginx.stop());
     }
 
-    const orchestrator = createOrchestrator(
-      orchestratorConfigSchema.parse({
-        http: { host: "127.0.0.1", port: config.orchestratorPort },
-        token: secrets.orchestratorToken,
-        sites: { dir: path.join(dataDir, "sites"), domain: config.sitesDomain },
-        balancer: { listen: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`, nginxDir: nginxDir },
-        files: {},
-      }),
-      {
-        balancerFiles: new NginxConfigStore(
-          balancerConfDir,
-          balancerNginx,
-          log.child({ component: "balancer-config" }),
-        ),
-        log: log.child({ component: "orchestrator" }),
-      },
-    );
+    const orchestratorConfig = orchestratorConfigSchema.parse({
+      http: { host: "127.0.0.1", port: config.orchestratorPort },
+      token: secrets.orchestratorToken,
+      sites: { dir: path.join(dataDir, "sites"), domain: config.sitesDomain },
+      balancer: { listen: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`, nginxDir: nginxDir },
+      files: {},
+      stateDir: path.join(dataDir, "orchestrator-state"),
+    });
+    const orchestrator = createOrchestrator(orchestratorConfig, {
+      // Dynamic sites when the Docker engine answers; without it, static sites only (a warning is logged).
+      ...(await connectDocker(orchestratorConfig, log.child({ component: "orchestrator" }))),
+      balancerFiles: new NginxConfigStore(balancerConfDir, balancerNginx, log.child({ component: "balancer-config" })),
+      log: log.child({ component: "orchestrator" }),
+    });
     const orchestratorUrl = await orchestrator.listen();
     stops.push(() => orchestrator.close());
 

@@ -3,11 +3,16 @@ import {
   directoryListingSchema,
   fileWrittenSchema,
   orchestratorApiPrefix,
+  type SiteLogs,
+  type SiteServiceRequest,
+  type SiteServiceStatus,
+  siteLogsSchema,
+  siteServiceStatusSchema,
 } from "@director/contracts/orchestrator-api";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
 import type { InternalClient } from "@director/http-kit/internal-client";
-import type { SiteFileStore } from "../features/files/site-file-store.js";
+import type { FileMode, SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 
 /** The orchestrator's internal API as the manager uses it: site directories, balancer config and files. */
@@ -34,6 +39,38 @@ export class OrchestratorClient implements Omit<SiteHost, "upsertRoute" | "remov
     await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/balancer` });
   }
 
+  async upsertService(request: SiteServiceRequest): Promise<void> {
+    await this.#client.call({
+      method: "PUT",
+      path: `${orchestratorApiPrefix}/sites/${request.id}/service`,
+      json: request,
+    });
+  }
+
+  async removeService(siteId: SiteId): Promise<void> {
+    await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/service` });
+  }
+
+  async restartService(siteId: SiteId): Promise<void> {
+    await this.#client.call({ method: "POST", path: `${orchestratorApiPrefix}/sites/${siteId}/service/restart` });
+  }
+
+  /** What the site's process is doing. */
+  async serviceStatus(siteId: SiteId): Promise<SiteServiceStatus> {
+    return this.#client.json(
+      { method: "GET", path: `${orchestratorApiPrefix}/sites/${siteId}/service` },
+      siteServiceStatusSchema,
+    );
+  }
+
+  /** The last lines the site's process printed. */
+  async logs(siteId: SiteId, tailLines: number): Promise<SiteLogs> {
+    return this.#client.json(
+      { method: "GET", path: `${orchestratorApiPrefix}/sites/${siteId}/logs`, query: { tailLines: String(tailLines) } },
+      siteLogsSchema,
+    );
+  }
+
   async read(siteId: SiteId, path: SitePath | null) {
     const { body, contentType } = await this.#client.bytes({
       method: "GET",
@@ -46,9 +83,14 @@ export class OrchestratorClient implements Omit<SiteHost, "upsertRoute" | "remov
     return { kind: "file" as const, body };
   }
 
-  async write(siteId: SiteId, path: SitePath, body: Buffer) {
+  async write(siteId: SiteId, path: SitePath, body: Buffer, mode?: FileMode) {
     return this.#client.json(
-      { method: "PUT", path: `${orchestratorApiPrefix}/sites/${siteId}/files`, query: { path }, body },
+      {
+        method: "PUT",
+        path: `${orchestratorApiPrefix}/sites/${siteId}/files`,
+        query: mode ? { path, mode } : { path },
+        body,
+      },
       fileWrittenSchema,
     );
   }

@@ -63,6 +63,11 @@ describe("manager API access rules", () => {
       files: services.files,
       operations: services.repositories.operations,
       siteMembership: services.repositories.sites,
+      // Fake of the orchestrator's process view (the real one is tested in apps/orchestrator).
+      siteProcess: {
+        serviceStatus: async () => ({ state: "running" as const, message: "fake" }),
+        logs: async () => ({ lines: ["fake"] }),
+      },
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: false,
@@ -95,7 +100,12 @@ describe("manager API access rules", () => {
     await database?.drop();
   });
 
-  const call = (who: string | null, method: "GET" | "POST" | "PUT" | "DELETE", url: string, payload?: unknown) =>
+  const call = (
+    who: string | null,
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+    url: string,
+    payload?: unknown,
+  ) =>
     app.inject({
       method,
       url,
@@ -110,7 +120,9 @@ describe("manager API access rules", () => {
           : { payload: payload as object }),
     });
 
-  const table: Array<[string | null, "GET" | "POST" | "PUT" | "DELETE", string, unknown, number, string | null]> = [
+  const table: Array<
+    [string | null, "GET" | "POST" | "PUT" | "PATCH" | "DELETE", string, unknown, number, string | null]
+  > = [
     [null, "GET", "/api/sites", undefined, 401, "AUTH_REQUIRED"],
     [null, "GET", "/api/sites/club", undefined, 401, "AUTH_REQUIRED"],
     [null, "PUT", "/api/sites/club/files/public/x.html", "x", 401, "AUTH_REQUIRED"],
@@ -129,6 +141,14 @@ describe("manager API access rules", () => {
     ["bob", "GET", "/api/sites/club/files/public/x.html", undefined, 404, "SITE_NOT_FOUND"],
     ["bob", "DELETE", "/api/sites/club", undefined, 404, "SITE_NOT_FOUND"],
     ["bob", "GET", "/api/operations/2", undefined, 404, "OPERATION_NOT_FOUND"],
+    ["bob", "GET", "/api/sites/club/process", undefined, 404, "SITE_NOT_FOUND"],
+    ["bob", "GET", "/api/sites/club/logs", undefined, 404, "SITE_NOT_FOUND"],
+    ["bob", "PATCH", "/api/sites/club", { type: "dynamic" }, 404, "SITE_NOT_FOUND"],
+    ["bob", "POST", "/api/sites/club/restart", {}, 404, "SITE_NOT_FOUND"],
+    ["alice", "POST", "/api/sites/club/restart", {}, 422, "SITE_TYPE_UNSUPPORTED"],
+    ["alice", "PATCH", "/api/sites/club", { type: "static" }, 400, "VALIDATION_FAILED"],
+    ["alice", "PATCH", "/api/sites/club", { type: "serverless" }, 400, "VALIDATION_FAILED"],
+    ["alice", "GET", "/api/sites/club/process", undefined, 200, null],
     ["admin", "GET", "/api/sites/alice", undefined, 200, null],
     ["admin", "PUT", "/api/sites/alice/files/public/y.html", "y", 200, null],
     ["admin", "PUT", "/api/sites/alice/files/public/big.bin", "z".repeat(1025), 413, "UPLOAD_TOO_LARGE"],

@@ -9,6 +9,7 @@ import type { AuthService } from "../features/auth/auth.service.js";
 import { registerFileRoutes } from "../features/files/files.routes.js";
 import type { FilesService } from "../features/files/files.service.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
+import { registerSiteProcessRoutes, type SiteProcessReader } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
 
@@ -19,6 +20,7 @@ export interface ManagerAppDeps {
   files: FilesService;
   operations: Pick<OperationsRepository, "findById">;
   siteMembership: Pick<SitesRepository, "isMember">;
+  siteProcess: SiteProcessReader;
   urlTemplate: string;
   maxUploadBytes: number;
   isCookieSecure: boolean;
@@ -48,6 +50,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     operations: deps.operations,
     urlTemplate: deps.urlTemplate,
   });
+  registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
   app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(landingPage));
   registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });
 

@@ -5,7 +5,7 @@ import type { DirectoryListing, FileEntry, FileWritten } from "@director/contrac
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
-import type { FileContent, SiteDirectories, SiteFiles } from "../core/ports.js";
+import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../core/ports.js";
 import { explainOpenFailure, hasErrorCode, openDirectoryBelow, pathAt } from "./directory-walk.js";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
@@ -62,7 +62,11 @@ export class FsSiteFiles implements SiteFiles {
     }
   }
 
-  async write(id: SiteId, path: SitePath, bytes: Buffer): Promise<FileWritten> {
+  async write(id: SiteId, path: SitePath, bytes: Buffer, options: { mode?: SiteFileMode } = {}): Promise<FileWritten> {
+    const mode = options.mode ?? fileMode;
+    if (mode !== 0o644 && mode !== 0o755) {
+      throw new DirectorError("VALIDATION_FAILED", "A file's mode must be 644 or 755.", { details: { field: "mode" } });
+    }
     const { parentSegments, name } = split(path);
     const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: true });
     try {
@@ -71,10 +75,10 @@ export class FsSiteFiles implements SiteFiles {
       // file or the new one, never half of it. rename replaces a directory entry and never follows a symlink there.
       const temporaryName = `.director-upload-${randomUUID()}.tmp`;
       try {
-        const handle = await open(pathAt(parent, temporaryName), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, fileMode);
+        const handle = await open(pathAt(parent, temporaryName), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
         try {
           await handle.writeFile(bytes);
-          await handle.chmod(fileMode); // the open mode is masked by the umask
+          await handle.chmod(mode); // the open mode is masked by the umask
           await handle.datasync();
         } finally {
           await handle.close();

@@ -22,11 +22,14 @@ export interface SiteFiles {
   list(id: SiteId, path: SitePath | null): Promise<DirectoryListing>;
   /** A file's bytes (at most maxBytes) or, for a directory, its listing. */
   read(id: SiteId, path: SitePath | null, maxBytes: number): Promise<FileContent>;
-  /** Writes a file atomically, creating missing parent directories. */
-  write(id: SiteId, path: SitePath, bytes: Buffer): Promise<FileWritten>;
+  /** Writes a file atomically, creating missing parent directories; mode 0644 unless told 0755 (e.g. a run.sh). */
+  write(id: SiteId, path: SitePath, bytes: Buffer, options?: { mode?: SiteFileMode }): Promise<FileWritten>;
   /** Removes a file or an empty directory; no-op when absent. */
   remove(id: SiteId, path: SitePath): Promise<void>;
 }
+
+/** The permission bits a file written through the files API may get. */
+export type SiteFileMode = 0o644 | 0o755;
 
 /** The site server blocks of the balancer nginx. */
 export interface BalancerConfig {
@@ -34,4 +37,20 @@ export interface BalancerConfig {
   upsert(spec: BalancerSiteSpec): Promise<void>;
   /** Removes the site's server block; no-op when absent. */
   remove(id: SiteId): Promise<void>;
+}
+
+/** Each site's last balancer spec, kept so that a dynamic site can be re-rendered when its task's address changes. */
+export interface BalancerSpecStore {
+  /** Replaces the site's stored spec. */
+  put(spec: BalancerSiteSpec): Promise<void>;
+  /** The site's stored spec, or null when none is stored. */
+  get(id: SiteId): Promise<BalancerSiteSpec | null>;
+  /** Removes the site's stored spec; no-op when absent. */
+  remove(id: SiteId): Promise<void>;
+}
+
+/** Gives a site's directory to the unprivileged user its process runs as. */
+export interface SiteOwnership {
+  /** Makes the site directory, public/, private/ and .home/ the site user's; idempotent. */
+  giveToSiteUser(id: SiteId): Promise<void>;
 }

@@ -64,3 +64,8 @@ export interface ServiceRuntime {
   /** The site's state, the newest tasks and why the last one failed. */
   status(siteId: SiteId): Promise<ServiceStatus>;
 }
+
+/** The newest lines of a site's process output (both streams, all tasks, oldest first). */
+export interface ServiceLogs {
+  readLogLines(siteId: SiteId, options: { tailLines: number }): Promise<Array<{ text: string }>>;
+}

@@ -3,7 +3,9 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { BalancerConfig, SiteDirectories, SiteFiles } from "../core/ports.js";
+import type { SiteServices } from "../core/site-services.js";
 import { registerFileRoutes } from "./file-routes.js";
+import { registerServiceRoutes } from "./service-routes.js";
 import { registerSiteRoutes } from "./site-routes.js";
 
 /** What the orchestrator's HTTP edge needs: its ports and two settings. */
@@ -15,6 +17,8 @@ export interface OrchestratorAppDeps {
   files: SiteFiles;
   /** the largest file one request reads or writes */
   maxFileBytes: number;
+  /** dynamic sites' services; null or absent: no Docker engine, the service routes answer 503 DOCKER_UNAVAILABLE */
+  services?: SiteServices | null;
 }
 
 /** The orchestrator's internal API (contracts/orchestrator-api.ts): token-protected routes under /internal/v1. */
@@ -22,5 +26,6 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   const app = buildInternalApp({ component: "orchestrator", token: deps.token, log: deps.log });
   registerSiteRoutes(app, deps);
   registerFileRoutes(app, deps);
+  registerServiceRoutes(app, { services: deps.services ?? null });
   return app;
 }

@@ -47,6 +47,35 @@ describe("/internal/v1/sites/:id/files", () => {
     expect(files.files.size).toBe(0);
   });
 
+  it("writes 0644 by default, 0755 with ?mode=755, and refuses any other mode", async () => {
+    const { app, files } = setUp();
+    for (const [query, mode] of [
+      ["", 0o644],
+      ["&mode=644", 0o644],
+      ["&mode=755", 0o755],
+    ] as const) {
+      const put = await app.inject({
+        method: "PUT",
+        url: `/internal/v1/sites/42/files?path=run.sh${query}`,
+        headers: upload,
+        payload: "#!/bin/sh\n",
+      });
+      expect(put.statusCode).toBe(200);
+      expect(files.modes.get("42:run.sh")).toBe(mode);
+    }
+    for (const mode of ["777", "4755", "0755", "abc"]) {
+      const put = await app.inject({
+        method: "PUT",
+        url: `/internal/v1/sites/42/files?path=x.sh&mode=${mode}`,
+        headers: upload,
+        payload: "x",
+      });
+      expect(put.statusCode).toBe(400);
+      expect(put.json().error.code).toBe("VALIDATION_FAILED");
+    }
+    expect(files.files.has("42:x.sh")).toBe(false);
+  });
+
   it("accepts an empty file", async () => {
     const { app, files } = setUp();
     const put = await app.inject({

@@ -2,7 +2,7 @@ import type { DirectoryListing, FileEntry, FileWritten } from "@director/contrac
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
-import type { FileContent, SiteDirectories, SiteFiles } from "../core/ports.js";
+import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../core/ports.js";
 
 /** A fake of SiteDirectories for unit tests: remembers which site ids have a directory. */
 export class InMemorySiteDirectories implements SiteDirectories {
@@ -27,6 +27,8 @@ export class InMemorySiteDirectories implements SiteDirectories {
  */
 export class InMemorySiteFiles implements SiteFiles {
   readonly files = new Map<string, Buffer>();
+  /** Each written file's mode, keyed like `files` */
+  readonly modes = new Map<string, SiteFileMode>();
 
   async list(id: SiteId, path: SitePath | null): Promise<DirectoryListing> {
     const prefix = path === null ? "" : `${path}/`;
@@ -54,13 +56,15 @@ export class InMemorySiteFiles implements SiteFiles {
     return { kind: "file", bytes };
   }
 
-  async write(id: SiteId, path: SitePath, bytes: Buffer): Promise<FileWritten> {
+  async write(id: SiteId, path: SitePath, bytes: Buffer, options: { mode?: SiteFileMode } = {}): Promise<FileWritten> {
     this.files.set(key(id, path), Buffer.from(bytes));
+    this.modes.set(key(id, path), options.mode ?? 0o644);
     return { path, sizeBytes: bytes.length };
   }
 
   async remove(id: SiteId, path: SitePath): Promise<void> {
     this.files.delete(key(id, path));
+    this.modes.delete(key(id, path));
   }
 
   *#filesOf(id: SiteId): Generator<[string, Buffer]> {

@@ -1,23 +1,58 @@
+import type { ImageRef } from "@director/domain/image-ref";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { pino } from "pino";
 import { NginxBalancerConfig } from "../adapters/balancer-config.js";
+import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
+import { SiteServices } from "../core/site-services.js";
 import { buildOrchestratorApp } from "../http/app.js";
+import {
+  InMemoryBalancerSpecStore,
+  InMemoryServiceRuntime,
+  InMemorySiteContainers,
+  InMemorySiteOwnership,
+} from "./in-memory-dynamic-sites.js";
 import { InMemorySiteDirectories, InMemorySiteFiles } from "./in-memory-sites.js";
 
 export const testToken = "test-token-0123456789-0123456789-0123456789" as InternalToken;
 export const authorization = { authorization: `Bearer ${testToken}` };
 
-/** The orchestrator's HTTP app on in-memory fakes of every port (the balancer adapter is real: it only renders). */
-export function buildTestOrchestratorApp(options: { maxFileBytes?: number } = {}) {
+export const testImage = "director/base-busybox:0123456789abcdef" as ImageRef;
+export const testSitePort = 8080;
+
+/**
+ * The orchestrator's HTTP app on in-memory fakes of every port (the balancer adapter is real: it only renders).
+ * `hasRuntime`: dynamic sites wired on a fake runtime and fake site containers, as createOrchestrator wires them.
+ */
+export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRuntime?: boolean } = {}) {
   const directories = new InMemorySiteDirectories();
   const files = new InMemorySiteFiles();
   const configFiles = new InMemoryConfigFiles();
-  const balancer = new NginxBalancerConfig({
-    files: configFiles,
-    directories,
-    env: { listen: "127.0.0.1:8081", sitesDomain: "sites.localhost", defaultClientBodyLimitBytes: 2097152 },
+  const specs = new InMemoryBalancerSpecStore();
+  const runtime = new InMemoryServiceRuntime();
+  const containers = new InMemorySiteContainers();
+  const ownership = new InMemorySiteOwnership();
+  const balancer = new UpstreamTrackingBalancer({
+    balancer: new NginxBalancerConfig({
+      files: configFiles,
+      directories,
+      env: { listen: "127.0.0.1:8081", sitesDomain: "sites.localhost", defaultClientBodyLimitBytes: 2097152 },
+    }),
+    specs,
+    addressOf: options.hasRuntime ? (id) => containers.addressOf(id) : null,
+    sitePort: testSitePort,
   });
+  const services = options.hasRuntime
+    ? new SiteServices({
+        runtime,
+        directories,
+        ownership,
+        baseImage: async () => testImage,
+        networkName: "director-sites",
+        defaultLimits: { cpus: 0.6, memoryBytes: 100 * 1024 * 1024, pidsLimit: 256 },
+        refreshBalancer: (id, address) => balancer.refresh(id, address),
+      })
+    : null;
   const app = buildOrchestratorApp({
     log: pino({ level: "silent" }),
     token: testToken,
@@ -25,6 +60,7 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number } = {}
     balancer,
     files,
     maxFileBytes: options.maxFileBytes ?? 1024,
+    services,
   });
-  return { app, directories, files, configFiles };
+  return { app, directories, files, configFiles, specs, runtime, containers, ownership, balancer };
 }

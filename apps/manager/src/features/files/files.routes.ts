@@ -5,6 +5,8 @@ import type { AuthService } from "../auth/auth.service.js";
 import type { FilesService } from "./files.service.js";
 
 const paramsSchema = z.object({ name: z.string().max(64), "*": z.string().default("") });
+/** `?mode=755` makes the file executable (a run.sh); only 644 and 755 are offered. */
+const writeQuerySchema = z.object({ mode: z.enum(["644", "755"]).optional() });
 
 function target(request: FastifyRequest) {
   const params = paramsSchema.parse(request.params);
@@ -38,10 +40,11 @@ export function registerFileRoutes(
   app.put("/api/sites/:name/files/*", { bodyLimit: deps.maxUploadBytes }, async (request) => {
     const actor = await authenticate(auth, request);
     const { siteName, path } = target(request);
+    const { mode } = writeQuerySchema.parse(request.query);
     const body = Buffer.isBuffer(request.body)
       ? request.body
       : Buffer.from(typeof request.body === "string" ? request.body : "");
-    return files.write(actor, siteName, path, body);
+    return files.write(actor, siteName, path, body, mode);
   });
 
   app.delete("/api/sites/:name/files/*", async (request, reply) => {

@@ -3,7 +3,7 @@ import { DirectorError } from "@director/domain/errors";
 import { parseSitePath } from "@director/domain/site-path";
 import type { Actor } from "../sites/sites.policy.js";
 import type { SitesService } from "../sites/sites.service.js";
-import type { SiteFileStore } from "./site-file-store.js";
+import type { FileMode, SiteFileStore } from "./site-file-store.js";
 
 /** Reading and writing a site's files on behalf of a user allowed to. */
 export class FilesService {
@@ -30,13 +30,13 @@ export class FilesService {
     return this.#files.read(site.id, rawPath === "" ? null : parseSitePath(rawPath));
   }
 
-  async write(actor: Actor, siteName: string, rawPath: string, body: Buffer) {
+  async write(actor: Actor, siteName: string, rawPath: string, body: Buffer, mode?: FileMode) {
     const path = parseSitePath(rawPath);
     if (body.byteLength > this.#maxUploadBytes) {
       throw new DirectorError("UPLOAD_TOO_LARGE", `A file may be at most ${this.#maxUploadBytes} bytes.`);
     }
     const site = await this.#readySite(actor, siteName, "edit_files");
-    const written = await this.#files.write(site.id, path, body);
+    const written = await this.#files.write(site.id, path, body, mode);
     await this.#audit.record({
       actorUserId: actor.id,
       action: "file.write",

@@ -2,12 +2,15 @@ import type { DirectoryListing, FileWritten } from "@director/contracts/orchestr
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
 
+/** The permissions a file may be given through the API: readable, or readable and executable (a run.sh). */
+export type FileMode = "644" | "755";
+
 /** A site's files, wherever they live (the orchestrator that holds the site tree). */
 export interface SiteFileStore {
   read(
     siteId: SiteId,
     path: SitePath | null,
   ): Promise<{ kind: "file"; body: Buffer } | { kind: "directory"; listing: DirectoryListing }>;
-  write(siteId: SiteId, path: SitePath, body: Buffer): Promise<FileWritten>;
+  write(siteId: SiteId, path: SitePath, body: Buffer, mode?: FileMode): Promise<FileWritten>;
   remove(siteId: SiteId, path: SitePath): Promise<void>;
 }

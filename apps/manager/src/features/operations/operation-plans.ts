@@ -3,7 +3,7 @@ import type { SiteRecord as Site } from "@director/db/models";
 import type { SiteHost } from "./site-host.js";
 
 /** The kinds of operation this release performs. */
-export const operationKinds = ["create_site", "delete_site"] as const;
+export const operationKinds = ["create_site", "delete_site", "change_site_type", "restart_site"] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
 /** What a step may use. The site is read fresh before each step, so a resumed step sees the current truth. */
@@ -25,6 +25,39 @@ export interface StepDefinition {
   run(context: StepContext): Promise<void>;
 }
 
+/** A dynamic site runs its process (scaled to zero unless enabled). Static sites never need Docker. */
+const startService: StepDefinition = {
+  slug: "start_service",
+  name: "Start the site's process",
+  run: async ({ site, host }) => {
+    if (site?.type === "dynamic") {
+      await host.upsertService({ id: site.id, name: site.name, isEnabled: site.availability === "enabled" });
+    }
+  },
+};
+
+/** After a type change: a dynamic site gets its process, a site made static loses it. */
+const syncService: StepDefinition = {
+  slug: "sync_service",
+  name: "Start or stop the site's process",
+  run: async ({ site, host }) => {
+    if (!site) return;
+    if (site.type === "dynamic") {
+      await host.upsertService({ id: site.id, name: site.name, isEnabled: site.availability === "enabled" });
+    } else {
+      await host.removeService(site.id);
+    }
+  },
+};
+
+const writeBalancerConfig: StepDefinition = {
+  slug: "write_balancer_config",
+  name: "Configure the balancer to serve the site",
+  run: async ({ site, host, balancerSpec }) => {
+    if (site) await host.upsertBalancer(balancerSpec(site));
+  },
+};
+
 const createSite: StepDefinition[] = [
   {
     slug: "create_site_directories",
@@ -33,13 +66,8 @@ const createSite: StepDefinition[] = [
       if (site) await host.ensureDirectories(site.id);
     },
   },
-  {
-    slug: "write_balancer_config",
-    name: "Configure the balancer to serve the site",
-    run: async ({ site, host, balancerSpec }) => {
-      if (site) await host.upsertBalancer(balancerSpec(site));
-    },
-  },
+  startService,
+  writeBalancerConfig,
   {
     slug: "add_route",
     name: "Route the site's address to the balancer",
@@ -72,6 +100,14 @@ const deleteSite: StepDefinition[] = [
     },
   },
   {
+    slug: "remove_service",
+    name: "Stop and remove the site's process",
+    run: async ({ site, host }) => {
+      // A static site's process was removed when it became static; reconcile catches any leftover.
+      if (site?.type === "dynamic") await host.removeService(site.id);
+    },
+  },
+  {
     slug: "remove_site_files",
     name: "Delete the site's files",
     run: async ({ site, host }) => {
@@ -87,10 +123,25 @@ const deleteSite: StepDefinition[] = [
   },
 ];
 
+/** The type is already changed in the database (with the operation, in one transaction); this applies it. */
+const changeSiteType: StepDefinition[] = [syncService, writeBalancerConfig];
+
+const restartSite: StepDefinition[] = [
+  {
+    slug: "restart_service",
+    name: "Restart the site's process",
+    run: async ({ site, host }) => {
+      if (site?.type === "dynamic") await host.restartService(site.id);
+    },
+  },
+];
+
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site: createSite,
   delete_site: deleteSite,
+  change_site_type: changeSiteType,
+  restart_site: restartSite,
 };
 
 export function isOperationKind(value: string): value is OperationKind {

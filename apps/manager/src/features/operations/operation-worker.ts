@@ -33,6 +33,7 @@ const retryableCodes: ReadonlySet<ErrorCode> = new Set([
   "COMPONENT_UNREACHABLE",
   "DATABASE_UNAVAILABLE",
   "NGINX_RELOAD_FAILED",
+  "DOCKER_UNAVAILABLE",
 ]);
 
 /**

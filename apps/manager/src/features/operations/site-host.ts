@@ -1,4 +1,4 @@
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec, SiteServiceRequest } from "@director/contracts/orchestrator-api";
 import type { RouteSpec } from "@director/contracts/router-api";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
@@ -10,5 +10,9 @@ export interface SiteHost {
   upsertBalancer(spec: BalancerSiteSpec): Promise<void>;
   removeBalancer(siteId: SiteId): Promise<void>;
   upsertRoute(siteName: SiteName, spec: RouteSpec): Promise<void>;
+  /** runs (or scales to zero) a dynamic site's process */
+  upsertService(request: SiteServiceRequest): Promise<void>;
+  removeService(siteId: SiteId): Promise<void>;
+  restartService(siteId: SiteId): Promise<void>;
   removeRoute(siteName: SiteName): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { createSiteRequestSchema } from "@director/contracts/manager-api";
+import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
@@ -16,8 +17,17 @@ const siteParamsSchema = z.object({ name: z.string().max(64) });
 /** `?wait=true`: answer when the operation has ended (up to waitTimeoutMs), so a script can go on at once. */
 const waitSchema = z.object({ wait: z.enum(["true", "false"]).default("false") });
 const waitTimeoutMs = 60_000;
+const changeSiteRequestSchema = z.object({ type: z.enum(["static", "dynamic"]) });
 
-/** GET/POST /api/sites, GET/DELETE /api/sites/:name; POST and DELETE take `?wait=true`. */
+/** 200 when the operation succeeded (it was waited for), else 202: the operation says whether it runs or failed. */
+function sendOperation(reply: FastifyReply, operation: Operation) {
+  return reply.status(operation.status === "succeeded" ? 200 : 202).send({ operation: presentOperation(operation) });
+}
+
+/**
+ * GET/POST /api/sites, GET/PATCH(type)/DELETE /api/sites/:name, POST /api/sites/:name/restart;
+ * the ones that queue an operation take `?wait=true`.
+ */
 export function registerSiteRoutes(
   app: FastifyInstance,
   deps: {
@@ -66,13 +76,28 @@ export function registerSiteRoutes(
     return view(await sites.findForAction(actor, name, "view"));
   });
 
+  app.patch("/api/sites/:name", async (request, reply) => {
+    const actor = await authenticate(auth, request);
+    const { name } = siteParamsSchema.parse(request.params);
+    const { type } = changeSiteRequestSchema.parse(request.body ?? {});
+    const { wait } = waitSchema.parse(request.query);
+    const queued = await sites.changeType(actor, name, type);
+    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+  });
+
+  app.post("/api/sites/:name/restart", async (request, reply) => {
+    const actor = await authenticate(auth, request);
+    const { name } = siteParamsSchema.parse(request.params);
+    const { wait } = waitSchema.parse(request.query);
+    const queued = await sites.restart(actor, name);
+    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+  });
+
   app.delete("/api/sites/:name", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
     const { wait } = waitSchema.parse(request.query);
     const queued = await sites.delete(actor, name);
-    const operation = wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued;
-    const status = operation.status === "succeeded" ? 200 : 202;
-    return reply.status(status).send({ operation: presentOperation(operation) });
+    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
   });
 }

@@ -10,7 +10,10 @@ import type { OperationWakeup } from "../operations/operation-wakeup.js";
 import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
 
 export interface SitesServiceDeps {
-  sites: Pick<SitesRepository, "create" | "findByName" | "listVisibleTo" | "listMembers" | "isMember" | "delete">;
+  sites: Pick<
+    SitesRepository,
+    "create" | "findByName" | "listVisibleTo" | "listMembers" | "isMember" | "delete" | "updateType"
+  >;
   operations: Pick<OperationsRepository, "create" | "findActiveForSite" | "findLatestForSite">;
   audit: Pick<AuditRepository, "record">;
   wakeup: OperationWakeup;
@@ -38,13 +41,6 @@ export class SitesService {
   async create(actor: Actor, input: CreateSiteInput): Promise<{ site: Site; operation: Operation }> {
     const name = parseSiteName(input.name);
     assertSiteNameAllowed(name, this.#deps.reservedNames);
-    if (input.type !== "static") {
-      throw new DirectorError(
-        "SITE_TYPE_UNSUPPORTED",
-        "Only static sites can be created in this release; dynamic sites are coming.",
-        { details: { field: "type" } },
-      );
-    }
     if (!canCreateSite(actor, { purpose: input.purpose, name })) {
       throw new DirectorError("FORBIDDEN", "You may create only your own personal site, named after your username.");
     }
@@ -68,6 +64,56 @@ export class SitesService {
     });
     this.#deps.wakeup.notify();
     return created;
+  }
+
+  /** Switches a site between static and dynamic: the new type is recorded with the operation that applies it. */
+  async changeType(actor: Actor, siteName: string, type: SiteType): Promise<Operation> {
+    const site = await this.findForAction(actor, siteName, "edit_files");
+    if (site.type === type) {
+      throw new DirectorError("VALIDATION_FAILED", `The site "${site.name}" is already ${type}.`, {
+        details: { field: "type" },
+      });
+    }
+    return this.#queue(actor, site, "change_site_type", async ({ sites }) => sites.updateType(site.id, type));
+  }
+
+  /** Restarts a dynamic site's process. */
+  async restart(actor: Actor, siteName: string): Promise<Operation> {
+    const site = await this.findForAction(actor, siteName, "edit_files");
+    if (site.type !== "dynamic") {
+      throw new DirectorError(
+        "SITE_TYPE_UNSUPPORTED",
+        `The site "${site.name}" is static: it has no process to restart.`,
+      );
+    }
+    return this.#queue(actor, site, "restart_site");
+  }
+
+  async #queue(
+    actor: Actor,
+    site: Site,
+    kind: "change_site_type" | "restart_site",
+    change?: (repos: Pick<SitesServiceDeps, "sites">) => Promise<void>,
+  ): Promise<Operation> {
+    const operation = await this.#deps.inTransaction(async (repos) => {
+      const queued = await repos.operations.create({
+        siteId: site.id,
+        siteName: site.name,
+        kind,
+        createdBy: actor.id,
+        steps: operationPlans[kind].map(({ slug, name }) => ({ slug, name })),
+      });
+      await change?.(repos);
+      await repos.audit.record({
+        actorUserId: actor.id,
+        action: `site.${kind}`,
+        target: `site:${site.name}`,
+        details: {},
+      });
+      return queued;
+    });
+    this.#deps.wakeup.notify();
+    return operation;
   }
 
   /** Queues the delete operation; refused with SITE_BUSY while another operation on the site runs. */

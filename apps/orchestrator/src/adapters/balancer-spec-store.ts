@@ -1,0 +1,48 @@
+/** Each site's last balancer spec as a JSON file `<stateDir>/site-<id>.json`, written atomically. */
+import { mkdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { type BalancerSiteSpec, balancerSiteSpecSchema } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
+import { parseSiteId, type SiteId } from "@director/domain/site";
+import { writeFileAtomic } from "@director/host/atomic-write";
+import type { BalancerSpecStore } from "../core/ports.js";
+
+/** The orchestrator's own state directory; private to it (0700, files 0600). */
+export class FsBalancerSpecStore implements BalancerSpecStore {
+  readonly #stateDir: string;
+
+  constructor(stateDir: string) {
+    if (!path.isAbsolute(stateDir)) {
+      throw new DirectorError(
+        "CONFIG_INVALID",
+        `The orchestrator state directory must be absolute, not "${stateDir}".`,
+      );
+    }
+    this.#stateDir = path.normalize(stateDir);
+  }
+
+  async put(spec: BalancerSiteSpec): Promise<void> {
+    const checked = balancerSiteSpecSchema.parse(spec);
+    await mkdir(this.#stateDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.#fileOf(parseSiteId(checked.id)), `${JSON.stringify(checked)}\n`, { mode: 0o600 });
+  }
+
+  async get(id: SiteId): Promise<BalancerSiteSpec | null> {
+    let text: string;
+    try {
+      text = await readFile(this.#fileOf(id), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+    return balancerSiteSpecSchema.parse(JSON.parse(text));
+  }
+
+  async remove(id: SiteId): Promise<void> {
+    await rm(this.#fileOf(id), { force: true });
+  }
+
+  #fileOf(id: SiteId): string {
+    return path.join(this.#stateDir, `site-${parseSiteId(id)}.json`);
+  }
+}

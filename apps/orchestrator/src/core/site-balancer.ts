@@ -1,0 +1,86 @@
+/**
+ * The balancer as the HTTP edge sees it, with dynamic sites' upstreams kept current: every spec is stored, and an
+ * enabled dynamic site's `upstream` is filled from where its task runs now, on a PUT and whenever the task moves.
+ */
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { SiteId } from "@director/domain/site";
+import type { BalancerConfig, BalancerSpecStore } from "./ports.js";
+
+/** The address of a site's running task on the site network, or null when none runs. */
+export type SiteAddressLookup = (id: SiteId) => Promise<string | null>;
+
+/** Wraps the nginx BalancerConfig; one site's updates run one at a time, so the last address read is the one rendered. */
+export class UpstreamTrackingBalancer implements BalancerConfig {
+  readonly #balancer: BalancerConfig;
+  readonly #specs: BalancerSpecStore;
+  readonly #addressOf: SiteAddressLookup | null;
+  readonly #sitePort: number;
+  readonly #queues = new Map<SiteId, Promise<void>>();
+
+  /**
+   * `addressOf` null (no container runtime): specs are rendered as given, as before dynamic sites were wired.
+   * `sitePort`: the port every site task listens on ($PORT).
+   */
+  constructor(deps: {
+    balancer: BalancerConfig;
+    specs: BalancerSpecStore;
+    addressOf: SiteAddressLookup | null;
+    sitePort: number;
+  }) {
+    this.#balancer = deps.balancer;
+    this.#specs = deps.specs;
+    this.#addressOf = deps.addressOf;
+    this.#sitePort = deps.sitePort;
+  }
+
+  async upsert(spec: BalancerSiteSpec): Promise<void> {
+    const id = spec.id as SiteId;
+    const { upstream: _given, ...stored } = spec;
+    await this.#exclusive(id, async () => {
+      const rendered = this.#addressOf === null ? spec : await this.#withUpstream(stored, undefined);
+      await this.#balancer.upsert(rendered);
+      await this.#specs.put(stored);
+    });
+  }
+
+  async remove(id: SiteId): Promise<void> {
+    await this.#exclusive(id, async () => {
+      await this.#balancer.remove(id);
+      await this.#specs.remove(id);
+    });
+  }
+
+  /**
+   * Re-renders the site's stored spec (no-op when none is stored), with `address` as its task's address, or the
+   * address looked up now when `address` is undefined.
+   */
+  async refresh(id: SiteId, address?: string | null): Promise<void> {
+    await this.#exclusive(id, async () => {
+      const spec = await this.#specs.get(id);
+      if (spec === null) return;
+      await this.#balancer.upsert(await this.#withUpstream(spec, address));
+    });
+  }
+
+  async #withUpstream(spec: BalancerSiteSpec, known: string | null | undefined): Promise<BalancerSiteSpec> {
+    // Only an enabled dynamic site is proxied; looking up any other's address would only cost an Engine API call.
+    if (spec.type !== "dynamic" || spec.availability !== "enabled") return { ...spec, upstream: null };
+    const address =
+      known !== undefined ? known : this.#addressOf === null ? null : await this.#addressOf(spec.id as SiteId);
+    return { ...spec, upstream: address === null ? null : { address, port: this.#sitePort } };
+  }
+
+  #exclusive(id: SiteId, fn: () => Promise<void>): Promise<void> {
+    const result = (this.#queues.get(id) ?? Promise.resolve()).then(fn);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#queues.set(id, tail);
+    // Forget an idle site, so that the map holds only sites with an update in flight.
+    void tail.then(() => {
+      if (this.#queues.get(id) === tail) this.#queues.delete(id);
+    });
+    return result;
+  }
+}

@@ -1,0 +1,82 @@
+/** What the service routes do: run a dynamic site's process through the ServiceRuntime, with the pieces it needs. */
+import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { ImageRef } from "@director/domain/image-ref";
+import type { SiteId } from "@director/domain/site";
+import type { SiteDirectories, SiteOwnership } from "./ports.js";
+import type { ServiceLogs, ServiceRuntime, SiteServiceLimits } from "./service-runtime.js";
+import { checkSiteServiceSpec } from "./site-service-spec.js";
+
+/** What a PUT /sites/:id/service asks for, parsed. */
+export interface SiteServiceRequestInput {
+  isEnabled: boolean;
+  /** merged over the configured defaults */
+  limits: Partial<SiteServiceLimits>;
+  env: Readonly<Record<string, string>>;
+}
+
+/** What SiteServices needs. */
+export interface SiteServicesDeps {
+  runtime: ServiceRuntime & ServiceLogs;
+  directories: SiteDirectories;
+  ownership: SiteOwnership;
+  /** The base image every site runs; called on every upsert, so it should cache its answer */
+  baseImage: () => Promise<ImageRef>;
+  networkName: string;
+  defaultLimits: SiteServiceLimits;
+  /** Re-renders the site's balancer file with its current upstream, or with `address` when given */
+  refreshBalancer: (id: SiteId, address?: string | null) => Promise<void>;
+}
+
+/** Dynamic sites' services; every method is idempotent, like the runtime under it. */
+export class SiteServices {
+  readonly #deps: SiteServicesDeps;
+
+  constructor(deps: SiteServicesDeps) {
+    this.#deps = deps;
+  }
+
+  /** Runs (or scales to zero) the site's service on its directory, given to the site user first. */
+  async upsert(id: SiteId, request: SiteServiceRequestInput): Promise<void> {
+    const { runtime, directories, ownership, baseImage, networkName, defaultLimits } = this.#deps;
+    const limits = { ...defaultLimits, ...definedOnly(request.limits) };
+    const spec = checkSiteServiceSpec({
+      siteId: id,
+      siteDirectory: directories.pathOf(id),
+      image: await baseImage(),
+      isEnabled: request.isEnabled,
+      limits,
+      env: request.env,
+      networkName,
+    });
+    await directories.ensure(id);
+    await ownership.giveToSiteUser(id);
+    await runtime.upsert(spec);
+    // The new task is rarely running yet: the task address watcher fills the upstream once it is.
+    await this.#deps.refreshBalancer(id);
+  }
+
+  async remove(id: SiteId): Promise<void> {
+    await this.#deps.runtime.remove(id);
+    // No service, no task: the "not running" page at once, rather than a proxy to a task being shut down.
+    await this.#deps.refreshBalancer(id, null);
+  }
+
+  async restart(id: SiteId): Promise<void> {
+    await this.#deps.runtime.restart(id);
+  }
+
+  async status(id: SiteId): Promise<SiteServiceStatus> {
+    const { state, message } = await this.#deps.runtime.status(id);
+    return { state, message };
+  }
+
+  async logLines(id: SiteId, tailLines: number): Promise<string[]> {
+    const lines = await this.#deps.runtime.readLogLines(id, { tailLines });
+    return lines.map((line) => line.text);
+  }
+}
+
+/** The fields that are set: an explicit `undefined` must not replace a default. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}

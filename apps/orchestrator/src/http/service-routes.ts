@@ -1,0 +1,62 @@
+import { orchestratorApiPrefix, siteServiceRequestSchema } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
+import { parseSiteName } from "@director/domain/site-name";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { SiteServices } from "../core/site-services.js";
+import { siteIdOf } from "./site-routes.js";
+
+const logsQuerySchema = z.object({ tailLines: z.coerce.number().int().min(1).max(1000).default(100) });
+
+/**
+ * PUT/DELETE/GET /sites/:id/service, POST /sites/:id/service/restart and GET /sites/:id/logs (contracts/
+ * orchestrator-api.ts). `services` null (no Docker engine at start): each answers 503 DOCKER_UNAVAILABLE.
+ */
+export function registerServiceRoutes(app: FastifyInstance, deps: { services: SiteServices | null }): void {
+  const site = `${orchestratorApiPrefix}/sites/:id`;
+  const servicesOrThrow = (): SiteServices => {
+    if (deps.services === null) {
+      throw new DirectorError(
+        "DOCKER_UNAVAILABLE",
+        "Dynamic sites are unavailable: the orchestrator started without a reachable Docker engine.",
+      );
+    }
+    return deps.services;
+  };
+
+  app.put(`${site}/service`, async (request, reply) => {
+    const id = siteIdOf(request);
+    const body = siteServiceRequestSchema.parse(request.body);
+    if (body.id !== id) {
+      throw new DirectorError("VALIDATION_FAILED", `The body is for site ${body.id} but the path names site ${id}.`, {
+        details: { fields: { id: "must equal the id in the path" } },
+      });
+    }
+    parseSiteName(body.name);
+    await servicesOrThrow().upsert(id, { isEnabled: body.isEnabled, limits: body.limits, env: body.env });
+    return reply.status(204).send();
+  });
+
+  app.delete(`${site}/service`, async (request, reply) => {
+    const id = siteIdOf(request);
+    await servicesOrThrow().remove(id);
+    return reply.status(204).send();
+  });
+
+  app.post(`${site}/service/restart`, async (request, reply) => {
+    const id = siteIdOf(request);
+    await servicesOrThrow().restart(id);
+    return reply.status(204).send();
+  });
+
+  app.get(`${site}/service`, async (request) => {
+    const id = siteIdOf(request);
+    return servicesOrThrow().status(id);
+  });
+
+  app.get(`${site}/logs`, async (request) => {
+    const id = siteIdOf(request);
+    const { tailLines } = logsQuerySchema.parse(request.query);
+    return { lines: await servicesOrThrow().logLines(id, tailLines) };
+  });
+}

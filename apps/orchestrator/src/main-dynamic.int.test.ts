@@ -1,0 +1,158 @@
+/**
+ * A dynamic site through the orchestrator's HTTP API, as the manager will drive it: a real Swarm service, a real
+ * nginx balancer, and the orchestrator's own task address watcher filling the upstream.
+ */
+import { randomBytes, randomInt } from "node:crypto";
+import { chmod, lstat, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ImageRef } from "@director/domain/image-ref";
+import { NginxConfigStore } from "@director/host/nginx-config-store";
+import { NginxServer } from "@director/host/nginx-server";
+import { freePort } from "@director/testing/free-port";
+import { getWithHost } from "@director/testing/http-get";
+import Docker from "dockerode";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
+import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
+import { removeDockerTestObjects, waitFor } from "./adapters/docker-test-objects.js";
+import { ensureBusyboxBaseImage, siteUser } from "./adapters/local-base-images.js";
+import { ensureSiteNetwork } from "./adapters/swarm-network.js";
+import { serviceNameOf } from "./adapters/swarm-service-spec.js";
+import { orchestratorConfigSchema } from "./config.js";
+import { createOrchestrator, type OrchestratorHandle } from "./main.js";
+import { testToken } from "./testing/test-app.js";
+
+const log = pino({ level: "silent" });
+const docker = new Docker();
+const runId = randomBytes(4).toString("hex");
+const networkName = `director-test-${runId}`;
+const imageName = `director-test/base-busybox-${runId}`;
+const siteId = randomInt(900_000_000, 999_999_999);
+const siteName = `d${siteId}`;
+let image: Promise<ImageRef> | undefined;
+let root: string;
+let server: NginxServer | undefined;
+let orchestrator: OrchestratorHandle | undefined;
+let baseUrl: string;
+let edgePort: number;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "director-orchestrator-dynamic-"));
+  await chmod(root, 0o755); // nginx workers run as an unprivileged user
+  edgePort = await freePort();
+  const sitesConfDir = path.join(root, "nginx", "sites");
+  server = new NginxServer({
+    prefixDir: path.join(root, "nginx"),
+    includeDirs: [sitesConfDir],
+    workerProcesses: 1,
+    log,
+  });
+  await server.start();
+  await ensureSiteNetwork(docker, networkName);
+  const config = orchestratorConfigSchema.parse({
+    http: { port: 0 },
+    token: testToken,
+    sites: { dir: path.join(root, "sites") },
+    balancer: { listen: `127.0.0.1:${edgePort}`, nginxDir: path.join(root, "nginx") },
+    files: {},
+    docker: { siteNetwork: networkName },
+  });
+  orchestrator = createOrchestrator(config, {
+    balancerFiles: new NginxConfigStore(sitesConfDir, server, log),
+    log,
+    runtime: new DockerSwarmRuntime(docker),
+    baseImage: () => {
+      image ??= ensureBusyboxBaseImage(docker, { imageName });
+      return image;
+    },
+    siteContainers: new DockerSiteContainers(docker, networkName),
+  });
+  baseUrl = await orchestrator.listen();
+});
+
+afterAll(async () => {
+  try {
+    await orchestrator?.close();
+    const imageRef = await image?.catch(() => undefined);
+    await removeDockerTestObjects(docker, {
+      serviceNames: [serviceNameOf(siteId as never)],
+      networkName,
+      imageRefs: imageRef === undefined ? [] : [imageRef],
+    });
+  } finally {
+    await server?.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+function api(method: string, apiPath: string, body?: { json?: unknown; bytes?: string }) {
+  const headers: Record<string, string> = { authorization: `Bearer ${testToken}` };
+  let payload: string | undefined;
+  if (body?.json !== undefined) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(body.json);
+  } else if (body?.bytes !== undefined) {
+    headers["content-type"] = "application/octet-stream";
+    payload = body.bytes;
+  }
+  return fetch(new URL(`/internal/v1${apiPath}`, baseUrl), { method, headers, body: payload });
+}
+
+const get = () =>
+  getWithHost(edgePort, `${siteName}.sites.localhost`, "/").then((response) => ({
+    status: response.status,
+    body: response.body.toString(),
+  }));
+
+const siteConfig = () => readFile(path.join(root, "nginx", "sites", `site-${siteId}.conf`), "utf8");
+const upstreamLine = (text: string) => /server [0-9.]+:8080;/.exec(text)?.[0] ?? null;
+
+describe("a dynamic site through the orchestrator's API", () => {
+  it("runs run.sh, is proxied once its task runs, follows a restart and says when it is removed", async () => {
+    const page = "hello from run.sh\n";
+    expect((await api("PUT", `/sites/${siteId}/directories`)).status).toBe(204);
+    const runSh = '#!/bin/sh\necho "listening on $PORT"\nexec httpd -f -p "$PORT" -h /site/public\n';
+    expect((await api("PUT", `/sites/${siteId}/files?path=run.sh&mode=755`, { bytes: runSh })).status).toBe(200);
+    expect((await api("PUT", `/sites/${siteId}/files?path=public/index.html`, { bytes: page })).status).toBe(200);
+
+    const service = { id: siteId, name: siteName, isEnabled: true, limits: { memoryBytes: 64 * 1024 * 1024 } };
+    expect((await api("PUT", `/sites/${siteId}/service`, { json: service })).status).toBe(204);
+    const siteDir = path.join(root, "sites", String(siteId));
+    for (const dir of [
+      siteDir,
+      path.join(siteDir, "public"),
+      path.join(siteDir, "private"),
+      path.join(siteDir, ".home"),
+    ]) {
+      expect(await lstat(dir)).toMatchObject({ uid: siteUser.uid, gid: siteUser.gid });
+    }
+    expect((await stat(path.join(siteDir, "run.sh"))).mode & 0o777).toBe(0o755);
+
+    const balancerSpec = { id: siteId, name: siteName, type: "dynamic", availability: "enabled" };
+    expect((await api("PUT", `/sites/${siteId}/balancer`, { json: balancerSpec })).status).toBe(204);
+    // The watcher fills the upstream once the task runs; httpd may need a moment more to listen.
+    expect(await waitFor(get, (response) => response.status === 200, 20_000)).toEqual({ status: 200, body: page });
+    const status = await api("GET", `/sites/${siteId}/service`);
+    expect(await status.json()).toMatchObject({ state: "running" });
+    const logs = await waitFor(
+      async () => (await (await api("GET", `/sites/${siteId}/logs?tailLines=10`)).json()) as { lines: string[] },
+      (value) => value.lines.includes("listening on 8080"),
+      10_000,
+    );
+    expect(logs.lines).toContain("listening on 8080");
+
+    const before = upstreamLine(await siteConfig());
+    expect(before).not.toBeNull();
+    expect((await api("POST", `/sites/${siteId}/service/restart`)).status).toBe(204);
+    await waitFor(siteConfig, (text) => upstreamLine(text) !== null && upstreamLine(text) !== before, 20_000);
+    expect(await waitFor(get, (response) => response.status === 200, 10_000)).toEqual({ status: 200, body: page });
+
+    expect((await api("DELETE", `/sites/${siteId}/service`)).status).toBe(204);
+    const removed = await get();
+    expect(removed.status).toBe(503);
+    expect(removed.body).toContain(`The process of the site ${siteName} is not running.`);
+    expect(await (await api("GET", `/sites/${siteId}/service`)).json()).toMatchObject({ state: "absent" });
+  });
+});

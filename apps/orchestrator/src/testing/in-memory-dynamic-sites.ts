@@ -1,0 +1,95 @@
+/**
+ * Fakes for unit tests (never used at run time): an in-memory ServiceRuntime, site container source, balancer spec
+ * store and site ownership. The real adapters are covered by the Docker integration tests.
+ */
+import { PassThrough, type Readable } from "node:stream";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
+import type { SiteContainerEventSource, SiteTaskAddresses } from "../adapters/task-address-watcher.js";
+import type { BalancerSpecStore, SiteOwnership } from "../core/ports.js";
+import type { ServiceLogs, ServiceRuntime, ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js";
+import { checkSiteServiceSpec } from "../core/site-service-spec.js";
+
+/** A fake ServiceRuntime: services are Map entries; an enabled service "runs" at the address set in `addresses`. */
+export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs {
+  readonly services = new Map<SiteId, SiteServiceSpec>();
+  readonly restarts: SiteId[] = [];
+  /** The address each site's task gets when it runs */
+  readonly addresses = new Map<SiteId, string>();
+  readonly logs = new Map<SiteId, string[]>();
+
+  async upsert(spec: SiteServiceSpec): Promise<void> {
+    this.services.set(spec.siteId, checkSiteServiceSpec(spec));
+  }
+
+  async remove(siteId: SiteId): Promise<void> {
+    this.services.delete(siteId);
+  }
+
+  async restart(siteId: SiteId): Promise<void> {
+    if (!this.services.has(siteId)) throw new DirectorError("SITE_NOT_READY", `Site ${siteId} has no service.`);
+    this.restarts.push(siteId);
+  }
+
+  async status(siteId: SiteId): Promise<ServiceStatus> {
+    const spec = this.services.get(siteId);
+    if (spec === undefined) return { state: "absent", replicas: 0, message: "The site has no service.", tasks: [] };
+    if (!spec.isEnabled) return { state: "stopped", replicas: 0, message: "The site is stopped.", tasks: [] };
+    const address = this.addresses.get(siteId) ?? null;
+    return {
+      state: "running",
+      replicas: 1,
+      message: "The site is running.",
+      tasks: [{ id: `task-${siteId}`, state: "running", address, error: null, exitCode: null }],
+    };
+  }
+
+  async readLogLines(siteId: SiteId, options: { tailLines: number }): Promise<Array<{ text: string }>> {
+    return (this.logs.get(siteId) ?? []).slice(-options.tailLines).map((text) => ({ text }));
+  }
+}
+
+/** A fake site container source: addresses from a Map, and an event stream a test never needs to feed. */
+export class InMemorySiteContainers implements SiteContainerEventSource, SiteTaskAddresses {
+  readonly addresses = new Map<SiteId, string>();
+
+  async open(): Promise<Readable> {
+    return new PassThrough();
+  }
+
+  async addressOf(siteId: SiteId): Promise<string | null> {
+    return this.addresses.get(siteId) ?? null;
+  }
+
+  async runningAddresses(): Promise<Map<SiteId, string>> {
+    return new Map(this.addresses);
+  }
+}
+
+/** A fake BalancerSpecStore: specs in a Map. */
+export class InMemoryBalancerSpecStore implements BalancerSpecStore {
+  readonly specs = new Map<SiteId, BalancerSiteSpec>();
+
+  async put(spec: BalancerSiteSpec): Promise<void> {
+    this.specs.set(spec.id as SiteId, structuredClone(spec));
+  }
+
+  async get(id: SiteId): Promise<BalancerSiteSpec | null> {
+    const spec = this.specs.get(id);
+    return spec === undefined ? null : structuredClone(spec);
+  }
+
+  async remove(id: SiteId): Promise<void> {
+    this.specs.delete(id);
+  }
+}
+
+/** A fake SiteOwnership: remembers which sites were given to the site user. */
+export class InMemorySiteOwnership implements SiteOwnership {
+  readonly ids = new Set<SiteId>();
+
+  async giveToSiteUser(id: SiteId): Promise<void> {
+    this.ids.add(id);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * A dynamic site on a real `director up`: its run.sh runs as a Docker Swarm service (locally built base
+ * image, no registry), and the router serves it through the balancer straight to the task's address.
+ */
+import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiSession } from "./support/api.js";
+import { DirectorProcess } from "./support/director-process.js";
+import { type HttpAnswer, httpRequest } from "./support/http.js";
+
+const password = "dynamic sites password";
+const serve = (dir: string) => `#!/bin/sh\necho "serving ${dir}"\nexec httpd -f -p "$PORT" -h ${dir}\n`;
+
+describe("director up: a dynamic site end to end", () => {
+  let director: DirectorProcess;
+  let api: ApiSession;
+  let siteId: number;
+
+  beforeAll(async () => {
+    director = await DirectorProcess.create();
+    await director.start();
+    await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
+    api = await ApiSession.login(director.managerUrl, "admin", password);
+  });
+
+  afterAll(async () => {
+    await director?.stop();
+    if (director) await rm(director.dataDir, { recursive: true, force: true });
+  });
+
+  const site = () => httpRequest({ url: `${director.sitesUrl}/`, host: `app.sites.localhost:${director.ports.sites}` });
+
+  /** Polls the site through the router until `predicate` holds (a task takes a few seconds to be replaced). */
+  async function until(predicate: (answer: HttpAnswer) => boolean, timeoutMs = 30_000): Promise<HttpAnswer> {
+    const deadline = Date.now() + timeoutMs;
+    let answer = await site();
+    while (!predicate(answer) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      answer = await site();
+    }
+    return answer;
+  }
+
+  /** Polls the site's process status until `predicate` holds (Swarm reports a new task as starting first). */
+  async function processUntil(predicate: (status: { state: string; message: string }) => boolean, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    let status = (await api.request("GET", "/api/sites/app/process")).json();
+    while (!predicate(status) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      status = (await api.request("GET", "/api/sites/app/process")).json();
+    }
+    return status;
+  }
+
+  async function upload(path: string, body: string, mode?: "755") {
+    const answer = await api.request("PUT", `/api/sites/app/files/${path}${mode ? `?mode=${mode}` : ""}`, { body });
+    expect(answer.status, answer.text).toBe(200);
+  }
+
+  it("creates a dynamic site that says plainly it has no run.sh yet", async () => {
+    const created = await api.request("POST", "/api/sites?wait=true", { json: { name: "app", type: "dynamic" } });
+    expect(created.status, created.text).toBe(201);
+    siteId = created.json().site.id;
+    const answer = await until((candidate) => candidate.status === 502 || candidate.status === 503);
+    expect([502, 503]).toContain(answer.status);
+    expect(answer.text).not.toContain("nginx");
+    const status = await processUntil((candidate) => /run\.sh/.test(candidate.message));
+    expect(status.message).toMatch(/no run\.sh/);
+  });
+
+  it("serves what run.sh serves, through the router", async () => {
+    await upload("public/index.html", "v1 from public\n");
+    await upload("private/index.html", "v2 from private\n");
+    await upload("run.sh", serve("/site/public"), "755");
+    const restarted = await api.request("POST", "/api/sites/app/restart?wait=true");
+    expect(restarted.status, restarted.text).toBe(200);
+    const answer = await until((candidate) => candidate.status === 200);
+    expect(answer.text).toBe("v1 from public\n");
+    expect((await processUntil((candidate) => candidate.state === "running")).state).toBe("running");
+    const logs = await api.request("GET", "/api/sites/app/logs?tailLines=50");
+    expect(logs.json().lines.join("\n")).toContain("serving /site/public");
+  });
+
+  it("picks up an edited run.sh on restart", async () => {
+    await upload("run.sh", serve("/site/private"), "755");
+    await api.request("POST", "/api/sites/app/restart?wait=true");
+    const answer = await until((candidate) => candidate.text === "v2 from private\n");
+    expect(answer.text).toBe("v2 from private\n");
+  });
+
+  it("switches to static (nginx serves public/) and back to dynamic", async () => {
+    const toStatic = await api.request("PATCH", "/api/sites/app?wait=true", { json: { type: "static" } });
+    expect(toStatic.status, toStatic.text).toBe(200);
+    expect((await until((candidate) => candidate.text === "v1 from public\n")).text).toBe("v1 from public\n");
+    expect(await serviceCount(siteId)).toBe(0);
+
+    const toDynamic = await api.request("PATCH", "/api/sites/app?wait=true", { json: { type: "dynamic" } });
+    expect(toDynamic.status, toDynamic.text).toBe(200);
+    expect((await until((candidate) => candidate.text === "v2 from private\n")).text).toBe("v2 from private\n");
+  });
+
+  it("deletes it: 404 through the router and the service gone", async () => {
+    const deleted = await api.request("DELETE", "/api/sites/app?wait=true");
+    expect(deleted.status, deleted.text).toBe(200);
+    expect((await site()).status).toBe(404);
+    expect(await serviceCount(siteId)).toBe(0);
+  });
+});
+
+/** How many Swarm services carry this site's id label (asks the real engine). */
+async function serviceCount(siteId: number): Promise<number> {
+  const { stdout } = await promisify(execFile)("docker", [
+    "service",
+    "ls",
+    "-q",
+    "--filter",
+    `label=org.director.site-id=${siteId}`,
+  ]);
+  return stdout.split("\n").filter(Boolean).length;
+}
