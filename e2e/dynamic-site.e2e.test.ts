@@ -101,6 +101,30 @@ describe("director up: a dynamic site end to end", () => {
     expect((await until((candidate) => candidate.text === "v2 from private\n")).text).toBe("v2 from private\n");
   });
 
+  it("shows a clear page when an administrator stops serving or disables it", async () => {
+    for (const availability of ["not-served", "disabled"]) {
+      const changed = await api.request("PUT", "/api/sites/app/availability?wait=true", { json: { availability } });
+      expect(changed.status, changed.text).toBe(200);
+      const answer = await site();
+      expect(answer.status).toBe(503);
+      expect(answer.text).toContain("not being served");
+      expect(answer.text).not.toContain("v2 from private");
+    }
+    await api.request("PUT", "/api/sites/app/availability?wait=true", { json: { availability: "enabled" } });
+    expect((await until((candidate) => candidate.text === "v2 from private\n")).text).toBe("v2 from private\n");
+  });
+
+  it("stops a process that eats past its memory limit, and says so", async () => {
+    const limited = await api.request("PUT", "/api/sites/app/limits?wait=true", { json: { memoryMib: 16 } });
+    expect(limited.status, limited.text).toBe(200);
+    // tail keeps the whole (newline-free) stream in memory: 64 MiB against a 16 MiB limit
+    await upload("run.sh", "#!/bin/sh\necho eating memory\nhead -c 67108864 /dev/zero | tail > /dev/null\n", "755");
+    await api.request("POST", "/api/sites/app/restart?wait=true");
+    const status = await processUntil((candidate) => /memory/i.test(candidate.message));
+    expect(status.message).toMatch(/memory/i);
+    expect(status.message).toContain("16 MiB");
+  });
+
   it("deletes it: 404 through the router and the service gone", async () => {
     const deleted = await api.request("DELETE", "/api/sites/app?wait=true");
     expect(deleted.status, deleted.text).toBe(200);

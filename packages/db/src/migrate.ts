@@ -3,11 +3,13 @@ import { DirectorError } from "@director/domain/errors";
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import { isConnectionError } from "./database-errors.js";
 import * as initial from "./migrations/0001-initial.js";
+import * as siteResourceLimits from "./migrations/0002-site-resource-limits.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
 const migrations: Record<string, Migration> = {
   "0001-initial": initial,
+  "0002-site-resource-limits": siteResourceLimits,
 };
 
 const staticProvider: MigrationProvider = {

@@ -29,6 +29,10 @@ export interface Session {
 export interface SiteRecord extends Site {
   /** largest request body nginx accepts for this site; null means the platform default */
   clientBodyLimitBytes: number | null;
+  /** CPUs a dynamic site's process may use; null means the platform default */
+  cpus: number | null;
+  /** memory a dynamic site's process may use, in MiB; null means the platform default */
+  memoryMib: number | null;
 }
 
 /** Status of an operation or of one of its steps. */

@@ -42,6 +42,8 @@ export interface SitesTable {
   availability: Generated<"enabled" | "not-served" | "disabled">;
   /** null means the platform default */
   client_body_limit_bytes: number | null;
+  cpus: number | null;
+  memory_mib: number | null;
   ready_at: Date | null;
   created_at: CreatedAt;
 }

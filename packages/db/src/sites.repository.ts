@@ -1,6 +1,6 @@
 /** Sites and their members. */
 import { DirectorError } from "@director/domain/errors";
-import type { SiteId, SitePurpose, SiteType } from "@director/domain/site";
+import type { SiteAvailability, SiteId, SitePurpose, SiteType } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { Selectable } from "kysely";
 import { constraintNames } from "./constraint-names.js";
@@ -131,6 +131,28 @@ export class SitesRepository {
     await trx.updateTable("sites").set({ type }).where("id", "=", siteId).execute();
   }
 
+  /** Who may see the site: everyone, its members only (not served), or administrators only (disabled). */
+  async updateAvailability(
+    siteId: SiteId,
+    availability: SiteAvailability,
+    trx: DatabaseHandle = this.#db,
+  ): Promise<void> {
+    await trx.updateTable("sites").set({ availability }).where("id", "=", siteId).execute();
+  }
+
+  /** Sets the site's resource limits; null puts a limit back to the platform default. */
+  async updateLimits(
+    siteId: SiteId,
+    limits: { cpus: number | null; memoryMib: number | null; clientBodyLimitBytes: number | null },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<void> {
+    await trx
+      .updateTable("sites")
+      .set({ cpus: limits.cpus, memory_mib: limits.memoryMib, client_body_limit_bytes: limits.clientBodyLimitBytes })
+      .where("id", "=", siteId)
+      .execute();
+  }
+
   /** Deletes the site and its memberships; its operations stay, with site_id null. A no-op when absent. */
   async delete(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<void> {
     await trx.deleteFrom("sites").where("id", "=", siteId).execute();
@@ -147,6 +169,8 @@ export function toSite(row: Selectable<SitesTable>): SiteRecord {
     description: row.description,
     availability: row.availability,
     clientBodyLimitBytes: row.client_body_limit_bytes,
+    cpus: row.cpus,
+    memoryMib: row.memory_mib,
     readyAt: row.ready_at,
     createdAt: row.created_at,
   };

@@ -152,6 +152,16 @@ describe("manager API access rules", () => {
     ["admin", "GET", "/api/sites/alice", undefined, 200, null],
     ["admin", "PUT", "/api/sites/alice/files/public/y.html", "y", 200, null],
     ["admin", "PUT", "/api/sites/alice/files/public/big.bin", "z".repeat(1025), 413, "UPLOAD_TOO_LARGE"],
+    // availability and limits are for administrators only, and limits are numbers with units in their names
+    ["alice", "PUT", "/api/sites/club/availability", { availability: "disabled" }, 403, "FORBIDDEN"],
+    ["alice", "PUT", "/api/sites/alice/limits", { memoryMib: 4096 }, 403, "FORBIDDEN"],
+    ["bob", "PUT", "/api/sites/club/availability", { availability: "enabled" }, 404, "SITE_NOT_FOUND"],
+    ["admin", "PUT", "/api/sites/club/availability", { availability: "paused" }, 400, "VALIDATION_FAILED"],
+    ["admin", "PUT", "/api/sites/club/limits", { memoryMib: "100M" }, 400, "VALIDATION_FAILED"],
+    ["admin", "PUT", "/api/sites/club/limits", { cpus: "1.5" }, 400, "VALIDATION_FAILED"],
+    ["admin", "PUT", "/api/sites/club/limits", { cpus: 100 }, 400, "VALIDATION_FAILED"],
+    ["admin", "PUT", "/api/sites/club/limits", { memoryMib: 1.5 }, 400, "VALIDATION_FAILED"],
+    ["admin", "PUT", "/api/sites/club/limits", { swap: 1 }, 400, "VALIDATION_FAILED"],
   ];
 
   it.each(table)("%s %s %s → %i %s", async (who, method, url, payload, status, code) => {

@@ -172,7 +172,10 @@ export class DockerSwarmRuntime implements ServiceRuntime {
   }
 
   async #inspectContainer(containerId: string | undefined): Promise<Docker.ContainerInspectInfo | undefined> {
-    if (containerId === undefined) return undefined;
+    // A task that has no container yet reports an empty id. Never ask for it: dockerode would request
+    // /containers//json, the engine answers 301, and docker-modem follows that to the host "containers",
+    // failing with an 'error' event nobody listens to, which ends the whole process.
+    if (containerId === undefined || !/^[0-9a-f]{12,64}$/.test(containerId)) return undefined;
     try {
       return await this.#docker.getContainer(containerId).inspect();
     } catch (error) {

@@ -3,7 +3,14 @@ import type { SiteRecord as Site } from "@director/db/models";
 import type { SiteHost } from "./site-host.js";
 
 /** The kinds of operation this release performs. */
-export const operationKinds = ["create_site", "delete_site", "change_site_type", "restart_site"] as const;
+export const operationKinds = [
+  "create_site",
+  "delete_site",
+  "change_site_type",
+  "restart_site",
+  "update_availability",
+  "update_limits",
+] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
 /** What a step may use. The site is read fresh before each step, so a resumed step sees the current truth. */
@@ -31,10 +38,23 @@ const startService: StepDefinition = {
   name: "Start the site's process",
   run: async ({ site, host }) => {
     if (site?.type === "dynamic") {
-      await host.upsertService({ id: site.id, name: site.name, isEnabled: site.availability === "enabled" });
+      await host.upsertService(serviceRequest(site));
     }
   },
 };
+
+/** What the orchestrator needs to run a dynamic site's process: enabled or not, and its limits. */
+function serviceRequest(site: Site) {
+  return {
+    id: site.id,
+    name: site.name,
+    isEnabled: site.availability === "enabled",
+    limits: {
+      ...(site.cpus === null ? {} : { cpus: site.cpus }),
+      ...(site.memoryMib === null ? {} : { memoryBytes: site.memoryMib * 1024 * 1024 }),
+    },
+  };
+}
 
 /** After a type change: a dynamic site gets its process, a site made static loses it. */
 const syncService: StepDefinition = {
@@ -43,7 +63,7 @@ const syncService: StepDefinition = {
   run: async ({ site, host }) => {
     if (!site) return;
     if (site.type === "dynamic") {
-      await host.upsertService({ id: site.id, name: site.name, isEnabled: site.availability === "enabled" });
+      await host.upsertService(serviceRequest(site));
     } else {
       await host.removeService(site.id);
     }
@@ -136,12 +156,20 @@ const restartSite: StepDefinition[] = [
   },
 ];
 
+/** Availability or limits changed in the database (with the operation); the process and balancer follow. */
+const applySiteSettings: StepDefinition[] = [
+  { ...startService, slug: "update_service", name: "Apply the settings to the site's process" },
+  writeBalancerConfig,
+];
+
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site: createSite,
   delete_site: deleteSite,
   change_site_type: changeSiteType,
   restart_site: restartSite,
+  update_availability: applySiteSettings,
+  update_limits: applySiteSettings,
 };
 
 export function isOperationKind(value: string): value is OperationKind {

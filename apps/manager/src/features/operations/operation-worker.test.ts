@@ -108,6 +108,8 @@ const site = {
   readyAt: null,
   createdAt: new Date(),
   clientBodyLimitBytes: null,
+  cpus: null,
+  memoryMib: null,
 };
 
 describe("OperationWorker", () => {

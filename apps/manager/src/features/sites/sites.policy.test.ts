@@ -30,6 +30,9 @@ describe("canActOnSite", () => {
       "delete",
       false,
     ],
+    ["admin administers any site", admin, site({ isMember: false }), "administer", true],
+    ["member may not administer their site", student, site({}), "administer", false],
+    ["member may not administer their personal site", student, site({ purpose: "personal" }), "administer", false],
     ["non-member may not view", student, site({ isMember: false }), "view", false],
     ["non-member may not edit", student, site({ isMember: false }), "edit_files", false],
     [

@@ -7,7 +7,8 @@ export interface Actor {
   isSuperuser: boolean;
 }
 
-export type SiteAction = "view" | "edit_files" | "delete";
+/** administer: availability and resource limits, which only administrators set */
+export type SiteAction = "view" | "edit_files" | "delete" | "administer";
 
 /** A site as the policy sees it. */
 export interface SiteAccessFacts {
@@ -31,6 +32,8 @@ export function canActOnSite(actor: Actor, site: SiteAccessFacts, action: SiteAc
       return site.availability !== "disabled";
     case "delete":
       return site.purpose === "personal" && site.availability !== "disabled";
+    case "administer":
+      return false;
   }
 }
 

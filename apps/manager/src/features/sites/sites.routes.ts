@@ -6,6 +6,7 @@ import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { waitForOperation } from "../operations/wait-for-operation.js";
+import { siteAvailabilityRequestSchema, siteLimitsRequestSchema } from "./site-settings.js";
 import { presentOperation, presentSite } from "./sites.presenter.js";
 import type { SitesService } from "./sites.service.js";
 
@@ -25,7 +26,8 @@ function sendOperation(reply: FastifyReply, operation: Operation) {
 }
 
 /**
- * GET/POST /api/sites, GET/PATCH(type)/DELETE /api/sites/:name, POST /api/sites/:name/restart;
+ * GET/POST /api/sites, GET/PATCH(type)/DELETE /api/sites/:name, POST /api/sites/:name/restart,
+ * PUT /api/sites/:name/{availability,limits} (administrators);
  * the ones that queue an operation take `?wait=true`.
  */
 export function registerSiteRoutes(
@@ -90,6 +92,24 @@ export function registerSiteRoutes(
     const { name } = siteParamsSchema.parse(request.params);
     const { wait } = waitSchema.parse(request.query);
     const queued = await sites.restart(actor, name);
+    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+  });
+
+  app.put("/api/sites/:name/availability", async (request, reply) => {
+    const actor = await authenticate(auth, request);
+    const { name } = siteParamsSchema.parse(request.params);
+    const { availability } = siteAvailabilityRequestSchema.parse(request.body ?? {});
+    const { wait } = waitSchema.parse(request.query);
+    const queued = await sites.setAvailability(actor, name, availability);
+    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+  });
+
+  app.put("/api/sites/:name/limits", async (request, reply) => {
+    const actor = await authenticate(auth, request);
+    const { name } = siteParamsSchema.parse(request.params);
+    const limits = siteLimitsRequestSchema.parse(request.body ?? {});
+    const { wait } = waitSchema.parse(request.query);
+    const queued = await sites.setLimits(actor, name, limits);
     return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
   });
 

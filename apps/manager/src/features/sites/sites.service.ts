@@ -1,18 +1,27 @@
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { Operation } from "@director/db/models";
+import type { Operation, SiteRecord as Site } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError } from "@director/domain/errors";
-import type { Site, SitePurpose, SiteType } from "@director/domain/site";
+import type { SiteAvailability, SitePurpose, SiteType } from "@director/domain/site";
 import { assertSiteNameAllowed, parseSiteName, type ReservedSiteNames } from "@director/domain/site-name";
 import { operationPlans } from "../operations/operation-plans.js";
 import type { OperationWakeup } from "../operations/operation-wakeup.js";
+import type { SiteLimitsRequest } from "./site-settings.js";
 import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
 
 export interface SitesServiceDeps {
   sites: Pick<
     SitesRepository,
-    "create" | "findByName" | "listVisibleTo" | "listMembers" | "isMember" | "delete" | "updateType"
+    | "create"
+    | "findByName"
+    | "listVisibleTo"
+    | "listMembers"
+    | "isMember"
+    | "delete"
+    | "updateType"
+    | "updateAvailability"
+    | "updateLimits"
   >;
   operations: Pick<OperationsRepository, "create" | "findActiveForSite" | "findLatestForSite">;
   audit: Pick<AuditRepository, "record">;
@@ -89,10 +98,30 @@ export class SitesService {
     return this.#queue(actor, site, "restart_site");
   }
 
+  /** Administrators only: serve the site to everyone, to its members only, or to nobody but administrators. */
+  async setAvailability(actor: Actor, siteName: string, availability: SiteAvailability): Promise<Operation> {
+    const site = await this.findForAction(actor, siteName, "administer");
+    return this.#queue(actor, site, "update_availability", ({ sites }) =>
+      sites.updateAvailability(site.id, availability),
+    );
+  }
+
+  /** Administrators only: the site's CPU, memory and request body limits (null: the platform default). */
+  async setLimits(actor: Actor, siteName: string, limits: SiteLimitsRequest): Promise<Operation> {
+    const site = await this.findForAction(actor, siteName, "administer");
+    const merged = {
+      cpus: limits.cpus === undefined ? site.cpus : limits.cpus,
+      memoryMib: limits.memoryMib === undefined ? site.memoryMib : limits.memoryMib,
+      clientBodyLimitBytes:
+        limits.clientBodyLimitBytes === undefined ? site.clientBodyLimitBytes : limits.clientBodyLimitBytes,
+    };
+    return this.#queue(actor, site, "update_limits", ({ sites }) => sites.updateLimits(site.id, merged));
+  }
+
   async #queue(
     actor: Actor,
     site: Site,
-    kind: "change_site_type" | "restart_site",
+    kind: "change_site_type" | "restart_site" | "update_availability" | "update_limits",
     change?: (repos: Pick<SitesServiceDeps, "sites">) => Promise<void>,
   ): Promise<Operation> {
     const operation = await this.#deps.inTransaction(async (repos) => {

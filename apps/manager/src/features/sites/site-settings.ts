@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/**
+ * What an administrator may set on a site. Numbers only, with their unit in the name: "100M" or "1.5" as
+ * strings are refused with the field named, rather than guessed at (the original accepted several spellings).
+ * null puts a limit back to the platform default; an absent field keeps the current value.
+ */
+export const siteLimitsRequestSchema = z
+  .object({
+    cpus: z.number().min(0.05).max(16).nullable().optional(),
+    memoryMib: z.number().int().min(16).max(65_536).nullable().optional(),
+    clientBodyLimitBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 ** 3)
+      .nullable()
+      .optional(),
+  })
+  .strict();
+export type SiteLimitsRequest = z.infer<typeof siteLimitsRequestSchema>;
+
+export const siteAvailabilityRequestSchema = z
+  .object({ availability: z.enum(["enabled", "not-served", "disabled"]) })
+  .strict();
