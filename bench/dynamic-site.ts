@@ -186,6 +186,7 @@ async function assertServes(url: string, host: string, expected: string): Promis
   }
 }
 
+/** One wrk run; throws a WrkErrors when any answer was not a 200 or a socket failed. */
 async function wrk(url: string, host: string): Promise<number> {
   await assertServes(url, host, body);
   const { stdout, exitCode, stderr } = await runCommand(
@@ -197,10 +198,12 @@ async function wrk(url: string, host: string): Promise<number> {
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout);
   const socketErrors = /Socket errors:.*/.exec(stdout);
   if (!match) throw new Error(`no rate in wrk output:\n${stdout}`);
-  if (non2xx) throw new Error(`wrk saw ${non2xx[1]} error answers from ${url} (${host})`);
-  if (socketErrors) throw new Error(`wrk saw socket errors on ${url} (${host}): ${socketErrors[0]}`);
+  if (non2xx) throw new WrkErrors(`wrk saw ${non2xx[1]} error answers from ${url} (${host})`);
+  if (socketErrors) throw new WrkErrors(`wrk saw socket errors on ${url} (${host}): ${socketErrors[0]}`);
   return Number(match[1]);
 }
+
+class WrkErrors extends Error {}
 
 /** Director's Swarm services are named site-<id>, the same in every installation: another one would collide. */
 async function directorServices(): Promise<string[]> {
@@ -311,6 +314,15 @@ class Bench {
     return created.json().site.id;
   }
 
+  /** After a failure: deletes the sites still there, so that their Swarm services go too (stopping leaves them). */
+  async deleteLeftSites(): Promise<void> {
+    const listed = await this.api.request("GET", "/api/sites?limit=200").catch(() => undefined);
+    if (listed?.status !== 200) return;
+    for (const site of listed.json().sites as Array<{ name: string }>) {
+      await this.deleteSite(site.name).catch((error: unknown) => process.stderr.write(`${String(error)}\n`));
+    }
+  }
+
   async deleteSite(site: string): Promise<void> {
     const deleted = await this.api.request("DELETE", `/api/sites/${site}?wait=true`);
     if (deleted.status !== 200) throw new Error(`delete ${site}: ${deleted.status} ${deleted.text}`);
@@ -343,27 +355,54 @@ class Bench {
     return (await this.untilServes(site, page)) - start;
   }
 
-  /** wrk through the router and straight to the site's task, alternating which goes first each round. */
+  /**
+   * wrk through the router and straight to the site's task, alternating which goes first each round. The task's
+   * address is read again before every run (a task that moved would otherwise be measured at someone else's
+   * address). A run that saw error answers is logged with the router's error log and measured once more: the
+   * count of such repeats is in the report.
+   */
   async throughput(site: string, siteId: number) {
-    const container = await siteContainer(this.director, siteId);
+    let siteCpus = 0;
     const targets = {
       router: () => wrk(`${this.director.sitesUrl}/`, this.host(site)),
-      direct: () => wrk(`http://${container.address}:8080/`, this.host(site)),
+      direct: async () => {
+        const container = await siteContainer(this.director, siteId);
+        siteCpus = container.cpus;
+        return wrk(`http://${container.address}:8080/`, this.host(site));
+      },
     };
     const rates = { router: [] as number[], direct: [] as number[] };
+    const repeated: string[] = [];
     for (let index = 0; index < rounds; index++) {
       const order = index % 2 === 0 ? (["router", "direct"] as const) : (["direct", "router"] as const);
-      for (const target of order) rates[target].push(await targets[target]());
+      for (const target of order) {
+        try {
+          rates[target].push(await targets[target]());
+        } catch (error) {
+          if (!(error instanceof WrkErrors) || repeated.length >= rounds) throw error;
+          repeated.push(`${target}: ${error.message}`);
+          process.stderr.write(
+            `${error.message}; measuring again. Router's error log:\n${await this.errorLogTail()}\n`,
+          );
+          rates[target].push(await targets[target]());
+        }
+      }
     }
     const routerRps = median(rates.router);
     const directRps = median(rates.direct);
     return {
-      siteCpus: container.cpus,
+      siteCpus,
       routerRps: Math.round(routerRps),
       directRps: Math.round(directRps),
       ratio: round(routerRps / directRps, 3),
       raw: rates,
+      repeated,
     };
+  }
+
+  async errorLogTail(): Promise<string> {
+    const log = await readFile(path.join(this.director.dataDir, "nginx", "logs", "error.log"), "utf8").catch(() => "");
+    return log.split("\n").slice(-6).join("\n");
   }
 
   /** A site serving the 1 KiB page from kaserve, for the throughput runs; resolves with its id. */
@@ -376,14 +415,27 @@ class Bench {
   }
 }
 
-async function main() {
-  const leftover = await directorServices();
-  if (leftover.length > 0) {
-    throw new Error(
-      `Docker already runs Director services (${leftover.join(", ")}): another installation (a test?) is using ` +
-        "Docker, and its site-<id> service names would collide with this run's. Run the benchmark when it is done.",
-    );
+/**
+ * Swarm service names are site-<id>, and every fresh installation numbers its sites from 1: another `director up`
+ * on this Docker (an e2e test) would share this run's service names. Waits up to two minutes for it to finish.
+ */
+async function waitForNoOtherInstallation(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const colliding = (await directorServices()).filter((name) => /^site-\d{1,3}$/.test(name));
+    if (colliding.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Docker runs another installation's services (${colliding.join(", ")}); run the benchmark later.`,
+      );
+    }
+    process.stderr.write(`waiting for another installation's services to go: ${colliding.join(", ")}\n`);
+    await sleep(5_000);
   }
+}
+
+async function main() {
+  await waitForNoOtherInstallation();
   const kaserve = await buildKaserve();
   const cores = availableParallelism();
   const phases = [
@@ -401,6 +453,7 @@ async function main() {
   for (const phase of phases) {
     const bench = await Bench.start(phase.env, kaserve);
     try {
+      await waitForNoOtherInstallation();
       if (phase.timeToLive) {
         for (let index = 1; index <= iterations; index++) {
           const site = `live${index}`;
@@ -417,10 +470,11 @@ async function main() {
       throughput[phase.name] = await bench.throughput("load", siteId);
       await bench.deleteSite("load");
     } finally {
+      await bench.deleteLeftSites();
       await bench.stop();
     }
   }
-  const left = await directorServices();
+  const left = (await directorServices()).filter((name) => /^site-\d{1,3}$/.test(name));
   const report = {
     date: new Date().toISOString(),
     cores,

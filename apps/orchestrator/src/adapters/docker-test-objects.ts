@@ -1,5 +1,6 @@
 /** For Docker integration tests only (never imported by runtime code): bounded polling and cleanup of what a test created. */
 import type Docker from "dockerode";
+import { siteNetworkConfigName } from "./swarm-network.js";
 
 /** Polls `read` every 250 ms until `isDone` holds; rejects with the last value after `timeoutMs`. */
 export async function waitFor<T>(
@@ -44,12 +45,15 @@ export async function removeDockerTestObjects(
     ).catch((error: unknown) => failures.push(error));
   }
   if (objects.networkName !== undefined) {
-    await docker
-      .getNetwork(objects.networkName)
-      .remove()
-      .catch((error: { statusCode?: number }) => {
-        if (error.statusCode !== 404) failures.push(error);
-      });
+    // the site network, then the config-only network it takes its options from
+    for (const name of [objects.networkName, siteNetworkConfigName(objects.networkName)]) {
+      await docker
+        .getNetwork(name)
+        .remove()
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 404) failures.push(error);
+        });
+    }
   }
   for (const ref of objects.imageRefs ?? []) {
     await docker
