@@ -450,6 +450,7 @@ async function main() {
   const createToLive: Array<{ totalMs: number; filesAcceptedMs: number; restartQueuedMs: number }> = [];
   const restartToLive: number[] = [];
   const throughput: Record<string, Awaited<ReturnType<Bench["throughput"]>>> = {};
+  const failures: string[] = [];
   for (const phase of phases) {
     const bench = await Bench.start(phase.env, kaserve);
     try {
@@ -469,6 +470,9 @@ async function main() {
       const siteId = await bench.loadSite("load");
       throughput[phase.name] = await bench.throughput("load", siteId);
       await bench.deleteSite("load");
+    } catch (error) {
+      // Keep what the other phases measured: a phase that failed is reported with its error, and the run fails.
+      failures.push(`${phase.name}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       await bench.deleteLeftSites();
       await bench.stop();
@@ -497,8 +501,10 @@ async function main() {
     wrk: `-t2 -c64 -d${durationS}s, ${rounds} rounds each, alternating, medians`,
     throughput,
     directorServicesLeft: left,
+    failures,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (failures.length > 0) throw new Error(`phases failed:\n${failures.join("\n")}`);
   if (left.length > 0) throw new Error(`Director services left behind: ${left.join(", ")}`);
 }
 

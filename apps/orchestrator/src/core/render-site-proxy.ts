@@ -45,9 +45,12 @@ export function renderSiteUpstreamBlock(id: SiteId, upstream: SiteUpstream): str
   return [
     `upstream ${upstreamNameOf(id)} {`,
     `${indent}server ${address}:${port};`,
-    // Idle connections kept open to the task: a request then skips the TCP handshake (STACK.md: the backend must
-    // keep connections alive to measure well). Needs HTTP/1.1 and an empty Connection header, set below.
-    `${indent}keepalive 16;`,
+    // Idle connections kept open to the task, per nginx worker: a request then skips the TCP handshake. Needs
+    // HTTP/1.1 and an empty Connection header, set below. The pool must hold as many connections as are busy at
+    // once: with 16, 64 concurrent clients made nginx close and reopen upstream connections all the time, and
+    // the churn cut throughput to 0.075 of the container's own (bench/dynamic-site). Idle ones cost a socket.
+    `${indent}keepalive 128;`,
+    `${indent}keepalive_timeout 60s;`,
     "}",
   ];
 }

@@ -77,7 +77,8 @@ describe("renderSiteServerBlock", () => {
     ).toBe(`# Site 42 (hello), written by the Director orchestrator; edits here are overwritten.
 upstream site_42_task {
     server 10.0.9.3:8080;
-    keepalive 16;
+    keepalive 128;
+    keepalive_timeout 60s;
 }
 server {
     listen 127.0.0.1:8081;
