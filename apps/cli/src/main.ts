@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { isDirectorError } from "@director/domain/errors";
+import type { Logger } from "pino";
 import { ZodError } from "zod";
 import { createUser } from "./commands/admin-create-user.js";
 import { runComponent } from "./commands/component.js";
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "up": {
       const director = await startDirector(config, log);
+      stopOnFatalError(director.stop, log);
       const example = director.sitesUrlTemplate.replace("{name}", "<site>");
       process.stdout.write(
         `\nDirector is running.\n  manager (API): ${director.managerUrl}\n  sites:         ${example}\n  data:          ${config.dataDir}\n${
@@ -96,6 +98,23 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(`${usage}\n`);
   return 2;
+}
+
+const fatalStopTimeoutMs = 10_000;
+
+/**
+ * A bug that escapes every handler ends the process; before it does, stop what `director up` started, so nginx
+ * and PostgreSQL do not outlive it (the next start would take them over, but a deleted data directory would not).
+ */
+function stopOnFatalError(stop: () => Promise<void>, log: Logger): void {
+  const onFatal = (error: unknown) => {
+    log.fatal({ err: error }, "director stopped by an unexpected error; stopping its components");
+    const timer = setTimeout(() => process.exit(1), fatalStopTimeoutMs);
+    timer.unref();
+    void stop().finally(() => process.exit(1));
+  };
+  process.once("uncaughtException", onFatal);
+  process.once("unhandledRejection", onFatal);
 }
 
 function waitForSignal(): Promise<void> {
