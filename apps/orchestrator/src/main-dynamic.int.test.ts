@@ -3,14 +3,13 @@
  * nginx balancer, and the orchestrator's own task address watcher filling the upstream.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { chmod, lstat, mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { lstat, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { ImageRef } from "@director/domain/image-ref";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
-import { NginxServer } from "@director/host/nginx-server";
-import { freePort } from "@director/testing/free-port";
+import type { NginxServer } from "@director/host/nginx-server";
 import { getWithHost } from "@director/testing/http-get";
+import { startTestNginx } from "@director/testing/test-nginx";
 import Docker from "dockerode";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,17 +38,9 @@ let baseUrl: string;
 let edgePort: number;
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), "director-orchestrator-dynamic-"));
-  await chmod(root, 0o755); // nginx workers run as an unprivileged user
-  edgePort = await freePort();
-  const sitesConfDir = path.join(root, "nginx", "sites");
-  server = new NginxServer({
-    prefixDir: path.join(root, "nginx"),
-    includeDirs: [sitesConfDir],
-    workerProcesses: 1,
-    log,
-  });
-  await server.start();
+  const nginx = await startTestNginx({ prefix: "director-orchestrator-dynamic-", includeDirNames: ["sites"], log });
+  ({ root, server, port: edgePort } = nginx);
+  const sitesConfDir = nginx.confDirs.sites ?? "";
   await ensureSiteNetwork(docker, networkName);
   const config = orchestratorConfigSchema.parse({
     http: { port: 0 },

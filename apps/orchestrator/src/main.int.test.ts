@@ -1,11 +1,10 @@
-import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
-import { NginxServer } from "@director/host/nginx-server";
-import { freePort } from "@director/testing/free-port";
+import type { NginxServer } from "@director/host/nginx-server";
 import { getWithHost } from "@director/testing/http-get";
+import { startTestNginx } from "@director/testing/test-nginx";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orchestratorConfigSchema } from "./config.js";
@@ -20,18 +19,10 @@ let baseUrl: string;
 let edgePort: number;
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), "director-orchestrator-"));
-  await chmod(root, 0o755); // nginx workers run as an unprivileged user and must reach the site files
-  edgePort = await freePort();
-  const defaultDir = path.join(root, "nginx", "default");
-  const sitesConfDir = path.join(root, "nginx", "sites");
-  server = new NginxServer({
-    prefixDir: path.join(root, "nginx"),
-    includeDirs: [defaultDir, sitesConfDir],
-    workerProcesses: 1,
-    log,
-  });
-  await server.start();
+  const nginx = await startTestNginx({ prefix: "director-orchestrator-", includeDirNames: ["default", "sites"], log });
+  ({ root, server, port: edgePort } = nginx);
+  const defaultDir = nginx.confDirs.default ?? "";
+  const sitesConfDir = nginx.confDirs.sites ?? "";
   // Stands in for the router's default server, so that "no site" is a 404 rather than another site.
   await new NginxConfigStore(defaultDir, server, log).put(
     parseNginxConfigFileName("00-default.conf"),

@@ -3,17 +3,17 @@
  * address, and the TaskAddressWatcher keeping that address current, wired as main.ts will wire it.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, rm, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
-import { NginxServer } from "@director/host/nginx-server";
+import type { NginxServer } from "@director/host/nginx-server";
 import { freePort } from "@director/testing/free-port";
 import { getWithHost } from "@director/testing/http-get";
+import { startTestNginx } from "@director/testing/test-nginx";
 import Docker from "dockerode";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,17 +49,9 @@ let watcher: TaskAddressWatcher | undefined;
 let edgePort: number;
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), "director-dynamic-"));
-  await chmod(root, 0o755); // nginx workers run as an unprivileged user
-  edgePort = await freePort();
-  const sitesConfDir = path.join(root, "nginx", "sites");
-  server = new NginxServer({
-    prefixDir: path.join(root, "nginx"),
-    includeDirs: [sitesConfDir],
-    workerProcesses: 1,
-    log,
-  });
-  await server.start();
+  const nginx = await startTestNginx({ prefix: "director-dynamic-", includeDirNames: ["sites"], log });
+  ({ root, server, port: edgePort } = nginx);
+  const sitesConfDir = nginx.confDirs.sites ?? "";
   store = new NginxConfigStore(sitesConfDir, server, log);
   balancer = new NginxBalancerConfig({
     files: store,
