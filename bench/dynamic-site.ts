@@ -21,9 +21,9 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { runCommand } from "@director/host/run-command";
+import { httpRequest } from "@director/testing/http-request";
 import { ApiSession } from "../e2e/support/api.js";
 import { DirectorProcess } from "../e2e/support/director-process.js";
-import { httpRequest } from "../e2e/support/http.js";
 
 const { values } = parseArgs({
   options: { "duration-s": { type: "string", default: "10" }, rounds: { type: "string", default: "3" } },

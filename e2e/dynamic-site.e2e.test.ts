@@ -5,10 +5,10 @@
 import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { promisify } from "node:util";
+import { type HttpAnswer, httpRequest } from "@director/testing/http-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { DirectorProcess } from "./support/director-process.js";
-import { type HttpAnswer, httpRequest } from "./support/http.js";
 
 const password = "dynamic sites password";
 const serve = (dir: string) => `#!/bin/sh\necho "serving ${dir}"\nexec httpd -f -p "$PORT" -h ${dir}\n`;

@@ -5,10 +5,10 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
+import { type HttpAnswer, httpRequest } from "@director/testing/http-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { DirectorProcess } from "./support/director-process.js";
-import { httpRequest } from "./support/http.js";
 
 const password = "correct horse battery staple";
 
@@ -114,7 +114,7 @@ describe("director up: a static site end to end", () => {
   });
 
   it("answers bad input with a 4xx and a stable code, changing nothing", async () => {
-    const cases: Array<[string, Promise<import("./support/http.js").HttpAnswer>, number, string]> = [
+    const cases: Array<[string, Promise<HttpAnswer>, number, string]> = [
       ["invalid name", admin.request("POST", "/api/sites", { json: { name: "Bad_Name" } }), 400, "SITE_NAME_INVALID"],
       ["too short", admin.request("POST", "/api/sites", { json: { name: "a" } }), 400, "SITE_NAME_INVALID"],
       ["reserved", admin.request("POST", "/api/sites", { json: { name: "www" } }), 409, "SITE_NAME_RESERVED"],

@@ -9,12 +9,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateInternalToken } from "@director/http-kit/internal-auth";
 import { freePort } from "@director/testing/free-port";
+import { httpRequest } from "@director/testing/http-request";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { ComponentProcess } from "./support/component-process.js";
 import { repoRoot } from "./support/director-process.js";
-import { httpRequest } from "./support/http.js";
 
 const password = "a long enough password";
 

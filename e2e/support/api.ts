@@ -1,4 +1,4 @@
-import { type HttpAnswer, httpRequest } from "./http.js";
+import { type HttpAnswer, httpRequest } from "@director/testing/http-request";
 
 /** A logged-in API user of a running manager. */
 export class ApiSession {

@@ -156,18 +156,20 @@ describe.concurrent("a dynamic site behind the balancer", () => {
     );
     const firstAddress = runningAddressOf(first);
     expect(await containers.addressOf(siteId)).toBe(firstAddress);
+    /** The page comes back through nginx (httpd may need a moment to listen after the task runs). */
+    const expectServesPage = async () =>
+      expect(
+        await waitFor(
+          () => get(spec),
+          (response) => response.status === 200,
+          10_000,
+        ),
+      ).toEqual({
+        status: 200,
+        body: page,
+      });
     await balancer.upsert({ ...spec, upstream: { address: firstAddress ?? "", port: sitePort } });
-    // httpd may need a moment after the task is running to listen; the 502 page shows until then.
-    expect(
-      await waitFor(
-        () => get(spec),
-        (response) => response.status === 200,
-        10_000,
-      ),
-    ).toEqual({
-      status: 200,
-      body: page,
-    });
+    await expectServesPage();
 
     await runtime.restart(siteId);
     const second = await waitFor(
@@ -181,16 +183,7 @@ describe.concurrent("a dynamic site behind the balancer", () => {
       (text) => text.includes(`server ${secondAddress}:${sitePort};`),
       10_000,
     );
-    expect(
-      await waitFor(
-        () => get(spec),
-        (response) => response.status === 200,
-        10_000,
-      ),
-    ).toEqual({
-      status: 200,
-      body: page,
-    });
+    await expectServesPage();
 
     await runtime.upsert(serviceSpecOf(siteId, dir, false));
     // Wait for the file first: a request sent while the old file still names the dead task's address hangs until

@@ -1,7 +1,7 @@
 import { createSiteRequestSchema } from "@director/contracts/manager-api";
 import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
@@ -40,6 +40,11 @@ export function registerSiteRoutes(
   },
 ): void {
   const { auth, sites, operations, urlTemplate } = deps;
+  /** Answers with the operation, first waiting for it to end when the caller asked `?wait=true`. */
+  const answerOperation = async (request: FastifyRequest, reply: FastifyReply, queued: Operation) => {
+    const { wait } = waitSchema.parse(request.query);
+    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+  };
   const view = async (site: Awaited<ReturnType<SitesService["findForAction"]>>) =>
     presentSite(site, {
       urlTemplate,
@@ -82,42 +87,37 @@ export function registerSiteRoutes(
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
     const { type } = changeSiteRequestSchema.parse(request.body ?? {});
-    const { wait } = waitSchema.parse(request.query);
     const queued = await sites.changeType(actor, name, type);
-    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+    return answerOperation(request, reply, queued);
   });
 
   app.post("/api/sites/:name/restart", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
-    const { wait } = waitSchema.parse(request.query);
     const queued = await sites.restart(actor, name);
-    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+    return answerOperation(request, reply, queued);
   });
 
   app.put("/api/sites/:name/availability", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
     const { availability } = siteAvailabilityRequestSchema.parse(request.body ?? {});
-    const { wait } = waitSchema.parse(request.query);
     const queued = await sites.setAvailability(actor, name, availability);
-    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+    return answerOperation(request, reply, queued);
   });
 
   app.put("/api/sites/:name/limits", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
     const limits = siteLimitsRequestSchema.parse(request.body ?? {});
-    const { wait } = waitSchema.parse(request.query);
     const queued = await sites.setLimits(actor, name, limits);
-    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+    return answerOperation(request, reply, queued);
   });
 
   app.delete("/api/sites/:name", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
-    const { wait } = waitSchema.parse(request.query);
     const queued = await sites.delete(actor, name);
-    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
+    return answerOperation(request, reply, queued);
   });
 }

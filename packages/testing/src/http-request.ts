@@ -29,6 +29,7 @@ export function httpRequest(options: {
         port: url.port,
         method: options.method ?? "GET",
         path: options.rawPath ?? `${url.pathname}${url.search}`,
+        agent: false, // a fresh connection per request: tests see each answer on its own
         headers: { ...(options.host ? { host: options.host } : {}), ...options.headers },
       },
       (res) => {
