@@ -29,6 +29,8 @@ ensure_nginx() {
 
 ensure_docker() {
   command -v dockerd >/dev/null 2>&1 || apt_install docker.io
+  # The local busybox base image (no registry here) is made from Debian's statically linked busybox.
+  [ -x /bin/busybox ] || apt_install busybox-static
   if ! docker info >/dev/null 2>&1; then
     say "starting dockerd"
     mkdir -p /var/log
