@@ -19,7 +19,7 @@ import { NginxBalancerConfig } from "./adapters/balancer-config.js";
 import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
-import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
+import { ensureBusyboxBaseImage, siteUser } from "./adapters/local-base-images.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
 import { FsSiteFiles } from "./adapters/site-files.js";
 import { FsSiteOwnership } from "./adapters/site-ownership.js";
@@ -116,7 +116,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     token: config.token,
     directories,
     balancer,
-    files: new FsSiteFiles(directories),
+    files: new FsSiteFiles(directories, { owner: siteUser }),
     maxFileBytes: config.files.maxFileBytes,
     services,
   });

@@ -22,14 +22,17 @@ export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
   return codes.includes((error as NodeJS.ErrnoException | undefined)?.code ?? "");
 }
 
+/** Who owns what a walk or a write creates (the site user), or null to keep the caller's own uid and gid. */
+export type CreatedFileOwner = { uid: number; gid: number } | null;
+
 /**
  * Opens the directory at `segments` below `rootDir` (the site directory; `[]` opens it itself), creating missing
- * directories (mode 0755) when `shouldCreate`. The caller closes the returned handle.
+ * directories (mode 0755, owned by `owner` when given) when `shouldCreate`. The caller closes the returned handle.
  */
 export async function openDirectoryBelow(
   rootDir: string,
   segments: readonly string[],
-  options: { shouldCreate: boolean },
+  options: { shouldCreate: boolean; owner?: CreatedFileOwner },
 ): Promise<FileHandle> {
   let current: FileHandle;
   try {
@@ -68,7 +71,7 @@ async function openChildDirectory(
   parent: FileHandle,
   name: string,
   shownPath: string,
-  options: { shouldCreate: boolean },
+  options: { shouldCreate: boolean; owner?: CreatedFileOwner },
 ): Promise<FileHandle> {
   try {
     return await open(pathAt(parent, name), directoryFlags);
@@ -85,6 +88,8 @@ async function openChildDirectory(
   try {
     const created = await open(pathAt(parent, name), directoryFlags);
     await created.chmod(directoryMode); // mkdir's mode is masked by the umask
+    // fchown on the open handle: the directory we just verified, whatever its name points to by now.
+    if (options.owner) await created.chown(options.owner.uid, options.owner.gid);
     return created;
   } catch (error) {
     throw await explainOpenFailure(parent, name, shownPath, error);

@@ -74,6 +74,18 @@ describe("FsSiteFiles: ordinary use", () => {
     expect(await readdir(path.join(siteDir, "public/a/b"))).toEqual(["index.html"]); // no temporary file left
   });
 
+  it("gives what it creates to the configured owner (the site user), so the site's process can edit uploads", async () => {
+    const owned = new FsSiteFiles({ pathOf: () => siteDir }, { owner: { uid: 1000, gid: 1001 } });
+    await owned.write(site, p("private/new/dir/run.sh"), Buffer.from("#!/bin/sh\n"), { mode: 0o755 });
+    for (const created of ["private/new", "private/new/dir", "private/new/dir/run.sh"]) {
+      const stats = await stat(path.join(siteDir, created));
+      expect([created, stats.uid, stats.gid]).toEqual([created, 1000, 1001]);
+    }
+    // Without an owner, the writer's own ids (root's here) are kept, as before.
+    await files.write(site, p("public/plain.txt"), Buffer.from("x"));
+    expect((await stat(path.join(siteDir, "public/plain.txt"))).uid).toBe(process.getuid?.());
+  });
+
   it("replaces a file atomically and lists the site directory for a null path", async () => {
     await files.write(site, p("public/x.txt"), Buffer.from("one"));
     await files.write(site, p("public/x.txt"), Buffer.from("two"));

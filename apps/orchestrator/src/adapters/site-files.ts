@@ -6,7 +6,13 @@ import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
 import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../core/ports.js";
-import { explainOpenFailure, hasErrorCode, openDirectoryBelow, pathAt } from "./directory-walk.js";
+import {
+  type CreatedFileOwner,
+  explainOpenFailure,
+  hasErrorCode,
+  openDirectoryBelow,
+  pathAt,
+} from "./directory-walk.js";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
 const fileMode = 0o644;
@@ -16,12 +22,18 @@ const fileMode = 0o644;
  * parent it already opened (see directory-walk.ts), so `..`, symlinks at any component and parents swapped during
  * the call cannot lead outside the site directory; regular files with more than one hard link are refused too,
  * because their other name may be outside.
+ *
+ * What a write creates belongs to `owner` (the site user in production): the site's own process, and later its
+ * SSH sessions, must be able to edit what its owner uploaded. The orchestrator runs as root, so without this every
+ * uploaded file would be root's and read-only to the site.
  */
 export class FsSiteFiles implements SiteFiles {
   readonly #directories: Pick<SiteDirectories, "pathOf">;
+  readonly #owner: CreatedFileOwner;
 
-  constructor(directories: Pick<SiteDirectories, "pathOf">) {
+  constructor(directories: Pick<SiteDirectories, "pathOf">, options: { owner?: CreatedFileOwner } = {}) {
     this.#directories = directories;
+    this.#owner = options.owner ?? null;
   }
 
   async list(id: SiteId, path: SitePath | null): Promise<DirectoryListing> {
@@ -68,7 +80,10 @@ export class FsSiteFiles implements SiteFiles {
       throw new DirectorError("VALIDATION_FAILED", "A file's mode must be 644 or 755.", { details: { field: "mode" } });
     }
     const { parentSegments, name } = split(path);
-    const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: true });
+    const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, {
+      shouldCreate: true,
+      owner: this.#owner,
+    });
     try {
       await assertReplaceable(parent, name, path);
       // Write a temporary file in the verified parent, then rename it over the target: readers (nginx) see the old
@@ -79,6 +94,7 @@ export class FsSiteFiles implements SiteFiles {
         try {
           await handle.writeFile(bytes);
           await handle.chmod(mode); // the open mode is masked by the umask
+          if (this.#owner !== null) await handle.chown(this.#owner.uid, this.#owner.gid);
           await handle.datasync();
         } finally {
           await handle.close();
