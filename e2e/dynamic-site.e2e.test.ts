@@ -83,9 +83,22 @@ describe("director up: a dynamic site end to end", () => {
     expect(logs.json().lines.join("\n")).toContain("serving /site/public");
   });
 
-  it("picks up an edited run.sh on restart", async () => {
+  it("picks up an edited run.sh on restart, and the live log shows the stop and the new start", async () => {
     await upload("run.sh", serve("/site/private"), "755");
-    await api.request("POST", "/api/sites/app/restart?wait=true");
+    const lineTexts = (events: Array<{ event: string; data: string }>) =>
+      events.filter((event) => event.event === "line").map((event) => JSON.parse(event.data).text as string);
+    const events = await api.collectEvents(
+      "/api/sites/app/logs/events?tailLines=0",
+      (received) => lineTexts(received).includes("serving /site/private"),
+      { onOpen: () => void api.request("POST", "/api/sites/app/restart") },
+    );
+    expect(lineTexts(events), JSON.stringify(events)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^DIRECTOR: stopping/),
+        "DIRECTOR: starting /site/run.sh",
+        "serving /site/private",
+      ]),
+    );
     const answer = await until((candidate) => candidate.text === "v2 from private\n");
     expect(answer.text).toBe("v2 from private\n");
   });

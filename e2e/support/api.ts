@@ -61,4 +61,51 @@ export class ApiSession {
       .filter((block) => block.startsWith("event: operation\n"))
       .map((block) => JSON.parse(block.slice(block.indexOf("data: ") + "data: ".length)));
   }
+
+  /**
+   * Opens a Server-Sent Events stream and collects its events until `isDone(events)` holds or `timeoutMs` passes;
+   * returns what arrived (the caller asserts on it).
+   */
+  async collectEvents(
+    path: string,
+    isDone: (events: Array<{ event: string; data: string }>) => boolean,
+    options: { timeoutMs?: number; onOpen?: () => void } = {},
+  ): Promise<Array<{ event: string; data: string }>> {
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), options.timeoutMs ?? 60_000);
+    const events: Array<{ event: string; data: string }> = [];
+    try {
+      const response = await fetch(`${this.baseUrl}${path}`, {
+        headers: { authorization: `Bearer ${this.token}` },
+        signal: stop.signal,
+      });
+      if (response.status !== 200 || response.body === null) {
+        throw new Error(`events ${path}: ${response.status} ${await response.text()}`);
+      }
+      options.onOpen?.();
+      const decoder = new TextDecoder();
+      let pending = "";
+      for await (const chunk of response.body) {
+        pending += decoder.decode(chunk, { stream: true });
+        const blocks = pending.split("\n\n");
+        pending = blocks.pop() ?? "";
+        for (const block of blocks) {
+          const fields = Object.fromEntries(
+            block
+              .split("\n")
+              .filter((line) => !line.startsWith(":"))
+              .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
+          );
+          if (fields.event !== undefined) events.push({ event: fields.event, data: fields.data ?? "" });
+        }
+        if (isDone(events)) break;
+      }
+    } catch (error) {
+      if (!stop.signal.aborted) throw error;
+    } finally {
+      clearTimeout(timer);
+      stop.abort();
+    }
+    return events;
+  }
 }

@@ -106,3 +106,11 @@ export type SiteServiceStatus = z.infer<typeof siteServiceStatusSchema>;
 /** GET /sites/:id/logs?tailLines=N — the last lines of the site's process output (N ≤ 1000, default 100). */
 export const siteLogsSchema = z.object({ lines: z.array(z.string()) });
 export type SiteLogs = z.infer<typeof siteLogsSchema>;
+
+/**
+ * GET /sites/:id/logs?follow=true&tailLines=N — the newest N lines (0 ≤ N ≤ 1000), then each new line as it is printed
+ * (a restart's new task included), as newline-delimited JSON (application/x-ndjson), one object per line, until the
+ * caller closes the connection. A site without a process answers an ordinary error (SITE_NOT_READY) instead.
+ */
+export const siteLogLineSchema = z.object({ text: z.string() });
+export type SiteLogLine = z.infer<typeof siteLogLineSchema>;

@@ -46,13 +46,33 @@ export class InternalClient {
     };
   }
 
+  /**
+   * Sends a request whose answer is a long stream (a followed log) and returns its body once the status is known.
+   * The usual timeout applies to the answer's start only; `signal` ends the stream (the caller's client left).
+   */
+  async stream(request: InternalRequest, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    signal.addEventListener("abort", abort, { once: true });
+    const timer = setTimeout(abort, this.#options.timeoutMs);
+    try {
+      const response = await this.send(request, controller.signal);
+      if (response.body === null) {
+        throw new DirectorError("COMPONENT_UNREACHABLE", `The ${this.#options.component} answered an empty stream.`);
+      }
+      return response.body;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Sends a request whose answer carries nothing we need. */
   async call(request: InternalRequest): Promise<void> {
     const response = await this.send(request);
     await response.arrayBuffer();
   }
 
-  private async send(request: InternalRequest): Promise<Response> {
+  private async send(request: InternalRequest, signal?: AbortSignal): Promise<Response> {
     const { component, baseUrl, token, timeoutMs } = this.#options;
     const url = new URL(request.path, baseUrl);
     for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
@@ -67,7 +87,12 @@ export class InternalClient {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        body,
+        signal: signal ?? AbortSignal.timeout(timeoutMs),
+      });
     } catch (cause) {
       throw new DirectorError(
         "COMPONENT_UNREACHABLE",

@@ -6,6 +6,7 @@ import {
   type SiteLogs,
   type SiteServiceRequest,
   type SiteServiceStatus,
+  siteLogLineSchema,
   siteLogsSchema,
   siteServiceStatusSchema,
 } from "@director/contracts/orchestrator-api";
@@ -69,6 +70,30 @@ export class OrchestratorClient implements Omit<SiteHost, "upsertRoute" | "remov
       { method: "GET", path: `${orchestratorApiPrefix}/sites/${siteId}/logs`, query: { tailLines: String(tailLines) } },
       siteLogsSchema,
     );
+  }
+
+  /** The newest lines, then each new one as the process prints it, until `signal` aborts. */
+  async followLogs(siteId: SiteId, tailLines: number, signal: AbortSignal): Promise<AsyncIterable<string>> {
+    const body = await this.#client.stream(
+      {
+        method: "GET",
+        path: `${orchestratorApiPrefix}/sites/${siteId}/logs`,
+        query: { tailLines: String(tailLines), follow: "true" },
+      },
+      signal,
+    );
+    return (async function* () {
+      let pending = "";
+      const decoder = new TextDecoder();
+      for await (const chunk of body) {
+        pending += decoder.decode(chunk, { stream: true });
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) {
+          if (line !== "") yield siteLogLineSchema.parse(JSON.parse(line)).text;
+        }
+      }
+    })();
   }
 
   async read(siteId: SiteId, path: SitePath | null) {

@@ -67,6 +67,10 @@ describe("manager API access rules", () => {
       siteProcess: {
         serviceStatus: async () => ({ state: "running" as const, message: "fake" }),
         logs: async () => ({ lines: ["fake"] }),
+        followLogs: async () =>
+          (async function* () {
+            yield "fake";
+          })(),
       },
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
@@ -143,6 +147,9 @@ describe("manager API access rules", () => {
     ["bob", "GET", "/api/operations/2", undefined, 404, "OPERATION_NOT_FOUND"],
     ["bob", "GET", "/api/sites/club/process", undefined, 404, "SITE_NOT_FOUND"],
     ["bob", "GET", "/api/sites/club/logs", undefined, 404, "SITE_NOT_FOUND"],
+    ["bob", "GET", "/api/sites/club/logs/events", undefined, 404, "SITE_NOT_FOUND"],
+    [null, "GET", "/api/sites/club/logs/events", undefined, 401, "AUTH_REQUIRED"],
+    ["alice", "GET", "/api/sites/club/logs/events?tailLines=5000", undefined, 400, "VALIDATION_FAILED"],
     ["bob", "PATCH", "/api/sites/club", { type: "dynamic" }, 404, "SITE_NOT_FOUND"],
     ["bob", "POST", "/api/sites/club/restart", {}, 404, "SITE_NOT_FOUND"],
     ["alice", "POST", "/api/sites/club/restart", {}, 422, "SITE_TYPE_UNSUPPORTED"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeLogFrames } from "./docker-log-frames.js";
+import { decodeLogFrames, LogFrameDecoder } from "./docker-log-frames.js";
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -17,5 +17,21 @@ describe("decodeLogFrames", () => {
       { stream: "stdout", text: "two" },
       { stream: "stderr", text: "oops" },
     ]);
+  });
+});
+
+describe("LogFrameDecoder", () => {
+  it("decodes a followed stream whose chunks cut frames and headers anywhere", () => {
+    const body = Buffer.concat([frame(1, "first\n"), frame(2, "second\n"), frame(1, "third\n")]);
+    for (const cuts of [[1], [3, 9], [8, 15, 16, 30], [body.length - 1]]) {
+      const decoder = new LogFrameDecoder();
+      const lines = [];
+      let start = 0;
+      for (const cut of [...cuts, body.length]) {
+        lines.push(...decoder.push(body.subarray(start, cut)));
+        start = cut;
+      }
+      expect(lines.map((line) => line.text)).toEqual(["first", "second", "third"]);
+    }
   });
 });

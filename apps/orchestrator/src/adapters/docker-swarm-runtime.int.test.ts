@@ -12,7 +12,7 @@ import { DockerSwarmRuntime } from "./docker-swarm-runtime.js";
 import { removeDockerTestObjects, waitFor } from "./docker-test-objects.js";
 import { ensureBusyboxBaseImage, siteUser } from "./local-base-images.js";
 import { ensureSiteNetwork } from "./swarm-network.js";
-import { nanosecondsPerSecond, serviceNameOf } from "./swarm-service-spec.js";
+import { nanosecondsPerSecond, serviceNameOf, stopLine } from "./swarm-service-spec.js";
 
 const docker = new Docker();
 const runId = randomBytes(4).toString("hex");
@@ -211,6 +211,61 @@ describe.concurrent("DockerSwarmRuntime", () => {
     expect(status.message).toContain("/site/run.sh");
     const lines = await runtime.readLogLines(siteId, { tailLines: 10 });
     expect(lines.map((line) => line.text)).toContainEqual(expect.stringMatching(/^DIRECTOR: no run.sh found/));
+  });
+
+  it("follows the log live across a restart: the stop line, run.sh's exit, the new task's start", async () => {
+    const runScript = '#!/bin/sh\necho "hello from $$"\ntrap "echo bye; exit 3" TERM\nwhile true; do sleep 1; done\n';
+    const { siteId, dir } = await newSite({ "run.sh": runScript });
+    await runtime.upsert(specOf(siteId, dir));
+    await waitFor(() => runtime.status(siteId), isRunningWithAddress);
+    await expect(
+      runtime.followLogLines(-1 as SiteId, { tailLines: 1, signal: AbortSignal.timeout(5_000) }),
+    ).rejects.toThrow(expect.objectContaining({ code: "SITE_NOT_READY" }));
+    const stop = new AbortController();
+    const lines = await runtime.followLogLines(siteId, { tailLines: 10, signal: stop.signal });
+    // tailLines 0 (only what comes next) is a separate path: Docker needs `since` there.
+    const onlyNew = new AbortController();
+    const newLines = await runtime.followLogLines(siteId, { tailLines: 0, signal: onlyNew.signal });
+    const seenNew: string[] = [];
+    const collectingNew = (async () => {
+      for await (const line of newLines) {
+        seenNew.push(line.text);
+        if (seenNew.some((text) => text.startsWith("hello from"))) onlyNew.abort();
+      }
+    })();
+    const seen: string[] = [];
+    const restartOnce = (() => {
+      let isDone = false;
+      return () => {
+        if (isDone) return;
+        isDone = true;
+        void runtime.restart(siteId);
+      };
+    })();
+    const guard = setTimeout(() => stop.abort(), 45_000);
+    for await (const line of lines) {
+      seen.push(line.text);
+      if (seen.filter((text) => text.startsWith("hello from")).length === 1) restartOnce();
+      if (seen.filter((text) => text.startsWith("hello from")).length === 2) stop.abort();
+    }
+    clearTimeout(guard);
+    onlyNew.abort();
+    await collectingNew;
+    expect(seenNew[0]).toBe(stopLine);
+    expect(seenNew).toContainEqual(expect.stringMatching(/^hello from \d+$/));
+    // The first task's lines, its stop as the script saw it, then the second task's start: one stream, in order.
+    const relevant = seen
+      .filter((text) => /^(hello from|bye|DIRECTOR: )/.test(text))
+      .map((text) => text.replace(/^hello from \d+$/, "hello from N"));
+    expect(relevant).toEqual([
+      "DIRECTOR: starting /site/run.sh",
+      "hello from N",
+      stopLine,
+      "bye",
+      "DIRECTOR: run.sh exited with code 3",
+      "DIRECTOR: starting /site/run.sh",
+      "hello from N",
+    ]);
   });
 
   it("removes a service, then reports it absent; removing again and restarting are handled", async () => {

@@ -1,11 +1,13 @@
 /** ServiceRuntime on Docker Swarm through the Engine API (dockerode): one replicated service per dynamic site. */
+
+import type { Readable } from "node:stream";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type Docker from "dockerode";
 import type { ServiceRuntime, ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js";
 import { checkSiteServiceSpec } from "../core/site-service-spec.js";
 import { dockerFailure, isDockerConflict, isDockerNotFound } from "./docker-errors.js";
-import { decodeLogFrames, type LogLine } from "./docker-log-frames.js";
+import { decodeLogFrames, LogFrameDecoder, type LogLine } from "./docker-log-frames.js";
 import {
   defaultSwarmSiteSettings,
   renderSwarmServiceSpec,
@@ -130,11 +132,37 @@ export class DockerSwarmRuntime implements ServiceRuntime {
     }
     const lines = Buffer.isBuffer(body) ? decodeLogFrames(body) : [];
     return lines.flatMap((line) => {
-      const match = /^(\S*com\.docker\.swarm\.task\.id=([a-z0-9]+)\S*) (.*)$/.exec(line.text);
-      if (match === null) return options.taskId === undefined ? [line] : [];
-      if (options.taskId !== undefined && match[2] !== options.taskId) return [];
-      return [{ stream: line.stream, text: match[3] ?? "" }];
+      const { taskId, text } = withoutTaskContext(line.text);
+      if (options.taskId !== undefined && taskId !== options.taskId) return [];
+      return [{ stream: line.stream, text }];
     });
+  }
+
+  async followLogLines(
+    siteId: SiteId,
+    options: { tailLines: number; signal: AbortSignal },
+  ): Promise<AsyncIterable<LogLine>> {
+    const name = serviceNameOf(siteId);
+    let stream: NodeJS.ReadableStream;
+    try {
+      // dockerode answers a stream (not a buffer) when follow is true; its typing does not say so.
+      // Docker 20.10 sends nothing at all, not even new lines, for a followed service log with tail=0; "since now"
+      // (seconds with a fraction) asks for the same thing and works.
+      const from = options.tailLines === 0 ? { since: (Date.now() / 1000).toFixed(3) } : { tail: options.tailLines };
+      stream = (await this.#docker.getService(name).logs({
+        stdout: true,
+        stderr: true,
+        follow: true,
+        details: true,
+        ...from,
+      } as Docker.ContainerLogsOptions)) as unknown as NodeJS.ReadableStream;
+    } catch (error) {
+      if (isDockerNotFound(error)) {
+        throw new DirectorError("SITE_NOT_READY", `Site ${siteId} has no process to follow; make it dynamic first.`);
+      }
+      throw dockerFailure(`follow the logs of service ${name}`, error);
+    }
+    return followFrames(stream as Readable, options.signal);
   }
 
   async #lastDirectorLine(siteId: SiteId, taskId: string): Promise<string | null> {
@@ -188,4 +216,32 @@ export class DockerSwarmRuntime implements ServiceRuntime {
 
 function isOutOfSequence(error: unknown): boolean {
   return error instanceof Error && error.message.includes("update out of sequence");
+}
+
+/** With details=true each line starts with its context (`com.docker.swarm.task.id=…,…`); splits it off. */
+function withoutTaskContext(line: string): { taskId: string | null; text: string } {
+  const match = /^(\S*com\.docker\.swarm\.task\.id=([a-z0-9]+)\S*) (.*)$/.exec(line);
+  if (match === null) return { taskId: null, text: line };
+  return { taskId: match[2] ?? null, text: match[3] ?? "" };
+}
+
+/** The lines of a followed log stream until it ends or `signal` aborts (which closes the engine's connection). */
+async function* followFrames(stream: Readable, signal: AbortSignal): AsyncGenerator<LogLine> {
+  const close = () => stream.destroy();
+  if (signal.aborted) close();
+  signal.addEventListener("abort", close, { once: true });
+  const decoder = new LogFrameDecoder();
+  try {
+    for await (const chunk of stream) {
+      for (const line of decoder.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))) {
+        yield { stream: line.stream, text: withoutTaskContext(line.text).text };
+      }
+    }
+  } catch (error) {
+    // Destroying the stream on abort ends the loop with a premature-close error: that is the normal end here.
+    if (!signal.aborted) throw dockerFailure("follow a site's log", error);
+  } finally {
+    signal.removeEventListener("abort", close);
+    close();
+  }
 }

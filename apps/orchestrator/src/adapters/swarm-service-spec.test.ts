@@ -67,7 +67,8 @@ describe("renderSwarmServiceSpec", () => {
 
   it("runs a fixed start script with sh -c and carries the force-update counter", () => {
     expect(container?.Command).toEqual(["/bin/sh", "-c", startScript]);
-    expect(startScript).toContain('exec "$candidate"');
+    expect(startScript).toContain('"$candidate" &');
+    expect(startScript).toContain('kill -TERM "$child"');
     expect(startScript).not.toContain("42");
     expect(template.ForceUpdate).toBe(0);
     const again = renderSwarmServiceSpec(spec, defaultSwarmSiteSettings, 3).TaskTemplate as Docker.ContainerTaskSpec;

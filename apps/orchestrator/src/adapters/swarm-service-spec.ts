@@ -49,17 +49,29 @@ export function serviceNameOf(siteId: SiteId): string {
 /** The run.sh candidates, in order; the first executable one runs. */
 export const runScriptPaths = ["/site/run.sh", "/site/private/run.sh", "/site/public/run.sh"] as const;
 
+/** The line the start script prints when Swarm stops the task (a restart, a stop, an update); the log view shows it. */
+export const stopLine = "DIRECTOR: stopping (the site was stopped, restarted or updated)";
+
 /**
- * The task's command, a fixed script (no value is interpolated into it): prints a `DIRECTOR:` line that status and
- * logs follow, then `exec`s run.sh so that it receives SIGTERM directly (Init: true reaps its orphans). Without a
- * run.sh it sleeps, so the service stays converged and the owner can add one and restart.
+ * The task's command, a fixed script (no value is interpolated into it). It prints `DIRECTOR:` lines that status and
+ * the log follow: which run.sh starts, that the task is being stopped, and how run.sh ended. run.sh runs as its
+ * child rather than by `exec`, so that the script outlives it to say so; SIGTERM (docker-init forwards it) is passed
+ * on to run.sh and the script waits for it to end. Without a run.sh it sleeps, so the service stays converged and the
+ * owner can add one and restart.
  */
 export const startScript = [
   'mkdir -p "$HOME" 2>/dev/null',
   `for candidate in ${runScriptPaths.join(" ")}; do`,
   '  if [ -f "$candidate" ] && [ -x "$candidate" ]; then',
   '    echo "DIRECTOR: starting $candidate"',
-  '    exec "$candidate"',
+  '    "$candidate" &',
+  "    child=$!",
+  `    trap 'echo "${stopLine}"; kill -TERM "$child" 2>/dev/null' TERM INT`,
+  '    wait "$child"; code=$?',
+  // A trapped signal ends `wait` early (code > 128) while run.sh still runs: wait again until it has exited.
+  '    while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
+  '    echo "DIRECTOR: run.sh exited with code $code"',
+  '    exit "$code"',
   "  fi",
   '  if [ -f "$candidate" ]; then echo "DIRECTOR: $candidate is not executable (chmod +x it)"; fi',
   "done",

@@ -68,4 +68,13 @@ export interface ServiceRuntime {
 /** The newest lines of a site's process output (both streams, all tasks, oldest first). */
 export interface ServiceLogs {
   readLogLines(siteId: SiteId, options: { tailLines: number }): Promise<Array<{ text: string }>>;
+  /**
+   * The newest `tailLines` lines, then every new line as the process (or its next task, after a restart) prints it,
+   * until `signal` aborts or the service is removed. Opening is awaited: a site without a service fails here, not
+   * in the middle of the stream.
+   */
+  followLogLines(
+    siteId: SiteId,
+    options: { tailLines: number; signal: AbortSignal },
+  ): Promise<AsyncIterable<{ text: string }>>;
 }

@@ -74,6 +74,14 @@ export class SiteServices {
     const lines = await this.#deps.runtime.readLogLines(id, { tailLines });
     return lines.map((line) => line.text);
   }
+
+  /** The newest lines, then each new one as it is printed, until `signal` aborts (see ServiceLogs.followLogLines). */
+  async followLogLines(id: SiteId, tailLines: number, signal: AbortSignal): Promise<AsyncIterable<string>> {
+    const lines = await this.#deps.runtime.followLogLines(id, { tailLines, signal });
+    return (async function* () {
+      for await (const line of lines) yield line.text;
+    })();
+  }
 }
 
 /** The fields that are set: an explicit `undefined` must not replace a default. */

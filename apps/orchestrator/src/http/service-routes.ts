@@ -6,7 +6,10 @@ import { z } from "zod";
 import type { SiteServices } from "../core/site-services.js";
 import { siteIdOf } from "./site-routes.js";
 
-const logsQuerySchema = z.object({ tailLines: z.coerce.number().int().min(1).max(1000).default(100) });
+const logsQuerySchema = z.object({
+  tailLines: z.coerce.number().int().min(0).max(1000).default(100),
+  follow: z.enum(["true", "false"]).default("false"),
+});
 
 /**
  * PUT/DELETE/GET /sites/:id/service, POST /sites/:id/service/restart and GET /sites/:id/logs (contracts/
@@ -54,9 +57,26 @@ export function registerServiceRoutes(app: FastifyInstance, deps: { services: Si
     return servicesOrThrow().status(id);
   });
 
-  app.get(`${site}/logs`, async (request) => {
+  app.get(`${site}/logs`, async (request, reply) => {
     const id = siteIdOf(request);
-    const { tailLines } = logsQuerySchema.parse(request.query);
-    return { lines: await servicesOrThrow().logLines(id, tailLines) };
+    const { tailLines, follow } = logsQuerySchema.parse(request.query);
+    if (follow === "false") return { lines: await servicesOrThrow().logLines(id, tailLines) };
+    // Following: one JSON object per line ({"text": …}, application/x-ndjson) until the caller hangs up.
+    const closed = new AbortController();
+    request.raw.on("close", () => closed.abort());
+    // Opened before the answer starts, so that a site without a process gets a normal error answer.
+    const lines = await servicesOrThrow().followLogLines(id, tailLines, closed.signal);
+    reply.hijack();
+    reply.raw.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" });
+    // Headers now, not with the first line: a quiet process must not look like a component that does not answer.
+    reply.raw.flushHeaders();
+    try {
+      for await (const text of lines) reply.raw.write(`${JSON.stringify({ text })}\n`);
+    } catch (error) {
+      request.log.warn({ err: error, siteId: id }, "following a site's log failed");
+    } finally {
+      closed.abort();
+      reply.raw.end();
+    }
   });
 }

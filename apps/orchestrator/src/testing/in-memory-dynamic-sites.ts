@@ -48,6 +48,15 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs {
   async readLogLines(siteId: SiteId, options: { tailLines: number }): Promise<Array<{ text: string }>> {
     return (this.logs.get(siteId) ?? []).slice(-options.tailLines).map((text) => ({ text }));
   }
+
+  /** The stored lines, then nothing more: a fake process that prints nothing new. */
+  async followLogLines(siteId: SiteId, options: { tailLines: number }): Promise<AsyncIterable<{ text: string }>> {
+    if (!this.services.has(siteId)) throw new DirectorError("SITE_NOT_READY", `Site ${siteId} has no service.`);
+    const lines = await this.readLogLines(siteId, options);
+    return (async function* () {
+      yield* lines;
+    })();
+  }
 }
 
 /** A fake site container source: addresses from a Map, and an event stream a test never needs to feed. */
