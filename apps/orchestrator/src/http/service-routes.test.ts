@@ -91,7 +91,7 @@ describe("/internal/v1/sites/:id/service", () => {
       headers: authorization,
     });
     expect(logs.json()).toEqual({ lines: ["two", "three"] });
-    for (const tailLines of ["0", "1001", "x"]) {
+    for (const tailLines of ["-1", "1001", "x"]) {
       const refused = await app.inject({
         method: "GET",
         url: `/internal/v1/sites/42/logs?tailLines=${tailLines}`,
