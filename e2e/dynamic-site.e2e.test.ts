@@ -3,7 +3,8 @@
  * image, no registry), and the router serves it through the balancer straight to the task's address.
  */
 import { execFile } from "node:child_process";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
 import { promisify } from "node:util";
 import { type HttpAnswer, httpRequest } from "@director/testing/http-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +28,7 @@ describe("director up: a dynamic site end to end", () => {
 
   afterAll(async () => {
     await director?.stop();
+    await director?.removeDockerObjects();
     if (director) await rm(director.dataDir, { recursive: true, force: true });
   });
 
@@ -107,7 +109,7 @@ describe("director up: a dynamic site end to end", () => {
     const toStatic = await api.request("PATCH", "/api/sites/app?wait=true", { json: { type: "static" } });
     expect(toStatic.status, toStatic.text).toBe(200);
     expect((await until((candidate) => candidate.text === "v1 from public\n")).text).toBe("v1 from public\n");
-    expect(await serviceCount(siteId)).toBe(0);
+    expect(await serviceCount(director, siteId)).toBe(0);
 
     const toDynamic = await api.request("PATCH", "/api/sites/app?wait=true", { json: { type: "dynamic" } });
     expect(toDynamic.status, toDynamic.text).toBe(200);
@@ -142,18 +144,21 @@ describe("director up: a dynamic site end to end", () => {
     const deleted = await api.request("DELETE", "/api/sites/app?wait=true");
     expect(deleted.status, deleted.text).toBe(200);
     expect((await site()).status).toBe(404);
-    expect(await serviceCount(siteId)).toBe(0);
+    expect(await serviceCount(director, siteId)).toBe(0);
   });
 });
 
-/** How many Swarm services carry this site's id label (asks the real engine). */
-async function serviceCount(siteId: number): Promise<number> {
+/** How many Swarm services of this installation carry this site's id label (asks the real engine). */
+async function serviceCount(director: DirectorProcess, siteId: number): Promise<number> {
+  const secrets = JSON.parse(await readFile(path.join(director.dataDir, "secrets.json"), "utf8"));
   const { stdout } = await promisify(execFile)("docker", [
     "service",
     "ls",
     "-q",
     "--filter",
     `label=org.director.site-id=${siteId}`,
+    "--filter",
+    `label=org.director.installation=${secrets.installationId}`,
   ]);
   return stdout.split("\n").filter(Boolean).length;
 }

@@ -34,6 +34,7 @@ describe("director up: a static site end to end", () => {
 
   afterAll(async () => {
     await director?.stop();
+    await director?.removeDockerObjects();
     if (director) await rm(director.dataDir, { recursive: true, force: true });
   });
 

@@ -4,6 +4,7 @@
  * operation over when the dead one's lease expires and finishes it without redoing the finished steps.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,9 +15,11 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { ComponentProcess } from "./support/component-process.js";
-import { repoRoot } from "./support/director-process.js";
+import { removeInstallationDockerObjects, repoRoot } from "./support/director-process.js";
 
 const password = "a long enough password";
+
+const installationId = `e2e${randomBytes(4).toString("hex")}`;
 
 describe("a worker killed mid-operation", () => {
   let database: ServerTestDatabase;
@@ -45,6 +48,8 @@ describe("a worker killed mid-operation", () => {
       DIRECTOR_ORCHESTRATOR_PORT: String(ports.orchestrator),
       DIRECTOR_ORCHESTRATOR_URL: `http://127.0.0.1:${ports.orchestrator}`,
       DIRECTOR_ORCHESTRATOR_TOKEN: generateInternalToken(),
+      // its own installation: the site network it creates (director-<id>-sites) is removed afterwards
+      DIRECTOR_INSTALLATION_ID: installationId,
       DIRECTOR_ROUTER_PORT: String(ports.router),
       DIRECTOR_ROUTER_URL: `http://127.0.0.1:${ports.router}`,
       DIRECTOR_ROUTER_TOKEN: generateInternalToken(),
@@ -64,6 +69,7 @@ describe("a worker killed mid-operation", () => {
 
   afterAll(async () => {
     for (const process of processes.reverse()) await process.stop();
+    await removeInstallationDockerObjects(installationId);
     await database?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });

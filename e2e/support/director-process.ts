@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdtemp } from "node:fs/promises";
+import { chmod, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { removeDockerTestObjects } from "@director/orchestrator/adapters/docker-test-objects";
 import { freePort } from "@director/testing/free-port";
+import Docker from "dockerode";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 const directorBin = path.join(repoRoot, "director");
@@ -103,6 +105,25 @@ export class DirectorProcess {
     return code;
   }
 
+  /** The installation id `director up` made on its first start (in secrets.json), or null before that. */
+  async installationId(): Promise<string | null> {
+    let text: string;
+    try {
+      text = await readFile(path.join(this.dataDir, "secrets.json"), "utf8");
+    } catch (error) {
+      // never started: no secrets, and nothing on the Docker engine either
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
+    }
+    return JSON.parse(text).installationId ?? null;
+  }
+
+  /** Removes what this installation left on the Docker engine (its services and its site network). */
+  async removeDockerObjects(): Promise<void> {
+    const id = await this.installationId();
+    if (id !== null) await removeInstallationDockerObjects(id);
+  }
+
   /** Runs another `director` command against this installation; `stdin` is written to it. */
   async run(args: string[], stdin = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(directorBin, args, { env: this.env, stdio: ["pipe", "pipe", "pipe"] });
@@ -114,4 +135,14 @@ export class DirectorProcess {
     const code = await new Promise<number | null>((resolve) => child.once("exit", (exitCode) => resolve(exitCode)));
     return { code, stdout, stderr };
   }
+}
+
+/** Removes an installation's services (found by its label) and its default site network, when present. */
+export async function removeInstallationDockerObjects(installationId: string): Promise<void> {
+  const docker = new Docker();
+  const services = await docker.listServices({ filters: { label: [`org.director.installation=${installationId}`] } });
+  await removeDockerTestObjects(docker, {
+    serviceNames: services.map((service) => service.Spec?.Name ?? "").filter(Boolean),
+    networkName: `director-${installationId}-sites`,
+  });
 }

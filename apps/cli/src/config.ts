@@ -37,6 +37,15 @@ export const upConfigSchema = z.object({
   balancerPort: port.default(8082),
   /** DIRECTOR_WORKER_LEASE_MS: how long before a dead worker's operation is taken over */
   workerLeaseMs: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * Passed through to the orchestrator (its config.ts documents and checks them): DIRECTOR_SITE_CPUS (cores),
+   * DIRECTOR_SITE_MEMORY_BYTES, DIRECTOR_SITE_PIDS_LIMIT (a dynamic site's defaults) and DIRECTOR_SITE_NETWORK
+   * (default `director-<installation id>-sites`). Unset: the orchestrator's defaults.
+   */
+  siteCpus: z.string().optional(),
+  siteMemoryBytes: z.string().optional(),
+  sitePidsLimit: z.string().optional(),
+  siteNetwork: z.string().optional(),
   /** DIRECTOR_LOG_LEVEL */
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
@@ -64,6 +73,10 @@ export function loadUpConfig(env: NodeJS.ProcessEnv): UpConfig {
     topology: env.DIRECTOR_TOPOLOGY,
     balancerPort: env.DIRECTOR_BALANCER_PORT,
     workerLeaseMs: env.DIRECTOR_WORKER_LEASE_MS,
+    siteCpus: env.DIRECTOR_SITE_CPUS || undefined,
+    siteMemoryBytes: env.DIRECTOR_SITE_MEMORY_BYTES || undefined,
+    sitePidsLimit: env.DIRECTOR_SITE_PIDS_LIMIT || undefined,
+    siteNetwork: env.DIRECTOR_SITE_NETWORK || undefined,
     logLevel: env.DIRECTOR_LOG_LEVEL,
   });
 }

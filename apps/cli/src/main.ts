@@ -3,6 +3,7 @@
  *   director up                         everything on one machine, embedded defaults
  *   director admin create-user ...      add an account (password read from stdin or a prompt, never argv)
  *   director migrate                    bring the database schema up to date
+ *   director reconcile ...              compare the database with Docker, nginx and the site directories; repair
  *   director manager|worker|orchestrator|router   one component, configured by its environment (production)
  */
 import { parseArgs } from "node:util";
@@ -11,6 +12,7 @@ import type { Logger } from "pino";
 import { ZodError } from "zod";
 import { createUser } from "./commands/admin-create-user.js";
 import { runComponent } from "./commands/component.js";
+import { describeProgress, exitCodeOf, findReconcileTarget, formatReport, runReconcile } from "./commands/reconcile.js";
 import { startDirector } from "./commands/up.js";
 import { loadUpConfig } from "./config.js";
 import { withDatabase } from "./runtime/database.js";
@@ -22,6 +24,9 @@ const usage = `Usage:
   director admin create-user --username NAME [--superuser] [--email ADDR] [--name "Full Name"]
                                                the password is read from stdin, or prompted for
   director migrate                             apply database migrations
+  director reconcile [--site NAME] [--dry-run] [--json]
+                                               report where Docker, nginx and the site directories differ from
+                                               the database, and repair it (waits for the repairs)
   director manager | worker | orchestrator | router
                                                run one component (configured by environment variables)
 Configuration: environment variables, see README.md.`;
@@ -79,6 +84,36 @@ async function main(argv: string[]): Promise<number> {
         `Created ${user.isSuperuser ? "administrator" : "user"} ${user.username} (id ${user.id}).\n`,
       );
       return 0;
+    }
+    case "reconcile": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          site: { type: "string" },
+          "dry-run": { type: "boolean", default: false },
+          json: { type: "boolean", default: false },
+          "timeout-s": { type: "string", default: "600" },
+        },
+      });
+      const timeoutSeconds = Number(values["timeout-s"]);
+      if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) break;
+      const target = await findReconcileTarget(config.dataDir, process.env);
+      const report = await withDatabase(
+        { ...databaseOptions, databaseUrl: target.databaseUrl ?? config.databaseUrl },
+        (db) =>
+          runReconcile(
+            db,
+            target,
+            {
+              ...(values.site === undefined ? {} : { siteName: values.site }),
+              isDryRun: values["dry-run"] ?? false,
+              timeoutMs: timeoutSeconds * 1000,
+            },
+            (operation) => process.stderr.write(`${describeProgress(operation)}\n`),
+          ),
+      );
+      process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      return exitCodeOf(report);
     }
     case "migrate":
       await withDatabase(databaseOptions, async () => undefined);

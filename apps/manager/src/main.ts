@@ -24,6 +24,8 @@ import type { OperationWakeup } from "./features/operations/operation-wakeup.js"
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
 import type { SiteHost } from "./features/operations/site-host.js";
+import { siteSpecs } from "./features/operations/site-specs.js";
+import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { SitesService } from "./features/sites/sites.service.js";
 import { buildManagerApp } from "./http/app.js";
 
@@ -119,6 +121,7 @@ export async function startManager(
   };
 
   const services = createManagerServices(config, { db, wakeup, fileStore: orchestrator });
+  const specs = siteSpecs(config.sites);
   const { auth, files, sites: sitesService } = services;
   const { sites, operations } = services.repositories;
 
@@ -130,14 +133,7 @@ export async function startManager(
       siteName: operation.siteName,
       host,
       sites: { markReady: (site) => sites.markReady(site.id), forget: (site) => sites.delete(site.id) },
-      balancerSpec: (site) => ({
-        id: site.id,
-        name: site.name,
-        type: site.type,
-        availability: site.availability,
-        clientBodyLimitBytes: site.clientBodyLimitBytes ?? config.sites.clientBodyLimitBytes,
-      }),
-      routeHostnames: (site) => [`${site.name}.${config.sites.domain}`],
+      ...specs,
     });
     const worker = new OperationWorker({
       store: operations,
@@ -160,6 +156,18 @@ export async function startManager(
       operations,
       siteMembership: sites,
       siteProcess: orchestrator,
+      reconcile: new ReconcileService({
+        sites,
+        operations,
+        audit: services.repositories.audit,
+        inventory: {
+          orchestratorInventory: (id) => orchestrator.orchestratorInventory(id),
+          routerInventory: () => router.routerInventory(),
+        },
+        host,
+        specs,
+        wakeup,
+      }),
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: config.http.isCookieSecure,

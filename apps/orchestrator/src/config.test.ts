@@ -4,14 +4,15 @@ import { loadOrchestratorConfig } from "./config.js";
 const token = "t".repeat(32);
 
 describe("loadOrchestratorConfig", () => {
-  it("needs only the token and fills safe defaults", () => {
-    expect(loadOrchestratorConfig({ DIRECTOR_ORCHESTRATOR_TOKEN: token })).toEqual({
+  it("needs only the token and the installation id, and fills safe defaults", () => {
+    expect(loadOrchestratorConfig({ DIRECTOR_ORCHESTRATOR_TOKEN: token, DIRECTOR_INSTALLATION_ID: "lab1" })).toEqual({
       http: { host: "127.0.0.1", port: 7001 },
       token,
+      installationId: "lab1",
       sites: { dir: "/var/lib/director/sites", domain: "sites.localhost", defaultClientBodyLimitBytes: 2097152 },
       balancer: { listen: "127.0.0.1:8081", nginxDir: "/var/lib/director/balancer-nginx" },
       files: { maxFileBytes: 10485760 },
-      docker: { socketPath: "/var/run/docker.sock", siteNetwork: "director-sites" },
+      docker: { socketPath: "/var/run/docker.sock", siteNetwork: "director-lab1-sites" },
       siteLimits: { cpus: 0.6, memoryBytes: 104857600, pidsLimit: 256 },
       stateDir: "/var/lib/director/orchestrator-state",
     });
@@ -20,6 +21,7 @@ describe("loadOrchestratorConfig", () => {
   it("reads the dynamic sites' variables, and keeps the state directory next to a configured sites dir", () => {
     const config = loadOrchestratorConfig({
       DIRECTOR_ORCHESTRATOR_TOKEN: token,
+      DIRECTOR_INSTALLATION_ID: "lab1",
       DIRECTOR_SITES_DIR: "/srv/director/sites",
       DIRECTOR_DOCKER_SOCKET: "/run/docker.sock",
       DIRECTOR_SITE_NETWORK: "lab-sites",
@@ -31,8 +33,11 @@ describe("loadOrchestratorConfig", () => {
     expect(config.siteLimits).toEqual({ cpus: 1.5, memoryBytes: 268435456, pidsLimit: 64 });
     expect(config.stateDir).toBe("/srv/director/orchestrator-state");
     expect(
-      loadOrchestratorConfig({ DIRECTOR_ORCHESTRATOR_TOKEN: token, DIRECTOR_ORCHESTRATOR_STATE_DIR: "/srv/state" })
-        .stateDir,
+      loadOrchestratorConfig({
+        DIRECTOR_ORCHESTRATOR_TOKEN: token,
+        DIRECTOR_INSTALLATION_ID: "lab1",
+        DIRECTOR_ORCHESTRATOR_STATE_DIR: "/srv/state",
+      }).stateDir,
     ).toBe("/srv/state");
   });
 
@@ -41,6 +46,7 @@ describe("loadOrchestratorConfig", () => {
     try {
       loadOrchestratorConfig({
         DIRECTOR_ORCHESTRATOR_TOKEN: token,
+        DIRECTOR_INSTALLATION_ID: "lab1",
         DIRECTOR_SITE_CPUS: "0",
         DIRECTOR_SITE_MEMORY_BYTES: "1024",
         DIRECTOR_SITE_PIDS_LIMIT: "1.5",
@@ -63,11 +69,20 @@ describe("loadOrchestratorConfig", () => {
     }
   });
 
+  it("refuses an installation id that is not 1-16 lowercase letters and digits", () => {
+    for (const value of ["Lab", "lab-1", "a".repeat(17)]) {
+      expect(() =>
+        loadOrchestratorConfig({ DIRECTOR_ORCHESTRATOR_TOKEN: token, DIRECTOR_INSTALLATION_ID: value }),
+      ).toThrow(/DIRECTOR_INSTALLATION_ID/);
+    }
+  });
+
   it("reads every variable", () => {
     const config = loadOrchestratorConfig({
       DIRECTOR_ORCHESTRATOR_HOST: "10.0.0.1",
       DIRECTOR_ORCHESTRATOR_PORT: "9001",
       DIRECTOR_ORCHESTRATOR_TOKEN: token,
+      DIRECTOR_INSTALLATION_ID: "lab1",
       DIRECTOR_SITES_DIR: "/srv/sites/",
       DIRECTOR_SITES_DOMAIN: "Sites.Example.org",
       DIRECTOR_SITE_BODY_LIMIT_BYTES: "100",
@@ -96,6 +111,7 @@ describe("loadOrchestratorConfig", () => {
     }
     for (const variable of [
       "DIRECTOR_ORCHESTRATOR_TOKEN",
+      "DIRECTOR_INSTALLATION_ID",
       "DIRECTOR_SITES_DIR",
       "DIRECTOR_BALANCER_LISTEN",
       "DIRECTOR_SITES_DOMAIN",

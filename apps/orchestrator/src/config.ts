@@ -5,6 +5,7 @@
 import path from "node:path";
 import { invalidConfigError, isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
+import { type InstallationId, isInstallationId } from "@director/domain/installation-id";
 import { parseListenAddress } from "@director/domain/listen-address";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
@@ -36,6 +37,17 @@ export const orchestratorConfigSchema = z
       .string({ error: "is required" })
       .min(32, "must be at least 32 characters long")
       .transform((value) => value as InternalToken),
+    /**
+     * DIRECTOR_INSTALLATION_ID: this installation's id, 1-16 lowercase letters and digits, in the name and labels of
+     * every Docker object it makes (`director-<id>-site-<site id>`). No default on purpose: two orchestrators that
+     * share a Docker engine (or a swarm) with the same id would manage each other's services. `director up` makes
+     * one on first start and keeps it in `<data>/secrets.json`. Never change it on a running installation: its
+     * services would become another installation's.
+     */
+    installationId: z
+      .string({ error: "is required" })
+      .refine((value) => isInstallationId(value), "must be 1 to 16 lowercase letters and digits")
+      .transform((value) => value as InstallationId),
     sites: z.object({
       /** DIRECTOR_SITES_DIR: absolute directory holding one directory per site (`<dir>/<id>/{public,private}`) */
       dir: absolutePath.default("/var/lib/director/sites"),
@@ -75,11 +87,14 @@ export const orchestratorConfigSchema = z
       .object({
         /** DIRECTOR_DOCKER_SOCKET: absolute path of the Docker Engine API socket (dynamic sites run as Swarm services) */
         socketPath: absolutePath.default("/var/run/docker.sock"),
-        /** DIRECTOR_SITE_NETWORK: the swarm-scoped bridge network site tasks join; created at start when missing */
+        /**
+         * DIRECTOR_SITE_NETWORK: the swarm-scoped bridge network site tasks join; created at start when missing.
+         * Default: `director-<installation id>-sites`, one network per installation.
+         */
         siteNetwork: z
           .string()
           .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be lowercase letters, digits, '.', '_', '-'")
-          .default("director-sites"),
+          .optional(),
       })
       .prefault({}),
     siteLimits: z
@@ -100,8 +115,14 @@ export const orchestratorConfigSchema = z
   })
   .transform((config) => ({
     ...config,
+    docker: { ...config.docker, siteNetwork: config.docker.siteNetwork ?? siteNetworkOf(config.installationId) },
     stateDir: config.stateDir ?? path.join(path.dirname(config.sites.dir), "orchestrator-state"),
   }));
+
+/** The default site network of an installation. */
+export function siteNetworkOf(installationId: InstallationId): string {
+  return `director-${installationId}-sites`;
+}
 
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
 
@@ -110,6 +131,7 @@ const variables: Record<string, string> = {
   "http.host": "DIRECTOR_ORCHESTRATOR_HOST",
   "http.port": "DIRECTOR_ORCHESTRATOR_PORT",
   token: "DIRECTOR_ORCHESTRATOR_TOKEN",
+  installationId: "DIRECTOR_INSTALLATION_ID",
   "sites.dir": "DIRECTOR_SITES_DIR",
   "sites.domain": "DIRECTOR_SITES_DOMAIN",
   "sites.defaultClientBodyLimitBytes": "DIRECTOR_SITE_BODY_LIMIT_BYTES",

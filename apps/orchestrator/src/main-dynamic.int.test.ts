@@ -3,9 +3,11 @@
  * nginx balancer, and the orchestrator's own task address watcher filling the upstream.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { lstat, readFile, rm, stat } from "node:fs/promises";
+import { lstat, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { OrchestratorInventory } from "@director/contracts/orchestrator-api";
 import type { ImageRef } from "@director/domain/image-ref";
+import type { InstallationId } from "@director/domain/installation-id";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import type { NginxServer } from "@director/host/nginx-server";
 import { getWithHost } from "@director/testing/http-get";
@@ -29,6 +31,7 @@ const runId = randomBytes(4).toString("hex");
 const networkName = `director-test-${runId}`;
 const imageName = `director-test/base-busybox-${runId}`;
 const siteId = randomInt(900_000_000, 999_999_999);
+const installationId = `t${runId}` as InstallationId;
 const siteName = `d${siteId}`;
 let image: Promise<ImageRef> | undefined;
 let root: string;
@@ -45,6 +48,7 @@ beforeAll(async () => {
   const config = orchestratorConfigSchema.parse({
     http: { port: 0 },
     token: testToken,
+    installationId,
     sites: { dir: path.join(root, "sites") },
     balancer: { listen: `127.0.0.1:${edgePort}`, nginxDir: path.join(root, "nginx") },
     files: {},
@@ -53,12 +57,12 @@ beforeAll(async () => {
   orchestrator = createOrchestrator(config, {
     balancerFiles: new NginxConfigStore(sitesConfDir, server, log),
     log,
-    runtime: new DockerSwarmRuntime(docker),
+    runtime: new DockerSwarmRuntime(docker, { installationId }),
     baseImage: () => {
       image ??= ensureBusyboxBaseImage(docker, { imageName });
       return image;
     },
-    siteContainers: new DockerSiteContainers(docker, networkName),
+    siteContainers: new DockerSiteContainers(docker, networkName, installationId),
   });
   baseUrl = await orchestrator.listen();
 });
@@ -68,7 +72,7 @@ afterAll(async () => {
     await orchestrator?.close();
     const imageRef = await image?.catch(() => undefined);
     await removeDockerTestObjects(docker, {
-      serviceNames: [serviceNameOf(siteId as never)],
+      serviceNames: [serviceNameOf(installationId, siteId as never)],
       networkName,
       imageRefs: imageRef === undefined ? [] : [imageRef],
     });
@@ -134,6 +138,35 @@ describe("a dynamic site through the orchestrator's API", () => {
     );
     expect(logs.lines).toContain("listening on 8080");
 
+    // The inventory the reconciler reads: the real service (this installation's only), file and directory.
+    const inventory = async (query = "") =>
+      (await (await api("GET", `/inventory${query}`)).json()) as OrchestratorInventory;
+    const mine = await inventory(`?siteId=${siteId}`);
+    expect(mine).toMatchObject({ installationId, isDockerAvailable: true });
+    expect(mine.sites).toEqual([
+      {
+        id: siteId,
+        hasDirectory: true,
+        balancer: { hasConfig: true, spec: balancerSpec, isConfigCurrent: true },
+        service: {
+          name: `director-${installationId}-site-${siteId}`,
+          replicas: 1,
+          image: expect.stringContaining("director-test/base-busybox"),
+          labels: {
+            "org.director.site-id": String(siteId),
+            "org.director.installation": installationId,
+            "org.director.managed": "true",
+          },
+        },
+      },
+    ]);
+    const all = await inventory();
+    expect(all.sites.map((site) => site.id)).toEqual([siteId]);
+    await writeFile(path.join(root, "nginx", "sites", `site-${siteId}.conf`), `${await siteConfig()}# edited\n`);
+    expect((await inventory(`?siteId=${siteId}`)).sites[0]?.balancer.isConfigCurrent).toBe(false);
+    expect((await api("PUT", `/sites/${siteId}/balancer`, { json: balancerSpec })).status).toBe(204);
+    expect((await inventory(`?siteId=${siteId}`)).sites[0]?.balancer.isConfigCurrent).toBe(true);
+
     const before = upstreamLine(await siteConfig());
     expect(before).not.toBeNull();
     expect((await api("POST", `/sites/${siteId}/service/restart`)).status).toBe(204);
@@ -145,5 +178,6 @@ describe("a dynamic site through the orchestrator's API", () => {
     expect(removed.status).toBe(503);
     expect(removed.body).toContain(`The process of the site ${siteName} is not running.`);
     expect(await (await api("GET", `/sites/${siteId}/service`)).json()).toMatchObject({ state: "absent" });
+    expect((await inventory(`?siteId=${siteId}`)).sites[0]?.service).toBeNull();
   });
 });

@@ -31,6 +31,7 @@ beforeAll(async () => {
   const config = orchestratorConfigSchema.parse({
     http: { port: 0 },
     token: testToken,
+    installationId: "test",
     sites: { dir: path.join(root, "sites") },
     balancer: { listen: `127.0.0.1:${edgePort}`, nginxDir: path.join(root, "nginx") },
     files: {},

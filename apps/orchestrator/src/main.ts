@@ -31,8 +31,9 @@ import {
   TaskAddressWatcher,
 } from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
-import type { ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
+import type { ServiceInventory, ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
+import { SiteInventory } from "./core/site-inventory.js";
 import { SiteServices } from "./core/site-services.js";
 import { buildOrchestratorApp } from "./http/app.js";
 
@@ -46,7 +47,7 @@ export interface OrchestratorHandle {
 
 /** What runs dynamic sites; absent when no Docker engine was reachable at start (static sites work without it). */
 export interface DynamicSiteDeps {
-  runtime: ServiceRuntime & ServiceLogs;
+  runtime: ServiceRuntime & ServiceLogs & ServiceInventory;
   /** The base image every site task runs; cached by its provider (see `connectDocker`) */
   baseImage: () => Promise<ImageRef>;
   /** Site containers' events and addresses; absent: addresses come from runtime.status and no watcher runs */
@@ -105,6 +106,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     services === null || siteContainers === undefined
       ? null
       : new TaskAddressWatcher({
+          installationId: config.installationId,
           events: siteContainers,
           addresses: siteContainers,
           log: log.child({ component: "task-address-watcher" }),
@@ -119,6 +121,13 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     files: new FsSiteFiles(directories, { owner: siteUser }),
     maxFileBytes: config.files.maxFileBytes,
     services,
+    inventory: new SiteInventory({
+      installationId: config.installationId,
+      directories,
+      balancer,
+      services: services === null ? null : (runtime ?? null),
+      runningAddresses: services === null ? null : (siteContainers?.runningAddresses.bind(siteContainers) ?? null),
+    }),
   });
   // onReady runs before the first request, whether the app listens or is driven by inject.
   app.addHook("onReady", async () => {
@@ -185,9 +194,9 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     return image;
   };
   return {
-    runtime: new DockerSwarmRuntime(docker),
+    runtime: new DockerSwarmRuntime(docker, { installationId: config.installationId }),
     baseImage,
-    siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork),
+    siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork, config.installationId),
     sitePort: defaultSwarmSiteSettings.port,
   };
 }

@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type RouterInventory, routerInventorySchema } from "@director/contracts/router-api";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
@@ -25,6 +26,15 @@ function echoSiteBlock(listen: string): string {
     return 200 "site hello via $host, real ip $http_x_real_ip, forwarded for $http_x_forwarded_for\\n";
 }
 `;
+}
+
+/** GET /internal/v1/routes: the edge's route files as the router reads them back from disk. */
+async function routeInventory(baseUrl: string): Promise<RouterInventory> {
+  const response = await fetch(new URL("/internal/v1/routes", baseUrl), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status).toBe(200);
+  return routerInventorySchema.parse(await response.json());
 }
 
 function routeRequest(baseUrl: string, method: "PUT" | "DELETE", body?: unknown) {
@@ -97,6 +107,23 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
     expect(site.body.toString()).toBe(
       "site hello via hello.sites.localhost, real ip 127.0.0.1, forwarded for 127.0.0.1\n",
     );
+    expect(await routeInventory(baseUrl)).toEqual({
+      topology: "split",
+      needsRouteFiles: true,
+      routes: [{ siteName: "hello", siteId: spec.siteId, hostnames: ["hello.sites.localhost"], isCurrent: true }],
+    });
+  });
+
+  it("reads back a route file edited on disk as not current", async () => {
+    const file = path.join(root, "edge", "routes", "route-hello.conf");
+    const written = await readFile(file, "utf8");
+    await writeFile(file, written.replace("proxy_http_version 1.1;", "proxy_http_version 1.0;"));
+    expect((await routeInventory(baseUrl)).routes).toEqual([
+      { siteName: "hello", siteId: spec.siteId, hostnames: ["hello.sites.localhost"], isCurrent: false },
+    ]);
+    // the route's own PUT puts it back, as a reconcile repair does
+    expect((await routeRequest(baseUrl, "PUT", spec)).status).toBe(200);
+    expect((await routeInventory(baseUrl)).routes[0]?.isCurrent).toBe(true);
   });
 
   it("stops forwarding once the route is removed", async () => {
@@ -153,5 +180,6 @@ describe("router, shared topology: one nginx, one hop", () => {
     // No proxy in between: the headers a proxy would add are absent.
     expect(site.body.toString()).toBe("site hello via hello.sites.localhost, real ip , forwarded for \n");
     expect((await getWithHost(edgePort, "nobody.sites.localhost")).status).toBe(404);
+    expect(await routeInventory(baseUrl)).toEqual({ topology: "shared", needsRouteFiles: false, routes: [] });
   });
 });

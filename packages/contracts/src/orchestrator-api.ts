@@ -114,3 +114,41 @@ export type SiteLogs = z.infer<typeof siteLogsSchema>;
  */
 export const siteLogLineSchema = z.object({ text: z.string() });
 export type SiteLogLine = z.infer<typeof siteLogLineSchema>;
+
+/** One site as the orchestrator finds it on its machine: what the reconciler compares with the database. */
+export const siteInventorySchema = z.object({
+  id: z.number().int().positive(),
+  /** `<sites dir>/<id>` exists (a directory) */
+  hasDirectory: z.boolean(),
+  balancer: z.object({
+    /** the site's server block file exists */
+    hasConfig: z.boolean(),
+    /** the spec the balancer was last given (without the upstream), or null when none is kept */
+    spec: balancerSiteSpecSchema.nullable(),
+    /** the file is exactly what `spec` renders now, with the task's current address; false without a file or spec */
+    isConfigCurrent: z.boolean(),
+  }),
+  /** the site's Swarm service of this installation, or null when there is none */
+  service: z
+    .object({
+      name: z.string(),
+      /** desired replicas */
+      replicas: z.number().int().min(0),
+      image: z.string(),
+      labels: z.record(z.string(), z.string()),
+    })
+    .nullable(),
+});
+export type SiteInventory = z.infer<typeof siteInventorySchema>;
+
+/**
+ * GET /inventory[?siteId=N] — every site the orchestrator finds anything of (a directory, a balancer file or spec,
+ * a service of its installation), by id; with `siteId`, that site only (listed even when nothing of it exists).
+ * `isDockerAvailable` false: no engine at start, services are not listed (and `service` is null throughout).
+ */
+export const orchestratorInventorySchema = z.object({
+  installationId: z.string(),
+  isDockerAvailable: z.boolean(),
+  sites: z.array(siteInventorySchema),
+});
+export type OrchestratorInventory = z.infer<typeof orchestratorInventorySchema>;

@@ -22,3 +22,26 @@ export type RouteSpec = z.infer<typeof routeSpecSchema>;
 /** The answer to PUT /routes/:siteName; `written` is false when the edge needs no file of its own for the route (shared topology). */
 export const routeWrittenSchema = z.object({ written: z.boolean() });
 export type RouteWritten = z.infer<typeof routeWrittenSchema>;
+
+/** One route file at the edge, as read back from disk. */
+export const routeFileInventorySchema = z.object({
+  siteName: z.string(),
+  /** the site id the file was written for, or null when its header cannot be read (edited by hand) */
+  siteId: z.number().int().positive().nullable(),
+  /** the hostnames in its server_name line */
+  hostnames: z.array(z.string()),
+  /** the file is exactly what the router writes for that site id and hostnames in the current topology */
+  isCurrent: z.boolean(),
+});
+export type RouteFileInventory = z.infer<typeof routeFileInventorySchema>;
+
+/**
+ * GET /routes — what the edge serves. In the split topology each site needs its route file; in the shared topology
+ * the balancer's own server block answers on the edge and no route file should exist (`needsRouteFiles` false).
+ */
+export const routerInventorySchema = z.object({
+  topology: z.enum(["shared", "split"]),
+  needsRouteFiles: z.boolean(),
+  routes: z.array(routeFileInventorySchema),
+});
+export type RouterInventory = z.infer<typeof routerInventorySchema>;

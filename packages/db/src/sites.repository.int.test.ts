@@ -71,6 +71,8 @@ describe.each(testBackends)("SitesRepository on $name", (backend) => {
     expect(secondPage.map((site) => site.name)).toEqual(["delta"]);
     const bravo = asAdmin.find((site) => site.name === "bravo");
     expect(bravo && (await sites.isMember(bravo.id, member.id))).toBe(false);
+    // every site, by id (creation order), for the reconciler
+    expect((await sites.listAll()).map((site) => site.name)).toEqual(["delta", "alpha", "charlie", "bravo"]);
   });
 
   it("marks a site ready once and keeps the first time", async () => {

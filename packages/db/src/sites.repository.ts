@@ -73,6 +73,12 @@ export class SitesRepository {
     return row ? toSite(row) : null;
   }
 
+  /** Every site, by id (the reconciler compares them all with what the machines have). */
+  async listAll(trx: DatabaseHandle = this.#db): Promise<SiteRecord[]> {
+    const rows = await trx.selectFrom("sites").selectAll().orderBy("id").execute();
+    return rows.map(toSite);
+  }
+
   /** A page of the sites a user may see, by name: all of them for an administrator, else those they are a member of. */
   async listVisibleTo(
     query: { userId: number; isSuperuser: boolean; limit: number; offset: number },

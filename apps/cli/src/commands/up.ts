@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import type { UpConfig } from "../config.js";
 import { openDatabase, runningDatabaseUrlFile } from "../runtime/database.js";
 import { acquireInstanceLock } from "../runtime/instance-lock.js";
+import { runningInstanceFile, writeRunningInstance } from "../runtime/running-instance.js";
 import { loadOrCreateSecrets } from "../runtime/secrets.js";
 
 export interface RunningDirector {
@@ -90,9 +91,12 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const orchestratorConfig = orchestratorConfigSchema.parse({
       http: { host: "127.0.0.1", port: config.orchestratorPort },
       token: secrets.orchestratorToken,
+      installationId: secrets.installationId,
       sites: { dir: path.join(dataDir, "sites"), domain: config.sitesDomain },
       balancer: { listen: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`, nginxDir: nginxDir },
       files: {},
+      docker: { siteNetwork: config.siteNetwork },
+      siteLimits: { cpus: config.siteCpus, memoryBytes: config.siteMemoryBytes, pidsLimit: config.sitePidsLimit },
       stateDir: path.join(dataDir, "orchestrator-state"),
     });
     const orchestrator = createOrchestrator(orchestratorConfig, {
@@ -139,6 +143,13 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       roles: { api: true, worker: true },
     });
     stops.push(() => manager.close());
+    // For `director reconcile`: where the internal APIs are and what the worker writes for a site.
+    await writeRunningInstance(dataDir, {
+      orchestratorUrl,
+      routerUrl,
+      sites: { domain: managerConfig.sites.domain, clientBodyLimitBytes: managerConfig.sites.clientBodyLimitBytes },
+    });
+    stops.push(() => rm(runningInstanceFile(dataDir), { force: true }));
 
     const hasUsers = (await new UsersRepository(database.db).count()) > 0;
     return { managerUrl: manager.url ?? "", sitesUrlTemplate, hasUsers, stop };

@@ -1,29 +1,66 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import {
+  generateInstallationId,
+  type InstallationId,
+  isInstallationId,
+  parseInstallationId,
+} from "@director/domain/installation-id";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { generateInternalToken, type InternalToken, parseInternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
 
-const secretsSchema = z.object({ orchestratorToken: z.string(), routerToken: z.string() });
+const secretsSchema = z.object({
+  orchestratorToken: z.string(),
+  routerToken: z.string(),
+  /** absent in files written before installation ids: one is made and saved on the next start */
+  installationId: z.string().refine(isInstallationId).optional(),
+});
 
 export interface UpSecrets {
   orchestratorToken: InternalToken;
   routerToken: InternalToken;
+  /** The installation's id, in the name and labels of every Docker object it makes; never changes once made */
+  installationId: InstallationId;
 }
 
-/** The internal API tokens of this installation: made on first start, kept 0600 in the data directory. */
+/** Where the secrets of the installation in `dataDir` are kept (0600). */
+export function secretsFile(dataDir: string): string {
+  return path.join(dataDir, "secrets.json");
+}
+
+/**
+ * The internal API tokens and the installation id of this installation: made on first start, kept 0600 in the data
+ * directory. A file from before installation ids gets one added, once.
+ */
 export async function loadOrCreateSecrets(dataDir: string): Promise<UpSecrets> {
-  const file = path.join(dataDir, "secrets.json");
-  try {
-    const parsed = secretsSchema.parse(JSON.parse(await readFile(file, "utf8")));
-    return {
-      orchestratorToken: parseInternalToken(parsed.orchestratorToken),
-      routerToken: parseInternalToken(parsed.routerToken),
-    };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  const secrets = { orchestratorToken: generateInternalToken(), routerToken: generateInternalToken() };
+  const file = secretsFile(dataDir);
+  const existing = await readSecrets(dataDir);
+  if (existing !== null && "installationId" in existing) return existing;
+  const secrets = {
+    orchestratorToken: existing?.orchestratorToken ?? generateInternalToken(),
+    routerToken: existing?.routerToken ?? generateInternalToken(),
+    installationId: generateInstallationId(),
+  };
   await writeFileAtomic(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
+}
+
+/** The installation's secrets as kept, or null when none were made yet; the id is missing in an older file. */
+export async function readSecrets(dataDir: string): Promise<UpSecrets | Omit<UpSecrets, "installationId"> | null> {
+  let text: string;
+  try {
+    text = await readFile(secretsFile(dataDir), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  const parsed = secretsSchema.parse(JSON.parse(text));
+  const tokens = {
+    orchestratorToken: parseInternalToken(parsed.orchestratorToken),
+    routerToken: parseInternalToken(parsed.routerToken),
+  };
+  return parsed.installationId === undefined
+    ? tokens
+    : { ...tokens, installationId: parseInstallationId(parsed.installationId) };
 }

@@ -2,7 +2,9 @@ import {
   type BalancerSiteSpec,
   directoryListingSchema,
   fileWrittenSchema,
+  type OrchestratorInventory,
   orchestratorApiPrefix,
+  orchestratorInventorySchema,
   type SiteLogs,
   type SiteServiceRequest,
   type SiteServiceStatus,
@@ -15,9 +17,12 @@ import type { SitePath } from "@director/domain/site-path";
 import type { InternalClient } from "@director/http-kit/internal-client";
 import type { FileMode, SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
+import type { HostInventory } from "../features/reconcile/host-inventory.js";
 
 /** The orchestrator's internal API as the manager uses it: site directories, balancer config and files. */
-export class OrchestratorClient implements Omit<SiteHost, "upsertRoute" | "removeRoute">, SiteFileStore {
+export class OrchestratorClient
+  implements Omit<SiteHost, "upsertRoute" | "removeRoute">, SiteFileStore, Pick<HostInventory, "orchestratorInventory">
+{
   readonly #client: InternalClient;
 
   constructor(client: InternalClient) {
@@ -54,6 +59,18 @@ export class OrchestratorClient implements Omit<SiteHost, "upsertRoute" | "remov
 
   async restartService(siteId: SiteId): Promise<void> {
     await this.#client.call({ method: "POST", path: `${orchestratorApiPrefix}/sites/${siteId}/service/restart` });
+  }
+
+  /** What the orchestrator has of every site (or of one), for the reconciler. */
+  async orchestratorInventory(siteId?: SiteId): Promise<OrchestratorInventory> {
+    return this.#client.json(
+      {
+        method: "GET",
+        path: `${orchestratorApiPrefix}/inventory`,
+        query: siteId === undefined ? {} : { siteId: String(siteId) },
+      },
+      orchestratorInventorySchema,
+    );
   }
 
   /** What the site's process is doing. */

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { managerConfigSchema } from "../config.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
 import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
+import { siteSpecs } from "../features/operations/site-specs.js";
+import { ReconcileService } from "../features/reconcile/reconcile.service.js";
 import { createManagerServices } from "../main.js";
 import { buildManagerApp } from "./app.js";
 
@@ -44,13 +46,71 @@ const config = managerConfigSchema.parse({
   worker: {},
 });
 
+/**
+ * Fake of the orchestrator's and router's inventories (the real ones are tested in their apps): every site of the
+ * database is in place except what a test takes away, and `leftovers` adds things with no site row.
+ */
+class FakeHostInventory {
+  readonly removed: string[] = [];
+  missingBalancerFor = new Set<string>();
+  leftoverServiceIds: number[] = [];
+  constructor(
+    readonly listSites: () => Promise<Array<{ id: number; name: string; type: string; availability: string }>>,
+  ) {}
+
+  async orchestratorInventory() {
+    const sites = (await this.listSites()).map((site) => ({
+      id: site.id,
+      hasDirectory: true,
+      balancer: {
+        hasConfig: !this.missingBalancerFor.has(site.name),
+        spec: {
+          id: site.id,
+          name: site.name,
+          type: site.type as "static",
+          availability: site.availability as "enabled",
+          clientBodyLimitBytes: config.sites.clientBodyLimitBytes,
+        },
+        isConfigCurrent: !this.missingBalancerFor.has(site.name),
+      },
+      service: null,
+    }));
+    for (const id of this.leftoverServiceIds) {
+      sites.push({
+        id,
+        hasDirectory: false,
+        balancer: { hasConfig: false, spec: null as never, isConfigCurrent: false },
+        service: { name: `director-test-site-${id}`, replicas: 1, image: "x", labels: {} } as never,
+      });
+    }
+    return { installationId: "test", isDockerAvailable: true, sites };
+  }
+
+  async routerInventory() {
+    return { topology: "shared" as const, needsRouteFiles: false, routes: [] };
+  }
+
+  async removeService(id: number) {
+    this.removed.push(`service ${id}`);
+    this.leftoverServiceIds = this.leftoverServiceIds.filter((leftover) => leftover !== id);
+  }
+  async removeBalancer(id: number) {
+    this.removed.push(`balancer ${id}`);
+  }
+  async removeRoute(name: string) {
+    this.removed.push(`route ${name}`);
+  }
+}
+
 describe("manager API access rules", () => {
   let database: ServerTestDatabase;
   let app: FastifyInstance;
+  let hostInventory: FakeHostInventory;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
     database = await createServerTestDatabase();
+    hostInventory = new FakeHostInventory(() => database.db.selectFrom("sites").selectAll().orderBy("id").execute());
     const services = createManagerServices(config, {
       db: database.db,
       wakeup: new InProcessOperationWakeup(),
@@ -72,6 +132,15 @@ describe("manager API access rules", () => {
             yield "fake";
           })(),
       },
+      reconcile: new ReconcileService({
+        sites: services.repositories.sites,
+        operations: services.repositories.operations,
+        audit: services.repositories.audit,
+        inventory: hostInventory,
+        host: hostInventory,
+        specs: siteSpecs(config.sites),
+        wakeup: new InProcessOperationWakeup(),
+      }),
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: false,
@@ -169,6 +238,12 @@ describe("manager API access rules", () => {
     ["admin", "PUT", "/api/sites/club/limits", { cpus: 100 }, 400, "VALIDATION_FAILED"],
     ["admin", "PUT", "/api/sites/club/limits", { memoryMib: 1.5 }, 400, "VALIDATION_FAILED"],
     ["admin", "PUT", "/api/sites/club/limits", { swap: 1 }, 400, "VALIDATION_FAILED"],
+    // reconcile reports on every site: administrators only
+    [null, "POST", "/api/admin/reconcile", {}, 401, "AUTH_REQUIRED"],
+    ["alice", "POST", "/api/admin/reconcile", { isDryRun: true }, 403, "FORBIDDEN"],
+    ["admin", "POST", "/api/admin/reconcile", { isDryRun: "yes" }, 400, "VALIDATION_FAILED"],
+    ["admin", "POST", "/api/admin/reconcile", { site: "nosuchsite" }, 404, "SITE_NOT_FOUND"],
+    ["admin", "POST", "/api/admin/reconcile", { isDryRun: true }, 200, null],
   ];
 
   it.each(table)("%s %s %s → %i %s", async (who, method, url, payload, status, code) => {
@@ -192,6 +267,37 @@ describe("manager API access rules", () => {
     expect(write.statusCode).toBe(403);
     expect(write.json().error.code).toBe("FORBIDDEN");
     expect((await call("admin", "PUT", "/api/sites/club/files/public/z.html", "z")).statusCode).toBe(200);
+  });
+
+  it("reconciles: queues a repair with only the steps the drift needs, removes leftovers, reports a busy site", async () => {
+    hostInventory.missingBalancerFor = new Set(["club"]);
+    hostInventory.leftoverServiceIds = [999];
+    const dryRun = (await call("admin", "POST", "/api/admin/reconcile", { isDryRun: true })).json();
+    expect(dryRun).toMatchObject({ installationId: "test", isDryRun: true, checkedSites: 2, isInSync: false });
+    expect(dryRun.items.map((item: { site: string; outcome: string }) => [item.site, item.outcome])).toEqual([
+      ["club", "reported"],
+      ["#999", "reported"],
+    ]);
+    expect(hostInventory.removed).toEqual([]);
+
+    const run = (await call("admin", "POST", "/api/admin/reconcile", {})).json();
+    expect(run.items).toMatchObject([
+      { site: "club", drift: [{ kind: "balancer_config_missing" }], outcome: "queued", isOrphan: false },
+      { site: "#999", drift: [{ kind: "orphan_service" }], outcome: "removed", isOrphan: true },
+    ]);
+    expect(run.isRepaired).toBe(false); // queued, not waited for
+    expect(hostInventory.removed).toEqual(["service 999"]);
+    const operation = (await call("admin", "GET", `/api/operations/${run.items[0].operationId}`)).json();
+    expect(operation).toMatchObject({ kind: "reconcile_site", siteName: "club", status: "pending" });
+    expect(operation.steps.map((step: { slug: string }) => step.slug)).toEqual(["write_balancer_config"]);
+
+    // no worker runs here: the repair is still pending, so the site is busy for the next run
+    const again = (await call("admin", "POST", "/api/admin/reconcile", { site: "club" })).json();
+    expect(again.items).toMatchObject([{ site: "club", outcome: "busy", operationId: null }]);
+    await database.db.updateTable("operations").set({ status: "succeeded" }).execute();
+    hostInventory.missingBalancerFor = new Set();
+    const inSync = (await call("admin", "POST", "/api/admin/reconcile", {})).json();
+    expect(inSync).toMatchObject({ isInSync: true, isRepaired: true, items: [] });
   });
 
   it("refuses a second operation on a busy site and a session after logout", async () => {

@@ -9,6 +9,8 @@ import type { AuthService } from "../features/auth/auth.service.js";
 import { registerFileRoutes } from "../features/files/files.routes.js";
 import type { FilesService } from "../features/files/files.service.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
+import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
+import type { ReconcileService } from "../features/reconcile/reconcile.service.js";
 import { registerSiteProcessRoutes, type SiteProcessReader } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
@@ -21,6 +23,7 @@ export interface ManagerAppDeps {
   operations: Pick<OperationsRepository, "findById">;
   siteMembership: Pick<SitesRepository, "isMember">;
   siteProcess: SiteProcessReader;
+  reconcile: ReconcileService;
   urlTemplate: string;
   maxUploadBytes: number;
   isCookieSecure: boolean;
@@ -53,6 +56,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
   app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(landingPage));
   registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });
+  registerReconcileRoutes(app, { auth: deps.auth, reconcile: deps.reconcile });
 
   // File uploads are raw bytes whatever their content type, so this scope has one catch-all parser.
   await app.register(async (scope) => {

@@ -1,5 +1,5 @@
 /** Each site's last balancer spec as a JSON file `<stateDir>/site-<id>.json`, written atomically. */
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { type BalancerSiteSpec, balancerSiteSpecSchema } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
@@ -40,6 +40,21 @@ export class FsBalancerSpecStore implements BalancerSpecStore {
 
   async remove(id: SiteId): Promise<void> {
     await rm(this.#fileOf(id), { force: true });
+  }
+
+  async list(): Promise<SiteId[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.#stateDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    return names
+      .map((name) => /^site-([1-9][0-9]{0,14})\.json$/.exec(name)?.[1])
+      .filter((id): id is string => id !== undefined)
+      .map((id) => parseSiteId(id))
+      .sort((a, b) => a - b);
   }
 
   #fileOf(id: SiteId): string {

@@ -4,6 +4,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ImageRef } from "@director/domain/image-ref";
+import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,8 +21,12 @@ const networkName = `director-test-${runId}`;
 const imageName = `director-test/base-busybox-${runId}`;
 const mebibyte = 1024 * 1024;
 const port = 8080;
-const runtime = new DockerSwarmRuntime(docker, { port });
+/** This run's own installation: its services are the only ones the runtime sees. */
+const installationId = `t${runId}` as InstallationId;
+const runtime = new DockerSwarmRuntime(docker, { installationId, port });
 const usedSiteIds: SiteId[] = [];
+/** Services of another (test) installation, removed with the others */
+const usedServiceNames: string[] = [];
 let image: ImageRef;
 let root: string;
 
@@ -35,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     await removeDockerTestObjects(docker, {
-      serviceNames: usedSiteIds.map(serviceNameOf),
+      serviceNames: [...usedSiteIds.map((id) => serviceNameOf(installationId, id)), ...usedServiceNames],
       networkName,
       imageRefs: image === undefined ? [] : [image],
     });
@@ -79,6 +84,38 @@ const isRunningWithAddress = (status: ServiceStatus) =>
 const sleepForever = "#!/bin/sh\nexec sleep 2147483647\n";
 
 describe.concurrent("DockerSwarmRuntime", () => {
+  it("keeps installations apart: the same site id in another installation is another service, unseen", async () => {
+    const otherInstallation = `u${runId}` as InstallationId;
+    const other = new DockerSwarmRuntime(docker, { installationId: otherInstallation, port });
+    const { siteId, dir } = await newSite({ "run.sh": sleepForever });
+    usedServiceNames.push(serviceNameOf(otherInstallation, siteId));
+    await runtime.upsert(specOf(siteId, dir, { isEnabled: false }));
+    expect(await runtime.listServices(siteId)).toEqual([
+      {
+        siteId,
+        name: `director-${installationId}-site-${siteId}`,
+        replicas: 0,
+        image,
+        labels: {
+          "org.director.site-id": String(siteId),
+          "org.director.installation": installationId,
+          "org.director.managed": "true",
+        },
+      },
+    ]);
+    expect(await other.listServices(siteId)).toEqual([]);
+    expect((await other.status(siteId)).state).toBe("absent");
+    await other.remove(siteId); // another installation's remove never touches this one's service
+    expect((await runtime.status(siteId)).state).toBe("stopped");
+    await other.upsert(specOf(siteId, dir, { isEnabled: false }));
+    expect((await other.listServices()).map((service) => service.name)).toEqual([
+      serviceNameOf(otherInstallation, siteId),
+    ]);
+    expect((await runtime.listServices(siteId)).map((service) => service.name)).toEqual([
+      serviceNameOf(installationId, siteId),
+    ]);
+  });
+
   it("runs run.sh as the site user on a read-only root, and its HTTP server answers at the task's address", async () => {
     const runScript = [
       "#!/bin/sh",
@@ -197,7 +234,7 @@ describe.concurrent("DockerSwarmRuntime", () => {
       /^The process (used more memory than its limit \(16 MiB\) and was stopped|was killed \(exit code 137\), most likely because it used more memory than its limit \(16 MiB\))/,
     );
     expect(status.tasks.some((task) => task.exitCode === 137)).toBe(true);
-    const service = await docker.getService(serviceNameOf(siteId)).inspect();
+    const service = await docker.getService(serviceNameOf(installationId, siteId)).inspect();
     expect(service.Spec.TaskTemplate.RestartPolicy.Delay).toBe(5 * nanosecondsPerSecond);
   });
 
@@ -249,8 +286,10 @@ describe.concurrent("DockerSwarmRuntime", () => {
       if (seen.filter((text) => text.startsWith("hello from")).length === 2) stop.abort();
     }
     clearTimeout(guard);
-    onlyNew.abort();
+    // The second stream may be a moment behind the first; it stops itself at the new task's first line.
+    const onlyNewGuard = setTimeout(() => onlyNew.abort(), 20_000);
     await collectingNew;
+    clearTimeout(onlyNewGuard);
     expect(seenNew[0]).toBe(stopLine);
     expect(seenNew).toContainEqual(expect.stringMatching(/^hello from \d+$/));
     // The first task's lines, its stop as the script saw it, then the second task's start: one stream, in order.

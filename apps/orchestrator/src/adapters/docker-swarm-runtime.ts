@@ -4,15 +4,25 @@ import type { Readable } from "node:stream";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type Docker from "dockerode";
-import type { ServiceRuntime, ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js";
+import { z } from "zod";
+import type {
+  ServiceInventory,
+  ServiceRuntime,
+  ServiceStatus,
+  SiteServiceSpec,
+  SiteServiceSummary,
+} from "../core/service-runtime.js";
 import { checkSiteServiceSpec } from "../core/site-service-spec.js";
 import { dockerFailure, isDockerConflict, isDockerNotFound } from "./docker-errors.js";
 import { decodeLogFrames, LogFrameDecoder, type LogLine } from "./docker-log-frames.js";
+import { parseSiteIdLabel } from "./site-container-events.js";
 import {
   defaultSwarmSiteSettings,
+  installationFilter,
   renderSwarmServiceSpec,
   type SwarmSiteSettings,
   serviceNameOf,
+  siteIdLabel,
 } from "./swarm-service-spec.js";
 import { type SwarmTask, sortTasksNewestFirst, summarizeTasks, swarmTaskSchema } from "./swarm-task-status.js";
 
@@ -22,19 +32,68 @@ const reportedTaskCount = 5;
 const statusLogTailLines = 50;
 const updateAttempts = 3;
 
-/** Runs each dynamic site as the Swarm service `site-<id>`. */
-export class DockerSwarmRuntime implements ServiceRuntime {
+/** The fields of a listed service that the inventory reads; anything else the engine sends is ignored. */
+const listedServiceSchema = z.object({
+  Spec: z.object({
+    Name: z.string(),
+    Labels: z.record(z.string(), z.string()).optional(),
+    Mode: z.object({ Replicated: z.object({ Replicas: z.number().optional() }).optional() }).optional(),
+    TaskTemplate: z.object({ ContainerSpec: z.object({ Image: z.string().optional() }).optional() }).optional(),
+  }),
+});
+
+/** Runs each dynamic site as the Swarm service `director-<installation>-site-<id>`. */
+export class DockerSwarmRuntime implements ServiceRuntime, ServiceInventory {
   readonly #docker: Docker;
   readonly #settings: SwarmSiteSettings;
 
-  constructor(docker: Docker, settings: Partial<SwarmSiteSettings> = {}) {
+  /** `settings.installationId` is required: it names and labels every service, and scopes every listing. */
+  constructor(docker: Docker, settings: Pick<SwarmSiteSettings, "installationId"> & Partial<SwarmSiteSettings>) {
     this.#docker = docker;
     this.#settings = { ...defaultSwarmSiteSettings, ...settings };
   }
 
+  async listServices(siteId?: SiteId): Promise<SiteServiceSummary[]> {
+    const labels = [
+      installationFilter(this.#settings.installationId),
+      siteId === undefined ? siteIdLabel : `${siteIdLabel}=${siteId}`,
+    ];
+    let raw: unknown;
+    try {
+      // Several label filters must all match (the engine ANDs them): this installation's site services only.
+      raw = await this.#docker.listServices({ filters: { label: labels } });
+    } catch (error) {
+      throw dockerFailure(`list the services labelled ${labels.join(", ")}`, error);
+    }
+    const parsed = listedServiceSchema.array().safeParse(raw);
+    if (!parsed.success) {
+      throw new DirectorError("DOCKER_REJECTED", "Docker answered an unexpected service list.", {
+        cause: parsed.error,
+      });
+    }
+    return parsed.data.flatMap(({ Spec: spec }) => {
+      const labelsOf = spec.Labels ?? {};
+      const id = parseSiteIdLabel(labelsOf[siteIdLabel]);
+      if (id === null) return [];
+      return [
+        {
+          siteId: id,
+          name: spec.Name,
+          replicas: spec.Mode?.Replicated?.Replicas ?? 0,
+          image: spec.TaskTemplate?.ContainerSpec?.Image ?? "",
+          labels: labelsOf,
+        },
+      ];
+    });
+  }
+
+  #nameOf(siteId: SiteId): string {
+    return serviceNameOf(this.#settings.installationId, siteId);
+  }
+
   async upsert(spec: SiteServiceSpec): Promise<void> {
     checkSiteServiceSpec(spec);
-    const name = serviceNameOf(spec.siteId);
+    const name = this.#nameOf(spec.siteId);
     for (let attempt = 1; ; attempt++) {
       const current = await this.#inspect(spec.siteId);
       try {
@@ -55,7 +114,7 @@ export class DockerSwarmRuntime implements ServiceRuntime {
   }
 
   async remove(siteId: SiteId): Promise<void> {
-    const name = serviceNameOf(siteId);
+    const name = this.#nameOf(siteId);
     try {
       await this.#docker.getService(name).remove();
     } catch (error) {
@@ -65,7 +124,7 @@ export class DockerSwarmRuntime implements ServiceRuntime {
   }
 
   async restart(siteId: SiteId): Promise<void> {
-    const name = serviceNameOf(siteId);
+    const name = this.#nameOf(siteId);
     for (let attempt = 1; ; attempt++) {
       const current = await this.#inspect(siteId);
       if (current?.Spec?.TaskTemplate === undefined) {
@@ -119,7 +178,7 @@ export class DockerSwarmRuntime implements ServiceRuntime {
 
   /** The newest lines of the site's log (all tasks), optionally only one task's; for status and, later, the log view. */
   async readLogLines(siteId: SiteId, options: { tailLines: number; taskId?: string }): Promise<LogLine[]> {
-    const name = serviceNameOf(siteId);
+    const name = this.#nameOf(siteId);
     let body: unknown;
     try {
       // details=true prefixes each line with its context (`com.docker.swarm.task.id=…`), which tells tasks apart.
@@ -142,7 +201,7 @@ export class DockerSwarmRuntime implements ServiceRuntime {
     siteId: SiteId,
     options: { tailLines: number; signal: AbortSignal },
   ): Promise<AsyncIterable<LogLine>> {
-    const name = serviceNameOf(siteId);
+    const name = this.#nameOf(siteId);
     let stream: NodeJS.ReadableStream;
     try {
       // dockerode answers a stream (not a buffer) when follow is true; its typing does not say so.
@@ -173,7 +232,7 @@ export class DockerSwarmRuntime implements ServiceRuntime {
   }
 
   async #inspect(siteId: SiteId): Promise<Docker.Service | undefined> {
-    const name = serviceNameOf(siteId);
+    const name = this.#nameOf(siteId);
     try {
       return (await this.#docker.getService(name).inspect()) as Docker.Service;
     } catch (error) {

@@ -8,6 +8,7 @@ import { connect, createServer } from "node:net";
 import path from "node:path";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import type { ImageRef } from "@director/domain/image-ref";
+import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import type { NginxServer } from "@director/host/nginx-server";
@@ -33,8 +34,10 @@ const runId = randomBytes(4).toString("hex");
 const networkName = `director-test-${runId}`;
 const imageName = `director-test/base-busybox-${runId}`;
 const sitePort = 8080;
-const runtime = new DockerSwarmRuntime(docker, { port: sitePort });
-const containers = new DockerSiteContainers(docker, networkName);
+/** This run's own installation: its services and containers are the only ones the runtime and watcher see. */
+const installationId = `t${runId}` as InstallationId;
+const runtime = new DockerSwarmRuntime(docker, { installationId, port: sitePort });
+const containers = new DockerSiteContainers(docker, networkName, installationId);
 /** What the database would say about each test site; the watcher's callback renders from it. */
 const balancerSpecs = new Map<SiteId, BalancerSiteSpec>();
 /** The address each site's balancer file names once the watcher's callback has finished (reloaded nginx). */
@@ -66,6 +69,7 @@ beforeAll(async () => {
   await ensureSiteNetwork(docker, networkName);
   // Exactly the future main.ts wiring: a changed address re-renders that one site's file.
   watcher = new TaskAddressWatcher({
+    installationId,
     events: containers,
     addresses: containers,
     log,
@@ -83,7 +87,7 @@ afterAll(async () => {
   try {
     await watcher?.stop();
     await removeDockerTestObjects(docker, {
-      serviceNames: usedSiteIds.map(serviceNameOf),
+      serviceNames: usedSiteIds.map((id) => serviceNameOf(installationId, id)),
       networkName,
       imageRefs: image === undefined ? [] : [image],
     });

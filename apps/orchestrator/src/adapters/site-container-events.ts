@@ -2,9 +2,10 @@
  * Parsing of the Docker Engine's event stream (GET /events: one JSON object per line) into the site container events
  * the task address watcher needs; pure. https://docs.docker.com/engine/api/v1.41/#tag/System/operation/SystemEvents
  */
+import type { InstallationId } from "@director/domain/installation-id";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import { z } from "zod";
-import { siteIdLabel } from "./swarm-service-spec.js";
+import { installationLabel, siteIdLabel } from "./swarm-service-spec.js";
 
 /** A site's container started or died. */
 export interface SiteContainerEvent {
@@ -25,9 +26,10 @@ export function parseSiteIdLabel(label: string | undefined): SiteId | null {
 
 /**
  * The site container event on one line of the stream, or null for anything else: another event type or action,
- * a container without a valid site id label, or a line that is not an engine event (the caller logs those).
+ * a container without a valid site id label or of another installation, or a line that is not an engine event (the
+ * caller logs those). The engine already filters by installation; checking again costs nothing.
  */
-export function parseSiteContainerEvent(line: string): SiteContainerEvent | null {
+export function parseSiteContainerEvent(line: string, installationId: InstallationId): SiteContainerEvent | null {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -39,6 +41,7 @@ export function parseSiteContainerEvent(line: string): SiteContainerEvent | null
   const { Action: action, Actor: actor } = parsed.data;
   if (action !== "start" && action !== "die") return null;
   // A container's labels are its event's Actor.Attributes.
+  if (actor.Attributes?.[installationLabel] !== installationId) return null;
   const siteId = parseSiteIdLabel(actor.Attributes?.[siteIdLabel]);
   return siteId === null ? null : { siteId, action };
 }

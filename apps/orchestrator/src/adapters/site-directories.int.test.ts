@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, symlink } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { SiteId } from "@director/domain/site";
@@ -16,6 +16,22 @@ afterEach(async () => {
 });
 
 describe("FsSiteDirectories", () => {
+  it("lists the site directories (ids only, real directories only) and tells whether one exists", async () => {
+    const directories = new FsSiteDirectories(path.join(root, "sites"));
+    expect(await directories.list()).toEqual([]); // no sites directory yet
+    await chmod(root, 0o755);
+    await directories.prepare();
+    for (const id of [12, 3]) await directories.ensure(id as SiteId);
+    await mkdir(path.join(root, "sites", "notes"));
+    await writeFile(path.join(root, "sites", "7"), "a file, not a site");
+    await symlink(directories.pathOf(3 as SiteId), path.join(root, "sites", "8"));
+    expect(await directories.list()).toEqual([3, 12]);
+    expect(await directories.has(3 as SiteId)).toBe(true);
+    expect(await directories.has(4 as SiteId)).toBe(false);
+    expect(await directories.has(7 as SiteId)).toBe(false);
+    expect(await directories.has(8 as SiteId)).toBe(false);
+  });
+
   it("creates the sites directory, then each site's public/ and private/ (0755), idempotently", async () => {
     await chmod(root, 0o755);
     const directories = new FsSiteDirectories(path.join(root, "sites"));

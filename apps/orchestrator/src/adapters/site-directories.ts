@@ -1,7 +1,8 @@
-import { chmod, lstat, mkdir, rm, stat } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { chmod, lstat, mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
-import type { SiteId } from "@director/domain/site";
+import { parseSiteId, type SiteId } from "@director/domain/site";
 import type { SiteDirectories } from "../core/ports.js";
 
 const directoryMode = 0o755;
@@ -50,6 +51,30 @@ export class FsSiteDirectories implements SiteDirectories {
 
   pathOf(id: SiteId): string {
     return path.join(this.#sitesDir, String(id));
+  }
+
+  async has(id: SiteId): Promise<boolean> {
+    try {
+      return (await lstat(this.pathOf(id))).isDirectory();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    }
+  }
+
+  async list(): Promise<SiteId[]> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(this.#sitesDir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    // Only real directories named like a site id; anything else an operator left there is none of ours.
+    return entries
+      .filter((entry) => entry.isDirectory() && /^[1-9][0-9]{0,14}$/.test(entry.name))
+      .map((entry) => parseSiteId(entry.name))
+      .sort((a, b) => a - b);
   }
 }
 

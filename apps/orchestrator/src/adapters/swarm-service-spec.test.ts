@@ -1,4 +1,5 @@
 import type { ImageRef } from "@director/domain/image-ref";
+import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
 import type Docker from "dockerode";
 import { describe, expect, it } from "vitest";
@@ -12,20 +13,27 @@ const spec: SiteServiceSpec = {
   isEnabled: true,
   limits: { cpus: 0.6, memoryBytes: 100 * 1024 * 1024, pidsLimit: 128 },
   env: { DATABASE_URL: "postgres://x" },
-  networkName: "director-sites",
+  networkName: "director-lab1-sites",
 };
+const settings = { ...defaultSwarmSiteSettings, installationId: "lab1" as InstallationId };
 
 describe("renderSwarmServiceSpec", () => {
-  const rendered = renderSwarmServiceSpec(spec, defaultSwarmSiteSettings);
+  const rendered = renderSwarmServiceSpec(spec, settings);
   const template = rendered.TaskTemplate as Docker.ContainerTaskSpec;
   const container = template.ContainerSpec;
 
-  it("names the service after the numeric id and labels it", () => {
-    expect(rendered.Name).toBe("site-42");
-    expect(serviceNameOf(7 as SiteId)).toBe("site-7");
-    expect(rendered.Labels).toEqual({ "org.director.site-id": "42", "org.director.managed": "true" });
+  it("names the service after the installation and the numeric id, and labels it and its containers", () => {
+    expect(rendered.Name).toBe("director-lab1-site-42");
+    expect(serviceNameOf("other" as InstallationId, 7 as SiteId)).toBe("director-other-site-7");
+    const labels = {
+      "org.director.site-id": "42",
+      "org.director.installation": "lab1",
+      "org.director.managed": "true",
+    };
+    expect(rendered.Labels).toEqual(labels);
+    expect(container?.Labels).toEqual(labels);
     expect(rendered.Mode).toEqual({ Replicated: { Replicas: 1 } });
-    expect(renderSwarmServiceSpec({ ...spec, isEnabled: false }, defaultSwarmSiteSettings).Mode).toEqual({
+    expect(renderSwarmServiceSpec({ ...spec, isEnabled: false }, settings).Mode).toEqual({
       Replicated: { Replicas: 0 },
     });
   });
@@ -71,7 +79,7 @@ describe("renderSwarmServiceSpec", () => {
     expect(startScript).toContain('kill -TERM "$child"');
     expect(startScript).not.toContain("42");
     expect(template.ForceUpdate).toBe(0);
-    const again = renderSwarmServiceSpec(spec, defaultSwarmSiteSettings, 3).TaskTemplate as Docker.ContainerTaskSpec;
+    const again = renderSwarmServiceSpec(spec, settings, 3).TaskTemplate as Docker.ContainerTaskSpec;
     expect(again.ForceUpdate).toBe(3);
   });
 });

@@ -2,6 +2,7 @@
  * Renders a site's Swarm service spec (Engine API 1.41, Docker 20.10) from a checked SiteServiceSpec; pure.
  * DESIGN rule 4: read-only root filesystem, capabilities dropped, pids/memory/CPU limits, an unprivileged user.
  */
+import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
 import type Docker from "dockerode";
 import type { SiteServiceSpec } from "../core/service-runtime.js";
@@ -11,12 +12,24 @@ import { siteUser } from "./local-base-images.js";
 export const nanosecondsPerSecond = 1_000_000_000;
 const mebibyte = 1024 * 1024;
 
-/** Labels every site service carries; `siteIdLabel` is how the runtime and the reconciler find a site's service. */
+/**
+ * Labels every site service and its containers carry. A site's service is found by its name, which holds the
+ * installation id; listings and event filters use `installationLabel` together with `siteIdLabel`, so that another
+ * installation's services on the same engine are never seen.
+ */
 export const siteIdLabel = "org.director.site-id";
+export const installationLabel = "org.director.installation";
 export const managedLabel = "org.director.managed";
+
+/** The label filter (`key=value`) that selects one installation's objects in an Engine API listing or event stream. */
+export function installationFilter(installationId: InstallationId): string {
+  return `${installationLabel}=${installationId}`;
+}
 
 /** Settings that are the same for every site (from the orchestrator's config). */
 export interface SwarmSiteSettings {
+  /** The installation whose service this is: part of its name and labels */
+  installationId: InstallationId;
   /** The port a site's run.sh must listen on ($PORT); above 1023 because the process holds no capabilities */
   port: number;
   /** $TZ of every site */
@@ -30,7 +43,7 @@ export interface SwarmSiteSettings {
 }
 
 /** Defaults chosen for a school's lab: a crashing site retries every 5 s, not in a tight loop. */
-export const defaultSwarmSiteSettings: SwarmSiteSettings = {
+export const defaultSwarmSiteSettings: Omit<SwarmSiteSettings, "installationId"> = {
   port: 8080,
   timeZone: "UTC",
   restartDelaySeconds: 5,
@@ -41,9 +54,12 @@ export const defaultSwarmSiteSettings: SwarmSiteSettings = {
   logMaxFiles: 3,
 };
 
-/** The Swarm service of a site is named after its numeric id only, so a rename never touches it. */
-export function serviceNameOf(siteId: SiteId): string {
-  return `site-${siteId}`;
+/**
+ * The Swarm service of a site: named after the installation and the site's numeric id, so a rename never touches
+ * it and two installations on one engine never share a name (each numbers its sites from 1).
+ */
+export function serviceNameOf(installationId: InstallationId, siteId: SiteId): string {
+  return `director-${installationId}-site-${siteId}`;
 }
 
 /** The run.sh candidates, in order; the first executable one runs. */
@@ -85,7 +101,11 @@ export function renderSwarmServiceSpec(
   settings: SwarmSiteSettings,
   forceUpdate = 0,
 ): Docker.ServiceSpec {
-  const labels = { [siteIdLabel]: String(spec.siteId), [managedLabel]: "true" };
+  const labels = {
+    [siteIdLabel]: String(spec.siteId),
+    [installationLabel]: settings.installationId,
+    [managedLabel]: "true",
+  };
   const env = {
     ...spec.env,
     PORT: String(settings.port),
@@ -94,7 +114,7 @@ export function renderSwarmServiceSpec(
     HOME: siteUser.home,
   };
   return {
-    Name: serviceNameOf(spec.siteId),
+    Name: serviceNameOf(settings.installationId, spec.siteId),
     Labels: labels,
     Mode: { Replicated: { Replicas: spec.isEnabled ? 1 : 0 } },
     TaskTemplate: {

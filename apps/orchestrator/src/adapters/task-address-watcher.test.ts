@@ -1,4 +1,5 @@
 import { PassThrough, type Readable } from "node:stream";
+import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
@@ -43,7 +44,10 @@ class FakeSiteContainers implements SiteContainerEventSource, SiteTaskAddresses 
     const line = JSON.stringify({
       Type: "container",
       Action: action,
-      Actor: { ID: "c0ffee", Attributes: { "org.director.site-id": String(siteId) } },
+      Actor: {
+        ID: "c0ffee",
+        Attributes: { "org.director.site-id": String(siteId), "org.director.installation": "lab1" },
+      },
     });
     this.current().write(`${line}\n`);
   }
@@ -76,6 +80,7 @@ function startWatcher(): TaskAddressWatcher {
     error: () => undefined,
   };
   watcher = new TaskAddressWatcher({
+    installationId: "lab1" as InstallationId,
     events: engine,
     addresses: engine,
     onChange: (siteId, address) => onChange(siteId, address),
@@ -153,7 +158,7 @@ describe("TaskAddressWatcher", () => {
     const line = JSON.stringify({
       Type: "container",
       Action: "start",
-      Actor: { Attributes: { "org.director.site-id": "5" } },
+      Actor: { Attributes: { "org.director.site-id": "5", "org.director.installation": "lab1" } },
     });
     engine.current().write(`not json\n${line.slice(0, 10)}`);
     engine.current().write(`${line.slice(10)}\n`);

@@ -3,6 +3,7 @@
  * balancer can re-render only that site's file (DESIGN rule 6: a change to one site costs O(1)).
  */
 import type { Readable } from "node:stream";
+import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
 import type { Logger } from "@director/host/logger";
 import { LineSplitter, parseSiteContainerEvent } from "./site-container-events.js";
@@ -48,6 +49,7 @@ const defaultTiming: TaskAddressWatcherTiming = {
  * the first resync reports every site that has a running task.
  */
 export class TaskAddressWatcher {
+  readonly #installationId: InstallationId;
   readonly #events: SiteContainerEventSource;
   readonly #addresses: SiteTaskAddresses;
   readonly #onChange: TaskAddressChangeHandler;
@@ -66,12 +68,15 @@ export class TaskAddressWatcher {
   #wakeUp: (() => void) | null = null;
 
   constructor(deps: {
+    /** only this installation's containers are followed */
+    installationId: InstallationId;
     events: SiteContainerEventSource;
     addresses: SiteTaskAddresses;
     onChange: TaskAddressChangeHandler;
     log: Logger;
     timing?: Partial<TaskAddressWatcherTiming>;
   }) {
+    this.#installationId = deps.installationId;
     this.#events = deps.events;
     this.#addresses = deps.addresses;
     this.#onChange = deps.onChange;
@@ -130,7 +135,7 @@ export class TaskAddressWatcher {
     const lines = new LineSplitter();
     stream.on("data", (chunk: Buffer | string) => {
       for (const line of lines.push(chunk.toString())) {
-        const event = parseSiteContainerEvent(line);
+        const event = parseSiteContainerEvent(line, this.#installationId);
         if (event === null) {
           this.#log.warn({ line: line.slice(0, 200) }, "ignoring an engine event that is not a site container event");
           continue;

@@ -11,6 +11,10 @@ export interface SiteDirectories {
   remove(id: SiteId): Promise<void>;
   /** The site directory's absolute path. */
   pathOf(id: SiteId): string;
+  /** Whether the site directory exists. */
+  has(id: SiteId): Promise<boolean>;
+  /** The id of every site that has a directory (entries that are not a site id are ignored). */
+  list(): Promise<SiteId[]>;
 }
 
 /** What reading a path gives: a file's bytes or a directory's listing. */
@@ -39,6 +43,16 @@ export interface BalancerConfig {
   remove(id: SiteId): Promise<void>;
 }
 
+/** The balancer's site files read back, to compare them with what they should be (the reconciler's inventory). */
+export interface BalancerConfigFiles {
+  /** The id of every site that has a server block file. */
+  listSiteIds(): Promise<SiteId[]>;
+  /** The site's file as it is now, or null when absent. */
+  read(id: SiteId): Promise<string | null>;
+  /** What `upsert(spec)` would write, without writing it. */
+  render(spec: BalancerSiteSpec): string;
+}
+
 /** Each site's last balancer spec, kept so that a dynamic site can be re-rendered when its task's address changes. */
 export interface BalancerSpecStore {
   /** Replaces the site's stored spec. */
@@ -47,6 +61,8 @@ export interface BalancerSpecStore {
   get(id: SiteId): Promise<BalancerSiteSpec | null>;
   /** Removes the site's stored spec; no-op when absent. */
   remove(id: SiteId): Promise<void>;
+  /** The id of every site that has a stored spec. */
+  list(): Promise<SiteId[]>;
 }
 
 /** Gives a site's directory to the unprivileged user its process runs as. */

@@ -78,3 +78,21 @@ export interface ServiceLogs {
     options: { tailLines: number; signal: AbortSignal },
   ): Promise<AsyncIterable<{ text: string }>>;
 }
+
+/** A site's service as the engine has it: what the reconciler compares with the database. */
+export interface SiteServiceSummary {
+  siteId: SiteId;
+  /** The Swarm service's name */
+  name: string;
+  /** Desired replicas (1: runs, 0: kept stopped) */
+  replicas: number;
+  /** The image its tasks run */
+  image: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** Lists the site services of this installation only (another installation's on the same engine are never listed). */
+export interface ServiceInventory {
+  /** Every site service of this installation, or only the given site's. */
+  listServices(siteId?: SiteId): Promise<SiteServiceSummary[]>;
+}

@@ -4,14 +4,22 @@
  */
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import type { SiteId } from "@director/domain/site";
-import type { BalancerConfig, BalancerSpecStore } from "./ports.js";
+import type { BalancerConfig, BalancerConfigFiles, BalancerSpecStore } from "./ports.js";
 
 /** The address of a site's running task on the site network, or null when none runs. */
 export type SiteAddressLookup = (id: SiteId) => Promise<string | null>;
 
+/** A site's balancer file and stored spec, compared (SiteInventory reports it). */
+export interface BalancerInspection {
+  hasConfig: boolean;
+  spec: BalancerSiteSpec | null;
+  /** the file is what the stored spec renders now, with the task's current address */
+  isConfigCurrent: boolean;
+}
+
 /** Wraps the nginx BalancerConfig; one site's updates run one at a time, so the last address read is the one rendered. */
 export class UpstreamTrackingBalancer implements BalancerConfig {
-  readonly #balancer: BalancerConfig;
+  readonly #balancer: BalancerConfig & BalancerConfigFiles;
   readonly #specs: BalancerSpecStore;
   readonly #addressOf: SiteAddressLookup | null;
   readonly #sitePort: number;
@@ -22,7 +30,7 @@ export class UpstreamTrackingBalancer implements BalancerConfig {
    * `sitePort`: the port every site task listens on ($PORT).
    */
   constructor(deps: {
-    balancer: BalancerConfig;
+    balancer: BalancerConfig & BalancerConfigFiles;
     specs: BalancerSpecStore;
     addressOf: SiteAddressLookup | null;
     sitePort: number;
@@ -62,6 +70,25 @@ export class UpstreamTrackingBalancer implements BalancerConfig {
     });
   }
 
+  /**
+   * Compares the site's file with what its stored spec renders now; `address` as in `refresh`. Runs in the site's
+   * queue, so it never reads a file halfway through an update.
+   */
+  inspect(id: SiteId, address?: string | null): Promise<BalancerInspection> {
+    return this.#exclusive(id, async () => {
+      const [text, spec] = [await this.#balancer.read(id), await this.#specs.get(id)];
+      const isConfigCurrent =
+        text !== null && spec !== null && text === this.#balancer.render(await this.#withUpstream(spec, address));
+      return { hasConfig: text !== null, spec, isConfigCurrent };
+    });
+  }
+
+  /** The id of every site with a balancer file or a stored spec. */
+  async listSiteIds(): Promise<SiteId[]> {
+    const ids = new Set([...(await this.#balancer.listSiteIds()), ...(await this.#specs.list())]);
+    return [...ids].sort((a, b) => a - b);
+  }
+
   async #withUpstream(spec: BalancerSiteSpec, known: string | null | undefined): Promise<BalancerSiteSpec> {
     // Only an enabled dynamic site is proxied; looking up any other's address would only cost an Engine API call.
     if (spec.type !== "dynamic" || spec.availability !== "enabled") return { ...spec, upstream: null };
@@ -70,7 +97,7 @@ export class UpstreamTrackingBalancer implements BalancerConfig {
     return { ...spec, upstream: address === null ? null : { address, port: this.#sitePort } };
   }
 
-  #exclusive(id: SiteId, fn: () => Promise<void>): Promise<void> {
+  #exclusive<T>(id: SiteId, fn: () => Promise<T>): Promise<T> {
     const result = (this.#queues.get(id) ?? Promise.resolve()).then(fn);
     const tail = result.then(
       () => undefined,

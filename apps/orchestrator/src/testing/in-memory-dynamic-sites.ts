@@ -8,11 +8,18 @@ import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "../adapters/task-address-watcher.js";
 import type { BalancerSpecStore, SiteOwnership } from "../core/ports.js";
-import type { ServiceLogs, ServiceRuntime, ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js";
+import type {
+  ServiceInventory,
+  ServiceLogs,
+  ServiceRuntime,
+  ServiceStatus,
+  SiteServiceSpec,
+  SiteServiceSummary,
+} from "../core/service-runtime.js";
 import { checkSiteServiceSpec } from "../core/site-service-spec.js";
 
 /** A fake ServiceRuntime: services are Map entries; an enabled service "runs" at the address set in `addresses`. */
-export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs {
+export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, ServiceInventory {
   readonly services = new Map<SiteId, SiteServiceSpec>();
   readonly restarts: SiteId[] = [];
   /** The address each site's task gets when it runs */
@@ -43,6 +50,18 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs {
       message: "The site is running.",
       tasks: [{ id: `task-${siteId}`, state: "running", address, error: null, exitCode: null }],
     };
+  }
+
+  async listServices(siteId?: SiteId): Promise<SiteServiceSummary[]> {
+    return [...this.services.values()]
+      .filter((spec) => siteId === undefined || spec.siteId === siteId)
+      .map((spec) => ({
+        siteId: spec.siteId,
+        name: `director-test-site-${spec.siteId}`,
+        replicas: spec.isEnabled ? 1 : 0,
+        image: spec.image,
+        labels: { "org.director.site-id": String(spec.siteId) },
+      }));
   }
 
   async readLogLines(siteId: SiteId, options: { tailLines: number }): Promise<Array<{ text: string }>> {
@@ -91,6 +110,10 @@ export class InMemoryBalancerSpecStore implements BalancerSpecStore {
 
   async remove(id: SiteId): Promise<void> {
     this.specs.delete(id);
+  }
+
+  async list(): Promise<SiteId[]> {
+    return [...this.specs.keys()].sort((a, b) => a - b);
   }
 }
 

@@ -19,6 +19,14 @@ export class InMemorySiteDirectories implements SiteDirectories {
   pathOf(id: SiteId): string {
     return `/srv/sites/${id}`;
   }
+
+  async has(id: SiteId): Promise<boolean> {
+    return this.ids.has(id);
+  }
+
+  async list(): Promise<SiteId[]> {
+    return [...this.ids].sort((a, b) => a - b);
+  }
 }
 
 /**

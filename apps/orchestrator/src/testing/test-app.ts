@@ -1,9 +1,11 @@
 import type { ImageRef } from "@director/domain/image-ref";
+import type { InstallationId } from "@director/domain/installation-id";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { pino } from "pino";
 import { NginxBalancerConfig } from "../adapters/balancer-config.js";
 import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
+import { SiteInventory } from "../core/site-inventory.js";
 import { SiteServices } from "../core/site-services.js";
 import { buildOrchestratorApp } from "../http/app.js";
 import {
@@ -19,6 +21,7 @@ export const authorization = { authorization: `Bearer ${testToken}` };
 
 export const testImage = "director/base-busybox:0123456789abcdef" as ImageRef;
 export const testSitePort = 8080;
+export const testInstallationId = "test" as InstallationId;
 
 /**
  * The orchestrator's HTTP app on in-memory fakes of every port (the balancer adapter is real: it only renders).
@@ -61,6 +64,13 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
     files,
     maxFileBytes: options.maxFileBytes ?? 1024,
     services,
+    inventory: new SiteInventory({
+      installationId: testInstallationId,
+      directories,
+      balancer,
+      services: options.hasRuntime ? runtime : null,
+      runningAddresses: options.hasRuntime ? () => containers.runningAddresses() : null,
+    }),
   });
   return { app, directories, files, configFiles, specs, runtime, containers, ownership, balancer };
 }

@@ -1,9 +1,10 @@
-import type { RouteSpec } from "@director/contracts/router-api";
+import type { RouteFileInventory, RouterInventory, RouteSpec } from "@director/contracts/router-api";
 import type { SiteName } from "@director/domain/site-name";
 import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { planRoute, type Topology } from "../core/plan-route.js";
 import type { EdgeRoutes } from "../core/ports.js";
+import { readRouteFile, siteNameOfRouteFile } from "../core/read-route-file.js";
 import { renderEdgeDefaultConfig } from "../core/render-edge-config.js";
 
 /** The edge's default file; "00-" sorts it first and the name grammar allows no leading underscore. */
@@ -53,5 +54,19 @@ export class NginxEdgeRoutes implements EdgeRoutes {
 
   async remove(siteName: SiteName): Promise<void> {
     await this.#files.remove(routeFileName(siteName));
+  }
+
+  async inventory(): Promise<RouterInventory> {
+    const routes: RouteFileInventory[] = [];
+    for (const fileName of await this.#files.list()) {
+      const siteName = siteNameOfRouteFile(fileName);
+      if (siteName === null) continue;
+      const content = await this.#files.read(fileName);
+      // Removed between the listing and the read: it is gone, which is what the listing will say next time.
+      if (content === null) continue;
+      routes.push(readRouteFile(siteName, content, this.#env));
+    }
+    const { topology } = this.#env;
+    return { topology, needsRouteFiles: topology === "split", routes };
   }
 }

@@ -1,5 +1,5 @@
 /** The router's ports: small interfaces its HTTP edge uses, implemented in adapters/ (and by fakes in tests). */
-import type { RouteSpec } from "@director/contracts/router-api";
+import type { RouterInventory, RouteSpec } from "@director/contracts/router-api";
 import type { SiteName } from "@director/domain/site-name";
 
 /** The public edge: its default server and one route per site. */
@@ -10,4 +10,6 @@ export interface EdgeRoutes {
   upsert(siteName: SiteName, spec: RouteSpec): Promise<{ written: boolean }>;
   /** Removes a site's route; no-op when absent. */
   remove(siteName: SiteName): Promise<void>;
+  /** Every route file as it is now, read back (the reconciler compares them with the database). */
+  inventory(): Promise<RouterInventory>;
 }

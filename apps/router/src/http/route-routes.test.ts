@@ -43,6 +43,7 @@ describe("router app", () => {
     for (const request of [
       { method: "PUT" as const, url: "/internal/v1/routes/hello", payload: spec },
       { method: "DELETE" as const, url: "/internal/v1/routes/hello" },
+      { method: "GET" as const, url: "/internal/v1/routes" },
     ]) {
       const response = await app.inject(request);
       expect(response.statusCode).toBe(401);
@@ -129,5 +130,45 @@ describe("PUT/DELETE /internal/v1/routes/:siteName", () => {
     });
     expect(response.statusCode).toBe(502);
     expect(response.json().error.code).toBe("NGINX_CONFIG_REJECTED");
+  });
+});
+
+describe("GET /internal/v1/routes", () => {
+  it("reads back each route file in the split topology, and tells a hand-edited one", async () => {
+    const { app, files } = setUp("split");
+    await app.inject({ method: "PUT", url: "/internal/v1/routes/hello", headers: authorization, payload: spec });
+    await app.inject({
+      method: "PUT",
+      url: "/internal/v1/routes/other",
+      headers: authorization,
+      payload: { siteId: 7, hostnames: ["other.sites.localhost"] },
+    });
+    const other = files.files.get("route-other.conf" as never) ?? "";
+    files.files.set("route-other.conf" as never, `${other}# edited\n`);
+    const response = await app.inject({ method: "GET", url: "/internal/v1/routes", headers: authorization });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      topology: "split",
+      needsRouteFiles: true,
+      routes: [
+        { siteName: "hello", siteId: 42, hostnames: ["hello.sites.localhost"], isCurrent: true },
+        { siteName: "other", siteId: 7, hostnames: ["other.sites.localhost"], isCurrent: false },
+      ],
+    });
+  });
+
+  it("needs no route files in the shared topology, and lists a leftover one as not current", async () => {
+    const { app, files } = setUp("shared");
+    await app.ready();
+    files.files.set(
+      "route-hello.conf" as never,
+      "# Route of site 42 (hello)\nserver {\n    server_name hello.sites.localhost;\n}\n",
+    );
+    const response = await app.inject({ method: "GET", url: "/internal/v1/routes", headers: authorization });
+    expect(response.json()).toEqual({
+      topology: "shared",
+      needsRouteFiles: false,
+      routes: [{ siteName: "hello", siteId: 42, hostnames: ["hello.sites.localhost"], isCurrent: false }],
+    });
   });
 });

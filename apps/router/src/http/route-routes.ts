@@ -1,4 +1,9 @@
-import { type RouteWritten, routerApiPrefix, routeSpecSchema } from "@director/contracts/router-api";
+import {
+  type RouterInventory,
+  type RouteWritten,
+  routerApiPrefix,
+  routeSpecSchema,
+} from "@director/contracts/router-api";
 import { parseSiteName, type SiteName } from "@director/domain/site-name";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { EdgeRoutes } from "../core/ports.js";
@@ -7,8 +12,10 @@ function siteNameOf(request: FastifyRequest): SiteName {
   return parseSiteName((request.params as { siteName?: unknown }).siteName);
 }
 
-/** PUT/DELETE /routes/:siteName; both idempotent. */
+/** PUT/DELETE /routes/:siteName, both idempotent; GET /routes, what the edge serves (reads only). */
 export function registerRouteRoutes(app: FastifyInstance, deps: { routes: EdgeRoutes }): void {
+  app.get(`${routerApiPrefix}/routes`, async (): Promise<RouterInventory> => deps.routes.inventory());
+
   const route = `${routerApiPrefix}/routes/:siteName`;
 
   app.put(route, async (request): Promise<RouteWritten> => {

@@ -10,6 +10,7 @@ export const operationKinds = [
   "restart_site",
   "update_availability",
   "update_limits",
+  "reconcile_site",
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -78,23 +79,27 @@ const writeBalancerConfig: StepDefinition = {
   },
 };
 
-const createSite: StepDefinition[] = [
-  {
-    slug: "create_site_directories",
-    name: "Create the site's directories",
-    run: async ({ site, host }) => {
-      if (site) await host.ensureDirectories(site.id);
-    },
+const ensureDirectories: StepDefinition = {
+  slug: "create_site_directories",
+  name: "Create the site's directories",
+  run: async ({ site, host }) => {
+    if (site) await host.ensureDirectories(site.id);
   },
+};
+
+const addRoute: StepDefinition = {
+  slug: "add_route",
+  name: "Route the site's address to the balancer",
+  run: async ({ site, host, routeHostnames }) => {
+    if (site) await host.upsertRoute(site.name, { siteId: site.id, hostnames: routeHostnames(site) });
+  },
+};
+
+const createSite: StepDefinition[] = [
+  ensureDirectories,
   startService,
   writeBalancerConfig,
-  {
-    slug: "add_route",
-    name: "Route the site's address to the balancer",
-    run: async ({ site, host, routeHostnames }) => {
-      if (site) await host.upsertRoute(site.name, { siteId: site.id, hostnames: routeHostnames(site) });
-    },
-  },
+  addRoute,
   {
     slug: "mark_ready",
     name: "Mark the site ready",
@@ -162,6 +167,13 @@ const applySiteSettings: StepDefinition[] = [
   writeBalancerConfig,
 ];
 
+/**
+ * `director reconcile` puts back what drifted from the database, with the steps the other operations use. A queued
+ * reconcile operation holds only the steps its site's drift needs, in this order (the worker runs the steps an
+ * operation lists, each found here by its slug).
+ */
+const reconcileSite: StepDefinition[] = [ensureDirectories, syncService, writeBalancerConfig, addRoute];
+
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site: createSite,
@@ -170,6 +182,7 @@ export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   restart_site: restartSite,
   update_availability: applySiteSettings,
   update_limits: applySiteSettings,
+  reconcile_site: reconcileSite,
 };
 
 export function isOperationKind(value: string): value is OperationKind {

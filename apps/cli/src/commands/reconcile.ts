@@ -1,0 +1,145 @@
+/**
+ * `director reconcile [--site NAME] [--dry-run] [--json]`: compares the database with what the orchestrator and
+ * router have, repairs the drift through durable operations (run by the installation's worker) and waits for them,
+ * printing their progress. Works against a running `director up` (its database, internal API addresses and tokens
+ * are found in its data directory), or, in production, against the components named by the manager's variables
+ * (DATABASE_URL, DIRECTOR_ORCHESTRATOR_URL/_TOKEN, DIRECTOR_ROUTER_URL/_TOKEN, DIRECTOR_SITES_DOMAIN).
+ */
+import type { ReconcileReport } from "@director/contracts/manager-api";
+import { AuditRepository } from "@director/db/audit.repository";
+import type { Operation } from "@director/db/models";
+import { OperationsRepository } from "@director/db/operations.repository";
+import type { DB } from "@director/db/schema";
+import { SitesRepository } from "@director/db/sites.repository";
+import { DirectorError } from "@director/domain/errors";
+import { parseInternalToken } from "@director/http-kit/internal-auth";
+import { InternalClient } from "@director/http-kit/internal-client";
+import { OrchestratorClient } from "@director/manager/adapters/orchestrator-client";
+import { RouterClient } from "@director/manager/adapters/router-client";
+import { loadManagerConfig } from "@director/manager/config";
+import { siteSpecs } from "@director/manager/features/operations/site-specs";
+import { ReconcileService } from "@director/manager/features/reconcile/reconcile.service";
+import type { Kysely } from "kysely";
+import { runningInstancePid } from "../runtime/instance-lock.js";
+import { readRunningInstance } from "../runtime/running-instance.js";
+import { readSecrets } from "../runtime/secrets.js";
+
+export interface ReconcileArgs {
+  siteName?: string;
+  isDryRun: boolean;
+  /** how long to wait for the repair operations */
+  timeoutMs: number;
+}
+
+/** Where the installation's internal APIs are, and the site settings its worker uses. */
+export interface ReconcileTarget {
+  orchestrator: { url: string; token: string };
+  router: { url: string; token: string };
+  sites: { domain: string; clientBodyLimitBytes: number };
+  /** set when the database is not the running `director up`'s own (production) */
+  databaseUrl?: string;
+}
+
+/**
+ * The installation to reconcile: the `director up` running on `dataDir`; else, when DIRECTOR_ORCHESTRATOR_URL is
+ * set, the components the manager's variables name. Throws a clear error when there is neither.
+ */
+export async function findReconcileTarget(dataDir: string, env: NodeJS.ProcessEnv): Promise<ReconcileTarget> {
+  if ((await runningInstancePid(dataDir)) !== null) {
+    const [instance, secrets] = [await readRunningInstance(dataDir), await readSecrets(dataDir)];
+    if (instance === null || secrets === null) {
+      throw new DirectorError("COMPONENT_UNREACHABLE", "The running director has not finished starting; try again.");
+    }
+    return {
+      orchestrator: { url: instance.orchestratorUrl, token: secrets.orchestratorToken },
+      router: { url: instance.routerUrl, token: secrets.routerToken },
+      sites: instance.sites,
+    };
+  }
+  if (env.DIRECTOR_ORCHESTRATOR_URL) {
+    const config = loadManagerConfig(env);
+    return {
+      orchestrator: config.orchestrator,
+      router: config.router,
+      sites: { domain: config.sites.domain, clientBodyLimitBytes: config.sites.clientBodyLimitBytes },
+      databaseUrl: config.databaseUrl,
+    };
+  }
+  throw new DirectorError(
+    "COMPONENT_UNREACHABLE",
+    `No director is running with the data directory ${dataDir}: start it (director up) or set DIRECTOR_DATA_DIR; for separate components set DATABASE_URL, DIRECTOR_ORCHESTRATOR_URL/_TOKEN and DIRECTOR_ROUTER_URL/_TOKEN.`,
+  );
+}
+
+/** Runs reconcile on `db` against `target`; `onProgress` hears every change of a repair operation. */
+export async function runReconcile(
+  db: Kysely<DB>,
+  target: ReconcileTarget,
+  args: ReconcileArgs,
+  onProgress: (operation: Operation) => void,
+): Promise<ReconcileReport> {
+  const client = (component: string, api: { url: string; token: string }) =>
+    new InternalClient({ component, baseUrl: api.url, token: parseInternalToken(api.token) });
+  const orchestrator = new OrchestratorClient(client("orchestrator", target.orchestrator));
+  const router = new RouterClient(client("router", target.router));
+  const service = new ReconcileService({
+    sites: new SitesRepository(db),
+    operations: new OperationsRepository(db),
+    audit: new AuditRepository(db),
+    inventory: {
+      orchestratorInventory: (id) => orchestrator.orchestratorInventory(id),
+      routerInventory: () => router.routerInventory(),
+    },
+    host: {
+      removeService: (id) => orchestrator.removeService(id),
+      removeBalancer: (id) => orchestrator.removeBalancer(id),
+      removeRoute: (name) => router.removeRoute(name),
+    },
+    specs: siteSpecs(target.sites),
+    // This process runs no worker and cannot wake the installation's: its worker finds the operations by polling.
+    wakeup: { notify: () => undefined, subscribe: () => () => undefined },
+  });
+  return service.run({
+    actorId: null,
+    ...(args.siteName === undefined ? {} : { siteName: args.siteName }),
+    isDryRun: args.isDryRun,
+    ...(args.isDryRun ? {} : { wait: { timeoutMs: args.timeoutMs, onProgress } }),
+  });
+}
+
+/** One line per change of a repair operation: which step it is at. */
+export function describeProgress(operation: Operation): string {
+  const current =
+    operation.steps.find((step) => step.status === "running" || step.status === "failed") ??
+    operation.steps.findLast((step) => step.status === "succeeded");
+  const step = current === undefined ? "" : `: ${current.name}: ${current.status}`;
+  const retry =
+    current?.status === "running" && current.message !== "" ? ` (${current.message.split("\n").at(-1)})` : "";
+  return `${operation.siteName}: operation ${operation.id} ${operation.status}${step}${retry}`;
+}
+
+/** The report in plain words: one block per site with drift, then a closing line. */
+export function formatReport(report: ReconcileReport): string {
+  const lines = [
+    `Reconcile of installation ${report.installationId}: ${report.checkedSites} site(s) checked${report.isDryRun ? " (dry run: nothing changed)" : ""}.`,
+    ...report.notes.map((note) => `Note: ${note}`),
+  ];
+  for (const item of report.items) {
+    lines.push(`${item.site}${item.isOrphan ? " (no such site)" : ""}:`);
+    for (const found of item.drift) lines.push(`  - ${found.kind}: ${found.message}`);
+    const operation = item.operationId === null ? "" : ` (operation ${item.operationId})`;
+    lines.push(`  => ${item.outcome}${operation}: ${item.message}`);
+  }
+  if (report.isInSync) lines.push("No drift: Docker, nginx and the site directories match the database.");
+  else if (report.isDryRun)
+    lines.push(`Drift found in ${report.items.length} place(s); run without --dry-run to repair.`);
+  else if (report.isRepaired) lines.push("All drift repaired.");
+  else lines.push("Some drift could not be repaired (see above); run director reconcile again later.");
+  return `${lines.join("\n")}\n`;
+}
+
+/** The exit code: 0 when in sync or all repaired; 1 when drift remains (a dry run that found drift, too). */
+export function exitCodeOf(report: ReconcileReport): number {
+  if (report.isInSync) return 0;
+  return !report.isDryRun && report.isRepaired ? 0 : 1;
+}

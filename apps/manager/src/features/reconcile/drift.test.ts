@@ -1,0 +1,233 @@
+import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
+import type { RouterInventory } from "@director/contracts/router-api";
+import type { SiteRecord } from "@director/db/models";
+import type { SiteId } from "@director/domain/site";
+import type { SiteName } from "@director/domain/site-name";
+import { describe, expect, it } from "vitest";
+import { siteSpecs } from "../operations/site-specs.js";
+import { computeDrift, type ExpectedSite, repairStepsFor } from "./drift.js";
+
+const specs = siteSpecs({ domain: "sites.localhost", clientBodyLimitBytes: 2048 });
+
+function site(id: number, name: string, overrides: Partial<SiteRecord> = {}): SiteRecord {
+  return {
+    id: id as SiteId,
+    name: name as SiteName,
+    type: "static",
+    purpose: "project",
+    description: "",
+    availability: "enabled",
+    clientBodyLimitBytes: null,
+    cpus: null,
+    memoryMib: null,
+    readyAt: new Date(0),
+    createdAt: new Date(0),
+    ...overrides,
+  };
+}
+
+const expect_ = (record: SiteRecord): ExpectedSite => ({
+  site: record,
+  balancer: specs.balancerSpec(record),
+  hostnames: specs.routeHostnames(record),
+});
+
+/** What a healthy orchestrator reports for `record`. */
+function healthy(record: SiteRecord): SiteInventory {
+  return {
+    id: record.id,
+    hasDirectory: true,
+    balancer: { hasConfig: true, spec: specs.balancerSpec(record), isConfigCurrent: true },
+    service:
+      record.type === "dynamic"
+        ? {
+            name: `director-lab1-site-${record.id}`,
+            replicas: record.availability === "enabled" ? 1 : 0,
+            image: "director/base-busybox:1",
+            labels: {},
+          }
+        : null,
+  };
+}
+
+const orchestrator = (sites: SiteInventory[], isDockerAvailable = true): OrchestratorInventory => ({
+  installationId: "lab1",
+  isDockerAvailable,
+  sites,
+});
+const shared: RouterInventory = { topology: "shared", needsRouteFiles: false, routes: [] };
+const splitRoute = (record: SiteRecord, overrides = {}) => ({
+  siteName: record.name,
+  siteId: record.id,
+  hostnames: [`${record.name}.sites.localhost`],
+  isCurrent: true,
+  ...overrides,
+});
+
+const plain = site(1, "plain");
+const app = site(2, "app", { type: "dynamic" });
+
+const kinds = (drifts: ReturnType<typeof computeDrift>) =>
+  drifts.map((drift) => [
+    drift.site?.name ?? drift.routeSiteName ?? `#${drift.siteId}`,
+    drift.findings.map((f) => f.kind),
+  ]);
+
+describe("computeDrift", () => {
+  it("finds nothing when every site is in place", () => {
+    const drifts = computeDrift({
+      expected: [expect_(plain), expect_(app)],
+      orchestrator: orchestrator([healthy(plain), healthy(app)]),
+      router: shared,
+      hasOrphans: true,
+    });
+    expect(drifts).toEqual([]);
+  });
+
+  it("finds a dynamic site's missing service, a static site's unexpected one, and wrong replicas", () => {
+    const stopped = site(3, "stopped", { type: "dynamic", availability: "not-served" });
+    const withService = { ...healthy(plain), service: healthy(app).service };
+    const running = { ...healthy(stopped), service: { ...(healthy(app).service as object), replicas: 1 } };
+    const drifts = computeDrift({
+      expected: [expect_(plain), expect_(app), expect_(stopped)],
+      orchestrator: orchestrator([withService, { ...healthy(app), service: null }, running as SiteInventory]),
+      router: shared,
+      hasOrphans: true,
+    });
+    expect(kinds(drifts)).toEqual([
+      ["plain", ["service_unexpected"]],
+      ["app", ["service_missing"]],
+      ["stopped", ["service_replicas_wrong"]],
+    ]);
+    expect(drifts[2]?.findings[0]?.message).toBe(
+      "Its Swarm service runs 1 replica(s); a site that is not-served runs 0.",
+    );
+  });
+
+  it("does not judge services when the orchestrator has no Docker engine", () => {
+    const drifts = computeDrift({
+      expected: [expect_(app)],
+      orchestrator: orchestrator([{ ...healthy(app), service: null }], false),
+      router: shared,
+      hasOrphans: true,
+    });
+    expect(drifts).toEqual([]);
+  });
+
+  it("finds a missing directory, and a site the orchestrator knows nothing of", () => {
+    const drifts = computeDrift({
+      expected: [expect_(plain), expect_(app)],
+      orchestrator: orchestrator([{ ...healthy(plain), hasDirectory: false }]),
+      router: shared,
+      hasOrphans: true,
+    });
+    expect(kinds(drifts)).toEqual([
+      ["plain", ["directory_missing"]],
+      ["app", ["directory_missing", "service_missing", "balancer_config_missing"]],
+    ]);
+  });
+
+  it("finds a balancer file that is missing, edited, or rendered from settings the database no longer has", () => {
+    const limited = site(3, "limited", { clientBodyLimitBytes: 10 });
+    const edited = site(4, "edited");
+    const drifts = computeDrift({
+      expected: [expect_(plain), expect_(limited), expect_(edited)],
+      orchestrator: orchestrator([
+        { ...healthy(plain), balancer: { hasConfig: false, spec: null, isConfigCurrent: false } },
+        // stored before the limit changed
+        {
+          ...healthy(limited),
+          balancer: { ...healthy(limited).balancer, spec: specs.balancerSpec(site(3, "limited")) },
+        },
+        { ...healthy(edited), balancer: { ...healthy(edited).balancer, isConfigCurrent: false } },
+      ]),
+      router: shared,
+      hasOrphans: true,
+    });
+    expect(kinds(drifts)).toEqual([
+      ["plain", ["balancer_config_missing"]],
+      ["limited", ["balancer_config_stale"]],
+      ["edited", ["balancer_config_stale"]],
+    ]);
+  });
+
+  it("finds missing and stale routes in the split topology, and a leftover route file in the shared one", () => {
+    const other = site(3, "other");
+    const third = site(4, "third");
+    const split: RouterInventory = {
+      topology: "split",
+      needsRouteFiles: true,
+      routes: [splitRoute(app), splitRoute(other, { isCurrent: false }), splitRoute(third, { siteId: 99 })],
+    };
+    const all = [plain, app, other, third];
+    const drifts = computeDrift({
+      expected: all.map(expect_),
+      orchestrator: orchestrator(all.map(healthy)),
+      router: split,
+      hasOrphans: true,
+    });
+    expect(kinds(drifts)).toEqual([
+      ["plain", ["route_missing"]],
+      ["other", ["route_stale"]],
+      ["third", ["route_stale"]],
+    ]);
+    const leftover = computeDrift({
+      expected: [expect_(plain)],
+      orchestrator: orchestrator([healthy(plain)]),
+      router: { ...shared, routes: [splitRoute(plain, { isCurrent: false })] },
+      hasOrphans: true,
+    });
+    expect(kinds(leftover)).toEqual([["plain", ["route_stale"]]]);
+  });
+
+  it("reports leftovers with no site row: service, balancer file, directory, route file", () => {
+    const gone = healthy(site(7, "gone", { type: "dynamic" }));
+    const drifts = computeDrift({
+      expected: [expect_(plain)],
+      orchestrator: orchestrator([
+        healthy(plain),
+        gone,
+        { ...healthy(site(8, "x")), balancer: { hasConfig: false, spec: null, isConfigCurrent: false } },
+      ]),
+      router: { topology: "split", needsRouteFiles: true, routes: [splitRoute(plain), splitRoute(site(7, "gone"))] },
+      hasOrphans: true,
+    });
+    expect(kinds(drifts)).toEqual([
+      ["#7", ["orphan_service", "orphan_balancer_config", "orphan_directory"]],
+      ["#8", ["orphan_directory"]],
+      ["gone", ["orphan_route"]],
+    ]);
+    expect(drifts.every((drift) => drift.site === null)).toBe(true);
+  });
+
+  it("looks for no leftovers when checking one site", () => {
+    const drifts = computeDrift({
+      expected: [expect_(plain)],
+      orchestrator: orchestrator([healthy(plain), healthy(site(7, "gone", { type: "dynamic" }))]),
+      router: shared,
+      hasOrphans: false,
+    });
+    expect(drifts).toEqual([]);
+  });
+});
+
+describe("repairStepsFor", () => {
+  it.each([
+    [["directory_missing"], ["create_site_directories"]],
+    [["service_missing"], ["sync_service"]],
+    [
+      ["service_unexpected", "balancer_config_stale"],
+      ["sync_service", "write_balancer_config"],
+    ],
+    [
+      ["route_stale", "directory_missing", "service_replicas_wrong"],
+      ["create_site_directories", "sync_service", "add_route"],
+    ],
+    [
+      ["balancer_config_missing", "route_missing"],
+      ["write_balancer_config", "add_route"],
+    ],
+  ] as const)("%j → %j", (found, steps) => {
+    expect(repairStepsFor(found.map((kind) => ({ kind, message: "" })))).toEqual(steps);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * The drift between the database (the truth) and what the orchestrator and router report they have; pure, so that
+ * every rule is a unit test. `computeDrift` decides what is wrong; `repairStepsFor` which steps put it back.
+ */
+
+import type { DriftFinding, DriftKind } from "@director/contracts/manager-api";
+import type { BalancerSiteSpec, OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
+import type { RouterInventory } from "@director/contracts/router-api";
+import type { SiteRecord } from "@director/db/models";
+import type { SiteId } from "@director/domain/site";
+
+/** A site of the database and what it implies for the machines. */
+export interface ExpectedSite {
+  site: SiteRecord;
+  /** the balancer spec the worker would send for it */
+  balancer: BalancerSiteSpec;
+  /** the hostnames the worker would route to it */
+  hostnames: readonly string[];
+}
+
+/** The drift of one site of the database, or of leftovers with no site row (`site` null). */
+export interface SiteDrift {
+  site: SiteRecord | null;
+  /** the leftover's site id (directory, balancer file, service); null for a leftover route file */
+  siteId: SiteId | null;
+  /** the route file's site name, for a leftover route file */
+  routeSiteName: string | null;
+  findings: DriftFinding[];
+}
+
+const noInventory = (id: number): SiteInventory => ({
+  id,
+  hasDirectory: false,
+  balancer: { hasConfig: false, spec: null, isConfigCurrent: false },
+  service: null,
+});
+
+/**
+ * Compares each expected site with the inventories; sites without drift are left out. With `hasOrphans`, the whole
+ * installation was listed, and anything with no site row is reported as a leftover too.
+ */
+export function computeDrift(input: {
+  expected: readonly ExpectedSite[];
+  orchestrator: OrchestratorInventory;
+  router: RouterInventory;
+  hasOrphans: boolean;
+}): SiteDrift[] {
+  const { orchestrator, router } = input;
+  const inventoryById = new Map(orchestrator.sites.map((entry) => [entry.id, entry]));
+  const routesByName = new Map(router.routes.map((route) => [route.siteName, route]));
+  const drifts: SiteDrift[] = [];
+  for (const expected of input.expected) {
+    const { site } = expected;
+    const inventory = inventoryById.get(site.id) ?? noInventory(site.id);
+    const findings = [
+      ...directoryDrift(inventory),
+      ...(orchestrator.isDockerAvailable ? serviceDrift(site, inventory) : []),
+      ...balancerDrift(expected.balancer, inventory),
+      ...routeDrift(expected, router.needsRouteFiles, routesByName.get(site.name)),
+    ];
+    if (findings.length > 0) drifts.push({ site, siteId: site.id, routeSiteName: null, findings });
+  }
+  if (!input.hasOrphans) return drifts;
+  const ids = new Set<number>(input.expected.map(({ site }) => site.id));
+  for (const inventory of orchestrator.sites) {
+    if (ids.has(inventory.id)) continue;
+    const findings: DriftFinding[] = [];
+    if (inventory.service !== null) {
+      findings.push(finding("orphan_service", `Swarm service ${inventory.service.name} belongs to no site.`));
+    }
+    if (inventory.balancer.hasConfig || inventory.balancer.spec !== null) {
+      findings.push(
+        finding("orphan_balancer_config", `The balancer has a file for site id ${inventory.id}, which no site has.`),
+      );
+    }
+    if (inventory.hasDirectory) {
+      findings.push(finding("orphan_directory", `The directory of site id ${inventory.id} belongs to no site.`));
+    }
+    if (findings.length > 0) drifts.push({ site: null, siteId: inventory.id as SiteId, routeSiteName: null, findings });
+  }
+  const names = new Set<string>(input.expected.map(({ site }) => site.name));
+  for (const route of router.routes) {
+    if (names.has(route.siteName)) continue;
+    drifts.push({
+      site: null,
+      siteId: null,
+      routeSiteName: route.siteName,
+      findings: [finding("orphan_route", `The router has a route file for ${route.siteName}, which no site is named.`)],
+    });
+  }
+  return drifts;
+}
+
+function directoryDrift(inventory: SiteInventory): DriftFinding[] {
+  return inventory.hasDirectory ? [] : [finding("directory_missing", "The site's directory is missing.")];
+}
+
+function serviceDrift(site: SiteRecord, inventory: SiteInventory): DriftFinding[] {
+  const { service } = inventory;
+  if (site.type === "static") {
+    return service === null
+      ? []
+      : [finding("service_unexpected", `The site is static, but its Swarm service ${service.name} exists.`)];
+  }
+  if (service === null) return [finding("service_missing", "The site is dynamic, but it has no Swarm service.")];
+  const replicas = site.availability === "enabled" ? 1 : 0;
+  if (service.replicas === replicas) return [];
+  return [
+    finding(
+      "service_replicas_wrong",
+      `Its Swarm service runs ${service.replicas} replica(s); a site that is ${site.availability} runs ${replicas}.`,
+    ),
+  ];
+}
+
+function balancerDrift(expected: BalancerSiteSpec, inventory: SiteInventory): DriftFinding[] {
+  const { balancer } = inventory;
+  if (!balancer.hasConfig) return [finding("balancer_config_missing", "The balancer has no file for the site.")];
+  if (balancer.spec === null || !isSameSpec(balancer.spec, expected)) {
+    return [finding("balancer_config_stale", "The balancer serves the site with settings the database no longer has.")];
+  }
+  if (!balancer.isConfigCurrent) {
+    return [
+      finding("balancer_config_stale", "The balancer's file for the site was changed by hand, or is out of date."),
+    ];
+  }
+  return [];
+}
+
+function routeDrift(
+  expected: ExpectedSite,
+  needsRouteFiles: boolean,
+  route: RouterInventory["routes"][number] | undefined,
+): DriftFinding[] {
+  if (!needsRouteFiles) {
+    // The balancer's own server block answers on the edge; a route file would claim the same name.
+    return route === undefined
+      ? []
+      : [finding("route_stale", "A route file is left from the split topology; the edge needs none here.")];
+  }
+  if (route === undefined) return [finding("route_missing", "The router has no route for the site.")];
+  const isSame = route.isCurrent && route.siteId === expected.site.id && sameSet(route.hostnames, expected.hostnames);
+  return isSame ? [] : [finding("route_stale", "The router's route for the site does not match the database.")];
+}
+
+/** The fields the manager sets (the orchestrator adds the upstream itself). */
+function isSameSpec(stored: BalancerSiteSpec, expected: BalancerSiteSpec): boolean {
+  return (
+    stored.id === expected.id &&
+    stored.name === expected.name &&
+    stored.type === expected.type &&
+    stored.availability === expected.availability &&
+    (stored.clientBodyLimitBytes ?? null) === (expected.clientBodyLimitBytes ?? null)
+  );
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a.map((value) => value.toLowerCase()));
+  const right = new Set(b.map((value) => value.toLowerCase()));
+  return left.size === right.size && [...left].every((value) => right.has(value));
+}
+
+function finding(kind: DriftKind, message: string): DriftFinding {
+  return { kind, message };
+}
+
+/** The reconcile_site steps (operation-plans.ts) that put a site's drift back, in plan order. */
+export function repairStepsFor(findings: readonly DriftFinding[]): string[] {
+  const kinds = new Set(findings.map((item) => item.kind));
+  const needs = (...wanted: DriftKind[]) => wanted.some((kind) => kinds.has(kind));
+  return [
+    needs("directory_missing") ? "create_site_directories" : null,
+    needs("service_missing", "service_unexpected", "service_replicas_wrong") ? "sync_service" : null,
+    needs("balancer_config_missing", "balancer_config_stale") ? "write_balancer_config" : null,
+    needs("route_missing", "route_stale") ? "add_route" : null,
+  ].filter((slug): slug is string => slug !== null);
+}
