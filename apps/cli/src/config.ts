@@ -37,6 +37,8 @@ export const upConfigSchema = z.object({
   balancerPort: port.default(8082),
   /** DIRECTOR_WORKER_LEASE_MS: how long before a dead worker's operation is taken over */
   workerLeaseMs: z.coerce.number().int().min(100).default(30_000),
+  /** DIRECTOR_DOCKER_SOCKET: the Docker Engine API socket `director images make-base` uses */
+  dockerSocketPath: z.string().min(1).default("/var/run/docker.sock"),
   /** DIRECTOR_LOG_LEVEL */
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
@@ -64,6 +66,7 @@ export function loadUpConfig(env: NodeJS.ProcessEnv): UpConfig {
     topology: env.DIRECTOR_TOPOLOGY,
     balancerPort: env.DIRECTOR_BALANCER_PORT,
     workerLeaseMs: env.DIRECTOR_WORKER_LEASE_MS,
+    dockerSocketPath: env.DIRECTOR_DOCKER_SOCKET || undefined,
     logLevel: env.DIRECTOR_LOG_LEVEL,
   });
 }

@@ -3,6 +3,7 @@
  *   director up                         everything on one machine, embedded defaults
  *   director admin create-user ...      add an account (password read from stdin or a prompt, never argv)
  *   director migrate                    bring the database schema up to date
+ *   director images make-base debian|busybox [--force]   make a base image locally (no registry needed)
  *   director manager|worker|orchestrator|router   one component, configured by its environment (production)
  */
 import { parseArgs } from "node:util";
@@ -11,6 +12,7 @@ import type { Logger } from "pino";
 import { ZodError } from "zod";
 import { createUser } from "./commands/admin-create-user.js";
 import { runComponent } from "./commands/component.js";
+import { isBaseImageKind, makeBaseImage } from "./commands/images-make-base.js";
 import { startDirector } from "./commands/up.js";
 import { loadUpConfig } from "./config.js";
 import { withDatabase } from "./runtime/database.js";
@@ -22,6 +24,8 @@ const usage = `Usage:
   director admin create-user --username NAME [--superuser] [--email ADDR] [--name "Full Name"]
                                                the password is read from stdin, or prompted for
   director migrate                             apply database migrations
+  director images make-base debian|busybox [--force]
+                                               make a base image on the local Docker engine (no registry)
   director manager | worker | orchestrator | router
                                                run one component (configured by environment variables)
 Configuration: environment variables, see README.md.`;
@@ -78,6 +82,19 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(
         `Created ${user.isSuperuser ? "administrator" : "user"} ${user.username} (id ${user.id}).\n`,
       );
+      return 0;
+    }
+    case "images": {
+      const { values, positionals } = parseArgs({
+        args: rest.slice(1),
+        options: { force: { type: "boolean", default: false } },
+        allowPositionals: true,
+      });
+      const [kind] = positionals;
+      if (rest[0] !== "make-base" || positionals.length !== 1 || !isBaseImageKind(kind)) break;
+      process.stdout.write(`Making the ${kind} base image${kind === "debian" ? " (about a minute)" : ""}...\n`);
+      const ref = await makeBaseImage(kind, { socketPath: config.dockerSocketPath, isForced: values.force ?? false });
+      process.stdout.write(`${ref}\n`);
       return 0;
     }
     case "migrate":

@@ -17,6 +17,8 @@ export interface InternalRequest {
   query?: Record<string, string>;
   json?: unknown;
   body?: Buffer;
+  /** this request's time limit, for the slow ones (an image build); default the client's */
+  timeoutMs?: number;
 }
 
 /**
@@ -67,7 +69,12 @@ export class InternalClient {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(request.timeoutMs ?? timeoutMs),
+      });
     } catch (cause) {
       throw new DirectorError(
         "COMPONENT_UNREACHABLE",

@@ -8,6 +8,8 @@ import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import type { AuthService } from "../features/auth/auth.service.js";
 import { registerFileRoutes } from "../features/files/files.routes.js";
 import type { FilesService } from "../features/files/files.service.js";
+import { registerImageRoutes } from "../features/images/images.routes.js";
+import type { ImagesService } from "../features/images/images.service.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
 import { registerSiteProcessRoutes, type SiteProcessReader } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
@@ -17,6 +19,7 @@ export interface ManagerAppDeps {
   log: Logger;
   auth: AuthService;
   sites: SitesService;
+  images: ImagesService;
   files: FilesService;
   operations: Pick<OperationsRepository, "findById">;
   siteMembership: Pick<SitesRepository, "isMember">;
@@ -50,6 +53,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     operations: deps.operations,
     urlTemplate: deps.urlTemplate,
   });
+  registerImageRoutes(app, { auth: deps.auth, images: deps.images });
   registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
   app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(landingPage));
   registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });

@@ -3,8 +3,10 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { BalancerConfig, SiteDirectories, SiteFiles } from "../core/ports.js";
+import type { SiteImages } from "../core/site-images.js";
 import type { SiteServices } from "../core/site-services.js";
 import { registerFileRoutes } from "./file-routes.js";
+import { registerImageRoutes } from "./image-routes.js";
 import { registerServiceRoutes } from "./service-routes.js";
 import { registerSiteRoutes } from "./site-routes.js";
 
@@ -19,6 +21,8 @@ export interface OrchestratorAppDeps {
   maxFileBytes: number;
   /** dynamic sites' services; null or absent: no Docker engine, the service routes answer 503 DOCKER_UNAVAILABLE */
   services?: SiteServices | null;
+  /** per-site images; null or absent: no Docker engine, the image route answers 503 DOCKER_UNAVAILABLE */
+  images?: SiteImages | null;
 }
 
 /** The orchestrator's internal API (contracts/orchestrator-api.ts): token-protected routes under /internal/v1. */
@@ -27,5 +31,6 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   registerSiteRoutes(app, deps);
   registerFileRoutes(app, deps);
   registerServiceRoutes(app, { services: deps.services ?? null });
+  registerImageRoutes(app, { images: deps.images ?? null });
   return app;
 }

@@ -4,10 +4,12 @@ import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { pino } from "pino";
 import { NginxBalancerConfig } from "../adapters/balancer-config.js";
 import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
+import { SiteImages } from "../core/site-images.js";
 import { SiteServices } from "../core/site-services.js";
 import { buildOrchestratorApp } from "../http/app.js";
 import {
   InMemoryBalancerSpecStore,
+  InMemoryImageBuilder,
   InMemoryServiceRuntime,
   InMemorySiteContainers,
   InMemorySiteOwnership,
@@ -32,6 +34,8 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
   const runtime = new InMemoryServiceRuntime();
   const containers = new InMemorySiteContainers();
   const ownership = new InMemorySiteOwnership();
+  const builder = new InMemoryImageBuilder();
+  builder.images.set(testImage, "sha256:base");
   const balancer = new UpstreamTrackingBalancer({
     balancer: new NginxBalancerConfig({
       files: configFiles,
@@ -53,6 +57,7 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
         refreshBalancer: (id, address) => balancer.refresh(id, address),
       })
     : null;
+  const images = options.hasRuntime ? new SiteImages({ builder, baseImage: async () => testImage }) : null;
   const app = buildOrchestratorApp({
     log: pino({ level: "silent" }),
     token: testToken,
@@ -61,6 +66,7 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
     files,
     maxFileBytes: options.maxFileBytes ?? 1024,
     services,
+    images,
   });
-  return { app, directories, files, configFiles, specs, runtime, containers, ownership, balancer };
+  return { app, directories, files, configFiles, specs, runtime, containers, ownership, balancer, builder };
 }
