@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs or starts what Director (or its tests) needs, only when it is missing, and says what it did.
-# Debian 12, as root. Flags: --npm --nginx --docker --postgres --tools (wrk, chromium later)
+# Debian 12, as root. Flags: --npm --nginx --docker (with busybox-static and debootstrap for base images)
+# --postgres --tools (wrk, chromium later)
 # Idempotent: a second run on a ready machine does nothing but check.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,8 +30,9 @@ ensure_nginx() {
 
 ensure_docker() {
   command -v dockerd >/dev/null 2>&1 || apt_install docker.io
-  # The local busybox base image (no registry here) is made from Debian's statically linked busybox.
+  # Base images are made locally (no registry): busybox-static for the small one, debootstrap for Debian's.
   [ -x /bin/busybox ] || apt_install busybox-static
+  command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || apt_install debootstrap
   if ! docker info >/dev/null 2>&1; then
     say "starting dockerd"
     mkdir -p /var/log

@@ -46,6 +46,8 @@ export const upConfigSchema = z.object({
   siteMemoryBytes: z.string().optional(),
   sitePidsLimit: z.string().optional(),
   siteNetwork: z.string().optional(),
+  /** DIRECTOR_DOCKER_SOCKET: the Docker Engine API socket `director images make-base` uses */
+  dockerSocketPath: z.string().min(1).default("/var/run/docker.sock"),
   /** DIRECTOR_LOG_LEVEL */
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
@@ -77,6 +79,7 @@ export function loadUpConfig(env: NodeJS.ProcessEnv): UpConfig {
     siteMemoryBytes: env.DIRECTOR_SITE_MEMORY_BYTES || undefined,
     sitePidsLimit: env.DIRECTOR_SITE_PIDS_LIMIT || undefined,
     siteNetwork: env.DIRECTOR_SITE_NETWORK || undefined,
+    dockerSocketPath: env.DIRECTOR_DOCKER_SOCKET || undefined,
     logLevel: env.DIRECTOR_LOG_LEVEL,
   });
 }

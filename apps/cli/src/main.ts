@@ -4,6 +4,7 @@
  *   director admin create-user ...      add an account (password read from stdin or a prompt, never argv)
  *   director migrate                    bring the database schema up to date
  *   director reconcile ...              compare the database with Docker, nginx and the site directories; repair
+ *   director images make-base debian|busybox [--force]   make a base image locally (no registry needed)
  *   director manager|worker|orchestrator|router   one component, configured by its environment (production)
  */
 import { parseArgs } from "node:util";
@@ -12,6 +13,7 @@ import type { Logger } from "pino";
 import { ZodError } from "zod";
 import { createUser } from "./commands/admin-create-user.js";
 import { runComponent } from "./commands/component.js";
+import { isBaseImageKind, makeBaseImage } from "./commands/images-make-base.js";
 import { describeProgress, exitCodeOf, findReconcileTarget, formatReport, runReconcile } from "./commands/reconcile.js";
 import { startDirector } from "./commands/up.js";
 import { loadUpConfig } from "./config.js";
@@ -27,6 +29,8 @@ const usage = `Usage:
   director reconcile [--site NAME] [--dry-run] [--json]
                                                report where Docker, nginx and the site directories differ from
                                                the database, and repair it (waits for the repairs)
+  director images make-base debian|busybox [--force]
+                                               make a base image on the local Docker engine (no registry)
   director manager | worker | orchestrator | router
                                                run one component (configured by environment variables)
 Configuration: environment variables, see README.md.`;
@@ -114,6 +118,19 @@ async function main(argv: string[]): Promise<number> {
       );
       process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       return exitCodeOf(report);
+    }
+    case "images": {
+      const { values, positionals } = parseArgs({
+        args: rest.slice(1),
+        options: { force: { type: "boolean", default: false } },
+        allowPositionals: true,
+      });
+      const [kind] = positionals;
+      if (rest[0] !== "make-base" || positionals.length !== 1 || !isBaseImageKind(kind)) break;
+      process.stdout.write(`Making the ${kind} base image${kind === "debian" ? " (about a minute)" : ""}...\n`);
+      const ref = await makeBaseImage(kind, { socketPath: config.dockerSocketPath, isForced: values.force ?? false });
+      process.stdout.write(`${ref}\n`);
+      return 0;
     }
     case "migrate":
       await withDatabase(databaseOptions, async () => undefined);

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { AuditRepository } from "@director/db/audit.repository";
+import { ImagesRepository } from "@director/db/images.repository";
 import { OperationsRepository } from "@director/db/operations.repository";
 import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
@@ -20,6 +21,7 @@ import { AuthService } from "./features/auth/auth.service.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
 import { FilesService } from "./features/files/files.service.js";
 import type { SiteFileStore } from "./features/files/site-file-store.js";
+import { ImagesService } from "./features/images/images.service.js";
 import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
@@ -53,6 +55,7 @@ export function createManagerServices(
     users: new UsersRepository(db),
     sessions: new SessionsRepository(db),
     sites: new SitesRepository(db),
+    images: new ImagesRepository(db),
     operations: new OperationsRepository(db),
     audit: new AuditRepository(db),
   };
@@ -63,10 +66,12 @@ export function createManagerServices(
     hasher: new Argon2PasswordHasher(),
     sessionTtlMs: config.sessions.ttlMs,
   });
+  const images = new ImagesService({ images: repositories.images, audit: repositories.audit });
   const sites = new SitesService({
     sites: repositories.sites,
     operations: repositories.operations,
     audit: repositories.audit,
+    images,
     wakeup,
     reservedNames: { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns },
     inTransaction: (work) =>
@@ -84,7 +89,7 @@ export function createManagerServices(
     audit: repositories.audit,
     maxUploadBytes: config.files.maxUploadBytes,
   });
-  return { repositories, auth, sites, files };
+  return { repositories, auth, sites, files, images };
 }
 
 /** Builds the services on an open database and starts the chosen roles. The caller owns `db` and closes it. */
@@ -118,11 +123,12 @@ export async function startManager(
     upsertService: (request) => orchestrator.upsertService(request),
     removeService: (id) => orchestrator.removeService(id),
     restartService: (id) => orchestrator.restartService(id),
+    buildSiteImage: (request) => orchestrator.buildSiteImage(request),
   };
 
   const services = createManagerServices(config, { db, wakeup, fileStore: orchestrator });
   const specs = siteSpecs(config.sites);
-  const { auth, files, sites: sitesService } = services;
+  const { auth, files, sites: sitesService, images: imagesService } = services;
   const { sites, operations } = services.repositories;
 
   const closers: Array<() => Promise<void>> = [];
@@ -132,7 +138,13 @@ export async function startManager(
       site: operation.siteId === null ? null : await sites.findById(operation.siteId),
       siteName: operation.siteName,
       host,
-      sites: { markReady: (site) => sites.markReady(site.id), forget: (site) => sites.delete(site.id) },
+      sites: {
+        markReady: (site) => sites.markReady(site.id),
+        forget: (site) => sites.delete(site.id),
+        setImage: (site, image) => sites.updateImage(site.id, image),
+      },
+      images: services.repositories.images,
+      input: operation.input,
       ...specs,
     });
     const worker = new OperationWorker({
@@ -152,6 +164,7 @@ export async function startManager(
       log: log.child({ component: "manager" }),
       auth,
       sites: sitesService,
+      images: imagesService,
       files,
       operations,
       siteMembership: sites,

@@ -17,6 +17,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { NginxBalancerConfig } from "./adapters/balancer-config.js";
 import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
+import { DockerImageBuilder } from "./adapters/docker-image-builder.js";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
 import { ensureBusyboxBaseImage, siteUser } from "./adapters/local-base-images.js";
@@ -31,8 +32,10 @@ import {
   TaskAddressWatcher,
 } from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
+import type { ImageBuilder } from "./core/image-builder.js";
 import type { ServiceInventory, ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
+import { SiteImages } from "./core/site-images.js";
 import { SiteInventory } from "./core/site-inventory.js";
 import { SiteServices } from "./core/site-services.js";
 import { buildOrchestratorApp } from "./http/app.js";
@@ -54,6 +57,8 @@ export interface DynamicSiteDeps {
   siteContainers?: SiteContainerEventSource & SiteTaskAddresses;
   /** The port site tasks listen on ($PORT); default the runtime's default, 8080 */
   sitePort?: number;
+  /** Builds per-site images; absent: the image route answers 503 DOCKER_UNAVAILABLE */
+  imageBuilder?: ImageBuilder;
 }
 
 /** What createOrchestrator needs besides its config. */
@@ -102,6 +107,14 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
           defaultLimits: config.siteLimits,
           refreshBalancer: (id, address) => balancer.refresh(id, address),
         });
+  const images =
+    deps.imageBuilder === undefined || deps.baseImage === undefined
+      ? null
+      : new SiteImages({
+          builder: deps.imageBuilder,
+          baseImage: deps.baseImage,
+          installationId: config.installationId,
+        });
   const watcher =
     services === null || siteContainers === undefined
       ? null
@@ -128,6 +141,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       services: services === null ? null : (runtime ?? null),
       runningAddresses: services === null ? null : (siteContainers?.runningAddresses.bind(siteContainers) ?? null),
     }),
+    images,
   });
   // onReady runs before the first request, whether the app listens or is driven by inject.
   app.addHook("onReady", async () => {
@@ -198,6 +212,7 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     baseImage,
     siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork, config.installationId),
     sitePort: defaultSwarmSiteSettings.port,
+    imageBuilder: new DockerImageBuilder(docker),
   };
 }
 

@@ -67,6 +67,10 @@ export const siteViewSchema = z.object({
   members: z.array(z.string()),
   createdAt: z.string(),
   operation: operationViewSchema.nullable(),
+  /** the published image the site's own image was last built from; null: the default image */
+  image: z.string().nullable(),
+  /** extra packages in the site's image */
+  packages: z.array(z.string()),
 });
 export type SiteView = z.infer<typeof siteViewSchema>;
 
@@ -137,5 +141,81 @@ export const reconcileRequestSchema = z
     /** check only this site (no leftovers are looked for) */
     site: z.string().max(64).optional(),
     isDryRun: z.boolean().default(false),
+  })
+  .strict();
+
+/** An image administrators publish; users see the visible ones and pick one for their site. */
+export const imageViewSchema = z.object({
+  name: z.string(),
+  friendlyName: z.string(),
+  description: z.string(),
+  logoUrl: z.string().nullable(),
+  isUserVisible: z.boolean(),
+  /** true when sites may add packages (the image has an install command) */
+  acceptsPackages: z.boolean(),
+  runShTemplate: z.string(),
+  /** administrators only (absent for others): what a site's image is built from */
+  parentRef: z.string().optional(),
+  setupCommands: z.string().optional(),
+  installCommandPrefix: z.string().optional(),
+});
+export type ImageView = z.infer<typeof imageViewSchema>;
+
+/** True when the text has no control characters (so no newline: one line). */
+function isOneLine(value: string): boolean {
+  return [...value].every((character) => character >= " " && character !== "\u007f");
+}
+
+/** One line of text without control characters (an install command, a friendly name). */
+const oneLine = (max: number) => z.string().max(max).refine(isOneLine, "must be one line without control characters");
+
+/** POST /api/images (administrators): every field but `name`, `friendlyName` and `parentRef` has a default. */
+export const createImageRequestSchema = z
+  .object({
+    name: z.string().max(64),
+    friendlyName: oneLine(100).min(1),
+    description: z.string().max(2000).default(""),
+    logoUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .nullable()
+      .default(null),
+    isUserVisible: z.boolean().default(true),
+    /** a Docker image reference, e.g. director/base-debian:bookworm */
+    parentRef: z.string().max(255),
+    /** shell run as root when a site's image is built (trusted: administrators only), e.g. `apt-get update -qq` */
+    setupCommands: z
+      .string()
+      .max(20_000)
+      .refine((value) => !value.includes("\0"), "must not contain NUL")
+      .default(""),
+    /** the command package names are appended to, e.g. `apt-get install -y --no-install-recommends`; "" for none */
+    installCommandPrefix: oneLine(500).default(""),
+    runShTemplate: z.string().max(20_000).default(""),
+  })
+  .strict();
+export type CreateImageRequest = z.input<typeof createImageRequestSchema>;
+
+/** PATCH /api/images/:name (administrators): the fields to change. */
+export const updateImageRequestSchema = createImageRequestSchema
+  .extend({
+    logoUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .nullable(),
+    isUserVisible: z.boolean(),
+    description: z.string().max(2000),
+    setupCommands: createImageRequestSchema.shape.setupCommands.unwrap(),
+    installCommandPrefix: oneLine(500),
+    runShTemplate: z.string().max(20_000),
+  })
+  .partial()
+  .strict();
+
+/** PUT /api/sites/:name/image: the published image the site runs, and extra packages (Debian names, at most 50). */
+export const siteImageChangeRequestSchema = z
+  .object({
+    image: z.string().max(64),
+    packages: z.array(z.string().max(100)).max(1000).default([]),
   })
   .strict();

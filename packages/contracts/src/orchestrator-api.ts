@@ -93,8 +93,37 @@ export const siteServiceRequestSchema = z.object({
     .partial()
     .default({}),
   env: z.record(z.string(), z.string()).default({}),
+  /** the image the site's process runs (what POST /sites/:id/image answered); omitted: the orchestrator's base image */
+  image: z.string().max(255).optional(),
 });
 export type SiteServiceRequest = z.input<typeof siteServiceRequestSchema>;
+
+/**
+ * POST /sites/:id/image — makes the image a site runs from its published image and extra packages: the parent itself
+ * when nothing is added, else `director/site-<id>:<hash of the recipe>`, built now unless it exists (an unchanged
+ * recipe reuses it). Slow (minutes for big packages); idempotent. A failing build answers 422 IMAGE_BUILD_FAILED with
+ * the last lines of the build output in `details.log`; nothing else changes (the service keeps its image).
+ */
+export const siteImageRequestSchema = z.object({
+  id: z.number().int().positive(),
+  /** the published image's parent, a Docker image reference */
+  parent: z.string().max(255),
+  /** administrator-trusted shell script run as root during the build; "" for none */
+  setupCommands: z.string().max(20_000).default(""),
+  /** administrator-trusted command the quoted package names are appended to; "" when the image takes no packages */
+  installCommandPrefix: z.string().max(500).default(""),
+  /** package names (Debian's grammar), at most 50 */
+  packages: z.array(z.string()).max(50).default([]),
+});
+export type SiteImageRequest = z.input<typeof siteImageRequestSchema>;
+
+export const siteImageResultSchema = z.object({
+  /** the reference to put in the service request's `image` */
+  image: z.string(),
+  /** true when this call built it (false: the parent itself, or an image built before) */
+  isBuilt: z.boolean(),
+});
+export type SiteImageResult = z.infer<typeof siteImageResultSchema>;
 
 /** GET /sites/:id/service — what the site's process is doing, in words a student understands. */
 export const siteServiceStatusSchema = z.object({

@@ -2,6 +2,9 @@
 export const constraintNames = {
   usersUsername: "users_username_key",
   sitesName: "sites_name_key",
+  imagesName: "images_name_key",
+  /** sites.image_id → images.id (ON DELETE RESTRICT) */
+  sitesImageId: "sites_image_id_fkey",
   /** the "one unfinished operation per site" lock */
   oneActiveOperationPerSite: "operations_one_active_per_site",
 } as const;

@@ -22,7 +22,11 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
     expect(await migrateToLatest(database.db, log)).toEqual([]);
     expect(log.messages).toEqual([]);
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database.db);
-    expect(applied.rows).toEqual([{ name: "0001-initial" }, { name: "0002-site-resource-limits" }]);
+    expect(applied.rows).toEqual([
+      { name: "0001-initial" },
+      { name: "0002-site-resource-limits" },
+      { name: "0003-images" },
+    ]);
   });
 });
 

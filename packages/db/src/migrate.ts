@@ -4,12 +4,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import { isConnectionError } from "./database-errors.js";
 import * as initial from "./migrations/0001-initial.js";
 import * as siteResourceLimits from "./migrations/0002-site-resource-limits.js";
+import * as images from "./migrations/0003-images.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
 const migrations: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-site-resource-limits": siteResourceLimits,
+  "0003-images": images,
 };
 
 const staticProvider: MigrationProvider = {

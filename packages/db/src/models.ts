@@ -1,4 +1,5 @@
 /** Domain-shaped records the repositories return: camelCase fields, Dates, branded ids. Sites live in @director/domain/site. */
+import type { ImageName } from "@director/domain/image-name";
 import type { Site, SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { Username } from "@director/domain/username";
@@ -33,6 +34,29 @@ export interface SiteRecord extends Site {
   cpus: number | null;
   /** memory a dynamic site's process may use, in MiB; null means the platform default */
   memoryMib: number | null;
+  /** the published image the site chose; null means the default image */
+  imageId: number | null;
+  /** extra packages installed into the site's own image, sorted */
+  extraPackages: string[];
+  /** the last image built successfully for the site, which its service runs; null means the base image */
+  imageRef: string | null;
+}
+
+/** An image administrators publish: what a site's own image is built from. */
+export interface ImageRecord {
+  id: number;
+  name: ImageName;
+  friendlyName: string;
+  description: string;
+  logoUrl: string | null;
+  isUserVisible: boolean;
+  /** a Docker image reference */
+  parentRef: string;
+  setupCommands: string;
+  installCommandPrefix: string;
+  runShTemplate: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 /** Status of an operation or of one of its steps. */
@@ -65,6 +89,8 @@ export interface Operation {
   error: string | null;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
+  /** what the operation was asked to apply when the site row does not hold it yet; null for most kinds */
+  input: Record<string, unknown> | null;
   steps: OperationStep[];
 }
 

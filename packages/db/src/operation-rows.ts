@@ -35,6 +35,7 @@ export function toOperation(row: Selectable<OperationsTable>, stepRows: Selectab
     error: row.error,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
+    input: row.input,
     steps: stepRows
       .filter((step) => step.operation_id === row.id)
       .sort((a, b) => a.position - b.position)

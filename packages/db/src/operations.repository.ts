@@ -16,6 +16,8 @@ export interface NewOperation {
   kind: string;
   createdBy: number | null;
   steps: readonly { slug: string; name: string }[];
+  /** what the steps apply, when the site row does not hold it yet (stored as JSON) */
+  input?: Record<string, unknown>;
 }
 
 /** `now() + ms` computed by the database, so every worker's leases use one clock. */
@@ -36,7 +38,13 @@ export class OperationsRepository {
     const insert = async (executor: DatabaseHandle): Promise<Operation> => {
       const row = await executor
         .insertInto("operations")
-        .values({ site_id: input.siteId, site_name: input.siteName, kind: input.kind, created_by: input.createdBy })
+        .values({
+          site_id: input.siteId,
+          site_name: input.siteName,
+          kind: input.kind,
+          created_by: input.createdBy,
+          input: input.input === undefined ? null : JSON.stringify(input.input),
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       const steps =

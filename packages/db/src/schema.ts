@@ -44,8 +44,32 @@ export interface SitesTable {
   client_body_limit_bytes: number | null;
   cpus: number | null;
   memory_mib: number | null;
+  /** the chosen published image; null means the default image */
+  image_id: number | null;
+  extra_packages: ColumnType<string[], string[] | undefined, string[]>;
+  /** the last image built successfully for the site (what its service runs); null means the base image */
+  image_ref: string | null;
   ready_at: Date | null;
   created_at: CreatedAt;
+}
+
+/** Images administrators publish for sites to run. */
+export interface ImagesTable {
+  id: Generated<number>;
+  name: string;
+  friendly_name: string;
+  description: Generated<string>;
+  logo_url: string | null;
+  is_user_visible: Generated<boolean>;
+  /** a Docker image reference */
+  parent_ref: string;
+  /** administrator-trusted shell run as root when a site's image is built */
+  setup_commands: Generated<string>;
+  /** administrator-trusted command the quoted package names are appended to; "" when the image takes none */
+  install_command_prefix: Generated<string>;
+  run_sh_template: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
 }
 
 /** Who may work on a site. */
@@ -68,6 +92,8 @@ export interface OperationsTable {
   error: string | null;
   lease_owner: string | null;
   lease_expires_at: Date | null;
+  /** what the operation was asked to apply, when the site row does not hold it yet (an image change) */
+  input: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 /** The ordered steps of an operation. */
@@ -99,6 +125,7 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   sites: SitesTable;
+  images: ImagesTable;
   site_members: SiteMembersTable;
   operations: OperationsTable;
   operation_steps: OperationStepsTable;

@@ -159,6 +159,19 @@ export class SitesRepository {
       .execute();
   }
 
+  /** Records the image a site's build produced, with the choice it was built from (after a successful build only). */
+  async updateImage(
+    siteId: SiteId,
+    image: { imageId: number; extraPackages: readonly string[]; imageRef: string },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<void> {
+    await trx
+      .updateTable("sites")
+      .set({ image_id: image.imageId, extra_packages: [...image.extraPackages], image_ref: image.imageRef })
+      .where("id", "=", siteId)
+      .execute();
+  }
+
   /** Deletes the site and its memberships; its operations stay, with site_id null. A no-op when absent. */
   async delete(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<void> {
     await trx.deleteFrom("sites").where("id", "=", siteId).execute();
@@ -177,6 +190,9 @@ export function toSite(row: Selectable<SitesTable>): SiteRecord {
     clientBodyLimitBytes: row.client_body_limit_bytes,
     cpus: row.cpus,
     memoryMib: row.memory_mib,
+    imageId: row.image_id,
+    extraPackages: row.extra_packages,
+    imageRef: row.image_ref,
     readyAt: row.ready_at,
     createdAt: row.created_at,
   };

@@ -27,6 +27,9 @@ export const errorCodes = {
   IMAGE_REF_INVALID: "user",
   SITE_ENV_INVALID: "user",
   SITE_LIMITS_INVALID: "user",
+  PACKAGE_NAME_INVALID: "user",
+  /** a site image could not be built (a typo in a package name, a failing setup command): the build log is in details */
+  IMAGE_BUILD_FAILED: "user",
   // access
   AUTH_REQUIRED: "user",
   AUTH_INVALID_CREDENTIALS: "user",
@@ -39,6 +42,9 @@ export const errorCodes = {
   OPERATION_NOT_FOUND: "user",
   SITE_BUSY: "user",
   SITE_NOT_READY: "user",
+  IMAGE_NOT_FOUND: "user",
+  IMAGE_NAME_TAKEN: "user",
+  IMAGE_IN_USE: "user",
   // infrastructure
   NGINX_CONFIG_REJECTED: "operational",
   NGINX_RELOAD_FAILED: "operational",

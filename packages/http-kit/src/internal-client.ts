@@ -17,6 +17,8 @@ export interface InternalRequest {
   query?: Record<string, string>;
   json?: unknown;
   body?: Buffer;
+  /** this request's time limit, for the slow ones (an image build); default the client's */
+  timeoutMs?: number;
 }
 
 /**
@@ -91,7 +93,7 @@ export class InternalClient {
         method: request.method,
         headers,
         body,
-        signal: signal ?? AbortSignal.timeout(timeoutMs),
+        signal: signal ?? AbortSignal.timeout(request.timeoutMs ?? timeoutMs),
       });
     } catch (cause) {
       throw new DirectorError(

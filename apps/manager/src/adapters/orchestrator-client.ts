@@ -5,9 +5,12 @@ import {
   type OrchestratorInventory,
   orchestratorApiPrefix,
   orchestratorInventorySchema,
+  type SiteImageRequest,
+  type SiteImageResult,
   type SiteLogs,
   type SiteServiceRequest,
   type SiteServiceStatus,
+  siteImageResultSchema,
   siteLogLineSchema,
   siteLogsSchema,
   siteServiceStatusSchema,
@@ -18,6 +21,9 @@ import type { InternalClient } from "@director/http-kit/internal-client";
 import type { FileMode, SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import type { HostInventory } from "../features/reconcile/host-inventory.js";
+
+/** How long an image build may take before the call counts as failed (a big package set on a slow mirror). */
+const imageBuildTimeoutMs = 20 * 60_000;
 
 /** The orchestrator's internal API as the manager uses it: site directories, balancer config and files. */
 export class OrchestratorClient
@@ -51,6 +57,19 @@ export class OrchestratorClient
       path: `${orchestratorApiPrefix}/sites/${request.id}/service`,
       json: request,
     });
+  }
+
+  /** Builds (or reuses) the site's image; as slow as the build, hence its own time limit. */
+  async buildSiteImage(request: SiteImageRequest): Promise<SiteImageResult> {
+    return this.#client.json(
+      {
+        method: "POST",
+        path: `${orchestratorApiPrefix}/sites/${request.id}/image`,
+        json: request,
+        timeoutMs: imageBuildTimeoutMs,
+      },
+      siteImageResultSchema,
+    );
   }
 
   async removeService(siteId: SiteId): Promise<void> {

@@ -120,6 +120,7 @@ describe("manager API access rules", () => {
       log: pino({ level: "silent" }),
       auth: services.auth,
       sites: services.sites,
+      images: services.images,
       files: services.files,
       operations: services.repositories.operations,
       siteMembership: services.repositories.sites,

@@ -8,6 +8,8 @@ import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import type { AuthService } from "../features/auth/auth.service.js";
 import { registerFileRoutes } from "../features/files/files.routes.js";
 import type { FilesService } from "../features/files/files.service.js";
+import { registerImageRoutes } from "../features/images/images.routes.js";
+import type { ImagesService } from "../features/images/images.service.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
 import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
 import type { ReconcileService } from "../features/reconcile/reconcile.service.js";
@@ -19,6 +21,7 @@ export interface ManagerAppDeps {
   log: Logger;
   auth: AuthService;
   sites: SitesService;
+  images: ImagesService;
   files: FilesService;
   operations: Pick<OperationsRepository, "findById">;
   siteMembership: Pick<SitesRepository, "isMember">;
@@ -53,6 +56,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     operations: deps.operations,
     urlTemplate: deps.urlTemplate,
   });
+  registerImageRoutes(app, { auth: deps.auth, images: deps.images });
   registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
   app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(landingPage));
   registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });

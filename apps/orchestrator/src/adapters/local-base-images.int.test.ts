@@ -3,7 +3,7 @@ import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeLogFrames } from "./docker-log-frames.js";
 import { removeDockerTestObjects } from "./docker-test-objects.js";
-import { baseImageLabel, ensureBusyboxBaseImage } from "./local-base-images.js";
+import { baseImageLabel, ensureBusyboxBaseImage, stableBusyboxTag } from "./local-base-images.js";
 
 const docker = new Docker();
 const imageName = `director-test/base-busybox-${randomBytes(4).toString("hex")}`;
@@ -18,10 +18,12 @@ afterAll(async () => {
 describe("ensureBusyboxBaseImage", () => {
   it("imports a labelled busybox image whose shell runs as the unprivileged site user", async () => {
     const ref = await ensureBusyboxBaseImage(docker, { imageName });
-    imageRefs.push(ref);
+    imageRefs.push(ref, `${imageName}:${stableBusyboxTag}`);
     expect(ref).toMatch(new RegExp(`^${imageName}:[0-9a-f]{16}$`));
     const image = await docker.getImage(ref).inspect();
     expect(image.Config.Labels?.[baseImageLabel]).toBe("busybox");
+    // the stable tag image rows refer to names the same image
+    expect((await docker.getImage(`${imageName}:${stableBusyboxTag}`).inspect()).Id).toBe(image.Id);
 
     const container = await docker.createContainer({
       Image: ref,

@@ -16,6 +16,8 @@ import { dockerFailure, isDockerNotFound } from "./docker-errors.js";
 
 /** The image name of the busybox base image; its tag is content-derived. */
 export const busyboxBaseImageName = "director/base-busybox";
+/** The tag that always names the newest busybox base image, so that image rows can refer to it (`director/base-busybox:latest`). */
+export const stableBusyboxTag = "latest";
 /** The label every Director base image carries, valued with its kind (`busybox`). */
 export const baseImageLabel = "org.director.base";
 /** Bump when the layout below changes: it is part of the hashed content, so the tag changes with it. */
@@ -40,21 +42,37 @@ type RootfsEntry =
   | { type: "file"; name: string; mode: number; content: Buffer }
   | { type: "symlink"; name: string; target: string };
 
-/** Makes `director/base-busybox:<content hash>` when it is missing (or when forced) and returns its reference. */
+/**
+ * Makes `director/base-busybox:<content hash>` when it is missing (or when forced), tags it `:latest` as well (the
+ * stable name image rows use), and returns the content-hashed reference.
+ */
 export async function ensureBusyboxBaseImage(docker: Docker, options: BusyboxBaseImageOptions = {}): Promise<ImageRef> {
   const busyboxPath = options.busyboxPath ?? "/bin/busybox";
   const entries = await busyboxRootfsEntries(busyboxPath);
   const tarball = await packRootfs(entries);
   const contentHash = createHash("sha256").update(busyboxLayoutVersion).update(tarball).digest("hex");
-  const ref = parseImageRef(`${options.imageName ?? busyboxBaseImageName}:${contentHash.slice(0, 16)}`);
-  if (!options.isForced && (await imageExists(docker, ref))) return ref;
-  await importRootfs(docker, tarball, ref, [
-    `LABEL ${baseImageLabel}=busybox`,
-    "ENV PATH=/usr/local/bin:/usr/bin:/bin",
-    `USER ${siteUser.uid}:${siteUser.gid}`,
-    'CMD ["sh"]',
-  ]);
+  const imageName = options.imageName ?? busyboxBaseImageName;
+  const ref = parseImageRef(`${imageName}:${contentHash.slice(0, 16)}`);
+  if (options.isForced || !(await imageExists(docker, ref))) {
+    await importRootfs(docker, tarball, ref, [
+      `LABEL ${baseImageLabel}=busybox`,
+      "ENV PATH=/usr/local/bin:/usr/bin:/bin",
+      `USER ${siteUser.uid}:${siteUser.gid}`,
+      'CMD ["sh"]',
+    ]);
+  }
+  await tagImage(docker, ref, parseImageRef(`${imageName}:${stableBusyboxTag}`));
   return ref;
+}
+
+/** Points `target` at the image `source` names (what `docker tag` does); moving an existing tag is fine. */
+export async function tagImage(docker: Docker, source: ImageRef, target: ImageRef): Promise<void> {
+  const separator = target.lastIndexOf(":");
+  try {
+    await docker.getImage(source).tag({ repo: target.slice(0, separator), tag: target.slice(separator + 1) });
+  } catch (error) {
+    throw dockerFailure(`tag image ${source} as ${target}`, error);
+  }
 }
 
 /** The busybox root filesystem: the binary, one symlink per applet, users, and the directories a site task needs. */
@@ -121,7 +139,8 @@ async function packRootfs(entries: readonly RootfsEntry[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function imageExists(docker: Docker, ref: ImageRef): Promise<boolean> {
+/** True when the engine has an image by this reference. */
+export async function imageExists(docker: Docker, ref: ImageRef): Promise<boolean> {
   try {
     await docker.getImage(ref).inspect();
     return true;
@@ -131,13 +150,21 @@ async function imageExists(docker: Docker, ref: ImageRef): Promise<boolean> {
   }
 }
 
-/** Imports the tarball as `ref`, applying Dockerfile `changes` (the import endpoint accepts LABEL, ENV, USER, CMD…). */
-async function importRootfs(docker: Docker, tarball: Buffer, ref: ImageRef, changes: string[]): Promise<void> {
+/**
+ * Imports a root filesystem tarball (bytes, or a stream of them) as `ref`, applying Dockerfile `changes` (the import
+ * endpoint accepts LABEL, ENV, USER, CMD…).
+ */
+export async function importRootfs(
+  docker: Docker,
+  tarball: Buffer | NodeJS.ReadableStream,
+  ref: ImageRef,
+  changes: string[],
+): Promise<void> {
   const separator = ref.lastIndexOf(":");
   const options = { repo: ref.slice(0, separator), tag: ref.slice(separator + 1), changes };
   let progress: NodeJS.ReadableStream;
   try {
-    progress = await docker.importImage(Readable.from([tarball]), options);
+    progress = await docker.importImage(Buffer.isBuffer(tarball) ? Readable.from([tarball]) : tarball, options);
   } catch (error) {
     throw dockerFailure(`import image ${ref}`, error);
   }

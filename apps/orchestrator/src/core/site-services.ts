@@ -12,6 +12,8 @@ export interface SiteServiceRequestInput {
   /** merged over the configured defaults */
   limits: Partial<SiteServiceLimits>;
   env: Readonly<Record<string, string>>;
+  /** the site's own image (POST /sites/:id/image); absent: the base image */
+  image?: ImageRef;
 }
 
 /** What SiteServices needs. */
@@ -42,7 +44,7 @@ export class SiteServices {
     const spec = checkSiteServiceSpec({
       siteId: id,
       siteDirectory: directories.pathOf(id),
-      image: await baseImage(),
+      image: request.image ?? (await baseImage()),
       isEnabled: request.isEnabled,
       limits,
       env: request.env,

@@ -3,9 +3,11 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { BalancerConfig, SiteDirectories, SiteFiles } from "../core/ports.js";
+import type { SiteImages } from "../core/site-images.js";
 import type { SiteInventory } from "../core/site-inventory.js";
 import type { SiteServices } from "../core/site-services.js";
 import { registerFileRoutes } from "./file-routes.js";
+import { registerImageRoutes } from "./image-routes.js";
 import { registerInventoryRoutes } from "./inventory-routes.js";
 import { registerServiceRoutes } from "./service-routes.js";
 import { registerSiteRoutes } from "./site-routes.js";
@@ -23,6 +25,8 @@ export interface OrchestratorAppDeps {
   services?: SiteServices | null;
   /** what exists of each site, for the reconciler */
   inventory: SiteInventory;
+  /** per-site images; null or absent: no Docker engine, the image route answers 503 DOCKER_UNAVAILABLE */
+  images?: SiteImages | null;
 }
 
 /** The orchestrator's internal API (contracts/orchestrator-api.ts): token-protected routes under /internal/v1. */
@@ -32,5 +36,6 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   registerFileRoutes(app, deps);
   registerServiceRoutes(app, { services: deps.services ?? null });
   registerInventoryRoutes(app, { inventory: deps.inventory });
+  registerImageRoutes(app, { images: deps.images ?? null });
   return app;
 }

@@ -41,7 +41,21 @@ describe("/internal/v1/sites/:id/service", () => {
     expect([...ownership.ids]).toEqual([42]);
   });
 
+  it("runs the site's own image when the request names one", async () => {
+    const { app, runtime } = setUp();
+    const image = "director/site-42:0123456789abcdef";
+    const response = await app.inject({
+      method: "PUT",
+      url: "/internal/v1/sites/42/service",
+      headers: authorization,
+      payload: { ...request, image },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(runtime.services.get(42 as never)?.image).toBe(image);
+  });
+
   it.each([
+    ["a bad image reference", { ...request, image: "busybox;id" }, "IMAGE_REF_INVALID"],
     ["an id that differs from the path", { ...request, id: 43 }, "VALIDATION_FAILED"],
     ["a bad name", { ...request, name: "a;b" }, "SITE_NAME_INVALID"],
     ["a memory limit under the floor", { ...request, limits: { memoryBytes: 1024 } }, "SITE_LIMITS_INVALID"],

@@ -1,5 +1,6 @@
 import { orchestratorApiPrefix, siteServiceRequestSchema } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
+import { parseImageRef } from "@director/domain/image-ref";
 import { parseSiteName } from "@director/domain/site-name";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -36,7 +37,12 @@ export function registerServiceRoutes(app: FastifyInstance, deps: { services: Si
       });
     }
     parseSiteName(body.name);
-    await servicesOrThrow().upsert(id, { isEnabled: body.isEnabled, limits: body.limits, env: body.env });
+    await servicesOrThrow().upsert(id, {
+      isEnabled: body.isEnabled,
+      limits: body.limits,
+      env: body.env,
+      ...(body.image === undefined ? {} : { image: parseImageRef(body.image) }),
+    });
     return reply.status(204).send();
   });
 

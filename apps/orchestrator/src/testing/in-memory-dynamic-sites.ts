@@ -5,8 +5,10 @@
 import { PassThrough, type Readable } from "node:stream";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
+import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "../adapters/task-address-watcher.js";
+import type { ImageBuilder } from "../core/image-builder.js";
 import type { BalancerSpecStore, SiteOwnership } from "../core/ports.js";
 import type {
   ServiceInventory,
@@ -123,5 +125,25 @@ export class InMemorySiteOwnership implements SiteOwnership {
 
   async giveToSiteUser(id: SiteId): Promise<void> {
     this.ids.add(id);
+  }
+}
+
+/** A fake ImageBuilder: images are Map entries (reference → id); a Dockerfile containing `failing` fails its build. */
+export class InMemoryImageBuilder implements ImageBuilder {
+  readonly images = new Map<string, string>();
+  readonly builds: Array<{ tag: ImageRef; dockerfile: string }> = [];
+
+  async imageId(ref: ImageRef): Promise<string | null> {
+    return this.images.get(ref) ?? null;
+  }
+
+  async build(tag: ImageRef, dockerfile: string): Promise<void> {
+    this.builds.push({ tag, dockerfile });
+    if (dockerfile.includes("failing")) {
+      throw new DirectorError("IMAGE_BUILD_FAILED", "The site's image could not be built.", {
+        details: { log: ["E: Unable to locate package failing"] },
+      });
+    }
+    this.images.set(tag, `sha256:${this.images.size}`);
   }
 }

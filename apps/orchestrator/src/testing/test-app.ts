@@ -5,11 +5,13 @@ import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { pino } from "pino";
 import { NginxBalancerConfig } from "../adapters/balancer-config.js";
 import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
+import { SiteImages } from "../core/site-images.js";
 import { SiteInventory } from "../core/site-inventory.js";
 import { SiteServices } from "../core/site-services.js";
 import { buildOrchestratorApp } from "../http/app.js";
 import {
   InMemoryBalancerSpecStore,
+  InMemoryImageBuilder,
   InMemoryServiceRuntime,
   InMemorySiteContainers,
   InMemorySiteOwnership,
@@ -35,6 +37,8 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
   const runtime = new InMemoryServiceRuntime();
   const containers = new InMemorySiteContainers();
   const ownership = new InMemorySiteOwnership();
+  const builder = new InMemoryImageBuilder();
+  builder.images.set(testImage, "sha256:base");
   const balancer = new UpstreamTrackingBalancer({
     balancer: new NginxBalancerConfig({
       files: configFiles,
@@ -56,6 +60,9 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
         refreshBalancer: (id, address) => balancer.refresh(id, address),
       })
     : null;
+  const images = options.hasRuntime
+    ? new SiteImages({ builder, baseImage: async () => testImage, installationId: testInstallationId })
+    : null;
   const app = buildOrchestratorApp({
     log: pino({ level: "silent" }),
     token: testToken,
@@ -71,6 +78,7 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
       services: options.hasRuntime ? runtime : null,
       runningAddresses: options.hasRuntime ? () => containers.runningAddresses() : null,
     }),
+    images,
   });
-  return { app, directories, files, configFiles, specs, runtime, containers, ownership, balancer };
+  return { app, directories, files, configFiles, specs, runtime, containers, ownership, balancer, builder };
 }

@@ -1,5 +1,7 @@
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
-import type { SiteRecord as Site } from "@director/db/models";
+import type { ImageRecord, SiteRecord as Site } from "@director/db/models";
+import { DirectorError } from "@director/domain/errors";
+import { z } from "zod";
 import type { SiteHost } from "./site-host.js";
 
 /** The kinds of operation this release performs. */
@@ -11,6 +13,7 @@ export const operationKinds = [
   "update_availability",
   "update_limits",
   "reconcile_site",
+  "update_image",
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -20,7 +23,16 @@ export interface StepContext {
   site: Site | null;
   siteName: string;
   host: SiteHost;
-  sites: { markReady(site: Site): Promise<void>; forget(site: Site): Promise<void> };
+  sites: {
+    markReady(site: Site): Promise<void>;
+    forget(site: Site): Promise<void>;
+    /** records a successful build: the site's image choice and the image its service runs */
+    setImage(site: Site, image: { imageId: number; extraPackages: readonly string[]; imageRef: string }): Promise<void>;
+  };
+  /** published images, to read the one an image change asked for */
+  images: { findById(id: number): Promise<ImageRecord | null> };
+  /** what the operation was queued with, when the site row does not hold it yet (an image change); else null */
+  input: Record<string, unknown> | null;
   /** the balancer spec the database implies for this site */
   balancerSpec(site: Site): BalancerSiteSpec;
   routeHostnames(site: Site): string[];
@@ -54,6 +66,8 @@ function serviceRequest(site: Site) {
       ...(site.cpus === null ? {} : { cpus: site.cpus }),
       ...(site.memoryMib === null ? {} : { memoryBytes: site.memoryMib * 1024 * 1024 }),
     },
+    // The last image built successfully; none yet: the orchestrator's base image.
+    ...(site.imageRef === null ? {} : { image: site.imageRef }),
   };
 }
 
@@ -173,6 +187,47 @@ const applySiteSettings: StepDefinition[] = [
  * operation lists, each found here by its slug).
  */
 const reconcileSite: StepDefinition[] = [ensureDirectories, syncService, writeBalancerConfig, addRoute];
+/** What an image change is queued with: the site row keeps its current image until the build has succeeded. */
+export const updateImageInputSchema = z.object({
+  imageId: z.number().int().positive(),
+  /** checked, deduplicated and sorted package names */
+  packages: z.array(z.string()).max(50),
+});
+export type UpdateImageInput = z.infer<typeof updateImageInputSchema>;
+
+/**
+ * Builds the site's image, then runs it. A failed build fails the operation (IMAGE_BUILD_FAILED, with the build log
+ * in the step's message) before anything is written: the site row and its service keep the previous image.
+ */
+const updateImage: StepDefinition[] = [
+  {
+    slug: "build_image",
+    name: "Build the site's image",
+    run: async ({ site, input, images, host, sites }) => {
+      if (!site) return;
+      const { imageId, packages } = updateImageInputSchema.parse(input);
+      const image = await images.findById(imageId);
+      if (!image) {
+        throw new DirectorError("IMAGE_NOT_FOUND", "The image this change asked for was deleted; choose another.");
+      }
+      const built = await host.buildSiteImage({
+        id: site.id,
+        parent: image.parentRef,
+        setupCommands: image.setupCommands,
+        installCommandPrefix: image.installCommandPrefix,
+        packages,
+      });
+      await sites.setImage(site, { imageId, extraPackages: packages, imageRef: built.image });
+    },
+  },
+  {
+    slug: "apply_image",
+    name: "Run the site's process on its new image",
+    run: async ({ site, host }) => {
+      if (site?.type === "dynamic") await host.upsertService(serviceRequest(site));
+    },
+  },
+];
 
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
@@ -183,6 +238,7 @@ export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   update_availability: applySiteSettings,
   update_limits: applySiteSettings,
   reconcile_site: reconcileSite,
+  update_image: updateImage,
 };
 
 export function isOperationKind(value: string): value is OperationKind {

@@ -1,5 +1,6 @@
 import type { Operation, OperationStatus } from "@director/db/models";
 import { DirectorError } from "@director/domain/errors";
+import type { ImageName } from "@director/domain/image-name";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import pino from "pino";
@@ -28,6 +29,7 @@ class InMemoryOperationStore {
       error: null,
       leaseOwner: null,
       leaseExpiresAt: null,
+      input: null,
       steps: slugs.map((slug, position) => ({
         operationId: id,
         position,
@@ -85,18 +87,37 @@ class InMemoryOperationStore {
   }
 }
 
-/** Records calls; `failures` makes the named call throw that many times first. */
-function recordingHost(failures: Partial<Record<keyof SiteHost, DirectorError[]>> = {}) {
+/** Records calls; `failures` makes the named call throw that many times first; `answers` are what calls return. */
+function recordingHost(
+  failures: Partial<Record<keyof SiteHost, DirectorError[]>> = {},
+  answers: Partial<Record<keyof SiteHost, unknown>> = {},
+) {
   const calls: string[] = [];
   const host = new Proxy({} as SiteHost, {
     get: (_target, name: string) => async () => {
       const pending = failures[name as keyof SiteHost];
       if (pending?.length) throw pending.shift();
       calls.push(name);
+      return answers[name as keyof SiteHost];
     },
   });
   return { host, calls };
 }
+
+const debianImage = {
+  id: 3,
+  name: "debian" as ImageName,
+  friendlyName: "Debian",
+  description: "",
+  logoUrl: null,
+  isUserVisible: true,
+  parentRef: "director/base-debian:bookworm",
+  setupCommands: "apt-get update -qq",
+  installCommandPrefix: "apt-get install -y",
+  runShTemplate: "",
+  createdAt: new Date(),
+  updatedAt: new Date(),
+};
 
 const site = {
   id: 7 as SiteId,
@@ -110,6 +131,9 @@ const site = {
   clientBodyLimitBytes: null,
   cpus: null,
   memoryMib: null,
+  imageId: null,
+  extraPackages: [],
+  imageRef: null,
 };
 
 describe("OperationWorker", () => {
@@ -123,15 +147,23 @@ describe("OperationWorker", () => {
     store: InMemoryOperationStore,
     host: SiteHost,
     overrides: Partial<{ maxStepAttempts: number }> = {},
+    contextOverrides: Partial<StepContext> = {},
   ) {
     const marks: string[] = [];
     const context: StepContext = {
       site,
       siteName: "hello",
       host,
-      sites: { markReady: async () => void marks.push("ready"), forget: async () => void marks.push("forgotten") },
+      sites: {
+        markReady: async () => void marks.push("ready"),
+        forget: async () => void marks.push("forgotten"),
+        setImage: async (_site, image) => void marks.push(`image ${image.imageRef} ${image.extraPackages.join(",")}`),
+      },
+      images: { findById: async (id) => (id === debianImage.id ? debianImage : null) },
+      input: null,
       balancerSpec: () => ({ id: 7, name: "hello", type: "static", availability: "enabled", clientBodyLimitBytes: 1 }),
       routeHostnames: () => ["hello.sites.localhost"],
+      ...contextOverrides,
     };
     const wakeup = new InProcessOperationWakeup();
     const worker = new OperationWorker({
@@ -231,6 +263,51 @@ describe("OperationWorker", () => {
     expect(calls).toEqual(["removeBalancer", "removeDirectories"]);
     expect(marks).toEqual(["forgotten"]);
     expect(store.operations[0]?.steps[1]?.attempts).toBe(2);
+  });
+
+  it("builds a site's image, records it, then runs the site's service on it", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("update_image", ["build_image", "apply_image"]);
+    const { host, calls } = recordingHost({}, { buildSiteImage: { image: "director/site-7:0123", isBuilt: true } });
+    const built = { ...site, type: "dynamic" as const, imageRef: "director/site-7:0123" };
+    const { marks } = startWorker(store, host, {}, { site: built, input: { imageId: 3, packages: ["jq"] } });
+    await until(() => store.operations[0]?.status === "succeeded");
+    expect(calls).toEqual(["buildSiteImage", "upsertService"]);
+    expect(marks).toEqual(["image director/site-7:0123 jq"]);
+  });
+
+  it("fails an image change whose build fails, with the build log, and records nothing", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("update_image", ["build_image", "apply_image"]);
+    const log = [
+      "Step 4/6 : RUN apt-get install -y 'nosuchpackagexyz'",
+      "E: Unable to locate package nosuchpackagexyz",
+    ];
+    const failed = new DirectorError("IMAGE_BUILD_FAILED", "The site's image could not be built.", {
+      details: { log },
+    });
+    const { host, calls } = recordingHost({ buildSiteImage: [failed] });
+    const { marks } = startWorker(store, host, {}, { input: { imageId: 3, packages: ["nosuchpackagexyz"] } });
+    await until(() => store.operations[0]?.status === "failed");
+    const [build, apply] = store.operations[0]?.steps ?? [];
+    expect(build).toMatchObject({ status: "failed", attempts: 1 });
+    expect(build?.message).toBe(`The site's image could not be built. (IMAGE_BUILD_FAILED)\n${log.join("\n")}`);
+    expect(store.operations[0]?.error).toContain("E: Unable to locate package nosuchpackagexyz");
+    expect(apply?.status).toBe("pending");
+    expect(calls).toEqual([]);
+    expect(marks).toEqual([]);
+  });
+
+  it("fails an image change whose input is missing or whose image was deleted", async () => {
+    for (const input of [null, { imageId: 99, packages: [] }]) {
+      const store = new InMemoryOperationStore();
+      store.add("update_image", ["build_image", "apply_image"]);
+      const { host, calls } = recordingHost();
+      startWorker(store, host, {}, { input });
+      await until(() => store.operations[0]?.status === "failed");
+      expect(calls).toEqual([]);
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
   });
 
   it("fails an operation of a kind it does not know", async () => {

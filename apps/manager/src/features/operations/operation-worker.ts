@@ -214,7 +214,12 @@ export class OperationWorker {
   }
 }
 
+/** The error's message and code, followed by the output it carries (`details.log`: an image build's last lines). */
 function describe(error: unknown): string {
-  if (isDirectorError(error)) return `${error.message} (${error.code})`;
+  if (isDirectorError(error)) {
+    const log = error.details?.log;
+    const output = Array.isArray(log) && log.length > 0 ? `\n${log.map(String).join("\n")}` : "";
+    return `${error.message} (${error.code})${output}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,9 @@
-import type { BalancerSiteSpec, SiteServiceRequest } from "@director/contracts/orchestrator-api";
+import type {
+  BalancerSiteSpec,
+  SiteImageRequest,
+  SiteImageResult,
+  SiteServiceRequest,
+} from "@director/contracts/orchestrator-api";
 import type { RouteSpec } from "@director/contracts/router-api";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
@@ -14,5 +19,7 @@ export interface SiteHost {
   upsertService(request: SiteServiceRequest): Promise<void>;
   removeService(siteId: SiteId): Promise<void>;
   restartService(siteId: SiteId): Promise<void>;
+  /** builds (or reuses) a site's own image; IMAGE_BUILD_FAILED with the build log in details when it fails */
+  buildSiteImage(request: SiteImageRequest): Promise<SiteImageResult>;
   removeRoute(siteName: SiteName): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { OperationView, SiteView } from "@director/contracts/manager-api";
-import type { Operation } from "@director/db/models";
+import type { Operation, SiteRecord } from "@director/db/models";
 import type { Site } from "@director/domain/site";
 
 /** The public URL of a site from the configured template, e.g. `http://{name}.sites.localhost:8081/`. */
@@ -32,8 +32,8 @@ export function presentOperation(operation: Operation): OperationView {
 }
 
 export function presentSite(
-  site: Site,
-  extra: { urlTemplate: string; members: string[]; operation: Operation | null },
+  site: SiteRecord,
+  extra: { urlTemplate: string; members: string[]; operation: Operation | null; imageName: string | null },
 ): SiteView {
   return {
     id: site.id,
@@ -47,5 +47,7 @@ export function presentSite(
     members: extra.members,
     createdAt: site.createdAt.toISOString(),
     operation: extra.operation ? presentOperation(extra.operation) : null,
+    image: extra.imageName,
+    packages: site.extraPackages,
   };
 }

@@ -1,4 +1,4 @@
-import { createSiteRequestSchema } from "@director/contracts/manager-api";
+import { createSiteRequestSchema, siteImageChangeRequestSchema } from "@director/contracts/manager-api";
 import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -27,7 +27,7 @@ function sendOperation(reply: FastifyReply, operation: Operation) {
 
 /**
  * GET/POST /api/sites, GET/PATCH(type)/DELETE /api/sites/:name, POST /api/sites/:name/restart,
- * PUT /api/sites/:name/{availability,limits} (administrators);
+ * PUT /api/sites/:name/{availability,limits} (administrators), PUT /api/sites/:name/image (members);
  * the ones that queue an operation take `?wait=true`.
  */
 export function registerSiteRoutes(
@@ -50,6 +50,7 @@ export function registerSiteRoutes(
       urlTemplate,
       members: await sites.membersOf(site),
       operation: await sites.currentOperation(site),
+      imageName: await sites.imageNameOf(site),
     });
 
   app.get("/api/sites", async (request) => {
@@ -72,7 +73,12 @@ export function registerSiteRoutes(
       return reply.status(status).send({ site: await view(site), operation: presentOperation(operation) });
     }
     return reply.status(202).send({
-      site: presentSite(created.site, { urlTemplate, members: [actor.username], operation: created.operation }),
+      site: presentSite(created.site, {
+        urlTemplate,
+        members: [actor.username],
+        operation: created.operation,
+        imageName: null,
+      }),
       operation: presentOperation(created.operation),
     });
   });
@@ -111,6 +117,14 @@ export function registerSiteRoutes(
     const { name } = siteParamsSchema.parse(request.params);
     const limits = siteLimitsRequestSchema.parse(request.body ?? {});
     const queued = await sites.setLimits(actor, name, limits);
+    return answerOperation(request, reply, queued);
+  });
+
+  app.put("/api/sites/:name/image", async (request, reply) => {
+    const actor = await authenticate(auth, request);
+    const { name } = siteParamsSchema.parse(request.params);
+    const body = siteImageChangeRequestSchema.parse(request.body ?? {});
+    const queued = await sites.changeImage(actor, name, body);
     return answerOperation(request, reply, queued);
   });
 

@@ -3,9 +3,11 @@ import type { Operation, SiteRecord as Site } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError } from "@director/domain/errors";
+import { parsePackageList } from "@director/domain/package-name";
 import type { SiteAvailability, SitePurpose, SiteType } from "@director/domain/site";
 import { assertSiteNameAllowed, parseSiteName, type ReservedSiteNames } from "@director/domain/site-name";
-import { operationPlans } from "../operations/operation-plans.js";
+import type { ImagesService } from "../images/images.service.js";
+import { operationPlans, type UpdateImageInput } from "../operations/operation-plans.js";
 import type { OperationWakeup } from "../operations/operation-wakeup.js";
 import type { SiteLimitsRequest } from "./site-settings.js";
 import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
@@ -25,6 +27,8 @@ export interface SitesServiceDeps {
   >;
   operations: Pick<OperationsRepository, "create" | "findActiveForSite" | "findLatestForSite">;
   audit: Pick<AuditRepository, "record">;
+  /** published images, looked up with their policy (a hidden one is no image for a non-administrator) */
+  images: Pick<ImagesService, "findForAction" | "nameOf">;
   wakeup: OperationWakeup;
   reservedNames: ReservedSiteNames;
   /** runs `work` in one database transaction, handing it repositories bound to that transaction */
@@ -118,11 +122,34 @@ export class SitesService {
     return this.#queue(actor, site, "update_limits", ({ sites }) => sites.updateLimits(site.id, merged));
   }
 
+  /**
+   * Members: the published image the site runs and its extra packages. Checked now (unknown image, bad package names,
+   * packages for an image that takes none), then queued with the request as the operation's input: the site row
+   * keeps its current image until the build has succeeded, so a failed build changes nothing.
+   */
+  async changeImage(
+    actor: Actor,
+    siteName: string,
+    request: { image: string; packages: readonly string[] },
+  ): Promise<Operation> {
+    const site = await this.findForAction(actor, siteName, "edit_files");
+    const image = await this.#deps.images.findForAction(actor, request.image, "use");
+    const packages = parsePackageList(request.packages);
+    if (packages.length > 0 && image.installCommandPrefix.trim() === "") {
+      throw new DirectorError("VALIDATION_FAILED", `The image "${image.name}" cannot install extra packages.`, {
+        details: { fields: { packages: "must be empty for this image" } },
+      });
+    }
+    const input: UpdateImageInput = { imageId: image.id, packages };
+    return this.#queue(actor, site, "update_image", undefined, input);
+  }
+
   async #queue(
     actor: Actor,
     site: Site,
-    kind: "change_site_type" | "restart_site" | "update_availability" | "update_limits",
+    kind: "change_site_type" | "restart_site" | "update_availability" | "update_limits" | "update_image",
     change?: (repos: Pick<SitesServiceDeps, "sites">) => Promise<void>,
+    input?: Record<string, unknown>,
   ): Promise<Operation> {
     const operation = await this.#deps.inTransaction(async (repos) => {
       const queued = await repos.operations.create({
@@ -131,13 +158,14 @@ export class SitesService {
         kind,
         createdBy: actor.id,
         steps: operationPlans[kind].map(({ slug, name }) => ({ slug, name })),
+        ...(input === undefined ? {} : { input }),
       });
       await change?.(repos);
       await repos.audit.record({
         actorUserId: actor.id,
         action: `site.${kind}`,
         target: `site:${site.name}`,
-        details: {},
+        details: input ?? {},
       });
       return queued;
     });
@@ -185,6 +213,11 @@ export class SitesService {
 
   async list(actor: Actor, page: { limit: number; offset: number }): Promise<Site[]> {
     return this.#deps.sites.listVisibleTo({ userId: actor.id, isSuperuser: actor.isSuperuser, ...page });
+  }
+
+  /** The name of the image the site's own image was built from; null for the default image. */
+  async imageNameOf(site: Site): Promise<string | null> {
+    return this.#deps.images.nameOf(site.imageId);
   }
 
   async membersOf(site: Site): Promise<string[]> {

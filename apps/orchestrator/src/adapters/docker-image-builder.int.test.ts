@@ -1,0 +1,124 @@
+/**
+ * Per-site images on the real Docker engine: the Debian base image made with debootstrap (once; it is kept under its
+ * tag), a site image with a real Debian package, reuse of an unchanged recipe, and a typo'd package's build log.
+ */
+import { randomBytes, randomInt } from "node:crypto";
+import type { ImageRef } from "@director/domain/image-ref";
+import type { PackageName } from "@director/domain/package-name";
+import type { SiteId } from "@director/domain/site";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SiteImages } from "../core/site-images.js";
+import { ensureDebianBaseImage } from "./debian-base-image.js";
+import { DockerImageBuilder } from "./docker-image-builder.js";
+import { decodeLogFrames } from "./docker-log-frames.js";
+import { removeDockerTestObjects } from "./docker-test-objects.js";
+import { baseImageLabel, ensureBusyboxBaseImage, stableBusyboxTag } from "./local-base-images.js";
+
+const docker = new Docker();
+const siteId = randomInt(900_000_000, 999_999_999) as SiteId;
+const busyboxName = `director-test/base-busybox-${randomBytes(4).toString("hex")}`;
+const aptSetup = "apt-get update -qq";
+const aptInstall = "apt-get install -y -qq --no-install-recommends";
+const installationId = `test${randomBytes(4).toString("hex")}`;
+let debian: ImageRef;
+let images: SiteImages;
+
+beforeAll(async () => {
+  debian = await ensureDebianBaseImage(docker);
+  images = new SiteImages({
+    builder: new DockerImageBuilder(docker),
+    baseImage: () => ensureBusyboxBaseImage(docker, { imageName: busyboxName }),
+    installationId,
+  });
+}, 15 * 60_000);
+
+afterAll(async () => {
+  const built = await docker.listImages({ filters: { label: [`org.director.installation=${installationId}`] } });
+  await removeDockerTestObjects(docker, {
+    serviceNames: [],
+    imageRefs: [...built.map((image) => image.Id), `${busyboxName}:${stableBusyboxTag}`],
+  });
+  const busybox = await docker.listImages({ filters: { reference: [`${busyboxName}:*`] } });
+  await removeDockerTestObjects(docker, { serviceNames: [], imageRefs: busybox.map((image) => image.Id) });
+});
+
+/** Runs `command` in a throw-away container of `image` (as the image's user); returns exit code and output. */
+async function runIn(image: string, command: string[]): Promise<{ exitCode: number; output: string }> {
+  const container = await docker.createContainer({ Image: image, Cmd: command, HostConfig: { NetworkMode: "none" } });
+  try {
+    await container.start();
+    const exit = (await container.wait()) as { StatusCode: number };
+    const output = decodeLogFrames(await container.logs({ stdout: true, stderr: true }))
+      .map((line) => line.text)
+      .join("\n");
+    return { exitCode: exit.StatusCode, output };
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+const recipe = (packages: string[]) => ({
+  siteId,
+  parent: debian,
+  setupCommands: aptSetup,
+  installCommandPrefix: aptInstall,
+  packages: packages as PackageName[],
+});
+
+describe("Debian base image", () => {
+  it("is labelled and runs as the site user", async () => {
+    const inspected = await docker.getImage(debian).inspect();
+    expect(inspected.Config.Labels?.[baseImageLabel]).toBe("debian");
+    const { exitCode, output } = await runIn(debian, ["sh", "-c", "id -u; id -un; apt-get --version | head -1"]);
+    expect(exitCode).toBe(0);
+    expect(output).toMatch(/^1000\nsite\napt /);
+  });
+});
+
+describe("SiteImages on DockerImageBuilder", () => {
+  it("builds a site image with a real Debian package, run as the site user, and reuses it unchanged", async () => {
+    const first = await images.prepare(recipe(["jq"]));
+    expect(first.isBuilt).toBe(true);
+    expect(first.image).toMatch(new RegExp(`^director/${installationId}-site-${siteId}:[0-9a-f]{16}$`));
+    const inspected = await docker.getImage(first.image).inspect();
+    expect(inspected.Config.Labels).toMatchObject({
+      "org.director.installation": installationId,
+      "org.director.site-id": String(siteId),
+      "org.director.managed": "true",
+    });
+    const { exitCode, output } = await runIn(first.image, ["sh", "-c", "id -u; echo '{\"a\":[1,2]}' | jq -c .a"]);
+    expect(exitCode, output).toBe(0);
+    expect(output).toBe("1000\n[1,2]");
+
+    const again = await images.prepare(recipe(["jq", "jq"]));
+    expect(again).toEqual({ image: first.image, isBuilt: false });
+  }, 300_000);
+
+  it("fails a typo'd package with IMAGE_BUILD_FAILED and apt's own words in the log, tagging nothing", async () => {
+    const error = await images.prepare(recipe(["jq", "nosuchpackagexyz"])).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "IMAGE_BUILD_FAILED" });
+    const log = (error as { details: { log: string[] } }).details.log;
+    expect(log.join("\n")).toContain("Unable to locate package nosuchpackagexyz");
+    expect(log.length).toBeLessThanOrEqual(100);
+    const tagged = await docker.listImages({ filters: { reference: [`director/${installationId}-site-${siteId}`] } });
+    expect(tagged.flatMap((image) => image.RepoTags ?? [])).toHaveLength(1); // only the jq image of the test above
+  }, 300_000);
+
+  it("runs the parent itself when nothing is added, and names a missing parent plainly", async () => {
+    const plain = await images.prepare({ ...recipe([]), setupCommands: "" });
+    expect(plain).toEqual({ image: debian, isBuilt: false });
+    const busybox = await images.prepare({
+      ...recipe([]),
+      setupCommands: "",
+      parent: `${busyboxName}:${stableBusyboxTag}` as ImageRef,
+    });
+    expect(busybox.image).toBe(`${busyboxName}:${stableBusyboxTag}`);
+    await expect(
+      images.prepare({ ...recipe(["jq"]), parent: "director-test/no-such-image:1" as ImageRef }),
+    ).rejects.toMatchObject({
+      code: "IMAGE_BUILD_FAILED",
+      message: expect.stringContaining("not on the Docker engine"),
+    });
+  }, 120_000);
+});

@@ -1,0 +1,45 @@
+/** What the image route does: turns a site's image recipe into the image reference its service runs. */
+import { DirectorError } from "@director/domain/errors";
+import type { ImageRef } from "@director/domain/image-ref";
+import type { ImageBuilder } from "./image-builder.js";
+import { isParentOnly, renderSiteDockerfile, type SiteImageRecipe, siteImageTag } from "./site-dockerfile.js";
+
+/** What SiteImages needs. */
+export interface SiteImagesDeps {
+  builder: ImageBuilder;
+  /** names and labels every site image, like the services */
+  installationId: string;
+  /**
+   * Makes sure the orchestrator's own base image (and its stable `director/base-busybox:latest` tag) exists before a
+   * recipe refers to it; cached by its provider.
+   */
+  baseImage: () => Promise<ImageRef>;
+}
+
+/** Per-site images: built only when the recipe adds something to its parent, and reused while the recipe is unchanged. */
+export class SiteImages {
+  readonly #deps: SiteImagesDeps;
+
+  constructor(deps: SiteImagesDeps) {
+    this.#deps = deps;
+  }
+
+  /** The image the site should run: the parent itself, or the site's own image (built now when missing). */
+  async prepare(recipe: SiteImageRecipe): Promise<{ image: ImageRef; isBuilt: boolean }> {
+    const dockerfile = renderSiteDockerfile(recipe, this.#deps.installationId); // checks every field first
+    await this.#deps.baseImage();
+    const parentId = await this.#deps.builder.imageId(recipe.parent);
+    if (parentId === null) {
+      throw new DirectorError(
+        "IMAGE_BUILD_FAILED",
+        `The image ${recipe.parent} that this site's image is based on is not on the Docker engine; an administrator makes it (director images make-base) or pulls it.`,
+        { details: { log: [] } },
+      );
+    }
+    if (isParentOnly(recipe)) return { image: recipe.parent, isBuilt: false };
+    const tag = siteImageTag(this.#deps.installationId, recipe.siteId, parentId, dockerfile);
+    if ((await this.#deps.builder.imageId(tag)) !== null) return { image: tag, isBuilt: false };
+    await this.#deps.builder.build(tag, dockerfile);
+    return { image: tag, isBuilt: true };
+  }
+}
