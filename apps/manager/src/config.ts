@@ -56,6 +56,14 @@ export const managerConfigSchema = z.object({
     /** DIRECTOR_ROUTER_TOKEN */
     token: z.string().min(32),
   }),
+  mail: z
+    .object({
+      /** DIRECTOR_SMTP_URL: e.g. smtp://mail.school.edu:587; unset: mail is written to the manager's log instead */
+      smtpUrl: z.string().url().optional(),
+      /** DIRECTOR_MAIL_FROM: the sender of every message */
+      from: z.string().min(3).default("Director <director@localhost>"),
+    })
+    .prefault({}),
   worker: z.object({
     /** DIRECTOR_WORKER_LEASE_MS: a claimed operation whose worker stops renewing for this long is taken over */
     leaseMs: durationMs.default(30_000),
@@ -96,6 +104,7 @@ export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
     sessions: { ttlMs: env.DIRECTOR_SESSION_TTL_MS },
     orchestrator: { url: env.DIRECTOR_ORCHESTRATOR_URL, token: env.DIRECTOR_ORCHESTRATOR_TOKEN },
     router: { url: env.DIRECTOR_ROUTER_URL, token: env.DIRECTOR_ROUTER_TOKEN },
+    mail: { smtpUrl: env.DIRECTOR_SMTP_URL || undefined, from: env.DIRECTOR_MAIL_FROM || undefined },
     worker: {
       leaseMs: env.DIRECTOR_WORKER_LEASE_MS,
       pollIntervalMs: env.DIRECTOR_WORKER_POLL_MS,

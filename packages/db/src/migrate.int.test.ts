@@ -26,6 +26,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0001-initial" },
       { name: "0002-site-resource-limits" },
       { name: "0003-images" },
+      { name: "0004-user-identity" },
     ]);
   });
 });

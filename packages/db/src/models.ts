@@ -3,6 +3,7 @@ import type { ImageName } from "@director/domain/image-name";
 import type { Site, SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { Username } from "@director/domain/username";
+import type { UserRole } from "./schema.js";
 
 /** An account. */
 export interface User {
@@ -15,6 +16,12 @@ export interface User {
   isSuperuser: boolean;
   isActive: boolean;
   createdAt: Date;
+  role: UserRole;
+  graduationYear: number | null;
+  oidcSubject: string | null;
+  guidelinesAcceptedAt: Date | null;
+  /** null: invited by username and never logged in */
+  lastLoginAt: Date | null;
 }
 
 /** A login session; only the sha-256 hex of its token is known. */

@@ -11,6 +11,9 @@ type CreatedAt = ColumnType<Date, Date | undefined, never>;
 export type OperationStatusColumn = "pending" | "running" | "succeeded" | "failed";
 
 /** Accounts. */
+/** A person's role at the institution (see packages/domain/src/user-role.ts). */
+export type UserRole = "student" | "teacher" | "service";
+
 export interface UsersTable {
   id: Generated<number>;
   username: string;
@@ -21,6 +24,14 @@ export interface UsersTable {
   is_superuser: Generated<boolean>;
   is_active: Generated<boolean>;
   created_at: CreatedAt;
+  /** student, teacher or service (an account for a program); administrators are superusers of any role */
+  role: Generated<UserRole>;
+  graduation_year: number | null;
+  /** the identity provider's `sub` claim, for accounts that log in with OpenID Connect */
+  oidc_subject: string | null;
+  guidelines_accepted_at: Date | null;
+  /** null: invited by username and never logged in */
+  last_login_at: Date | null;
 }
 
 /** Login sessions, keyed by the sha-256 hex of the token; the raw token is never stored. */

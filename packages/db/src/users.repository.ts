@@ -6,7 +6,7 @@ import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
 import type { User } from "./models.js";
-import type { UsersTable } from "./schema.js";
+import type { UserRole, UsersTable } from "./schema.js";
 
 /** What creating an account needs; the password is already hashed. */
 export interface NewUserRecord {
@@ -15,6 +15,8 @@ export interface NewUserRecord {
   email: string;
   passwordHash: string | null;
   isSuperuser: boolean;
+  /** default student */
+  role?: UserRole;
 }
 
 /** Reads and writes accounts. */
@@ -36,6 +38,7 @@ export class UsersRepository {
           email: input.email,
           password_hash: input.passwordHash,
           is_superuser: input.isSuperuser,
+          ...(input.role === undefined ? {} : { role: input.role }),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -84,5 +87,10 @@ export function toUser(row: Selectable<UsersTable>): User {
     isSuperuser: row.is_superuser,
     isActive: row.is_active,
     createdAt: row.created_at,
+    role: row.role,
+    graduationYear: row.graduation_year,
+    oidcSubject: row.oidc_subject,
+    guidelinesAcceptedAt: row.guidelines_accepted_at,
+    lastLoginAt: row.last_login_at,
   };
 }

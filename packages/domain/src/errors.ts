@@ -49,6 +49,7 @@ export const errorCodes = {
   NGINX_CONFIG_REJECTED: "operational",
   NGINX_RELOAD_FAILED: "operational",
   COMPONENT_UNREACHABLE: "operational",
+  MAIL_FAILED: "operational",
   COMPONENT_REJECTED: "operational",
   DATABASE_UNAVAILABLE: "operational",
   CONFIG_INVALID: "operational",
