@@ -4,16 +4,21 @@
  * 1. Time to live: from the create request to the first 200 through the router, and from a restart request to
  *    the first answer of the new process (the edit-and-restart loop), 5 times each, medians.
  * 2. Requests per second through the router (Host header, the router's edge listener on 127.0.0.1) against the same
- *    container reached directly at its task address, in alternating rounds; with the default site limits, then with
- *    the CPU limit lifted, then in the split topology (router and balancer as separate nginx processes).
+ *    container reached directly at its task address, in alternating rounds, with two backends:
+ *    - kaserve, a tiny epoll HTTP/1.1 server in C (below), compiled with `gcc -static` and uploaded into the site
+ *      like any file: a backend that costs next to nothing per request, the worst case for the proxy's share;
+ *    - Node.js (`node:http`, Debian's nodejs package in the site's own image, built by Director from the published
+ *      Debian image with the package added): what a student's dynamic site typically runs.
+ *    Each with the default site limits, then with the CPU limit lifted; kaserve also in the split topology (router
+ *    and balancer as separate nginx processes).
  *
- *   node --import tsx bench/dynamic-site.ts [--duration-s 10] [--rounds 3]
+ *   node --import tsx bench/dynamic-site.ts [--duration-s 10] [--rounds 3] [--skip-node]
  *
- * The backend keeps connections alive: busybox httpd (the only server in the busybox base image) closes each one
- * and tops out near 3k requests/s (STACK.md), which would measure busybox, not the path. So the script compiles a
- * tiny epoll HTTP/1.1 server (C, below) with `gcc -static`, uploads it into the site like any file, and run.sh
- * execs it. Needs gcc, wrk, nginx and Docker in swarm mode. Load stays on this machine (127.0.0.1 and the
- * node-local address of the site's task), each wrk run bounded by --duration-s. Prints a JSON report.
+ * Both backends keep connections alive: busybox httpd (the only server in the busybox base image) closes each one
+ * and tops out near 3k requests/s (STACK.md), which would measure busybox, not the path. Needs gcc, wrk, nginx,
+ * debootstrap and Docker in swarm mode, and Debian's mirror for the Node.js image. Load stays on this machine
+ * (127.0.0.1 and the node-local address of the site's task), each wrk run bounded by --duration-s. Prints a JSON
+ * report.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
@@ -26,7 +31,11 @@ import { ApiSession } from "../e2e/support/api.js";
 import { DirectorProcess } from "../e2e/support/director-process.js";
 
 const { values } = parseArgs({
-  options: { "duration-s": { type: "string", default: "10" }, rounds: { type: "string", default: "3" } },
+  options: {
+    "duration-s": { type: "string", default: "10" },
+    rounds: { type: "string", default: "3" },
+    "skip-node": { type: "boolean", default: false },
+  },
 });
 const durationS = Number(values["duration-s"]);
 const rounds = Number(values.rounds);
@@ -151,6 +160,28 @@ int main(int argc, char **argv) {
 /** The site's run.sh: the keep-alive server on $PORT, answering with public/index.html as it was at start. */
 const runScript = '#!/bin/sh\necho "bench: starting kaserve"\nexec /site/kaserve "$PORT" /site/public/index.html\n';
 
+/** The Node.js backend: the same page from memory, keep-alive (node:http's default), on $HOST:$PORT. */
+const nodeServer = [
+  'const body = require("node:fs").readFileSync("/site/public/index.html");',
+  'require("node:http")',
+  "  .createServer((request, response) => {",
+  '    response.writeHead(200, { "content-type": "text/html", "content-length": body.length });',
+  "    response.end(body);",
+  "  })",
+  "  .listen(Number(process.env.PORT), process.env.HOST);",
+  "",
+].join("\n");
+const nodeRunScript = '#!/bin/sh\necho "bench: starting node"\nexec node /site/server.js\n';
+
+/** The image sites pick to run Node.js: the published Debian base image with Debian's nodejs added per site. */
+const debianImage = {
+  name: "debian",
+  friendlyName: "Debian 12",
+  parentRef: "director/base-debian:bookworm",
+  setupCommands: "apt-get update -qq",
+  installCommandPrefix: "apt-get install -y -qq --no-install-recommends",
+};
+
 /** Compiles kaserve as a static binary: the busybox base image has no C library to link against. */
 async function buildKaserve(): Promise<Buffer> {
   const dir = await mkdtemp(path.join(tmpdir(), "kaserve-"));
@@ -205,33 +236,42 @@ async function wrk(url: string, host: string): Promise<number> {
 
 class WrkErrors extends Error {}
 
-/** Director's Swarm services are named site-<id>, the same in every installation: another one would collide. */
-async function directorServices(): Promise<string[]> {
-  const { stdout } = await runCommand(
-    ["docker", "service", "ls", "--filter", "label=org.director.managed=true", "--format", "{{.Name}}"],
-    { timeoutMs: 30_000 },
-  );
-  return stdout.split("\n").filter(Boolean);
-}
-
 async function docker(args: string[]): Promise<string> {
   const { stdout, stderr, exitCode } = await runCommand(["docker", ...args], { timeoutMs: 30_000 });
   if (exitCode !== 0) throw new Error(`docker ${args.join(" ")}: ${stderr}`);
   return stdout.trim();
 }
 
-/** The running container of this installation's site (its /site mount lies in our data directory). */
+/** The Swarm services of one installation (its id is in every service's labels). */
+async function servicesOf(installationId: string): Promise<string[]> {
+  const listed = await docker([
+    "service",
+    "ls",
+    "--filter",
+    `label=org.director.installation=${installationId}`,
+    "--format",
+    "{{.Name}}",
+  ]);
+  return listed.split("\n").filter(Boolean);
+}
+
+/** The running container of this installation's site: its address on the site network and its CPU limit. */
 async function siteContainer(director: DirectorProcess, siteId: number) {
-  const ids = (await docker(["ps", "-q", "--filter", `label=org.director.site-id=${siteId}`])).split("\n");
-  for (const id of ids.filter(Boolean)) {
-    const mounts = await docker(["inspect", "-f", "{{range .Mounts}}{{.Source}} {{end}}", id]);
-    if (!mounts.split(" ").some((source) => source.startsWith(director.dataDir))) continue;
-    const address = await docker(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", id]);
-    const nanoCpus = Number(await docker(["inspect", "-f", "{{.HostConfig.NanoCpus}}", id]));
-    if (!/^\d+\.\d+\.\d+\.\d+$/.test(address)) throw new Error(`container ${id} has no single address: "${address}"`);
-    return { id, address, cpus: nanoCpus / 1e9 };
-  }
-  throw new Error(`no running container for site ${siteId} of ${director.dataDir}`);
+  const installationId = await director.installationId();
+  const ids = await docker([
+    "ps",
+    "-q",
+    "--filter",
+    `label=org.director.site-id=${siteId}`,
+    "--filter",
+    `label=org.director.installation=${installationId}`,
+  ]);
+  const [id] = ids.split("\n").filter(Boolean);
+  if (id === undefined) throw new Error(`no running container for site ${siteId} of installation ${installationId}`);
+  const address = await docker(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", id]);
+  const nanoCpus = Number(await docker(["inspect", "-f", "{{.HostConfig.NanoCpus}}", id]));
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(address)) throw new Error(`container ${id} has no single address: "${address}"`);
+  return { id, address, cpus: nanoCpus / 1e9 };
 }
 
 /** One installation: `director up`, an administrator, and helpers for its sites. */
@@ -413,48 +453,73 @@ class Bench {
     await this.untilServes(site, body);
     return siteId;
   }
-}
 
-/**
- * Swarm service names are site-<id>, and every fresh installation numbers its sites from 1: another `director up`
- * on this Docker (an e2e test) would share this run's service names. Waits up to two minutes for it to finish.
- */
-async function waitForNoOtherInstallation(): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const colliding = (await directorServices()).filter((name) => /^site-\d{1,3}$/.test(name));
-    if (colliding.length === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Docker runs another installation's services (${colliding.join(", ")}); run the benchmark later.`,
-      );
+  /**
+   * A site serving the same page from Node.js, on its own image (the Debian image plus Debian's nodejs, built by
+   * Director); makes the Debian base image and publishes the image first when this installation has not.
+   */
+  async loadNodeSite(site: string): Promise<{ siteId: number; imageBuildMs: number }> {
+    const made = await this.director.run(["images", "make-base", "debian"]);
+    if (made.code !== 0) throw new Error(`director images make-base debian: ${made.stderr}`);
+    const published = await this.api.request("POST", "/api/images", { json: debianImage });
+    if (published.status !== 201 && !published.text.includes("IMAGE_NAME_TAKEN")) {
+      throw new Error(`publish the Debian image: ${published.status} ${published.text}`);
     }
-    process.stderr.write(`waiting for another installation's services to go: ${colliding.join(", ")}\n`);
-    await sleep(5_000);
+    const siteId = await this.createSite(site);
+    const start = performance.now();
+    const changed = await this.api.request("PUT", `/api/sites/${site}/image`, {
+      json: { image: debianImage.name, packages: ["nodejs"] },
+    });
+    if (changed.status !== 202) throw new Error(`image of ${site}: ${changed.status} ${changed.text}`);
+    const operation = await this.api.waitForOperation(changed.json().operation.id, 15 * 60_000);
+    if (operation.status !== "succeeded") throw new Error(`image of ${site}: ${JSON.stringify(operation.error)}`);
+    const imageBuildMs = performance.now() - start;
+    await this.put(site, "public/index.html", body);
+    await this.put(site, "server.js", nodeServer);
+    await this.put(site, "run.sh", nodeRunScript, "755");
+    await this.restart(site, true);
+    await this.untilServes(site, body);
+    return { siteId, imageBuildMs };
   }
 }
 
+/** Other Director installations' services on this engine: their load would skew the figures. */
+async function otherDirectorServices(): Promise<string[]> {
+  const listed = await docker([
+    "service",
+    "ls",
+    "--filter",
+    "label=org.director.managed=true",
+    "--format",
+    "{{.Name}}",
+  ]);
+  return listed.split("\n").filter(Boolean);
+}
+
 async function main() {
-  await waitForNoOtherInstallation();
+  const others = await otherDirectorServices();
+  if (others.length > 0) {
+    process.stderr.write(
+      `other Director services run on this engine (${others.join(", ")}): the figures may be skewed\n`,
+    );
+  }
   const kaserve = await buildKaserve();
   const cores = availableParallelism();
+  const lifted = { DIRECTOR_SITE_CPUS: String(cores) };
   const phases = [
-    { name: "shared", env: {}, timeToLive: true },
-    { name: "shared, CPU limit lifted", env: { DIRECTOR_SITE_CPUS: String(cores) }, timeToLive: false },
-    {
-      name: "split, CPU limit lifted",
-      env: { DIRECTOR_TOPOLOGY: "split", DIRECTOR_SITE_CPUS: String(cores) },
-      timeToLive: false,
-    },
+    { name: "shared", env: {}, timeToLive: true, node: true },
+    { name: "shared, CPU limit lifted", env: lifted, timeToLive: false, node: true },
+    { name: "split, CPU limit lifted", env: { DIRECTOR_TOPOLOGY: "split", ...lifted }, timeToLive: false, node: false },
   ];
   const createToLive: Array<{ totalMs: number; filesAcceptedMs: number; restartQueuedMs: number }> = [];
   const restartToLive: number[] = [];
   const throughput: Record<string, Awaited<ReturnType<Bench["throughput"]>>> = {};
+  const imageBuildMs: number[] = [];
   const failures: string[] = [];
+  const left: string[] = [];
   for (const phase of phases) {
     const bench = await Bench.start(phase.env, kaserve);
     try {
-      await waitForNoOtherInstallation();
       if (phase.timeToLive) {
         for (let index = 1; index <= iterations; index++) {
           const site = `live${index}`;
@@ -468,21 +533,32 @@ async function main() {
         await bench.deleteSite("edit");
       }
       const siteId = await bench.loadSite("load");
-      throughput[phase.name] = await bench.throughput("load", siteId);
+      throughput[`kaserve, ${phase.name}`] = await bench.throughput("load", siteId);
       await bench.deleteSite("load");
+      if (phase.node && !values["skip-node"]) {
+        const node = await bench.loadNodeSite("nodeload");
+        imageBuildMs.push(round(node.imageBuildMs));
+        throughput[`node, ${phase.name}`] = await bench.throughput("nodeload", node.siteId);
+        await bench.deleteSite("nodeload");
+      }
     } catch (error) {
       // Keep what the other phases measured: a phase that failed is reported with its error, and the run fails.
       failures.push(`${phase.name}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       await bench.deleteLeftSites();
+      const installationId = await bench.director.installationId();
       await bench.stop();
+      if (installationId !== null) left.push(...(await servicesOf(installationId)));
+      await bench.director.removeDockerObjects();
     }
   }
-  const left = (await directorServices()).filter((name) => /^site-\d{1,3}$/.test(name));
   const report = {
     date: new Date().toISOString(),
     cores,
-    backend: "kaserve (epoll, HTTP/1.1 keep-alive, static binary uploaded into the site)",
+    backends: {
+      kaserve: "epoll, HTTP/1.1 keep-alive, static binary uploaded into the site (busybox image)",
+      node: "node:http keep-alive, Debian's nodejs in the site's own image",
+    },
     timeToLive: {
       createToFirst200Ms: round(median(createToLive.map((sample) => sample.totalMs))),
       createToFilesAcceptedMs: round(median(createToLive.map((sample) => sample.filesAcceptedMs))),
@@ -498,6 +574,7 @@ async function main() {
         restartToLiveMs: restartToLive.map((ms) => round(ms)),
       },
     },
+    nodeImageBuildMs: imageBuildMs,
     wrk: `-t2 -c64 -d${durationS}s, ${rounds} rounds each, alternating, medians`,
     throughput,
     directorServicesLeft: left,

@@ -28,11 +28,30 @@ ensure_nginx() {
   # Debian starts a system nginx on port 80 after install; Director runs its own, so leave that one alone.
 }
 
+# Site processes must not gain privileges through setuid programs. Docker 20.10 ignores the per-service setting
+# (Privileges.NoNewPrivileges needs Engine API 1.46), so the daemon-wide default is set instead. It takes effect when
+# dockerd starts: a dockerd already running without it is left alone (restart it to apply), with a warning.
+ensure_docker_no_new_privileges() {
+  local conf=/etc/docker/daemon.json
+  if [ -f "$conf" ] && grep -q '"no-new-privileges"[[:space:]]*:[[:space:]]*true' "$conf"; then return 0; fi
+  mkdir -p /etc/docker
+  if [ -f "$conf" ]; then
+    node -e 'const fs=require("fs");const p=process.argv[1];const c=JSON.parse(fs.readFileSync(p,"utf8")||"{}");c["no-new-privileges"]=true;fs.writeFileSync(p,JSON.stringify(c,null,2)+"\n")' "$conf"
+  else
+    printf '{\n  "no-new-privileges": true\n}\n' > "$conf"
+  fi
+  say "set no-new-privileges in $conf"
+  if docker info >/dev/null 2>&1; then
+    say "dockerd is already running: restart it to apply no-new-privileges to site processes"
+  fi
+}
+
 ensure_docker() {
   command -v dockerd >/dev/null 2>&1 || apt_install docker.io
   # Base images are made locally (no registry): busybox-static for the small one, debootstrap for Debian's.
   [ -x /bin/busybox ] || apt_install busybox-static
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || apt_install debootstrap
+  ensure_docker_no_new_privileges
   if ! docker info >/dev/null 2>&1; then
     say "starting dockerd"
     mkdir -p /var/log

@@ -169,9 +169,22 @@ describe("a dynamic site through the orchestrator's API", () => {
 
     const before = upstreamLine(await siteConfig());
     expect(before).not.toBeNull();
-    expect((await api("POST", `/sites/${siteId}/service/restart`)).status).toBe(204);
-    await waitFor(siteConfig, (text) => upstreamLine(text) !== null && upstreamLine(text) !== before, 20_000);
-    expect(await waitFor(get, (response) => response.status === 200, 10_000)).toEqual({ status: 200, body: page });
+    // The restart answers once the new task runs and the balancer points at it: the very next request reaches it.
+    const restarted = await api("POST", `/sites/${siteId}/service/restart`);
+    expect(restarted.status).toBe(200);
+    expect(await restarted.json()).toMatchObject({ state: "running" });
+    expect(upstreamLine(await siteConfig())).not.toBeNull();
+    expect(await get()).toEqual({ status: 200, body: page });
+
+    // A run.sh that exits at once fails the restart, in plain words.
+    const failing = "#!/bin/sh\necho giving up\nexit 3\n";
+    expect((await api("PUT", `/sites/${siteId}/files?path=run.sh&mode=755`, { bytes: failing })).status).toBe(200);
+    const failed = await api("POST", `/sites/${siteId}/service/restart`);
+    expect(failed.status).toBe(422);
+    expect(await failed.json()).toMatchObject({
+      error: { code: "SITE_PROCESS_FAILED", message: expect.stringContaining("code 3") },
+    });
+    expect(before).not.toBeNull();
 
     expect((await api("DELETE", `/sites/${siteId}/service`)).status).toBe(204);
     const removed = await get();

@@ -42,6 +42,7 @@ export const errorCodes = {
   OPERATION_NOT_FOUND: "user",
   SITE_BUSY: "user",
   SITE_NOT_READY: "user",
+  SITE_PROCESS_FAILED: "user",
   IMAGE_NOT_FOUND: "user",
   IMAGE_NAME_TAKEN: "user",
   IMAGE_IN_USE: "user",

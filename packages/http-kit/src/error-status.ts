@@ -33,6 +33,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   OPERATION_NOT_FOUND: 404,
   SITE_BUSY: 409,
   SITE_NOT_READY: 409,
+  SITE_PROCESS_FAILED: 422,
   IMAGE_NOT_FOUND: 404,
   IMAGE_NAME_TAKEN: 409,
   IMAGE_IN_USE: 409,

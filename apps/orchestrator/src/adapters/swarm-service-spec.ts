@@ -82,11 +82,14 @@ export const startScript = [
   '    echo "DIRECTOR: starting $candidate"',
   '    "$candidate" &',
   "    child=$!",
-  `    trap 'echo "${stopLine}"; kill -TERM "$child" 2>/dev/null' TERM INT`,
+  `    trap 'stopping=1; echo "${stopLine}"; kill -TERM "$child" 2>/dev/null' TERM INT`,
   '    wait "$child"; code=$?',
   // A trapped signal ends `wait` early (code > 128) while run.sh still runs: wait again until it has exited.
   '    while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
   '    echo "DIRECTOR: run.sh exited with code $code"',
+  // A stop Director asked for is not a failure, whatever run.sh answered to SIGTERM: exit 0 then, so that the
+  // stopped task never reads as a crash in the status.
+  '    if [ -n "$stopping" ]; then exit 0; fi',
   '    exit "$code"',
   "  fi",
   '  if [ -f "$candidate" ]; then echo "DIRECTOR: $candidate is not executable (chmod +x it)"; fi',

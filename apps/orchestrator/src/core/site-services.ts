@@ -1,5 +1,6 @@
 /** What the service routes do: run a dynamic site's process through the ServiceRuntime, with the pieces it needs. */
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { SiteDirectories, SiteOwnership } from "./ports.js";
@@ -27,7 +28,12 @@ export interface SiteServicesDeps {
   defaultLimits: SiteServiceLimits;
   /** Re-renders the site's balancer file with its current upstream, or with `address` when given */
   refreshBalancer: (id: SiteId, address?: string | null) => Promise<void>;
+  /** How long a restart waits for the new task to run; default 20 s (callers time out at 30 s). */
+  restartWaitMs?: number;
 }
+
+const defaultRestartWaitMs = 20_000;
+const restartPollMs = 200;
 
 /** Dynamic sites' services; every method is idempotent, like the runtime under it. */
 export class SiteServices {
@@ -63,8 +69,35 @@ export class SiteServices {
     await this.#deps.refreshBalancer(id, null);
   }
 
-  async restart(id: SiteId): Promise<void> {
-    await this.#deps.runtime.restart(id);
+  /**
+   * Replaces the running task, then waits (up to `restartWaitMs`) until the new one runs and the balancer points at
+   * it, so that a caller who waited for the restart reaches the new process with its next request, not the old one
+   * on its way out or nobody. A new task that exits at once fails the restart with SITE_PROCESS_FAILED and the reason
+   * in plain words. A process still starting at the deadline is reported as such, not as an error.
+   */
+  async restart(id: SiteId): Promise<SiteServiceStatus> {
+    const { runtime, refreshBalancer } = this.#deps;
+    const before = await runtime.status(id);
+    const previousTaskIds = new Set(before.tasks.map((task) => task.id));
+    await runtime.restart(id);
+    if (before.replicas === 0) return { state: "stopped", message: before.message };
+    const deadline = Date.now() + (this.#deps.restartWaitMs ?? defaultRestartWaitMs);
+    for (;;) {
+      const status = await runtime.status(id);
+      const newTasks = status.tasks.filter((task) => !previousTaskIds.has(task.id));
+      const newest = newTasks[0];
+      if (newest?.state === "running" && newest.address !== null) {
+        await refreshBalancer(id, newest.address);
+        return { state: "running", message: status.message };
+      }
+      // Swarm queues a replacement as soon as a task fails: the failure may be the second newest task by now.
+      const hasFailed = newTasks.some(
+        (task) => task.exitCode !== null || task.state === "failed" || task.state === "rejected",
+      );
+      if (hasFailed) throw new DirectorError("SITE_PROCESS_FAILED", status.message);
+      if (Date.now() >= deadline) return { state: status.state, message: "The site's new process is still starting." };
+      await new Promise((resolve) => setTimeout(resolve, restartPollMs));
+    }
   }
 
   async status(id: SiteId): Promise<SiteServiceStatus> {

@@ -90,12 +90,15 @@ describe("/internal/v1/sites/:id/service", () => {
     await app.inject({ method: "PUT", url: "/internal/v1/sites/42/service", headers: authorization, payload: request });
     const running = await app.inject({ method: "GET", url: "/internal/v1/sites/42/service", headers: authorization });
     expect(running.json()).toEqual({ state: "running", message: "The site is running." });
+    runtime.addresses.set(42 as never, "10.0.0.9");
     const restart = await app.inject({
       method: "POST",
       url: "/internal/v1/sites/42/service/restart",
       headers: authorization,
     });
-    expect(restart.statusCode).toBe(204);
+    // answered once the new task runs (the fake's restart makes a new task id)
+    expect(restart.statusCode).toBe(200);
+    expect(restart.json()).toEqual({ state: "running", message: "The site is running." });
     expect(runtime.restarts).toEqual([42]);
 
     runtime.logs.set(42 as never, ["one", "two", "three"]);

@@ -54,8 +54,8 @@ export function registerServiceRoutes(app: FastifyInstance, deps: { services: Si
 
   app.post(`${site}/service/restart`, async (request, reply) => {
     const id = siteIdOf(request);
-    await servicesOrThrow().restart(id);
-    return reply.status(204).send();
+    // Answers once the new process runs (or is still starting at the deadline): its status.
+    return reply.status(200).send(await servicesOrThrow().restart(id));
   });
 
   app.get(`${site}/service`, async (request) => {

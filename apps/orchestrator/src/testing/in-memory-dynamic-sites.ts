@@ -41,6 +41,12 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
     this.restarts.push(siteId);
   }
 
+  /** Each restart makes a new task id, as Swarm does. */
+  #taskIdOf(siteId: SiteId): string {
+    const generation = this.restarts.filter((restarted) => restarted === siteId).length;
+    return generation === 0 ? `task-${siteId}` : `task-${siteId}-${generation}`;
+  }
+
   async status(siteId: SiteId): Promise<ServiceStatus> {
     const spec = this.services.get(siteId);
     if (spec === undefined) return { state: "absent", replicas: 0, message: "The site has no service.", tasks: [] };
@@ -50,7 +56,7 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
       state: "running",
       replicas: 1,
       message: "The site is running.",
-      tasks: [{ id: `task-${siteId}`, state: "running", address, error: null, exitCode: null }],
+      tasks: [{ id: this.#taskIdOf(siteId), state: "running", address, error: null, exitCode: null }],
     };
   }
 
