@@ -44,6 +44,14 @@ describe.each(testBackends)("SitesRepository on $name", (backend) => {
     expect(await sites.findById(site.id)).toEqual(site);
     expect(await sites.listMembers(site.id)).toEqual(["alice", "bob"]);
     expect(await sites.isMember(site.id, alice.id)).toBe(true);
+    const empty = await createTestSite(database.db, { memberIds: [] });
+    const batch = await sites.listMembersOfSites([site.id, empty.id]);
+    expect(batch).toEqual(
+      new Map([
+        [site.id, ["alice", "bob"]],
+        [empty.id, []],
+      ]),
+    );
   });
 
   it("refuses a duplicate name with SITE_NAME_TAKEN and leaves no members behind", async () => {

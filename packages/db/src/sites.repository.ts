@@ -112,6 +112,21 @@ export class SitesRepository {
     return rows.map((row) => row.username);
   }
 
+  /** Usernames of the members of each site (sorted), in one query; a site without members maps to []. */
+  async listMembersOfSites(siteIds: readonly SiteId[], trx: DatabaseHandle = this.#db): Promise<Map<SiteId, string[]>> {
+    const members = new Map<SiteId, string[]>(siteIds.map((id) => [id, []]));
+    if (siteIds.length === 0) return members;
+    const rows = await trx
+      .selectFrom("site_members")
+      .innerJoin("users", "users.id", "site_members.user_id")
+      .select(["site_members.site_id", "users.username"])
+      .where("site_members.site_id", "in", [...siteIds])
+      .orderBy("users.username")
+      .execute();
+    for (const row of rows) members.get(row.site_id as SiteId)?.push(row.username);
+    return members;
+  }
+
   /** Whether the user is a member of the site. */
   async isMember(siteId: SiteId, userId: number, trx: DatabaseHandle = this.#db): Promise<boolean> {
     const row = await trx

@@ -10,7 +10,7 @@ import type { Actor } from "../sites/sites.policy.js";
 import { canActOnImage, type ImageAction } from "./images.policy.js";
 
 export interface ImagesServiceDeps {
-  images: Pick<ImagesRepository, "list" | "findByName" | "findById" | "create" | "update" | "delete">;
+  images: Pick<ImagesRepository, "list" | "findByName" | "findById" | "create" | "update" | "delete" | "namesByIds">;
   audit: Pick<AuditRepository, "record">;
 }
 
@@ -46,6 +46,10 @@ export class ImagesService {
   }
 
   /** The name of a site's chosen image; null for the default image (no choice made). */
+  async namesOf(imageIds: readonly (number | null)[]): Promise<Map<number, string>> {
+    return this.#deps.images.namesByIds(imageIds.filter((id): id is number => id !== null));
+  }
+
   async nameOf(imageId: number | null): Promise<string | null> {
     return imageId === null ? null : ((await this.#deps.images.findById(imageId))?.name ?? null);
   }

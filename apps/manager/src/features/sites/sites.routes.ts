@@ -57,7 +57,8 @@ export function registerSiteRoutes(
     const actor = await authenticate(auth, request);
     const page = pageSchema.parse(request.query);
     const found = await sites.list(actor, page);
-    return { sites: await Promise.all(found.map(view)), ...page };
+    const detailsOf = await sites.detailsOf(found);
+    return { sites: found.map((site) => presentSite(site, { urlTemplate, ...detailsOf(site) })), ...page };
   });
 
   app.post("/api/sites", async (request, reply) => {
