@@ -4,6 +4,7 @@
  */
 import { homedir } from "node:os";
 import path from "node:path";
+import { accountSettingsFromEnv } from "@director/manager/config";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -46,6 +47,12 @@ export const upConfigSchema = z.object({
   siteMemoryBytes: z.string().optional(),
   sitePidsLimit: z.string().optional(),
   siteNetwork: z.string().optional(),
+  /**
+   * Passed through to the manager (its config.ts documents and checks them): sessions and login limits, login with
+   * the identity provider (DIRECTOR_OIDC_*), DIRECTOR_GUIDELINES_FILE, DIRECTOR_METRICS_TOKEN, DIRECTOR_SMTP_URL and
+   * DIRECTOR_MAIL_FROM.
+   */
+  managerAccounts: z.record(z.string(), z.unknown()).default({}),
   /** DIRECTOR_DOCKER_SOCKET: the Docker Engine API socket `director images make-base` uses */
   dockerSocketPath: z.string().min(1).default("/var/run/docker.sock"),
   /** DIRECTOR_LOG_LEVEL */
@@ -80,6 +87,7 @@ export function loadUpConfig(env: NodeJS.ProcessEnv): UpConfig {
     sitePidsLimit: env.DIRECTOR_SITE_PIDS_LIMIT || undefined,
     siteNetwork: env.DIRECTOR_SITE_NETWORK || undefined,
     dockerSocketPath: env.DIRECTOR_DOCKER_SOCKET || undefined,
+    managerAccounts: accountSettingsFromEnv(env),
     logLevel: env.DIRECTOR_LOG_LEVEL,
   });
 }

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { isDirectorError } from "@director/domain/errors";
+import { parseUserRole } from "@director/domain/user-role";
 import type { Logger } from "pino";
 import { ZodError } from "zod";
 import { createUser } from "./commands/admin-create-user.js";
@@ -23,7 +24,7 @@ import { readSecret } from "./runtime/read-secret.js";
 
 const usage = `Usage:
   director up                                  start Director on this machine (embedded defaults)
-  director admin create-user --username NAME [--superuser] [--email ADDR] [--name "Full Name"]
+  director admin create-user --username NAME [--superuser] [--role student|teacher|service] [--email ADDR] [--name "Full Name"]
                                                the password is read from stdin, or prompted for
   director migrate                             apply database migrations
   director reconcile [--site NAME] [--dry-run] [--json]
@@ -71,15 +72,18 @@ async function main(argv: string[]): Promise<number> {
           superuser: { type: "boolean", default: false },
           email: { type: "string" },
           name: { type: "string" },
+          role: { type: "string", default: "student" },
         },
       });
       if (!values.username) break;
+      const role = parseUserRole(values.role);
       const password = await readSecret(`Password for ${values.username}: `);
       const user = await withDatabase(databaseOptions, (db) =>
         createUser(db, {
           username: values.username ?? "",
           password,
           isSuperuser: values.superuser ?? false,
+          role,
           ...(values.email ? { email: values.email } : {}),
           ...(values.name ? { displayName: values.name } : {}),
         }),

@@ -7,6 +7,51 @@ import { z } from "zod";
 
 const durationMs = z.coerce.number().int().min(1);
 
+/** A comma-separated list in the environment, e.g. `teacher,staff`. */
+const nonEmptyList = z.array(z.string().min(1)).min(1);
+
+/**
+ * Login with the institution's identity provider (OpenID Connect, authorization code + PKCE). Present only when
+ * DIRECTOR_OIDC_ISSUER is set; then the client id, secret and redirect URL are required.
+ */
+export const oidcConfigSchema = z.object({
+  /** DIRECTOR_OIDC_ISSUER: the provider's issuer URL; its /.well-known/openid-configuration is read on first use */
+  issuer: z.string().url(),
+  /** DIRECTOR_OIDC_CLIENT_ID */
+  clientId: z.string().min(1),
+  /** DIRECTOR_OIDC_CLIENT_SECRET: also the key that signs the short-lived login-state cookie */
+  clientSecret: z.string().min(8),
+  /** DIRECTOR_OIDC_REDIRECT_URL: this manager's callback as registered at the provider, e.g. https://director.school.edu/api/auth/oidc/callback */
+  redirectUrl: z.string().url(),
+  /** DIRECTOR_OIDC_SCOPES */
+  scopes: z.string().default("openid profile email"),
+  /** DIRECTOR_OIDC_TOKEN_AUTH: how the client authenticates at the token endpoint (RFC 6749 §2.3.1): basic or post */
+  tokenAuthMethod: z.enum(["client_secret_basic", "client_secret_post"]).default("client_secret_basic"),
+  claims: z
+    .object({
+      /** DIRECTOR_OIDC_USERNAME_CLAIM: becomes the Director username (lowercased; must be a valid username) */
+      username: z.string().min(1).default("preferred_username"),
+      /** DIRECTOR_OIDC_NAME_CLAIM: the full name; without it, given and family names are joined */
+      name: z.string().min(1).default("name"),
+      /** DIRECTOR_OIDC_GIVEN_NAME_CLAIM */
+      givenName: z.string().min(1).default("given_name"),
+      /** DIRECTOR_OIDC_FAMILY_NAME_CLAIM */
+      familyName: z.string().min(1).default("family_name"),
+      /** DIRECTOR_OIDC_EMAIL_CLAIM */
+      email: z.string().min(1).default("email"),
+      /** DIRECTOR_OIDC_ROLE_CLAIM: a string or a list of strings (groups) */
+      role: z.string().min(1).default("role"),
+      /** DIRECTOR_OIDC_TEACHER_VALUES: values of the role claim that make a teacher (checked first) */
+      teacherValues: nonEmptyList.default(["teacher", "staff"]),
+      /** DIRECTOR_OIDC_STUDENT_VALUES: values of the role claim that make a student; anything else is a student too */
+      studentValues: nonEmptyList.default(["student"]),
+      /** DIRECTOR_OIDC_GRADUATION_YEAR_CLAIM: a number or a numeric string */
+      graduationYear: z.string().min(1).default("graduation_year"),
+    })
+    .prefault({}),
+});
+export type OidcConfig = z.infer<typeof oidcConfigSchema>;
+
 export const managerConfigSchema = z.object({
   http: z.object({
     /** DIRECTOR_MANAGER_HOST: address the API/UI listens on */
@@ -43,7 +88,26 @@ export const managerConfigSchema = z.object({
   sessions: z.object({
     /** DIRECTOR_SESSION_TTL_MS: how long a login lasts */
     ttlMs: durationMs.default(14 * 24 * 3600 * 1000),
+    /** DIRECTOR_LOGIN_MAX_PER_IP: password login attempts one client address may make per window */
+    loginMaxPerIp: z.coerce.number().int().min(1).default(30),
+    /** DIRECTOR_LOGIN_MAX_PER_USERNAME: password login attempts for one username per window, from anywhere */
+    loginMaxPerUsername: z.coerce.number().int().min(1).default(10),
+    /** DIRECTOR_LOGIN_WINDOW_MS: the window of both login limits */
+    loginWindowMs: durationMs.default(5 * 60_000),
   }),
+  oidc: oidcConfigSchema.optional(),
+  guidelines: z
+    .object({
+      /** DIRECTOR_GUIDELINES_FILE: a UTF-8 text file with the guidelines every person accepts; unset: a built-in text */
+      filePath: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  metrics: z
+    .object({
+      /** DIRECTOR_METRICS_TOKEN: the bearer token of GET /metrics (Prometheus); unset: no /metrics route */
+      token: z.string().min(16).optional(),
+    })
+    .prefault({}),
   orchestrator: z.object({
     /** DIRECTOR_ORCHESTRATOR_URL */
     url: z.string().url(),
@@ -84,6 +148,45 @@ const list = (value: string | undefined) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+/**
+ * The sections about people (sessions and login limits, the identity provider, guidelines, metrics, mail) as read
+ * from the environment, unparsed: `director up` reads them too, so they work the same in one process.
+ */
+export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
+  return {
+    sessions: {
+      ttlMs: env.DIRECTOR_SESSION_TTL_MS,
+      loginMaxPerIp: env.DIRECTOR_LOGIN_MAX_PER_IP,
+      loginMaxPerUsername: env.DIRECTOR_LOGIN_MAX_PER_USERNAME,
+      loginWindowMs: env.DIRECTOR_LOGIN_WINDOW_MS,
+    },
+    oidc: env.DIRECTOR_OIDC_ISSUER
+      ? {
+          issuer: env.DIRECTOR_OIDC_ISSUER,
+          clientId: env.DIRECTOR_OIDC_CLIENT_ID,
+          clientSecret: env.DIRECTOR_OIDC_CLIENT_SECRET,
+          redirectUrl: env.DIRECTOR_OIDC_REDIRECT_URL,
+          scopes: env.DIRECTOR_OIDC_SCOPES || undefined,
+          tokenAuthMethod: env.DIRECTOR_OIDC_TOKEN_AUTH || undefined,
+          claims: {
+            username: env.DIRECTOR_OIDC_USERNAME_CLAIM || undefined,
+            name: env.DIRECTOR_OIDC_NAME_CLAIM || undefined,
+            givenName: env.DIRECTOR_OIDC_GIVEN_NAME_CLAIM || undefined,
+            familyName: env.DIRECTOR_OIDC_FAMILY_NAME_CLAIM || undefined,
+            email: env.DIRECTOR_OIDC_EMAIL_CLAIM || undefined,
+            role: env.DIRECTOR_OIDC_ROLE_CLAIM || undefined,
+            teacherValues: env.DIRECTOR_OIDC_TEACHER_VALUES ? list(env.DIRECTOR_OIDC_TEACHER_VALUES) : undefined,
+            studentValues: env.DIRECTOR_OIDC_STUDENT_VALUES ? list(env.DIRECTOR_OIDC_STUDENT_VALUES) : undefined,
+            graduationYear: env.DIRECTOR_OIDC_GRADUATION_YEAR_CLAIM || undefined,
+          },
+        }
+      : undefined,
+    guidelines: { filePath: env.DIRECTOR_GUIDELINES_FILE || undefined },
+    metrics: { token: env.DIRECTOR_METRICS_TOKEN || undefined },
+    mail: { smtpUrl: env.DIRECTOR_SMTP_URL || undefined, from: env.DIRECTOR_MAIL_FROM || undefined },
+  };
+}
+
 /** Reads the manager's configuration from the environment; throws one error listing every problem. */
 export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
   return managerConfigSchema.parse({
@@ -101,10 +204,9 @@ export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
       clientBodyLimitBytes: env.DIRECTOR_SITE_BODY_LIMIT_BYTES,
     },
     files: { maxUploadBytes: env.DIRECTOR_MAX_UPLOAD_BYTES },
-    sessions: { ttlMs: env.DIRECTOR_SESSION_TTL_MS },
+    ...accountSettingsFromEnv(env),
     orchestrator: { url: env.DIRECTOR_ORCHESTRATOR_URL, token: env.DIRECTOR_ORCHESTRATOR_TOKEN },
     router: { url: env.DIRECTOR_ROUTER_URL, token: env.DIRECTOR_ROUTER_TOKEN },
-    mail: { smtpUrl: env.DIRECTOR_SMTP_URL || undefined, from: env.DIRECTOR_MAIL_FROM || undefined },
     worker: {
       leaseMs: env.DIRECTOR_WORKER_LEASE_MS,
       pollIntervalMs: env.DIRECTOR_WORKER_POLL_MS,

@@ -3,25 +3,38 @@
  * One process can serve the API, run the worker, or both (`director up` runs both, next to the other components).
  */
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { AuditRepository } from "@director/db/audit.repository";
 import { ImagesRepository } from "@director/db/images.repository";
 import { OperationsRepository } from "@director/db/operations.repository";
+import { PlatformStatsRepository } from "@director/db/platform-stats.repository";
 import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
 import { SitesRepository } from "@director/db/sites.repository";
 import { UsersRepository } from "@director/db/users.repository";
+import { DirectorError } from "@director/domain/errors";
 import { parseInternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
+import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
 import { OrchestratorClient } from "./adapters/orchestrator-client.js";
 import { RouterClient } from "./adapters/router-client.js";
+import { LogMailer, SmtpMailer } from "./adapters/smtp-mailer.js";
 import type { ManagerConfig } from "./config.js";
+import { AuditLogService } from "./features/audit/audit-log.service.js";
 import { AuthService } from "./features/auth/auth.service.js";
+import type { OidcRoutesDeps } from "./features/auth/oidc.routes.js";
+import { OidcLoginService } from "./features/auth/oidc-login.service.js";
+import { OidcStateCookie } from "./features/auth/oidc-state-cookie.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
+import type { Mailer } from "./features/email/mailer.js";
 import { FilesService } from "./features/files/files.service.js";
 import type { SiteFileStore } from "./features/files/site-file-store.js";
+import { defaultGuidelinesText } from "./features/guidelines/default-guidelines.js";
 import { ImagesService } from "./features/images/images.service.js";
+import { MassMailService } from "./features/mail/mass-mail.service.js";
+import { ManagerMetrics } from "./features/metrics/manager-metrics.js";
 import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
@@ -29,6 +42,7 @@ import type { SiteHost } from "./features/operations/site-host.js";
 import { siteSpecs } from "./features/operations/site-specs.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { SitesService } from "./features/sites/sites.service.js";
+import { UsersService } from "./features/users/users.service.js";
 import { buildManagerApp } from "./http/app.js";
 
 export interface ManagerRoles {
@@ -45,10 +59,19 @@ export interface ManagerHandle {
   close(): Promise<void>;
 }
 
-/** The manager's services on an open database; `fileStore` is where site files live (the orchestrator). */
+/**
+ * The manager's services on an open database; `fileStore` is where site files live (the orchestrator), `mailer`
+ * sends every email, `guidelinesText` is what people accept before anything else (default: the built-in text).
+ */
 export function createManagerServices(
-  config: Pick<ManagerConfig, "sessions" | "sites" | "files">,
-  deps: { db: Kysely<DB>; wakeup: OperationWakeup; fileStore: SiteFileStore },
+  config: Pick<ManagerConfig, "sessions" | "sites" | "files" | "oidc" | "metrics">,
+  deps: {
+    db: Kysely<DB>;
+    wakeup: OperationWakeup;
+    fileStore: SiteFileStore;
+    mailer: Mailer;
+    guidelinesText?: string;
+  },
 ) {
   const { db, wakeup } = deps;
   const repositories = {
@@ -89,7 +112,48 @@ export function createManagerServices(
     audit: repositories.audit,
     maxUploadBytes: config.files.maxUploadBytes,
   });
-  return { repositories, auth, sites, files, images };
+  const users = new UsersService({
+    users: repositories.users,
+    sessions: repositories.sessions,
+    audit: repositories.audit,
+  });
+  const auditLog = new AuditLogService({ audit: repositories.audit });
+  const massMail = new MassMailService({ users: repositories.users, mailer: deps.mailer, audit: repositories.audit });
+  const oidc: OidcRoutesDeps | null = config.oidc
+    ? {
+        login: new OidcLoginService({
+          provider: new OpenIdIdentityProvider(config.oidc),
+          claims: config.oidc.claims,
+          users: repositories.users,
+          auth,
+          audit: repositories.audit,
+        }),
+        stateCookie: new OidcStateCookie(config.oidc.clientSecret),
+        redirectUrl: config.oidc.redirectUrl,
+      }
+    : null;
+  const metrics = config.metrics.token
+    ? { metrics: new ManagerMetrics(new PlatformStatsRepository(db)), token: config.metrics.token }
+    : null;
+  const loginRateLimits = {
+    maxPerIp: config.sessions.loginMaxPerIp,
+    maxPerUsername: config.sessions.loginMaxPerUsername,
+    windowMs: config.sessions.loginWindowMs,
+  };
+  return {
+    repositories,
+    auth,
+    sites,
+    files,
+    images,
+    users,
+    auditLog,
+    massMail,
+    oidc,
+    metrics,
+    loginRateLimits,
+    guidelinesText: deps.guidelinesText ?? defaultGuidelinesText,
+  };
 }
 
 /** Builds the services on an open database and starts the chosen roles. The caller owns `db` and closes it. */
@@ -126,12 +190,22 @@ export async function startManager(
     buildSiteImage: (request) => orchestrator.buildSiteImage(request),
   };
 
-  const services = createManagerServices(config, { db, wakeup, fileStore: orchestrator });
+  const mailer = config.mail.smtpUrl
+    ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
+    : new LogMailer(log.child({ component: "mail" }));
+  const services = createManagerServices(config, {
+    db,
+    wakeup,
+    fileStore: orchestrator,
+    mailer,
+    guidelinesText: await readGuidelines(config.guidelines.filePath),
+  });
   const specs = siteSpecs(config.sites);
   const { auth, files, sites: sitesService, images: imagesService } = services;
   const { sites, operations } = services.repositories;
 
   const closers: Array<() => Promise<void>> = [];
+  if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
 
   if (deps.roles.worker) {
     const contextFor: StepContextFactory = async (operation) => ({
@@ -184,6 +258,13 @@ export async function startManager(
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: config.http.isCookieSecure,
+      users: services.users,
+      auditLog: services.auditLog,
+      massMail: services.massMail,
+      guidelinesText: services.guidelinesText,
+      loginRateLimits: services.loginRateLimits,
+      oidc: services.oidc,
+      metrics: services.metrics,
     });
     url = await app.listen({ host: config.http.host, port: config.http.port });
     closers.unshift(() => app.close());
@@ -196,4 +277,14 @@ export async function startManager(
       for (const close of closers) await close();
     },
   };
+}
+
+/** The guidelines file's text (DIRECTOR_GUIDELINES_FILE), or undefined for the built-in text; unreadable: CONFIG_INVALID. */
+async function readGuidelines(filePath: string | undefined): Promise<string | undefined> {
+  if (filePath === undefined) return undefined;
+  try {
+    return await readFile(filePath, "utf8");
+  } catch (error) {
+    throw new DirectorError("CONFIG_INVALID", `DIRECTOR_GUIDELINES_FILE: cannot read ${filePath}.`, { cause: error });
+  }
 }

@@ -6,12 +6,24 @@ export const loginRequestSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
+/** A person's role at the institution (the same list as packages/domain/src/user-role.ts). */
+export const userRoleSchema = z.enum(["student", "teacher", "service"]);
+
 export const userViewSchema = z.object({
   id: z.number(),
   username: z.string(),
   displayName: z.string(),
   email: z.string(),
+  /** an administrator */
   isSuperuser: z.boolean(),
+  role: userRoleSchema,
+  isActive: z.boolean(),
+  graduationYear: z.number().nullable(),
+  /** false until the user accepts the guidelines; every other API call answers GUIDELINES_NOT_ACCEPTED until then */
+  guidelinesAccepted: z.boolean(),
+  /** null: invited, never logged in */
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
 });
 export type UserView = z.infer<typeof userViewSchema>;
 
@@ -219,3 +231,113 @@ export const siteImageChangeRequestSchema = z
     packages: z.array(z.string().max(100)).max(1000).default([]),
   })
   .strict();
+
+/** One line of text without control characters, trimmed. */
+const trimmedLine = (max: number) =>
+  oneLine(max)
+    .transform((value) => value.trim())
+    .pipe(z.string().min(1, "must not be empty"));
+
+const graduationYearSchema = z.number().int().min(1900).max(2200);
+
+/** GET /api/admin/users?q=&limit=&offset= (administrators): `q` matches username, name or email. */
+export const userListQuerySchema = z.object({
+  q: z.string().max(100).default(""),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const userListResponseSchema = z.object({ users: z.array(userViewSchema), total: z.number() });
+
+/**
+ * POST /api/admin/users (administrators): invites a person by username before their first login (with the
+ * institution's identity provider); the account has no password and joins its sites when they first log in.
+ */
+export const inviteUserRequestSchema = z
+  .object({
+    username: z.string().max(64),
+    role: userRoleSchema.default("student"),
+    displayName: trimmedLine(200).optional(),
+    email: z.email().max(320).optional(),
+    graduationYear: graduationYearSchema.nullable().default(null),
+    isSuperuser: z.boolean().default(false),
+  })
+  .strict();
+export type InviteUserRequest = z.infer<typeof inviteUserRequestSchema>;
+
+/** PATCH /api/admin/users/:username (administrators): the fields to change. */
+export const updateUserRequestSchema = z
+  .object({
+    role: userRoleSchema,
+    isSuperuser: z.boolean(),
+    isActive: z.boolean(),
+    graduationYear: graduationYearSchema.nullable(),
+  })
+  .partial()
+  .strict();
+export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
+
+/** GET /api/guidelines: the text every person accepts once before using Director. */
+export const guidelinesViewSchema = z.object({
+  text: z.string(),
+  /** when the caller accepted them; null: not yet */
+  acceptedAt: z.string().nullable(),
+});
+
+/**
+ * GET /api/admin/audit (administrators): filters, newest first. `site` is a site name, `action` an exact action
+ * (`site.create`) or a prefix ending in a dot (`site.`); `before` is the `nextBefore` of the previous page.
+ */
+export const auditQuerySchema = z.object({
+  actor: z.string().max(64).optional(),
+  site: z.string().max(64).optional(),
+  action: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9_.]+$/, "letters, digits, dots and underscores")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, "an event id")
+    .optional(),
+});
+
+export const auditEventViewSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  /** the username of who did it; null for the system, an anonymous caller or a deleted account */
+  actor: z.string().nullable(),
+  action: z.string(),
+  target: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const auditPageSchema = z.object({
+  events: z.array(auditEventViewSchema),
+  /** pass as `before` for the next (older) page; null on the last page */
+  nextBefore: z.string().nullable(),
+});
+
+/**
+ * POST /api/admin/mail (administrators): one plain-text message to every active person with an email address, or to
+ * the listed usernames. Without `confirm: true` nothing is sent: the answer is 400 CONFIRMATION_REQUIRED with
+ * `details.recipientCount`, for the UI to ask "send to N people?".
+ */
+export const massMailRequestSchema = z
+  .object({
+    subject: trimmedLine(200),
+    text: z.string().min(1).max(100_000),
+    to: z.union([z.literal("all"), z.array(z.string().max(64)).min(1).max(10_000)]),
+    confirm: z.boolean().default(false),
+  })
+  .strict();
+export type MassMailRequest = z.infer<typeof massMailRequestSchema>;
+
+export const massMailResultSchema = z.object({
+  recipientCount: z.number(),
+  sentCount: z.number(),
+  /** usernames whose message the mail server refused */
+  failed: z.array(z.string()),
+});
+export type MassMailResult = z.infer<typeof massMailResultSchema>;

@@ -2,6 +2,7 @@
  * Kysely's view of the database: one interface per table, column names as in SQL (snake_case).
  * Repositories map rows to the camelCase domain types in `models.ts`; nothing else reads these.
  */
+import type { UserRole } from "@director/domain/user-role";
 import type { ColumnType, Generated, JSONColumnType } from "kysely";
 
 /** A timestamptz that the database fills in by default (pg returns it as a Date). */
@@ -10,10 +11,10 @@ type CreatedAt = ColumnType<Date, Date | undefined, never>;
 /** Operation and step status, checked by the database too. */
 export type OperationStatusColumn = "pending" | "running" | "succeeded" | "failed";
 
-/** Accounts. */
 /** A person's role at the institution (see packages/domain/src/user-role.ts). */
-export type UserRole = "student" | "teacher" | "service";
+export type { UserRole };
 
+/** Accounts. */
 export interface UsersTable {
   id: Generated<number>;
   username: string;

@@ -89,6 +89,12 @@ export class SessionsRepository {
     await trx.deleteFrom("sessions").where("token_hash", "=", tokenHash).execute();
   }
 
+  /** Ends every session of a user (their account was disabled); returns how many. */
+  async deleteForUser(userId: number, trx: DatabaseHandle = this.#db): Promise<number> {
+    const result = await trx.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Removes every session expired at `now`; returns how many. */
   async deleteExpired(now: Date, trx: DatabaseHandle = this.#db): Promise<number> {
     const result = await trx.deleteFrom("sessions").where("expires_at", "<=", now).executeTakeFirst();

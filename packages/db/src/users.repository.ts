@@ -17,6 +17,33 @@ export interface NewUserRecord {
   isSuperuser: boolean;
   /** default student */
   role?: UserRole;
+  graduationYear?: number | null;
+  oidcSubject?: string | null;
+  /** set when the account starts with the guidelines accepted (created by an operator, a service account) */
+  guidelinesAcceptedAt?: Date | null;
+}
+
+/** What an administrator or a login may change on an account; absent fields stay as they are. */
+export interface UserChange {
+  role?: UserRole;
+  isSuperuser?: boolean;
+  isActive?: boolean;
+  graduationYear?: number | null;
+  displayName?: string;
+  email?: string;
+  oidcSubject?: string;
+}
+
+/** One page of a user search, with how many match in all. */
+export interface UserPage {
+  users: User[];
+  total: number;
+}
+
+/** Who a mass email goes to. */
+export interface MailRecipient {
+  username: string;
+  email: string;
 }
 
 /** Reads and writes accounts. */
@@ -39,17 +66,15 @@ export class UsersRepository {
           password_hash: input.passwordHash,
           is_superuser: input.isSuperuser,
           ...(input.role === undefined ? {} : { role: input.role }),
+          graduation_year: input.graduationYear ?? null,
+          oidc_subject: input.oidcSubject ?? null,
+          guidelines_accepted_at: input.guidelinesAcceptedAt ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toUser(row);
     } catch (error) {
-      if (isUniqueViolation(error, constraintNames.usersUsername)) {
-        throw new DirectorError("USERNAME_TAKEN", `The username "${input.username}" is already taken.`, {
-          details: { field: "username" },
-          cause: error,
-        });
-      }
+      throwIfTaken(error, input.username);
       throw error;
     }
   }
@@ -66,6 +91,98 @@ export class UsersRepository {
     return row ? toUser(row) : null;
   }
 
+  /** The account that logs in with this identity-provider subject, if any. */
+  async findByOidcSubject(subject: string, trx: DatabaseHandle = this.#db): Promise<User | null> {
+    const row = await trx.selectFrom("users").selectAll().where("oidc_subject", "=", subject).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /**
+   * Accounts whose username, name or email contains `query` (case-insensitive; every account when empty), by
+   * username. A substring scan: fine for the thousands of accounts a school has.
+   */
+  async search(
+    options: { query: string; limit: number; offset: number },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<UserPage> {
+    let filtered = trx.selectFrom("users");
+    const query = options.query.trim();
+    if (query !== "") {
+      // LIKE's own wildcards in the query are matched literally
+      const pattern = `%${query.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      filtered = filtered.where((eb) =>
+        eb.or([eb("username", "ilike", pattern), eb("display_name", "ilike", pattern), eb("email", "ilike", pattern)]),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      filtered.selectAll().orderBy("username").limit(options.limit).offset(options.offset).execute(),
+      filtered.select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow(),
+    ]);
+    return { users: rows.map(toUser), total: Number(count.count) };
+  }
+
+  /** Changes an account; null when it does not exist. */
+  async update(id: number, change: UserChange, trx: DatabaseHandle = this.#db): Promise<User | null> {
+    const values = {
+      ...(change.role === undefined ? {} : { role: change.role }),
+      ...(change.isSuperuser === undefined ? {} : { is_superuser: change.isSuperuser }),
+      ...(change.isActive === undefined ? {} : { is_active: change.isActive }),
+      ...(change.graduationYear === undefined ? {} : { graduation_year: change.graduationYear }),
+      ...(change.displayName === undefined ? {} : { display_name: change.displayName }),
+      ...(change.email === undefined ? {} : { email: change.email }),
+      ...(change.oidcSubject === undefined ? {} : { oidc_subject: change.oidcSubject }),
+    };
+    if (Object.keys(values).length === 0) return this.findById(id, trx);
+    const row = await trx.updateTable("users").set(values).where("id", "=", id).returningAll().executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** Notes a successful login (password or identity provider) at `at`. */
+  async recordLogin(id: number, at: Date, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx.updateTable("users").set({ last_login_at: at }).where("id", "=", id).execute();
+  }
+
+  /** Notes that the user accepted the guidelines at `at`; a second acceptance keeps the first date. */
+  async acceptGuidelines(id: number, at: Date, trx: DatabaseHandle = this.#db): Promise<User | null> {
+    const row = await trx
+      .updateTable("users")
+      .set((eb) => ({ guidelines_accepted_at: eb.fn.coalesce("guidelines_accepted_at", eb.val(at)) }))
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /**
+   * Where a mass email goes: active accounts of people (not service accounts) with an email address; every such
+   * account for "all", else those among `usernames`.
+   */
+  async listMailRecipients(
+    usernames: readonly string[] | "all",
+    trx: DatabaseHandle = this.#db,
+  ): Promise<MailRecipient[]> {
+    if (usernames !== "all" && usernames.length === 0) return [];
+    let query = trx
+      .selectFrom("users")
+      .select(["username", "email"])
+      .where("is_active", "=", true)
+      .where("role", "!=", "service")
+      .where("email", "!=", "");
+    if (usernames !== "all") query = query.where("username", "in", [...usernames]);
+    return query.orderBy("username").execute();
+  }
+
+  /** Which of these usernames have an account. */
+  async existingUsernames(usernames: readonly string[], trx: DatabaseHandle = this.#db): Promise<Set<string>> {
+    if (usernames.length === 0) return new Set();
+    const rows = await trx
+      .selectFrom("users")
+      .select("username")
+      .where("username", "in", [...usernames])
+      .execute();
+    return new Set(rows.map((row) => row.username));
+  }
+
   /** How many accounts exist (the CLI offers to create the first administrator when 0). */
   async count(trx: DatabaseHandle = this.#db): Promise<number> {
     const row = await trx
@@ -73,6 +190,15 @@ export class UsersRepository {
       .select((eb) => eb.fn.countAll<string>().as("count"))
       .executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+}
+
+function throwIfTaken(error: unknown, username: string): void {
+  if (isUniqueViolation(error, constraintNames.usersUsername)) {
+    throw new DirectorError("USERNAME_TAKEN", `The username "${username}" is already taken.`, {
+      details: { field: "username" },
+      cause: error,
+    });
   }
 }
 

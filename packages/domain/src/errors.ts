@@ -16,6 +16,9 @@ export const errorCodes = {
   USERNAME_INVALID: "user",
   USERNAME_TAKEN: "user",
   PASSWORD_TOO_WEAK: "user",
+  USER_ROLE_INVALID: "user",
+  /** a change that needs `confirm: true` (mass email): details say what it would do, e.g. the recipient count */
+  CONFIRMATION_REQUIRED: "user",
   PATH_INVALID: "user",
   PATH_ESCAPES_SITE: "user",
   PATH_NOT_FOUND: "user",
@@ -34,10 +37,27 @@ export const errorCodes = {
   AUTH_REQUIRED: "user",
   AUTH_INVALID_CREDENTIALS: "user",
   CSRF_HEADER_MISSING: "user",
+  /** too many login attempts from one address or for one username; try again later */
+  LOGIN_RATE_LIMITED: "user",
+  /** the account exists but an administrator disabled it */
+  ACCOUNT_DISABLED: "user",
+  /** the user must accept the guidelines (POST /api/guidelines/accept) before anything else */
+  GUIDELINES_NOT_ACCEPTED: "user",
+  /** login with the institution's identity provider is not set up (DIRECTOR_OIDC_ISSUER unset) */
+  OIDC_NOT_CONFIGURED: "user",
+  /** the login's state cookie is missing, expired, forged or does not match the provider's answer: start again */
+  OIDC_STATE_INVALID: "user",
+  /** the provider refused the login, or its answer (tokens, claims) is unusable */
+  OIDC_LOGIN_FAILED: "user",
+  /** the provider's username belongs to an account that already logs in another way */
+  OIDC_ACCOUNT_CONFLICT: "user",
   FORBIDDEN: "user",
   INTERNAL_AUTH_INVALID: "user",
   // state
   NOT_FOUND: "user",
+  USER_NOT_FOUND: "user",
+  /** an administrator tried to remove their own administrator rights or disable their own account */
+  SELF_LOCKOUT: "user",
   SITE_NOT_FOUND: "user",
   OPERATION_NOT_FOUND: "user",
   SITE_BUSY: "user",
@@ -51,6 +71,8 @@ export const errorCodes = {
   NGINX_RELOAD_FAILED: "operational",
   COMPONENT_UNREACHABLE: "operational",
   MAIL_FAILED: "operational",
+  /** the identity provider's discovery document or endpoints did not answer as expected */
+  OIDC_PROVIDER_UNAVAILABLE: "operational",
   COMPONENT_REJECTED: "operational",
   DATABASE_UNAVAILABLE: "operational",
   CONFIG_INVALID: "operational",

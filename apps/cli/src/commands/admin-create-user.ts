@@ -2,6 +2,7 @@ import { AuditRepository } from "@director/db/audit.repository";
 import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
 import { UsersRepository } from "@director/db/users.repository";
+import type { UserRole } from "@director/domain/user-role";
 import { AuthService } from "@director/manager/features/auth/auth.service";
 import { Argon2PasswordHasher } from "@director/manager/features/auth/password-hasher";
 import type { Kysely } from "kysely";
@@ -12,9 +13,13 @@ export interface CreateUserArgs {
   email?: string;
   password: string;
   isSuperuser: boolean;
+  role?: UserRole;
 }
 
-/** `director admin create-user`: creates an account with a Director password (the first administrator, say). */
+/**
+ * `director admin create-user`: creates an account with a Director password (the first administrator, a service
+ * account). Its operator set Director up, so the account starts with the guidelines accepted.
+ */
 export async function createUser(db: Kysely<DB>, args: CreateUserArgs) {
   const auth = new AuthService({
     users: new UsersRepository(db),

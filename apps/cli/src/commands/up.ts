@@ -131,7 +131,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       databaseUrl: database.url,
       sites: { domain: config.sitesDomain, urlTemplate: sitesUrlTemplate },
       files: {},
-      sessions: {},
+      ...config.managerAccounts,
       orchestrator: { url: orchestratorUrl, token: secrets.orchestratorToken },
       router: { url: routerUrl, token: secrets.routerToken },
       worker: { leaseMs: config.workerLeaseMs },

@@ -9,6 +9,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LogMailer } from "../adapters/smtp-mailer.js";
 import { managerConfigSchema } from "../config.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
 import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
@@ -113,6 +114,7 @@ describe("manager API access rules", () => {
     hostInventory = new FakeHostInventory(() => database.db.selectFrom("sites").selectAll().orderBy("id").execute());
     const services = createManagerServices(config, {
       db: database.db,
+      mailer: new LogMailer(pino({ level: "silent" })),
       wakeup: new InProcessOperationWakeup(),
       fileStore: new InMemorySiteFileStore(),
     });
@@ -145,6 +147,13 @@ describe("manager API access rules", () => {
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: false,
+      users: services.users,
+      auditLog: services.auditLog,
+      massMail: services.massMail,
+      guidelinesText: services.guidelinesText,
+      loginRateLimits: services.loginRateLimits,
+      oidc: services.oidc,
+      metrics: services.metrics,
     });
     for (const [username, isSuperuser] of [
       ["admin", true],
@@ -154,6 +163,15 @@ describe("manager API access rules", () => {
       await services.auth.createUser({ username, password, isSuperuser });
       tokens[username] = (await services.auth.login(username, password)).token;
     }
+    // the other kinds of caller: a teacher, a disabled account (with a session from before), a person who has not
+    // accepted the guidelines yet
+    await services.auth.createUser({ username: "teach", password, isSuperuser: false, role: "teacher" });
+    await services.auth.createUser({ username: "off", password, isSuperuser: false });
+    await services.auth.createUser({ username: "fresh", password, isSuperuser: false, hasAcceptedGuidelines: false });
+    for (const username of ["teach", "off", "fresh"]) {
+      tokens[username] = (await services.auth.login(username, password)).token;
+    }
+    await database.db.updateTable("users").set({ is_active: false }).where("username", "=", "off").execute();
     // alice's sites, made ready as the worker would
     const alice = { id: 2, username: "alice", isSuperuser: false };
     const admin = { id: 1, username: "admin", isSuperuser: true };
@@ -193,6 +211,17 @@ describe("manager API access rules", () => {
             }
           : { payload: payload as object }),
     });
+
+  type Row = [string | null, "GET" | "POST" | "PUT" | "PATCH" | "DELETE", string, unknown, number, string | null];
+  /** An administrators-only route, for every kind of caller: only `admin` gets `status`. */
+  const adminOnly = (method: Row[1], url: string, payload: unknown, status: number): Row[] => [
+    [null, method, url, payload, 401, "AUTH_REQUIRED"],
+    ["alice", method, url, payload, 403, "FORBIDDEN"],
+    ["teach", method, url, payload, 403, "FORBIDDEN"],
+    ["off", method, url, payload, 401, "AUTH_REQUIRED"],
+    ["fresh", method, url, payload, 403, "GUIDELINES_NOT_ACCEPTED"],
+    ["admin", method, url, payload, status, null],
+  ];
 
   const table: Array<
     [string | null, "GET" | "POST" | "PUT" | "PATCH" | "DELETE", string, unknown, number, string | null]
@@ -245,6 +274,66 @@ describe("manager API access rules", () => {
     ["admin", "POST", "/api/admin/reconcile", { isDryRun: "yes" }, 400, "VALIDATION_FAILED"],
     ["admin", "POST", "/api/admin/reconcile", { site: "nosuchsite" }, 404, "SITE_NOT_FOUND"],
     ["admin", "POST", "/api/admin/reconcile", { isDryRun: true }, 200, null],
+    // a disabled account's sessions stop working everywhere; a person who has not accepted the guidelines is held
+    ["off", "GET", "/api/sites", undefined, 401, "AUTH_REQUIRED"],
+    ["off", "GET", "/api/auth/me", undefined, 401, "AUTH_REQUIRED"],
+    ["fresh", "GET", "/api/sites", undefined, 403, "GUIDELINES_NOT_ACCEPTED"],
+    ["fresh", "GET", "/api/images", undefined, 403, "GUIDELINES_NOT_ACCEPTED"],
+    ["fresh", "POST", "/api/sites", { name: "fresh", purpose: "personal" }, 403, "GUIDELINES_NOT_ACCEPTED"],
+    ["fresh", "GET", "/api/auth/me", undefined, 200, null],
+    // logging in
+    [
+      null,
+      "POST",
+      "/api/auth/login",
+      { username: "alice", password: "not it at all" },
+      401,
+      "AUTH_INVALID_CREDENTIALS",
+    ],
+    [null, "POST", "/api/auth/login", { username: "off", password }, 403, "ACCOUNT_DISABLED"],
+    [null, "POST", "/api/auth/login", { username: "alice" }, 400, "VALIDATION_FAILED"],
+    [null, "GET", "/api/auth/options", undefined, 200, null],
+    [null, "GET", "/api/auth/oidc/start", undefined, 404, "OIDC_NOT_CONFIGURED"],
+    [null, "GET", "/api/auth/oidc/callback?code=x&state=y", undefined, 404, "OIDC_NOT_CONFIGURED"],
+    [null, "POST", "/api/auth/logout", undefined, 401, "AUTH_REQUIRED"],
+    ["off", "POST", "/api/auth/logout", undefined, 401, "AUTH_REQUIRED"],
+    // guidelines
+    [null, "GET", "/api/guidelines", undefined, 401, "AUTH_REQUIRED"],
+    ["off", "GET", "/api/guidelines", undefined, 401, "AUTH_REQUIRED"],
+    ["alice", "GET", "/api/guidelines", undefined, 200, null],
+    ["fresh", "GET", "/api/guidelines", undefined, 200, null],
+    [null, "POST", "/api/guidelines/accept", undefined, 401, "AUTH_REQUIRED"],
+    ["off", "POST", "/api/guidelines/accept", undefined, 401, "AUTH_REQUIRED"],
+    ["alice", "POST", "/api/guidelines/accept", undefined, 200, null],
+    // administration: accounts, audit log, mass email are for administrators only
+    ...adminOnly("GET", "/api/admin/users", undefined, 200),
+    ...adminOnly("POST", "/api/admin/users", { username: "invited", role: "teacher" }, 201),
+    ...adminOnly("PATCH", "/api/admin/users/alice", { graduationYear: 2030 }, 200),
+    ...adminOnly("GET", "/api/admin/audit?limit=5", undefined, 200),
+    ...adminOnly("POST", "/api/admin/mail", { subject: "Hi", text: "Hello", to: ["alice"], confirm: true }, 200),
+    ["admin", "GET", "/api/admin/users?limit=500", undefined, 400, "VALIDATION_FAILED"],
+    ["admin", "POST", "/api/admin/users", { username: "invited", role: "teacher" }, 409, "USERNAME_TAKEN"],
+    ["admin", "POST", "/api/admin/users", { username: "x", role: "admin" }, 400, "VALIDATION_FAILED"],
+    ["admin", "PATCH", "/api/admin/users/nobody", { role: "teacher" }, 404, "USER_NOT_FOUND"],
+    ["admin", "PATCH", "/api/admin/users/admin", { isSuperuser: false }, 409, "SELF_LOCKOUT"],
+    ["admin", "PATCH", "/api/admin/users/admin", { isActive: false }, 409, "SELF_LOCKOUT"],
+    ["admin", "GET", "/api/admin/audit?before=x", undefined, 400, "VALIDATION_FAILED"],
+    ["admin", "POST", "/api/admin/mail", { subject: "Hi", text: "Hello", to: "all" }, 400, "CONFIRMATION_REQUIRED"],
+    [
+      "admin",
+      "POST",
+      "/api/admin/mail",
+      { subject: "Hi", text: "Hello", to: ["ghost"], confirm: true },
+      404,
+      "USER_NOT_FOUND",
+    ],
+    // metrics: no token configured here, so no route
+    [null, "GET", "/metrics", undefined, 404, "NOT_FOUND"],
+    ["admin", "GET", "/metrics", undefined, 404, "NOT_FOUND"],
+    // last: these change the callers themselves
+    ["fresh", "POST", "/api/guidelines/accept", undefined, 200, null],
+    ["fresh", "GET", "/api/sites", undefined, 200, null],
+    ["fresh", "POST", "/api/auth/logout", undefined, 204, null],
   ];
 
   it.each(table)("%s %s %s → %i %s", async (who, method, url, payload, status, code) => {

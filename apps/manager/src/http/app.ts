@@ -2,20 +2,32 @@ import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { installErrorHandling } from "@director/http-kit/error-handler";
 import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
+import { registerAuditRoutes } from "../features/audit/audit.routes.js";
+import type { AuditLogService } from "../features/audit/audit-log.service.js";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import type { AuthService } from "../features/auth/auth.service.js";
+import type { LoginRateLimits } from "../features/auth/login-rate-limit.js";
+import { type OidcRoutesDeps, registerOidcRoutes } from "../features/auth/oidc.routes.js";
 import { registerFileRoutes } from "../features/files/files.routes.js";
 import type { FilesService } from "../features/files/files.service.js";
+import { registerGuidelinesRoutes } from "../features/guidelines/guidelines.routes.js";
 import { registerImageRoutes } from "../features/images/images.routes.js";
 import type { ImagesService } from "../features/images/images.service.js";
+import { registerMassMailRoutes } from "../features/mail/mass-mail.routes.js";
+import type { MassMailService } from "../features/mail/mass-mail.service.js";
+import type { ManagerMetrics } from "../features/metrics/manager-metrics.js";
+import { registerMetricsRoutes } from "../features/metrics/metrics.routes.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
 import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
 import type { ReconcileService } from "../features/reconcile/reconcile.service.js";
 import { registerSiteProcessRoutes, type SiteProcessReader } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
+import { registerUserRoutes } from "../features/users/users.routes.js";
+import type { UsersService } from "../features/users/users.service.js";
 
 export interface ManagerAppDeps {
   log: Logger;
@@ -30,6 +42,16 @@ export interface ManagerAppDeps {
   urlTemplate: string;
   maxUploadBytes: number;
   isCookieSecure: boolean;
+  users: UsersService;
+  auditLog: AuditLogService;
+  massMail: MassMailService;
+  /** the guidelines every person accepts before anything else */
+  guidelinesText: string;
+  loginRateLimits: LoginRateLimits;
+  /** login with the identity provider; null when not configured */
+  oidc: OidcRoutesDeps | null;
+  /** GET /metrics and request counting; null when no metrics token is configured */
+  metrics: { metrics: ManagerMetrics; token: string } | null;
 }
 
 /** What a person opening the manager's address sees until the web interface lands. */
@@ -47,9 +69,22 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   });
   installErrorHandling(app);
   await app.register(cookie);
+  // Per-route limits only (STACK.md: a global limit would count websocket upgrades too).
+  await app.register(rateLimit, { global: false });
+  // First, so that its request counter sees every route registered after it.
+  if (deps.metrics) registerMetricsRoutes(app, deps.metrics);
 
   app.get("/health", async () => ({ ok: true, component: "manager" }));
-  registerAuthRoutes(app, { auth: deps.auth, isCookieSecure: deps.isCookieSecure });
+  registerAuthRoutes(app, {
+    auth: deps.auth,
+    isCookieSecure: deps.isCookieSecure,
+    loginRateLimits: deps.loginRateLimits,
+  });
+  registerOidcRoutes(app, { oidc: deps.oidc, isCookieSecure: deps.isCookieSecure });
+  registerGuidelinesRoutes(app, { auth: deps.auth, text: deps.guidelinesText });
+  registerUserRoutes(app, { auth: deps.auth, users: deps.users });
+  registerAuditRoutes(app, { auth: deps.auth, auditLog: deps.auditLog });
+  registerMassMailRoutes(app, { auth: deps.auth, massMail: deps.massMail });
   registerSiteRoutes(app, {
     auth: deps.auth,
     sites: deps.sites,

@@ -1,5 +1,6 @@
 import type { User } from "@director/db/models";
 import { DirectorError } from "@director/domain/errors";
+import { mustAcceptGuidelines } from "@director/domain/user-role";
 import type { FastifyRequest } from "fastify";
 import type { AuthService } from "../features/auth/auth.service.js";
 
@@ -9,11 +10,26 @@ export const csrfHeaderName = "x-director-csrf";
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** Options of authenticate(). */
+export interface AuthenticateOptions {
+  /**
+   * Let a user who has not accepted the guidelines through: only for the routes that get them there
+   * (who am I, logout, the guidelines themselves).
+   */
+  isAllowedBeforeGuidelines?: boolean;
+}
+
 /**
  * The user behind a request: a bearer token (scripts, the CLI) or the session cookie (browsers).
  * Cookie-authenticated requests that change something must also carry the CSRF header.
+ * Disabled accounts have no valid session (AUTH_REQUIRED). People who have not accepted the guidelines get
+ * GUIDELINES_NOT_ACCEPTED everywhere but the few routes that allow it: this is the one place that rule lives.
  */
-export async function authenticate(auth: AuthService, request: FastifyRequest): Promise<User> {
+export async function authenticate(
+  auth: AuthService,
+  request: FastifyRequest,
+  options: AuthenticateOptions = {},
+): Promise<User> {
   const header = request.headers.authorization;
   const bearer = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : undefined;
   const cookie = request.cookies[sessionCookieName];
@@ -23,6 +39,12 @@ export async function authenticate(auth: AuthService, request: FastifyRequest): 
   if (!user) throw new DirectorError("AUTH_REQUIRED", "Your session has ended or is not valid; log in again.");
   if (!bearer && !safeMethods.has(request.method) && request.headers[csrfHeaderName] === undefined) {
     throw new DirectorError("CSRF_HEADER_MISSING", `Requests that change something need the ${csrfHeaderName} header.`);
+  }
+  if (!options.isAllowedBeforeGuidelines && mustAcceptGuidelines(user)) {
+    throw new DirectorError(
+      "GUIDELINES_NOT_ACCEPTED",
+      "Read and accept the guidelines first (GET /api/guidelines, POST /api/guidelines/accept).",
+    );
   }
   return user;
 }

@@ -1,8 +1,10 @@
 import { loginRequestSchema, type UserView } from "@director/contracts/manager-api";
 import type { User } from "@director/db/models";
-import type { FastifyInstance } from "fastify";
+import { mustAcceptGuidelines } from "@director/domain/user-role";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticate, sessionCookieName, sessionTokenOf } from "../../http/authenticate.js";
-import type { AuthService } from "./auth.service.js";
+import type { AuthService, OpenedSession } from "./auth.service.js";
+import { type LoginRateLimits, limitLoginAttempts } from "./login-rate-limit.js";
 
 export function presentUser(user: User): UserView {
   return {
@@ -11,33 +13,50 @@ export function presentUser(user: User): UserView {
     displayName: user.displayName,
     email: user.email,
     isSuperuser: user.isSuperuser,
+    role: user.role,
+    isActive: user.isActive,
+    graduationYear: user.graduationYear,
+    guidelinesAccepted: !mustAcceptGuidelines(user),
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    createdAt: user.createdAt.toISOString(),
   };
 }
 
-/** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me */
-export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthService; isCookieSecure: boolean }): void {
-  const { auth } = deps;
+/** Sets the session cookie every way of logging in shares (password, identity provider). */
+export function setSessionCookie(reply: FastifyReply, session: OpenedSession, isCookieSecure: boolean): void {
+  void reply.setCookie(sessionCookieName, session.token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: isCookieSecure,
+    path: "/",
+    expires: session.expiresAt,
+  });
+}
 
-  app.post("/api/auth/login", async (request, reply) => {
+/** POST /api/auth/login (rate-limited), POST /api/auth/logout, GET /api/auth/me */
+export function registerAuthRoutes(
+  app: FastifyInstance,
+  deps: { auth: AuthService; isCookieSecure: boolean; loginRateLimits: LoginRateLimits },
+): void {
+  const { auth } = deps;
+  const limitAttempts = limitLoginAttempts(app, deps.loginRateLimits);
+
+  app.post("/api/auth/login", { preHandler: limitAttempts }, async (request, reply) => {
     const body = loginRequestSchema.parse(request.body);
     const session = await auth.login(body.username, body.password);
-    void reply.setCookie(sessionCookieName, session.token, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: deps.isCookieSecure,
-      path: "/",
-      expires: session.expiresAt,
-    });
+    setSessionCookie(reply, session, deps.isCookieSecure);
     return { user: presentUser(session.user), token: session.token, expiresAt: session.expiresAt.toISOString() };
   });
 
   app.post("/api/auth/logout", async (request, reply) => {
-    await authenticate(auth, request);
+    await authenticate(auth, request, { isAllowedBeforeGuidelines: true });
     const token = sessionTokenOf(request);
     if (token) await auth.logout(token);
     void reply.clearCookie(sessionCookieName, { path: "/" });
     return reply.status(204).send();
   });
 
-  app.get("/api/auth/me", async (request) => presentUser(await authenticate(auth, request)));
+  app.get("/api/auth/me", async (request) =>
+    presentUser(await authenticate(auth, request, { isAllowedBeforeGuidelines: true })),
+  );
 }

@@ -3,12 +3,13 @@ import type { User } from "@director/db/models";
 import type { SessionsRepository } from "@director/db/sessions.repository";
 import type { UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
+import type { UserRole } from "@director/domain/user-role";
 import { assertPasswordStrong, parseUsername } from "@director/domain/username";
 import type { PasswordHasher } from "./password-hasher.js";
 import { hashSessionToken, newSessionToken } from "./session-token.js";
 
 export interface AuthServiceDeps {
-  users: Pick<UsersRepository, "create" | "findByUsername">;
+  users: Pick<UsersRepository, "create" | "findByUsername" | "recordLogin" | "acceptGuidelines">;
   sessions: Pick<SessionsRepository, "create" | "findActiveUser" | "delete">;
   audit: Pick<AuditRepository, "record">;
   hasher: PasswordHasher;
@@ -22,6 +23,20 @@ export interface NewUser {
   email?: string;
   password: string;
   isSuperuser: boolean;
+  /** default student */
+  role?: UserRole;
+  /**
+   * Default true: an account an operator creates with a password (`director admin create-user`: the first
+   * administrator, a service account) starts with the guidelines accepted, since its operator set Director up.
+   */
+  hasAcceptedGuidelines?: boolean;
+}
+
+/** An open session: the raw token goes to the client once (cookie and JSON), only its hash is stored. */
+export interface OpenedSession {
+  user: User;
+  token: string;
+  expiresAt: Date;
 }
 
 /** Accounts with Director passwords, and sessions. */
@@ -43,23 +58,28 @@ export class AuthService {
       email: input.email?.trim() ?? "",
       passwordHash: await this.#deps.hasher.hash(input.password),
       isSuperuser: input.isSuperuser,
+      ...(input.role === undefined ? {} : { role: input.role }),
+      guidelinesAcceptedAt: (input.hasAcceptedGuidelines ?? true) ? this.#now() : null,
     });
     await this.#deps.audit.record({
       actorUserId: actor?.id ?? null,
       action: "user.create",
       target: `user:${user.username}`,
-      details: { isSuperuser: user.isSuperuser },
+      details: { isSuperuser: user.isSuperuser, role: user.role },
     });
     return user;
   }
 
-  /** Checks a username and password and opens a session. Every failure gives the same answer. */
-  async login(username: string, password: string): Promise<{ user: User; token: string; expiresAt: Date }> {
+  /**
+   * Checks a username and password and opens a session. Every failure gives the same answer, except a disabled
+   * account with the right password (ACCOUNT_DISABLED): only its owner learns that.
+   */
+  async login(username: string, password: string): Promise<OpenedSession> {
     const user = await this.#deps.users.findByUsername(username.trim().toLowerCase());
     // Verify against a throwaway hash when the user is unknown, so timing does not reveal which usernames exist.
     const storedHash = user?.passwordHash ?? (await this.#throwawayHash());
     const isMatch = await this.#deps.hasher.verify(storedHash, password);
-    if (!user?.isActive || !user.passwordHash || !isMatch) {
+    if (!user?.passwordHash || !isMatch) {
       await this.#deps.audit.record({
         actorUserId: null,
         action: "auth.login_failed",
@@ -68,16 +88,50 @@ export class AuthService {
       });
       throw new DirectorError("AUTH_INVALID_CREDENTIALS", "The username or password is not right.");
     }
+    return this.openSession(user, "password");
+  }
+
+  /**
+   * Opens a session for a user who proved who they are (a password, the identity provider) and notes the login.
+   * A disabled account is refused (ACCOUNT_DISABLED).
+   */
+  async openSession(user: User, method: "password" | "oidc"): Promise<OpenedSession> {
+    if (!user.isActive) {
+      await this.#deps.audit.record({
+        actorUserId: user.id,
+        action: "auth.login_refused",
+        target: `user:${user.username}`,
+        details: { method, reason: "disabled" },
+      });
+      throw new DirectorError("ACCOUNT_DISABLED", "This account is disabled; ask an administrator.");
+    }
+    const now = this.#now();
     const { token, tokenHash } = newSessionToken();
-    const expiresAt = new Date(this.#now().getTime() + this.#deps.sessionTtlMs);
+    const expiresAt = new Date(now.getTime() + this.#deps.sessionTtlMs);
     await this.#deps.sessions.create({ tokenHash, userId: user.id, expiresAt });
+    await this.#deps.users.recordLogin(user.id, now);
     await this.#deps.audit.record({
       actorUserId: user.id,
       action: "auth.login",
       target: `user:${user.username}`,
-      details: {},
+      details: { method },
     });
-    return { user, token, expiresAt };
+    return { user: { ...user, lastLoginAt: now }, token, expiresAt };
+  }
+
+  /** Notes that `user` accepted the guidelines (once; accepting again keeps the first date). */
+  async acceptGuidelines(user: User): Promise<User> {
+    const updated = await this.#deps.users.acceptGuidelines(user.id, this.#now());
+    if (!updated) throw new DirectorError("USER_NOT_FOUND", "This account no longer exists.");
+    if (user.guidelinesAcceptedAt === null) {
+      await this.#deps.audit.record({
+        actorUserId: user.id,
+        action: "user.accept_guidelines",
+        target: `user:${user.username}`,
+        details: {},
+      });
+    }
+    return updated;
   }
 
   /** The user a session token belongs to, or null when it is unknown, expired or its user is disabled. */

@@ -7,6 +7,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LogMailer } from "../../adapters/smtp-mailer.js";
 import { managerConfigSchema } from "../../config.js";
 import { buildManagerApp } from "../../http/app.js";
 import { createManagerServices } from "../../main.js";
@@ -49,6 +50,7 @@ describe("images API", () => {
     database = await createServerTestDatabase();
     const services = createManagerServices(config, {
       db: database.db,
+      mailer: new LogMailer(pino({ level: "silent" })),
       wakeup: new InProcessOperationWakeup(),
       fileStore: {
         read: async () => {
@@ -87,6 +89,13 @@ describe("images API", () => {
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: false,
+      users: services.users,
+      auditLog: services.auditLog,
+      massMail: services.massMail,
+      guidelinesText: services.guidelinesText,
+      loginRateLimits: services.loginRateLimits,
+      oidc: services.oidc,
+      metrics: services.metrics,
     });
     for (const [username, isSuperuser] of [
       ["admin", true],

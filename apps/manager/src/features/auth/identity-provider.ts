@@ -1,0 +1,26 @@
+/** The port to the institution's identity provider (OpenID Connect); the adapter is adapters/openid-identity-provider.ts. */
+
+/**
+ * What must survive between sending the browser to the provider and its return: kept in a signed, short-lived
+ * cookie (oidc-state-cookie.ts), never on the server.
+ */
+export interface PendingLogin {
+  /** OAuth 2.0 `state` (RFC 6749 §10.12): binds the answer to this browser's request */
+  state: string;
+  /** OpenID Connect `nonce`: binds the ID token to this request */
+  nonce: string;
+  /** PKCE code verifier (RFC 7636) */
+  codeVerifier: string;
+}
+
+/** Logs people in at the identity provider: authorization code flow with PKCE. */
+export interface IdentityProvider {
+  /** Where to send the browser, and what to remember until it comes back. */
+  beginLogin(): Promise<{ authorizationUrl: URL; pending: PendingLogin }>;
+  /**
+   * Exchanges the code in `callbackUrl` (checking state, nonce and PKCE) and returns the user's claims: the ID
+   * token's, completed by the UserInfo endpoint's. OIDC_LOGIN_FAILED when the provider refused;
+   * OIDC_PROVIDER_UNAVAILABLE when it did not answer.
+   */
+  completeLogin(callbackUrl: URL, pending: PendingLogin): Promise<Record<string, unknown>>;
+}

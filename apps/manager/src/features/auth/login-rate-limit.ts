@@ -1,0 +1,53 @@
+/**
+ * Limits on password login attempts, per client address and per username, so that guessing passwords is slow
+ * whether an attacker tries many passwords for one person or one password for many. Counted in this process's
+ * memory (@fastify/rate-limit's local store): several manager instances each count on their own.
+ */
+import { DirectorError } from "@director/domain/errors";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import "@fastify/rate-limit";
+
+export interface LoginRateLimits {
+  /** attempts one client address may make per window */
+  maxPerIp: number;
+  /** attempts for one username per window, from any address */
+  maxPerUsername: number;
+  windowMs: number;
+}
+
+/** The username a login body names, normalised as login() does; "" when the body has none. */
+function usernameOf(request: FastifyRequest): string {
+  const body = request.body as { username?: unknown } | undefined;
+  return typeof body?.username === "string" ? body.username.trim().toLowerCase().slice(0, 64) : "";
+}
+
+/**
+ * A preHandler for the login route: counts the attempt against both limits and refuses it with 429
+ * LOGIN_RATE_LIMITED (and Retry-After) when either is exceeded. The app must have registered @fastify/rate-limit.
+ */
+export function limitLoginAttempts(
+  app: FastifyInstance,
+  limits: LoginRateLimits,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  // Two limiters; the plugin's own per-route hook allows only one per request, so they are checked here.
+  const perIp = app.createRateLimit({
+    max: limits.maxPerIp,
+    timeWindow: limits.windowMs,
+    keyGenerator: (request) => `login-ip:${request.ip}`,
+  });
+  const perUsername = app.createRateLimit({
+    max: limits.maxPerUsername,
+    timeWindow: limits.windowMs,
+    keyGenerator: (request) => `login-user:${usernameOf(request)}`,
+  });
+  return async (request, reply) => {
+    const checks = [await perIp(request), await perUsername(request)];
+    const exceeded = checks.filter((check) => !check.isAllowed && check.isExceeded);
+    if (exceeded.length === 0) return;
+    const retryAfterSeconds = Math.max(...exceeded.map((check) => (check.isAllowed ? 0 : check.ttlInSeconds)));
+    void reply.header("retry-after", String(retryAfterSeconds));
+    throw new DirectorError("LOGIN_RATE_LIMITED", `Too many login attempts; try again in ${retryAfterSeconds} s.`, {
+      details: { retryAfterSeconds },
+    });
+  };
+}

@@ -1,0 +1,75 @@
+import { DirectorError } from "@director/domain/errors";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { setSessionCookie } from "./auth.routes.js";
+import type { OidcLoginService } from "./oidc-login.service.js";
+import { type OidcStateCookie, oidcStateCookieName, oidcStateMaxAgeMs } from "./oidc-state-cookie.js";
+
+/** Login with the identity provider, when it is configured. */
+export interface OidcRoutesDeps {
+  login: OidcLoginService;
+  stateCookie: OidcStateCookie;
+  /** the callback URL registered at the provider (DIRECTOR_OIDC_REDIRECT_URL) */
+  redirectUrl: string;
+}
+
+/** The state cookie is only ever needed by the callback: scoped to these routes. */
+const stateCookiePath = "/api/auth/oidc";
+
+const callbackQuerySchema = z.object({ state: z.string().max(512).optional() }).passthrough();
+
+/**
+ * GET /api/auth/options (public: what the login page offers), GET /api/auth/oidc/start (sends the browser to the
+ * provider), GET /api/auth/oidc/callback (the provider sends it back: opens a session, redirects to `/`).
+ */
+export function registerOidcRoutes(
+  app: FastifyInstance,
+  deps: { oidc: OidcRoutesDeps | null; isCookieSecure: boolean; now?: () => Date },
+): void {
+  const now = () => deps.now?.() ?? new Date();
+  const configured = (): OidcRoutesDeps => {
+    if (!deps.oidc) {
+      throw new DirectorError("OIDC_NOT_CONFIGURED", "Login with the institution's account is not set up here.");
+    }
+    return deps.oidc;
+  };
+
+  app.get("/api/auth/options", async () => ({
+    password: true,
+    oidc: deps.oidc === null ? null : { startUrl: `${stateCookiePath}/start` },
+  }));
+
+  app.get(`${stateCookiePath}/start`, async (_request, reply) => {
+    const oidc = configured();
+    const { authorizationUrl, pending } = await oidc.login.begin();
+    void reply.setCookie(oidcStateCookieName, oidc.stateCookie.seal(pending, now()), {
+      httpOnly: true,
+      // lax: the provider's redirect back is a top-level GET navigation, which lax cookies accompany
+      sameSite: "lax",
+      secure: deps.isCookieSecure,
+      path: stateCookiePath,
+      maxAge: oidcStateMaxAgeMs / 1000,
+    });
+    return reply.redirect(authorizationUrl.href, 302);
+  });
+
+  app.get(`${stateCookiePath}/callback`, async (request, reply) => {
+    const oidc = configured();
+    // One try per start: the cookie goes whatever happens next.
+    void reply.clearCookie(oidcStateCookieName, { path: stateCookiePath });
+    const pending = oidc.stateCookie.open(request.cookies[oidcStateCookieName], now());
+    const query = callbackQuerySchema.parse(request.query);
+    if (query.state !== pending.state) {
+      throw new DirectorError(
+        "OIDC_STATE_INVALID",
+        "This answer does not belong to the login started in this browser.",
+      );
+    }
+    // openid-client checks the answer against the registered redirect URL, with the query the provider sent.
+    const callbackUrl = new URL(oidc.redirectUrl);
+    callbackUrl.search = new URL(request.url, "http://placeholder").search;
+    const session = await oidc.login.complete(callbackUrl, pending);
+    setSessionCookie(reply, session, deps.isCookieSecure);
+    return reply.redirect("/", 302);
+  });
+}

@@ -1,0 +1,67 @@
+/** GET /metrics: Prometheus text from a real PostgreSQL, behind its bearer token; absent without one. */
+import { createTestSite } from "@director/testing/db-factories";
+import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestManagerApp, testManagerConfig } from "../../http/test-manager-app.js";
+
+const token = "metrics-token-0123456789";
+
+describe("metrics", () => {
+  let database: ServerTestDatabase;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    database = await createServerTestDatabase();
+    ({ app } = await buildTestManagerApp(database, { config: testManagerConfig({ metrics: { token } }) }));
+    await createTestSite(database.db, { name: "one", type: "static" });
+    await createTestSite(database.db, { name: "two", type: "dynamic" });
+    await database.db.updateTable("sites").set({ availability: "disabled" }).where("name", "=", "two").execute();
+    const site = await database.db.selectFrom("sites").select("id").where("name", "=", "one").executeTakeFirstOrThrow();
+    await database.db
+      .insertInto("operations")
+      .values({ site_id: site.id, site_name: "one", kind: "create_site", status: "failed" })
+      .execute();
+    await database.db.insertInto("users").values({ username: "t1", role: "teacher" }).execute();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it("answers Prometheus text with platform counts and request counts by route pattern", async () => {
+    await app.inject({ method: "GET", url: "/api/sites/one" }); // 401, counted under its pattern
+    await app.inject({ method: "GET", url: "/no/such/path/123" });
+    const answer = await app.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${token}` } });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers["content-type"]).toContain("text/plain");
+    const text = answer.body;
+    expect(text).toContain('director_sites{type="static",availability="enabled"} 1');
+    expect(text).toContain('director_sites{type="dynamic",availability="disabled"} 1');
+    expect(text).toContain('director_operations{kind="create_site",status="failed"} 1');
+    expect(text).toMatch(/^director_operations_failed 1$/m);
+    expect(text).toContain('director_users{role="teacher",isSuperuser="false"} 1');
+    expect(text).toContain('director_http_requests_total{method="GET",route="/api/sites/:name",status="401"} 1');
+    expect(text).toContain('director_http_requests_total{method="GET",route="unmatched",status="404"} 1');
+    expect(text).toContain(
+      'director_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/sites/:name"}',
+    );
+    expect(text).not.toContain("/no/such/path");
+    expect(text).toContain("director_manager_process_cpu_seconds_total");
+  });
+
+  it("refuses a missing or wrong token", async () => {
+    for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: token }]) {
+      const answer = await app.inject({ method: "GET", url: "/metrics", headers });
+      expect([answer.statusCode, answer.json().error.code]).toEqual([401, "AUTH_REQUIRED"]);
+    }
+  });
+
+  it("has no /metrics route without a token configured", async () => {
+    const plain = await buildTestManagerApp(database);
+    const answer = await plain.app.inject({ method: "GET", url: "/metrics" });
+    expect(answer.statusCode).toBe(404);
+    await plain.app.close();
+  });
+});

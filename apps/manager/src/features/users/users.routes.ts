@@ -1,0 +1,34 @@
+import { inviteUserRequestSchema, updateUserRequestSchema, userListQuerySchema } from "@director/contracts/manager-api";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { authenticate } from "../../http/authenticate.js";
+import { presentUser } from "../auth/auth.routes.js";
+import type { AuthService } from "../auth/auth.service.js";
+import type { UsersService } from "./users.service.js";
+
+const userParamsSchema = z.object({ username: z.string().max(64) });
+
+/** GET /api/admin/users, POST /api/admin/users (invite), PATCH /api/admin/users/:username (administrators). */
+export function registerUserRoutes(app: FastifyInstance, deps: { auth: AuthService; users: UsersService }): void {
+  const { auth, users } = deps;
+
+  app.get("/api/admin/users", async (request) => {
+    const actor = await authenticate(auth, request);
+    const query = userListQuerySchema.parse(request.query);
+    const page = await users.list(actor, query);
+    return { users: page.users.map(presentUser), total: page.total };
+  });
+
+  app.post("/api/admin/users", async (request, reply) => {
+    const actor = await authenticate(auth, request);
+    const body = inviteUserRequestSchema.parse(request.body ?? {});
+    return reply.status(201).send(presentUser(await users.invite(actor, body)));
+  });
+
+  app.patch("/api/admin/users/:username", async (request) => {
+    const actor = await authenticate(auth, request);
+    const { username } = userParamsSchema.parse(request.params);
+    const change = updateUserRequestSchema.parse(request.body ?? {});
+    return presentUser(await users.update(actor, username, change));
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * For integration tests of the manager's HTTP edge: the services and app as production wires them, on a real
+ * database, with fakes only for the orchestrator and router (never reached by the routes these tests call).
+ */
+import { DirectorError } from "@director/domain/errors";
+import type { ServerTestDatabase } from "@director/testing/test-databases";
+import type { FastifyInstance } from "fastify";
+import pino from "pino";
+import { LogMailer } from "../adapters/smtp-mailer.js";
+import { type ManagerConfig, managerConfigSchema } from "../config.js";
+import type { Mailer } from "../features/email/mailer.js";
+import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
+import { siteSpecs } from "../features/operations/site-specs.js";
+import { ReconcileService } from "../features/reconcile/reconcile.service.js";
+import { createManagerServices } from "../main.js";
+import { buildManagerApp } from "./app.js";
+
+/** A manager config for tests; `overrides` replace whole sections. */
+export function testManagerConfig(overrides: Partial<Record<keyof ManagerConfig, unknown>> = {}): ManagerConfig {
+  return managerConfigSchema.parse({
+    http: {},
+    databaseUrl: "unused",
+    sites: {},
+    files: {},
+    sessions: {},
+    orchestrator: { url: "http://127.0.0.1:1", token: "x".repeat(32) },
+    router: { url: "http://127.0.0.1:1", token: "x".repeat(32) },
+    worker: {},
+    ...overrides,
+  });
+}
+
+async function unreachable(): Promise<never> {
+  throw new DirectorError("COMPONENT_UNREACHABLE", "not part of this test");
+}
+
+/** Builds the services and the app on `database`; the caller closes the app. */
+export async function buildTestManagerApp(
+  database: ServerTestDatabase,
+  options: { config?: ManagerConfig; mailer?: Mailer; guidelinesText?: string } = {},
+): Promise<{ app: FastifyInstance; services: ReturnType<typeof createManagerServices> }> {
+  const config = options.config ?? testManagerConfig();
+  const wakeup = new InProcessOperationWakeup();
+  const services = createManagerServices(config, {
+    db: database.db,
+    wakeup,
+    fileStore: { read: unreachable, write: unreachable, remove: unreachable },
+    mailer: options.mailer ?? new LogMailer(pino({ level: "silent" })),
+    ...(options.guidelinesText === undefined ? {} : { guidelinesText: options.guidelinesText }),
+  });
+  const app = await buildManagerApp({
+    log: pino({ level: "silent" }),
+    auth: services.auth,
+    sites: services.sites,
+    images: services.images,
+    files: services.files,
+    operations: services.repositories.operations,
+    siteMembership: services.repositories.sites,
+    siteProcess: { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
+    reconcile: new ReconcileService({
+      sites: services.repositories.sites,
+      operations: services.repositories.operations,
+      audit: services.repositories.audit,
+      inventory: { orchestratorInventory: unreachable, routerInventory: unreachable },
+      host: { removeService: unreachable, removeBalancer: unreachable, removeRoute: unreachable },
+      specs: siteSpecs(config.sites),
+      wakeup,
+    }),
+    urlTemplate: config.sites.urlTemplate,
+    maxUploadBytes: config.files.maxUploadBytes,
+    isCookieSecure: false,
+    users: services.users,
+    auditLog: services.auditLog,
+    massMail: services.massMail,
+    guidelinesText: services.guidelinesText,
+    loginRateLimits: services.loginRateLimits,
+    oidc: services.oidc,
+    metrics: services.metrics,
+  });
+  return { app, services };
+}
