@@ -23,7 +23,8 @@ import { readSecret } from "./runtime/read-secret.js";
 
 const usage = `Usage:
   director up                                  start Director on this machine (embedded defaults)
-  director admin create-user --username NAME [--superuser] [--email ADDR] [--name "Full Name"]
+  director admin create-user --username NAME [--superuser] [--role student|teacher|service] [--email ADDR]
+                             [--name "Full Name"]
                                                the password is read from stdin, or prompted for
   director migrate                             apply database migrations
   director reconcile [--site NAME] [--dry-run] [--json]
@@ -34,6 +35,10 @@ const usage = `Usage:
   director manager | worker | orchestrator | router
                                                run one component (configured by environment variables)
 Configuration: environment variables, see README.md.`;
+
+function isUserRole(value: unknown): value is "student" | "teacher" | "service" {
+  return value === "student" || value === "teacher" || value === "service";
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -69,23 +74,26 @@ async function main(argv: string[]): Promise<number> {
         options: {
           username: { type: "string" },
           superuser: { type: "boolean", default: false },
+          role: { type: "string", default: "student" },
           email: { type: "string" },
           name: { type: "string" },
         },
       });
-      if (!values.username) break;
+      if (!values.username || !isUserRole(values.role)) break;
+      const role = values.role;
       const password = await readSecret(`Password for ${values.username}: `);
       const user = await withDatabase(databaseOptions, (db) =>
         createUser(db, {
           username: values.username ?? "",
           password,
           isSuperuser: values.superuser ?? false,
+          role,
           ...(values.email ? { email: values.email } : {}),
           ...(values.name ? { displayName: values.name } : {}),
         }),
       );
       process.stdout.write(
-        `Created ${user.isSuperuser ? "administrator" : "user"} ${user.username} (id ${user.id}).\n`,
+        `Created ${user.isSuperuser ? "administrator" : user.role} ${user.username} (id ${user.id}).\n`,
       );
       return 0;
     }

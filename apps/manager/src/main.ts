@@ -8,6 +8,7 @@ import { ImagesRepository } from "@director/db/images.repository";
 import { OperationsRepository } from "@director/db/operations.repository";
 import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
+import { SiteRequestsRepository } from "@director/db/site-requests.repository";
 import { SitesRepository } from "@director/db/sites.repository";
 import { UsersRepository } from "@director/db/users.repository";
 import { parseInternalToken } from "@director/http-kit/internal-auth";
@@ -16,18 +17,22 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import { OrchestratorClient } from "./adapters/orchestrator-client.js";
 import { RouterClient } from "./adapters/router-client.js";
+import { LogMailer, SmtpMailer } from "./adapters/smtp-mailer.js";
 import type { ManagerConfig } from "./config.js";
 import { AuthService } from "./features/auth/auth.service.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
+import type { Mailer } from "./features/email/mailer.js";
 import { FilesService } from "./features/files/files.service.js";
 import type { SiteFileStore } from "./features/files/site-file-store.js";
 import { ImagesService } from "./features/images/images.service.js";
+import { MembersService } from "./features/members/members.service.js";
 import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
 import type { SiteHost } from "./features/operations/site-host.js";
 import { siteSpecs } from "./features/operations/site-specs.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
+import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SitesService } from "./features/sites/sites.service.js";
 import { buildManagerApp } from "./http/app.js";
 
@@ -45,12 +50,16 @@ export interface ManagerHandle {
   close(): Promise<void>;
 }
 
-/** The manager's services on an open database; `fileStore` is where site files live (the orchestrator). */
+/**
+ * The manager's services on an open database; `fileStore` is where site files live (the orchestrator), `mailer`
+ * sends email (SMTP, or the log when none is configured), `log` reports what fails beside a request (a mail).
+ */
 export function createManagerServices(
   config: Pick<ManagerConfig, "sessions" | "sites" | "files">,
-  deps: { db: Kysely<DB>; wakeup: OperationWakeup; fileStore: SiteFileStore },
+  deps: { db: Kysely<DB>; wakeup: OperationWakeup; fileStore: SiteFileStore; mailer: Mailer; log: Logger },
 ) {
   const { db, wakeup } = deps;
+  const reservedNames = { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns };
   const repositories = {
     users: new UsersRepository(db),
     sessions: new SessionsRepository(db),
@@ -58,6 +67,7 @@ export function createManagerServices(
     images: new ImagesRepository(db),
     operations: new OperationsRepository(db),
     audit: new AuditRepository(db),
+    siteRequests: new SiteRequestsRepository(db),
   };
   const auth = new AuthService({
     users: repositories.users,
@@ -73,7 +83,7 @@ export function createManagerServices(
     audit: repositories.audit,
     images,
     wakeup,
-    reservedNames: { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns },
+    reservedNames,
     inTransaction: (work) =>
       db.transaction().execute((trx) =>
         work({
@@ -89,7 +99,35 @@ export function createManagerServices(
     audit: repositories.audit,
     maxUploadBytes: config.files.maxUploadBytes,
   });
-  return { repositories, auth, sites, files, images };
+  const members = new MembersService({
+    sites,
+    members: repositories.sites,
+    inTransaction: (work) =>
+      db
+        .transaction()
+        .execute((trx) =>
+          work({ sites: new SitesRepository(trx), users: new UsersRepository(trx), audit: new AuditRepository(trx) }),
+        ),
+  });
+  const siteRequests = new SiteRequestsService({
+    requests: repositories.siteRequests,
+    users: repositories.users,
+    sites: repositories.sites,
+    mailer: deps.mailer,
+    log: deps.log.child({ component: "site-requests" }),
+    wakeup,
+    reservedNames,
+    inTransaction: (work) =>
+      db.transaction().execute((trx) =>
+        work({
+          requests: new SiteRequestsRepository(trx),
+          sites: new SitesRepository(trx),
+          operations: new OperationsRepository(trx),
+          audit: new AuditRepository(trx),
+        }),
+      ),
+  });
+  return { repositories, auth, sites, files, images, members, siteRequests };
 }
 
 /** Builds the services on an open database and starts the chosen roles. The caller owns `db` and closes it. */
@@ -126,12 +164,17 @@ export async function startManager(
     buildSiteImage: (request) => orchestrator.buildSiteImage(request),
   };
 
-  const services = createManagerServices(config, { db, wakeup, fileStore: orchestrator });
+  // Without an SMTP server (`director up` on one machine) mail goes to the log, so the flows that send it still work.
+  const mailer = config.mail.smtpUrl
+    ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
+    : new LogMailer(log.child({ component: "mail" }));
+  const services = createManagerServices(config, { db, wakeup, fileStore: orchestrator, mailer, log });
   const specs = siteSpecs(config.sites);
   const { auth, files, sites: sitesService, images: imagesService } = services;
   const { sites, operations } = services.repositories;
 
   const closers: Array<() => Promise<void>> = [];
+  if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
 
   if (deps.roles.worker) {
     const contextFor: StepContextFactory = async (operation) => ({
@@ -165,6 +208,8 @@ export async function startManager(
       auth,
       sites: sitesService,
       images: imagesService,
+      members: services.members,
+      siteRequests: services.siteRequests,
       files,
       operations,
       siteMembership: sites,
@@ -182,6 +227,7 @@ export async function startManager(
         wakeup,
       }),
       urlTemplate: config.sites.urlTemplate,
+      urlTemplatesByPurpose: config.sites.urlTemplatesByPurpose,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: config.http.isCookieSecure,
     });

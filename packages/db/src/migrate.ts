@@ -6,6 +6,7 @@ import * as initial from "./migrations/0001-initial.js";
 import * as siteResourceLimits from "./migrations/0002-site-resource-limits.js";
 import * as images from "./migrations/0003-images.js";
 import * as userIdentity from "./migrations/0004-user-identity.js";
+import * as siteRequests from "./migrations/0005-site-requests.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   "0002-site-resource-limits": siteResourceLimits,
   "0003-images": images,
   "0004-user-identity": userIdentity,
+  "0005-site-requests": siteRequests,
 };
 
 const staticProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 import { AuditRepository } from "@director/db/audit.repository";
-import type { DB } from "@director/db/schema";
+import type { DB, UserRole } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
 import { UsersRepository } from "@director/db/users.repository";
 import { AuthService } from "@director/manager/features/auth/auth.service";
@@ -12,6 +12,8 @@ export interface CreateUserArgs {
   email?: string;
   password: string;
   isSuperuser: boolean;
+  /** student (the default), teacher or service */
+  role?: UserRole;
 }
 
 /** `director admin create-user`: creates an account with a Director password (the first administrator, say). */

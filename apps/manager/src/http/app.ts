@@ -10,10 +10,15 @@ import { registerFileRoutes } from "../features/files/files.routes.js";
 import type { FilesService } from "../features/files/files.service.js";
 import { registerImageRoutes } from "../features/images/images.routes.js";
 import type { ImagesService } from "../features/images/images.service.js";
+import { registerMemberRoutes } from "../features/members/members.routes.js";
+import type { MembersService } from "../features/members/members.service.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
 import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
 import type { ReconcileService } from "../features/reconcile/reconcile.service.js";
+import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
+import type { SiteRequestsService } from "../features/site-requests/site-requests.service.js";
 import { registerSiteProcessRoutes, type SiteProcessReader } from "../features/sites/site-process.routes.js";
+import type { SiteUrlTemplatesByPurpose } from "../features/sites/sites.presenter.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
 
@@ -22,12 +27,16 @@ export interface ManagerAppDeps {
   auth: AuthService;
   sites: SitesService;
   images: ImagesService;
+  members: MembersService;
+  siteRequests: SiteRequestsService;
   files: FilesService;
   operations: Pick<OperationsRepository, "findById">;
   siteMembership: Pick<SitesRepository, "isMember">;
   siteProcess: SiteProcessReader;
   reconcile: ReconcileService;
   urlTemplate: string;
+  /** purposes whose sites have their own URL pattern (config sites.urlTemplatesByPurpose) */
+  urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
   maxUploadBytes: number;
   isCookieSecure: boolean;
 }
@@ -55,7 +64,10 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     sites: deps.sites,
     operations: deps.operations,
     urlTemplate: deps.urlTemplate,
+    ...(deps.urlTemplatesByPurpose ? { urlTemplatesByPurpose: deps.urlTemplatesByPurpose } : {}),
   });
+  registerMemberRoutes(app, { auth: deps.auth, members: deps.members });
+  registerSiteRequestRoutes(app, { auth: deps.auth, requests: deps.siteRequests, operations: deps.operations });
   registerImageRoutes(app, { auth: deps.auth, images: deps.images });
   registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
   app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(landingPage));

@@ -1,5 +1,6 @@
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { User } from "@director/db/models";
+import type { UserRole } from "@director/db/schema";
 import type { SessionsRepository } from "@director/db/sessions.repository";
 import type { UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
@@ -22,6 +23,8 @@ export interface NewUser {
   email?: string;
   password: string;
   isSuperuser: boolean;
+  /** default student */
+  role?: UserRole;
 }
 
 /** Accounts with Director passwords, and sessions. */
@@ -43,12 +46,13 @@ export class AuthService {
       email: input.email?.trim() ?? "",
       passwordHash: await this.#deps.hasher.hash(input.password),
       isSuperuser: input.isSuperuser,
+      ...(input.role === undefined ? {} : { role: input.role }),
     });
     await this.#deps.audit.record({
       actorUserId: actor?.id ?? null,
       action: "user.create",
       target: `user:${user.username}`,
-      details: { isSuperuser: user.isSuperuser },
+      details: { isSuperuser: user.isSuperuser, role: user.role },
     });
     return user;
   }

@@ -7,6 +7,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LogMailer } from "../../adapters/smtp-mailer.js";
 import { managerConfigSchema } from "../../config.js";
 import { buildManagerApp } from "../../http/app.js";
 import { createManagerServices } from "../../main.js";
@@ -50,6 +51,8 @@ describe("images API", () => {
     const services = createManagerServices(config, {
       db: database.db,
       wakeup: new InProcessOperationWakeup(),
+      mailer: new LogMailer(pino({ level: "silent" })),
+      log: pino({ level: "silent" }),
       fileStore: {
         read: async () => {
           throw new DirectorError("PATH_NOT_FOUND", "no files here");
@@ -63,6 +66,8 @@ describe("images API", () => {
       auth: services.auth,
       sites: services.sites,
       images: services.images,
+      members: services.members,
+      siteRequests: services.siteRequests,
       files: services.files,
       operations: services.repositories.operations,
       siteMembership: services.repositories.sites,
