@@ -364,7 +364,7 @@ class Bench {
   }
 
   async deleteSite(site: string): Promise<void> {
-    const deleted = await this.api.request("DELETE", `/api/sites/${site}?wait=true`);
+    const deleted = await this.api.request("DELETE", `/api/sites/${site}?wait=true`, { json: { confirmName: site } });
     if (deleted.status !== 200) throw new Error(`delete ${site}: ${deleted.status} ${deleted.text}`);
   }
 

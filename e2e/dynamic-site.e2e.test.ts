@@ -141,7 +141,7 @@ describe("director up: a dynamic site end to end", () => {
   });
 
   it("deletes it: 404 through the router and the service gone", async () => {
-    const deleted = await api.request("DELETE", "/api/sites/app?wait=true");
+    const deleted = await api.request("DELETE", "/api/sites/app?wait=true", { json: { confirmName: "app" } });
     expect(deleted.status, deleted.text).toBe(200);
     expect((await site()).status).toBe(404);
     expect(await serviceCount(director, siteId)).toBe(0);

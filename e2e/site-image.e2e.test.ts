@@ -56,7 +56,7 @@ describe("director up: a site's own image", () => {
   afterAll(async () => {
     try {
       if (siteId !== undefined) {
-        await api.request("DELETE", "/api/sites/pkgs?wait=true");
+        await api.request("DELETE", "/api/sites/pkgs?wait=true", { json: { confirmName: "pkgs" } });
         // whatever a failed test left: this installation's service, then the images it ran
         const service = await serviceOfThisSite();
         if (service !== null) await docker(["service", "rm", service]);

@@ -201,7 +201,7 @@ describe("director up: a static site end to end", () => {
     const balancerFiles = await readdir(path.join(director.dataDir, "nginx", "balancer.d"));
     expect(balancerFiles).toContain(`site-${id}.conf`);
 
-    const deleted = await admin.request("DELETE", "/api/sites/hello");
+    const deleted = await admin.request("DELETE", "/api/sites/hello", { json: { confirmName: "hello" } });
     expect(deleted.status, deleted.text).toBe(202);
     const finished = await admin.waitForOperation(deleted.json().operation.id);
     expect(finished.status, JSON.stringify(finished)).toBe("succeeded");
@@ -231,7 +231,7 @@ describe("director up: a static site end to end", () => {
     const uploaded = await again.request("PUT", "/api/sites/second/files/public/index.html", { body: "second" });
     expect(uploaded.status, uploaded.text).toBe(200);
     expect((await site("second")).text).toBe("second");
-    const deleted = await again.request("DELETE", "/api/sites/second?wait=true");
+    const deleted = await again.request("DELETE", "/api/sites/second?wait=true", { json: { confirmName: "second" } });
     expect(deleted.status, deleted.text).toBe(200);
     expect((await site("second")).status).toBe(404);
 

@@ -70,9 +70,9 @@ async function main(argv: string[]): Promise<number> {
         options: {
           username: { type: "string" },
           superuser: { type: "boolean", default: false },
+          role: { type: "string", default: "student" },
           email: { type: "string" },
           name: { type: "string" },
-          role: { type: "string", default: "student" },
         },
       });
       if (!values.username) break;
@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
         }),
       );
       process.stdout.write(
-        `Created ${user.isSuperuser ? "administrator" : "user"} ${user.username} (id ${user.id}).\n`,
+        `Created ${user.isSuperuser ? "administrator" : user.role} ${user.username} (id ${user.id}).\n`,
       );
       return 0;
     }

@@ -68,6 +68,19 @@ export const managerConfigSchema = z.object({
     domain: z.string().default("sites.localhost"),
     /** DIRECTOR_SITES_URL_TEMPLATE: the public URL of a site; {name} is replaced */
     urlTemplate: z.string().default("http://{name}.sites.localhost:8081/"),
+    /**
+     * DIRECTOR_SITES_URL_TEMPLATE_PERSONAL, _PROJECT, _ACTIVITY, _OTHER: the public URL of sites of that purpose when
+     * it differs from the default (e.g. `https://activities.school.edu/{name}/`); unset: the default template. Only
+     * the URL Director shows changes: a front end in front of the router must map such a URL to the site's host.
+     */
+    urlTemplatesByPurpose: z
+      .object({
+        personal: z.string().includes("{name}").optional(),
+        project: z.string().includes("{name}").optional(),
+        activity: z.string().includes("{name}").optional(),
+        other: z.string().includes("{name}").optional(),
+      })
+      .prefault({}),
     reservedNames: z.array(z.string()).default([...defaultReservedSiteNames.names]),
     reservedPatterns: z.array(z.string()).default([...defaultReservedSiteNames.patterns]),
     /** DIRECTOR_SITE_BODY_LIMIT_BYTES: default request body limit of a site (nginx client_max_body_size) */
@@ -199,6 +212,12 @@ export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
     sites: {
       domain: env.DIRECTOR_SITES_DOMAIN,
       urlTemplate: env.DIRECTOR_SITES_URL_TEMPLATE,
+      urlTemplatesByPurpose: {
+        personal: env.DIRECTOR_SITES_URL_TEMPLATE_PERSONAL || undefined,
+        project: env.DIRECTOR_SITES_URL_TEMPLATE_PROJECT || undefined,
+        activity: env.DIRECTOR_SITES_URL_TEMPLATE_ACTIVITY || undefined,
+        other: env.DIRECTOR_SITES_URL_TEMPLATE_OTHER || undefined,
+      },
       reservedNames: list(env.DIRECTOR_RESERVED_SITE_NAMES),
       reservedPatterns: list(env.DIRECTOR_RESERVED_SITE_PATTERNS),
       clientBodyLimitBytes: env.DIRECTOR_SITE_BODY_LIMIT_BYTES,

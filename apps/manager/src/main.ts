@@ -10,6 +10,7 @@ import { OperationsRepository } from "@director/db/operations.repository";
 import { PlatformStatsRepository } from "@director/db/platform-stats.repository";
 import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
+import { SiteRequestsRepository } from "@director/db/site-requests.repository";
 import { SitesRepository } from "@director/db/sites.repository";
 import { UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
@@ -34,6 +35,7 @@ import type { SiteFileStore } from "./features/files/site-file-store.js";
 import { defaultGuidelinesText } from "./features/guidelines/default-guidelines.js";
 import { ImagesService } from "./features/images/images.service.js";
 import { MassMailService } from "./features/mail/mass-mail.service.js";
+import { MembersService } from "./features/members/members.service.js";
 import { ManagerMetrics } from "./features/metrics/manager-metrics.js";
 import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
@@ -41,6 +43,7 @@ import { OperationWorker } from "./features/operations/operation-worker.js";
 import type { SiteHost } from "./features/operations/site-host.js";
 import { siteSpecs } from "./features/operations/site-specs.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
+import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SitesService } from "./features/sites/sites.service.js";
 import { UsersService } from "./features/users/users.service.js";
 import { buildManagerApp } from "./http/app.js";
@@ -61,7 +64,8 @@ export interface ManagerHandle {
 
 /**
  * The manager's services on an open database; `fileStore` is where site files live (the orchestrator), `mailer`
- * sends every email, `guidelinesText` is what people accept before anything else (default: the built-in text).
+ * sends every email (SMTP, or the log when none is configured), `log` reports what fails beside a request (a mail),
+ * `guidelinesText` is what people accept before anything else (default: the built-in text).
  */
 export function createManagerServices(
   config: Pick<ManagerConfig, "sessions" | "sites" | "files" | "oidc" | "metrics">,
@@ -70,10 +74,12 @@ export function createManagerServices(
     wakeup: OperationWakeup;
     fileStore: SiteFileStore;
     mailer: Mailer;
+    log: Logger;
     guidelinesText?: string;
   },
 ) {
   const { db, wakeup } = deps;
+  const reservedNames = { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns };
   const repositories = {
     users: new UsersRepository(db),
     sessions: new SessionsRepository(db),
@@ -81,6 +87,7 @@ export function createManagerServices(
     images: new ImagesRepository(db),
     operations: new OperationsRepository(db),
     audit: new AuditRepository(db),
+    siteRequests: new SiteRequestsRepository(db),
   };
   const auth = new AuthService({
     users: repositories.users,
@@ -96,7 +103,7 @@ export function createManagerServices(
     audit: repositories.audit,
     images,
     wakeup,
-    reservedNames: { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns },
+    reservedNames,
     inTransaction: (work) =>
       db.transaction().execute((trx) =>
         work({
@@ -111,6 +118,34 @@ export function createManagerServices(
     files: deps.fileStore,
     audit: repositories.audit,
     maxUploadBytes: config.files.maxUploadBytes,
+  });
+  const members = new MembersService({
+    sites,
+    members: repositories.sites,
+    inTransaction: (work) =>
+      db
+        .transaction()
+        .execute((trx) =>
+          work({ sites: new SitesRepository(trx), users: new UsersRepository(trx), audit: new AuditRepository(trx) }),
+        ),
+  });
+  const siteRequests = new SiteRequestsService({
+    requests: repositories.siteRequests,
+    users: repositories.users,
+    sites: repositories.sites,
+    mailer: deps.mailer,
+    log: deps.log.child({ component: "site-requests" }),
+    wakeup,
+    reservedNames,
+    inTransaction: (work) =>
+      db.transaction().execute((trx) =>
+        work({
+          requests: new SiteRequestsRepository(trx),
+          sites: new SitesRepository(trx),
+          operations: new OperationsRepository(trx),
+          audit: new AuditRepository(trx),
+        }),
+      ),
   });
   const users = new UsersService({
     users: repositories.users,
@@ -146,6 +181,8 @@ export function createManagerServices(
     sites,
     files,
     images,
+    members,
+    siteRequests,
     users,
     auditLog,
     massMail,
@@ -190,6 +227,7 @@ export async function startManager(
     buildSiteImage: (request) => orchestrator.buildSiteImage(request),
   };
 
+  // Without an SMTP server (`director up` on one machine) mail goes to the log, so the flows that send it still work.
   const mailer = config.mail.smtpUrl
     ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
     : new LogMailer(log.child({ component: "mail" }));
@@ -198,6 +236,7 @@ export async function startManager(
     wakeup,
     fileStore: orchestrator,
     mailer,
+    log,
     guidelinesText: await readGuidelines(config.guidelines.filePath),
   });
   const specs = siteSpecs(config.sites);
@@ -239,6 +278,8 @@ export async function startManager(
       auth,
       sites: sitesService,
       images: imagesService,
+      members: services.members,
+      siteRequests: services.siteRequests,
       files,
       operations,
       siteMembership: sites,
@@ -256,6 +297,7 @@ export async function startManager(
         wakeup,
       }),
       urlTemplate: config.sites.urlTemplate,
+      urlTemplatesByPurpose: config.sites.urlTemplatesByPurpose,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: config.http.isCookieSecure,
       users: services.users,

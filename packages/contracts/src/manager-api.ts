@@ -35,12 +35,98 @@ export const loginResponseSchema = z.object({
 });
 
 export const createSiteRequestSchema = z.object({
-  name: z.string(),
+  /** optional for a personal site, which is named after its owner */
+  name: z.string().max(64).optional(),
   type: z.enum(["static", "dynamic"]).default("static"),
   purpose: z.enum(["personal", "project", "activity", "other"]).default("project"),
   description: z.string().max(2000).default(""),
 });
 export type CreateSiteRequest = z.infer<typeof createSiteRequestSchema>;
+
+/** GET /api/sites: a page of the caller's sites (all for administrators) matching `q` (see the search syntax). */
+export const siteListQuerySchema = z.object({
+  /** `id:N name:x desc:x user:x` and plain words, all of which must match */
+  q: z.string().max(500).default(""),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** DELETE /api/sites/:name: the site's name typed again, so a slip of the hand deletes nothing. */
+export const deleteSiteRequestSchema = z.object({ confirmName: z.string().max(64).optional() }).strict();
+
+/** PUT /api/sites/:name/description */
+export const siteDescriptionRequestSchema = z.object({ description: z.string().max(2000) }).strict();
+
+/** POST /api/sites/:name/members: a username; an account that does not exist yet is invited (made at first login). */
+export const addSiteMemberRequestSchema = z.object({ username: z.string().max(64) }).strict();
+
+/** A member of a site as its page lists them. */
+export const siteMemberViewSchema = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(["student", "teacher", "service"]),
+  /** invited by username, has not logged in yet */
+  isInvited: z.boolean(),
+});
+export type SiteMemberView = z.infer<typeof siteMemberViewSchema>;
+
+/** POST /api/site-requests: a student asks for an activity (club) site, sponsored by a teacher. */
+export const createSiteRequestRequestSchema = z
+  .object({
+    activity: z.string().trim().min(1).max(64),
+    siteName: z.string().max(64),
+    /** the sponsoring teacher's username */
+    sponsor: z.string().max(64),
+    details: z.string().max(4000).default(""),
+    /** the student accepts the guidelines and is responsible for the site's content */
+    agreement: z.literal(true, { error: "must be accepted" }),
+  })
+  .strict();
+
+/** POST /api/site-requests/:id/teacher-decision (the sponsor). */
+export const teacherDecisionRequestSchema = z
+  .object({ approve: z.boolean(), comment: z.string().max(2000).default("") })
+  .strict();
+
+/** POST /api/site-requests/:id/admin-decision (administrators); the private comment is for administrators only. */
+export const adminDecisionRequestSchema = z
+  .object({
+    approve: z.boolean(),
+    publicComment: z.string().max(2000).default(""),
+    privateComment: z.string().max(2000).default(""),
+  })
+  .strict();
+
+export const siteRequestStatusSchema = z.enum([
+  "awaiting_teacher",
+  "awaiting_admin",
+  "approved",
+  "rejected_by_teacher",
+  "rejected_by_admin",
+]);
+
+const siteRequestPartySchema = z.object({ username: z.string(), displayName: z.string() });
+
+/** A site request as its requester, its sponsor and administrators see it. */
+export const siteRequestViewSchema = z.object({
+  id: z.number(),
+  activity: z.string(),
+  siteName: z.string(),
+  details: z.string(),
+  requester: siteRequestPartySchema,
+  sponsor: siteRequestPartySchema,
+  status: siteRequestStatusSchema,
+  teacherComment: z.string(),
+  teacherDecidedAt: z.string().nullable(),
+  adminPublicComment: z.string(),
+  /** administrators only (absent for everyone else) */
+  adminPrivateComment: z.string().optional(),
+  adminDecidedAt: z.string().nullable(),
+  /** the site created on approval, while it exists */
+  site: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type SiteRequestView = z.infer<typeof siteRequestViewSchema>;
 
 export const operationStepViewSchema = z.object({
   position: z.number(),

@@ -7,4 +7,6 @@ export const constraintNames = {
   sitesImageId: "sites_image_id_fkey",
   /** the "one unfinished operation per site" lock */
   oneActiveOperationPerSite: "operations_one_active_per_site",
+  /** one open (undecided) site request per requested site name */
+  siteRequestsOpenSiteName: "site_requests_open_site_name_key",
 } as const;

@@ -27,6 +27,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0002-site-resource-limits" },
       { name: "0003-images" },
       { name: "0004-user-identity" },
+      { name: "0005-site-requests" },
       { name: "0006-audit-search" },
     ]);
   });

@@ -6,6 +6,7 @@ import * as initial from "./migrations/0001-initial.js";
 import * as siteResourceLimits from "./migrations/0002-site-resource-limits.js";
 import * as images from "./migrations/0003-images.js";
 import * as userIdentity from "./migrations/0004-user-identity.js";
+import * as siteRequests from "./migrations/0005-site-requests.js";
 import * as auditSearch from "./migrations/0006-audit-search.js";
 import type { DB } from "./schema.js";
 
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0002-site-resource-limits": siteResourceLimits,
   "0003-images": images,
   "0004-user-identity": userIdentity,
+  "0005-site-requests": siteRequests,
   "0006-audit-search": auditSearch,
 };
 

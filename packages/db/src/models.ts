@@ -2,6 +2,7 @@
 import type { ImageName } from "@director/domain/image-name";
 import type { Site, SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
+import type { SiteRequestStatus } from "@director/domain/site-request";
 import type { Username } from "@director/domain/username";
 import type { UserRole } from "./schema.js";
 
@@ -109,4 +110,36 @@ export interface AuditEvent {
   action: string;
   target: string;
   details: Record<string, unknown>;
+}
+
+/** One party of a site request, as the request shows them. */
+export interface SiteRequestParty {
+  id: number;
+  username: Username;
+  displayName: string;
+  email: string;
+}
+
+/** A student's request for an activity site, with both decisions; `siteId`/`siteName` once approved. */
+export interface SiteRequestRecord {
+  id: number;
+  requester: SiteRequestParty;
+  sponsor: SiteRequestParty;
+  activity: string;
+  /** the site name asked for (checked against the grammar when the request was made) */
+  requestedSiteName: string;
+  details: string;
+  agreedAt: Date;
+  status: SiteRequestStatus;
+  teacherComment: string;
+  teacherDecidedAt: Date | null;
+  adminPublicComment: string;
+  adminPrivateComment: string;
+  adminDecidedAt: Date | null;
+  /** the site created on approval; null before, and after that site is deleted */
+  siteId: SiteId | null;
+  /** that site's name (it may have been renamed since) */
+  createdSiteName: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 }

@@ -132,6 +132,35 @@ export interface AuditEventsTable {
   details: JSONColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+/** Where a site request stands; see packages/domain/src/site-request.ts. */
+export type SiteRequestStatusColumn =
+  | "awaiting_teacher"
+  | "awaiting_admin"
+  | "approved"
+  | "rejected_by_teacher"
+  | "rejected_by_admin";
+
+/** A student's request for an activity site, with the sponsor's and an administrator's decisions. */
+export interface SiteRequestsTable {
+  id: Generated<number>;
+  requester_id: number;
+  sponsor_id: number;
+  activity: string;
+  site_name: string;
+  details: Generated<string>;
+  agreed_at: Date;
+  status: Generated<SiteRequestStatusColumn>;
+  teacher_comment: Generated<string>;
+  teacher_decided_at: Date | null;
+  admin_id: number | null;
+  admin_public_comment: Generated<string>;
+  admin_private_comment: Generated<string>;
+  admin_decided_at: Date | null;
+  site_id: number | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
 /** Every table Director owns. */
 export interface DB {
   users: UsersTable;
@@ -142,4 +171,5 @@ export interface DB {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
   audit_events: AuditEventsTable;
+  site_requests: SiteRequestsTable;
 }

@@ -2,12 +2,13 @@
 import { DirectorError } from "@director/domain/errors";
 import type { SiteAvailability, SiteId, SitePurpose, SiteType } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
-import type { Selectable } from "kysely";
+import { escapeLikePattern, type SiteSearch } from "@director/domain/site-search";
+import { type ExpressionBuilder, type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
 import type { SiteRecord } from "./models.js";
-import type { SitesTable } from "./schema.js";
+import type { DB, SitesTable, UserRole } from "./schema.js";
 
 /** What creating a site needs; the name is already parsed and checked against reserved names. */
 export interface NewSiteRecord {
@@ -100,6 +101,102 @@ export class SitesRepository {
     return rows.map(toSite);
   }
 
+  /**
+   * A page of the sites a user may see that match every term of `search`, by name, with how many match in all.
+   * Values reach SQL only as parameters; ILIKE patterns have their wildcards escaped, so `%` matches a percent sign.
+   */
+  async search(
+    query: { userId: number; isSuperuser: boolean; search: SiteSearch; limit: number; offset: number },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<{ sites: SiteRecord[]; total: number }> {
+    const { search } = query;
+    const contains = (text: string) => `%${escapeLikePattern(text)}%`;
+    const hasMember = (eb: ExpressionBuilder<DB, "sites">, username: string) =>
+      eb.exists(
+        eb
+          .selectFrom("site_members")
+          .innerJoin("users", "users.id", "site_members.user_id")
+          .select("site_members.site_id")
+          .whereRef("site_members.site_id", "=", "sites.id")
+          .where("users.username", "=", username),
+      );
+    const filtered = trx.selectFrom("sites").where((eb) => {
+      const terms = [
+        ...search.ids.map((id) => eb("sites.id", "=", id)),
+        ...search.names.map((name) => eb("sites.name", "ilike", contains(name))),
+        ...search.descriptions.map((text) => eb("sites.description", "ilike", contains(text))),
+        ...search.users.map((username) => hasMember(eb, username)),
+        ...search.words.map((word) =>
+          eb.or([
+            eb("sites.name", "ilike", contains(word)),
+            eb("sites.description", "ilike", contains(word)),
+            hasMember(eb, word.toLowerCase()),
+          ]),
+        ),
+      ];
+      if (!query.isSuperuser) {
+        terms.push(
+          eb.exists(
+            eb
+              .selectFrom("site_members")
+              .select("site_members.site_id")
+              .whereRef("site_members.site_id", "=", "sites.id")
+              .where("site_members.user_id", "=", query.userId),
+          ),
+        );
+      }
+      return eb.and(terms);
+    });
+    const [rows, count] = await Promise.all([
+      filtered.selectAll("sites").orderBy("sites.name").limit(query.limit).offset(query.offset).execute(),
+      filtered.select((eb) => eb.fn.countAll<string>().as("total")).executeTakeFirstOrThrow(),
+    ]);
+    return { sites: rows.map(toSite), total: Number(count.total) };
+  }
+
+  /**
+   * Locks the site's row until the transaction ends, so that membership checks and changes (the last member must
+   * stay) do not race each other. Only meaningful inside a transaction (a repository bound to one, or `trx`).
+   */
+  async lockForMemberChange(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<void> {
+    await sql`select 1 from sites where id = ${siteId} for update`.execute(trx);
+  }
+
+  /** Adds a member; a no-op when they already are one. Returns whether they were added. */
+  async addMember(siteId: SiteId, userId: number, trx: DatabaseHandle = this.#db): Promise<boolean> {
+    const inserted = await trx
+      .insertInto("site_members")
+      .values({ site_id: siteId, user_id: userId })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Removes a member; a no-op when they are not one. Returns whether they were removed. */
+  async removeMember(siteId: SiteId, userId: number, trx: DatabaseHandle = this.#db): Promise<boolean> {
+    const deleted = await trx
+      .deleteFrom("site_members")
+      .where("site_id", "=", siteId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
+  }
+
+  /** How many members the site has. */
+  async countMembers(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<number> {
+    const row = await trx
+      .selectFrom("site_members")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .where("site_id", "=", siteId)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Sets the site's description. */
+  async updateDescription(siteId: SiteId, description: string, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx.updateTable("sites").set({ description }).where("id", "=", siteId).execute();
+  }
+
   /** Usernames of a site's members, sorted. */
   async listMembers(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<string[]> {
     const rows = await trx
@@ -125,6 +222,26 @@ export class SitesRepository {
       .execute();
     for (const row of rows) members.get(row.site_id as SiteId)?.push(row.username);
     return members;
+  }
+
+  /** A site's members with what their site page shows of them, by username. */
+  async listMemberDetails(
+    siteId: SiteId,
+    trx: DatabaseHandle = this.#db,
+  ): Promise<Array<{ id: number; username: string; displayName: string; role: UserRole; lastLoginAt: Date | null }>> {
+    return trx
+      .selectFrom("site_members")
+      .innerJoin("users", "users.id", "site_members.user_id")
+      .select([
+        "users.id",
+        "users.username",
+        "users.display_name as displayName",
+        "users.role",
+        "users.last_login_at as lastLoginAt",
+      ])
+      .where("site_members.site_id", "=", siteId)
+      .orderBy("users.username")
+      .execute();
   }
 
   /** Whether the user is a member of the site. */

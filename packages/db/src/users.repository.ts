@@ -183,6 +183,46 @@ export class UsersRepository {
     return new Set(rows.map((row) => row.username));
   }
 
+  /**
+   * The account with this username, created as an invitation when there is none: a student account without a
+   * password that has never logged in, so that what it was invited to (a site) is there at its first login.
+   * Returns the account and whether it was created now.
+   */
+  async findOrInvite(username: Username, trx: DatabaseHandle = this.#db): Promise<{ user: User; isInvited: boolean }> {
+    const inserted = await trx
+      .insertInto("users")
+      .values({
+        username,
+        display_name: username,
+        email: "",
+        password_hash: null,
+        is_superuser: false,
+        role: "student",
+      })
+      .onConflict((oc) => oc.constraint(constraintNames.usersUsername).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return { user: toUser(inserted), isInvited: true };
+    const existing = await trx
+      .selectFrom("users")
+      .selectAll()
+      .where("username", "=", username)
+      .executeTakeFirstOrThrow();
+    return { user: toUser(existing), isInvited: false };
+  }
+
+  /** Active administrators, by username (they are told about requests waiting for them). */
+  async listActiveSuperusers(trx: DatabaseHandle = this.#db): Promise<User[]> {
+    const rows = await trx
+      .selectFrom("users")
+      .selectAll()
+      .where("is_superuser", "=", true)
+      .where("is_active", "=", true)
+      .orderBy("username")
+      .execute();
+    return rows.map(toUser);
+  }
+
   /** How many accounts exist (the CLI offers to create the first administrator when 0). */
   async count(trx: DatabaseHandle = this.#db): Promise<number> {
     const row = await trx

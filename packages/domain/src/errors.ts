@@ -33,6 +33,10 @@ export const errorCodes = {
   PACKAGE_NAME_INVALID: "user",
   /** a site image could not be built (a typo in a package name, a failing setup command): the build log is in details */
   IMAGE_BUILD_FAILED: "user",
+  /** a destructive request whose typed confirmation (the site's name) does not match */
+  CONFIRMATION_MISMATCH: "user",
+  /** a site request names a sponsor who is not a teacher */
+  SPONSOR_NOT_A_TEACHER: "user",
   // access
   AUTH_REQUIRED: "user",
   AUTH_INVALID_CREDENTIALS: "user",
@@ -66,6 +70,11 @@ export const errorCodes = {
   IMAGE_NOT_FOUND: "user",
   IMAGE_NAME_TAKEN: "user",
   IMAGE_IN_USE: "user",
+  /** only an administrator may leave a site without members */
+  SITE_NEEDS_A_MEMBER: "user",
+  SITE_REQUEST_NOT_FOUND: "user",
+  /** the site request is not in the state this decision needs (already decided, or waiting for someone else) */
+  REQUEST_STATE_INVALID: "user",
   // infrastructure
   NGINX_CONFIG_REJECTED: "operational",
   NGINX_RELOAD_FAILED: "operational",

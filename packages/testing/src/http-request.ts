@@ -22,6 +22,9 @@ export function httpRequest(options: {
   rawPath?: string;
 }): Promise<HttpAnswer> {
   const url = new URL(options.url);
+  // Node sends a DELETE body neither chunked nor with a length unless told, so the server would read it as the next
+  // request; a body always goes with its length.
+  const length = options.body === undefined ? {} : { "content-length": String(Buffer.byteLength(options.body)) };
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -30,7 +33,7 @@ export function httpRequest(options: {
         method: options.method ?? "GET",
         path: options.rawPath ?? `${url.pathname}${url.search}`,
         agent: false, // a fresh connection per request: tests see each answer on its own
-        headers: { ...(options.host ? { host: options.host } : {}), ...options.headers },
+        headers: { ...(options.host ? { host: options.host } : {}), ...length, ...options.headers },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -13,6 +13,7 @@ export interface CreateUserArgs {
   email?: string;
   password: string;
   isSuperuser: boolean;
+  /** student (the default), teacher or service */
   role?: UserRole;
 }
 

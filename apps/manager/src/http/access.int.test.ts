@@ -114,8 +114,9 @@ describe("manager API access rules", () => {
     hostInventory = new FakeHostInventory(() => database.db.selectFrom("sites").selectAll().orderBy("id").execute());
     const services = createManagerServices(config, {
       db: database.db,
-      mailer: new LogMailer(pino({ level: "silent" })),
       wakeup: new InProcessOperationWakeup(),
+      mailer: new LogMailer(pino({ level: "silent" })),
+      log: pino({ level: "silent" }),
       fileStore: new InMemorySiteFileStore(),
     });
     app = await buildManagerApp({
@@ -123,6 +124,8 @@ describe("manager API access rules", () => {
       auth: services.auth,
       sites: services.sites,
       images: services.images,
+      members: services.members,
+      siteRequests: services.siteRequests,
       files: services.files,
       operations: services.repositories.operations,
       siteMembership: services.repositories.sites,
@@ -155,12 +158,13 @@ describe("manager API access rules", () => {
       oidc: services.oidc,
       metrics: services.metrics,
     });
-    for (const [username, isSuperuser] of [
-      ["admin", true],
-      ["alice", false],
-      ["bob", false],
+    for (const [username, isSuperuser, role] of [
+      ["admin", true, "student"],
+      ["alice", false, "student"],
+      ["bob", false, "student"],
+      ["tina", false, "teacher"],
     ] as const) {
-      await services.auth.createUser({ username, password, isSuperuser });
+      await services.auth.createUser({ username, password, isSuperuser, role });
       tokens[username] = (await services.auth.login(username, password)).token;
     }
     // the other kinds of caller: a teacher, a disabled account (with a session from before), a person who has not
@@ -183,6 +187,20 @@ describe("manager API access rules", () => {
       description: "",
     });
     await database.db.insertInto("site_members").values({ site_id: project.site.id, user_id: 2 }).execute();
+    // a site an administrator disabled, alice a member: she still sees it, but changes nothing
+    const closed = await services.sites.create(admin, {
+      name: "closed",
+      type: "static",
+      purpose: "project",
+      description: "",
+    });
+    await database.db.insertInto("site_members").values({ site_id: closed.site.id, user_id: 2 }).execute();
+    await database.db.updateTable("sites").set({ availability: "disabled" }).where("id", "=", closed.site.id).execute();
+    // request 1: alice asks for an activity site that tina sponsors (still waiting for tina)
+    await services.siteRequests.create(
+      { ...alice, role: "student" },
+      { activity: "Chess", siteName: "chess", sponsor: "tina", details: "" },
+    );
     await database.db.updateTable("sites").set({ ready_at: new Date() }).execute();
     await database.db.updateTable("operations").set({ status: "succeeded" }).execute();
   });
@@ -274,6 +292,99 @@ describe("manager API access rules", () => {
     ["admin", "POST", "/api/admin/reconcile", { isDryRun: "yes" }, 400, "VALIDATION_FAILED"],
     ["admin", "POST", "/api/admin/reconcile", { site: "nosuchsite" }, 404, "SITE_NOT_FOUND"],
     ["admin", "POST", "/api/admin/reconcile", { isDryRun: true }, 200, null],
+    // creating: non-administrators create their personal site only (teachers project sites too)
+    ["alice", "POST", "/api/sites", { purpose: "personal" }, 409, "SITE_NAME_TAKEN"],
+    ["alice", "POST", "/api/sites", { name: "chess", purpose: "activity" }, 403, "FORBIDDEN"],
+    ["tina", "POST", "/api/sites", { name: "chess", purpose: "activity" }, 403, "FORBIDDEN"],
+    ["bob", "POST", "/api/sites", { name: "bob-project", purpose: "project" }, 403, "FORBIDDEN"],
+    // search
+    [null, "GET", "/api/sites?q=club", undefined, 401, "AUTH_REQUIRED"],
+    ["alice", "GET", "/api/sites?q=id:abc", undefined, 400, "VALIDATION_FAILED"],
+    ["alice", "GET", "/api/sites?q=name:club", undefined, 200, null],
+    // delete needs the name typed; refusals for access come first, so nothing leaks
+    ["alice", "DELETE", "/api/sites/club", { confirmName: "club" }, 403, "FORBIDDEN"],
+    ["bob", "DELETE", "/api/sites/alice", { confirmName: "alice" }, 404, "SITE_NOT_FOUND"],
+    ["alice", "DELETE", "/api/sites/alice", {}, 400, "CONFIRMATION_MISMATCH"],
+    ["admin", "DELETE", "/api/sites/club", { confirmName: "clu" }, 400, "CONFIRMATION_MISMATCH"],
+    ["admin", "DELETE", "/api/sites/club", { confirm: "club" }, 400, "VALIDATION_FAILED"],
+    ["alice", "DELETE", "/api/sites/closed", { confirmName: "closed" }, 403, "FORBIDDEN"],
+    // members
+    [null, "GET", "/api/sites/club/members", undefined, 401, "AUTH_REQUIRED"],
+    [null, "POST", "/api/sites/club/members", { username: "bob" }, 401, "AUTH_REQUIRED"],
+    [null, "DELETE", "/api/sites/club/members/alice", undefined, 401, "AUTH_REQUIRED"],
+    ["alice", "GET", "/api/sites/club/members", undefined, 200, null],
+    ["alice", "GET", "/api/sites/closed/members", undefined, 200, null],
+    ["bob", "GET", "/api/sites/club/members", undefined, 404, "SITE_NOT_FOUND"],
+    ["bob", "POST", "/api/sites/club/members", { username: "bob" }, 404, "SITE_NOT_FOUND"],
+    ["bob", "DELETE", "/api/sites/club/members/alice", undefined, 404, "SITE_NOT_FOUND"],
+    ["tina", "GET", "/api/sites/club/members", undefined, 404, "SITE_NOT_FOUND"],
+    ["alice", "POST", "/api/sites/club/members", { username: "Not Valid" }, 400, "USERNAME_INVALID"],
+    ["alice", "POST", "/api/sites/club/members", {}, 400, "VALIDATION_FAILED"],
+    ["alice", "POST", "/api/sites/closed/members", { username: "bob" }, 403, "FORBIDDEN"],
+    ["alice", "DELETE", "/api/sites/closed/members/alice", undefined, 403, "FORBIDDEN"],
+    ["alice", "DELETE", "/api/sites/alice/members/alice", undefined, 409, "SITE_NEEDS_A_MEMBER"],
+    ["alice", "DELETE", "/api/sites/club/members/bob", undefined, 404, "NOT_FOUND"],
+    ["admin", "GET", "/api/sites/closed/members", undefined, 200, null],
+    // description
+    [null, "PUT", "/api/sites/club/description", { description: "x" }, 401, "AUTH_REQUIRED"],
+    ["alice", "PUT", "/api/sites/club/description", { description: "Our club" }, 200, null],
+    ["alice", "PUT", "/api/sites/club/description", { description: 5 }, 400, "VALIDATION_FAILED"],
+    ["bob", "PUT", "/api/sites/club/description", { description: "x" }, 404, "SITE_NOT_FOUND"],
+    ["alice", "PUT", "/api/sites/closed/description", { description: "x" }, 403, "FORBIDDEN"],
+    ["admin", "PUT", "/api/sites/closed/description", { description: "Closed for now" }, 200, null],
+    // site requests: the requester, the sponsor and administrators see request 1; only tina decides it first
+    [null, "GET", "/api/site-requests", undefined, 401, "AUTH_REQUIRED"],
+    [null, "POST", "/api/site-requests", {}, 401, "AUTH_REQUIRED"],
+    [null, "GET", "/api/site-requests/1", undefined, 401, "AUTH_REQUIRED"],
+    [null, "POST", "/api/site-requests/1/teacher-decision", { approve: true }, 401, "AUTH_REQUIRED"],
+    [null, "POST", "/api/site-requests/1/admin-decision", { approve: true }, 401, "AUTH_REQUIRED"],
+    ["alice", "GET", "/api/site-requests", undefined, 200, null],
+    ["alice", "GET", "/api/site-requests/1", undefined, 200, null],
+    ["tina", "GET", "/api/site-requests/1", undefined, 200, null],
+    ["admin", "GET", "/api/site-requests/1", undefined, 200, null],
+    ["bob", "GET", "/api/site-requests/1", undefined, 404, "SITE_REQUEST_NOT_FOUND"],
+    ["bob", "POST", "/api/site-requests/1/teacher-decision", { approve: true }, 404, "SITE_REQUEST_NOT_FOUND"],
+    ["bob", "POST", "/api/site-requests/1/admin-decision", { approve: true }, 404, "SITE_REQUEST_NOT_FOUND"],
+    ["alice", "POST", "/api/site-requests/1/teacher-decision", { approve: true }, 403, "FORBIDDEN"],
+    ["alice", "POST", "/api/site-requests/1/admin-decision", { approve: true }, 403, "FORBIDDEN"],
+    ["tina", "POST", "/api/site-requests/1/admin-decision", { approve: true }, 403, "FORBIDDEN"],
+    ["admin", "POST", "/api/site-requests/1/teacher-decision", { approve: true }, 403, "FORBIDDEN"],
+    ["admin", "POST", "/api/site-requests/1/admin-decision", { approve: true }, 409, "REQUEST_STATE_INVALID"],
+    ["admin", "POST", "/api/site-requests/999/admin-decision", { approve: true }, 404, "SITE_REQUEST_NOT_FOUND"],
+    ["tina", "POST", "/api/site-requests/1/teacher-decision", { approve: "yes" }, 400, "VALIDATION_FAILED"],
+    ["alice", "GET", "/api/site-requests/abc", undefined, 400, "VALIDATION_FAILED"],
+    [
+      "tina",
+      "POST",
+      "/api/site-requests",
+      { activity: "Chess", siteName: "chess2", sponsor: "tina", agreement: true },
+      403,
+      "FORBIDDEN",
+    ],
+    [
+      "bob",
+      "POST",
+      "/api/site-requests",
+      { activity: "Chess", siteName: "chess2", sponsor: "alice", agreement: true },
+      422,
+      "SPONSOR_NOT_A_TEACHER",
+    ],
+    [
+      "bob",
+      "POST",
+      "/api/site-requests",
+      { activity: "Chess", siteName: "chess2", sponsor: "tina", agreement: false },
+      400,
+      "VALIDATION_FAILED",
+    ],
+    [
+      "bob",
+      "POST",
+      "/api/site-requests",
+      { activity: "Chess", siteName: "chess", sponsor: "tina", agreement: true },
+      409,
+      "SITE_NAME_TAKEN",
+    ],
     // a disabled account's sessions stop working everywhere; a person who has not accepted the guidelines is held
     ["off", "GET", "/api/sites", undefined, 401, "AUTH_REQUIRED"],
     ["off", "GET", "/api/auth/me", undefined, 401, "AUTH_REQUIRED"],
@@ -345,9 +456,9 @@ describe("manager API access rules", () => {
   it("lists only the sites a user is a member of", async () => {
     const names = async (who: string) =>
       (await call(who, "GET", "/api/sites")).json().sites.map((site: { name: string }) => site.name);
-    expect(await names("alice")).toEqual(["alice", "club"]);
+    expect(await names("alice")).toEqual(["alice", "closed", "club"]);
     expect(await names("bob")).toEqual([]);
-    expect(await names("admin")).toEqual(["alice", "club"]);
+    expect(await names("admin")).toEqual(["alice", "closed", "club"]);
   });
 
   it("keeps a disabled site visible to its members but not editable", async () => {
@@ -363,7 +474,7 @@ describe("manager API access rules", () => {
     hostInventory.missingBalancerFor = new Set(["club"]);
     hostInventory.leftoverServiceIds = [999];
     const dryRun = (await call("admin", "POST", "/api/admin/reconcile", { isDryRun: true })).json();
-    expect(dryRun).toMatchObject({ installationId: "test", isDryRun: true, checkedSites: 2, isInSync: false });
+    expect(dryRun).toMatchObject({ installationId: "test", isDryRun: true, checkedSites: 3, isInSync: false });
     expect(dryRun.items.map((item: { site: string; outcome: string }) => [item.site, item.outcome])).toEqual([
       ["club", "reported"],
       ["#999", "reported"],
@@ -391,9 +502,9 @@ describe("manager API access rules", () => {
   });
 
   it("refuses a second operation on a busy site and a session after logout", async () => {
-    const first = await call("admin", "DELETE", "/api/sites/alice");
+    const first = await call("admin", "DELETE", "/api/sites/alice", { confirmName: "alice" });
     expect(first.statusCode).toBe(202);
-    const second = await call("admin", "DELETE", "/api/sites/alice");
+    const second = await call("admin", "DELETE", "/api/sites/alice", { confirmName: "alice" });
     expect(second.statusCode).toBe(409);
     expect(second.json().error.code).toBe("SITE_BUSY");
     expect((await call("bob", "POST", "/api/auth/logout")).statusCode).toBe(204);

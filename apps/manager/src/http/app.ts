@@ -18,12 +18,17 @@ import { registerImageRoutes } from "../features/images/images.routes.js";
 import type { ImagesService } from "../features/images/images.service.js";
 import { registerMassMailRoutes } from "../features/mail/mass-mail.routes.js";
 import type { MassMailService } from "../features/mail/mass-mail.service.js";
+import { registerMemberRoutes } from "../features/members/members.routes.js";
+import type { MembersService } from "../features/members/members.service.js";
 import type { ManagerMetrics } from "../features/metrics/manager-metrics.js";
 import { registerMetricsRoutes } from "../features/metrics/metrics.routes.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
 import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
 import type { ReconcileService } from "../features/reconcile/reconcile.service.js";
+import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
+import type { SiteRequestsService } from "../features/site-requests/site-requests.service.js";
 import { registerSiteProcessRoutes, type SiteProcessReader } from "../features/sites/site-process.routes.js";
+import type { SiteUrlTemplatesByPurpose } from "../features/sites/sites.presenter.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
@@ -34,12 +39,16 @@ export interface ManagerAppDeps {
   auth: AuthService;
   sites: SitesService;
   images: ImagesService;
+  members: MembersService;
+  siteRequests: SiteRequestsService;
   files: FilesService;
   operations: Pick<OperationsRepository, "findById">;
   siteMembership: Pick<SitesRepository, "isMember">;
   siteProcess: SiteProcessReader;
   reconcile: ReconcileService;
   urlTemplate: string;
+  /** purposes whose sites have their own URL pattern (config sites.urlTemplatesByPurpose) */
+  urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
   maxUploadBytes: number;
   isCookieSecure: boolean;
   users: UsersService;
@@ -90,7 +99,10 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     sites: deps.sites,
     operations: deps.operations,
     urlTemplate: deps.urlTemplate,
+    ...(deps.urlTemplatesByPurpose ? { urlTemplatesByPurpose: deps.urlTemplatesByPurpose } : {}),
   });
+  registerMemberRoutes(app, { auth: deps.auth, members: deps.members });
+  registerSiteRequestRoutes(app, { auth: deps.auth, requests: deps.siteRequests, operations: deps.operations });
   registerImageRoutes(app, { auth: deps.auth, images: deps.images });
   registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
   app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(landingPage));

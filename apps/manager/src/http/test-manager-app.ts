@@ -41,18 +41,22 @@ export async function buildTestManagerApp(
 ): Promise<{ app: FastifyInstance; services: ReturnType<typeof createManagerServices> }> {
   const config = options.config ?? testManagerConfig();
   const wakeup = new InProcessOperationWakeup();
+  const log = pino({ level: "silent" });
   const services = createManagerServices(config, {
     db: database.db,
     wakeup,
     fileStore: { read: unreachable, write: unreachable, remove: unreachable },
-    mailer: options.mailer ?? new LogMailer(pino({ level: "silent" })),
+    mailer: options.mailer ?? new LogMailer(log),
+    log,
     ...(options.guidelinesText === undefined ? {} : { guidelinesText: options.guidelinesText }),
   });
   const app = await buildManagerApp({
-    log: pino({ level: "silent" }),
+    log,
     auth: services.auth,
     sites: services.sites,
     images: services.images,
+    members: services.members,
+    siteRequests: services.siteRequests,
     files: services.files,
     operations: services.repositories.operations,
     siteMembership: services.repositories.sites,
@@ -67,6 +71,7 @@ export async function buildTestManagerApp(
       wakeup,
     }),
     urlTemplate: config.sites.urlTemplate,
+    urlTemplatesByPurpose: config.sites.urlTemplatesByPurpose,
     maxUploadBytes: config.files.maxUploadBytes,
     isCookieSecure: false,
     users: services.users,

@@ -50,8 +50,9 @@ describe("images API", () => {
     database = await createServerTestDatabase();
     const services = createManagerServices(config, {
       db: database.db,
-      mailer: new LogMailer(pino({ level: "silent" })),
       wakeup: new InProcessOperationWakeup(),
+      mailer: new LogMailer(pino({ level: "silent" })),
+      log: pino({ level: "silent" }),
       fileStore: {
         read: async () => {
           throw new DirectorError("PATH_NOT_FOUND", "no files here");
@@ -65,6 +66,8 @@ describe("images API", () => {
       auth: services.auth,
       sites: services.sites,
       images: services.images,
+      members: services.members,
+      siteRequests: services.siteRequests,
       files: services.files,
       operations: services.repositories.operations,
       siteMembership: services.repositories.sites,

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { type Actor, canActOnSite, canCreateSite, type SiteAccessFacts, type SiteAction } from "./sites.policy.js";
 
 const admin: Actor = { id: 1, username: "admin", isSuperuser: true };
-const student: Actor = { id: 2, username: "alice", isSuperuser: false };
+const student: Actor = { id: 2, username: "alice", isSuperuser: false, role: "student" };
+const teacher: Actor = { id: 3, username: "tina", isSuperuser: false, role: "teacher" };
+const service: Actor = { id: 4, username: "robot", isSuperuser: false, role: "service" };
 
 const site = (facts: Partial<SiteAccessFacts>): SiteAccessFacts => ({
   purpose: "project",
@@ -33,6 +35,45 @@ describe("canActOnSite", () => {
     ["admin administers any site", admin, site({ isMember: false }), "administer", true],
     ["member may not administer their site", student, site({}), "administer", false],
     ["member may not administer their personal site", student, site({ purpose: "personal" }), "administer", false],
+    ["member manages a project site's members", student, site({}), "manage_members", true],
+    [
+      "member may not manage a disabled site's members",
+      student,
+      site({ availability: "disabled" }),
+      "manage_members",
+      false,
+    ],
+    [
+      "owner manages their personal site's members",
+      student,
+      site({ purpose: "personal", isOwner: true }),
+      "manage_members",
+      true,
+    ],
+    [
+      "guest may not manage a personal site's members",
+      student,
+      site({ purpose: "personal", isOwner: false }),
+      "manage_members",
+      false,
+    ],
+    [
+      "guest may not delete someone's personal site",
+      student,
+      site({ purpose: "personal", isOwner: false }),
+      "delete",
+      false,
+    ],
+    ["member edits the description", student, site({}), "edit_description", true],
+    [
+      "member may not edit a disabled site's description",
+      student,
+      site({ availability: "disabled" }),
+      "edit_description",
+      false,
+    ],
+    ["admin manages any site's members", admin, site({ isMember: false, purpose: "personal" }), "manage_members", true],
+    ["non-member may not manage members", student, site({ isMember: false }), "manage_members", false],
     ["non-member may not view", student, site({ isMember: false }), "view", false],
     ["non-member may not edit", student, site({ isMember: false }), "edit_files", false],
     [
@@ -56,6 +97,14 @@ describe("canCreateSite", () => {
     [student, "personal", "bob", false],
     [student, "project", "alice", false],
     [student, "activity", "chess", false],
+    [student, "other", "misc", false],
+    [teacher, "project", "physics", true],
+    [teacher, "personal", "tina", true],
+    [teacher, "personal", "alice", false],
+    [teacher, "activity", "chess", false],
+    [service, "personal", "robot", false],
+    [service, "project", "bots", false],
+    [admin, "activity", "chess", true],
   ] as const)("%o creates %s site %s: %s", (actor, purpose, name, expected) => {
     expect(canCreateSite(actor, { purpose, name })).toBe(expected);
   });

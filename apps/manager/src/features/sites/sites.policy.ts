@@ -1,3 +1,4 @@
+import type { UserRole } from "@director/db/schema";
 import type { SitePurpose } from "@director/domain/site";
 
 /** Who is acting: enough of a user for every rule here. */
@@ -5,43 +6,67 @@ export interface Actor {
   id: number;
   username: string;
   isSuperuser: boolean;
+  /** student, teacher or service; absent counts as student (the fewest rights) */
+  role?: UserRole;
 }
 
-/** administer: availability and resource limits, which only administrators set */
-export type SiteAction = "view" | "edit_files" | "delete" | "administer";
+/**
+ * administer: availability and resource limits, which only administrators set;
+ * manage_members: add and remove members; edit_description: the site's description
+ */
+export type SiteAction = "view" | "edit_files" | "edit_description" | "manage_members" | "delete" | "administer";
 
 /** A site as the policy sees it. */
 export interface SiteAccessFacts {
   purpose: SitePurpose;
   availability: "enabled" | "not-served" | "disabled";
   isMember: boolean;
+  /** a personal site's owner: the person it is named after (other members are guests there) */
+  isOwner?: boolean;
 }
 
 /**
  * May `actor` do `action` on this site? Administrators may do everything; members may view and edit their
- * sites unless an administrator disabled them; only administrators delete sites other than personal ones.
- * A false answer for "view" must look like "no such site" to the caller (no leak of its existence).
+ * sites unless an administrator disabled them; only a personal site's owner manages its members; only
+ * administrators delete sites other than personal ones. A false answer for "view" must look like "no such site"
+ * to the caller (no leak of its existence).
  */
 export function canActOnSite(actor: Actor, site: SiteAccessFacts, action: SiteAction): boolean {
   if (actor.isSuperuser) return true;
   if (!site.isMember) return false;
+  const isChangeable = site.availability !== "disabled";
   switch (action) {
     case "view":
       return true;
     case "edit_files":
-      return site.availability !== "disabled";
+    case "edit_description":
+      return isChangeable;
+    case "manage_members":
+      return isChangeable && (site.purpose !== "personal" || site.isOwner === true);
     case "delete":
-      return site.purpose === "personal" && site.availability !== "disabled";
+      return site.purpose === "personal" && site.isOwner !== false && isChangeable;
     case "administer":
       return false;
   }
 }
 
 /**
- * May `actor` create a site of this purpose and name? Administrators create any site; everyone else only their
- * own personal site, named after them (club and project sites go through requests and approvals).
+ * Which purposes each role may create without an administrator. Activity (club) sites go through a request that a
+ * teacher and an administrator approve; teachers may also start project sites (a class's work); service accounts
+ * create none. Administrators create any purpose.
+ */
+export const creatablePurposesByRole: Record<UserRole, readonly SitePurpose[]> = {
+  student: ["personal"],
+  teacher: ["personal", "project"],
+  service: [],
+};
+
+/**
+ * May `actor` create a site of this purpose and name? Administrators create any site; everyone else the purposes
+ * their role allows, and a personal site only for themselves, named after them (one each, since names are unique).
  */
 export function canCreateSite(actor: Actor, request: { purpose: SitePurpose; name: string }): boolean {
   if (actor.isSuperuser) return true;
-  return request.purpose === "personal" && request.name === actor.username;
+  if (!creatablePurposesByRole[actor.role ?? "student"].includes(request.purpose)) return false;
+  return request.purpose !== "personal" || request.name === actor.username;
 }

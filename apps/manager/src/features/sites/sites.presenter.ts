@@ -1,10 +1,21 @@
 import type { OperationView, SiteView } from "@director/contracts/manager-api";
 import type { Operation, SiteRecord } from "@director/db/models";
-import type { Site } from "@director/domain/site";
+import type { Site, SitePurpose } from "@director/domain/site";
 
-/** The public URL of a site from the configured template, e.g. `http://{name}.sites.localhost:8081/`. */
-export function siteUrl(template: string, site: Pick<Site, "name">): string {
-  return template.replaceAll("{name}", site.name);
+/** A URL template per purpose (e.g. activity sites at `https://activities.school.edu/{name}/`); the rest use the default. */
+export type SiteUrlTemplatesByPurpose = Partial<Record<SitePurpose, string>>;
+
+/**
+ * The public URL of a site from the configured template of its purpose, else the default one, e.g.
+ * `http://{name}.sites.localhost:8081/`; `{name}` is replaced by the site's name.
+ */
+export function siteUrl(
+  template: string,
+  site: Pick<Site, "name"> & Partial<Pick<Site, "purpose">>,
+  byPurpose: SiteUrlTemplatesByPurpose = {},
+): string {
+  const chosen = (site.purpose && byPurpose[site.purpose]) || template;
+  return chosen.replaceAll("{name}", site.name);
 }
 
 export function presentOperation(operation: Operation): OperationView {
@@ -33,7 +44,13 @@ export function presentOperation(operation: Operation): OperationView {
 
 export function presentSite(
   site: SiteRecord,
-  extra: { urlTemplate: string; members: string[]; operation: Operation | null; imageName: string | null },
+  extra: {
+    urlTemplate: string;
+    urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
+    members: string[];
+    operation: Operation | null;
+    imageName: string | null;
+  },
 ): SiteView {
   return {
     id: site.id,
@@ -42,7 +59,7 @@ export function presentSite(
     purpose: site.purpose,
     description: site.description,
     availability: site.availability,
-    url: siteUrl(extra.urlTemplate, site),
+    url: siteUrl(extra.urlTemplate, site, extra.urlTemplatesByPurpose),
     isReady: site.readyAt !== null,
     members: extra.members,
     createdAt: site.createdAt.toISOString(),

@@ -1,4 +1,10 @@
-import { createSiteRequestSchema, siteImageChangeRequestSchema } from "@director/contracts/manager-api";
+import {
+  createSiteRequestSchema,
+  deleteSiteRequestSchema,
+  siteDescriptionRequestSchema,
+  siteImageChangeRequestSchema,
+  siteListQuerySchema,
+} from "@director/contracts/manager-api";
 import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -7,13 +13,9 @@ import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { waitForOperation } from "../operations/wait-for-operation.js";
 import { siteAvailabilityRequestSchema, siteLimitsRequestSchema } from "./site-settings.js";
-import { presentOperation, presentSite } from "./sites.presenter.js";
+import { presentOperation, presentSite, type SiteUrlTemplatesByPurpose } from "./sites.presenter.js";
 import type { SitesService } from "./sites.service.js";
 
-const pageSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
 const siteParamsSchema = z.object({ name: z.string().max(64) });
 /** `?wait=true`: answer when the operation has ended (up to waitTimeoutMs), so a script can go on at once. */
 const waitSchema = z.object({ wait: z.enum(["true", "false"]).default("false") });
@@ -26,7 +28,8 @@ function sendOperation(reply: FastifyReply, operation: Operation) {
 }
 
 /**
- * GET/POST /api/sites, GET/PATCH(type)/DELETE /api/sites/:name, POST /api/sites/:name/restart,
+ * GET /api/sites?q=&limit=&offset= (search, with the total), POST /api/sites, GET/PATCH(type)/DELETE (with
+ * `{confirmName}`) /api/sites/:name, POST /api/sites/:name/restart, PUT /api/sites/:name/description (members),
  * PUT /api/sites/:name/{availability,limits} (administrators), PUT /api/sites/:name/image (members);
  * the ones that queue an operation take `?wait=true`.
  */
@@ -37,9 +40,11 @@ export function registerSiteRoutes(
     sites: SitesService;
     operations: Pick<OperationsRepository, "findById">;
     urlTemplate: string;
+    urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
   },
 ): void {
   const { auth, sites, operations, urlTemplate } = deps;
+  const urlTemplatesByPurpose = deps.urlTemplatesByPurpose ?? {};
   /** Answers with the operation, first waiting for it to end when the caller asked `?wait=true`. */
   const answerOperation = async (request: FastifyRequest, reply: FastifyReply, queued: Operation) => {
     const { wait } = waitSchema.parse(request.query);
@@ -48,6 +53,7 @@ export function registerSiteRoutes(
   const view = async (site: Awaited<ReturnType<SitesService["findForAction"]>>) =>
     presentSite(site, {
       urlTemplate,
+      urlTemplatesByPurpose,
       members: await sites.membersOf(site),
       operation: await sites.currentOperation(site),
       imageName: await sites.imageNameOf(site),
@@ -55,10 +61,15 @@ export function registerSiteRoutes(
 
   app.get("/api/sites", async (request) => {
     const actor = await authenticate(auth, request);
-    const page = pageSchema.parse(request.query);
-    const found = await sites.list(actor, page);
-    const detailsOf = await sites.detailsOf(found);
-    return { sites: found.map((site) => presentSite(site, { urlTemplate, ...detailsOf(site) })), ...page };
+    const query = siteListQuerySchema.parse(request.query);
+    const found = await sites.search(actor, query);
+    const detailsOf = await sites.detailsOf(found.sites);
+    return {
+      sites: found.sites.map((site) => presentSite(site, { urlTemplate, urlTemplatesByPurpose, ...detailsOf(site) })),
+      total: found.total,
+      limit: query.limit,
+      offset: query.offset,
+    };
   });
 
   app.post("/api/sites", async (request, reply) => {
@@ -76,6 +87,7 @@ export function registerSiteRoutes(
     return reply.status(202).send({
       site: presentSite(created.site, {
         urlTemplate,
+        urlTemplatesByPurpose,
         members: [actor.username],
         operation: created.operation,
         imageName: null,
@@ -129,10 +141,19 @@ export function registerSiteRoutes(
     return answerOperation(request, reply, queued);
   });
 
+  app.put("/api/sites/:name/description", async (request) => {
+    const actor = await authenticate(auth, request);
+    const { name } = siteParamsSchema.parse(request.params);
+    const { description } = siteDescriptionRequestSchema.parse(request.body ?? {});
+    return view(await sites.updateDescription(actor, name, description));
+  });
+
   app.delete("/api/sites/:name", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
-    const queued = await sites.delete(actor, name);
+    // A missing confirmation is refused by the service after the access check, so it reveals nothing.
+    const { confirmName } = deleteSiteRequestSchema.parse(request.body ?? {});
+    const queued = await sites.delete(actor, name, confirmName);
     return answerOperation(request, reply, queued);
   });
 }

@@ -6,9 +6,11 @@ import { DirectorError } from "@director/domain/errors";
 import { parsePackageList } from "@director/domain/package-name";
 import type { SiteAvailability, SitePurpose, SiteType } from "@director/domain/site";
 import { assertSiteNameAllowed, parseSiteName, type ReservedSiteNames } from "@director/domain/site-name";
+import { parseSiteSearch } from "@director/domain/site-search";
 import type { ImagesService } from "../images/images.service.js";
 import { operationPlans, type UpdateImageInput } from "../operations/operation-plans.js";
 import type { OperationWakeup } from "../operations/operation-wakeup.js";
+import { recordNewSite } from "./record-new-site.js";
 import type { SiteLimitsRequest } from "./site-settings.js";
 import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
 
@@ -18,6 +20,8 @@ export interface SitesServiceDeps {
     | "create"
     | "findByName"
     | "listVisibleTo"
+    | "search"
+    | "updateDescription"
     | "listMembers"
     | "listMembersOfSites"
     | "isMember"
@@ -37,7 +41,8 @@ export interface SitesServiceDeps {
 }
 
 export interface CreateSiteInput {
-  name: string;
+  /** optional for a personal site: it is named after its owner */
+  name?: string | undefined;
   type: SiteType;
   purpose: SitePurpose;
   description: string;
@@ -51,33 +56,55 @@ export class SitesService {
     this.#deps = deps;
   }
 
-  /** Records the site and its create operation in one transaction, then wakes a worker. */
+  /**
+   * Records the site (its creator its first member) and its create operation in one transaction, then wakes a
+   * worker. A personal site without a name is named after its creator.
+   */
   async create(actor: Actor, input: CreateSiteInput): Promise<{ site: Site; operation: Operation }> {
-    const name = parseSiteName(input.name);
-    assertSiteNameAllowed(name, this.#deps.reservedNames);
-    if (!canCreateSite(actor, { purpose: input.purpose, name })) {
-      throw new DirectorError("FORBIDDEN", "You may create only your own personal site, named after your username.");
+    const requestedName = input.name ?? (input.purpose === "personal" ? actor.username : undefined);
+    if (requestedName === undefined) {
+      throw new DirectorError("VALIDATION_FAILED", "A site needs a name.", {
+        details: { fields: { name: "required unless the purpose is personal" } },
+      });
     }
-    const created = await this.#deps.inTransaction(async ({ sites, operations, audit }) => {
-      const site = await sites.create({
+    if (!canCreateSite(actor, { purpose: input.purpose, name: requestedName })) {
+      throw new DirectorError(
+        "FORBIDDEN",
+        input.purpose === "personal"
+          ? "Your personal site is named after your username; you may not create one for someone else."
+          : `You may not create ${input.purpose} sites; ask for one with a site request, or ask an administrator.`,
+      );
+    }
+    const name = parseSiteName(requestedName);
+    assertSiteNameAllowed(name, this.#deps.reservedNames);
+    const created = await this.#deps.inTransaction((repos) =>
+      recordNewSite(repos, {
         name,
         type: input.type,
         purpose: input.purpose,
         description: input.description.trim(),
         memberIds: [actor.id],
-      });
-      const operation = await operations.create({
-        siteId: site.id,
-        siteName: site.name,
-        kind: "create_site",
         createdBy: actor.id,
-        steps: operationPlans.create_site.map(({ slug, name: stepName }) => ({ slug, name: stepName })),
-      });
-      await audit.record({ actorUserId: actor.id, action: "site.create", target: `site:${site.name}`, details: {} });
-      return { site, operation };
-    });
+      }),
+    );
     this.#deps.wakeup.notify();
     return created;
+  }
+
+  /** Members: a new description (shown on the site's page and matched by the search). */
+  async updateDescription(actor: Actor, siteName: string, description: string): Promise<Site> {
+    const site = await this.findForAction(actor, siteName, "edit_description");
+    const trimmed = description.trim();
+    await this.#deps.inTransaction(async ({ sites, audit }) => {
+      await sites.updateDescription(site.id, trimmed);
+      await audit.record({
+        actorUserId: actor.id,
+        action: "site.update_description",
+        target: `site:${site.name}`,
+        details: {},
+      });
+    });
+    return { ...site, description: trimmed };
   }
 
   /** Switches a site between static and dynamic: the new type is recorded with the operation that applies it. */
@@ -174,9 +201,17 @@ export class SitesService {
     return operation;
   }
 
-  /** Queues the delete operation; refused with SITE_BUSY while another operation on the site runs. */
-  async delete(actor: Actor, siteName: string): Promise<Operation> {
+  /**
+   * Queues the delete operation once the caller typed the site's name to confirm (CONFIRMATION_MISMATCH otherwise,
+   * checked after access so it tells nothing about sites the caller cannot see); refused with SITE_BUSY while another
+   * operation on the site runs.
+   */
+  async delete(actor: Actor, siteName: string, confirmName: string | undefined): Promise<Operation> {
     const site = await this.findForAction(actor, siteName, "delete");
+    if (confirmName !== site.name) {
+      const message = `Type the site's name, "${site.name}", to confirm.`;
+      throw new DirectorError("CONFIRMATION_MISMATCH", message, { details: { fields: { confirmName: message } } });
+    }
     const operation = await this.#deps.inTransaction(async ({ operations, audit }) => {
       const queued = await operations.create({
         siteId: site.id,
@@ -204,6 +239,7 @@ export class SitesService {
       purpose: site.purpose,
       availability: site.availability,
       isMember: await this.#deps.sites.isMember(site.id, actor.id),
+      isOwner: site.purpose === "personal" && site.name === actor.username,
     };
     if (!canActOnSite(actor, facts, "view")) throw notFound;
     if (!canActOnSite(actor, facts, action)) {
@@ -214,6 +250,21 @@ export class SitesService {
 
   async list(actor: Actor, page: { limit: number; offset: number }): Promise<Site[]> {
     return this.#deps.sites.listVisibleTo({ userId: actor.id, isSuperuser: actor.isSuperuser, ...page });
+  }
+
+  /** A page of the sites the actor may see that match `query` (see parseSiteSearch), with how many match in all. */
+  async search(
+    actor: Actor,
+    query: { q: string; limit: number; offset: number },
+  ): Promise<{ sites: Site[]; total: number }> {
+    const search = parseSiteSearch(query.q);
+    return this.#deps.sites.search({
+      userId: actor.id,
+      isSuperuser: actor.isSuperuser,
+      search,
+      limit: query.limit,
+      offset: query.offset,
+    });
   }
 
   /** The name of the image the site's own image was built from; null for the default image. */

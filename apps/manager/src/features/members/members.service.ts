@@ -1,0 +1,114 @@
+import type { AuditRepository } from "@director/db/audit.repository";
+import type { SitesRepository } from "@director/db/sites.repository";
+import type { UsersRepository } from "@director/db/users.repository";
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
+import { parseUsername } from "@director/domain/username";
+import type { Actor } from "../sites/sites.policy.js";
+import type { SitesService } from "../sites/sites.service.js";
+
+/** A member as a site's page lists them. */
+export interface SiteMember {
+  username: string;
+  displayName: string;
+  role: "student" | "teacher" | "service";
+  /** has never logged in: invited by username, or an account made for them */
+  isInvited: boolean;
+}
+
+export interface MembersServiceDeps {
+  /** finds a site with the site policy (404 for sites the actor cannot see, 403 for what they may not do) */
+  sites: Pick<SitesService, "findForAction">;
+  members: Pick<SitesRepository, "listMemberDetails">;
+  /** runs `work` in one transaction with repositories bound to it */
+  inTransaction<T>(
+    work: (repos: {
+      sites: Pick<SitesRepository, "lockForMemberChange" | "isMember" | "addMember" | "removeMember" | "countMembers">;
+      users: Pick<UsersRepository, "findOrInvite" | "findByUsername">;
+      audit: Pick<AuditRepository, "record">;
+    }) => Promise<T>,
+  ): Promise<T>;
+}
+
+/**
+ * Who works on a site. Members manage the members of their sites (a personal site: its owner only); a username
+ * without an account is invited, so the person finds the site at their first login. Only an administrator may
+ * leave a site without members (SITE_NEEDS_A_MEMBER).
+ */
+export class MembersService {
+  readonly #deps: MembersServiceDeps;
+
+  constructor(deps: MembersServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async list(actor: Actor, siteName: string): Promise<SiteMember[]> {
+    const site = await this.#deps.sites.findForAction(actor, siteName, "view");
+    return this.#membersOf(site.id);
+  }
+
+  /** Adds a member (a no-op when they already are one); returns the members after the change. */
+  async add(actor: Actor, siteName: string, username: string): Promise<SiteMember[]> {
+    const site = await this.#deps.sites.findForAction(actor, siteName, "manage_members");
+    const parsed = parseUsername(username.trim().toLowerCase());
+    await this.#deps.inTransaction(async ({ sites, users, audit }) => {
+      await sites.lockForMemberChange(site.id);
+      const { user, isInvited } = await users.findOrInvite(parsed);
+      if (isInvited) {
+        await audit.record({
+          actorUserId: actor.id,
+          action: "user.invite",
+          target: `user:${user.username}`,
+          details: { site: site.name },
+        });
+      }
+      if (await sites.addMember(site.id, user.id)) {
+        await audit.record({
+          actorUserId: actor.id,
+          action: "site.member_add",
+          target: `site:${site.name}`,
+          details: { username: user.username },
+        });
+      }
+    });
+    return this.#membersOf(site.id);
+  }
+
+  /** Removes a member; returns the members after the change. */
+  async remove(actor: Actor, siteName: string, username: string): Promise<SiteMember[]> {
+    const site = await this.#deps.sites.findForAction(actor, siteName, "manage_members");
+    await this.#deps.inTransaction(async ({ sites, users, audit }) => {
+      // The lock makes "count, then remove" one step: two members removing each other at once cannot both win.
+      await sites.lockForMemberChange(site.id);
+      const user = await users.findByUsername(username);
+      const notMember = new DirectorError("NOT_FOUND", `"${username}" is not a member of the site "${site.name}".`, {
+        details: { fields: { username: "not a member of this site" } },
+      });
+      if (!user || !(await sites.isMember(site.id, user.id))) throw notMember;
+      if (!actor.isSuperuser && (await sites.countMembers(site.id)) <= 1) {
+        throw new DirectorError(
+          "SITE_NEEDS_A_MEMBER",
+          `"${username}" is the last member of "${site.name}"; add someone else first, or ask an administrator.`,
+        );
+      }
+      await sites.removeMember(site.id, user.id);
+      await audit.record({
+        actorUserId: actor.id,
+        action: "site.member_remove",
+        target: `site:${site.name}`,
+        details: { username: user.username },
+      });
+    });
+    return this.#membersOf(site.id);
+  }
+
+  async #membersOf(siteId: SiteId): Promise<SiteMember[]> {
+    const rows = await this.#deps.members.listMemberDetails(siteId);
+    return rows.map((row) => ({
+      username: row.username,
+      displayName: row.displayName,
+      role: row.role,
+      isInvited: row.lastLoginAt === null,
+    }));
+  }
+}

@@ -1,0 +1,83 @@
+import {
+  adminDecisionRequestSchema,
+  createSiteRequestRequestSchema,
+  teacherDecisionRequestSchema,
+} from "@director/contracts/manager-api";
+import type { SiteRequestRecord } from "@director/db/models";
+import type { OperationsRepository } from "@director/db/operations.repository";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { authenticate } from "../../http/authenticate.js";
+import type { AuthService } from "../auth/auth.service.js";
+import { waitForOperation } from "../operations/wait-for-operation.js";
+import type { Actor } from "../sites/sites.policy.js";
+import { presentOperation } from "../sites/sites.presenter.js";
+import { presentSiteRequest } from "./site-requests.presenter.js";
+import type { SiteRequestsService } from "./site-requests.service.js";
+
+const idParamsSchema = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+});
+const pageSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const waitSchema = z.object({ wait: z.enum(["true", "false"]).default("false") });
+const waitTimeoutMs = 60_000;
+
+/**
+ * GET/POST /api/site-requests, GET /api/site-requests/:id, POST /api/site-requests/:id/teacher-decision (the
+ * sponsor), POST /api/site-requests/:id/admin-decision (administrators; `?wait=true` waits for the new site's
+ * create operation).
+ */
+export function registerSiteRequestRoutes(
+  app: FastifyInstance,
+  deps: { auth: AuthService; requests: SiteRequestsService; operations: Pick<OperationsRepository, "findById"> },
+): void {
+  const { auth, requests, operations } = deps;
+  const view = (actor: Actor, request: SiteRequestRecord) =>
+    presentSiteRequest(request, requests.canSeePrivateComment(actor, request));
+
+  app.get("/api/site-requests", async (request) => {
+    const actor = await authenticate(auth, request);
+    const page = pageSchema.parse(request.query);
+    const found = await requests.list(actor, page);
+    return { requests: found.requests.map((one) => view(actor, one)), total: found.total, ...page };
+  });
+
+  app.post("/api/site-requests", async (request, reply) => {
+    const actor = await authenticate(auth, request);
+    const body = createSiteRequestRequestSchema.parse(request.body ?? {});
+    return reply.status(201).send(view(actor, await requests.create(actor, body)));
+  });
+
+  app.get("/api/site-requests/:id", async (request) => {
+    const actor = await authenticate(auth, request);
+    const { id } = idParamsSchema.parse(request.params);
+    return view(actor, await requests.find(actor, id));
+  });
+
+  app.post("/api/site-requests/:id/teacher-decision", async (request) => {
+    const actor = await authenticate(auth, request);
+    const { id } = idParamsSchema.parse(request.params);
+    const body = teacherDecisionRequestSchema.parse(request.body ?? {});
+    return view(actor, await requests.decideAsTeacher(actor, id, body));
+  });
+
+  app.post("/api/site-requests/:id/admin-decision", async (request) => {
+    const actor = await authenticate(auth, request);
+    const { id } = idParamsSchema.parse(request.params);
+    const body = adminDecisionRequestSchema.parse(request.body ?? {});
+    const { wait } = waitSchema.parse(request.query);
+    const decided = await requests.decideAsAdmin(actor, id, body);
+    const operation =
+      decided.operation && wait === "true"
+        ? await waitForOperation(operations, decided.operation, waitTimeoutMs)
+        : decided.operation;
+    return { request: view(actor, decided.request), operation: operation ? presentOperation(operation) : null };
+  });
+}
