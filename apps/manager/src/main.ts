@@ -184,6 +184,7 @@ export async function startManager(
       urlTemplate: config.sites.urlTemplate,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: config.http.isCookieSecure,
+      webDistDir: config.web.distDir,
     });
     url = await app.listen({ host: config.http.host, port: config.http.port });
     closers.unshift(() => app.close());
