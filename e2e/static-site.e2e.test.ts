@@ -235,8 +235,9 @@ describe("director up: a static site end to end", () => {
     expect(deleted.status, deleted.text).toBe(200);
     expect((await site("second")).status).toBe(404);
 
+    // `director up` builds the web interface when it is missing, and the manager serves it at `/`
     const landing = await httpRequest({ url: `${director.managerUrl}/` });
     expect(landing.status).toBe(200);
-    expect(landing.text).toContain("Director is running");
+    expect(landing.text).toContain('<div id="root">');
   });
 });

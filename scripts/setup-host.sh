@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs or starts what Director (or its tests) needs, only when it is missing, and says what it did.
 # Debian 12, as root. Flags: --npm --nginx --docker (with busybox-static and debootstrap for base images)
-# --postgres --tools (wrk, chromium later)
+# --postgres --tools (wrk) --web (builds the web interface when missing or out of date) --browser (chromium, for
+# the browser tests)
 # Idempotent: a second run on a ready machine does nothing but check.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -76,6 +77,21 @@ ensure_postgres() {
   pg_ready || { say "PostgreSQL did not start on 127.0.0.1:5432"; exit 1; }
 }
 
+ensure_web() {
+  # The manager serves apps/manager-web/dist; build it when it is missing or older than any of its sources.
+  local web="$root/apps/manager-web"
+  if [ ! -f "$web/dist/index.html" ] || [ -n "$(find "$web/src" "$web/index.html" "$web/vite.config.ts" "$web/package.json" \
+      -newer "$web/dist/index.html" -print -quit)" ]; then
+    say "building the web interface"
+    (cd "$root" && node_modules/.bin/vite build apps/manager-web --logLevel warn)
+  fi
+}
+
+ensure_browser() {
+  # Browser tests drive Debian's chromium with playwright-core (no browser download).
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
 ensure_tools() {
   command -v wrk >/dev/null 2>&1 || apt_install wrk
 }
@@ -87,6 +103,8 @@ for flag in "$@"; do
     --docker) ensure_docker ;;
     --postgres) ensure_postgres ;;
     --tools) ensure_tools ;;
+    --web) ensure_web ;;
+    --browser) ensure_browser ;;
     *) say "unknown flag $flag"; exit 2 ;;
   esac
 done

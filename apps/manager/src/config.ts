@@ -2,10 +2,13 @@
  * The manager's configuration: the only reader of process.env in this app.
  * Every variable has a unit in its name where it has one, a safe default, and a doc comment.
  */
+import path from "node:path";
 import { defaultReservedSiteNames } from "@director/domain/site-name";
 import { z } from "zod";
 
 const durationMs = z.coerce.number().int().min(1);
+/** apps/manager-web/dist in this checkout (the manager runs from its sources with tsx). */
+const defaultWebDistDir = path.resolve(import.meta.dirname, "..", "..", "manager-web", "dist");
 
 /** A comma-separated list in the environment, e.g. `teacher,staff`. */
 const nonEmptyList = z.array(z.string().min(1)).min(1);
@@ -141,6 +144,12 @@ export const managerConfigSchema = z.object({
       from: z.string().min(3).default("Director <director@localhost>"),
     })
     .prefault({}),
+  web: z
+    .object({
+      /** DIRECTOR_WEB_DIST_DIR: the built web interface served at `/` (`scripts/setup-host.sh --web` builds it) */
+      distDir: z.string().min(1).default(defaultWebDistDir),
+    })
+    .prefault({}),
   worker: z.object({
     /** DIRECTOR_WORKER_LEASE_MS: a claimed operation whose worker stops renewing for this long is taken over */
     leaseMs: durationMs.default(30_000),
@@ -226,6 +235,7 @@ export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
     ...accountSettingsFromEnv(env),
     orchestrator: { url: env.DIRECTOR_ORCHESTRATOR_URL, token: env.DIRECTOR_ORCHESTRATOR_TOKEN },
     router: { url: env.DIRECTOR_ROUTER_URL, token: env.DIRECTOR_ROUTER_TOKEN },
+    web: { distDir: env.DIRECTOR_WEB_DIST_DIR || undefined },
     worker: {
       leaseMs: env.DIRECTOR_WORKER_LEASE_MS,
       pollIntervalMs: env.DIRECTOR_WORKER_POLL_MS,

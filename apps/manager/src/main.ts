@@ -307,6 +307,7 @@ export async function startManager(
       loginRateLimits: services.loginRateLimits,
       oidc: services.oidc,
       metrics: services.metrics,
+      webDistDir: config.web.distDir,
     });
     url = await app.listen({ host: config.http.host, port: config.http.port });
     closers.unshift(() => app.close());

@@ -33,6 +33,7 @@ import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
 import type { UsersService } from "../features/users/users.service.js";
+import { registerWebInterface } from "./web-interface.js";
 
 export interface ManagerAppDeps {
   log: Logger;
@@ -61,15 +62,11 @@ export interface ManagerAppDeps {
   oidc: OidcRoutesDeps | null;
   /** GET /metrics and request counting; null when no metrics token is configured */
   metrics: { metrics: ManagerMetrics; token: string } | null;
+  /** the built web interface (apps/manager-web/dist); null or absent: a page at `/` says it is not built */
+  webDistDir?: string | null;
 }
 
-/** What a person opening the manager's address sees until the web interface lands. */
-const landingPage = `<!doctype html><html lang=en><head><meta charset=utf-8><title>Director</title></head>
-<body><h1>Director is running</h1><p>This release has the JSON API under <code>/api</code>; the README lists its
-routes. The web interface comes next.</p></body></html>
-`;
-
-/** The manager's HTTP app: JSON API under /api. No I/O happens here beyond what the services do. */
+/** The manager's HTTP app: JSON API under /api, the web interface at `/`. No I/O happens here beyond what the services do. */
 export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -105,7 +102,6 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   registerSiteRequestRoutes(app, { auth: deps.auth, requests: deps.siteRequests, operations: deps.operations });
   registerImageRoutes(app, { auth: deps.auth, images: deps.images });
   registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
-  app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(landingPage));
   registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });
   registerReconcileRoutes(app, { auth: deps.auth, reconcile: deps.reconcile });
 
@@ -117,5 +113,6 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     });
     registerFileRoutes(scope, { auth: deps.auth, files: deps.files, maxUploadBytes: deps.maxUploadBytes });
   });
+  await registerWebInterface(app, deps.webDistDir ?? null);
   return app;
 }

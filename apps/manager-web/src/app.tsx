@@ -1,0 +1,164 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { UserView } from "./api/core";
+import { isGuidelinesRequired, isLoginRequired, isRouteMissing } from "./api/errors";
+import { Layout } from "./components/layout";
+import { Loading } from "./components/ui";
+import { type Session, SessionContext, useApi } from "./hooks";
+import { matchRoute, type RouteMatch } from "./lib/routes";
+import { AdminAuditPage } from "./pages/admin/audit-page";
+import { AdminImagesPage } from "./pages/admin/images-page";
+import { AdminMailPage } from "./pages/admin/mail-page";
+import { AdminOperationsPage } from "./pages/admin/operations-page";
+import { AdminSitesPage } from "./pages/admin/sites-page";
+import { AdminUsersPage } from "./pages/admin/users-page";
+import { CreateSitePage } from "./pages/create-site-page";
+import { GuidelinesPage } from "./pages/guidelines-page";
+import { LoginPage } from "./pages/login-page";
+import { AdminApprovalsPage, TeacherApprovalsPage } from "./pages/requests/approvals-page";
+import { MyRequestsPage } from "./pages/requests/my-requests-page";
+import { RequestSitePage } from "./pages/requests/request-site-page";
+import { SitePage } from "./pages/site-page";
+import { SitesPage } from "./pages/sites-page";
+import { navigate, useFocusOnNavigate, useLocation } from "./router";
+
+/** The window event FetchHttp's failures are announced with (main.tsx), so the shell can react to them. */
+export const apiErrorEvent = "director:api-error";
+
+type Gate =
+  | { state: "loading" }
+  | { state: "login" }
+  | { state: "guidelines"; user: UserView }
+  | { state: "in"; user: UserView };
+
+/** The shell: who is logged in, whether they accepted the guidelines, and which page the address shows. */
+export function App() {
+  const api = useApi();
+  const [gate, setGate] = useState<Gate>({ state: "loading" });
+  const { pathname, search } = useLocation();
+  useFocusOnNavigate(pathname);
+
+  const enter = useCallback(
+    async (user: UserView) => {
+      try {
+        const guidelines = await api.people.guidelines();
+        setGate(guidelines.isAccepted ? { state: "in", user } : { state: "guidelines", user });
+      } catch (error) {
+        // No guidelines route on this manager yet: nothing to accept.
+        if (isRouteMissing(error)) setGate({ state: "in", user });
+        else if (isGuidelinesRequired(error)) setGate({ state: "guidelines", user });
+        else setGate({ state: "in", user });
+      }
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    api.auth.me().then(
+      (user) => enter(user),
+      () => setGate({ state: "login" }),
+    );
+  }, [api, enter]);
+
+  useEffect(() => {
+    const onApiError = (event: Event) => {
+      const error = (event as CustomEvent<unknown>).detail;
+      if (isLoginRequired(error)) setGate({ state: "login" });
+      else if (isGuidelinesRequired(error)) {
+        setGate((current) => (current.state === "in" ? { state: "guidelines", user: current.user } : current));
+      }
+    };
+    window.addEventListener(apiErrorEvent, onApiError);
+    return () => window.removeEventListener(apiErrorEvent, onApiError);
+  }, []);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.auth.logout();
+    } finally {
+      setGate({ state: "login" });
+      navigate("/login");
+    }
+  }, [api]);
+
+  const session = useMemo<Session | null>(
+    () => (gate.state === "in" || gate.state === "guidelines" ? { user: gate.user, logout } : null),
+    [gate, logout],
+  );
+
+  useEffect(() => {
+    if (gate.state === "in" && (pathname === "/login" || pathname === "/guidelines")) navigate("/", { replace: true });
+  }, [gate.state, pathname]);
+
+  if (gate.state === "loading") return <Loading what="Director" />;
+  if (gate.state === "login") {
+    return <LoginPage onLoggedIn={(user) => enter(user)} />;
+  }
+  if (!session) return null;
+  if (gate.state === "guidelines") {
+    return (
+      <SessionContext.Provider value={session}>
+        <GuidelinesPage onAccepted={() => setGate({ state: "in", user: gate.user })} />
+      </SessionContext.Provider>
+    );
+  }
+  const route = matchRoute(pathname);
+  return (
+    <SessionContext.Provider value={session}>
+      <Layout>{route ? <RoutePage route={route} search={search} user={gate.user} /> : <NotFound />}</Layout>
+    </SessionContext.Provider>
+  );
+}
+
+const adminRoutes = new Set<RouteMatch["name"]>([
+  "adminApprovals",
+  "adminSites",
+  "adminUsers",
+  "adminOperations",
+  "adminImages",
+  "adminAudit",
+  "adminMail",
+]);
+
+function RoutePage({ route, search, user }: { route: RouteMatch; search: string; user: UserView }) {
+  if (adminRoutes.has(route.name) && !user.isSuperuser) return <NotFound />;
+  switch (route.name) {
+    case "sites":
+      return <SitesPage search={search} />;
+    case "newSite":
+      return <CreateSitePage />;
+    case "site":
+      return <SitePage key={route.params.name} name={route.params.name ?? ""} />;
+    case "requestSite":
+      return <RequestSitePage />;
+    case "myRequests":
+      return <MyRequestsPage />;
+    case "teacherApprovals":
+      return <TeacherApprovalsPage />;
+    case "adminApprovals":
+      return <AdminApprovalsPage />;
+    case "adminSites":
+      return <AdminSitesPage />;
+    case "adminUsers":
+      return <AdminUsersPage />;
+    case "adminOperations":
+      return <AdminOperationsPage search={search} />;
+    case "adminImages":
+      return <AdminImagesPage />;
+    case "adminAudit":
+      return <AdminAuditPage />;
+    case "adminMail":
+      return <AdminMailPage />;
+    case "login":
+    case "guidelines":
+      return null;
+  }
+}
+
+function NotFound() {
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>There is no page at this address, or you may not see it.</p>
+    </>
+  );
+}

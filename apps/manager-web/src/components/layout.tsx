@@ -1,0 +1,83 @@
+import type { ReactNode } from "react";
+import type { SessionUser } from "../api/people";
+import { useSession } from "../hooks";
+import { Link, useLocation } from "../router";
+
+interface NavItem {
+  to: string;
+  label: string;
+}
+
+function navItems(user: SessionUser): NavItem[] {
+  const items: NavItem[] = [
+    { to: "/", label: "Sites" },
+    { to: "/sites/new", label: "New site" },
+    { to: "/requests", label: "Club site requests" },
+  ];
+  if (user.role === "teacher" || user.isSuperuser) items.push({ to: "/approvals/teacher", label: "Approvals" });
+  return items;
+}
+
+const adminItems: NavItem[] = [
+  { to: "/admin/sites", label: "All sites" },
+  { to: "/admin/requests", label: "Requests" },
+  { to: "/admin/operations", label: "Operations" },
+  { to: "/admin/users", label: "Users" },
+  { to: "/admin/images", label: "Images" },
+  { to: "/admin/audit", label: "Audit log" },
+  { to: "/admin/mail", label: "Mass email" },
+];
+
+function NavLink({ item, pathname }: { item: NavItem; pathname: string }) {
+  const isCurrent = item.to === "/" ? pathname === "/" : pathname.startsWith(item.to);
+  return (
+    <li>
+      <Link to={item.to} aria-current={isCurrent ? "page" : undefined}>
+        {item.label}
+      </Link>
+    </li>
+  );
+}
+
+/** The frame of every page behind the login: a skip link, the navigation, the user, the page. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { user, logout } = useSession();
+  const { pathname } = useLocation();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          Director
+        </Link>
+        <nav aria-label="Main">
+          <ul>
+            {navItems(user).map((item) => (
+              <NavLink key={item.to} item={item} pathname={pathname} />
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          <span className="muted" title={user.email}>
+            {user.displayName || user.username}
+          </span>
+          <button type="button" className="link-button" onClick={() => void logout()}>
+            Log out
+          </button>
+        </div>
+      </header>
+      {user.isSuperuser ? (
+        <nav aria-label="Administration" className="adminbar">
+          <ul>
+            {adminItems.map((item) => (
+              <NavLink key={item.to} item={item} pathname={pathname} />
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+      <main id="main">{children}</main>
+    </>
+  );
+}

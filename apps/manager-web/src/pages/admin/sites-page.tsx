@@ -1,0 +1,211 @@
+import { type FormEvent, useState } from "react";
+import type { ReconcileReport, SiteAvailability, SiteLimits, SiteView } from "../../api/core";
+import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { ErrorBanner, Loading, StatusDot } from "../../components/ui";
+import { useApi, useAsync } from "../../hooks";
+import { sitePath } from "../../lib/routes";
+import { siteDot } from "../../lib/site-status";
+import { Link } from "../../router";
+
+/** A site as administrators will see it once the flow branch adds its comment (absent until then). */
+type AdminSiteView = SiteView & { adminComment?: string };
+
+const availabilities: SiteAvailability[] = ["enabled", "not-served", "disabled"];
+
+/** Every site, with its availability and resource limits to change; reconcile on demand. */
+export function AdminSitesPage() {
+  const api = useApi();
+  const [page, setPage] = useState(0);
+  const [list, reload] = useAsync(() => api.sites.list({ limit: 100, offset: page * 100 }), [page]);
+  return (
+    <>
+      <h1>All sites</h1>
+      <ReconcilePanel />
+      <ErrorBanner error={list.error} />
+      {list.status === "loading" ? <Loading what="sites" /> : null}
+      <table className="admin-sites">
+        <thead>
+          <tr>
+            <th scope="col">Site</th>
+            <th scope="col">Availability</th>
+            <th scope="col">Limits</th>
+            <th scope="col" className="hide-narrow">
+              Comment
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list.value?.sites ?? []).map((site: AdminSiteView) => (
+            <tr key={site.id} data-site={site.name}>
+              <td>
+                <StatusDot dot={siteDot(site, undefined)} isCompact /> <Link to={sitePath(site.name)}>{site.name}</Link>
+                <div className="muted small">
+                  {site.type} · {site.purpose} · {site.members.join(", ")}
+                </div>
+              </td>
+              <td>
+                <AvailabilitySelect site={site} onChanged={reload} />
+              </td>
+              <td>
+                <LimitsForm site={site} />
+              </td>
+              <td className="hide-narrow">{site.adminComment ?? <span className="muted">—</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav className="pager" aria-label="Pages">
+        {page > 0 ? (
+          <button type="button" className="link-button" onClick={() => setPage(page - 1)}>
+            ← Previous
+          </button>
+        ) : (
+          <span />
+        )}
+        {(list.value?.sites.length ?? 0) >= 100 ? (
+          <button type="button" className="link-button" onClick={() => setPage(page + 1)}>
+            Next →
+          </button>
+        ) : null}
+      </nav>
+    </>
+  );
+}
+
+function AvailabilitySelect({ site, onChanged }: { site: SiteView; onChanged: () => void }) {
+  const api = useApi();
+  const [error, setError] = useState<unknown>(null);
+  const change = async (availability: SiteAvailability) => {
+    setError(null);
+    try {
+      await api.sites.setAvailability(site.name, availability);
+      onChanged();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={`availability-${site.id}`}>
+        Availability of {site.name}
+      </label>
+      <select
+        id={`availability-${site.id}`}
+        value={site.availability}
+        onChange={(event) => void change(event.target.value as SiteAvailability)}
+      >
+        {availabilities.map((value) => (
+          <option key={value} value={value}>
+            {value}
+          </option>
+        ))}
+      </select>
+      <ErrorBanner error={error} />
+    </>
+  );
+}
+
+/** Empty field: the platform default (null); the API checks ranges and names the field that is wrong. */
+function LimitsForm({ site }: { site: SiteView }) {
+  const api = useApi();
+  const [cpus, setCpus] = useState("");
+  const [memoryMib, setMemoryMib] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const fields = fieldErrorsOf(error);
+  const toLimit = (text: string) => (text.trim() === "" ? null : Number(text));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    const limits: SiteLimits = { cpus: toLimit(cpus), memoryMib: toLimit(memoryMib) };
+    try {
+      await api.sites.setLimits(site.name, limits);
+      setSaved(true);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  return (
+    <details>
+      <summary>Set limits</summary>
+      <form onSubmit={submit} className="limits-form">
+        <label>
+          CPUs
+          <input
+            inputMode="decimal"
+            value={cpus}
+            placeholder="default"
+            onChange={(event) => setCpus(event.target.value)}
+          />
+        </label>
+        {fields.cpus ? <p className="field-error">{fields.cpus}</p> : null}
+        <label>
+          Memory (MiB)
+          <input
+            inputMode="numeric"
+            value={memoryMib}
+            placeholder="default"
+            onChange={(event) => setMemoryMib(event.target.value)}
+          />
+        </label>
+        {fields.memoryMib ? <p className="field-error">{fields.memoryMib}</p> : null}
+        <ErrorBanner error={formLevelError(error, ["cpus", "memoryMib"])} />
+        <button type="submit" className="button">
+          Save
+        </button>
+        {saved ? <span role="status"> Saved; the site restarts with them.</span> : null}
+      </form>
+    </details>
+  );
+}
+
+function ReconcilePanel() {
+  const api = useApi();
+  const [report, setReport] = useState<ReconcileReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const run = async (isDryRun: boolean) => {
+    setIsBusy(true);
+    setError(null);
+    try {
+      setReport(await api.reconcile.run({ isDryRun }));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setIsBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="reconcile">
+      <h2 id="reconcile">Reconcile</h2>
+      <p className="muted">Compares Docker, nginx and the site directories with the database.</p>
+      <div className="actions">
+        <button type="button" className="button" disabled={isBusy} onClick={() => void run(true)}>
+          Check
+        </button>
+        <button type="button" className="button" disabled={isBusy} onClick={() => void run(false)}>
+          Check and repair
+        </button>
+      </div>
+      <ErrorBanner error={error} />
+      {report ? (
+        <div role="status">
+          <p>
+            {report.checkedSites} sites checked:{" "}
+            {report.isInSync ? "everything is in line." : `${report.items.length} out of line.`}
+          </p>
+          <ul>
+            {report.items.map((item) => (
+              <li key={`${item.site}-${item.siteId}`}>
+                <strong>{item.site}</strong> ({item.outcome}): {item.drift.map((finding) => finding.message).join("; ")}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { type FormEvent, useState } from "react";
+import type { UserView } from "../api/core";
+import { fieldErrorsOf, formLevelError } from "../api/errors";
+import { oidcStartUrl } from "../api/people";
+import { ErrorBanner, Field } from "../components/ui";
+import { useApi } from "../hooks";
+
+/** Password login, and the institution's login (a full-page redirect to the identity provider). */
+export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Promise<void> | void }) {
+  const api = useApi();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const fields = fieldErrorsOf(error);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setIsBusy(true);
+    setError(null);
+    try {
+      const { user } = await api.auth.login(username.trim(), password);
+      await onLoggedIn(user);
+    } catch (failure) {
+      setError(failure);
+      setIsBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" className="login">
+      <h1>Log in to Director</h1>
+      <p>Websites for our school: your own, your clubs' and your projects'.</p>
+      <a className="button button-primary button-wide" href={oidcStartUrl}>
+        Log in with your institution account
+      </a>
+      <p className="divider">
+        <span>or with a Director password</span>
+      </p>
+      <form onSubmit={submit} noValidate>
+        <ErrorBanner error={formLevelError(error, ["username", "password"])} />
+        <Field label="Username" error={fields.username}>
+          {({ id, describedBy, isInvalid }) => (
+            <input
+              id={id}
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              value={username}
+              onChange={(event) => setUsername(event.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={isInvalid}
+            />
+          )}
+        </Field>
+        <Field label="Password" error={fields.password}>
+          {({ id, describedBy, isInvalid }) => (
+            <input
+              id={id}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={isInvalid}
+            />
+          )}
+        </Field>
+        <button type="submit" className="button button-primary" disabled={isBusy}>
+          {isBusy ? "Logging in…" : "Log in"}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useState } from "react";
+import type { OperationView, SiteServiceStatus, SiteView } from "../api/core";
+import { followOperation, isOperationFinished } from "../api/events";
+import { OperationProgress } from "../components/operation-progress";
+import { ErrorBanner, Loading, StatusDot, Time } from "../components/ui";
+import { useApi, useAsync, useSession } from "../hooks";
+import { siteDot } from "../lib/site-status";
+import { DeleteSite } from "./site/delete-site";
+import { SiteFiles } from "./site/site-files";
+import { SiteMembers } from "./site/site-members";
+import { SiteProcess } from "./site/site-process";
+
+/** One site: what it is, the operation in progress (live), its process and log, files, members. */
+export function SitePage({ name }: { name: string }) {
+  const api = useApi();
+  const { user } = useSession();
+  const [loaded, reload] = useAsync(() => api.sites.get(name), [name]);
+  const [operation, setOperation] = useState<OperationView | null>(null);
+  /** operations this page saw running: shown to their end, while an old success stays out of the way */
+  const [watchedIds, setWatchedIds] = useState<ReadonlySet<number>>(new Set());
+  const [process, setProcess] = useState<SiteServiceStatus | undefined>(undefined);
+  const site = loaded.value;
+
+  useEffect(() => setOperation(site?.operation ?? null), [site]);
+
+  // Follows the operation in progress; when it ends, the site is read again (it may be ready now).
+  const operationId = operation && !isOperationFinished(operation) ? operation.id : null;
+  useEffect(() => {
+    if (operationId === null) return;
+    setWatchedIds((current) => new Set(current).add(operationId));
+    return followOperation(operationId, (next) => {
+      setOperation(next);
+      if (isOperationFinished(next)) reload();
+    });
+  }, [operationId, reload]);
+
+  const onOperation = useCallback((queued: OperationView) => setOperation(queued), []);
+
+  if (loaded.status === "loading") return <Loading what={`site ${name}`} />;
+  if (!site) {
+    return (
+      <>
+        <h1>{name}</h1>
+        <ErrorBanner error={loaded.error} />
+      </>
+    );
+  }
+  const canEdit = user.isSuperuser || site.availability !== "disabled";
+  const current = { ...site, operation };
+  return (
+    <>
+      <div className="page-head">
+        <h1>{site.name}</h1>
+        <StatusDot dot={siteDot(current, process)} />
+      </div>
+      <AvailabilityNotice site={site} isAdmin={user.isSuperuser} />
+      {operation && (operation.status !== "succeeded" || watchedIds.has(operation.id)) ? (
+        <OperationProgress operation={operation} />
+      ) : null}
+      <div className="grid">
+        <section className="card" aria-labelledby="site-info">
+          <h2 id="site-info">About</h2>
+          <dl className="facts">
+            <dt>Address</dt>
+            <dd>
+              {site.availability === "enabled" ? (
+                <a href={site.url} target="_blank" rel="noreferrer">
+                  {site.url}
+                </a>
+              ) : (
+                <span className="muted">{site.url} (not served)</span>
+              )}
+            </dd>
+            <dt>Type</dt>
+            <dd>{site.type}</dd>
+            <dt>Purpose</dt>
+            <dd>{site.purpose}</dd>
+            <dt>Description</dt>
+            <dd>{site.description || <span className="muted">—</span>}</dd>
+            <dt>Image</dt>
+            <dd>
+              {site.image ?? "default"}
+              {site.packages.length > 0 ? ` + ${site.packages.join(", ")}` : ""}
+            </dd>
+            <dt>Created</dt>
+            <dd>
+              <Time iso={site.createdAt} />
+            </dd>
+          </dl>
+        </section>
+        <SiteProcess site={site} canEdit={canEdit} onOperation={onOperation} onStatus={setProcess} />
+        <SiteMembers site={site} canEdit={canEdit} />
+      </div>
+      {site.isReady ? <SiteFiles site={site} canEdit={canEdit} /> : null}
+      {user.isSuperuser || (site.purpose === "personal" && canEdit) ? <DeleteSite site={site} /> : null}
+    </>
+  );
+}
+
+/** Told to the site's owners (and administrators) when the site is not served or disabled. */
+function AvailabilityNotice({ site, isAdmin }: { site: SiteView; isAdmin: boolean }) {
+  if (site.availability === "enabled") return null;
+  const isDisabled = site.availability === "disabled";
+  return (
+    <div
+      className={`banner ${isDisabled ? "banner-error" : "banner-warning"}`}
+      role="status"
+      data-notice="availability"
+    >
+      <strong>{isDisabled ? "This site is disabled." : "This site is not served."}</strong>{" "}
+      {isDisabled
+        ? "An administrator disabled it: visitors cannot open it and its files cannot be changed. Ask an administrator if you think this is a mistake."
+        : "An administrator stopped serving it: visitors cannot open it, but you can still work on its files."}
+      {isAdmin ? " (You see this page as an administrator; change it under All sites.)" : ""}
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import { type ChangeEvent, useState } from "react";
+import type { FileEntry, SiteView } from "../../api/core";
+import { ErrorBanner, Loading, Time } from "../../components/ui";
+import { useApi, useAsync } from "../../hooks";
+import { formatBytes, joinPath, parentPath } from "../../lib/format";
+
+/** The site's files: browse folders, download, upload into the open folder, remove. */
+export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean }) {
+  const api = useApi();
+  const [path, setPath] = useState("public");
+  const [listing, reload] = useAsync(() => api.files.list(site.name, path), [site.name, path]);
+  const [error, setError] = useState<unknown>(null);
+  const [progress, setProgress] = useState<string | null>(null);
+
+  const upload = async (event: ChangeEvent<HTMLInputElement>) => {
+    const files = [...(event.target.files ?? [])];
+    event.target.value = "";
+    setError(null);
+    try {
+      for (const [index, file] of files.entries()) {
+        setProgress(`Uploading ${file.name} (${index + 1} of ${files.length})…`);
+        // Shell scripts (a dynamic site's run.sh) must be executable to run.
+        await api.files.upload(site.name, joinPath(path, file.name), file, file.name.endsWith(".sh") ? "755" : "644");
+      }
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setProgress(null);
+      reload();
+    }
+  };
+
+  const remove = async (entry: FileEntry) => {
+    if (!window.confirm(`Remove ${joinPath(path, entry.name)}?`)) return;
+    setError(null);
+    try {
+      await api.files.remove(site.name, joinPath(path, entry.name));
+    } catch (failure) {
+      setError(failure);
+    }
+    reload();
+  };
+
+  const entries = [...(listing.value?.entries ?? [])].sort(
+    (a, b) => Number(b.type === "directory") - Number(a.type === "directory") || a.name.localeCompare(b.name),
+  );
+  return (
+    <section className="card" aria-labelledby="site-files">
+      <div className="card-head">
+        <h2 id="site-files">Files</h2>
+        {canEdit ? (
+          <label className="button">
+            Upload files
+            <input type="file" multiple className="visually-hidden" onChange={(event) => void upload(event)} />
+          </label>
+        ) : null}
+      </div>
+      {canEdit && site.type === "dynamic" ? (
+        <p className="hint">
+          A dynamic site runs the first of <code>run.sh</code>, <code>private/run.sh</code>, <code>public/run.sh</code>.
+          Uploaded <code>.sh</code> files are made executable.
+        </p>
+      ) : null}
+      <p className="breadcrumbs">
+        <button type="button" className="link-button" onClick={() => setPath("")}>
+          {site.name}
+        </button>
+        {path
+          .split("/")
+          .filter(Boolean)
+          .map((segment, index, all) => (
+            <span key={all.slice(0, index + 1).join("/")}>
+              {" / "}
+              <button type="button" className="link-button" onClick={() => setPath(all.slice(0, index + 1).join("/"))}>
+                {segment}
+              </button>
+            </span>
+          ))}
+      </p>
+      {progress ? (
+        <p role="status" className="muted">
+          {progress}
+        </p>
+      ) : null}
+      <ErrorBanner error={listing.error ?? error} />
+      {listing.status === "loading" ? <Loading what="files" /> : null}
+      <table className="files">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col" className="numeric">
+              Size
+            </th>
+            <th scope="col" className="hide-narrow">
+              Changed
+            </th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {path !== "" ? (
+            <tr>
+              <td colSpan={4}>
+                <button type="button" className="link-button" onClick={() => setPath(parentPath(path))}>
+                  ↑ Parent folder
+                </button>
+              </td>
+            </tr>
+          ) : null}
+          {entries.map((entry) => (
+            <tr key={entry.name}>
+              <td>
+                {entry.type === "directory" ? (
+                  <button type="button" className="link-button" onClick={() => setPath(joinPath(path, entry.name))}>
+                    {entry.name}/
+                  </button>
+                ) : (
+                  <a href={api.files.downloadUrl(site.name, joinPath(path, entry.name))} download={entry.name}>
+                    {entry.name}
+                  </a>
+                )}
+              </td>
+              <td className="numeric">{entry.type === "directory" ? "" : formatBytes(entry.sizeBytes)}</td>
+              <td className="hide-narrow">
+                <Time iso={entry.modifiedAt} />
+              </td>
+              <td className="row-actions">
+                {canEdit ? (
+                  <button
+                    type="button"
+                    className="link-button danger"
+                    onClick={() => void remove(entry)}
+                    aria-label={`Remove ${entry.name}`}
+                  >
+                    Remove
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+          {listing.value && entries.length === 0 ? (
+            <tr>
+              <td colSpan={4} className="muted">
+                This folder is empty.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,212 @@
+/**
+ * The web interface in a real Chromium against a real `director up`: a student logs in, creates their personal
+ * site (a bad name first: the API's message shows under the field), uploads a page, watches the site come up; an
+ * administrator disables the site from the admin pages and the student sees the notice. Screenshots of the main
+ * pages land in .artifacts/screenshots.
+ */
+import { rm } from "node:fs/promises";
+import { httpRequest } from "@director/testing/http-request";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  collectPageErrors,
+  horizontalOverflowPx,
+  launchChromium,
+  logInThroughForm,
+  newUserContext,
+  screenshot,
+} from "./support/browser.js";
+import { DirectorProcess } from "./support/director-process.js";
+
+const password = "correct horse battery staple";
+
+describe("the web interface: sites", () => {
+  let director: DirectorProcess;
+  let browser: Browser;
+  let student: BrowserContext;
+  let studentPage: Page;
+  let studentErrors: string[];
+
+  beforeAll(async () => {
+    director = await DirectorProcess.create();
+    await director.start();
+    for (const args of [
+      ["--username", "admin", "--superuser", "--name", "Ada Admin"],
+      ["--username", "ann", "--name", "Ann Student", "--email", "ann@school.test"],
+    ]) {
+      const created = await director.run(["admin", "create-user", ...args], `${password}\n`);
+      expect(created.code, created.stderr).toBe(0);
+    }
+    browser = await launchChromium();
+    student = await newUserContext(browser, director.managerUrl);
+    studentPage = await student.newPage();
+    studentErrors = collectPageErrors(studentPage);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await director?.stop();
+    await director?.removeDockerObjects();
+    if (director) await rm(director.dataDir, { recursive: true, force: true });
+  });
+
+  it("shows the login page at any address and refuses a wrong password in words", async () => {
+    const page = studentPage;
+    await page.goto("/sites/ann");
+    await page.getByRole("heading", { name: "Log in to Director" }).waitFor();
+    const institution = page.getByRole("link", { name: "Log in with your institution account" });
+    expect(await institution.getAttribute("href")).toBe("/api/auth/oidc/start");
+    await screenshot(page, "01-login");
+    await page.getByLabel("Username").fill("ann");
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Log in", exact: true }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/password/i);
+  });
+
+  it("logs in and shows an empty site list", async () => {
+    await logInThroughForm(studentPage, "ann", password);
+    await studentPage.getByText("You have no site yet.").waitFor();
+    await screenshot(studentPage, "02-sites-empty");
+  });
+
+  it("shows the API's validation message under the name field, then creates the personal site", async () => {
+    const page = studentPage;
+    await page.getByRole("link", { name: "New site" }).first().click();
+    await page.getByRole("heading", { name: "New site" }).waitFor();
+    const name = page.getByLabel("Name");
+    expect(await name.inputValue()).toBe("ann"); // a student may create only the personal site named after them
+    await name.fill("Not_Valid!");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await expect.poll(() => name.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = (await name.getAttribute("aria-describedby")) ?? "";
+    const message = await page.locator(`[id="${describedBy.split(" ").at(-1)}"]`).textContent();
+    expect(message).toMatch(/lowercase/i);
+    await screenshot(page, "03-create-site-invalid");
+
+    await name.fill("ann");
+    await page.getByLabel("Description").fill("Ann's pages about robots");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await page.getByRole("heading", { level: 1, name: "ann" }).waitFor();
+    // the create operation's steps stream in, and the site ends up served
+    await page.getByRole("region", { name: /Operation create site/ }).waitFor();
+    await page
+      .getByRole("region", { name: /Operation create site/ })
+      .getByText("succeeded", { exact: true })
+      .waitFor({ timeout: 60_000 });
+    await page.locator(".page-head").getByText("served (static)").waitFor({ timeout: 30_000 });
+  });
+
+  it("uploads a page that the site then serves", async () => {
+    const page = studentPage;
+    await page.getByRole("heading", { name: "Files" }).waitFor();
+    await page.locator('input[type="file"]').setInputFiles({
+      name: "index.html",
+      mimeType: "text/html",
+      buffer: Buffer.from("<h1>Hello from Ann</h1>"),
+    });
+    await page.getByRole("link", { name: "index.html" }).waitFor();
+    await screenshot(page, "04-site-page");
+    const served = await httpRequest({
+      url: `${director.sitesUrl}/`,
+      host: `ann.sites.localhost:${director.ports.sites}`,
+    });
+    expect(served.text).toBe("<h1>Hello from Ann</h1>");
+  });
+
+  it("lists the site with a live status dot, and searches", async () => {
+    const page = studentPage;
+    await page.getByRole("link", { name: "Sites", exact: true }).click();
+    const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "ann" }) });
+    await card.getByText("served (static)").first().waitFor();
+    await screenshot(page, "05-sites-list");
+    await page.getByLabel("Search sites").fill("name:nothing-like-this");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByText("No site matches this search.").waitFor();
+    expect(page.url()).toContain("q=name%3Anothing-like-this");
+    await page.getByLabel("Search sites").fill("robots");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("link", { name: "ann" }).waitFor();
+  });
+
+  it("lets an administrator disable the site, and the owner then sees the notice", async () => {
+    const admin = await newUserContext(browser, director.managerUrl);
+    const adminPage = await admin.newPage();
+    const adminErrors = collectPageErrors(adminPage);
+    await logInThroughForm(adminPage, "admin", password);
+    await adminPage
+      .getByRole("navigation", { name: "Administration" })
+      .getByRole("link", { name: "All sites" })
+      .click();
+    await adminPage.getByRole("heading", { name: "All sites" }).waitFor();
+    await adminPage.getByLabel("Availability of ann").selectOption("disabled");
+    await expect.poll(() => adminPage.getByLabel("Availability of ann").inputValue()).toBe("disabled");
+    await screenshot(adminPage, "06-admin-sites");
+    await adminPage.goto("/admin/images");
+    await adminPage.getByRole("heading", { name: "Images" }).waitFor();
+    await adminPage.goto("/admin/operations");
+    await adminPage.getByRole("heading", { name: "Operations" }).waitFor();
+    await screenshot(adminPage, "07-admin-operations");
+    await admin.close();
+    expect(adminErrors).toEqual([]);
+
+    const page = studentPage;
+    await page.goto("/sites/ann");
+    const notice = page.locator('[data-notice="availability"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain("This site is disabled.");
+    // a disabled site's files cannot be changed: no upload button
+    expect(await page.getByText("Upload files").count()).toBe(0);
+    await screenshot(page, "08-site-disabled-notice");
+    expect(studentErrors).toEqual([]);
+  });
+
+  it("fits a phone's screen", async () => {
+    const phone = await newUserContext(browser, director.managerUrl, { isPhone: true });
+    const page = await phone.newPage();
+    await logInThroughForm(page, "ann", password);
+    expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, "09-phone-sites");
+    await page.getByRole("link", { name: "ann" }).click();
+    await page.getByRole("heading", { level: 1, name: "ann" }).waitFor();
+    expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, "10-phone-site-page");
+    await phone.close();
+  });
+
+  it("runs a dynamic site: upload run.sh, restart, watch the process run and its log live", async () => {
+    const admin = await newUserContext(browser, director.managerUrl);
+    const page = await admin.newPage();
+    const errors = collectPageErrors(page);
+    await logInThroughForm(page, "admin", password);
+    await page.goto("/sites/new");
+    await page.getByLabel("Name").fill("app");
+    await page.getByLabel(/Dynamic/).check();
+    await page.getByRole("button", { name: "Create site" }).click();
+    await page.getByRole("heading", { level: 1, name: "app" }).waitFor();
+    await page
+      .getByRole("region", { name: /Operation create site/ })
+      .getByText("succeeded", { exact: true })
+      .waitFor({
+        timeout: 90_000,
+      });
+    await page.getByRole("button", { name: "app", exact: true }).click(); // the site directory, where run.sh goes
+    await page.locator('input[type="file"]').setInputFiles({
+      name: "run.sh",
+      mimeType: "text/x-sh",
+      buffer: Buffer.from('#!/bin/sh\necho "hello from the web test"\nexec httpd -f -p "$PORT" -h /site/public\n'),
+    });
+    await page.getByRole("link", { name: "run.sh" }).waitFor();
+    await page.getByRole("button", { name: "Restart" }).click();
+    await page
+      .getByRole("region", { name: /Operation restart site/ })
+      .getByText("succeeded", { exact: true })
+      .waitFor({
+        timeout: 90_000,
+      });
+    await page.locator('[data-process-state="running"]').waitFor({ timeout: 60_000 });
+    await page.locator(".log-lines").getByText("hello from the web test").waitFor({ timeout: 30_000 });
+    await screenshot(page, "11-dynamic-site-page");
+    await admin.close();
+    expect(errors).toEqual([]);
+  });
+});
