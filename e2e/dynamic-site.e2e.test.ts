@@ -140,6 +140,24 @@ describe("director up: a dynamic site end to end", () => {
     expect(status.message).toContain("16 MiB");
   });
 
+  it("fails a restart whose process exits at once; an administrator retries it once run.sh is fixed", async () => {
+    await upload("run.sh", "#!/bin/sh\necho giving up\nexit 3\n", "755");
+    const restarted = await api.request("POST", "/api/sites/app/restart?wait=true");
+    expect(restarted.status, restarted.text).toBe(202);
+    const failed = restarted.json().operation;
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toContain("run.sh exited with code 3");
+    const listed = await api.request("GET", "/api/admin/operations?status=failed");
+    expect(listed.json().operations.map((operation: { id: number }) => operation.id)).toContain(failed.id);
+
+    await upload("run.sh", serve("/site/private"), "755");
+    const retried = await api.request("POST", `/api/admin/operations/${failed.id}/retry`);
+    expect(retried.status, retried.text).toBe(202);
+    const finished = await api.waitForOperation(failed.id, 60_000);
+    expect(finished.status).toBe("succeeded");
+    expect((await until((candidate) => candidate.text === "v2 from private\n")).text).toBe("v2 from private\n");
+  });
+
   it("deletes it: 404 through the router and the service gone", async () => {
     const deleted = await api.request("DELETE", "/api/sites/app?wait=true", { json: { confirmName: "app" } });
     expect(deleted.status, deleted.text).toBe(200);

@@ -40,6 +40,7 @@ import { ManagerMetrics } from "./features/metrics/manager-metrics.js";
 import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
+import { OperationsAdminService } from "./features/operations/operations-admin.service.js";
 import type { SiteHost } from "./features/operations/site-host.js";
 import { siteSpecs } from "./features/operations/site-specs.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
@@ -154,6 +155,11 @@ export function createManagerServices(
   });
   const auditLog = new AuditLogService({ audit: repositories.audit });
   const massMail = new MassMailService({ users: repositories.users, mailer: deps.mailer, audit: repositories.audit });
+  const operationsAdmin = new OperationsAdminService({
+    operations: repositories.operations,
+    audit: repositories.audit,
+    wakeup,
+  });
   const oidc: OidcRoutesDeps | null = config.oidc
     ? {
         login: new OidcLoginService({
@@ -186,6 +192,7 @@ export function createManagerServices(
     users,
     auditLog,
     massMail,
+    operationsAdmin,
     oidc,
     metrics,
     loginRateLimits,
@@ -303,6 +310,7 @@ export async function startManager(
       users: services.users,
       auditLog: services.auditLog,
       massMail: services.massMail,
+      operationsAdmin: services.operationsAdmin,
       guidelinesText: services.guidelinesText,
       loginRateLimits: services.loginRateLimits,
       oidc: services.oidc,

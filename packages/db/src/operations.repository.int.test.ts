@@ -50,6 +50,48 @@ describe.each(testBackends)("OperationsRepository on $name", (backend) => {
     expect(await operations.findCurrentForSites([])).toEqual(new Map());
   });
 
+  it("requeues a failed operation from its failed step, keeping the steps that succeeded", async () => {
+    const threeSteps = [...steps, { slug: "route", name: "Route it" }];
+    const failed = await operations.create({
+      siteId: site.id,
+      siteName: site.name,
+      kind: "create_site",
+      createdBy: null,
+      steps: threeSteps,
+    });
+    await operations.startStep(failed.id, 0);
+    await operations.finishStep(failed.id, 0, { status: "succeeded", message: "" });
+    await operations.startStep(failed.id, 1);
+    await operations.startStep(failed.id, 1);
+    await operations.finishStep(failed.id, 1, { status: "failed", message: "nginx said no" });
+    await operations.finish(failed.id, { status: "failed", error: "Configure the web server failed" });
+
+    const requeued = await operations.requeueFailed(failed.id);
+    expect(requeued).toMatchObject({ status: "pending", error: null, finishedAt: null });
+    expect(requeued.steps.map((step) => [step.slug, step.status, step.attempts])).toEqual([
+      ["files", "succeeded", 1],
+      ["proxy", "pending", 0],
+      ["route", "pending", 0],
+    ]);
+    expect(await operations.findActiveForSite(site.id)).toEqual(requeued);
+    // only a failed operation can be retried
+    await expect(operations.requeueFailed(failed.id)).rejects.toMatchObject({ code: "OPERATION_NOT_RETRYABLE" });
+    await expect(operations.requeueFailed(987_654)).rejects.toMatchObject({ code: "OPERATION_NOT_FOUND" });
+
+    // one unfinished operation per site: a second failed one waits until the first has ended
+    const other = await createTestSite(database.db);
+    const first = await queue(other);
+    await operations.finish(first.id, { status: "failed", error: "x" });
+    await queue(other, "restart_site");
+    await expect(operations.requeueFailed(first.id)).rejects.toMatchObject({ code: "SITE_BUSY" });
+    expect((await operations.findById(first.id))?.status).toBe("failed");
+
+    const page = await operations.listPage({ status: "failed", limit: 10, offset: 0 });
+    expect(page.operations.map((operation) => operation.id)).toEqual([first.id]);
+    expect(page.total).toBe(1);
+    expect((await operations.listPage({ status: "all", limit: 2, offset: 0 })).total).toBe(3);
+  });
+
   it("creates a pending operation with its steps in order and finds it", async () => {
     const user = await createTestUser(database.db);
     const created = await operations.create({

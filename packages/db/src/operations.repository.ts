@@ -241,6 +241,68 @@ export class OperationsRepository {
       .execute();
   }
 
+  /** A page of operations, newest first, with their steps; `status` "failed" keeps only failed ones. */
+  async listPage(
+    query: { status: "failed" | "all"; limit: number; offset: number },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<{ operations: Operation[]; total: number }> {
+    let filtered = trx.selectFrom("operations");
+    if (query.status === "failed") filtered = filtered.where("status", "=", "failed");
+    const [rows, count] = await Promise.all([
+      filtered.selectAll().orderBy("id", "desc").limit(query.limit).offset(query.offset).execute(),
+      filtered.select((eb) => eb.fn.countAll<string>().as("total")).executeTakeFirstOrThrow(),
+    ]);
+    return { operations: await this.#withSteps(rows, trx), total: Number(count.total) };
+  }
+
+  /**
+   * Queues a failed operation again: it becomes pending and its failed step (with the ones after it, never run)
+   * pending with no attempts, so a worker runs it from that step, as it resumes any operation. Steps that
+   * succeeded stay done: every step is idempotent, and the repair of what failed is usually outside Director (a
+   * fixed run.sh, a component back up). OPERATION_NOT_RETRYABLE unless it failed; SITE_BUSY when another
+   * operation on the site is unfinished (the one-active-per-site index).
+   */
+  async requeueFailed(id: number, trx: DatabaseHandle = this.#db): Promise<Operation> {
+    const requeue = async (executor: DatabaseHandle): Promise<Operation> => {
+      const row = await executor
+        .updateTable("operations")
+        .set({ status: "pending", error: null, finished_at: null, lease_owner: null, lease_expires_at: null })
+        .where("id", "=", id)
+        .where("status", "=", "failed")
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) {
+        const exists = await executor.selectFrom("operations").select("status").where("id", "=", id).executeTakeFirst();
+        if (exists === undefined) throw new DirectorError("OPERATION_NOT_FOUND", `There is no operation ${id}.`);
+        throw new DirectorError(
+          "OPERATION_NOT_RETRYABLE",
+          `Operation ${id} is ${exists.status}: only a failed operation can be retried.`,
+        );
+      }
+      await executor
+        .updateTable("operation_steps")
+        .set({ status: "pending", attempts: 0, started_at: null, finished_at: null })
+        .where("operation_id", "=", id)
+        .where("status", "!=", "succeeded")
+        .execute();
+      const [operation] = await this.#withSteps([row], executor);
+      if (operation === undefined) throw new Error(`operation ${id} vanished while it was requeued`);
+      return operation;
+    };
+    try {
+      return trx.isTransaction ? await requeue(trx) : await trx.transaction().execute(requeue);
+    } catch (error) {
+      if (isUniqueViolation(error, constraintNames.oneActiveOperationPerSite)) {
+        throw new DirectorError(
+          "SITE_BUSY",
+          `Another operation on the site of operation ${id} is still running; wait for it to finish and try again.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
   /** The most recent operations of every site, newest first, with their steps. */
   async listRecent(limit: number, trx: DatabaseHandle = this.#db): Promise<Operation[]> {
     const rows = await trx.selectFrom("operations").selectAll().orderBy("id", "desc").limit(limit).execute();

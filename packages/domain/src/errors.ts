@@ -64,6 +64,7 @@ export const errorCodes = {
   SELF_LOCKOUT: "user",
   SITE_NOT_FOUND: "user",
   OPERATION_NOT_FOUND: "user",
+  OPERATION_NOT_RETRYABLE: "user",
   SITE_BUSY: "user",
   SITE_NOT_READY: "user",
   SITE_PROCESS_FAILED: "user",

@@ -153,6 +153,7 @@ describe("manager API access rules", () => {
       users: services.users,
       auditLog: services.auditLog,
       massMail: services.massMail,
+      operationsAdmin: services.operationsAdmin,
       guidelinesText: services.guidelinesText,
       loginRateLimits: services.loginRateLimits,
       oidc: services.oidc,
@@ -417,6 +418,12 @@ describe("manager API access rules", () => {
     ["off", "POST", "/api/guidelines/accept", undefined, 401, "AUTH_REQUIRED"],
     ["alice", "POST", "/api/guidelines/accept", undefined, 200, null],
     // administration: accounts, audit log, mass email are for administrators only
+    // every operation, and retrying a failed one: administrators only
+    ...adminOnly("GET", "/api/admin/operations?status=failed", undefined, 200),
+    ...adminOnly("POST", "/api/admin/operations/999999/retry", undefined, 404),
+    ["admin", "GET", "/api/admin/operations?status=broken", undefined, 400, "VALIDATION_FAILED"],
+    ["admin", "POST", "/api/admin/operations/abc/retry", undefined, 400, "VALIDATION_FAILED"],
+    ["alice", "POST", "/api/admin/operations/2/retry", undefined, 403, "FORBIDDEN"],
     ...adminOnly("GET", "/api/admin/users", undefined, 200),
     ...adminOnly("POST", "/api/admin/users", { username: "invited", role: "teacher" }, 201),
     ...adminOnly("PATCH", "/api/admin/users/alice", { graduationYear: 2030 }, 200),

@@ -23,6 +23,8 @@ import type { MembersService } from "../features/members/members.service.js";
 import type { ManagerMetrics } from "../features/metrics/manager-metrics.js";
 import { registerMetricsRoutes } from "../features/metrics/metrics.routes.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
+import { registerOperationsAdminRoutes } from "../features/operations/operations-admin.routes.js";
+import type { OperationsAdminService } from "../features/operations/operations-admin.service.js";
 import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
 import type { ReconcileService } from "../features/reconcile/reconcile.service.js";
 import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
@@ -55,6 +57,7 @@ export interface ManagerAppDeps {
   users: UsersService;
   auditLog: AuditLogService;
   massMail: MassMailService;
+  operationsAdmin: OperationsAdminService;
   /** the guidelines every person accepts before anything else */
   guidelinesText: string;
   loginRateLimits: LoginRateLimits;
@@ -91,6 +94,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   registerUserRoutes(app, { auth: deps.auth, users: deps.users });
   registerAuditRoutes(app, { auth: deps.auth, auditLog: deps.auditLog });
   registerMassMailRoutes(app, { auth: deps.auth, massMail: deps.massMail });
+  registerOperationsAdminRoutes(app, { auth: deps.auth, operationsAdmin: deps.operationsAdmin });
   registerSiteRoutes(app, {
     auth: deps.auth,
     sites: deps.sites,

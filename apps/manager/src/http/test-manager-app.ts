@@ -77,6 +77,7 @@ export async function buildTestManagerApp(
     users: services.users,
     auditLog: services.auditLog,
     massMail: services.massMail,
+    operationsAdmin: services.operationsAdmin,
     guidelinesText: services.guidelinesText,
     loginRateLimits: services.loginRateLimits,
     oidc: services.oidc,

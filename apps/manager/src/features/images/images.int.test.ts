@@ -95,6 +95,7 @@ describe("images API", () => {
       users: services.users,
       auditLog: services.auditLog,
       massMail: services.massMail,
+      operationsAdmin: services.operationsAdmin,
       guidelinesText: services.guidelinesText,
       loginRateLimits: services.loginRateLimits,
       oidc: services.oidc,

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { authenticate } from "../../http/authenticate.js";
+import type { AuthService } from "../auth/auth.service.js";
+import { presentOperation } from "../sites/sites.presenter.js";
+import type { OperationsAdminService } from "./operations-admin.service.js";
+
+const listQuerySchema = z.object({
+  status: z.enum(["failed", "all"]).default("all"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const paramsSchema = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+});
+
+/**
+ * GET /api/admin/operations?status=failed|all&limit=&offset= — every operation, newest first, with its steps and
+ * `total`; POST /api/admin/operations/:id/retry — a failed operation runs again from its failed step (202, the
+ * operation; follow it at /api/operations/:id/events). Administrators only.
+ */
+export function registerOperationsAdminRoutes(
+  app: FastifyInstance,
+  deps: { auth: AuthService; operationsAdmin: OperationsAdminService },
+): void {
+  app.get("/api/admin/operations", async (request) => {
+    const actor = await authenticate(deps.auth, request);
+    const query = listQuerySchema.parse(request.query);
+    const { operations, total } = await deps.operationsAdmin.list(actor, query);
+    return { operations: operations.map(presentOperation), total, limit: query.limit, offset: query.offset };
+  });
+
+  app.post("/api/admin/operations/:id/retry", async (request, reply) => {
+    const actor = await authenticate(deps.auth, request);
+    const { id } = paramsSchema.parse(request.params);
+    const operation = await deps.operationsAdmin.retry(actor, id);
+    return reply.status(202).send({ operation: presentOperation(operation) });
+  });
+}
