@@ -69,7 +69,7 @@ export class SiteRequestsService {
     }
     const siteName = this.#parseRequestedName(input.siteName);
     const sponsor = await this.#deps.users.findByUsername(input.sponsor.trim().toLowerCase());
-    if (!sponsor || !sponsor.isActive || sponsor.role !== "teacher") {
+    if (!sponsor?.isActive || sponsor.role !== "teacher") {
       const message = `"${input.sponsor}" is not a teacher's username; a sponsor must be a teacher.`;
       throw new DirectorError("SPONSOR_NOT_A_TEACHER", message, { details: { fields: { sponsor: message } } });
     }
