@@ -1,13 +1,15 @@
 /**
  * The web interface in a real Chromium against a real `director up`: a student logs in, creates their personal
- * site (a bad name first: the API's message shows under the field), uploads a page, watches the site come up; an
- * administrator disables the site from the admin pages and the student sees the notice. Screenshots of the main
- * pages land in .artifacts/screenshots.
+ * site (a project site first: the API's refusal shows in words; then no name: the site is named after them), uploads
+ * a page, watches the site come up; an administrator disables the site from the admin pages and the student sees
+ * the notice; an administrator runs a dynamic site (a bad name first: the API's message shows under the field) and
+ * retries a failed restart from the operations page. Screenshots of the main pages land in .artifacts/screenshots.
  */
 import { rm } from "node:fs/promises";
 import { httpRequest } from "@director/testing/http-request";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiSession } from "./support/api.js";
 import {
   collectPageErrors,
   horizontalOverflowPx,
@@ -54,8 +56,9 @@ describe("the web interface: sites", () => {
     const page = studentPage;
     await page.goto("/sites/ann");
     await page.getByRole("heading", { name: "Log in to Director" }).waitFor();
-    const institution = page.getByRole("link", { name: "Log in with your institution account" });
-    expect(await institution.getAttribute("href")).toBe("/api/auth/oidc/start");
+    // `director up` has no identity provider configured (GET /api/auth/options): no institution button
+    await page.getByLabel("Username").waitFor();
+    expect(await page.getByRole("link", { name: "Log in with your institution account" }).count()).toBe(0);
     await screenshot(page, "01-login");
     await page.getByLabel("Username").fill("ann");
     await page.getByLabel("Password").fill("not the password");
@@ -69,21 +72,22 @@ describe("the web interface: sites", () => {
     await screenshot(studentPage, "02-sites-empty");
   });
 
-  it("shows the API's validation message under the name field, then creates the personal site", async () => {
+  it("says in words that a student may not create a project site, then creates the personal site, named after them", async () => {
     const page = studentPage;
     await page.getByRole("link", { name: "New site" }).first().click();
     await page.getByRole("heading", { name: "New site" }).waitFor();
-    const name = page.getByLabel("Name");
-    expect(await name.inputValue()).toBe("ann"); // a student may create only the personal site named after them
-    await name.fill("Not_Valid!");
-    await page.getByRole("button", { name: "Create site" }).click();
-    await expect.poll(() => name.getAttribute("aria-invalid")).toBe("true");
-    const describedBy = (await name.getAttribute("aria-describedby")) ?? "";
-    const message = await page.locator(`[id="${describedBy.split(" ").at(-1)}"]`).textContent();
-    expect(message).toMatch(/lowercase/i);
-    await screenshot(page, "03-create-site-invalid");
+    // a personal site needs no name: the form sends none and the API names it after the student
+    expect(await page.getByLabel("Purpose").inputValue()).toBe("personal");
+    expect(await page.getByLabel("Name").count()).toBe(0);
+    await page.getByText("Your personal site is named after you: ann").waitFor();
+    await screenshot(page, "03-create-personal-site");
 
-    await name.fill("ann");
+    await page.getByLabel("Purpose").selectOption("project");
+    await page.getByLabel("Name").fill("ann-project");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/may not create project sites/);
+
+    await page.getByLabel("Purpose").selectOption("personal");
     await page.getByLabel("Description").fill("Ann's pages about robots");
     await page.getByRole("button", { name: "Create site" }).click();
     await page.getByRole("heading", { level: 1, name: "ann" }).waitFor();
@@ -179,7 +183,15 @@ describe("the web interface: sites", () => {
     const errors = collectPageErrors(page);
     await logInThroughForm(page, "admin", password);
     await page.goto("/sites/new");
-    await page.getByLabel("Name").fill("app");
+    const name = page.getByLabel("Name");
+    await name.fill("Not_Valid!");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await expect.poll(() => name.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = (await name.getAttribute("aria-describedby")) ?? "";
+    const message = await page.locator(`[id="${describedBy.split(" ").at(-1)}"]`).textContent();
+    expect(message).toMatch(/lowercase/i);
+    await screenshot(page, "12-create-site-invalid-name");
+    await name.fill("app");
     await page.getByLabel(/Dynamic/).check();
     await page.getByRole("button", { name: "Create site" }).click();
     await page.getByRole("heading", { level: 1, name: "app" }).waitFor();
@@ -206,6 +218,41 @@ describe("the web interface: sites", () => {
     await page.locator('[data-process-state="running"]').waitFor({ timeout: 60_000 });
     await page.locator(".log-lines").getByText("hello from the web test").waitFor({ timeout: 30_000 });
     await screenshot(page, "11-dynamic-site-page");
+    await admin.close();
+    expect(errors).toEqual([]);
+  });
+
+  it("lets an administrator retry a failed operation from the operations page and see it succeed", async () => {
+    const api = await ApiSession.login(director.managerUrl, "admin", password);
+    const created = await api.request("POST", "/api/sites?wait=true", { json: { name: "flaky", type: "dynamic" } });
+    expect(created.status, created.text).toBe(201);
+    const upload = async (body: string) => {
+      const answer = await api.request("PUT", "/api/sites/flaky/files/run.sh?mode=755", { body });
+      expect(answer.status, answer.text).toBe(200);
+    };
+    await upload("#!/bin/sh\nexit 3\n");
+    const restarted = await api.request("POST", "/api/sites/flaky/restart?wait=true");
+    const failed = restarted.json().operation;
+    expect(failed, restarted.text).toMatchObject({ kind: "restart_site", status: "failed" });
+    expect(JSON.stringify(failed)).toMatch(/SITE_PROCESS_FAILED|exited with code 3/);
+    await upload('#!/bin/sh\nexec httpd -f -p "$PORT" -h /site/public\n');
+
+    const admin = await newUserContext(browser, director.managerUrl);
+    const page = await admin.newPage();
+    const errors = collectPageErrors(page);
+    await logInThroughForm(page, "admin", password);
+    await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Operations" }).click();
+    await page.getByRole("heading", { level: 1, name: "Operations" }).waitFor();
+    await page.getByRole("navigation", { name: "Which operations" }).getByRole("link", { name: "Failed" }).click();
+    const row = page.locator(`tr[data-operation-id="${failed.id}"]`);
+    await row.getByText("failed", { exact: true }).waitFor();
+    await screenshot(page, "13-admin-operations-failed");
+    await row.getByRole("button", { name: `Retry operation ${failed.id}` }).click();
+    const detail = page.getByRole("region", { name: `Operation ${failed.id}`, exact: true });
+    await detail.getByText("succeeded", { exact: true }).first().waitFor({ timeout: 90_000 });
+    await screenshot(page, "14-admin-operation-retried");
+    expect((await api.request("GET", `/api/operations/${failed.id}`)).json()).toMatchObject({ status: "succeeded" });
+    expect((await api.request("GET", "/api/sites/flaky/process")).json()).toMatchObject({ state: "running" });
     await admin.close();
     expect(errors).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { UserView } from "./api/core";
-import { isGuidelinesRequired, isLoginRequired, isRouteMissing } from "./api/errors";
+import { isGuidelinesRequired, isLoginRequired } from "./api/errors";
 import { Layout } from "./components/layout";
 import { Loading } from "./components/ui";
 import { type Session, SessionContext, useApi } from "./hooks";
@@ -37,20 +37,10 @@ export function App() {
   const { pathname, search } = useLocation();
   useFocusOnNavigate(pathname);
 
-  const enter = useCallback(
-    async (user: UserView) => {
-      try {
-        const guidelines = await api.people.guidelines();
-        setGate(guidelines.isAccepted ? { state: "in", user } : { state: "guidelines", user });
-      } catch (error) {
-        // No guidelines route on this manager yet: nothing to accept.
-        if (isRouteMissing(error)) setGate({ state: "in", user });
-        else if (isGuidelinesRequired(error)) setGate({ state: "guidelines", user });
-        else setGate({ state: "in", user });
-      }
-    },
-    [api],
-  );
+  /** `/api/auth/me` and the login answer say whether the guidelines are accepted yet. */
+  const enter = useCallback((user: UserView) => {
+    setGate(user.guidelinesAccepted ? { state: "in", user } : { state: "guidelines", user });
+  }, []);
 
   useEffect(() => {
     api.auth.me().then(
@@ -97,7 +87,7 @@ export function App() {
   if (gate.state === "guidelines") {
     return (
       <SessionContext.Provider value={session}>
-        <GuidelinesPage onAccepted={() => setGate({ state: "in", user: gate.user })} />
+        <GuidelinesPage onAccepted={(user) => setGate({ state: "in", user })} />
       </SessionContext.Provider>
     );
   }

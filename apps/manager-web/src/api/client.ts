@@ -1,8 +1,8 @@
 import { authApi, filesApi, imagesApi, operationsApi, reconcileApi, sitesApi } from "./core";
 import { flowApi } from "./flow";
 import type { Http } from "./http";
+import { operationsAdminApi } from "./operations-admin";
 import { peopleApi } from "./people";
-import { operationsAdminApi } from "./unowned";
 
 /** Every API the interface calls, over one Http (FetchHttp in the browser). */
 export function createApi(http: Http) {
@@ -13,11 +13,11 @@ export function createApi(http: Http) {
     operations: operationsApi(http),
     images: imagesApi(http),
     reconcile: reconcileApi(http),
-    /** coming: accounts, guidelines, administration */
+    /** login options, guidelines, accounts, audit log, mass email */
     people: peopleApi(http),
-    /** coming: members, search, confirmed deletion, site requests */
+    /** members, confirmed deletion, description, site requests */
     flow: flowApi(http),
-    /** coming, no owner yet: operations list and retry */
+    /** administrators: operations list and retry */
     operationsAdmin: operationsAdminApi(http),
   };
 }

@@ -33,8 +33,10 @@ export interface SiteLimits {
   clientBodyLimitBytes?: number | null;
 }
 
+/** GET /api/sites: one page of the search's results and how many there are in all. */
 export interface SitePage {
   sites: SiteView[];
+  total: number;
   limit: number;
   offset: number;
 }

@@ -5,7 +5,6 @@ import {
   formLevelError,
   isGuidelinesRequired,
   isLoginRequired,
-  isRouteMissing,
   messageOf,
   networkError,
   toApiError,
@@ -92,13 +91,6 @@ describe("formLevelError", () => {
 });
 
 describe("what a page does about an error", () => {
-  it("tells a missing route (a feature not installed yet) from a missing object", () => {
-    expect(isRouteMissing(new ApiError(404, "NOT_FOUND", "No route GET /api/guidelines."))).toBe(true);
-    expect(isRouteMissing(new ApiError(404, "SITE_NOT_FOUND", "There is no site blog."))).toBe(false);
-    expect(isRouteMissing(new ApiError(404, "NOT_FOUND", "Nothing here."))).toBe(false);
-    expect(isRouteMissing(new Error("No route"))).toBe(false);
-  });
-
   it("asks for a login only when the session is missing, not when a password is wrong", () => {
     expect(isLoginRequired(new ApiError(401, "AUTH_REQUIRED", "Log in first"))).toBe(true);
     expect(isLoginRequired(new ApiError(401, "AUTH_INVALID_CREDENTIALS", "Wrong password"))).toBe(false);

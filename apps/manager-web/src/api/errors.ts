@@ -77,13 +77,6 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
   return fields;
 }
 
-/** True when the route itself does not exist on this manager (a feature not installed yet), not a missing object. */
-export function isRouteMissing(error: unknown): boolean {
-  return (
-    error instanceof ApiError && error.status === 404 && error.code === "NOT_FOUND" && /^No route /.test(error.message)
-  );
-}
-
 /** The session is gone or never was: the interface goes to the login page. */
 export function isLoginRequired(error: unknown): boolean {
   return error instanceof ApiError && error.code === "AUTH_REQUIRED";

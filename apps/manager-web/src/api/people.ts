@@ -1,71 +1,67 @@
 /**
- * COMING ROUTES — accounts, guidelines and administration ("people" branch). These routes are not in this
- * release yet; the shapes below are the contract the pages are written against. When the branch merges,
- * replace these local types with the ones in packages/contracts and fix what the compiler reports.
- * Until then every call answers 404 NOT_FOUND "No route …", which pages show as "not available yet"
- * (isRouteMissing in ./errors).
+ * Accounts, guidelines and administration: login options, guidelines, users, audit log, mass email
+ * (README "The JSON API"). Types come from packages/contracts (type-only imports: no zod reaches the bundle).
  */
-import type { UserView } from "./core";
+import type {
+  auditPageSchema,
+  guidelinesViewSchema,
+  InviteUserRequest,
+  MassMailResult,
+  UpdateUserRequest,
+  UserView,
+  userListResponseSchema,
+} from "@director/contracts/manager-api";
+import type { z } from "zod";
 import type { Http } from "./http";
 
-/** Where the browser goes to log in with the institution's identity provider (a full page navigation). */
-export const oidcStartUrl = "/api/auth/oidc/start";
-
-export type UserRole = "student" | "teacher" | "admin" | "service";
-
+export type { MassMailResult, UpdateUserRequest };
+export type UserRole = UserView["role"];
 /** GET /api/guidelines */
-export interface GuidelinesView {
-  /** plain text (paragraphs separated by blank lines) */
-  text: string;
-  isAccepted: boolean;
+export type GuidelinesView = z.infer<typeof guidelinesViewSchema>;
+/** GET /api/admin/users */
+export type UserPage = z.infer<typeof userListResponseSchema>;
+/** GET /api/admin/audit */
+export type AuditPage = z.infer<typeof auditPageSchema>;
+export type AuditEventView = AuditPage["events"][number];
+
+/** GET /api/auth/options (public): the ways to log in; `oidc` is null when no identity provider is set up. */
+export interface LoginOptions {
+  password: boolean;
+  oidc: { startUrl: string } | null;
 }
 
-/** One account as administrators see it. */
-export interface AdminUserView {
-  id: number;
-  username: string;
-  displayName: string;
-  email: string;
-  role: UserRole;
-  isSuperuser: boolean;
-  isDisabled: boolean;
-  graduationYear: number | null;
-  lastLoginAt: string | null;
-}
-
-export interface AuditEntryView {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  target: string;
-  details: Record<string, unknown>;
-}
-
+/** POST /api/admin/mail; without `confirm: true` the answer is 400 CONFIRMATION_REQUIRED with the count. */
 export interface MassMailRequest {
   subject: string;
-  body: string;
-  /** "all" users, or these usernames */
-  recipients: "all" | string[];
+  text: string;
+  /** "all" people, or these usernames */
+  to: "all" | string[];
+  confirm: boolean;
+}
+
+/** The audit log's filters; `before` is the previous page's `nextBefore`. */
+export interface AuditQuery {
+  actor?: string;
+  site?: string;
+  action?: string;
+  limit: number;
+  before?: string;
 }
 
 export function peopleApi(http: Http) {
   return {
+    loginOptions: () => http.request<LoginOptions>("GET", "/api/auth/options"),
     guidelines: () => http.request<GuidelinesView>("GET", "/api/guidelines"),
-    acceptGuidelines: () => http.request<void>("POST", "/api/guidelines/accept"),
+    /** answers with the account, now with `guidelinesAccepted` */
+    acceptGuidelines: () => http.request<UserView>("POST", "/api/guidelines/accept"),
     users: (query: { q?: string; limit: number; offset: number }) =>
-      http.request<{ users: AdminUserView[] }>("GET", "/api/admin/users", { query }),
+      http.request<UserPage>("GET", "/api/admin/users", { query }),
     /** invites a person by username before their first login */
-    inviteUser: (user: { username: string; role: UserRole; displayName?: string; email?: string }) =>
-      http.request<AdminUserView>("POST", "/api/admin/users", { json: user }),
-    updateUser: (username: string, change: Partial<Pick<AdminUserView, "role" | "isSuperuser" | "isDisabled">>) =>
-      http.request<AdminUserView>("PATCH", `/api/admin/users/${encodeURIComponent(username)}`, { json: change }),
-    audit: (query: { limit: number; offset: number }) =>
-      http.request<{ entries: AuditEntryView[] }>("GET", "/api/admin/audit", { query }),
-    sendMail: (request: MassMailRequest) =>
-      http.request<{ recipientCount: number }>("POST", "/api/admin/mail", { json: request }),
+    inviteUser: (user: Pick<InviteUserRequest, "username" | "role"> & Partial<InviteUserRequest>) =>
+      http.request<UserView>("POST", "/api/admin/users", { json: user }),
+    updateUser: (username: string, change: UpdateUserRequest) =>
+      http.request<UserView>("PATCH", `/api/admin/users/${encodeURIComponent(username)}`, { json: change }),
+    audit: (query: AuditQuery) => http.request<AuditPage>("GET", "/api/admin/audit", { query: { ...query } }),
+    sendMail: (request: MassMailRequest) => http.request<MassMailResult>("POST", "/api/admin/mail", { json: request }),
   };
 }
-
-/** GET /api/auth/me as the people branch extends it (role); `role` is absent until it merges. */
-export type SessionUser = UserView & { role?: UserRole };

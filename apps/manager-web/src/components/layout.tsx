@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { SessionUser } from "../api/people";
+import type { UserView } from "../api/core";
 import { useSession } from "../hooks";
 import { Link, useLocation } from "../router";
 
@@ -8,7 +8,7 @@ interface NavItem {
   label: string;
 }
 
-function navItems(user: SessionUser): NavItem[] {
+function navItems(user: UserView): NavItem[] {
   const items: NavItem[] = [
     { to: "/", label: "Sites" },
     { to: "/sites/new", label: "New site" },

@@ -1,5 +1,5 @@
 import { type ReactNode, useId } from "react";
-import { isRouteMissing, messageOf } from "../api/errors";
+import { messageOf } from "../api/errors";
 import type { SiteDot } from "../lib/site-status";
 
 /** A labelled form control with its help text and its error, wired for screen readers. */
@@ -31,22 +31,12 @@ export function Field(props: {
   );
 }
 
-/** A failure, said in words; a route this manager does not have yet says so instead of "No route …". */
+/** A failure, said in words. */
 export function ErrorBanner({ error }: { error: unknown }) {
   if (error === undefined || error === null) return null;
-  if (isRouteMissing(error)) return <NotAvailable />;
   return (
     <div className="banner banner-error" role="alert">
       {messageOf(error)}
-    </div>
-  );
-}
-
-/** Shown where a page needs an API this installation does not have yet. */
-export function NotAvailable() {
-  return (
-    <div className="banner banner-info" role="status">
-      This part of Director is not available on this installation yet.
     </div>
   );
 }

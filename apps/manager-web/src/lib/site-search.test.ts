@@ -1,62 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  matchesSiteSearch,
-  parseSiteSearch,
-  readSiteListLocation,
-  siteListLocation,
-  siteListQuery,
-} from "./site-search";
-
-describe("parseSiteSearch", () => {
-  it("reads field prefixes and plain words, lowercased", () => {
-    expect(parseSiteSearch("name:Club user:JDoe robotics id:12 desc:lab")).toEqual([
-      { field: "name", value: "club" },
-      { field: "user", value: "jdoe" },
-      { field: "text", value: "robotics" },
-      { field: "id", value: "12" },
-      { field: "desc", value: "lab" },
-    ]);
-  });
-  it("keeps quoted phrases together, with or without a prefix", () => {
-    expect(parseSiteSearch('desc:"lab notes" "open house"')).toEqual([
-      { field: "desc", value: "lab notes" },
-      { field: "text", value: "open house" },
-    ]);
-  });
-  it("treats an unknown prefix as part of a word and drops empty terms", () => {
-    expect(parseSiteSearch("  http://x  name:  ")).toEqual([{ field: "text", value: "http://x" }]);
-    expect(parseSiteSearch("")).toEqual([]);
-  });
-});
-
-describe("matchesSiteSearch", () => {
-  const site = { id: 12, name: "robotics-club", description: "The robotics team's lab notes", members: ["ann", "Bob"] };
-  const matches = (query: string) => matchesSiteSearch(site, parseSiteSearch(query));
-
-  it("matches every site for an empty query", () => expect(matches("")).toBe(true));
-  it("matches by id exactly", () => {
-    expect(matches("id:12")).toBe(true);
-    expect(matches("id:1")).toBe(false);
-  });
-  it("matches names and descriptions by substring", () => {
-    expect(matches("name:robot")).toBe(true);
-    expect(matches("name:lab")).toBe(false);
-    expect(matches('desc:"lab notes"')).toBe(true);
-  });
-  it("matches members by exact username, case-insensitive", () => {
-    expect(matches("user:bob")).toBe(true);
-    expect(matches("user:bo")).toBe(false);
-  });
-  it("matches a plain word against name, description or a member", () => {
-    expect(matches("team")).toBe(true);
-    expect(matches("ann")).toBe(true);
-    expect(matches("chess")).toBe(false);
-  });
-  it("needs every term to match", () => {
-    expect(matches("name:robotics user:ann")).toBe(true);
-    expect(matches("name:robotics user:cid")).toBe(false);
-  });
-});
+import { hasNextSitePage, readSiteListLocation, siteListLocation, siteListQuery, siteListRange } from "./site-search";
 
 describe("the site list's query and address", () => {
   it("sends the trimmed query with its page", () => {
@@ -72,5 +15,20 @@ describe("the site list's query and address", () => {
     expect(readSiteListLocation("")).toEqual({ q: "", page: 0 });
     expect(readSiteListLocation("?page=abc")).toEqual({ q: "", page: 0 });
     expect(readSiteListLocation("?page=-4")).toEqual({ q: "", page: 0 });
+  });
+});
+
+describe("the site list's pages", () => {
+  it("says which results a page shows, out of the server's total", () => {
+    expect(siteListRange(0, 0, 0)).toBe("");
+    expect(siteListRange(1, 0, 1)).toBe("1 site");
+    expect(siteListRange(30, 0, 30)).toBe("30 sites");
+    expect(siteListRange(130, 1, 50)).toBe("51–100 of 130 sites");
+    expect(siteListRange(130, 2, 30)).toBe("101–130 of 130 sites");
+  });
+  it("has a next page only while results remain", () => {
+    expect(hasNextSitePage(50, 0)).toBe(false);
+    expect(hasNextSitePage(51, 0)).toBe(true);
+    expect(hasNextSitePage(130, 2)).toBe(false);
   });
 });

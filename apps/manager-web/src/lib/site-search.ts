@@ -1,53 +1,8 @@
 /**
- * The site search box's language: `id:12`, `name:club`, `desc:robotics`, `user:jdoe` and plain words, all of
- * which must match (case-insensitive; quotes keep spaces: `desc:"lab notes"`). The query text is sent as-is
- * to `GET /api/sites?q=` (the server searches every site the caller may see); `matchesSiteSearch` applies the
- * same rules to the page in hand, so the box also works against a manager that does not search yet.
+ * The site list's address and query. The search box's text (`id:12`, `name:club`, `desc:robotics`, `user:jdoe`
+ * and plain words, all of which must match; quotes keep spaces) is sent as-is to `GET /api/sites?q=`: the server
+ * searches every site the caller may see and says how many match (`total`).
  */
-import type { SiteView } from "@director/contracts/manager-api";
-
-export type SearchField = "id" | "name" | "desc" | "user" | "text";
-
-export interface SearchTerm {
-  field: SearchField;
-  value: string;
-}
-
-const fields = new Set<SearchField>(["id", "name", "desc", "user"]);
-
-/** Splits a query into terms; an unknown `word:` prefix is part of a plain word. Empty terms are dropped. */
-export function parseSiteSearch(query: string): SearchTerm[] {
-  const terms: SearchTerm[] = [];
-  const tokens = query.match(/(?:[^\s"]+:)?"[^"]*"?|\S+/g) ?? [];
-  for (const token of tokens) {
-    const colon = token.indexOf(":");
-    const prefix = colon > 0 ? token.slice(0, colon).toLowerCase() : "";
-    const isField = fields.has(prefix as SearchField);
-    const raw = isField ? token.slice(colon + 1) : token;
-    const value = raw.replace(/^"|"$/g, "").trim().toLowerCase();
-    if (value !== "") terms.push({ field: isField ? (prefix as SearchField) : "text", value });
-  }
-  return terms;
-}
-
-/** True when the site matches every term. */
-export function matchesSiteSearch(
-  site: Pick<SiteView, "id" | "name" | "description" | "members">,
-  terms: SearchTerm[],
-): boolean {
-  const name = site.name.toLowerCase();
-  const description = site.description.toLowerCase();
-  const members = site.members.map((member) => member.toLowerCase());
-  const matches: Record<SearchField, (value: string) => boolean> = {
-    id: (value) => String(site.id) === value,
-    name: (value) => name.includes(value),
-    desc: (value) => description.includes(value),
-    user: (value) => members.includes(value),
-    text: (value) => name.includes(value) || description.includes(value) || members.includes(value),
-  };
-  return terms.every(({ field, value }) => matches[field](value));
-}
-
 export const sitesPageSize = 50;
 
 /** The query of `GET /api/sites` for a search box value and a 0-based page number. */
@@ -72,3 +27,14 @@ export function readSiteListLocation(search: string): { q: string; page: number 
   const page = Number.parseInt(params.get("page") ?? "1", 10);
   return { q: params.get("q") ?? "", page: Number.isFinite(page) && page > 1 ? page - 1 : 0 };
 }
+
+/** "51–100 of 130 sites" for a page of `count` results (0-based page); "" when there is none. */
+export function siteListRange(total: number, page: number, count: number): string {
+  if (total === 0 || count === 0) return "";
+  const first = page * sitesPageSize + 1;
+  const noun = total === 1 ? "site" : "sites";
+  return count === total ? `${total} ${noun}` : `${first}–${first + count - 1} of ${total} ${noun}`;
+}
+
+/** True when sites come after this 0-based page. */
+export const hasNextSitePage = (total: number, page: number) => (page + 1) * sitesPageSize < total;

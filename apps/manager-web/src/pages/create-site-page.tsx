@@ -14,14 +14,15 @@ const purposes: Array<{ value: CreateSiteRequest["purpose"]; label: string }> = 
 ];
 
 /**
- * Creates a site. Administrators create any site; everyone else their own personal site, named after them
- * (the API enforces it; the form only starts from what they may do). Errors show under their field.
+ * Creates a site. Administrators create any site; teachers also project sites; everyone their own personal site,
+ * which is named after them (no name is sent: the API names it). The API enforces who may create what; the form
+ * only starts from what most people may do. Errors show under their field.
  */
 export function CreateSitePage() {
   const api = useApi();
   const { user } = useSession();
   const [form, setForm] = useState<CreateSiteRequest>({
-    name: user.isSuperuser ? "" : user.username,
+    name: "",
     type: "static",
     purpose: user.isSuperuser ? "project" : "personal",
     description: "",
@@ -29,6 +30,7 @@ export function CreateSitePage() {
   const [error, setError] = useState<unknown>(null);
   const [isBusy, setIsBusy] = useState(false);
   const fields = fieldErrorsOf(error);
+  const isPersonal = form.purpose === "personal";
   const set = <K extends keyof CreateSiteRequest>(key: K, value: CreateSiteRequest[K]) =>
     setForm((current) => ({ ...current, [key]: value }));
 
@@ -37,7 +39,8 @@ export function CreateSitePage() {
     setIsBusy(true);
     setError(null);
     try {
-      const { site } = await api.sites.create({ ...form, name: (form.name ?? "").trim() });
+      const { name, ...rest } = form;
+      const { site } = await api.sites.create(isPersonal ? rest : { ...rest, name: (name ?? "").trim() });
       navigate(sitePath(site.name));
     } catch (failure) {
       setError(failure);
@@ -50,43 +53,12 @@ export function CreateSitePage() {
       <h1>New site</h1>
       {!user.isSuperuser ? (
         <p>
-          You can create your personal site, named after you. For a club or project site,{" "}
+          You can create your personal site{user.role === "teacher" ? " and project sites" : ""}. For a club site,{" "}
           <Link to="/requests/new">request one</Link>.
         </p>
       ) : null}
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={formLevelError(error, ["name", "type", "purpose", "description"])} />
-        <Field
-          label="Name"
-          error={fields.name}
-          hint="2–32 lowercase letters, digits and single hyphens; the site's address starts with it."
-        >
-          {({ id, describedBy, isInvalid }) => (
-            <input
-              id={id}
-              name="name"
-              required
-              autoCapitalize="none"
-              spellCheck={false}
-              value={form.name}
-              onChange={(event) => set("name", event.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={isInvalid}
-            />
-          )}
-        </Field>
-        <fieldset className="field">
-          <legend>Type</legend>
-          <label className="radio">
-            <input type="radio" name="type" checked={form.type === "static"} onChange={() => set("type", "static")} />
-            Static: files served as they are (HTML, CSS, images)
-          </label>
-          <label className="radio">
-            <input type="radio" name="type" checked={form.type === "dynamic"} onChange={() => set("type", "dynamic")} />
-            Dynamic: a program (<code>run.sh</code>) that serves HTTP
-          </label>
-          {fields.type ? <p className="field-error">{fields.type}</p> : null}
-        </fieldset>
         <Field label="Purpose" error={fields.purpose}>
           {({ id, describedBy, isInvalid }) => (
             <select
@@ -105,6 +77,43 @@ export function CreateSitePage() {
             </select>
           )}
         </Field>
+        {isPersonal ? (
+          <p className="hint" role="status">
+            Your personal site is named after you: <strong>{user.username}</strong>.
+          </p>
+        ) : (
+          <Field
+            label="Name"
+            error={fields.name}
+            hint="2–32 lowercase letters, digits and single hyphens; the site's address starts with it."
+          >
+            {({ id, describedBy, isInvalid }) => (
+              <input
+                id={id}
+                name="name"
+                required
+                autoCapitalize="none"
+                spellCheck={false}
+                value={form.name}
+                onChange={(event) => set("name", event.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={isInvalid}
+              />
+            )}
+          </Field>
+        )}
+        <fieldset className="field">
+          <legend>Type</legend>
+          <label className="radio">
+            <input type="radio" name="type" checked={form.type === "static"} onChange={() => set("type", "static")} />
+            Static: files served as they are (HTML, CSS, images)
+          </label>
+          <label className="radio">
+            <input type="radio" name="type" checked={form.type === "dynamic"} onChange={() => set("type", "dynamic")} />
+            Dynamic: a program (<code>run.sh</code>) that serves HTTP
+          </label>
+          {fields.type ? <p className="field-error">{fields.type}</p> : null}
+        </fieldset>
         <Field label="Description" error={fields.description} hint="Optional; at most 2,000 characters.">
           {({ id, describedBy, isInvalid }) => (
             <textarea

@@ -1,9 +1,10 @@
 import { type FormEvent, useState } from "react";
+import type { UserView } from "../api/core";
 import { ErrorBanner, Loading } from "../components/ui";
 import { useApi, useAsync, useSession } from "../hooks";
 
 /** The guidelines every user accepts once before anything else (the API refuses other calls until then). */
-export function GuidelinesPage({ onAccepted }: { onAccepted: () => void }) {
+export function GuidelinesPage({ onAccepted }: { onAccepted: (user: UserView) => void }) {
   const api = useApi();
   const { logout } = useSession();
   const [guidelines] = useAsync(() => api.people.guidelines(), []);
@@ -13,8 +14,7 @@ export function GuidelinesPage({ onAccepted }: { onAccepted: () => void }) {
   const accept = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await api.people.acceptGuidelines();
-      onAccepted();
+      onAccepted(await api.people.acceptGuidelines());
     } catch (failure) {
       setError(failure);
     }

@@ -1,13 +1,17 @@
 import { type FormEvent, useState } from "react";
 import type { UserView } from "../api/core";
 import { fieldErrorsOf, formLevelError } from "../api/errors";
-import { oidcStartUrl } from "../api/people";
 import { ErrorBanner, Field } from "../components/ui";
-import { useApi } from "../hooks";
+import { useApi, useAsync } from "../hooks";
 
-/** Password login, and the institution's login (a full-page redirect to the identity provider). */
+/**
+ * Password login, and the institution's login (a full-page redirect to the identity provider) when the
+ * installation has one (`GET /api/auth/options`).
+ */
 export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Promise<void> | void }) {
   const api = useApi();
+  const [options] = useAsync(() => api.people.loginOptions(), []);
+  const oidc = options.value?.oidc ?? null;
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -31,12 +35,16 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Prom
     <main id="main" className="login">
       <h1>Log in to Director</h1>
       <p>Websites for our school: your own, your clubs' and your projects'.</p>
-      <a className="button button-primary button-wide" href={oidcStartUrl}>
-        Log in with your institution account
-      </a>
-      <p className="divider">
-        <span>or with a Director password</span>
-      </p>
+      {oidc ? (
+        <>
+          <a className="button button-primary button-wide" href={oidc.startUrl}>
+            Log in with your institution account
+          </a>
+          <p className="divider">
+            <span>or with a Director password</span>
+          </p>
+        </>
+      ) : null}
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={formLevelError(error, ["username", "password"])} />
         <Field label="Username" error={fields.username}>

@@ -4,12 +4,11 @@ import { ErrorBanner, Loading, StatusDot } from "../components/ui";
 import { useApi, useAsync, useInterval, useSession } from "../hooks";
 import { sitePath } from "../lib/routes";
 import {
-  matchesSiteSearch,
-  parseSiteSearch,
+  hasNextSitePage,
   readSiteListLocation,
   siteListLocation,
   siteListQuery,
-  sitesPageSize,
+  siteListRange,
 } from "../lib/site-search";
 import { needsProcessStatus, siteDot } from "../lib/site-status";
 import { Link, navigate } from "../router";
@@ -27,7 +26,8 @@ export function SitesPage({ search }: { search: string }) {
   const [draft, setDraft] = useState(q);
   useEffect(() => setDraft(q), [q]);
   const [list, reload] = useAsync((signal) => api.sites.list(siteListQuery(q, page), signal), [q, page]);
-  const sites = (list.value?.sites ?? []).filter((site) => matchesSiteSearch(site, parseSiteSearch(q)));
+  const sites = list.value?.sites ?? [];
+  const total = list.value?.total ?? 0;
   const processes = useProcessStates(sites);
   const isBusy = sites.some((site) => siteDot(site, undefined).state === "busy");
   useInterval(reload, isBusy ? busyRefreshMs : idleRefreshMs);
@@ -70,6 +70,11 @@ export function SitesPage({ search }: { search: string }) {
           {!q && !user.isSuperuser ? <Link to="/sites/new">Create your personal site</Link> : null}
         </p>
       ) : null}
+      {sites.length > 0 ? (
+        <p className="muted small" role="status">
+          {siteListRange(total, page, sites.length)}
+        </p>
+      ) : null}
       <ul className="site-list" aria-label="Sites">
         {sites.map((site) => (
           <li key={site.id} className="site-card">
@@ -90,9 +95,7 @@ export function SitesPage({ search }: { search: string }) {
       </ul>
       <nav className="pager" aria-label="Pages">
         {page > 0 ? <Link to={siteListLocation(q, page - 1)}>← Previous</Link> : <span />}
-        {(list.value?.sites.length ?? 0) >= sitesPageSize ? (
-          <Link to={siteListLocation(q, page + 1)}>Next →</Link>
-        ) : null}
+        {hasNextSitePage(total, page) ? <Link to={siteListLocation(q, page + 1)}>Next →</Link> : null}
       </nav>
     </>
   );

@@ -1,20 +1,67 @@
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
+import type { AuditQuery } from "../../api/people";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
 
 const pageSize = 100;
+type Filters = Pick<AuditQuery, "actor" | "site" | "action">;
 
-/** Who did what, newest first. */
+/** Who did what, newest first, filtered by who, which site and which action; older pages by the API's cursor. */
 export function AdminAuditPage() {
   const api = useApi();
-  const [page, setPage] = useState(0);
-  const [entries] = useAsync(() => api.people.audit({ limit: pageSize, offset: page * pageSize }), [page]);
+  const [draft, setDraft] = useState<Filters>({});
+  const [filters, setFilters] = useState<Filters>({});
+  /** `before` of each page seen so far: [undefined (the newest), nextBefore of page 1, …] */
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const before = cursors.at(-1);
+  const [events] = useAsync(
+    () => api.people.audit({ ...filters, limit: pageSize, ...(before ? { before } : {}) }),
+    [filters, before],
+  );
+  const nextBefore = events.value?.nextBefore ?? null;
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = Object.fromEntries(
+      Object.entries(draft)
+        .map(([key, value]) => [key, value?.trim() ?? ""])
+        .filter(([, value]) => value !== ""),
+    ) as Filters;
+    setFilters(trimmed);
+    setCursors([undefined]);
+  };
+
+  const filterField = (key: keyof Filters, label: string, placeholder: string) => (
+    <div className="field">
+      <label htmlFor={`audit-${key}`}>{label}</label>
+      <input
+        id={`audit-${key}`}
+        placeholder={placeholder}
+        autoCapitalize="none"
+        spellCheck={false}
+        value={draft[key] ?? ""}
+        onChange={(event) => setDraft((current) => ({ ...current, [key]: event.target.value }))}
+      />
+    </div>
+  );
+
   return (
     <>
       <h1>Audit log</h1>
-      <ErrorBanner error={entries.error} />
-      {entries.status === "loading" ? <Loading what="the audit log" /> : null}
-      <table hidden={!entries.value}>
+      <search>
+        <form className="inline-form" onSubmit={apply}>
+          {filterField("actor", "Who", "username")}
+          {filterField("site", "Site", "site name")}
+          {filterField("action", "Action", "site. or site.create")}
+          <button type="submit" className="button">
+            Filter
+          </button>
+        </form>
+      </search>
+      <ErrorBanner error={events.error} />
+      {events.status === "loading" ? <Loading what="the audit log" /> : null}
+      {events.value && events.value.events.length === 0 ? <p className="empty">Nothing was recorded.</p> : null}
+      <table hidden={!events.value}>
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -24,7 +71,7 @@ export function AdminAuditPage() {
           </tr>
         </thead>
         <tbody>
-          {(entries.value?.entries ?? []).map((entry) => (
+          {(events.value?.events ?? []).map((entry) => (
             <tr key={entry.id}>
               <td>
                 <Time iso={entry.at} />
@@ -37,15 +84,15 @@ export function AdminAuditPage() {
         </tbody>
       </table>
       <nav className="pager" aria-label="Pages">
-        {page > 0 ? (
-          <button type="button" className="link-button" onClick={() => setPage(page - 1)}>
+        {cursors.length > 1 ? (
+          <button type="button" className="link-button" onClick={() => setCursors(cursors.slice(0, -1))}>
             ← Newer
           </button>
         ) : (
           <span />
         )}
-        {(entries.value?.entries.length ?? 0) >= pageSize ? (
-          <button type="button" className="link-button" onClick={() => setPage(page + 1)}>
+        {nextBefore ? (
+          <button type="button" className="link-button" onClick={() => setCursors([...cursors, nextBefore])}>
             Older →
           </button>
         ) : null}

@@ -1,5 +1,5 @@
-import { type FormEvent, useState } from "react";
-import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { type FormEvent, useEffect, useState } from "react";
+import { ApiError, fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { MassMailRequest } from "../../api/people";
 import { ErrorBanner, Field } from "../../components/ui";
 import { useApi } from "../../hooks";
@@ -12,30 +12,48 @@ export function AdminMailPage() {
   const [body, setBody] = useState("");
   const [isEveryone, setIsEveryone] = useState(true);
   const [usernames, setUsernames] = useState("");
-  const [isConfirming, setIsConfirming] = useState(false);
+  /** the recipients the API counted for this message; the confirmation shows while it is set */
+  const [recipientCount, setRecipientCount] = useState<number | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [isBusy, setIsBusy] = useState(false);
   const fields = fieldErrorsOf(error);
-  const recipients: MassMailRequest["recipients"] = isEveryone ? "all" : parseUsernameList(usernames);
-  const audience = recipients === "all" ? "every user" : `${recipients.length} user(s)`;
+  const to: MassMailRequest["to"] = isEveryone ? "all" : parseUsernameList(usernames);
+  // a count for other recipients confirms nothing
+  useEffect(() => setRecipientCount(null), [isEveryone, usernames]);
 
-  const review = (event: FormEvent) => {
+  /** Asks the API first without `confirm`: it answers CONFIRMATION_REQUIRED with how many people would get it. */
+  const review = async (event: FormEvent) => {
     event.preventDefault();
     setResult(null);
     setError(null);
-    setIsConfirming(true);
+    setIsBusy(true);
+    try {
+      const sent = await api.people.sendMail({ subject, text: body, to, confirm: false });
+      setResult(`Sent to ${sent.sentCount} of ${sent.recipientCount} people.`); // an API that sends at once
+    } catch (failure) {
+      const count = failure instanceof ApiError ? failure.details?.recipientCount : undefined;
+      if (failure instanceof ApiError && failure.code === "CONFIRMATION_REQUIRED" && typeof count === "number") {
+        setRecipientCount(count);
+      } else setError(failure);
+    } finally {
+      setIsBusy(false);
+    }
   };
 
   const send = async () => {
+    setIsBusy(true);
     try {
-      const { recipientCount } = await api.people.sendMail({ subject, body, recipients });
-      setResult(`Sent to ${recipientCount} people.`);
+      const sent = await api.people.sendMail({ subject, text: body, to, confirm: true });
+      const refused = sent.failed.length > 0 ? ` The mail server refused: ${sent.failed.join(", ")}.` : "";
+      setResult(`Sent to ${sent.sentCount} of ${sent.recipientCount} people.${refused}`);
       setSubject("");
       setBody("");
     } catch (failure) {
       setError(failure);
     } finally {
-      setIsConfirming(false);
+      setRecipientCount(null);
+      setIsBusy(false);
     }
   };
 
@@ -48,7 +66,7 @@ export function AdminMailPage() {
         </div>
       ) : null}
       <form onSubmit={review}>
-        <ErrorBanner error={formLevelError(error, ["subject", "body", "recipients"])} />
+        <ErrorBanner error={formLevelError(error, ["subject", "text", "to"])} />
         <fieldset className="field">
           <legend>To</legend>
           <label className="radio">
@@ -58,7 +76,7 @@ export function AdminMailPage() {
             <input type="radio" name="to" checked={!isEveryone} onChange={() => setIsEveryone(false)} /> These usernames
           </label>
           {!isEveryone ? (
-            <Field label="Usernames" hint="Separated by spaces, commas or new lines." error={fields.recipients}>
+            <Field label="Usernames" hint="Separated by spaces, commas or new lines." error={fields.to}>
               {({ id, describedBy }) => (
                 <textarea
                   id={id}
@@ -83,7 +101,7 @@ export function AdminMailPage() {
             />
           )}
         </Field>
-        <Field label="Message" error={fields.body}>
+        <Field label="Message" error={fields.text}>
           {({ id, describedBy, isInvalid }) => (
             <textarea
               id={id}
@@ -96,16 +114,22 @@ export function AdminMailPage() {
             />
           )}
         </Field>
-        {isConfirming ? (
+        {recipientCount !== null ? (
           <div className="banner banner-warning" role="alertdialog" aria-label="Confirm sending">
             <p>
-              Send “{subject}” to {audience}? This cannot be undone.
+              Send “{subject}” to {recipientCount === 1 ? "1 person" : `${recipientCount} people`}? This cannot be
+              undone.
             </p>
             <div className="actions">
-              <button type="button" className="button button-danger" onClick={() => void send()}>
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={isBusy || recipientCount === 0}
+                onClick={() => void send()}
+              >
                 Yes, send it
               </button>
-              <button type="button" className="button" onClick={() => setIsConfirming(false)}>
+              <button type="button" className="button" onClick={() => setRecipientCount(null)}>
                 Cancel
               </button>
             </div>
@@ -114,7 +138,7 @@ export function AdminMailPage() {
           <button
             type="submit"
             className="button button-primary"
-            disabled={subject.trim() === "" || body.trim() === "" || (recipients !== "all" && recipients.length === 0)}
+            disabled={isBusy || subject.trim() === "" || body.trim() === "" || (to !== "all" && to.length === 0)}
           >
             Review and send
           </button>

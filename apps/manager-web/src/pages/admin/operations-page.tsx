@@ -1,29 +1,70 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type { OperationView } from "../../api/core";
 import { followOperation, isOperationFinished } from "../../api/events";
+import type { OperationFilter } from "../../api/operations-admin";
 import { OperationProgress } from "../../components/operation-progress";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
-import { useApi, useAsync } from "../../hooks";
+import { useApi, useAsync, useInterval } from "../../hooks";
 import { sitePath } from "../../lib/routes";
 import { Link, navigate } from "../../router";
 
-/** Operations, all or failed, with their step log; retry a failed one; look one up by its number. */
+const pageSize = 50;
+/** While an operation of the page runs, the list is read again this often (its SSE stream shows the open one). */
+const busyRefreshMs = 3_000;
+
+/** `/admin/operations?status=failed&page=2&id=12`: the filter, the 0-based page and the operation opened. */
+function readLocation(search: string): { status: OperationFilter; page: number; openId: number | null } {
+  const params = new URLSearchParams(search);
+  const page = Number.parseInt(params.get("page") ?? "1", 10);
+  return {
+    status: params.get("status") === "failed" ? "failed" : "all",
+    page: Number.isFinite(page) && page > 1 ? page - 1 : 0,
+    openId: Number(params.get("id") ?? "") || null,
+  };
+}
+
+function operationsLocation(status: OperationFilter, page: number, openId: number | null = null): string {
+  const params = new URLSearchParams();
+  if (status === "failed") params.set("status", "failed");
+  if (page > 0) params.set("page", String(page + 1));
+  if (openId !== null) params.set("id", String(openId));
+  const text = params.toString();
+  return text === "" ? "/admin/operations" : `/admin/operations?${text}`;
+}
+
+/** Operations, all or failed, newest first, with their step log; retry a failed one; look one up by its number. */
 export function AdminOperationsPage({ search }: { search: string }) {
   const api = useApi();
-  const params = new URLSearchParams(search);
-  const isFailedOnly = params.get("failed") === "1";
-  const openId = Number(params.get("id") ?? "") || null;
+  const { status, page, openId } = readLocation(search);
   const [list, reload] = useAsync(
-    () => api.operationsAdmin.list({ ...(isFailedOnly ? { status: "failed" as const } : {}), limit: 50, offset: 0 }),
-    [isFailedOnly],
+    (signal) => api.operationsAdmin.list({ status, limit: pageSize, offset: page * pageSize }, signal),
+    [status, page],
   );
   const [lookup, setLookup] = useState(openId ? String(openId) : "");
+  const [retryError, setRetryError] = useState<unknown>(null);
+  /** bumped by a retry from the list, so the open operation is read again even when it was open already */
+  const [retries, setRetries] = useState(0);
+  const operations = list.value?.operations ?? [];
+  const total = list.value?.total ?? 0;
+  useInterval(reload, operations.some((operation) => !isOperationFinished(operation)) ? busyRefreshMs : null);
 
   const find = (event: FormEvent) => {
     event.preventDefault();
-    navigate(
-      `/admin/operations?${new URLSearchParams({ ...(isFailedOnly ? { failed: "1" } : {}), id: lookup.trim() })}`,
-    );
+    const id = Number(lookup.trim());
+    if (Number.isInteger(id) && id > 0) navigate(operationsLocation(status, page, id));
+  };
+
+  /** Queues the operation again, then opens it: its page follows the new run live. */
+  const retry = async (id: number) => {
+    setRetryError(null);
+    try {
+      await api.operationsAdmin.retry(id);
+      setRetries((count) => count + 1);
+      navigate(operationsLocation(status, page, id));
+      reload();
+    } catch (failure) {
+      setRetryError(failure);
+    }
   };
 
   return (
@@ -31,10 +72,10 @@ export function AdminOperationsPage({ search }: { search: string }) {
       <h1>Operations</h1>
       <div className="toolbar">
         <nav aria-label="Which operations" className="tabs">
-          <Link to="/admin/operations" aria-current={!isFailedOnly ? "page" : undefined}>
+          <Link to={operationsLocation("all", 0)} aria-current={status === "all" ? "page" : undefined}>
             All
           </Link>
-          <Link to="/admin/operations?failed=1" aria-current={isFailedOnly ? "page" : undefined}>
+          <Link to={operationsLocation("failed", 0)} aria-current={status === "failed" ? "page" : undefined}>
             Failed
           </Link>
         </nav>
@@ -51,11 +92,19 @@ export function AdminOperationsPage({ search }: { search: string }) {
           </button>
         </form>
       </div>
-      {openId ? <OneOperation id={openId} onRetried={reload} /> : null}
-      <ErrorBanner error={list.error} />
+      {openId ? <OneOperation key={`${openId}-${retries}`} id={openId} onChange={reload} /> : null}
+      <ErrorBanner error={list.error ?? retryError} />
       {list.status === "loading" ? <Loading what="operations" /> : null}
-      {list.value && list.value.operations.length === 0 ? <p className="empty">No operation.</p> : null}
-      <table hidden={!list.value}>
+      {list.value ? (
+        <p className="muted" role="status">
+          {total === 0
+            ? status === "failed"
+              ? "No operation failed."
+              : "No operation yet."
+            : `${total} ${status === "failed" ? "failed " : ""}operation${total === 1 ? "" : "s"}, newest first.`}
+        </p>
+      ) : null}
+      <table hidden={!list.value || operations.length === 0}>
         <thead>
           <tr>
             <th scope="col">#</th>
@@ -65,46 +114,76 @@ export function AdminOperationsPage({ search }: { search: string }) {
             <th scope="col" className="hide-narrow">
               Created
             </th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
-          {(list.value?.operations ?? []).map((operation) => (
-            <tr key={operation.id}>
+          {operations.map((operation) => (
+            <tr key={operation.id} data-operation-id={operation.id}>
               <td>
-                <Link to={`/admin/operations?id=${operation.id}${isFailedOnly ? "&failed=1" : ""}`}>
+                <Link
+                  to={operationsLocation(status, page, operation.id)}
+                  aria-label={`Operation ${operation.id}: steps`}
+                >
                   {operation.id}
                 </Link>
               </td>
-              <td>{operation.kind}</td>
+              <td>{operation.kind.replaceAll("_", " ")}</td>
               <td>{operation.siteName}</td>
               <td>
                 <span className={`badge badge-${operation.status}`}>{operation.status}</span>
+                {operation.error ? <div className="muted small">{operation.error}</div> : null}
               </td>
               <td className="hide-narrow">
                 <Time iso={operation.createdAt} />
+              </td>
+              <td>
+                {operation.status === "failed" ? (
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => void retry(operation.id)}
+                    aria-label={`Retry operation ${operation.id}`}
+                  >
+                    Retry
+                  </button>
+                ) : null}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      <nav className="pager" aria-label="Pages">
+        {page > 0 ? <Link to={operationsLocation(status, page - 1)}>← Newer</Link> : <span />}
+        {(page + 1) * pageSize < total ? <Link to={operationsLocation(status, page + 1)}>Older →</Link> : null}
+      </nav>
     </>
   );
 }
 
-function OneOperation({ id, onRetried }: { id: number; onRetried: () => void }) {
+/** One operation's step log, followed live while it runs; a failed one can be retried from here. */
+function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
   const api = useApi();
   const [loaded] = useAsync(() => api.operations.get(id), [id]);
   const [operation, setOperation] = useState<OperationView | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => setOperation(loaded.value ?? null), [loaded.value]);
   const runningId = operation && !isOperationFinished(operation) ? operation.id : null;
-  useEffect(() => (runningId === null ? undefined : followOperation(runningId, setOperation)), [runningId]);
+  useEffect(() => {
+    if (runningId === null) return;
+    return followOperation(runningId, (next) => {
+      setOperation(next);
+      if (isOperationFinished(next)) onChange();
+    });
+  }, [runningId, onChange]);
 
   const retry = async () => {
     setError(null);
     try {
       setOperation((await api.operationsAdmin.retry(id)).operation);
-      onRetried();
+      onChange();
     } catch (failure) {
       setError(failure);
     }
@@ -116,13 +195,20 @@ function OneOperation({ id, onRetried }: { id: number; onRetried: () => void }) 
       {operation ? (
         <>
           <p>
-            Site: <Link to={sitePath(operation.siteName)}>{operation.siteName}</Link>
+            Site:{" "}
+            {operation.siteId !== null ? (
+              <Link to={sitePath(operation.siteName)}>{operation.siteName}</Link>
+            ) : (
+              operation.siteName
+            )}
           </p>
           <OperationProgress operation={operation} />
           {operation.status === "failed" ? (
-            <button type="button" className="button" onClick={() => void retry()}>
-              Retry
-            </button>
+            <div className="actions">
+              <button type="button" className="button button-primary" onClick={() => void retry()}>
+                Retry from the failed step
+              </button>
+            </div>
           ) : null}
         </>
       ) : null}

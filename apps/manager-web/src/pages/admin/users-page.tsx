@@ -1,20 +1,27 @@
 import { type FormEvent, useState } from "react";
+import type { UserView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
-import type { AdminUserView, UserRole } from "../../api/people";
+import type { UpdateUserRequest, UserRole } from "../../api/people";
 import { ErrorBanner, Field, Loading, Time } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
 
-const roles: UserRole[] = ["student", "teacher", "admin", "service"];
+const roles: UserRole[] = ["student", "teacher", "service"];
+const pageSize = 50;
 
-/** Accounts: search, invite by username, change role, disable. */
+/** Accounts: search, invite by username, change role and administrator rights, disable. */
 export function AdminUsersPage() {
   const api = useApi();
   const [query, setQuery] = useState("");
   const [applied, setApplied] = useState("");
-  const [users, reload] = useAsync(() => api.people.users({ q: applied, limit: 100, offset: 0 }), [applied]);
+  const [page, setPage] = useState(0);
+  const [users, reload] = useAsync(
+    () => api.people.users({ q: applied, limit: pageSize, offset: page * pageSize }),
+    [applied, page],
+  );
   const [error, setError] = useState<unknown>(null);
+  const total = users.value?.total ?? 0;
 
-  const update = async (user: AdminUserView, change: Partial<Pick<AdminUserView, "role" | "isDisabled">>) => {
+  const update = async (user: UserView, change: UpdateUserRequest) => {
     setError(null);
     try {
       await api.people.updateUser(user.username, change);
@@ -33,6 +40,7 @@ export function AdminUsersPage() {
           onSubmit={(event) => {
             event.preventDefault();
             setApplied(query.trim());
+            setPage(0);
           }}
         >
           <label htmlFor="user-search" className="visually-hidden">
@@ -53,11 +61,18 @@ export function AdminUsersPage() {
       <InviteForm onInvited={reload} />
       <ErrorBanner error={users.error ?? error} />
       {users.status === "loading" ? <Loading what="users" /> : null}
+      {users.value ? (
+        <p className="muted" role="status">
+          {total === 1 ? "1 account" : `${total} accounts`}
+          {applied ? ` match “${applied}”` : ""}
+        </p>
+      ) : null}
       <table hidden={!users.value}>
         <thead>
           <tr>
             <th scope="col">User</th>
             <th scope="col">Role</th>
+            <th scope="col">Administrator</th>
             <th scope="col" className="hide-narrow">
               Last login
             </th>
@@ -90,22 +105,46 @@ export function AdminUsersPage() {
                   ))}
                 </select>
               </td>
+              <td>
+                <input
+                  type="checkbox"
+                  checked={user.isSuperuser}
+                  aria-label={`${user.username} is an administrator`}
+                  onChange={(event) => void update(user, { isSuperuser: event.target.checked })}
+                />
+              </td>
               <td className="hide-narrow">
-                <Time iso={user.lastLoginAt} />
+                {user.lastLoginAt ? <Time iso={user.lastLoginAt} /> : <span className="muted">invited</span>}
               </td>
               <td>
+                {user.isActive ? null : <span className="badge badge-failed">disabled</span>}{" "}
                 <button
                   type="button"
                   className="link-button"
-                  onClick={() => void update(user, { isDisabled: !user.isDisabled })}
+                  onClick={() => void update(user, { isActive: !user.isActive })}
+                  aria-label={`${user.isActive ? "Disable" : "Enable"} ${user.username}`}
                 >
-                  {user.isDisabled ? "Enable" : "Disable"}
+                  {user.isActive ? "Disable" : "Enable"}
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      <nav className="pager" aria-label="Pages">
+        {page > 0 ? (
+          <button type="button" className="link-button" onClick={() => setPage(page - 1)}>
+            ← Previous
+          </button>
+        ) : (
+          <span />
+        )}
+        {(page + 1) * pageSize < total ? (
+          <button type="button" className="link-button" onClick={() => setPage(page + 1)}>
+            Next →
+          </button>
+        ) : null}
+      </nav>
     </>
   );
 }

@@ -2,7 +2,8 @@ import { type FormEvent, useState } from "react";
 import type { SiteRequestView } from "../../api/flow";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useApi, useAsync, useSession } from "../../hooks";
-import { suggestSiteName } from "../../lib/site-name";
+import { sitePath } from "../../lib/routes";
+import { Link } from "../../router";
 import { RequestStatus } from "./request-status";
 
 /** A teacher's page: requests they sponsor that wait for them. */
@@ -12,7 +13,7 @@ export function TeacherApprovalsPage() {
     <ApprovalList
       title="Requests to approve"
       intro="Students asked for these club sites with you as their sponsor. An administrator decides after you."
-      isWaiting={(request) => request.status === "pending_teacher" && request.sponsor === user.username}
+      isWaiting={(request) => request.status === "awaiting_teacher" && request.sponsor.username === user.username}
       decider="teacher"
     />
   );
@@ -24,7 +25,7 @@ export function AdminApprovalsPage() {
     <ApprovalList
       title="Site requests"
       intro="Approving creates the site with the student and the sponsor teacher as members."
-      isWaiting={(request) => request.status === "pending_admin"}
+      isWaiting={(request) => request.status === "awaiting_admin"}
       decider="admin"
     />
   );
@@ -61,6 +62,7 @@ function ApprovalList(props: {
             <thead>
               <tr>
                 <th scope="col">Activity</th>
+                <th scope="col">Site</th>
                 <th scope="col">Student</th>
                 <th scope="col">Status</th>
               </tr>
@@ -69,7 +71,8 @@ function ApprovalList(props: {
               {others.map((request) => (
                 <tr key={request.id}>
                   <td>{request.activity}</td>
-                  <td>{request.requester}</td>
+                  <td>{request.site ? <Link to={sitePath(request.site)}>{request.site}</Link> : request.siteName}</td>
+                  <td>{request.requester.username}</td>
                   <td>
                     <RequestStatus status={request.status} />
                   </td>
@@ -88,24 +91,16 @@ function Decision(props: { request: SiteRequestView; decider: "teacher" | "admin
   const { request } = props;
   const [comment, setComment] = useState("");
   const [privateComment, setPrivateComment] = useState("");
-  const [siteName, setSiteName] = useState(suggestSiteName(request.activity));
   const [error, setError] = useState<unknown>(null);
   const [isBusy, setIsBusy] = useState(false);
 
-  const decide = async (event: FormEvent, isApproved: boolean) => {
+  const decide = async (event: FormEvent, approve: boolean) => {
     event.preventDefault();
     setIsBusy(true);
     setError(null);
     try {
-      if (props.decider === "teacher") await api.flow.teacherDecision(request.id, { isApproved, comment });
-      else {
-        await api.flow.adminDecision(request.id, {
-          isApproved,
-          siteName: siteName.trim(),
-          publicComment: comment,
-          privateComment,
-        });
-      }
+      if (props.decider === "teacher") await api.flow.teacherDecision(request.id, { approve, comment });
+      else await api.flow.adminDecision(request.id, { approve, publicComment: comment, privateComment });
       props.onDecided();
     } catch (failure) {
       setError(failure);
@@ -121,17 +116,15 @@ function Decision(props: { request: SiteRequestView; decider: "teacher" | "admin
         <RequestStatus status={request.status} />
       </div>
       <p className="muted small">
-        Asked by {request.requester} · sponsor {request.sponsor} · <Time iso={request.createdAt} />
+        Asked by {request.requester.displayName || request.requester.username} ({request.requester.username}) · sponsor{" "}
+        {request.sponsor.displayName || request.sponsor.username} · <Time iso={request.createdAt} />
+      </p>
+      <p>
+        Site name: <code>{request.siteName}</code>
       </p>
       <p>{request.details}</p>
       {request.teacherComment ? <p>Teacher: {request.teacherComment}</p> : null}
       <ErrorBanner error={error} />
-      {props.decider === "admin" ? (
-        <div className="field">
-          <label htmlFor={`${idPrefix}-site`}>Site name</label>
-          <input id={`${idPrefix}-site`} value={siteName} onChange={(event) => setSiteName(event.target.value)} />
-        </div>
-      ) : null}
       <div className="field">
         <label htmlFor={`${idPrefix}-comment`}>
           {props.decider === "admin" ? "Comment for the student" : "Comment (optional)"}

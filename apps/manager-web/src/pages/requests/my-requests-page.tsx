@@ -9,7 +9,7 @@ export function MyRequestsPage() {
   const api = useApi();
   const { user } = useSession();
   const [requests] = useAsync(() => api.flow.siteRequests(), []);
-  const mine = (requests.value?.requests ?? []).filter((request) => request.requester === user.username);
+  const mine = (requests.value?.requests ?? []).filter((request) => request.requester.username === user.username);
   return (
     <>
       <div className="page-head">
@@ -29,13 +29,14 @@ export function MyRequestsPage() {
               <RequestStatus status={request.status} />
             </div>
             <p className="muted small">
-              Sponsor {request.sponsor} · asked <Time iso={request.createdAt} />
+              Site {request.siteName} · sponsor {request.sponsor.displayName || request.sponsor.username} · asked{" "}
+              <Time iso={request.createdAt} />
             </p>
             {request.teacherComment ? <p>Teacher: {request.teacherComment}</p> : null}
-            {request.publicComment ? <p>Administrator: {request.publicComment}</p> : null}
-            {request.siteName ? (
+            {request.adminPublicComment ? <p>Administrator: {request.adminPublicComment}</p> : null}
+            {request.site ? (
               <p>
-                Your site: <Link to={sitePath(request.siteName)}>{request.siteName}</Link>
+                Your site: <Link to={sitePath(request.site)}>{request.site}</Link>
               </p>
             ) : null}
           </li>

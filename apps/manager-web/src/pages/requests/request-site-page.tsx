@@ -3,14 +3,24 @@ import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { SiteRequestInput } from "../../api/flow";
 import { ErrorBanner, Field } from "../../components/ui";
 import { useApi } from "../../hooks";
+import { suggestSiteName } from "../../lib/site-name";
 import { navigate } from "../../router";
 
-const fieldNames = ["activity", "sponsor", "details", "isAgreed"] as const;
+/** `name` is where a site name parser's error lands (fieldOfCode); here that field is `siteName`. */
+const fieldNames = ["activity", "siteName", "name", "sponsor", "details", "agreement"] as const;
 
 /** A student asks for an activity (club) site; their sponsor teacher, then an administrator, decide. */
 export function RequestSitePage() {
   const api = useApi();
-  const [form, setForm] = useState<SiteRequestInput>({ activity: "", sponsor: "", details: "", isAgreed: false });
+  const [form, setForm] = useState<SiteRequestInput>({
+    activity: "",
+    siteName: "",
+    sponsor: "",
+    details: "",
+    agreement: false,
+  });
+  /** the site name follows the activity until the student types one */
+  const [isSiteNameEdited, setIsSiteNameEdited] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [isBusy, setIsBusy] = useState(false);
   const fields = fieldErrorsOf(error);
@@ -22,7 +32,12 @@ export function RequestSitePage() {
     setIsBusy(true);
     setError(null);
     try {
-      await api.flow.requestSite({ ...form, activity: form.activity.trim(), sponsor: form.sponsor.trim() });
+      await api.flow.requestSite({
+        ...form,
+        activity: form.activity.trim(),
+        siteName: form.siteName.trim(),
+        sponsor: form.sponsor.trim(),
+      });
       navigate("/requests");
     } catch (failure) {
       setError(failure);
@@ -38,7 +53,10 @@ export function RequestSitePage() {
           name={key}
           required
           value={form[key]}
-          onChange={(event) => set(key, event.target.value)}
+          onChange={(event) => {
+            set(key, event.target.value);
+            if (key === "activity" && !isSiteNameEdited) set("siteName", suggestSiteName(event.target.value));
+          }}
           aria-describedby={describedBy}
           aria-invalid={isInvalid}
         />
@@ -53,6 +71,28 @@ export function RequestSitePage() {
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={formLevelError(error, fieldNames)} />
         {text("activity", "Activity or club", "Its name, as the school lists it.")}
+        <Field
+          label="Site name"
+          error={fields.siteName ?? fields.name}
+          hint="2–32 lowercase letters, digits and single hyphens; the site's address starts with it."
+        >
+          {({ id, describedBy, isInvalid }) => (
+            <input
+              id={id}
+              name="siteName"
+              required
+              autoCapitalize="none"
+              spellCheck={false}
+              value={form.siteName}
+              onChange={(event) => {
+                setIsSiteNameEdited(true);
+                set("siteName", event.target.value);
+              }}
+              aria-describedby={describedBy}
+              aria-invalid={isInvalid}
+            />
+          )}
+        </Field>
         {text("sponsor", "Sponsor teacher's username", "The teacher who sponsors the activity.")}
         <Field label="What the site is for" error={fields.details}>
           {({ id, describedBy, isInvalid }) => (
@@ -70,14 +110,14 @@ export function RequestSitePage() {
         <label className="checkbox">
           <input
             type="checkbox"
-            name="isAgreed"
-            checked={form.isAgreed}
-            onChange={(event) => set("isAgreed", event.target.checked)}
+            name="agreement"
+            checked={form.agreement}
+            onChange={(event) => set("agreement", event.target.checked)}
           />
           I will keep the site in line with the school's guidelines and tell the administrators when I leave.
         </label>
-        {fields.isAgreed ? <p className="field-error">{fields.isAgreed}</p> : null}
-        <button type="submit" className="button button-primary" disabled={isBusy || !form.isAgreed}>
+        {fields.agreement ? <p className="field-error">{fields.agreement}</p> : null}
+        <button type="submit" className="button button-primary" disabled={isBusy || !form.agreement}>
           Send request
         </button>
       </form>

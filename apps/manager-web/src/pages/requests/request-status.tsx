@@ -1,8 +1,8 @@
 import type { SiteRequestStatus } from "../../api/flow";
 
 export const requestStatusWords: Record<SiteRequestStatus, string> = {
-  pending_teacher: "Waiting for the teacher",
-  pending_admin: "Waiting for an administrator",
+  awaiting_teacher: "Waiting for the teacher",
+  awaiting_admin: "Waiting for an administrator",
   approved: "Approved",
   rejected_by_teacher: "Rejected by the teacher",
   rejected_by_admin: "Rejected by an administrator",

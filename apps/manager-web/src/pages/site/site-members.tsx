@@ -1,16 +1,24 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import type { SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import type { SiteMemberView } from "../../api/flow";
 import { ErrorBanner, Field } from "../../components/ui";
-import { useApi } from "../../hooks";
+import { useApi, useAsync, useSession } from "../../hooks";
 
-/** The site's members; adding and removing them needs the members routes (flow branch). */
+/** The site's members with their names; members add (an unknown username is invited) and remove them. */
 export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolean }) {
   const api = useApi();
-  const [members, setMembers] = useState(site.members);
+  const { user } = useSession();
+  const [loaded] = useAsync(() => api.flow.members(site.name), [site.name]);
+  /** until the list with names arrives, the usernames the site came with */
+  const [members, setMembers] = useState<SiteMemberView[] | null>(null);
+  useEffect(() => setMembers(loaded.value?.members ?? null), [loaded.value]);
   const [username, setUsername] = useState("");
   const [error, setError] = useState<unknown>(null);
   const fields = fieldErrorsOf(error);
+  const usernames = members?.map((member) => member.username) ?? site.members;
+  // Only an administrator may leave a site without members (the API answers SITE_NEEDS_A_MEMBER otherwise).
+  const canRemove = canEdit && (usernames.length > 1 || user.isSuperuser);
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -33,30 +41,44 @@ export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolea
     }
   };
 
+  const byUsername = new Map(members?.map((member) => [member.username, member]));
   return (
     <section className="card" aria-labelledby="site-members">
       <h2 id="site-members">Members</h2>
       <ul className="members">
-        {members.map((member) => (
-          <li key={member}>
-            <span>{member}</span>
-            {canEdit && members.length > 1 ? (
-              <button
-                type="button"
-                className="link-button danger"
-                onClick={() => void remove(member)}
-                aria-label={`Remove ${member}`}
-              >
-                Remove
-              </button>
-            ) : null}
-          </li>
-        ))}
+        {usernames.map((member) => {
+          const details = byUsername.get(member);
+          return (
+            <li key={member}>
+              <span>
+                <span>{member}</span>
+                {details?.displayName && details.displayName !== member ? (
+                  <span className="muted small"> · {details.displayName}</span>
+                ) : null}
+                {details?.isInvited ? <span className="muted small"> · invited</span> : null}
+              </span>
+              {canRemove ? (
+                <button
+                  type="button"
+                  className="link-button danger"
+                  onClick={() => void remove(member)}
+                  aria-label={`Remove ${member}`}
+                >
+                  Remove
+                </button>
+              ) : null}
+            </li>
+          );
+        })}
       </ul>
-      <ErrorBanner error={formLevelError(error, ["username"])} />
+      <ErrorBanner error={loaded.error ?? formLevelError(error, ["username"])} />
       {canEdit ? (
         <form className="inline-form" onSubmit={add}>
-          <Field label="Add a member by username" error={fields.username}>
+          <Field
+            label="Add a member by username"
+            error={fields.username}
+            hint="Someone who has not logged in yet is invited."
+          >
             {({ id, describedBy, isInvalid }) => (
               <input
                 id={id}
