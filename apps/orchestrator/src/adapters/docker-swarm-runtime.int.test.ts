@@ -123,6 +123,7 @@ describe.concurrent("DockerSwarmRuntime", () => {
       "if echo x > /etc/probe 2>/dev/null; then echo writable > /site/etc.txt; else echo read-only > /site/etc.txt; fi",
       "if echo x > /tmp/probe; then echo writable > /site/tmp.txt; else echo read-only > /site/tmp.txt; fi",
       "grep CapEff /proc/self/status > /site/caps.txt",
+      "grep NoNewPrivs /proc/self/status > /site/nnp.txt",
       "cat /sys/fs/cgroup/pids/pids.max > /site/pids.txt",
       'echo "$GREETING $HOME $HOST" > /site/env.txt',
       'exec httpd -f -p "$PORT" -h /site/public',
@@ -145,6 +146,8 @@ describe.concurrent("DockerSwarmRuntime", () => {
     expect(await read("etc.txt")).toBe("read-only");
     expect(await read("tmp.txt")).toBe("writable");
     expect(await read("caps.txt")).toMatch(/^CapEff:\s+0+$/);
+    // Docker 20.10 ignores the service's NoNewPrivileges; the daemon default (scripts/setup-host.sh) sets it.
+    expect(await read("nnp.txt")).toMatch(/^NoNewPrivs:\s+1$/);
     expect(await read("pids.txt")).toBe("64");
     expect(await read("env.txt")).toBe("hello /site/.home 0.0.0.0");
 
