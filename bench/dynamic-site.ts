@@ -26,7 +26,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { runCommand } from "@director/host/run-command";
-import { httpRequest } from "@director/testing/http-request";
+import { type HttpAnswer, httpRequest } from "@director/testing/http-request";
 import { ApiSession } from "../e2e/support/api.js";
 import { DirectorProcess } from "../e2e/support/director-process.js";
 
@@ -327,8 +327,23 @@ class Bench {
   }
 
   async restart(site: string, wait = false): Promise<void> {
-    const answer = await this.api.request("POST", `/api/sites/${site}/restart${wait ? "?wait=true" : ""}`);
+    const answer = await this.whenNotBusy(() =>
+      this.api.request("POST", `/api/sites/${site}/restart${wait ? "?wait=true" : ""}`),
+    );
     if (answer.status !== (wait ? 200 : 202)) throw new Error(`restart ${site}: ${answer.status} ${answer.text}`);
+  }
+
+  /**
+   * A restart answers once the new process runs, a moment after the page is served: the next change to the site
+   * may find that operation still finishing (409 SITE_BUSY). Asks again until it is free.
+   */
+  async whenNotBusy(call: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+    const deadline = Date.now() + liveTimeoutMs;
+    for (;;) {
+      const answer = await call();
+      if (answer.status !== 409 || !answer.text.includes("SITE_BUSY") || Date.now() > deadline) return answer;
+      await sleep(livePollMs);
+    }
   }
 
   /** Polls the router until the site answers 200 with `page`; resolves with the time it did (performance.now()). */
@@ -364,7 +379,9 @@ class Bench {
   }
 
   async deleteSite(site: string): Promise<void> {
-    const deleted = await this.api.request("DELETE", `/api/sites/${site}?wait=true`, { json: { confirmName: site } });
+    const deleted = await this.whenNotBusy(() =>
+      this.api.request("DELETE", `/api/sites/${site}?wait=true`, { json: { confirmName: site } }),
+    );
     if (deleted.status !== 200) throw new Error(`delete ${site}: ${deleted.status} ${deleted.text}`);
   }
 

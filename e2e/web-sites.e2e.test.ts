@@ -144,6 +144,10 @@ describe("the web interface: sites", () => {
     await adminPage.getByRole("heading", { name: "All sites" }).waitFor();
     await adminPage.getByLabel("Availability of ann").selectOption("disabled");
     await expect.poll(() => adminPage.getByLabel("Availability of ann").inputValue()).toBe("disabled");
+    const comment = adminPage.getByLabel("Comment for the members of ann");
+    await comment.fill("Disabled until the sponsor answers our email.");
+    await adminPage.locator('tr[data-site="ann"]').getByRole("button", { name: "Save comment" }).click();
+    await adminPage.locator('tr[data-site="ann"]').getByRole("status").filter({ hasText: "Saved." }).waitFor();
     await screenshot(adminPage, "06-admin-sites");
     await adminPage.goto("/admin/images");
     await adminPage.getByRole("heading", { name: "Images" }).waitFor();
@@ -158,6 +162,9 @@ describe("the web interface: sites", () => {
     const notice = page.locator('[data-notice="availability"]');
     await notice.waitFor();
     expect(await notice.textContent()).toContain("This site is disabled.");
+    expect(await page.locator('[data-notice="admin-comment"]').textContent()).toContain(
+      "Disabled until the sponsor answers our email.",
+    );
     // a disabled site's files cannot be changed: no upload button
     expect(await page.getByText("Upload files").count()).toBe(0);
     await screenshot(page, "08-site-disabled-notice");

@@ -169,8 +169,19 @@ export const siteViewSchema = z.object({
   image: z.string().nullable(),
   /** extra packages in the site's image */
   packages: z.array(z.string()),
+  /** the site's own limits; null: the platform default */
+  limits: z.object({
+    cpus: z.number().nullable(),
+    memoryMib: z.number().int().nullable(),
+    clientBodyLimitBytes: z.number().int().nullable(),
+  }),
+  /** an administrator's comment for the site's members ("" for none), shown even while the site is disabled */
+  adminComment: z.string(),
 });
 export type SiteView = z.infer<typeof siteViewSchema>;
+
+/** PUT /api/sites/:name/admin-comment (administrators). */
+export const siteAdminCommentRequestSchema = z.object({ comment: z.string().max(2000) }).strict();
 
 /** What `director reconcile` can find out of line with the database. */
 export const driftKinds = [

@@ -29,6 +29,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0004-user-identity" },
       { name: "0005-site-requests" },
       { name: "0006-audit-search" },
+      { name: "0007-site-admin-comment" },
     ]);
   });
 });

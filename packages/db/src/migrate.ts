@@ -8,6 +8,7 @@ import * as images from "./migrations/0003-images.js";
 import * as userIdentity from "./migrations/0004-user-identity.js";
 import * as siteRequests from "./migrations/0005-site-requests.js";
 import * as auditSearch from "./migrations/0006-audit-search.js";
+import * as siteAdminComment from "./migrations/0007-site-admin-comment.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0004-user-identity": userIdentity,
   "0005-site-requests": siteRequests,
   "0006-audit-search": auditSearch,
+  "0007-site-admin-comment": siteAdminComment,
 };
 
 const staticProvider: MigrationProvider = {

@@ -48,6 +48,8 @@ export interface SiteRecord extends Site {
   extraPackages: string[];
   /** the last image built successfully for the site, which its service runs; null means the base image */
   imageRef: string | null;
+  /** an administrator's comment, shown to the site's members ("" for none) */
+  adminComment: string;
 }
 
 /** An image administrators publish: what a site's own image is built from. */

@@ -61,6 +61,8 @@ export interface SitesTable {
   extra_packages: ColumnType<string[], string[] | undefined, string[]>;
   /** the last image built successfully for the site (what its service runs); null means the base image */
   image_ref: string | null;
+  /** an administrator's comment, shown to the site's members */
+  admin_comment: Generated<string>;
   ready_at: Date | null;
   created_at: CreatedAt;
 }

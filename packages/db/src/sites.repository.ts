@@ -192,6 +192,11 @@ export class SitesRepository {
     return Number(row.count);
   }
 
+  /** Sets the administrators' comment on the site ("" removes it). */
+  async updateAdminComment(siteId: SiteId, comment: string, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx.updateTable("sites").set({ admin_comment: comment }).where("id", "=", siteId).execute();
+  }
+
   /** Sets the site's description. */
   async updateDescription(siteId: SiteId, description: string, trx: DatabaseHandle = this.#db): Promise<void> {
     await trx.updateTable("sites").set({ description }).where("id", "=", siteId).execute();
@@ -325,6 +330,7 @@ export function toSite(row: Selectable<SitesTable>): SiteRecord {
     imageId: row.image_id,
     extraPackages: row.extra_packages,
     imageRef: row.image_ref,
+    adminComment: row.admin_comment,
     readyAt: row.ready_at,
     createdAt: row.created_at,
   };

@@ -74,6 +74,9 @@ export function sitesApi(http: Http) {
     /** administrators */
     setLimits: (name: string, limits: SiteLimits) =>
       http.request<{ operation: OperationView }>("PUT", `${site(name)}/limits`, { json: limits }),
+    /** administrators: the comment the site's members see */
+    setAdminComment: (name: string, comment: string) =>
+      http.request<SiteView>("PUT", `${site(name)}/admin-comment`, { json: { comment } }),
   };
 }
 

@@ -97,9 +97,21 @@ export function SitePage({ name }: { name: string }) {
   );
 }
 
-/** Told to the site's owners (and administrators) when the site is not served or disabled. */
+/** Told to the site's owners (and administrators) when the site is not served or disabled, with the admins' comment. */
 function AvailabilityNotice({ site, isAdmin }: { site: SiteView; isAdmin: boolean }) {
-  if (site.availability === "enabled") return null;
+  const comment =
+    site.adminComment === "" ? null : (
+      <p data-notice="admin-comment">
+        <strong>From the administrators:</strong> {site.adminComment}
+      </p>
+    );
+  if (site.availability === "enabled") {
+    return comment === null ? null : (
+      <div className="banner banner-warning" role="status">
+        {comment}
+      </div>
+    );
+  }
   const isDisabled = site.availability === "disabled";
   return (
     <div
@@ -112,6 +124,7 @@ function AvailabilityNotice({ site, isAdmin }: { site: SiteView; isAdmin: boolea
         ? "An administrator disabled it: visitors cannot open it and its files cannot be changed. Ask an administrator if you think this is a mistake."
         : "An administrator stopped serving it: visitors cannot open it, but you can still work on its files."}
       {isAdmin ? " (You see this page as an administrator; change it under All sites.)" : ""}
+      {comment}
     </div>
   );
 }

@@ -418,6 +418,12 @@ describe("manager API access rules", () => {
     ["off", "POST", "/api/guidelines/accept", undefined, 401, "AUTH_REQUIRED"],
     ["alice", "POST", "/api/guidelines/accept", undefined, 200, null],
     // administration: accounts, audit log, mass email are for administrators only
+    // the administrators' comment on a site: set by administrators, read by its members
+    ["alice", "PUT", "/api/sites/club/admin-comment", { comment: "x" }, 403, "FORBIDDEN"],
+    ["bob", "PUT", "/api/sites/club/admin-comment", { comment: "x" }, 404, "SITE_NOT_FOUND"],
+    [null, "PUT", "/api/sites/club/admin-comment", { comment: "x" }, 401, "AUTH_REQUIRED"],
+    ["admin", "PUT", "/api/sites/club/admin-comment", { comment: 5 }, 400, "VALIDATION_FAILED"],
+    ["admin", "PUT", "/api/sites/club/admin-comment", { comment: "Served again on Monday." }, 200, null],
     // every operation, and retrying a failed one: administrators only
     ...adminOnly("GET", "/api/admin/operations?status=failed", undefined, 200),
     ...adminOnly("POST", "/api/admin/operations/999999/retry", undefined, 404),

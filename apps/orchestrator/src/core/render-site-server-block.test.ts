@@ -69,7 +69,7 @@ describe("renderSiteServerBlock", () => {
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
         proxy_set_header X-Forwarded-Proto $scheme;
         proxy_set_header X-Real-IP $remote_addr;
-        proxy_connect_timeout 5s;
+        proxy_connect_timeout 1s;
         proxy_read_timeout 120s;
 `;
     expect(

@@ -7,9 +7,6 @@ import { sitePath } from "../../lib/routes";
 import { siteDot } from "../../lib/site-status";
 import { Link } from "../../router";
 
-/** A site as administrators will see it once the flow branch adds its comment (absent until then). */
-type AdminSiteView = SiteView & { adminComment?: string };
-
 const availabilities: SiteAvailability[] = ["enabled", "not-served", "disabled"];
 
 /** Every site, with its availability and resource limits to change; reconcile on demand. */
@@ -35,7 +32,7 @@ export function AdminSitesPage() {
           </tr>
         </thead>
         <tbody>
-          {(list.value?.sites ?? []).map((site: AdminSiteView) => (
+          {(list.value?.sites ?? []).map((site) => (
             <tr key={site.id} data-site={site.name}>
               <td>
                 <StatusDot dot={siteDot(site, undefined)} isCompact /> <Link to={sitePath(site.name)}>{site.name}</Link>
@@ -47,9 +44,12 @@ export function AdminSitesPage() {
                 <AvailabilitySelect site={site} onChanged={reload} />
               </td>
               <td>
+                <div className="small">{describeLimits(site)}</div>
                 <LimitsForm site={site} />
               </td>
-              <td className="hide-narrow">{site.adminComment ?? <span className="muted">—</span>}</td>
+              <td className="hide-narrow">
+                <AdminCommentForm site={site} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -102,6 +102,55 @@ function AvailabilitySelect({ site, onChanged }: { site: SiteView; onChanged: ()
       </select>
       <ErrorBanner error={error} />
     </>
+  );
+}
+
+/** The site's own limits in words; what is not set is the platform default. */
+function describeLimits(site: SiteView): string {
+  const { cpus, memoryMib } = site.limits;
+  if (cpus === null && memoryMib === null) return "defaults";
+  return [
+    cpus === null ? "default CPU" : `${cpus} CPU`,
+    memoryMib === null ? "default memory" : `${memoryMib} MiB`,
+  ].join(" · ");
+}
+
+/** The comment the site's members see on its page, even while it is disabled ("" removes it). */
+function AdminCommentForm({ site }: { site: SiteView }) {
+  const api = useApi();
+  const [comment, setComment] = useState(site.adminComment);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      await api.sites.setAdminComment(site.name, comment);
+      setSaved(true);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <form onSubmit={submit} className="comment-form">
+      <label className="visually-hidden" htmlFor={`comment-${site.id}`}>
+        Comment for the members of {site.name}
+      </label>
+      <textarea
+        id={`comment-${site.id}`}
+        rows={2}
+        maxLength={2000}
+        value={comment}
+        placeholder="none"
+        onChange={(event) => setComment(event.target.value)}
+      />
+      <ErrorBanner error={error} />
+      <button type="submit" className="button">
+        Save comment
+      </button>
+      {saved ? <span role="status"> Saved.</span> : null}
+    </form>
   );
 }
 

@@ -134,6 +134,7 @@ const site = {
   imageId: null,
   extraPackages: [],
   imageRef: null,
+  adminComment: "",
 };
 
 describe("OperationWorker", () => {

@@ -23,6 +23,7 @@ function site(id: number, name: string, overrides: Partial<SiteRecord> = {}): Si
     imageId: null,
     extraPackages: [],
     imageRef: null,
+    adminComment: "",
     readyAt: new Date(0),
     createdAt: new Date(0),
     ...overrides,

@@ -66,5 +66,7 @@ export function presentSite(
     operation: extra.operation ? presentOperation(extra.operation) : null,
     image: extra.imageName,
     packages: site.extraPackages,
+    limits: { cpus: site.cpus, memoryMib: site.memoryMib, clientBodyLimitBytes: site.clientBodyLimitBytes },
+    adminComment: site.adminComment,
   };
 }

@@ -1,6 +1,7 @@
 import {
   createSiteRequestSchema,
   deleteSiteRequestSchema,
+  siteAdminCommentRequestSchema,
   siteDescriptionRequestSchema,
   siteImageChangeRequestSchema,
   siteListQuerySchema,
@@ -146,6 +147,13 @@ export function registerSiteRoutes(
     const { name } = siteParamsSchema.parse(request.params);
     const { description } = siteDescriptionRequestSchema.parse(request.body ?? {});
     return view(await sites.updateDescription(actor, name, description));
+  });
+
+  app.put("/api/sites/:name/admin-comment", async (request) => {
+    const actor = await authenticate(auth, request);
+    const { name } = siteParamsSchema.parse(request.params);
+    const { comment } = siteAdminCommentRequestSchema.parse(request.body ?? {});
+    return view(await sites.updateAdminComment(actor, name, comment));
   });
 
   app.delete("/api/sites/:name", async (request, reply) => {

@@ -22,6 +22,7 @@ export interface SitesServiceDeps {
     | "listVisibleTo"
     | "search"
     | "updateDescription"
+    | "updateAdminComment"
     | "listMembers"
     | "listMembersOfSites"
     | "isMember"
@@ -105,6 +106,22 @@ export class SitesService {
       });
     });
     return { ...site, description: trimmed };
+  }
+
+  /** Administrators only: the comment the site's members see on its page (why it is disabled, what to do). */
+  async updateAdminComment(actor: Actor, siteName: string, comment: string): Promise<Site> {
+    const site = await this.findForAction(actor, siteName, "administer");
+    const trimmed = comment.trim();
+    await this.#deps.inTransaction(async ({ sites, audit }) => {
+      await sites.updateAdminComment(site.id, trimmed);
+      await audit.record({
+        actorUserId: actor.id,
+        action: "site.update_admin_comment",
+        target: `site:${site.name}`,
+        details: { comment: trimmed },
+      });
+    });
+    return { ...site, adminComment: trimmed };
   }
 
   /** Switches a site between static and dynamic: the new type is recorded with the operation that applies it. */
