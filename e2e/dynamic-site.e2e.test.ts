@@ -138,6 +138,8 @@ describe("director up: a dynamic site end to end", () => {
     const status = await processUntil((candidate) => /memory/i.test(candidate.message));
     expect(status.message).toMatch(/memory/i);
     expect(status.message).toContain("16 MiB");
+    const logs = await api.request("GET", "/api/sites/app/logs?tailLines=50");
+    expect(logs.json().lines).toContainEqual(expect.stringMatching(/^DIRECTOR: run.sh was killed .*memory/));
   });
 
   it("fails a restart whose process exits at once; an administrator retries it once run.sh is fixed", async () => {

@@ -87,6 +87,10 @@ export const startScript = [
   // A trapped signal ends `wait` early (code > 128) while run.sh still runs: wait again until it has exited.
   '    while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
   '    echo "DIRECTOR: run.sh exited with code $code"',
+  // 137 is SIGKILL, and in a container the kernel's OOM killer is what sends it: say so where the owner looks.
+  '    if [ "$code" = 137 ] && [ -z "$stopping" ]; then',
+  '      echo "DIRECTOR: run.sh was killed (SIGKILL), most likely for using more memory than its limit"',
+  "    fi",
   // A stop Director asked for is not a failure, whatever run.sh answered to SIGTERM: exit 0 then, so that the
   // stopped task never reads as a crash in the status.
   '    if [ -n "$stopping" ]; then exit 0; fi',
