@@ -17,6 +17,9 @@ export function buildInternalApp({ component, token, log }: InternalAppOptions):
     // One line per internal call would drown the operations' own logs; refusals and failures are logged anyway.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    // Stopping closes every connection, also the long ones (a followed log, an operation's events): waiting for
+    // them held a stop until it was killed, leaving nginx behind. A browser's EventSource reconnects by itself.
+    forceCloseConnections: true,
   });
   installErrorHandling(app);
   requireInternalToken(app, token);

@@ -75,6 +75,9 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    // Stopping closes every connection, also the long ones (a followed log, an operation's events): waiting for
+    // them held a stop until it was killed, leaving nginx behind. A browser's EventSource reconnects by itself.
+    forceCloseConnections: true,
   });
   installErrorHandling(app);
   await app.register(cookie);

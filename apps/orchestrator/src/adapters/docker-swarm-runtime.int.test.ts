@@ -211,6 +211,11 @@ describe.concurrent("DockerSwarmRuntime", () => {
     await runtime.upsert(specOf(siteId, dir, { isEnabled: false }));
     const stopped = await runtime.status(siteId);
     expect(stopped).toMatchObject({ state: "stopped", replicas: 0 });
+    // Swarm stops the task a moment later (~2 s on a network); scaling back up before that may keep it running.
+    await waitFor(
+      () => runtime.status(siteId),
+      (status) => status.tasks.every((task) => task.state !== "running"),
+    );
     await runtime.upsert(specOf(siteId, dir));
     const second = await waitFor(() => runtime.status(siteId), isRunningWithAddress);
     expect(second.replicas).toBe(1);

@@ -47,12 +47,7 @@ export async function removeDockerTestObjects(
   if (objects.networkName !== undefined) {
     // the site network, then the config-only network it takes its options from
     for (const name of [objects.networkName, siteNetworkConfigName(objects.networkName)]) {
-      await docker
-        .getNetwork(name)
-        .remove()
-        .catch((error: { statusCode?: number }) => {
-          if (error.statusCode !== 404) failures.push(error);
-        });
+      await removeNetwork(docker, name).catch((error: unknown) => failures.push(error));
     }
   }
   for (const ref of objects.imageRefs ?? []) {
@@ -64,4 +59,24 @@ export async function removeDockerTestObjects(
       });
   }
   if (failures.length > 0) throw new AggregateError(failures, "Some Docker test objects could not be removed.");
+}
+
+/**
+ * Removes a network; absent is fine. The engine releases a network a moment after the last container on it is gone
+ * (and a config network after the network that uses it), answering 403 "in use" meanwhile: tries again for 15 s.
+ */
+async function removeNetwork(docker: Docker, name: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await docker.getNetwork(name).remove();
+      return;
+    } catch (error) {
+      const { statusCode, message } = error as { statusCode?: number; message?: string };
+      if (statusCode === 404) return;
+      const isInUse = statusCode === 403 && /in use|active endpoints/i.test(message ?? "");
+      if (!isInUse || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
