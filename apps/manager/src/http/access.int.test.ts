@@ -7,16 +7,10 @@ import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LogMailer } from "../adapters/smtp-mailer.js";
 import { managerConfigSchema } from "../config.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
-import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
-import { siteSpecs } from "../features/operations/site-specs.js";
-import { ReconcileService } from "../features/reconcile/reconcile.service.js";
-import { createManagerServices } from "../main.js";
-import { buildManagerApp } from "./app.js";
+import { buildTestManagerApp } from "./test-manager-app.js";
 
 /** Fake of the orchestrator's file API: files in a Map (the real one is tested in apps/orchestrator). */
 class InMemorySiteFileStore implements SiteFileStore {
@@ -112,23 +106,10 @@ describe("manager API access rules", () => {
   beforeAll(async () => {
     database = await createServerTestDatabase();
     hostInventory = new FakeHostInventory(() => database.db.selectFrom("sites").selectAll().orderBy("id").execute());
-    const services = createManagerServices(config, {
-      db: database.db,
-      wakeup: new InProcessOperationWakeup(),
-      mailer: new LogMailer(pino({ level: "silent" })),
-      log: pino({ level: "silent" }),
+    let services: Awaited<ReturnType<typeof buildTestManagerApp>>["services"];
+    ({ app, services } = await buildTestManagerApp(database, {
+      config,
       fileStore: new InMemorySiteFileStore(),
-    });
-    app = await buildManagerApp({
-      log: pino({ level: "silent" }),
-      auth: services.auth,
-      sites: services.sites,
-      images: services.images,
-      members: services.members,
-      siteRequests: services.siteRequests,
-      files: services.files,
-      operations: services.repositories.operations,
-      siteMembership: services.repositories.sites,
       // Fake of the orchestrator's process view (the real one is tested in apps/orchestrator).
       siteProcess: {
         serviceStatus: async () => ({ state: "running" as const, message: "fake" }),
@@ -138,27 +119,8 @@ describe("manager API access rules", () => {
             yield "fake";
           })(),
       },
-      reconcile: new ReconcileService({
-        sites: services.repositories.sites,
-        operations: services.repositories.operations,
-        audit: services.repositories.audit,
-        inventory: hostInventory,
-        host: hostInventory,
-        specs: siteSpecs(config.sites),
-        wakeup: new InProcessOperationWakeup(),
-      }),
-      urlTemplate: config.sites.urlTemplate,
-      maxUploadBytes: config.files.maxUploadBytes,
-      isCookieSecure: false,
-      users: services.users,
-      auditLog: services.auditLog,
-      massMail: services.massMail,
-      operationsAdmin: services.operationsAdmin,
-      guidelinesText: services.guidelinesText,
-      loginRateLimits: services.loginRateLimits,
-      oidc: services.oidc,
-      metrics: services.metrics,
-    });
+      reconcileHost: hostInventory,
+    }));
     for (const [username, isSuperuser, role] of [
       ["admin", true, "student"],
       ["alice", false, "student"],

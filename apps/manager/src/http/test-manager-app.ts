@@ -9,9 +9,13 @@ import pino from "pino";
 import { LogMailer } from "../adapters/smtp-mailer.js";
 import { type ManagerConfig, managerConfigSchema } from "../config.js";
 import type { Mailer } from "../features/email/mailer.js";
+import type { SiteFileStore } from "../features/files/site-file-store.js";
 import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
+import type { SiteHost } from "../features/operations/site-host.js";
 import { siteSpecs } from "../features/operations/site-specs.js";
+import type { HostInventory } from "../features/reconcile/host-inventory.js";
 import { ReconcileService } from "../features/reconcile/reconcile.service.js";
+import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
 import { createManagerServices } from "../main.js";
 import { buildManagerApp } from "./app.js";
 
@@ -37,7 +41,17 @@ async function unreachable(): Promise<never> {
 /** Builds the services and the app on `database`; the caller closes the app. */
 export async function buildTestManagerApp(
   database: ServerTestDatabase,
-  options: { config?: ManagerConfig; mailer?: Mailer; guidelinesText?: string } = {},
+  options: {
+    config?: ManagerConfig;
+    mailer?: Mailer;
+    guidelinesText?: string;
+    /** where site files go; default: every call fails (COMPONENT_UNREACHABLE) */
+    fileStore?: SiteFileStore;
+    /** the orchestrator's process view; default: every call fails */
+    siteProcess?: SiteProcessReader;
+    /** what reconcile reads and removes; default: every call fails */
+    reconcileHost?: HostInventory & Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute">;
+  } = {},
 ): Promise<{ app: FastifyInstance; services: ReturnType<typeof createManagerServices> }> {
   const config = options.config ?? testManagerConfig();
   const wakeup = new InProcessOperationWakeup();
@@ -45,7 +59,7 @@ export async function buildTestManagerApp(
   const services = createManagerServices(config, {
     db: database.db,
     wakeup,
-    fileStore: { read: unreachable, write: unreachable, remove: unreachable },
+    fileStore: options.fileStore ?? { read: unreachable, write: unreachable, remove: unreachable },
     mailer: options.mailer ?? new LogMailer(log),
     log,
     ...(options.guidelinesText === undefined ? {} : { guidelinesText: options.guidelinesText }),
@@ -60,13 +74,17 @@ export async function buildTestManagerApp(
     files: services.files,
     operations: services.repositories.operations,
     siteMembership: services.repositories.sites,
-    siteProcess: { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
+    siteProcess: options.siteProcess ?? { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
     reconcile: new ReconcileService({
       sites: services.repositories.sites,
       operations: services.repositories.operations,
       audit: services.repositories.audit,
-      inventory: { orchestratorInventory: unreachable, routerInventory: unreachable },
-      host: { removeService: unreachable, removeBalancer: unreachable, removeRoute: unreachable },
+      inventory: options.reconcileHost ?? { orchestratorInventory: unreachable, routerInventory: unreachable },
+      host: options.reconcileHost ?? {
+        removeService: unreachable,
+        removeBalancer: unreachable,
+        removeRoute: unreachable,
+      },
       specs: siteSpecs(config.sites),
       wakeup,
     }),

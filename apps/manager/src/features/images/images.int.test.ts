@@ -5,15 +5,9 @@
 import { DirectorError } from "@director/domain/errors";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LogMailer } from "../../adapters/smtp-mailer.js";
 import { managerConfigSchema } from "../../config.js";
-import { buildManagerApp } from "../../http/app.js";
-import { createManagerServices } from "../../main.js";
-import { InProcessOperationWakeup } from "../operations/operation-wakeup.js";
-import { siteSpecs } from "../operations/site-specs.js";
-import { ReconcileService } from "../reconcile/reconcile.service.js";
+import { buildTestManagerApp } from "../../http/test-manager-app.js";
 
 const password = "a password long enough";
 const config = managerConfigSchema.parse({
@@ -37,10 +31,6 @@ const debian = {
 };
 
 /** Stands in for the orchestrator and router, which these tests never reach. */
-async function unreachable(): Promise<never> {
-  throw new DirectorError("COMPONENT_UNREACHABLE", "not part of this test");
-}
-
 describe("images API", () => {
   let database: ServerTestDatabase;
   let app: FastifyInstance;
@@ -48,11 +38,10 @@ describe("images API", () => {
 
   beforeAll(async () => {
     database = await createServerTestDatabase();
-    const services = createManagerServices(config, {
-      db: database.db,
-      wakeup: new InProcessOperationWakeup(),
-      mailer: new LogMailer(pino({ level: "silent" })),
-      log: pino({ level: "silent" }),
+    let services: Awaited<ReturnType<typeof buildTestManagerApp>>["services"];
+    ({ app, services } = await buildTestManagerApp(database, {
+      config,
+      // Uploads land nowhere; reads find nothing (these tests never read files back).
       fileStore: {
         read: async () => {
           throw new DirectorError("PATH_NOT_FOUND", "no files here");
@@ -60,47 +49,7 @@ describe("images API", () => {
         write: async (_siteId, path, body) => ({ path, sizeBytes: body.byteLength }),
         remove: async () => undefined,
       },
-    });
-    app = await buildManagerApp({
-      log: pino({ level: "silent" }),
-      auth: services.auth,
-      sites: services.sites,
-      images: services.images,
-      members: services.members,
-      siteRequests: services.siteRequests,
-      files: services.files,
-      operations: services.repositories.operations,
-      siteMembership: services.repositories.sites,
-      siteProcess: {
-        serviceStatus: async () => ({ state: "running" as const, message: "fake" }),
-        logs: async () => ({ lines: [] }),
-        followLogs: async () =>
-          (async function* () {
-            yield* [];
-          })(),
-      },
-      // Reconcile is not exercised here (access.int.test.ts covers it): any call to the host fails loudly.
-      reconcile: new ReconcileService({
-        sites: services.repositories.sites,
-        operations: services.repositories.operations,
-        audit: services.repositories.audit,
-        inventory: { orchestratorInventory: unreachable, routerInventory: unreachable },
-        host: { removeService: unreachable, removeBalancer: unreachable, removeRoute: unreachable },
-        specs: siteSpecs(config.sites),
-        wakeup: new InProcessOperationWakeup(),
-      }),
-      urlTemplate: config.sites.urlTemplate,
-      maxUploadBytes: config.files.maxUploadBytes,
-      isCookieSecure: false,
-      users: services.users,
-      auditLog: services.auditLog,
-      massMail: services.massMail,
-      operationsAdmin: services.operationsAdmin,
-      guidelinesText: services.guidelinesText,
-      loginRateLimits: services.loginRateLimits,
-      oidc: services.oidc,
-      metrics: services.metrics,
-    });
+    }));
     for (const [username, isSuperuser] of [
       ["admin", true],
       ["alice", false],
