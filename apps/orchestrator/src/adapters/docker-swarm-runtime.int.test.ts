@@ -242,6 +242,11 @@ describe.concurrent("DockerSwarmRuntime", () => {
       /^The process (used more memory than its limit \(16 MiB\) and was stopped|was killed \(exit code 137\), most likely because it used more memory than its limit \(16 MiB\))/,
     );
     expect(status.tasks.some((task) => task.exitCode === 137)).toBe(true);
+    // The start script reads the limit from the container's cgroup, so the log names it too.
+    const lines = await runtime.readLogLines(siteId, { tailLines: 10 });
+    expect(lines.map((line) => line.text)).toContainEqual(
+      "DIRECTOR: run.sh was killed (SIGKILL), most likely for using more memory than its limit (16 MiB)",
+    );
     const service = await docker.getService(serviceNameOf(installationId, siteId)).inspect();
     expect(service.Spec.TaskTemplate.RestartPolicy.Delay).toBe(5 * nanosecondsPerSecond);
   });

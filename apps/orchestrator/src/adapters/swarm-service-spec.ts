@@ -88,8 +88,11 @@ export const startScript = [
   '    while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
   '    echo "DIRECTOR: run.sh exited with code $code"',
   // 137 is SIGKILL, and in a container the kernel's OOM killer is what sends it: say so where the owner looks.
+  // The limit is read from the container's own cgroup (v2, then v1), so the line names it without interpolation.
   '    if [ "$code" = 137 ] && [ -z "$stopping" ]; then',
-  '      echo "DIRECTOR: run.sh was killed (SIGKILL), most likely for using more memory than its limit"',
+  "      limit=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null)",
+  '      case "$limit" in ""|*[!0-9]*) limit="" ;; *) limit=" ($((limit / 1048576)) MiB)" ;; esac',
+  '      echo "DIRECTOR: run.sh was killed (SIGKILL), most likely for using more memory than its limit$limit"',
   "    fi",
   // A stop Director asked for is not a failure, whatever run.sh answered to SIGTERM: exit 0 then, so that the
   // stopped task never reads as a crash in the status.
