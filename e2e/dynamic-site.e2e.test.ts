@@ -139,7 +139,9 @@ describe("director up: a dynamic site end to end", () => {
     expect(status.message).toMatch(/memory/i);
     expect(status.message).toContain("16 MiB");
     const logs = await api.request("GET", "/api/sites/app/logs?tailLines=50");
-    expect(logs.json().lines).toContainEqual(expect.stringMatching(/^DIRECTOR: run.sh was killed .*memory.* \(16 MiB\)$/));
+    expect(logs.json().lines).toContainEqual(
+      expect.stringMatching(/^DIRECTOR: run.sh was killed .*memory.* \(16 MiB\)$/),
+    );
   });
 
   it("fails a restart whose process exits at once; an administrator retries it once run.sh is fixed", async () => {
