@@ -66,6 +66,16 @@ describe("the web interface: sites", () => {
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/password/i);
   });
 
+  it("sends a failed institution login back to the login page, which says why in words", async () => {
+    const page = studentPage;
+    // no identity provider is configured under `director up`: the start of such a login fails at once
+    await page.goto("/api/auth/oidc/start");
+    await page.getByRole("heading", { name: "Log in to Director" }).waitFor();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/not set up here/);
+    // the address is cleaned, so that a reload does not say it again
+    await expect.poll(() => new URL(page.url()).pathname + new URL(page.url()).search).toBe("/login");
+  });
+
   it("logs in and shows an empty site list", async () => {
     await logInThroughForm(studentPage, "ann", password);
     await studentPage.getByText("You have no site yet.").waitFor();

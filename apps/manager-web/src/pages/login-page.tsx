@@ -1,8 +1,9 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import type { UserView } from "../api/core";
 import { fieldErrorsOf, formLevelError } from "../api/errors";
 import { ErrorBanner, Field } from "../components/ui";
 import { useApi, useAsync } from "../hooks";
+import { loginErrorFromSearch } from "../lib/login-errors";
 
 /**
  * Password login, and the institution's login (a full-page redirect to the identity provider) when the
@@ -16,6 +17,12 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Prom
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [isBusy, setIsBusy] = useState(false);
+  // A failed login with the institution's account comes back as /login?error=CODE: said once, then the address
+  // is cleaned so that a reload or a bookmark does not repeat it.
+  const [returnedError] = useState(() => loginErrorFromSearch(window.location.search));
+  useEffect(() => {
+    if (returnedError !== null) window.history.replaceState(window.history.state, "", "/login");
+  }, [returnedError]);
   const fields = fieldErrorsOf(error);
 
   const submit = async (event: FormEvent) => {
@@ -35,6 +42,11 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Prom
     <main id="main" className="login">
       <h1>Log in to Director</h1>
       <p>Websites for our school: your own, your clubs' and your projects'.</p>
+      {returnedError ? (
+        <div className="banner banner-error" role="alert">
+          {returnedError}
+        </div>
+      ) : null}
       {oidc ? (
         <>
           <a className="button button-primary button-wide" href={oidc.startUrl}>

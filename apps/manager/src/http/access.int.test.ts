@@ -367,8 +367,9 @@ describe("manager API access rules", () => {
     [null, "POST", "/api/auth/login", { username: "off", password }, 403, "ACCOUNT_DISABLED"],
     [null, "POST", "/api/auth/login", { username: "alice" }, 400, "VALIDATION_FAILED"],
     [null, "GET", "/api/auth/options", undefined, 200, null],
-    [null, "GET", "/api/auth/oidc/start", undefined, 404, "OIDC_NOT_CONFIGURED"],
-    [null, "GET", "/api/auth/oidc/callback?code=x&state=y", undefined, 404, "OIDC_NOT_CONFIGURED"],
+    // browser navigations: a failure goes back to the login page, which says what the code means
+    [null, "GET", "/api/auth/oidc/start", undefined, 302, "OIDC_NOT_CONFIGURED"],
+    [null, "GET", "/api/auth/oidc/callback?code=x&state=y", undefined, 302, "OIDC_NOT_CONFIGURED"],
     [null, "POST", "/api/auth/logout", undefined, 401, "AUTH_REQUIRED"],
     ["off", "POST", "/api/auth/logout", undefined, 401, "AUTH_REQUIRED"],
     // guidelines
@@ -425,7 +426,8 @@ describe("manager API access rules", () => {
   it.each(table)("%s %s %s → %i %s", async (who, method, url, payload, status, code) => {
     const answer = await call(who, method, url, payload);
     expect(answer.statusCode, answer.body).toBe(status);
-    if (code) expect(answer.json().error.code).toBe(code);
+    if (status === 302) expect(answer.headers.location).toBe(`/login?error=${code}`);
+    else if (code) expect(answer.json().error.code).toBe(code);
   });
 
   it("lists only the sites a user is a member of", async () => {

@@ -16,6 +16,15 @@ import { buildTestManagerApp, testManagerConfig } from "../../http/test-manager-
 /** The manager is reached in-process (inject); only the provider listens. */
 const redirectUrl = "http://director.test/api/auth/oidc/callback";
 
+/** A browser navigation that failed goes back to the login page with the stable code (the page says it in words). */
+function expectBackToLogin(
+  answer: { statusCode: number; headers: Record<string, unknown>; body: string },
+  code: string,
+) {
+  expect(answer.statusCode, answer.body).toBe(302);
+  expect(answer.headers.location).toBe(`/login?error=${code}`);
+}
+
 /** Cookies of one origin, by name (enough for these flows: names do not repeat across paths). */
 class CookieJar {
   readonly #cookies = new Map<string, string>();
@@ -180,8 +189,7 @@ describe("OpenID Connect login", () => {
     await services.auth.createUser({ username: "pwuser", password: "a password long enough", isSuperuser: false });
     await services.auth.login("pwuser", "a password long enough");
     const { callback, managerJar } = await browserLogin({ sub: "subject-intruder", preferred_username: "pwuser" });
-    expect(callback.statusCode).toBe(409);
-    expect(callback.json().error.code).toBe("OIDC_ACCOUNT_CONFLICT");
+    expectBackToLogin(callback, "OIDC_ACCOUNT_CONFLICT");
     expect(managerJar.get("director_session")).toBeUndefined();
   });
 
@@ -189,8 +197,7 @@ describe("OpenID Connect login", () => {
     await browserLogin({ sub: "subject-gone", preferred_username: "gone" });
     await database.db.updateTable("users").set({ is_active: false }).where("username", "=", "gone").execute();
     const { callback, managerJar } = await browserLogin({ sub: "subject-gone", preferred_username: "gone" });
-    expect(callback.statusCode).toBe(403);
-    expect(callback.json().error.code).toBe("ACCOUNT_DISABLED");
+    expectBackToLogin(callback, "ACCOUNT_DISABLED");
     expect(managerJar.get("director_session")).toBeUndefined();
   });
 
@@ -198,18 +205,15 @@ describe("OpenID Connect login", () => {
     const { callback } = await browserLogin({ sub: "subject-eve", preferred_username: "eve" }, (path) =>
       path.replace(/state=[^&]+/, "state=forged"),
     );
-    expect(callback.statusCode).toBe(400);
-    expect(callback.json().error.code).toBe("OIDC_STATE_INVALID");
+    expectBackToLogin(callback, "OIDC_STATE_INVALID");
     const bare = await app.inject({ method: "GET", url: "/api/auth/oidc/callback?code=x&state=y" });
-    expect(bare.statusCode).toBe(400);
-    expect(bare.json().error.code).toBe("OIDC_STATE_INVALID");
+    expectBackToLogin(bare, "OIDC_STATE_INVALID");
     expect(await database.db.selectFrom("users").select("id").where("username", "=", "eve").execute()).toEqual([]);
   });
 
   it("refuses a username the provider sends that is not a valid Director username", async () => {
     const { callback } = await browserLogin({ sub: "subject-bad", preferred_username: "not a username!" });
-    expect(callback.statusCode).toBe(401);
-    expect(callback.json().error.code).toBe("OIDC_LOGIN_FAILED");
+    expectBackToLogin(callback, "OIDC_LOGIN_FAILED");
   });
 
   it("says OIDC_PROVIDER_UNAVAILABLE when the issuer does not answer, and OIDC_NOT_CONFIGURED without one", async () => {
@@ -219,14 +223,12 @@ describe("OpenID Connect login", () => {
       }),
     });
     const unavailable = await broken.app.inject({ method: "GET", url: "/api/auth/oidc/start" });
-    expect(unavailable.statusCode).toBe(502);
-    expect(unavailable.json().error.code).toBe("OIDC_PROVIDER_UNAVAILABLE");
+    expectBackToLogin(unavailable, "OIDC_PROVIDER_UNAVAILABLE");
     await broken.app.close();
 
     const plain = await buildTestManagerApp(database);
     const start = await plain.app.inject({ method: "GET", url: "/api/auth/oidc/start" });
-    expect(start.statusCode).toBe(404);
-    expect(start.json().error.code).toBe("OIDC_NOT_CONFIGURED");
+    expectBackToLogin(start, "OIDC_NOT_CONFIGURED");
     expect((await plain.app.inject({ method: "GET", url: "/api/auth/options" })).json()).toEqual({
       password: true,
       oidc: null,

@@ -1,5 +1,5 @@
 import { DirectorError } from "@director/domain/errors";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { setSessionCookie } from "./auth.routes.js";
 import type { OidcLoginService } from "./oidc-login.service.js";
@@ -16,11 +16,38 @@ export interface OidcRoutesDeps {
 /** The state cookie is only ever needed by the callback: scoped to these routes. */
 const stateCookiePath = "/api/auth/oidc";
 
+/**
+ * Where a browser login that failed lands: the login page, which says what the code means. Only the stable code
+ * travels in the URL, never a message, so that nobody can put words of their own on the login page.
+ */
+export function loginErrorLocation(code: string): string {
+  return `/login?error=${encodeURIComponent(code)}`;
+}
+
+/** Both routes are browser navigations: a failure sends the person back to the login page instead of JSON. */
+async function orBackToLogin(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: () => Promise<FastifyReply>,
+): Promise<FastifyReply> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DirectorError) {
+      request.log.info({ code: error.code, reason: error.message }, "login with the identity provider refused");
+      return reply.redirect(loginErrorLocation(error.code), 302);
+    }
+    request.log.error({ err: error }, "login with the identity provider failed");
+    return reply.redirect(loginErrorLocation("OIDC_LOGIN_FAILED"), 302);
+  }
+}
+
 const callbackQuerySchema = z.object({ state: z.string().max(512).optional() }).passthrough();
 
 /**
  * GET /api/auth/options (public: what the login page offers), GET /api/auth/oidc/start (sends the browser to the
- * provider), GET /api/auth/oidc/callback (the provider sends it back: opens a session, redirects to `/`).
+ * provider), GET /api/auth/oidc/callback (the provider sends it back: opens a session, redirects to `/`). Either
+ * sends the browser to `/login?error=CODE` when the login cannot go on.
  */
 export function registerOidcRoutes(
   app: FastifyInstance,
@@ -39,37 +66,41 @@ export function registerOidcRoutes(
     oidc: deps.oidc === null ? null : { startUrl: `${stateCookiePath}/start` },
   }));
 
-  app.get(`${stateCookiePath}/start`, async (_request, reply) => {
-    const oidc = configured();
-    const { authorizationUrl, pending } = await oidc.login.begin();
-    void reply.setCookie(oidcStateCookieName, oidc.stateCookie.seal(pending, now()), {
-      httpOnly: true,
-      // lax: the provider's redirect back is a top-level GET navigation, which lax cookies accompany
-      sameSite: "lax",
-      secure: deps.isCookieSecure,
-      path: stateCookiePath,
-      maxAge: oidcStateMaxAgeMs / 1000,
-    });
-    return reply.redirect(authorizationUrl.href, 302);
-  });
+  app.get(`${stateCookiePath}/start`, (request, reply) =>
+    orBackToLogin(request, reply, async () => {
+      const oidc = configured();
+      const { authorizationUrl, pending } = await oidc.login.begin();
+      void reply.setCookie(oidcStateCookieName, oidc.stateCookie.seal(pending, now()), {
+        httpOnly: true,
+        // lax: the provider's redirect back is a top-level GET navigation, which lax cookies accompany
+        sameSite: "lax",
+        secure: deps.isCookieSecure,
+        path: stateCookiePath,
+        maxAge: oidcStateMaxAgeMs / 1000,
+      });
+      return reply.redirect(authorizationUrl.href, 302);
+    }),
+  );
 
-  app.get(`${stateCookiePath}/callback`, async (request, reply) => {
-    const oidc = configured();
-    // One try per start: the cookie goes whatever happens next.
-    void reply.clearCookie(oidcStateCookieName, { path: stateCookiePath });
-    const pending = oidc.stateCookie.open(request.cookies[oidcStateCookieName], now());
-    const query = callbackQuerySchema.parse(request.query);
-    if (query.state !== pending.state) {
-      throw new DirectorError(
-        "OIDC_STATE_INVALID",
-        "This answer does not belong to the login started in this browser.",
-      );
-    }
-    // openid-client checks the answer against the registered redirect URL, with the query the provider sent.
-    const callbackUrl = new URL(oidc.redirectUrl);
-    callbackUrl.search = new URL(request.url, "http://placeholder").search;
-    const session = await oidc.login.complete(callbackUrl, pending);
-    setSessionCookie(reply, session, deps.isCookieSecure);
-    return reply.redirect("/", 302);
-  });
+  app.get(`${stateCookiePath}/callback`, (request, reply) =>
+    orBackToLogin(request, reply, async () => {
+      const oidc = configured();
+      // One try per start: the cookie goes whatever happens next.
+      void reply.clearCookie(oidcStateCookieName, { path: stateCookiePath });
+      const pending = oidc.stateCookie.open(request.cookies[oidcStateCookieName], now());
+      const query = callbackQuerySchema.parse(request.query);
+      if (query.state !== pending.state) {
+        throw new DirectorError(
+          "OIDC_STATE_INVALID",
+          "This answer does not belong to the login started in this browser.",
+        );
+      }
+      // openid-client checks the answer against the registered redirect URL, with the query the provider sent.
+      const callbackUrl = new URL(oidc.redirectUrl);
+      callbackUrl.search = new URL(request.url, "http://placeholder").search;
+      const session = await oidc.login.complete(callbackUrl, pending);
+      setSessionCookie(reply, session, deps.isCookieSecure);
+      return reply.redirect("/", 302);
+    }),
+  );
 }
