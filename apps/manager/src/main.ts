@@ -39,6 +39,8 @@ import { MembersService } from "./features/members/members.service.js";
 import { ManagerMetrics } from "./features/metrics/manager-metrics.js";
 import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
+import { InProcessOperationEvents } from "./features/live/operation-events.js";
+import { publishingOperationStore } from "./features/live/publishing-operation-store.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
 import { OperationsAdminService } from "./features/operations/operations-admin.service.js";
 import type { SiteHost } from "./features/operations/site-host.js";
@@ -250,6 +252,9 @@ export async function startManager(
   const { auth, files, sites: sitesService, images: imagesService } = services;
   const { sites, operations } = services.repositories;
 
+  // The worker tells the live channel what it changed. In-process: pages on a manager that runs no worker role
+  // still get every change, from the live channel's own reading of the database (LiveHub).
+  const operationEvents = new InProcessOperationEvents();
   const closers: Array<() => Promise<void>> = [];
   if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
 
@@ -268,7 +273,7 @@ export async function startManager(
       ...specs,
     });
     const worker = new OperationWorker({
-      store: operations,
+      store: publishingOperationStore(operations, operationEvents),
       contextFor,
       wakeup,
       log: log.child({ component: "worker" }),
@@ -290,6 +295,7 @@ export async function startManager(
       files,
       operations,
       siteMembership: sites,
+      operationEvents,
       siteProcess: orchestrator,
       reconcile: new ReconcileService({
         sites,

@@ -56,6 +56,10 @@ export const errorCodes = {
   /** the provider's username belongs to an account that already logs in another way */
   OIDC_ACCOUNT_CONFLICT: "user",
   FORBIDDEN: "user",
+  /** a browser's cookie-authenticated live connection (/ws) from a page of another site */
+  ORIGIN_NOT_ALLOWED: "user",
+  /** one account holds too many live connections (/ws) at once: close some tabs */
+  LIVE_CONNECTION_LIMIT: "user",
   INTERNAL_AUTH_INVALID: "user",
   // state
   NOT_FOUND: "user",

@@ -414,6 +414,10 @@ describe("manager API access rules", () => {
       404,
       "USER_NOT_FOUND",
     ],
+    // the live channel: its upgrade is refused like any API call (live.int.test.ts follows an open one)
+    [null, "GET", "/ws", undefined, 403, "ORIGIN_NOT_ALLOWED"],
+    ["off", "GET", "/ws", undefined, 401, "AUTH_REQUIRED"],
+    ["fresh", "GET", "/ws", undefined, 403, "GUIDELINES_NOT_ACCEPTED"],
     // metrics: no token configured here, so no route
     [null, "GET", "/metrics", undefined, 404, "NOT_FOUND"],
     ["admin", "GET", "/metrics", undefined, 404, "NOT_FOUND"],

@@ -3,6 +3,7 @@ import type { SitesRepository } from "@director/db/sites.repository";
 import { installErrorHandling } from "@director/http-kit/error-handler";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
@@ -16,6 +17,9 @@ import type { FilesService } from "../features/files/files.service.js";
 import { registerGuidelinesRoutes } from "../features/guidelines/guidelines.routes.js";
 import { registerImageRoutes } from "../features/images/images.routes.js";
 import type { ImagesService } from "../features/images/images.service.js";
+import { registerLiveRoutes } from "../features/live/live.routes.js";
+import { LiveHub } from "../features/live/live-hub.js";
+import type { OperationEvents } from "../features/live/operation-events.js";
 import { registerMassMailRoutes } from "../features/mail/mass-mail.routes.js";
 import type { MassMailService } from "../features/mail/mass-mail.service.js";
 import { registerMemberRoutes } from "../features/members/members.routes.js";
@@ -45,9 +49,13 @@ export interface ManagerAppDeps {
   members: MembersService;
   siteRequests: SiteRequestsService;
   files: FilesService;
-  operations: Pick<OperationsRepository, "findById">;
-  siteMembership: Pick<SitesRepository, "isMember">;
+  operations: Pick<OperationsRepository, "findById" | "findLatestForSite">;
+  siteMembership: Pick<SitesRepository, "isMember" | "findById">;
   siteProcess: SiteProcessReader;
+  /** the worker's operation changes, which open pages follow live (GET /ws) */
+  operationEvents: OperationEvents;
+  /** how often the live channel reads watched sites again and re-checks access (defaults: 2 s and 30 s) */
+  liveTimings?: { pollMs?: number; recheckMs?: number };
   reconcile: ReconcileService;
   urlTemplate: string;
   /** purposes whose sites have their own URL pattern (config sites.urlTemplatesByPurpose) */
@@ -83,6 +91,8 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   await app.register(cookie);
   // Per-route limits only (STACK.md: a global limit would count websocket upgrades too).
   await app.register(rateLimit, { global: false });
+  // Before the routes (the plugin's rule). A watch list is small: a larger frame is refused.
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
   // First, so that its request counter sees every route registered after it.
   if (deps.metrics) registerMetricsRoutes(app, deps.metrics);
 
@@ -111,6 +121,23 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
   registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });
   registerReconcileRoutes(app, { auth: deps.auth, reconcile: deps.reconcile });
+  const live = new LiveHub({
+    events: deps.operationEvents,
+    operations: deps.operations,
+    sites: deps.siteMembership,
+    process: deps.siteProcess,
+    log: deps.log,
+    ...(deps.liveTimings?.pollMs === undefined ? {} : { pollMs: deps.liveTimings.pollMs }),
+  });
+  live.start();
+  app.addHook("onClose", async () => live.stop());
+  registerLiveRoutes(app, {
+    auth: deps.auth,
+    sites: deps.sites,
+    hub: live,
+    log: deps.log,
+    ...(deps.liveTimings?.recheckMs === undefined ? {} : { recheckMs: deps.liveTimings.recheckMs }),
+  });
 
   // File uploads are raw bytes whatever their content type, so this scope has one catch-all parser.
   await app.register(async (scope) => {

@@ -10,6 +10,7 @@ import { LogMailer } from "../adapters/smtp-mailer.js";
 import { type ManagerConfig, managerConfigSchema } from "../config.js";
 import type { Mailer } from "../features/email/mailer.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
+import { InProcessOperationEvents, type OperationEvents } from "../features/live/operation-events.js";
 import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import { siteSpecs } from "../features/operations/site-specs.js";
@@ -51,6 +52,9 @@ export async function buildTestManagerApp(
     siteProcess?: SiteProcessReader;
     /** what reconcile reads and removes; default: every call fails */
     reconcileHost?: HostInventory & Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute">;
+    /** what the live channel hears from the worker; default: a fresh in-process one */
+    operationEvents?: OperationEvents;
+    liveTimings?: { pollMs?: number; recheckMs?: number };
   } = {},
 ): Promise<{ app: FastifyInstance; services: ReturnType<typeof createManagerServices> }> {
   const config = options.config ?? testManagerConfig();
@@ -74,6 +78,8 @@ export async function buildTestManagerApp(
     files: services.files,
     operations: services.repositories.operations,
     siteMembership: services.repositories.sites,
+    operationEvents: options.operationEvents ?? new InProcessOperationEvents(),
+    ...(options.liveTimings ? { liveTimings: options.liveTimings } : {}),
     siteProcess: options.siteProcess ?? { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
     reconcile: new ReconcileService({
       sites: services.repositories.sites,

@@ -1,0 +1,150 @@
+import type { OperationView } from "@director/contracts/manager-api";
+import type { LiveServerMessage } from "@director/contracts/manager-live";
+import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { Operation } from "@director/db/models";
+import type { SiteId } from "@director/domain/site";
+import type { Logger } from "pino";
+import { presentOperation } from "../sites/sites.presenter.js";
+import type { OperationEvents } from "./operation-events.js";
+
+/** One open page's interest in one site: where the hub sends what it learns. */
+export type LiveSink = (message: LiveServerMessage) => void;
+
+export interface LiveHubDeps {
+  events: OperationEvents;
+  operations: {
+    findById(id: number): Promise<Operation | null>;
+    findLatestForSite(siteId: SiteId): Promise<Operation | null>;
+  };
+  /** the site as it is now (its type decides whether it has a process); null once deleted */
+  sites: { findById(id: SiteId): Promise<{ type: "static" | "dynamic" } | null> };
+  process: { serviceStatus(siteId: SiteId): Promise<SiteServiceStatus> };
+  log: Logger;
+  /** how often each watched site is read again (once per site, however many pages watch it) */
+  pollMs?: number;
+}
+
+const defaultPollMs = 2000;
+const staticStatus: SiteServiceStatus = {
+  state: "absent",
+  message: "A static site has no process: nginx serves its public/ files.",
+};
+
+interface WatchedSite {
+  name: string;
+  sinks: Set<LiveSink>;
+  /** the last of each sent, kept to send only changes and to greet a new sink at once */
+  operation: OperationView | null;
+  process: SiteServiceStatus | null;
+  isPolling: boolean;
+}
+
+/**
+ * Fans out what changes on the sites that open pages show: their latest operation and their process state.
+ * Every watched site is read every `pollMs` (its latest operation from the database, its process from the
+ * orchestrator), once however many pages watch it, and only changes are sent. The worker's operation events make
+ * progress immediate; without them (a worker in another process) it still arrives within `pollMs`. Who may watch
+ * which site is decided before `watch` is called.
+ */
+export class LiveHub {
+  readonly #deps: LiveHubDeps;
+  readonly #sites = new Map<SiteId, WatchedSite>();
+  #unsubscribe: (() => void) | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(deps: LiveHubDeps) {
+    this.#deps = deps;
+  }
+
+  start(): void {
+    if (this.#unsubscribe) return;
+    this.#unsubscribe = this.#deps.events.subscribe((id) => void this.#onOperationChanged(id));
+    this.#timer = setInterval(() => {
+      for (const [siteId, watched] of this.#sites) void this.#poll(siteId, watched);
+    }, this.#deps.pollMs ?? defaultPollMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#sites.clear();
+  }
+
+  /** How many sites are followed now. */
+  get watchedSiteCount(): number {
+    return this.#sites.size;
+  }
+
+  /** Follows a site for one sink: its current operation and process state now, then each change. Returns the stop. */
+  watch(site: { id: SiteId; name: string }, sink: LiveSink): () => void {
+    let watched = this.#sites.get(site.id);
+    if (watched) {
+      watched.sinks.add(sink);
+      if (watched.operation) sink({ type: "operation", site: watched.name, operation: watched.operation });
+      if (watched.process) sink({ type: "process", site: watched.name, status: watched.process });
+    } else {
+      watched = { name: site.name, sinks: new Set([sink]), operation: null, process: null, isPolling: false };
+      this.#sites.set(site.id, watched);
+      void this.#poll(site.id, watched);
+    }
+    return () => {
+      const current = this.#sites.get(site.id);
+      if (!current) return;
+      current.sinks.delete(sink);
+      if (current.sinks.size === 0) this.#sites.delete(site.id);
+    };
+  }
+
+  async #onOperationChanged(operationId: number): Promise<void> {
+    try {
+      const operation = await this.#deps.operations.findById(operationId);
+      if (!operation || operation.siteId === null) return;
+      const watched = this.#sites.get(operation.siteId);
+      if (!watched) return;
+      this.#sendOperation(watched, operation);
+      // A finished operation often changed the process (a restart, a new type): look now, not at the next tick.
+      if (operation.status === "succeeded" || operation.status === "failed")
+        await this.#poll(operation.siteId, watched);
+    } catch (error) {
+      this.#deps.log.warn({ err: error, operationId }, "live: could not read a changed operation");
+    }
+  }
+
+  /** Reads one site again and sends what changed; one read at a time per site. */
+  async #poll(siteId: SiteId, watched: WatchedSite): Promise<void> {
+    if (watched.isPolling) return;
+    watched.isPolling = true;
+    try {
+      const site = await this.#deps.sites.findById(siteId);
+      if (!site) {
+        for (const sink of watched.sinks) sink({ type: "unavailable", site: watched.name });
+        this.#sites.delete(siteId);
+        return;
+      }
+      const operation = await this.#deps.operations.findLatestForSite(siteId);
+      if (operation) this.#sendOperation(watched, operation);
+      const status = site.type === "static" ? staticStatus : await this.#deps.process.serviceStatus(siteId);
+      if (JSON.stringify(status) !== JSON.stringify(watched.process)) {
+        watched.process = status;
+        for (const sink of watched.sinks) sink({ type: "process", site: watched.name, status });
+      }
+    } catch (error) {
+      // The orchestrator may be restarting: the next tick tries again, and pages keep the last state they had.
+      this.#deps.log.debug({ err: error, siteId }, "live: could not read a watched site");
+    } finally {
+      watched.isPolling = false;
+    }
+  }
+
+  /** Sends an operation of the site if it is news: not older than the one sent last, and not the same. */
+  #sendOperation(watched: WatchedSite, operation: Operation): void {
+    const view = presentOperation(operation);
+    const last = watched.operation;
+    if (last && (view.id < last.id || JSON.stringify(view) === JSON.stringify(last))) return;
+    watched.operation = view;
+    for (const sink of watched.sinks) sink({ type: "operation", site: watched.name, operation: view });
+  }
+}

@@ -1,0 +1,105 @@
+import { liveCloseCodes } from "@director/contracts/manager-live";
+import type { User } from "@director/db/models";
+import { DirectorError } from "@director/domain/errors";
+import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import { authenticate, sessionTokenOf } from "../../http/authenticate.js";
+import type { AuthService } from "../auth/auth.service.js";
+import type { SitesService } from "../sites/sites.service.js";
+import { LiveConnection } from "./live-connection.js";
+import type { LiveHub } from "./live-hub.js";
+
+/** Open live connections one account may hold (tabs, phones); more is a script, not a person. */
+export const maxLiveConnectionsPerUser = 20;
+/** A connection that answers no ping within this long is dropped (a laptop closed, a network gone). */
+const pingIntervalMs = 30_000;
+
+/**
+ * A cookie sent by a page of another site must not open a connection (cross-site WebSocket hijacking: browsers
+ * send cookies with the upgrade, and no CORS check applies). A browser always sends Origin; its host must be ours.
+ * Scripts with a bearer token send no cookie and need no Origin.
+ */
+function assertSameOrigin(request: FastifyRequest): void {
+  if (request.headers.authorization?.startsWith("Bearer ")) return;
+  const origin = request.headers.origin;
+  let originHost: string | null = null;
+  try {
+    originHost = origin === undefined ? null : new URL(origin).host;
+  } catch {
+    originHost = null;
+  }
+  if (originHost === null || originHost !== request.headers.host) {
+    throw new DirectorError(
+      "ORIGIN_NOT_ALLOWED",
+      "Live updates open only from Director's own pages (the Origin header must match this host).",
+    );
+  }
+}
+
+/**
+ * GET /ws — the live channel (a WebSocket; packages/contracts/src/manager-live.ts has its messages). The upgrade
+ * is refused with an ordinary JSON error (401, 403, 429) before any socket exists.
+ */
+export function registerLiveRoutes(
+  app: FastifyInstance,
+  deps: { auth: AuthService; sites: SitesService; hub: LiveHub; log: Logger; recheckMs?: number },
+): void {
+  const actors = new WeakMap<FastifyRequest, User>();
+  const openPerUser = new Map<number, number>();
+
+  app.get(
+    "/ws",
+    {
+      websocket: true,
+      preValidation: async (request) => {
+        assertSameOrigin(request);
+        const actor = await authenticate(deps.auth, request);
+        if ((openPerUser.get(actor.id) ?? 0) >= maxLiveConnectionsPerUser) {
+          throw new DirectorError(
+            "LIVE_CONNECTION_LIMIT",
+            `At most ${maxLiveConnectionsPerUser} live connections per account: close some Director tabs.`,
+          );
+        }
+        actors.set(request, actor);
+      },
+    },
+    (socket, request) => {
+      const actor = actors.get(request);
+      const token = sessionTokenOf(request);
+      if (!actor || token === undefined) {
+        socket.close(liveCloseCodes.sessionEnded, "session ended");
+        return;
+      }
+      openPerUser.set(actor.id, (openPerUser.get(actor.id) ?? 0) + 1);
+      new LiveConnection(socket, actor, {
+        hub: deps.hub,
+        findViewable: (who, name) => deps.sites.findForAction(who, name, "view"),
+        userForSession: async () => {
+          const user = await deps.auth.userForToken(token);
+          return user?.isActive ? user : null;
+        },
+        log: deps.log,
+        ...(deps.recheckMs === undefined ? {} : { recheckMs: deps.recheckMs }),
+      });
+      let isAlive = true;
+      socket.on("pong", () => {
+        isAlive = true;
+      });
+      const ping = setInterval(() => {
+        if (!isAlive) {
+          socket.terminate();
+          return;
+        }
+        isAlive = false;
+        socket.ping();
+      }, pingIntervalMs);
+      socket.on("close", () => {
+        clearInterval(ping);
+        const open = (openPerUser.get(actor.id) ?? 1) - 1;
+        if (open <= 0) openPerUser.delete(actor.id);
+        else openPerUser.set(actor.id, open);
+      });
+    },
+  );
+}
