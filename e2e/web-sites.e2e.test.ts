@@ -142,7 +142,13 @@ describe("the web interface: sites", () => {
     await page.getByRole("link", { name: "ann" }).waitFor();
   });
 
-  it("lets an administrator disable the site, and the owner then sees the notice", async () => {
+  it("lets an administrator disable the site, and the owner's open page shows the notice live", async () => {
+    // The owner has the site open while an administrator disables it: the live channel brings the change.
+    const page = studentPage;
+    await page.goto("/sites/ann");
+    await page.getByRole("heading", { level: 1, name: "ann" }).waitFor();
+    await page.evaluate("window.openedBeforeTheChange = true"); // a string: the e2e tsconfig has no DOM types
+
     const admin = await newUserContext(browser, director.managerUrl);
     const adminPage = await admin.newPage();
     const adminErrors = collectPageErrors(adminPage);
@@ -167,11 +173,11 @@ describe("the web interface: sites", () => {
     await admin.close();
     expect(adminErrors).toEqual([]);
 
-    const page = studentPage;
-    await page.goto("/sites/ann");
     const notice = page.locator('[data-notice="availability"]');
     await notice.waitFor();
     expect(await notice.textContent()).toContain("This site is disabled.");
+    // the same page, never reloaded
+    expect(await page.evaluate("window.openedBeforeTheChange")).toBe(true);
     expect(await page.locator('[data-notice="admin-comment"]').textContent()).toContain(
       "Disabled until the sponsor answers our email.",
     );
@@ -198,6 +204,12 @@ describe("the web interface: sites", () => {
     const admin = await newUserContext(browser, director.managerUrl);
     const page = await admin.newPage();
     const errors = collectPageErrors(page);
+    // What the live channel (/ws) sends this page: the process state and operations below arrive through it.
+    const frames: string[] = [];
+    page.on("websocket", (socket) => {
+      if (new URL(socket.url()).pathname !== "/ws") return;
+      socket.on("framereceived", (frame) => frames.push(String(frame.payload)));
+    });
     await logInThroughForm(page, "admin", password);
     await page.goto("/sites/new");
     const name = page.getByLabel("Name");
@@ -234,6 +246,17 @@ describe("the web interface: sites", () => {
       });
     await page.locator('[data-process-state="running"]').waitFor({ timeout: 60_000 });
     await page.locator(".log-lines").getByText("hello from the web test").waitFor({ timeout: 30_000 });
+    const received = frames.map((frame) => JSON.parse(frame));
+    expect(received).toContainEqual(
+      expect.objectContaining({ type: "process", site: "app", status: expect.objectContaining({ state: "running" }) }),
+    );
+    expect(received).toContainEqual(
+      expect.objectContaining({
+        type: "operation",
+        site: "app",
+        operation: expect.objectContaining({ kind: "restart_site", status: "succeeded" }),
+      }),
+    );
     await screenshot(page, "11-dynamic-site-page");
     await admin.close();
     expect(errors).toEqual([]);

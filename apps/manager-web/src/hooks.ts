@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
 import type { Api } from "./api/client";
 import type { UserView } from "./api/core";
+import type { LiveChannel, LiveMessage } from "./api/live";
 
 export const ApiContext = createContext<Api | null>(null);
 
@@ -9,6 +10,23 @@ export function useApi(): Api {
   const api = useContext(ApiContext);
   if (!api) throw new Error("useApi outside <ApiContext.Provider>");
   return api;
+}
+
+export const LiveContext = createContext<LiveChannel | null>(null);
+
+/**
+ * Follows `sites` on the live channel while the component is mounted: `onMessage` gets each site's operation and
+ * process state now and at every change. The latest `onMessage` is used; the list is compared by value.
+ */
+export function useLiveSites(sites: readonly string[], onMessage: (message: LiveMessage) => void): void {
+  const live = useContext(LiveContext);
+  const onMessageRef = useRef(onMessage);
+  onMessageRef.current = onMessage;
+  const key = sites.join("\n");
+  useEffect(() => {
+    if (!live || key === "") return;
+    return live.follow(key.split("\n"), (message) => onMessageRef.current(message));
+  }, [live, key]);
 }
 
 export interface Session {

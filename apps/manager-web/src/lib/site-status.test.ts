@@ -1,6 +1,6 @@
 import type { OperationView } from "@director/contracts/manager-api";
 import { describe, expect, it } from "vitest";
-import { needsProcessStatus, siteDot } from "./site-status";
+import { siteDot } from "./site-status";
 
 const operation = (status: OperationView["status"]): OperationView => ({
   id: 1,
@@ -47,15 +47,5 @@ describe("siteDot", () => {
     expect(siteDot(ready, { state: "stopped", message: "" }).state).toBe("off");
     expect(siteDot(ready, { state: "absent", message: "" }).label).toBe("no process");
     expect(siteDot(ready, { state: "failed", message: "exit 1" }).state).toBe("down");
-  });
-});
-
-describe("needsProcessStatus", () => {
-  it("asks only about ready, served dynamic sites with nothing in progress", () => {
-    expect(needsProcessStatus(ready)).toBe(true);
-    expect(needsProcessStatus({ ...ready, type: "static" })).toBe(false);
-    expect(needsProcessStatus({ ...ready, availability: "disabled" })).toBe(false);
-    expect(needsProcessStatus({ ...ready, isReady: false })).toBe(false);
-    expect(needsProcessStatus({ ...ready, operation: operation("pending") })).toBe(false);
   });
 });

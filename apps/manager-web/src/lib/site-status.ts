@@ -41,8 +41,3 @@ export function siteDot(
       return { state: "down", label: "failed" };
   }
 }
-
-/** Sites whose process is worth polling: ready, served dynamic sites with no operation in progress. */
-export function needsProcessStatus(site: Pick<SiteView, "type" | "availability" | "isReady" | "operation">): boolean {
-  return siteDot(site, undefined).state === "unknown";
-}

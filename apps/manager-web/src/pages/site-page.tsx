@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { OperationView, SiteServiceStatus, SiteView } from "../api/core";
-import { followOperation, isOperationFinished } from "../api/events";
+import { isOperationFinished } from "../api/events";
 import { OperationProgress } from "../components/operation-progress";
 import { ErrorBanner, Loading, StatusDot, Time } from "../components/ui";
-import { useApi, useAsync, useSession } from "../hooks";
+import { useApi, useAsync, useLiveSites, useSession } from "../hooks";
 import { siteDot } from "../lib/site-status";
 import { DeleteSite } from "./site/delete-site";
 import { SiteFiles } from "./site/site-files";
@@ -19,22 +19,44 @@ export function SitePage({ name }: { name: string }) {
   /** operations this page saw running: shown to their end, while an old success stays out of the way */
   const [watchedIds, setWatchedIds] = useState<ReadonlySet<number>>(new Set());
   const [process, setProcess] = useState<SiteServiceStatus | undefined>(undefined);
+  /**
+   * The operation shown. The live channel's messages come in the order of the database, so any of them replaces
+   * it unless it is an older operation; a read of the site (which may have started earlier) only brings a newer one.
+   */
+  const shown = useRef<OperationView | null>(null);
+  /** operations seen unfinished: when one of them ends, the site is read again (it may be ready now) */
+  const runningIds = useRef(new Set<number>());
   const site = loaded.value;
 
-  useEffect(() => setOperation(site?.operation ?? null), [site]);
-
-  // Follows the operation in progress; when it ends, the site is read again (it may be ready now).
-  const operationId = operation && !isOperationFinished(operation) ? operation.id : null;
-  useEffect(() => {
-    if (operationId === null) return;
-    setWatchedIds((current) => new Set(current).add(operationId));
-    return followOperation(operationId, (next) => {
+  const show = useCallback(
+    (next: OperationView, isLive: boolean) => {
+      const current = shown.current;
+      if (current && (isLive ? next.id < current.id : next.id <= current.id)) return;
+      shown.current = next;
       setOperation(next);
-      if (isOperationFinished(next)) reload();
-    });
-  }, [operationId, reload]);
+      if (!isOperationFinished(next)) {
+        runningIds.current.add(next.id);
+        setWatchedIds((current) => (current.has(next.id) ? current : new Set(current).add(next.id)));
+      } else if (runningIds.current.delete(next.id)) {
+        reload();
+      }
+    },
+    [reload],
+  );
 
-  const onOperation = useCallback((queued: OperationView) => setOperation(queued), []);
+  useEffect(() => {
+    if (site?.operation) show(site.operation, false);
+  }, [site, show]);
+
+  // The live channel brings the site's operations as they progress and its process state as it changes.
+  useLiveSites([name], (message) => {
+    if (message.type === "process") setProcess(message.status);
+    if (message.type === "operation") show(message.operation, true);
+  });
+
+  const onOperation = useCallback((queued: OperationView) => show(queued, false), [show]);
+  /** the process component's first read shows in the dot until the live channel has said something */
+  const onFirstStatus = useCallback((status: SiteServiceStatus) => setProcess((current) => current ?? status), []);
 
   if (loaded.status === "loading") return <Loading what={`site ${name}`} />;
   if (!site) {
@@ -88,7 +110,13 @@ export function SitePage({ name }: { name: string }) {
             </dd>
           </dl>
         </section>
-        <SiteProcess site={site} canEdit={canEdit} onOperation={onOperation} onStatus={setProcess} />
+        <SiteProcess
+          site={site}
+          canEdit={canEdit}
+          onOperation={onOperation}
+          liveStatus={process}
+          onStatus={onFirstStatus}
+        />
         <SiteMembers site={site} canEdit={canEdit} />
       </div>
       {site.isReady ? <SiteFiles site={site} canEdit={canEdit} /> : null}

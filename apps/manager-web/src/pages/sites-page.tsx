@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useState } from "react";
-import type { SiteServiceStatus, SiteView } from "../api/core";
+import type { OperationView, SiteServiceStatus, SiteView } from "../api/core";
+import { isOperationFinished } from "../api/events";
 import { ErrorBanner, Loading, StatusDot } from "../components/ui";
-import { useApi, useAsync, useInterval, useSession } from "../hooks";
+import { useApi, useAsync, useInterval, useLiveSites, useSession } from "../hooks";
 import { sitePath } from "../lib/routes";
 import {
   hasNextSitePage,
@@ -10,13 +11,11 @@ import {
   siteListQuery,
   siteListRange,
 } from "../lib/site-search";
-import { needsProcessStatus, siteDot } from "../lib/site-status";
+import { siteDot } from "../lib/site-status";
 import { Link, navigate } from "../router";
 
-/** While something is being set up the list refreshes often; otherwise rarely. Process states: every 15 s. */
-const busyRefreshMs = 3_000;
-const idleRefreshMs = 30_000;
-const processRefreshMs = 15_000;
+/** The list itself is read again now and then (a site someone else created); its sites' states come live. */
+const listRefreshMs = 30_000;
 
 /** The sites the user can see, with a search box, pages and a live status dot for each. */
 export function SitesPage({ search }: { search: string }) {
@@ -26,11 +25,9 @@ export function SitesPage({ search }: { search: string }) {
   const [draft, setDraft] = useState(q);
   useEffect(() => setDraft(q), [q]);
   const [list, reload] = useAsync((signal) => api.sites.list(siteListQuery(q, page), signal), [q, page]);
-  const sites = list.value?.sites ?? [];
   const total = list.value?.total ?? 0;
-  const processes = useProcessStates(sites);
-  const isBusy = sites.some((site) => siteDot(site, undefined).state === "busy");
-  useInterval(reload, isBusy ? busyRefreshMs : idleRefreshMs);
+  const { sites, processes } = useLiveStates(list.value?.sites ?? [], reload);
+  useInterval(reload, listRefreshMs);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -101,26 +98,31 @@ export function SitesPage({ search }: { search: string }) {
   );
 }
 
-/** Polls the process state of the listed dynamic sites that run (a handful of small GETs, only while visible). */
-function useProcessStates(sites: SiteView[]): Record<string, SiteServiceStatus> {
-  const api = useApi();
-  const [states, setStates] = useState<Record<string, SiteServiceStatus>>({});
-  const [tick, setTick] = useState(0);
-  useInterval(() => setTick((value) => value + 1), processRefreshMs);
-  const names = sites
-    .filter(needsProcessStatus)
-    .map((site) => site.name)
-    .join(",");
-  useEffect(() => {
-    if (names === "") return;
-    const abort = new AbortController();
-    for (const name of names.split(",")) {
-      api.sites.process(name, abort.signal).then(
-        (status) => setStates((current) => ({ ...current, [name]: status })),
-        () => {}, // a site we cannot ask about keeps its "checking…" dot; the site page shows the error
-      );
-    }
-    return () => abort.abort();
-  }, [api, names, tick]);
-  return states;
+/**
+ * The listed sites with their operations and process states kept current by the live channel. When an operation
+ * seen unfinished ends, the list is read again (a new site may be ready now).
+ */
+function useLiveStates(
+  listed: SiteView[],
+  reload: () => void,
+): { sites: SiteView[]; processes: Record<string, SiteServiceStatus> } {
+  const [processes, setProcesses] = useState<Record<string, SiteServiceStatus>>({});
+  const [operations, setOperations] = useState<Record<string, OperationView>>({});
+  useLiveSites(
+    listed.map((site) => site.name),
+    (message) => {
+      if (message.type === "process") setProcesses((current) => ({ ...current, [message.site]: message.status }));
+      if (message.type !== "operation") return;
+      const { site, operation } = message;
+      const known = operations[site] ?? listed.find((candidate) => candidate.name === site)?.operation ?? null;
+      if (known && operation.id < known.id) return;
+      setOperations((current) => ({ ...current, [site]: operation }));
+      if (known && known.id === operation.id && !isOperationFinished(known) && isOperationFinished(operation)) reload();
+    },
+  );
+  const sites = listed.map((site) => {
+    const live = operations[site.name];
+    return live && (site.operation === null || live.id >= site.operation.id) ? { ...site, operation: live } : site;
+  });
+  return { sites, processes };
 }

@@ -2,9 +2,8 @@ import { useEffect, useRef, useState } from "react";
 import type { OperationView, SiteServiceStatus, SiteView } from "../../api/core";
 import { followSiteLog } from "../../api/events";
 import { ErrorBanner } from "../../components/ui";
-import { useApi, useAsync, useInterval } from "../../hooks";
+import { useApi, useAsync } from "../../hooks";
 
-const processRefreshMs = 10_000;
 /** The live log keeps this many lines on screen. */
 const maxLogLines = 500;
 
@@ -16,23 +15,28 @@ const stateWords: Record<SiteServiceStatus["state"], string> = {
   absent: "No process",
 };
 
-/** A dynamic site's process: its state (refreshed), restart, and its log live. Static sites say they have none. */
+/**
+ * A dynamic site's process: its state (read once, then kept current by the page's live channel), restart, and its
+ * log live. Static sites say they have none.
+ */
 export function SiteProcess(props: {
   site: SiteView;
   canEdit: boolean;
   onOperation: (operation: OperationView) => void;
-  /** told each process state read, so the page's status dot can show it */
+  /** the state the live channel brought last, newer than the first read */
+  liveStatus: SiteServiceStatus | undefined;
+  /** told the first read, so the page's status dot can show it before the live channel speaks */
   onStatus: (status: SiteServiceStatus) => void;
 }) {
-  const { site } = props;
+  const { site, liveStatus } = props;
   const api = useApi();
-  const [status, reload] = useAsync(() => api.sites.process(site.name), [site.name, site.type, site.operation?.id]);
-  useInterval(reload, site.type === "dynamic" ? processRefreshMs : null);
+  const [read] = useAsync(() => api.sites.process(site.name), [site.name, site.type]);
   const [error, setError] = useState<unknown>(null);
   const { onStatus } = props;
   useEffect(() => {
-    if (status.value) onStatus(status.value);
-  }, [status.value, onStatus]);
+    if (read.value) onStatus(read.value);
+  }, [read.value, onStatus]);
+  const status = { value: liveStatus ?? read.value, error: liveStatus ? undefined : read.error };
 
   const restart = async () => {
     setError(null);

@@ -36,14 +36,17 @@ interface WatchedSite {
   /** the last of each sent, kept to send only changes and to greet a new sink at once */
   operation: OperationView | null;
   process: SiteServiceStatus | null;
-  isPolling: boolean;
+  /** the site's reads, chained: one after another */
+  reads: Promise<void>;
+  /** a read is waiting its turn: asking for another would read the same */
+  isPollQueued: boolean;
 }
 
 /**
  * Fans out what changes on the sites that open pages show: their latest operation and their process state.
  * Every watched site is read every `pollMs` (its latest operation from the database, its process from the
  * orchestrator), once however many pages watch it, and only changes are sent. The worker's operation events make
- * progress immediate; without them (a worker in another process) it still arrives within `pollMs`. Who may watch
+ * a site be read at once; without them (a worker in another process) progress still arrives within `pollMs`. Who may watch
  * which site is decided before `watch` is called.
  */
 export class LiveHub {
@@ -86,7 +89,14 @@ export class LiveHub {
       if (watched.operation) sink({ type: "operation", site: watched.name, operation: watched.operation });
       if (watched.process) sink({ type: "process", site: watched.name, status: watched.process });
     } else {
-      watched = { name: site.name, sinks: new Set([sink]), operation: null, process: null, isPolling: false };
+      watched = {
+        name: site.name,
+        sinks: new Set([sink]),
+        operation: null,
+        process: null,
+        reads: Promise.resolve(),
+        isPollQueued: false,
+      };
       this.#sites.set(site.id, watched);
       void this.#poll(site.id, watched);
     }
@@ -101,22 +111,30 @@ export class LiveHub {
   async #onOperationChanged(operationId: number): Promise<void> {
     try {
       const operation = await this.#deps.operations.findById(operationId);
-      if (!operation || operation.siteId === null) return;
-      const watched = this.#sites.get(operation.siteId);
-      if (!watched) return;
-      this.#sendOperation(watched, operation);
-      // A finished operation often changed the process (a restart, a new type): look now, not at the next tick.
-      if (operation.status === "succeeded" || operation.status === "failed")
-        await this.#poll(operation.siteId, watched);
+      const watched = operation?.siteId == null ? undefined : this.#sites.get(operation.siteId);
+      // The event only says "look": the site is read again in turn, which also catches the process a finished
+      // operation changed (a restart, a new type).
+      if (operation?.siteId != null && watched) await this.#poll(operation.siteId, watched);
     } catch (error) {
       this.#deps.log.warn({ err: error, operationId }, "live: could not read a changed operation");
     }
   }
 
-  /** Reads one site again and sends what changed; one read at a time per site. */
+  /**
+   * Reads one site again and sends what changed. Reads of a site run one after another (two racing could send an
+   * older state after a newer one), and at most one waits: it will see whatever the ones asked meanwhile would.
+   */
   async #poll(siteId: SiteId, watched: WatchedSite): Promise<void> {
-    if (watched.isPolling) return;
-    watched.isPolling = true;
+    if (watched.isPollQueued) return;
+    watched.isPollQueued = true;
+    watched.reads = watched.reads.then(() => {
+      watched.isPollQueued = false;
+      return this.#read(siteId, watched);
+    });
+    await watched.reads;
+  }
+
+  async #read(siteId: SiteId, watched: WatchedSite): Promise<void> {
     try {
       const site = await this.#deps.sites.findById(siteId);
       if (!site) {
@@ -134,8 +152,6 @@ export class LiveHub {
     } catch (error) {
       // The orchestrator may be restarting: the next tick tries again, and pages keep the last state they had.
       this.#deps.log.debug({ err: error, siteId }, "live: could not read a watched site");
-    } finally {
-      watched.isPolling = false;
     }
   }
 
