@@ -2,6 +2,7 @@
  * The manager's configuration: the only reader of process.env in this app.
  * Every variable has a unit in its name where it has one, a safe default, and a doc comment.
  */
+import { isIP } from "node:net";
 import path from "node:path";
 import { defaultReservedSiteNames } from "@director/domain/site-name";
 import { z } from "zod";
@@ -9,6 +10,22 @@ import { z } from "zod";
 const durationMs = z.coerce.number().int().min(1);
 /** apps/manager-web/dist in this checkout (the manager runs from its sources with tsx). */
 const defaultWebDistDir = path.resolve(import.meta.dirname, "..", "..", "manager-web", "dist");
+
+/**
+ * A yes/no variable: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`. Anything else is refused (a plain
+ * `Boolean("false")` would be true: a cookie meant to be secure must not silently be the other way round).
+ */
+const flag = z.union([z.boolean(), z.stringbool()]);
+
+/** An IPv4/IPv6 address or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
+const addressOrRange = z.string().refine((value) => {
+  const [address = "", bits, ...rest] = value.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const prefix = Number(bits);
+  return /^[0-9]{1,3}$/.test(bits) && prefix <= (family === 4 ? 32 : 128);
+}, "an IP address or a CIDR range, e.g. 10.0.0.5 or 10.0.0.0/8");
 
 /** A comma-separated list in the environment, e.g. `teacher,staff`. */
 const nonEmptyList = z.array(z.string().min(1)).min(1);
@@ -62,7 +79,13 @@ export const managerConfigSchema = z.object({
     /** DIRECTOR_MANAGER_PORT */
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     /** DIRECTOR_COOKIE_SECURE: send the session cookie only over HTTPS (turn on behind TLS) */
-    isCookieSecure: z.coerce.boolean().default(false),
+    isCookieSecure: flag.default(false),
+    /**
+     * DIRECTOR_TRUSTED_PROXIES: the reverse proxies in front of the manager (addresses or CIDR ranges,
+     * comma-separated), whose X-Forwarded-For names the client. Without it every request behind a proxy comes from
+     * the proxy's address, and the login limit per address would lock out everyone at once.
+     */
+    trustedProxies: z.array(addressOrRange).default([]),
   }),
   /** DATABASE_URL: PostgreSQL connection string */
   databaseUrl: z.string().min(1),
@@ -171,11 +194,16 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 /**
- * The sections about people (sessions and login limits, the identity provider, guidelines, metrics, mail) as read
- * from the environment, unparsed: `director up` reads them too, so they work the same in one process.
+ * The sections about people (the session cookie and the proxies in front, sessions and login limits, the identity
+ * provider, guidelines, metrics, mail) as read from the environment, unparsed: `director up` reads them too, so they
+ * work the same in one process.
  */
 export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
   return {
+    http: {
+      isCookieSecure: env.DIRECTOR_COOKIE_SECURE || undefined,
+      trustedProxies: list(env.DIRECTOR_TRUSTED_PROXIES),
+    },
     sessions: {
       ttlMs: env.DIRECTOR_SESSION_TTL_MS,
       loginMaxPerIp: env.DIRECTOR_LOGIN_MAX_PER_IP,
@@ -211,12 +239,10 @@ export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
 
 /** Reads the manager's configuration from the environment; throws one error listing every problem. */
 export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
+  const accounts = accountSettingsFromEnv(env);
   return managerConfigSchema.parse({
-    http: {
-      host: env.DIRECTOR_MANAGER_HOST,
-      port: env.DIRECTOR_MANAGER_PORT,
-      isCookieSecure: env.DIRECTOR_COOKIE_SECURE,
-    },
+    ...accounts,
+    http: { host: env.DIRECTOR_MANAGER_HOST, port: env.DIRECTOR_MANAGER_PORT, ...accounts.http },
     databaseUrl: env.DATABASE_URL,
     sites: {
       domain: env.DIRECTOR_SITES_DOMAIN,
@@ -232,7 +258,6 @@ export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
       clientBodyLimitBytes: env.DIRECTOR_SITE_BODY_LIMIT_BYTES,
     },
     files: { maxUploadBytes: env.DIRECTOR_MAX_UPLOAD_BYTES },
-    ...accountSettingsFromEnv(env),
     orchestrator: { url: env.DIRECTOR_ORCHESTRATOR_URL, token: env.DIRECTOR_ORCHESTRATOR_TOKEN },
     router: { url: env.DIRECTOR_ROUTER_URL, token: env.DIRECTOR_ROUTER_TOKEN },
     web: { distDir: env.DIRECTOR_WEB_DIST_DIR || undefined },

@@ -313,6 +313,7 @@ export async function startManager(
       urlTemplatesByPurpose: config.sites.urlTemplatesByPurpose,
       maxUploadBytes: config.files.maxUploadBytes,
       isCookieSecure: config.http.isCookieSecure,
+      trustedProxies: config.http.trustedProxies,
       users: services.users,
       auditLog: services.auditLog,
       massMail: services.massMail,

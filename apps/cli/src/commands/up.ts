@@ -127,11 +127,15 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
 
     const sitesUrlTemplate = config.sitesUrlTemplate ?? `http://{name}.${config.sitesDomain}:${config.sitesPort}/`;
     const managerConfig: ManagerConfig = managerConfigSchema.parse({
-      http: { host: config.listenHost, port: config.managerPort },
+      ...config.managerAccounts,
+      http: {
+        ...(config.managerAccounts.http as object | undefined),
+        host: config.listenHost,
+        port: config.managerPort,
+      },
       databaseUrl: database.url,
       sites: { domain: config.sitesDomain, urlTemplate: sitesUrlTemplate },
       files: {},
-      ...config.managerAccounts,
       orchestrator: { url: orchestratorUrl, token: secrets.orchestratorToken },
       router: { url: routerUrl, token: secrets.routerToken },
       worker: { leaseMs: config.workerLeaseMs },

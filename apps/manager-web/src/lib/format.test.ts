@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, joinPath, parentPath } from "./format";
+import { formatAuditDetails, formatBytes, joinPath, parentPath } from "./format";
 import { parseUsernameList, suggestSiteName } from "./site-name";
 
 describe("formatBytes", () => {
@@ -33,5 +33,18 @@ describe("parseUsernameList", () => {
   it("splits on spaces, commas and lines, once each", () => {
     expect(parseUsernameList("ann, bob\ncid  Ann;")).toEqual(["ann", "bob", "cid"]);
     expect(parseUsernameList("  ")).toEqual([]);
+  });
+});
+
+describe("formatAuditDetails", () => {
+  it("shows each field in one line, strings as they are and anything else as JSON", () => {
+    expect(formatAuditDetails({ role: "teacher", isActive: false })).toBe("role: teacher · isActive: false");
+    expect(formatAuditDetails({ failed: ["ann"], recipientCount: 2 })).toBe('failed: ["ann"] · recipientCount: 2');
+    expect(formatAuditDetails({})).toBe("");
+  });
+  it("cuts a long text with an ellipsis", () => {
+    const text = formatAuditDetails({ subject: "x".repeat(500) });
+    expect(text).toHaveLength(160);
+    expect(text.endsWith("…")).toBe(true);
   });
 });

@@ -23,3 +23,16 @@ export function parentPath(path: string): string {
   const at = path.replace(/\/+$/, "").lastIndexOf("/");
   return at < 0 ? "" : path.slice(0, at);
 }
+
+/** The longest details text the audit table shows; the rest is cut with "…". */
+const maxDetailsLength = 160;
+
+/** An audit event's details in one line: `{role: "teacher", isActive: false}` → "role: teacher · isActive: false". */
+export function formatAuditDetails(details: Readonly<Record<string, unknown>>): string {
+  const parts = Object.entries(details).map(([key, value]) => {
+    const shown = typeof value === "string" ? value : JSON.stringify(value);
+    return `${key}: ${shown}`;
+  });
+  const text = parts.join(" · ");
+  return text.length > maxDetailsLength ? `${text.slice(0, maxDetailsLength - 1)}…` : text;
+}

@@ -62,6 +62,8 @@ export interface ManagerAppDeps {
   urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
   maxUploadBytes: number;
   isCookieSecure: boolean;
+  /** reverse proxies whose X-Forwarded-For is believed (config http.trustedProxies); none by default */
+  trustedProxies?: readonly string[];
   users: UsersService;
   auditLog: AuditLogService;
   massMail: MassMailService;
@@ -82,7 +84,9 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    // Only the configured proxies are believed: otherwise anyone could name any address in X-Forwarded-For and
+    // step around the login limit per address.
+    trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false,
     // Stopping closes every connection, also the long ones (a followed log, an operation's events): waiting for
     // them held a stop until it was killed, leaving nginx behind. A browser's EventSource reconnects by itself.
     forceCloseConnections: true,

@@ -98,6 +98,7 @@ export async function buildTestManagerApp(
     urlTemplatesByPurpose: config.sites.urlTemplatesByPurpose,
     maxUploadBytes: config.files.maxUploadBytes,
     isCookieSecure: false,
+    trustedProxies: config.http.trustedProxies,
     users: services.users,
     auditLog: services.auditLog,
     massMail: services.massMail,

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import type { AuditQuery } from "../../api/people";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
+import { formatAuditDetails } from "../../lib/format";
 
 const pageSize = 100;
 type Filters = Pick<AuditQuery, "actor" | "site" | "action">;
@@ -68,6 +69,7 @@ export function AdminAuditPage() {
             <th scope="col">Who</th>
             <th scope="col">What</th>
             <th scope="col">On</th>
+            <th scope="col">Details</th>
           </tr>
         </thead>
         <tbody>
@@ -79,6 +81,7 @@ export function AdminAuditPage() {
               <td>{entry.actor ?? <span className="muted">Director</span>}</td>
               <td>{entry.action}</td>
               <td>{entry.target}</td>
+              <td className="small">{formatAuditDetails(entry.details)}</td>
             </tr>
           ))}
         </tbody>

@@ -64,7 +64,7 @@ export function AdminUsersPage() {
       {users.value ? (
         <p className="muted" role="status">
           {total === 1 ? "1 account" : `${total} accounts`}
-          {applied ? ` match “${applied}”` : ""}
+          {applied ? ` ${total === 1 ? "matches" : "match"} “${applied}”` : ""}
         </p>
       ) : null}
       <table hidden={!users.value}>
@@ -114,7 +114,7 @@ export function AdminUsersPage() {
                 />
               </td>
               <td className="hide-narrow">
-                {user.lastLoginAt ? <Time iso={user.lastLoginAt} /> : <span className="muted">invited</span>}
+                {user.lastLoginAt ? <Time iso={user.lastLoginAt} /> : <span className="muted">never</span>}
               </td>
               <td>
                 {user.isActive ? null : <span className="badge badge-failed">disabled</span>}{" "}

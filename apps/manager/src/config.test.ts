@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { loadManagerConfig } from "./config.js";
+
+const required = {
+  DATABASE_URL: "postgres://x",
+  DIRECTOR_ORCHESTRATOR_URL: "http://127.0.0.1:1",
+  DIRECTOR_ORCHESTRATOR_TOKEN: "x".repeat(32),
+  DIRECTOR_ROUTER_URL: "http://127.0.0.1:2",
+  DIRECTOR_ROUTER_TOKEN: "y".repeat(32),
+};
+
+describe("loadManagerConfig", () => {
+  it("reads a yes/no variable strictly: 'false' and '0' mean no, a typo is refused", () => {
+    expect(loadManagerConfig({ ...required }).http.isCookieSecure).toBe(false);
+    expect(loadManagerConfig({ ...required, DIRECTOR_COOKIE_SECURE: "true" }).http.isCookieSecure).toBe(true);
+    expect(loadManagerConfig({ ...required, DIRECTOR_COOKIE_SECURE: "1" }).http.isCookieSecure).toBe(true);
+    expect(loadManagerConfig({ ...required, DIRECTOR_COOKIE_SECURE: "false" }).http.isCookieSecure).toBe(false);
+    expect(loadManagerConfig({ ...required, DIRECTOR_COOKIE_SECURE: "0" }).http.isCookieSecure).toBe(false);
+    expect(() => loadManagerConfig({ ...required, DIRECTOR_COOKIE_SECURE: "ture" })).toThrow();
+  });
+
+  it("reads the trusted proxies as addresses and CIDR ranges, and refuses anything else", () => {
+    expect(loadManagerConfig({ ...required }).http.trustedProxies).toEqual([]);
+    expect(
+      loadManagerConfig({ ...required, DIRECTOR_TRUSTED_PROXIES: "10.0.0.5, 10.1.0.0/16,fd00::/8" }).http
+        .trustedProxies,
+    ).toEqual(["10.0.0.5", "10.1.0.0/16", "fd00::/8"]);
+    for (const bad of ["proxy.school.edu", "10.0.0.0/33", "10.0.0.0/8/1", "10.0.0.0/x", "*"]) {
+      expect(() => loadManagerConfig({ ...required, DIRECTOR_TRUSTED_PROXIES: bad }), bad).toThrow(/CIDR/);
+    }
+  });
+});
