@@ -234,6 +234,7 @@ export async function startManager(
     removeService: (id) => orchestrator.removeService(id),
     restartService: (id) => orchestrator.restartService(id),
     buildSiteImage: (request) => orchestrator.buildSiteImage(request),
+    writeRunScript: (id, script) => orchestrator.writeRunScript(id, script),
   };
 
   // Without an SMTP server (`director up` on one machine) mail goes to the log, so the flows that send it still work.

@@ -326,6 +326,8 @@ export const siteImageChangeRequestSchema = z
   .object({
     image: z.string().max(64),
     packages: z.array(z.string().max(100)).max(1000).default([]),
+    /** replace the site's run.sh with the image's run.sh template (only for an image that has one) */
+    writeRunScript: z.boolean().default(false),
   })
   .strict();
 

@@ -66,8 +66,9 @@ export function sitesApi(http: Http) {
       http.request<{ operation: OperationView }>("PATCH", site(name), { json: { type } }),
     process: (name: string, signal?: AbortSignal) =>
       http.request<SiteServiceStatus>("GET", `${site(name)}/process`, signal ? { signal } : {}),
-    changeImage: (name: string, image: string, packages: string[]) =>
-      http.request<{ operation: OperationView }>("PUT", `${site(name)}/image`, { json: { image, packages } }),
+    /** builds the site's image from `image` plus `packages`; `writeRunScript` replaces run.sh with its template */
+    changeImage: (name: string, change: { image: string; packages: string[]; writeRunScript: boolean }) =>
+      http.request<{ operation: OperationView }>("PUT", `${site(name)}/image`, { json: change }),
     /** administrators */
     setAvailability: (name: string, availability: SiteAvailability) =>
       http.request<{ operation: OperationView }>("PUT", `${site(name)}/availability`, { json: { availability } }),

@@ -7,6 +7,7 @@ import { useApi, useAsync, useLiveSites, useSession } from "../hooks";
 import { siteDot } from "../lib/site-status";
 import { DeleteSite } from "./site/delete-site";
 import { SiteFiles } from "./site/site-files";
+import { SiteImage } from "./site/site-image";
 import { SiteMembers } from "./site/site-members";
 import { SiteProcess } from "./site/site-process";
 
@@ -117,6 +118,7 @@ export function SitePage({ name }: { name: string }) {
           liveStatus={process}
           onStatus={onFirstStatus}
         />
+        {site.type === "dynamic" ? <SiteImage site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
         <SiteMembers site={site} canEdit={canEdit} />
       </div>
       {site.isReady ? <SiteFiles site={site} canEdit={canEdit} /> : null}

@@ -16,7 +16,7 @@ import {
   siteServiceStatusSchema,
 } from "@director/contracts/orchestrator-api";
 import type { SiteId } from "@director/domain/site";
-import type { SitePath } from "@director/domain/site-path";
+import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import type { InternalClient } from "@director/http-kit/internal-client";
 import type { FileMode, SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
@@ -24,6 +24,7 @@ import type { HostInventory } from "../features/reconcile/host-inventory.js";
 
 /** How long an image build may take before the call counts as failed (a big package set on a slow mirror). */
 const imageBuildTimeoutMs = 20 * 60_000;
+const runScriptPath = parseSitePath("run.sh");
 
 /** The orchestrator's internal API as the manager uses it: site directories, balancer config and files. */
 export class OrchestratorClient
@@ -142,6 +143,11 @@ export class OrchestratorClient
       return { kind: "directory" as const, listing: directoryListingSchema.parse(JSON.parse(body.toString("utf8"))) };
     }
     return { kind: "file" as const, body };
+  }
+
+  /** /site/run.sh, the first place the start script looks, executable. */
+  async writeRunScript(siteId: SiteId, script: string): Promise<void> {
+    await this.write(siteId, runScriptPath, Buffer.from(script, "utf8"), "755");
   }
 
   async write(siteId: SiteId, path: SitePath, body: Buffer, mode?: FileMode) {

@@ -27,7 +27,7 @@ const debian = {
   parentRef: "director/base-debian:bookworm",
   setupCommands: "apt-get update -qq",
   installCommandPrefix: "apt-get install -y -qq --no-install-recommends",
-  runShTemplate: "#!/bin/sh\n",
+  runShTemplate: "", // none: a site cannot ask for its run.sh
 };
 
 /** Stands in for the orchestrator and router, which these tests never reach. */
@@ -199,6 +199,20 @@ describe("images API", () => {
       "VALIDATION_FAILED",
     ],
     ["no image", "alice", { packages: [] }, 400, "VALIDATION_FAILED"],
+    [
+      "a run.sh from an image without a template",
+      "alice",
+      { image: "debian", packages: [], writeRunScript: true },
+      400,
+      "VALIDATION_FAILED",
+    ],
+    [
+      "a writeRunScript that is not a boolean",
+      "alice",
+      { image: "busybox", writeRunScript: "yes" },
+      400,
+      "VALIDATION_FAILED",
+    ],
   ])("refuses a site image change with %s and queues nothing", async (_label, who, payload, status, code) => {
     const operationsBefore = await operationCount();
     const siteBefore = await aliceSite();
@@ -217,7 +231,11 @@ describe("images API", () => {
     expect(answer.statusCode, answer.body).toBe(202);
     const operation = answer.json().operation;
     expect(operation.kind).toBe("update_image");
-    expect(operation.steps.map((step: { slug: string }) => step.slug)).toEqual(["build_image", "apply_image"]);
+    expect(operation.steps.map((step: { slug: string }) => step.slug)).toEqual([
+      "build_image",
+      "write_run_script",
+      "apply_image",
+    ]);
     const row = await database.db
       .selectFrom("operations")
       .select("input")
@@ -226,7 +244,7 @@ describe("images API", () => {
     const debianId = (
       await database.db.selectFrom("images").select("id").where("name", "=", "debian").executeTakeFirst()
     )?.id;
-    expect(row?.input).toEqual({ imageId: debianId, packages: ["curl", "jq"] });
+    expect(row?.input).toEqual({ imageId: debianId, packages: ["curl", "jq"], writeRunScript: false });
     expect(await aliceSite()).toEqual({ image_id: null, extra_packages: [], image_ref: null });
     const site = (await call("alice", "GET", "/api/sites/alice")).json();
     expect(site).toMatchObject({ image: null, packages: [] });

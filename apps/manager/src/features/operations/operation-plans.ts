@@ -192,12 +192,15 @@ export const updateImageInputSchema = z.object({
   imageId: z.number().int().positive(),
   /** checked, deduplicated and sorted package names */
   packages: z.array(z.string()).max(50),
+  /** write the image's run.sh template to /site/run.sh once the build succeeded (absent in older operations) */
+  writeRunScript: z.boolean().default(false),
 });
 export type UpdateImageInput = z.infer<typeof updateImageInputSchema>;
 
 /**
- * Builds the site's image, then runs it. A failed build fails the operation (IMAGE_BUILD_FAILED, with the build log
- * in the step's message) before anything is written: the site row and its service keep the previous image.
+ * Builds the site's image, then (when asked) writes run.sh from the image's template, then runs it. A failed build
+ * fails the operation (IMAGE_BUILD_FAILED, with the build log in the step's message) before anything is written:
+ * the site row, its run.sh and its service keep what they had.
  */
 const updateImage: StepDefinition[] = [
   {
@@ -218,6 +221,20 @@ const updateImage: StepDefinition[] = [
         packages,
       });
       await sites.setImage(site, { imageId, extraPackages: packages, imageRef: built.image });
+    },
+  },
+  {
+    slug: "write_run_script",
+    name: "Write run.sh from the image's template",
+    run: async ({ site, input, images, host }) => {
+      const { imageId, writeRunScript } = updateImageInputSchema.parse(input);
+      if (!site || !writeRunScript) return;
+      const image = await images.findById(imageId);
+      // Checked when the change was asked for; an administrator may have emptied the template since.
+      if (!image || image.runShTemplate.trim() === "") {
+        throw new DirectorError("VALIDATION_FAILED", "The image no longer has a run.sh template; nothing was written.");
+      }
+      await host.writeRunScript(site.id, image.runShTemplate);
     },
   },
   {

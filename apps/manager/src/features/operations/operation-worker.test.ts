@@ -277,6 +277,34 @@ describe("OperationWorker", () => {
     expect(marks).toEqual(["image director/site-7:0123 jq"]);
   });
 
+  it("writes run.sh from the image's template between the build and the restart, only when asked", async () => {
+    const withTemplate = { ...debianImage, runShTemplate: "#!/bin/sh\nexec my-server\n" };
+    const images = { findById: async () => withTemplate };
+    const built = { ...site, type: "dynamic" as const, imageRef: "director/site-7:0123" };
+    const steps = ["build_image", "write_run_script", "apply_image"];
+    for (const [writeRunScript, expected] of [
+      [true, ["buildSiteImage", "writeRunScript", "upsertService"]],
+      [false, ["buildSiteImage", "upsertService"]],
+    ] as const) {
+      const store = new InMemoryOperationStore();
+      store.add("update_image", steps);
+      const { host, calls } = recordingHost({}, { buildSiteImage: { image: "director/site-7:0123", isBuilt: true } });
+      startWorker(store, host, {}, { site: built, images, input: { imageId: 3, packages: [], writeRunScript } });
+      await until(() => store.operations[0]?.status === "succeeded");
+      expect(calls).toEqual(expected);
+    }
+  });
+
+  it("fails writing run.sh when the image's template was emptied since, after the build", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("update_image", ["build_image", "write_run_script", "apply_image"]);
+    const { host, calls } = recordingHost({}, { buildSiteImage: { image: "director/site-7:0123", isBuilt: true } });
+    startWorker(store, host, {}, { input: { imageId: 3, packages: [], writeRunScript: true } });
+    await until(() => store.operations[0]?.status === "failed");
+    expect(store.operations[0]?.error).toContain("no longer has a run.sh template");
+    expect(calls).toEqual(["buildSiteImage"]);
+  });
+
   it("fails an image change whose build fails, with the build log, and records nothing", async () => {
     const store = new InMemoryOperationStore();
     store.add("update_image", ["build_image", "apply_image"]);

@@ -21,5 +21,7 @@ export interface SiteHost {
   restartService(siteId: SiteId): Promise<void>;
   /** builds (or reuses) a site's own image; IMAGE_BUILD_FAILED with the build log in details when it fails */
   buildSiteImage(request: SiteImageRequest): Promise<SiteImageResult>;
+  /** writes the site's /site/run.sh (mode 0755), replacing the one there */
+  writeRunScript(siteId: SiteId, script: string): Promise<void>;
   removeRoute(siteName: SiteName): Promise<void>;
 }

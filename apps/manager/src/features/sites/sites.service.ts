@@ -175,7 +175,7 @@ export class SitesService {
   async changeImage(
     actor: Actor,
     siteName: string,
-    request: { image: string; packages: readonly string[] },
+    request: { image: string; packages: readonly string[]; writeRunScript?: boolean },
   ): Promise<Operation> {
     const site = await this.findForAction(actor, siteName, "edit_files");
     const image = await this.#deps.images.findForAction(actor, request.image, "use");
@@ -185,7 +185,13 @@ export class SitesService {
         details: { fields: { packages: "must be empty for this image" } },
       });
     }
-    const input: UpdateImageInput = { imageId: image.id, packages };
+    const writeRunScript = request.writeRunScript ?? false;
+    if (writeRunScript && image.runShTemplate.trim() === "") {
+      throw new DirectorError("VALIDATION_FAILED", `The image "${image.name}" has no run.sh template to write.`, {
+        details: { fields: { writeRunScript: "this image has no run.sh template" } },
+      });
+    }
+    const input: UpdateImageInput = { imageId: image.id, packages, writeRunScript };
     return this.#queue(actor, site, "update_image", undefined, input);
   }
 
