@@ -92,7 +92,7 @@ describe("the web interface: administration", () => {
     await page.getByLabel("Role of ann").selectOption("teacher");
     await page.getByRole("button", { name: "Disable ann" }).click();
     await page.getByRole("button", { name: "Enable ann" }).waitFor();
-    await screenshot(page, "13-admin-users");
+    await screenshot(page, "20-admin-users");
     // what the page shows is what was stored: read again from the server
     await page.reload();
     await page.getByLabel("Search users").fill("ann");
@@ -124,7 +124,7 @@ describe("the web interface: administration", () => {
     const confirm = page.getByRole("alertdialog", { name: "Confirm sending" });
     await confirm.getByText("to 2 people").waitFor();
     expect(delivered).toEqual([]); // nothing leaves before the confirmation
-    await screenshot(page, "14-admin-mail-confirm");
+    await screenshot(page, "21-admin-mail-confirm");
     await confirm.getByRole("button", { name: "Yes, send it" }).click();
     await page.getByRole("status").filter({ hasText: "Sent to 2 of 2 people." }).waitFor();
     const recipients = delivered.flatMap((message) => message.to).sort();
@@ -166,7 +166,7 @@ describe("the web interface: administration", () => {
     await page.getByLabel("Action").fill("mail.send");
     await page.getByRole("button", { name: "Filter" }).click();
     await expect.poll(() => rows.count()).toBe(1);
-    await screenshot(page, "15-admin-audit");
+    await screenshot(page, "22-admin-audit");
     expect(errors).toEqual([]);
   });
 });

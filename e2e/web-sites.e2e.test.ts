@@ -262,6 +262,43 @@ describe("the web interface: sites", () => {
     expect(errors).toEqual([]);
   });
 
+  it("applies an image from the site page, writing run.sh from the image's template", async () => {
+    const api = await ApiSession.login(director.managerUrl, "admin", password);
+    const index = await api.request("PUT", "/api/sites/app/files/public/index.html", {
+      body: "<p>served by the template's run.sh</p>",
+    });
+    expect(index.status, index.text).toBe(200);
+    const admin = await newUserContext(browser, director.managerUrl);
+    const page = await admin.newPage();
+    const errors = collectPageErrors(page);
+    await logInThroughForm(page, "admin", password);
+    await page.goto("/sites/app");
+    const card = page.getByRole("region", { name: "Image" });
+    await card.getByRole("radio", { name: /Busybox/ }).check();
+    await card.getByText("The template").click();
+    expect(await card.locator("pre").textContent()).toContain("exec httpd");
+    await card.getByLabel("Replace run.sh with this image's template").check();
+    await screenshot(page, "12-site-image");
+    page.once("dialog", (dialog) => void dialog.accept()); // "Replace this site's run.sh …?"
+    await card.getByRole("button", { name: "Apply image" }).click();
+    await page
+      .getByRole("region", { name: /Operation update image/ })
+      .getByText("succeeded", { exact: true })
+      .waitFor({ timeout: 90_000 });
+    const runScript = await api.request("GET", "/api/sites/app/files/run.sh");
+    expect(runScript.text).toContain('exec httpd -f -p "$PORT" -h /site/public');
+    await expect
+      .poll(
+        async () =>
+          (await httpRequest({ url: `${director.sitesUrl}/`, host: `app.sites.localhost:${director.ports.sites}` }))
+            .text,
+        { timeout: 30_000 },
+      )
+      .toBe("<p>served by the template's run.sh</p>");
+    await admin.close();
+    expect(errors).toEqual([]);
+  });
+
   it("lets an administrator retry a failed operation from the operations page and see it succeed", async () => {
     const api = await ApiSession.login(director.managerUrl, "admin", password);
     const created = await api.request("POST", "/api/sites?wait=true", { json: { name: "flaky", type: "dynamic" } });
