@@ -162,9 +162,10 @@ describe("director up: a site's own image", () => {
     const operation = await changeImage(["jq", "busybox", "nosuchpackagexyz"]);
     expect(operation.status).toBe("failed");
     expect(operation.error).toContain("IMAGE_BUILD_FAILED");
-    const [build, apply] = operation.steps;
+    const [build, writeRunScript, apply] = operation.steps;
     expect(build).toMatchObject({ slug: "build_image", status: "failed" });
     expect(build.message).toContain("Unable to locate package nosuchpackagexyz");
+    expect(writeRunScript).toMatchObject({ slug: "write_run_script", status: "pending" });
     expect(apply).toMatchObject({ slug: "apply_image", status: "pending" });
 
     // the failure stays visible on the site, which did not change
@@ -180,5 +181,18 @@ describe("director up: a site's own image", () => {
     expect(restarted.status, restarted.text).toBe(200);
     const answer = await until((candidate) => builtWithJq.test(candidate.text));
     expect(answer.text).toMatch(builtWithJq);
+  });
+  it("deletes the site and its own image with it", async () => {
+    const image = await serviceImage();
+    expect(await docker(["image", "inspect", "--format", "{{.Id}}", image])).toMatch(/^sha256:/);
+    const deleted = await api.request("DELETE", "/api/sites/pkgs?wait=true", { json: { confirmName: "pkgs" } });
+    expect(deleted.status, deleted.text).toBe(200);
+    // removed once the task's container is gone: after the 10 s grace period when run.sh ignores SIGTERM
+    const isGone = () =>
+      docker(["image", "inspect", image]).then(
+        () => false,
+        (error: Error) => /No such image/.test(error.message),
+      );
+    await expect.poll(isGone, { timeout: 60_000, interval: 1000 }).toBe(true);
   });
 });

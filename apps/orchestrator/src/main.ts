@@ -95,6 +95,14 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       runtime === undefined ? null : (siteContainers?.addressOf.bind(siteContainers) ?? runningTaskAddress(runtime)),
     sitePort: deps.sitePort ?? defaultSwarmSiteSettings.port,
   });
+  const images =
+    deps.imageBuilder === undefined || deps.baseImage === undefined
+      ? null
+      : new SiteImages({
+          builder: deps.imageBuilder,
+          baseImage: deps.baseImage,
+          installationId: config.installationId,
+        });
   const services =
     runtime === undefined || deps.baseImage === undefined
       ? null
@@ -106,14 +114,8 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
           networkName: config.docker.siteNetwork,
           defaultLimits: config.siteLimits,
           refreshBalancer: (id, address) => balancer.refresh(id, address),
-        });
-  const images =
-    deps.imageBuilder === undefined || deps.baseImage === undefined
-      ? null
-      : new SiteImages({
-          builder: deps.imageBuilder,
-          baseImage: deps.baseImage,
-          installationId: config.installationId,
+          ...(images === null ? {} : { siteImages: images }),
+          log: log.child({ component: "site-services" }),
         });
   const watcher =
     services === null || siteContainers === undefined

@@ -122,3 +122,35 @@ describe("SiteImages on DockerImageBuilder", () => {
     });
   }, 120_000);
 });
+
+describe("SiteImages.prune on the real engine", () => {
+  it("removes the site's images but the one to keep, leaves one a container uses, and never a base image", async () => {
+    const pruneSiteId = (siteId + 1) as SiteId;
+    const busybox = `${busyboxName}:${stableBusyboxTag}` as ImageRef;
+    const quick = (marker: string) => ({
+      siteId: pruneSiteId,
+      parent: busybox,
+      setupCommands: `echo ${marker} > /tmp/marker`,
+      installCommandPrefix: "",
+      packages: [],
+    });
+    const one = (await images.prepare(quick("one"))).image;
+    const two = (await images.prepare(quick("two"))).image;
+    const three = (await images.prepare(quick("three"))).image;
+    const user = await docker.createContainer({ Image: one, Cmd: ["true"] }); // created, never started: still a user
+    try {
+      const first = await images.prune(pruneSiteId, three);
+      expect(first).toEqual({ removed: [two], inUse: [one] });
+    } finally {
+      await user.remove({ force: true });
+    }
+    const second = await images.prune(pruneSiteId, null);
+    expect(second.removed.sort()).toEqual([one, three].sort());
+    expect(second.inUse).toEqual([]);
+    const left = await docker.listImages({
+      filters: { label: [`org.director.installation=${installationId}`, `org.director.site-id=${pruneSiteId}`] },
+    });
+    expect(left).toEqual([]);
+    expect(await new DockerImageBuilder(docker).imageId(busybox)).not.toBeNull();
+  }, 120_000);
+});

@@ -4,11 +4,11 @@
  * in that stream (the HTTP answer itself is 200), and becomes IMAGE_BUILD_FAILED with the output's last lines.
  */
 import { DirectorError } from "@director/domain/errors";
-import type { ImageRef } from "@director/domain/image-ref";
+import { type ImageRef, parseImageRef } from "@director/domain/image-ref";
 import type Docker from "dockerode";
 import { pack } from "tar-stream";
-import type { ImageBuilder } from "../core/image-builder.js";
-import { dockerFailure, isDockerNotFound } from "./docker-errors.js";
+import type { ImageBuilder, ImageRemoval } from "../core/image-builder.js";
+import { dockerFailure, isDockerConflict, isDockerNotFound } from "./docker-errors.js";
 
 /** How many lines of build output an IMAGE_BUILD_FAILED error carries. */
 export const buildLogTailLines = 100;
@@ -36,6 +36,31 @@ export class DockerImageBuilder implements ImageBuilder {
     } catch (error) {
       if (isDockerNotFound(error)) return null;
       throw dockerFailure(`inspect image ${ref}`, error);
+    }
+  }
+
+  async tagsLabelled(labels: Readonly<Record<string, string>>): Promise<ImageRef[]> {
+    const label = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+    try {
+      const images = await this.#docker.listImages({ filters: { label } });
+      return images
+        .flatMap((image) => image.RepoTags ?? [])
+        .filter((tag) => tag !== "<none>:<none>")
+        .map(parseImageRef);
+    } catch (error) {
+      throw dockerFailure("list images", error);
+    }
+  }
+
+  async remove(ref: ImageRef): Promise<ImageRemoval> {
+    try {
+      await this.#docker.getImage(ref).remove();
+      return "removed";
+    } catch (error) {
+      if (isDockerNotFound(error)) return "absent";
+      // 409: a container (a stopped task Swarm keeps in its history, too) still uses it
+      if (isDockerConflict(error)) return "in_use";
+      throw dockerFailure(`remove image ${ref}`, error);
     }
   }
 

@@ -1,7 +1,10 @@
 /** The port that builds per-site images, and the values it takes; implemented by adapters/docker-image-builder.ts. */
 import type { ImageRef } from "@director/domain/image-ref";
 
-/** Builds images on the engine that runs the sites. */
+/** What removing an image came to: gone, still used by a container (kept), or not there. */
+export type ImageRemoval = "removed" | "in_use" | "absent";
+
+/** Builds (and removes) images on the engine that runs the sites. */
 export interface ImageBuilder {
   /** The image's content id (`sha256:…`), or null when the engine has no image by that reference. */
   imageId(ref: ImageRef): Promise<string | null>;
@@ -10,4 +13,8 @@ export interface ImageBuilder {
    * share one build. A failing instruction throws IMAGE_BUILD_FAILED with the output's last lines in `details.log`.
    */
   build(tag: ImageRef, dockerfile: string): Promise<void>;
+  /** The tags of the images that carry every one of `labels`. */
+  tagsLabelled(labels: Readonly<Record<string, string>>): Promise<ImageRef[]>;
+  /** Removes the tag (and the image, when it was its last); never forced: an image a container uses stays. */
+  remove(ref: ImageRef): Promise<ImageRemoval>;
 }

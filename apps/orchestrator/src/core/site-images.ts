@@ -1,8 +1,15 @@
 /** What the image route does: turns a site's image recipe into the image reference its service runs. */
 import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
+import type { SiteId } from "@director/domain/site";
 import type { ImageBuilder } from "./image-builder.js";
-import { isParentOnly, renderSiteDockerfile, type SiteImageRecipe, siteImageTag } from "./site-dockerfile.js";
+import {
+  isParentOnly,
+  renderSiteDockerfile,
+  type SiteImageRecipe,
+  siteImageLabels,
+  siteImageTag,
+} from "./site-dockerfile.js";
 
 /** What SiteImages needs. */
 export interface SiteImagesDeps {
@@ -41,5 +48,24 @@ export class SiteImages {
     if ((await this.#deps.builder.imageId(tag)) !== null) return { image: tag, isBuilt: false };
     await this.#deps.builder.build(tag, dockerfile);
     return { image: tag, isBuilt: true };
+  }
+
+  /**
+   * Removes the site's own images but `keep` (null: all of them, for a deleted site). One a container still uses
+   * (the running task, or a stopped one Swarm keeps in its task history) stays and is listed in `inUse`; a later
+   * prune of the site takes it once that container is gone. Base images are never touched: they carry no site label.
+   */
+  async prune(siteId: SiteId, keep: ImageRef | null): Promise<{ removed: ImageRef[]; inUse: ImageRef[] }> {
+    const { builder, installationId } = this.#deps;
+    const tags = await builder.tagsLabelled(siteImageLabels(installationId, siteId));
+    const removed: ImageRef[] = [];
+    const inUse: ImageRef[] = [];
+    for (const tag of tags) {
+      if (tag === keep) continue;
+      const outcome = await builder.remove(tag);
+      if (outcome === "removed") removed.push(tag);
+      if (outcome === "in_use") inUse.push(tag);
+    }
+    return { removed, inUse };
   }
 }

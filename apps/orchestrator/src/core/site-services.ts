@@ -3,8 +3,10 @@ import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
+import type { Logger } from "pino";
 import type { SiteDirectories, SiteOwnership } from "./ports.js";
 import type { ServiceLogs, ServiceRuntime, SiteServiceLimits } from "./service-runtime.js";
+import type { SiteImages } from "./site-images.js";
 import { checkSiteServiceSpec } from "./site-service-spec.js";
 
 /** What a PUT /sites/:id/service asks for, parsed. */
@@ -30,10 +32,19 @@ export interface SiteServicesDeps {
   refreshBalancer: (id: SiteId, address?: string | null) => Promise<void>;
   /** How long a restart waits for the new task to run; default 20 s (callers time out at 30 s). */
   restartWaitMs?: number;
+  /** The site's own images, to remove the ones no longer run; absent: none are removed */
+  siteImages?: Pick<SiteImages, "prune">;
+  log?: Logger;
 }
 
 const defaultRestartWaitMs = 20_000;
 const restartPollMs = 200;
+/**
+ * After a removal, Docker removes the task's container only once its process has ended: at once with a run.sh that
+ * honours SIGTERM, after the 10 s grace period with one that does not. The image waits for that; ~60 s covers it.
+ */
+const pruneAfterRemovalAttempts = 60;
+const pruneRetryMs = 1000;
 
 /** Dynamic sites' services; every method is idempotent, like the runtime under it. */
 export class SiteServices {
@@ -61,12 +72,47 @@ export class SiteServices {
     await runtime.upsert(spec);
     // The new task is rarely running yet: the task address watcher fills the upstream once it is.
     await this.#deps.refreshBalancer(id);
+    // Images of earlier recipes: the ones whose containers Swarm no longer keeps go now, the rest on a later change.
+    await this.#pruneImages(id, spec.image, 1);
   }
 
   async remove(id: SiteId): Promise<void> {
     await this.#deps.runtime.remove(id);
     // No service, no task: the "not running" page at once, rather than a proxy to a task being shut down.
     await this.#deps.refreshBalancer(id, null);
+  }
+
+  /**
+   * Removes every image of a deleted site. Not part of `remove`: a site switched to static keeps its image for the
+   * day it is switched back. What a container still holds is retried in the background for a minute (the caller is
+   * not kept waiting); if the orchestrator stops before, that image stays until removed by hand.
+   */
+  async removeImages(id: SiteId): Promise<void> {
+    if (await this.#pruneImages(id, null, 1)) return;
+    void this.#pruneImages(id, null, pruneAfterRemovalAttempts - 1, pruneRetryMs);
+  }
+
+  /**
+   * Best effort: a left image costs disk, never correctness, and must not fail the change that asked for it.
+   * Resolves true when nothing that should go is left; waits `delayMs` before each attempt when given.
+   */
+  async #pruneImages(id: SiteId, keep: ImageRef | null, attempts: number, delayMs = 0): Promise<boolean> {
+    const { siteImages, log } = this.#deps;
+    if (!siteImages) return true;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      // unref: a clean-up still waiting must not keep a stopping orchestrator alive
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      try {
+        const { removed, inUse } = await siteImages.prune(id, keep);
+        if (removed.length > 0) log?.info({ siteId: id, removed }, "removed the site's images it no longer runs");
+        if (inUse.length === 0) return true;
+        if (attempt === attempts) log?.info({ siteId: id, inUse }, "kept the site's images a container still uses");
+      } catch (error) {
+        log?.warn({ err: error, siteId: id }, "could not remove the site's unused images");
+        return false;
+      }
+    }
+    return false;
   }
 
   /**

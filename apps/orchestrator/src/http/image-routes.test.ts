@@ -70,3 +70,34 @@ describe("POST /internal/v1/sites/:id/image", () => {
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+describe("a site's images over its life (fake builder and runtime)", () => {
+  const runOn = (image: string) =>
+    current.app.inject({
+      method: "PUT",
+      url: "/internal/v1/sites/42/service",
+      headers: authorization,
+      payload: { id: 42, name: "hello", isEnabled: true, image },
+    });
+
+  it("removes the images its service no longer runs (not one a container still uses), and all of them with the site", async () => {
+    current = buildTestOrchestratorApp({ hasRuntime: true });
+    const first = (await build(recipe)).json().image;
+    expect((await runOn(first)).statusCode).toBe(204);
+    const second = (await build({ ...recipe, packages: ["jq", "curl"] })).json().image;
+    current.builder.inUse.add(first); // the stopped task Swarm keeps in its history
+    expect((await runOn(second)).statusCode).toBe(204);
+    expect([...current.builder.images.keys()].sort()).toEqual([first, second, testImage].sort());
+    current.builder.inUse.delete(first);
+    expect((await runOn(second)).statusCode).toBe(204); // any later change takes it
+    expect([...current.builder.images.keys()].sort()).toEqual([second, testImage].sort());
+
+    const deleted = await current.app.inject({
+      method: "DELETE",
+      url: "/internal/v1/sites/42/directories",
+      headers: authorization,
+    });
+    expect(deleted.statusCode).toBe(204);
+    expect([...current.builder.images.keys()]).toEqual([testImage]); // a base image is never a site's
+  });
+});

@@ -4,16 +4,24 @@ import { parseSiteId, type SiteId } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { BalancerConfig, SiteDirectories } from "../core/ports.js";
+import type { SiteServices } from "../core/site-services.js";
 
 /** The site id in a `/sites/:id/...` path. */
 export function siteIdOf(request: FastifyRequest): SiteId {
   return parseSiteId((request.params as { id?: unknown }).id);
 }
 
-/** PUT/DELETE /sites/:id/directories and /sites/:id/balancer; each is idempotent and answers 204. */
+/**
+ * PUT/DELETE /sites/:id/directories and /sites/:id/balancer; each is idempotent and answers 204. Deleting the
+ * directories is how a site is deleted for good, so its images go with them (best effort, when Docker is there).
+ */
 export function registerSiteRoutes(
   app: FastifyInstance,
-  deps: { directories: SiteDirectories; balancer: BalancerConfig },
+  deps: {
+    directories: SiteDirectories;
+    balancer: BalancerConfig;
+    services?: Pick<SiteServices, "removeImages"> | null;
+  },
 ): void {
   const { directories, balancer } = deps;
   const site = `${orchestratorApiPrefix}/sites/:id`;
@@ -24,7 +32,9 @@ export function registerSiteRoutes(
   });
 
   app.delete(`${site}/directories`, async (request, reply) => {
-    await directories.remove(siteIdOf(request));
+    const id = siteIdOf(request);
+    await directories.remove(id);
+    await deps.services?.removeImages(id);
     return reply.status(204).send();
   });
 

@@ -8,7 +8,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "../adapters/task-address-watcher.js";
-import type { ImageBuilder } from "../core/image-builder.js";
+import type { ImageBuilder, ImageRemoval } from "../core/image-builder.js";
 import type { BalancerSpecStore, SiteOwnership } from "../core/ports.js";
 import type {
   ServiceInventory,
@@ -134,10 +134,29 @@ export class InMemorySiteOwnership implements SiteOwnership {
   }
 }
 
-/** A fake ImageBuilder: images are Map entries (reference → id); a Dockerfile containing `failing` fails its build. */
+/**
+ * A fake ImageBuilder: images are Map entries (reference → id); a Dockerfile containing `failing` fails its build;
+ * labels are read from the Dockerfile's LABEL line; `inUse` holds the references a "container" uses.
+ */
 export class InMemoryImageBuilder implements ImageBuilder {
   readonly images = new Map<string, string>();
   readonly builds: Array<{ tag: ImageRef; dockerfile: string }> = [];
+  readonly inUse = new Set<string>();
+
+  async tagsLabelled(labels: Readonly<Record<string, string>>): Promise<ImageRef[]> {
+    const wanted = Object.entries(labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+    return this.builds
+      .filter((build) => this.images.has(build.tag) && wanted.every((label) => build.dockerfile.includes(label)))
+      .map((build) => build.tag)
+      .filter((tag, index, tags) => tags.indexOf(tag) === index);
+  }
+
+  async remove(ref: ImageRef): Promise<ImageRemoval> {
+    if (!this.images.has(ref)) return "absent";
+    if (this.inUse.has(ref)) return "in_use";
+    this.images.delete(ref);
+    return "removed";
+  }
 
   async imageId(ref: ImageRef): Promise<string | null> {
     return this.images.get(ref) ?? null;

@@ -49,6 +49,9 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
     addressOf: options.hasRuntime ? (id) => containers.addressOf(id) : null,
     sitePort: testSitePort,
   });
+  const images = options.hasRuntime
+    ? new SiteImages({ builder, baseImage: async () => testImage, installationId: testInstallationId })
+    : null;
   const services = options.hasRuntime
     ? new SiteServices({
         runtime,
@@ -58,10 +61,8 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
         networkName: "director-sites",
         defaultLimits: { cpus: 0.6, memoryBytes: 100 * 1024 * 1024, pidsLimit: 256 },
         refreshBalancer: (id, address) => balancer.refresh(id, address),
+        ...(images ? { siteImages: images } : {}),
       })
-    : null;
-  const images = options.hasRuntime
-    ? new SiteImages({ builder, baseImage: async () => testImage, installationId: testInstallationId })
     : null;
   const app = buildOrchestratorApp({
     log: pino({ level: "silent" }),
