@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useState } from "react";
-import type { OperationView } from "../../api/core";
+import type { OperationView, ReconcileReport } from "../../api/core";
 import { followOperation, isOperationFinished } from "../../api/events";
 import type { OperationFilter } from "../../api/operations-admin";
 import { OperationProgress } from "../../components/operation-progress";
+import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useApi, useAsync, useInterval } from "../../hooks";
 import { sitePath } from "../../lib/routes";
@@ -163,12 +164,17 @@ export function AdminOperationsPage({ search }: { search: string }) {
   );
 }
 
-/** One operation's step log, followed live while it runs; a failed one can be retried from here. */
+/**
+ * One operation's step log, followed live while it runs. A failed one can be retried from its failed step, or its
+ * site checked and repaired (reconcile: whatever of Docker, nginx and the files is out of line with the database).
+ */
 function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
   const api = useApi();
   const [loaded] = useAsync(() => api.operations.get(id), [id]);
   const [operation, setOperation] = useState<OperationView | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [repair, setRepair] = useState<ReconcileReport | null>(null);
+  const [isRepairing, setIsRepairing] = useState(false);
   useEffect(() => setOperation(loaded.value ?? null), [loaded.value]);
   const runningId = operation && !isOperationFinished(operation) ? operation.id : null;
   useEffect(() => {
@@ -186,6 +192,19 @@ function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
       onChange();
     } catch (failure) {
       setError(failure);
+    }
+  };
+
+  const checkAndRepair = async (site: string) => {
+    setError(null);
+    setIsRepairing(true);
+    try {
+      setRepair(await api.reconcile.run({ site, isDryRun: false }));
+      onChange();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setIsRepairing(false);
     }
   };
 
@@ -208,8 +227,19 @@ function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
               <button type="button" className="button button-primary" onClick={() => void retry()}>
                 Retry from the failed step
               </button>
+              {operation.siteId !== null ? (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={isRepairing}
+                  onClick={() => void checkAndRepair(operation.siteName)}
+                >
+                  Check and repair {operation.siteName}
+                </button>
+              ) : null}
             </div>
           ) : null}
+          {repair ? <ReconcileReportView report={repair} /> : null}
         </>
       ) : null}
     </section>

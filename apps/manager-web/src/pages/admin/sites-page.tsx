@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { ReconcileReport, SiteAvailability, SiteLimits, SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, StatusDot } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
 import { sitePath } from "../../lib/routes";
@@ -240,21 +241,7 @@ function ReconcilePanel() {
         </button>
       </div>
       <ErrorBanner error={error} />
-      {report ? (
-        <div role="status">
-          <p>
-            {report.checkedSites} sites checked:{" "}
-            {report.isInSync ? "everything is in line." : `${report.items.length} out of line.`}
-          </p>
-          <ul>
-            {report.items.map((item) => (
-              <li key={`${item.site}-${item.siteId}`}>
-                <strong>{item.site}</strong> ({item.outcome}): {item.drift.map((finding) => finding.message).join("; ")}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {report ? <ReconcileReportView report={report} /> : null}
     </section>
   );
 }
