@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type { OperationView, SiteServiceStatus, SiteView } from "../api/core";
 import { isOperationFinished } from "../api/events";
+import { Pager } from "../components/pager";
 import { ErrorBanner, Loading, StatusDot } from "../components/ui";
 import { useApi, useAsync, useInterval, useLiveSites, useSession } from "../hooks";
 import { sitePath } from "../lib/routes";
@@ -90,10 +91,10 @@ export function SitesPage({ search }: { search: string }) {
           </li>
         ))}
       </ul>
-      <nav className="pager" aria-label="Pages">
-        {page > 0 ? <Link to={siteListLocation(q, page - 1)}>← Previous</Link> : <span />}
-        {hasNextSitePage(total, page) ? <Link to={siteListLocation(q, page + 1)}>Next →</Link> : null}
-      </nav>
+      <Pager
+        previous={page > 0 ? { to: siteListLocation(q, page - 1) } : null}
+        next={hasNextSitePage(total, page) ? { to: siteListLocation(q, page + 1) } : null}
+      />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import type { AuditQuery } from "../../api/people";
+import { Pager } from "../../components/pager";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
 import { formatAuditDetails } from "../../lib/format";
@@ -86,20 +87,11 @@ export function AdminAuditPage() {
           ))}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Pages">
-        {cursors.length > 1 ? (
-          <button type="button" className="link-button" onClick={() => setCursors(cursors.slice(0, -1))}>
-            ← Newer
-          </button>
-        ) : (
-          <span />
-        )}
-        {nextBefore ? (
-          <button type="button" className="link-button" onClick={() => setCursors([...cursors, nextBefore])}>
-            Older →
-          </button>
-        ) : null}
-      </nav>
+      <Pager
+        previous={cursors.length > 1 ? { onClick: () => setCursors(cursors.slice(0, -1)) } : null}
+        next={nextBefore ? { onClick: () => setCursors([...cursors, nextBefore]) } : null}
+        labels={["← Newer", "Older →"]}
+      />
     </>
   );
 }

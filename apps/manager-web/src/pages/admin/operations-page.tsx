@@ -3,6 +3,7 @@ import type { OperationView, ReconcileReport } from "../../api/core";
 import { followOperation, isOperationFinished } from "../../api/events";
 import type { OperationFilter } from "../../api/operations-admin";
 import { OperationProgress } from "../../components/operation-progress";
+import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useApi, useAsync, useInterval } from "../../hooks";
@@ -156,10 +157,11 @@ export function AdminOperationsPage({ search }: { search: string }) {
           ))}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Pages">
-        {page > 0 ? <Link to={operationsLocation(status, page - 1)}>← Newer</Link> : <span />}
-        {(page + 1) * pageSize < total ? <Link to={operationsLocation(status, page + 1)}>Older →</Link> : null}
-      </nav>
+      <Pager
+        previous={page > 0 ? { to: operationsLocation(status, page - 1) } : null}
+        next={(page + 1) * pageSize < total ? { to: operationsLocation(status, page + 1) } : null}
+        labels={["← Newer", "Older →"]}
+      />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { ReconcileReport, SiteAvailability, SiteLimits, SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, StatusDot } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
@@ -55,20 +56,10 @@ export function AdminSitesPage() {
           ))}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Pages">
-        {page > 0 ? (
-          <button type="button" className="link-button" onClick={() => setPage(page - 1)}>
-            ← Previous
-          </button>
-        ) : (
-          <span />
-        )}
-        {(list.value?.sites.length ?? 0) >= 100 ? (
-          <button type="button" className="link-button" onClick={() => setPage(page + 1)}>
-            Next →
-          </button>
-        ) : null}
-      </nav>
+      <Pager
+        previous={page > 0 ? { onClick: () => setPage(page - 1) } : null}
+        next={(list.value?.sites.length ?? 0) >= 100 ? { onClick: () => setPage(page + 1) } : null}
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import type { UserView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { UpdateUserRequest, UserRole } from "../../api/people";
+import { Pager } from "../../components/pager";
 import { ErrorBanner, Field, Loading, Time } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
 
@@ -131,20 +132,10 @@ export function AdminUsersPage() {
           ))}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Pages">
-        {page > 0 ? (
-          <button type="button" className="link-button" onClick={() => setPage(page - 1)}>
-            ← Previous
-          </button>
-        ) : (
-          <span />
-        )}
-        {(page + 1) * pageSize < total ? (
-          <button type="button" className="link-button" onClick={() => setPage(page + 1)}>
-            Next →
-          </button>
-        ) : null}
-      </nav>
+      <Pager
+        previous={page > 0 ? { onClick: () => setPage(page - 1) } : null}
+        next={(page + 1) * pageSize < total ? { onClick: () => setPage(page + 1) } : null}
+      />
     </>
   );
 }
