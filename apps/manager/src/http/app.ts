@@ -55,7 +55,7 @@ export interface ManagerAppDeps {
   /** the worker's operation changes, which open pages follow live (GET /ws) */
   operationEvents: OperationEvents;
   /** how often the live channel reads watched sites again and re-checks access (defaults: 2 s and 30 s) */
-  liveTimings?: { pollMs?: number; recheckMs?: number };
+  liveTimings?: { pollMs?: number; processPollMs?: number; recheckMs?: number };
   reconcile: ReconcileService;
   urlTemplate: string;
   /** purposes whose sites have their own URL pattern (config sites.urlTemplatesByPurpose) */
@@ -132,6 +132,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     process: deps.siteProcess,
     log: deps.log,
     ...(deps.liveTimings?.pollMs === undefined ? {} : { pollMs: deps.liveTimings.pollMs }),
+    ...(deps.liveTimings?.processPollMs === undefined ? {} : { processPollMs: deps.liveTimings.processPollMs }),
   });
   live.start();
   app.addHook("onClose", async () => live.stop());

@@ -54,7 +54,7 @@ export async function buildTestManagerApp(
     reconcileHost?: HostInventory & Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute">;
     /** what the live channel hears from the worker; default: a fresh in-process one */
     operationEvents?: OperationEvents;
-    liveTimings?: { pollMs?: number; recheckMs?: number };
+    liveTimings?: { pollMs?: number; processPollMs?: number; recheckMs?: number };
   } = {},
 ): Promise<{ app: FastifyInstance; services: ReturnType<typeof createManagerServices> }> {
   const config = options.config ?? testManagerConfig();

@@ -20,11 +20,18 @@ export interface LiveHubDeps {
   sites: { findById(id: SiteId): Promise<{ type: "static" | "dynamic" } | null> };
   process: { serviceStatus(siteId: SiteId): Promise<SiteServiceStatus> };
   log: Logger;
-  /** how often each watched site is read again (once per site, however many pages watch it) */
+  /** how often each watched site's operation is read again (once per site, however many pages watch it) */
   pollMs?: number;
+  /**
+   * how often its process is asked about when nothing happened: each ask is Docker API calls on the orchestrator,
+   * and a page of 50 sites must not turn into 25 of them a second. An operation's change asks at once.
+   */
+  processPollMs?: number;
+  now?: () => number;
 }
 
 const defaultPollMs = 2000;
+const defaultProcessPollMs = 10_000;
 const staticStatus: SiteServiceStatus = {
   state: "absent",
   message: "A static site has no process: nginx serves its public/ files.",
@@ -36,6 +43,8 @@ interface WatchedSite {
   /** the last of each sent, kept to send only changes and to greet a new sink at once */
   operation: OperationView | null;
   process: SiteServiceStatus | null;
+  /** when its process was last asked about (ms), 0 for never */
+  processReadAt: number;
   /** the site's reads, chained: one after another */
   reads: Promise<void>;
   /** a read is waiting its turn: asking for another would read the same */
@@ -44,8 +53,8 @@ interface WatchedSite {
 
 /**
  * Fans out what changes on the sites that open pages show: their latest operation and their process state.
- * Every watched site is read every `pollMs` (its latest operation from the database, its process from the
- * orchestrator), once however many pages watch it, and only changes are sent. The worker's operation events make
+ * Every watched site is read every `pollMs` (its latest operation, from the database) and its process every
+ * `processPollMs` (from the orchestrator), once however many pages watch it, and only changes are sent. The worker's operation events make
  * a site be read at once; without them (a worker in another process) progress still arrives within `pollMs`. Who may watch
  * which site is decided before `watch` is called.
  */
@@ -63,7 +72,7 @@ export class LiveHub {
     if (this.#unsubscribe) return;
     this.#unsubscribe = this.#deps.events.subscribe((id) => void this.#onOperationChanged(id));
     this.#timer = setInterval(() => {
-      for (const [siteId, watched] of this.#sites) void this.#poll(siteId, watched);
+      for (const [siteId, watched] of this.#sites) void this.#poll(siteId, watched, false);
     }, this.#deps.pollMs ?? defaultPollMs);
     this.#timer.unref();
   }
@@ -94,11 +103,12 @@ export class LiveHub {
         sinks: new Set([sink]),
         operation: null,
         process: null,
+        processReadAt: 0,
         reads: Promise.resolve(),
         isPollQueued: false,
       };
       this.#sites.set(site.id, watched);
-      void this.#poll(site.id, watched);
+      void this.#poll(site.id, watched, true);
     }
     return () => {
       const current = this.#sites.get(site.id);
@@ -114,7 +124,7 @@ export class LiveHub {
       const watched = operation?.siteId == null ? undefined : this.#sites.get(operation.siteId);
       // The event only says "look": the site is read again in turn, which also catches the process a finished
       // operation changed (a restart, a new type).
-      if (operation?.siteId != null && watched) await this.#poll(operation.siteId, watched);
+      if (operation?.siteId != null && watched) await this.#poll(operation.siteId, watched, true);
     } catch (error) {
       this.#deps.log.warn({ err: error, operationId }, "live: could not read a changed operation");
     }
@@ -124,7 +134,8 @@ export class LiveHub {
    * Reads one site again and sends what changed. Reads of a site run one after another (two racing could send an
    * older state after a newer one), and at most one waits: it will see whatever the ones asked meanwhile would.
    */
-  async #poll(siteId: SiteId, watched: WatchedSite): Promise<void> {
+  async #poll(siteId: SiteId, watched: WatchedSite, isProcessDue: boolean): Promise<void> {
+    if (isProcessDue) watched.processReadAt = 0; // the read waiting (or this one) asks about the process too
     if (watched.isPollQueued) return;
     watched.isPollQueued = true;
     watched.reads = watched.reads.then(() => {
@@ -135,6 +146,7 @@ export class LiveHub {
   }
 
   async #read(siteId: SiteId, watched: WatchedSite): Promise<void> {
+    const now = this.#deps.now?.() ?? Date.now();
     try {
       const site = await this.#deps.sites.findById(siteId);
       if (!site) {
@@ -144,6 +156,8 @@ export class LiveHub {
       }
       const operation = await this.#deps.operations.findLatestForSite(siteId);
       if (operation) this.#sendOperation(watched, operation);
+      if (now - watched.processReadAt < (this.#deps.processPollMs ?? defaultProcessPollMs)) return;
+      watched.processReadAt = now;
       const status = site.type === "static" ? staticStatus : await this.#deps.process.serviceStatus(siteId);
       if (JSON.stringify(status) !== JSON.stringify(watched.process)) {
         watched.process = status;

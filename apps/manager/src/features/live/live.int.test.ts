@@ -40,7 +40,7 @@ describe("live channel (GET /ws)", () => {
     database = await createServerTestDatabase();
     ({ app, services } = await buildTestManagerApp(database, {
       operationEvents: events,
-      liveTimings: { pollMs: 100, recheckMs: 200 },
+      liveTimings: { pollMs: 100, processPollMs: 100, recheckMs: 200 },
       siteProcess: {
         serviceStatus: async () => processStatus,
         logs: async () => ({ lines: [] }),

@@ -1,0 +1,82 @@
+/**
+ * LiveHub's read budget, on fakes of its sources (the database and the orchestrator are exercised for real by
+ * live.int.test.ts): however many pages watch a site and however often the clock ticks, its process is asked about
+ * once per processPollMs, and at once when one of its operations changes.
+ */
+import type { LiveServerMessage } from "@director/contracts/manager-live";
+import type { Operation } from "@director/db/models";
+import type { SiteId } from "@director/domain/site";
+import pino from "pino";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { LiveHub } from "./live-hub.js";
+import { InProcessOperationEvents } from "./operation-events.js";
+
+const siteId = 7 as SiteId;
+
+/** Fake of the orchestrator's process view: counts the asks. */
+class FakeProcessView {
+  asks = 0;
+  async serviceStatus() {
+    this.asks++;
+    return { state: "running" as const, message: `ask ${this.asks}` };
+  }
+}
+
+function operation(id: number, status: Operation["status"]): Operation {
+  return {
+    id,
+    kind: "restart_site",
+    siteId,
+    siteName: "app",
+    status,
+    createdBy: 1,
+    createdAt: new Date(0),
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+    steps: [],
+  } as unknown as Operation;
+}
+
+describe("LiveHub", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("asks about a watched site's process once per processPollMs however many watch it, and at once on a change", async () => {
+    vi.useFakeTimers();
+    const events = new InProcessOperationEvents();
+    const process = new FakeProcessView();
+    let latest = operation(1, "succeeded");
+    const hub = new LiveHub({
+      events,
+      // Fake of the operations repository: one operation, the test changes it.
+      operations: { findById: async () => latest, findLatestForSite: async () => latest },
+      sites: { findById: async () => ({ type: "dynamic" as const }) },
+      process,
+      log: pino({ level: "silent" }),
+      pollMs: 1000,
+      processPollMs: 10_000,
+      now: () => Date.now(),
+    });
+    hub.start();
+    const received: LiveServerMessage[][] = [[], [], []];
+    for (const sink of received) hub.watch({ id: siteId, name: "app" }, (message) => sink.push(message));
+    await vi.advanceTimersByTimeAsync(5_000); // five ticks
+    expect(process.asks).toBe(1);
+    expect(received.map((messages) => messages.filter((message) => message.type === "process").length)).toEqual([
+      1, 1, 1,
+    ]);
+
+    latest = operation(2, "running");
+    events.publish(2);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(process.asks).toBe(2); // the change asked at once, not at the next ten seconds
+    for (const messages of received) {
+      expect(messages).toContainEqual(
+        expect.objectContaining({ type: "operation", operation: expect.objectContaining({ id: 2 }) }),
+      );
+    }
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(process.asks).toBe(3);
+    hub.stop();
+  });
+});
