@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { AuditRepository } from "@director/db/audit.repository";
 import { ImagesRepository } from "@director/db/images.repository";
+import { MailOutboxRepository } from "@director/db/mail-outbox.repository";
 import { OperationsRepository } from "@director/db/operations.repository";
 import { PlatformStatsRepository } from "@director/db/platform-stats.repository";
 import type { DB } from "@director/db/schema";
@@ -29,6 +30,8 @@ import type { OidcRoutesDeps } from "./features/auth/oidc.routes.js";
 import { OidcLoginService } from "./features/auth/oidc-login.service.js";
 import { OidcStateCookie } from "./features/auth/oidc-state-cookie.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
+import { defaultMailDispatcherOptions, MailDispatcher } from "./features/email/mail-dispatcher.js";
+import { InProcessMailWakeup, type MailWakeup } from "./features/email/mail-wakeup.js";
 import type { Mailer } from "./features/email/mailer.js";
 import { FilesService } from "./features/files/files.service.js";
 import type { SiteFileStore } from "./features/files/site-file-store.js";
@@ -67,8 +70,8 @@ export interface ManagerHandle {
 
 /**
  * The manager's services on an open database; `fileStore` is where site files live (the orchestrator), `mailer`
- * sends every email (SMTP, or the log when none is configured), `log` reports what fails beside a request (a mail),
- * `guidelinesText` is what people accept before anything else (default: the built-in text).
+ * sends the mass email (SMTP, or the log when none is configured), `mailWakeup` tells the mail dispatcher that the
+ * outbox has new messages, `guidelinesText` is what people accept before anything else (default: the built-in text).
  */
 export function createManagerServices(
   config: Pick<ManagerConfig, "sessions" | "sites" | "files" | "oidc" | "metrics">,
@@ -77,7 +80,7 @@ export function createManagerServices(
     wakeup: OperationWakeup;
     fileStore: SiteFileStore;
     mailer: Mailer;
-    log: Logger;
+    mailWakeup: MailWakeup;
     guidelinesText?: string;
   },
 ) {
@@ -91,6 +94,7 @@ export function createManagerServices(
     operations: new OperationsRepository(db),
     audit: new AuditRepository(db),
     siteRequests: new SiteRequestsRepository(db),
+    mailOutbox: new MailOutboxRepository(db),
   };
   const auth = new AuthService({
     users: repositories.users,
@@ -136,8 +140,7 @@ export function createManagerServices(
     requests: repositories.siteRequests,
     users: repositories.users,
     sites: repositories.sites,
-    mailer: deps.mailer,
-    log: deps.log.child({ component: "site-requests" }),
+    mailWakeup: deps.mailWakeup,
     wakeup,
     reservedNames,
     inTransaction: (work) =>
@@ -147,6 +150,7 @@ export function createManagerServices(
           sites: new SitesRepository(trx),
           operations: new OperationsRepository(trx),
           audit: new AuditRepository(trx),
+          outbox: new MailOutboxRepository(trx),
         }),
       ),
   });
@@ -241,12 +245,14 @@ export async function startManager(
   const mailer = config.mail.smtpUrl
     ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
     : new LogMailer(log.child({ component: "mail" }));
+  // In-process only: a dispatcher in another process (the worker component) finds new mail by polling.
+  const mailWakeup = new InProcessMailWakeup();
   const services = createManagerServices(config, {
     db,
     wakeup,
     fileStore: orchestrator,
     mailer,
-    log,
+    mailWakeup,
     guidelinesText: await readGuidelines(config.guidelines.filePath),
   });
   const specs = siteSpecs(config.sites);
@@ -257,7 +263,6 @@ export async function startManager(
   // still get every change, from the live channel's own reading of the database (LiveHub).
   const operationEvents = new InProcessOperationEvents();
   const closers: Array<() => Promise<void>> = [];
-  if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
 
   if (deps.roles.worker) {
     const contextFor: StepContextFactory = async (operation) => ({
@@ -282,7 +287,20 @@ export async function startManager(
     });
     worker.start();
     closers.push(() => worker.stop());
+
+    // The mail outbox's sender runs with the operations: the worker role is the one meant to run in the background.
+    const mailDispatcher = new MailDispatcher({
+      outbox: services.repositories.mailOutbox,
+      mailer,
+      wakeup: mailWakeup,
+      log: log.child({ component: "mail-dispatcher" }),
+      options: defaultMailDispatcherOptions,
+    });
+    mailDispatcher.start();
+    closers.push(() => mailDispatcher.stop());
   }
+  // after the dispatcher stopped: its last send may still use the transport
+  if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
 
   let url: string | null = null;
   if (deps.roles.api) {

@@ -163,6 +163,20 @@ export interface SiteRequestsTable {
   updated_at: Generated<Date>;
 }
 
+/** Email waiting to be sent, or sent, or given up (see mail-outbox.repository.ts). */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  recipients: ColumnType<string[], string[], string[]>;
+  subject: string;
+  body: string;
+  created_at: CreatedAt;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  sent_at: Date | null;
+  last_error: string | null;
+  gave_up_at: Date | null;
+}
+
 /** Every table Director owns. */
 export interface DB {
   users: UsersTable;
@@ -174,4 +188,5 @@ export interface DB {
   operation_steps: OperationStepsTable;
   audit_events: AuditEventsTable;
   site_requests: SiteRequestsTable;
+  mail_outbox: MailOutboxTable;
 }

@@ -116,7 +116,7 @@ export const testBackends: readonly TestBackend[] = [
 
 /** Empties every table and restarts ids, for suites whose tests must not see each other's rows. */
 export async function truncateAllTables(db: DatabaseHandle): Promise<void> {
-  await sql`truncate table site_requests, audit_events, operation_steps, operations, site_members, sites, sessions, users restart identity cascade`.execute(
+  await sql`truncate table mail_outbox, site_requests, audit_events, operation_steps, operations, site_members, sites, sessions, users restart identity cascade`.execute(
     db,
   );
 }

@@ -4,6 +4,7 @@
  */
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { MailWakeup } from "../features/email/mail-wakeup.js";
 import type { Mailer } from "../features/email/mailer.js";
 import type { Actor } from "../features/sites/sites.policy.js";
 import type { createManagerServices } from "../main.js";
@@ -35,12 +36,18 @@ export interface ManagerTestApp {
   close(): Promise<void>;
 }
 
-/** Starts the app on a new database; `mailer` defaults to the log mailer on a silent log. */
-export async function startManagerTestApp(options: { mailer?: Mailer } = {}): Promise<ManagerTestApp> {
+/**
+ * Starts the app on a new database; `mailer` defaults to the log mailer on a silent log, `mailWakeup` (told when mail
+ * is enqueued) to one nobody listens to.
+ */
+export async function startManagerTestApp(
+  options: { mailer?: Mailer; mailWakeup?: MailWakeup } = {},
+): Promise<ManagerTestApp> {
   const database = await createServerTestDatabase();
   const { app, services } = await buildTestManagerApp(database, {
     config: testManagerConfig,
     ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.mailWakeup ? { mailWakeup: options.mailWakeup } : {}),
   });
   const tokens = new Map<string, string>();
   return {

@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { LogMailer } from "../adapters/smtp-mailer.js";
 import { type ManagerConfig, managerConfigSchema } from "../config.js";
+import { InProcessMailWakeup, type MailWakeup } from "../features/email/mail-wakeup.js";
 import type { Mailer } from "../features/email/mailer.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
 import { InProcessOperationEvents, type OperationEvents } from "../features/live/operation-events.js";
@@ -45,6 +46,8 @@ export async function buildTestManagerApp(
   options: {
     config?: ManagerConfig;
     mailer?: Mailer;
+    /** told when mail is enqueued; default: a fresh in-process one no dispatcher listens to */
+    mailWakeup?: MailWakeup;
     guidelinesText?: string;
     /** where site files go; default: every call fails (COMPONENT_UNREACHABLE) */
     fileStore?: SiteFileStore;
@@ -65,7 +68,7 @@ export async function buildTestManagerApp(
     wakeup,
     fileStore: options.fileStore ?? { read: unreachable, write: unreachable, remove: unreachable },
     mailer: options.mailer ?? new LogMailer(log),
-    log,
+    mailWakeup: options.mailWakeup ?? new InProcessMailWakeup(),
     ...(options.guidelinesText === undefined ? {} : { guidelinesText: options.guidelinesText }),
   });
   const app = await buildManagerApp({

@@ -1,4 +1,5 @@
 import type { AuditRepository } from "@director/db/audit.repository";
+import type { MailOutboxRepository } from "@director/db/mail-outbox.repository";
 import type { Operation, SiteRequestRecord } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SiteRequestsRepository } from "@director/db/site-requests.repository";
@@ -12,8 +13,8 @@ import {
   type SiteName,
 } from "@director/domain/site-name";
 import { nextSiteRequestStatus } from "@director/domain/site-request";
-import type { Logger } from "pino";
-import type { Mailer, MailMessage } from "../email/mailer.js";
+import type { MailWakeup } from "../email/mail-wakeup.js";
+import type { MailMessage } from "../email/mailer.js";
 import type { OperationWakeup } from "../operations/operation-wakeup.js";
 import { recordNewSite } from "../sites/record-new-site.js";
 import type { Actor } from "../sites/sites.policy.js";
@@ -26,6 +27,7 @@ export interface SiteRequestRepositories {
   sites: Pick<SitesRepository, "create">;
   operations: Pick<OperationsRepository, "create">;
   audit: Pick<AuditRepository, "record">;
+  outbox: Pick<MailOutboxRepository, "enqueue">;
 }
 
 export interface SiteRequestsServiceDeps {
@@ -33,9 +35,8 @@ export interface SiteRequestsServiceDeps {
   users: Pick<UsersRepository, "findByUsername" | "listActiveSuperusers">;
   sites: Pick<SitesRepository, "findByName">;
   inTransaction<T>(work: (repos: SiteRequestRepositories) => Promise<T>): Promise<T>;
-  mailer: Mailer;
-  /** where a mail that could not be sent is reported (the decision it was about stands) */
-  log: Pick<Logger, "warn" | "error">;
+  /** tells the mail dispatcher that the outbox has new messages */
+  mailWakeup: MailWakeup;
   wakeup: OperationWakeup;
   reservedNames: ReservedSiteNames;
 }
@@ -50,7 +51,8 @@ export interface NewSiteRequest {
 /**
  * Requests for activity (club) sites: a student asks, naming a sponsoring teacher; the teacher decides, then an
  * administrator, whose approval creates the site (the student and the teacher its members) in the same transaction
- * as the status change. Each step emails the people who act next; a mail that fails is logged, never undoes a step.
+ * as the status change. Each step emails the people who act next through the mail outbox, in the step's transaction:
+ * a step that rolls back sends nothing, and a committed one keeps its mail until the dispatcher delivers it.
  */
 export class SiteRequestsService {
   readonly #deps: SiteRequestsServiceDeps;
@@ -74,7 +76,7 @@ export class SiteRequestsService {
       throw new DirectorError("SPONSOR_NOT_A_TEACHER", message, { details: { fields: { sponsor: message } } });
     }
     if (await this.#deps.sites.findByName(siteName)) throw siteNameTaken(siteName);
-    const created = await this.#deps.inTransaction(async ({ requests, audit }) => {
+    const created = await this.#deps.inTransaction(async ({ requests, audit, outbox }) => {
       const request = await requests.create({
         requesterId: actor.id,
         sponsorId: sponsor.id,
@@ -89,9 +91,10 @@ export class SiteRequestsService {
         target: `site_request:${request.id}`,
         details: { siteName, sponsor: sponsor.username },
       });
+      await enqueueMail(outbox, newRequestEmail(request));
       return request;
     });
-    await this.#sendQuietly(newRequestEmail(created));
+    this.#deps.mailWakeup.notify();
     return created;
   }
 
@@ -101,7 +104,9 @@ export class SiteRequestsService {
     id: number,
     decision: { approve: boolean; comment: string },
   ): Promise<SiteRequestRecord> {
-    const decided = await this.#deps.inTransaction(async ({ requests, audit }) => {
+    // Read before the transaction: it only addresses the mail, and the transaction should not wait on the pool.
+    const adminEmails = (await this.#deps.users.listActiveSuperusers()).map((admin) => admin.email);
+    const decided = await this.#deps.inTransaction(async ({ requests, audit, outbox }) => {
       const request = await this.#lockForAction(requests, actor, id, "decide_as_teacher");
       const status = nextSiteRequestStatus(request.status, "teacher", decision.approve);
       await requests.recordDecision(id, { stage: "teacher", status, comment: decision.comment.trim() });
@@ -111,10 +116,11 @@ export class SiteRequestsService {
         target: `site_request:${id}`,
         details: {},
       });
-      return this.#reload(requests, id);
+      const reloaded = await this.#reload(requests, id);
+      for (const message of teacherDecisionEmails(reloaded, adminEmails)) await enqueueMail(outbox, message);
+      return reloaded;
     });
-    const adminEmails = (await this.#deps.users.listActiveSuperusers()).map((admin) => admin.email);
-    for (const message of teacherDecisionEmails(decided, adminEmails)) await this.#sendQuietly(message);
+    this.#deps.mailWakeup.notify();
     return decided;
   }
 
@@ -161,10 +167,12 @@ export class SiteRequestsService {
         target: `site_request:${id}`,
         details: created ? { site: created.site.name } : {},
       });
-      return { request: await this.#reload(repos.requests, id), operation: created?.operation ?? null };
+      const reloaded = await this.#reload(repos.requests, id);
+      await enqueueMail(repos.outbox, adminDecisionEmail(reloaded));
+      return { request: reloaded, operation: created?.operation ?? null };
     });
     if (decided.operation) this.#deps.wakeup.notify();
-    await this.#sendQuietly(adminDecisionEmail(decided.request));
+    this.#deps.mailWakeup.notify();
     return decided;
   }
 
@@ -228,21 +236,12 @@ export class SiteRequestsService {
       });
     }
   }
+}
 
-  /** Sends a message; a failure is logged and swallowed, because the step it reports has been committed already. */
-  async #sendQuietly(message: MailMessage): Promise<void> {
-    const to = message.to.filter((address) => address.trim() !== "");
-    try {
-      await this.#deps.mailer.send({ ...message, to });
-    } catch (error) {
-      const report = { err: error, to, subject: message.subject };
-      if (isDirectorError(error) && error.code === "MAIL_FAILED") {
-        this.#deps.log.warn(report, "mail not sent; the site request step it reports stands");
-      } else {
-        this.#deps.log.error(report, "mail failed unexpectedly; the site request step it reports stands");
-      }
-    }
-  }
+/** Queues a message to its non-blank addresses; none left (no administrator has an address): nothing to send. */
+async function enqueueMail(outbox: SiteRequestRepositories["outbox"], message: MailMessage): Promise<void> {
+  const to = message.to.filter((address) => address.trim() !== "");
+  if (to.length > 0) await outbox.enqueue({ ...message, to });
 }
 
 function partiesOf(request: SiteRequestRecord) {
