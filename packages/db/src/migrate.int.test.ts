@@ -30,6 +30,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0005-site-requests" },
       { name: "0006-audit-search" },
       { name: "0007-site-admin-comment" },
+      { name: "0009-guidelines-version" },
     ]);
   });
 });

@@ -9,6 +9,7 @@ import * as userIdentity from "./migrations/0004-user-identity.js";
 import * as siteRequests from "./migrations/0005-site-requests.js";
 import * as auditSearch from "./migrations/0006-audit-search.js";
 import * as siteAdminComment from "./migrations/0007-site-admin-comment.js";
+import * as guidelinesVersion from "./migrations/0009-guidelines-version.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "0005-site-requests": siteRequests,
   "0006-audit-search": auditSearch,
   "0007-site-admin-comment": siteAdminComment,
+  "0009-guidelines-version": guidelinesVersion,
 };
 
 const staticProvider: MigrationProvider = {

@@ -10,6 +10,7 @@ import { LogMailer } from "../adapters/smtp-mailer.js";
 import { type ManagerConfig, managerConfigSchema } from "../config.js";
 import type { Mailer } from "../features/email/mailer.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
+import { currentGuidelines } from "../features/guidelines/current-guidelines.js";
 import { InProcessOperationEvents, type OperationEvents } from "../features/live/operation-events.js";
 import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
 import type { SiteHost } from "../features/operations/site-host.js";
@@ -45,6 +46,7 @@ export async function buildTestManagerApp(
   options: {
     config?: ManagerConfig;
     mailer?: Mailer;
+    /** the guidelines people accept; default: the built-in text */
     guidelinesText?: string;
     /** where site files go; default: every call fails (COMPONENT_UNREACHABLE) */
     fileStore?: SiteFileStore;
@@ -66,8 +68,10 @@ export async function buildTestManagerApp(
     fileStore: options.fileStore ?? { read: unreachable, write: unreachable, remove: unreachable },
     mailer: options.mailer ?? new LogMailer(log),
     log,
-    ...(options.guidelinesText === undefined ? {} : { guidelinesText: options.guidelinesText }),
+    guidelines: currentGuidelines(options.guidelinesText),
   });
+  // as the manager does when it starts serving the API (main.ts)
+  await services.auth.recordGuidelinesVersionOfEarlierAcceptances();
   const app = await buildManagerApp({
     log,
     auth: services.auth,
@@ -103,7 +107,6 @@ export async function buildTestManagerApp(
     auditLog: services.auditLog,
     massMail: services.massMail,
     operationsAdmin: services.operationsAdmin,
-    guidelinesText: services.guidelinesText,
     loginRateLimits: services.loginRateLimits,
     oidc: services.oidc,
     metrics: services.metrics,
