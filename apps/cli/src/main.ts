@@ -10,9 +10,10 @@
 import { parseArgs } from "node:util";
 import { isDirectorError } from "@director/domain/errors";
 import { parseUserRole } from "@director/domain/user-role";
+import { loadGuidelines } from "@director/manager/features/guidelines/current-guidelines";
 import type { Logger } from "pino";
 import { ZodError } from "zod";
-import { createUser } from "./commands/admin-create-user.js";
+import { createUser, guidelinesFilePathOf } from "./commands/admin-create-user.js";
 import { runComponent } from "./commands/component.js";
 import { isBaseImageKind, makeBaseImage } from "./commands/images-make-base.js";
 import { describeProgress, exitCodeOf, findReconcileTarget, formatReport, runReconcile } from "./commands/reconcile.js";
@@ -77,16 +78,22 @@ async function main(argv: string[]): Promise<number> {
       });
       if (!values.username) break;
       const role = parseUserRole(values.role);
+      // read before the password prompt, so that an unreadable guidelines file is reported first
+      const guidelines = await loadGuidelines(guidelinesFilePathOf(config));
       const password = await readSecret(`Password for ${values.username}: `);
       const user = await withDatabase(databaseOptions, (db) =>
-        createUser(db, {
-          username: values.username ?? "",
-          password,
-          isSuperuser: values.superuser ?? false,
-          role,
-          ...(values.email ? { email: values.email } : {}),
-          ...(values.name ? { displayName: values.name } : {}),
-        }),
+        createUser(
+          db,
+          {
+            username: values.username ?? "",
+            password,
+            isSuperuser: values.superuser ?? false,
+            role,
+            ...(values.email ? { email: values.email } : {}),
+            ...(values.name ? { displayName: values.name } : {}),
+          },
+          guidelines,
+        ),
       );
       process.stdout.write(
         `Created ${user.isSuperuser ? "administrator" : user.role} ${user.username} (id ${user.id}).\n`,

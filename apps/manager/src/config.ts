@@ -137,7 +137,10 @@ export const managerConfigSchema = z.object({
   oidc: oidcConfigSchema.optional(),
   guidelines: z
     .object({
-      /** DIRECTOR_GUIDELINES_FILE: a UTF-8 text file with the guidelines every person accepts; unset: a built-in text */
+      /**
+       * DIRECTOR_GUIDELINES_FILE: a UTF-8 text file with the guidelines every person accepts, again whenever its text
+       * changes (features/guidelines/current-guidelines.ts); unset: a built-in text
+       */
       filePath: z.string().min(1).optional(),
     })
     .prefault({}),

@@ -3,7 +3,6 @@
  * One process can serve the API, run the worker, or both (`director up` runs both, next to the other components).
  */
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { AuditRepository } from "@director/db/audit.repository";
 import { ImagesRepository } from "@director/db/images.repository";
 import { MailOutboxRepository } from "@director/db/mail-outbox.repository";
@@ -14,7 +13,6 @@ import { SessionsRepository } from "@director/db/sessions.repository";
 import { SiteRequestsRepository } from "@director/db/site-requests.repository";
 import { SitesRepository } from "@director/db/sites.repository";
 import { UsersRepository } from "@director/db/users.repository";
-import { DirectorError } from "@director/domain/errors";
 import { parseInternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
 import type { Kysely } from "kysely";
@@ -35,7 +33,7 @@ import { InProcessMailWakeup, type MailWakeup } from "./features/email/mail-wake
 import type { Mailer } from "./features/email/mailer.js";
 import { FilesService } from "./features/files/files.service.js";
 import type { SiteFileStore } from "./features/files/site-file-store.js";
-import { defaultGuidelinesText } from "./features/guidelines/default-guidelines.js";
+import { type CurrentGuidelines, currentGuidelines, loadGuidelines } from "./features/guidelines/current-guidelines.js";
 import { ImagesService } from "./features/images/images.service.js";
 import { InProcessOperationEvents } from "./features/live/operation-events.js";
 import { publishingOperationStore } from "./features/live/publishing-operation-store.js";
@@ -71,7 +69,7 @@ export interface ManagerHandle {
 /**
  * The manager's services on an open database; `fileStore` is where site files live (the orchestrator), `mailer`
  * sends the mass email (SMTP, or the log when none is configured), `mailWakeup` tells the mail dispatcher that the
- * outbox has new messages, `guidelinesText` is what people accept before anything else (default: the built-in text).
+ * outbox has new messages, `guidelines` are what people accept before anything else (default: the built-in text).
  */
 export function createManagerServices(
   config: Pick<ManagerConfig, "sessions" | "sites" | "files" | "oidc" | "metrics">,
@@ -81,7 +79,7 @@ export function createManagerServices(
     fileStore: SiteFileStore;
     mailer: Mailer;
     mailWakeup: MailWakeup;
-    guidelinesText?: string;
+    guidelines?: CurrentGuidelines;
   },
 ) {
   const { db, wakeup } = deps;
@@ -102,6 +100,7 @@ export function createManagerServices(
     audit: repositories.audit,
     hasher: new Argon2PasswordHasher(),
     sessionTtlMs: config.sessions.ttlMs,
+    guidelines: deps.guidelines ?? currentGuidelines(),
   });
   const images = new ImagesService({ images: repositories.images, audit: repositories.audit });
   const sites = new SitesService({
@@ -202,7 +201,6 @@ export function createManagerServices(
     oidc,
     metrics,
     loginRateLimits,
-    guidelinesText: deps.guidelinesText ?? defaultGuidelinesText,
   };
 }
 
@@ -253,10 +251,22 @@ export async function startManager(
     fileStore: orchestrator,
     mailer,
     mailWakeup,
-    guidelinesText: await readGuidelines(config.guidelines.filePath),
+    guidelines: await loadGuidelines(config.guidelines.filePath),
   });
   const specs = siteSpecs(config.sites);
   const { auth, files, sites: sitesService, images: imagesService } = services;
+
+  // Before anything starts, so that a failure leaves nothing running. Only where the API runs: a worker may run
+  // without DIRECTOR_GUIDELINES_FILE (it never shows the text) and would record the built-in text's version.
+  if (deps.roles.api) {
+    const adopted = await auth.recordGuidelinesVersionOfEarlierAcceptances();
+    if (adopted > 0) {
+      log.info(
+        { accounts: adopted, version: auth.guidelines.version },
+        "guidelines version recorded for earlier acceptances",
+      );
+    }
+  }
   const { sites, operations } = services.repositories;
 
   // The worker tells the live channel what it changed. In-process: pages on a manager that runs no worker role
@@ -337,7 +347,6 @@ export async function startManager(
       auditLog: services.auditLog,
       massMail: services.massMail,
       operationsAdmin: services.operationsAdmin,
-      guidelinesText: services.guidelinesText,
       loginRateLimits: services.loginRateLimits,
       oidc: services.oidc,
       metrics: services.metrics,
@@ -354,14 +363,4 @@ export async function startManager(
       for (const close of closers) await close();
     },
   };
-}
-
-/** The guidelines file's text (DIRECTOR_GUIDELINES_FILE), or undefined for the built-in text; unreadable: CONFIG_INVALID. */
-async function readGuidelines(filePath: string | undefined): Promise<string | undefined> {
-  if (filePath === undefined) return undefined;
-  try {
-    return await readFile(filePath, "utf8");
-  } catch (error) {
-    throw new DirectorError("CONFIG_INVALID", `DIRECTOR_GUIDELINES_FILE: cannot read ${filePath}.`, { cause: error });
-  }
 }

@@ -19,7 +19,10 @@ export const userViewSchema = z.object({
   role: userRoleSchema,
   isActive: z.boolean(),
   graduationYear: z.number().nullable(),
-  /** false until the user accepts the guidelines; every other API call answers GUIDELINES_NOT_ACCEPTED until then */
+  /**
+   * false until the user accepts the current version of the guidelines (again after the text changed; always true
+   * for service accounts); every other API call answers GUIDELINES_NOT_ACCEPTED until then
+   */
   guidelinesAccepted: z.boolean(),
   /** null: invited, never logged in */
   lastLoginAt: z.string().nullable(),
@@ -376,11 +379,20 @@ export const updateUserRequestSchema = z
   .strict();
 export type UpdateUserRequest = z.infer<typeof updateUserRequestSchema>;
 
-/** GET /api/guidelines: the text every person accepts once before using Director. */
+/**
+ * GET /api/guidelines: the text every person accepts before using Director, once per version (when the institution
+ * changes the text, everyone accepts it again).
+ */
 export const guidelinesViewSchema = z.object({
   text: z.string(),
-  /** when the caller accepted them; null: not yet */
+  /** the version of `text`: a short hash of it (line endings and whitespace at the end do not count) */
+  version: z.string(),
+  /** when the caller last accepted guidelines, maybe an earlier version of them; null: never */
   acceptedAt: z.string().nullable(),
+  /** the version they accepted then; null: never, or before versions were recorded */
+  acceptedVersion: z.string().nullable(),
+  /** they accepted this version: false also when they accepted an earlier text */
+  isAccepted: z.boolean(),
 });
 
 /**

@@ -31,6 +31,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0006-audit-search" },
       { name: "0007-site-admin-comment" },
       { name: "0008-mail-outbox" },
+      { name: "0009-guidelines-version" },
     ]);
   });
 });

@@ -10,6 +10,7 @@ import * as siteRequests from "./migrations/0005-site-requests.js";
 import * as auditSearch from "./migrations/0006-audit-search.js";
 import * as siteAdminComment from "./migrations/0007-site-admin-comment.js";
 import * as mailOutbox from "./migrations/0008-mail-outbox.js";
+import * as guidelinesVersion from "./migrations/0009-guidelines-version.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "0006-audit-search": auditSearch,
   "0007-site-admin-comment": siteAdminComment,
   "0008-mail-outbox": mailOutbox,
+  "0009-guidelines-version": guidelinesVersion,
 };
 
 const staticProvider: MigrationProvider = {

@@ -20,7 +20,10 @@ export interface User {
   role: UserRole;
   graduationYear: number | null;
   oidcSubject: string | null;
+  /** when the guidelines were last accepted; null: never */
   guidelinesAcceptedAt: Date | null;
+  /** the version accepted then; null: accepted before versions were recorded */
+  guidelinesVersion: string | null;
   /** null: invited by username and never logged in */
   lastLoginAt: Date | null;
 }

@@ -31,6 +31,8 @@ export interface UsersTable {
   /** the identity provider's `sub` claim, for accounts that log in with OpenID Connect */
   oidc_subject: string | null;
   guidelines_accepted_at: Date | null;
+  /** the version of the guidelines accepted at guidelines_accepted_at; null: accepted before versions were recorded */
+  guidelines_version: string | null;
   /** null: invited by username and never logged in */
   last_login_at: Date | null;
 }

@@ -1,3 +1,4 @@
+import { guidelinesVersionOf } from "@director/domain/guidelines-version";
 import { parseUsername } from "@director/domain/username";
 import { createTestUser, uniqueName } from "@director/testing/db-factories";
 import { type TestDatabase, testBackends } from "@director/testing/test-databases";
@@ -59,5 +60,60 @@ describe.each(testBackends)("UsersRepository on $name", (backend) => {
       }),
     ).rejects.toThrow("roll back");
     expect(await users.findByUsername(username)).toBeNull();
+  });
+  it("records which version of the guidelines was accepted, and when it was first accepted", async () => {
+    const first = guidelinesVersionOf("Be kind.\n");
+    const second = guidelinesVersionOf("Be kind and share.\n");
+    const user = await createTestUser(database.db);
+    expect(user).toMatchObject({ guidelinesAcceptedAt: null, guidelinesVersion: null });
+
+    const monday = new Date("2025-03-03T08:00:00Z");
+    expect(await users.acceptGuidelines(user.id, monday, first)).toMatchObject({
+      guidelinesAcceptedAt: monday,
+      guidelinesVersion: first,
+    });
+    // the same version again: nothing changes
+    const tuesday = new Date("2025-03-04T08:00:00Z");
+    expect(await users.acceptGuidelines(user.id, tuesday, first)).toMatchObject({
+      guidelinesAcceptedAt: monday,
+      guidelinesVersion: first,
+    });
+    // another version: both change
+    expect(await users.acceptGuidelines(user.id, tuesday, second)).toMatchObject({
+      guidelinesAcceptedAt: tuesday,
+      guidelinesVersion: second,
+    });
+    expect(await users.acceptGuidelines(987_654, tuesday, second)).toBeNull();
+  });
+
+  it("records the current version for acceptances from before versions, and only for those", async () => {
+    const current = guidelinesVersionOf("Be kind.\n");
+    const earlier = guidelinesVersionOf("Be nice.\n");
+    const at = new Date("2025-01-15T08:00:00Z");
+    const unversioned = await createTestUser(database.db);
+    // what 0009 leaves behind: a date, no version
+    await database.db
+      .updateTable("users")
+      .set({ guidelines_accepted_at: at })
+      .where("id", "=", unversioned.id)
+      .execute();
+    const never = await createTestUser(database.db);
+    const versioned = await users.create({
+      username: parseUsername(uniqueName("versioned")),
+      displayName: "",
+      email: "",
+      passwordHash: null,
+      isSuperuser: false,
+      guidelinesAccepted: { at, version: earlier },
+    });
+
+    expect(await users.recordGuidelinesVersionOfUnversioned(current)).toBeGreaterThanOrEqual(1);
+    expect(await users.findById(unversioned.id)).toMatchObject({
+      guidelinesAcceptedAt: at,
+      guidelinesVersion: current,
+    });
+    expect(await users.findById(never.id)).toMatchObject({ guidelinesAcceptedAt: null, guidelinesVersion: null });
+    expect(await users.findById(versioned.id)).toMatchObject({ guidelinesAcceptedAt: at, guidelinesVersion: earlier });
+    expect(await users.recordGuidelinesVersionOfUnversioned(current)).toBe(0);
   });
 });

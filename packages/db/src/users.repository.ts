@@ -1,5 +1,6 @@
 /** Accounts. */
 import { DirectorError } from "@director/domain/errors";
+import type { GuidelinesVersion } from "@director/domain/guidelines-version";
 import type { Username } from "@director/domain/username";
 import type { Selectable } from "kysely";
 import { constraintNames } from "./constraint-names.js";
@@ -19,8 +20,11 @@ export interface NewUserRecord {
   role?: UserRole;
   graduationYear?: number | null;
   oidcSubject?: string | null;
-  /** set when the account starts with the guidelines accepted (created by an operator, a service account) */
-  guidelinesAcceptedAt?: Date | null;
+  /**
+   * set when the account starts with the guidelines accepted (created by an operator, a service account): when, and
+   * which version
+   */
+  guidelinesAccepted?: { at: Date; version: GuidelinesVersion } | null;
 }
 
 /** What an administrator or a login may change on an account; absent fields stay as they are. */
@@ -68,7 +72,8 @@ export class UsersRepository {
           ...(input.role === undefined ? {} : { role: input.role }),
           graduation_year: input.graduationYear ?? null,
           oidc_subject: input.oidcSubject ?? null,
-          guidelines_accepted_at: input.guidelinesAcceptedAt ?? null,
+          guidelines_accepted_at: input.guidelinesAccepted?.at ?? null,
+          guidelines_version: input.guidelinesAccepted?.version ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -142,15 +147,48 @@ export class UsersRepository {
     await trx.updateTable("users").set({ last_login_at: at }).where("id", "=", id).execute();
   }
 
-  /** Notes that the user accepted the guidelines at `at`; a second acceptance keeps the first date. */
-  async acceptGuidelines(id: number, at: Date, trx: DatabaseHandle = this.#db): Promise<User | null> {
+  /**
+   * Notes that the user accepted `version` of the guidelines at `at`. Accepting the version they already accepted
+   * changes nothing (the first date stays); accepting another version records both. Null when the user does not exist.
+   */
+  async acceptGuidelines(
+    id: number,
+    at: Date,
+    version: GuidelinesVersion,
+    trx: DatabaseHandle = this.#db,
+  ): Promise<User | null> {
+    // One conditional statement, so that two accepts at once cannot move the first date of the same version.
     const row = await trx
       .updateTable("users")
-      .set((eb) => ({ guidelines_accepted_at: eb.fn.coalesce("guidelines_accepted_at", eb.val(at)) }))
+      .set({ guidelines_accepted_at: at, guidelines_version: version })
       .where("id", "=", id)
+      .where((eb) =>
+        eb.or([
+          eb("guidelines_accepted_at", "is", null),
+          eb("guidelines_version", "is", null),
+          eb("guidelines_version", "!=", version),
+        ]),
+      )
       .returningAll()
       .executeTakeFirst();
-    return row ? toUser(row) : null;
+    return row ? toUser(row) : this.findById(id, trx);
+  }
+
+  /**
+   * Records `version` for every acceptance that has none (made before versions were recorded): they count as
+   * acceptances of the text in use now. Returns how many accounts it changed; 0 once done.
+   */
+  async recordGuidelinesVersionOfUnversioned(
+    version: GuidelinesVersion,
+    trx: DatabaseHandle = this.#db,
+  ): Promise<number> {
+    const result = await trx
+      .updateTable("users")
+      .set({ guidelines_version: version })
+      .where("guidelines_accepted_at", "is not", null)
+      .where("guidelines_version", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /**
@@ -257,6 +295,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     graduationYear: row.graduation_year,
     oidcSubject: row.oidc_subject,
     guidelinesAcceptedAt: row.guidelines_accepted_at,
+    guidelinesVersion: row.guidelines_version,
     lastLoginAt: row.last_login_at,
   };
 }

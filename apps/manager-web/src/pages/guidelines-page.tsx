@@ -3,7 +3,10 @@ import type { UserView } from "../api/core";
 import { ErrorBanner, Loading } from "../components/ui";
 import { useApi, useAsync, useSession } from "../hooks";
 
-/** The guidelines every user accepts once before anything else (the API refuses other calls until then). */
+/**
+ * The guidelines every user accepts before anything else (the API refuses other calls until then); again when the
+ * institution changed them since.
+ */
 export function GuidelinesPage({ onAccepted }: { onAccepted: (user: UserView) => void }) {
   const api = useApi();
   const { logout } = useSession();
@@ -25,6 +28,15 @@ export function GuidelinesPage({ onAccepted }: { onAccepted: (user: UserView) =>
       <h1>Guidelines</h1>
       {guidelines.status === "loading" ? <Loading what="the guidelines" /> : null}
       <ErrorBanner error={guidelines.error ?? error} />
+      {guidelines.value?.acceptedAt && !guidelines.value.isAccepted ? (
+        <div className="banner banner-info" role="status">
+          The guidelines changed since you accepted them on{" "}
+          <time dateTime={guidelines.value.acceptedAt}>
+            {new Date(guidelines.value.acceptedAt).toLocaleDateString()}
+          </time>
+          . Please read them again.
+        </div>
+      ) : null}
       {guidelines.value ? (
         <form onSubmit={accept}>
           <div className="guidelines">

@@ -68,8 +68,6 @@ export interface ManagerAppDeps {
   auditLog: AuditLogService;
   massMail: MassMailService;
   operationsAdmin: OperationsAdminService;
-  /** the guidelines every person accepts before anything else */
-  guidelinesText: string;
   loginRateLimits: LoginRateLimits;
   /** login with the identity provider; null when not configured */
   oidc: OidcRoutesDeps | null;
@@ -107,7 +105,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     loginRateLimits: deps.loginRateLimits,
   });
   registerOidcRoutes(app, { oidc: deps.oidc, isCookieSecure: deps.isCookieSecure });
-  registerGuidelinesRoutes(app, { auth: deps.auth, text: deps.guidelinesText });
+  registerGuidelinesRoutes(app, { auth: deps.auth });
   registerUserRoutes(app, { auth: deps.auth, users: deps.users });
   registerAuditRoutes(app, { auth: deps.auth, auditLog: deps.auditLog });
   registerMassMailRoutes(app, { auth: deps.auth, massMail: deps.massMail });

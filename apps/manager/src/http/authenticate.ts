@@ -22,8 +22,9 @@ export interface AuthenticateOptions {
 /**
  * The user behind a request: a bearer token (scripts, the CLI) or the session cookie (browsers).
  * Cookie-authenticated requests that change something must also carry the CSRF header.
- * Disabled accounts have no valid session (AUTH_REQUIRED). People who have not accepted the guidelines get
- * GUIDELINES_NOT_ACCEPTED everywhere but the few routes that allow it: this is the one place that rule lives.
+ * Disabled accounts have no valid session (AUTH_REQUIRED). People who have not accepted the current version of the
+ * guidelines (never, or before the text changed) get GUIDELINES_NOT_ACCEPTED everywhere but the few routes that
+ * allow it: this is the one place that rule lives.
  */
 export async function authenticate(
   auth: AuthService,
@@ -40,10 +41,10 @@ export async function authenticate(
   if (!bearer && !safeMethods.has(request.method) && request.headers[csrfHeaderName] === undefined) {
     throw new DirectorError("CSRF_HEADER_MISSING", `Requests that change something need the ${csrfHeaderName} header.`);
   }
-  if (!options.isAllowedBeforeGuidelines && mustAcceptGuidelines(user)) {
+  if (!options.isAllowedBeforeGuidelines && mustAcceptGuidelines(user, auth.guidelines.version)) {
     throw new DirectorError(
       "GUIDELINES_NOT_ACCEPTED",
-      "Read and accept the guidelines first (GET /api/guidelines, POST /api/guidelines/accept).",
+      "Read and accept the guidelines first, again if they changed (GET /api/guidelines, POST /api/guidelines/accept).",
     );
   }
   return user;

@@ -11,6 +11,7 @@ import { type ManagerConfig, managerConfigSchema } from "../config.js";
 import { InProcessMailWakeup, type MailWakeup } from "../features/email/mail-wakeup.js";
 import type { Mailer } from "../features/email/mailer.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
+import { currentGuidelines } from "../features/guidelines/current-guidelines.js";
 import { InProcessOperationEvents, type OperationEvents } from "../features/live/operation-events.js";
 import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
 import type { SiteHost } from "../features/operations/site-host.js";
@@ -48,6 +49,7 @@ export async function buildTestManagerApp(
     mailer?: Mailer;
     /** told when mail is enqueued; default: a fresh in-process one no dispatcher listens to */
     mailWakeup?: MailWakeup;
+    /** the guidelines people accept; default: the built-in text */
     guidelinesText?: string;
     /** where site files go; default: every call fails (COMPONENT_UNREACHABLE) */
     fileStore?: SiteFileStore;
@@ -69,8 +71,10 @@ export async function buildTestManagerApp(
     fileStore: options.fileStore ?? { read: unreachable, write: unreachable, remove: unreachable },
     mailer: options.mailer ?? new LogMailer(log),
     mailWakeup: options.mailWakeup ?? new InProcessMailWakeup(),
-    ...(options.guidelinesText === undefined ? {} : { guidelinesText: options.guidelinesText }),
+    guidelines: currentGuidelines(options.guidelinesText),
   });
+  // as the manager does when it starts serving the API (main.ts)
+  await services.auth.recordGuidelinesVersionOfEarlierAcceptances();
   const app = await buildManagerApp({
     log,
     auth: services.auth,
@@ -106,7 +110,6 @@ export async function buildTestManagerApp(
     auditLog: services.auditLog,
     massMail: services.massMail,
     operationsAdmin: services.operationsAdmin,
-    guidelinesText: services.guidelinesText,
     loginRateLimits: services.loginRateLimits,
     oidc: services.oidc,
     metrics: services.metrics,

@@ -1,12 +1,14 @@
 import { loginRequestSchema, type UserView } from "@director/contracts/manager-api";
 import type { User } from "@director/db/models";
+import type { GuidelinesVersion } from "@director/domain/guidelines-version";
 import { mustAcceptGuidelines } from "@director/domain/user-role";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticate, sessionCookieName, sessionTokenOf } from "../../http/authenticate.js";
 import type { AuthService, OpenedSession } from "./auth.service.js";
 import { type LoginRateLimits, limitLoginAttempts } from "./login-rate-limit.js";
 
-export function presentUser(user: User): UserView {
+/** An account as the API shows it; `guidelinesVersion` is the version of the guidelines the installation serves. */
+export function presentUser(user: User, guidelinesVersion: GuidelinesVersion): UserView {
   return {
     id: user.id,
     username: user.username,
@@ -16,7 +18,7 @@ export function presentUser(user: User): UserView {
     role: user.role,
     isActive: user.isActive,
     graduationYear: user.graduationYear,
-    guidelinesAccepted: !mustAcceptGuidelines(user),
+    guidelinesAccepted: !mustAcceptGuidelines(user, guidelinesVersion),
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),
   };
@@ -45,7 +47,11 @@ export function registerAuthRoutes(
     const body = loginRequestSchema.parse(request.body);
     const session = await auth.login(body.username, body.password);
     setSessionCookie(reply, session, deps.isCookieSecure);
-    return { user: presentUser(session.user), token: session.token, expiresAt: session.expiresAt.toISOString() };
+    return {
+      user: presentUser(session.user, auth.guidelines.version),
+      token: session.token,
+      expiresAt: session.expiresAt.toISOString(),
+    };
   });
 
   app.post("/api/auth/logout", async (request, reply) => {
@@ -57,6 +63,6 @@ export function registerAuthRoutes(
   });
 
   app.get("/api/auth/me", async (request) =>
-    presentUser(await authenticate(auth, request, { isAllowedBeforeGuidelines: true })),
+    presentUser(await authenticate(auth, request, { isAllowedBeforeGuidelines: true }), auth.guidelines.version),
   );
 }

@@ -3,17 +3,23 @@ import type { User } from "@director/db/models";
 import type { SessionsRepository } from "@director/db/sessions.repository";
 import type { UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
-import type { UserRole } from "@director/domain/user-role";
+import { hasAcceptedGuidelines, type UserRole } from "@director/domain/user-role";
 import { assertPasswordStrong, parseUsername } from "@director/domain/username";
+import type { CurrentGuidelines } from "../guidelines/current-guidelines.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import { hashSessionToken, newSessionToken } from "./session-token.js";
 
 export interface AuthServiceDeps {
-  users: Pick<UsersRepository, "create" | "findByUsername" | "recordLogin" | "acceptGuidelines">;
+  users: Pick<
+    UsersRepository,
+    "create" | "findByUsername" | "recordLogin" | "acceptGuidelines" | "recordGuidelinesVersionOfUnversioned"
+  >;
   sessions: Pick<SessionsRepository, "create" | "findActiveUser" | "delete">;
   audit: Pick<AuditRepository, "record">;
   hasher: PasswordHasher;
   sessionTtlMs: number;
+  /** the guidelines this installation serves (DIRECTOR_GUIDELINES_FILE or the built-in text) */
+  guidelines: CurrentGuidelines;
   now?: () => Date;
 }
 
@@ -27,7 +33,8 @@ export interface NewUser {
   role?: UserRole;
   /**
    * Default true: an account an operator creates with a password (`director admin create-user`: the first
-   * administrator, a service account) starts with the guidelines accepted, since its operator set Director up.
+   * administrator, a service account) starts with the current version of the guidelines accepted, since its
+   * operator set Director up; a later change of the text asks it again, like everyone.
    */
   hasAcceptedGuidelines?: boolean;
 }
@@ -48,6 +55,11 @@ export class AuthService {
     this.#deps = deps;
   }
 
+  /** The guidelines people must have accepted, in this version, before anything else (see mustAcceptGuidelines). */
+  get guidelines(): CurrentGuidelines {
+    return this.#deps.guidelines;
+  }
+
   /** Creates an account (the CLI's `admin create-user`); the password is checked and hashed here. */
   async createUser(input: NewUser, actor: User | null = null): Promise<User> {
     const username = parseUsername(input.username);
@@ -59,7 +71,8 @@ export class AuthService {
       passwordHash: await this.#deps.hasher.hash(input.password),
       isSuperuser: input.isSuperuser,
       ...(input.role === undefined ? {} : { role: input.role }),
-      guidelinesAcceptedAt: (input.hasAcceptedGuidelines ?? true) ? this.#now() : null,
+      guidelinesAccepted:
+        (input.hasAcceptedGuidelines ?? true) ? { at: this.#now(), version: this.#deps.guidelines.version } : null,
     });
     await this.#deps.audit.record({
       actorUserId: actor?.id ?? null,
@@ -119,19 +132,31 @@ export class AuthService {
     return { user: { ...user, lastLoginAt: now }, token, expiresAt };
   }
 
-  /** Notes that `user` accepted the guidelines (once; accepting again keeps the first date). */
+  /**
+   * Notes that `user` accepted the current version of the guidelines. Accepting a version already accepted changes
+   * nothing (the first date stays); after the text changed, accepting again records the new date and version.
+   */
   async acceptGuidelines(user: User): Promise<User> {
-    const updated = await this.#deps.users.acceptGuidelines(user.id, this.#now());
+    const version = this.#deps.guidelines.version;
+    if (hasAcceptedGuidelines(user, version)) return user;
+    const updated = await this.#deps.users.acceptGuidelines(user.id, this.#now(), version);
     if (!updated) throw new DirectorError("USER_NOT_FOUND", "This account no longer exists.");
-    if (user.guidelinesAcceptedAt === null) {
-      await this.#deps.audit.record({
-        actorUserId: user.id,
-        action: "user.accept_guidelines",
-        target: `user:${user.username}`,
-        details: {},
-      });
-    }
+    await this.#deps.audit.record({
+      actorUserId: user.id,
+      action: "user.accept_guidelines",
+      target: `user:${user.username}`,
+      details: { version, previousVersion: user.guidelinesVersion },
+    });
     return updated;
+  }
+
+  /**
+   * Counts the acceptances made before versions were recorded (migration 0009) as acceptances of the current text,
+   * so that upgrading Director does not ask everyone again; the next change of the text does. Run by the process
+   * that serves the API when it starts (it is the one sure to read the institution's text); 0 once done.
+   */
+  async recordGuidelinesVersionOfEarlierAcceptances(): Promise<number> {
+    return this.#deps.users.recordGuidelinesVersionOfUnversioned(this.#deps.guidelines.version);
   }
 
   /** The user a session token belongs to, or null when it is unknown, expired or its user is disabled. */

@@ -11,6 +11,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SmtpMailer } from "../../adapters/smtp-mailer.js";
 import { MailDispatcher, type MailDispatcherOptions } from "./mail-dispatcher.js";
+import { maxMailAttempts } from "./mail-retry.js";
 import { InProcessMailWakeup } from "./mail-wakeup.js";
 import type { Mailer } from "./mailer.js";
 
@@ -134,11 +135,11 @@ describe("MailDispatcher", () => {
     expect(logLines.filter((line) => line.level === 40)).toHaveLength(1); // the failure, as a warning
   });
 
-  it("gives up after the eighth failed try and logs it as an error with the subject and recipients", async () => {
+  it("gives up after the last failed try and logs it as an error with the subject and recipients", async () => {
     const queued = await outbox.enqueue(message);
     clock = new Date(Date.now() + 1_000);
     const sender = dispatcher();
-    for (let attempt = 1; attempt <= 8; attempt++) {
+    for (let attempt = 1; attempt <= maxMailAttempts; attempt++) {
       expect(await sender.dispatchDue()).toBe(1);
       const current = await row(queued.id);
       expect(current?.attempts).toBe(attempt);
@@ -151,11 +152,11 @@ describe("MailDispatcher", () => {
     clock = new Date(clock.getTime() + 7 * 24 * 3_600_000);
     expect(await sender.dispatchDue()).toBe(0);
 
-    expect(logLines.filter((line) => line.level === 40)).toHaveLength(7);
+    expect(logLines.filter((line) => line.level === 40)).toHaveLength(maxMailAttempts - 1);
     const errors = logLines.filter((line) => line.level === 50);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ subject: message.subject, to: message.to });
-    expect(errors[0]?.msg).toContain("given up after 8 attempts");
+    expect(errors[0]?.msg).toContain(`given up after ${maxMailAttempts} attempts`);
   });
 
   it("retries a message that failed for an unexpected reason, reporting it as an error", async () => {

@@ -109,7 +109,14 @@ describe("accounts API", () => {
     const blocked = await call("newbie", "GET", "/api/sites");
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().error.code).toBe("GUIDELINES_NOT_ACCEPTED");
-    expect((await call("newbie", "GET", "/api/guidelines")).json()).toEqual({ text: "Be kind.\n", acceptedAt: null });
+    expect((await call("newbie", "GET", "/api/guidelines")).json()).toEqual({
+      text: "Be kind.\n",
+      // `printf 'Be kind.' | sha256sum`: the trailing newline does not count
+      version: "5499befb38dbf3fc",
+      acceptedAt: null,
+      acceptedVersion: null,
+      isAccepted: false,
+    });
     const accepted = await call("newbie", "POST", "/api/guidelines/accept");
     expect(accepted.json()).toMatchObject({ guidelinesAccepted: true });
     const first = (await call("newbie", "GET", "/api/guidelines")).json().acceptedAt;

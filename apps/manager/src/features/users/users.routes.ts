@@ -16,19 +16,19 @@ export function registerUserRoutes(app: FastifyInstance, deps: { auth: AuthServi
     const actor = await authenticate(auth, request);
     const query = userListQuerySchema.parse(request.query);
     const page = await users.list(actor, query);
-    return { users: page.users.map(presentUser), total: page.total };
+    return { users: page.users.map((user) => presentUser(user, auth.guidelines.version)), total: page.total };
   });
 
   app.post("/api/admin/users", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const body = inviteUserRequestSchema.parse(request.body ?? {});
-    return reply.status(201).send(presentUser(await users.invite(actor, body)));
+    return reply.status(201).send(presentUser(await users.invite(actor, body), auth.guidelines.version));
   });
 
   app.patch("/api/admin/users/:username", async (request) => {
     const actor = await authenticate(auth, request);
     const { username } = userParamsSchema.parse(request.params);
     const change = updateUserRequestSchema.parse(request.body ?? {});
-    return presentUser(await users.update(actor, username, change));
+    return presentUser(await users.update(actor, username, change), auth.guidelines.version);
   });
 }
