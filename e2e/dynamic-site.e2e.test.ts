@@ -138,10 +138,11 @@ describe("director up: a dynamic site end to end", () => {
     const status = await processUntil((candidate) => /memory/i.test(candidate.message));
     expect(status.message).toMatch(/memory/i);
     expect(status.message).toContain("16 MiB");
-    const logs = await api.request("GET", "/api/sites/app/logs?tailLines=50");
-    expect(logs.json().lines).toContainEqual(
-      expect.stringMatching(/^DIRECTOR: run.sh was killed .*memory.* \(16 MiB\)$/),
-    );
+    // the log reaches `docker service logs` a moment after the task's state
+    const killed = /^DIRECTOR: run.sh was killed .*memory.* \(16 MiB\)$/;
+    const logLines = async (): Promise<string[]> =>
+      (await api.request("GET", "/api/sites/app/logs?tailLines=50")).json().lines;
+    await expect.poll(async () => (await logLines()).some((line) => killed.test(line)), { timeout: 20_000 }).toBe(true);
   });
 
   it("fails a restart whose process exits at once; an administrator retries it once run.sh is fixed", async () => {

@@ -242,11 +242,15 @@ describe.concurrent("DockerSwarmRuntime", () => {
       /^The process (used more memory than its limit \(16 MiB\) and was stopped|was killed \(exit code 137\), most likely because it used more memory than its limit \(16 MiB\))/,
     );
     expect(status.tasks.some((task) => task.exitCode === 137)).toBe(true);
-    // The start script reads the limit from the container's cgroup, so the log names it too.
-    const lines = await runtime.readLogLines(siteId, { tailLines: 10 });
-    expect(lines.map((line) => line.text)).toContainEqual(
-      "DIRECTOR: run.sh was killed (SIGKILL), most likely for using more memory than its limit (16 MiB)",
+    // The start script reads the limit from the container's cgroup, so the log names it too (the log reaches
+    // `docker service logs` a moment after the task's state: wait for it).
+    const killedLine =
+      "DIRECTOR: run.sh was killed (SIGKILL), most likely for using more memory than its limit (16 MiB)";
+    const lines = await waitFor(
+      async () => (await runtime.readLogLines(siteId, { tailLines: 10 })).map((line) => line.text),
+      (texts) => texts.includes(killedLine),
     );
+    expect(lines).toContain(killedLine);
     const service = await docker.getService(serviceNameOf(installationId, siteId)).inspect();
     expect(service.Spec.TaskTemplate.RestartPolicy.Delay).toBe(5 * nanosecondsPerSecond);
   });
