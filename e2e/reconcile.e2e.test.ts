@@ -3,7 +3,7 @@
  * service is removed by hand and a static site whose balancer file is deleted by hand are reported and put back,
  * and a second run finds nothing to do.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { access, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -148,5 +148,39 @@ describe("director reconcile", () => {
     const answer = await api.request("POST", "/api/admin/reconcile", { json: { isDryRun: true } });
     expect(answer.status, answer.text).toBe(200);
     expect(answer.json()).toMatchObject({ installationId, isDryRun: true, checkedSites: 2, isInSync: true });
+  });
+  it("removes a leftover image of a site that no longer exists, and never another installation's", async () => {
+    // As the orchestrator labels a site's image; the second belongs to another installation on the same engine.
+    const build = (installation: string, tag: string) =>
+      execFileSync("docker", ["build", "-q", "-t", tag, "-"], {
+        input: `FROM director/base-busybox:latest\nLABEL org.director.installation="${installation}" org.director.site-id="4242" org.director.managed="true"\n`,
+      });
+    const leftover = `director/${installationId}-site-4242:leftover`;
+    const foreign = "director/otherinstall-site-4242:kept";
+    build(installationId, leftover);
+    build("otherinstall", foreign);
+    try {
+      const dryRun = await reconcile("--dry-run", "--json");
+      expect(dryRun.code, dryRun.output).toBe(1);
+      expect(JSON.parse(dryRun.stdout).items).toEqual([
+        expect.objectContaining({
+          site: "#4242",
+          isOrphan: true,
+          outcome: "reported",
+          drift: [expect.objectContaining({ kind: "orphan_images" })],
+        }),
+      ]);
+      const repaired = await reconcile("--json");
+      expect(repaired.code, repaired.output).toBe(0);
+      expect(JSON.parse(repaired.stdout).items).toEqual([
+        expect.objectContaining({ site: "#4242", outcome: "removed" }),
+      ]);
+      await expect(run("docker", ["image", "inspect", leftover])).rejects.toThrow(/No such image/);
+      expect((await run("docker", ["image", "inspect", "--format", "{{.Id}}", foreign])).stdout).toMatch(/^sha256:/);
+      const again = await reconcile("--json");
+      expect(JSON.parse(again.stdout)).toMatchObject({ isInSync: true, items: [] });
+    } finally {
+      await run("docker", ["image", "rm", "-f", leftover, foreign]).catch(() => undefined);
+    }
   });
 });

@@ -234,6 +234,7 @@ export async function startManager(
     removeRoute: (name) => router.removeRoute(name),
     upsertService: (request) => orchestrator.upsertService(request),
     removeService: (id) => orchestrator.removeService(id),
+    removeImages: (id) => orchestrator.removeImages(id),
     restartService: (id) => orchestrator.restartService(id),
     buildSiteImage: (request) => orchestrator.buildSiteImage(request),
     writeRunScript: (id, script) => orchestrator.writeRunScript(id, script),

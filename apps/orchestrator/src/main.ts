@@ -142,6 +142,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       balancer,
       services: services === null ? null : (runtime ?? null),
       runningAddresses: services === null ? null : (siteContainers?.runningAddresses.bind(siteContainers) ?? null),
+      siteImages: images,
     }),
     images,
   });

@@ -200,6 +200,7 @@ export const driftKinds = [
   "orphan_balancer_config",
   "orphan_route",
   "orphan_directory",
+  "orphan_images",
 ] as const;
 export type DriftKind = (typeof driftKinds)[number];
 

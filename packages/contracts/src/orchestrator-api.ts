@@ -167,6 +167,8 @@ export const siteInventorySchema = z.object({
       labels: z.record(z.string(), z.string()),
     })
     .nullable(),
+  /** the tags of the site's own images (labelled with this installation and the site); [] without Docker */
+  images: z.array(z.string()).default([]),
 });
 export type SiteInventory = z.infer<typeof siteInventorySchema>;
 

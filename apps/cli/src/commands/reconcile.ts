@@ -92,6 +92,7 @@ export async function runReconcile(
     },
     host: {
       removeService: (id) => orchestrator.removeService(id),
+      removeImages: (id) => orchestrator.removeImages(id),
       removeBalancer: (id) => orchestrator.removeBalancer(id),
       removeRoute: (name) => router.removeRoute(name),
     },

@@ -77,6 +77,10 @@ export class OrchestratorClient
     await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/service` });
   }
 
+  async removeImages(siteId: SiteId): Promise<void> {
+    await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/images` });
+  }
+
   async restartService(siteId: SiteId): Promise<void> {
     await this.#client.call({ method: "POST", path: `${orchestratorApiPrefix}/sites/${siteId}/service/restart` });
   }

@@ -69,6 +69,7 @@ class FakeHostInventory {
         isConfigCurrent: !this.missingBalancerFor.has(site.name),
       },
       service: null,
+      images: [],
     }));
     for (const id of this.leftoverServiceIds) {
       sites.push({
@@ -76,6 +77,7 @@ class FakeHostInventory {
         hasDirectory: false,
         balancer: { hasConfig: false, spec: null as never, isConfigCurrent: false },
         service: { name: `director-test-site-${id}`, replicas: 1, image: "x", labels: {} } as never,
+        images: [],
       });
     }
     return { installationId: "test", isDockerAvailable: true, sites };
@@ -94,6 +96,9 @@ class FakeHostInventory {
   }
   async removeRoute(name: string) {
     this.removed.push(`route ${name}`);
+  }
+  async removeImages(id: number) {
+    this.removed.push(`images ${id}`);
   }
 }
 

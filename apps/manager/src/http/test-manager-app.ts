@@ -56,7 +56,7 @@ export async function buildTestManagerApp(
     /** the orchestrator's process view; default: every call fails */
     siteProcess?: SiteProcessReader;
     /** what reconcile reads and removes; default: every call fails */
-    reconcileHost?: HostInventory & Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute">;
+    reconcileHost?: HostInventory & Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute" | "removeImages">;
     /** what the live channel hears from the worker; default: a fresh in-process one */
     operationEvents?: OperationEvents;
     liveTimings?: { pollMs?: number; processPollMs?: number; recheckMs?: number };
@@ -97,6 +97,7 @@ export async function buildTestManagerApp(
         removeService: unreachable,
         removeBalancer: unreachable,
         removeRoute: unreachable,
+        removeImages: unreachable,
       },
       specs: siteSpecs(config.sites),
       wakeup,

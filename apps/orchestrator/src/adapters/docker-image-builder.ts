@@ -7,7 +7,7 @@ import { DirectorError } from "@director/domain/errors";
 import { type ImageRef, parseImageRef } from "@director/domain/image-ref";
 import type Docker from "dockerode";
 import { pack } from "tar-stream";
-import type { ImageBuilder, ImageRemoval } from "../core/image-builder.js";
+import type { ImageBuilder, ImageRemoval, LabelledImage } from "../core/image-builder.js";
 import { dockerFailure, isDockerConflict, isDockerNotFound } from "./docker-errors.js";
 
 /** How many lines of build output an IMAGE_BUILD_FAILED error carries. */
@@ -39,17 +39,19 @@ export class DockerImageBuilder implements ImageBuilder {
     }
   }
 
-  async tagsLabelled(labels: Readonly<Record<string, string>>): Promise<ImageRef[]> {
+  async listLabelled(labels: Readonly<Record<string, string>>): Promise<LabelledImage[]> {
     const label = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+    let images: Docker.ImageInfo[];
     try {
-      const images = await this.#docker.listImages({ filters: { label } });
-      return images
-        .flatMap((image) => image.RepoTags ?? [])
-        .filter((tag) => tag !== "<none>:<none>")
-        .map(parseImageRef);
+      images = await this.#docker.listImages({ filters: { label } });
     } catch (error) {
       throw dockerFailure("list images", error);
     }
+    return images.flatMap((image) =>
+      (image.RepoTags ?? [])
+        .filter((tag) => tag !== "<none>:<none>")
+        .map((tag) => ({ ref: parseImageRef(tag), labels: { ...(image.Labels ?? {}) } })),
+    );
   }
 
   async remove(ref: ImageRef): Promise<ImageRemoval> {

@@ -19,11 +19,14 @@ export interface SiteImageRecipe {
   packages: readonly PackageName[];
 }
 
+/** The label naming the site an image belongs to. */
+export const siteIdLabel = "org.director.site-id";
+
 /** The labels every per-site image carries, so that reconcile and clean-ups can find them. */
 export function siteImageLabels(installationId: string, siteId: SiteId): Record<string, string> {
   return {
     "org.director.installation": installationId,
-    "org.director.site-id": String(siteId),
+    [siteIdLabel]: String(siteId),
     "org.director.managed": "true",
   };
 }

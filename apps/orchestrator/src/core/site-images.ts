@@ -7,6 +7,7 @@ import {
   isParentOnly,
   renderSiteDockerfile,
   type SiteImageRecipe,
+  siteIdLabel,
   siteImageLabels,
   siteImageTag,
 } from "./site-dockerfile.js";
@@ -50,6 +51,19 @@ export class SiteImages {
     return { image: tag, isBuilt: true };
   }
 
+  /** Every site image of this installation, by the site it belongs to (its `org.director.site-id` label). */
+  async listBySite(): Promise<Map<SiteId, ImageRef[]>> {
+    const { builder, installationId } = this.#deps;
+    const { [siteIdLabel]: _site, ...installationLabels } = siteImageLabels(installationId, 1 as SiteId);
+    const bySite = new Map<SiteId, ImageRef[]>();
+    for (const image of await builder.listLabelled(installationLabels)) {
+      const id = Number(image.labels[siteIdLabel]);
+      if (!Number.isSafeInteger(id) || id <= 0) continue; // labelled by hand, not by us: leave it alone
+      bySite.set(id as SiteId, [...(bySite.get(id as SiteId) ?? []), image.ref]);
+    }
+    return bySite;
+  }
+
   /**
    * Removes the site's own images but `keep` (null: all of them, for a deleted site). One a container still uses
    * (the running task, or a stopped one Swarm keeps in its task history) stays and is listed in `inUse`; a later
@@ -57,7 +71,7 @@ export class SiteImages {
    */
   async prune(siteId: SiteId, keep: ImageRef | null): Promise<{ removed: ImageRef[]; inUse: ImageRef[] }> {
     const { builder, installationId } = this.#deps;
-    const tags = await builder.tagsLabelled(siteImageLabels(installationId, siteId));
+    const tags = (await builder.listLabelled(siteImageLabels(installationId, siteId))).map((image) => image.ref);
     const removed: ImageRef[] = [];
     const inUse: ImageRef[] = [];
     for (const tag of tags) {

@@ -1,8 +1,9 @@
 /**
- * What the orchestrator finds of each site on its machine (directory, balancer file and spec, Swarm service), for
+ * What the orchestrator finds of each site on its machine (directory, balancer file and spec, Swarm service, images), for
  * the reconciler to compare with the database. It only reads; the reconciler repairs through the ordinary routes.
  */
 import type { OrchestratorInventory, SiteInventory as SiteInventoryEntry } from "@director/contracts/orchestrator-api";
+import type { ImageRef } from "@director/domain/image-ref";
 import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
 import type { SiteDirectories } from "./ports.js";
@@ -18,6 +19,8 @@ export interface SiteInventoryDeps {
   services: ServiceInventory | null;
   /** every running task's address at once (one engine call for the whole listing); null: looked up per site */
   runningAddresses: (() => Promise<Map<SiteId, string>>) | null;
+  /** the site images of this installation, by site; null: no Docker engine, images are not listed */
+  siteImages: { listBySite(): Promise<Map<SiteId, ImageRef[]>> } | null;
 }
 
 /** Reads the inventory of every site, or of one. */
@@ -32,6 +35,7 @@ export class SiteInventory {
   async report(only?: SiteId): Promise<OrchestratorInventory> {
     const { installationId, directories, balancer, services } = this.#deps;
     const serviceList = services === null ? [] : await services.listServices(only);
+    const imagesBySite = this.#deps.siteImages === null ? new Map() : await this.#deps.siteImages.listBySite();
     const servicesById = new Map<SiteId, SiteServiceSummary>();
     for (const service of serviceList) {
       // Two services for one site would be made by hand; the one with the name we give wins, the other is ignored.
@@ -44,7 +48,13 @@ export class SiteInventory {
     let addresses: Map<SiteId, string> | null = null;
     if (only === undefined) {
       directoryIds = new Set(await directories.list());
-      ids = [...new Set([...directoryIds, ...(await balancer.listSiteIds()), ...servicesById.keys()])];
+      const listed = [
+        ...directoryIds,
+        ...(await balancer.listSiteIds()),
+        ...servicesById.keys(),
+        ...imagesBySite.keys(),
+      ];
+      ids = [...new Set(listed)];
       ids.sort((a, b) => a - b);
       addresses = this.#deps.runningAddresses === null ? null : await this.#deps.runningAddresses();
     } else {
@@ -64,6 +74,7 @@ export class SiteInventory {
           service === undefined
             ? null
             : { name: service.name, replicas: service.replicas, image: service.image, labels: { ...service.labels } },
+        images: [...(imagesBySite.get(id) ?? [])],
       });
     }
     return { installationId, isDockerAvailable: services !== null, sites };

@@ -50,6 +50,7 @@ describe("GET /internal/v1/inventory", () => {
           hasDirectory: true,
           balancer: { hasConfig: true, spec: staticSpec, isConfigCurrent: true },
           service: null,
+          images: [],
         },
         {
           id: 6,
@@ -61,12 +62,14 @@ describe("GET /internal/v1/inventory", () => {
             image: testImage,
             labels: { "org.director.site-id": "6" },
           },
+          images: [],
         },
         {
           id: 9,
           hasDirectory: false,
           balancer: { hasConfig: true, spec: null, isConfigCurrent: false },
           service: null,
+          images: [],
         },
       ],
     });
@@ -87,6 +90,31 @@ describe("GET /internal/v1/inventory", () => {
     ]);
   });
 
+  it("lists a site's own images, also of a site nothing else is left of, and DELETE …/images removes them", async () => {
+    current = buildTestOrchestratorApp({ hasRuntime: true });
+    const recipe = { id: 9, parent: testImage, setupCommands: "", installCommandPrefix: "apk add", packages: ["jq"] };
+    const built = await current.app.inject({
+      method: "POST",
+      url: "/internal/v1/sites/9/image",
+      headers: authorization,
+      payload: recipe,
+    });
+    expect(built.statusCode, built.body).toBe(200);
+    const listed = await inventory();
+    expect(listed.sites).toEqual([
+      expect.objectContaining({ id: 9, hasDirectory: false, service: null, images: [built.json().image] }),
+    ]);
+    expect((await inventory("?siteId=9")).sites[0].images).toEqual([built.json().image]);
+    const removed = await current.app.inject({
+      method: "DELETE",
+      url: "/internal/v1/sites/9/images",
+      headers: authorization,
+    });
+    expect(removed.statusCode).toBe(204);
+    expect((await inventory()).sites).toEqual([]);
+    expect([...current.builder.images.keys()]).toEqual([testImage]);
+  });
+
   it("reports one site, even when nothing of it exists", async () => {
     current = buildTestOrchestratorApp({ hasRuntime: true });
     await put("/internal/v1/sites/5/directories");
@@ -99,6 +127,7 @@ describe("GET /internal/v1/inventory", () => {
           hasDirectory: false,
           balancer: { hasConfig: false, spec: null, isConfigCurrent: false },
           service: null,
+          images: [],
         },
       ],
     });

@@ -52,6 +52,12 @@ export function registerServiceRoutes(app: FastifyInstance, deps: { services: Si
     return reply.status(204).send();
   });
 
+  // Every image of the site (reconcile's leftovers): what a container still holds goes once it is gone.
+  app.delete(`${site}/images`, async (request, reply) => {
+    await servicesOrThrow().removeImages(siteIdOf(request));
+    return reply.status(204).send();
+  });
+
   app.post(`${site}/service/restart`, async (request, reply) => {
     const id = siteIdOf(request);
     // Answers once the new process runs (or is still starting at the deadline): its status.

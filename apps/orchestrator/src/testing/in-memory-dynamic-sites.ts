@@ -8,7 +8,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "../adapters/task-address-watcher.js";
-import type { ImageBuilder, ImageRemoval } from "../core/image-builder.js";
+import type { ImageBuilder, ImageRemoval, LabelledImage } from "../core/image-builder.js";
 import type { BalancerSpecStore, SiteOwnership } from "../core/ports.js";
 import type {
   ServiceInventory,
@@ -143,12 +143,17 @@ export class InMemoryImageBuilder implements ImageBuilder {
   readonly builds: Array<{ tag: ImageRef; dockerfile: string }> = [];
   readonly inUse = new Set<string>();
 
-  async tagsLabelled(labels: Readonly<Record<string, string>>): Promise<ImageRef[]> {
+  async listLabelled(labels: Readonly<Record<string, string>>): Promise<LabelledImage[]> {
     const wanted = Object.entries(labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-    return this.builds
-      .filter((build) => this.images.has(build.tag) && wanted.every((label) => build.dockerfile.includes(label)))
-      .map((build) => build.tag)
-      .filter((tag, index, tags) => tags.indexOf(tag) === index);
+    const seen = new Set<string>();
+    const found: LabelledImage[] = [];
+    for (const build of this.builds) {
+      if (!this.images.has(build.tag) || seen.has(build.tag)) continue;
+      if (!wanted.every((label) => build.dockerfile.includes(label))) continue;
+      seen.add(build.tag);
+      found.push({ ref: build.tag, labels: labelsOf(build.dockerfile) });
+    }
+    return found;
   }
 
   async remove(ref: ImageRef): Promise<ImageRemoval> {
@@ -171,4 +176,11 @@ export class InMemoryImageBuilder implements ImageBuilder {
     }
     this.images.set(tag, `sha256:${this.images.size}`);
   }
+}
+
+/** The labels of a Dockerfile's LABEL line (`key="value" …`, as renderSiteDockerfile writes them). */
+function labelsOf(dockerfile: string): Record<string, string> {
+  const line = dockerfile.split("\n").find((candidate) => candidate.startsWith("LABEL ")) ?? "";
+  const pairs = [...line.matchAll(/([\w.-]+)=("(?:[^"\\]|\\.)*")/g)];
+  return Object.fromEntries(pairs.map((match) => [match[1], JSON.parse(match[2] ?? '""') as string]));
 }

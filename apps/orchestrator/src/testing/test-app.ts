@@ -78,6 +78,7 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
       balancer,
       services: options.hasRuntime ? runtime : null,
       runningAddresses: options.hasRuntime ? () => containers.runningAddresses() : null,
+      siteImages: images,
     }),
     images,
   });

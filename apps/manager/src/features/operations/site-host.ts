@@ -18,6 +18,8 @@ export interface SiteHost {
   /** runs (or scales to zero) a dynamic site's process */
   upsertService(request: SiteServiceRequest): Promise<void>;
   removeService(siteId: SiteId): Promise<void>;
+  /** removes every image of the site (a leftover of a site that no longer exists) */
+  removeImages(siteId: SiteId): Promise<void>;
   restartService(siteId: SiteId): Promise<void>;
   /** builds (or reuses) a site's own image; IMAGE_BUILD_FAILED with the build log in details when it fails */
   buildSiteImage(request: SiteImageRequest): Promise<SiteImageResult>;

@@ -51,6 +51,7 @@ function healthy(record: SiteRecord): SiteInventory {
             labels: {},
           }
         : null,
+    images: [],
   };
 }
 
@@ -184,8 +185,8 @@ describe("computeDrift", () => {
     expect(kinds(leftover)).toEqual([["plain", ["route_stale"]]]);
   });
 
-  it("reports leftovers with no site row: service, balancer file, directory, route file", () => {
-    const gone = healthy(site(7, "gone", { type: "dynamic" }));
+  it("reports leftovers with no site row: service, balancer file, directory, images, route file", () => {
+    const gone = { ...healthy(site(7, "gone", { type: "dynamic" })), images: ["director/lab1-site-7:0123"] };
     const drifts = computeDrift({
       expected: [expect_(plain)],
       orchestrator: orchestrator([
@@ -197,11 +198,23 @@ describe("computeDrift", () => {
       hasOrphans: true,
     });
     expect(kinds(drifts)).toEqual([
-      ["#7", ["orphan_service", "orphan_balancer_config", "orphan_directory"]],
+      ["#7", ["orphan_service", "orphan_balancer_config", "orphan_directory", "orphan_images"]],
       ["#8", ["orphan_directory"]],
       ["gone", ["orphan_route"]],
     ]);
     expect(drifts.every((drift) => drift.site === null)).toBe(true);
+  });
+
+  it("does not count a site's older images as drift (Swarm's task history may still hold them)", () => {
+    const dynamic = site(3, "app", { type: "dynamic" });
+    const withOld = { ...healthy(dynamic), images: ["director/lab1-site-3:old", "director/lab1-site-3:new"] };
+    const drifts = computeDrift({
+      expected: [expect_(dynamic)],
+      orchestrator: orchestrator([withOld]),
+      router: shared,
+      hasOrphans: true,
+    });
+    expect(drifts).toEqual([]);
   });
 
   it("looks for no leftovers when checking one site", () => {

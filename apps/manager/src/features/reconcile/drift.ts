@@ -33,6 +33,7 @@ const noInventory = (id: number): SiteInventory => ({
   hasDirectory: false,
   balancer: { hasConfig: false, spec: null, isConfigCurrent: false },
   service: null,
+  images: [],
 });
 
 /**
@@ -75,6 +76,10 @@ export function computeDrift(input: {
     }
     if (inventory.hasDirectory) {
       findings.push(finding("orphan_directory", `The directory of site id ${inventory.id} belongs to no site.`));
+    }
+    if (inventory.images.length > 0) {
+      const count = inventory.images.length === 1 ? "1 image" : `${inventory.images.length} images`;
+      findings.push(finding("orphan_images", `${count} of site id ${inventory.id} belong to no site.`));
     }
     if (findings.length > 0) drifts.push({ site: null, siteId: inventory.id as SiteId, routeSiteName: null, findings });
   }

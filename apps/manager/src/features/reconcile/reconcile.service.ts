@@ -25,7 +25,7 @@ export interface ReconcileServiceDeps {
   audit: Pick<AuditRepository, "record">;
   inventory: HostInventory;
   /** removes leftovers */
-  host: Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute">;
+  host: Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute" | "removeImages">;
   specs: SiteSpecs;
   wakeup: OperationWakeup;
 }
@@ -133,6 +133,10 @@ export class ReconcileService {
       if (drift.siteId !== null && kinds.has("orphan_balancer_config")) {
         await host.removeBalancer(drift.siteId);
         done.push("removed the balancer file");
+      }
+      if (drift.siteId !== null && kinds.has("orphan_images")) {
+        await host.removeImages(drift.siteId);
+        done.push("removed its images");
       }
       if (drift.routeSiteName !== null && kinds.has("orphan_route")) {
         await host.removeRoute(drift.routeSiteName as SiteName);
