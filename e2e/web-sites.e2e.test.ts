@@ -295,6 +295,11 @@ describe("the web interface: sites", () => {
         { timeout: 30_000 },
       )
       .toBe("<p>served by the template's run.sh</p>");
+    // the busiest page (process, log, image, files) still fits a phone's screen
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("heading", { level: 1, name: "app" }).waitFor();
+    expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, "12-phone-dynamic-site-page");
     await admin.close();
     expect(errors).toEqual([]);
   });

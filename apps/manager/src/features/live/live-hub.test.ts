@@ -79,4 +79,40 @@ describe("LiveHub", () => {
     expect(process.asks).toBe(3);
     hub.stop();
   });
+
+  it("asks again at every tick while the process is starting, then every processPollMs once it runs", async () => {
+    vi.useFakeTimers();
+    let state: "starting" | "running" = "starting";
+    let asks = 0;
+    const hub = new LiveHub({
+      events: new InProcessOperationEvents(),
+      operations: { findById: async () => null, findLatestForSite: async () => null },
+      sites: { findById: async () => ({ type: "dynamic" as const }) },
+      // Fake of the orchestrator's process view: starting until the test says it runs.
+      process: {
+        serviceStatus: async () => {
+          asks++;
+          return { state, message: state };
+        },
+      },
+      log: pino({ level: "silent" }),
+      pollMs: 1000,
+      processPollMs: 10_000,
+      now: () => Date.now(),
+    });
+    hub.start();
+    const states: string[] = [];
+    hub.watch({ id: siteId, name: "app" }, (message) => {
+      if (message.type === "process") states.push(message.status.state);
+    });
+    await vi.advanceTimersByTimeAsync(3_000); // the first ask, then one per tick
+    expect(asks).toBe(4);
+    state = "running";
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(states).toEqual(["starting", "running"]);
+    const asked = asks;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(asks).toBe(asked); // running: the next ask waits its ten seconds
+    hub.stop();
+  });
 });

@@ -159,6 +159,8 @@ export class LiveHub {
       if (now - watched.processReadAt < (this.#deps.processPollMs ?? defaultProcessPollMs)) return;
       watched.processReadAt = now;
       const status = site.type === "static" ? staticStatus : await this.#deps.process.serviceStatus(siteId);
+      // A process on its way up is worth the closer look: ask again at the next tick, not in ten seconds.
+      if (status.state === "starting") watched.processReadAt = 0;
       if (JSON.stringify(status) !== JSON.stringify(watched.process)) {
         watched.process = status;
         for (const sink of watched.sinks) sink({ type: "process", site: watched.name, status });
