@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { UserView } from "./api/core";
 import { isGuidelinesRequired, isLoginRequired } from "./api/errors";
 import { Layout } from "./components/layout";
 import { Loading } from "./components/ui";
-import { type Session, SessionContext, useApi } from "./hooks";
+import { LiveContext, type Session, SessionContext, useApi } from "./hooks";
 import { matchRoute, type RouteMatch } from "./lib/routes";
 import { AdminAuditPage } from "./pages/admin/audit-page";
 import { AdminImagesPage } from "./pages/admin/images-page";
@@ -60,6 +60,17 @@ export function App() {
     window.addEventListener(apiErrorEvent, onApiError);
     return () => window.removeEventListener(apiErrorEvent, onApiError);
   }, []);
+
+  // Each session gets its own live socket: on a shared computer, the next person must never follow sites through
+  // the previous one's (the manager would notice the ended session only at its next check).
+  const live = useContext(LiveContext);
+  const sessionUser = gate.state === "in" || gate.state === "guidelines" ? gate.user.username : null;
+  const previousSessionUser = useRef<string | null>(null);
+  useEffect(() => {
+    // Only when a session ends or changes: the first login's pages open the socket themselves.
+    if (previousSessionUser.current !== null && previousSessionUser.current !== sessionUser) live?.restart();
+    previousSessionUser.current = sessionUser;
+  }, [live, sessionUser]);
 
   const logout = useCallback(async () => {
     try {

@@ -107,6 +107,23 @@ describe("LiveChannel", () => {
     expect(third.sent).toEqual([{ type: "watch", sites: ["a"] }]);
   });
 
+  it("opens a new socket on restart (a new session), and ignores the old one's close", () => {
+    const received: unknown[] = [];
+    channel.follow(["a"], (message) => received.push(message));
+    const first = sockets[0] as FakeBrowserSocket;
+    first.opened();
+    channel.restart();
+    expect(first.isClosed).toBe(true);
+    const second = sockets[1] as FakeBrowserSocket;
+    expect(second).toBeDefined();
+    first.dropped(4401); // the old session's end is not this one's
+    expect(sessionEnded).toBe(0);
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(2);
+    second.opened();
+    expect(second.sent).toEqual([{ type: "watch", sites: ["a"] }]);
+  });
+
   it("tells the app when the manager says the session ended, and stops retrying once nobody follows", () => {
     const stop = channel.follow(["a"], () => {});
     (sockets[0] as FakeBrowserSocket).opened();

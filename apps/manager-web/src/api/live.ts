@@ -70,6 +70,20 @@ export class LiveChannel {
     };
   }
 
+  /**
+   * Opens a new socket, for a new session: the old one keeps the session it was opened with until the manager's
+   * next check, and on a shared computer the next person must never follow sites with the previous one's rights.
+   */
+  restart(): void {
+    const socket = this.#socket;
+    this.#socket = null; // its close is no longer ours to act on
+    socket?.close();
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#failures = 0;
+    if (this.#followers.size > 0) this.#open();
+  }
+
   #open(): void {
     const socket = this.#openSocket();
     this.#socket = socket;
