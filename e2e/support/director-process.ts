@@ -66,6 +66,11 @@ export class DirectorProcess {
     return `http://127.0.0.1:${this.ports.sites}`;
   }
 
+  /** The `director up` process (node, after the launcher's exec), while it runs. */
+  get pid(): number | undefined {
+    return this.#child?.exitCode === null ? this.#child.pid : undefined;
+  }
+
   get output(): string {
     return this.#output;
   }

@@ -112,6 +112,9 @@ export class LiveConnection {
       return;
     }
     this.#actor = user;
+    // An administrator sees every site (sites.policy.ts), and a deleted one is said unavailable by the hub: nothing
+    // to look up, which keeps an administrator's page of 50 sites from costing 100 queries every half minute.
+    if (user.isSuperuser) return;
     // Quietly re-resolves the list: a site this user lost access to is dropped (and said unavailable).
     const names = this.#names;
     const stillAllowed: string[] = [];
