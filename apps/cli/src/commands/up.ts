@@ -103,7 +103,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       // Dynamic sites when the Docker engine answers; without it, static sites only (a warning is logged).
       ...(await connectDocker(orchestratorConfig, log.child({ component: "orchestrator" }))),
       balancerFiles: new NginxConfigStore(balancerConfDir, balancerNginx, log.child({ component: "balancer-config" })),
-      log: log.child({ component: "orchestrator" }),
+      log, // createOrchestrator names its own component
     });
     const orchestratorUrl = await orchestrator.listen();
     stops.push(() => orchestrator.close());
@@ -119,7 +119,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       }),
       {
         routeFiles: new NginxConfigStore(routerConfDir, edgeNginx, log.child({ component: "router-config" })),
-        log: log.child({ component: "router" }),
+        log, // createRouter names its own component
       },
     );
     const routerUrl = await router.listen();
