@@ -19,6 +19,7 @@ import { registerImageRoutes } from "../features/images/images.routes.js";
 import type { ImagesService } from "../features/images/images.service.js";
 import { registerLiveRoutes } from "../features/live/live.routes.js";
 import { LiveHub } from "../features/live/live-hub.js";
+import { LiveSessions } from "../features/live/live-sessions.js";
 import type { OperationEvents } from "../features/live/operation-events.js";
 import { registerMassMailRoutes } from "../features/mail/mass-mail.routes.js";
 import type { MassMailService } from "../features/mail/mass-mail.service.js";
@@ -99,14 +100,16 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   if (deps.metrics) registerMetricsRoutes(app, deps.metrics);
 
   app.get("/health", async () => ({ ok: true, component: "manager" }));
+  const liveSessions = new LiveSessions();
   registerAuthRoutes(app, {
     auth: deps.auth,
     isCookieSecure: deps.isCookieSecure,
     loginRateLimits: deps.loginRateLimits,
+    liveSessions,
   });
   registerOidcRoutes(app, { oidc: deps.oidc, isCookieSecure: deps.isCookieSecure });
   registerGuidelinesRoutes(app, { auth: deps.auth });
-  registerUserRoutes(app, { auth: deps.auth, users: deps.users });
+  registerUserRoutes(app, { auth: deps.auth, users: deps.users, liveSessions });
   registerAuditRoutes(app, { auth: deps.auth, auditLog: deps.auditLog });
   registerMassMailRoutes(app, { auth: deps.auth, massMail: deps.massMail });
   registerOperationsAdminRoutes(app, { auth: deps.auth, operationsAdmin: deps.operationsAdmin });
@@ -138,6 +141,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     auth: deps.auth,
     sites: deps.sites,
     hub: live,
+    sessions: liveSessions,
     log: deps.log,
     ...(deps.liveTimings?.recheckMs === undefined ? {} : { recheckMs: deps.liveTimings.recheckMs }),
   });

@@ -4,6 +4,7 @@ import type { GuidelinesVersion } from "@director/domain/guidelines-version";
 import { mustAcceptGuidelines } from "@director/domain/user-role";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticate, sessionCookieName, sessionTokenOf } from "../../http/authenticate.js";
+import type { LiveSessions } from "../live/live-sessions.js";
 import type { AuthService, OpenedSession } from "./auth.service.js";
 import { type LoginRateLimits, limitLoginAttempts } from "./login-rate-limit.js";
 
@@ -38,7 +39,13 @@ export function setSessionCookie(reply: FastifyReply, session: OpenedSession, is
 /** POST /api/auth/login (rate-limited), POST /api/auth/logout, GET /api/auth/me */
 export function registerAuthRoutes(
   app: FastifyInstance,
-  deps: { auth: AuthService; isCookieSecure: boolean; loginRateLimits: LoginRateLimits },
+  deps: {
+    auth: AuthService;
+    isCookieSecure: boolean;
+    loginRateLimits: LoginRateLimits;
+    /** the session's live connections close with it */
+    liveSessions?: Pick<LiveSessions, "endSession">;
+  },
 ): void {
   const { auth } = deps;
   const limitAttempts = limitLoginAttempts(app, deps.loginRateLimits);
@@ -57,7 +64,10 @@ export function registerAuthRoutes(
   app.post("/api/auth/logout", async (request, reply) => {
     await authenticate(auth, request, { isAllowedBeforeGuidelines: true });
     const token = sessionTokenOf(request);
-    if (token) await auth.logout(token);
+    if (token) {
+      await auth.logout(token);
+      deps.liveSessions?.endSession(token);
+    }
     void reply.clearCookie(sessionCookieName, { path: "/" });
     return reply.status(204).send();
   });

@@ -243,3 +243,63 @@ describe("live channel (GET /ws)", () => {
     for (const client of clients) client.socket.close();
   });
 });
+
+describe("live channel: closed with the session (no waiting for the 30 s check)", () => {
+  let database: ServerTestDatabase;
+  let app: FastifyInstance;
+  let services: Awaited<ReturnType<typeof buildTestManagerApp>>["services"];
+  let base: string;
+
+  beforeAll(async () => {
+    database = await createServerTestDatabase();
+    ({ app, services } = await buildTestManagerApp(database)); // default timings: re-checks every 30 s
+    await services.auth.createUser({ username: "root", password, isSuperuser: true });
+    await services.auth.createUser({ username: "dee", password, isSuperuser: false });
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  /** Opens /ws with a bearer token; resolves with the close code once the manager closes it. */
+  async function openUntilClosed(token: string): Promise<{ closed: Promise<number> }> {
+    const socket = new WebSocket(`${base.replace(/^http/, "ws")}/ws`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+    await new Promise((resolve, reject) => {
+      socket.once("open", resolve);
+      socket.once("error", reject);
+    });
+    return { closed };
+  }
+
+  const within = <T>(promise: Promise<T>, ms: number) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("not closed")), ms))]);
+
+  it("closes a session's connections when it logs out, and an account's when an administrator disables it", async () => {
+    const dee = (await services.auth.login("dee", password)).token;
+    const first = await openUntilClosed(dee);
+    const loggedOut = await app.inject({
+      method: "POST",
+      url: "/api/auth/logout",
+      headers: { authorization: `Bearer ${dee}` },
+    });
+    expect(loggedOut.statusCode).toBe(204);
+    expect(await within(first.closed, 2000)).toBe(4401);
+
+    const again = (await services.auth.login("dee", password)).token;
+    const second = await openUntilClosed(again);
+    const root = (await services.auth.login("root", password)).token;
+    const disabled = await app.inject({
+      method: "PATCH",
+      url: "/api/admin/users/dee",
+      headers: { authorization: `Bearer ${root}` },
+      payload: { isActive: false },
+    });
+    expect(disabled.statusCode, disabled.body).toBe(200);
+    expect(await within(second.closed, 2000)).toBe(4401);
+  });
+});

@@ -9,6 +9,7 @@ import type { AuthService } from "../auth/auth.service.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { LiveConnection } from "./live-connection.js";
 import type { LiveHub } from "./live-hub.js";
+import type { LiveSessions } from "./live-sessions.js";
 
 /** Open live connections one account may hold (tabs, phones); more is a script, not a person. */
 export const maxLiveConnectionsPerUser = 20;
@@ -43,7 +44,15 @@ function assertSameOrigin(request: FastifyRequest): void {
  */
 export function registerLiveRoutes(
   app: FastifyInstance,
-  deps: { auth: AuthService; sites: SitesService; hub: LiveHub; log: Logger; recheckMs?: number },
+  deps: {
+    auth: AuthService;
+    sites: SitesService;
+    hub: LiveHub;
+    /** where logout and disabling an account close the connections at once */
+    sessions: LiveSessions;
+    log: Logger;
+    recheckMs?: number;
+  },
 ): void {
   const actors = new WeakMap<FastifyRequest, User>();
   const openPerUser = new Map<number, number>();
@@ -94,7 +103,11 @@ export function registerLiveRoutes(
         isAlive = false;
         socket.ping();
       }, pingIntervalMs);
+      const untrack = deps.sessions.track(token, actor.id, () =>
+        socket.close(liveCloseCodes.sessionEnded, "session ended"),
+      );
       socket.on("close", () => {
+        untrack();
         clearInterval(ping);
         const open = (openPerUser.get(actor.id) ?? 1) - 1;
         if (open <= 0) openPerUser.delete(actor.id);

@@ -4,12 +4,16 @@ import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import { presentUser } from "../auth/auth.routes.js";
 import type { AuthService } from "../auth/auth.service.js";
+import type { LiveSessions } from "../live/live-sessions.js";
 import type { UsersService } from "./users.service.js";
 
 const userParamsSchema = z.object({ username: z.string().max(64) });
 
 /** GET /api/admin/users, POST /api/admin/users (invite), PATCH /api/admin/users/:username (administrators). */
-export function registerUserRoutes(app: FastifyInstance, deps: { auth: AuthService; users: UsersService }): void {
+export function registerUserRoutes(
+  app: FastifyInstance,
+  deps: { auth: AuthService; users: UsersService; liveSessions?: Pick<LiveSessions, "endUser"> },
+): void {
   const { auth, users } = deps;
 
   app.get("/api/admin/users", async (request) => {
@@ -29,6 +33,9 @@ export function registerUserRoutes(app: FastifyInstance, deps: { auth: AuthServi
     const actor = await authenticate(auth, request);
     const { username } = userParamsSchema.parse(request.params);
     const change = updateUserRequestSchema.parse(request.body ?? {});
-    return presentUser(await users.update(actor, username, change), auth.guidelines.version);
+    const updated = await users.update(actor, username, change);
+    // A disabled account's sessions are gone already; its open live connections go now, not at their next check.
+    if (!updated.isActive) deps.liveSessions?.endUser(updated.id);
+    return presentUser(updated, auth.guidelines.version);
   });
 }
