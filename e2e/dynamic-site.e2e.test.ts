@@ -89,11 +89,20 @@ describe("director up: a dynamic site end to end", () => {
     await upload("run.sh", serve("/site/private"), "755");
     const lineTexts = (events: Array<{ event: string; data: string }>) =>
       events.filter((event) => event.event === "line").map((event) => JSON.parse(event.data).text as string);
+    let restarting: ReturnType<typeof api.request> | undefined;
     const events = await api.collectEvents(
       "/api/sites/app/logs/events?tailLines=0",
       (received) => lineTexts(received).includes("serving /site/private"),
-      { onOpen: () => void api.request("POST", "/api/sites/app/restart") },
+      {
+        onOpen: () => {
+          restarting = api.request("POST", "/api/sites/app/restart?wait=true");
+        },
+      },
     );
+    // The new process may serve before the restart operation has recorded its end: wait for that, or the next
+    // change of the site would find it busy.
+    const restarted = await restarting;
+    expect(restarted?.status, restarted?.text).toBe(200);
     expect(lineTexts(events), JSON.stringify(events)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^DIRECTOR: stopping/),

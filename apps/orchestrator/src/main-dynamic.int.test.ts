@@ -158,6 +158,7 @@ describe("a dynamic site through the orchestrator's API", () => {
             "org.director.managed": "true",
           },
         },
+        images: [], // it runs the base image: no image of its own
       },
     ]);
     const all = await inventory();
