@@ -29,7 +29,6 @@ import { OidcLoginService } from "./features/auth/oidc-login.service.js";
 import { OidcStateCookie } from "./features/auth/oidc-state-cookie.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/email/mail-dispatcher.js";
-import { InProcessMailWakeup, type MailWakeup } from "./features/email/mail-wakeup.js";
 import type { Mailer } from "./features/email/mailer.js";
 import { FilesService } from "./features/files/files.service.js";
 import type { SiteFileStore } from "./features/files/site-file-store.js";
@@ -40,7 +39,6 @@ import { publishingOperationStore } from "./features/live/publishing-operation-s
 import { MassMailService } from "./features/mail/mass-mail.service.js";
 import { MembersService } from "./features/members/members.service.js";
 import { ManagerMetrics } from "./features/metrics/manager-metrics.js";
-import type { OperationWakeup } from "./features/operations/operation-wakeup.js";
 import type { StepContextFactory } from "./features/operations/operation-worker.js";
 import { OperationWorker } from "./features/operations/operation-worker.js";
 import { OperationsAdminService } from "./features/operations/operations-admin.service.js";
@@ -50,6 +48,7 @@ import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SitesService } from "./features/sites/sites.service.js";
 import { UsersService } from "./features/users/users.service.js";
+import { InProcessWakeup, type Wakeup } from "./features/wakeup/wakeup.js";
 import { buildManagerApp } from "./http/app.js";
 
 export interface ManagerRoles {
@@ -75,10 +74,10 @@ export function createManagerServices(
   config: Pick<ManagerConfig, "sessions" | "sites" | "files" | "oidc" | "metrics">,
   deps: {
     db: Kysely<DB>;
-    wakeup: OperationWakeup;
+    wakeup: Wakeup;
     fileStore: SiteFileStore;
     mailer: Mailer;
-    mailWakeup: MailWakeup;
+    mailWakeup: Wakeup;
     guidelines?: CurrentGuidelines;
   },
 ) {
@@ -207,7 +206,7 @@ export function createManagerServices(
 /** Builds the services on an open database and starts the chosen roles. The caller owns `db` and closes it. */
 export async function startManager(
   config: ManagerConfig,
-  deps: { db: Kysely<DB>; log: Logger; wakeup: OperationWakeup; roles: ManagerRoles },
+  deps: { db: Kysely<DB>; log: Logger; wakeup: Wakeup; roles: ManagerRoles },
 ): Promise<ManagerHandle> {
   const { db, log, wakeup } = deps;
 
@@ -245,7 +244,7 @@ export async function startManager(
     ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
     : new LogMailer(log.child({ component: "mail" }));
   // In-process only: a dispatcher in another process (the worker component) finds new mail by polling.
-  const mailWakeup = new InProcessMailWakeup();
+  const mailWakeup = new InProcessWakeup();
   const services = createManagerServices(config, {
     db,
     wakeup,

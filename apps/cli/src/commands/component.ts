@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { createDatabase } from "@director/db/database";
 import { migrateToLatest } from "@director/db/migrate";
 import { loadManagerConfig } from "@director/manager/config";
-import { InProcessOperationWakeup } from "@director/manager/features/operations/operation-wakeup";
+import { InProcessWakeup } from "@director/manager/features/wakeup/wakeup";
 import { startManager } from "@director/manager/main";
 import { loadOrchestratorConfig } from "@director/orchestrator/config";
 import { runOrchestrator } from "@director/orchestrator/main";
@@ -40,7 +40,7 @@ export async function runComponent(
     const manager = await startManager(config, {
       db,
       log: componentLog,
-      wakeup: new InProcessOperationWakeup(),
+      wakeup: new InProcessWakeup(),
       roles: { api: component === "manager", worker: component === "worker" },
     });
     if (manager.url) componentLog.info({ url: manager.url }, "manager listening");

@@ -5,7 +5,7 @@ import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
 import { type ManagerConfig, managerConfigSchema } from "@director/manager/config";
-import { InProcessOperationWakeup } from "@director/manager/features/operations/operation-wakeup";
+import { InProcessWakeup } from "@director/manager/features/wakeup/wakeup";
 import { startManager } from "@director/manager/main";
 import { orchestratorConfigSchema } from "@director/orchestrator/config";
 import { connectDocker, createOrchestrator } from "@director/orchestrator/main";
@@ -143,7 +143,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const manager = await startManager(managerConfig, {
       db: database.db,
       log,
-      wakeup: new InProcessOperationWakeup(),
+      wakeup: new InProcessWakeup(),
       roles: { api: true, worker: true },
     });
     stops.push(() => manager.close());

@@ -4,9 +4,9 @@
  */
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import type { MailWakeup } from "../features/email/mail-wakeup.js";
 import type { Mailer } from "../features/email/mailer.js";
 import type { Actor } from "../features/sites/sites.policy.js";
+import type { Wakeup } from "../features/wakeup/wakeup.js";
 import type { createManagerServices } from "../main.js";
 import { testManagerConfig as baseTestManagerConfig, buildTestManagerApp } from "./test-manager-app.js";
 
@@ -41,7 +41,7 @@ export interface ManagerTestApp {
  * is enqueued) to one nobody listens to.
  */
 export async function startManagerTestApp(
-  options: { mailer?: Mailer; mailWakeup?: MailWakeup } = {},
+  options: { mailer?: Mailer; mailWakeup?: Wakeup } = {},
 ): Promise<ManagerTestApp> {
   const database = await createServerTestDatabase();
   const { app, services } = await buildTestManagerApp(database, {

@@ -8,17 +8,16 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { LogMailer } from "../adapters/smtp-mailer.js";
 import { type ManagerConfig, managerConfigSchema } from "../config.js";
-import { InProcessMailWakeup, type MailWakeup } from "../features/email/mail-wakeup.js";
 import type { Mailer } from "../features/email/mailer.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
 import { currentGuidelines } from "../features/guidelines/current-guidelines.js";
 import { InProcessOperationEvents, type OperationEvents } from "../features/live/operation-events.js";
-import { InProcessOperationWakeup } from "../features/operations/operation-wakeup.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import { siteSpecs } from "../features/operations/site-specs.js";
 import type { HostInventory } from "../features/reconcile/host-inventory.js";
 import { ReconcileService } from "../features/reconcile/reconcile.service.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
+import { InProcessWakeup, type Wakeup } from "../features/wakeup/wakeup.js";
 import { createManagerServices } from "../main.js";
 import { buildManagerApp } from "./app.js";
 
@@ -48,7 +47,7 @@ export async function buildTestManagerApp(
     config?: ManagerConfig;
     mailer?: Mailer;
     /** told when mail is enqueued; default: a fresh in-process one no dispatcher listens to */
-    mailWakeup?: MailWakeup;
+    mailWakeup?: Wakeup;
     /** the guidelines people accept; default: the built-in text */
     guidelinesText?: string;
     /** where site files go; default: every call fails (COMPONENT_UNREACHABLE) */
@@ -63,14 +62,14 @@ export async function buildTestManagerApp(
   } = {},
 ): Promise<{ app: FastifyInstance; services: ReturnType<typeof createManagerServices> }> {
   const config = options.config ?? testManagerConfig();
-  const wakeup = new InProcessOperationWakeup();
+  const wakeup = new InProcessWakeup();
   const log = pino({ level: "silent" });
   const services = createManagerServices(config, {
     db: database.db,
     wakeup,
     fileStore: options.fileStore ?? { read: unreachable, write: unreachable, remove: unreachable },
     mailer: options.mailer ?? new LogMailer(log),
-    mailWakeup: options.mailWakeup ?? new InProcessMailWakeup(),
+    mailWakeup: options.mailWakeup ?? new InProcessWakeup(),
     guidelines: currentGuidelines(options.guidelinesText),
   });
   // as the manager does when it starts serving the API (main.ts)

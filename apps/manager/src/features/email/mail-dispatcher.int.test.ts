@@ -10,9 +10,9 @@ import pino from "pino";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SmtpMailer } from "../../adapters/smtp-mailer.js";
+import { InProcessWakeup } from "../wakeup/wakeup.js";
 import { MailDispatcher, type MailDispatcherOptions } from "./mail-dispatcher.js";
 import { maxMailAttempts } from "./mail-retry.js";
-import { InProcessMailWakeup } from "./mail-wakeup.js";
 import type { Mailer } from "./mailer.js";
 
 interface ReceivedMail {
@@ -58,11 +58,11 @@ describe("MailDispatcher", () => {
   let logLines: Array<{ level: number; msg: string; subject?: string; to?: string[] }>;
   let clock: Date;
 
-  const dispatcher = (overrides: { mailer?: Mailer; wakeup?: InProcessMailWakeup } = {}) =>
+  const dispatcher = (overrides: { mailer?: Mailer; wakeup?: InProcessWakeup } = {}) =>
     new MailDispatcher({
       outbox,
       mailer: overrides.mailer ?? mailer,
-      wakeup: overrides.wakeup ?? new InProcessMailWakeup(),
+      wakeup: overrides.wakeup ?? new InProcessWakeup(),
       log: pino({ level: "info" }, { write: (line: string) => logLines.push(JSON.parse(line)) }),
       options,
       now: () => clock,
@@ -92,7 +92,7 @@ describe("MailDispatcher", () => {
   it("delivers a message as soon as it is woken, marks it sent, and stops without waiting for its poll", async () => {
     sink = await startSmtpSink(port, received);
     clock = new Date(Date.now() + 60_000);
-    const wakeup = new InProcessMailWakeup();
+    const wakeup = new InProcessWakeup();
     const running = dispatcher({ wakeup });
     running.start();
     await new Promise((resolve) => setTimeout(resolve, 200)); // its first pass found nothing; it now waits 60 s

@@ -3,8 +3,8 @@ import type { MailOutboxRepository } from "@director/db/mail-outbox.repository";
 import type { OutboxMail } from "@director/db/models";
 import { isDirectorError } from "@director/domain/errors";
 import type { Logger } from "pino";
+import type { Wakeup } from "../wakeup/wakeup.js";
 import { maxMailAttempts, nextMailAttemptAt } from "./mail-retry.js";
-import type { MailWakeup } from "./mail-wakeup.js";
 import type { Mailer } from "./mailer.js";
 
 export interface MailDispatcherOptions {
@@ -34,7 +34,7 @@ type MailOutboxStore = Pick<MailOutboxRepository, "claimDue" | "markSent" | "mar
 export class MailDispatcher {
   readonly #outbox: MailOutboxStore;
   readonly #mailer: Mailer;
-  readonly #wakeup: MailWakeup;
+  readonly #wakeup: Wakeup;
   readonly #log: Pick<Logger, "info" | "warn" | "error">;
   readonly #options: MailDispatcherOptions;
   readonly #now: () => Date;
@@ -48,7 +48,7 @@ export class MailDispatcher {
   constructor(deps: {
     outbox: MailOutboxStore;
     mailer: Mailer;
-    wakeup: MailWakeup;
+    wakeup: Wakeup;
     log: Pick<Logger, "info" | "warn" | "error">;
     options: MailDispatcherOptions;
     /** the clock deciding what is due and when to retry; tests move it instead of sleeping */

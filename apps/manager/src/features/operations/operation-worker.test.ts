@@ -5,8 +5,8 @@ import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { InProcessWakeup } from "../wakeup/wakeup.js";
 import type { StepContext } from "./operation-plans.js";
-import { InProcessOperationWakeup } from "./operation-wakeup.js";
 import { OperationWorker } from "./operation-worker.js";
 import type { SiteHost } from "./site-host.js";
 
@@ -166,7 +166,7 @@ describe("OperationWorker", () => {
       routeHostnames: () => ["hello.sites.localhost"],
       ...contextOverrides,
     };
-    const wakeup = new InProcessOperationWakeup();
+    const wakeup = new InProcessWakeup();
     const worker = new OperationWorker({
       store,
       contextFor: async () => context,

@@ -3,8 +3,8 @@ import type { Operation, OperationStep } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import { type ErrorCode, isDirectorError } from "@director/domain/errors";
 import type { Logger } from "pino";
+import type { Wakeup } from "../wakeup/wakeup.js";
 import { isOperationKind, operationPlans, type StepContext, type StepDefinition } from "./operation-plans.js";
-import type { OperationWakeup } from "./operation-wakeup.js";
 
 export interface OperationWorkerOptions {
   /** unique per worker process; recorded as the lease owner */
@@ -46,7 +46,7 @@ const retryableCodes: ReadonlySet<ErrorCode> = new Set([
 export class OperationWorker {
   readonly #store: OperationStore;
   readonly #contextFor: StepContextFactory;
-  readonly #wakeup: OperationWakeup;
+  readonly #wakeup: Wakeup;
   readonly #log: Logger;
   readonly #options: OperationWorkerOptions;
   #isRunning = false;
@@ -56,7 +56,7 @@ export class OperationWorker {
   constructor(deps: {
     store: OperationStore;
     contextFor: StepContextFactory;
-    wakeup: OperationWakeup;
+    wakeup: Wakeup;
     log: Logger;
     options: OperationWorkerOptions;
   }) {

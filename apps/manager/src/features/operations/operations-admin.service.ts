@@ -4,12 +4,12 @@ import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import { DirectorError } from "@director/domain/errors";
 import type { Actor } from "../sites/sites.policy.js";
-import type { OperationWakeup } from "./operation-wakeup.js";
+import type { Wakeup } from "../wakeup/wakeup.js";
 
 export interface OperationsAdminDeps {
   operations: Pick<OperationsRepository, "listPage" | "requeueFailed">;
   audit: Pick<AuditRepository, "record">;
-  wakeup: OperationWakeup;
+  wakeup: Wakeup;
 }
 
 /** May `actor` see every operation and retry failed ones? Administrators only: operations span every site. */

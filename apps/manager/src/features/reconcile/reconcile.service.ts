@@ -13,9 +13,9 @@ import type { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
 import { parseSiteName, type SiteName } from "@director/domain/site-name";
 import { operationPlans } from "../operations/operation-plans.js";
-import type { OperationWakeup } from "../operations/operation-wakeup.js";
 import type { SiteHost } from "../operations/site-host.js";
 import type { SiteSpecs } from "../operations/site-specs.js";
+import type { Wakeup } from "../wakeup/wakeup.js";
 import { computeDrift, repairStepsFor, type SiteDrift } from "./drift.js";
 import type { HostInventory } from "./host-inventory.js";
 
@@ -27,7 +27,7 @@ export interface ReconcileServiceDeps {
   /** removes leftovers */
   host: Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute" | "removeImages">;
   specs: SiteSpecs;
-  wakeup: OperationWakeup;
+  wakeup: Wakeup;
 }
 
 export interface ReconcileOptions {

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SmtpMailer } from "../../adapters/smtp-mailer.js";
 import { type ManagerTestApp, startManagerTestApp } from "../../http/manager-test-app.js";
 import { MailDispatcher } from "../email/mail-dispatcher.js";
-import { InProcessMailWakeup } from "../email/mail-wakeup.js";
 import type { Mailer, MailMessage } from "../email/mailer.js";
+import { InProcessWakeup } from "../wakeup/wakeup.js";
 
 interface ReceivedMail {
   to: string[];
@@ -38,7 +38,7 @@ describe("site requests", () => {
   let mailer: SwitchableMailer;
   let t: ManagerTestApp;
   let dispatcher: MailDispatcher;
-  const mailWakeup = new InProcessMailWakeup();
+  const mailWakeup = new InProcessWakeup();
   /** how far the dispatcher's clock is ahead of the real one: a test moves it to reach a retry */
   let clockOffsetMs = 0;
   /** Sends what the outbox holds that is due, as the worker's dispatcher would on its next pass. */

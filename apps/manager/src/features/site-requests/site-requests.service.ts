@@ -13,11 +13,10 @@ import {
   type SiteName,
 } from "@director/domain/site-name";
 import { nextSiteRequestStatus } from "@director/domain/site-request";
-import type { MailWakeup } from "../email/mail-wakeup.js";
 import type { MailMessage } from "../email/mailer.js";
-import type { OperationWakeup } from "../operations/operation-wakeup.js";
 import { recordNewSite } from "../sites/record-new-site.js";
 import type { Actor } from "../sites/sites.policy.js";
+import type { Wakeup } from "../wakeup/wakeup.js";
 import { adminDecisionEmail, newRequestEmail, teacherDecisionEmails } from "./site-request-emails.js";
 import { canActOnSiteRequest, canRequestSite, type SiteRequestAction } from "./site-requests.policy.js";
 
@@ -36,8 +35,8 @@ export interface SiteRequestsServiceDeps {
   sites: Pick<SitesRepository, "findByName">;
   inTransaction<T>(work: (repos: SiteRequestRepositories) => Promise<T>): Promise<T>;
   /** tells the mail dispatcher that the outbox has new messages */
-  mailWakeup: MailWakeup;
-  wakeup: OperationWakeup;
+  mailWakeup: Wakeup;
+  wakeup: Wakeup;
   reservedNames: ReservedSiteNames;
 }
 

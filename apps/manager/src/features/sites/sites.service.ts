@@ -9,7 +9,7 @@ import { assertSiteNameAllowed, parseSiteName, type ReservedSiteNames } from "@d
 import { parseSiteSearch } from "@director/domain/site-search";
 import type { ImagesService } from "../images/images.service.js";
 import { operationPlans, type UpdateImageInput } from "../operations/operation-plans.js";
-import type { OperationWakeup } from "../operations/operation-wakeup.js";
+import type { Wakeup } from "../wakeup/wakeup.js";
 import { recordNewSite } from "./record-new-site.js";
 import type { SiteLimitsRequest } from "./site-settings.js";
 import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
@@ -35,7 +35,7 @@ export interface SitesServiceDeps {
   audit: Pick<AuditRepository, "record">;
   /** published images, looked up with their policy (a hidden one is no image for a non-administrator) */
   images: Pick<ImagesService, "findForAction" | "nameOf" | "namesOf">;
-  wakeup: OperationWakeup;
+  wakeup: Wakeup;
   reservedNames: ReservedSiteNames;
   /** runs `work` in one database transaction, handing it repositories bound to that transaction */
   inTransaction<T>(work: (repos: Pick<SitesServiceDeps, "sites" | "operations" | "audit">) => Promise<T>): Promise<T>;
