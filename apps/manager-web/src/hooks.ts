@@ -29,6 +29,33 @@ export function useLiveSites(sites: readonly string[], onMessage: (message: Live
   }, [live, key]);
 }
 
+/**
+ * What a button or a form asks of the server: `run(work)` clears the last error, is busy while `work` runs, and keeps
+ * what `work` throws for the page to show; it resolves whether `work` succeeded.
+ */
+export function useAction(): {
+  error: unknown;
+  isBusy: boolean;
+  run: (work: () => Promise<unknown>) => Promise<boolean>;
+} {
+  const [error, setError] = useState<unknown>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const run = useCallback(async (work: () => Promise<unknown>) => {
+    setError(null);
+    setIsBusy(true);
+    try {
+      await work();
+      return true;
+    } catch (failure) {
+      setError(failure);
+      return false;
+    } finally {
+      setIsBusy(false);
+    }
+  }, []);
+  return { error, isBusy, run };
+}
+
 export interface Session {
   user: UserView;
   /** ends the session and goes to the login page */

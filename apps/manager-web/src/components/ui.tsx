@@ -65,3 +65,35 @@ export function Time({ iso }: { iso: string | null }) {
   const date = new Date(iso);
   return <time dateTime={iso}>{date.toLocaleString()}</time>;
 }
+
+/** A site's name as people type it, with the rule the API applies said beforehand. */
+export function SiteNameField(props: {
+  label: string;
+  /** the form field's name (what the API calls it) */
+  name: string;
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field
+      label={props.label}
+      error={props.error}
+      hint="2–32 lowercase letters, digits and single hyphens; the site's address starts with it."
+    >
+      {({ id, describedBy, isInvalid }) => (
+        <input
+          id={id}
+          name={props.name}
+          required
+          autoCapitalize="none"
+          spellCheck={false}
+          value={props.value}
+          onChange={(event) => props.onChange(event.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={isInvalid}
+        />
+      )}
+    </Field>
+  );
+}

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { CreateSiteRequest } from "../api/core";
 import { fieldErrorsOf, formLevelError } from "../api/errors";
-import { ErrorBanner, Field } from "../components/ui";
+import { ErrorBanner, Field, SiteNameField } from "../components/ui";
 import { useApi, useSession } from "../hooks";
 import { sitePath } from "../lib/routes";
 import { Link, navigate } from "../router";
@@ -82,25 +82,13 @@ export function CreateSitePage() {
             Your personal site is named after you: <strong>{user.username}</strong>.
           </p>
         ) : (
-          <Field
+          <SiteNameField
             label="Name"
+            name="name"
+            value={form.name ?? ""}
             error={fields.name}
-            hint="2–32 lowercase letters, digits and single hyphens; the site's address starts with it."
-          >
-            {({ id, describedBy, isInvalid }) => (
-              <input
-                id={id}
-                name="name"
-                required
-                autoCapitalize="none"
-                spellCheck={false}
-                value={form.name}
-                onChange={(event) => set("name", event.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={isInvalid}
-              />
-            )}
-          </Field>
+            onChange={(value) => set("name", value)}
+          />
         )}
         <fieldset className="field">
           <legend>Type</legend>

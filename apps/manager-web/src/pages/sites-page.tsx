@@ -1,7 +1,8 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { useState } from "react";
 import type { OperationView, SiteServiceStatus, SiteView } from "../api/core";
 import { isOperationFinished } from "../api/events";
 import { Pager } from "../components/pager";
+import { SearchForm } from "../components/search-form";
 import { ErrorBanner, Loading, StatusDot } from "../components/ui";
 import { useApi, useAsync, useInterval, useLiveSites, useSession } from "../hooks";
 import { sitePath } from "../lib/routes";
@@ -23,17 +24,10 @@ export function SitesPage({ search }: { search: string }) {
   const api = useApi();
   const { user } = useSession();
   const { q, page } = readSiteListLocation(search);
-  const [draft, setDraft] = useState(q);
-  useEffect(() => setDraft(q), [q]);
   const [list, reload] = useAsync((signal) => api.sites.list(siteListQuery(q, page), signal), [q, page]);
   const total = list.value?.total ?? 0;
   const { sites, processes } = useLiveStates(list.value?.sites ?? [], reload);
   useInterval(reload, listRefreshMs);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    navigate(siteListLocation(draft, 0));
-  };
 
   return (
     <>
@@ -43,23 +37,12 @@ export function SitesPage({ search }: { search: string }) {
           New site
         </Link>
       </div>
-      <search>
-        <form className="search" onSubmit={submit}>
-          <label htmlFor="site-search" className="visually-hidden">
-            Search sites
-          </label>
-          <input
-            id="site-search"
-            type="search"
-            placeholder="Search: words, name:, desc:, user:, id:"
-            value={draft}
-            onChange={(event) => setDraft(event.target.value)}
-          />
-          <button type="submit" className="button">
-            Search
-          </button>
-        </form>
-      </search>
+      <SearchForm
+        label="Search sites"
+        placeholder="Search: words, name:, desc:, user:, id:"
+        value={q}
+        onSearch={(text) => navigate(siteListLocation(text, 0))}
+      />
       <ErrorBanner error={list.error} />
       {list.status === "loading" ? <Loading what="your sites" /> : null}
       {list.value && sites.length === 0 ? (

@@ -6,7 +6,7 @@ import { OperationProgress } from "../../components/operation-progress";
 import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
-import { useApi, useAsync, useInterval } from "../../hooks";
+import { useAction, useApi, useAsync, useInterval } from "../../hooks";
 import { sitePath } from "../../lib/routes";
 import { Link, navigate } from "../../router";
 
@@ -43,7 +43,7 @@ export function AdminOperationsPage({ search }: { search: string }) {
     [status, page],
   );
   const [lookup, setLookup] = useState(openId ? String(openId) : "");
-  const [retryError, setRetryError] = useState<unknown>(null);
+  const listAction = useAction();
   /** bumped by a retry from the list, so the open operation is read again even when it was open already */
   const [retries, setRetries] = useState(0);
   const operations = list.value?.operations ?? [];
@@ -57,17 +57,13 @@ export function AdminOperationsPage({ search }: { search: string }) {
   };
 
   /** Queues the operation again, then opens it: its page follows the new run live. */
-  const retry = async (id: number) => {
-    setRetryError(null);
-    try {
+  const retry = (id: number) =>
+    listAction.run(async () => {
       await api.operationsAdmin.retry(id);
       setRetries((count) => count + 1);
       navigate(operationsLocation(status, page, id));
       reload();
-    } catch (failure) {
-      setRetryError(failure);
-    }
-  };
+    });
 
   return (
     <>
@@ -95,7 +91,7 @@ export function AdminOperationsPage({ search }: { search: string }) {
         </form>
       </div>
       {openId ? <OneOperation key={`${openId}-${retries}`} id={openId} onChange={reload} /> : null}
-      <ErrorBanner error={list.error ?? retryError} />
+      <ErrorBanner error={list.error ?? listAction.error} />
       {list.status === "loading" ? <Loading what="operations" /> : null}
       {list.value ? (
         <p className="muted" role="status">
@@ -174,9 +170,8 @@ function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
   const api = useApi();
   const [loaded] = useAsync(() => api.operations.get(id), [id]);
   const [operation, setOperation] = useState<OperationView | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, isBusy, run } = useAction();
   const [repair, setRepair] = useState<ReconcileReport | null>(null);
-  const [isRepairing, setIsRepairing] = useState(false);
   useEffect(() => setOperation(loaded.value ?? null), [loaded.value]);
   const runningId = operation && !isOperationFinished(operation) ? operation.id : null;
   useEffect(() => {
@@ -187,28 +182,17 @@ function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
     });
   }, [runningId, onChange]);
 
-  const retry = async () => {
-    setError(null);
-    try {
+  const retry = () =>
+    run(async () => {
       setOperation((await api.operationsAdmin.retry(id)).operation);
       onChange();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+    });
 
-  const checkAndRepair = async (site: string) => {
-    setError(null);
-    setIsRepairing(true);
-    try {
+  const checkAndRepair = (site: string) =>
+    run(async () => {
       setRepair(await api.reconcile.run({ site, isDryRun: false }));
       onChange();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setIsRepairing(false);
-    }
-  };
+    });
 
   return (
     <section className="card" aria-label={`Operation ${id}`}>
@@ -233,7 +217,7 @@ function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
                 <button
                   type="button"
                   className="button"
-                  disabled={isRepairing}
+                  disabled={isBusy}
                   onClick={() => void checkAndRepair(operation.siteName)}
                 >
                   Check and repair {operation.siteName}

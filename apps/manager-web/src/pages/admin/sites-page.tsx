@@ -4,7 +4,7 @@ import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, StatusDot } from "../../components/ui";
-import { useApi, useAsync } from "../../hooks";
+import { useAction, useApi, useAsync } from "../../hooks";
 import { sitePath } from "../../lib/routes";
 import { siteDot } from "../../lib/site-status";
 import { Link } from "../../router";
@@ -66,16 +66,12 @@ export function AdminSitesPage() {
 
 function AvailabilitySelect({ site, onChanged }: { site: SiteView; onChanged: () => void }) {
   const api = useApi();
-  const [error, setError] = useState<unknown>(null);
-  const change = async (availability: SiteAvailability) => {
-    setError(null);
-    try {
+  const { error, run } = useAction();
+  const change = (availability: SiteAvailability) =>
+    run(async () => {
       await api.sites.setAvailability(site.name, availability);
       onChanged();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+    });
   return (
     <>
       <label className="visually-hidden" htmlFor={`availability-${site.id}`}>
@@ -111,18 +107,12 @@ function describeLimits(site: SiteView): string {
 function AdminCommentForm({ site }: { site: SiteView }) {
   const api = useApi();
   const [comment, setComment] = useState(site.adminComment);
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
     setSaved(false);
-    try {
-      await api.sites.setAdminComment(site.name, comment);
-      setSaved(true);
-    } catch (failure) {
-      setError(failure);
-    }
+    setSaved(await run(() => api.sites.setAdminComment(site.name, comment)));
   };
   return (
     <form onSubmit={submit} className="comment-form">
@@ -151,22 +141,16 @@ function LimitsForm({ site }: { site: SiteView }) {
   const api = useApi();
   const [cpus, setCpus] = useState("");
   const [memoryMib, setMemoryMib] = useState("");
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const fields = fieldErrorsOf(error);
   const toLimit = (text: string) => (text.trim() === "" ? null : Number(text));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
     setSaved(false);
     const limits: SiteLimits = { cpus: toLimit(cpus), memoryMib: toLimit(memoryMib) };
-    try {
-      await api.sites.setLimits(site.name, limits);
-      setSaved(true);
-    } catch (failure) {
-      setError(failure);
-    }
+    setSaved(await run(() => api.sites.setLimits(site.name, limits)));
   };
 
   return (
@@ -206,28 +190,17 @@ function LimitsForm({ site }: { site: SiteView }) {
 function ReconcilePanel() {
   const api = useApi();
   const [report, setReport] = useState<ReconcileReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [isBusy, setIsBusy] = useState(false);
-  const run = async (isDryRun: boolean) => {
-    setIsBusy(true);
-    setError(null);
-    try {
-      setReport(await api.reconcile.run({ isDryRun }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setIsBusy(false);
-    }
-  };
+  const { error, isBusy, run } = useAction();
+  const check = (isDryRun: boolean) => run(async () => setReport(await api.reconcile.run({ isDryRun })));
   return (
     <section className="card" aria-labelledby="reconcile">
       <h2 id="reconcile">Reconcile</h2>
       <p className="muted">Compares Docker, nginx and the site directories with the database.</p>
       <div className="actions">
-        <button type="button" className="button" disabled={isBusy} onClick={() => void run(true)}>
+        <button type="button" className="button" disabled={isBusy} onClick={() => void check(true)}>
           Check
         </button>
-        <button type="button" className="button" disabled={isBusy} onClick={() => void run(false)}>
+        <button type="button" className="button" disabled={isBusy} onClick={() => void check(false)}>
           Check and repair
         </button>
       </div>

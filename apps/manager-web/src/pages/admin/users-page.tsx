@@ -3,8 +3,9 @@ import type { UserView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { UpdateUserRequest, UserRole } from "../../api/people";
 import { Pager } from "../../components/pager";
+import { SearchForm } from "../../components/search-form";
 import { ErrorBanner, Field, Loading, Time } from "../../components/ui";
-import { useApi, useAsync } from "../../hooks";
+import { useAction, useApi, useAsync } from "../../hooks";
 
 const roles: UserRole[] = ["student", "teacher", "service"];
 const pageSize = 50;
@@ -12,53 +13,33 @@ const pageSize = 50;
 /** Accounts: search, invite by username, change role and administrator rights, disable. */
 export function AdminUsersPage() {
   const api = useApi();
-  const [query, setQuery] = useState("");
   const [applied, setApplied] = useState("");
   const [page, setPage] = useState(0);
   const [users, reload] = useAsync(
     () => api.people.users({ q: applied, limit: pageSize, offset: page * pageSize }),
     [applied, page],
   );
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const total = users.value?.total ?? 0;
 
-  const update = async (user: UserView, change: UpdateUserRequest) => {
-    setError(null);
-    try {
+  const update = (user: UserView, change: UpdateUserRequest) =>
+    run(async () => {
       await api.people.updateUser(user.username, change);
       reload();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+    });
 
   return (
     <>
       <h1>Users</h1>
-      <search>
-        <form
-          className="search"
-          onSubmit={(event) => {
-            event.preventDefault();
-            setApplied(query.trim());
-            setPage(0);
-          }}
-        >
-          <label htmlFor="user-search" className="visually-hidden">
-            Search users
-          </label>
-          <input
-            id="user-search"
-            type="search"
-            placeholder="Username, name or email"
-            value={query}
-            onChange={(event) => setQuery(event.target.value)}
-          />
-          <button type="submit" className="button">
-            Search
-          </button>
-        </form>
-      </search>
+      <SearchForm
+        label="Search users"
+        placeholder="Username, name or email"
+        value={applied}
+        onSearch={(text) => {
+          setApplied(text);
+          setPage(0);
+        }}
+      />
       <InviteForm onInvited={reload} />
       <ErrorBanner error={users.error ?? error} />
       {users.status === "loading" ? <Loading what="users" /> : null}

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { SiteRequestInput } from "../../api/flow";
-import { ErrorBanner, Field } from "../../components/ui";
+import { ErrorBanner, Field, SiteNameField } from "../../components/ui";
 import { useApi } from "../../hooks";
 import { suggestSiteName } from "../../lib/site-name";
 import { navigate } from "../../router";
@@ -71,28 +71,16 @@ export function RequestSitePage() {
       <form onSubmit={submit} noValidate>
         <ErrorBanner error={formLevelError(error, fieldNames)} />
         {text("activity", "Activity or club", "Its name, as the school lists it.")}
-        <Field
+        <SiteNameField
           label="Site name"
+          name="siteName"
+          value={form.siteName}
           error={fields.siteName ?? fields.name}
-          hint="2–32 lowercase letters, digits and single hyphens; the site's address starts with it."
-        >
-          {({ id, describedBy, isInvalid }) => (
-            <input
-              id={id}
-              name="siteName"
-              required
-              autoCapitalize="none"
-              spellCheck={false}
-              value={form.siteName}
-              onChange={(event) => {
-                setIsSiteNameEdited(true);
-                set("siteName", event.target.value);
-              }}
-              aria-describedby={describedBy}
-              aria-invalid={isInvalid}
-            />
-          )}
-        </Field>
+          onChange={(value) => {
+            setIsSiteNameEdited(true);
+            set("siteName", value);
+          }}
+        />
         {text("sponsor", "Sponsor teacher's username", "The teacher who sponsors the activity.")}
         <Field label="What the site is for" error={fields.details}>
           {({ id, describedBy, isInvalid }) => (

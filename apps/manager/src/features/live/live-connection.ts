@@ -2,6 +2,7 @@ import { type LiveServerMessage, liveClientMessageSchema, liveCloseCodes } from 
 import type { User } from "@director/db/models";
 import { isDirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
+import { parseSiteName } from "@director/domain/site-name";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import type { LiveHub, LiveSink } from "./live-hub.js";
@@ -21,6 +22,8 @@ export interface LiveConnectionDeps {
 const defaultRecheckMs = 30_000;
 /** Messages are handled one at a time; a client that queues more than this is closed. */
 const maxQueuedMessages = 8;
+/** Why a watched name is unavailable: no such site (or not this person's), or not a site name at all. */
+const unavailableCodes: ReadonlySet<string> = new Set(["SITE_NOT_FOUND", "SITE_NAME_INVALID"]);
 /** 1008: policy violation (RFC 6455 §7.4.1). */
 const policyViolation = 1008;
 
@@ -89,9 +92,11 @@ export class LiveConnection {
     const unavailable: string[] = [];
     for (const name of names) {
       try {
+        // A name that is not one (the page's own input) never reaches the database: it is simply unavailable.
+        parseSiteName(name);
         allowed.push(await this.#deps.findViewable(this.#actor, name));
       } catch (error) {
-        if (!isDirectorError(error) || error.code !== "SITE_NOT_FOUND") throw error;
+        if (!isDirectorError(error) || !unavailableCodes.has(error.code)) throw error;
         unavailable.push(name);
       }
     }

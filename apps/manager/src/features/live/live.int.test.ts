@@ -152,8 +152,9 @@ describe("live channel (GET /ws)", () => {
     });
 
     const bob = await connect("bob");
-    watch(bob, ["ann", "no-such-site"]);
+    watch(bob, ["ann", "no-such-site", "Not A Name';--"]);
     await bob.next((message) => message.type === "unavailable" && message.site === "no-such-site");
+    await bob.next((message) => message.type === "unavailable" && message.site === "Not A Name';--");
     await bob.next((message) => message.type === "unavailable" && message.site === "ann");
     await new Promise((resolve) => setTimeout(resolve, 300));
     // the same answer for a site that exists but is not his as for one that does not: nothing else leaks
