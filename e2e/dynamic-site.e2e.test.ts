@@ -168,7 +168,7 @@ describe("director up: a dynamic site end to end", () => {
     const retried = await api.request("POST", `/api/admin/operations/${failed.id}/retry`);
     expect(retried.status, retried.text).toBe(202);
     const finished = await api.waitForOperation(failed.id, 60_000);
-    expect(finished.status).toBe("succeeded");
+    expect(finished.status, JSON.stringify(finished)).toBe("succeeded");
     expect((await until((candidate) => candidate.text === "v2 from private\n")).text).toBe("v2 from private\n");
   });
 

@@ -180,6 +180,8 @@ export const siteViewSchema = z.object({
   }),
   /** an administrator's comment for the site's members ("" for none), shown even while the site is disabled */
   adminComment: z.string(),
+  /** grows with every change of the site or its members; the live channel's `site` message carries it */
+  revision: z.number().int(),
 });
 export type SiteView = z.infer<typeof siteViewSchema>;
 

@@ -24,6 +24,11 @@ export const liveServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("operation"), site: z.string(), operation: operationViewSchema }),
   /** a watched site's process state, on watch and whenever it changes */
   z.object({ type: z.literal("process"), site: z.string(), status: siteServiceStatusSchema }),
+  /**
+   * a watched site's revision (SiteView.revision), on watch and whenever the site or its members change: a page
+   * showing an older one reads the site again (an administrator's comment, a member added, a new description)
+   */
+  z.object({ type: z.literal("site"), site: z.string(), revision: z.number().int() }),
   /** a site this connection cannot follow (no such site, not yours, or deleted): the same answer for each */
   z.object({ type: z.literal("unavailable"), site: z.string() }),
   /** the message could not be understood, or the session ended; `code` is a stable error code */

@@ -32,6 +32,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0007-site-admin-comment" },
       { name: "0008-mail-outbox" },
       { name: "0009-guidelines-version" },
+      { name: "0010-site-revision" },
     ]);
   });
 });

@@ -11,6 +11,7 @@ import * as auditSearch from "./migrations/0006-audit-search.js";
 import * as siteAdminComment from "./migrations/0007-site-admin-comment.js";
 import * as mailOutbox from "./migrations/0008-mail-outbox.js";
 import * as guidelinesVersion from "./migrations/0009-guidelines-version.js";
+import * as siteRevision from "./migrations/0010-site-revision.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "0007-site-admin-comment": siteAdminComment,
   "0008-mail-outbox": mailOutbox,
   "0009-guidelines-version": guidelinesVersion,
+  "0010-site-revision": siteRevision,
 };
 
 const staticProvider: MigrationProvider = {

@@ -53,6 +53,8 @@ export interface SiteRecord extends Site {
   imageRef: string | null;
   /** an administrator's comment, shown to the site's members ("" for none) */
   adminComment: string;
+  /** grows with every change of the site or of its members: a page that shows it reads it again when it grew */
+  revision: number;
 }
 
 /** An image administrators publish: what a site's own image is built from. */

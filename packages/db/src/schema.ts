@@ -65,6 +65,8 @@ export interface SitesTable {
   image_ref: string | null;
   /** an administrator's comment, shown to the site's members */
   admin_comment: Generated<string>;
+  /** grows with every change of the row or of the site's members (triggers keep it, migration 0010) */
+  revision: Generated<number>;
   ready_at: Date | null;
   created_at: CreatedAt;
 }

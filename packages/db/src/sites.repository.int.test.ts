@@ -83,6 +83,28 @@ describe.each(testBackends)("SitesRepository on $name", (backend) => {
     expect((await sites.listAll()).map((site) => site.name)).toEqual(["delta", "alpha", "charlie", "bravo"]);
   });
 
+  it("moves a site's revision on with every change of it or of its members, and never back", async () => {
+    const user = await createTestUser(database.db);
+    const site = await createTestSite(database.db, { memberIds: [] });
+    const revision = async () => (await sites.findById(site.id))?.revision ?? -1;
+    const seen = [await revision()];
+    await sites.updateAdminComment(site.id, "Disabled until the sponsor answers.");
+    seen.push(await revision());
+    await sites.addMember(site.id, user.id);
+    seen.push(await revision());
+    await sites.removeMember(site.id, user.id);
+    seen.push(await revision());
+    // an update that sets the revision itself cannot move it back
+    await database.db.updateTable("sites").set({ revision: 0 }).where("id", "=", site.id).execute();
+    seen.push(await revision());
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(new Set(seen).size).toBe(seen.length);
+    // a site deleted with its members: the members' trigger finds no site to touch and the delete goes through
+    await sites.addMember(site.id, user.id);
+    await sites.delete(site.id);
+    expect(await sites.findById(site.id)).toBeNull();
+  });
+
   it("marks a site ready once and keeps the first time", async () => {
     const site = await createTestSite(database.db);
     await sites.markReady(site.id);

@@ -37,13 +37,18 @@ export class SitesRepository {
         .returningAll()
         .executeTakeFirstOrThrow();
       const memberIds = [...new Set(input.memberIds)];
-      if (memberIds.length > 0) {
-        await executor
-          .insertInto("site_members")
-          .values(memberIds.map((userId) => ({ site_id: row.id, user_id: userId })))
-          .execute();
-      }
-      return toSite(row);
+      if (memberIds.length === 0) return toSite(row);
+      await executor
+        .insertInto("site_members")
+        .values(memberIds.map((userId) => ({ site_id: row.id, user_id: userId })))
+        .execute();
+      // each member row moved the revision on (migration 0010)
+      const { revision } = await executor
+        .selectFrom("sites")
+        .select("revision")
+        .where("id", "=", row.id)
+        .executeTakeFirstOrThrow();
+      return { ...toSite(row), revision };
     };
     try {
       return trx.isTransaction ? await insert(trx) : await trx.transaction().execute(insert);
@@ -331,6 +336,7 @@ export function toSite(row: Selectable<SitesTable>): SiteRecord {
     extraPackages: row.extra_packages,
     imageRef: row.image_ref,
     adminComment: row.admin_comment,
+    revision: row.revision,
     readyAt: row.ready_at,
     createdAt: row.created_at,
   };

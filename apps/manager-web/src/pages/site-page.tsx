@@ -49,10 +49,22 @@ export function SitePage({ name }: { name: string }) {
     if (site?.operation) show(site.operation, false);
   }, [site, show]);
 
-  // The live channel brings the site's operations as they progress and its process state as it changes.
+  /** the newest revision of the site read or asked for, for the live channel's `site` messages to compare with */
+  const knownRevision = useRef<{ name: string; revision: number } | null>(null);
+  if (site && (knownRevision.current?.name !== site.name || site.revision > knownRevision.current.revision)) {
+    knownRevision.current = { name: site.name, revision: site.revision };
+  }
+
+  // The live channel brings the site's operations as they progress, its process state as it changes, and its
+  // revision: a newer one (an administrator's comment, a member added) means reading the site again.
   useLiveSites([name], (message) => {
     if (message.type === "process") setProcess(message.status);
     if (message.type === "operation") show(message.operation, true);
+    const known = knownRevision.current;
+    if (message.type === "site" && known?.name === message.site && message.revision > known.revision) {
+      knownRevision.current = { name: known.name, revision: message.revision }; // one read per change
+      reload();
+    }
   });
 
   const onOperation = useCallback((queued: OperationView) => show(queued, false), [show]);

@@ -123,7 +123,7 @@ export class DockerSwarmRuntime implements ServiceRuntime, ServiceInventory {
     }
   }
 
-  async restart(siteId: SiteId): Promise<void> {
+  async restart(siteId: SiteId): Promise<{ generation: number }> {
     const name = this.#nameOf(siteId);
     for (let attempt = 1; ; attempt++) {
       const current = await this.#inspect(siteId);
@@ -132,10 +132,11 @@ export class DockerSwarmRuntime implements ServiceRuntime, ServiceInventory {
       }
       const template = current.Spec.TaskTemplate;
       // Changing TaskTemplate.ForceUpdate is what `docker service update --force` does: new tasks, same spec.
-      const spec = { ...current.Spec, TaskTemplate: { ...template, ForceUpdate: (template.ForceUpdate ?? 0) + 1 } };
+      const generation = (template.ForceUpdate ?? 0) + 1;
+      const spec = { ...current.Spec, TaskTemplate: { ...template, ForceUpdate: generation } };
       try {
         await this.#docker.getService(name).update({ ...spec, version: current.Version?.Index });
-        return;
+        return { generation };
       } catch (error) {
         if (attempt < updateAttempts && isOutOfSequence(error)) continue;
         throw dockerFailure(`restart service ${name}`, error);

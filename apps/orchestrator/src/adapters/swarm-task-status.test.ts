@@ -33,8 +33,14 @@ describe("summarizeTasks", () => {
       state: "running",
       replicas: 1,
       message: "starting /site/run.sh",
-      tasks: [{ id: "a", state: "running", address: "172.19.0.2", error: null, exitCode: null }],
+      tasks: [{ id: "a", state: "running", address: "172.19.0.2", error: null, exitCode: null, generation: 0 }],
     });
+  });
+
+  it("gives each task the restart count of the spec it was made from (absent before the first restart)", () => {
+    const restarted = { ...task("b", "2", "running"), Spec: { ForceUpdate: 4 } };
+    const summary = summarizeTasks(1, [restarted, task("a", "1", "shutdown")], noFacts);
+    expect(summary.tasks.map((t) => t.generation)).toEqual([4, 0]);
   });
 
   it("says in plain words that the memory limit stopped the process", () => {

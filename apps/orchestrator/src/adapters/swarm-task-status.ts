@@ -11,6 +11,8 @@ export const swarmTaskSchema = z.object({
   ServiceID: z.string(),
   CreatedAt: z.string(),
   DesiredState: z.string().optional(),
+  /** the task template it was made from; ForceUpdate counts restarts (absent before the first) */
+  Spec: z.object({ ForceUpdate: z.number().int().optional() }).optional(),
   Status: z.object({
     State: z.string(),
     Message: z.string().optional(),
@@ -121,5 +123,6 @@ function toTaskStatus(task: SwarmTask, facts: TaskFacts): ServiceTaskStatus {
     address: facts.addresses.get(task.ID) ?? null,
     error: task.Status.Err ?? null,
     exitCode: hasExited ? (task.Status.ContainerStatus?.ExitCode ?? null) : null,
+    generation: task.Spec?.ForceUpdate ?? 0,
   };
 }

@@ -41,6 +41,11 @@ export interface ServiceTaskStatus {
   error: string | null;
   /** The container's exit code once it has exited, else null */
   exitCode: number | null;
+  /**
+   * The service's restart count when Swarm made this task (see `ServiceRuntime.restart`): it tells the tasks a
+   * restart made from ones Swarm's restart policy made on its own a moment before (which the restart then shut down).
+   */
+  generation: number;
 }
 
 /** What `ServiceRuntime.status` reports. */
@@ -59,8 +64,11 @@ export interface ServiceRuntime {
   upsert(spec: SiteServiceSpec): Promise<void>;
   /** Removes the site's service; no-op when absent. */
   remove(siteId: SiteId): Promise<void>;
-  /** Replaces the running task with a new one (a forced update); SITE_NOT_READY when there is no service. */
-  restart(siteId: SiteId): Promise<void>;
+  /**
+   * Replaces the running task with a new one (a forced update); SITE_NOT_READY when there is no service. Resolves
+   * with the generation of the tasks it makes.
+   */
+  restart(siteId: SiteId): Promise<{ generation: number }>;
   /** The site's state, the newest tasks and why the last one failed. */
   status(siteId: SiteId): Promise<ServiceStatus>;
 }

@@ -5,7 +5,7 @@ import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { Logger } from "pino";
 import type { SiteDirectories, SiteOwnership } from "./ports.js";
-import type { ServiceLogs, ServiceRuntime, SiteServiceLimits } from "./service-runtime.js";
+import type { ServiceLogs, ServiceRuntime, ServiceTaskStatus, SiteServiceLimits } from "./service-runtime.js";
 import type { SiteImages } from "./site-images.js";
 import { checkSiteServiceSpec } from "./site-service-spec.js";
 
@@ -118,30 +118,33 @@ export class SiteServices {
   /**
    * Replaces the running task, then waits (up to `restartWaitMs`) until the new one runs and the balancer points at
    * it, so that a caller who waited for the restart reaches the new process with its next request, not the old one
-   * on its way out or nobody. A new task that exits at once fails the restart with SITE_PROCESS_FAILED and the reason
-   * in plain words. A process still starting at the deadline is reported as such, not as an error.
+   * on its way out or nobody. A new process that exits at once fails the restart with SITE_PROCESS_FAILED and the
+   * reason in plain words. A task Docker could not start (rejected) may be passing, and Swarm tries again after its
+   * restart delay: it fails the restart only if nothing runs by the deadline. A process still starting at the
+   * deadline is reported as such, not as an error.
    */
   async restart(id: SiteId): Promise<SiteServiceStatus> {
     const { runtime, refreshBalancer } = this.#deps;
     const before = await runtime.status(id);
-    const previousTaskIds = new Set(before.tasks.map((task) => task.id));
-    await runtime.restart(id);
+    const { generation } = await runtime.restart(id);
     if (before.replicas === 0) return { state: "stopped", message: before.message };
     const deadline = Date.now() + (this.#deps.restartWaitMs ?? defaultRestartWaitMs);
     for (;;) {
       const status = await runtime.status(id);
-      const newTasks = status.tasks.filter((task) => !previousTaskIds.has(task.id));
+      // Only the restart's own tasks count: Swarm's restart policy may have made one of the old spec a moment
+      // before (a process that kept failing), which the restart shut down before it ever ran.
+      const newTasks = status.tasks.filter((task) => task.generation >= generation);
       const newest = newTasks[0];
       if (newest?.state === "running" && newest.address !== null) {
         await refreshBalancer(id, newest.address);
         return { state: "running", message: status.message };
       }
       // Swarm queues a replacement as soon as a task fails: the failure may be the second newest task by now.
-      const hasFailed = newTasks.some(
-        (task) => task.exitCode !== null || task.state === "failed" || task.state === "rejected",
-      );
-      if (hasFailed) throw new DirectorError("SITE_PROCESS_FAILED", status.message);
-      if (Date.now() >= deadline) return { state: status.state, message: "The site's new process is still starting." };
+      if (newTasks.some(hasProcessEnded)) throw new DirectorError("SITE_PROCESS_FAILED", status.message);
+      if (Date.now() >= deadline) {
+        if (newTasks.some(wasRefused)) throw new DirectorError("SITE_PROCESS_FAILED", status.message);
+        return { state: status.state, message: "The site's new process is still starting." };
+      }
       await new Promise((resolve) => setTimeout(resolve, restartPollMs));
     }
   }
@@ -163,6 +166,17 @@ export class SiteServices {
       for await (const line of lines) yield line.text;
     })();
   }
+}
+
+/** A task whose process ran and ended by itself (not one Swarm stopped to replace: that one exits 0 on shutdown). */
+function hasProcessEnded(task: ServiceTaskStatus): boolean {
+  if (task.state === "complete") return true;
+  return task.state !== "rejected" && task.exitCode !== null && task.exitCode !== 0;
+}
+
+/** A task Docker could not start: its process never ran. */
+function wasRefused(task: ServiceTaskStatus): boolean {
+  return task.state === "rejected" || (task.state === "failed" && !hasProcessEnded(task));
 }
 
 /** The fields that are set: an explicit `undefined` must not replace a default. */

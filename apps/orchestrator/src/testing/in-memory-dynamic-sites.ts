@@ -36,14 +36,19 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
     this.services.delete(siteId);
   }
 
-  async restart(siteId: SiteId): Promise<void> {
+  async restart(siteId: SiteId): Promise<{ generation: number }> {
     if (!this.services.has(siteId)) throw new DirectorError("SITE_NOT_READY", `Site ${siteId} has no service.`);
     this.restarts.push(siteId);
+    return { generation: this.#generationOf(siteId) };
+  }
+
+  #generationOf(siteId: SiteId): number {
+    return this.restarts.filter((restarted) => restarted === siteId).length;
   }
 
   /** Each restart makes a new task id, as Swarm does. */
   #taskIdOf(siteId: SiteId): string {
-    const generation = this.restarts.filter((restarted) => restarted === siteId).length;
+    const generation = this.#generationOf(siteId);
     return generation === 0 ? `task-${siteId}` : `task-${siteId}-${generation}`;
   }
 
@@ -56,7 +61,16 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
       state: "running",
       replicas: 1,
       message: "The site is running.",
-      tasks: [{ id: this.#taskIdOf(siteId), state: "running", address, error: null, exitCode: null }],
+      tasks: [
+        {
+          id: this.#taskIdOf(siteId),
+          state: "running",
+          address,
+          error: null,
+          exitCode: null,
+          generation: this.#generationOf(siteId),
+        },
+      ],
     };
   }
 

@@ -50,7 +50,7 @@ describe("LiveHub", () => {
       events,
       // Fake of the operations repository: one operation, the test changes it.
       operations: { findById: async () => latest, findLatestForSite: async () => latest },
-      sites: { findById: async () => ({ type: "dynamic" as const }) },
+      sites: { findById: async () => ({ type: "dynamic" as const, revision: 1 }) },
       process,
       log: pino({ level: "silent" }),
       pollMs: 1000,
@@ -87,7 +87,7 @@ describe("LiveHub", () => {
     const hub = new LiveHub({
       events: new InProcessOperationEvents(),
       operations: { findById: async () => null, findLatestForSite: async () => null },
-      sites: { findById: async () => ({ type: "dynamic" as const }) },
+      sites: { findById: async () => ({ type: "dynamic" as const, revision: 1 }) },
       // Fake of the orchestrator's process view: starting until the test says it runs.
       process: {
         serviceStatus: async () => {
@@ -113,6 +113,36 @@ describe("LiveHub", () => {
     const asked = asks;
     await vi.advanceTimersByTimeAsync(5_000);
     expect(asks).toBe(asked); // running: the next ask waits its ten seconds
+    hub.stop();
+  });
+
+  it("sends a site's revision on watch and once each time it grows, to every page, and greets a late page with it", async () => {
+    vi.useFakeTimers();
+    let revision = 4;
+    const hub = new LiveHub({
+      events: new InProcessOperationEvents(),
+      operations: { findById: async () => null, findLatestForSite: async () => null },
+      // Fake of the sites repository: the test changes the revision, as a comment or a new member would.
+      sites: { findById: async () => ({ type: "static" as const, revision }) },
+      process: new FakeProcessView(),
+      log: pino({ level: "silent" }),
+      pollMs: 1000,
+      processPollMs: 10_000,
+      now: () => Date.now(),
+    });
+    hub.start();
+    const revisionsOf = (messages: LiveServerMessage[]) =>
+      messages.flatMap((message) => (message.type === "site" ? [message.revision] : []));
+    const first: LiveServerMessage[] = [];
+    hub.watch({ id: siteId, name: "app" }, (message) => first.push(message));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(revisionsOf(first)).toEqual([4]);
+    revision = 6;
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(revisionsOf(first)).toEqual([4, 6]);
+    const late: LiveServerMessage[] = [];
+    hub.watch({ id: siteId, name: "app" }, (message) => late.push(message));
+    expect(revisionsOf(late)).toEqual([6]);
     hub.stop();
   });
 });

@@ -17,7 +17,7 @@ export interface LiveHubDeps {
     findLatestForSite(siteId: SiteId): Promise<Operation | null>;
   };
   /** the site as it is now (its type decides whether it has a process); null once deleted */
-  sites: { findById(id: SiteId): Promise<{ type: "static" | "dynamic" } | null> };
+  sites: { findById(id: SiteId): Promise<{ type: "static" | "dynamic"; revision: number } | null> };
   process: { serviceStatus(siteId: SiteId): Promise<SiteServiceStatus> };
   log: Logger;
   /** how often each watched site's operation is read again (once per site, however many pages watch it) */
@@ -41,6 +41,7 @@ interface WatchedSite {
   name: string;
   sinks: Set<LiveSink>;
   /** the last of each sent, kept to send only changes and to greet a new sink at once */
+  revision: number | null;
   operation: OperationView | null;
   process: SiteServiceStatus | null;
   /** when its process was last asked about (ms), 0 for never */
@@ -52,7 +53,8 @@ interface WatchedSite {
 }
 
 /**
- * Fans out what changes on the sites that open pages show: their latest operation and their process state.
+ * Fans out what changes on the sites that open pages show: their revision, their latest operation and their process
+ * state.
  * Every watched site is read every `pollMs` (its latest operation, from the database) and its process every
  * `processPollMs` (from the orchestrator), once however many pages watch it, and only changes are sent. The worker's operation events make
  * a site be read at once; without them (a worker in another process) progress still arrives within `pollMs`. Who may watch
@@ -95,12 +97,14 @@ export class LiveHub {
     let watched = this.#sites.get(site.id);
     if (watched) {
       watched.sinks.add(sink);
+      if (watched.revision !== null) sink({ type: "site", site: watched.name, revision: watched.revision });
       if (watched.operation) sink({ type: "operation", site: watched.name, operation: watched.operation });
       if (watched.process) sink({ type: "process", site: watched.name, status: watched.process });
     } else {
       watched = {
         name: site.name,
         sinks: new Set([sink]),
+        revision: null,
         operation: null,
         process: null,
         processReadAt: 0,
@@ -153,6 +157,10 @@ export class LiveHub {
         for (const sink of watched.sinks) sink({ type: "unavailable", site: watched.name });
         this.#sites.delete(siteId);
         return;
+      }
+      if (site.revision !== watched.revision) {
+        watched.revision = site.revision;
+        for (const sink of watched.sinks) sink({ type: "site", site: watched.name, revision: site.revision });
       }
       const operation = await this.#deps.operations.findLatestForSite(siteId);
       if (operation) this.#sendOperation(watched, operation);

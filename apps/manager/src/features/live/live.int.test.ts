@@ -5,6 +5,7 @@
  */
 import type { LiveServerMessage } from "@director/contracts/manager-live";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { SiteId } from "@director/domain/site";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -196,6 +197,23 @@ describe("live channel (GET /ws)", () => {
     await client.next((message) => message.type === "process" && message.status.state === "running");
     await new Promise((resolve) => setTimeout(resolve, 500)); // five more reads of an unchanged state
     expect(client.messages.filter((message) => message.type === "process")).toHaveLength(2);
+    client.socket.close();
+  });
+
+  it("sends the site's revision, and a newer one when something no operation makes changes (a comment)", async () => {
+    const client = await connect("ann");
+    watch(client, ["ann"]);
+    const first = await client.next((message) => message.type === "site");
+    const revision = first.type === "site" ? first.revision : -1;
+    const page = await app.inject({
+      method: "GET",
+      url: "/api/sites/ann",
+      cookies: { director_session: tokens.ann ?? "" },
+    });
+    expect(page.json().revision).toBe(revision); // what the page read is what the channel says
+    await services.repositories.sites.updateAdminComment(siteId as SiteId, "Back on Monday.");
+    const next = await client.next((message) => message.type === "site" && message.revision > revision);
+    expect(next).toMatchObject({ type: "site", site: "ann" });
     client.socket.close();
   });
 

@@ -135,6 +135,7 @@ const site = {
   extraPackages: [],
   imageRef: null,
   adminComment: "",
+  revision: 0,
 };
 
 describe("OperationWorker", () => {

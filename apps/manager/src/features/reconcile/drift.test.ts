@@ -24,6 +24,7 @@ function site(id: number, name: string, overrides: Partial<SiteRecord> = {}): Si
     extraPackages: [],
     imageRef: null,
     adminComment: "",
+    revision: 0,
     readyAt: new Date(0),
     createdAt: new Date(0),
     ...overrides,

@@ -68,5 +68,6 @@ export function presentSite(
     packages: site.extraPackages,
     limits: { cpus: site.cpus, memoryMib: site.memoryMib, clientBodyLimitBytes: site.clientBodyLimitBytes },
     adminComment: site.adminComment,
+    revision: site.revision,
   };
 }
