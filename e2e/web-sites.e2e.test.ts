@@ -140,6 +140,15 @@ describe("the web interface: sites", () => {
     await page.getByLabel("Search sites").fill("robots");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByRole("link", { name: "ann" }).waitFor();
+    // A change no operation makes (the description, from another tab) reaches the open list without a reload.
+    await page.evaluate("window.listOpenedBeforeTheChange = true");
+    const otherTab = await ApiSession.login(director.managerUrl, "ann", password);
+    const described = await otherTab.request("PUT", "/api/sites/ann/description", {
+      json: { description: "Ann's pages about robots and rockets" },
+    });
+    expect(described.status, described.text).toBe(200);
+    await card.getByText("Ann's pages about robots and rockets").waitFor();
+    expect(await page.evaluate("window.listOpenedBeforeTheChange")).toBe(true);
   });
 
   it("lets an administrator disable the site, and the owner's open page shows the notice live", async () => {

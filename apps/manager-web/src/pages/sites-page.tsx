@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { OperationView, SiteServiceStatus, SiteView } from "../api/core";
 import { isOperationFinished } from "../api/events";
 import { Pager } from "../components/pager";
@@ -84,7 +84,7 @@ export function SitesPage({ search }: { search: string }) {
 
 /**
  * The listed sites with their operations and process states kept current by the live channel. When an operation
- * seen unfinished ends, the list is read again (a new site may be ready now).
+ * seen unfinished ends, or a site's revision grows past the one listed, the list is read again.
  */
 function useLiveStates(
   listed: SiteView[],
@@ -92,10 +92,20 @@ function useLiveStates(
 ): { sites: SiteView[]; processes: Record<string, SiteServiceStatus> } {
   const [processes, setProcesses] = useState<Record<string, SiteServiceStatus>>({});
   const [operations, setOperations] = useState<Record<string, OperationView>>({});
+  /** the newest revision of each site the list was read again for: one read per change, however many messages */
+  const askedRevisions = useRef(new Map<string, number>());
   useLiveSites(
     listed.map((site) => site.name),
     (message) => {
       if (message.type === "process") setProcesses((current) => ({ ...current, [message.site]: message.status }));
+      if (message.type === "site") {
+        const shown = listed.find((candidate) => candidate.name === message.site)?.revision ?? message.revision;
+        const asked = askedRevisions.current.get(message.site) ?? shown;
+        if (message.revision > Math.max(shown, asked)) {
+          askedRevisions.current.set(message.site, message.revision);
+          reload(); // a description, an availability or members changed: the row shows them
+        }
+      }
       if (message.type !== "operation") return;
       const { site, operation } = message;
       const known = operations[site] ?? listed.find((candidate) => candidate.name === site)?.operation ?? null;
