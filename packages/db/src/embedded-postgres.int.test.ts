@@ -56,7 +56,16 @@ describe("startEmbeddedPostgres", () => {
 
   it("keeps data across a stop and a start, with the same password kept in a 0600 file", async () => {
     const first = await start();
-    expect(first.url).toMatch(new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:${port}/director$`));
+    // through its own Unix socket, in a directory only the server's account (and root) may enter
+    const socketDir = `${dataDir}.socket`;
+    expect(first.url).toBe(
+      `${first.url.split("@")[0]}@localhost:${port}/director?host=${encodeURIComponent(socketDir)}`,
+    );
+    expect((await stat(socketDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(socketDir, `.s.PGSQL.${port}`))).isSocket()).toBe(true);
+    // and on 127.0.0.1 for tools, with the same password
+    const overTcp = `${first.url.split("@")[0]}@127.0.0.1:${port}/director`;
+    expect(await query(overTcp, "select 1 as one")).toEqual([{ one: 1 }]);
     await query(first.url, "create table kept (value text); insert into kept values ('before restart')");
     await first.stop();
     await first.stop(); // stopping twice is harmless

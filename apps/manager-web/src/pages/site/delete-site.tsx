@@ -2,25 +2,19 @@ import { type FormEvent, useState } from "react";
 import type { SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import { ErrorBanner, Field } from "../../components/ui";
-import { useApi } from "../../hooks";
+import { useAction, useApi } from "../../hooks";
 import { navigate } from "../../router";
 
 /** Deleting a site, with its name typed to confirm (the API checks it too: `confirmName`). */
 export function DeleteSite({ site }: { site: SiteView }) {
   const api = useApi();
   const [confirmName, setConfirmName] = useState("");
-  const [error, setError] = useState<unknown>(null);
+  const { error, isBusy, run } = useAction();
   const fields = fieldErrorsOf(error);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    try {
-      await api.flow.deleteSite(site.name, confirmName);
-      navigate("/");
-    } catch (failure) {
-      setError(failure);
-    }
+    if (await run(() => api.flow.deleteSite(site.name, confirmName))) navigate("/");
   };
 
   return (
@@ -43,7 +37,7 @@ export function DeleteSite({ site }: { site: SiteView }) {
             />
           )}
         </Field>
-        <button type="submit" className="button button-danger" disabled={confirmName !== site.name}>
+        <button type="submit" className="button button-danger" disabled={isBusy || confirmName !== site.name}>
           Delete site
         </button>
       </form>

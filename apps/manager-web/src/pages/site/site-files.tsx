@@ -1,7 +1,7 @@
 import { type ChangeEvent, useState } from "react";
 import type { FileEntry, SiteView } from "../../api/core";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
-import { useApi, useAsync } from "../../hooks";
+import { useAction, useApi, useAsync } from "../../hooks";
 import { formatBytes, joinPath, parentPath } from "../../lib/format";
 
 /** The site's files: browse folders, download, upload into the open folder, remove. */
@@ -9,35 +9,26 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
   const api = useApi();
   const [path, setPath] = useState("public");
   const [listing, reload] = useAsync(() => api.files.list(site.name, path), [site.name, path]);
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const [progress, setProgress] = useState<string | null>(null);
 
   const upload = async (event: ChangeEvent<HTMLInputElement>) => {
     const files = [...(event.target.files ?? [])];
     event.target.value = "";
-    setError(null);
-    try {
+    await run(async () => {
       for (const [index, file] of files.entries()) {
         setProgress(`Uploading ${file.name} (${index + 1} of ${files.length})…`);
         // Shell scripts (a dynamic site's run.sh) must be executable to run.
         await api.files.upload(site.name, joinPath(path, file.name), file, file.name.endsWith(".sh") ? "755" : "644");
       }
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setProgress(null);
-      reload();
-    }
+    });
+    setProgress(null);
+    reload();
   };
 
   const remove = async (entry: FileEntry) => {
     if (!window.confirm(`Remove ${joinPath(path, entry.name)}?`)) return;
-    setError(null);
-    try {
-      await api.files.remove(site.name, joinPath(path, entry.name));
-    } catch (failure) {
-      setError(failure);
-    }
+    await run(() => api.files.remove(site.name, joinPath(path, entry.name)));
     reload();
   };
 

@@ -3,18 +3,21 @@ import type { SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { SiteMemberView } from "../../api/flow";
 import { ErrorBanner, Field } from "../../components/ui";
-import { useApi, useAsync, useSession } from "../../hooks";
+import { useAction, useApi, useAsync, useSession } from "../../hooks";
 
-/** The site's members with their names; members add (an unknown username is invited) and remove them. */
+/**
+ * The site's members with their names; members add (an unknown username is invited) and remove them. The list is
+ * read again when the site's revision grows (a member added in another tab or by an administrator).
+ */
 export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolean }) {
   const api = useApi();
   const { user } = useSession();
-  const [loaded] = useAsync(() => api.flow.members(site.name), [site.name]);
+  const [loaded] = useAsync(() => api.flow.members(site.name), [site.name, site.revision]);
   /** until the list with names arrives, the usernames the site came with */
   const [members, setMembers] = useState<SiteMemberView[] | null>(null);
   useEffect(() => setMembers(loaded.value?.members ?? null), [loaded.value]);
   const [username, setUsername] = useState("");
-  const [error, setError] = useState<unknown>(null);
+  const { error, isBusy, run } = useAction();
   const fields = fieldErrorsOf(error);
   const usernames = members?.map((member) => member.username) ?? site.members;
   // Only an administrator may leave a site without members (the API answers SITE_NEEDS_A_MEMBER otherwise).
@@ -22,23 +25,15 @@ export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolea
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    try {
+    await run(async () => {
       setMembers((await api.flow.addMember(site.name, username.trim())).members);
       setUsername("");
-    } catch (failure) {
-      setError(failure);
-    }
+    });
   };
 
   const remove = async (member: string) => {
     if (!window.confirm(`Remove ${member} from ${site.name}?`)) return;
-    setError(null);
-    try {
-      setMembers((await api.flow.removeMember(site.name, member)).members);
-    } catch (failure) {
-      setError(failure);
-    }
+    await run(async () => setMembers((await api.flow.removeMember(site.name, member)).members));
   };
 
   const byUsername = new Map(members?.map((member) => [member.username, member]));
@@ -62,6 +57,7 @@ export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolea
                   type="button"
                   className="link-button danger"
                   onClick={() => void remove(member)}
+                  disabled={isBusy}
                   aria-label={`Remove ${member}`}
                 >
                   Remove
@@ -92,7 +88,7 @@ export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolea
               />
             )}
           </Field>
-          <button type="submit" className="button" disabled={username.trim() === ""}>
+          <button type="submit" className="button" disabled={isBusy || username.trim() === ""}>
             Add
           </button>
         </form>
