@@ -19,7 +19,17 @@ export interface DatabaseOptions {
 
 /** Creates a pooled Kysely handle for `url` (postgres://user:password@host:port/database); call `destroy()` to close. */
 export function createDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    // Opened connections stay open. With pg's default (closed after 10 s idle) a steady load kept closing the ones
+    // above its usual need and opening them again for the next burst; each new one (a server process, SCRAM, cold
+    // caches) held its queries up: measured here as ~100 ms stalls that put the site list's p99 at 200 requests/s
+    // near 100 ms instead of 25–40 ms (bench/README.md).
+    idleTimeoutMillis: 0,
+    // Idle connections do not keep a process alive on their own: a command that is done exits.
+    allowExitOnIdle: true,
+  });
   pool.on("error", (error) => options.onIdleConnectionError?.(error));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
