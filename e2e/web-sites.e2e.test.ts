@@ -338,9 +338,14 @@ describe("the web interface: sites", () => {
     const row = page.locator(`tr[data-operation-id="${failed.id}"]`);
     await row.getByText("failed", { exact: true }).waitFor();
     await screenshot(page, "13-admin-operations-failed");
+    // found by its number (what an email or a colleague gives), or opened from its row
+    await page.getByLabel("Find an operation by its number").fill(` ${failed.id} `);
+    await page.getByRole("button", { name: "Show", exact: true }).click();
+    const opened = page.getByRole("region", { name: `Operation ${failed.id}`, exact: true });
+    await opened.waitFor();
+    expect(page.url()).toContain(`id=${failed.id}`);
     // nothing is out of line but the process itself: reconcile says so, and the retry is what helps
     await row.getByRole("link", { name: `Operation ${failed.id}: steps` }).click();
-    const opened = page.getByRole("region", { name: `Operation ${failed.id}`, exact: true });
     await opened.getByRole("button", { name: "Check and repair flaky" }).click();
     await opened.getByRole("status").getByText("1 site checked: everything is in line.").waitFor();
     await row.getByRole("button", { name: `Retry operation ${failed.id}` }).click();

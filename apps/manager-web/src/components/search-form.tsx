@@ -2,7 +2,8 @@ import { type FormEvent, useEffect, useId, useState } from "react";
 
 /**
  * A list's search box: the words typed stay a draft until submitted (`onSearch`, trimmed). `value` is the search in
- * force (the page's address, say); the box shows it again whenever it changes from outside.
+ * force (the page's address, say); the box shows it again whenever it changes from outside. Also a lookup by number
+ * (`isNumeric`, with its own button text).
  */
 export function SearchForm(props: {
   /** what a screen reader announces, e.g. "Search sites" */
@@ -10,6 +11,10 @@ export function SearchForm(props: {
   placeholder: string;
   value: string;
   onSearch: (text: string) => void;
+  /** the button's text; "Search" unless given */
+  submitLabel?: string;
+  /** a number is looked up: phones show their digit keyboard */
+  isNumeric?: boolean;
 }) {
   const id = useId();
   const [draft, setDraft] = useState(props.value);
@@ -27,12 +32,13 @@ export function SearchForm(props: {
         <input
           id={id}
           type="search"
+          inputMode={props.isNumeric ? "numeric" : undefined}
           placeholder={props.placeholder}
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
         />
         <button type="submit" className="button">
-          Search
+          {props.submitLabel ?? "Search"}
         </button>
       </form>
     </search>

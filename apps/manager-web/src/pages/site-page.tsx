@@ -4,6 +4,7 @@ import { isOperationFinished } from "../api/events";
 import { OperationProgress } from "../components/operation-progress";
 import { ErrorBanner, Loading, StatusDot, Time } from "../components/ui";
 import { useApi, useAsync, useLiveSites, useSession } from "../hooks";
+import { SiteRevisions } from "../lib/site-revisions";
 import { siteDot } from "../lib/site-status";
 import { DeleteSite } from "./site/delete-site";
 import { SiteFiles } from "./site/site-files";
@@ -49,20 +50,18 @@ export function SitePage({ name }: { name: string }) {
     if (site?.operation) show(site.operation, false);
   }, [site, show]);
 
-  /** the newest revision of the site read or asked for, for the live channel's `site` messages to compare with */
-  const knownRevision = useRef<{ name: string; revision: number } | null>(null);
-  if (site && (knownRevision.current?.name !== site.name || site.revision > knownRevision.current.revision)) {
-    knownRevision.current = { name: site.name, revision: site.revision };
-  }
+  const revisions = useRef(new SiteRevisions());
 
   // The live channel brings the site's operations as they progress, its process state as it changes, and its
   // revision: a newer one (an administrator's comment, a member added) means reading the site again.
   useLiveSites([name], (message) => {
     if (message.type === "process") setProcess(message.status);
     if (message.type === "operation") show(message.operation, true);
-    const known = knownRevision.current;
-    if (message.type === "site" && known?.name === message.site && message.revision > known.revision) {
-      knownRevision.current = { name: known.name, revision: message.revision }; // one read per change
+    if (
+      message.type === "site" &&
+      site &&
+      revisions.current.shouldRead(message.site, site.revision, message.revision)
+    ) {
       reload();
     }
   });

@@ -6,6 +6,7 @@ import { SearchForm } from "../components/search-form";
 import { ErrorBanner, Loading, StatusDot } from "../components/ui";
 import { useApi, useAsync, useInterval, useLiveSites, useSession } from "../hooks";
 import { sitePath } from "../lib/routes";
+import { SiteRevisions } from "../lib/site-revisions";
 import {
   hasNextSitePage,
   readSiteListLocation,
@@ -92,19 +93,15 @@ function useLiveStates(
 ): { sites: SiteView[]; processes: Record<string, SiteServiceStatus> } {
   const [processes, setProcesses] = useState<Record<string, SiteServiceStatus>>({});
   const [operations, setOperations] = useState<Record<string, OperationView>>({});
-  /** the newest revision of each site the list was read again for: one read per change, however many messages */
-  const askedRevisions = useRef(new Map<string, number>());
+  const revisions = useRef(new SiteRevisions());
   useLiveSites(
     listed.map((site) => site.name),
     (message) => {
       if (message.type === "process") setProcesses((current) => ({ ...current, [message.site]: message.status }));
       if (message.type === "site") {
         const shown = listed.find((candidate) => candidate.name === message.site)?.revision ?? message.revision;
-        const asked = askedRevisions.current.get(message.site) ?? shown;
-        if (message.revision > Math.max(shown, asked)) {
-          askedRevisions.current.set(message.site, message.revision);
-          reload(); // a description, an availability or members changed: the row shows them
-        }
+        // a description, an availability or members changed: the row shows them
+        if (revisions.current.shouldRead(message.site, shown, message.revision)) reload();
       }
       if (message.type !== "operation") return;
       const { site, operation } = message;

@@ -1,10 +1,11 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import type { OperationView, ReconcileReport } from "../../api/core";
 import { followOperation, isOperationFinished } from "../../api/events";
 import type { OperationFilter } from "../../api/operations-admin";
 import { OperationProgress } from "../../components/operation-progress";
 import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
+import { SearchForm } from "../../components/search-form";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useAction, useApi, useAsync, useInterval } from "../../hooks";
 import { sitePath } from "../../lib/routes";
@@ -42,7 +43,6 @@ export function AdminOperationsPage({ search }: { search: string }) {
     (signal) => api.operationsAdmin.list({ status, limit: pageSize, offset: page * pageSize }, signal),
     [status, page],
   );
-  const [lookup, setLookup] = useState(openId ? String(openId) : "");
   const listAction = useAction();
   /** bumped by a retry from the list, so the open operation is read again even when it was open already */
   const [retries, setRetries] = useState(0);
@@ -50,9 +50,8 @@ export function AdminOperationsPage({ search }: { search: string }) {
   const total = list.value?.total ?? 0;
   useInterval(reload, operations.some((operation) => !isOperationFinished(operation)) ? busyRefreshMs : null);
 
-  const find = (event: FormEvent) => {
-    event.preventDefault();
-    const id = Number(lookup.trim());
+  const find = (text: string) => {
+    const id = Number(text);
     if (Number.isInteger(id) && id > 0) navigate(operationsLocation(status, page, id));
   };
 
@@ -77,18 +76,14 @@ export function AdminOperationsPage({ search }: { search: string }) {
             Failed
           </Link>
         </nav>
-        <form className="inline-form" onSubmit={find}>
-          <label htmlFor="operation-id">Operation number</label>
-          <input
-            id="operation-id"
-            inputMode="numeric"
-            value={lookup}
-            onChange={(event) => setLookup(event.target.value)}
-          />
-          <button type="submit" className="button">
-            Show
-          </button>
-        </form>
+        <SearchForm
+          label="Find an operation by its number"
+          placeholder="Operation number"
+          value={openId ? String(openId) : ""}
+          onSearch={find}
+          submitLabel="Show"
+          isNumeric
+        />
       </div>
       {openId ? <OneOperation key={`${openId}-${retries}`} id={openId} onChange={reload} /> : null}
       <ErrorBanner error={list.error ?? listAction.error} />
