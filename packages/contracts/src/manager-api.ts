@@ -1,9 +1,10 @@
 /** The manager's public JSON API: request bodies (parsed at the edge) and response shapes. */
 import { z } from "zod";
+import { email, httpUrl, text } from "./text.js";
 
 export const loginRequestSchema = z.object({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(1024),
+  username: text().min(1).max(64),
+  password: text().min(1).max(1024),
 });
 
 /** A person's role at the institution (the same list as packages/domain/src/user-role.ts). */
@@ -39,29 +40,29 @@ export const loginResponseSchema = z.object({
 
 export const createSiteRequestSchema = z.object({
   /** optional for a personal site, which is named after its owner */
-  name: z.string().max(64).optional(),
+  name: text().max(64).optional(),
   type: z.enum(["static", "dynamic"]).default("static"),
   purpose: z.enum(["personal", "project", "activity", "other"]).default("project"),
-  description: z.string().max(2000).default(""),
+  description: text().max(2000).default(""),
 });
 export type CreateSiteRequest = z.infer<typeof createSiteRequestSchema>;
 
 /** GET /api/sites: a page of the caller's sites (all for administrators) matching `q` (see the search syntax). */
 export const siteListQuerySchema = z.object({
   /** `id:N name:x desc:x user:x` and plain words, all of which must match */
-  q: z.string().max(500).default(""),
+  q: text().max(500).default(""),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
 /** DELETE /api/sites/:name: the site's name typed again, so a slip of the hand deletes nothing. */
-export const deleteSiteRequestSchema = z.object({ confirmName: z.string().max(64).optional() }).strict();
+export const deleteSiteRequestSchema = z.object({ confirmName: text().max(64).optional() }).strict();
 
 /** PUT /api/sites/:name/description */
-export const siteDescriptionRequestSchema = z.object({ description: z.string().max(2000) }).strict();
+export const siteDescriptionRequestSchema = z.object({ description: text().max(2000) }).strict();
 
 /** POST /api/sites/:name/members: a username; an account that does not exist yet is invited (made at first login). */
-export const addSiteMemberRequestSchema = z.object({ username: z.string().max(64) }).strict();
+export const addSiteMemberRequestSchema = z.object({ username: text().max(64) }).strict();
 
 /** A member of a site as its page lists them. */
 export const siteMemberViewSchema = z.object({
@@ -76,11 +77,11 @@ export type SiteMemberView = z.infer<typeof siteMemberViewSchema>;
 /** POST /api/site-requests: a student asks for an activity (club) site, sponsored by a teacher. */
 export const createSiteRequestRequestSchema = z
   .object({
-    activity: z.string().trim().min(1).max(64),
-    siteName: z.string().max(64),
+    activity: text().trim().min(1).max(64),
+    siteName: text().max(64),
     /** the sponsoring teacher's username */
-    sponsor: z.string().max(64),
-    details: z.string().max(4000).default(""),
+    sponsor: text().max(64),
+    details: text().max(4000).default(""),
     /** the student accepts the guidelines and is responsible for the site's content */
     agreement: z.literal(true, { error: "must be accepted" }),
   })
@@ -88,15 +89,15 @@ export const createSiteRequestRequestSchema = z
 
 /** POST /api/site-requests/:id/teacher-decision (the sponsor). */
 export const teacherDecisionRequestSchema = z
-  .object({ approve: z.boolean(), comment: z.string().max(2000).default("") })
+  .object({ approve: z.boolean(), comment: text().max(2000).default("") })
   .strict();
 
 /** POST /api/site-requests/:id/admin-decision (administrators); the private comment is for administrators only. */
 export const adminDecisionRequestSchema = z
   .object({
     approve: z.boolean(),
-    publicComment: z.string().max(2000).default(""),
-    privateComment: z.string().max(2000).default(""),
+    publicComment: text().max(2000).default(""),
+    privateComment: text().max(2000).default(""),
   })
   .strict();
 
@@ -186,7 +187,7 @@ export const siteViewSchema = z.object({
 export type SiteView = z.infer<typeof siteViewSchema>;
 
 /** PUT /api/sites/:name/admin-comment (administrators). */
-export const siteAdminCommentRequestSchema = z.object({ comment: z.string().max(2000) }).strict();
+export const siteAdminCommentRequestSchema = z.object({ comment: text().max(2000) }).strict();
 
 /** What `director reconcile` can find out of line with the database. */
 export const driftKinds = [
@@ -254,7 +255,7 @@ export type ReconcileReport = z.infer<typeof reconcileReportSchema>;
 export const reconcileRequestSchema = z
   .object({
     /** check only this site (no leftovers are looked for) */
-    site: z.string().max(64).optional(),
+    site: text().max(64).optional(),
     isDryRun: z.boolean().default(false),
   })
   .strict();
@@ -282,31 +283,23 @@ function isOneLine(value: string): boolean {
 }
 
 /** One line of text without control characters (an install command, a friendly name). */
-const oneLine = (max: number) => z.string().max(max).refine(isOneLine, "must be one line without control characters");
+const oneLine = (max: number) => text().max(max).refine(isOneLine, "must be one line without control characters");
 
 /** POST /api/images (administrators): every field but `name`, `friendlyName` and `parentRef` has a default. */
 export const createImageRequestSchema = z
   .object({
-    name: z.string().max(64),
+    name: text().max(64),
     friendlyName: oneLine(100).min(1),
-    description: z.string().max(2000).default(""),
-    logoUrl: z
-      .url({ protocol: /^https?$/ })
-      .max(2000)
-      .nullable()
-      .default(null),
+    description: text().max(2000).default(""),
+    logoUrl: httpUrl().max(2000).nullable().default(null),
     isUserVisible: z.boolean().default(true),
     /** a Docker image reference, e.g. director/base-debian:bookworm */
-    parentRef: z.string().max(255),
+    parentRef: text().max(255),
     /** shell run as root when a site's image is built (trusted: administrators only), e.g. `apt-get update -qq` */
-    setupCommands: z
-      .string()
-      .max(20_000)
-      .refine((value) => !value.includes("\0"), "must not contain NUL")
-      .default(""),
+    setupCommands: text().max(20_000).default(""),
     /** the command package names are appended to, e.g. `apt-get install -y --no-install-recommends`; "" for none */
     installCommandPrefix: oneLine(500).default(""),
-    runShTemplate: z.string().max(20_000).default(""),
+    runShTemplate: text().max(20_000).default(""),
   })
   .strict();
 export type CreateImageRequest = z.input<typeof createImageRequestSchema>;
@@ -314,15 +307,12 @@ export type CreateImageRequest = z.input<typeof createImageRequestSchema>;
 /** PATCH /api/images/:name (administrators): the fields to change. */
 export const updateImageRequestSchema = createImageRequestSchema
   .extend({
-    logoUrl: z
-      .url({ protocol: /^https?$/ })
-      .max(2000)
-      .nullable(),
+    logoUrl: httpUrl().max(2000).nullable(),
     isUserVisible: z.boolean(),
-    description: z.string().max(2000),
+    description: text().max(2000),
     setupCommands: createImageRequestSchema.shape.setupCommands.unwrap(),
     installCommandPrefix: oneLine(500),
-    runShTemplate: z.string().max(20_000),
+    runShTemplate: text().max(20_000),
   })
   .partial()
   .strict();
@@ -330,8 +320,8 @@ export const updateImageRequestSchema = createImageRequestSchema
 /** PUT /api/sites/:name/image: the published image the site runs, and extra packages (Debian names, at most 50). */
 export const siteImageChangeRequestSchema = z
   .object({
-    image: z.string().max(64),
-    packages: z.array(z.string().max(100)).max(1000).default([]),
+    image: text().max(64),
+    packages: z.array(text().max(100)).max(1000).default([]),
     /** replace the site's run.sh with the image's run.sh template (only for an image that has one) */
     writeRunScript: z.boolean().default(false),
   })
@@ -347,7 +337,7 @@ const graduationYearSchema = z.number().int().min(1900).max(2200);
 
 /** GET /api/admin/users?q=&limit=&offset= (administrators): `q` matches username, name or email. */
 export const userListQuerySchema = z.object({
-  q: z.string().max(100).default(""),
+  q: text().max(100).default(""),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -360,10 +350,10 @@ export const userListResponseSchema = z.object({ users: z.array(userViewSchema),
  */
 export const inviteUserRequestSchema = z
   .object({
-    username: z.string().max(64),
+    username: text().max(64),
     role: userRoleSchema.default("student"),
     displayName: trimmedLine(200).optional(),
-    email: z.email().max(320).optional(),
+    email: email().max(320).optional(),
     graduationYear: graduationYearSchema.nullable().default(null),
     isSuperuser: z.boolean().default(false),
   })
@@ -403,16 +393,14 @@ export const guidelinesViewSchema = z.object({
  * (`site.create`) or a prefix ending in a dot (`site.`); `before` is the `nextBefore` of the previous page.
  */
 export const auditQuerySchema = z.object({
-  actor: z.string().max(64).optional(),
-  site: z.string().max(64).optional(),
-  action: z
-    .string()
+  actor: text().max(64).optional(),
+  site: text().max(64).optional(),
+  action: text()
     .max(100)
     .regex(/^[a-z0-9_.]+$/, "letters, digits, dots and underscores")
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z
-    .string()
+  before: text()
     .regex(/^[1-9][0-9]{0,18}$/, "an event id")
     .optional(),
 });
@@ -441,8 +429,8 @@ export const auditPageSchema = z.object({
 export const massMailRequestSchema = z
   .object({
     subject: trimmedLine(200),
-    text: z.string().min(1).max(100_000),
-    to: z.union([z.literal("all"), z.array(z.string().max(64)).min(1).max(10_000)]),
+    text: text().min(1).max(100_000),
+    to: z.union([z.literal("all"), z.array(text().max(64)).min(1).max(10_000)]),
     confirm: z.boolean().default(false),
   })
   .strict();

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { operationViewSchema } from "./manager-api.js";
 import { siteServiceStatusSchema } from "./orchestrator-api.js";
+import { text } from "./text.js";
 
 /** How many sites one connection may watch at once (a page of the site list is 50). */
 export const maxWatchedSites = 100;
@@ -13,7 +14,7 @@ export const maxWatchedSites = 100;
 export const liveClientMessageSchema = z
   .object({
     type: z.literal("watch"),
-    sites: z.array(z.string().min(1).max(64)).max(maxWatchedSites),
+    sites: z.array(text().min(1).max(64)).max(maxWatchedSites),
   })
   .strict();
 export type LiveClientMessage = z.infer<typeof liveClientMessageSchema>;

@@ -39,3 +39,26 @@ export function asDatabaseUnavailable(error: unknown): unknown {
     cause: error,
   });
 }
+
+/**
+ * True when PostgreSQL refused text it cannot store: NUL (22021 character_not_in_repertoire; `text` never holds
+ * U+0000) or a character the database's encoding lacks (22P05 untranslatable_character).
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const code = fieldsOf(error).code;
+  return code === "22021" || code === "22P05";
+}
+
+/**
+ * The database's refusals that are the caller's fault, as a DirectorError for the HTTP edge (the cause kept); null
+ * for anything else. A safety net: request schemas refuse NUL first (packages/contracts/src/text.ts), with the field
+ * named; this catches text that reached a query some other way, as a 400 instead of a 500.
+ */
+export function translateDatabaseError(error: unknown): DirectorError | null {
+  if (!isUnstorableText(error)) return null;
+  return new DirectorError(
+    "VALIDATION_FAILED",
+    "The request holds a character that cannot be stored (NUL, U+0000, or one the database's encoding lacks).",
+    { cause: error },
+  );
+}

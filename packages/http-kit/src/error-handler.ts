@@ -4,9 +4,15 @@ import type { FastifyError, FastifyInstance } from "fastify";
 import { ZodError } from "zod";
 import { errorStatus } from "./error-status.js";
 
+/**
+ * Recognises failures of a library an app uses (the manager: PostgreSQL's refusals of text) as the caller's fault;
+ * null leaves the failure to the shared rules below.
+ */
+export type ErrorTranslator = (error: unknown) => DirectorError | null;
+
 /** Turns any thrown value into a JSON error body with a stable code; only unexpected failures become 500s. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
-  const directorError = toDirectorError(error);
+export function toErrorResponse(error: unknown, translate?: ErrorTranslator): { status: number; body: ErrorBody } {
+  const directorError = (isDirectorError(error) ? null : translate?.(error)) ?? toDirectorError(error);
   const body: ErrorBody = { error: { code: directorError.code, message: directorError.message } };
   if (directorError.details) body.error.details = directorError.details;
   return { status: errorStatus[directorError.code], body };
@@ -36,10 +42,10 @@ function toDirectorError(error: unknown): DirectorError {
   return new DirectorError("INTERNAL", "Something went wrong on our side; it has been logged.", { cause: error });
 }
 
-/** Installs the error and not-found handlers every Director HTTP server shares. */
-export function installErrorHandling(app: FastifyInstance): void {
+/** Installs the error and not-found handlers every Director HTTP server shares; `translate` sees failures first. */
+export function installErrorHandling(app: FastifyInstance, options: { translate?: ErrorTranslator } = {}): void {
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = toErrorResponse(error);
+    const { status, body } = toErrorResponse(error, options.translate);
     if (status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: body.error.code }, "request refused");
     void reply.status(status).send(body);

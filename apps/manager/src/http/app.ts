@@ -1,3 +1,4 @@
+import { translateDatabaseError } from "@director/db/database-errors";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { installErrorHandling } from "@director/http-kit/error-handler";
@@ -90,7 +91,8 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     // them held a stop until it was killed, leaving nginx behind. A browser's EventSource reconnects by itself.
     forceCloseConnections: true,
   });
-  installErrorHandling(app);
+  // PostgreSQL's refusal of text (NUL) is the caller's fault: a safety net behind the request schemas' own check.
+  installErrorHandling(app, { translate: translateDatabaseError });
   await app.register(cookie);
   // Per-route limits only (STACK.md: a global limit would count websocket upgrades too).
   await app.register(rateLimit, { global: false });

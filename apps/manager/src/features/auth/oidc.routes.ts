@@ -1,6 +1,6 @@
+import { oidcCallbackQuerySchema } from "@director/contracts/manager-params";
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
 import { setSessionCookie } from "./auth.routes.js";
 import type { OidcLoginService } from "./oidc-login.service.js";
 import { type OidcStateCookie, oidcStateCookieName, oidcStateMaxAgeMs } from "./oidc-state-cookie.js";
@@ -41,8 +41,6 @@ async function orBackToLogin(
     return reply.redirect(loginErrorLocation("OIDC_LOGIN_FAILED"), 302);
   }
 }
-
-const callbackQuerySchema = z.object({ state: z.string().max(512).optional() }).passthrough();
 
 /**
  * GET /api/auth/options (public: what the login page offers), GET /api/auth/oidc/start (sends the browser to the
@@ -88,7 +86,7 @@ export function registerOidcRoutes(
       // One try per start: the cookie goes whatever happens next.
       void reply.clearCookie(oidcStateCookieName, { path: stateCookiePath });
       const pending = oidc.stateCookie.open(request.cookies[oidcStateCookieName], now());
-      const query = callbackQuerySchema.parse(request.query);
+      const query = oidcCallbackQuerySchema.parse(request.query);
       if (query.state !== pending.state) {
         throw new DirectorError(
           "OIDC_STATE_INVALID",

@@ -1,15 +1,15 @@
+import { siteFileParamsSchema } from "@director/contracts/manager-params";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { FilesService } from "./files.service.js";
 
-const paramsSchema = z.object({ name: z.string().max(64), "*": z.string().default("") });
 /** `?mode=755` makes the file executable (a run.sh); only 644 and 755 are offered. */
 const writeQuerySchema = z.object({ mode: z.enum(["644", "755"]).optional() });
 
 function target(request: FastifyRequest) {
-  const params = paramsSchema.parse(request.params);
+  const params = siteFileParamsSchema.parse(request.params);
   return { siteName: params.name, path: params["*"] };
 }
 

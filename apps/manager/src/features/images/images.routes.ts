@@ -1,12 +1,10 @@
 import { createImageRequestSchema, updateImageRequestSchema } from "@director/contracts/manager-api";
+import { imageParamsSchema } from "@director/contracts/manager-params";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { presentImage } from "./images.presenter.js";
 import type { ImagesService } from "./images.service.js";
-
-const imageParamsSchema = z.object({ name: z.string().max(64) });
 
 /** GET /api/images (everyone logged in: the visible ones), POST, PATCH /:name, DELETE /:name (administrators). */
 export function registerImageRoutes(app: FastifyInstance, deps: { auth: AuthService; images: ImagesService }): void {

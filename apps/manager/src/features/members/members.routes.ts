@@ -1,12 +1,9 @@
 import { addSiteMemberRequestSchema } from "@director/contracts/manager-api";
+import { siteMemberParamsSchema, siteParamsSchema } from "@director/contracts/manager-params";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { MembersService } from "./members.service.js";
-
-const siteParamsSchema = z.object({ name: z.string().max(64) });
-const memberParamsSchema = z.object({ name: z.string().max(64), username: z.string().max(64) });
 
 /**
  * GET /api/sites/:name/members (anyone who sees the site), POST /api/sites/:name/members {username} and
@@ -31,7 +28,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: { auth: AuthSer
 
   app.delete("/api/sites/:name/members/:username", async (request) => {
     const actor = await authenticate(auth, request);
-    const { name, username } = memberParamsSchema.parse(request.params);
+    const { name, username } = siteMemberParamsSchema.parse(request.params);
     return { members: await members.remove(actor, name, username) };
   });
 }

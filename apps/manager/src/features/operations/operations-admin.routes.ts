@@ -1,3 +1,4 @@
+import { idParamsSchema } from "@director/contracts/manager-params";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
@@ -9,13 +10,6 @@ const listQuerySchema = z.object({
   status: z.enum(["failed", "all"]).default("all"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
-});
-const paramsSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
 });
 
 /**
@@ -36,7 +30,7 @@ export function registerOperationsAdminRoutes(
 
   app.post("/api/admin/operations/:id/retry", async (request, reply) => {
     const actor = await authenticate(deps.auth, request);
-    const { id } = paramsSchema.parse(request.params);
+    const { id } = idParamsSchema.parse(request.params);
     const operation = await deps.operationsAdmin.retry(actor, id);
     return reply.status(202).send({ operation: presentOperation(operation) });
   });

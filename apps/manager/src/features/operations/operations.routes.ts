@@ -1,20 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { idParamsSchema } from "@director/contracts/manager-params";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { presentOperation } from "../sites/sites.presenter.js";
-
-const paramsSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
-});
 
 const streamPollIntervalMs = 250;
 /** A stream idles out after this long, so a stuck operation cannot hold a connection forever. */
@@ -35,7 +27,7 @@ export function registerOperationRoutes(
 ): void {
   const findVisible = async (request: FastifyRequest) => {
     const actor = await authenticate(deps.auth, request);
-    const { id } = paramsSchema.parse(request.params);
+    const { id } = idParamsSchema.parse(request.params);
     const operation = await deps.operations.findById(id);
     const isVisible =
       operation !== null &&

@@ -1,14 +1,13 @@
 import { type ReconcileReport, reconcileRequestSchema } from "@director/contracts/manager-api";
+import { waitQuerySchema } from "@director/contracts/manager-params";
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { canReconcile } from "./reconcile.policy.js";
 import type { ReconcileService } from "./reconcile.service.js";
 
-/** `?wait=true`: answer once the repair operations have ended (up to waitTimeoutMs), as the site routes do. */
-const waitSchema = z.object({ wait: z.enum(["true", "false"]).default("false") });
+/** How long `?wait=true` waits for the repair operations to end, as the site routes do. */
 const waitTimeoutMs = 60_000;
 
 /**
@@ -23,7 +22,7 @@ export function registerReconcileRoutes(
     const actor = await authenticate(deps.auth, request);
     if (!canReconcile(actor)) throw new DirectorError("FORBIDDEN", "Only administrators may run reconcile.");
     const body = reconcileRequestSchema.parse(request.body ?? {});
-    const { wait } = waitSchema.parse(request.query);
+    const { wait } = waitQuerySchema.parse(request.query);
     return deps.reconcile.run({
       actorId: actor.id,
       ...(body.site === undefined ? {} : { siteName: body.site }),

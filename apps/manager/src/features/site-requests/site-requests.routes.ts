@@ -3,6 +3,7 @@ import {
   createSiteRequestRequestSchema,
   teacherDecisionRequestSchema,
 } from "@director/contracts/manager-api";
+import { idParamsSchema, waitQuerySchema } from "@director/contracts/manager-params";
 import type { SiteRequestRecord } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { FastifyInstance } from "fastify";
@@ -15,18 +16,10 @@ import { presentOperation } from "../sites/sites.presenter.js";
 import { presentSiteRequest } from "./site-requests.presenter.js";
 import type { SiteRequestsService } from "./site-requests.service.js";
 
-const idParamsSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31 - 1),
-});
 const pageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
-const waitSchema = z.object({ wait: z.enum(["true", "false"]).default("false") });
 const waitTimeoutMs = 60_000;
 
 /**
@@ -72,7 +65,7 @@ export function registerSiteRequestRoutes(
     const actor = await authenticate(auth, request);
     const { id } = idParamsSchema.parse(request.params);
     const body = adminDecisionRequestSchema.parse(request.body ?? {});
-    const { wait } = waitSchema.parse(request.query);
+    const { wait } = waitQuerySchema.parse(request.query);
     const decided = await requests.decideAsAdmin(actor, id, body);
     const operation =
       decided.operation && wait === "true"

@@ -1,3 +1,4 @@
+import { siteParamsSchema } from "@director/contracts/manager-params";
 import type { SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-api";
 import type { SiteId } from "@director/domain/site";
 import type { FastifyInstance } from "fastify";
@@ -18,7 +19,6 @@ const heartbeatIntervalMs = 15_000;
 /** A followed log ends after this long; the browser's EventSource reconnects by itself. */
 const followMaxDurationMs = 60 * 60 * 1000;
 
-const paramsSchema = z.object({ name: z.string().max(64) });
 const logsQuerySchema = z.object({ tailLines: z.coerce.number().int().min(1).max(1000).default(100) });
 const followQuerySchema = z.object({ tailLines: z.coerce.number().int().min(0).max(1000).default(100) });
 
@@ -33,7 +33,7 @@ export function registerSiteProcessRoutes(
 ): void {
   app.get("/api/sites/:name/process", async (request) => {
     const actor = await authenticate(deps.auth, request);
-    const { name } = paramsSchema.parse(request.params);
+    const { name } = siteParamsSchema.parse(request.params);
     const site = await deps.sites.findForAction(actor, name, "view");
     if (site.type === "static") {
       return { state: "absent", message: "A static site has no process: nginx serves its public/ files." };
@@ -43,7 +43,7 @@ export function registerSiteProcessRoutes(
 
   app.get("/api/sites/:name/logs", async (request) => {
     const actor = await authenticate(deps.auth, request);
-    const { name } = paramsSchema.parse(request.params);
+    const { name } = siteParamsSchema.parse(request.params);
     const { tailLines } = logsQuerySchema.parse(request.query);
     const site = await deps.sites.findForAction(actor, name, "view");
     if (site.type === "static") return { lines: [] };
@@ -52,7 +52,7 @@ export function registerSiteProcessRoutes(
 
   app.get("/api/sites/:name/logs/events", async (request, reply) => {
     const actor = await authenticate(deps.auth, request);
-    const { name } = paramsSchema.parse(request.params);
+    const { name } = siteParamsSchema.parse(request.params);
     const { tailLines } = followQuerySchema.parse(request.query);
     const site = await deps.sites.findForAction(actor, name, "view");
     const closed = new AbortController();

@@ -6,6 +6,7 @@ import {
   siteImageChangeRequestSchema,
   siteListQuerySchema,
 } from "@director/contracts/manager-api";
+import { siteParamsSchema, waitQuerySchema } from "@director/contracts/manager-params";
 import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -17,9 +18,7 @@ import { siteAvailabilityRequestSchema, siteLimitsRequestSchema } from "./site-s
 import { presentOperation, presentSite, type SiteUrlTemplatesByPurpose } from "./sites.presenter.js";
 import type { SitesService } from "./sites.service.js";
 
-const siteParamsSchema = z.object({ name: z.string().max(64) });
-/** `?wait=true`: answer when the operation has ended (up to waitTimeoutMs), so a script can go on at once. */
-const waitSchema = z.object({ wait: z.enum(["true", "false"]).default("false") });
+/** How long `?wait=true` waits for the operation to end, so that a script can go on at once. */
 const waitTimeoutMs = 60_000;
 const changeSiteRequestSchema = z.object({ type: z.enum(["static", "dynamic"]) });
 
@@ -48,7 +47,7 @@ export function registerSiteRoutes(
   const urlTemplatesByPurpose = deps.urlTemplatesByPurpose ?? {};
   /** Answers with the operation, first waiting for it to end when the caller asked `?wait=true`. */
   const answerOperation = async (request: FastifyRequest, reply: FastifyReply, queued: Operation) => {
-    const { wait } = waitSchema.parse(request.query);
+    const { wait } = waitQuerySchema.parse(request.query);
     return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
   };
   const view = async (site: Awaited<ReturnType<SitesService["findForAction"]>>) =>
@@ -76,7 +75,7 @@ export function registerSiteRoutes(
   app.post("/api/sites", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const body = createSiteRequestSchema.parse(request.body ?? {});
-    const { wait } = waitSchema.parse(request.query);
+    const { wait } = waitQuerySchema.parse(request.query);
     const created = await sites.create(actor, body);
     if (wait === "true") {
       const operation = await waitForOperation(operations, created.operation, waitTimeoutMs);

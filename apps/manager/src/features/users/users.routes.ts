@@ -1,13 +1,11 @@
 import { inviteUserRequestSchema, updateUserRequestSchema, userListQuerySchema } from "@director/contracts/manager-api";
+import { userParamsSchema } from "@director/contracts/manager-params";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import { presentUser } from "../auth/auth.routes.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { LiveSessions } from "../live/live-sessions.js";
 import type { UsersService } from "./users.service.js";
-
-const userParamsSchema = z.object({ username: z.string().max(64) });
 
 /** GET /api/admin/users, POST /api/admin/users (invite), PATCH /api/admin/users/:username (administrators). */
 export function registerUserRoutes(
