@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
-import { installErrorHandling } from "./error-handler.js";
+import { answerFrameworkError, installErrorHandling } from "./error-handler.js";
 import { type InternalToken, requireInternalToken } from "./internal-auth.js";
 
 /** What every internal API starts from: its component name (reported by /health), its token and its logger. */
@@ -20,6 +20,7 @@ export function buildInternalApp({ component, token, log }: InternalAppOptions):
     // Stopping closes every connection, also the long ones (a followed log, an operation's events): waiting for
     // them held a stop until it was killed, leaving nginx behind. A browser's EventSource reconnects by itself.
     forceCloseConnections: true,
+    frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
   requireInternalToken(app, token);

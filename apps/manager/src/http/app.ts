@@ -1,7 +1,7 @@
 import { translateDatabaseError } from "@director/db/database-errors";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
-import { installErrorHandling } from "@director/http-kit/error-handler";
+import { answerFrameworkError, installErrorHandling } from "@director/http-kit/error-handler";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
@@ -90,6 +90,8 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     // Stopping closes every connection, also the long ones (a followed log, an operation's events): waiting for
     // them held a stop until it was killed, leaving nginx behind. A browser's EventSource reconnects by itself.
     forceCloseConnections: true,
+    // A malformed address (`/api/sites/%c0%ae`) is answered with the usual error body, not Fastify's own.
+    frameworkErrors: answerFrameworkError,
   });
   // PostgreSQL's refusal of text (NUL) is the caller's fault: a safety net behind the request schemas' own check.
   installErrorHandling(app, { translate: translateDatabaseError });

@@ -90,6 +90,8 @@ describe("PUT/DELETE /internal/v1/routes/:siteName", () => {
 
   it.each([
     ["a bad site name", "/internal/v1/routes/Hello%3B", spec, "SITE_NAME_INVALID"],
+    // refused by Fastify while routing: still the error body (http-kit's frameworkErrors)
+    ["a malformed percent-encoding", "/internal/v1/routes/%c0%ae", spec, "VALIDATION_FAILED"],
     [
       "a custom domain",
       "/internal/v1/routes/hello",
