@@ -1,49 +1,60 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { idParamsSchema } from "@director/contracts/manager-params";
+import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
+import type { Actor } from "../sites/sites.policy.js";
 import { presentOperation } from "../sites/sites.presenter.js";
+import { canViewOperation } from "./operations.policy.js";
 
 const streamPollIntervalMs = 250;
 /** A stream idles out after this long, so a stuck operation cannot hold a connection forever. */
 const streamMaxDurationMs = 10 * 60 * 1000;
 
 /**
- * GET /api/operations/:id — an operation and its steps, for whoever started it, the site's members and admins.
+ * GET /api/operations/:id — an operation and its steps, for those who may view its site (its members, administrators;
+ * operations.policy.ts), and for whoever started it once its site is gone.
  * GET /api/operations/:id/events — the same as Server-Sent Events: one `operation` event now and one at every
- * change, ending after the one that reports it finished (`curl -N`, or EventSource in a browser).
+ * change, ending after the one that reports it finished (`curl -N`, or EventSource in a browser); an `error` event
+ * (OPERATION_NOT_FOUND) ends it when the caller may no longer see it.
  */
 export function registerOperationRoutes(
   app: FastifyInstance,
   deps: {
     auth: AuthService;
     operations: Pick<OperationsRepository, "findById">;
-    sites: Pick<SitesRepository, "isMember">;
+    sites: Pick<SitesRepository, "isMember" | "findById">;
   },
 ): void {
+  const isVisible = async (actor: Actor, operation: Operation): Promise<boolean> => {
+    if (actor.isSuperuser || operation.siteId === null) return canViewOperation(actor, operation, null);
+    const site = await deps.sites.findById(operation.siteId);
+    const facts = site && {
+      purpose: site.purpose,
+      availability: site.availability,
+      isMember: await deps.sites.isMember(site.id, actor.id),
+    };
+    return canViewOperation(actor, operation, facts);
+  };
   const findVisible = async (request: FastifyRequest) => {
     const actor = await authenticate(deps.auth, request);
     const { id } = idParamsSchema.parse(request.params);
     const operation = await deps.operations.findById(id);
-    const isVisible =
-      operation !== null &&
-      (actor.isSuperuser ||
-        operation.createdBy === actor.id ||
-        (operation.siteId !== null && (await deps.sites.isMember(operation.siteId, actor.id))));
-    if (!operation || !isVisible) {
+    if (!operation || !(await isVisible(actor, operation))) {
       throw new DirectorError("OPERATION_NOT_FOUND", `There is no operation ${id} that you can see.`);
     }
-    return operation;
+    return { actor, operation };
   };
 
-  app.get("/api/operations/:id", async (request) => presentOperation(await findVisible(request)));
+  app.get("/api/operations/:id", async (request) => presentOperation((await findVisible(request)).operation));
 
   app.get("/api/operations/:id/events", async (request, reply) => {
-    let operation = await findVisible(request);
+    const found = await findVisible(request);
+    let operation = found.operation;
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -62,6 +73,11 @@ export function registerOperationRoutes(
       while (isOpen && Date.now() < deadline) {
         const view = JSON.stringify(presentOperation(operation));
         if (view !== lastSent) {
+          // Asked again before each change is sent: a member removed from the site meanwhile learns no more.
+          if (lastSent !== "" && !(await isVisible(found.actor, operation))) {
+            stream.write(`event: error\ndata: ${JSON.stringify({ code: "OPERATION_NOT_FOUND" })}\n\n`);
+            break;
+          }
           stream.write(`event: operation\ndata: ${view}\n\n`);
           lastSent = view;
         }
