@@ -134,6 +134,16 @@ export const managerConfigSchema = z.object({
     /** DIRECTOR_LOGIN_WINDOW_MS: the window of both login limits */
     loginWindowMs: durationMs.default(5 * 60_000),
   }),
+  accountLimits: z
+    .object({
+      /** DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT: site requests one account may make per window (each mails a teacher) */
+      siteRequestMaxPerAccount: z.coerce.number().int().min(1).default(10),
+      /** DIRECTOR_INVITE_MAX_PER_ACCOUNT: unknown usernames one account may add to sites per window (each is invited) */
+      inviteMaxPerAccount: z.coerce.number().int().min(1).default(30),
+      /** DIRECTOR_ACCOUNT_LIMIT_WINDOW_MS: the window of both limits; administrators are not limited */
+      windowMs: durationMs.default(60 * 60_000),
+    })
+    .prefault({}),
   oidc: oidcConfigSchema.optional(),
   guidelines: z
     .object({
@@ -197,8 +207,8 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 /**
- * The sections about people (the session cookie and the proxies in front, sessions and login limits, the identity
- * provider, guidelines, metrics, mail) as read from the environment, unparsed: `director up` reads them too, so they
+ * The sections about people (the session cookie and the proxies in front, sessions and login limits, the limits per
+ * account, the identity provider, guidelines, metrics, mail) as read from the environment, unparsed: `director up` reads them too, so they
  * work the same in one process.
  */
 export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
@@ -212,6 +222,11 @@ export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
       loginMaxPerIp: env.DIRECTOR_LOGIN_MAX_PER_IP,
       loginMaxPerUsername: env.DIRECTOR_LOGIN_MAX_PER_USERNAME,
       loginWindowMs: env.DIRECTOR_LOGIN_WINDOW_MS,
+    },
+    accountLimits: {
+      siteRequestMaxPerAccount: env.DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT || undefined,
+      inviteMaxPerAccount: env.DIRECTOR_INVITE_MAX_PER_ACCOUNT || undefined,
+      windowMs: env.DIRECTOR_ACCOUNT_LIMIT_WINDOW_MS || undefined,
     },
     oidc: env.DIRECTOR_OIDC_ISSUER
       ? {

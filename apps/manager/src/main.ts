@@ -44,6 +44,7 @@ import { OperationWorker } from "./features/operations/operation-worker.js";
 import { OperationsAdminService } from "./features/operations/operations-admin.service.js";
 import type { SiteHost } from "./features/operations/site-host.js";
 import { siteSpecs } from "./features/operations/site-specs.js";
+import { InMemoryAccountRateLimit } from "./features/rate-limits/account-rate-limit.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SitesService } from "./features/sites/sites.service.js";
@@ -71,7 +72,7 @@ export interface ManagerHandle {
  * outbox has new messages, `guidelines` are what people accept before anything else (default: the built-in text).
  */
 export function createManagerServices(
-  config: Pick<ManagerConfig, "sessions" | "sites" | "files" | "oidc" | "metrics">,
+  config: Pick<ManagerConfig, "sessions" | "accountLimits" | "sites" | "files" | "oidc" | "metrics">,
   deps: {
     db: Kysely<DB>;
     wakeup: Wakeup;
@@ -124,9 +125,15 @@ export function createManagerServices(
     audit: repositories.audit,
     maxUploadBytes: config.files.maxUploadBytes,
   });
+  const { windowMs } = config.accountLimits;
   const members = new MembersService({
     sites,
     members: repositories.sites,
+    invitations: new InMemoryAccountRateLimit({
+      limit: "invitations",
+      what: "invitations",
+      rule: { max: config.accountLimits.inviteMaxPerAccount, windowMs },
+    }),
     inTransaction: (work) =>
       db
         .transaction()
@@ -138,6 +145,11 @@ export function createManagerServices(
     requests: repositories.siteRequests,
     users: repositories.users,
     sites: repositories.sites,
+    requestLimit: new InMemoryAccountRateLimit({
+      limit: "site_requests",
+      what: "site requests",
+      rule: { max: config.accountLimits.siteRequestMaxPerAccount, windowMs },
+    }),
     mailWakeup: deps.mailWakeup,
     wakeup,
     reservedNames,

@@ -43,6 +43,11 @@ export const errorCodes = {
   CSRF_HEADER_MISSING: "user",
   /** too many login attempts from one address or for one username; try again later */
   LOGIN_RATE_LIMITED: "user",
+  /**
+   * one account did something that reaches other people too often (site requests, invitations): details say which
+   * limit (`limit`) and when to try again (`retryAfterSeconds`, also the Retry-After header)
+   */
+  ACCOUNT_RATE_LIMITED: "user",
   /** the account exists but an administrator disabled it */
   ACCOUNT_DISABLED: "user",
   /** the user must accept the guidelines (POST /api/guidelines/accept) before anything else */

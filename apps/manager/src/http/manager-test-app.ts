@@ -4,6 +4,7 @@
  */
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { ManagerConfig } from "../config.js";
 import type { Mailer } from "../features/email/mailer.js";
 import type { Actor } from "../features/sites/sites.policy.js";
 import type { Wakeup } from "../features/wakeup/wakeup.js";
@@ -38,14 +39,14 @@ export interface ManagerTestApp {
 
 /**
  * Starts the app on a new database; `mailer` defaults to the log mailer on a silent log, `mailWakeup` (told when mail
- * is enqueued) to one nobody listens to.
+ * is enqueued) to one nobody listens to, `config` to testManagerConfig.
  */
 export async function startManagerTestApp(
-  options: { mailer?: Mailer; mailWakeup?: Wakeup } = {},
+  options: { mailer?: Mailer; mailWakeup?: Wakeup; config?: ManagerConfig } = {},
 ): Promise<ManagerTestApp> {
   const database = await createServerTestDatabase();
   const { app, services } = await buildTestManagerApp(database, {
-    config: testManagerConfig,
+    config: options.config ?? testManagerConfig,
     ...(options.mailer ? { mailer: options.mailer } : {}),
     ...(options.mailWakeup ? { mailWakeup: options.mailWakeup } : {}),
   });

@@ -4,6 +4,7 @@ import type { UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseUsername } from "@director/domain/username";
+import type { AccountRateLimit } from "../rate-limits/account-rate-limit.js";
 import type { Actor } from "../sites/sites.policy.js";
 import type { SitesService } from "../sites/sites.service.js";
 
@@ -20,6 +21,8 @@ export interface MembersServiceDeps {
   /** finds a site with the site policy (404 for sites the actor cannot see, 403 for what they may not do) */
   sites: Pick<SitesService, "findForAction">;
   members: Pick<SitesRepository, "listMemberDetails">;
+  /** how many usernames one account may invite (each makes an account); adding an existing account is not counted */
+  invitations: AccountRateLimit;
   /** runs `work` in one transaction with repositories bound to it */
   inTransaction<T>(
     work: (repos: {
@@ -55,6 +58,8 @@ export class MembersService {
       await sites.lockForMemberChange(site.id);
       const { user, isInvited } = await users.findOrInvite(parsed);
       if (isInvited) {
+        // Refused here, the transaction rolls back: the invited account is not made.
+        this.#deps.invitations.take(actor);
         await audit.record({
           actorUserId: actor.id,
           action: "user.invite",

@@ -14,6 +14,7 @@ import {
 } from "@director/domain/site-name";
 import { nextSiteRequestStatus } from "@director/domain/site-request";
 import type { MailMessage } from "../email/mailer.js";
+import type { AccountRateLimit } from "../rate-limits/account-rate-limit.js";
 import { recordNewSite } from "../sites/record-new-site.js";
 import type { Actor } from "../sites/sites.policy.js";
 import type { Wakeup } from "../wakeup/wakeup.js";
@@ -34,6 +35,8 @@ export interface SiteRequestsServiceDeps {
   users: Pick<UsersRepository, "findByUsername" | "listActiveSuperusers">;
   sites: Pick<SitesRepository, "findByName">;
   inTransaction<T>(work: (repos: SiteRequestRepositories) => Promise<T>): Promise<T>;
+  /** how many requests one account may make (each mails a teacher what the student wrote) */
+  requestLimit: AccountRateLimit;
   /** tells the mail dispatcher that the outbox has new messages */
   mailWakeup: Wakeup;
   wakeup: Wakeup;
@@ -75,6 +78,8 @@ export class SiteRequestsService {
       throw new DirectorError("SPONSOR_NOT_A_TEACHER", message, { details: { fields: { sponsor: message } } });
     }
     if (await this.#deps.sites.findByName(siteName)) throw siteNameTaken(siteName);
+    // Counted once the request is sound: only requests that would mail a teacher use up the allowance.
+    this.#deps.requestLimit.take(actor);
     const created = await this.#deps.inTransaction(async ({ requests, audit, outbox }) => {
       const request = await requests.create({
         requesterId: actor.id,
