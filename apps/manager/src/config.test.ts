@@ -29,4 +29,21 @@ describe("loadManagerConfig", () => {
       expect(() => loadManagerConfig({ ...required, DIRECTOR_TRUSTED_PROXIES: bad }), bad).toThrow(/CIDR/);
     }
   });
+
+  it("reads the limits per account, with their defaults, and refuses a limit that is not a positive whole number", () => {
+    expect(loadManagerConfig({ ...required }).accountLimits).toEqual({
+      siteRequestMaxPerAccount: 10,
+      inviteMaxPerAccount: 30,
+      windowMs: 3_600_000,
+    });
+    const set = loadManagerConfig({
+      ...required,
+      DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT: "3",
+      DIRECTOR_INVITE_MAX_PER_ACCOUNT: "100",
+      DIRECTOR_ACCOUNT_LIMIT_WINDOW_MS: "86400000",
+    });
+    expect(set.accountLimits).toEqual({ siteRequestMaxPerAccount: 3, inviteMaxPerAccount: 100, windowMs: 86_400_000 });
+    expect(() => loadManagerConfig({ ...required, DIRECTOR_INVITE_MAX_PER_ACCOUNT: "0" })).toThrow();
+    expect(() => loadManagerConfig({ ...required, DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT: "many" })).toThrow();
+  });
 });
