@@ -1,14 +1,16 @@
 /**
- * Limits on password login attempts, per client address and per username, so that guessing passwords is slow
- * whether an attacker tries many passwords for one person or one password for many. Counted in this process's
- * memory (@fastify/rate-limit's local store): several manager instances each count on their own.
+ * Limits on password login attempts, per client address (an IPv6 client per /64: client-address-key.ts) and per
+ * username, so that guessing passwords is slow whether an attacker tries many passwords for one person or one
+ * password for many. Counted in this process's memory (@fastify/rate-limit's local store): several manager instances
+ * each count on their own.
  */
 import { DirectorError } from "@director/domain/errors";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import "@fastify/rate-limit";
+import { clientAddressKey } from "./client-address-key.js";
 
 export interface LoginRateLimits {
-  /** attempts one client address may make per window */
+  /** attempts one client address (IPv6: one /64) may make per window */
   maxPerIp: number;
   /** attempts for one username per window, from any address */
   maxPerUsername: number;
@@ -28,24 +30,25 @@ function usernameOf(request: FastifyRequest): string {
 export function limitLoginAttempts(
   app: FastifyInstance,
   limits: LoginRateLimits,
-): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+): (request: FastifyRequest) => Promise<void> {
   // Two limiters; the plugin's own per-route hook allows only one per request, so they are checked here.
   const perIp = app.createRateLimit({
     max: limits.maxPerIp,
     timeWindow: limits.windowMs,
-    keyGenerator: (request) => `login-ip:${request.ip}`,
+    // an IPv6 client by its /64, which it may fill with addresses at will
+    keyGenerator: (request) => `login-ip:${clientAddressKey(request.ip)}`,
   });
   const perUsername = app.createRateLimit({
     max: limits.maxPerUsername,
     timeWindow: limits.windowMs,
     keyGenerator: (request) => `login-user:${usernameOf(request)}`,
   });
-  return async (request, reply) => {
+  return async (request) => {
     const checks = [await perIp(request), await perUsername(request)];
     const exceeded = checks.filter((check) => !check.isAllowed && check.isExceeded);
     if (exceeded.length === 0) return;
     const retryAfterSeconds = Math.max(...exceeded.map((check) => (check.isAllowed ? 0 : check.ttlInSeconds)));
-    void reply.header("retry-after", String(retryAfterSeconds));
+    // the error handler sends it as Retry-After too
     throw new DirectorError("LOGIN_RATE_LIMITED", `Too many login attempts; try again in ${retryAfterSeconds} s.`, {
       details: { retryAfterSeconds },
     });
