@@ -41,6 +41,7 @@ import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
 import type { UsersService } from "../features/users/users.service.js";
+import { installSessionCookie } from "./authenticate.js";
 import { registerWebInterface } from "./web-interface.js";
 
 export interface ManagerAppDeps {
@@ -63,6 +64,7 @@ export interface ManagerAppDeps {
   /** purposes whose sites have their own URL pattern (config sites.urlTemplatesByPurpose) */
   urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
   maxUploadBytes: number;
+  /** HTTPS only, and named `__Host-director_session` (authenticate.ts says why) */
   isCookieSecure: boolean;
   /** reverse proxies whose X-Forwarded-For is believed (config http.trustedProxies); none by default */
   trustedProxies?: readonly string[];
@@ -96,6 +98,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   // PostgreSQL's refusal of text (NUL) is the caller's fault: a safety net behind the request schemas' own check.
   installErrorHandling(app, { translate: translateDatabaseError });
   await app.register(cookie);
+  installSessionCookie(app, deps.isCookieSecure);
   // Per-route limits only (STACK.md: a global limit would count websocket upgrades too).
   await app.register(rateLimit, { global: false });
   // Before the routes (the plugin's rule). A watch list is small: a larger frame is refused.
@@ -107,7 +110,6 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   const liveSessions = new LiveSessions();
   registerAuthRoutes(app, {
     auth: deps.auth,
-    isCookieSecure: deps.isCookieSecure,
     loginRateLimits: deps.loginRateLimits,
     liveSessions,
   });

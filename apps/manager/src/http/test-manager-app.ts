@@ -104,7 +104,7 @@ export async function buildTestManagerApp(
     urlTemplate: config.sites.urlTemplate,
     urlTemplatesByPurpose: config.sites.urlTemplatesByPurpose,
     maxUploadBytes: config.files.maxUploadBytes,
-    isCookieSecure: false,
+    isCookieSecure: config.http.isCookieSecure,
     trustedProxies: config.http.trustedProxies,
     users: services.users,
     auditLog: services.auditLog,

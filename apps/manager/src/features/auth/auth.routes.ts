@@ -3,7 +3,7 @@ import type { User } from "@director/db/models";
 import type { GuidelinesVersion } from "@director/domain/guidelines-version";
 import { mustAcceptGuidelines } from "@director/domain/user-role";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { authenticate, sessionCookieName, sessionTokenOf } from "../../http/authenticate.js";
+import { authenticate, sessionTokenOf } from "../../http/authenticate.js";
 import type { LiveSessions } from "../live/live-sessions.js";
 import type { AuthService, OpenedSession } from "./auth.service.js";
 import { type LoginRateLimits, limitLoginAttempts } from "./login-rate-limit.js";
@@ -25,12 +25,16 @@ export function presentUser(user: User, guidelinesVersion: GuidelinesVersion): U
   };
 }
 
-/** Sets the session cookie every way of logging in shares (password, identity provider). */
-export function setSessionCookie(reply: FastifyReply, session: OpenedSession, isCookieSecure: boolean): void {
-  void reply.setCookie(sessionCookieName, session.token, {
+/**
+ * Sets the session cookie every way of logging in shares (password, identity provider), as the app named it
+ * (installSessionCookie): host-only (no Domain) and Path=/, as the `__Host-` prefix requires.
+ */
+export function setSessionCookie(reply: FastifyReply, session: OpenedSession): void {
+  const { name, isSecure } = reply.server.sessionCookie;
+  void reply.setCookie(name, session.token, {
     httpOnly: true,
     sameSite: "lax",
-    secure: isCookieSecure,
+    secure: isSecure,
     path: "/",
     expires: session.expiresAt,
   });
@@ -41,7 +45,6 @@ export function registerAuthRoutes(
   app: FastifyInstance,
   deps: {
     auth: AuthService;
-    isCookieSecure: boolean;
     loginRateLimits: LoginRateLimits;
     /** the session's live connections close with it */
     liveSessions?: Pick<LiveSessions, "endSession">;
@@ -53,7 +56,7 @@ export function registerAuthRoutes(
   app.post("/api/auth/login", { preHandler: limitAttempts }, async (request, reply) => {
     const body = loginRequestSchema.parse(request.body);
     const session = await auth.login(body.username, body.password);
-    setSessionCookie(reply, session, deps.isCookieSecure);
+    setSessionCookie(reply, session);
     return {
       user: presentUser(session.user, auth.guidelines.version),
       token: session.token,
@@ -68,7 +71,9 @@ export function registerAuthRoutes(
       await auth.logout(token);
       deps.liveSessions?.endSession(token);
     }
-    void reply.clearCookie(sessionCookieName, { path: "/" });
+    // with the same attributes: a browser ignores a `__Host-` cookie without Secure, even one that deletes it
+    const { name, isSecure } = reply.server.sessionCookie;
+    void reply.clearCookie(name, { path: "/", secure: isSecure, httpOnly: true, sameSite: "lax" });
     return reply.status(204).send();
   });
 

@@ -75,11 +75,15 @@ describe("OpenID Connect login", () => {
   });
 
   /** Runs the browser's part of a login; returns the callback's answer and the manager's cookies. */
-  async function browserLogin(claims: TestOidcClaims, tamper?: (callbackPath: string) => string) {
+  async function browserLogin(
+    claims: TestOidcClaims,
+    tamper?: (callbackPath: string) => string,
+    manager: FastifyInstance = app,
+  ) {
     provider.nextLogin(claims);
     const managerJar = new CookieJar();
     const providerJar = new CookieJar();
-    const start = await app.inject({ method: "GET", url: "/api/auth/oidc/start" });
+    const start = await manager.inject({ method: "GET", url: "/api/auth/oidc/start" });
     expect(start.statusCode, start.body).toBe(302);
     managerJar.take(start.headers["set-cookie"]);
     let location = String(start.headers.location);
@@ -94,7 +98,11 @@ describe("OpenID Connect login", () => {
     }
     let callbackPath = location.slice("http://director.test".length);
     if (tamper) callbackPath = tamper(callbackPath);
-    const callback = await app.inject({ method: "GET", url: callbackPath, headers: { cookie: managerJar.header() } });
+    const callback = await manager.inject({
+      method: "GET",
+      url: callbackPath,
+      headers: { cookie: managerJar.header() },
+    });
     managerJar.take(callback.headers["set-cookie"]);
     return { callback, managerJar };
   }
@@ -129,6 +137,39 @@ describe("OpenID Connect login", () => {
     const sites = await app.inject({ method: "GET", url: "/api/sites", headers: { cookie: managerJar.header() } });
     expect(sites.statusCode).toBe(403);
     expect(sites.json().error.code).toBe("GUIDELINES_NOT_ACCEPTED");
+  });
+
+  it("sets the session cookie as __Host-director_session behind HTTPS (DIRECTOR_COOKIE_SECURE)", async () => {
+    const secure = await buildTestManagerApp(database, {
+      config: testManagerConfig({
+        http: { isCookieSecure: true },
+        oidc: {
+          issuer: provider.issuer,
+          clientId: provider.clientId,
+          clientSecret: provider.clientSecret,
+          redirectUrl,
+        },
+      }),
+    });
+    try {
+      const { callback, managerJar } = await browserLogin(
+        { sub: "subject-ida", preferred_username: "ida", name: "Ida Rhodes" },
+        undefined,
+        secure.app,
+      );
+      expect(callback.statusCode, callback.body).toBe(302);
+      expect(callback.headers.location).toBe("/");
+      expect(String(callback.headers["set-cookie"])).toMatch(/__Host-director_session=[^;]+;.*Secure/);
+      expect(managerJar.get("director_session")).toBeUndefined();
+      const who = await secure.app.inject({
+        method: "GET",
+        url: "/api/auth/me",
+        headers: { cookie: managerJar.header() },
+      });
+      expect(who.json().username).toBe("ida");
+    } finally {
+      await secure.app.close();
+    }
   });
 
   it("maps a teacher value of the role claim (a list) and follows the provider's changes at the next login", async () => {

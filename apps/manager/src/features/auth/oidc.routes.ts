@@ -97,7 +97,7 @@ export function registerOidcRoutes(
       const callbackUrl = new URL(oidc.redirectUrl);
       callbackUrl.search = new URL(request.url, "http://placeholder").search;
       const session = await oidc.login.complete(callbackUrl, pending);
-      setSessionCookie(reply, session, deps.isCookieSecure);
+      setSessionCookie(reply, session);
       return reply.redirect("/", 302);
     }),
   );
