@@ -26,6 +26,19 @@ export const idParamsSchema = z.object({
     .max(2 ** 31 - 1),
 });
 
+/** GET /api/admin/operations?status=failed|all&limit=&offset= */
+export const operationListQuerySchema = z.object({
+  status: z.enum(["failed", "all"]).default("all"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** GET /api/site-requests?limit=&offset= */
+export const siteRequestListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
 /** `?wait=true` on a route that queues an operation: answer once it has ended (or a time limit passed). */
 export const waitQuerySchema = z.object({ wait: z.enum(["true", "false"]).default("false") });
 

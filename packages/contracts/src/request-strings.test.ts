@@ -9,12 +9,14 @@ import type { z } from "zod";
 import * as managerApi from "./manager-api.js";
 import * as managerLive from "./manager-live.js";
 import * as managerParams from "./manager-params.js";
+import * as managerSiteSettings from "./manager-site-settings.js";
 import { nulRefusedMessage, text } from "./text.js";
 
 /** What the manager parses from a request (the rest of manager-api.ts describes answers). */
 const requestSchemas: Array<[string, z.ZodType]> = [
   ...Object.entries(managerApi).filter(([name]) => /(Request|Query)Schema$/.test(name)),
   ...Object.entries(managerParams),
+  ...Object.entries(managerSiteSettings),
   ["liveClientMessageSchema", managerLive.liveClientMessageSchema],
 ] as Array<[string, z.ZodType]>;
 

@@ -42,6 +42,7 @@ import type { SitesService } from "../features/sites/sites.service.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
 import type { UsersService } from "../features/users/users.service.js";
 import { installSessionCookie } from "./authenticate.js";
+import { collectRoutes } from "./route-table.js";
 import { registerWebInterface } from "./web-interface.js";
 
 export interface ManagerAppDeps {
@@ -97,6 +98,10 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   });
   // PostgreSQL's refusal of text (NUL) is the caller's fault: a safety net behind the request schemas' own check.
   installErrorHandling(app, { translate: translateDatabaseError });
+  const routes = collectRoutes(app);
+  app.addHook("onReady", async () => {
+    deps.log.debug({ routes }, "manager routes");
+  });
   await app.register(cookie);
   installSessionCookie(app, deps.isCookieSecure);
   // Per-route limits only (STACK.md: a global limit would count websocket upgrades too).

@@ -1,16 +1,9 @@
-import { idParamsSchema } from "@director/contracts/manager-params";
+import { idParamsSchema, operationListQuerySchema } from "@director/contracts/manager-params";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { presentOperation } from "../sites/sites.presenter.js";
 import type { OperationsAdminService } from "./operations-admin.service.js";
-
-const listQuerySchema = z.object({
-  status: z.enum(["failed", "all"]).default("all"),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
 
 /**
  * GET /api/admin/operations?status=failed|all&limit=&offset= — every operation, newest first, with its steps and
@@ -23,7 +16,7 @@ export function registerOperationsAdminRoutes(
 ): void {
   app.get("/api/admin/operations", async (request) => {
     const actor = await authenticate(deps.auth, request);
-    const query = listQuerySchema.parse(request.query);
+    const query = operationListQuerySchema.parse(request.query);
     const { operations, total } = await deps.operationsAdmin.list(actor, query);
     return { operations: operations.map(presentOperation), total, limit: query.limit, offset: query.offset };
   });

@@ -3,11 +3,10 @@ import {
   createSiteRequestRequestSchema,
   teacherDecisionRequestSchema,
 } from "@director/contracts/manager-api";
-import { idParamsSchema, waitQuerySchema } from "@director/contracts/manager-params";
+import { idParamsSchema, siteRequestListQuerySchema, waitQuerySchema } from "@director/contracts/manager-params";
 import type { SiteRequestRecord } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { waitForOperation } from "../operations/wait-for-operation.js";
@@ -16,10 +15,6 @@ import { presentOperation } from "../sites/sites.presenter.js";
 import { presentSiteRequest } from "./site-requests.presenter.js";
 import type { SiteRequestsService } from "./site-requests.service.js";
 
-const pageSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
 const waitTimeoutMs = 60_000;
 
 /**
@@ -37,7 +32,7 @@ export function registerSiteRequestRoutes(
 
   app.get("/api/site-requests", async (request) => {
     const actor = await authenticate(auth, request);
-    const page = pageSchema.parse(request.query);
+    const page = siteRequestListQuerySchema.parse(request.query);
     const found = await requests.list(actor, page);
     return { requests: found.requests.map((one) => view(actor, one)), total: found.total, ...page };
   });

@@ -7,20 +7,22 @@ import {
   siteListQuerySchema,
 } from "@director/contracts/manager-api";
 import { siteParamsSchema, waitQuerySchema } from "@director/contracts/manager-params";
+import {
+  changeSiteTypeRequestSchema,
+  siteAvailabilityRequestSchema,
+  siteLimitsRequestSchema,
+} from "@director/contracts/manager-site-settings";
 import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { waitForOperation } from "../operations/wait-for-operation.js";
-import { siteAvailabilityRequestSchema, siteLimitsRequestSchema } from "./site-settings.js";
 import { presentOperation, presentSite, type SiteUrlTemplatesByPurpose } from "./sites.presenter.js";
 import type { SitesService } from "./sites.service.js";
 
 /** How long `?wait=true` waits for the operation to end, so that a script can go on at once. */
 const waitTimeoutMs = 60_000;
-const changeSiteRequestSchema = z.object({ type: z.enum(["static", "dynamic"]) });
 
 /** 200 when the operation succeeded (it was waited for), else 202: the operation says whether it runs or failed. */
 function sendOperation(reply: FastifyReply, operation: Operation) {
@@ -105,7 +107,7 @@ export function registerSiteRoutes(
   app.patch("/api/sites/:name", async (request, reply) => {
     const actor = await authenticate(auth, request);
     const { name } = siteParamsSchema.parse(request.params);
-    const { type } = changeSiteRequestSchema.parse(request.body ?? {});
+    const { type } = changeSiteTypeRequestSchema.parse(request.body ?? {});
     const queued = await sites.changeType(actor, name, type);
     return answerOperation(request, reply, queued);
   });

@@ -1,3 +1,4 @@
+import type { SiteLimitsRequest } from "@director/contracts/manager-site-settings";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { Operation, SiteRecord as Site } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
@@ -11,7 +12,6 @@ import type { ImagesService } from "../images/images.service.js";
 import { operationPlans, type UpdateImageInput } from "../operations/operation-plans.js";
 import type { Wakeup } from "../wakeup/wakeup.js";
 import { recordNewSite } from "./record-new-site.js";
-import type { SiteLimitsRequest } from "./site-settings.js";
 import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
 
 export interface SitesServiceDeps {

@@ -1,7 +1,11 @@
+/** The manager API's requests that change a site's settings: its type, availability and resource limits. */
 import { z } from "zod";
 
+/** PATCH /api/sites/:name: a static site becomes dynamic or the other way round (an operation). */
+export const changeSiteTypeRequestSchema = z.object({ type: z.enum(["static", "dynamic"]) });
+
 /**
- * What an administrator may set on a site. Numbers only, with their unit in the name: "100M" or "1.5" as
+ * PUT /api/sites/:name/limits: what an administrator may set on a site. Numbers only, with their unit in the name: "100M" or "1.5" as
  * strings are refused with the field named, rather than guessed at (the original accepted several spellings).
  * null puts a limit back to the platform default; an absent field keeps the current value.
  */
@@ -20,6 +24,7 @@ export const siteLimitsRequestSchema = z
   .strict();
 export type SiteLimitsRequest = z.infer<typeof siteLimitsRequestSchema>;
 
+/** PUT /api/sites/:name/availability (administrators) */
 export const siteAvailabilityRequestSchema = z
   .object({ availability: z.enum(["enabled", "not-served", "disabled"]) })
   .strict();
