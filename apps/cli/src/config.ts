@@ -48,9 +48,9 @@ export const upConfigSchema = z.object({
   sitePidsLimit: z.string().optional(),
   siteNetwork: z.string().optional(),
   /**
-   * Passed through to the manager (its config.ts documents and checks them): sessions and login limits, login with
-   * the identity provider (DIRECTOR_OIDC_*), DIRECTOR_GUIDELINES_FILE, DIRECTOR_METRICS_TOKEN, DIRECTOR_SMTP_URL and
-   * DIRECTOR_MAIL_FROM.
+   * Passed through to the manager (its config.ts documents and checks them): sessions and login limits, the limits
+   * per account (DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT, ...), login with the identity provider (DIRECTOR_OIDC_*),
+   * DIRECTOR_GUIDELINES_FILE, DIRECTOR_METRICS_TOKEN, DIRECTOR_SMTP_URL and DIRECTOR_MAIL_FROM.
    */
   managerAccounts: z.record(z.string(), z.unknown()).default({}),
   /** DIRECTOR_DOCKER_SOCKET: the Docker Engine API socket `director images make-base` uses */
