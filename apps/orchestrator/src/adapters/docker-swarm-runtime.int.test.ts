@@ -10,8 +10,8 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js";
 import { DockerSwarmRuntime } from "./docker-swarm-runtime.js";
-import { removeDockerTestObjects, waitFor } from "./docker-test-objects.js";
-import { ensureBusyboxBaseImage, siteUser } from "./local-base-images.js";
+import { removeDockerTestObjects, testSiteUser, waitFor } from "./docker-test-objects.js";
+import { ensureBusyboxBaseImage } from "./local-base-images.js";
 import { ensureSiteNetwork } from "./swarm-network.js";
 import { nanosecondsPerSecond, serviceNameOf, stopLine } from "./swarm-service-spec.js";
 
@@ -59,7 +59,7 @@ async function newSite(files: Record<string, string>): Promise<{ siteId: SiteId;
     await writeFile(path.join(dir, name), content, { mode: name.endsWith(".sh") ? 0o755 : 0o644 });
   }
   for (const entry of [dir, path.join(dir, "public"), ...Object.keys(files).map((name) => path.join(dir, name))]) {
-    await chown(entry, siteUser.uid, siteUser.gid);
+    await chown(entry, testSiteUser(siteId).uid, testSiteUser(siteId).gid);
   }
   await chmod(dir, 0o755);
   return { siteId, dir };
@@ -69,6 +69,7 @@ function specOf(siteId: SiteId, dir: string, overrides: Partial<SiteServiceSpec>
   return {
     siteId,
     siteDirectory: dir,
+    user: testSiteUser(siteId),
     image,
     isEnabled: true,
     limits: { cpus: 0.5, memoryBytes: 64 * mebibyte, pidsLimit: 64 },
@@ -119,7 +120,7 @@ describe.concurrent("DockerSwarmRuntime", () => {
   it("runs run.sh as the site user on a read-only root, and its HTTP server answers at the task's address", async () => {
     const runScript = [
       "#!/bin/sh",
-      "id -u > /site/uid.txt",
+      'echo "$(id -u):$(id -g)" > /site/uid.txt',
       "if echo x > /etc/probe 2>/dev/null; then echo writable > /site/etc.txt; else echo read-only > /site/etc.txt; fi",
       "if echo x > /tmp/probe; then echo writable > /site/tmp.txt; else echo read-only > /site/tmp.txt; fi",
       "grep CapEff /proc/self/status > /site/caps.txt",
@@ -142,7 +143,8 @@ describe.concurrent("DockerSwarmRuntime", () => {
     );
     expect(body).toBe("hello from the site\n");
     const read = (name: string) => readFile(path.join(dir, name), "utf8").then((text) => text.trim());
-    expect(await read("uid.txt")).toBe(String(siteUser.uid));
+    // The site's own account, never the image's default user (1000, the host's first login account on Debian).
+    expect(await read("uid.txt")).toBe(`${testSiteUser(siteId).uid}:${testSiteUser(siteId).gid}`);
     expect(await read("etc.txt")).toBe("read-only");
     expect(await read("tmp.txt")).toBe("writable");
     expect(await read("caps.txt")).toMatch(/^CapEff:\s+0+$/);

@@ -31,6 +31,8 @@ const reportedTaskCount = 5;
 /** How many log lines status reads back to find the newest `DIRECTOR:` line. */
 const statusLogTailLines = 50;
 const updateAttempts = 3;
+/** Container states in which none of its processes runs (the Engine API's `State` of a listed container). */
+const endedContainerStates: ReadonlySet<string> = new Set(["created", "exited", "dead"]);
 
 /** The fields of a listed service that the inventory reads; anything else the engine sends is ignored. */
 const listedServiceSchema = z.object({
@@ -121,6 +123,18 @@ export class DockerSwarmRuntime implements ServiceRuntime, ServiceInventory {
       if (isDockerNotFound(error)) return;
       throw dockerFailure(`remove service ${name}`, error);
     }
+  }
+
+  async hasRunningProcess(siteId: SiteId): Promise<boolean> {
+    const labels = [installationFilter(this.#settings.installationId), `${siteIdLabel}=${siteId}`];
+    let containers: Docker.ContainerInfo[];
+    try {
+      // Every state, then filtered here: "paused" and "removing" containers still hold the site's processes.
+      containers = await this.#docker.listContainers({ all: true, filters: { label: labels } });
+    } catch (error) {
+      throw dockerFailure(`list the containers labelled ${labels.join(", ")}`, error);
+    }
+    return containers.some((container) => !endedContainerStates.has(container.State));
   }
 
   async restart(siteId: SiteId): Promise<{ generation: number }> {

@@ -18,7 +18,7 @@ const siteConfig = () => current.configFiles.files.get("site-42.conf" as never) 
 
 describe("/internal/v1/sites/:id/service", () => {
   it("runs the site on the base image and network with limits merged over the defaults, idempotently", async () => {
-    const { app, runtime, directories, ownership } = setUp();
+    const { app, runtime, directories } = setUp();
     for (let round = 0; round < 2; round++) {
       const response = await app.inject({
         method: "PUT",
@@ -31,6 +31,7 @@ describe("/internal/v1/sites/:id/service", () => {
     expect(runtime.services.get(42 as never)).toEqual({
       siteId: 42,
       siteDirectory: "/srv/sites/42",
+      user: { uid: 2_000_000_042, gid: 2_000_000_042 },
       image: testImage,
       isEnabled: true,
       limits: { cpus: 1.5, memoryBytes: 100 * 1024 * 1024, pidsLimit: 256 },
@@ -38,7 +39,6 @@ describe("/internal/v1/sites/:id/service", () => {
       networkName: "director-sites",
     });
     expect([...directories.ids]).toEqual([42]);
-    expect([...ownership.ids]).toEqual([42]);
   });
 
   it("runs the site's own image when the request names one", async () => {
@@ -62,7 +62,7 @@ describe("/internal/v1/sites/:id/service", () => {
     ["a reserved env name", { ...request, env: { PORT: "1" } }, "SITE_ENV_INVALID"],
     ["no isEnabled", { id: 42, name: "hello" }, "VALIDATION_FAILED"],
   ])("refuses %s with 400 and touches nothing", async (_label, payload, code) => {
-    const { app, runtime, ownership } = setUp();
+    const { app, runtime, directories } = setUp();
     const response = await app.inject({
       method: "PUT",
       url: "/internal/v1/sites/42/service",
@@ -72,7 +72,7 @@ describe("/internal/v1/sites/:id/service", () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe(code);
     expect(runtime.services.size).toBe(0);
-    expect(ownership.ids.size).toBe(0);
+    expect(directories.ids.size).toBe(0);
   });
 
   it("reports status, restarts, reads logs and removes the service", async () => {

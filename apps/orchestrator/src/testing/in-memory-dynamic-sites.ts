@@ -1,6 +1,6 @@
 /**
  * Fakes for unit tests (never used at run time): an in-memory ServiceRuntime, site container source, balancer spec
- * store and site ownership. The real adapters are covered by the Docker integration tests.
+ * store and image builder. The real adapters are covered by the Docker integration tests.
  */
 import { PassThrough, type Readable } from "node:stream";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
@@ -9,7 +9,7 @@ import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "../adapters/task-address-watcher.js";
 import type { ImageBuilder, ImageRemoval, LabelledImage } from "../core/image-builder.js";
-import type { BalancerSpecStore, SiteOwnership } from "../core/ports.js";
+import type { BalancerSpecStore } from "../core/ports.js";
 import type {
   ServiceInventory,
   ServiceLogs,
@@ -27,6 +27,8 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
   /** The address each site's task gets when it runs */
   readonly addresses = new Map<SiteId, string>();
   readonly logs = new Map<SiteId, string[]>();
+  /** Sites whose process still runs after their service was removed (a task within its stop grace period) */
+  readonly stoppingProcesses = new Set<SiteId>();
 
   async upsert(spec: SiteServiceSpec): Promise<void> {
     this.services.set(spec.siteId, checkSiteServiceSpec(spec));
@@ -34,6 +36,11 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
 
   async remove(siteId: SiteId): Promise<void> {
     this.services.delete(siteId);
+  }
+
+  async hasRunningProcess(siteId: SiteId): Promise<boolean> {
+    const spec = this.services.get(siteId);
+    return this.stoppingProcesses.has(siteId) || spec?.isEnabled === true;
   }
 
   async restart(siteId: SiteId): Promise<{ generation: number }> {
@@ -140,14 +147,6 @@ export class InMemoryBalancerSpecStore implements BalancerSpecStore {
 }
 
 /** A fake SiteOwnership: remembers which sites were given to the site user. */
-export class InMemorySiteOwnership implements SiteOwnership {
-  readonly ids = new Set<SiteId>();
-
-  async giveToSiteUser(id: SiteId): Promise<void> {
-    this.ids.add(id);
-  }
-}
-
 /**
  * A fake ImageBuilder: images are Map entries (reference → id); a Dockerfile containing `failing` fails its build;
  * labels are read from the Dockerfile's LABEL line; `inUse` holds the references a "container" uses.

@@ -8,13 +8,13 @@ import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
 import { SiteImages } from "../core/site-images.js";
 import { SiteInventory } from "../core/site-inventory.js";
 import { SiteServices } from "../core/site-services.js";
+import { defaultSiteUidBase, siteUserOf } from "../core/site-user.js";
 import { buildOrchestratorApp } from "../http/app.js";
 import {
   InMemoryBalancerSpecStore,
   InMemoryImageBuilder,
   InMemoryServiceRuntime,
   InMemorySiteContainers,
-  InMemorySiteOwnership,
 } from "./in-memory-dynamic-sites.js";
 import { InMemorySiteDirectories, InMemorySiteFiles } from "./in-memory-sites.js";
 
@@ -36,7 +36,6 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
   const specs = new InMemoryBalancerSpecStore();
   const runtime = new InMemoryServiceRuntime();
   const containers = new InMemorySiteContainers();
-  const ownership = new InMemorySiteOwnership();
   const builder = new InMemoryImageBuilder();
   builder.images.set(testImage, "sha256:base");
   const balancer = new UpstreamTrackingBalancer({
@@ -56,7 +55,8 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
     ? new SiteServices({
         runtime,
         directories,
-        ownership,
+        siteUserOf: (id) => siteUserOf(id, defaultSiteUidBase),
+        removalWaitMs: 300,
         baseImage: async () => testImage,
         networkName: "director-sites",
         defaultLimits: { cpus: 0.6, memoryBytes: 100 * 1024 * 1024, pidsLimit: 256 },
@@ -82,5 +82,5 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
     }),
     images,
   });
-  return { app, directories, files, configFiles, specs, runtime, containers, ownership, balancer, builder };
+  return { app, directories, files, configFiles, specs, runtime, containers, balancer, builder };
 }
