@@ -38,6 +38,7 @@ import {
 import type { OrchestratorConfig } from "./config.js";
 import type { ImageBuilder } from "./core/image-builder.js";
 import type { ServiceInventory, ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
+import { upgradeToSiteAccounts } from "./core/site-accounts-upgrade.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
 import { SiteImages } from "./core/site-images.js";
 import { SiteInventory } from "./core/site-inventory.js";
@@ -48,6 +49,8 @@ import { buildOrchestratorApp } from "./http/app.js";
 /** A built orchestrator: its HTTP app (for inject), and start/stop of its listener. */
 export interface OrchestratorHandle {
   app: FastifyInstance;
+  /** Settles when sites made before per-site accounts have theirs (started by `listen()`, in the background) */
+  upgraded: Promise<void>;
   /** Prepares the sites directory, listens, and resolves to the API's base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -174,14 +177,31 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     await watcher?.stop();
     await sitesMount?.release();
   });
+  let upgraded: Promise<void> = Promise.resolve();
   return {
     app,
+    get upgraded() {
+      return upgraded;
+    },
     listen: async () => {
       const url = await app.listen({ host: config.http.host, port: config.http.port });
       watcher?.start();
+      // In the background: a large legacy tree takes a while, and every site works meanwhile (ensure adopts too).
+      upgraded = upgradeToSiteAccounts({
+        directories,
+        services: services === null ? null : (runtime ?? null),
+        siteUserOf: siteUser,
+        log,
+      }).then(
+        () => undefined,
+        (error: unknown) => log.error({ err: error }, "giving legacy sites their own accounts failed"),
+      );
       return url;
     },
-    close: () => app.close(),
+    close: async () => {
+      await upgraded;
+      await app.close();
+    },
   };
 }
 

@@ -97,6 +97,7 @@ describe.concurrent("DockerSwarmRuntime", () => {
         name: `director-${installationId}-site-${siteId}`,
         replicas: 0,
         image,
+        user: `${testSiteUser(siteId).uid}:${testSiteUser(siteId).gid}`,
         labels: {
           "org.director.site-id": String(siteId),
           "org.director.installation": installationId,
@@ -339,6 +340,46 @@ describe.concurrent("DockerSwarmRuntime", () => {
     });
     await runtime.remove(siteId);
     await expect(runtime.restart(siteId)).rejects.toThrow(expect.objectContaining({ code: "SITE_NOT_READY" }));
+  });
+
+  it("tells when a removed service's process has ended: a run.sh that ignores SIGTERM runs on until killed", async () => {
+    const ignoresTerm = "#!/bin/sh\ntrap '' TERM\nwhile true; do sleep 1; done\n";
+    const { siteId, dir } = await newSite({ "run.sh": ignoresTerm });
+    const quickStop = new DockerSwarmRuntime(docker, { installationId, port, stopGracePeriodSeconds: 3 });
+    await quickStop.upsert(specOf(siteId, dir));
+    await waitFor(
+      () => quickStop.status(siteId),
+      (status) => status.state === "running",
+    );
+    expect(await quickStop.hasRunningProcess(siteId)).toBe(true);
+    await quickStop.remove(siteId);
+    // The service is gone at once; its process is not (Docker kills it after the grace period).
+    expect((await quickStop.status(siteId)).state).toBe("absent");
+    expect(await quickStop.hasRunningProcess(siteId)).toBe(true);
+    await waitFor(
+      () => quickStop.hasRunningProcess(siteId),
+      (isRunning) => !isRunning,
+      20_000,
+    );
+  });
+
+  it("changes the account an existing service runs as (a site made before per-site accounts)", async () => {
+    const { siteId, dir } = await newSite({
+      "run.sh": "#!/bin/sh\nid -u > /site/private-uid.txt\nexec sleep 2147483647\n",
+    });
+    await runtime.upsert(specOf(siteId, dir, { user: { uid: 1000, gid: 1000 } }));
+    expect((await runtime.listServices(siteId))[0]?.user).toBe("1000:1000");
+    await runtime.setProcessUser(siteId, testSiteUser(siteId));
+    await runtime.setProcessUser(siteId, testSiteUser(siteId)); // a no-op the second time
+    expect((await runtime.listServices(siteId))[0]?.user).toBe(
+      `${testSiteUser(siteId).uid}:${testSiteUser(siteId).gid}`,
+    );
+    const uid = await waitFor(
+      () => readFile(path.join(dir, "private-uid.txt"), "utf8").catch(() => ""),
+      (text) => text.trim() === String(testSiteUser(siteId).uid),
+    );
+    expect(uid.trim()).toBe(String(testSiteUser(siteId).uid));
+    await runtime.setProcessUser((siteId + 1) as SiteId, testSiteUser(siteId)); // no service: nothing happens
   });
 
   it("refuses a bad env name before anything reaches Docker", async () => {

@@ -89,28 +89,44 @@ export class FsSiteDirectories implements SiteDirectories {
    * tree from before sites had their own account (owned by root or the shared uid 1000) is given to it first.
    */
   async ensure(id: SiteId): Promise<void> {
-    const servingGid = this.#servingGidOrThrow();
     const user = this.#options.siteUserOf(id);
     await this.#withSiteDirectory(id, { shouldCreate: true }, async (site) => {
-      if ((await site.stat()).uid !== user.uid) {
-        // Entries of other uids stay as they are: they were never the site's (and may be hard links to elsewhere).
-        await claimTreeContents(site, user, [0, legacySharedSiteUid]);
-        for (const name of Object.keys(subdirectoryModes) as Array<keyof typeof subdirectoryModes>) {
-          await withSubdirectory(site, name, async (sub) => sub.chmod(subdirectoryModes[name])).catch(
-            (error: unknown) => {
-              // Not there yet (a static site never had .home/): made below.
-              if (!(error instanceof DirectorError && error.code === "PATH_NOT_FOUND")) throw error;
-            },
-          );
-        }
-      }
+      await this.#adoptOpened(site, user);
       for (const name of Object.keys(subdirectoryModes) as Array<keyof typeof subdirectoryModes>) {
         await makeSubdirectory(site, name, subdirectoryModes[name], user);
       }
-      // Always, through the descriptor: the site's account owns it and may have changed its group or mode.
-      await site.chown(user.uid, servingGid);
-      await site.chmod(siteDirectoryMode);
+      await this.#closeSiteDirectory(site, user);
     });
+  }
+
+  async adopt(id: SiteId): Promise<boolean> {
+    const user = this.#options.siteUserOf(id);
+    let isAdopted = false;
+    await this.#withSiteDirectory(id, { shouldCreate: false }, async (site) => {
+      isAdopted = await this.#adoptOpened(site, user);
+      if (isAdopted) await this.#closeSiteDirectory(site, user);
+    });
+    return isAdopted;
+  }
+
+  /** Gives the open site directory's tree to `user` unless the directory is its already; true when it did. */
+  async #adoptOpened(site: FileHandle, user: SiteUser): Promise<boolean> {
+    if ((await site.stat()).uid === user.uid) return false;
+    // Entries of other uids stay as they are: they were never the site's (and may be hard links to elsewhere).
+    await claimTreeContents(site, user, [0, legacySharedSiteUid]);
+    for (const name of Object.keys(subdirectoryModes) as Array<keyof typeof subdirectoryModes>) {
+      await withSubdirectory(site, name, async (sub) => sub.chmod(subdirectoryModes[name])).catch((error: unknown) => {
+        // Not there (a static site never had .home/): ensure makes it.
+        if (!(error instanceof DirectorError && error.code === "PATH_NOT_FOUND")) throw error;
+      });
+    }
+    return true;
+  }
+
+  /** The site directory's owner, group and mode, set through its descriptor every time (the site may loosen them). */
+  async #closeSiteDirectory(site: FileHandle, user: SiteUser): Promise<void> {
+    await site.chown(user.uid, this.#servingGidOrThrow());
+    await site.chmod(siteDirectoryMode);
   }
 
   /** Deletes the site's whole tree by descriptor (tree-removal.ts), then its directory; no-op when absent. */

@@ -7,6 +7,11 @@ import type { SitePath } from "@director/domain/site-path";
 export interface SiteDirectories {
   /** Creates the site directory, public/, private/ and .home/, owned by the site's own account; no-op when present. */
   ensure(id: SiteId): Promise<void>;
+  /**
+   * Gives a site directory made before each site had its own account (root's, with files of the shared uid 1000) to
+   * the site's account; false when it has it already. Fails with PATH_NOT_FOUND when there is no directory.
+   */
+  adopt(id: SiteId): Promise<boolean>;
   /** Removes the whole site directory, never following a link out of it; no-op when absent. */
   remove(id: SiteId): Promise<void>;
   /** The site directory's absolute path. */

@@ -70,6 +70,11 @@ export interface ServiceRuntime {
   /** Whether a container of the site still runs on this node (a removed service's does until its process ends). */
   hasRunningProcess(siteId: SiteId): Promise<boolean>;
   /**
+   * Makes an existing service run as `user` (sites made before each had its own account), replacing its task;
+   * no-op when it already does or has no service.
+   */
+  setProcessUser(siteId: SiteId, user: SiteUser): Promise<void>;
+  /**
    * Replaces the running task with a new one (a forced update); SITE_NOT_READY when there is no service. Resolves
    * with the generation of the tasks it makes.
    */
@@ -101,6 +106,8 @@ export interface SiteServiceSummary {
   replicas: number;
   /** The image its tasks run */
   image: string;
+  /** The account its tasks run as (`uid:gid`; "" when the spec sets none) */
+  user: string;
   labels: Readonly<Record<string, string>>;
 }
 

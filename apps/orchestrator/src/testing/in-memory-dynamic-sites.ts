@@ -19,6 +19,7 @@ import type {
   SiteServiceSummary,
 } from "../core/service-runtime.js";
 import { checkSiteServiceSpec } from "../core/site-service-spec.js";
+import type { SiteUser } from "../core/site-user.js";
 
 /** A fake ServiceRuntime: services are Map entries; an enabled service "runs" at the address set in `addresses`. */
 export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, ServiceInventory {
@@ -36,6 +37,11 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
 
   async remove(siteId: SiteId): Promise<void> {
     this.services.delete(siteId);
+  }
+
+  async setProcessUser(siteId: SiteId, user: SiteUser): Promise<void> {
+    const spec = this.services.get(siteId);
+    if (spec !== undefined) this.services.set(siteId, { ...spec, user });
   }
 
   async hasRunningProcess(siteId: SiteId): Promise<boolean> {
@@ -89,6 +95,7 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
         name: `director-test-site-${spec.siteId}`,
         replicas: spec.isEnabled ? 1 : 0,
         image: spec.image,
+        user: `${spec.user.uid}:${spec.user.gid}`,
         labels: { "org.director.site-id": String(spec.siteId) },
       }));
   }
