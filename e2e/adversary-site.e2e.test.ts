@@ -123,6 +123,7 @@ describe("director up: a student attacking from inside their own site", () => {
     const siteId = await startDynamicSite("planter", plantingRunScript, {
       "private/idbin": await readFile("/usr/bin/id"),
       "public/index.html": "hello\n",
+      "private/headers.cgi": headersCgi,
     });
     expect(await readWhenThere(student, "planter", "private/planted")).toBe("planted\n");
     const siteDir = path.join(director.dataDir, "sites", String(siteId));
@@ -140,6 +141,19 @@ describe("director up: a student attacking from inside their own site", () => {
     expect(privateRead.stdout).toBe("");
     expect(privateRead.stderr).toMatch(/Permission denied/);
   }, 120_000);
+
+  it("a site sees the client's own address, whatever X-Forwarded-For the client sends", async () => {
+    // run.sh of "planter" (above) serves public/ with CGI: the script echoes the forwarding headers it received.
+    const answer = await waitForAnswer(() =>
+      httpRequest({
+        url: `${director.sitesUrl}/cgi-bin/headers`,
+        host: `planter.sites.localhost:${director.ports.sites}`,
+        headers: { "x-forwarded-for": "203.0.113.66", "x-real-ip": "203.0.113.67" },
+      }),
+    );
+    // Replaced, not appended: a forged address never reaches the site.
+    expect(answer.text).toBe("x-forwarded-for=127.0.0.1 x-real-ip=127.0.0.1\n");
+  });
 
   it("nothing on the host answers a connection from the site's container, whatever the address", async () => {
     const hits: string[] = [];
@@ -218,11 +232,30 @@ while true; do
 done
 `;
 
-/** Copies a program the student uploaded into public/ and makes it setuid (its own file: no privilege needed). */
+/**
+ * Copies a program the student uploaded into public/ and makes it setuid (its own file: no privilege needed); then
+ * serves public/, with a CGI script that shows the forwarding headers the site receives.
+ */
 const plantingRunScript = `#!/bin/sh
+mkdir -p /site/public/cgi-bin && cp /site/private/headers.cgi /site/public/cgi-bin/headers && chmod 755 /site/public/cgi-bin/headers
 cp /site/private/idbin /site/public/id && chmod 4755 /site/public/id && echo planted > /site/private/planted
 exec httpd -f -p "$PORT" -h /site/public
 `;
+
+const headersCgi = `#!/bin/sh
+printf 'Content-Type: text/plain\\r\\n\\r\\n'
+echo "x-forwarded-for=$HTTP_X_FORWARDED_FOR x-real-ip=$HTTP_X_REAL_IP"
+`;
+
+/** Retries a request to a site until it answers 200 (the balancer follows a new task within a second or two). */
+async function waitForAnswer(send: () => ReturnType<typeof httpRequest>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await send();
+    if (answer.status === 200 || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 /**
  * Tries a TCP connection to the gateway and every listed host address on every listed port; writes the outcome. The

@@ -15,7 +15,7 @@ describe("loadOrchestratorConfig", () => {
         uidBase: 2_000_000_000,
         defaultClientBodyLimitBytes: 2097152,
       },
-      balancer: { listen: "127.0.0.1:8081", nginxDir: "/var/lib/director/balancer-nginx" },
+      balancer: { listen: "127.0.0.1:8081", nginxDir: "/var/lib/director/balancer-nginx", trustedProxies: [] },
       files: { maxFileBytes: 10485760 },
       docker: { socketPath: "/var/run/docker.sock", siteNetwork: "director-lab1-sites", egress: { kind: "all" } },
       siteLimits: { cpus: 0.6, memoryBytes: 104857600, pidsLimit: 256 },

@@ -86,6 +86,23 @@ export const orchestratorConfigSchema = z
         .refine((value) => isParsable(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
       /** DIRECTOR_BALANCER_NGINX_DIR: absolute private directory of the standalone orchestrator's own nginx */
       nginxDir: absolutePath.default("/var/lib/director/balancer-nginx"),
+      /**
+       * DIRECTOR_BALANCER_TRUSTED_PROXIES: the routers' addresses (or CIDR blocks), comma-separated, whose
+       * X-Forwarded-For names the client; sites then see the client's address. Unset: the router's own address.
+       */
+      trustedProxies: z
+        .string()
+        .default("")
+        .transform((value) =>
+          value
+            .split(",")
+            .map((item) => item.trim())
+            .filter((item) => item !== ""),
+        )
+        .refine(
+          (items) => items.every((item) => /^[0-9a-fA-F.:]+(?:\/[0-9]{1,3})?$/.test(item)),
+          "must be IP addresses or CIDR blocks, comma-separated",
+        ),
     }),
     files: z.object({
       /** DIRECTOR_MAX_FILE_BYTES: the largest file the files API reads or writes in one request */
@@ -159,6 +176,7 @@ const variables: Record<string, string> = {
   "sites.defaultClientBodyLimitBytes": "DIRECTOR_SITE_BODY_LIMIT_BYTES",
   "balancer.listen": "DIRECTOR_BALANCER_LISTEN",
   "balancer.nginxDir": "DIRECTOR_BALANCER_NGINX_DIR",
+  "balancer.trustedProxies": "DIRECTOR_BALANCER_TRUSTED_PROXIES",
   "files.maxFileBytes": "DIRECTOR_MAX_FILE_BYTES",
   "docker.socketPath": "DIRECTOR_DOCKER_SOCKET",
   "docker.siteNetwork": "DIRECTOR_SITE_NETWORK",

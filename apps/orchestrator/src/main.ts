@@ -295,6 +295,7 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
   const server = new NginxServer({
     prefixDir: config.balancer.nginxDir,
     includeDirs: [defaultDir, sitesDir],
+    realIpFrom: config.balancer.trustedProxies,
     log: nginxLog,
   });
   await server.start();

@@ -73,6 +73,8 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const balancerNginx = new NginxServer({
       prefixDir: nginxDir,
       includeDirs: isShared ? [routerConfDir, balancerConfDir] : [balancerConfDir],
+      // Split: the router on this machine is in front, and sites must see its client's address, not its own.
+      realIpFrom: isShared ? [] : ["127.0.0.1"],
       log: log.child({ component: "nginx" }),
     });
     await balancerNginx.start();
