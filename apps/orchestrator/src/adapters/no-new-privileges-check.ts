@@ -24,8 +24,7 @@ export async function checkNoNewPrivileges(docker: Docker, image: ImageRef): Pro
     throw dockerFailure("read the engine's version", error);
   }
   if (isAtLeast(apiVersion, specPrivilegesApiVersion)) return;
-  const status = await statusOfAContainer(docker, image);
-  if (/^NoNewPrivs:\s*1$/m.test(status)) return;
+  if (hasNoNewPrivileges(await statusOfAContainer(docker, image))) return;
   throw new DirectorError(
     "DOCKER_UNSAFE",
     `The Docker daemon (Engine API ${apiVersion}) ignores no-new-privileges in service specs and does not set it ` +
@@ -33,6 +32,11 @@ export async function checkNoNewPrivileges(docker: Docker, image: ImageRef): Pro
       "true to /etc/docker/daemon.json and restart dockerd (scripts/setup-host.sh --docker does it); dynamic sites " +
       "are refused until then.",
   );
+}
+
+/** Whether a process's /proc/<pid>/status says it runs with no_new_privs. */
+export function hasNoNewPrivileges(status: string): boolean {
+  return /^NoNewPrivs:\s*1$/m.test(status);
 }
 
 /** "1.41" against [1, 46]. */

@@ -1,3 +1,4 @@
+import { DirectorError } from "@director/domain/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import { authorization, buildTestOrchestratorApp, testImage } from "../testing/test-app.js";
 
@@ -5,7 +6,7 @@ const request = { id: 42, name: "hello", isEnabled: true };
 const dynamicSpec = { id: 42, name: "hello", type: "dynamic", availability: "enabled" };
 let current: ReturnType<typeof buildTestOrchestratorApp>;
 
-function setUp(options: { hasRuntime?: boolean } = { hasRuntime: true }) {
+function setUp(options: { hasRuntime?: boolean; dynamicSitesRefusal?: DirectorError } = { hasRuntime: true }) {
   current = buildTestOrchestratorApp(options);
   return current;
 }
@@ -17,6 +18,22 @@ afterEach(async () => {
 const siteConfig = () => current.configFiles.files.get("site-42.conf" as never) ?? "";
 
 describe("/internal/v1/sites/:id/service", () => {
+  it("refuses every dynamic-site request with the reason when the engine would run sites unsafely", async () => {
+    const refusal = new DirectorError("DOCKER_UNSAFE", "The Docker daemon does not set no-new-privileges.");
+    const { app, runtime } = setUp({ dynamicSitesRefusal: refusal });
+    const requests = [
+      { method: "PUT" as const, url: "/internal/v1/sites/42/service", payload: request },
+      { method: "POST" as const, url: "/internal/v1/sites/42/service/restart" },
+      { method: "POST" as const, url: "/internal/v1/sites/42/image", payload: { id: 42, parent: testImage } },
+    ];
+    for (const sent of requests) {
+      const answer = await app.inject({ ...sent, headers: authorization });
+      expect(answer.statusCode, sent.url).toBe(503);
+      expect(answer.json().error).toMatchObject({ code: "DOCKER_UNSAFE", message: refusal.message });
+    }
+    expect(runtime.services.size).toBe(0);
+  });
+
   it("runs the site on the base image and network with limits merged over the defaults, idempotently", async () => {
     const { app, runtime, directories } = setUp();
     for (let round = 0; round < 2; round++) {

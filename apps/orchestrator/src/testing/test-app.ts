@@ -1,3 +1,4 @@
+import type { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { InstallationId } from "@director/domain/installation-id";
 import type { InternalToken } from "@director/http-kit/internal-auth";
@@ -29,7 +30,9 @@ export const testInstallationId = "test" as InstallationId;
  * The orchestrator's HTTP app on in-memory fakes of every port (the balancer adapter is real: it only renders).
  * `hasRuntime`: dynamic sites wired on a fake runtime and fake site containers, as createOrchestrator wires them.
  */
-export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRuntime?: boolean } = {}) {
+export function buildTestOrchestratorApp(
+  options: { maxFileBytes?: number; hasRuntime?: boolean; dynamicSitesRefusal?: DirectorError } = {},
+) {
   const directories = new InMemorySiteDirectories();
   const files = new InMemorySiteFiles();
   const configFiles = new InMemoryConfigFiles();
@@ -81,6 +84,7 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
       siteImages: images,
     }),
     images,
+    ...(options.dynamicSitesRefusal ? { dynamicSitesRefusal: options.dynamicSitesRefusal } : {}),
   });
   return { app, directories, files, configFiles, specs, runtime, containers, balancer, builder };
 }
