@@ -16,7 +16,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { ComponentProcess } from "./support/component-process.js";
-import { removeInstallationDockerObjects, repoRoot } from "./support/director-process.js";
+import { removeInstallationDockerObjects, repoRoot, unmountBelow } from "./support/director-process.js";
 
 const password = "a long enough password";
 
@@ -72,6 +72,7 @@ describe("a worker killed mid-operation", () => {
     for (const process of processes.reverse()) await process.stop();
     await removeInstallationDockerObjects(installationId);
     await database?.drop();
+    if (dataDir) await unmountBelow(dataDir);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

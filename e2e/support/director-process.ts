@@ -2,7 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parseMountInfo } from "@director/host/nosuid-mount";
+import { runCommand } from "@director/host/run-command";
 import { removeDockerTestObjects } from "@director/orchestrator/adapters/docker-test-objects";
+import { bridgeInterfaceOf, removeSiteFirewall } from "@director/orchestrator/adapters/site-firewall";
 import { freePort } from "@director/testing/free-port";
 import Docker from "dockerode";
 
@@ -123,10 +126,14 @@ export class DirectorProcess {
     return JSON.parse(text).installationId ?? null;
   }
 
-  /** Removes what this installation left on the Docker engine (its services and its site network). */
+  /**
+   * Removes what this installation left on the machine: its services, site network and firewall chains on the
+   * Docker engine, and the sites directory's nosuid mount if a killed process could not release it.
+   */
   async removeDockerObjects(): Promise<void> {
     const id = await this.installationId();
     if (id !== null) await removeInstallationDockerObjects(id);
+    await unmountBelow(this.dataDir);
   }
 
   /** Runs another `director` command against this installation; `stdin` is written to it. */
@@ -142,12 +149,26 @@ export class DirectorProcess {
   }
 }
 
-/** Removes an installation's services (found by its label) and its default site network, when present. */
+/** Removes an installation's services (found by its label), its default site network and firewall chains. */
 export async function removeInstallationDockerObjects(installationId: string): Promise<void> {
   const docker = new Docker();
+  const networkName = `director-${installationId}-sites`;
+  const network = (await docker.listNetworks({ filters: { name: [networkName] } })).find(
+    (candidate) => candidate.Name === networkName,
+  );
+  if (network !== undefined) await removeSiteFirewall(installationId as never, bridgeInterfaceOf(network.Id));
   const services = await docker.listServices({ filters: { label: [`org.director.installation=${installationId}`] } });
   await removeDockerTestObjects(docker, {
     serviceNames: services.map((service) => service.Spec?.Name ?? "").filter(Boolean),
-    networkName: `director-${installationId}-sites`,
+    networkName,
   });
+}
+
+/** Unmounts (lazily) every mount at or below `dir`, deepest first: what a killed `director up` left mounted. */
+export async function unmountBelow(dir: string): Promise<void> {
+  const points = parseMountInfo(await readFile("/proc/self/mountinfo", "utf8"))
+    .map((entry) => entry.mountPoint)
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of points) await runCommand(["umount", "-l", point], { timeoutMs: 15_000 });
 }

@@ -41,12 +41,15 @@ export const upConfigSchema = z.object({
   /**
    * Passed through to the orchestrator (its config.ts documents and checks them): DIRECTOR_SITE_CPUS (cores),
    * DIRECTOR_SITE_MEMORY_BYTES, DIRECTOR_SITE_PIDS_LIMIT (a dynamic site's defaults) and DIRECTOR_SITE_NETWORK
-   * (default `director-<installation id>-sites`). Unset: the orchestrator's defaults.
+   * (default `director-<installation id>-sites`), DIRECTOR_SITE_UID_BASE (site accounts' uid range) and
+   * DIRECTOR_SITE_EGRESS (where site processes may connect). Unset: the orchestrator's defaults.
    */
   siteCpus: z.string().optional(),
   siteMemoryBytes: z.string().optional(),
   sitePidsLimit: z.string().optional(),
   siteNetwork: z.string().optional(),
+  siteUidBase: z.string().optional(),
+  siteEgress: z.string().optional(),
   /**
    * Passed through to the manager (its config.ts documents and checks them): sessions and login limits, the limits
    * per account (DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT, ...), login with the identity provider (DIRECTOR_OIDC_*),
@@ -86,6 +89,8 @@ export function loadUpConfig(env: NodeJS.ProcessEnv): UpConfig {
     siteMemoryBytes: env.DIRECTOR_SITE_MEMORY_BYTES || undefined,
     sitePidsLimit: env.DIRECTOR_SITE_PIDS_LIMIT || undefined,
     siteNetwork: env.DIRECTOR_SITE_NETWORK || undefined,
+    siteUidBase: env.DIRECTOR_SITE_UID_BASE || undefined,
+    siteEgress: env.DIRECTOR_SITE_EGRESS || undefined,
     dockerSocketPath: env.DIRECTOR_DOCKER_SOCKET || undefined,
     managerAccounts: accountSettingsFromEnv(env),
     logLevel: env.DIRECTOR_LOG_LEVEL,

@@ -9,10 +9,15 @@ describe("loadOrchestratorConfig", () => {
       http: { host: "127.0.0.1", port: 7001 },
       token,
       installationId: "lab1",
-      sites: { dir: "/var/lib/director/sites", domain: "sites.localhost", defaultClientBodyLimitBytes: 2097152 },
-      balancer: { listen: "127.0.0.1:8081", nginxDir: "/var/lib/director/balancer-nginx" },
+      sites: {
+        dir: "/var/lib/director/sites",
+        domain: "sites.localhost",
+        uidBase: 2_000_000_000,
+        defaultClientBodyLimitBytes: 2097152,
+      },
+      balancer: { listen: "127.0.0.1:8081", nginxDir: "/var/lib/director/balancer-nginx", trustedProxies: [] },
       files: { maxFileBytes: 10485760 },
-      docker: { socketPath: "/var/run/docker.sock", siteNetwork: "director-lab1-sites" },
+      docker: { socketPath: "/var/run/docker.sock", siteNetwork: "director-lab1-sites", egress: { kind: "all" } },
       siteLimits: { cpus: 0.6, memoryBytes: 104857600, pidsLimit: 256 },
       stateDir: "/var/lib/director/orchestrator-state",
     });
@@ -29,7 +34,11 @@ describe("loadOrchestratorConfig", () => {
       DIRECTOR_SITE_MEMORY_BYTES: "268435456",
       DIRECTOR_SITE_PIDS_LIMIT: "64",
     });
-    expect(config.docker).toEqual({ socketPath: "/run/docker.sock", siteNetwork: "lab-sites" });
+    expect(config.docker).toEqual({
+      socketPath: "/run/docker.sock",
+      siteNetwork: "lab-sites",
+      egress: { kind: "all" },
+    });
     expect(config.siteLimits).toEqual({ cpus: 1.5, memoryBytes: 268435456, pidsLimit: 64 });
     expect(config.stateDir).toBe("/srv/director/orchestrator-state");
     expect(
@@ -53,11 +62,15 @@ describe("loadOrchestratorConfig", () => {
         DIRECTOR_SITE_NETWORK: "Bad Name",
         DIRECTOR_DOCKER_SOCKET: "docker.sock",
         DIRECTOR_ORCHESTRATOR_STATE_DIR: "state",
+        DIRECTOR_SITE_UID_BASE: "1000",
+        DIRECTOR_SITE_EGRESS: "10.0.0.0/33",
       });
     } catch (error) {
       message = (error as Error).message;
     }
     for (const variable of [
+      "DIRECTOR_SITE_UID_BASE",
+      "DIRECTOR_SITE_EGRESS",
       "DIRECTOR_SITE_CPUS",
       "DIRECTOR_SITE_MEMORY_BYTES",
       "DIRECTOR_SITE_PIDS_LIMIT",
@@ -89,8 +102,18 @@ describe("loadOrchestratorConfig", () => {
       DIRECTOR_BALANCER_LISTEN: "8082",
       DIRECTOR_BALANCER_NGINX_DIR: "/srv/nginx",
       DIRECTOR_MAX_FILE_BYTES: "5",
+      DIRECTOR_SITE_UID_BASE: "300000",
+      DIRECTOR_SITE_EGRESS: "192.0.2.53, 2001:DB8::/32",
     });
     expect(config.http).toEqual({ host: "10.0.0.1", port: 9001 });
+    expect(config.sites.uidBase).toBe(300000);
+    expect(config.docker.egress).toEqual({
+      kind: "only",
+      destinations: [
+        { family: 4, cidr: "192.0.2.53/32" },
+        { family: 6, cidr: "2001:db8::/32" },
+      ],
+    });
     expect(config.sites.dir).toBe("/srv/sites/");
     expect(config.balancer.listen).toBe("8082");
     expect(config.files.maxFileBytes).toBe(5);

@@ -9,7 +9,9 @@ import { type InstallationId, isInstallationId } from "@director/domain/installa
 import { parseListenAddress } from "@director/domain/listen-address";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
+import { parseEgressPolicy } from "./core/site-egress.js";
 import { siteLimitBounds } from "./core/site-service-spec.js";
+import { defaultSiteUidBase, maxSiteUid, minSiteUidBase } from "./core/site-user.js";
 
 const absolutePath = z
   .string()
@@ -56,6 +58,16 @@ export const orchestratorConfigSchema = z
         .string()
         .default("sites.localhost")
         .refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"),
+      /**
+       * DIRECTOR_SITE_UID_BASE: site N's files and process belong to uid and gid `base + N`. The range from here to
+       * 2^31-2 must be free of host accounts (checked at start): choose it once, never change it afterwards.
+       */
+      uidBase: z.coerce
+        .number()
+        .int()
+        .min(minSiteUidBase)
+        .max(maxSiteUid - 1)
+        .default(defaultSiteUidBase),
       /** DIRECTOR_SITE_BODY_LIMIT_BYTES: a site's request body limit (nginx client_max_body_size) when a spec omits it */
       defaultClientBodyLimitBytes: z.coerce
         .number()
@@ -74,6 +86,23 @@ export const orchestratorConfigSchema = z
         .refine((value) => isParsable(() => parseListenAddress(value)), "must be PORT, IPv4:PORT or [IPv6]:PORT"),
       /** DIRECTOR_BALANCER_NGINX_DIR: absolute private directory of the standalone orchestrator's own nginx */
       nginxDir: absolutePath.default("/var/lib/director/balancer-nginx"),
+      /**
+       * DIRECTOR_BALANCER_TRUSTED_PROXIES: the routers' addresses (or CIDR blocks), comma-separated, whose
+       * X-Forwarded-For names the client; sites then see the client's address. Unset: the router's own address.
+       */
+      trustedProxies: z
+        .string()
+        .default("")
+        .transform((value) =>
+          value
+            .split(",")
+            .map((item) => item.trim())
+            .filter((item) => item !== ""),
+        )
+        .refine(
+          (items) => items.every((item) => /^[0-9a-fA-F.:]+(?:\/[0-9]{1,3})?$/.test(item)),
+          "must be IP addresses or CIDR blocks, comma-separated",
+        ),
     }),
     files: z.object({
       /** DIRECTOR_MAX_FILE_BYTES: the largest file the files API reads or writes in one request */
@@ -95,6 +124,15 @@ export const orchestratorConfigSchema = z
           .string()
           .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be lowercase letters, digits, '.', '_', '-'")
           .optional(),
+        /**
+         * DIRECTOR_SITE_EGRESS: where site processes may connect beyond this node: `all` (the default), `none`, or
+         * comma-separated addresses and CIDR blocks (list your DNS servers too). This node itself is never reachable.
+         */
+        egress: z
+          .string()
+          .default("all")
+          .refine((value) => isParsable(() => parseEgressPolicy(value)), "must be all, none, or addresses/CIDR blocks")
+          .transform((value) => parseEgressPolicy(value)),
       })
       .prefault({}),
     siteLimits: z
@@ -134,12 +172,15 @@ const variables: Record<string, string> = {
   installationId: "DIRECTOR_INSTALLATION_ID",
   "sites.dir": "DIRECTOR_SITES_DIR",
   "sites.domain": "DIRECTOR_SITES_DOMAIN",
+  "sites.uidBase": "DIRECTOR_SITE_UID_BASE",
   "sites.defaultClientBodyLimitBytes": "DIRECTOR_SITE_BODY_LIMIT_BYTES",
   "balancer.listen": "DIRECTOR_BALANCER_LISTEN",
   "balancer.nginxDir": "DIRECTOR_BALANCER_NGINX_DIR",
+  "balancer.trustedProxies": "DIRECTOR_BALANCER_TRUSTED_PROXIES",
   "files.maxFileBytes": "DIRECTOR_MAX_FILE_BYTES",
   "docker.socketPath": "DIRECTOR_DOCKER_SOCKET",
   "docker.siteNetwork": "DIRECTOR_SITE_NETWORK",
+  "docker.egress": "DIRECTOR_SITE_EGRESS",
   "siteLimits.cpus": "DIRECTOR_SITE_CPUS",
   "siteLimits.memoryBytes": "DIRECTOR_SITE_MEMORY_BYTES",
   "siteLimits.pidsLimit": "DIRECTOR_SITE_PIDS_LIMIT",

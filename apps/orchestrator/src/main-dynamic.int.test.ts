@@ -17,8 +17,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
-import { removeDockerTestObjects, waitFor } from "./adapters/docker-test-objects.js";
-import { ensureBusyboxBaseImage, siteUser } from "./adapters/local-base-images.js";
+import { removeDockerTestObjects, testSiteUidBase, testSiteUser, waitFor } from "./adapters/docker-test-objects.js";
+import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
 import { ensureSiteNetwork } from "./adapters/swarm-network.js";
 import { serviceNameOf } from "./adapters/swarm-service-spec.js";
 import { orchestratorConfigSchema } from "./config.js";
@@ -49,7 +49,7 @@ beforeAll(async () => {
     http: { port: 0 },
     token: testToken,
     installationId,
-    sites: { dir: path.join(root, "sites") },
+    sites: { dir: path.join(root, "sites"), uidBase: testSiteUidBase },
     balancer: { listen: `127.0.0.1:${edgePort}`, nginxDir: path.join(root, "nginx") },
     files: {},
     docker: { siteNetwork: networkName },
@@ -115,14 +115,14 @@ describe("a dynamic site through the orchestrator's API", () => {
     const service = { id: siteId, name: siteName, isEnabled: true, limits: { memoryBytes: 64 * 1024 * 1024 } };
     expect((await api("PUT", `/sites/${siteId}/service`, { json: service })).status).toBe(204);
     const siteDir = path.join(root, "sites", String(siteId));
-    for (const dir of [
-      siteDir,
-      path.join(siteDir, "public"),
-      path.join(siteDir, "private"),
-      path.join(siteDir, ".home"),
-    ]) {
-      expect(await lstat(dir)).toMatchObject({ uid: siteUser.uid, gid: siteUser.gid });
+    // The site's own account owns its tree (and the site directory lets only nginx's group pass through).
+    const { uid, gid } = testSiteUser(siteId as never);
+    expect(await lstat(siteDir)).toMatchObject({ uid });
+    expect((await lstat(siteDir)).mode & 0o777).toBe(0o710);
+    for (const dir of [path.join(siteDir, "public"), path.join(siteDir, "private"), path.join(siteDir, ".home")]) {
+      expect(await lstat(dir)).toMatchObject({ uid, gid });
     }
+    expect(await lstat(path.join(siteDir, "run.sh"))).toMatchObject({ uid, gid });
     expect((await stat(path.join(siteDir, "run.sh"))).mode & 0o777).toBe(0o755);
 
     const balancerSpec = { id: siteId, name: siteName, type: "dynamic", availability: "enabled" };

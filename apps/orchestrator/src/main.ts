@@ -12,6 +12,8 @@ import type { ConfigFiles } from "@director/host/config-files";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
+import { resolveNginxWorkerUser } from "@director/host/nginx-worker-user";
+import { ensureNosuidNodevMount, type SitesMount } from "@director/host/nosuid-mount";
 import Docker from "dockerode";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -20,10 +22,12 @@ import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { DockerImageBuilder } from "./adapters/docker-image-builder.js";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
-import { ensureBusyboxBaseImage, siteUser } from "./adapters/local-base-images.js";
+import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
+import { checkNoNewPrivileges } from "./adapters/no-new-privileges-check.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
 import { FsSiteFiles } from "./adapters/site-files.js";
-import { FsSiteOwnership } from "./adapters/site-ownership.js";
+import { bridgeInterfaceOf, installSiteFirewall } from "./adapters/site-firewall.js";
+import { assertSiteUidRangeFree } from "./adapters/site-uid-range.js";
 import { ensureSiteNetwork } from "./adapters/swarm-network.js";
 import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import {
@@ -34,15 +38,19 @@ import {
 import type { OrchestratorConfig } from "./config.js";
 import type { ImageBuilder } from "./core/image-builder.js";
 import type { ServiceInventory, ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
+import { upgradeToSiteAccounts } from "./core/site-accounts-upgrade.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
 import { SiteImages } from "./core/site-images.js";
 import { SiteInventory } from "./core/site-inventory.js";
 import { SiteServices } from "./core/site-services.js";
+import { siteUserOf } from "./core/site-user.js";
 import { buildOrchestratorApp } from "./http/app.js";
 
 /** A built orchestrator: its HTTP app (for inject), and start/stop of its listener. */
 export interface OrchestratorHandle {
   app: FastifyInstance;
+  /** Settles when sites made before per-site accounts have theirs (started by `listen()`, in the background) */
+  upgraded: Promise<void>;
   /** Prepares the sites directory, listens, and resolves to the API's base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -61,8 +69,11 @@ export interface DynamicSiteDeps {
   imageBuilder?: ImageBuilder;
 }
 
+/** What `connectDocker` found: what runs dynamic sites, or why they are refused (no engine, or an unsafe one). */
+export type DockerConnection = Partial<DynamicSiteDeps> & { dynamicSitesRefusal?: DirectorError };
+
 /** What createOrchestrator needs besides its config. */
-export interface OrchestratorDeps extends Partial<DynamicSiteDeps> {
+export interface OrchestratorDeps extends DockerConnection {
   balancerFiles: ConfigFiles;
   log: Logger;
 }
@@ -74,7 +85,12 @@ export interface OrchestratorDeps extends Partial<DynamicSiteDeps> {
  */
 export function createOrchestrator(config: OrchestratorConfig, deps: OrchestratorDeps): OrchestratorHandle {
   const log = deps.log.child({ component: "orchestrator" });
-  const directories = new FsSiteDirectories(config.sites.dir);
+  const siteUser = (id: SiteId) => siteUserOf(id, config.sites.uidBase);
+  const directories = new FsSiteDirectories(config.sites.dir, {
+    siteUserOf: siteUser,
+    // The nginx workers that serve public/ pass through each site directory by its group.
+    resolveServingGid: async () => (await resolveNginxWorkerUser(undefined))?.gid ?? process.getgid?.() ?? 0,
+  });
   const nginxBalancer = new NginxBalancerConfig({
     files: deps.balancerFiles,
     directories,
@@ -109,7 +125,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       : new SiteServices({
           runtime,
           directories,
-          ownership: new FsSiteOwnership(directories),
+          siteUserOf: siteUser,
           baseImage: deps.baseImage,
           networkName: config.docker.siteNetwork,
           defaultLimits: config.siteLimits,
@@ -133,7 +149,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     token: config.token,
     directories,
     balancer,
-    files: new FsSiteFiles(directories, { owner: siteUser }),
+    files: new FsSiteFiles(directories, { ownerOf: siteUser }),
     maxFileBytes: config.files.maxFileBytes,
     services,
     inventory: new SiteInventory({
@@ -145,23 +161,47 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       siteImages: images,
     }),
     images,
+    ...(deps.dynamicSitesRefusal ? { dynamicSitesRefusal: deps.dynamicSitesRefusal } : {}),
   });
+  let sitesMount: SitesMount | null = null;
   // onReady runs before the first request, whether the app listens or is driven by inject.
   app.addHook("onReady", async () => {
+    await assertSiteUidRangeFree(config.sites.uidBase);
     await directories.prepare();
+    // Site files are the sites' own: a setuid one must never run as its owner for another local account.
+    sitesMount = await ensureNosuidNodevMount(config.sites.dir);
+    if (sitesMount.state === "mounted") log.info({ dir: config.sites.dir }, "mounted the sites directory nosuid,nodev");
   });
   // Stop the watcher before the app closes, so that no re-render runs against a stopped nginx.
   app.addHook("onClose", async () => {
     await watcher?.stop();
+    await sitesMount?.release();
   });
+  let upgraded: Promise<void> = Promise.resolve();
   return {
     app,
+    get upgraded() {
+      return upgraded;
+    },
     listen: async () => {
       const url = await app.listen({ host: config.http.host, port: config.http.port });
       watcher?.start();
+      // In the background: a large legacy tree takes a while, and every site works meanwhile (ensure adopts too).
+      upgraded = upgradeToSiteAccounts({
+        directories,
+        services: services === null ? null : (runtime ?? null),
+        siteUserOf: siteUser,
+        log,
+      }).then(
+        () => undefined,
+        (error: unknown) => log.error({ err: error }, "giving legacy sites their own accounts failed"),
+      );
       return url;
     },
-    close: () => app.close(),
+    close: async () => {
+      await upgraded;
+      await app.close();
+    },
   };
 }
 
@@ -181,8 +221,9 @@ const dockerPingTimeoutMs = 5_000;
  * what runs dynamic sites; when the engine cannot be reached (or is not a Swarm manager), logs a warning and
  * returns an empty object, so that the orchestrator runs with static sites only.
  */
-export async function connectDocker(config: OrchestratorConfig, log: Logger): Promise<Partial<DynamicSiteDeps>> {
+export async function connectDocker(config: OrchestratorConfig, log: Logger): Promise<DockerConnection> {
   const docker = new Docker({ socketPath: config.docker.socketPath });
+  let networkId: string;
   try {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
@@ -193,7 +234,7 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     } finally {
       clearTimeout(timer);
     }
-    await ensureSiteNetwork(docker, config.docker.siteNetwork);
+    networkId = await ensureSiteNetwork(docker, config.docker.siteNetwork);
   } catch (error) {
     log.warn(
       { err: error, socketPath: config.docker.socketPath },
@@ -210,6 +251,24 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     });
     return image;
   };
+  try {
+    // Refused rather than run unsafely: a site's process must neither reach this node nor gain privileges.
+    await installSiteFirewall({
+      installationId: config.installationId,
+      bridgeInterface: bridgeInterfaceOf(networkId),
+      egress: config.docker.egress,
+    });
+    await checkNoNewPrivileges(docker, await baseImage());
+  } catch (error) {
+    const refusal =
+      error instanceof DirectorError && error.code === "DOCKER_UNSAFE"
+        ? error
+        : new DirectorError("DOCKER_UNSAFE", `Dynamic sites are refused: ${(error as Error).message}`, {
+            cause: error,
+          });
+    log.error({ err: refusal }, "dynamic sites are refused: the Docker engine cannot run them safely");
+    return { dynamicSitesRefusal: refusal };
+  }
   return {
     runtime: new DockerSwarmRuntime(docker, { installationId: config.installationId }),
     baseImage,
@@ -236,6 +295,7 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
   const server = new NginxServer({
     prefixDir: config.balancer.nginxDir,
     includeDirs: [defaultDir, sitesDir],
+    realIpFrom: config.balancer.trustedProxies,
     log: nginxLog,
   });
   await server.start();

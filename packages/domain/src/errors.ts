@@ -97,6 +97,12 @@ export const errorCodes = {
   CONFIG_INVALID: "operational",
   DOCKER_UNAVAILABLE: "operational",
   DOCKER_REJECTED: "operational",
+  /** the Docker daemon would run site processes without no-new-privileges: dynamic sites are refused until it does */
+  DOCKER_UNSAFE: "operational",
+  /** a removed site's process has not ended yet; its files are deleted once it has (retried) */
+  SITE_PROCESS_STILL_RUNNING: "operational",
+  /** a site's files kept changing while they were being deleted (retried) */
+  SITE_FILES_BUSY: "operational",
   INTERNAL: "unexpected",
 } as const satisfies Record<string, ErrorKind>;
 

@@ -75,6 +75,15 @@ http {
     expect(config).not.toContain("*.conf");
   });
 
+  it("believes X-Forwarded-For only from the proxies it is told of", () => {
+    const options = { prefixDir: "/p", includeDirs: ["/p/sites"], workerUser: null, workerProcesses: 1 };
+    expect(renderMainConfig(options)).not.toContain("real_ip");
+    const behindRouter = renderMainConfig({ ...options, realIpFrom: ["127.0.0.1", "10.1.0.0/16", "::1"] });
+    expect(behindRouter).toContain(
+      "  set_real_ip_from 127.0.0.1;\n  set_real_ip_from 10.1.0.0/16;\n  set_real_ip_from ::1;\n  real_ip_header X-Forwarded-For;\n",
+    );
+  });
+
   it.each([
     ["a relative include dir", { includeDirs: ["sites"] }],
     ["a quote in a path", { includeDirs: ['/srv/"x'] }],
@@ -83,6 +92,7 @@ http {
     ["a newline in the prefix", { prefixDir: "/srv/a\nb" }],
     ["zero workers", { workerProcesses: 0 }],
     ["a user name with a semicolon", { workerUser: { name: "x;y", groupName: "x" } }],
+    ["a trusted proxy that is no address", { realIpFrom: ["10.0.0.1; include /etc/passwd"] }],
   ])("rejects %s with CONFIG_INVALID", (_label, override) => {
     const options = { prefixDir: "/p", includeDirs: ["/p/sites"], workerUser: null, workerProcesses: 1, ...override };
     expect(() => renderMainConfig(options)).toThrow(expect.objectContaining({ code: "CONFIG_INVALID" }));

@@ -35,6 +35,8 @@ export interface NginxServerOptions {
   workerUser?: string;
   /** Default "auto" (one worker per CPU). */
   workerProcesses?: number | "auto";
+  /** Proxies in front whose X-Forwarded-For names the client (see MainConfigOptions.realIpFrom). Default none. */
+  realIpFrom?: readonly string[];
   /** Default "/usr/sbin/nginx" if it exists, else "nginx" from PATH. */
   nginxBinary?: string;
   log: Logger;
@@ -97,6 +99,7 @@ export class NginxServer {
       includeDirs: this.#options.includeDirs,
       workerUser: workerUser === null ? null : { name: workerUser.name, groupName: workerUser.groupName },
       workerProcesses: this.#options.workerProcesses ?? "auto",
+      ...(this.#options.realIpFrom ? { realIpFrom: this.#options.realIpFrom } : {}),
     });
     await writeFileAtomic(this.#layout.configPath, config);
     await this.test();

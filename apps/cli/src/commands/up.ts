@@ -73,6 +73,8 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const balancerNginx = new NginxServer({
       prefixDir: nginxDir,
       includeDirs: isShared ? [routerConfDir, balancerConfDir] : [balancerConfDir],
+      // Split: the router on this machine is in front, and sites must see its client's address, not its own.
+      realIpFrom: isShared ? [] : ["127.0.0.1"],
       log: log.child({ component: "nginx" }),
     });
     await balancerNginx.start();
@@ -92,10 +94,10 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       http: { host: "127.0.0.1", port: config.orchestratorPort },
       token: secrets.orchestratorToken,
       installationId: secrets.installationId,
-      sites: { dir: path.join(dataDir, "sites"), domain: config.sitesDomain },
+      sites: { dir: path.join(dataDir, "sites"), domain: config.sitesDomain, uidBase: config.siteUidBase },
       balancer: { listen: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`, nginxDir: nginxDir },
       files: {},
-      docker: { siteNetwork: config.siteNetwork },
+      docker: { siteNetwork: config.siteNetwork, egress: config.siteEgress },
       siteLimits: { cpus: config.siteCpus, memoryBytes: config.siteMemoryBytes, pidsLimit: config.sitePidsLimit },
       stateDir: path.join(dataDir, "orchestrator-state"),
     });

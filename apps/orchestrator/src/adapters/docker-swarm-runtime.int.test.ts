@@ -10,8 +10,8 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js";
 import { DockerSwarmRuntime } from "./docker-swarm-runtime.js";
-import { removeDockerTestObjects, waitFor } from "./docker-test-objects.js";
-import { ensureBusyboxBaseImage, siteUser } from "./local-base-images.js";
+import { removeDockerTestObjects, testSiteUser, waitFor } from "./docker-test-objects.js";
+import { ensureBusyboxBaseImage } from "./local-base-images.js";
 import { ensureSiteNetwork } from "./swarm-network.js";
 import { nanosecondsPerSecond, serviceNameOf, stopLine } from "./swarm-service-spec.js";
 
@@ -59,7 +59,7 @@ async function newSite(files: Record<string, string>): Promise<{ siteId: SiteId;
     await writeFile(path.join(dir, name), content, { mode: name.endsWith(".sh") ? 0o755 : 0o644 });
   }
   for (const entry of [dir, path.join(dir, "public"), ...Object.keys(files).map((name) => path.join(dir, name))]) {
-    await chown(entry, siteUser.uid, siteUser.gid);
+    await chown(entry, testSiteUser(siteId).uid, testSiteUser(siteId).gid);
   }
   await chmod(dir, 0o755);
   return { siteId, dir };
@@ -69,6 +69,7 @@ function specOf(siteId: SiteId, dir: string, overrides: Partial<SiteServiceSpec>
   return {
     siteId,
     siteDirectory: dir,
+    user: testSiteUser(siteId),
     image,
     isEnabled: true,
     limits: { cpus: 0.5, memoryBytes: 64 * mebibyte, pidsLimit: 64 },
@@ -96,6 +97,7 @@ describe.concurrent("DockerSwarmRuntime", () => {
         name: `director-${installationId}-site-${siteId}`,
         replicas: 0,
         image,
+        user: `${testSiteUser(siteId).uid}:${testSiteUser(siteId).gid}`,
         labels: {
           "org.director.site-id": String(siteId),
           "org.director.installation": installationId,
@@ -119,7 +121,7 @@ describe.concurrent("DockerSwarmRuntime", () => {
   it("runs run.sh as the site user on a read-only root, and its HTTP server answers at the task's address", async () => {
     const runScript = [
       "#!/bin/sh",
-      "id -u > /site/uid.txt",
+      'echo "$(id -u):$(id -g)" > /site/uid.txt',
       "if echo x > /etc/probe 2>/dev/null; then echo writable > /site/etc.txt; else echo read-only > /site/etc.txt; fi",
       "if echo x > /tmp/probe; then echo writable > /site/tmp.txt; else echo read-only > /site/tmp.txt; fi",
       "grep CapEff /proc/self/status > /site/caps.txt",
@@ -142,7 +144,8 @@ describe.concurrent("DockerSwarmRuntime", () => {
     );
     expect(body).toBe("hello from the site\n");
     const read = (name: string) => readFile(path.join(dir, name), "utf8").then((text) => text.trim());
-    expect(await read("uid.txt")).toBe(String(siteUser.uid));
+    // The site's own account, never the image's default user (1000, the host's first login account on Debian).
+    expect(await read("uid.txt")).toBe(`${testSiteUser(siteId).uid}:${testSiteUser(siteId).gid}`);
     expect(await read("etc.txt")).toBe("read-only");
     expect(await read("tmp.txt")).toBe("writable");
     expect(await read("caps.txt")).toMatch(/^CapEff:\s+0+$/);
@@ -337,6 +340,46 @@ describe.concurrent("DockerSwarmRuntime", () => {
     });
     await runtime.remove(siteId);
     await expect(runtime.restart(siteId)).rejects.toThrow(expect.objectContaining({ code: "SITE_NOT_READY" }));
+  });
+
+  it("tells when a removed service's process has ended: a run.sh that ignores SIGTERM runs on until killed", async () => {
+    const ignoresTerm = "#!/bin/sh\ntrap '' TERM\nwhile true; do sleep 1; done\n";
+    const { siteId, dir } = await newSite({ "run.sh": ignoresTerm });
+    const quickStop = new DockerSwarmRuntime(docker, { installationId, port, stopGracePeriodSeconds: 3 });
+    await quickStop.upsert(specOf(siteId, dir));
+    await waitFor(
+      () => quickStop.status(siteId),
+      (status) => status.state === "running",
+    );
+    expect(await quickStop.hasRunningProcess(siteId)).toBe(true);
+    await quickStop.remove(siteId);
+    // The service is gone at once; its process is not (Docker kills it after the grace period).
+    expect((await quickStop.status(siteId)).state).toBe("absent");
+    expect(await quickStop.hasRunningProcess(siteId)).toBe(true);
+    await waitFor(
+      () => quickStop.hasRunningProcess(siteId),
+      (isRunning) => !isRunning,
+      20_000,
+    );
+  });
+
+  it("changes the account an existing service runs as (a site made before per-site accounts)", async () => {
+    const { siteId, dir } = await newSite({
+      "run.sh": "#!/bin/sh\nid -u > /site/private-uid.txt\nexec sleep 2147483647\n",
+    });
+    await runtime.upsert(specOf(siteId, dir, { user: { uid: 1000, gid: 1000 } }));
+    expect((await runtime.listServices(siteId))[0]?.user).toBe("1000:1000");
+    await runtime.setProcessUser(siteId, testSiteUser(siteId));
+    await runtime.setProcessUser(siteId, testSiteUser(siteId)); // a no-op the second time
+    expect((await runtime.listServices(siteId))[0]?.user).toBe(
+      `${testSiteUser(siteId).uid}:${testSiteUser(siteId).gid}`,
+    );
+    const uid = await waitFor(
+      () => readFile(path.join(dir, "private-uid.txt"), "utf8").catch(() => ""),
+      (text) => text.trim() === String(testSiteUser(siteId).uid),
+    );
+    expect(uid.trim()).toBe(String(testSiteUser(siteId).uid));
+    await runtime.setProcessUser((siteId + 1) as SiteId, testSiteUser(siteId)); // no service: nothing happens
   });
 
   it("refuses a bad env name before anything reaches Docker", async () => {

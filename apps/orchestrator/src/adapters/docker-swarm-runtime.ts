@@ -13,6 +13,7 @@ import type {
   SiteServiceSummary,
 } from "../core/service-runtime.js";
 import { checkSiteServiceSpec } from "../core/site-service-spec.js";
+import type { SiteUser } from "../core/site-user.js";
 import { dockerFailure, isDockerConflict, isDockerNotFound } from "./docker-errors.js";
 import { decodeLogFrames, LogFrameDecoder, type LogLine } from "./docker-log-frames.js";
 import { parseSiteIdLabel } from "./site-container-events.js";
@@ -31,6 +32,8 @@ const reportedTaskCount = 5;
 /** How many log lines status reads back to find the newest `DIRECTOR:` line. */
 const statusLogTailLines = 50;
 const updateAttempts = 3;
+/** Container states in which none of its processes runs (the Engine API's `State` of a listed container). */
+const endedContainerStates: ReadonlySet<string> = new Set(["created", "exited", "dead"]);
 
 /** The fields of a listed service that the inventory reads; anything else the engine sends is ignored. */
 const listedServiceSchema = z.object({
@@ -38,7 +41,9 @@ const listedServiceSchema = z.object({
     Name: z.string(),
     Labels: z.record(z.string(), z.string()).optional(),
     Mode: z.object({ Replicated: z.object({ Replicas: z.number().optional() }).optional() }).optional(),
-    TaskTemplate: z.object({ ContainerSpec: z.object({ Image: z.string().optional() }).optional() }).optional(),
+    TaskTemplate: z
+      .object({ ContainerSpec: z.object({ Image: z.string().optional(), User: z.string().optional() }).optional() })
+      .optional(),
   }),
 });
 
@@ -81,6 +86,7 @@ export class DockerSwarmRuntime implements ServiceRuntime, ServiceInventory {
           name: spec.Name,
           replicas: spec.Mode?.Replicated?.Replicas ?? 0,
           image: spec.TaskTemplate?.ContainerSpec?.Image ?? "",
+          user: spec.TaskTemplate?.ContainerSpec?.User ?? "",
           labels: labelsOf,
         },
       ];
@@ -120,6 +126,40 @@ export class DockerSwarmRuntime implements ServiceRuntime, ServiceInventory {
     } catch (error) {
       if (isDockerNotFound(error)) return;
       throw dockerFailure(`remove service ${name}`, error);
+    }
+  }
+
+  async hasRunningProcess(siteId: SiteId): Promise<boolean> {
+    const labels = [installationFilter(this.#settings.installationId), `${siteIdLabel}=${siteId}`];
+    let containers: Docker.ContainerInfo[];
+    try {
+      // Every state, then filtered here: "paused" and "removing" containers still hold the site's processes.
+      containers = await this.#docker.listContainers({ all: true, filters: { label: labels } });
+    } catch (error) {
+      throw dockerFailure(`list the containers labelled ${labels.join(", ")}`, error);
+    }
+    return containers.some((container) => !endedContainerStates.has(container.State));
+  }
+
+  async setProcessUser(siteId: SiteId, user: SiteUser): Promise<void> {
+    const name = this.#nameOf(siteId);
+    const wanted = `${user.uid}:${user.gid}`;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#inspect(siteId);
+      const template = current?.Spec?.TaskTemplate as Docker.ContainerTaskSpec | undefined;
+      if (current?.Spec === undefined || template?.ContainerSpec === undefined) return;
+      if (template.ContainerSpec.User === wanted) return;
+      const spec = {
+        ...current.Spec,
+        TaskTemplate: { ...template, ContainerSpec: { ...template.ContainerSpec, User: wanted } },
+      };
+      try {
+        await this.#docker.getService(name).update({ ...spec, version: current.Version?.Index });
+        return;
+      } catch (error) {
+        if (attempt < updateAttempts && isOutOfSequence(error)) continue;
+        throw dockerFailure(`change the user of service ${name}`, error);
+      }
     }
   }
 

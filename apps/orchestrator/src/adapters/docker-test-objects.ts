@@ -1,6 +1,16 @@
 /** For Docker integration tests only (never imported by runtime code): bounded polling and cleanup of what a test created. */
+import type { SiteId } from "@director/domain/site";
 import type Docker from "dockerode";
+import { type SiteUser, siteUserOf } from "../core/site-user.js";
 import { siteNetworkConfigName } from "./swarm-network.js";
+
+/** The uid range tests give their sites (random ids up to 10^9 fit under 2^31 from here). */
+export const testSiteUidBase = 1_000_000_000;
+
+/** The account of a test site, as the orchestrator would give it with `testSiteUidBase`. */
+export function testSiteUser(siteId: SiteId): SiteUser {
+  return siteUserOf(siteId, testSiteUidBase);
+}
 
 /** Polls `read` every 250 ms until `isDone` holds; rejects with the last value after `timeoutMs`. */
 export async function waitFor<T>(

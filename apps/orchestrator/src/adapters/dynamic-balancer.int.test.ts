@@ -22,8 +22,8 @@ import type { ServiceStatus, SiteServiceSpec } from "../core/service-runtime.js"
 import { NginxBalancerConfig, siteConfigFileName } from "./balancer-config.js";
 import { DockerSiteContainers } from "./docker-site-containers.js";
 import { DockerSwarmRuntime } from "./docker-swarm-runtime.js";
-import { removeDockerTestObjects, waitFor } from "./docker-test-objects.js";
-import { ensureBusyboxBaseImage, siteUser } from "./local-base-images.js";
+import { removeDockerTestObjects, testSiteUser, waitFor } from "./docker-test-objects.js";
+import { ensureBusyboxBaseImage } from "./local-base-images.js";
 import { ensureSiteNetwork } from "./swarm-network.js";
 import { serviceNameOf } from "./swarm-service-spec.js";
 import { TaskAddressWatcher } from "./task-address-watcher.js";
@@ -110,7 +110,7 @@ async function newSite(
     await writeFile(path.join(dir, name), content, { mode: name.endsWith(".sh") ? 0o755 : 0o644 });
   }
   for (const entry of [dir, path.join(dir, "public"), ...Object.keys(files).map((name) => path.join(dir, name))]) {
-    await chown(entry, siteUser.uid, siteUser.gid);
+    await chown(entry, testSiteUser(siteId).uid, testSiteUser(siteId).gid);
   }
   await chmod(dir, 0o755);
   const spec: BalancerSiteSpec = { id: siteId, name: `t${siteId}`, type: "dynamic", availability: "enabled" };
@@ -120,7 +120,7 @@ async function newSite(
 function serviceSpecOf(siteId: SiteId, dir: string, isEnabled = true): SiteServiceSpec {
   if (image === undefined) throw new Error("the base image was not built");
   const limits = { cpus: 0.5, memoryBytes: 64 * 1024 * 1024, pidsLimit: 64 };
-  return { siteId, siteDirectory: dir, image, isEnabled, limits, env: {}, networkName };
+  return { siteId, siteDirectory: dir, user: testSiteUser(siteId), image, isEnabled, limits, env: {}, networkName };
 }
 
 const runningAddressOf = (status: ServiceStatus) =>

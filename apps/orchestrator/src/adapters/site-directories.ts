@@ -1,23 +1,52 @@
 import type { Dirent } from "node:fs";
-import { chmod, lstat, mkdir, readdir, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { type FileHandle, lstat, mkdir, open, readdir, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import type { SiteDirectories } from "../core/ports.js";
+import { legacySharedSiteUid, type SiteUser } from "../core/site-user.js";
+import { explainOpenFailure, hasErrorCode, pathAt } from "./directory-walk.js";
+import { claimTreeContents } from "./tree-ownership.js";
+import { removeTreeContents } from "./tree-removal.js";
 
-const directoryMode = 0o755;
-/** The directories every site has: public/ is served by the balancer, private/ is not. */
-const siteSubdirectories = ["public", "private"] as const;
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
+const directoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 
-/** Site directories under one root, `<sitesDir>/<id>`, readable by the (unprivileged) nginx workers. */
+/**
+ * Modes of a site's directories. The site directory is the gate: its own account may do anything there, the group
+ * nginx workers run in may only pass through it (to public/), everyone else nothing, so no other local account
+ * reads private/, run.sh or .home/. public/ is served, hence readable once reached.
+ */
+const siteDirectoryMode = 0o710;
+const subdirectoryModes = { public: 0o755, private: 0o700, ".home": 0o700 } as const;
+/** The sites directory: every account may pass through (nginx workers, the site's own), nobody but root lists it. */
+const sitesDirectoryMode = 0o711;
+
+/** What FsSiteDirectories needs besides the sites directory. */
+export interface FsSiteDirectoriesOptions {
+  /** The account that owns site `id`'s files (core/site-user.ts). */
+  siteUserOf: (id: SiteId) => SiteUser;
+  /** The group of the nginx workers that serve public/, resolved once at `prepare()`. */
+  resolveServingGid: () => Promise<number>;
+}
+
+/**
+ * Site directories under one root, `<sitesDir>/<id>`, owned by each site's own account. Everything done as root
+ * inside a site's tree goes through descriptors (never a path resolved again), because the site's process owns that
+ * tree and may change it while we work (issue 8).
+ */
 export class FsSiteDirectories implements SiteDirectories {
   readonly #sitesDir: string;
+  readonly #options: FsSiteDirectoriesOptions;
+  #servingGid: number | null = null;
 
-  constructor(sitesDir: string) {
+  constructor(sitesDir: string, options: FsSiteDirectoriesOptions) {
     if (!path.isAbsolute(sitesDir)) {
       throw new DirectorError("CONFIG_INVALID", `The sites directory must be an absolute path, not "${sitesDir}".`);
     }
     this.#sitesDir = path.normalize(sitesDir);
+    this.#options = options;
   }
 
   /**
@@ -25,7 +54,24 @@ export class FsSiteDirectories implements SiteDirectories {
    * directory from / down to the sites directory must be world-traversable (o+x), or every site answers 403.
    */
   async prepare(): Promise<void> {
-    await makeDirectory(this.#sitesDir, { isRecursive: true });
+    this.#servingGid = await this.#options.resolveServingGid();
+    let created: string | undefined;
+    try {
+      created = await mkdir(this.#sitesDir, { recursive: true, mode: sitesDirectoryMode });
+    } catch (error) {
+      if (!hasErrorCode(error, "EEXIST")) throw error;
+    }
+    const stats = await lstat(this.#sitesDir);
+    if (!stats.isDirectory()) {
+      throw new DirectorError("CONFIG_INVALID", `The sites directory ${this.#sitesDir} is not a directory.`);
+    }
+    const sites = await this.#openSitesDirectory();
+    try {
+      // mkdir's mode is masked by the umask; set it exactly on what we created (the operator's own mode stays).
+      if (created !== undefined) await sites.chmod(sitesDirectoryMode);
+    } finally {
+      await sites.close();
+    }
     for (let dir = this.#sitesDir; ; dir = path.dirname(dir)) {
       const { mode } = await stat(dir);
       if ((mode & 0o001) === 0) {
@@ -38,15 +84,74 @@ export class FsSiteDirectories implements SiteDirectories {
     }
   }
 
+  /**
+   * Creates the site directory, public/, private/ and .home/ for the site's account; no-op when they are there. A
+   * tree from before sites had their own account (owned by root or the shared uid 1000) is given to it first.
+   */
   async ensure(id: SiteId): Promise<void> {
-    const siteDir = this.pathOf(id);
-    await makeDirectory(siteDir, { isRecursive: false });
-    for (const sub of siteSubdirectories) await makeDirectory(path.join(siteDir, sub), { isRecursive: false });
+    const user = this.#options.siteUserOf(id);
+    await this.#withSiteDirectory(id, { shouldCreate: true }, async (site) => {
+      await this.#adoptOpened(site, user);
+      for (const name of Object.keys(subdirectoryModes) as Array<keyof typeof subdirectoryModes>) {
+        await makeSubdirectory(site, name, subdirectoryModes[name], user);
+      }
+      await this.#closeSiteDirectory(site, user);
+    });
   }
 
+  async adopt(id: SiteId): Promise<boolean> {
+    const user = this.#options.siteUserOf(id);
+    let isAdopted = false;
+    await this.#withSiteDirectory(id, { shouldCreate: false }, async (site) => {
+      isAdopted = await this.#adoptOpened(site, user);
+      if (isAdopted) await this.#closeSiteDirectory(site, user);
+    });
+    return isAdopted;
+  }
+
+  /** Gives the open site directory's tree to `user` unless the directory is its already; true when it did. */
+  async #adoptOpened(site: FileHandle, user: SiteUser): Promise<boolean> {
+    if ((await site.stat()).uid === user.uid) return false;
+    // Entries of other uids stay as they are: they were never the site's (and may be hard links to elsewhere).
+    await claimTreeContents(site, user, [0, legacySharedSiteUid]);
+    for (const name of Object.keys(subdirectoryModes) as Array<keyof typeof subdirectoryModes>) {
+      await withSubdirectory(site, name, async (sub) => sub.chmod(subdirectoryModes[name])).catch((error: unknown) => {
+        // Not there (a static site never had .home/): ensure makes it.
+        if (!(error instanceof DirectorError && error.code === "PATH_NOT_FOUND")) throw error;
+      });
+    }
+    return true;
+  }
+
+  /** The site directory's owner, group and mode, set through its descriptor every time (the site may loosen them). */
+  async #closeSiteDirectory(site: FileHandle, user: SiteUser): Promise<void> {
+    await site.chown(user.uid, this.#servingGidOrThrow());
+    await site.chmod(siteDirectoryMode);
+  }
+
+  /** Deletes the site's whole tree by descriptor (tree-removal.ts), then its directory; no-op when absent. */
   async remove(id: SiteId): Promise<void> {
-    // rm never follows symlinks inside the tree; force makes an absent directory a no-op.
-    await rm(this.pathOf(id), { recursive: true, force: true });
+    const sites = await this.#openSitesDirectory();
+    try {
+      const name = String(id);
+      let site: FileHandle;
+      try {
+        site = await open(pathAt(sites, name), directoryFlags);
+      } catch (error) {
+        if (hasErrorCode(error, "ENOENT")) return;
+        throw await explainOpenFailure(sites, name, `the directory of site ${id}`, error);
+      }
+      try {
+        await removeTreeContents(site);
+      } finally {
+        await site.close();
+      }
+      await rmdir(pathAt(sites, name)).catch((error: unknown) => {
+        if (!hasErrorCode(error, "ENOENT")) throw error;
+      });
+    } finally {
+      await sites.close();
+    }
   }
 
   pathOf(id: SiteId): string {
@@ -57,7 +162,7 @@ export class FsSiteDirectories implements SiteDirectories {
     try {
       return (await lstat(this.pathOf(id))).isDirectory();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      if (hasErrorCode(error, "ENOENT")) return false;
       throw error;
     }
   }
@@ -67,7 +172,7 @@ export class FsSiteDirectories implements SiteDirectories {
     try {
       entries = await readdir(this.#sitesDir, { withFileTypes: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      if (hasErrorCode(error, "ENOENT")) return [];
       throw error;
     }
     // Only real directories named like a site id; anything else an operator left there is none of ours.
@@ -76,24 +181,94 @@ export class FsSiteDirectories implements SiteDirectories {
       .map((entry) => parseSiteId(entry.name))
       .sort((a, b) => a - b);
   }
+
+  #servingGidOrThrow(): number {
+    if (this.#servingGid === null) {
+      throw new DirectorError("CONFIG_INVALID", "The sites directory was not prepared (prepare() before ensure()).");
+    }
+    return this.#servingGid;
+  }
+
+  async #openSitesDirectory(): Promise<FileHandle> {
+    // The sites directory is the operator's (root's) own path, not a site's: opening it by path is safe.
+    return open(this.#sitesDir, directoryFlags);
+  }
+
+  /** Runs `use` on the site's directory, opened (and created when asked) relative to the sites directory. */
+  async #withSiteDirectory(
+    id: SiteId,
+    options: { shouldCreate: boolean },
+    use: (site: FileHandle) => Promise<void>,
+  ): Promise<void> {
+    const sites = await this.#openSitesDirectory();
+    try {
+      const name = String(id);
+      if (options.shouldCreate) {
+        // Created closed (0700, root's) and opened before it is given away, so nobody else ever sees it half-made.
+        await mkdir(pathAt(sites, name), 0o700).catch((error: unknown) => {
+          if (!hasErrorCode(error, "EEXIST")) throw error;
+        });
+      }
+      let site: FileHandle;
+      try {
+        site = await open(pathAt(sites, name), directoryFlags);
+      } catch (error) {
+        throw await explainOpenFailure(sites, name, `the directory of site ${id}`, error);
+      }
+      try {
+        await use(site);
+      } finally {
+        await site.close();
+      }
+    } finally {
+      await sites.close();
+    }
+  }
 }
 
-/** mkdir that tolerates "already there" but refuses anything there that is not a real directory (e.g. a symlink). */
-async function makeDirectory(dir: string, options: { isRecursive: boolean }): Promise<void> {
-  let created: string | undefined;
+/** Creates `name` in the open site directory (owned by the site's account, exactly `mode`) unless it is there. */
+async function makeSubdirectory(site: FileHandle, name: string, mode: number, user: SiteUser): Promise<void> {
   try {
-    created = await mkdir(dir, { mode: directoryMode, recursive: options.isRecursive });
-    if (!options.isRecursive) created = dir;
+    // mkdir never follows a symlink at its last component: one planted there makes this fail with EEXIST.
+    await mkdir(pathAt(site, name), 0o700);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    if (hasErrorCode(error, "EEXIST")) {
+      // There already: the site's own, left as it is, but it must be a real directory.
+      await withSubdirectory(site, name, async () => undefined);
+      return;
+    }
+    throw error;
   }
-  const stats = await lstat(dir);
-  if (!stats.isDirectory()) {
-    throw new DirectorError(
-      stats.isSymbolicLink() ? "PATH_IS_LINK" : "PATH_NOT_A_DIRECTORY",
-      `${dir} is not a directory.`,
-    );
+  await withSubdirectory(site, name, async (sub) => {
+    // Through the descriptor of what we just made, whatever its name points to by now.
+    await sub.chown(user.uid, user.gid);
+    await sub.chmod(mode); // mkdir's mode is masked by the umask
+  });
+}
+
+/** Runs `use` on the subdirectory `name` of the open site directory; a link or a file there is refused. */
+async function withSubdirectory(
+  site: FileHandle,
+  name: string,
+  use: (sub: FileHandle) => Promise<void>,
+): Promise<void> {
+  let sub: FileHandle;
+  try {
+    sub = await open(pathAt(site, name), directoryFlags);
+  } catch (error) {
+    const explained = await explainOpenFailure(site, name, name, error);
+    if (explained instanceof DirectorError && explained.code !== "PATH_NOT_FOUND") {
+      throw new DirectorError(
+        explained.code,
+        `${name} in the site's directory must be a directory: ${explained.message} Remove it so that it can be made again.`,
+        { cause: error },
+      );
+    }
+    throw explained;
   }
-  // mkdir's mode is masked by the umask; set it exactly on what we created.
-  if (created !== undefined) await chmod(dir, directoryMode);
+  try {
+    await use(sub);
+  } finally {
+    await sub.close();
+  }
 }

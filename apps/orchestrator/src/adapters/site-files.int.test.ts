@@ -18,6 +18,7 @@ import path from "node:path";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { siteUserOf } from "../core/site-user.js";
 import { FsSiteDirectories } from "./site-directories.js";
 import { FsSiteFiles } from "./site-files.js";
 
@@ -35,7 +36,10 @@ let files: FsSiteFiles;
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), "director-files-"));
   await chmod(root, 0o755);
-  const directories = new FsSiteDirectories(path.join(root, "sites"));
+  const directories = new FsSiteDirectories(path.join(root, "sites"), {
+    siteUserOf: (id) => siteUserOf(id, 1_500_000_000),
+    resolveServingGid: async () => 33,
+  });
   await directories.prepare();
   await directories.ensure(site);
   siteDir = directories.pathOf(site);
@@ -74,12 +78,12 @@ describe("FsSiteFiles: ordinary use", () => {
     expect(await readdir(path.join(siteDir, "public/a/b"))).toEqual(["index.html"]); // no temporary file left
   });
 
-  it("gives what it creates to the configured owner (the site user), so the site's process can edit uploads", async () => {
-    const owned = new FsSiteFiles({ pathOf: () => siteDir }, { owner: { uid: 1000, gid: 1001 } });
+  it("gives what it creates to the site's own account, so the site's process can edit uploads", async () => {
+    const owned = new FsSiteFiles({ pathOf: () => siteDir }, { ownerOf: (id) => ({ uid: 1000 + id, gid: 1001 + id }) });
     await owned.write(site, p("private/new/dir/run.sh"), Buffer.from("#!/bin/sh\n"), { mode: 0o755 });
     for (const created of ["private/new", "private/new/dir", "private/new/dir/run.sh"]) {
       const stats = await stat(path.join(siteDir, created));
-      expect([created, stats.uid, stats.gid]).toEqual([created, 1000, 1001]);
+      expect([created, stats.uid, stats.gid]).toEqual([created, 1000 + site, 1001 + site]);
     }
     // Without an owner, the writer's own ids (root's here) are kept, as before.
     await files.write(site, p("public/plain.txt"), Buffer.from("x"));
@@ -92,6 +96,7 @@ describe("FsSiteFiles: ordinary use", () => {
     expect(await readFile(path.join(siteDir, "public/x.txt"), "utf8")).toBe("two");
     const listing = await files.list(site, null);
     expect(listing.entries.map((entry) => [entry.name, entry.type])).toEqual([
+      [".home", "directory"],
       ["private", "directory"],
       ["public", "directory"],
     ]);

@@ -23,17 +23,20 @@ const fileMode = 0o644;
  * the call cannot lead outside the site directory; regular files with more than one hard link are refused too,
  * because their other name may be outside.
  *
- * What a write creates belongs to `owner` (the site user in production): the site's own process, and later its
- * SSH sessions, must be able to edit what its owner uploaded. The orchestrator runs as root, so without this every
- * uploaded file would be root's and read-only to the site.
+ * What a write creates belongs to the site's own account (`ownerOf`, core/site-user.ts in production): the site's
+ * process, and later its SSH sessions, must be able to edit what its owner uploaded. The orchestrator runs as root,
+ * so without this every uploaded file would be root's and read-only to the site.
  */
 export class FsSiteFiles implements SiteFiles {
   readonly #directories: Pick<SiteDirectories, "pathOf">;
-  readonly #owner: CreatedFileOwner;
+  readonly #ownerOf: (id: SiteId) => CreatedFileOwner;
 
-  constructor(directories: Pick<SiteDirectories, "pathOf">, options: { owner?: CreatedFileOwner } = {}) {
+  constructor(
+    directories: Pick<SiteDirectories, "pathOf">,
+    options: { ownerOf?: (id: SiteId) => CreatedFileOwner } = {},
+  ) {
     this.#directories = directories;
-    this.#owner = options.owner ?? null;
+    this.#ownerOf = options.ownerOf ?? (() => null);
   }
 
   async list(id: SiteId, path: SitePath | null): Promise<DirectoryListing> {
@@ -80,9 +83,10 @@ export class FsSiteFiles implements SiteFiles {
       throw new DirectorError("VALIDATION_FAILED", "A file's mode must be 644 or 755.", { details: { field: "mode" } });
     }
     const { parentSegments, name } = split(path);
+    const owner = this.#ownerOf(id);
     const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, {
       shouldCreate: true,
-      owner: this.#owner,
+      owner,
     });
     try {
       await assertReplaceable(parent, name, path);
@@ -94,7 +98,7 @@ export class FsSiteFiles implements SiteFiles {
         try {
           await handle.writeFile(bytes);
           await handle.chmod(mode); // the open mode is masked by the umask
-          if (this.#owner !== null) await handle.chown(this.#owner.uid, this.#owner.gid);
+          if (owner !== null) await handle.chown(owner.uid, owner.gid);
           await handle.datasync();
         } finally {
           await handle.close();

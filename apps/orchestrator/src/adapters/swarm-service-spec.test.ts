@@ -9,6 +9,7 @@ import { defaultSwarmSiteSettings, renderSwarmServiceSpec, serviceNameOf, startS
 const spec: SiteServiceSpec = {
   siteId: 42 as SiteId,
   siteDirectory: "/var/lib/director/sites/42",
+  user: { uid: 2_000_000_042, gid: 2_000_000_042 },
   image: "director/base-busybox:1" as ImageRef,
   isEnabled: true,
   limits: { cpus: 0.6, memoryBytes: 100 * 1024 * 1024, pidsLimit: 128 },
@@ -49,7 +50,7 @@ describe("renderSwarmServiceSpec", () => {
 
   it("runs as the site user on a read-only root with init, no capabilities, /site and small tmpfs mounts", () => {
     expect(container).toMatchObject({
-      User: "1000:1000",
+      User: "2000000042:2000000042",
       ReadOnly: true,
       Init: true,
       CapabilityDrop: ["ALL"],

@@ -134,7 +134,8 @@ export function renderSwarmServiceSpec(
         Command: ["/bin/sh", "-c", startScript],
         Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
         Dir: "/site",
-        User: `${siteUser.uid}:${siteUser.gid}`,
+        // The site's own account (core/site-user.ts), never the image's default user.
+        User: `${spec.user.uid}:${spec.user.gid}`,
         // docker-init as PID 1: forwards SIGTERM (a shell as PID 1 ignores it) and reaps zombies.
         Init: true,
         ReadOnly: true,

@@ -5,9 +5,14 @@ import type { SitePath } from "@director/domain/site-path";
 
 /** Each site's directory on disk, holding public/ (served) and private/ (not served). */
 export interface SiteDirectories {
-  /** Creates the site directory, public/ and private/; no-op when present. */
+  /** Creates the site directory, public/, private/ and .home/, owned by the site's own account; no-op when present. */
   ensure(id: SiteId): Promise<void>;
-  /** Removes the whole site directory; no-op when absent. */
+  /**
+   * Gives a site directory made before each site had its own account (root's, with files of the shared uid 1000) to
+   * the site's account; false when it has it already. Fails with PATH_NOT_FOUND when there is no directory.
+   */
+  adopt(id: SiteId): Promise<boolean>;
+  /** Removes the whole site directory, never following a link out of it; no-op when absent. */
   remove(id: SiteId): Promise<void>;
   /** The site directory's absolute path. */
   pathOf(id: SiteId): string;
@@ -63,10 +68,4 @@ export interface BalancerSpecStore {
   remove(id: SiteId): Promise<void>;
   /** The id of every site that has a stored spec. */
   list(): Promise<SiteId[]>;
-}
-
-/** Gives a site's directory to the unprivileged user its process runs as. */
-export interface SiteOwnership {
-  /** Makes the site directory, public/, private/ and .home/ the site user's; idempotent. */
-  giveToSiteUser(id: SiteId): Promise<void>;
 }

@@ -70,7 +70,9 @@ export function renderSiteProxyLocations(id: SiteId, siteName: string, port: num
     `proxy_pass http://${upstreamNameOf(id)};`,
     "proxy_http_version 1.1;",
     "proxy_set_header Host $host;",
-    "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+    // Replaced, never extended: a client's own X-Forwarded-For would let it name any address to the site. Behind the
+    // router (split topology), the balancer's realip settings make $remote_addr the client's address.
+    "proxy_set_header X-Forwarded-For $remote_addr;",
     "proxy_set_header X-Forwarded-Proto $scheme;",
     "proxy_set_header X-Real-IP $remote_addr;",
     // The task is on this node's bridge: a connect takes well under a millisecond. Between a task's exit and the

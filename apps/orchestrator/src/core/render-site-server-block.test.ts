@@ -66,7 +66,7 @@ describe("renderSiteServerBlock", () => {
     const proxy = `        proxy_pass http://site_42_task;
         proxy_http_version 1.1;
         proxy_set_header Host $host;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-For $remote_addr;
         proxy_set_header X-Forwarded-Proto $scheme;
         proxy_set_header X-Real-IP $remote_addr;
         proxy_connect_timeout 1s;

@@ -1,6 +1,7 @@
 /** The port that runs dynamic sites, and the values it takes and gives; implemented by adapters/docker-swarm-runtime.ts. */
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
+import type { SiteUser } from "./site-user.js";
 
 /** Resource limits of one site's process tree. */
 export interface SiteServiceLimits {
@@ -17,6 +18,8 @@ export interface SiteServiceSpec {
   siteId: SiteId;
   /** Absolute host path of the site directory, mounted at /site */
   siteDirectory: string;
+  /** The site's own account (uid and gid) its process runs as */
+  user: SiteUser;
   image: ImageRef;
   /** true: one replica runs; false: the service is kept with 0 replicas */
   isEnabled: boolean;
@@ -62,8 +65,15 @@ export interface ServiceStatus {
 export interface ServiceRuntime {
   /** Creates the site's service or updates it to `spec`; an unchanged spec leaves the running task alone. */
   upsert(spec: SiteServiceSpec): Promise<void>;
-  /** Removes the site's service; no-op when absent. */
+  /** Removes the site's service; no-op when absent. Its task's process may run on for the stop grace period. */
   remove(siteId: SiteId): Promise<void>;
+  /** Whether a container of the site still runs on this node (a removed service's does until its process ends). */
+  hasRunningProcess(siteId: SiteId): Promise<boolean>;
+  /**
+   * Makes an existing service run as `user` (sites made before each had its own account), replacing its task;
+   * no-op when it already does or has no service.
+   */
+  setProcessUser(siteId: SiteId, user: SiteUser): Promise<void>;
   /**
    * Replaces the running task with a new one (a forced update); SITE_NOT_READY when there is no service. Resolves
    * with the generation of the tasks it makes.
@@ -96,6 +106,8 @@ export interface SiteServiceSummary {
   replicas: number;
   /** The image its tasks run */
   image: string;
+  /** The account its tasks run as (`uid:gid`; "" when the spec sets none) */
+  user: string;
   labels: Readonly<Record<string, string>>;
 }
 

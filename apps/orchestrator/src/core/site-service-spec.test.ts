@@ -7,6 +7,7 @@ import { checkSiteServiceSpec } from "./site-service-spec.js";
 const valid: SiteServiceSpec = {
   siteId: 5 as SiteId,
   siteDirectory: "/srv/sites/5",
+  user: { uid: 2_000_000_042, gid: 2_000_000_042 },
   image: "director/base-busybox:1" as ImageRef,
   isEnabled: true,
   limits: { cpus: 0.6, memoryBytes: 100 * 1024 * 1024, pidsLimit: 128 },
@@ -35,6 +36,10 @@ describe("checkSiteServiceSpec", () => {
     [{ image: "Bad Image" }, "IMAGE_REF_INVALID"],
     [{ networkName: "bad name" }, "VALIDATION_FAILED"],
     [{ siteId: -1 }, "VALIDATION_FAILED"],
+    [{ user: { uid: 0, gid: 0 } }, "VALIDATION_FAILED"],
+    [{ user: { uid: 2_000_000_042, gid: 0 } }, "VALIDATION_FAILED"],
+    [{ user: { uid: 2 ** 31, gid: 2 ** 31 } }, "VALIDATION_FAILED"],
+    [{ user: { uid: 1.5, gid: 1.5 } }, "VALIDATION_FAILED"],
   ])("refuses %j with %s", (override, code) => {
     expect(() => checkSiteServiceSpec({ ...valid, ...override } as SiteServiceSpec)).toThrow(
       expect.objectContaining({ code }),

@@ -4,6 +4,7 @@ import { DirectorError } from "@director/domain/errors";
 import { parseImageRef } from "@director/domain/image-ref";
 import { parseSiteId } from "@director/domain/site";
 import type { SiteServiceSpec } from "./service-runtime.js";
+import { isSiteUser } from "./site-user.js";
 
 const mebibyte = 1024 * 1024;
 /** Bounds of the limits an administrator may set. Docker itself refuses memory limits under 6 MiB. */
@@ -36,6 +37,15 @@ export function checkSiteServiceSpec(spec: SiteServiceSpec): SiteServiceSpec {
       "The site network name must be lowercase letters, digits, '.', '_', '-'.",
       {
         details: { field: "networkName" },
+      },
+    );
+  }
+  if (!isSiteUser(spec.user)) {
+    throw new DirectorError(
+      "VALIDATION_FAILED",
+      "A site's process runs as a uid and gid from 1 to 2^31-2, never root.",
+      {
+        details: { field: "user" },
       },
     );
   }

@@ -4,10 +4,11 @@ import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { Logger } from "pino";
-import type { SiteDirectories, SiteOwnership } from "./ports.js";
+import type { SiteDirectories } from "./ports.js";
 import type { ServiceLogs, ServiceRuntime, ServiceTaskStatus, SiteServiceLimits } from "./service-runtime.js";
 import type { SiteImages } from "./site-images.js";
 import { checkSiteServiceSpec } from "./site-service-spec.js";
+import type { SiteUser } from "./site-user.js";
 
 /** What a PUT /sites/:id/service asks for, parsed. */
 export interface SiteServiceRequestInput {
@@ -23,7 +24,8 @@ export interface SiteServiceRequestInput {
 export interface SiteServicesDeps {
   runtime: ServiceRuntime & ServiceLogs;
   directories: SiteDirectories;
-  ownership: SiteOwnership;
+  /** The account site `id`'s process runs as (core/site-user.ts) */
+  siteUserOf: (id: SiteId) => SiteUser;
   /** The base image every site runs; called on every upsert, so it should cache its answer */
   baseImage: () => Promise<ImageRef>;
   networkName: string;
@@ -32,6 +34,8 @@ export interface SiteServicesDeps {
   refreshBalancer: (id: SiteId, address?: string | null) => Promise<void>;
   /** How long a restart waits for the new task to run; default 20 s (callers time out at 30 s). */
   restartWaitMs?: number;
+  /** How long a removal waits for the site's process to end; default 20 s (Docker kills it after 10 s). */
+  removalWaitMs?: number;
   /** The site's own images, to remove the ones no longer run; absent: none are removed */
   siteImages?: Pick<SiteImages, "prune">;
   log?: Logger;
@@ -39,6 +43,8 @@ export interface SiteServicesDeps {
 
 const defaultRestartWaitMs = 20_000;
 const restartPollMs = 200;
+const defaultRemovalWaitMs = 20_000;
+const removalPollMs = 250;
 /**
  * After a removal, Docker removes the task's container only once its process has ended: at once with a run.sh that
  * honours SIGTERM, after the 10 s grace period with one that does not. The image waits for that; ~60 s covers it.
@@ -54,13 +60,14 @@ export class SiteServices {
     this.#deps = deps;
   }
 
-  /** Runs (or scales to zero) the site's service on its directory, given to the site user first. */
+  /** Runs (or scales to zero) the site's service, as the site's own account, on its directory (made first). */
   async upsert(id: SiteId, request: SiteServiceRequestInput): Promise<void> {
-    const { runtime, directories, ownership, baseImage, networkName, defaultLimits } = this.#deps;
+    const { runtime, directories, siteUserOf, baseImage, networkName, defaultLimits } = this.#deps;
     const limits = { ...defaultLimits, ...definedOnly(request.limits) };
     const spec = checkSiteServiceSpec({
       siteId: id,
       siteDirectory: directories.pathOf(id),
+      user: siteUserOf(id),
       image: request.image ?? (await baseImage()),
       isEnabled: request.isEnabled,
       limits,
@@ -68,7 +75,6 @@ export class SiteServices {
       networkName,
     });
     await directories.ensure(id);
-    await ownership.giveToSiteUser(id);
     await runtime.upsert(spec);
     // The new task is rarely running yet: the task address watcher fills the upstream once it is.
     await this.#deps.refreshBalancer(id);
@@ -76,10 +82,25 @@ export class SiteServices {
     await this.#pruneImages(id, spec.image, 1);
   }
 
+  /**
+   * Removes the service and resolves once the site's process has ended on this node: Docker removes a service at once
+   * but its task runs on through the stop grace period, and until then it may still change the site's files. Fails
+   * with SITE_PROCESS_STILL_RUNNING (worth retrying) if it has not ended within `removalWaitMs`.
+   */
   async remove(id: SiteId): Promise<void> {
     await this.#deps.runtime.remove(id);
     // No service, no task: the "not running" page at once, rather than a proxy to a task being shut down.
     await this.#deps.refreshBalancer(id, null);
+    const deadline = Date.now() + (this.#deps.removalWaitMs ?? defaultRemovalWaitMs);
+    while (await this.#deps.runtime.hasRunningProcess(id)) {
+      if (Date.now() >= deadline) throw stillRunning(id);
+      await new Promise((resolve) => setTimeout(resolve, removalPollMs));
+    }
+  }
+
+  /** Fails with SITE_PROCESS_STILL_RUNNING while a process of the site runs on this node (its files are in use). */
+  async assertNoProcess(id: SiteId): Promise<void> {
+    if (await this.#deps.runtime.hasRunningProcess(id)) throw stillRunning(id);
   }
 
   /**
@@ -166,6 +187,13 @@ export class SiteServices {
       for await (const line of lines) yield line.text;
     })();
   }
+}
+
+function stillRunning(id: SiteId): DirectorError {
+  return new DirectorError(
+    "SITE_PROCESS_STILL_RUNNING",
+    `The process of site ${id} is still stopping; its files are deleted once it has ended. Try again in a moment.`,
+  );
 }
 
 /** A task whose process ran and ended by itself (not one Swarm stopped to replace: that one exits 0 on shutdown). */

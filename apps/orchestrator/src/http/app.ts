@@ -1,3 +1,4 @@
+import type { DirectorError } from "@director/domain/errors";
 import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
@@ -27,6 +28,8 @@ export interface OrchestratorAppDeps {
   inventory: SiteInventory;
   /** per-site images; null or absent: no Docker engine, the image route answers 503 DOCKER_UNAVAILABLE */
   images?: SiteImages | null;
+  /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
+  dynamicSitesRefusal?: DirectorError;
 }
 
 /** The orchestrator's internal API (contracts/orchestrator-api.ts): token-protected routes under /internal/v1. */
@@ -34,8 +37,9 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   const app = buildInternalApp({ component: "orchestrator", token: deps.token, log: deps.log });
   registerSiteRoutes(app, deps);
   registerFileRoutes(app, deps);
-  registerServiceRoutes(app, { services: deps.services ?? null });
+  const refusal = deps.dynamicSitesRefusal ?? null;
+  registerServiceRoutes(app, { services: deps.services ?? null, refusal });
   registerInventoryRoutes(app, { inventory: deps.inventory });
-  registerImageRoutes(app, { images: deps.images ?? null });
+  registerImageRoutes(app, { images: deps.images ?? null, refusal });
   return app;
 }

@@ -92,6 +92,13 @@ describe("a site's images over its life (fake builder and runtime)", () => {
     expect((await runOn(second)).statusCode).toBe(204); // any later change takes it
     expect([...current.builder.images.keys()].sort()).toEqual([second, testImage].sort());
 
+    // As a deletion does it: the service (and its process) first, then the files.
+    const stopped = await current.app.inject({
+      method: "DELETE",
+      url: "/internal/v1/sites/42/service",
+      headers: authorization,
+    });
+    expect(stopped.statusCode).toBe(204);
     const deleted = await current.app.inject({
       method: "DELETE",
       url: "/internal/v1/sites/42/directories",

@@ -7,7 +7,10 @@ import type { SiteImages } from "../core/site-images.js";
 import { siteIdOf } from "./site-routes.js";
 
 /** POST /sites/:id/image (contracts/orchestrator-api.ts). `images` null (no Docker engine at start): 503 DOCKER_UNAVAILABLE. */
-export function registerImageRoutes(app: FastifyInstance, deps: { images: SiteImages | null }): void {
+export function registerImageRoutes(
+  app: FastifyInstance,
+  deps: { images: SiteImages | null; refusal?: DirectorError | null },
+): void {
   app.post(`${orchestratorApiPrefix}/sites/:id/image`, async (request) => {
     const id = siteIdOf(request);
     const body = siteImageRequestSchema.parse(request.body);
@@ -27,6 +30,7 @@ export function registerImageRoutes(app: FastifyInstance, deps: { images: SiteIm
         details: { fields: { packages: "must be empty for an image without an install command" } },
       });
     }
+    if (deps.refusal) throw deps.refusal;
     if (deps.images === null) {
       throw new DirectorError(
         "DOCKER_UNAVAILABLE",

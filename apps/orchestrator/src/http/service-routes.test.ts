@@ -1,3 +1,4 @@
+import { DirectorError } from "@director/domain/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import { authorization, buildTestOrchestratorApp, testImage } from "../testing/test-app.js";
 
@@ -5,7 +6,7 @@ const request = { id: 42, name: "hello", isEnabled: true };
 const dynamicSpec = { id: 42, name: "hello", type: "dynamic", availability: "enabled" };
 let current: ReturnType<typeof buildTestOrchestratorApp>;
 
-function setUp(options: { hasRuntime?: boolean } = { hasRuntime: true }) {
+function setUp(options: { hasRuntime?: boolean; dynamicSitesRefusal?: DirectorError } = { hasRuntime: true }) {
   current = buildTestOrchestratorApp(options);
   return current;
 }
@@ -17,8 +18,24 @@ afterEach(async () => {
 const siteConfig = () => current.configFiles.files.get("site-42.conf" as never) ?? "";
 
 describe("/internal/v1/sites/:id/service", () => {
+  it("refuses every dynamic-site request with the reason when the engine would run sites unsafely", async () => {
+    const refusal = new DirectorError("DOCKER_UNSAFE", "The Docker daemon does not set no-new-privileges.");
+    const { app, runtime } = setUp({ dynamicSitesRefusal: refusal });
+    const requests = [
+      { method: "PUT" as const, url: "/internal/v1/sites/42/service", payload: request },
+      { method: "POST" as const, url: "/internal/v1/sites/42/service/restart" },
+      { method: "POST" as const, url: "/internal/v1/sites/42/image", payload: { id: 42, parent: testImage } },
+    ];
+    for (const sent of requests) {
+      const answer = await app.inject({ ...sent, headers: authorization });
+      expect(answer.statusCode, sent.url).toBe(503);
+      expect(answer.json().error).toMatchObject({ code: "DOCKER_UNSAFE", message: refusal.message });
+    }
+    expect(runtime.services.size).toBe(0);
+  });
+
   it("runs the site on the base image and network with limits merged over the defaults, idempotently", async () => {
-    const { app, runtime, directories, ownership } = setUp();
+    const { app, runtime, directories } = setUp();
     for (let round = 0; round < 2; round++) {
       const response = await app.inject({
         method: "PUT",
@@ -31,6 +48,7 @@ describe("/internal/v1/sites/:id/service", () => {
     expect(runtime.services.get(42 as never)).toEqual({
       siteId: 42,
       siteDirectory: "/srv/sites/42",
+      user: { uid: 2_000_000_042, gid: 2_000_000_042 },
       image: testImage,
       isEnabled: true,
       limits: { cpus: 1.5, memoryBytes: 100 * 1024 * 1024, pidsLimit: 256 },
@@ -38,7 +56,6 @@ describe("/internal/v1/sites/:id/service", () => {
       networkName: "director-sites",
     });
     expect([...directories.ids]).toEqual([42]);
-    expect([...ownership.ids]).toEqual([42]);
   });
 
   it("runs the site's own image when the request names one", async () => {
@@ -62,7 +79,7 @@ describe("/internal/v1/sites/:id/service", () => {
     ["a reserved env name", { ...request, env: { PORT: "1" } }, "SITE_ENV_INVALID"],
     ["no isEnabled", { id: 42, name: "hello" }, "VALIDATION_FAILED"],
   ])("refuses %s with 400 and touches nothing", async (_label, payload, code) => {
-    const { app, runtime, ownership } = setUp();
+    const { app, runtime, directories } = setUp();
     const response = await app.inject({
       method: "PUT",
       url: "/internal/v1/sites/42/service",
@@ -72,7 +89,7 @@ describe("/internal/v1/sites/:id/service", () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe(code);
     expect(runtime.services.size).toBe(0);
-    expect(ownership.ids.size).toBe(0);
+    expect(directories.ids.size).toBe(0);
   });
 
   it("reports status, restarts, reads logs and removes the service", async () => {

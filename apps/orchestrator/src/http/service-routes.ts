@@ -16,9 +16,13 @@ const logsQuerySchema = z.object({
  * PUT/DELETE/GET /sites/:id/service, POST /sites/:id/service/restart and GET /sites/:id/logs (contracts/
  * orchestrator-api.ts). `services` null (no Docker engine at start): each answers 503 DOCKER_UNAVAILABLE.
  */
-export function registerServiceRoutes(app: FastifyInstance, deps: { services: SiteServices | null }): void {
+export function registerServiceRoutes(
+  app: FastifyInstance,
+  deps: { services: SiteServices | null; refusal?: DirectorError | null },
+): void {
   const site = `${orchestratorApiPrefix}/sites/:id`;
   const servicesOrThrow = (): SiteServices => {
+    if (deps.refusal) throw deps.refusal;
     if (deps.services === null) {
       throw new DirectorError(
         "DOCKER_UNAVAILABLE",

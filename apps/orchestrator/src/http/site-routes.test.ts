@@ -4,8 +4,8 @@ import { authorization, buildTestOrchestratorApp } from "../testing/test-app.js"
 const spec = { id: 42, name: "hello", type: "static", availability: "enabled", clientBodyLimitBytes: 1000 };
 let current: ReturnType<typeof buildTestOrchestratorApp>;
 
-function setUp() {
-  current = buildTestOrchestratorApp();
+function setUp(options: { hasRuntime?: boolean } = {}) {
+  current = buildTestOrchestratorApp(options);
   return current;
 }
 
@@ -70,6 +70,47 @@ describe("PUT/DELETE /internal/v1/sites/:id/directories", () => {
       expect(response.statusCode).toBe(204);
     }
     expect(directories.ids.size).toBe(0);
+  });
+
+  it("deletes no file while a process of the site still runs, and waits for it when the service is removed", async () => {
+    const { app, directories, runtime } = setUp({ hasRuntime: true });
+    const site = { method: "PUT" as const, headers: authorization };
+    await app.inject({ ...site, url: "/internal/v1/sites/42/directories" });
+    await app.inject({
+      ...site,
+      url: "/internal/v1/sites/42/service",
+      payload: { id: 42, name: "hello", isEnabled: true },
+    });
+    const deleteFiles = { method: "DELETE" as const, url: "/internal/v1/sites/42/directories", headers: authorization };
+    const refused = await app.inject(deleteFiles);
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().error.code).toBe("SITE_PROCESS_STILL_RUNNING");
+    expect([...directories.ids]).toEqual([42]);
+
+    // The service goes at once, its process a moment later: the removal answers once it has ended.
+    runtime.stoppingProcesses.add(42 as never);
+    setTimeout(() => runtime.stoppingProcesses.delete(42 as never), 100);
+    const removed = await app.inject({
+      method: "DELETE",
+      url: "/internal/v1/sites/42/service",
+      headers: authorization,
+    });
+    expect(removed.statusCode).toBe(204);
+    expect(await runtime.hasRunningProcess(42 as never)).toBe(false);
+    expect((await app.inject(deleteFiles)).statusCode).toBe(204);
+    expect(directories.ids.size).toBe(0);
+  });
+
+  it("fails a service removal whose process outlives the wait, so that the step is tried again", async () => {
+    const { app, runtime } = setUp({ hasRuntime: true });
+    runtime.stoppingProcesses.add(42 as never);
+    const removed = await app.inject({
+      method: "DELETE",
+      url: "/internal/v1/sites/42/service",
+      headers: authorization,
+    });
+    expect(removed.statusCode).toBe(503);
+    expect(removed.json().error.code).toBe("SITE_PROCESS_STILL_RUNNING");
   });
 
   it.each(["abc", "0", "-1", "1.5", "99999999999999999"])("refuses the site id %s", async (id) => {

@@ -14,13 +14,15 @@ export function siteIdOf(request: FastifyRequest): SiteId {
 /**
  * PUT/DELETE /sites/:id/directories and /sites/:id/balancer; each is idempotent and answers 204. Deleting the
  * directories is how a site is deleted for good, so its images go with them (best effort, when Docker is there).
+ * The files are deleted only once no process of the site runs any more (503 SITE_PROCESS_STILL_RUNNING until then):
+ * a process that outlived its service could otherwise keep changing the tree while it is being deleted.
  */
 export function registerSiteRoutes(
   app: FastifyInstance,
   deps: {
     directories: SiteDirectories;
     balancer: BalancerConfig;
-    services?: Pick<SiteServices, "removeImages"> | null;
+    services?: Pick<SiteServices, "removeImages" | "assertNoProcess"> | null;
   },
 ): void {
   const { directories, balancer } = deps;
@@ -33,6 +35,7 @@ export function registerSiteRoutes(
 
   app.delete(`${site}/directories`, async (request, reply) => {
     const id = siteIdOf(request);
+    await deps.services?.assertNoProcess(id);
     await directories.remove(id);
     await deps.services?.removeImages(id);
     return reply.status(204).send();

@@ -1,6 +1,6 @@
 /**
  * Fakes for unit tests (never used at run time): an in-memory ServiceRuntime, site container source, balancer spec
- * store and site ownership. The real adapters are covered by the Docker integration tests.
+ * store and image builder. The real adapters are covered by the Docker integration tests.
  */
 import { PassThrough, type Readable } from "node:stream";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
@@ -9,7 +9,7 @@ import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "../adapters/task-address-watcher.js";
 import type { ImageBuilder, ImageRemoval, LabelledImage } from "../core/image-builder.js";
-import type { BalancerSpecStore, SiteOwnership } from "../core/ports.js";
+import type { BalancerSpecStore } from "../core/ports.js";
 import type {
   ServiceInventory,
   ServiceLogs,
@@ -19,6 +19,7 @@ import type {
   SiteServiceSummary,
 } from "../core/service-runtime.js";
 import { checkSiteServiceSpec } from "../core/site-service-spec.js";
+import type { SiteUser } from "../core/site-user.js";
 
 /** A fake ServiceRuntime: services are Map entries; an enabled service "runs" at the address set in `addresses`. */
 export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, ServiceInventory {
@@ -27,6 +28,8 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
   /** The address each site's task gets when it runs */
   readonly addresses = new Map<SiteId, string>();
   readonly logs = new Map<SiteId, string[]>();
+  /** Sites whose process still runs after their service was removed (a task within its stop grace period) */
+  readonly stoppingProcesses = new Set<SiteId>();
 
   async upsert(spec: SiteServiceSpec): Promise<void> {
     this.services.set(spec.siteId, checkSiteServiceSpec(spec));
@@ -34,6 +37,16 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
 
   async remove(siteId: SiteId): Promise<void> {
     this.services.delete(siteId);
+  }
+
+  async setProcessUser(siteId: SiteId, user: SiteUser): Promise<void> {
+    const spec = this.services.get(siteId);
+    if (spec !== undefined) this.services.set(siteId, { ...spec, user });
+  }
+
+  async hasRunningProcess(siteId: SiteId): Promise<boolean> {
+    const spec = this.services.get(siteId);
+    return this.stoppingProcesses.has(siteId) || spec?.isEnabled === true;
   }
 
   async restart(siteId: SiteId): Promise<{ generation: number }> {
@@ -82,6 +95,7 @@ export class InMemoryServiceRuntime implements ServiceRuntime, ServiceLogs, Serv
         name: `director-test-site-${spec.siteId}`,
         replicas: spec.isEnabled ? 1 : 0,
         image: spec.image,
+        user: `${spec.user.uid}:${spec.user.gid}`,
         labels: { "org.director.site-id": String(spec.siteId) },
       }));
   }
@@ -140,14 +154,6 @@ export class InMemoryBalancerSpecStore implements BalancerSpecStore {
 }
 
 /** A fake SiteOwnership: remembers which sites were given to the site user. */
-export class InMemorySiteOwnership implements SiteOwnership {
-  readonly ids = new Set<SiteId>();
-
-  async giveToSiteUser(id: SiteId): Promise<void> {
-    this.ids.add(id);
-  }
-}
-
 /**
  * A fake ImageBuilder: images are Map entries (reference → id); a Dockerfile containing `failing` fails its build;
  * labels are read from the Dockerfile's LABEL line; `inUse` holds the references a "container" uses.

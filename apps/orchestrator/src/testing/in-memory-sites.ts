@@ -7,9 +7,17 @@ import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../c
 /** A fake of SiteDirectories for unit tests: remembers which site ids have a directory. */
 export class InMemorySiteDirectories implements SiteDirectories {
   readonly ids = new Set<SiteId>();
+  /** Sites whose directory predates per-site accounts (adopt gives it to the site's account) */
+  readonly legacyIds = new Set<SiteId>();
 
   async ensure(id: SiteId): Promise<void> {
     this.ids.add(id);
+    this.legacyIds.delete(id);
+  }
+
+  async adopt(id: SiteId): Promise<boolean> {
+    if (!this.ids.has(id)) throw new DirectorError("PATH_NOT_FOUND", `Site ${id} has no directory.`);
+    return this.legacyIds.delete(id);
   }
 
   async remove(id: SiteId): Promise<void> {

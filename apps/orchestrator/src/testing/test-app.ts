@@ -1,3 +1,4 @@
+import type { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { InstallationId } from "@director/domain/installation-id";
 import type { InternalToken } from "@director/http-kit/internal-auth";
@@ -8,13 +9,13 @@ import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
 import { SiteImages } from "../core/site-images.js";
 import { SiteInventory } from "../core/site-inventory.js";
 import { SiteServices } from "../core/site-services.js";
+import { defaultSiteUidBase, siteUserOf } from "../core/site-user.js";
 import { buildOrchestratorApp } from "../http/app.js";
 import {
   InMemoryBalancerSpecStore,
   InMemoryImageBuilder,
   InMemoryServiceRuntime,
   InMemorySiteContainers,
-  InMemorySiteOwnership,
 } from "./in-memory-dynamic-sites.js";
 import { InMemorySiteDirectories, InMemorySiteFiles } from "./in-memory-sites.js";
 
@@ -29,14 +30,15 @@ export const testInstallationId = "test" as InstallationId;
  * The orchestrator's HTTP app on in-memory fakes of every port (the balancer adapter is real: it only renders).
  * `hasRuntime`: dynamic sites wired on a fake runtime and fake site containers, as createOrchestrator wires them.
  */
-export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRuntime?: boolean } = {}) {
+export function buildTestOrchestratorApp(
+  options: { maxFileBytes?: number; hasRuntime?: boolean; dynamicSitesRefusal?: DirectorError } = {},
+) {
   const directories = new InMemorySiteDirectories();
   const files = new InMemorySiteFiles();
   const configFiles = new InMemoryConfigFiles();
   const specs = new InMemoryBalancerSpecStore();
   const runtime = new InMemoryServiceRuntime();
   const containers = new InMemorySiteContainers();
-  const ownership = new InMemorySiteOwnership();
   const builder = new InMemoryImageBuilder();
   builder.images.set(testImage, "sha256:base");
   const balancer = new UpstreamTrackingBalancer({
@@ -56,7 +58,8 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
     ? new SiteServices({
         runtime,
         directories,
-        ownership,
+        siteUserOf: (id) => siteUserOf(id, defaultSiteUidBase),
+        removalWaitMs: 300,
         baseImage: async () => testImage,
         networkName: "director-sites",
         defaultLimits: { cpus: 0.6, memoryBytes: 100 * 1024 * 1024, pidsLimit: 256 },
@@ -81,6 +84,7 @@ export function buildTestOrchestratorApp(options: { maxFileBytes?: number; hasRu
       siteImages: images,
     }),
     images,
+    ...(options.dynamicSitesRefusal ? { dynamicSitesRefusal: options.dynamicSitesRefusal } : {}),
   });
-  return { app, directories, files, configFiles, specs, runtime, containers, ownership, balancer, builder };
+  return { app, directories, files, configFiles, specs, runtime, containers, balancer, builder };
 }

@@ -34,6 +34,9 @@ const retryableCodes: ReadonlySet<ErrorCode> = new Set([
   "DATABASE_UNAVAILABLE",
   "NGINX_RELOAD_FAILED",
   "DOCKER_UNAVAILABLE",
+  // a deleted site's process still stopping, or its files still changing: both pass within seconds
+  "SITE_PROCESS_STILL_RUNNING",
+  "SITE_FILES_BUSY",
 ]);
 
 /**
