@@ -134,6 +134,17 @@ export const managerConfigSchema = z.object({
     /** DIRECTOR_LOGIN_WINDOW_MS: the window of both login limits */
     loginWindowMs: durationMs.default(5 * 60_000),
   }),
+  logStreams: z
+    .object({
+      /**
+       * DIRECTOR_LOG_STREAMS_PER_ACCOUNT: site logs one account may follow at once (GET /api/sites/:name/logs/events);
+       * each holds a connection here, one to the orchestrator and one to Docker
+       */
+      maxPerAccount: z.coerce.number().int().min(1).default(10),
+      /** DIRECTOR_LOG_STREAMS_TOTAL: site logs this manager follows at once for everyone */
+      maxTotal: z.coerce.number().int().min(1).default(500),
+    })
+    .prefault({}),
   oidc: oidcConfigSchema.optional(),
   guidelines: z
     .object({
@@ -197,8 +208,8 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 /**
- * The sections about people (the session cookie and the proxies in front, sessions and login limits, the identity
- * provider, guidelines, metrics, mail) as read from the environment, unparsed: `director up` reads them too, so they
+ * The sections about people (the session cookie and the proxies in front, sessions and login limits, followed logs
+ * per account, the identity provider, guidelines, metrics, mail) as read from the environment, unparsed: `director up` reads them too, so they
  * work the same in one process.
  */
 export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
@@ -212,6 +223,10 @@ export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
       loginMaxPerIp: env.DIRECTOR_LOGIN_MAX_PER_IP,
       loginMaxPerUsername: env.DIRECTOR_LOGIN_MAX_PER_USERNAME,
       loginWindowMs: env.DIRECTOR_LOGIN_WINDOW_MS,
+    },
+    logStreams: {
+      maxPerAccount: env.DIRECTOR_LOG_STREAMS_PER_ACCOUNT || undefined,
+      maxTotal: env.DIRECTOR_LOG_STREAMS_TOTAL || undefined,
     },
     oidc: env.DIRECTOR_OIDC_ISSUER
       ? {
