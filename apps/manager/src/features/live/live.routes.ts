@@ -73,12 +73,16 @@ export function registerLiveRoutes(
         assertSameOrigin(request);
         const actor = await authenticate(deps.auth, request);
         // Taken here, before the upgrade, so that a burst of upgrades cannot all pass a check made before any of
-        // them was counted; given back when the connection's socket closes, whether the upgrade happened or not.
-        const release = open.take(actor.id);
-        const connection = request.raw.socket;
-        // A client gone while we authenticated closed its socket already: that `close` will not come again.
-        if (connection.destroyed) release();
-        else connection.once("close", release);
+        // them was counted; given back when the connection's socket closes, whether the upgrade happened or not
+        // (the plugin destroys the socket of an upgrade answered over HTTP). A plain GET, which the plugin answers
+        // 404 on a connection that may stay open, takes none.
+        if (request.ws) {
+          const release = open.take(actor.id);
+          const connection = request.raw.socket;
+          // A client gone while we authenticated closed its socket already: that `close` will not come again.
+          if (connection.destroyed) release();
+          else connection.once("close", release);
+        }
         actors.set(request, actor);
       },
     },
