@@ -93,13 +93,19 @@ export function registerSiteProcessRoutes(
     const deadline = setTimeout(close, followMaxDurationMs);
     try {
       const site = await deps.sites.findForAction(actor, name, "view");
+      // A client gone meanwhile has nobody to answer (hijacked: Fastify must not try either), and nothing is opened.
+      if (closed.signal.aborted) {
+        reply.hijack();
+        return;
+      }
       // Opened before the answer starts: a failure here is an ordinary JSON error answer.
       let lines: AsyncIterable<string> | null = null;
       try {
         lines = site.type === "static" ? null : await deps.process.followLogs(site.id, tailLines, closed.signal);
       } catch (error) {
-        if (closed.signal.aborted) return; // the client went meanwhile: nobody to answer
-        throw error;
+        if (!closed.signal.aborted) throw error;
+        reply.hijack();
+        return;
       }
       reply.hijack();
       await sendEvents(reply.raw, lines, closed.signal, request.log);
