@@ -62,6 +62,12 @@ for (let round = 0; round < rounds; round++) {
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? Number.NaN;
 const rate = (seconds: number) => Math.round(fileCount / seconds);
 console.log(`tree: ${directoryCount} directories, ${fileCount} entries; ${rounds} rounds, medians`);
-console.log(`Node rm (baseline):        ${median(results.nodeRm).toFixed(2)} s, ${rate(median(results.nodeRm))} entries/s`);
-console.log(`descriptor-only removal:   ${median(results.director).toFixed(2)} s, ${rate(median(results.director))} entries/s`);
-console.log(`ratio (Director / Node rm): ${(median(results.nodeRm) / median(results.director)).toFixed(2)} of the speed`);
+console.log(
+  `Node rm (baseline):        ${median(results.nodeRm).toFixed(2)} s, ${rate(median(results.nodeRm))} entries/s`,
+);
+console.log(
+  `descriptor-only removal:   ${median(results.director).toFixed(2)} s, ${rate(median(results.director))} entries/s`,
+);
+console.log(
+  `ratio (Director / Node rm): ${(median(results.nodeRm) / median(results.director)).toFixed(2)} of the speed`,
+);

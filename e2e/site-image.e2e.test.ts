@@ -164,14 +164,14 @@ describe("director up: a site's own image", () => {
     expect(operation.error).toContain("IMAGE_BUILD_FAILED");
     const [build, writeRunScript, apply] = operation.steps;
     expect(build).toMatchObject({ slug: "build_image", status: "failed" });
-    expect(build.message).toContain("Unable to locate package nosuchpackagexyz");
+    expect(build.message).toContain("director: no package named nosuchpackagexyz");
     expect(writeRunScript).toMatchObject({ slug: "write_run_script", status: "pending" });
     expect(apply).toMatchObject({ slug: "apply_image", status: "pending" });
 
     // the failure stays visible on the site, which did not change
     const view = (await api.request("GET", "/api/sites/pkgs")).json();
     expect(view.operation.id).toBe(operation.id);
-    expect(view.operation.steps[0].message).toContain("Unable to locate package nosuchpackagexyz");
+    expect(view.operation.steps[0].message).toContain("director: no package named nosuchpackagexyz");
     expect(view).toMatchObject({ image: "debian", packages: ["busybox", "jq"] });
     expect(await serviceImage()).toBe(before);
     expect((await site()).text).toMatch(builtWithJq);

@@ -127,6 +127,32 @@ describe("the web interface: sites", () => {
     expect(served.text).toBe("<h1>Hello from Ann</h1>");
   });
 
+  it("shows a big folder a page at a time, sorted by name, with more on request", async () => {
+    const page = studentPage;
+    const ann = await ApiSession.login(director.managerUrl, "ann", password);
+    const names = Array.from({ length: 250 }, (_, index) => `note-${String(index).padStart(3, "0")}.txt`);
+    for (let start = 0; start < names.length; start += 25) {
+      const answers = await Promise.all(
+        names
+          .slice(start, start + 25)
+          .map((name) => ann.request("PUT", `/api/sites/ann/files/public/many/${name}`, { body: name })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(answers.length).fill(200));
+    }
+    await page.reload();
+    await page.getByRole("button", { name: "many/" }).click();
+    const fileLinks = page.locator("table.files").getByRole("link", { name: /^note-\d{3}\.txt$/ });
+    await page.getByText("Showing 200 of 250.").waitFor();
+    expect(await fileLinks.count()).toBe(200);
+    expect(await fileLinks.first().textContent()).toBe("note-000.txt");
+    await page.getByRole("button", { name: "Show more" }).click();
+    await page.getByRole("link", { name: "note-249.txt" }).waitFor();
+    expect(await fileLinks.allTextContents()).toEqual(names);
+    expect(await page.getByRole("button", { name: "Show more" }).count()).toBe(0);
+    await page.getByRole("button", { name: "↑ Parent folder" }).click();
+    await page.getByRole("link", { name: "index.html" }).waitFor();
+  });
+
   it("lists the site with a live status dot, and searches", async () => {
     const page = studentPage;
     await page.getByRole("link", { name: "Sites", exact: true }).click();

@@ -46,4 +46,12 @@ describe("loadManagerConfig", () => {
     expect(() => loadManagerConfig({ ...required, DIRECTOR_INVITE_MAX_PER_ACCOUNT: "0" })).toThrow();
     expect(() => loadManagerConfig({ ...required, DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT: "many" })).toThrow();
   });
+
+  it("limits followed logs to 10 per account and 500 in all unless told, and refuses a limit below 1", () => {
+    expect(loadManagerConfig({ ...required }).logStreams).toEqual({ maxPerAccount: 10, maxTotal: 500 });
+    const told = { ...required, DIRECTOR_LOG_STREAMS_PER_ACCOUNT: "3", DIRECTOR_LOG_STREAMS_TOTAL: "40" };
+    expect(loadManagerConfig(told).logStreams).toEqual({ maxPerAccount: 3, maxTotal: 40 });
+    expect(() => loadManagerConfig({ ...required, DIRECTOR_LOG_STREAMS_PER_ACCOUNT: "0" })).toThrow();
+    expect(() => loadManagerConfig({ ...required, DIRECTOR_LOG_STREAMS_TOTAL: "many" })).toThrow();
+  });
 });

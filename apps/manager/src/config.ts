@@ -144,6 +144,17 @@ export const managerConfigSchema = z.object({
       windowMs: durationMs.default(60 * 60_000),
     })
     .prefault({}),
+  logStreams: z
+    .object({
+      /**
+       * DIRECTOR_LOG_STREAMS_PER_ACCOUNT: site logs one account may follow at once (GET /api/sites/:name/logs/events);
+       * each holds a connection here, one to the orchestrator and one to Docker
+       */
+      maxPerAccount: z.coerce.number().int().min(1).default(10),
+      /** DIRECTOR_LOG_STREAMS_TOTAL: site logs this manager follows at once for everyone */
+      maxTotal: z.coerce.number().int().min(1).default(500),
+    })
+    .prefault({}),
   oidc: oidcConfigSchema.optional(),
   guidelines: z
     .object({
@@ -208,7 +219,8 @@ const list = (value: string | undefined) =>
 
 /**
  * The sections about people (the session cookie and the proxies in front, sessions and login limits, the limits per
- * account, the identity provider, guidelines, metrics, mail) as read from the environment, unparsed: `director up` reads them too, so they
+ * account, followed logs, the identity provider, guidelines, metrics, mail) as read from the environment, unparsed:
+ * `director up` reads them too, so they
  * work the same in one process.
  */
 export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
@@ -227,6 +239,10 @@ export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
       siteRequestMaxPerAccount: env.DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT || undefined,
       inviteMaxPerAccount: env.DIRECTOR_INVITE_MAX_PER_ACCOUNT || undefined,
       windowMs: env.DIRECTOR_ACCOUNT_LIMIT_WINDOW_MS || undefined,
+    },
+    logStreams: {
+      maxPerAccount: env.DIRECTOR_LOG_STREAMS_PER_ACCOUNT || undefined,
+      maxTotal: env.DIRECTOR_LOG_STREAMS_TOTAL || undefined,
     },
     oidc: env.DIRECTOR_OIDC_ISSUER
       ? {

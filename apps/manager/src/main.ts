@@ -338,6 +338,7 @@ export async function startManager(
       siteMembership: sites,
       operationEvents,
       siteProcess: orchestrator,
+      logStreams: config.logStreams,
       reconcile: new ReconcileService({
         sites,
         operations,

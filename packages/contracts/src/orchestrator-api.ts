@@ -55,16 +55,44 @@ export const fileEntrySchema = z.object({
 });
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 
+/**
+ * One page of a directory: at most `limit` entries sorted by name (JavaScript's string order, which is byte order for
+ * ASCII names), those after the query's `after`. A directory may hold more entries than one answer should carry.
+ */
 export const directoryListingSchema = z.object({
   path: z.string(),
   entries: z.array(fileEntrySchema),
+  /** every entry of the directory when it was read, on all pages */
+  totalEntries: z.number().int().min(0),
+  /** the `after` of the next page; null: this page is the last */
+  nextAfter: z.string().nullable(),
 });
 export type DirectoryListing = z.infer<typeof directoryListingSchema>;
+
+/** Entries on one page of a directory listing unless the query asks for fewer or more. */
+export const directoryPageDefaultLimit = 200;
+/** The most entries one page may carry. */
+export const directoryPageMaxLimit = 1000;
+
+/**
+ * A directory listing's page: `limit` entries (1 to directoryPageMaxLimit), those whose name sorts after `after` (the
+ * previous page's `nextAfter`; a name, so at most 255 bytes, without `/` or NUL). Checked on every read, used for a directory.
+ */
+export const directoryPageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(directoryPageMaxLimit).default(directoryPageDefaultLimit),
+  after: z
+    .string()
+    .min(1)
+    .refine((name) => new TextEncoder().encode(name).length <= 255, "at most 255 bytes, as a file name")
+    .refine((name) => !name.includes("/") && !name.includes("\0"), "a file name: no '/' and no NUL")
+    .optional(),
+});
+export type DirectoryPageQuery = z.infer<typeof directoryPageQuerySchema>;
 
 /** The query of the files routes: `path` relative to the site directory, e.g. `public/index.html`. */
 export const fileQuerySchema = z.object({ path: z.string().min(1).optional() });
 
-/** GET /sites/:id/files?path=P — a file's bytes (application/octet-stream) or, for a directory (or no path: the site directory), a DirectoryListing (JSON). */
+/** GET /sites/:id/files?path=P[&limit=N&after=NAME] — a file's bytes (application/octet-stream) or, for a directory (or no path: the site directory), one page of its DirectoryListing (JSON). */
 /** PUT /sites/:id/files?path=P[&mode=644|755] — body: the file's bytes (application/octet-stream, at most the configured maximum, else 413 UPLOAD_TOO_LARGE); creates parent directories. Answer: FileWritten. */
 /** DELETE /sites/:id/files?path=P — removes a file or an empty directory (no-op when absent). Answer: 204. */
 export const fileWrittenSchema = z.object({ path: z.string(), sizeBytes: z.number().int().min(0) });

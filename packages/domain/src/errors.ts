@@ -65,6 +65,8 @@ export const errorCodes = {
   ORIGIN_NOT_ALLOWED: "user",
   /** one account holds too many live connections (/ws) at once: close some tabs */
   LIVE_CONNECTION_LIMIT: "user",
+  /** one account follows too many site logs at once, or the manager as many as it allows in all */
+  LOG_STREAM_LIMIT: "user",
   INTERNAL_AUTH_INVALID: "user",
   // state
   NOT_FOUND: "user",

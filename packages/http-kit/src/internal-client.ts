@@ -2,6 +2,7 @@ import { errorBodySchema } from "@director/contracts/error-body";
 import { DirectorError, isErrorCode } from "@director/domain/errors";
 import type { z } from "zod";
 import type { InternalToken } from "./internal-auth.js";
+import { openStream, readText, type StartedStream } from "./internal-stream.js";
 
 export interface InternalClientOptions {
   /** e.g. "orchestrator"; named in errors so an operator knows which process to look at */
@@ -49,23 +50,29 @@ export class InternalClient {
   }
 
   /**
-   * Sends a request whose answer is a long stream (a followed log) and returns its body once the status is known.
-   * The usual timeout applies to the answer's start only; `signal` ends the stream (the caller's client left).
+   * Sends a GET whose answer is a long stream (a followed log) and returns its body once the status is known.
+   * The usual timeout applies to the answer's start only; `signal` ends the stream and closes its connection (the
+   * caller's client left), also when it aborted before this call.
    */
-  async stream(request: InternalRequest, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    signal.addEventListener("abort", abort, { once: true });
-    const timer = setTimeout(abort, this.#options.timeoutMs);
+  async stream(request: InternalRequest & { method: "GET" }, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+    const { component, baseUrl, timeoutMs } = this.#options;
+    let started: StartedStream;
     try {
-      const response = await this.send(request, controller.signal);
-      if (response.body === null) {
-        throw new DirectorError("COMPONENT_UNREACHABLE", `The ${this.#options.component} answered an empty stream.`);
-      }
-      return response.body;
-    } finally {
-      clearTimeout(timer);
+      started = await openStream({
+        url: this.#urlOf(request),
+        headers: { authorization: `Bearer ${this.#options.token}` },
+        signal,
+        startTimeoutMs: request.timeoutMs ?? timeoutMs,
+      });
+    } catch (cause) {
+      throw new DirectorError(
+        "COMPONENT_UNREACHABLE",
+        `The ${component} at ${baseUrl} did not answer ${request.method} ${request.path}; is it running?`,
+        { cause },
+      );
     }
+    if (started.status >= 200 && started.status < 300) return started.body;
+    throw toRemoteError(component, request, started.status, await readText(started.body));
   }
 
   /** Sends a request whose answer carries nothing we need. */
@@ -74,10 +81,9 @@ export class InternalClient {
     await response.arrayBuffer();
   }
 
-  private async send(request: InternalRequest, signal?: AbortSignal): Promise<Response> {
+  private async send(request: InternalRequest): Promise<Response> {
     const { component, baseUrl, token, timeoutMs } = this.#options;
-    const url = new URL(request.path, baseUrl);
-    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+    const url = this.#urlOf(request);
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     let body: RequestInit["body"];
     if (request.json !== undefined) {
@@ -93,7 +99,7 @@ export class InternalClient {
         method: request.method,
         headers,
         body,
-        signal: signal ?? AbortSignal.timeout(request.timeoutMs ?? timeoutMs),
+        signal: AbortSignal.timeout(request.timeoutMs ?? timeoutMs),
       });
     } catch (cause) {
       throw new DirectorError(
@@ -103,12 +109,17 @@ export class InternalClient {
       );
     }
     if (response.ok) return response;
-    throw await toRemoteError(component, request, response);
+    throw toRemoteError(component, request, response.status, await response.text());
+  }
+
+  #urlOf(request: InternalRequest): URL {
+    const url = new URL(request.path, this.#options.baseUrl);
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+    return url;
   }
 }
 
-async function toRemoteError(component: string, request: InternalRequest, response: Response): Promise<DirectorError> {
-  const text = await response.text();
+function toRemoteError(component: string, request: InternalRequest, status: number, text: string): DirectorError {
   let parsed: ReturnType<typeof errorBodySchema.safeParse> | undefined;
   try {
     parsed = errorBodySchema.safeParse(JSON.parse(text));
@@ -124,7 +135,7 @@ async function toRemoteError(component: string, request: InternalRequest, respon
     return new DirectorError(code, message, details ? { details } : {});
   }
   return new DirectorError(
-    response.status >= 500 ? "COMPONENT_UNREACHABLE" : "COMPONENT_REJECTED",
-    `The ${component} answered ${response.status} to ${request.method} ${request.path}: ${text.slice(0, 300)}`,
+    status >= 500 ? "COMPONENT_UNREACHABLE" : "COMPONENT_REJECTED",
+    `The ${component} answered ${status} to ${request.method} ${request.path}: ${text.slice(0, 300)}`,
   );
 }

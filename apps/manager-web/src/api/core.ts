@@ -84,8 +84,9 @@ export function sitesApi(http: Http) {
 /** A site's files: listings, uploads (raw bytes), removal. `path` is relative to the site directory. */
 export function filesApi(http: Http) {
   return {
-    list: (name: string, path: string) =>
-      http.request<DirectoryListing>("GET", `${site(name)}/files/${encodePath(path)}`),
+    /** one page of a directory, sorted by name: the first, or the one after `after` (a page's `nextAfter`) */
+    list: (name: string, path: string, page: { after?: string; limit?: number } = {}) =>
+      http.request<DirectoryListing>("GET", `${site(name)}/files/${encodePath(path)}`, { query: page }),
     /** `mode` 755 makes the file executable (a site's run.sh) */
     upload: (name: string, path: string, file: Blob, mode?: "644" | "755") =>
       http.request<FileWritten>("PUT", `${site(name)}/files/${encodePath(path)}`, {

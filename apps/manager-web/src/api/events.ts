@@ -45,7 +45,8 @@ export function followSiteLog(name: string, tailLines: number, follower: LogFoll
       source.close();
       follower.onEnd("The log could not be followed: a Director component did not answer.");
     } else if (source.readyState === EventSource.CLOSED) {
-      follower.onEnd("The log is not available.");
+      // EventSource hides the refusal's body; the likely refusal besides a lost session is the per-account limit.
+      follower.onEnd("The log is not available. If other tabs follow site logs, close some and reload this page.");
     }
   });
   return () => source.close();

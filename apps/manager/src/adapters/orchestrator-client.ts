@@ -1,5 +1,6 @@
 import {
   type BalancerSiteSpec,
+  type DirectoryPageQuery,
   directoryListingSchema,
   fileWrittenSchema,
   type OrchestratorInventory,
@@ -137,11 +138,14 @@ export class OrchestratorClient
     })();
   }
 
-  async read(siteId: SiteId, path: SitePath | null) {
+  async read(siteId: SiteId, path: SitePath | null, page?: DirectoryPageQuery) {
+    const query: Record<string, string> = path === null ? {} : { path };
+    if (page !== undefined) query.limit = String(page.limit);
+    if (page?.after !== undefined) query.after = page.after;
     const { body, contentType } = await this.#client.bytes({
       method: "GET",
       path: `${orchestratorApiPrefix}/sites/${siteId}/files`,
-      query: path === null ? {} : { path },
+      query,
     });
     if (contentType.startsWith("application/json")) {
       return { kind: "directory" as const, listing: directoryListingSchema.parse(JSON.parse(body.toString("utf8"))) };

@@ -35,7 +35,11 @@ import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.
 import type { ReconcileService } from "../features/reconcile/reconcile.service.js";
 import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
 import type { SiteRequestsService } from "../features/site-requests/site-requests.service.js";
-import { registerSiteProcessRoutes, type SiteProcessReader } from "../features/sites/site-process.routes.js";
+import {
+  type LogStreamLimits,
+  registerSiteProcessRoutes,
+  type SiteProcessReader,
+} from "../features/sites/site-process.routes.js";
 import type { SiteUrlTemplatesByPurpose } from "../features/sites/sites.presenter.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
@@ -56,6 +60,8 @@ export interface ManagerAppDeps {
   operations: Pick<OperationsRepository, "findById" | "findLatestForSite">;
   siteMembership: Pick<SitesRepository, "isMember" | "findById">;
   siteProcess: SiteProcessReader;
+  /** how many site logs may be followed at once, per account and in all (config logStreams) */
+  logStreams: LogStreamLimits;
   /** the worker's operation changes, which open pages follow live (GET /ws) */
   operationEvents: OperationEvents;
   /** how often the live channel reads watched sites again and re-checks access (defaults: 2 s and 30 s) */
@@ -134,7 +140,12 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   registerMemberRoutes(app, { auth: deps.auth, members: deps.members });
   registerSiteRequestRoutes(app, { auth: deps.auth, requests: deps.siteRequests, operations: deps.operations });
   registerImageRoutes(app, { auth: deps.auth, images: deps.images });
-  registerSiteProcessRoutes(app, { auth: deps.auth, sites: deps.sites, process: deps.siteProcess });
+  registerSiteProcessRoutes(app, {
+    auth: deps.auth,
+    sites: deps.sites,
+    process: deps.siteProcess,
+    logStreams: deps.logStreams,
+  });
   registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });
   registerReconcileRoutes(app, { auth: deps.auth, reconcile: deps.reconcile });
   const live = new LiveHub({

@@ -87,6 +87,7 @@ export async function buildTestManagerApp(
     operationEvents: options.operationEvents ?? new InProcessOperationEvents(),
     ...(options.liveTimings ? { liveTimings: options.liveTimings } : {}),
     siteProcess: options.siteProcess ?? { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
+    logStreams: config.logStreams,
     reconcile: new ReconcileService({
       sites: services.repositories.sites,
       operations: services.repositories.operations,

@@ -1,6 +1,7 @@
 /**
  * Per-site images on the real Docker engine: the Debian base image made with debootstrap (once; it is kept under its
- * tag), a site image with a real Debian package, reuse of an unchanged recipe, and a typo'd package's build log.
+ * tag), a site image with a real Debian package, reuse of an unchanged recipe, a typo'd package's build log, and
+ * package names apt-get would read as patterns.
  */
 import { randomBytes, randomInt } from "node:crypto";
 import type { ImageRef } from "@director/domain/image-ref";
@@ -95,15 +96,39 @@ describe("SiteImages on DockerImageBuilder", () => {
     expect(again).toEqual({ image: first.image, isBuilt: false });
   }, 300_000);
 
-  it("fails a typo'd package with IMAGE_BUILD_FAILED and apt's own words in the log, tagging nothing", async () => {
+  it("fails a typo'd package with IMAGE_BUILD_FAILED, naming it in the log, tagging nothing", async () => {
     const error = await images.prepare(recipe(["jq", "nosuchpackagexyz"])).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "IMAGE_BUILD_FAILED" });
     const log = (error as { details: { log: string[] } }).details.log;
-    expect(log.join("\n")).toContain("Unable to locate package nosuchpackagexyz");
+    expect(log.join("\n")).toContain("director: no package named nosuchpackagexyz in this image's package index");
     expect(log.length).toBeLessThanOrEqual(100);
     const tagged = await docker.listImages({ filters: { reference: [`director/${installationId}-site-${siteId}`] } });
     expect(tagged.flatMap((image) => image.RepoTags ?? [])).toHaveLength(1); // only the jq image of the test above
   }, 300_000);
+
+  it("installs only exact names: a name apt-get would read as a pattern fails the build, installing nothing", async () => {
+    // apt-get install 'li.onig5' installs libonig5, a package the site never named (apt 2.6's regex fallback)
+    const error = await images.prepare(recipe(["li.onig5"])).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "IMAGE_BUILD_FAILED" });
+    const log = (error as { details: { log: string[] } }).details.log.join("\n");
+    expect(log).toContain("director: no package named li.onig5 in this image's package index");
+    expect(log).not.toContain("libonig5");
+  }, 300_000);
+
+  it("passes the names as they are to an install command that is not apt's", async () => {
+    const busybox = `${busyboxName}:${stableBusyboxTag}` as ImageRef;
+    const built = await images.prepare({
+      siteId,
+      parent: busybox,
+      setupCommands: "",
+      installCommandPrefix: "echo would install >/tmp/packages",
+      packages: ["python3-d.+"] as PackageName[],
+    });
+    expect(built.isBuilt).toBe(true);
+    const { exitCode, output } = await runIn(built.image, ["cat", "/tmp/packages"]);
+    expect(exitCode, output).toBe(0);
+    expect(output).toBe("would install python3-d.+");
+  }, 120_000);
 
   it("runs the parent itself when nothing is added, and names a missing parent plainly", async () => {
     const plain = await images.prepare({ ...recipe([]), setupCommands: "" });

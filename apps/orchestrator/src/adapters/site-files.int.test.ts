@@ -104,7 +104,10 @@ describe("FsSiteFiles: ordinary use", () => {
 
   it("answers a listing when reading a directory", async () => {
     const content = await files.read(site, p("public"), 100);
-    expect(content).toEqual({ kind: "directory", listing: { path: "public", entries: [] } });
+    expect(content).toEqual({
+      kind: "directory",
+      listing: { path: "public", entries: [], totalEntries: 0, nextAfter: null },
+    });
   });
 
   it("refuses to read more than maxBytes", async () => {

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { constants, type Stats } from "node:fs";
-import { type FileHandle, lstat, open, readdir, rename, rmdir, unlink } from "node:fs/promises";
-import type { DirectoryListing, FileEntry, FileWritten } from "@director/contracts/orchestrator-api";
+import { type FileHandle, lstat, open, rename, rmdir, unlink } from "node:fs/promises";
+import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
+import { firstDirectoryPage } from "../core/directory-page.js";
 import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../core/ports.js";
+import { listDirectoryPage } from "./directory-listing.js";
 import {
   type CreatedFileOwner,
   explainOpenFailure,
@@ -39,20 +41,20 @@ export class FsSiteFiles implements SiteFiles {
     this.#ownerOf = options.ownerOf ?? (() => null);
   }
 
-  async list(id: SiteId, path: SitePath | null): Promise<DirectoryListing> {
+  async list(id: SiteId, path: SitePath | null, page = firstDirectoryPage): Promise<DirectoryListing> {
     const segments = path === null ? [] : sitePathSegments(parseSitePath(path));
     const dir = await openDirectoryBelow(this.#directories.pathOf(id), segments, {
       shouldCreate: false,
     });
     try {
-      return await listDirectory(dir, path ?? "");
+      return await listDirectoryPage(dir, path ?? "", page);
     } finally {
       await dir.close();
     }
   }
 
-  async read(id: SiteId, path: SitePath | null, maxBytes: number): Promise<FileContent> {
-    if (path === null) return { kind: "directory", listing: await this.list(id, null) };
+  async read(id: SiteId, path: SitePath | null, maxBytes: number, page = firstDirectoryPage): Promise<FileContent> {
+    if (path === null) return { kind: "directory", listing: await this.list(id, null, page) };
     const { parentSegments, name } = split(path);
     const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: false });
     try {
@@ -65,7 +67,7 @@ export class FsSiteFiles implements SiteFiles {
       }
       try {
         const stats = await handle.stat();
-        if (stats.isDirectory()) return { kind: "directory", listing: await listDirectory(handle, path) };
+        if (stats.isDirectory()) return { kind: "directory", listing: await listDirectoryPage(handle, path, page) };
         assertOwnRegularFile(stats, path);
         if (stats.size > maxBytes) throw tooLarge(path, maxBytes);
         return { kind: "file", bytes: await readAtMost(handle, maxBytes, path) };
@@ -220,21 +222,4 @@ async function readAtMost(handle: FileHandle, maxBytes: number, path: string): P
     if (total > maxBytes) throw tooLarge(path, maxBytes);
   }
   return Buffer.concat(chunks, total);
-}
-
-async function listDirectory(dir: FileHandle, path: string): Promise<DirectoryListing> {
-  const names = await readdir(pathAt(dir, ""));
-  const entries: FileEntry[] = [];
-  for (const name of names.sort()) {
-    const stats = await lstatOrNull(pathAt(dir, name));
-    if (stats === null) continue; // removed since readdir
-    entries.push({
-      name,
-      type: stats.isSymbolicLink() ? "symlink" : stats.isDirectory() ? "directory" : stats.isFile() ? "file" : "other",
-      sizeBytes: stats.size,
-      modifiedAt: stats.mtime.toISOString(),
-      mode: stats.mode & 0o7777,
-    });
-  }
-  return { path, entries };
 }

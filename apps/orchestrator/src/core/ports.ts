@@ -2,6 +2,7 @@
 import type { BalancerSiteSpec, DirectoryListing, FileWritten } from "@director/contracts/orchestrator-api";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
+import type { DirectoryPageRequest } from "./directory-page.js";
 
 /** Each site's directory on disk, holding public/ (served) and private/ (not served). */
 export interface SiteDirectories {
@@ -27,10 +28,10 @@ export type FileContent = { kind: "file"; bytes: Buffer } | { kind: "directory";
 
 /** File operations confined to one site's directory: no `..`, symlink, hard link or race leads outside it. */
 export interface SiteFiles {
-  /** Lists a directory; `null` is the site directory itself. */
-  list(id: SiteId, path: SitePath | null): Promise<DirectoryListing>;
-  /** A file's bytes (at most maxBytes) or, for a directory, its listing. */
-  read(id: SiteId, path: SitePath | null, maxBytes: number): Promise<FileContent>;
+  /** Lists one page of a directory (default: the first, of directoryPageDefaultLimit); `null` is the site directory. */
+  list(id: SiteId, path: SitePath | null, page?: DirectoryPageRequest): Promise<DirectoryListing>;
+  /** A file's bytes (at most maxBytes) or, for a directory, one page of its listing (as `list`). */
+  read(id: SiteId, path: SitePath | null, maxBytes: number, page?: DirectoryPageRequest): Promise<FileContent>;
   /** Writes a file atomically, creating missing parent directories; mode 0644 unless told 0755 (e.g. a run.sh). */
   write(id: SiteId, path: SitePath, bytes: Buffer, options?: { mode?: SiteFileMode }): Promise<FileWritten>;
   /** Removes a file or an empty directory; no-op when absent. */

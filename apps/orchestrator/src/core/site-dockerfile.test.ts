@@ -2,6 +2,7 @@ import type { ImageRef } from "@director/domain/image-ref";
 import type { PackageName } from "@director/domain/package-name";
 import type { SiteId } from "@director/domain/site";
 import { describe, expect, it } from "vitest";
+import { aptExactNamesScript } from "./apt-exact-names.js";
 import { isParentOnly, renderSiteDockerfile, type SiteImageRecipe, siteImageTag } from "./site-dockerfile.js";
 
 const recipe: SiteImageRecipe = {
@@ -19,12 +20,28 @@ describe("renderSiteDockerfile", () => {
         "FROM director/base-debian:bookworm",
         "USER root",
         'RUN ["/bin/sh","-e","-c","apt-get update -qq\\necho \'ready\'"]',
+        `RUN ${JSON.stringify(["/bin/sh", "-e", "-c", aptExactNamesScript(["curl", "jq"] as PackageName[])])}`,
         `RUN ["/bin/sh","-e","-c","apt-get install -y -qq --no-install-recommends 'curl' 'jq'"]`,
         'LABEL org.director.installation="inst" org.director.site-id="42" org.director.managed="true"',
         "USER 1000:1000",
         "",
       ].join("\n"),
     );
+  });
+
+  it("checks the names against apt's index before an apt install, and only there", () => {
+    const check = (text: string) => text.split("\n").filter((line) => line.includes("apt-cache pkgnames"));
+    const withDots = { ...recipe, packages: ["g++", "python3-d.+"] as PackageName[] };
+    const [checkLine] = check(renderSiteDockerfile(withDots, "inst"));
+    const script = JSON.parse((checkLine ?? "").slice("RUN ".length))[3] as string;
+    expect(script).toContain("for name in 'g++' 'python3-d.+'; do");
+    expect(script).toContain('grep -qxF -e "$name" "$known"');
+    const lines = renderSiteDockerfile(withDots, "inst").split("\n");
+    expect(lines.indexOf(checkLine ?? "")).toBe(lines.findIndex((line) => line.includes("apt-get install")) - 1);
+    for (const prefix of ["apk add --no-cache", "pip install", "/usr/bin/dnf install -y"]) {
+      expect(check(renderSiteDockerfile({ ...withDots, installCommandPrefix: prefix }, "inst")), prefix).toEqual([]);
+    }
+    expect(check(renderSiteDockerfile({ ...recipe, packages: [] }, "inst"))).toEqual([]);
   });
 
   it("leaves out the RUN lines that have nothing to do", () => {

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { type ImageRef, parseImageRef } from "@director/domain/image-ref";
 import { type PackageName, parsePackageList } from "@director/domain/package-name";
 import type { SiteId } from "@director/domain/site";
+import { aptExactNamesScript, isAptInstallCommand } from "./apt-exact-names.js";
 
 /** What a site's image is made of. */
 export interface SiteImageRecipe {
@@ -40,7 +41,8 @@ export function isParentOnly(recipe: SiteImageRecipe): boolean {
  * Renders the Dockerfile. Each RUN uses the exec (JSON) form, `["/bin/sh", "-c", script]`: JSON escapes keep a
  * multi-line setup script intact (a shell-form RUN would end at the first newline), and the Dockerfile parser does no
  * variable substitution in RUN. Package names are checked against Debian's grammar again here and single-quoted, so
- * the shell reads each as one literal word.
+ * the shell reads each as one literal word. With an apt install command, a RUN before it fails the build unless each
+ * name is an exact package name in the image's package index (apt-exact-names.ts: apt-get would read it as a pattern).
  */
 export function renderSiteDockerfile(recipe: SiteImageRecipe, installationId: string): string {
   const parent = parseImageRef(recipe.parent);
@@ -48,6 +50,9 @@ export function renderSiteDockerfile(recipe: SiteImageRecipe, installationId: st
   const lines = [`FROM ${parent}`, "USER root"];
   if (recipe.setupCommands.trim() !== "") {
     lines.push(`RUN ${JSON.stringify(["/bin/sh", "-e", "-c", normalizeScript(recipe.setupCommands)])}`);
+  }
+  if (packages.length > 0 && isAptInstallCommand(recipe.installCommandPrefix)) {
+    lines.push(`RUN ${JSON.stringify(["/bin/sh", "-e", "-c", aptExactNamesScript(packages)])}`);
   }
   if (packages.length > 0) {
     const install = [recipe.installCommandPrefix.trim(), ...packages.map((name) => `'${name}'`)].join(" ");

@@ -104,9 +104,43 @@ describe("/internal/v1/sites/:id/files", () => {
     expect(listing.json()).toEqual({
       path: "public",
       entries: [expect.objectContaining({ name: "a.html", type: "file", sizeBytes: 1 })],
+      totalEntries: 1,
+      nextAfter: null,
     });
     const root = await app.inject({ method: "GET", url: "/internal/v1/sites/42/files", headers: authorization });
     expect(root.json().entries.map((entry: { name: string }) => entry.name)).toEqual(["public"]);
+  });
+
+  it("answers one page of a directory: limit and after pass through, bad ones are 400 VALIDATION_FAILED", async () => {
+    const { app } = setUp();
+    for (const name of ["c", "a", "b"]) {
+      await app.inject({
+        method: "PUT",
+        url: `/internal/v1/sites/42/files?path=d/${name}`,
+        headers: upload,
+        payload: "",
+      });
+    }
+    const page = async (query: string) =>
+      app.inject({ method: "GET", url: `/internal/v1/sites/42/files?path=d${query}`, headers: authorization });
+    const first = (await page("&limit=2")).json();
+    expect(first).toMatchObject({ totalEntries: 3, nextAfter: "b" });
+    expect(first.entries.map((entry: { name: string }) => entry.name)).toEqual(["a", "b"]);
+    const second = (await page("&limit=2&after=b")).json();
+    expect(second).toMatchObject({ entries: [expect.objectContaining({ name: "c" })], nextAfter: null });
+    for (const bad of [
+      "&limit=0",
+      "&limit=1001",
+      "&limit=x",
+      "&after=",
+      "&after=a%2Fb",
+      "&after=a%00",
+      `&after=${"é".repeat(128)}`,
+    ]) {
+      const refused = await page(bad);
+      expect(refused.statusCode, bad).toBe(400);
+      expect(refused.json().error.code, bad).toBe("VALIDATION_FAILED");
+    }
   });
 
   it("refuses a body over the limit with 413 UPLOAD_TOO_LARGE and writes nothing", async () => {

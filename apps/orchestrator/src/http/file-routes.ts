@@ -1,4 +1,4 @@
-import { fileQuerySchema, orchestratorApiPrefix } from "@director/contracts/orchestrator-api";
+import { directoryPageQuerySchema, fileQuerySchema, orchestratorApiPrefix } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -25,7 +25,8 @@ function pathOf(request: FastifyRequest): SitePath {
 }
 
 /**
- * GET/PUT/DELETE /sites/:id/files?path=P. PUT takes the file's raw bytes as application/octet-stream, at most
+ * GET/PUT/DELETE /sites/:id/files?path=P. GET of a directory answers one page of its listing (`&limit=N&after=NAME`,
+ * contracts' directoryPageQuerySchema). PUT takes the file's raw bytes as application/octet-stream, at most
  * maxFileBytes (larger bodies get 413 UPLOAD_TOO_LARGE before any byte is written), and an optional `&mode=755`
  * (or 644, the default) for the written file's permission bits.
  */
@@ -40,7 +41,9 @@ export function registerFileRoutes(app: FastifyInstance, deps: { files: SiteFile
   );
 
   app.get(route, async (request, reply) => {
-    const content = await files.read(siteIdOf(request), optionalPathOf(request), maxFileBytes);
+    const path = optionalPathOf(request);
+    const { limit, after } = directoryPageQuerySchema.parse(request.query);
+    const content = await files.read(siteIdOf(request), path, maxFileBytes, { limit, after: after ?? null });
     if (content.kind === "directory") return content.listing;
     // nosniff: whoever relays these bytes to a browser must not have them run as HTML by accident.
     return reply

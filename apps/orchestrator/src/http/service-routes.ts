@@ -2,6 +2,7 @@ import { orchestratorApiPrefix, siteServiceRequestSchema } from "@director/contr
 import { DirectorError } from "@director/domain/errors";
 import { parseImageRef } from "@director/domain/image-ref";
 import { parseSiteName } from "@director/domain/site-name";
+import { signalWhenClientGoes } from "@director/http-kit/client-gone";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { SiteServices } from "../core/site-services.js";
@@ -77,9 +78,16 @@ export function registerServiceRoutes(
     const id = siteIdOf(request);
     const { tailLines, follow } = logsQuerySchema.parse(request.query);
     if (follow === "false") return { lines: await servicesOrThrow().logLines(id, tailLines) };
-    // Following: one JSON object per line ({"text": …}, application/x-ndjson) until the caller hangs up.
+    // Following: one JSON object per line ({"text": …}, application/x-ndjson) until the caller hangs up, which
+    // destroys the Docker log stream at once (also when it hung up before this line).
     const closed = new AbortController();
-    request.raw.on("close", () => closed.abort());
+    const callerGone = signalWhenClientGoes(reply.raw);
+    const close = () => closed.abort();
+    if (callerGone.aborted) {
+      reply.hijack(); // nobody to answer: nothing is opened
+      return;
+    }
+    callerGone.addEventListener("abort", close, { once: true });
     // Opened before the answer starts, so that a site without a process gets a normal error answer.
     const lines = await servicesOrThrow().followLogLines(id, tailLines, closed.signal);
     reply.hijack();
@@ -91,7 +99,8 @@ export function registerServiceRoutes(
     } catch (error) {
       request.log.warn({ err: error, siteId: id }, "following a site's log failed");
     } finally {
-      closed.abort();
+      callerGone.removeEventListener("abort", close);
+      close();
       reply.raw.end();
     }
   });

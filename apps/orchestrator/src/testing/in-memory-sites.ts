@@ -2,6 +2,7 @@ import type { DirectoryListing, FileEntry, FileWritten } from "@director/contrac
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
+import { DirectoryPageSelector, firstDirectoryPage } from "../core/directory-page.js";
 import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../core/ports.js";
 
 /** A fake of SiteDirectories for unit tests: remembers which site ids have a directory. */
@@ -46,7 +47,7 @@ export class InMemorySiteFiles implements SiteFiles {
   /** Each written file's mode, keyed like `files` */
   readonly modes = new Map<string, SiteFileMode>();
 
-  async list(id: SiteId, path: SitePath | null): Promise<DirectoryListing> {
+  async list(id: SiteId, path: SitePath | null, page = firstDirectoryPage): Promise<DirectoryListing> {
     const prefix = path === null ? "" : `${path}/`;
     const names = new Map<string, FileEntry>();
     for (const [key, bytes] of this.#filesOf(id)) {
@@ -62,12 +63,20 @@ export class InMemorySiteFiles implements SiteFiles {
       });
     }
     if (path !== null && names.size === 0) throw new DirectorError("PATH_NOT_FOUND", `Nothing exists at ${path}.`);
-    return { path: path ?? "", entries: [...names.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+    const selector = new DirectoryPageSelector(page);
+    for (const name of names.keys()) selector.offer(name);
+    const picked = selector.page();
+    return {
+      path: path ?? "",
+      entries: picked.names.flatMap((name) => names.get(name) ?? []),
+      totalEntries: picked.total,
+      nextAfter: picked.hasMore ? (picked.names.at(-1) ?? null) : null,
+    };
   }
 
-  async read(id: SiteId, path: SitePath | null, maxBytes: number): Promise<FileContent> {
+  async read(id: SiteId, path: SitePath | null, maxBytes: number, page = firstDirectoryPage): Promise<FileContent> {
     const bytes = path === null ? undefined : this.files.get(key(id, path));
-    if (bytes === undefined) return { kind: "directory", listing: await this.list(id, path) };
+    if (bytes === undefined) return { kind: "directory", listing: await this.list(id, path, page) };
     if (bytes.length > maxBytes) throw new DirectorError("FILE_TOO_LARGE", `${path} is too large.`);
     return { kind: "file", bytes };
   }

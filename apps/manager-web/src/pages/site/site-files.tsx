@@ -1,4 +1,4 @@
-import { type ChangeEvent, useState } from "react";
+import { type ChangeEvent, useEffect, useRef, useState } from "react";
 import type { FileEntry, SiteView } from "../../api/core";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useAction, useApi, useAsync } from "../../hooks";
@@ -11,6 +11,23 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
   const [listing, reload] = useAsync(() => api.files.list(site.name, path), [site.name, path]);
   const { error, run } = useAction();
   const [progress, setProgress] = useState<string | null>(null);
+  // A folder comes a page at a time (sorted by name); "Show more" adds the pages after the first one.
+  const [later, setLater] = useState<{ entries: FileEntry[]; nextAfter: string | null } | null>(null);
+  const { error: moreError, isBusy: isLoadingMore, run: runMore } = useAction();
+  // The first page on screen now: a page asked for before it changed (another folder, a reload) is dropped.
+  const shownFirst = useRef(listing.value);
+  shownFirst.current = listing.value;
+  useEffect(() => setLater(null), [listing.value]);
+  const nextAfter = later ? later.nextAfter : (listing.value?.nextAfter ?? null);
+  const showMore = async () => {
+    if (nextAfter === null) return;
+    const first = listing.value;
+    await runMore(async () => {
+      const page = await api.files.list(site.name, path, { after: nextAfter });
+      if (shownFirst.current !== first) return;
+      setLater((shown) => ({ entries: [...(shown?.entries ?? []), ...page.entries], nextAfter: page.nextAfter }));
+    });
+  };
 
   const upload = async (event: ChangeEvent<HTMLInputElement>) => {
     const files = [...(event.target.files ?? [])];
@@ -32,9 +49,8 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
     reload();
   };
 
-  const entries = [...(listing.value?.entries ?? [])].sort(
-    (a, b) => Number(b.type === "directory") - Number(a.type === "directory") || a.name.localeCompare(b.name),
-  );
+  const entries = [...(listing.value?.entries ?? []), ...(later?.entries ?? [])];
+  const totalEntries = listing.value?.totalEntries ?? 0;
   return (
     <section className="card" aria-labelledby="site-files">
       <div className="card-head">
@@ -73,7 +89,7 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
           {progress}
         </p>
       ) : null}
-      <ErrorBanner error={listing.error ?? error} />
+      <ErrorBanner error={listing.error ?? error ?? moreError} />
       {listing.status === "loading" ? <Loading what="files" /> : null}
       <table className="files">
         <thead>
@@ -140,6 +156,16 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
           ) : null}
         </tbody>
       </table>
+      {nextAfter !== null ? (
+        <p className="more">
+          <span className="muted small" role="status">
+            Showing {entries.length} of {totalEntries}.
+          </span>{" "}
+          <button type="button" className="link-button" onClick={() => void showMore()} disabled={isLoadingMore}>
+            {isLoadingMore ? "Loading…" : "Show more"}
+          </button>
+        </p>
+      ) : null}
     </section>
   );
 }

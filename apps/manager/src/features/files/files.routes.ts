@@ -1,4 +1,5 @@
 import { siteFileParamsSchema } from "@director/contracts/manager-params";
+import { directoryPageQuerySchema } from "@director/contracts/orchestrator-api";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";
@@ -14,7 +15,8 @@ function target(request: FastifyRequest) {
 }
 
 /**
- * GET/PUT/DELETE /api/sites/:name/files/<path>. PUT takes the raw bytes (`curl -T file URL`).
+ * GET/PUT/DELETE /api/sites/:name/files/<path>. GET of a directory answers one page of its listing (`?limit=&after=`,
+ * passed on to the orchestrator). PUT takes the raw bytes (`curl -T file URL`).
  * Files come back as attachments with nosniff: a student's HTML must never run on the manager's origin.
  */
 export function registerFileRoutes(
@@ -26,7 +28,8 @@ export function registerFileRoutes(
   const read = async (request: FastifyRequest, reply: FastifyReply) => {
     const actor = await authenticate(auth, request);
     const { siteName, path } = target(request);
-    const result = await files.read(actor, siteName, path);
+    const page = directoryPageQuerySchema.parse(request.query);
+    const result = await files.read(actor, siteName, path, page);
     if (result.kind === "directory") return result.listing;
     return reply
       .header("content-type", "application/octet-stream")

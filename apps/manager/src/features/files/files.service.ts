@@ -1,3 +1,4 @@
+import type { DirectoryPageQuery } from "@director/contracts/orchestrator-api";
 import type { AuditRepository } from "@director/db/audit.repository";
 import { DirectorError } from "@director/domain/errors";
 import { parseSitePath } from "@director/domain/site-path";
@@ -24,10 +25,10 @@ export class FilesService {
     this.#maxUploadBytes = deps.maxUploadBytes;
   }
 
-  /** A file's bytes or a directory's listing; an empty path lists the site's top directory. */
-  async read(actor: Actor, siteName: string, rawPath: string) {
+  /** A file's bytes or one page of a directory's listing; an empty path lists the site's top directory. */
+  async read(actor: Actor, siteName: string, rawPath: string, page: DirectoryPageQuery) {
     const site = await this.#readySite(actor, siteName, "view");
-    return this.#files.read(site.id, rawPath === "" ? null : parseSitePath(rawPath));
+    return this.#files.read(site.id, rawPath === "" ? null : parseSitePath(rawPath), page);
   }
 
   async write(actor: Actor, siteName: string, rawPath: string, body: Buffer, mode?: FileMode) {

@@ -1,4 +1,4 @@
-import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, DirectoryPageQuery, FileWritten } from "@director/contracts/orchestrator-api";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
 
@@ -7,9 +7,11 @@ export type FileMode = "644" | "755";
 
 /** A site's files, wherever they live (the orchestrator that holds the site tree). */
 export interface SiteFileStore {
+  /** A file's bytes, or one page of a directory's listing (`page` absent: the first, of the default size). */
   read(
     siteId: SiteId,
     path: SitePath | null,
+    page?: DirectoryPageQuery,
   ): Promise<{ kind: "file"; body: Buffer } | { kind: "directory"; listing: DirectoryListing }>;
   write(siteId: SiteId, path: SitePath, body: Buffer, mode?: FileMode): Promise<FileWritten>;
   remove(siteId: SiteId, path: SitePath): Promise<void>;

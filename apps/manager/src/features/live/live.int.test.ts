@@ -261,6 +261,22 @@ describe("live channel (GET /ws)", () => {
     again.socket.close();
     for (const client of clients) client.socket.close();
   });
+
+  it("lets no more than the limit through from a burst of upgrades, and gives every place back on close", async () => {
+    await services.auth.createUser({ username: "cat", password, isSuperuser: false });
+    tokens.cat = (await services.auth.login("cat", password)).token;
+    const burst = await Promise.allSettled(
+      Array.from({ length: maxLiveConnectionsPerUser + 10 }, () => connect("cat")),
+    );
+    const opened = burst.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    const refused = burst.flatMap((result) => (result.status === "rejected" ? [result.reason.status] : []));
+    expect([opened.length, refused]).toEqual([maxLiveConnectionsPerUser, Array(10).fill(429)]);
+    for (const client of opened) client.socket.close();
+    await Promise.all(opened.map((client) => client.closed));
+    // every place came back: the account opens as many again
+    const again = await Promise.all(Array.from({ length: maxLiveConnectionsPerUser }, () => connect("cat")));
+    for (const client of again) client.socket.close();
+  });
 });
 
 describe("live channel: closed with the session (no waiting for the 30 s check)", () => {

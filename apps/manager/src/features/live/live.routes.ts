@@ -5,6 +5,7 @@ import type {} from "@fastify/websocket"; // the `websocket: true` route option 
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { authenticate, sessionTokenOf } from "../../http/authenticate.js";
+import { ConnectionLimits } from "../../http/connection-limits.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { LiveConnection } from "./live-connection.js";
@@ -55,7 +56,14 @@ export function registerLiveRoutes(
   },
 ): void {
   const actors = new WeakMap<FastifyRequest, User>();
-  const openPerUser = new Map<number, number>();
+  const open = new ConnectionLimits(
+    { perAccount: maxLiveConnectionsPerUser },
+    () =>
+      new DirectorError(
+        "LIVE_CONNECTION_LIMIT",
+        `At most ${maxLiveConnectionsPerUser} live connections per account: close some Director tabs.`,
+      ),
+  );
 
   app.get(
     "/ws",
@@ -64,11 +72,16 @@ export function registerLiveRoutes(
       preValidation: async (request) => {
         assertSameOrigin(request);
         const actor = await authenticate(deps.auth, request);
-        if ((openPerUser.get(actor.id) ?? 0) >= maxLiveConnectionsPerUser) {
-          throw new DirectorError(
-            "LIVE_CONNECTION_LIMIT",
-            `At most ${maxLiveConnectionsPerUser} live connections per account: close some Director tabs.`,
-          );
+        // Taken here, before the upgrade, so that a burst of upgrades cannot all pass a check made before any of
+        // them was counted; given back when the connection's socket closes, whether the upgrade happened or not
+        // (the plugin destroys the socket of an upgrade answered over HTTP). A plain GET, which the plugin answers
+        // 404 on a connection that may stay open, takes none.
+        if (request.ws) {
+          const release = open.take(actor.id);
+          const connection = request.raw.socket;
+          // A client gone while we authenticated closed its socket already: that `close` will not come again.
+          if (connection.destroyed) release();
+          else connection.once("close", release);
         }
         actors.set(request, actor);
       },
@@ -80,7 +93,6 @@ export function registerLiveRoutes(
         socket.close(liveCloseCodes.sessionEnded, "session ended");
         return;
       }
-      openPerUser.set(actor.id, (openPerUser.get(actor.id) ?? 0) + 1);
       new LiveConnection(socket, actor, {
         hub: deps.hub,
         findViewable: (who, name) => deps.sites.findForAction(who, name, "view"),
@@ -109,9 +121,6 @@ export function registerLiveRoutes(
       socket.on("close", () => {
         untrack();
         clearInterval(ping);
-        const open = (openPerUser.get(actor.id) ?? 1) - 1;
-        if (open <= 0) openPerUser.delete(actor.id);
-        else openPerUser.set(actor.id, open);
       });
     },
   );
