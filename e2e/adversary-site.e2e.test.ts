@@ -155,6 +155,49 @@ describe("director up: a student attacking from inside their own site", () => {
     expect(answer.text).toBe("x-forwarded-for=127.0.0.1 x-real-ip=127.0.0.1\n");
   });
 
+  it("holding 100 followed logs of its own site gets 10 (the cap per account), and closing them frees them", async () => {
+    const controllers = Array.from({ length: 100 }, () => new AbortController());
+    try {
+      const statuses = await Promise.all(
+        controllers.map((controller) =>
+          fetch(`${director.managerUrl}/api/sites/planter/logs/events?tailLines=0`, {
+            headers: { authorization: `Bearer ${student.token}` },
+            signal: controller.signal,
+          }).then(async (response) => {
+            // A refusal is an ordinary JSON answer; an accepted stream stays open until aborted below.
+            const code =
+              response.status === 200 ? null : ((await response.json()) as { error: { code: string } }).error.code;
+            return { status: response.status, code };
+          }),
+        ),
+      );
+      expect(statuses.filter((answer) => answer.status === 200)).toHaveLength(10);
+      const refused = statuses.filter((answer) => answer.status !== 200);
+      expect(refused).toHaveLength(90);
+      for (const answer of refused) expect(answer).toEqual({ status: 429, code: "LOG_STREAM_LIMIT" });
+      // Another account is not held back by this one.
+      const other = await admin.request("GET", "/api/sites/planter/logs?tailLines=1");
+      expect(other.status).toBe(200);
+    } finally {
+      for (const controller of controllers) controller.abort();
+    }
+    // The places come back once the streams are closed.
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      const controller = new AbortController();
+      const response = await fetch(`${director.managerUrl}/api/sites/planter/logs/events?tailLines=0`, {
+        headers: { authorization: `Bearer ${student.token}` },
+        signal: controller.signal,
+      });
+      status = response.status;
+      controller.abort();
+      if (status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status).toBe(200);
+  });
+
   it("nothing on the host answers a connection from the site's container, whatever the address", async () => {
     const hits: string[] = [];
     const listener: Server = createServer((request, response) => {
