@@ -1,6 +1,7 @@
 /** The audit log: who did what, append-only. */
+
+import type { AuditEvent } from "@director/domain/audit-event";
 import type { DatabaseHandle } from "./database.js";
-import type { AuditEvent } from "./models.js";
 
 /** One thing to record; `target` names what was acted on, e.g. `site:my-site` or `user:alice`. */
 export interface NewAuditEvent {

@@ -1,12 +1,12 @@
 /** Images administrators publish for sites to run. */
 import { DirectorError } from "@director/domain/errors";
+import type { ImageRecord } from "@director/domain/image";
 import type { ImageName } from "@director/domain/image-name";
 import type { Selectable } from "kysely";
 import { sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isForeignKeyViolation, isUniqueViolation } from "./database-errors.js";
-import type { ImageRecord } from "./models.js";
 import type { ImagesTable } from "./schema.js";
 
 /** The fields of an image an administrator sets; the name and parent are already parsed. */

@@ -1,7 +1,8 @@
 /** The mail outbox: messages written with the change they report, and the lease that lets dispatchers share them. */
+
+import type { NewOutboxMail, OutboxMail } from "@director/domain/outbox-mail";
 import { type Selectable, sql } from "kysely";
 import type { DatabaseHandle } from "./database.js";
-import type { NewOutboxMail, OutboxMail } from "./models.js";
 import type { MailOutboxTable } from "./schema.js";
 
 /** Reads and writes the mail outbox. */

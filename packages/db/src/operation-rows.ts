@@ -1,8 +1,9 @@
 /** Mapping `operations` and `operation_steps` rows to Operation and OperationStep. */
+
+import type { Operation, OperationStep } from "@director/domain/operation";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { Selectable } from "kysely";
-import type { Operation, OperationStep } from "./models.js";
 import type { OperationStepsTable, OperationsTable } from "./schema.js";
 
 /** Maps an `operation_steps` row to an OperationStep. */

@@ -1,8 +1,8 @@
+import type { SiteRecord } from "@director/domain/site";
 import { createTestSite, createTestUser } from "@director/testing/db-factories";
 import { type TestDatabase, testBackends, truncateAllTables } from "@director/testing/test-databases";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDatabase } from "./database.js";
-import type { SiteRecord } from "./models.js";
 import { OperationsRepository } from "./operations.repository.js";
 
 const steps = [

@@ -1,11 +1,11 @@
 /** Operations and their steps, and the lease that lets many workers share them. */
 import { DirectorError } from "@director/domain/errors";
+import type { Operation, OperationStatus } from "@director/domain/operation";
 import type { SiteId } from "@director/domain/site";
 import { type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
-import type { Operation, OperationStatus } from "./models.js";
 import { toOperation } from "./operation-rows.js";
 import type { OperationsTable } from "./schema.js";
 

@@ -1,6 +1,7 @@
 /** Login sessions. */
+
+import type { Session, User } from "@director/domain/user";
 import type { DatabaseHandle } from "./database.js";
-import type { Session, User } from "./models.js";
 import { toUser } from "./users.repository.js";
 
 /** last_seen_at is written at most this often per session, so every request is not a write. */

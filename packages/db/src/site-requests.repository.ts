@@ -1,13 +1,12 @@
 /** Requests for activity sites and their decisions. */
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
-import type { SiteRequestStatus } from "@director/domain/site-request";
+import type { SiteRequestRecord, SiteRequestStatus } from "@director/domain/site-request";
 import type { Username } from "@director/domain/username";
 import type { Selectable } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
-import type { SiteRequestRecord } from "./models.js";
 import type { SiteRequestsTable } from "./schema.js";
 
 /** What making a request needs; names are already parsed and the sponsor checked to be a teacher. */

@@ -1,13 +1,12 @@
 /** Sites and their members. */
 import { DirectorError } from "@director/domain/errors";
-import type { SiteAvailability, SiteId, SitePurpose, SiteType } from "@director/domain/site";
+import type { SiteAvailability, SiteId, SitePurpose, SiteRecord, SiteType } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import { escapeLikePattern, type SiteSearch } from "@director/domain/site-search";
 import { type ExpressionBuilder, type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
-import type { SiteRecord } from "./models.js";
 import type { DB, SitesTable, UserRole } from "./schema.js";
 
 /** What creating a site needs; the name is already parsed and checked against reserved names. */

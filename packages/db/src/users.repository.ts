@@ -1,12 +1,12 @@
 /** Accounts. */
 import { DirectorError } from "@director/domain/errors";
 import type { GuidelinesVersion } from "@director/domain/guidelines-version";
+import type { User } from "@director/domain/user";
 import type { Username } from "@director/domain/username";
 import type { Selectable } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
-import type { User } from "./models.js";
 import type { UserRole, UsersTable } from "./schema.js";
 
 /** What creating an account needs; the password is already hashed. */

@@ -1,4 +1,6 @@
 import { DirectorError } from "./errors.js";
+import type { SiteId } from "./site.js";
+import type { Username } from "./username.js";
 
 /**
  * Where a request for an activity site stands. The sponsoring teacher decides first, then an administrator;
@@ -47,4 +49,36 @@ export function nextSiteRequestStatus(
 /** True while someone still has to decide. */
 export function isSiteRequestOpen(status: SiteRequestStatus): boolean {
   return status === "awaiting_teacher" || status === "awaiting_admin";
+}
+
+/** One party of a site request, as the request shows them. */
+export interface SiteRequestParty {
+  id: number;
+  username: Username;
+  displayName: string;
+  email: string;
+}
+
+/** A student's request for an activity site, with both decisions; `siteId`/`siteName` once approved. */
+export interface SiteRequestRecord {
+  id: number;
+  requester: SiteRequestParty;
+  sponsor: SiteRequestParty;
+  activity: string;
+  /** the site name asked for (checked against the grammar when the request was made) */
+  requestedSiteName: string;
+  details: string;
+  agreedAt: Date;
+  status: SiteRequestStatus;
+  teacherComment: string;
+  teacherDecidedAt: Date | null;
+  adminPublicComment: string;
+  adminPrivateComment: string;
+  adminDecidedAt: Date | null;
+  /** the site created on approval; null before, and after that site is deleted */
+  siteId: SiteId | null;
+  /** that site's name (it may have been renamed since) */
+  createdSiteName: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 }

@@ -34,3 +34,23 @@ export function parseSiteId(value: unknown): SiteId {
   }
   return id as SiteId;
 }
+
+/** A site with the columns only the platform needs besides the domain's view of it. */
+export interface SiteRecord extends Site {
+  /** largest request body nginx accepts for this site; null means the platform default */
+  clientBodyLimitBytes: number | null;
+  /** CPUs a dynamic site's process may use; null means the platform default */
+  cpus: number | null;
+  /** memory a dynamic site's process may use, in MiB; null means the platform default */
+  memoryMib: number | null;
+  /** the published image the site chose; null means the default image */
+  imageId: number | null;
+  /** extra packages installed into the site's own image, sorted */
+  extraPackages: string[];
+  /** the last image built successfully for the site, which its service runs; null means the base image */
+  imageRef: string | null;
+  /** an administrator's comment, shown to the site's members ("" for none) */
+  adminComment: string;
+  /** grows with every change of the site or of its members: a page that shows it reads it again when it grew */
+  revision: number;
+}

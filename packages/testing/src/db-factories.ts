@@ -1,10 +1,10 @@
 /** Rows for tests, made through the real repositories so they obey the same rules as production data. */
 import type { DatabaseHandle } from "@director/db/database";
-import type { SiteRecord, User } from "@director/db/models";
 import { SitesRepository } from "@director/db/sites.repository";
 import { UsersRepository } from "@director/db/users.repository";
-import type { SitePurpose, SiteType } from "@director/domain/site";
+import type { SitePurpose, SiteRecord, SiteType } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
+import type { User } from "@director/domain/user";
 import { parseUsername } from "@director/domain/username";
 
 let sequence = 0;

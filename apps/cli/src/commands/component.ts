@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import { createDatabase } from "@director/db/database";
 import { migrateToLatest } from "@director/db/migrate";
+import { InProcessWakeup } from "@director/manager/adapters/wakeup";
 import { loadManagerConfig } from "@director/manager/config";
-import { InProcessWakeup } from "@director/manager/features/wakeup/wakeup";
 import { startManager } from "@director/manager/main";
 import { loadOrchestratorConfig } from "@director/orchestrator/config";
 import { runOrchestrator } from "@director/orchestrator/main";

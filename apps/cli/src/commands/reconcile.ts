@@ -7,11 +7,11 @@
  */
 import type { ReconcileReport } from "@director/contracts/manager-api";
 import { AuditRepository } from "@director/db/audit.repository";
-import type { Operation } from "@director/db/models";
 import { OperationsRepository } from "@director/db/operations.repository";
 import type { DB } from "@director/db/schema";
 import { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError } from "@director/domain/errors";
+import type { Operation } from "@director/domain/operation";
 import { parseInternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
 import { OrchestratorClient } from "@director/manager/adapters/orchestrator-client";

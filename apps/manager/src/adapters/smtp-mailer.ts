@@ -2,7 +2,7 @@
 import { DirectorError } from "@director/domain/errors";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Logger } from "pino";
-import type { Mailer, MailMessage } from "../features/email/mailer.js";
+import type { Mailer, MailMessage } from "../features/mail/mailer.js";
 
 /** Sends through one SMTP server, e.g. `smtp://mail.school.edu:587` or `smtps://user:pass@mail.school.edu`. */
 export class SmtpMailer implements Mailer {

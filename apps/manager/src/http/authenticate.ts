@@ -1,5 +1,5 @@
-import type { User } from "@director/db/models";
 import { DirectorError } from "@director/domain/errors";
+import type { User } from "@director/domain/user";
 import { mustAcceptGuidelines } from "@director/domain/user-role";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuthService } from "../features/auth/auth.service.js";

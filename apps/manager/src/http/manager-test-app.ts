@@ -2,12 +2,13 @@
  * For integration tests: a manager app (test-manager-app.ts) on a fresh real PostgreSQL database, with helpers to add
  * logged-in users and call the API as them.
  */
+
+import type { Actor } from "@director/domain/actor";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { Wakeup } from "../adapters/wakeup.js";
 import type { ManagerConfig } from "../config.js";
-import type { Mailer } from "../features/email/mailer.js";
-import type { Actor } from "../features/sites/sites.policy.js";
-import type { Wakeup } from "../features/wakeup/wakeup.js";
+import type { Mailer } from "../features/mail/mailer.js";
 import type { createManagerServices } from "../main.js";
 import { testManagerConfig as baseTestManagerConfig, buildTestManagerApp } from "./test-manager-app.js";
 

@@ -1,6 +1,6 @@
 import type { AuditEventWithActor, AuditRepository } from "@director/db/audit.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
-import type { Actor } from "../sites/sites.policy.js";
 import { canAdminister } from "../users/users.policy.js";
 
 /** Filters of the audit log as the API takes them. */

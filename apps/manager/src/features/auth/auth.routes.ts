@@ -1,6 +1,6 @@
 import { loginRequestSchema, type UserView } from "@director/contracts/manager-api";
-import type { User } from "@director/db/models";
 import type { GuidelinesVersion } from "@director/domain/guidelines-version";
+import type { User } from "@director/domain/user";
 import { mustAcceptGuidelines } from "@director/domain/user-role";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticate, sessionTokenOf } from "../../http/authenticate.js";

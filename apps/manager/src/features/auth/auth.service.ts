@@ -1,8 +1,8 @@
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { User } from "@director/db/models";
 import type { SessionsRepository } from "@director/db/sessions.repository";
 import type { UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
+import type { User } from "@director/domain/user";
 import { hasAcceptedGuidelines, type UserRole } from "@director/domain/user-role";
 import { assertPasswordStrong, parseUsername } from "@director/domain/username";
 import type { CurrentGuidelines } from "../guidelines/current-guidelines.js";

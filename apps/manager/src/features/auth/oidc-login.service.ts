@@ -1,7 +1,7 @@
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { User } from "@director/db/models";
 import type { UserChange, UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
+import type { User } from "@director/domain/user";
 import type { OidcConfig } from "../../config.js";
 import type { AuthService, OpenedSession } from "./auth.service.js";
 import type { IdentityProvider, PendingLogin } from "./identity-provider.js";

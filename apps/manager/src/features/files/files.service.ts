@@ -1,8 +1,8 @@
 import type { DirectoryPageQuery } from "@director/contracts/orchestrator-api";
 import type { AuditRepository } from "@director/db/audit.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
 import { parseSitePath } from "@director/domain/site-path";
-import type { Actor } from "../sites/sites.policy.js";
 import type { SitesService } from "../sites/sites.service.js";
 import type { FileMode, SiteFileStore } from "./site-file-store.js";
 

@@ -1,4 +1,4 @@
-import type { Actor } from "../sites/sites.policy.js";
+import type { Actor } from "@director/domain/actor";
 
 /** What one may do with published images. */
 export type ImageAction = "view" | "use" | "manage";

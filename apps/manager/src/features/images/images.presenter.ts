@@ -1,5 +1,5 @@
 import type { ImageView } from "@director/contracts/manager-api";
-import type { ImageRecord } from "@director/db/models";
+import type { ImageRecord } from "@director/domain/image";
 
 /** An image as the API shows it; what it is built from only to administrators. */
 export function presentImage(image: ImageRecord, options: { isAdmin: boolean }): ImageView {

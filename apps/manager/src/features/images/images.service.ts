@@ -1,12 +1,12 @@
 import type { CreateImageRequest, updateImageRequestSchema } from "@director/contracts/manager-api";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { ImageFields, ImagesRepository } from "@director/db/images.repository";
-import type { ImageRecord } from "@director/db/models";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
+import type { ImageRecord } from "@director/domain/image";
 import { parseImageName } from "@director/domain/image-name";
 import { parseImageRef } from "@director/domain/image-ref";
 import type { z } from "zod";
-import type { Actor } from "../sites/sites.policy.js";
 import { canActOnImage, type ImageAction } from "./images.policy.js";
 
 export interface ImagesServiceDeps {

@@ -1,8 +1,8 @@
 import { type LiveServerMessage, liveClientMessageSchema, liveCloseCodes } from "@director/contracts/manager-live";
-import type { User } from "@director/db/models";
 import { isDirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
+import type { User } from "@director/domain/user";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import type { LiveHub, LiveSink } from "./live-hub.js";

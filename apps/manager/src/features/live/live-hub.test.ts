@@ -4,7 +4,7 @@
  * once per processPollMs, and at once when one of its operations changes.
  */
 import type { LiveServerMessage } from "@director/contracts/manager-live";
-import type { Operation } from "@director/db/models";
+import type { Operation } from "@director/domain/operation";
 import type { SiteId } from "@director/domain/site";
 import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";

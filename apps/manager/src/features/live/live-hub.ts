@@ -1,7 +1,7 @@
 import type { OperationView } from "@director/contracts/manager-api";
 import type { LiveServerMessage } from "@director/contracts/manager-live";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
-import type { Operation } from "@director/db/models";
+import type { Operation } from "@director/domain/operation";
 import type { SiteId } from "@director/domain/site";
 import type { Logger } from "pino";
 import { presentOperation } from "../sites/sites.presenter.js";

@@ -1,6 +1,6 @@
 import { liveCloseCodes } from "@director/contracts/manager-live";
-import type { User } from "@director/db/models";
 import { DirectorError } from "@director/domain/errors";
+import type { User } from "@director/domain/user";
 import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Logger } from "pino";

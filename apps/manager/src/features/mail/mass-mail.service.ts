@@ -1,9 +1,9 @@
 import type { MassMailRequest, MassMailResult } from "@director/contracts/manager-api";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { MailRecipient, UsersRepository } from "@director/db/users.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
-import type { Mailer } from "../email/mailer.js";
-import type { Actor } from "../sites/sites.policy.js";
+import type { Mailer } from "../mail/mailer.js";
 import { canAdminister } from "../users/users.policy.js";
 
 /** Messages in flight at once: quick on a local relay, gentle on a school's mail server. */

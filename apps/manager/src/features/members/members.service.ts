@@ -1,11 +1,11 @@
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import type { UsersRepository } from "@director/db/users.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseUsername } from "@director/domain/username";
 import type { AccountRateLimit } from "../rate-limits/account-rate-limit.js";
-import type { Actor } from "../sites/sites.policy.js";
 import type { SitesService } from "../sites/sites.service.js";
 
 /** A member as a site's page lists them. */

@@ -1,6 +1,7 @@
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
-import type { ImageRecord, SiteRecord as Site } from "@director/db/models";
 import { DirectorError } from "@director/domain/errors";
+import type { ImageRecord } from "@director/domain/image";
+import type { SiteRecord as Site } from "@director/domain/site";
 import { z } from "zod";
 import type { SiteHost } from "./site-host.js";
 

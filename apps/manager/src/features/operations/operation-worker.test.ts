@@ -1,11 +1,11 @@
-import type { Operation, OperationStatus } from "@director/db/models";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageName } from "@director/domain/image-name";
+import type { Operation, OperationStatus } from "@director/domain/operation";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { InProcessWakeup } from "../wakeup/wakeup.js";
+import { InProcessWakeup } from "../../adapters/wakeup.js";
 import type { StepContext } from "./operation-plans.js";
 import { OperationWorker } from "./operation-worker.js";
 import type { SiteHost } from "./site-host.js";

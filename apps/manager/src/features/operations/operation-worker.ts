@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Operation, OperationStep } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import { type ErrorCode, isDirectorError } from "@director/domain/errors";
+import type { Operation, OperationStep } from "@director/domain/operation";
 import type { Logger } from "pino";
-import type { Wakeup } from "../wakeup/wakeup.js";
+import type { Wakeup } from "../../adapters/wakeup.js";
 import { isOperationKind, operationPlans, type StepContext, type StepDefinition } from "./operation-plans.js";
 
 export interface OperationWorkerOptions {

@@ -1,10 +1,10 @@
 /** Administrators look after operations: every operation (or only the failed ones), and a retry of a failed one. */
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
-import type { Actor } from "../sites/sites.policy.js";
-import type { Wakeup } from "../wakeup/wakeup.js";
+import type { Operation } from "@director/domain/operation";
+import type { Wakeup } from "../../adapters/wakeup.js";
 
 export interface OperationsAdminDeps {
   operations: Pick<OperationsRepository, "listPage" | "requeueFailed">;

@@ -1,5 +1,6 @@
+import type { Actor } from "@director/domain/actor";
 import { describe, expect, it } from "vitest";
-import type { Actor, SiteAccessFacts } from "../sites/sites.policy.js";
+import type { SiteAccessFacts } from "../sites/sites.policy.js";
 import { canViewOperation, type OperationAccessFacts } from "./operations.policy.js";
 
 const admin: Actor = { id: 1, username: "admin", isSuperuser: true };

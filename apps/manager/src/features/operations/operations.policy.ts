@@ -1,4 +1,5 @@
-import { type Actor, canActOnSite, type SiteAccessFacts } from "../sites/sites.policy.js";
+import type { Actor } from "@director/domain/actor";
+import { canActOnSite, type SiteAccessFacts } from "../sites/sites.policy.js";
 
 /** An operation as the policy sees it. */
 export interface OperationAccessFacts {

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { idParamsSchema } from "@director/contracts/manager-params";
-import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
+import type { Operation } from "@director/domain/operation";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
-import type { Actor } from "../sites/sites.policy.js";
 import { presentOperation } from "../sites/sites.presenter.js";
 import { canViewOperation } from "./operations.policy.js";
 

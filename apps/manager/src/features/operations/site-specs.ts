@@ -1,5 +1,5 @@
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
-import type { SiteRecord as Site } from "@director/db/models";
+import type { SiteRecord as Site } from "@director/domain/site";
 
 /** What the database implies for a site on the machines; the worker applies it and the reconciler checks it. */
 export interface SiteSpecs {

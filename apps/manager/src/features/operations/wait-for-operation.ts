@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
+import type { Operation } from "@director/domain/operation";
 
 const pollIntervalMs = 100;
 

@@ -1,6 +1,6 @@
+import type { Actor } from "@director/domain/actor";
 import { isDirectorError } from "@director/domain/errors";
 import { describe, expect, it } from "vitest";
-import type { Actor } from "../sites/sites.policy.js";
 import { InMemoryAccountRateLimit } from "./account-rate-limit.js";
 
 const alice: Actor = { id: 2, username: "alice", isSuperuser: false };

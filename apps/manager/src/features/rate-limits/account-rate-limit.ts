@@ -6,8 +6,9 @@
  * Administrators are not counted: they invite without any limit through POST /api/admin/users anyway, they act for
  * the institution (adding a class to a site), and everything they do is in the audit log.
  */
+
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
-import type { Actor } from "../sites/sites.policy.js";
 
 /** At most `max` uses per `windowMs`, counted from an account's first use in the window. */
 export interface AccountLimitRule {

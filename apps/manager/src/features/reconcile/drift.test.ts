@@ -1,7 +1,6 @@
 import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
 import type { RouterInventory } from "@director/contracts/router-api";
-import type { SiteRecord } from "@director/db/models";
-import type { SiteId } from "@director/domain/site";
+import type { SiteId, SiteRecord } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import { describe, expect, it } from "vitest";
 import { siteSpecs } from "../operations/site-specs.js";

@@ -6,8 +6,7 @@
 import type { DriftFinding, DriftKind } from "@director/contracts/manager-api";
 import type { BalancerSiteSpec, OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
 import type { RouterInventory } from "@director/contracts/router-api";
-import type { SiteRecord } from "@director/db/models";
-import type { SiteId } from "@director/domain/site";
+import type { SiteId, SiteRecord } from "@director/domain/site";
 
 /** A site of the database and what it implies for the machines. */
 export interface ExpectedSite {

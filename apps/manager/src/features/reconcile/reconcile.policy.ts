@@ -1,4 +1,4 @@
-import type { Actor } from "../sites/sites.policy.js";
+import type { Actor } from "@director/domain/actor";
 
 /**
  * May `actor` run reconcile (see every site's drift, queue repairs, remove leftovers)? Administrators only: it

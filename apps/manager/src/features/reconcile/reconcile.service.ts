@@ -7,15 +7,15 @@
  */
 import type { ReconcileItem, ReconcileOutcome, ReconcileReport } from "@director/contracts/manager-api";
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
+import type { Operation } from "@director/domain/operation";
 import { parseSiteName, type SiteName } from "@director/domain/site-name";
+import type { Wakeup } from "../../adapters/wakeup.js";
 import { operationPlans } from "../operations/operation-plans.js";
 import type { SiteHost } from "../operations/site-host.js";
 import type { SiteSpecs } from "../operations/site-specs.js";
-import type { Wakeup } from "../wakeup/wakeup.js";
 import { computeDrift, repairStepsFor, type SiteDrift } from "./drift.js";
 import type { HostInventory } from "./host-inventory.js";
 

@@ -1,6 +1,6 @@
 /** The messages of the site request flow: pure text, one function per step (tested through the flow's tests). */
-import type { SiteRequestRecord } from "@director/db/models";
-import type { MailMessage } from "../email/mailer.js";
+import type { SiteRequestRecord } from "@director/domain/site-request";
+import type { MailMessage } from "../mail/mailer.js";
 
 const signature = "\n--\nDirector\n";
 

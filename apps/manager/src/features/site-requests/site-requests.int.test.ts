@@ -9,10 +9,10 @@ import pino from "pino";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SmtpMailer } from "../../adapters/smtp-mailer.js";
+import { InProcessWakeup } from "../../adapters/wakeup.js";
 import { type ManagerTestApp, startManagerTestApp } from "../../http/manager-test-app.js";
-import { MailDispatcher } from "../email/mail-dispatcher.js";
-import type { Mailer, MailMessage } from "../email/mailer.js";
-import { InProcessWakeup } from "../wakeup/wakeup.js";
+import { MailDispatcher } from "../mail/mail-dispatcher.js";
+import type { Mailer, MailMessage } from "../mail/mailer.js";
 
 interface ReceivedMail {
   to: string[];

@@ -1,5 +1,5 @@
+import type { Actor } from "@director/domain/actor";
 import { describe, expect, it } from "vitest";
-import type { Actor } from "../sites/sites.policy.js";
 import { canActOnSiteRequest, canRequestSite, type SiteRequestAction } from "./site-requests.policy.js";
 
 const admin: Actor = { id: 1, username: "admin", isSuperuser: true };

@@ -1,4 +1,4 @@
-import type { Actor } from "../sites/sites.policy.js";
+import type { Actor } from "@director/domain/actor";
 
 /** A request as the policy sees it: who made it and who sponsors it. */
 export interface SiteRequestParties {

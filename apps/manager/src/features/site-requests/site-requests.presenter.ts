@@ -1,5 +1,5 @@
 import type { SiteRequestView } from "@director/contracts/manager-api";
-import type { SiteRequestRecord } from "@director/db/models";
+import type { SiteRequestRecord } from "@director/domain/site-request";
 
 /** A request for the API; the administrators' private comment only when `isPrivateCommentVisible`. */
 export function presentSiteRequest(request: SiteRequestRecord, isPrivateCommentVisible: boolean): SiteRequestView {

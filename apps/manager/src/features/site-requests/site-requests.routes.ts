@@ -4,13 +4,13 @@ import {
   teacherDecisionRequestSchema,
 } from "@director/contracts/manager-api";
 import { idParamsSchema, siteRequestListQuerySchema, waitQuerySchema } from "@director/contracts/manager-params";
-import type { SiteRequestRecord } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
+import type { Actor } from "@director/domain/actor";
+import type { SiteRequestRecord } from "@director/domain/site-request";
 import type { FastifyInstance } from "fastify";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";
 import { waitForOperation } from "../operations/wait-for-operation.js";
-import type { Actor } from "../sites/sites.policy.js";
 import { presentOperation } from "../sites/sites.presenter.js";
 import { presentSiteRequest } from "./site-requests.presenter.js";
 import type { SiteRequestsService } from "./site-requests.service.js";

@@ -1,23 +1,24 @@
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { MailOutboxRepository } from "@director/db/mail-outbox.repository";
-import type { Operation, SiteRequestRecord } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SiteRequestsRepository } from "@director/db/site-requests.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import type { UsersRepository } from "@director/db/users.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
+import type { Operation } from "@director/domain/operation";
 import {
   assertSiteNameAllowed,
   parseSiteName,
   type ReservedSiteNames,
   type SiteName,
 } from "@director/domain/site-name";
+import type { SiteRequestRecord } from "@director/domain/site-request";
 import { nextSiteRequestStatus } from "@director/domain/site-request";
-import type { MailMessage } from "../email/mailer.js";
+import type { Wakeup } from "../../adapters/wakeup.js";
+import type { MailMessage } from "../mail/mailer.js";
 import type { AccountRateLimit } from "../rate-limits/account-rate-limit.js";
 import { recordNewSite } from "../sites/record-new-site.js";
-import type { Actor } from "../sites/sites.policy.js";
-import type { Wakeup } from "../wakeup/wakeup.js";
 import { adminDecisionEmail, newRequestEmail, teacherDecisionEmails } from "./site-request-emails.js";
 import { canActOnSiteRequest, canRequestSite, type SiteRequestAction } from "./site-requests.policy.js";
 

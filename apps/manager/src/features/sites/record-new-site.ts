@@ -1,8 +1,8 @@
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { Operation, SiteRecord } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
-import type { SitePurpose, SiteType } from "@director/domain/site";
+import type { Operation } from "@director/domain/operation";
+import type { SitePurpose, SiteRecord, SiteType } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import { operationPlans } from "../operations/operation-plans.js";
 

@@ -1,5 +1,6 @@
+import type { Actor } from "@director/domain/actor";
 import { describe, expect, it } from "vitest";
-import { type Actor, canActOnSite, canCreateSite, type SiteAccessFacts, type SiteAction } from "./sites.policy.js";
+import { canActOnSite, canCreateSite, type SiteAccessFacts, type SiteAction } from "./sites.policy.js";
 
 const admin: Actor = { id: 1, username: "admin", isSuperuser: true };
 const student: Actor = { id: 2, username: "alice", isSuperuser: false, role: "student" };

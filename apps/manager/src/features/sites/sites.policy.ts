@@ -1,14 +1,6 @@
-import type { UserRole } from "@director/db/schema";
+import type { Actor } from "@director/domain/actor";
 import type { SitePurpose } from "@director/domain/site";
-
-/** Who is acting: enough of a user for every rule here. */
-export interface Actor {
-  id: number;
-  username: string;
-  isSuperuser: boolean;
-  /** student, teacher or service; absent counts as student (the fewest rights) */
-  role?: UserRole;
-}
+import type { UserRole } from "@director/domain/user-role";
 
 /**
  * administer: availability and resource limits, which only administrators set;

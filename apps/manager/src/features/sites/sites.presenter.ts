@@ -1,6 +1,6 @@
 import type { OperationView, SiteView } from "@director/contracts/manager-api";
-import type { Operation, SiteRecord } from "@director/db/models";
-import type { Site, SitePurpose } from "@director/domain/site";
+import type { Operation } from "@director/domain/operation";
+import type { Site, SitePurpose, SiteRecord } from "@director/domain/site";
 
 /** A URL template per purpose (e.g. activity sites at `https://activities.school.edu/{name}/`); the rest use the default. */
 export type SiteUrlTemplatesByPurpose = Partial<Record<SitePurpose, string>>;

@@ -12,8 +12,8 @@ import {
   siteAvailabilityRequestSchema,
   siteLimitsRequestSchema,
 } from "@director/contracts/manager-site-settings";
-import type { Operation } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
+import type { Operation } from "@director/domain/operation";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "../../http/authenticate.js";
 import type { AuthService } from "../auth/auth.service.js";

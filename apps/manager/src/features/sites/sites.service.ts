@@ -1,18 +1,19 @@
 import type { SiteLimitsRequest } from "@director/contracts/manager-site-settings";
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { Operation, SiteRecord as Site } from "@director/db/models";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
+import type { Operation } from "@director/domain/operation";
 import { parsePackageList } from "@director/domain/package-name";
-import type { SiteAvailability, SitePurpose, SiteType } from "@director/domain/site";
+import type { SiteRecord as Site, SiteAvailability, SitePurpose, SiteType } from "@director/domain/site";
 import { assertSiteNameAllowed, parseSiteName, type ReservedSiteNames } from "@director/domain/site-name";
 import { parseSiteSearch } from "@director/domain/site-search";
+import type { Wakeup } from "../../adapters/wakeup.js";
 import type { ImagesService } from "../images/images.service.js";
 import { operationPlans, type UpdateImageInput } from "../operations/operation-plans.js";
-import type { Wakeup } from "../wakeup/wakeup.js";
 import { recordNewSite } from "./record-new-site.js";
-import { type Actor, canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
+import { canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
 
 export interface SitesServiceDeps {
   sites: Pick<

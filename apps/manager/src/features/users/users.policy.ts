@@ -1,4 +1,4 @@
-import type { Actor } from "../sites/sites.policy.js";
+import type { Actor } from "@director/domain/actor";
 
 /** What one may do with accounts and platform-wide administration. */
 export type AdministrationAction = "list_users" | "invite_user" | "update_user" | "read_audit" | "send_mass_mail";

@@ -1,11 +1,11 @@
 import type { InviteUserRequest, UpdateUserRequest } from "@director/contracts/manager-api";
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { User } from "@director/db/models";
 import type { SessionsRepository } from "@director/db/sessions.repository";
 import type { UserPage, UsersRepository } from "@director/db/users.repository";
+import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
+import type { User } from "@director/domain/user";
 import { parseUsername } from "@director/domain/username";
-import type { Actor } from "../sites/sites.policy.js";
 import { type AdministrationAction, canAdminister, selfLockoutIn } from "./users.policy.js";
 
 export interface UsersServiceDeps {

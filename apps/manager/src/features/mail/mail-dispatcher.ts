@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MailOutboxRepository } from "@director/db/mail-outbox.repository";
-import type { OutboxMail } from "@director/db/models";
 import { isDirectorError } from "@director/domain/errors";
+import type { OutboxMail } from "@director/domain/outbox-mail";
 import type { Logger } from "pino";
-import type { Wakeup } from "../wakeup/wakeup.js";
+import type { Wakeup } from "../../adapters/wakeup.js";
 import { maxMailAttempts, nextMailAttemptAt } from "./mail-retry.js";
 import type { Mailer } from "./mailer.js";
 

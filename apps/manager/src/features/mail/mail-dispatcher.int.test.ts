@@ -10,7 +10,7 @@ import pino from "pino";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SmtpMailer } from "../../adapters/smtp-mailer.js";
-import { InProcessWakeup } from "../wakeup/wakeup.js";
+import { InProcessWakeup } from "../../adapters/wakeup.js";
 import { MailDispatcher, type MailDispatcherOptions } from "./mail-dispatcher.js";
 import { maxMailAttempts } from "./mail-retry.js";
 import type { Mailer } from "./mailer.js";
