@@ -65,7 +65,7 @@ export type RouteOutput<S> = S extends z.ZodType ? z.output<S> : undefined;
  * segment encoded); throws when one is missing, so that a client never calls a path with a hole.
  */
 export function routePath(target: Pick<Route, "path">, params: Record<string, unknown> = {}): string {
-  return target.path.replace(/:([A-Za-z0-9_]+)|\*$/g, (token, name: string | undefined) => {
+  return target.path.replace(/:([A-Za-z0-9_]+)|\*$/g, (_token, name: string | undefined) => {
     const key = name ?? "*";
     const value = params[key];
     if (value === undefined || value === null || (name !== undefined && value === "")) {
