@@ -5,7 +5,7 @@
  */
 import type { Route, RouteCaller, RouteOutput } from "@director/contracts/route";
 import { DirectorError } from "@director/domain/errors";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { z } from "zod";
 
 declare module "fastify" {
@@ -38,8 +38,14 @@ export type RouteHandler<R extends Route> = (input: RouteInput<R>) => Promise<Ro
  * Registers `target` on `app`. A JSON answer is sent with the route's status (200 unless it says otherwise, or the
  * status the handler set); an empty one with 204; a bytes or stream route's handler writes its answer itself.
  */
-export function registerRoute<R extends Route>(app: FastifyInstance, target: R, handler: RouteHandler<R>): void {
+export function registerRoute<R extends Route>(
+  app: FastifyInstance,
+  target: R,
+  handler: RouteHandler<R>,
+  options: RouteServerOptions = {},
+): void {
   app.route({
+    ...options,
     method: target.method,
     url: target.path,
     config: { caller: target.caller },
@@ -66,6 +72,9 @@ export function registerRoute<R extends Route>(app: FastifyInstance, target: R, 
     },
   });
 }
+
+/** What a server adds to a route beyond the table: hooks (a rate limit), a body limit. */
+export type RouteServerOptions = Pick<RouteOptions, "preHandler" | "bodyLimit">;
 
 /** How an app checks one kind of caller; it throws the refusal (AUTH_REQUIRED, FORBIDDEN, INTERNAL_AUTH_INVALID). */
 export type CallerCheck = (request: FastifyRequest) => Promise<void>;
