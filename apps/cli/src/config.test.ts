@@ -1,4 +1,8 @@
 import path from "node:path";
+import { variablesOf } from "@director/config/config-table";
+import { managerConfigTable } from "@director/manager/config";
+import { orchestratorConfigTable } from "@director/orchestrator/config";
+import { routerConfigTable } from "@director/router/config";
 import { describe, expect, it } from "vitest";
 import { loadCommandConfig, loadUpConfig, setByUp, upConfigTable, upVariables } from "./config.js";
 
@@ -86,6 +90,17 @@ describe("director up's configuration", () => {
       manager: { DIRECTOR_SITES_DOMAIN: "sites.school.edu", DIRECTOR_MAX_UPLOAD_BYTES: "7" },
     });
     expect(config.databaseUrl).toBe("postgres://director@db/director");
+  });
+
+  it("sets only variables the components read (a misspelt name would let the real one pass through)", () => {
+    const tables = { manager: managerConfigTable, orchestrator: orchestratorConfigTable, router: routerConfigTable };
+    for (const [component, names] of Object.entries(setByUp)) {
+      const read = variablesOf(tables[component as keyof typeof tables]).map(({ variable }) => variable.env);
+      expect(
+        names.filter((name) => !read.includes(name)),
+        component,
+      ).toEqual([]);
+    }
   });
 
   it("documents each variable it reads once, none of those it sets for a component", () => {

@@ -36,10 +36,10 @@ const nonEmptyList = z.array(z.string().min(1)).min(1);
 const claim = (env: string, fallback: string, doc: string) =>
   variable({ env, schema: z.string().min(1).default(fallback), doc });
 
-/** A site purpose's own public URL (DIRECTOR_SITES_URL_TEMPLATE_<PURPOSE>); unset: the default template. */
-const purposeTemplate = (purpose: string) =>
+/** A site purpose's own public URL; unset: the default template. */
+const purposeTemplate = (env: string, purpose: string) =>
   variable({
-    env: `DIRECTOR_SITES_URL_TEMPLATE_${purpose.toUpperCase()}`,
+    env,
     schema: z.string().includes("{name}").optional(),
     doc: `the public URL of ${purpose} sites when it differs (e.g. \`https://activities.school.edu/{name}/\`); only the URL Director shows changes: a front end must map it to the site's host`,
     defaultDoc: "`DIRECTOR_SITES_URL_TEMPLATE`",
@@ -163,10 +163,10 @@ export const managerConfigTable = {
       doc: "the public URL shown for a site; `{name}` is replaced",
     }),
     urlTemplatesByPurpose: {
-      personal: purposeTemplate("personal"),
-      project: purposeTemplate("project"),
-      activity: purposeTemplate("activity"),
-      other: purposeTemplate("other"),
+      personal: purposeTemplate("DIRECTOR_SITES_URL_TEMPLATE_PERSONAL", "personal"),
+      project: purposeTemplate("DIRECTOR_SITES_URL_TEMPLATE_PROJECT", "project"),
+      activity: purposeTemplate("DIRECTOR_SITES_URL_TEMPLATE_ACTIVITY", "activity"),
+      other: purposeTemplate("DIRECTOR_SITES_URL_TEMPLATE_OTHER", "other"),
     },
     reservedNames: variable({
       env: "DIRECTOR_RESERVED_SITE_NAMES",
