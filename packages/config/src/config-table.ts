@@ -37,6 +37,7 @@ export interface OptionalSection<T extends ConfigTable = ConfigTable> {
 export interface ConfigTable {
   readonly [key: string]: ConfigEntry;
 }
+/** What a table holds under a key: a variable, a section (a nested table) or an optional section. */
 export type ConfigEntry = ConfigVariable | ConfigTable | OptionalSection;
 
 /** Declares one variable: `variable({ env: "DIRECTOR_X_MS", schema: z.coerce.number().default(5), doc: "..." })`. */
@@ -65,10 +66,12 @@ export function sectionWhenSet<T extends ConfigTable>(trigger: keyof T & string,
   return { [sectionBrand]: true, trigger, table };
 }
 
+/** Whether a table's entry is a variable (rather than a section). */
 export function isVariable(entry: ConfigEntry | undefined): entry is ConfigVariable {
   return entry !== undefined && variableBrand in entry;
 }
 
+/** Whether a table's entry is a section present only when one of its variables is set. */
 export function isOptionalSection(entry: ConfigEntry | undefined): entry is OptionalSection {
   return entry !== undefined && sectionBrand in entry;
 }
