@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SiteImages } from "../core/site-images.js";
 import { ensureDebianBaseImage } from "./debian-base-image.js";
 import { DockerImageBuilder } from "./docker-image-builder.js";
-import { decodeLogFrames } from "./docker-log-frames.js";
+import { readLogLines } from "./docker-log-lines.js";
 import { removeDockerTestObjects } from "./docker-test-objects.js";
 import { baseImageLabel, ensureBusyboxBaseImage, stableBusyboxTag } from "./local-base-images.js";
 
@@ -50,9 +50,8 @@ async function runIn(image: string, command: string[]): Promise<{ exitCode: numb
   try {
     await container.start();
     const exit = (await container.wait()) as { StatusCode: number };
-    const output = decodeLogFrames(await container.logs({ stdout: true, stderr: true }))
-      .map((line) => line.text)
-      .join("\n");
+    const lines = await readLogLines(docker.modem, await container.logs({ stdout: true, stderr: true }));
+    const output = lines.map((line) => line.text).join("\n");
     return { exitCode: exit.StatusCode, output };
   } finally {
     await container.remove({ force: true });

@@ -15,7 +15,7 @@ import type {
 import { checkSiteServiceSpec } from "../core/site-service-spec.js";
 import type { SiteUser } from "../core/site-user.js";
 import { dockerFailure, isDockerConflict, isDockerNotFound } from "./docker-errors.js";
-import { decodeLogFrames, LogFrameDecoder, type LogLine } from "./docker-log-frames.js";
+import { demuxLogLines, type LogLine, readLogLines } from "./docker-log-lines.js";
 import { parseSiteIdLabel } from "./site-container-events.js";
 import {
   defaultSwarmSiteSettings,
@@ -230,7 +230,7 @@ export class DockerSwarmRuntime implements ServiceRuntime, ServiceInventory {
       if (isDockerNotFound(error)) return [];
       throw dockerFailure(`read the logs of service ${name}`, error);
     }
-    const lines = Buffer.isBuffer(body) ? decodeLogFrames(body) : [];
+    const lines = Buffer.isBuffer(body) ? await readLogLines(this.#docker.modem, body) : [];
     return lines.flatMap((line) => {
       const { taskId, text } = withoutTaskContext(line.text);
       if (options.taskId !== undefined && taskId !== options.taskId) return [];
@@ -262,7 +262,7 @@ export class DockerSwarmRuntime implements ServiceRuntime, ServiceInventory {
       }
       throw dockerFailure(`follow the logs of service ${name}`, error);
     }
-    return followFrames(stream as Readable, options.signal);
+    return followLines(demuxLogLines(this.#docker.modem, stream as Readable), options.signal);
   }
 
   async #lastDirectorLine(siteId: SiteId, taskId: string): Promise<string | null> {
@@ -325,20 +325,17 @@ function withoutTaskContext(line: string): { taskId: string | null; text: string
   return { taskId: match[2] ?? null, text: match[3] ?? "" };
 }
 
-/** The lines of a followed log stream until it ends or `signal` aborts (which closes the engine's connection). */
-async function* followFrames(stream: Readable, signal: AbortSignal): AsyncGenerator<LogLine> {
-  const close = () => stream.destroy();
+/** The lines of a followed log until it ends or `signal` aborts (which closes the engine's connection). */
+async function* followLines(lines: Readable, signal: AbortSignal): AsyncGenerator<LogLine> {
+  const close = () => lines.destroy();
   if (signal.aborted) close();
   signal.addEventListener("abort", close, { once: true });
-  const decoder = new LogFrameDecoder();
   try {
-    for await (const chunk of stream) {
-      for (const line of decoder.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))) {
-        yield { stream: line.stream, text: withoutTaskContext(line.text).text };
-      }
+    for await (const line of lines as AsyncIterable<LogLine>) {
+      yield { stream: line.stream, text: withoutTaskContext(line.text).text };
     }
   } catch (error) {
-    // Destroying the stream on abort ends the loop with a premature-close error: that is the normal end here.
+    // Destroying the lines on abort ends the loop with a premature-close error: that is the normal end here.
     if (!signal.aborted) throw dockerFailure("follow a site's log", error);
   } finally {
     signal.removeEventListener("abort", close);

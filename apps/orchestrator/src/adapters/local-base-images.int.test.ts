@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
-import { decodeLogFrames } from "./docker-log-frames.js";
+import { readLogLines } from "./docker-log-lines.js";
 import { removeDockerTestObjects } from "./docker-test-objects.js";
 import { baseImageLabel, ensureBusyboxBaseImage, stableBusyboxTag } from "./local-base-images.js";
 
@@ -35,9 +35,7 @@ describe("ensureBusyboxBaseImage", () => {
     await container.start();
     const exit = (await container.wait()) as { StatusCode: number };
     const logs = await container.logs({ stdout: true, stderr: true });
-    const text = decodeLogFrames(logs)
-      .map((line) => line.text)
-      .join("\n");
+    const text = (await readLogLines(docker.modem, logs)).map((line) => line.text).join("\n");
     expect(exit.StatusCode).toBe(0);
     expect(text).toContain("1000");
     expect(text).toContain("site");

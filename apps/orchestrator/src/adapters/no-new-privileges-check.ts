@@ -9,7 +9,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type Docker from "dockerode";
 import { dockerFailure } from "./docker-errors.js";
-import { decodeLogFrames } from "./docker-log-frames.js";
+import { readLogLines } from "./docker-log-lines.js";
 import { managedLabel } from "./swarm-service-spec.js";
 
 /** The first Engine API version that applies a service spec's Privileges.NoNewPrivileges. */
@@ -63,9 +63,8 @@ async function statusOfAContainer(docker: Docker, image: ImageRef): Promise<stri
     await container.start();
     await container.wait();
     const output = await container.logs({ stdout: true, stderr: true, follow: false });
-    return decodeLogFrames(Buffer.isBuffer(output) ? output : Buffer.from(String(output)))
-      .map((line) => line.text)
-      .join("\n");
+    const lines = await readLogLines(docker.modem, Buffer.isBuffer(output) ? output : Buffer.from(String(output)));
+    return lines.map((line) => line.text).join("\n");
   } catch (error) {
     throw dockerFailure("run a container to check no-new-privileges", error);
   } finally {
