@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DirectorError } from "@director/domain/errors";
+import { Mutex } from "async-mutex";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Logger } from "./logger.js";
-import { Mutex } from "./mutex.js";
 import { parseNginxConfigFileName } from "./nginx-config-file-name.js";
 import { NginxConfigStore, type NginxConfigTarget } from "./nginx-config-store.js";
 

@@ -3,6 +3,7 @@ import { access, chown, mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DirectorError } from "@director/domain/errors";
+import { Mutex } from "async-mutex";
 import { writeFileAtomic } from "./atomic-write.js";
 import {
   filterAlive,
@@ -13,7 +14,6 @@ import {
   waitForProcessesExit,
 } from "./linux-processes.js";
 import type { Logger } from "./logger.js";
-import { Mutex } from "./mutex.js";
 import { type NginxLayout, nginxLayout, nginxTempDirNames, renderMainConfig } from "./nginx-main-config.js";
 import { renderMimeTypes } from "./nginx-mime-types.js";
 import { extractNginxErrors, readFileTail, readPidFile } from "./nginx-output.js";

@@ -4,6 +4,7 @@
  */
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
 import type { SiteId } from "@director/domain/site";
+import { Mutex } from "async-mutex";
 import type { BalancerConfig, BalancerConfigFiles, BalancerSpecStore } from "./ports.js";
 
 /** The address of a site's running task on the site network, or null when none runs. */
@@ -23,7 +24,8 @@ export class UpstreamTrackingBalancer implements BalancerConfig {
   readonly #specs: BalancerSpecStore;
   readonly #addressOf: SiteAddressLookup | null;
   readonly #sitePort: number;
-  readonly #queues = new Map<SiteId, Promise<void>>();
+  /** One lock per site with an update in flight. */
+  readonly #locks = new Map<SiteId, Mutex>();
 
   /**
    * `addressOf` null (no container runtime): specs are rendered as given, as before dynamic sites were wired.
@@ -98,16 +100,16 @@ export class UpstreamTrackingBalancer implements BalancerConfig {
   }
 
   #exclusive<T>(id: SiteId, fn: () => Promise<T>): Promise<T> {
-    const result = (this.#queues.get(id) ?? Promise.resolve()).then(fn);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#queues.set(id, tail);
-    // Forget an idle site, so that the map holds only sites with an update in flight.
-    void tail.then(() => {
-      if (this.#queues.get(id) === tail) this.#queues.delete(id);
+    let lock = this.#locks.get(id);
+    if (lock === undefined) {
+      lock = new Mutex();
+      this.#locks.set(id, lock);
+    }
+    const held = lock;
+    return held.runExclusive(fn).finally(() => {
+      // Forget an idle site, so that the map holds only sites with an update in flight. A release hands the lock to
+      // the next waiter at once (async-mutex), so an unlocked one has nobody waiting.
+      if (!held.isLocked() && this.#locks.get(id) === held) this.#locks.delete(id);
     });
-    return result;
   }
 }
