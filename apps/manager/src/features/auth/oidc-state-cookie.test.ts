@@ -1,3 +1,5 @@
+import { fastifyCookie } from "@fastify/cookie";
+import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { OidcStateCookie, oidcStateMaxAgeMs } from "./oidc-state-cookie.js";
 
@@ -16,10 +18,35 @@ describe("OidcStateCookie", () => {
     );
   });
 
+  it("opens what went through a Set-Cookie header and back (the signature's base64 is encoded there)", async () => {
+    const app = Fastify();
+    await app.register(fastifyCookie);
+    app.get("/start", (request, reply) => {
+      const state = (request.query as { state: string }).state;
+      return reply.setCookie("director_oidc", cookie.seal({ ...pending, state }, now)).send();
+    });
+    app.get("/callback", async (request) => cookie.open(request.cookies.director_oidc, now));
+    try {
+      // signatures with and without "+" and "/" (base64), which the header carries percent-encoded
+      const states = Array.from({ length: 12 }, (_, index) => `state-${index}`);
+      const signatures = states.map((state) => cookie.seal({ ...pending, state }, now).split(".")[1] ?? "");
+      expect(signatures.some((signature) => /[+/]/.test(signature))).toBe(true);
+      for (const state of states) {
+        const started = await app.inject({ method: "GET", url: "/start", query: { state } });
+        const setCookie = String(started.headers["set-cookie"]).split(";")[0] ?? "";
+        const callback = await app.inject({ method: "GET", url: "/callback", headers: { cookie: setCookie } });
+        expect(callback.json()).toEqual({ ...pending, state });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it.each([
     ["missing", () => undefined],
     ["empty", () => ""],
     ["without a MAC", () => cookie.seal(pending, now).split(".")[0]],
+    ["with a MAC cut short", () => cookie.seal(pending, now).slice(0, -1)],
     [
       "with an altered payload",
       () => {
