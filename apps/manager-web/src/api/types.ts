@@ -11,7 +11,6 @@ import type {
   MassMailRequest,
   MassMailResult,
   OperationView,
-  ReconcileReport,
   SiteMemberView,
   SiteRequestView,
   SiteView,
@@ -19,6 +18,7 @@ import type {
   UserView,
   userListResponseSchema,
 } from "@director/contracts/manager-api";
+import type { ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { DirectoryListing, FileWritten, SiteServiceStatus } from "@director/contracts/orchestrator-api";
 import type { z } from "zod";
 

@@ -3,7 +3,7 @@
  * every rule is a unit test. `computeDrift` decides what is wrong; `repairStepsFor` which steps put it back.
  */
 
-import type { DriftFinding, DriftKind } from "@director/contracts/manager-api";
+import type { DriftFinding, DriftKind } from "@director/contracts/manager-reconcile";
 import type { BalancerSiteSpec, OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
 import type { RouterInventory } from "@director/contracts/router-api";
 import type { SiteId, SiteRecord } from "@director/domain/site";

@@ -1,0 +1,47 @@
+/**
+ * The repositories of one database, and a unit of work that hands out the same repositories bound to one
+ * transaction: a change that writes a site, its operation and an audit event commits all of them or none.
+ */
+import { AuditRepository } from "./audit.repository.js";
+import type { DatabaseHandle } from "./database.js";
+import { ImagesRepository } from "./images.repository.js";
+import { MailOutboxRepository } from "./mail-outbox.repository.js";
+import { OperationsRepository } from "./operations.repository.js";
+import { SessionsRepository } from "./sessions.repository.js";
+import { SiteRequestsRepository } from "./site-requests.repository.js";
+import { SitesRepository } from "./sites.repository.js";
+import { UsersRepository } from "./users.repository.js";
+
+/** One repository per aggregate. */
+export interface Repositories {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  sites: SitesRepository;
+  images: ImagesRepository;
+  operations: OperationsRepository;
+  audit: AuditRepository;
+  siteRequests: SiteRequestsRepository;
+  mailOutbox: MailOutboxRepository;
+}
+
+/** Every repository on `db` (the database itself, or a transaction of it). */
+export function repositoriesOn(db: DatabaseHandle): Repositories {
+  return {
+    users: new UsersRepository(db),
+    sessions: new SessionsRepository(db),
+    sites: new SitesRepository(db),
+    images: new ImagesRepository(db),
+    operations: new OperationsRepository(db),
+    audit: new AuditRepository(db),
+    siteRequests: new SiteRequestsRepository(db),
+    mailOutbox: new MailOutboxRepository(db),
+  };
+}
+
+/** Runs work in one transaction: the repositories it gets all write in it; a throw rolls every write back. */
+export type InTransaction = <T>(work: (repositories: Repositories) => Promise<T>) => Promise<T>;
+
+/** The unit of work of `db`. */
+export function unitOfWork(db: DatabaseHandle): InTransaction {
+  return (work) => db.transaction().execute((transaction) => work(repositoriesOn(transaction)));
+}
