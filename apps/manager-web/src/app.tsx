@@ -1,10 +1,11 @@
-import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { isGuidelinesRequired, isLoginRequired } from "./api/errors";
 import type { UserView } from "./api/types";
 import { Layout } from "./components/layout";
 import { Loading } from "./components/ui";
 import { LiveContext, type Session, SessionContext, useApi } from "./hooks";
-import { matchRoute, type RouteMatch } from "./lib/routes";
+import { isAdminOnly, matchRoute, type PageName, type PageParams, pathTo } from "./lib/routes";
 import { AdminAuditPage } from "./pages/admin/audit-page";
 import { AdminImagesPage } from "./pages/admin/images-page";
 import { AdminMailPage } from "./pages/admin/mail-page";
@@ -61,23 +62,28 @@ export function App() {
     return () => window.removeEventListener(apiErrorEvent, onApiError);
   }, []);
 
-  // Each session gets its own live socket: on a shared computer, the next person must never follow sites through
-  // the previous one's (the manager would notice the ended session only at its next check).
+  // Each session gets its own live socket and an empty cache of reads: on a shared computer, the next person must
+  // never follow sites through the previous one's socket (the manager would notice the ended session only at its
+  // next check), nor see what the previous one's pages read.
   const live = useContext(LiveContext);
+  const queryClient = useQueryClient();
   const sessionUser = gate.state === "in" || gate.state === "guidelines" ? gate.user.username : null;
   const previousSessionUser = useRef<string | null>(null);
   useEffect(() => {
     // Only when a session ends or changes: the first login's pages open the socket themselves.
-    if (previousSessionUser.current !== null && previousSessionUser.current !== sessionUser) live?.restart();
+    if (previousSessionUser.current !== null && previousSessionUser.current !== sessionUser) {
+      live?.restart();
+      queryClient.clear();
+    }
     previousSessionUser.current = sessionUser;
-  }, [live, sessionUser]);
+  }, [live, queryClient, sessionUser]);
 
   const logout = useCallback(async () => {
     try {
       await api.auth.logout();
     } finally {
       setGate({ state: "login" });
-      navigate("/login");
+      navigate(pathTo("login"));
     }
   }, [api]);
 
@@ -87,7 +93,9 @@ export function App() {
   );
 
   useEffect(() => {
-    if (gate.state === "in" && (pathname === "/login" || pathname === "/guidelines")) navigate("/", { replace: true });
+    const shown = matchRoute(pathname)?.name;
+    if (gate.state === "in" && (shown === "login" || shown === "guidelines"))
+      navigate(pathTo("sites"), { replace: true });
   }, [gate.state, pathname]);
 
   if (gate.state === "loading") return <Loading what="Director" />;
@@ -103,56 +111,36 @@ export function App() {
     );
   }
   const route = matchRoute(pathname);
+  const isShown = route !== null && (!isAdminOnly(route.name) || gate.user.isSuperuser);
   return (
     <SessionContext.Provider value={session}>
-      <Layout>{route ? <RoutePage route={route} search={search} user={gate.user} /> : <NotFound />}</Layout>
+      <Layout>{isShown ? pageOf(route, search) : <NotFound />}</Layout>
     </SessionContext.Provider>
   );
 }
 
-const adminRoutes = new Set<RouteMatch["name"]>([
-  "adminApprovals",
-  "adminSites",
-  "adminUsers",
-  "adminOperations",
-  "adminImages",
-  "adminAudit",
-  "adminMail",
-]);
+/** Each page of the route table (lib/routes.ts) and what it shows, given its parameters and the address's query. */
+const pageElements: { [N in PageName]: (params: PageParams<N>, search: string) => ReactNode } = {
+  sites: (_, search) => <SitesPage search={search} />,
+  newSite: () => <CreateSitePage />,
+  site: ({ name }) => <SitePage key={name} name={name} />,
+  requestSite: () => <RequestSitePage />,
+  myRequests: () => <MyRequestsPage />,
+  teacherApprovals: () => <TeacherApprovalsPage />,
+  adminApprovals: () => <AdminApprovalsPage />,
+  adminSites: () => <AdminSitesPage />,
+  adminUsers: () => <AdminUsersPage />,
+  adminOperations: (_, search) => <AdminOperationsPage search={search} />,
+  adminImages: () => <AdminImagesPage />,
+  adminAudit: () => <AdminAuditPage />,
+  adminMail: () => <AdminMailPage />,
+  // the gate shows these before anyone is in; once in, the address is replaced by the site list
+  login: () => null,
+  guidelines: () => null,
+};
 
-function RoutePage({ route, search, user }: { route: RouteMatch; search: string; user: UserView }) {
-  if (adminRoutes.has(route.name) && !user.isSuperuser) return <NotFound />;
-  switch (route.name) {
-    case "sites":
-      return <SitesPage search={search} />;
-    case "newSite":
-      return <CreateSitePage />;
-    case "site":
-      return <SitePage key={route.params.name} name={route.params.name ?? ""} />;
-    case "requestSite":
-      return <RequestSitePage />;
-    case "myRequests":
-      return <MyRequestsPage />;
-    case "teacherApprovals":
-      return <TeacherApprovalsPage />;
-    case "adminApprovals":
-      return <AdminApprovalsPage />;
-    case "adminSites":
-      return <AdminSitesPage />;
-    case "adminUsers":
-      return <AdminUsersPage />;
-    case "adminOperations":
-      return <AdminOperationsPage search={search} />;
-    case "adminImages":
-      return <AdminImagesPage />;
-    case "adminAudit":
-      return <AdminAuditPage />;
-    case "adminMail":
-      return <AdminMailPage />;
-    case "login":
-    case "guidelines":
-      return null;
-  }
+function pageOf<N extends PageName>(route: { name: N; params: PageParams<N> }, search: string): ReactNode {
+  return pageElements[route.name](route.params, search);
 }
 
 function NotFound() {

@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { Api } from "./api/client";
 import type { LiveChannel, LiveMessage } from "./api/live";
+import { type Queries, queriesOf } from "./api/queries";
 import type { UserView } from "./api/types";
 
 export const ApiContext = createContext<Api | null>(null);
@@ -10,6 +11,12 @@ export function useApi(): Api {
   const api = useContext(ApiContext);
   if (!api) throw new Error("useApi outside <ApiContext.Provider>");
   return api;
+}
+
+/** The query options of the pages' reads (api/queries.ts), over the app's API client. */
+export function useApiQueries(): Queries {
+  const api = useApi();
+  return useMemo(() => queriesOf(api), [api]);
 }
 
 export const LiveContext = createContext<LiveChannel | null>(null);
@@ -69,47 +76,4 @@ export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error("useSession outside a logged-in page");
   return session;
-}
-
-export type AsyncState<T> =
-  | { status: "loading"; value?: undefined; error?: undefined }
-  | { status: "ok"; value: T; error?: undefined }
-  | { status: "error"; value?: undefined; error: unknown };
-
-/**
- * Runs `load` when `key` changes and whenever `reload()` is called; the latest call wins. A reload keeps the
- * previous value on screen until the new one arrives (no flicker).
- */
-export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, key: unknown[]): [AsyncState<T>, () => void] {
-  const [state, setState] = useState<AsyncState<T>>({ status: "loading" });
-  const [generation, setGeneration] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  useEffect(() => {
-    const abort = new AbortController();
-    loadRef.current(abort.signal).then(
-      (value) => {
-        if (!abort.signal.aborted) setState({ status: "ok", value });
-      },
-      (error: unknown) => {
-        if (!abort.signal.aborted) setState({ status: "error", error });
-      },
-    );
-    return () => abort.abort();
-  }, [...key, generation]);
-  const reload = useCallback(() => setGeneration((value) => value + 1), []);
-  return [state, reload];
-}
-
-/** Calls `tick` every `intervalMs` while the page is visible (a hidden tab costs the server nothing). */
-export function useInterval(tick: () => void, intervalMs: number | null): void {
-  const tickRef = useRef(tick);
-  tickRef.current = tick;
-  useEffect(() => {
-    if (intervalMs === null) return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === "visible") tickRef.current();
-    }, intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { UserView } from "../api/types";
 import { useSession } from "../hooks";
+import { pathTo } from "../lib/routes";
 import { Link, useLocation } from "../router";
 
 interface NavItem {
@@ -10,22 +11,22 @@ interface NavItem {
 
 function navItems(user: UserView): NavItem[] {
   const items: NavItem[] = [
-    { to: "/", label: "Sites" },
-    { to: "/sites/new", label: "New site" },
-    { to: "/requests", label: "Club site requests" },
+    { to: pathTo("sites"), label: "Sites" },
+    { to: pathTo("newSite"), label: "New site" },
+    { to: pathTo("myRequests"), label: "Club site requests" },
   ];
-  if (user.role === "teacher" || user.isSuperuser) items.push({ to: "/approvals/teacher", label: "Approvals" });
+  if (user.role === "teacher" || user.isSuperuser) items.push({ to: pathTo("teacherApprovals"), label: "Approvals" });
   return items;
 }
 
 const adminItems: NavItem[] = [
-  { to: "/admin/sites", label: "All sites" },
-  { to: "/admin/requests", label: "Requests" },
-  { to: "/admin/operations", label: "Operations" },
-  { to: "/admin/users", label: "Users" },
-  { to: "/admin/images", label: "Images" },
-  { to: "/admin/audit", label: "Audit log" },
-  { to: "/admin/mail", label: "Mass email" },
+  { to: pathTo("adminSites"), label: "All sites" },
+  { to: pathTo("adminApprovals"), label: "Requests" },
+  { to: pathTo("adminOperations"), label: "Operations" },
+  { to: pathTo("adminUsers"), label: "Users" },
+  { to: pathTo("adminImages"), label: "Images" },
+  { to: pathTo("adminAudit"), label: "Audit log" },
+  { to: pathTo("adminMail"), label: "Mass email" },
 ];
 
 function NavLink({ item, pathname }: { item: NavItem; pathname: string }) {
@@ -49,7 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <header className="topbar">
-        <Link to="/" className="brand">
+        <Link to={pathTo("sites")} className="brand">
           Director
         </Link>
         <nav aria-label="Main">

@@ -3,6 +3,8 @@
  * and plain words, all of which must match; quotes keep spaces) is sent as-is to `GET /api/sites?q=`: the server
  * searches every site the caller may see and says how many match (`total`).
  */
+import { pathTo, withQuery } from "./routes";
+
 export const sitesPageSize = 50;
 
 /** The query of `GET /api/sites` for a search box value and a 0-based page number. */
@@ -13,12 +15,7 @@ export function siteListQuery(search: string, page: number): { q?: string; limit
 
 /** The address bar's query for the site list (`?q=…&page=2`), so a search can be bookmarked and shared. */
 export function siteListLocation(search: string, page: number): string {
-  const params = new URLSearchParams();
-  const q = search.trim();
-  if (q !== "") params.set("q", q);
-  if (page > 0) params.set("page", String(page + 1));
-  const text = params.toString();
-  return text === "" ? "/" : `/?${text}`;
+  return withQuery(pathTo("sites"), { q: search.trim(), page: page > 0 ? page + 1 : null });
 }
 
 /** The search box value and 0-based page from the address bar's query. */

@@ -1,9 +1,11 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../api/errors";
+import { invalidate } from "../api/queries";
 import type { CreateSiteRequest } from "../api/types";
 import { ErrorBanner, Field, SiteNameField } from "../components/ui";
 import { useApi, useSession } from "../hooks";
-import { sitePath } from "../lib/routes";
+import { pathTo } from "../lib/routes";
 import { Link, navigate } from "../router";
 
 const purposes: Array<{ value: CreateSiteRequest["purpose"]; label: string }> = [
@@ -20,6 +22,7 @@ const purposes: Array<{ value: CreateSiteRequest["purpose"]; label: string }> = 
  */
 export function CreateSitePage() {
   const api = useApi();
+  const queryClient = useQueryClient();
   const { user } = useSession();
   const [form, setForm] = useState<CreateSiteRequest>({
     name: "",
@@ -41,7 +44,8 @@ export function CreateSitePage() {
     try {
       const { name, ...rest } = form;
       const { site } = await api.sites.create(isPersonal ? rest : { ...rest, name: (name ?? "").trim() });
-      navigate(sitePath(site.name));
+      void invalidate.siteLists(queryClient);
+      navigate(pathTo("site", { name: site.name }));
     } catch (failure) {
       setError(failure);
       setIsBusy(false);
@@ -54,7 +58,7 @@ export function CreateSitePage() {
       {!user.isSuperuser ? (
         <p>
           You can create your personal site{user.role === "teacher" ? " and project sites" : ""}. For a club site,{" "}
-          <Link to="/requests/new">request one</Link>.
+          <Link to={pathTo("requestSite")}>request one</Link>.
         </p>
       ) : null}
       <form onSubmit={submit} noValidate>

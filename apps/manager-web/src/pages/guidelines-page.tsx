@@ -1,7 +1,8 @@
+import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { UserView } from "../api/types";
 import { ErrorBanner, Loading } from "../components/ui";
-import { useApi, useAsync, useSession } from "../hooks";
+import { useApi, useApiQueries, useSession } from "../hooks";
 
 /**
  * The guidelines every user accepts before anything else (the API refuses other calls until then); again when the
@@ -10,7 +11,7 @@ import { useApi, useAsync, useSession } from "../hooks";
 export function GuidelinesPage({ onAccepted }: { onAccepted: (user: UserView) => void }) {
   const api = useApi();
   const { logout } = useSession();
-  const [guidelines] = useAsync(() => api.guidelines.get(), []);
+  const guidelines = useQuery(useApiQueries().guidelines());
   const [isChecked, setIsChecked] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -26,21 +27,19 @@ export function GuidelinesPage({ onAccepted }: { onAccepted: (user: UserView) =>
   return (
     <main id="main" className="narrow">
       <h1>Guidelines</h1>
-      {guidelines.status === "loading" ? <Loading what="the guidelines" /> : null}
+      {guidelines.isPending ? <Loading what="the guidelines" /> : null}
       <ErrorBanner error={guidelines.error ?? error} />
-      {guidelines.value?.acceptedAt && !guidelines.value.isAccepted ? (
+      {guidelines.data?.acceptedAt && !guidelines.data.isAccepted ? (
         <div className="banner banner-info" role="status">
           The guidelines changed since you accepted them on{" "}
-          <time dateTime={guidelines.value.acceptedAt}>
-            {new Date(guidelines.value.acceptedAt).toLocaleDateString()}
-          </time>
+          <time dateTime={guidelines.data.acceptedAt}>{new Date(guidelines.data.acceptedAt).toLocaleDateString()}</time>
           . Please read them again.
         </div>
       ) : null}
-      {guidelines.value ? (
+      {guidelines.data ? (
         <form onSubmit={accept}>
           <div className="guidelines">
-            {guidelines.value.text.split(/\n\s*\n/).map((paragraph, index) => (
+            {guidelines.data.text.split(/\n\s*\n/).map((paragraph, index) => (
               <p key={index}>{paragraph}</p>
             ))}
           </div>

@@ -1,9 +1,11 @@
+import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../api/errors";
 import type { UserView } from "../api/types";
 import { ErrorBanner, Field } from "../components/ui";
-import { useApi, useAsync } from "../hooks";
+import { useApi, useApiQueries } from "../hooks";
 import { loginErrorFromSearch } from "../lib/login-errors";
+import { pathTo } from "../lib/routes";
 
 /**
  * Password login, and the institution's login (a full-page redirect to the identity provider) when the
@@ -11,8 +13,8 @@ import { loginErrorFromSearch } from "../lib/login-errors";
  */
 export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Promise<void> | void }) {
   const api = useApi();
-  const [options] = useAsync(() => api.auth.options(), []);
-  const oidc = options.value?.oidc ?? null;
+  const options = useQuery(useApiQueries().loginOptions());
+  const oidc = options.data?.oidc ?? null;
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -21,7 +23,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Prom
   // is cleaned so that a reload or a bookmark does not repeat it.
   const [returnedError] = useState(() => loginErrorFromSearch(window.location.search));
   useEffect(() => {
-    if (returnedError !== null) window.history.replaceState(window.history.state, "", "/login");
+    if (returnedError !== null) window.history.replaceState(window.history.state, "", pathTo("login"));
   }, [returnedError]);
   const fields = fieldErrorsOf(error);
 

@@ -1,9 +1,11 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { isOperationFinished } from "../api/events";
+import { invalidate } from "../api/queries";
 import type { OperationView, SiteServiceStatus, SiteView } from "../api/types";
 import { OperationProgress } from "../components/operation-progress";
 import { ErrorBanner, Loading, StatusDot, Time } from "../components/ui";
-import { useApi, useAsync, useLiveSites, useSession } from "../hooks";
+import { useApiQueries, useLiveSites, useSession } from "../hooks";
 import { SiteRevisions } from "../lib/site-revisions";
 import { siteDot } from "../lib/site-status";
 import { DeleteSite } from "./site/delete-site";
@@ -14,9 +16,12 @@ import { SiteProcess } from "./site/site-process";
 
 /** One site: what it is, the operation in progress (live), its process and log, files, members. */
 export function SitePage({ name }: { name: string }) {
-  const api = useApi();
+  const queries = useApiQueries();
+  const queryClient = useQueryClient();
   const { user } = useSession();
-  const [loaded, reload] = useAsync(() => api.sites.get(name), [name]);
+  const loaded = useQuery(queries.site(name));
+  /** reads again what the page shows of the site (itself, members, process, files): an operation or a change ended */
+  const reload = useCallback(() => void invalidate.site(queryClient, name), [queryClient, name]);
   const [operation, setOperation] = useState<OperationView | null>(null);
   /** operations this page saw running: shown to their end, while an old success stays out of the way */
   const [watchedIds, setWatchedIds] = useState<ReadonlySet<number>>(new Set());
@@ -26,9 +31,9 @@ export function SitePage({ name }: { name: string }) {
    * it unless it is an older operation; a read of the site (which may have started earlier) only brings a newer one.
    */
   const shown = useRef<OperationView | null>(null);
-  /** operations seen unfinished: when one of them ends, the site is read again (it may be ready now) */
+  /** operations seen unfinished: when one of them ends, the site is read again (it may be ready now, have new files) */
   const runningIds = useRef(new Set<number>());
-  const site = loaded.value;
+  const site = loaded.data;
 
   const show = useCallback(
     (next: OperationView, isLive: boolean) => {
@@ -70,7 +75,7 @@ export function SitePage({ name }: { name: string }) {
   /** the process component's first read shows in the dot until the live channel has said something */
   const onFirstStatus = useCallback((status: SiteServiceStatus) => setProcess((current) => current ?? status), []);
 
-  if (loaded.status === "loading") return <Loading what={`site ${name}`} />;
+  if (loaded.isPending) return <Loading what={`site ${name}`} />;
   if (!site) {
     return (
       <>
@@ -88,6 +93,8 @@ export function SitePage({ name }: { name: string }) {
         <StatusDot dot={siteDot(current, process)} />
       </div>
       <AvailabilityNotice site={site} isAdmin={user.isSuperuser} />
+      {/* a later read that failed (the site went away, the manager restarts): said above what was read before */}
+      <ErrorBanner error={loaded.error} />
       {operation && (operation.status !== "succeeded" || watchedIds.has(operation.id)) ? (
         <OperationProgress operation={operation} />
       ) : null}

@@ -1,11 +1,13 @@
-import { useRef, useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useRef, useState } from "react";
 import { isOperationFinished } from "../api/events";
+import { invalidate } from "../api/queries";
 import type { OperationView, SiteServiceStatus, SiteView } from "../api/types";
 import { Pager } from "../components/pager";
 import { SearchForm } from "../components/search-form";
 import { ErrorBanner, Loading, StatusDot } from "../components/ui";
-import { useApi, useAsync, useInterval, useLiveSites, useSession } from "../hooks";
-import { sitePath } from "../lib/routes";
+import { useApiQueries, useLiveSites, useSession } from "../hooks";
+import { pathTo } from "../lib/routes";
 import { SiteRevisions } from "../lib/site-revisions";
 import {
   hasNextSitePage,
@@ -17,24 +19,33 @@ import {
 import { siteDot } from "../lib/site-status";
 import { Link, navigate } from "../router";
 
-/** The list itself is read again now and then (a site someone else created); its sites' states come live. */
+/**
+ * The list itself is read again now and then while the tab is visible (a site someone else created); its sites'
+ * states come live.
+ */
 const listRefreshMs = 30_000;
 
 /** The sites the user can see, with a search box, pages and a live status dot for each. */
 export function SitesPage({ search }: { search: string }) {
-  const api = useApi();
+  const queries = useApiQueries();
+  const queryClient = useQueryClient();
   const { user } = useSession();
   const { q, page } = readSiteListLocation(search);
-  const [list, reload] = useAsync((signal) => api.sites.list(siteListQuery(q, page), signal), [q, page]);
-  const total = list.value?.total ?? 0;
-  const { sites, processes } = useLiveStates(list.value?.sites ?? [], reload);
-  useInterval(reload, listRefreshMs);
+  // Another search or page keeps the list on screen until its own arrives (no flicker).
+  const list = useQuery({
+    ...queries.siteList(siteListQuery(q, page)),
+    placeholderData: keepPreviousData,
+    refetchInterval: listRefreshMs,
+  });
+  const total = list.data?.total ?? 0;
+  const reload = useCallback(() => void invalidate.siteLists(queryClient), [queryClient]);
+  const { sites, processes } = useLiveStates(list.data?.sites ?? [], reload);
 
   return (
     <>
       <div className="page-head">
         <h1>Sites</h1>
-        <Link to="/sites/new" className="button button-primary">
+        <Link to={pathTo("newSite")} className="button button-primary">
           New site
         </Link>
       </div>
@@ -45,11 +56,11 @@ export function SitesPage({ search }: { search: string }) {
         onSearch={(text) => navigate(siteListLocation(text, 0))}
       />
       <ErrorBanner error={list.error} />
-      {list.status === "loading" ? <Loading what="your sites" /> : null}
-      {list.value && sites.length === 0 ? (
+      {list.isPending ? <Loading what="your sites" /> : null}
+      {list.data && sites.length === 0 ? (
         <p className="empty">
           {q ? "No site matches this search." : "You have no site yet."}{" "}
-          {!q && !user.isSuperuser ? <Link to="/sites/new">Create your personal site</Link> : null}
+          {!q && !user.isSuperuser ? <Link to={pathTo("newSite")}>Create your personal site</Link> : null}
         </p>
       ) : null}
       {sites.length > 0 ? (
@@ -62,7 +73,7 @@ export function SitesPage({ search }: { search: string }) {
           <li key={site.id} className="site-card">
             <StatusDot dot={siteDot(site, processes[site.name])} isCompact />
             <div className="site-card-body">
-              <Link to={sitePath(site.name)} className="site-name">
+              <Link to={pathTo("site", { name: site.name })} className="site-name">
                 {site.name}
               </Link>
               <span className="muted small">

@@ -1,8 +1,9 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { AuditQuery } from "../../api/types";
 import { Pager } from "../../components/pager";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
-import { useApi, useAsync } from "../../hooks";
+import { useApiQueries } from "../../hooks";
 import { formatAuditDetails } from "../../lib/format";
 
 const pageSize = 100;
@@ -10,17 +11,16 @@ type Filters = Pick<AuditQuery, "actor" | "site" | "action">;
 
 /** Who did what, newest first, filtered by who, which site and which action; older pages by the API's cursor. */
 export function AdminAuditPage() {
-  const api = useApi();
   const [draft, setDraft] = useState<Filters>({});
   const [filters, setFilters] = useState<Filters>({});
   /** `before` of each page seen so far: [undefined (the newest), nextBefore of page 1, …] */
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const before = cursors.at(-1);
-  const [events] = useAsync(
-    () => api.admin.audit({ ...filters, limit: pageSize, ...(before ? { before } : {}) }),
-    [filters, before],
-  );
-  const nextBefore = events.value?.nextBefore ?? null;
+  const events = useQuery({
+    ...useApiQueries().audit({ ...filters, limit: pageSize, ...(before ? { before } : {}) }),
+    placeholderData: keepPreviousData,
+  });
+  const nextBefore = events.data?.nextBefore ?? null;
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -61,9 +61,9 @@ export function AdminAuditPage() {
         </form>
       </search>
       <ErrorBanner error={events.error} />
-      {events.status === "loading" ? <Loading what="the audit log" /> : null}
-      {events.value && events.value.events.length === 0 ? <p className="empty">Nothing was recorded.</p> : null}
-      <table hidden={!events.value}>
+      {events.isPending ? <Loading what="the audit log" /> : null}
+      {events.data && events.data.events.length === 0 ? <p className="empty">Nothing was recorded.</p> : null}
+      <table hidden={!events.data}>
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -74,7 +74,7 @@ export function AdminAuditPage() {
           </tr>
         </thead>
         <tbody>
-          {(events.value?.events ?? []).map((entry) => (
+          {(events.data?.events ?? []).map((entry) => (
             <tr key={entry.id}>
               <td>
                 <Time iso={entry.at} />

@@ -1,12 +1,16 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { invalidate } from "../../api/queries";
 import { ErrorBanner, Field, Loading } from "../../components/ui";
-import { useApi, useAsync } from "../../hooks";
+import { useApi, useApiQueries } from "../../hooks";
 
 /** Published images: what sites may run, what each is built from; publish, hide, remove. */
 export function AdminImagesPage() {
   const api = useApi();
-  const [images, reload] = useAsync(() => api.images.list(), []);
+  const queryClient = useQueryClient();
+  const images = useQuery(useApiQueries().images());
+  const reload = () => void invalidate.images(queryClient);
   const [error, setError] = useState<unknown>(null);
 
   const act = async (work: () => Promise<unknown>) => {
@@ -23,11 +27,11 @@ export function AdminImagesPage() {
     <>
       <h1>Images</h1>
       <ErrorBanner error={images.error ?? error} />
-      {images.status === "loading" ? <Loading what="images" /> : null}
-      {images.value && images.value.images.length === 0 ? (
+      {images.isPending ? <Loading what="images" /> : null}
+      {images.data && images.data.images.length === 0 ? (
         <p className="empty">No image is published: every dynamic site runs the default busybox image.</p>
       ) : null}
-      <table hidden={!images.value}>
+      <table hidden={!images.data}>
         <thead>
           <tr>
             <th scope="col">Image</th>
@@ -41,7 +45,7 @@ export function AdminImagesPage() {
           </tr>
         </thead>
         <tbody>
-          {(images.value?.images ?? []).map((image) => (
+          {(images.data?.images ?? []).map((image) => (
             <tr key={image.name}>
               <td>
                 <strong>{image.friendlyName}</strong> <span className="muted">({image.name})</span>

@@ -1,13 +1,15 @@
-import { useEffect, useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
 import { followOperation, isOperationFinished } from "../../api/events";
+import { invalidate } from "../../api/queries";
 import type { OperationFilter, OperationView, ReconcileReport } from "../../api/types";
 import { OperationProgress } from "../../components/operation-progress";
 import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
 import { SearchForm } from "../../components/search-form";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
-import { useAction, useApi, useAsync, useInterval } from "../../hooks";
-import { sitePath } from "../../lib/routes";
+import { useAction, useApi, useApiQueries } from "../../hooks";
+import { pathTo, withQuery } from "../../lib/routes";
 import { Link, navigate } from "../../router";
 
 const pageSize = 50;
@@ -26,41 +28,40 @@ function readLocation(search: string): { status: OperationFilter; page: number; 
 }
 
 function operationsLocation(status: OperationFilter, page: number, openId: number | null = null): string {
-  const params = new URLSearchParams();
-  if (status === "failed") params.set("status", "failed");
-  if (page > 0) params.set("page", String(page + 1));
-  if (openId !== null) params.set("id", String(openId));
-  const text = params.toString();
-  return text === "" ? "/admin/operations" : `/admin/operations?${text}`;
+  return withQuery(pathTo("adminOperations"), {
+    status: status === "failed" ? "failed" : null,
+    page: page > 0 ? page + 1 : null,
+    id: openId,
+  });
 }
 
 /** Operations, all or failed, newest first, with their step log; retry a failed one; look one up by its number. */
 export function AdminOperationsPage({ search }: { search: string }) {
   const api = useApi();
+  const queryClient = useQueryClient();
   const { status, page, openId } = readLocation(search);
-  const [list, reload] = useAsync(
-    (signal) => api.operations.list({ status, limit: pageSize, offset: page * pageSize }, signal),
-    [status, page],
-  );
+  const list = useQuery({
+    ...useApiQueries().operations({ status, limit: pageSize, offset: page * pageSize }),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) =>
+      query.state.data?.operations.some((operation) => !isOperationFinished(operation)) ? busyRefreshMs : false,
+  });
+  const reload = useCallback(() => void invalidate.operationLists(queryClient), [queryClient]);
   const listAction = useAction();
-  /** bumped by a retry from the list, so the open operation is read again even when it was open already */
-  const [retries, setRetries] = useState(0);
-  const operations = list.value?.operations ?? [];
-  const total = list.value?.total ?? 0;
-  useInterval(reload, operations.some((operation) => !isOperationFinished(operation)) ? busyRefreshMs : null);
+  const operations = list.data?.operations ?? [];
+  const total = list.data?.total ?? 0;
 
   const find = (text: string) => {
     const id = Number(text);
     if (Number.isInteger(id) && id > 0) navigate(operationsLocation(status, page, id));
   };
 
-  /** Queues the operation again, then opens it: its page follows the new run live. */
+  /** Queues the operation again, then opens it: its page (read again, also when it was open) follows the new run. */
   const retry = (id: number) =>
     listAction.run(async () => {
       await api.operations.retry(id);
-      setRetries((count) => count + 1);
       navigate(operationsLocation(status, page, id));
-      reload();
+      void invalidate.operation(queryClient, id);
     });
 
   return (
@@ -84,10 +85,10 @@ export function AdminOperationsPage({ search }: { search: string }) {
           isNumeric
         />
       </div>
-      {openId ? <OneOperation key={`${openId}-${retries}`} id={openId} onChange={reload} /> : null}
+      {openId ? <OneOperation key={openId} id={openId} onChange={reload} /> : null}
       <ErrorBanner error={list.error ?? listAction.error} />
-      {list.status === "loading" ? <Loading what="operations" /> : null}
-      {list.value ? (
+      {list.isPending ? <Loading what="operations" /> : null}
+      {list.data ? (
         <p className="muted" role="status">
           {total === 0
             ? status === "failed"
@@ -96,7 +97,7 @@ export function AdminOperationsPage({ search }: { search: string }) {
             : `${total} ${status === "failed" ? "failed " : ""}operation${total === 1 ? "" : "s"}, newest first.`}
         </p>
       ) : null}
-      <table hidden={!list.value || operations.length === 0}>
+      <table hidden={!list.data || operations.length === 0}>
         <thead>
           <tr>
             <th scope="col">#</th>
@@ -162,11 +163,11 @@ export function AdminOperationsPage({ search }: { search: string }) {
  */
 function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
   const api = useApi();
-  const [loaded] = useAsync(() => api.operations.get(id), [id]);
+  const loaded = useQuery(useApiQueries().operation(id));
   const [operation, setOperation] = useState<OperationView | null>(null);
   const { error, isBusy, run } = useAction();
   const [repair, setRepair] = useState<ReconcileReport | null>(null);
-  useEffect(() => setOperation(loaded.value ?? null), [loaded.value]);
+  useEffect(() => setOperation(loaded.data ?? null), [loaded.data]);
   const runningId = operation && !isOperationFinished(operation) ? operation.id : null;
   useEffect(() => {
     if (runningId === null) return;
@@ -196,7 +197,7 @@ function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
           <p>
             Site:{" "}
             {operation.siteId !== null ? (
-              <Link to={sitePath(operation.siteName)}>{operation.siteName}</Link>
+              <Link to={pathTo("site", { name: operation.siteName })}>{operation.siteName}</Link>
             ) : (
               operation.siteName
             )}

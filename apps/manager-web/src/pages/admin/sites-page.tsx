@@ -1,27 +1,34 @@
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { invalidate } from "../../api/queries";
 import type { ReconcileReport, SiteAvailability, SiteLimits, SiteView } from "../../api/types";
 import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, StatusDot } from "../../components/ui";
-import { useAction, useApi, useAsync } from "../../hooks";
-import { sitePath } from "../../lib/routes";
+import { useAction, useApi, useApiQueries } from "../../hooks";
+import { pathTo } from "../../lib/routes";
 import { siteDot } from "../../lib/site-status";
 import { Link } from "../../router";
 
 const availabilities: SiteAvailability[] = ["enabled", "not-served", "disabled"];
 
-/** Every site, with its availability and resource limits to change; reconcile on demand. */
+/**
+ * Every site, with its availability and resource limits to change; reconcile on demand. A change reads the list
+ * again (and the site's own page, wherever it is open in this tab).
+ */
 export function AdminSitesPage() {
-  const api = useApi();
   const [page, setPage] = useState(0);
-  const [list, reload] = useAsync(() => api.sites.list({ limit: 100, offset: page * 100 }), [page]);
+  const list = useQuery({
+    ...useApiQueries().siteList({ limit: 100, offset: page * 100 }),
+    placeholderData: keepPreviousData,
+  });
   return (
     <>
       <h1>All sites</h1>
       <ReconcilePanel />
       <ErrorBanner error={list.error} />
-      {list.status === "loading" ? <Loading what="sites" /> : null}
+      {list.isPending ? <Loading what="sites" /> : null}
       <table className="admin-sites">
         <thead>
           <tr>
@@ -34,16 +41,17 @@ export function AdminSitesPage() {
           </tr>
         </thead>
         <tbody>
-          {(list.value?.sites ?? []).map((site) => (
+          {(list.data?.sites ?? []).map((site) => (
             <tr key={site.id} data-site={site.name}>
               <td>
-                <StatusDot dot={siteDot(site, undefined)} isCompact /> <Link to={sitePath(site.name)}>{site.name}</Link>
+                <StatusDot dot={siteDot(site, undefined)} isCompact />{" "}
+                <Link to={pathTo("site", { name: site.name })}>{site.name}</Link>
                 <div className="muted small">
                   {site.type} · {site.purpose} · {site.members.join(", ")}
                 </div>
               </td>
               <td>
-                <AvailabilitySelect site={site} onChanged={reload} />
+                <AvailabilitySelect site={site} />
               </td>
               <td>
                 <div className="small">{describeLimits(site)}</div>
@@ -58,20 +66,28 @@ export function AdminSitesPage() {
       </table>
       <Pager
         previous={page > 0 ? { onClick: () => setPage(page - 1) } : null}
-        next={(list.value?.sites.length ?? 0) >= 100 ? { onClick: () => setPage(page + 1) } : null}
+        next={(list.data?.sites.length ?? 0) >= 100 ? { onClick: () => setPage(page + 1) } : null}
       />
     </>
   );
 }
 
-function AvailabilitySelect({ site, onChanged }: { site: SiteView; onChanged: () => void }) {
+/** Runs a change of `site` and then marks what shows the site stale; resolves whether the change succeeded. */
+function useSiteChange(site: SiteView) {
+  const queryClient = useQueryClient();
+  const action = useAction();
+  const change = async (work: () => Promise<unknown>) => {
+    const isDone = await action.run(work);
+    if (isDone) void invalidate.site(queryClient, site.name);
+    return isDone;
+  };
+  return { ...action, run: change };
+}
+
+function AvailabilitySelect({ site }: { site: SiteView }) {
   const api = useApi();
-  const { error, run } = useAction();
-  const change = (availability: SiteAvailability) =>
-    run(async () => {
-      await api.sites.setAvailability(site.name, availability);
-      onChanged();
-    });
+  const { error, run } = useSiteChange(site);
+  const change = (availability: SiteAvailability) => run(() => api.sites.setAvailability(site.name, availability));
   return (
     <>
       <label className="visually-hidden" htmlFor={`availability-${site.id}`}>
@@ -107,7 +123,7 @@ function describeLimits(site: SiteView): string {
 function AdminCommentForm({ site }: { site: SiteView }) {
   const api = useApi();
   const [comment, setComment] = useState(site.adminComment);
-  const { error, run } = useAction();
+  const { error, run } = useSiteChange(site);
   const [saved, setSaved] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -141,7 +157,7 @@ function LimitsForm({ site }: { site: SiteView }) {
   const api = useApi();
   const [cpus, setCpus] = useState("");
   const [memoryMib, setMemoryMib] = useState("");
-  const { error, run } = useAction();
+  const { error, run } = useSiteChange(site);
   const [saved, setSaved] = useState(false);
   const fields = fieldErrorsOf(error);
   const toLimit = (text: string) => (text.trim() === "" ? null : Number(text));

@@ -1,10 +1,12 @@
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { invalidate } from "../../api/queries";
 import type { UpdateUserRequest, UserRole, UserView } from "../../api/types";
 import { Pager } from "../../components/pager";
 import { SearchForm } from "../../components/search-form";
 import { ErrorBanner, Field, Loading, Time } from "../../components/ui";
-import { useAction, useApi, useAsync } from "../../hooks";
+import { useAction, useApi, useApiQueries } from "../../hooks";
 
 const roles: UserRole[] = ["student", "teacher", "service"];
 const pageSize = 50;
@@ -12,14 +14,16 @@ const pageSize = 50;
 /** Accounts: search, invite by username, change role and administrator rights, disable. */
 export function AdminUsersPage() {
   const api = useApi();
+  const queryClient = useQueryClient();
   const [applied, setApplied] = useState("");
   const [page, setPage] = useState(0);
-  const [users, reload] = useAsync(
-    () => api.admin.users({ q: applied, limit: pageSize, offset: page * pageSize }),
-    [applied, page],
-  );
+  const users = useQuery({
+    ...useApiQueries().users({ q: applied, limit: pageSize, offset: page * pageSize }),
+    placeholderData: keepPreviousData,
+  });
+  const reload = () => void invalidate.users(queryClient);
   const { error, run } = useAction();
-  const total = users.value?.total ?? 0;
+  const total = users.data?.total ?? 0;
 
   const update = (user: UserView, change: UpdateUserRequest) =>
     run(async () => {
@@ -41,14 +45,14 @@ export function AdminUsersPage() {
       />
       <InviteForm onInvited={reload} />
       <ErrorBanner error={users.error ?? error} />
-      {users.status === "loading" ? <Loading what="users" /> : null}
-      {users.value ? (
+      {users.isPending ? <Loading what="users" /> : null}
+      {users.data ? (
         <p className="muted" role="status">
           {total === 1 ? "1 account" : `${total} accounts`}
           {applied ? ` ${total === 1 ? "matches" : "match"} “${applied}”` : ""}
         </p>
       ) : null}
-      <table hidden={!users.value}>
+      <table hidden={!users.data}>
         <thead>
           <tr>
             <th scope="col">User</th>
@@ -61,7 +65,7 @@ export function AdminUsersPage() {
           </tr>
         </thead>
         <tbody>
-          {(users.value?.users ?? []).map((user) => (
+          {(users.data?.users ?? []).map((user) => (
             <tr key={user.id}>
               <td>
                 <strong>{user.username}</strong>

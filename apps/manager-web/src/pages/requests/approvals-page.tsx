@@ -1,8 +1,10 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { invalidate } from "../../api/queries";
 import type { SiteRequestView } from "../../api/types";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
-import { useApi, useAsync, useSession } from "../../hooks";
-import { sitePath } from "../../lib/routes";
+import { useApi, useApiQueries, useSession } from "../../hooks";
+import { pathTo } from "../../lib/routes";
 import { Link } from "../../router";
 import { RequestStatus } from "./request-status";
 
@@ -37,17 +39,18 @@ function ApprovalList(props: {
   isWaiting: (request: SiteRequestView) => boolean;
   decider: "teacher" | "admin";
 }) {
-  const api = useApi();
-  const [requests, reload] = useAsync(() => api.siteRequests.list(), []);
-  const waiting = (requests.value?.requests ?? []).filter(props.isWaiting);
-  const others = (requests.value?.requests ?? []).filter((request) => !props.isWaiting(request));
+  const queryClient = useQueryClient();
+  const requests = useQuery(useApiQueries().siteRequests());
+  const reload = () => void invalidate.siteRequests(queryClient);
+  const waiting = (requests.data?.requests ?? []).filter(props.isWaiting);
+  const others = (requests.data?.requests ?? []).filter((request) => !props.isWaiting(request));
   return (
     <>
       <h1>{props.title}</h1>
       <p>{props.intro}</p>
       <ErrorBanner error={requests.error} />
-      {requests.status === "loading" ? <Loading what="requests" /> : null}
-      {requests.value && waiting.length === 0 ? <p className="empty">Nothing waits for you.</p> : null}
+      {requests.isPending ? <Loading what="requests" /> : null}
+      {requests.data && waiting.length === 0 ? <p className="empty">Nothing waits for you.</p> : null}
       <ul className="cards">
         {waiting.map((request) => (
           <li key={request.id} className="card" data-request-id={request.id}>
@@ -71,7 +74,13 @@ function ApprovalList(props: {
               {others.map((request) => (
                 <tr key={request.id}>
                   <td>{request.activity}</td>
-                  <td>{request.site ? <Link to={sitePath(request.site)}>{request.site}</Link> : request.siteName}</td>
+                  <td>
+                    {request.site ? (
+                      <Link to={pathTo("site", { name: request.site })}>{request.site}</Link>
+                    ) : (
+                      request.siteName
+                    )}
+                  </td>
                   <td>{request.requester.username}</td>
                   <td>
                     <RequestStatus status={request.status} />

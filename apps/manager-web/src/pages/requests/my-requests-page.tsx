@@ -1,26 +1,26 @@
+import { useQuery } from "@tanstack/react-query";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
-import { useApi, useAsync, useSession } from "../../hooks";
-import { sitePath } from "../../lib/routes";
+import { useApiQueries, useSession } from "../../hooks";
+import { pathTo } from "../../lib/routes";
 import { Link } from "../../router";
 import { RequestStatus } from "./request-status";
 
 /** The status of each club site request the user made. */
 export function MyRequestsPage() {
-  const api = useApi();
   const { user } = useSession();
-  const [requests] = useAsync(() => api.siteRequests.list(), []);
-  const mine = (requests.value?.requests ?? []).filter((request) => request.requester.username === user.username);
+  const requests = useQuery(useApiQueries().siteRequests());
+  const mine = (requests.data?.requests ?? []).filter((request) => request.requester.username === user.username);
   return (
     <>
       <div className="page-head">
         <h1>Club site requests</h1>
-        <Link to="/requests/new" className="button button-primary">
+        <Link to={pathTo("requestSite")} className="button button-primary">
           Request a club site
         </Link>
       </div>
       <ErrorBanner error={requests.error} />
-      {requests.status === "loading" ? <Loading what="your requests" /> : null}
-      {requests.value && mine.length === 0 ? <p className="empty">You have made no request.</p> : null}
+      {requests.isPending ? <Loading what="your requests" /> : null}
+      {requests.data && mine.length === 0 ? <p className="empty">You have made no request.</p> : null}
       <ul className="cards">
         {mine.map((request) => (
           <li key={request.id} className="card" data-request-id={request.id}>
@@ -36,7 +36,7 @@ export function MyRequestsPage() {
             {request.adminPublicComment ? <p>Administrator: {request.adminPublicComment}</p> : null}
             {request.site ? (
               <p>
-                Your site: <Link to={sitePath(request.site)}>{request.site}</Link>
+                Your site: <Link to={pathTo("site", { name: request.site })}>{request.site}</Link>
               </p>
             ) : null}
           </li>

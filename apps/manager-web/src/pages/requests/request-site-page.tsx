@@ -1,8 +1,11 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { invalidate } from "../../api/queries";
 import type { SiteRequestInput } from "../../api/types";
 import { ErrorBanner, Field, SiteNameField } from "../../components/ui";
 import { useApi } from "../../hooks";
+import { pathTo } from "../../lib/routes";
 import { suggestSiteName } from "../../lib/site-name";
 import { navigate } from "../../router";
 
@@ -12,6 +15,7 @@ const fieldNames = ["activity", "siteName", "name", "sponsor", "details", "agree
 /** A student asks for an activity (club) site; their sponsor teacher, then an administrator, decide. */
 export function RequestSitePage() {
   const api = useApi();
+  const queryClient = useQueryClient();
   const [form, setForm] = useState<SiteRequestInput>({
     activity: "",
     siteName: "",
@@ -38,7 +42,8 @@ export function RequestSitePage() {
         siteName: form.siteName.trim(),
         sponsor: form.sponsor.trim(),
       });
-      navigate("/requests");
+      void invalidate.siteRequests(queryClient);
+      navigate(pathTo("myRequests"));
     } catch (failure) {
       setError(failure);
       setIsBusy(false);

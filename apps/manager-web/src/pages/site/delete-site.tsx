@@ -1,20 +1,26 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import { invalidate } from "../../api/queries";
 import type { SiteView } from "../../api/types";
 import { ErrorBanner, Field } from "../../components/ui";
 import { useAction, useApi } from "../../hooks";
+import { pathTo } from "../../lib/routes";
 import { navigate } from "../../router";
 
 /** Deleting a site, with its name typed to confirm (the API checks it too: `confirmName`). */
 export function DeleteSite({ site }: { site: SiteView }) {
   const api = useApi();
+  const queryClient = useQueryClient();
   const [confirmName, setConfirmName] = useState("");
   const { error, isBusy, run } = useAction();
   const fields = fieldErrorsOf(error);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (await run(() => api.sites.remove(site.name, confirmName))) navigate("/");
+    if (!(await run(() => api.sites.remove(site.name, confirmName)))) return;
+    void invalidate.site(queryClient, site.name);
+    navigate(pathTo("sites"));
   };
 
   return (

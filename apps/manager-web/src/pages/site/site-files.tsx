@@ -1,33 +1,22 @@
-import { type ChangeEvent, useEffect, useRef, useState } from "react";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import { type ChangeEvent, useState } from "react";
+import { invalidate } from "../../api/queries";
 import type { FileEntry, SiteView } from "../../api/types";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
-import { useAction, useApi, useAsync } from "../../hooks";
+import { useAction, useApi, useApiQueries } from "../../hooks";
 import { formatBytes, joinPath, parentPath } from "../../lib/format";
 
 /** The site's files: browse folders, download, upload into the open folder, remove. */
 export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean }) {
   const api = useApi();
+  const queries = useApiQueries();
+  const queryClient = useQueryClient();
   const [path, setPath] = useState("public");
-  const [listing, reload] = useAsync(() => api.files.list(site.name, path), [site.name, path]);
+  // A folder comes a page at a time (sorted by name); "Show more" adds the page after the last one shown.
+  const listing = useInfiniteQuery(queries.siteFiles(site.name, path));
   const { error, run } = useAction();
   const [progress, setProgress] = useState<string | null>(null);
-  // A folder comes a page at a time (sorted by name); "Show more" adds the pages after the first one.
-  const [later, setLater] = useState<{ entries: FileEntry[]; nextAfter: string | null } | null>(null);
-  const { error: moreError, isBusy: isLoadingMore, run: runMore } = useAction();
-  // The first page on screen now: a page asked for before it changed (another folder, a reload) is dropped.
-  const shownFirst = useRef(listing.value);
-  shownFirst.current = listing.value;
-  useEffect(() => setLater(null), [listing.value]);
-  const nextAfter = later ? later.nextAfter : (listing.value?.nextAfter ?? null);
-  const showMore = async () => {
-    if (nextAfter === null) return;
-    const first = listing.value;
-    await runMore(async () => {
-      const page = await api.files.list(site.name, path, { after: nextAfter });
-      if (shownFirst.current !== first) return;
-      setLater((shown) => ({ entries: [...(shown?.entries ?? []), ...page.entries], nextAfter: page.nextAfter }));
-    });
-  };
+  const reload = () => void invalidate.siteFiles(queryClient, site.name);
 
   const upload = async (event: ChangeEvent<HTMLInputElement>) => {
     const files = [...(event.target.files ?? [])];
@@ -49,8 +38,8 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
     reload();
   };
 
-  const entries = [...(listing.value?.entries ?? []), ...(later?.entries ?? [])];
-  const totalEntries = listing.value?.totalEntries ?? 0;
+  const entries = listing.data?.pages.flatMap((page) => page.entries) ?? [];
+  const totalEntries = listing.data?.pages[0]?.totalEntries ?? 0;
   return (
     <section className="card" aria-labelledby="site-files">
       <div className="card-head">
@@ -89,8 +78,8 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
           {progress}
         </p>
       ) : null}
-      <ErrorBanner error={listing.error ?? error ?? moreError} />
-      {listing.status === "loading" ? <Loading what="files" /> : null}
+      <ErrorBanner error={listing.error ?? error} />
+      {listing.isPending ? <Loading what="files" /> : null}
       <table className="files">
         <thead>
           <tr>
@@ -147,7 +136,7 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
               </td>
             </tr>
           ))}
-          {listing.value && entries.length === 0 ? (
+          {listing.data && entries.length === 0 ? (
             <tr>
               <td colSpan={4} className="muted">
                 This folder is empty.
@@ -156,13 +145,18 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
           ) : null}
         </tbody>
       </table>
-      {nextAfter !== null ? (
+      {listing.hasNextPage ? (
         <p className="more">
           <span className="muted small" role="status">
             Showing {entries.length} of {totalEntries}.
           </span>{" "}
-          <button type="button" className="link-button" onClick={() => void showMore()} disabled={isLoadingMore}>
-            {isLoadingMore ? "Loading…" : "Show more"}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => void listing.fetchNextPage()}
+            disabled={listing.isFetchingNextPage}
+          >
+            {listing.isFetchingNextPage ? "Loading…" : "Show more"}
           </button>
         </p>
       ) : null}

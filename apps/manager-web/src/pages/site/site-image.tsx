@@ -1,8 +1,9 @@
+import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { ImageView, OperationView, SiteView } from "../../api/types";
 import { ErrorBanner, Field } from "../../components/ui";
-import { useApi, useAsync } from "../../hooks";
+import { useApi, useApiQueries } from "../../hooks";
 
 /** The image a site runs on when it has chosen none (the orchestrator's busybox base image). */
 const defaultImageName = "busybox";
@@ -24,7 +25,7 @@ export function SiteImage(props: {
 }) {
   const { site } = props;
   const api = useApi();
-  const [images] = useAsync(() => api.images.list(), []);
+  const images = useQuery(useApiQueries().images());
   const [chosen, setChosen] = useState(site.image ?? defaultImageName);
   const [packages, setPackages] = useState(site.packages.join(" "));
   const [writeRunScript, setWriteRunScript] = useState(false);
@@ -35,7 +36,7 @@ export function SiteImage(props: {
     setPackages(site.packages.join(" "));
   }, [site.image, site.packages]);
   const fields = fieldErrorsOf(error);
-  const list = images.value?.images ?? [];
+  const list = images.data?.images ?? [];
   const image: ImageView | undefined = list.find((candidate) => candidate.name === chosen);
   const hasTemplate = (image?.runShTemplate.trim() ?? "") !== "";
 

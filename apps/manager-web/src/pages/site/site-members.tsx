@@ -1,20 +1,24 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { SiteMemberView, SiteView } from "../../api/types";
 import { ErrorBanner, Field } from "../../components/ui";
-import { useAction, useApi, useAsync, useSession } from "../../hooks";
+import { useAction, useApi, useApiQueries, useSession } from "../../hooks";
 
 /**
  * The site's members with their names; members add (an unknown username is invited) and remove them. The list is
- * read again when the site's revision grows (a member added in another tab or by an administrator).
+ * read again when the site page reads the site again (its revision grew: a member added in another tab or by an
+ * administrator); an addition or removal here puts the list the API answers into the cache.
  */
 export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolean }) {
   const api = useApi();
   const { user } = useSession();
-  const [loaded] = useAsync(() => api.members.list(site.name), [site.name, site.revision]);
+  const queryClient = useQueryClient();
+  const membersQuery = useApiQueries().siteMembers(site.name);
+  const loaded = useQuery(membersQuery);
+  const setMembers = (answer: { members: SiteMemberView[] }) => queryClient.setQueryData(membersQuery.queryKey, answer);
   /** until the list with names arrives, the usernames the site came with */
-  const [members, setMembers] = useState<SiteMemberView[] | null>(null);
-  useEffect(() => setMembers(loaded.value?.members ?? null), [loaded.value]);
+  const members = loaded.data?.members ?? null;
   const [username, setUsername] = useState("");
   const { error, isBusy, run } = useAction();
   const fields = fieldErrorsOf(error);
@@ -25,14 +29,14 @@ export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolea
   const add = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
-      setMembers((await api.members.add(site.name, username.trim())).members);
+      setMembers(await api.members.add(site.name, username.trim()));
       setUsername("");
     });
   };
 
   const remove = async (member: string) => {
     if (!window.confirm(`Remove ${member} from ${site.name}?`)) return;
-    await run(async () => setMembers((await api.members.remove(site.name, member)).members));
+    await run(async () => setMembers(await api.members.remove(site.name, member)));
   };
 
   const byUsername = new Map(members?.map((member) => [member.username, member]));

@@ -1,8 +1,9 @@
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { followSiteLog } from "../../api/events";
 import type { OperationView, SiteServiceStatus, SiteView } from "../../api/types";
 import { ErrorBanner } from "../../components/ui";
-import { useApi, useAsync } from "../../hooks";
+import { useApi, useApiQueries } from "../../hooks";
 
 /** The live log keeps this many lines on screen. */
 const maxLogLines = 500;
@@ -30,13 +31,13 @@ export function SiteProcess(props: {
 }) {
   const { site, liveStatus } = props;
   const api = useApi();
-  const [read] = useAsync(() => api.sites.process(site.name), [site.name, site.type]);
+  const read = useQuery(useApiQueries().siteProcess(site.name, site.type));
   const [error, setError] = useState<unknown>(null);
   const { onStatus } = props;
   useEffect(() => {
-    if (read.value) onStatus(read.value);
-  }, [read.value, onStatus]);
-  const status = { value: liveStatus ?? read.value, error: liveStatus ? undefined : read.error };
+    if (read.data) onStatus(read.data);
+  }, [read.data, onStatus]);
+  const status = { value: liveStatus ?? read.data, error: liveStatus ? undefined : read.error };
 
   const restart = async () => {
     setError(null);

@@ -1,0 +1,96 @@
+/**
+ * What the pages read, as TanStack Query options: one cache key per resource, so that two parts of the interface
+ * showing the same data share one request and one cache entry, a page opened again shows what it had at once (and
+ * reads it again behind it), and a change marks stale exactly what it affects (`invalidate`).
+ *
+ * Keys: `["sites", query]` the lists; `["site", name, …]` one site and what its page shows of it (members, process,
+ * files); `["operations", query]` and `["operation", id]`; the rest one key each.
+ */
+import { infiniteQueryOptions, type QueryClient, queryOptions } from "@tanstack/react-query";
+import type { Api } from "./client";
+import type { AuditQuery, OperationFilter, SiteView } from "./types";
+
+export const queryKeys = {
+  siteLists: ["sites"],
+  site: (name: string) => ["site", name] as const,
+  siteFiles: (name: string) => ["site", name, "files"] as const,
+  images: ["images"],
+  siteRequests: ["siteRequests"],
+  operationLists: ["operations"],
+  operation: (id: number) => ["operation", id] as const,
+  users: ["users"],
+  audit: ["audit"],
+  guidelines: ["guidelines"],
+  loginOptions: ["loginOptions"],
+} as const;
+
+/** The query options of every read the pages make, over `api`. */
+export function queriesOf(api: Api) {
+  return {
+    siteList: (query: { q?: string; limit: number; offset: number }) =>
+      queryOptions({
+        queryKey: [...queryKeys.siteLists, query],
+        queryFn: ({ signal }) => api.sites.list(query, signal),
+      }),
+    site: (name: string) => queryOptions({ queryKey: queryKeys.site(name), queryFn: () => api.sites.get(name) }),
+    siteMembers: (name: string) =>
+      queryOptions({ queryKey: [...queryKeys.site(name), "members"], queryFn: () => api.members.list(name) }),
+    siteProcess: (name: string, type: SiteView["type"]) =>
+      queryOptions({
+        queryKey: [...queryKeys.site(name), "process", type],
+        queryFn: ({ signal }) => api.sites.process(name, signal),
+      }),
+    /** a folder a page at a time (sorted by name): each page starts after the previous one's `nextAfter` */
+    siteFiles: (name: string, path: string) =>
+      infiniteQueryOptions({
+        queryKey: [...queryKeys.siteFiles(name), path],
+        queryFn: ({ pageParam }) => api.files.list(name, path, pageParam === null ? {} : { after: pageParam }),
+        initialPageParam: null as string | null,
+        getNextPageParam: (page) => page.nextAfter,
+      }),
+    images: () => queryOptions({ queryKey: queryKeys.images, queryFn: () => api.images.list() }),
+    siteRequests: () => queryOptions({ queryKey: queryKeys.siteRequests, queryFn: () => api.siteRequests.list() }),
+    operations: (query: { status: OperationFilter; limit: number; offset: number }) =>
+      queryOptions({
+        queryKey: [...queryKeys.operationLists, query],
+        queryFn: ({ signal }) => api.operations.list(query, signal),
+      }),
+    operation: (id: number) =>
+      queryOptions({ queryKey: queryKeys.operation(id), queryFn: () => api.operations.get(id) }),
+    users: (query: { q?: string; limit: number; offset: number }) =>
+      queryOptions({ queryKey: [...queryKeys.users, query], queryFn: () => api.admin.users(query) }),
+    audit: (query: AuditQuery) =>
+      queryOptions({ queryKey: [...queryKeys.audit, query], queryFn: () => api.admin.audit(query) }),
+    guidelines: () => queryOptions({ queryKey: queryKeys.guidelines, queryFn: () => api.guidelines.get() }),
+    loginOptions: () => queryOptions({ queryKey: queryKeys.loginOptions, queryFn: () => api.auth.options() }),
+  };
+}
+
+export type Queries = ReturnType<typeof queriesOf>;
+
+/** Marks reads stale after a change: the open pages read them again now, the others when they open. */
+export const invalidate = {
+  /** the site changed (itself, its members, process or files): its page and every site list */
+  site: (client: QueryClient, name: string) =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.site(name) }),
+      client.invalidateQueries({ queryKey: queryKeys.siteLists }),
+    ]),
+  /** a site came or went: the lists */
+  siteLists: (client: QueryClient) => client.invalidateQueries({ queryKey: queryKeys.siteLists }),
+  siteFiles: (client: QueryClient, name: string) => client.invalidateQueries({ queryKey: queryKeys.siteFiles(name) }),
+  images: (client: QueryClient) => client.invalidateQueries({ queryKey: queryKeys.images }),
+  /** a request was made or decided (an approval also creates a site) */
+  siteRequests: (client: QueryClient) =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.siteRequests }),
+      client.invalidateQueries({ queryKey: queryKeys.siteLists }),
+    ]),
+  operationLists: (client: QueryClient) => client.invalidateQueries({ queryKey: queryKeys.operationLists }),
+  operation: (client: QueryClient, id: number) =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.operation(id) }),
+      client.invalidateQueries({ queryKey: queryKeys.operationLists }),
+    ]),
+  users: (client: QueryClient) => client.invalidateQueries({ queryKey: queryKeys.users }),
+};
