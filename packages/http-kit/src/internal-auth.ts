@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance } from "fastify";
+import type { CallerCheck } from "./routes.js";
 
 /** A secret a component accepts from its callers; compared in constant time. */
 export type InternalToken = string & { readonly __brand: "InternalToken" };
@@ -27,14 +28,24 @@ export function isAuthorized(header: string | undefined, expected: InternalToken
 }
 
 /**
+ * The check of an internal API's `internal` routes (http-kit `requireDeclaredCallers`): a request without the
+ * component's token is refused (DESIGN rule 2: never rely on the network alone).
+ */
+export function internalTokenCheck(expected: InternalToken): CallerCheck {
+  return async (request) => {
+    if (!isAuthorized(request.headers.authorization, expected)) {
+      throw new DirectorError("INTERNAL_AUTH_INVALID", "This internal API needs a valid component token.");
+    }
+  };
+}
+
+/**
  * Refuses every request without the component's token (DESIGN rule 2: never rely on the network alone).
  * Register before the routes; `/health` stays open so supervisors can probe.
  */
 export function requireInternalToken(app: FastifyInstance, expected: InternalToken): void {
   app.addHook("onRequest", async (request) => {
     if (request.url === "/health") return;
-    if (!isAuthorized(request.headers.authorization, expected)) {
-      throw new DirectorError("INTERNAL_AUTH_INVALID", "This internal API needs a valid component token.");
-    }
+    await internalTokenCheck(expected)(request);
   });
 }

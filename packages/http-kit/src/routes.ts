@@ -34,22 +34,39 @@ export type RouteResult<R extends Route> = R["answerKind"] extends "json"
 
 export type RouteHandler<R extends Route> = (input: RouteInput<R>) => Promise<RouteResult<R>>;
 
+/** What a server decides about one of its routes, beyond the route's contract. */
+export interface RouteOptions {
+  /** the largest request body the route accepts, in bytes (else 413 UPLOAD_TOO_LARGE); default the app's */
+  bodyLimit?: number;
+}
+
 /**
  * Registers `target` on `app`. A JSON answer is sent with the route's status (200 unless it says otherwise, or the
- * status the handler set); an empty one with 204; a bytes or stream route's handler writes its answer itself.
+ * status the handler set); an empty one with 204; a bytes or stream route's handler writes its answer itself. A route
+ * whose `bodyKind` is "bytes" takes its body as application/octet-stream (an empty body is an empty Buffer).
  */
-export function registerRoute<R extends Route>(app: FastifyInstance, target: R, handler: RouteHandler<R>): void {
+export function registerRoute<R extends Route>(
+  app: FastifyInstance,
+  target: R,
+  handler: RouteHandler<R>,
+  options: RouteOptions = {},
+): void {
+  if (target.bodyKind === "bytes" && !app.hasContentTypeParser(octetStream)) {
+    // The route's bodyLimit applies to it (Fastify prefers a route's limit to the parser's).
+    app.addContentTypeParser(octetStream, { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  }
   app.route({
     method: target.method,
     url: target.path,
     config: { caller: target.caller },
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     handler: async (request, reply) => {
       const input = {
         params: target.params === undefined ? undefined : target.params.parse(request.params),
         query: target.query === undefined ? undefined : target.query.parse(request.query),
         body:
           target.bodyKind === "bytes"
-            ? request.body
+            ? bytesOf(request.body)
             : target.body === undefined
               ? undefined
               : target.body.parse(request.body ?? {}),
@@ -65,6 +82,17 @@ export function registerRoute<R extends Route>(app: FastifyInstance, target: R, 
       return reply.status(status).send(result);
     },
   });
+}
+
+const octetStream = "application/octet-stream";
+
+/** A bytes route's body: Fastify parses no empty body, which is how an empty file arrives. */
+function bytesOf(body: unknown): Buffer {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (!Buffer.isBuffer(body)) {
+    throw new DirectorError("VALIDATION_FAILED", `Send the bytes as ${octetStream}.`);
+  }
+  return body;
 }
 
 /** How an app checks one kind of caller; it throws the refusal (AUTH_REQUIRED, FORBIDDEN, INTERNAL_AUTH_INVALID). */

@@ -10,7 +10,8 @@ import type {
   SiteView,
   UserView,
 } from "@director/contracts/manager-api";
-import type { DirectoryListing, FileWritten, SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
+import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import { encodePath, type Http } from "./http";
 
 export type {

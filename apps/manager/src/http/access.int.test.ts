@@ -2,6 +2,7 @@
  * Who may call which API route, for each kind of caller, against a real PostgreSQL: the manager's services and
  * HTTP edge as wired in production, with an in-memory site file store in place of the orchestrator.
  */
+import { orchestratorInventorySchema } from "@director/contracts/orchestrator-inventory";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
@@ -80,7 +81,8 @@ class FakeHostInventory {
         images: [],
       });
     }
-    return { installationId: "test", isDockerAvailable: true, sites };
+    // parsed as the orchestrator's client parses the real one
+    return orchestratorInventorySchema.parse({ installationId: "test", isDockerAvailable: true, sites });
   }
 
   async routerInventory() {

@@ -2,7 +2,7 @@
  * The balancer as the HTTP edge sees it, with dynamic sites' upstreams kept current: every spec is stored, and an
  * enabled dynamic site's `upstream` is filled from where its task runs now, on a PUT and whenever the task moves.
  */
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { SiteId } from "@director/domain/site";
 import type { BalancerConfig, BalancerConfigFiles, BalancerSpecStore } from "./ports.js";
 

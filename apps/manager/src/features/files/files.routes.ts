@@ -1,5 +1,5 @@
 import { siteFileParamsSchema } from "@director/contracts/manager-params";
-import { directoryPageQuerySchema } from "@director/contracts/orchestrator-api";
+import { directoryPageQuerySchema } from "@director/contracts/orchestrator-files";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { authenticate } from "../../http/authenticate.js";

@@ -1,4 +1,4 @@
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageRecord } from "@director/domain/image";
 import type { SiteRecord as Site } from "@director/domain/site";
@@ -61,7 +61,6 @@ const startService: StepDefinition = {
 function serviceRequest(site: Site) {
   return {
     id: site.id,
-    name: site.name,
     isEnabled: site.availability === "enabled",
     limits: {
       ...(site.cpus === null ? {} : { cpus: site.cpus }),

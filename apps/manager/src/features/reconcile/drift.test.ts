@@ -1,4 +1,4 @@
-import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
+import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-inventory";
 import type { RouterInventory } from "@director/contracts/router-api";
 import type { SiteId, SiteRecord } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";

@@ -4,7 +4,8 @@
  */
 
 import type { DriftFinding, DriftKind } from "@director/contracts/manager-api";
-import type { BalancerSiteSpec, OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
+import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-inventory";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { RouterInventory } from "@director/contracts/router-api";
 import type { SiteId, SiteRecord } from "@director/domain/site";
 
@@ -27,7 +28,7 @@ export interface SiteDrift {
   findings: DriftFinding[];
 }
 
-const noInventory = (id: number): SiteInventory => ({
+const noInventory = (id: SiteId): SiteInventory => ({
   id,
   hasDirectory: false,
   balancer: { hasConfig: false, spec: null, isConfigCurrent: false },

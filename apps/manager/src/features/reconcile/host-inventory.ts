@@ -1,4 +1,4 @@
-import type { OrchestratorInventory } from "@director/contracts/orchestrator-api";
+import type { OrchestratorInventory } from "@director/contracts/orchestrator-inventory";
 import type { RouterInventory } from "@director/contracts/router-api";
 import type { SiteId } from "@director/domain/site";
 
