@@ -139,47 +139,6 @@ export class InternalClient {
     })();
   }
 
-  /** Sends a request and parses the JSON answer with `schema` (the router's client, until its table exists). */
-  async json<T extends z.ZodType>(request: LegacyRequest, schema: T): Promise<z.infer<T>> {
-    const response = await this.#send(request);
-    return schema.parse(await response.json());
-  }
-
-  /** Sends a request whose answer carries nothing we need. */
-  async call(request: LegacyRequest): Promise<void> {
-    await (await this.#send(request)).arrayBuffer();
-  }
-
-  async #send(request: LegacyRequest): Promise<Response> {
-    const { component, baseUrl, token, timeoutMs } = this.#options;
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (request.json !== undefined) headers["content-type"] = "application/json";
-    let response: Response;
-    try {
-      response = await fetch(new URL(request.path, baseUrl), {
-        method: request.method,
-        headers,
-        body: request.json === undefined ? undefined : JSON.stringify(request.json),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (cause) {
-      throw new DirectorError(
-        "COMPONENT_UNREACHABLE",
-        `The ${component} at ${baseUrl} did not answer; is it running?`,
-        {
-          cause,
-        },
-      );
-    }
-    if (response.ok) return response;
-    throw toRemoteError(
-      component,
-      { method: request.method, path: request.path } as Route,
-      response.status,
-      await response.text(),
-    );
-  }
-
   /** A JSON answer checked by its route's schema; anything else is the component's fault, not the caller's. */
   #checked(target: Route, text: string): unknown {
     try {
@@ -199,12 +158,6 @@ export class InternalClient {
     const path = routePath(target, parts.params);
     return new URL(`${path}${routeQueryString(parts.query)}`, this.#options.baseUrl);
   }
-}
-
-interface LegacyRequest {
-  method: "GET" | "PUT" | "DELETE";
-  path: string;
-  json?: unknown;
 }
 
 /** What a call carries, once its route's types have done their work. */

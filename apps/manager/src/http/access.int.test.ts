@@ -86,7 +86,7 @@ class FakeHostInventory {
   }
 
   async routerInventory() {
-    return { topology: "shared" as const, needsRouteFiles: false, routes: [] };
+    return { topology: "shared" as const, needsRouteFiles: false, routes: [], legacyRoutes: [] };
   }
 
   async removeService(id: number) {
@@ -96,8 +96,11 @@ class FakeHostInventory {
   async removeBalancer(id: number) {
     this.removed.push(`balancer ${id}`);
   }
-  async removeRoute(name: string) {
-    this.removed.push(`route ${name}`);
+  async removeRoute(id: number) {
+    this.removed.push(`route ${id}`);
+  }
+  async removeLegacyRoute(name: string) {
+    this.removed.push(`legacy route ${name}`);
   }
   async removeImages(id: number) {
     this.removed.push(`images ${id}`);

@@ -105,7 +105,7 @@ const addRoute: StepDefinition = {
   slug: "add_route",
   name: "Route the site's address to the balancer",
   run: async ({ site, host, routeHostnames }) => {
-    if (site) await host.upsertRoute(site.name, { siteId: site.id, hostnames: routeHostnames(site) });
+    if (site) await host.upsertRoute(site.id, { hostnames: routeHostnames(site) });
   },
 };
 
@@ -128,7 +128,7 @@ const deleteSite: StepDefinition[] = [
     slug: "remove_route",
     name: "Remove the site's route",
     run: async ({ site, host }) => {
-      if (site) await host.removeRoute(site.name);
+      if (site) await host.removeRoute(site.id);
     },
   },
   {

@@ -2,7 +2,6 @@ import type { SiteImageRequest, SiteImageResult, SiteServiceRequest } from "@dir
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { RouteSpec } from "@director/contracts/router-api";
 import type { SiteId } from "@director/domain/site";
-import type { SiteName } from "@director/domain/site-name";
 
 /** What operations ask of the machines that host sites (orchestrator and router). Every call is idempotent. */
 export interface SiteHost {
@@ -10,7 +9,7 @@ export interface SiteHost {
   removeDirectories(siteId: SiteId): Promise<void>;
   upsertBalancer(spec: BalancerSiteSpec): Promise<void>;
   removeBalancer(siteId: SiteId): Promise<void>;
-  upsertRoute(siteName: SiteName, spec: RouteSpec): Promise<void>;
+  upsertRoute(siteId: SiteId, spec: RouteSpec): Promise<void>;
   /** runs (or scales to zero) a dynamic site's process */
   upsertService(request: { id: SiteId } & SiteServiceRequest): Promise<void>;
   removeService(siteId: SiteId): Promise<void>;
@@ -21,5 +20,5 @@ export interface SiteHost {
   buildSiteImage(request: { id: SiteId } & SiteImageRequest): Promise<SiteImageResult>;
   /** writes the site's /site/run.sh (mode 0755), replacing the one there */
   writeRunScript(siteId: SiteId, script: string): Promise<void>;
-  removeRoute(siteName: SiteName): Promise<void>;
+  removeRoute(siteId: SiteId): Promise<void>;
 }
