@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { DirectorError } from "@director/domain/errors";
-import type { FastifyInstance } from "fastify";
 import type { CallerCheck } from "./routes.js";
 
 /** A secret a component accepts from its callers; compared in constant time. */
@@ -37,15 +36,4 @@ export function internalTokenCheck(expected: InternalToken): CallerCheck {
       throw new DirectorError("INTERNAL_AUTH_INVALID", "This internal API needs a valid component token.");
     }
   };
-}
-
-/**
- * Refuses every request without the component's token (DESIGN rule 2: never rely on the network alone).
- * Register before the routes; `/health` stays open so supervisors can probe.
- */
-export function requireInternalToken(app: FastifyInstance, expected: InternalToken): void {
-  app.addHook("onRequest", async (request) => {
-    if (request.url === "/health") return;
-    await internalTokenCheck(expected)(request);
-  });
 }

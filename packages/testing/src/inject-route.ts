@@ -16,7 +16,7 @@ export interface RouteRequest {
 
 export function injectRoute(
   app: FastifyInstance,
-  target: Route,
+  target: Pick<Route, "method" | "path" | "bodyKind">,
   request: RouteRequest = {},
 ): Promise<LightMyRequestResponse> {
   const url = `${routePath(target, request.params)}${routeQueryString(request.query)}`;
