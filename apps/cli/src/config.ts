@@ -1,98 +1,186 @@
 /**
- * Configuration of `director up` (all components in one process on embedded defaults): the only reader of
- * process.env in the CLI. Everything has a default, so `director up` needs no configuration at all.
+ * Configuration of the `director` command: the only reader of process.env in the CLI. `director up` (every
+ * component in one process, embedded defaults) needs no configuration at all: its own settings below, and every
+ * other variable of the components' tables passed through to them, all checked before anything starts.
  */
 import { homedir } from "node:os";
 import path from "node:path";
-import { accountSettingsFromEnv } from "@director/manager/config";
+import { uniqueVariables } from "@director/config/config-docs";
+import { type ConfigOf, type PlacedVariable, variable, variablesOf } from "@director/config/config-table";
+import {
+  configInvalidError,
+  configProblems,
+  defineConfig,
+  type Environment,
+  pickVariables,
+} from "@director/config/load-config";
+import { managerConfigTable } from "@director/manager/config";
+import { orchestratorConfigTable } from "@director/orchestrator/config";
+import { routerConfigTable } from "@director/router/config";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-export const upConfigSchema = z.object({
-  /** DIRECTOR_DATA_DIR: database, site files, nginx config and secrets live here (default /var/lib/director as root) */
-  dataDir: z.string().min(1),
-  /** DIRECTOR_LISTEN_HOST: address of the public listeners (manager and sites); 0.0.0.0 to serve other machines */
-  listenHost: z.string().default("127.0.0.1"),
-  /** DIRECTOR_MANAGER_PORT: the web app and JSON API */
-  managerPort: port.default(8080),
-  /** DIRECTOR_SITES_PORT: where hosted sites are served */
-  sitesPort: port.default(8081),
-  /** DIRECTOR_SITES_DOMAIN: sites are <name>.<domain>; *.localhost resolves to loopback in browsers and curl */
-  sitesDomain: z.string().default("sites.localhost"),
-  /** DIRECTOR_SITES_URL_TEMPLATE: the public URL of a site; {name} is replaced (default http://{name}.<domain>:<port>/) */
-  sitesUrlTemplate: z.string().optional(),
-  /** DIRECTOR_ORCHESTRATOR_PORT / DIRECTOR_ROUTER_PORT: internal APIs, always on 127.0.0.1 */
-  orchestratorPort: port.default(7001),
-  routerPort: port.default(7002),
-  /** DATABASE_URL: use this PostgreSQL server instead of the embedded one */
-  databaseUrl: z.string().optional(),
-  /** DIRECTOR_EMBEDDED_PG_PORT: port of the embedded PostgreSQL (127.0.0.1 only) */
-  embeddedPostgresPort: port.default(5439),
-  /**
-   * DIRECTOR_TOPOLOGY: "shared" (router and orchestrator share one nginx: one hop per request) or "split"
-   * (separate nginx processes, as on separate machines in production; used to measure the hop's cost)
-   */
-  topology: z.enum(["shared", "split"]).default("shared"),
-  /** DIRECTOR_BALANCER_PORT: the balancer's own listener in the split topology */
-  balancerPort: port.default(8082),
-  /** DIRECTOR_WORKER_LEASE_MS: how long before a dead worker's operation is taken over */
-  workerLeaseMs: z.coerce.number().int().min(100).default(30_000),
-  /**
-   * Passed through to the orchestrator (its config.ts documents and checks them): DIRECTOR_SITE_CPUS (cores),
-   * DIRECTOR_SITE_MEMORY_BYTES, DIRECTOR_SITE_PIDS_LIMIT (a dynamic site's defaults) and DIRECTOR_SITE_NETWORK
-   * (default `director-<installation id>-sites`), DIRECTOR_SITE_UID_BASE (site accounts' uid range) and
-   * DIRECTOR_SITE_EGRESS (where site processes may connect). Unset: the orchestrator's defaults.
-   */
-  siteCpus: z.string().optional(),
-  siteMemoryBytes: z.string().optional(),
-  sitePidsLimit: z.string().optional(),
-  siteNetwork: z.string().optional(),
-  siteUidBase: z.string().optional(),
-  siteEgress: z.string().optional(),
-  /**
-   * Passed through to the manager (its config.ts documents and checks them): sessions and login limits, the limits
-   * per account (DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT, ...), login with the identity provider (DIRECTOR_OIDC_*),
-   * DIRECTOR_GUIDELINES_FILE, DIRECTOR_METRICS_TOKEN, DIRECTOR_SMTP_URL and DIRECTOR_MAIL_FROM.
-   */
-  managerAccounts: z.record(z.string(), z.unknown()).default({}),
-  /** DIRECTOR_DOCKER_SOCKET: the Docker Engine API socket `director images make-base` uses */
-  dockerSocketPath: z.string().min(1).default("/var/run/docker.sock"),
-  /** DIRECTOR_LOG_LEVEL */
-  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
-});
+/** `director up`'s own settings; the data directory, database, log level and Docker socket serve the other commands. */
+export const upConfigTable = {
+  dataDir: variable({
+    env: "DIRECTOR_DATA_DIR",
+    schema: z.string().min(1).optional(),
+    doc: "database, site files, nginx config, secrets",
+    defaultDoc: "`/var/lib/director` (root), else `~/.local/share/director`",
+  }),
+  listenHost: variable({
+    env: "DIRECTOR_LISTEN_HOST",
+    schema: z.string().default("127.0.0.1"),
+    doc: "address of the manager and sites listeners (`0.0.0.0` to serve other machines)",
+  }),
+  managerPort: variable({
+    env: "DIRECTOR_MANAGER_PORT",
+    schema: port.default(8080),
+    doc: "the web interface and the API",
+  }),
+  sitesPort: variable({ env: "DIRECTOR_SITES_PORT", schema: port.default(8081), doc: "hosted sites" }),
+  sitesDomain: orchestratorConfigTable.sites.domain,
+  sitesUrlTemplate: variable({
+    env: "DIRECTOR_SITES_URL_TEMPLATE",
+    schema: z.string().optional(),
+    doc: "the public URL shown for a site; `{name}` is replaced",
+    defaultDoc: "`http://{name}.<domain>:<port>/`",
+  }),
+  orchestratorPort: variable({
+    env: "DIRECTOR_ORCHESTRATOR_PORT",
+    schema: port.default(7001),
+    doc: "the orchestrator's internal API (127.0.0.1 only, token-authenticated)",
+  }),
+  routerPort: variable({
+    env: "DIRECTOR_ROUTER_PORT",
+    schema: port.default(7002),
+    doc: "the router's internal API (127.0.0.1 only, token-authenticated)",
+  }),
+  databaseUrl: variable({
+    env: "DATABASE_URL",
+    schema: z.string().optional(),
+    doc: "use this PostgreSQL server instead",
+    defaultDoc: "embedded PostgreSQL",
+    isSecret: true,
+  }),
+  embeddedPostgresPort: variable({
+    env: "DIRECTOR_EMBEDDED_PG_PORT",
+    schema: port.default(5439),
+    doc: "the embedded PostgreSQL's port (127.0.0.1; Director itself connects through `<data>/postgres.socket`)",
+  }),
+  topology: variable({
+    env: "DIRECTOR_TOPOLOGY",
+    schema: z.enum(["shared", "split"]).default("shared"),
+    doc: "`split` runs the router's nginx apart from the balancer's (production's shape, to measure the hop)",
+  }),
+  balancerPort: variable({
+    env: "DIRECTOR_BALANCER_PORT",
+    schema: port.default(8082),
+    doc: "the balancer's listener in the split topology",
+  }),
+  workerLeaseMs: variable({
+    env: "DIRECTOR_WORKER_LEASE_MS",
+    schema: z.coerce.number().int().min(100).default(30_000),
+    doc: "after this long without renewal, a dead worker's operation is taken over",
+  }),
+  dockerSocketPath: orchestratorConfigTable.docker.socketPath,
+  logLevel: variable({
+    env: "DIRECTOR_LOG_LEVEL",
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+    doc: "`debug` (logs the manager's route table at start too), `info`, `warn`, `error`",
+  }),
+  /** `director admin create-user` accepts the guidelines the manager serves */
+  guidelines: managerConfigTable.guidelines,
+};
 
-export type UpConfig = z.infer<typeof upConfigSchema>;
+/**
+ * The variables of each component that `director up` sets itself (from its own settings above, the database it
+ * opens and `<data>/secrets.json`); every other variable of their tables passes through from its environment.
+ */
+export const setByUp = {
+  manager: [
+    "DIRECTOR_MANAGER_HOST",
+    "DIRECTOR_MANAGER_PORT",
+    "DATABASE_URL",
+    "DIRECTOR_ORCHESTRATOR_URL",
+    "DIRECTOR_ORCHESTRATOR_TOKEN",
+    "DIRECTOR_ROUTER_URL",
+    "DIRECTOR_ROUTER_TOKEN",
+    "DIRECTOR_SITES_URL_TEMPLATE",
+    "DIRECTOR_WORKER_LEASE_MS",
+  ],
+  orchestrator: [
+    "DIRECTOR_ORCHESTRATOR_HOST",
+    "DIRECTOR_ORCHESTRATOR_PORT",
+    "DIRECTOR_ORCHESTRATOR_TOKEN",
+    "DIRECTOR_INSTALLATION_ID",
+    "DIRECTOR_SITES_DIR",
+    "DIRECTOR_BALANCER_LISTEN",
+    "DIRECTOR_BALANCER_NGINX_DIR",
+    "DIRECTOR_BALANCER_TRUSTED_PROXIES",
+    "DIRECTOR_ORCHESTRATOR_STATE_DIR",
+  ],
+  router: [
+    "DIRECTOR_ROUTER_HOST",
+    "DIRECTOR_ROUTER_PORT",
+    "DIRECTOR_ROUTER_TOKEN",
+    "DIRECTOR_EDGE_LISTEN",
+    "DIRECTOR_ROUTER_NGINX_DIR",
+    "DIRECTOR_TOPOLOGY",
+    "DIRECTOR_BALANCERS",
+  ],
+} as const;
+
+type Component = keyof typeof setByUp;
+/** What `director up` gives a component on top of its passed-through variables: exactly the ones it sets. */
+export type VariablesSetByUp<C extends Component> = Record<(typeof setByUp)[C][number], string>;
+
+const componentTables = {
+  orchestrator: orchestratorConfigTable,
+  router: routerConfigTable,
+  manager: managerConfigTable,
+} as const;
+
+const commandConfig = defineConfig("director command", upConfigTable);
+
+export type CommandConfig = Omit<ConfigOf<typeof upConfigTable>, "dataDir"> & { dataDir: string };
+export interface UpConfig extends CommandConfig {
+  /** each component's variables from the environment, without those `director up` sets */
+  passThrough: Record<Component, Environment>;
+}
 
 /** The default data directory: /var/lib/director as root (reachable by the postgres and nginx users), else XDG. */
-export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+export function defaultDataDir(env: Environment): string {
   if (process.getuid?.() === 0) return "/var/lib/director";
   return path.join(env.XDG_DATA_HOME ?? path.join(homedir(), ".local", "share"), "director");
 }
 
-export function loadUpConfig(env: NodeJS.ProcessEnv): UpConfig {
-  return upConfigSchema.parse({
-    dataDir: path.resolve(env.DIRECTOR_DATA_DIR ?? defaultDataDir(env)),
-    listenHost: env.DIRECTOR_LISTEN_HOST,
-    managerPort: env.DIRECTOR_MANAGER_PORT,
-    sitesPort: env.DIRECTOR_SITES_PORT,
-    sitesDomain: env.DIRECTOR_SITES_DOMAIN,
-    sitesUrlTemplate: env.DIRECTOR_SITES_URL_TEMPLATE,
-    orchestratorPort: env.DIRECTOR_ORCHESTRATOR_PORT,
-    routerPort: env.DIRECTOR_ROUTER_PORT,
-    databaseUrl: env.DATABASE_URL || undefined,
-    embeddedPostgresPort: env.DIRECTOR_EMBEDDED_PG_PORT,
-    topology: env.DIRECTOR_TOPOLOGY,
-    balancerPort: env.DIRECTOR_BALANCER_PORT,
-    workerLeaseMs: env.DIRECTOR_WORKER_LEASE_MS,
-    siteCpus: env.DIRECTOR_SITE_CPUS || undefined,
-    siteMemoryBytes: env.DIRECTOR_SITE_MEMORY_BYTES || undefined,
-    sitePidsLimit: env.DIRECTOR_SITE_PIDS_LIMIT || undefined,
-    siteNetwork: env.DIRECTOR_SITE_NETWORK || undefined,
-    siteUidBase: env.DIRECTOR_SITE_UID_BASE || undefined,
-    siteEgress: env.DIRECTOR_SITE_EGRESS || undefined,
-    dockerSocketPath: env.DIRECTOR_DOCKER_SOCKET || undefined,
-    managerAccounts: accountSettingsFromEnv(env),
-    logLevel: env.DIRECTOR_LOG_LEVEL,
+/** The settings of the commands other than `up` (data directory, database, log level, Docker socket, guidelines). */
+export function loadCommandConfig(env: Environment): CommandConfig {
+  const config = commandConfig.load(env);
+  return { ...config, dataDir: path.resolve(config.dataDir ?? defaultDataDir(env)) };
+}
+
+/** `director up`'s configuration; throws one CONFIG_INVALID error listing every problem, its own and its components'. */
+export function loadUpConfig(env: Environment): UpConfig {
+  const components = Object.keys(componentTables) as Component[];
+  const problems = [
+    ...configProblems(upConfigTable, env),
+    ...components.flatMap((component) => configProblems(componentTables[component], env, setByUp[component])),
+  ];
+  if (problems.length > 0) throw configInvalidError("director up", problems);
+  const passThrough = Object.fromEntries(
+    components.map((component) => [component, pickVariables(componentTables[component], env, setByUp[component])]),
+  ) as Record<Component, Environment>;
+  return { ...loadCommandConfig(env), passThrough };
+}
+
+/** Every variable `director up` reads, once each: its own, then the components' it passes through. */
+export function upVariables(): PlacedVariable[] {
+  const passedThrough = (Object.keys(componentTables) as Component[]).flatMap((component) => {
+    const set: readonly string[] = setByUp[component];
+    return variablesOf(componentTables[component]).filter(({ variable }) => !set.includes(variable.env));
   });
+  return uniqueVariables([...variablesOf(upConfigTable), ...passedThrough]);
 }

@@ -12,13 +12,12 @@ import { isDirectorError } from "@director/domain/errors";
 import { parseUserRole } from "@director/domain/user-role";
 import { loadGuidelines } from "@director/manager/features/guidelines/current-guidelines";
 import type { Logger } from "pino";
-import { ZodError } from "zod";
 import { createUser, guidelinesFilePathOf } from "./commands/admin-create-user.js";
 import { runComponent } from "./commands/component.js";
 import { isBaseImageKind, makeBaseImage } from "./commands/images-make-base.js";
 import { describeProgress, exitCodeOf, findReconcileTarget, formatReport, runReconcile } from "./commands/reconcile.js";
 import { startDirector } from "./commands/up.js";
-import { loadUpConfig } from "./config.js";
+import { loadCommandConfig, loadUpConfig, type UpConfig } from "./config.js";
 import { withDatabase } from "./runtime/database.js";
 import { createLogger } from "./runtime/logger.js";
 import { readSecret } from "./runtime/read-secret.js";
@@ -39,7 +38,8 @@ Configuration: environment variables, see README.md.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const config = loadUpConfig(process.env);
+  if (command === "up") return await runUp(loadUpConfig(process.env));
+  const config = loadCommandConfig(process.env);
   const log = createLogger(config.logLevel);
   const databaseOptions = {
     databaseUrl: config.databaseUrl,
@@ -48,22 +48,6 @@ async function main(argv: string[]): Promise<number> {
     log,
   };
   switch (command) {
-    case "up": {
-      const director = await startDirector(config, log);
-      stopOnFatalError(director.stop, log);
-      const example = director.sitesUrlTemplate.replace("{name}", "<site>");
-      process.stdout.write(
-        `\nDirector is running.\n  manager (API): ${director.managerUrl}\n  sites:         ${example}\n  data:          ${config.dataDir}\n${
-          director.hasUsers
-            ? ""
-            : "No account exists yet. Create the first administrator in another terminal:\n  ./director admin create-user --username admin --superuser\n"
-        }Press Ctrl-C to stop.\n\n`,
-      );
-      await waitForSignal();
-      log.info("stopping");
-      await director.stop();
-      return 0;
-    }
     case "admin": {
       if (rest[0] !== "create-user") break;
       const { values } = parseArgs({
@@ -163,6 +147,25 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+/** `director up`: every component in this process until SIGINT or SIGTERM. */
+async function runUp(config: UpConfig): Promise<number> {
+  const log = createLogger(config.logLevel);
+  const director = await startDirector(config, log);
+  stopOnFatalError(director.stop, log);
+  const example = director.sitesUrlTemplate.replace("{name}", "<site>");
+  process.stdout.write(
+    `\nDirector is running.\n  manager (API): ${director.managerUrl}\n  sites:         ${example}\n  data:          ${config.dataDir}\n${
+      director.hasUsers
+        ? ""
+        : "No account exists yet. Create the first administrator in another terminal:\n  ./director admin create-user --username admin --superuser\n"
+    }Press Ctrl-C to stop.\n\n`,
+  );
+  await waitForSignal();
+  log.info("stopping");
+  await director.stop();
+  return 0;
+}
+
 const fatalStopTimeoutMs = 10_000;
 
 /**
@@ -197,9 +200,6 @@ try {
 } catch (error) {
   if (isDirectorError(error)) {
     process.stderr.write(`director: ${error.message} [${error.code}]\n`);
-  } else if (error instanceof ZodError) {
-    const problems = error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
-    process.stderr.write(`director: the configuration is not valid:\n${problems}\n`);
   } else {
     process.stderr.write(`director: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }

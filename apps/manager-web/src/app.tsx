@@ -1,6 +1,6 @@
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
-import type { UserView } from "./api/core";
 import { isGuidelinesRequired, isLoginRequired } from "./api/errors";
+import type { UserView } from "./api/types";
 import { Layout } from "./components/layout";
 import { Loading } from "./components/ui";
 import { LiveContext, type Session, SessionContext, useApi } from "./hooks";

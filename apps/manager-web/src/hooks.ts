@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
 import type { Api } from "./api/client";
-import type { UserView } from "./api/core";
 import type { LiveChannel, LiveMessage } from "./api/live";
+import type { UserView } from "./api/types";
 
 export const ApiContext = createContext<Api | null>(null);
 

@@ -55,3 +55,41 @@ describe("loadManagerConfig", () => {
     expect(() => loadManagerConfig({ ...required, DIRECTOR_LOG_STREAMS_TOTAL: "many" })).toThrow();
   });
 });
+
+describe("loadManagerConfig's refusal", () => {
+  it("lists every problem at once under its variable's name (CONFIG_INVALID), without the secrets' values", () => {
+    let thrown: unknown;
+    try {
+      loadManagerConfig({
+        DIRECTOR_ORCHESTRATOR_TOKEN: "too-short-orchestrator-token",
+        DIRECTOR_ROUTER_URL: "not a url",
+        DIRECTOR_MANAGER_PORT: "http",
+        DIRECTOR_OIDC_ISSUER: "https://login.school.edu",
+        DIRECTOR_OIDC_CLIENT_SECRET: "short",
+        DIRECTOR_METRICS_TOKEN: "tiny-metrics",
+        DIRECTOR_SITES_URL_TEMPLATE_ACTIVITY: "https://activities.school.edu/",
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: "CONFIG_INVALID" });
+    const message = (thrown as Error).message;
+    expect(message).toMatch(/^The manager's configuration is invalid:\n- /);
+    for (const variable of [
+      "DIRECTOR_MANAGER_PORT",
+      "DATABASE_URL: is required",
+      "DIRECTOR_SITES_URL_TEMPLATE_ACTIVITY",
+      "DIRECTOR_OIDC_CLIENT_ID: is required",
+      "DIRECTOR_OIDC_CLIENT_SECRET",
+      "DIRECTOR_OIDC_REDIRECT_URL: is required",
+      "DIRECTOR_METRICS_TOKEN",
+      "DIRECTOR_ORCHESTRATOR_URL: is required",
+      "DIRECTOR_ORCHESTRATOR_TOKEN",
+      "DIRECTOR_ROUTER_URL",
+      "DIRECTOR_ROUTER_TOKEN: is required",
+    ]) {
+      expect(message).toContain(`- ${variable}`);
+    }
+    for (const secret of ["too-short-orchestrator-token", "tiny-metrics"]) expect(message).not.toContain(secret);
+  });
+});

@@ -1,13 +1,16 @@
 /**
- * The manager's configuration: the only reader of process.env in this app.
- * Every variable has a unit in its name where it has one, a safe default, and a doc comment.
+ * The manager's (and the worker's) configuration table: the only reader of process.env in this app. Each variable
+ * is written once, with its schema (and so its default) and one line for the README (`npm run docs:config`).
  */
 import { isIP } from "node:net";
 import path from "node:path";
+import { type ConfigOf, configSchema, sectionWhenSet, variable } from "@director/config/config-table";
+import { defineConfig, type Environment } from "@director/config/load-config";
 import { defaultReservedSiteNames } from "@director/domain/site-name";
 import { z } from "zod";
 
 const durationMs = z.coerce.number().int().min(1);
+const count = z.coerce.number().int().min(1);
 /** apps/manager-web/dist in this checkout (the manager runs from its sources with tsx). */
 const defaultWebDistDir = path.resolve(import.meta.dirname, "..", "..", "manager-web", "dist");
 
@@ -30,276 +33,318 @@ const addressOrRange = z.string().refine((value) => {
 /** A comma-separated list in the environment, e.g. `teacher,staff`. */
 const nonEmptyList = z.array(z.string().min(1)).min(1);
 
+const claim = (env: string, fallback: string, doc: string) =>
+  variable({ env, schema: z.string().min(1).default(fallback), doc });
+
+/** A site purpose's own public URL; unset: the default template. */
+const purposeTemplate = (env: string, purpose: string) =>
+  variable({
+    env,
+    schema: z.string().includes("{name}").optional(),
+    doc: `the public URL of ${purpose} sites when it differs (e.g. \`https://activities.school.edu/{name}/\`); only the URL Director shows changes: a front end must map it to the site's host`,
+    defaultDoc: "`DIRECTOR_SITES_URL_TEMPLATE`",
+  });
+
 /**
  * Login with the institution's identity provider (OpenID Connect, authorization code + PKCE). Present only when
  * DIRECTOR_OIDC_ISSUER is set; then the client id, secret and redirect URL are required.
  */
-export const oidcConfigSchema = z.object({
-  /** DIRECTOR_OIDC_ISSUER: the provider's issuer URL; its /.well-known/openid-configuration is read on first use */
-  issuer: z.string().url(),
-  /** DIRECTOR_OIDC_CLIENT_ID */
-  clientId: z.string().min(1),
-  /** DIRECTOR_OIDC_CLIENT_SECRET: also the key that signs the short-lived login-state cookie */
-  clientSecret: z.string().min(8),
-  /** DIRECTOR_OIDC_REDIRECT_URL: this manager's callback as registered at the provider, e.g. https://director.school.edu/api/auth/oidc/callback */
-  redirectUrl: z.string().url(),
-  /** DIRECTOR_OIDC_SCOPES */
-  scopes: z.string().default("openid profile email"),
-  /** DIRECTOR_OIDC_TOKEN_AUTH: how the client authenticates at the token endpoint (RFC 6749 §2.3.1): basic or post */
-  tokenAuthMethod: z.enum(["client_secret_basic", "client_secret_post"]).default("client_secret_basic"),
-  claims: z
-    .object({
-      /** DIRECTOR_OIDC_USERNAME_CLAIM: becomes the Director username (lowercased; must be a valid username) */
-      username: z.string().min(1).default("preferred_username"),
-      /** DIRECTOR_OIDC_NAME_CLAIM: the full name; without it, given and family names are joined */
-      name: z.string().min(1).default("name"),
-      /** DIRECTOR_OIDC_GIVEN_NAME_CLAIM */
-      givenName: z.string().min(1).default("given_name"),
-      /** DIRECTOR_OIDC_FAMILY_NAME_CLAIM */
-      familyName: z.string().min(1).default("family_name"),
-      /** DIRECTOR_OIDC_EMAIL_CLAIM */
-      email: z.string().min(1).default("email"),
-      /** DIRECTOR_OIDC_ROLE_CLAIM: a string or a list of strings (groups) */
-      role: z.string().min(1).default("role"),
-      /** DIRECTOR_OIDC_TEACHER_VALUES: values of the role claim that make a teacher (checked first) */
-      teacherValues: nonEmptyList.default(["teacher", "staff"]),
-      /** DIRECTOR_OIDC_STUDENT_VALUES: values of the role claim that make a student; anything else is a student too */
-      studentValues: nonEmptyList.default(["student"]),
-      /** DIRECTOR_OIDC_GRADUATION_YEAR_CLAIM: a number or a numeric string */
-      graduationYear: z.string().min(1).default("graduation_year"),
-    })
-    .prefault({}),
-});
-export type OidcConfig = z.infer<typeof oidcConfigSchema>;
+const oidcTable = {
+  issuer: variable({
+    env: "DIRECTOR_OIDC_ISSUER",
+    schema: z.string().url(),
+    doc: "the identity provider's issuer URL (OpenID Connect discovery: its `/.well-known/openid-configuration` is read on first use)",
+    defaultDoc: "unset: password login only",
+  }),
+  clientId: variable({
+    env: "DIRECTOR_OIDC_CLIENT_ID",
+    schema: z.string().min(1),
+    doc: "this client at the provider (a confidential client)",
+  }),
+  clientSecret: variable({
+    env: "DIRECTOR_OIDC_CLIENT_SECRET",
+    schema: z.string().min(8),
+    doc: "the client's secret at the provider (8+ characters); it also signs the login-state cookie",
+    isSecret: true,
+  }),
+  redirectUrl: variable({
+    env: "DIRECTOR_OIDC_REDIRECT_URL",
+    schema: z.string().url(),
+    doc: "`https://<manager>/api/auth/oidc/callback`, as registered at the provider",
+  }),
+  scopes: variable({
+    env: "DIRECTOR_OIDC_SCOPES",
+    schema: z.string().default("openid profile email"),
+    doc: "scopes asked for",
+  }),
+  tokenAuthMethod: variable({
+    env: "DIRECTOR_OIDC_TOKEN_AUTH",
+    schema: z.enum(["client_secret_basic", "client_secret_post"]).default("client_secret_basic"),
+    doc: "how the client authenticates at the token endpoint (RFC 6749 §2.3.1): `client_secret_post` if the provider wants the secret in the body",
+  }),
+  claims: {
+    username: claim(
+      "DIRECTOR_OIDC_USERNAME_CLAIM",
+      "preferred_username",
+      "the claim that becomes the Director username (lowercased; must be a valid username)",
+    ),
+    name: claim(
+      "DIRECTOR_OIDC_NAME_CLAIM",
+      "name",
+      "the claim with the full name; without it, given and family names are joined",
+    ),
+    givenName: claim("DIRECTOR_OIDC_GIVEN_NAME_CLAIM", "given_name", "the claim with the given name"),
+    familyName: claim("DIRECTOR_OIDC_FAMILY_NAME_CLAIM", "family_name", "the claim with the family name"),
+    email: claim("DIRECTOR_OIDC_EMAIL_CLAIM", "email", "the claim with the email address"),
+    role: claim(
+      "DIRECTOR_OIDC_ROLE_CLAIM",
+      "role",
+      "a string or list (groups) saying whether the person is a teacher or a student",
+    ),
+    teacherValues: variable({
+      env: "DIRECTOR_OIDC_TEACHER_VALUES",
+      schema: nonEmptyList.default(["teacher", "staff"]),
+      doc: "values of the role claim that make a teacher (case-insensitive, comma-separated; checked first)",
+      isList: true,
+    }),
+    studentValues: variable({
+      env: "DIRECTOR_OIDC_STUDENT_VALUES",
+      schema: nonEmptyList.default(["student"]),
+      doc: "values of the role claim that make a student (case-insensitive, comma-separated); anything else is a student too",
+      isList: true,
+    }),
+    graduationYear: claim(
+      "DIRECTOR_OIDC_GRADUATION_YEAR_CLAIM",
+      "graduation_year",
+      "the claim with the graduation year, a number or numeric string",
+    ),
+  },
+};
 
-export const managerConfigSchema = z.object({
-  http: z.object({
-    /** DIRECTOR_MANAGER_HOST: address the API/UI listens on */
-    host: z.string().default("127.0.0.1"),
-    /** DIRECTOR_MANAGER_PORT */
-    port: z.coerce.number().int().min(0).max(65535).default(8080),
-    /** DIRECTOR_COOKIE_SECURE: send the session cookie only over HTTPS (turn on behind TLS) */
-    isCookieSecure: flag.default(false),
-    /**
-     * DIRECTOR_TRUSTED_PROXIES: the reverse proxies in front of the manager (addresses or CIDR ranges,
-     * comma-separated), whose X-Forwarded-For names the client. Without it every request behind a proxy comes from
-     * the proxy's address, and the login limit per address would lock out everyone at once.
-     */
-    trustedProxies: z.array(addressOrRange).default([]),
+export const managerConfigTable = {
+  http: {
+    host: variable({
+      env: "DIRECTOR_MANAGER_HOST",
+      schema: z.string().default("127.0.0.1"),
+      doc: "address the API and web interface listen on",
+    }),
+    port: variable({
+      env: "DIRECTOR_MANAGER_PORT",
+      schema: z.coerce.number().int().min(0).max(65535).default(8080),
+      doc: "port of the API and web interface",
+    }),
+    isCookieSecure: variable({
+      env: "DIRECTOR_COOKIE_SECURE",
+      schema: flag.default(false),
+      doc: "`true` behind HTTPS: the session cookie is `__Host-director_session`, sent over HTTPS only (`true`/`false`, `1`/`0`, `yes`/`no`; else refused)",
+    }),
+    trustedProxies: variable({
+      env: "DIRECTOR_TRUSTED_PROXIES",
+      schema: z.array(addressOrRange).default([]),
+      doc: "reverse proxies in front of the manager (addresses or CIDR ranges, comma-separated) whose `X-Forwarded-For` names the client; set it behind a proxy, or every login counts against the proxy's one address",
+      isList: true,
+    }),
+  },
+  databaseUrl: variable({
+    env: "DATABASE_URL",
+    schema: z.string().min(1),
+    doc: "the PostgreSQL connection string (`postgres://user:password@host:5432/director`)",
+    isSecret: true,
   }),
-  /** DATABASE_URL: PostgreSQL connection string */
-  databaseUrl: z.string().min(1),
-  sites: z.object({
-    /** DIRECTOR_SITES_DOMAIN: sites are served at <name>.<domain> */
-    domain: z.string().default("sites.localhost"),
-    /** DIRECTOR_SITES_URL_TEMPLATE: the public URL of a site; {name} is replaced */
-    urlTemplate: z.string().default("http://{name}.sites.localhost:8081/"),
-    /**
-     * DIRECTOR_SITES_URL_TEMPLATE_PERSONAL, _PROJECT, _ACTIVITY, _OTHER: the public URL of sites of that purpose when
-     * it differs from the default (e.g. `https://activities.school.edu/{name}/`); unset: the default template. Only
-     * the URL Director shows changes: a front end in front of the router must map such a URL to the site's host.
-     */
-    urlTemplatesByPurpose: z
-      .object({
-        personal: z.string().includes("{name}").optional(),
-        project: z.string().includes("{name}").optional(),
-        activity: z.string().includes("{name}").optional(),
-        other: z.string().includes("{name}").optional(),
-      })
-      .prefault({}),
-    reservedNames: z.array(z.string()).default([...defaultReservedSiteNames.names]),
-    reservedPatterns: z.array(z.string()).default([...defaultReservedSiteNames.patterns]),
-    /** DIRECTOR_SITE_BODY_LIMIT_BYTES: default request body limit of a site (nginx client_max_body_size) */
-    clientBodyLimitBytes: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .default(2 * 1024 * 1024),
-  }),
-  files: z.object({
-    /** DIRECTOR_MAX_UPLOAD_BYTES: the largest file one upload may carry */
-    maxUploadBytes: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .default(10 * 1024 * 1024),
-  }),
-  sessions: z.object({
-    /** DIRECTOR_SESSION_TTL_MS: how long a login lasts */
-    ttlMs: durationMs.default(14 * 24 * 3600 * 1000),
-    /** DIRECTOR_LOGIN_MAX_PER_IP: password login attempts one client address may make per window */
-    loginMaxPerIp: z.coerce.number().int().min(1).default(30),
-    /** DIRECTOR_LOGIN_MAX_PER_USERNAME: password login attempts for one username per window, from anywhere */
-    loginMaxPerUsername: z.coerce.number().int().min(1).default(10),
-    /** DIRECTOR_LOGIN_WINDOW_MS: the window of both login limits */
-    loginWindowMs: durationMs.default(5 * 60_000),
-  }),
-  accountLimits: z
-    .object({
-      /** DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT: site requests one account may make per window (each mails a teacher) */
-      siteRequestMaxPerAccount: z.coerce.number().int().min(1).default(10),
-      /** DIRECTOR_INVITE_MAX_PER_ACCOUNT: unknown usernames one account may add to sites per window (each is invited) */
-      inviteMaxPerAccount: z.coerce.number().int().min(1).default(30),
-      /** DIRECTOR_ACCOUNT_LIMIT_WINDOW_MS: the window of both limits; administrators are not limited */
-      windowMs: durationMs.default(60 * 60_000),
-    })
-    .prefault({}),
-  logStreams: z
-    .object({
-      /**
-       * DIRECTOR_LOG_STREAMS_PER_ACCOUNT: site logs one account may follow at once (GET /api/sites/:name/logs/events);
-       * each holds a connection here, one to the orchestrator and one to Docker
-       */
-      maxPerAccount: z.coerce.number().int().min(1).default(10),
-      /** DIRECTOR_LOG_STREAMS_TOTAL: site logs this manager follows at once for everyone */
-      maxTotal: z.coerce.number().int().min(1).default(500),
-    })
-    .prefault({}),
-  oidc: oidcConfigSchema.optional(),
-  guidelines: z
-    .object({
-      /**
-       * DIRECTOR_GUIDELINES_FILE: a UTF-8 text file with the guidelines every person accepts, again whenever its text
-       * changes (features/guidelines/current-guidelines.ts); unset: a built-in text
-       */
-      filePath: z.string().min(1).optional(),
-    })
-    .prefault({}),
-  metrics: z
-    .object({
-      /** DIRECTOR_METRICS_TOKEN: the bearer token of GET /metrics (Prometheus); unset: no /metrics route */
-      token: z.string().min(16).optional(),
-    })
-    .prefault({}),
-  orchestrator: z.object({
-    /** DIRECTOR_ORCHESTRATOR_URL */
-    url: z.string().url(),
-    /** DIRECTOR_ORCHESTRATOR_TOKEN */
-    token: z.string().min(32),
-  }),
-  router: z.object({
-    /** DIRECTOR_ROUTER_URL */
-    url: z.string().url(),
-    /** DIRECTOR_ROUTER_TOKEN */
-    token: z.string().min(32),
-  }),
-  mail: z
-    .object({
-      /** DIRECTOR_SMTP_URL: e.g. smtp://mail.school.edu:587; unset: mail is written to the manager's log instead */
-      smtpUrl: z.string().url().optional(),
-      /** DIRECTOR_MAIL_FROM: the sender of every message */
-      from: z.string().min(3).default("Director <director@localhost>"),
-    })
-    .prefault({}),
-  web: z
-    .object({
-      /** DIRECTOR_WEB_DIST_DIR: the built web interface served at `/` (`scripts/setup-host.sh --web` builds it) */
-      distDir: z.string().min(1).default(defaultWebDistDir),
-    })
-    .prefault({}),
-  worker: z.object({
-    /** DIRECTOR_WORKER_LEASE_MS: a claimed operation whose worker stops renewing for this long is taken over */
-    leaseMs: durationMs.default(30_000),
-    /** DIRECTOR_WORKER_POLL_MS: how often an idle worker looks for work it was not woken for */
-    pollIntervalMs: durationMs.default(2_000),
-    /** DIRECTOR_STEP_MAX_ATTEMPTS: tries of a step that fails for an operational reason (a component down) */
-    maxStepAttempts: z.coerce.number().int().min(1).max(100).default(8),
-    /** DIRECTOR_STEP_RETRY_BASE_MS: first retry delay; doubles each try, capped at 30 s */
-    retryBaseDelayMs: durationMs.default(500),
-  }),
-});
+  sites: {
+    domain: variable({
+      env: "DIRECTOR_SITES_DOMAIN",
+      schema: z.string().default("sites.localhost"),
+      doc: "sites are `<name>.<domain>`",
+    }),
+    urlTemplate: variable({
+      env: "DIRECTOR_SITES_URL_TEMPLATE",
+      schema: z.string().default("http://{name}.sites.localhost:8081/"),
+      doc: "the public URL shown for a site; `{name}` is replaced",
+    }),
+    urlTemplatesByPurpose: {
+      personal: purposeTemplate("DIRECTOR_SITES_URL_TEMPLATE_PERSONAL", "personal"),
+      project: purposeTemplate("DIRECTOR_SITES_URL_TEMPLATE_PROJECT", "project"),
+      activity: purposeTemplate("DIRECTOR_SITES_URL_TEMPLATE_ACTIVITY", "activity"),
+      other: purposeTemplate("DIRECTOR_SITES_URL_TEMPLATE_OTHER", "other"),
+    },
+    reservedNames: variable({
+      env: "DIRECTOR_RESERVED_SITE_NAMES",
+      schema: z.array(z.string()).default([...defaultReservedSiteNames.names]),
+      doc: "site names nobody may take, comma-separated",
+      isList: true,
+    }),
+    reservedPatterns: variable({
+      env: "DIRECTOR_RESERVED_SITE_PATTERNS",
+      schema: z.array(z.string()).default([...defaultReservedSiteNames.patterns]),
+      doc: "regular expressions of site names nobody may take, comma-separated",
+      isList: true,
+    }),
+    clientBodyLimitBytes: variable({
+      env: "DIRECTOR_SITE_BODY_LIMIT_BYTES",
+      schema: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(2 * 1024 * 1024),
+      doc: "a site's request body limit in bytes (nginx `client_max_body_size`) unless its spec sets one",
+    }),
+  },
+  files: {
+    maxUploadBytes: variable({
+      env: "DIRECTOR_MAX_UPLOAD_BYTES",
+      schema: count.default(10 * 1024 * 1024),
+      doc: "the largest file one upload may carry, in bytes",
+    }),
+  },
+  sessions: {
+    ttlMs: variable({
+      env: "DIRECTOR_SESSION_TTL_MS",
+      schema: durationMs.default(14 * 24 * 3600 * 1000),
+      doc: "how long a login lasts",
+    }),
+    loginMaxPerIp: variable({
+      env: "DIRECTOR_LOGIN_MAX_PER_IP",
+      schema: count.default(30),
+      doc: "password login attempts per client address (an IPv6 client: per /64) in the window; then 429 `LOGIN_RATE_LIMITED`",
+    }),
+    loginMaxPerUsername: variable({
+      env: "DIRECTOR_LOGIN_MAX_PER_USERNAME",
+      schema: count.default(10),
+      doc: "password login attempts per username, from anywhere, in the window; then 429 `LOGIN_RATE_LIMITED`",
+    }),
+    loginWindowMs: variable({
+      env: "DIRECTOR_LOGIN_WINDOW_MS",
+      schema: durationMs.default(5 * 60_000),
+      doc: "the window of both login limits",
+    }),
+  },
+  accountLimits: {
+    siteRequestMaxPerAccount: variable({
+      env: "DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT",
+      schema: count.default(10),
+      doc: "site requests (each mails a teacher) per account in the window; then 429 `ACCOUNT_RATE_LIMITED`",
+    }),
+    inviteMaxPerAccount: variable({
+      env: "DIRECTOR_INVITE_MAX_PER_ACCOUNT",
+      schema: count.default(30),
+      doc: "invitations (unknown usernames added to sites) per account in the window; then 429 `ACCOUNT_RATE_LIMITED`",
+    }),
+    windowMs: variable({
+      env: "DIRECTOR_ACCOUNT_LIMIT_WINDOW_MS",
+      schema: durationMs.default(60 * 60_000),
+      doc: "the window of both limits per account, with `Retry-After` on a refusal; administrators are not limited (they may invite anyone anyway)",
+    }),
+  },
+  logStreams: {
+    maxPerAccount: variable({
+      env: "DIRECTOR_LOG_STREAMS_PER_ACCOUNT",
+      schema: count.default(10),
+      doc: "site logs one account may follow at once (`logs/events`; each holds a connection here, one to the orchestrator and one to Docker); then 429 `LOG_STREAM_LIMIT`",
+    }),
+    maxTotal: variable({
+      env: "DIRECTOR_LOG_STREAMS_TOTAL",
+      schema: count.default(500),
+      doc: "site logs this manager follows at once for everyone; then 429 `LOG_STREAM_LIMIT`",
+    }),
+  },
+  oidc: sectionWhenSet("issuer", oidcTable),
+  guidelines: {
+    filePath: variable({
+      env: "DIRECTOR_GUIDELINES_FILE",
+      schema: z.string().min(1).optional(),
+      doc: "a UTF-8 text file with the guidelines every person accepts, and accepts again when its text changes",
+      defaultDoc: "a built-in text",
+    }),
+  },
+  metrics: {
+    token: variable({
+      env: "DIRECTOR_METRICS_TOKEN",
+      schema: z.string().min(16).optional(),
+      doc: "bearer token (16+ characters) for Prometheus to read `GET /metrics`",
+      defaultDoc: "unset: no `/metrics`",
+      isSecret: true,
+    }),
+  },
+  orchestrator: {
+    url: variable({
+      env: "DIRECTOR_ORCHESTRATOR_URL",
+      schema: z.string().url(),
+      doc: "the orchestrator's internal API (`http://host:7001`)",
+    }),
+    token: variable({
+      env: "DIRECTOR_ORCHESTRATOR_TOKEN",
+      schema: z.string().min(32),
+      doc: "the token the orchestrator expects (32+ characters)",
+      isSecret: true,
+    }),
+  },
+  router: {
+    url: variable({
+      env: "DIRECTOR_ROUTER_URL",
+      schema: z.string().url(),
+      doc: "the router's internal API (`http://host:7002`)",
+    }),
+    token: variable({
+      env: "DIRECTOR_ROUTER_TOKEN",
+      schema: z.string().min(32),
+      doc: "the token the router expects (32+ characters)",
+      isSecret: true,
+    }),
+  },
+  mail: {
+    smtpUrl: variable({
+      env: "DIRECTOR_SMTP_URL",
+      schema: z.string().url().optional(),
+      doc: "the mail server (`smtp://host:587`, `smtps://user:pass@host`)",
+      defaultDoc: "unset: mail is written to the log",
+      isSecret: true,
+    }),
+    from: variable({
+      env: "DIRECTOR_MAIL_FROM",
+      schema: z.string().min(3).default("Director <director@localhost>"),
+      doc: "the sender of every message",
+    }),
+  },
+  web: {
+    distDir: variable({
+      env: "DIRECTOR_WEB_DIST_DIR",
+      schema: z.string().min(1).default(defaultWebDistDir),
+      doc: "the built web interface the manager serves at `/` (`scripts/setup-host.sh --web` builds it)",
+      defaultDoc: "`apps/manager-web/dist`",
+    }),
+  },
+  worker: {
+    leaseMs: variable({
+      env: "DIRECTOR_WORKER_LEASE_MS",
+      schema: durationMs.default(30_000),
+      doc: "after this long without renewal, a dead worker's operation is taken over",
+    }),
+    pollIntervalMs: variable({
+      env: "DIRECTOR_WORKER_POLL_MS",
+      schema: durationMs.default(2_000),
+      doc: "how often an idle worker looks for work it was not woken for (how a separate worker finds new operations)",
+    }),
+    maxStepAttempts: variable({
+      env: "DIRECTOR_STEP_MAX_ATTEMPTS",
+      schema: z.coerce.number().int().min(1).max(100).default(8),
+      doc: "tries of a step that fails for an operational reason (a component down), at most 100",
+    }),
+    retryBaseDelayMs: variable({
+      env: "DIRECTOR_STEP_RETRY_BASE_MS",
+      schema: durationMs.default(500),
+      doc: "a step's first retry delay; it doubles each try, up to 30 s",
+    }),
+  },
+};
 
-export type ManagerConfig = z.infer<typeof managerConfigSchema>;
+const managerConfig = defineConfig("manager", managerConfigTable);
+export const managerConfigSchema = managerConfig.schema;
+export type ManagerConfig = ConfigOf<typeof managerConfigTable>;
+export const oidcConfigSchema = configSchema(oidcTable);
+export type OidcConfig = ConfigOf<typeof oidcTable>;
 
-const list = (value: string | undefined) =>
-  value
-    ?.split(",")
-    .map((item) => item.trim())
-    .filter(Boolean);
-
-/**
- * The sections about people (the session cookie and the proxies in front, sessions and login limits, the limits per
- * account, followed logs, the identity provider, guidelines, metrics, mail) as read from the environment, unparsed:
- * `director up` reads them too, so they
- * work the same in one process.
- */
-export function accountSettingsFromEnv(env: NodeJS.ProcessEnv) {
-  return {
-    http: {
-      isCookieSecure: env.DIRECTOR_COOKIE_SECURE || undefined,
-      trustedProxies: list(env.DIRECTOR_TRUSTED_PROXIES),
-    },
-    sessions: {
-      ttlMs: env.DIRECTOR_SESSION_TTL_MS,
-      loginMaxPerIp: env.DIRECTOR_LOGIN_MAX_PER_IP,
-      loginMaxPerUsername: env.DIRECTOR_LOGIN_MAX_PER_USERNAME,
-      loginWindowMs: env.DIRECTOR_LOGIN_WINDOW_MS,
-    },
-    accountLimits: {
-      siteRequestMaxPerAccount: env.DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT || undefined,
-      inviteMaxPerAccount: env.DIRECTOR_INVITE_MAX_PER_ACCOUNT || undefined,
-      windowMs: env.DIRECTOR_ACCOUNT_LIMIT_WINDOW_MS || undefined,
-    },
-    logStreams: {
-      maxPerAccount: env.DIRECTOR_LOG_STREAMS_PER_ACCOUNT || undefined,
-      maxTotal: env.DIRECTOR_LOG_STREAMS_TOTAL || undefined,
-    },
-    oidc: env.DIRECTOR_OIDC_ISSUER
-      ? {
-          issuer: env.DIRECTOR_OIDC_ISSUER,
-          clientId: env.DIRECTOR_OIDC_CLIENT_ID,
-          clientSecret: env.DIRECTOR_OIDC_CLIENT_SECRET,
-          redirectUrl: env.DIRECTOR_OIDC_REDIRECT_URL,
-          scopes: env.DIRECTOR_OIDC_SCOPES || undefined,
-          tokenAuthMethod: env.DIRECTOR_OIDC_TOKEN_AUTH || undefined,
-          claims: {
-            username: env.DIRECTOR_OIDC_USERNAME_CLAIM || undefined,
-            name: env.DIRECTOR_OIDC_NAME_CLAIM || undefined,
-            givenName: env.DIRECTOR_OIDC_GIVEN_NAME_CLAIM || undefined,
-            familyName: env.DIRECTOR_OIDC_FAMILY_NAME_CLAIM || undefined,
-            email: env.DIRECTOR_OIDC_EMAIL_CLAIM || undefined,
-            role: env.DIRECTOR_OIDC_ROLE_CLAIM || undefined,
-            teacherValues: env.DIRECTOR_OIDC_TEACHER_VALUES ? list(env.DIRECTOR_OIDC_TEACHER_VALUES) : undefined,
-            studentValues: env.DIRECTOR_OIDC_STUDENT_VALUES ? list(env.DIRECTOR_OIDC_STUDENT_VALUES) : undefined,
-            graduationYear: env.DIRECTOR_OIDC_GRADUATION_YEAR_CLAIM || undefined,
-          },
-        }
-      : undefined,
-    guidelines: { filePath: env.DIRECTOR_GUIDELINES_FILE || undefined },
-    metrics: { token: env.DIRECTOR_METRICS_TOKEN || undefined },
-    mail: { smtpUrl: env.DIRECTOR_SMTP_URL || undefined, from: env.DIRECTOR_MAIL_FROM || undefined },
-  };
-}
-
-/** Reads the manager's configuration from the environment; throws one error listing every problem. */
-export function loadManagerConfig(env: NodeJS.ProcessEnv): ManagerConfig {
-  const accounts = accountSettingsFromEnv(env);
-  return managerConfigSchema.parse({
-    ...accounts,
-    http: { host: env.DIRECTOR_MANAGER_HOST, port: env.DIRECTOR_MANAGER_PORT, ...accounts.http },
-    databaseUrl: env.DATABASE_URL,
-    sites: {
-      domain: env.DIRECTOR_SITES_DOMAIN,
-      urlTemplate: env.DIRECTOR_SITES_URL_TEMPLATE,
-      urlTemplatesByPurpose: {
-        personal: env.DIRECTOR_SITES_URL_TEMPLATE_PERSONAL || undefined,
-        project: env.DIRECTOR_SITES_URL_TEMPLATE_PROJECT || undefined,
-        activity: env.DIRECTOR_SITES_URL_TEMPLATE_ACTIVITY || undefined,
-        other: env.DIRECTOR_SITES_URL_TEMPLATE_OTHER || undefined,
-      },
-      reservedNames: list(env.DIRECTOR_RESERVED_SITE_NAMES),
-      reservedPatterns: list(env.DIRECTOR_RESERVED_SITE_PATTERNS),
-      clientBodyLimitBytes: env.DIRECTOR_SITE_BODY_LIMIT_BYTES,
-    },
-    files: { maxUploadBytes: env.DIRECTOR_MAX_UPLOAD_BYTES },
-    orchestrator: { url: env.DIRECTOR_ORCHESTRATOR_URL, token: env.DIRECTOR_ORCHESTRATOR_TOKEN },
-    router: { url: env.DIRECTOR_ROUTER_URL, token: env.DIRECTOR_ROUTER_TOKEN },
-    web: { distDir: env.DIRECTOR_WEB_DIST_DIR || undefined },
-    worker: {
-      leaseMs: env.DIRECTOR_WORKER_LEASE_MS,
-      pollIntervalMs: env.DIRECTOR_WORKER_POLL_MS,
-      maxStepAttempts: env.DIRECTOR_STEP_MAX_ATTEMPTS,
-      retryBaseDelayMs: env.DIRECTOR_STEP_RETRY_BASE_MS,
-    },
-  });
+/** Reads the manager's configuration from the environment; throws one CONFIG_INVALID error listing every problem. */
+export function loadManagerConfig(env: Environment): ManagerConfig {
+  return managerConfig.load(env);
 }

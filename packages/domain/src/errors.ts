@@ -3,110 +3,120 @@
  * Services throw these only; each app's HTTP edge maps a code to a status in one table.
  */
 
-/** Who must act: the caller (bad input, missing rights), an operator (a dependency is down), or us (a bug). */
-export type ErrorKind = "user" | "operational" | "unexpected";
+/**
+ * Who must act: the caller (bad input, missing rights: `user`), nobody but time (a component restarting, a process
+ * still stopping: `passing`, which an operation's worker retries with backoff), an operator (a broken configuration,
+ * a refusal of Docker or nginx: `operator`, not retried: it would fail the same way), or us (a bug: `unexpected`).
+ */
+export type ErrorKind = "user" | "passing" | "operator" | "unexpected";
+
+/** What each code means for whoever meets it: who must act, and the HTTP status it is answered with. */
+export interface ErrorSpec {
+  kind: ErrorKind;
+  status: number;
+}
 
 export const errorCodes = {
-  // input
-  VALIDATION_FAILED: "user",
-  SITE_NAME_INVALID: "user",
-  SITE_NAME_RESERVED: "user",
-  SITE_NAME_TAKEN: "user",
-  SITE_TYPE_UNSUPPORTED: "user",
-  USERNAME_INVALID: "user",
-  USERNAME_TAKEN: "user",
-  PASSWORD_TOO_WEAK: "user",
-  USER_ROLE_INVALID: "user",
+  // input (each code: who must act, and its HTTP status; one table, so the compiler checks every code has both)
+  VALIDATION_FAILED: { kind: "user", status: 400 },
+  SITE_NAME_INVALID: { kind: "user", status: 400 },
+  SITE_NAME_RESERVED: { kind: "user", status: 409 },
+  SITE_NAME_TAKEN: { kind: "user", status: 409 },
+  SITE_TYPE_UNSUPPORTED: { kind: "user", status: 422 },
+  USERNAME_INVALID: { kind: "user", status: 400 },
+  USERNAME_TAKEN: { kind: "user", status: 409 },
+  PASSWORD_TOO_WEAK: { kind: "user", status: 400 },
+  USER_ROLE_INVALID: { kind: "user", status: 400 },
   /** a change that needs `confirm: true` (mass email): details say what it would do, e.g. the recipient count */
-  CONFIRMATION_REQUIRED: "user",
-  PATH_INVALID: "user",
-  PATH_ESCAPES_SITE: "user",
-  PATH_NOT_FOUND: "user",
-  PATH_IS_DIRECTORY: "user",
-  PATH_NOT_A_DIRECTORY: "user",
-  PATH_IS_LINK: "user",
-  UPLOAD_TOO_LARGE: "user",
-  FILE_TOO_LARGE: "user",
-  IMAGE_REF_INVALID: "user",
-  SITE_ENV_INVALID: "user",
-  SITE_LIMITS_INVALID: "user",
-  PACKAGE_NAME_INVALID: "user",
+  CONFIRMATION_REQUIRED: { kind: "user", status: 400 },
+  PATH_INVALID: { kind: "user", status: 400 },
+  PATH_ESCAPES_SITE: { kind: "user", status: 400 },
+  PATH_NOT_FOUND: { kind: "user", status: 404 },
+  PATH_IS_DIRECTORY: { kind: "user", status: 409 },
+  PATH_NOT_A_DIRECTORY: { kind: "user", status: 409 },
+  PATH_IS_LINK: { kind: "user", status: 403 },
+  UPLOAD_TOO_LARGE: { kind: "user", status: 413 },
+  FILE_TOO_LARGE: { kind: "user", status: 413 },
+  IMAGE_REF_INVALID: { kind: "user", status: 400 },
+  SITE_ENV_INVALID: { kind: "user", status: 400 },
+  SITE_LIMITS_INVALID: { kind: "user", status: 400 },
+  PACKAGE_NAME_INVALID: { kind: "user", status: 400 },
   /** a site image could not be built (a typo in a package name, a failing setup command): the build log is in details */
-  IMAGE_BUILD_FAILED: "user",
+  IMAGE_BUILD_FAILED: { kind: "user", status: 422 },
   /** a destructive request whose typed confirmation (the site's name) does not match */
-  CONFIRMATION_MISMATCH: "user",
+  CONFIRMATION_MISMATCH: { kind: "user", status: 400 },
   /** a site request names a sponsor who is not a teacher */
-  SPONSOR_NOT_A_TEACHER: "user",
+  SPONSOR_NOT_A_TEACHER: { kind: "user", status: 422 },
   // access
-  AUTH_REQUIRED: "user",
-  AUTH_INVALID_CREDENTIALS: "user",
-  CSRF_HEADER_MISSING: "user",
+  AUTH_REQUIRED: { kind: "user", status: 401 },
+  AUTH_INVALID_CREDENTIALS: { kind: "user", status: 401 },
+  CSRF_HEADER_MISSING: { kind: "user", status: 403 },
   /** too many login attempts from one address or for one username; try again later */
-  LOGIN_RATE_LIMITED: "user",
+  LOGIN_RATE_LIMITED: { kind: "user", status: 429 },
   /**
    * one account did something that reaches other people too often (site requests, invitations): details say which
    * limit (`limit`) and when to try again (`retryAfterSeconds`, also the Retry-After header)
    */
-  ACCOUNT_RATE_LIMITED: "user",
+  ACCOUNT_RATE_LIMITED: { kind: "user", status: 429 },
   /** the account exists but an administrator disabled it */
-  ACCOUNT_DISABLED: "user",
+  ACCOUNT_DISABLED: { kind: "user", status: 403 },
   /** the user must accept the guidelines (POST /api/guidelines/accept) before anything else */
-  GUIDELINES_NOT_ACCEPTED: "user",
+  GUIDELINES_NOT_ACCEPTED: { kind: "user", status: 403 },
   /** login with the institution's identity provider is not set up (DIRECTOR_OIDC_ISSUER unset) */
-  OIDC_NOT_CONFIGURED: "user",
+  OIDC_NOT_CONFIGURED: { kind: "user", status: 404 },
   /** the login's state cookie is missing, expired, forged or does not match the provider's answer: start again */
-  OIDC_STATE_INVALID: "user",
+  OIDC_STATE_INVALID: { kind: "user", status: 400 },
   /** the provider refused the login, or its answer (tokens, claims) is unusable */
-  OIDC_LOGIN_FAILED: "user",
+  OIDC_LOGIN_FAILED: { kind: "user", status: 401 },
   /** the provider's username belongs to an account that already logs in another way */
-  OIDC_ACCOUNT_CONFLICT: "user",
-  FORBIDDEN: "user",
+  OIDC_ACCOUNT_CONFLICT: { kind: "user", status: 409 },
+  FORBIDDEN: { kind: "user", status: 403 },
   /** a browser's cookie-authenticated live connection (/ws) from a page of another site */
-  ORIGIN_NOT_ALLOWED: "user",
+  ORIGIN_NOT_ALLOWED: { kind: "user", status: 403 },
   /** one account holds too many live connections (/ws) at once: close some tabs */
-  LIVE_CONNECTION_LIMIT: "user",
+  LIVE_CONNECTION_LIMIT: { kind: "user", status: 429 },
   /** one account follows too many site logs at once, or the manager as many as it allows in all */
-  LOG_STREAM_LIMIT: "user",
-  INTERNAL_AUTH_INVALID: "user",
+  LOG_STREAM_LIMIT: { kind: "user", status: 429 },
+  INTERNAL_AUTH_INVALID: { kind: "user", status: 401 },
   // state
-  NOT_FOUND: "user",
-  USER_NOT_FOUND: "user",
+  NOT_FOUND: { kind: "user", status: 404 },
+  USER_NOT_FOUND: { kind: "user", status: 404 },
   /** an administrator tried to remove their own administrator rights or disable their own account */
-  SELF_LOCKOUT: "user",
-  SITE_NOT_FOUND: "user",
-  OPERATION_NOT_FOUND: "user",
-  OPERATION_NOT_RETRYABLE: "user",
-  SITE_BUSY: "user",
-  SITE_NOT_READY: "user",
-  SITE_PROCESS_FAILED: "user",
-  IMAGE_NOT_FOUND: "user",
-  IMAGE_NAME_TAKEN: "user",
-  IMAGE_IN_USE: "user",
+  SELF_LOCKOUT: { kind: "user", status: 409 },
+  SITE_NOT_FOUND: { kind: "user", status: 404 },
+  OPERATION_NOT_FOUND: { kind: "user", status: 404 },
+  OPERATION_NOT_RETRYABLE: { kind: "user", status: 409 },
+  SITE_BUSY: { kind: "user", status: 409 },
+  SITE_NOT_READY: { kind: "user", status: 409 },
+  SITE_PROCESS_FAILED: { kind: "user", status: 422 },
+  IMAGE_NOT_FOUND: { kind: "user", status: 404 },
+  IMAGE_NAME_TAKEN: { kind: "user", status: 409 },
+  IMAGE_IN_USE: { kind: "user", status: 409 },
   /** only an administrator may leave a site without members */
-  SITE_NEEDS_A_MEMBER: "user",
-  SITE_REQUEST_NOT_FOUND: "user",
+  SITE_NEEDS_A_MEMBER: { kind: "user", status: 409 },
+  SITE_REQUEST_NOT_FOUND: { kind: "user", status: 404 },
   /** the site request is not in the state this decision needs (already decided, or waiting for someone else) */
-  REQUEST_STATE_INVALID: "user",
+  REQUEST_STATE_INVALID: { kind: "user", status: 409 },
   // infrastructure
-  NGINX_CONFIG_REJECTED: "operational",
-  NGINX_RELOAD_FAILED: "operational",
-  COMPONENT_UNREACHABLE: "operational",
-  MAIL_FAILED: "operational",
+  NGINX_CONFIG_REJECTED: { kind: "operator", status: 502 },
+  NGINX_RELOAD_FAILED: { kind: "passing", status: 502 },
+  COMPONENT_UNREACHABLE: { kind: "passing", status: 503 },
+  MAIL_FAILED: { kind: "operator", status: 502 },
   /** the identity provider's discovery document or endpoints did not answer as expected */
-  OIDC_PROVIDER_UNAVAILABLE: "operational",
-  COMPONENT_REJECTED: "operational",
-  DATABASE_UNAVAILABLE: "operational",
-  CONFIG_INVALID: "operational",
-  DOCKER_UNAVAILABLE: "operational",
-  DOCKER_REJECTED: "operational",
+  OIDC_PROVIDER_UNAVAILABLE: { kind: "operator", status: 502 },
+  COMPONENT_REJECTED: { kind: "operator", status: 502 },
+  DATABASE_UNAVAILABLE: { kind: "passing", status: 503 },
+  CONFIG_INVALID: { kind: "operator", status: 500 },
+  DOCKER_UNAVAILABLE: { kind: "passing", status: 503 },
+  DOCKER_REJECTED: { kind: "operator", status: 502 },
   /** the Docker daemon would run site processes without no-new-privileges: dynamic sites are refused until it does */
-  DOCKER_UNSAFE: "operational",
+  DOCKER_UNSAFE: { kind: "operator", status: 503 },
   /** a removed site's process has not ended yet; its files are deleted once it has (retried) */
-  SITE_PROCESS_STILL_RUNNING: "operational",
+  SITE_PROCESS_STILL_RUNNING: { kind: "passing", status: 503 },
   /** a site's files kept changing while they were being deleted (retried) */
-  SITE_FILES_BUSY: "operational",
-  INTERNAL: "unexpected",
-} as const satisfies Record<string, ErrorKind>;
+  SITE_FILES_BUSY: { kind: "passing", status: 503 },
+  INTERNAL: { kind: "unexpected", status: 500 },
+} as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCodes;
 
@@ -120,7 +130,7 @@ export class DirectorError extends Error {
     super(message, { cause: options.cause });
     this.name = "DirectorError";
     this.code = code;
-    this.kind = errorCodes[code];
+    this.kind = errorCodes[code].kind;
     this.details = options.details;
   }
 }

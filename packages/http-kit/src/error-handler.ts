@@ -15,7 +15,7 @@ export function toErrorResponse(error: unknown, translate?: ErrorTranslator): { 
   const directorError = (isDirectorError(error) ? null : translate?.(error)) ?? toDirectorError(error);
   const body: ErrorBody = { error: { code: directorError.code, message: directorError.message } };
   if (directorError.details) body.error.details = directorError.details;
-  return { status: errorStatus[directorError.code], body };
+  return { status: errorStatus(directorError.code), body };
 }
 
 function toDirectorError(error: unknown): DirectorError {

@@ -5,7 +5,7 @@
  */
 import type { Route, RouteCaller, RouteOutput } from "@director/contracts/route";
 import { DirectorError } from "@director/domain/errors";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { z } from "zod";
 
 declare module "fastify" {
@@ -34,12 +34,6 @@ export type RouteResult<R extends Route> = R["answerKind"] extends "json"
 
 export type RouteHandler<R extends Route> = (input: RouteInput<R>) => Promise<RouteResult<R>>;
 
-/** What a server decides about one of its routes, beyond the route's contract. */
-export interface RouteOptions {
-  /** the largest request body the route accepts, in bytes (else 413 UPLOAD_TOO_LARGE); default the app's */
-  bodyLimit?: number;
-}
-
 /**
  * Registers `target` on `app`. A JSON answer is sent with the route's status (200 unless it says otherwise, or the
  * status the handler set); an empty one with 204; a bytes or stream route's handler writes its answer itself. A route
@@ -49,17 +43,17 @@ export function registerRoute<R extends Route>(
   app: FastifyInstance,
   target: R,
   handler: RouteHandler<R>,
-  options: RouteOptions = {},
+  options: RouteServerOptions = {},
 ): void {
-  if (target.bodyKind === "bytes" && !app.hasContentTypeParser(octetStream)) {
+  if (target.bodyKind === "bytes" && !app.hasContentTypeParser(octetStream) && !app.hasContentTypeParser("*")) {
     // The route's bodyLimit applies to it (Fastify prefers a route's limit to the parser's).
     app.addContentTypeParser(octetStream, { parseAs: "buffer" }, (_request, body, done) => done(null, body));
   }
   app.route({
+    ...options,
     method: target.method,
     url: target.path,
     config: { caller: target.caller },
-    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     handler: async (request, reply) => {
       const input = {
         params: target.params === undefined ? undefined : target.params.parse(request.params),
@@ -94,6 +88,9 @@ function bytesOf(body: unknown): Buffer {
   }
   return body;
 }
+
+/** What a server adds to a route beyond the table: hooks (a rate limit), a body limit. */
+export type RouteServerOptions = Pick<RouteOptions, "preHandler" | "bodyLimit">;
 
 /** How an app checks one kind of caller; it throws the refusal (AUTH_REQUIRED, FORBIDDEN, INTERNAL_AUTH_INVALID). */
 export type CallerCheck = (request: FastifyRequest) => Promise<void>;

@@ -3,12 +3,11 @@ import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
 import { UsersRepository } from "@director/db/users.repository";
 import type { UserRole } from "@director/domain/user-role";
-import { managerConfigSchema } from "@director/manager/config";
 import { AuthService } from "@director/manager/features/auth/auth.service";
 import { Argon2PasswordHasher } from "@director/manager/features/auth/password-hasher";
 import type { CurrentGuidelines } from "@director/manager/features/guidelines/current-guidelines";
 import type { Kysely } from "kysely";
-import type { UpConfig } from "../config.js";
+import type { CommandConfig } from "../config.js";
 
 export interface CreateUserArgs {
   username: string;
@@ -42,6 +41,6 @@ export async function createUser(db: Kysely<DB>, args: CreateUserArgs, guideline
  * installation's environment, or the account records the built-in text's version and is asked to accept the
  * institution's text at its first login.
  */
-export function guidelinesFilePathOf(config: UpConfig): string | undefined {
-  return managerConfigSchema.shape.guidelines.parse(config.managerAccounts.guidelines).filePath;
+export function guidelinesFilePathOf(config: CommandConfig): string | undefined {
+  return config.guidelines.filePath;
 }

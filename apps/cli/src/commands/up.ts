@@ -5,14 +5,14 @@ import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
 import { InProcessWakeup } from "@director/manager/adapters/wakeup";
-import { type ManagerConfig, managerConfigSchema } from "@director/manager/config";
+import { loadManagerConfig } from "@director/manager/config";
 import { startManager } from "@director/manager/main";
-import { orchestratorConfigSchema } from "@director/orchestrator/config";
+import { loadOrchestratorConfig } from "@director/orchestrator/config";
 import { connectDocker, createOrchestrator } from "@director/orchestrator/main";
-import { routerConfigSchema } from "@director/router/config";
+import { loadRouterConfig } from "@director/router/config";
 import { createRouter } from "@director/router/main";
 import type { Logger } from "pino";
-import type { UpConfig } from "../config.js";
+import type { UpConfig, VariablesSetByUp } from "../config.js";
 import { openDatabase, runningDatabaseUrlFile } from "../runtime/database.js";
 import { acquireInstanceLock } from "../runtime/instance-lock.js";
 import { runningInstanceFile, writeRunningInstance } from "../runtime/running-instance.js";
@@ -90,17 +90,19 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       stops.push(() => edgeNginx.stop());
     }
 
-    const orchestratorConfig = orchestratorConfigSchema.parse({
-      http: { host: "127.0.0.1", port: config.orchestratorPort },
-      token: secrets.orchestratorToken,
-      installationId: secrets.installationId,
-      sites: { dir: path.join(dataDir, "sites"), domain: config.sitesDomain, uidBase: config.siteUidBase },
-      balancer: { listen: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`, nginxDir: nginxDir },
-      files: {},
-      docker: { siteNetwork: config.siteNetwork, egress: config.siteEgress },
-      siteLimits: { cpus: config.siteCpus, memoryBytes: config.siteMemoryBytes, pidsLimit: config.sitePidsLimit },
-      stateDir: path.join(dataDir, "orchestrator-state"),
-    });
+    const orchestratorVariables: VariablesSetByUp<"orchestrator"> = {
+      DIRECTOR_ORCHESTRATOR_HOST: "127.0.0.1",
+      DIRECTOR_ORCHESTRATOR_PORT: String(config.orchestratorPort),
+      DIRECTOR_ORCHESTRATOR_TOKEN: secrets.orchestratorToken,
+      DIRECTOR_INSTALLATION_ID: secrets.installationId,
+      DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
+      DIRECTOR_BALANCER_LISTEN: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`,
+      DIRECTOR_BALANCER_NGINX_DIR: nginxDir,
+      // read only by a standalone orchestrator, which starts its own nginx; this one is started above
+      DIRECTOR_BALANCER_TRUSTED_PROXIES: "",
+      DIRECTOR_ORCHESTRATOR_STATE_DIR: path.join(dataDir, "orchestrator-state"),
+    };
+    const orchestratorConfig = loadOrchestratorConfig({ ...config.passThrough.orchestrator, ...orchestratorVariables });
     const orchestrator = createOrchestrator(orchestratorConfig, {
       // Dynamic sites when the Docker engine answers; without it, static sites only (a warning is logged).
       ...(await connectDocker(orchestratorConfig, log.child({ component: "orchestrator" }))),
@@ -110,38 +112,35 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const orchestratorUrl = await orchestrator.listen();
     stops.push(() => orchestrator.close());
 
-    const router = createRouter(
-      routerConfigSchema.parse({
-        http: { host: "127.0.0.1", port: config.routerPort },
-        token: secrets.routerToken,
-        sitesDomain: config.sitesDomain,
-        edge: { listen: edgeListen, nginxDir: isShared ? nginxDir : path.join(dataDir, "nginx-edge") },
-        topology: config.topology,
-        balancers: [`127.0.0.1:${config.balancerPort}`],
-      }),
-      {
-        routeFiles: new NginxConfigStore(routerConfDir, edgeNginx, log.child({ component: "router-config" })),
-        log, // createRouter names its own component
-      },
-    );
+    const routerVariables: VariablesSetByUp<"router"> = {
+      DIRECTOR_ROUTER_HOST: "127.0.0.1",
+      DIRECTOR_ROUTER_PORT: String(config.routerPort),
+      DIRECTOR_ROUTER_TOKEN: secrets.routerToken,
+      DIRECTOR_EDGE_LISTEN: edgeListen,
+      DIRECTOR_ROUTER_NGINX_DIR: isShared ? nginxDir : path.join(dataDir, "nginx-edge"),
+      DIRECTOR_TOPOLOGY: config.topology,
+      DIRECTOR_BALANCERS: `127.0.0.1:${config.balancerPort}`,
+    };
+    const router = createRouter(loadRouterConfig({ ...config.passThrough.router, ...routerVariables }), {
+      routeFiles: new NginxConfigStore(routerConfDir, edgeNginx, log.child({ component: "router-config" })),
+      log, // createRouter names its own component
+    });
     const routerUrl = await router.listen();
     stops.push(() => router.close());
 
     const sitesUrlTemplate = config.sitesUrlTemplate ?? `http://{name}.${config.sitesDomain}:${config.sitesPort}/`;
-    const managerConfig: ManagerConfig = managerConfigSchema.parse({
-      ...config.managerAccounts,
-      http: {
-        ...(config.managerAccounts.http as object | undefined),
-        host: config.listenHost,
-        port: config.managerPort,
-      },
-      databaseUrl: database.url,
-      sites: { domain: config.sitesDomain, urlTemplate: sitesUrlTemplate },
-      files: {},
-      orchestrator: { url: orchestratorUrl, token: secrets.orchestratorToken },
-      router: { url: routerUrl, token: secrets.routerToken },
-      worker: { leaseMs: config.workerLeaseMs },
-    });
+    const managerVariables: VariablesSetByUp<"manager"> = {
+      DIRECTOR_MANAGER_HOST: config.listenHost,
+      DIRECTOR_MANAGER_PORT: String(config.managerPort),
+      DATABASE_URL: database.url,
+      DIRECTOR_ORCHESTRATOR_URL: orchestratorUrl,
+      DIRECTOR_ORCHESTRATOR_TOKEN: secrets.orchestratorToken,
+      DIRECTOR_ROUTER_URL: routerUrl,
+      DIRECTOR_ROUTER_TOKEN: secrets.routerToken,
+      DIRECTOR_SITES_URL_TEMPLATE: sitesUrlTemplate,
+      DIRECTOR_WORKER_LEASE_MS: String(config.workerLeaseMs),
+    };
+    const managerConfig = loadManagerConfig({ ...config.passThrough.manager, ...managerVariables });
     const manager = await startManager(managerConfig, {
       db: database.db,
       log,

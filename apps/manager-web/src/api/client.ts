@@ -1,24 +1,25 @@
-import { authApi, filesApi, imagesApi, operationsApi, reconcileApi, sitesApi } from "./core";
-import { flowApi } from "./flow";
+import { adminApi } from "./admin";
+import { authApi, guidelinesApi } from "./auth";
+import { filesApi } from "./files";
 import type { Http } from "./http";
-import { operationsAdminApi } from "./operations-admin";
-import { peopleApi } from "./people";
+import { imagesApi } from "./images";
+import { membersApi } from "./members";
+import { operationsApi } from "./operations";
+import { siteRequestsApi } from "./site-requests";
+import { sitesApi } from "./sites";
 
-/** Every API the interface calls, over one Http (FetchHttp in the browser). */
+/** Every API the interface calls, over one Http (FetchHttp in the browser), grouped as the route table is. */
 export function createApi(http: Http) {
   return {
     auth: authApi(http),
+    guidelines: guidelinesApi(http),
     sites: sitesApi(http),
+    members: membersApi(http),
     files: filesApi(http),
-    operations: operationsApi(http),
     images: imagesApi(http),
-    reconcile: reconcileApi(http),
-    /** login options, guidelines, accounts, audit log, mass email */
-    people: peopleApi(http),
-    /** members, confirmed deletion, description, site requests */
-    flow: flowApi(http),
-    /** administrators: operations list and retry */
-    operationsAdmin: operationsAdminApi(http),
+    siteRequests: siteRequestsApi(http),
+    operations: operationsApi(http),
+    admin: adminApi(http),
   };
 }
 

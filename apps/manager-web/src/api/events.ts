@@ -3,14 +3,16 @@
  * session cookie (same origin) and reconnects by itself after a dropped connection, so each follower closes
  * it once the stream's last event has come (otherwise it would reopen a finished stream forever).
  */
-import type { OperationView } from "./core";
+import { queryString } from "./http";
+import { routeUrl } from "./route-call";
+import type { OperationView } from "./types";
 
 export const isOperationFinished = (operation: Pick<OperationView, "status">) =>
   operation.status === "succeeded" || operation.status === "failed";
 
 /** Follows `/api/operations/:id/events`: calls `onChange` with each new view; returns the function that stops. */
 export function followOperation(id: number, onChange: (operation: OperationView) => void): () => void {
-  const source = new EventSource(`/api/operations/${id}/events`);
+  const source = new EventSource(routeUrl("operations", "events", { id }));
   source.addEventListener("operation", (event) => {
     const operation = JSON.parse((event as MessageEvent<string>).data) as OperationView;
     onChange(operation);
@@ -29,7 +31,7 @@ export interface LogFollower {
 
 /** Follows `/api/sites/:name/logs/events`: the last `tailLines` lines, then each new one. */
 export function followSiteLog(name: string, tailLines: number, follower: LogFollower): () => void {
-  const source = new EventSource(`/api/sites/${encodeURIComponent(name)}/logs/events?tailLines=${tailLines}`);
+  const source = new EventSource(`${routeUrl("process", "followLogs", { name })}${queryString({ tailLines })}`);
   source.addEventListener("open", () => follower.onOpen());
   source.addEventListener("line", (event) => {
     follower.onLine((JSON.parse((event as MessageEvent<string>).data) as { text: string }).text);

@@ -5,7 +5,9 @@
  * with a growing delay, and the list is sent again, which brings every site's current state back. Without
  * followers the socket closes after a short while.
  */
+
 import type { LiveClientMessage, LiveServerMessage } from "@director/contracts/manager-live";
+import { managerPaths } from "@director/contracts/manager-paths";
 
 export type LiveMessage = LiveServerMessage;
 type SiteMessage = Exclude<LiveServerMessage, { type: "error" }>;
@@ -138,5 +140,8 @@ export class LiveChannel {
 /** The channel of this tab, on the page's own host (wss: under https). */
 export function createLiveChannel(onSessionEnded: () => void): LiveChannel {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  return new LiveChannel(() => new WebSocket(`${scheme}//${window.location.host}/ws`), onSessionEnded);
+  return new LiveChannel(
+    () => new WebSocket(`${scheme}//${window.location.host}${managerPaths.platform.live.path}`),
+    onSessionEnded,
+  );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { UserView } from "../api/core";
+import type { UserView } from "../api/types";
 import { useSession } from "../hooks";
 import { Link, useLocation } from "../router";
 

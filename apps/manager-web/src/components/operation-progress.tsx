@@ -1,4 +1,4 @@
-import type { OperationView } from "../api/core";
+import type { OperationView } from "../api/types";
 import { Time } from "./ui";
 
 const stepMark: Record<OperationView["status"], string> = {

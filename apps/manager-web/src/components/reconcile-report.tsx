@@ -1,4 +1,4 @@
-import type { ReconcileReport } from "../api/core";
+import type { ReconcileReport } from "../api/types";
 
 /** What a reconcile found and did, site by site, in words. */
 export function ReconcileReportView({ report }: { report: ReconcileReport }) {

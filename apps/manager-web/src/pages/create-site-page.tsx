@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
-import type { CreateSiteRequest } from "../api/core";
 import { fieldErrorsOf, formLevelError } from "../api/errors";
+import type { CreateSiteRequest } from "../api/types";
 import { ErrorBanner, Field, SiteNameField } from "../components/ui";
 import { useApi, useSession } from "../hooks";
 import { sitePath } from "../lib/routes";

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import type { UserView } from "../api/core";
+import type { UserView } from "../api/types";
 import { ErrorBanner, Loading } from "../components/ui";
 import { useApi, useAsync, useSession } from "../hooks";
 
@@ -10,14 +10,14 @@ import { useApi, useAsync, useSession } from "../hooks";
 export function GuidelinesPage({ onAccepted }: { onAccepted: (user: UserView) => void }) {
   const api = useApi();
   const { logout } = useSession();
-  const [guidelines] = useAsync(() => api.people.guidelines(), []);
+  const [guidelines] = useAsync(() => api.guidelines.get(), []);
   const [isChecked, setIsChecked] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   const accept = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      onAccepted(await api.people.acceptGuidelines());
+      onAccepted(await api.guidelines.accept());
     } catch (failure) {
       setError(failure);
     }

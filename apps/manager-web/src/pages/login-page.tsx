@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
-import type { UserView } from "../api/core";
 import { fieldErrorsOf, formLevelError } from "../api/errors";
+import type { UserView } from "../api/types";
 import { ErrorBanner, Field } from "../components/ui";
 import { useApi, useAsync } from "../hooks";
 import { loginErrorFromSearch } from "../lib/login-errors";
@@ -11,7 +11,7 @@ import { loginErrorFromSearch } from "../lib/login-errors";
  */
 export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Promise<void> | void }) {
   const api = useApi();
-  const [options] = useAsync(() => api.people.loginOptions(), []);
+  const [options] = useAsync(() => api.auth.options(), []);
   const oidc = options.value?.oidc ?? null;
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");

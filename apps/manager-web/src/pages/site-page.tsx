@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { OperationView, SiteServiceStatus, SiteView } from "../api/core";
 import { isOperationFinished } from "../api/events";
+import type { OperationView, SiteServiceStatus, SiteView } from "../api/types";
 import { OperationProgress } from "../components/operation-progress";
 import { ErrorBanner, Loading, StatusDot, Time } from "../components/ui";
 import { useApi, useAsync, useLiveSites, useSession } from "../hooks";

@@ -1,6 +1,6 @@
 import { useRef, useState } from "react";
-import type { OperationView, SiteServiceStatus, SiteView } from "../api/core";
 import { isOperationFinished } from "../api/events";
+import type { OperationView, SiteServiceStatus, SiteView } from "../api/types";
 import { Pager } from "../components/pager";
 import { SearchForm } from "../components/search-form";
 import { ErrorBanner, Loading, StatusDot } from "../components/ui";

@@ -425,7 +425,8 @@ describe("manager API access rules", () => {
       "USER_NOT_FOUND",
     ],
     // the live channel: its upgrade is refused like any API call (live.int.test.ts follows an open one)
-    [null, "GET", "/ws", undefined, 403, "ORIGIN_NOT_ALLOWED"],
+    // (no session at all: refused before its Origin is looked at; a session's cross-site upgrade is live.int.test.ts's)
+    [null, "GET", "/ws", undefined, 401, "AUTH_REQUIRED"],
     ["off", "GET", "/ws", undefined, 401, "AUTH_REQUIRED"],
     ["fresh", "GET", "/ws", undefined, 403, "GUIDELINES_NOT_ACCEPTED"],
     // metrics: no token configured here, so no route

@@ -1,7 +1,9 @@
+import { platformRoutes } from "@director/contracts/manager-routes-accounts";
 import { translateDatabaseError } from "@director/db/database-errors";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { answerFrameworkError, installErrorHandling } from "@director/http-kit/error-handler";
+import { declaredRoutes } from "@director/http-kit/routes";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
@@ -45,8 +47,8 @@ import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import type { SitesService } from "../features/sites/sites.service.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
 import type { UsersService } from "../features/users/users.service.js";
+import { installCallerChecks, registerApiRoute } from "./api-routes.js";
 import { installSessionCookie } from "./authenticate.js";
-import { collectRoutes } from "./route-table.js";
 import { registerWebInterface } from "./web-interface.js";
 
 export interface ManagerAppDeps {
@@ -104,9 +106,9 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   });
   // PostgreSQL's refusal of text (NUL) is the caller's fault: a safety net behind the request schemas' own check.
   installErrorHandling(app, { translate: translateDatabaseError });
-  const routes = collectRoutes(app);
+  // The routes as served, with their declared callers: the adversarial e2e test reads this line (level debug).
   app.addHook("onReady", async () => {
-    deps.log.debug({ routes }, "manager routes");
+    deps.log.debug({ routes: declaredRoutes(app) }, "manager routes");
   });
   await app.register(cookie);
   installSessionCookie(app, deps.isCookieSecure);
@@ -114,10 +116,13 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   await app.register(rateLimit, { global: false });
   // Before the routes (the plugin's rule). A watch list is small: a larger frame is refused.
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  // Before any route, after the websocket plugin (whose onRequest hook marks an upgrade, so that an upgrade refused
+  // here still has its socket closed): every route declares its caller (contracts/manager-routes.ts), checked first.
+  installCallerChecks(app, { auth: deps.auth, metricsToken: deps.metrics?.token ?? null });
   // First, so that its request counter sees every route registered after it.
-  if (deps.metrics) registerMetricsRoutes(app, deps.metrics);
+  if (deps.metrics) registerMetricsRoutes(app, { metrics: deps.metrics.metrics });
 
-  app.get("/health", async () => ({ ok: true, component: "manager" }));
+  registerApiRoute(app, platformRoutes.health, async () => ({ ok: true, component: "manager" }));
   const liveSessions = new LiveSessions();
   registerAuthRoutes(app, {
     auth: deps.auth,
@@ -127,27 +132,25 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   registerOidcRoutes(app, { oidc: deps.oidc, isCookieSecure: deps.isCookieSecure });
   registerGuidelinesRoutes(app, { auth: deps.auth });
   registerUserRoutes(app, { auth: deps.auth, users: deps.users, liveSessions });
-  registerAuditRoutes(app, { auth: deps.auth, auditLog: deps.auditLog });
-  registerMassMailRoutes(app, { auth: deps.auth, massMail: deps.massMail });
-  registerOperationsAdminRoutes(app, { auth: deps.auth, operationsAdmin: deps.operationsAdmin });
+  registerAuditRoutes(app, { auditLog: deps.auditLog });
+  registerMassMailRoutes(app, { massMail: deps.massMail });
+  registerOperationsAdminRoutes(app, { operationsAdmin: deps.operationsAdmin });
   registerSiteRoutes(app, {
-    auth: deps.auth,
     sites: deps.sites,
     operations: deps.operations,
     urlTemplate: deps.urlTemplate,
     ...(deps.urlTemplatesByPurpose ? { urlTemplatesByPurpose: deps.urlTemplatesByPurpose } : {}),
   });
-  registerMemberRoutes(app, { auth: deps.auth, members: deps.members });
-  registerSiteRequestRoutes(app, { auth: deps.auth, requests: deps.siteRequests, operations: deps.operations });
-  registerImageRoutes(app, { auth: deps.auth, images: deps.images });
+  registerMemberRoutes(app, { members: deps.members });
+  registerSiteRequestRoutes(app, { requests: deps.siteRequests, operations: deps.operations });
+  registerImageRoutes(app, { images: deps.images });
   registerSiteProcessRoutes(app, {
-    auth: deps.auth,
     sites: deps.sites,
     process: deps.siteProcess,
     logStreams: deps.logStreams,
   });
-  registerOperationRoutes(app, { auth: deps.auth, operations: deps.operations, sites: deps.siteMembership });
-  registerReconcileRoutes(app, { auth: deps.auth, reconcile: deps.reconcile });
+  registerOperationRoutes(app, { operations: deps.operations, sites: deps.siteMembership });
+  registerReconcileRoutes(app, { reconcile: deps.reconcile });
   const live = new LiveHub({
     events: deps.operationEvents,
     operations: deps.operations,
@@ -174,7 +177,7 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
     scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: deps.maxUploadBytes }, (_request, body, done) => {
       done(null, body);
     });
-    registerFileRoutes(scope, { auth: deps.auth, files: deps.files, maxUploadBytes: deps.maxUploadBytes });
+    registerFileRoutes(scope, { files: deps.files, maxUploadBytes: deps.maxUploadBytes });
   });
   await registerWebInterface(app, deps.webDistDir ?? null);
   return app;

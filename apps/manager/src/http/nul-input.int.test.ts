@@ -29,7 +29,7 @@ describe("NUL in requests", () => {
   beforeAll(async () => {
     t = await startManagerTestApp();
     // a route that hands NUL to PostgreSQL itself, for the safety net (routes are added before the app first answers)
-    t.app.get("/test/unstorable", async () =>
+    t.app.get("/test/unstorable", { config: { caller: "public" } }, async () =>
       t.database.db.selectFrom("users").selectAll().where("username", "=", `sam${nul}`).execute(),
     );
     await t.addUser("admin", { isSuperuser: true });

@@ -58,6 +58,8 @@ export async function buildTestManagerApp(
     /** what the live channel hears from the worker; default: a fresh in-process one */
     operationEvents?: OperationEvents;
     liveTimings?: { pollMs?: number; processPollMs?: number; recheckMs?: number };
+    /** the built web interface to serve; default none (a page says it is not built) */
+    webDistDir?: string;
   } = {},
 ): Promise<{ app: FastifyInstance; services: ReturnType<typeof createManagerServices> }> {
   const config = options.config ?? testManagerConfig();
@@ -114,6 +116,7 @@ export async function buildTestManagerApp(
     loginRateLimits: services.loginRateLimits,
     oidc: services.oidc,
     metrics: services.metrics,
+    ...(options.webDistDir === undefined ? {} : { webDistDir: options.webDistDir }),
   });
   return { app, services };
 }

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { webRoutes } from "@director/contracts/manager-routes";
 import { DirectorError } from "@director/domain/errors";
+import { registerRoute } from "@director/http-kit/routes";
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 
 /** Hashed file names (Vite's `assets/name-HASH.ext`) never change content: browsers keep them for a year. */
 const immutableCache = "public, max-age=31536000, immutable";
@@ -19,29 +21,34 @@ is under <code>/api</code>; the README lists its routes.</p></body></html>
 /**
  * Serves the web interface (apps/manager-web/dist) at `/`: its files with cache headers, and index.html for
  * every other GET that is not under /api (client-side routes such as /sites/blog), so a reload or a shared link
- * opens the right page. Unknown /api paths and missing files keep the API's JSON 404.
+ * opens the right page. Unknown /api paths and missing files keep the API's JSON 404. Both routes are in the route
+ * table (contracts/manager-routes.ts) as public; @fastify/static only lends `sendFile` (it registers no route).
  */
 export async function registerWebInterface(app: FastifyInstance, distDir: string | null): Promise<void> {
   if (distDir === null || !existsSync(path.join(distDir, "index.html"))) {
-    app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(notBuiltPage));
+    registerRoute(app, webRoutes.home, async ({ reply }) => reply.type("text/html; charset=utf-8").send(notBuiltPage));
     return;
   }
   await app.register(fastifyStatic, {
     root: distDir,
-    // One route per file found now (dist is built before the manager starts); the catch-all below is ours.
-    wildcard: false,
+    serve: false,
     cacheControl: false,
     setHeaders: (reply, filePath) => {
       const isHashedAsset = filePath.split(path.sep).includes("assets");
       reply.header("cache-control", isHashedAsset ? immutableCache : revalidateCache);
     },
   });
-  app.get("/*", async (request, reply) => {
+  const sendIndex = (reply: FastifyReply) =>
+    reply.header("cache-control", revalidateCache).type("text/html; charset=utf-8").sendFile("index.html");
+  registerRoute(app, webRoutes.home, async ({ reply }) => sendIndex(reply));
+  registerRoute(app, webRoutes.page, async ({ request, reply }) => {
     const pathname = request.url.split("?")[0] ?? "/";
     const lastSegment = pathname.slice(pathname.lastIndexOf("/") + 1);
-    if (pathname === "/api" || pathname.startsWith("/api/") || lastSegment.includes(".")) {
+    if (pathname === "/api" || pathname.startsWith("/api/")) {
       throw new DirectorError("NOT_FOUND", `No route ${request.method} ${pathname}.`);
     }
-    return reply.header("cache-control", revalidateCache).type("text/html; charset=utf-8").sendFile("index.html");
+    // A file of the build (send refuses `..` and anything outside dist); a missing one is the API's JSON 404.
+    if (lastSegment.includes(".")) return reply.sendFile(decodeURIComponent(pathname.slice(1)));
+    return sendIndex(reply);
   });
 }

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import type { AuditQuery } from "../../api/people";
+import type { AuditQuery } from "../../api/types";
 import { Pager } from "../../components/pager";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
@@ -17,7 +17,7 @@ export function AdminAuditPage() {
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const before = cursors.at(-1);
   const [events] = useAsync(
-    () => api.people.audit({ ...filters, limit: pageSize, ...(before ? { before } : {}) }),
+    () => api.admin.audit({ ...filters, limit: pageSize, ...(before ? { before } : {}) }),
     [filters, before],
   );
   const nextBefore = events.value?.nextBefore ?? null;

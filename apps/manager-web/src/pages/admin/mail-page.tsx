@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ApiError, fieldErrorsOf, formLevelError } from "../../api/errors";
-import type { MassMailRequest } from "../../api/people";
+import type { MassMailRequest } from "../../api/types";
 import { ErrorBanner, Field } from "../../components/ui";
 import { useApi } from "../../hooks";
 import { parseUsernameList } from "../../lib/site-name";
@@ -29,7 +29,7 @@ export function AdminMailPage() {
     setError(null);
     setIsBusy(true);
     try {
-      const sent = await api.people.sendMail({ subject, text: body, to, confirm: false });
+      const sent = await api.admin.sendMail({ subject, text: body, to, confirm: false });
       setResult(`Sent to ${sent.sentCount} of ${sent.recipientCount} people.`); // an API that sends at once
     } catch (failure) {
       const count = failure instanceof ApiError ? failure.details?.recipientCount : undefined;
@@ -44,7 +44,7 @@ export function AdminMailPage() {
   const send = async () => {
     setIsBusy(true);
     try {
-      const sent = await api.people.sendMail({ subject, text: body, to, confirm: true });
+      const sent = await api.admin.sendMail({ subject, text: body, to, confirm: true });
       const refused = sent.failed.length > 0 ? ` The mail server refused: ${sent.failed.join(", ")}.` : "";
       setResult(`Sent to ${sent.sentCount} of ${sent.recipientCount} people.${refused}`);
       setSubject("");

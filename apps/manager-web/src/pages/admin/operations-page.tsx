@@ -1,7 +1,6 @@
 import { useEffect, useState } from "react";
-import type { OperationView, ReconcileReport } from "../../api/core";
 import { followOperation, isOperationFinished } from "../../api/events";
-import type { OperationFilter } from "../../api/operations-admin";
+import type { OperationFilter, OperationView, ReconcileReport } from "../../api/types";
 import { OperationProgress } from "../../components/operation-progress";
 import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
@@ -40,7 +39,7 @@ export function AdminOperationsPage({ search }: { search: string }) {
   const api = useApi();
   const { status, page, openId } = readLocation(search);
   const [list, reload] = useAsync(
-    (signal) => api.operationsAdmin.list({ status, limit: pageSize, offset: page * pageSize }, signal),
+    (signal) => api.operations.list({ status, limit: pageSize, offset: page * pageSize }, signal),
     [status, page],
   );
   const listAction = useAction();
@@ -58,7 +57,7 @@ export function AdminOperationsPage({ search }: { search: string }) {
   /** Queues the operation again, then opens it: its page follows the new run live. */
   const retry = (id: number) =>
     listAction.run(async () => {
-      await api.operationsAdmin.retry(id);
+      await api.operations.retry(id);
       setRetries((count) => count + 1);
       navigate(operationsLocation(status, page, id));
       reload();
@@ -179,13 +178,13 @@ function OneOperation({ id, onChange }: { id: number; onChange: () => void }) {
 
   const retry = () =>
     run(async () => {
-      setOperation((await api.operationsAdmin.retry(id)).operation);
+      setOperation((await api.operations.retry(id)).operation);
       onChange();
     });
 
   const checkAndRepair = (site: string) =>
     run(async () => {
-      setRepair(await api.reconcile.run({ site, isDryRun: false }));
+      setRepair(await api.admin.reconcile({ site, isDryRun: false }));
       onChange();
     });
 

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
-import type { ReconcileReport, SiteAvailability, SiteLimits, SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import type { ReconcileReport, SiteAvailability, SiteLimits, SiteView } from "../../api/types";
 import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, StatusDot } from "../../components/ui";
@@ -191,7 +191,7 @@ function ReconcilePanel() {
   const api = useApi();
   const [report, setReport] = useState<ReconcileReport | null>(null);
   const { error, isBusy, run } = useAction();
-  const check = (isDryRun: boolean) => run(async () => setReport(await api.reconcile.run({ isDryRun })));
+  const check = (isDryRun: boolean) => run(async () => setReport(await api.admin.reconcile({ isDryRun })));
   return (
     <section className="card" aria-labelledby="reconcile">
       <h2 id="reconcile">Reconcile</h2>

@@ -1,7 +1,6 @@
 import { type FormEvent, useState } from "react";
-import type { UserView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
-import type { UpdateUserRequest, UserRole } from "../../api/people";
+import type { UpdateUserRequest, UserRole, UserView } from "../../api/types";
 import { Pager } from "../../components/pager";
 import { SearchForm } from "../../components/search-form";
 import { ErrorBanner, Field, Loading, Time } from "../../components/ui";
@@ -16,7 +15,7 @@ export function AdminUsersPage() {
   const [applied, setApplied] = useState("");
   const [page, setPage] = useState(0);
   const [users, reload] = useAsync(
-    () => api.people.users({ q: applied, limit: pageSize, offset: page * pageSize }),
+    () => api.admin.users({ q: applied, limit: pageSize, offset: page * pageSize }),
     [applied, page],
   );
   const { error, run } = useAction();
@@ -24,7 +23,7 @@ export function AdminUsersPage() {
 
   const update = (user: UserView, change: UpdateUserRequest) =>
     run(async () => {
-      await api.people.updateUser(user.username, change);
+      await api.admin.updateUser(user.username, change);
       reload();
     });
 
@@ -131,7 +130,7 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
     event.preventDefault();
     setError(null);
     try {
-      await api.people.inviteUser({ username: username.trim(), role });
+      await api.admin.inviteUser({ username: username.trim(), role });
       setUsername("");
       onInvited();
     } catch (failure) {

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import type { SiteRequestView } from "../../api/flow";
+import type { SiteRequestView } from "../../api/types";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useApi, useAsync, useSession } from "../../hooks";
 import { sitePath } from "../../lib/routes";
@@ -38,7 +38,7 @@ function ApprovalList(props: {
   decider: "teacher" | "admin";
 }) {
   const api = useApi();
-  const [requests, reload] = useAsync(() => api.flow.siteRequests(), []);
+  const [requests, reload] = useAsync(() => api.siteRequests.list(), []);
   const waiting = (requests.value?.requests ?? []).filter(props.isWaiting);
   const others = (requests.value?.requests ?? []).filter((request) => !props.isWaiting(request));
   return (
@@ -99,8 +99,8 @@ function Decision(props: { request: SiteRequestView; decider: "teacher" | "admin
     setIsBusy(true);
     setError(null);
     try {
-      if (props.decider === "teacher") await api.flow.teacherDecision(request.id, { approve, comment });
-      else await api.flow.adminDecision(request.id, { approve, publicComment: comment, privateComment });
+      if (props.decider === "teacher") await api.siteRequests.teacherDecision(request.id, { approve, comment });
+      else await api.siteRequests.adminDecision(request.id, { approve, publicComment: comment, privateComment });
       props.onDecided();
     } catch (failure) {
       setError(failure);

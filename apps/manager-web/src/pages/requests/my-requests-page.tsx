@@ -8,7 +8,7 @@ import { RequestStatus } from "./request-status";
 export function MyRequestsPage() {
   const api = useApi();
   const { user } = useSession();
-  const [requests] = useAsync(() => api.flow.siteRequests(), []);
+  const [requests] = useAsync(() => api.siteRequests.list(), []);
   const mine = (requests.value?.requests ?? []).filter((request) => request.requester.username === user.username);
   return (
     <>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
-import type { SiteRequestInput } from "../../api/flow";
+import type { SiteRequestInput } from "../../api/types";
 import { ErrorBanner, Field, SiteNameField } from "../../components/ui";
 import { useApi } from "../../hooks";
 import { suggestSiteName } from "../../lib/site-name";
@@ -32,7 +32,7 @@ export function RequestSitePage() {
     setIsBusy(true);
     setError(null);
     try {
-      await api.flow.requestSite({
+      await api.siteRequests.create({
         ...form,
         activity: form.activity.trim(),
         siteName: form.siteName.trim(),

@@ -1,4 +1,4 @@
-import type { SiteRequestStatus } from "../../api/flow";
+import type { SiteRequestStatus } from "../../api/types";
 
 export const requestStatusWords: Record<SiteRequestStatus, string> = {
   awaiting_teacher: "Waiting for the teacher",

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
-import type { SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import type { SiteView } from "../../api/types";
 import { ErrorBanner, Field } from "../../components/ui";
 import { useAction, useApi } from "../../hooks";
 import { navigate } from "../../router";
@@ -14,7 +14,7 @@ export function DeleteSite({ site }: { site: SiteView }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (await run(() => api.flow.deleteSite(site.name, confirmName))) navigate("/");
+    if (await run(() => api.sites.remove(site.name, confirmName))) navigate("/");
   };
 
   return (

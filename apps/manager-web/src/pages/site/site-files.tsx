@@ -1,5 +1,5 @@
 import { type ChangeEvent, useEffect, useRef, useState } from "react";
-import type { FileEntry, SiteView } from "../../api/core";
+import type { FileEntry, SiteView } from "../../api/types";
 import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useAction, useApi, useAsync } from "../../hooks";
 import { formatBytes, joinPath, parentPath } from "../../lib/format";

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
-import type { ImageView, OperationView, SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
+import type { ImageView, OperationView, SiteView } from "../../api/types";
 import { ErrorBanner, Field } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
 

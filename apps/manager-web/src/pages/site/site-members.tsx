@@ -1,7 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
-import type { SiteView } from "../../api/core";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
-import type { SiteMemberView } from "../../api/flow";
+import type { SiteMemberView, SiteView } from "../../api/types";
 import { ErrorBanner, Field } from "../../components/ui";
 import { useAction, useApi, useAsync, useSession } from "../../hooks";
 
@@ -12,7 +11,7 @@ import { useAction, useApi, useAsync, useSession } from "../../hooks";
 export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolean }) {
   const api = useApi();
   const { user } = useSession();
-  const [loaded] = useAsync(() => api.flow.members(site.name), [site.name, site.revision]);
+  const [loaded] = useAsync(() => api.members.list(site.name), [site.name, site.revision]);
   /** until the list with names arrives, the usernames the site came with */
   const [members, setMembers] = useState<SiteMemberView[] | null>(null);
   useEffect(() => setMembers(loaded.value?.members ?? null), [loaded.value]);
@@ -26,14 +25,14 @@ export function SiteMembers({ site, canEdit }: { site: SiteView; canEdit: boolea
   const add = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
-      setMembers((await api.flow.addMember(site.name, username.trim())).members);
+      setMembers((await api.members.add(site.name, username.trim())).members);
       setUsername("");
     });
   };
 
   const remove = async (member: string) => {
     if (!window.confirm(`Remove ${member} from ${site.name}?`)) return;
-    await run(async () => setMembers((await api.flow.removeMember(site.name, member)).members));
+    await run(async () => setMembers((await api.members.remove(site.name, member)).members));
   };
 
   const byUsername = new Map(members?.map((member) => [member.username, member]));

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import type { OperationView, SiteServiceStatus, SiteView } from "../../api/core";
 import { followSiteLog } from "../../api/events";
+import type { OperationView, SiteServiceStatus, SiteView } from "../../api/types";
 import { ErrorBanner } from "../../components/ui";
 import { useApi, useAsync } from "../../hooks";
 

@@ -1,18 +1,11 @@
-import { type auditPageSchema, auditQuerySchema } from "@director/contracts/manager-api";
+import { adminRoutes } from "@director/contracts/manager-routes-accounts";
 import type { FastifyInstance } from "fastify";
-import type { z } from "zod";
-import { authenticate } from "../../http/authenticate.js";
-import type { AuthService } from "../auth/auth.service.js";
+import { registerApiRoute } from "../../http/api-routes.js";
 import type { AuditLogService } from "./audit-log.service.js";
 
 /** GET /api/admin/audit?actor=&site=&action=&limit=&before= (administrators) */
-export function registerAuditRoutes(
-  app: FastifyInstance,
-  deps: { auth: AuthService; auditLog: AuditLogService },
-): void {
-  app.get("/api/admin/audit", async (request): Promise<z.infer<typeof auditPageSchema>> => {
-    const actor = await authenticate(deps.auth, request);
-    const query = auditQuerySchema.parse(request.query);
+export function registerAuditRoutes(app: FastifyInstance, deps: { auditLog: AuditLogService }): void {
+  registerApiRoute(app, adminRoutes.audit, async ({ actor, query }) => {
     const page = await deps.auditLog.list(actor, query);
     return {
       events: page.events.map((event) => ({

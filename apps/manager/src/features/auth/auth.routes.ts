@@ -1,9 +1,11 @@
-import { loginRequestSchema, type UserView } from "@director/contracts/manager-api";
+import type { UserView } from "@director/contracts/manager-api";
+import { authRoutes } from "@director/contracts/manager-routes-accounts";
 import type { GuidelinesVersion } from "@director/domain/guidelines-version";
 import type { User } from "@director/domain/user";
 import { mustAcceptGuidelines } from "@director/domain/user-role";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { authenticate, sessionTokenOf } from "../../http/authenticate.js";
+import { registerApiRoute } from "../../http/api-routes.js";
+import { sessionTokenOf } from "../../http/authenticate.js";
 import type { LiveSessions } from "../live/live-sessions.js";
 import type { AuthService, OpenedSession } from "./auth.service.js";
 import { type LoginRateLimits, limitLoginAttempts } from "./login-rate-limit.js";
@@ -53,19 +55,22 @@ export function registerAuthRoutes(
   const { auth } = deps;
   const limitAttempts = limitLoginAttempts(app, deps.loginRateLimits);
 
-  app.post("/api/auth/login", { preHandler: limitAttempts }, async (request, reply) => {
-    const body = loginRequestSchema.parse(request.body);
-    const session = await auth.login(body.username, body.password);
-    setSessionCookie(reply, session);
-    return {
-      user: presentUser(session.user, auth.guidelines.version),
-      token: session.token,
-      expiresAt: session.expiresAt.toISOString(),
-    };
-  });
+  registerApiRoute(
+    app,
+    authRoutes.login,
+    async ({ body, reply }) => {
+      const session = await auth.login(body.username, body.password);
+      setSessionCookie(reply, session);
+      return {
+        user: presentUser(session.user, auth.guidelines.version),
+        token: session.token,
+        expiresAt: session.expiresAt.toISOString(),
+      };
+    },
+    { preHandler: limitAttempts },
+  );
 
-  app.post("/api/auth/logout", async (request, reply) => {
-    await authenticate(auth, request, { isAllowedBeforeGuidelines: true });
+  registerApiRoute(app, authRoutes.logout, async ({ request, reply }) => {
     const token = sessionTokenOf(request);
     if (token) {
       await auth.logout(token);
@@ -74,10 +79,7 @@ export function registerAuthRoutes(
     // with the same attributes: a browser ignores a `__Host-` cookie without Secure, even one that deletes it
     const { name, isSecure } = reply.server.sessionCookie;
     void reply.clearCookie(name, { path: "/", secure: isSecure, httpOnly: true, sameSite: "lax" });
-    return reply.status(204).send();
   });
 
-  app.get("/api/auth/me", async (request) =>
-    presentUser(await authenticate(auth, request, { isAllowedBeforeGuidelines: true }), auth.guidelines.version),
-  );
+  registerApiRoute(app, authRoutes.me, async ({ actor }) => presentUser(actor, auth.guidelines.version));
 }

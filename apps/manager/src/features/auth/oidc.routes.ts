@@ -1,6 +1,8 @@
 import { oidcCallbackQuerySchema } from "@director/contracts/manager-params";
+import { authRoutes } from "@director/contracts/manager-routes-accounts";
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { registerApiRoute } from "../../http/api-routes.js";
 import { setSessionCookie } from "./auth.routes.js";
 import type { OidcLoginService } from "./oidc-login.service.js";
 import { type OidcStateCookie, oidcStateCookieName, oidcStateMaxAgeMs } from "./oidc-state-cookie.js";
@@ -13,8 +15,8 @@ export interface OidcRoutesDeps {
   redirectUrl: string;
 }
 
-/** The state cookie is only ever needed by the callback: scoped to these routes. */
-const stateCookiePath = "/api/auth/oidc";
+/** The state cookie is only ever needed by the callback: scoped to the routes under this path. */
+const stateCookiePath = authRoutes.oidcCallback.path.slice(0, authRoutes.oidcCallback.path.lastIndexOf("/"));
 
 /**
  * Where a browser login that failed lands: the login page, which says what the code means. Only the stable code
@@ -59,12 +61,12 @@ export function registerOidcRoutes(
     return deps.oidc;
   };
 
-  app.get("/api/auth/options", async () => ({
+  registerApiRoute(app, authRoutes.options, async () => ({
     password: true,
-    oidc: deps.oidc === null ? null : { startUrl: `${stateCookiePath}/start` },
+    oidc: deps.oidc === null ? null : { startUrl: authRoutes.oidcStart.path },
   }));
 
-  app.get(`${stateCookiePath}/start`, (request, reply) =>
+  registerApiRoute(app, authRoutes.oidcStart, ({ request, reply }) =>
     orBackToLogin(request, reply, async () => {
       const oidc = configured();
       const { authorizationUrl, pending } = await oidc.login.begin();
@@ -80,7 +82,7 @@ export function registerOidcRoutes(
     }),
   );
 
-  app.get(`${stateCookiePath}/callback`, (request, reply) =>
+  registerApiRoute(app, authRoutes.oidcCallback, ({ request, reply }) =>
     orBackToLogin(request, reply, async () => {
       const oidc = configured();
       // One try per start: the cookie goes whatever happens next.

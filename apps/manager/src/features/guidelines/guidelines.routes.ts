@@ -1,6 +1,7 @@
+import { guidelinesRoutes } from "@director/contracts/manager-routes-accounts";
 import { hasAcceptedGuidelines } from "@director/domain/user-role";
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "../../http/authenticate.js";
+import { registerApiRoute } from "../../http/api-routes.js";
 import { presentUser } from "../auth/auth.routes.js";
 import type { AuthService } from "../auth/auth.service.js";
 
@@ -10,21 +11,17 @@ import type { AuthService } from "../auth/auth.service.js";
  */
 export function registerGuidelinesRoutes(app: FastifyInstance, deps: { auth: AuthService }): void {
   const { auth } = deps;
-
-  app.get("/api/guidelines", async (request) => {
-    const user = await authenticate(auth, request, { isAllowedBeforeGuidelines: true });
+  registerApiRoute(app, guidelinesRoutes.get, async ({ actor }) => {
     const { text, version } = auth.guidelines;
     return {
       text,
       version,
-      acceptedAt: user.guidelinesAcceptedAt?.toISOString() ?? null,
-      acceptedVersion: user.guidelinesVersion,
-      isAccepted: hasAcceptedGuidelines(user, version),
+      acceptedAt: actor.guidelinesAcceptedAt?.toISOString() ?? null,
+      acceptedVersion: actor.guidelinesVersion,
+      isAccepted: hasAcceptedGuidelines(actor, version),
     };
   });
-
-  app.post("/api/guidelines/accept", async (request) => {
-    const user = await authenticate(auth, request, { isAllowedBeforeGuidelines: true });
-    return presentUser(await auth.acceptGuidelines(user), auth.guidelines.version);
-  });
+  registerApiRoute(app, guidelinesRoutes.accept, async ({ actor }) =>
+    presentUser(await auth.acceptGuidelines(actor), auth.guidelines.version),
+  );
 }

@@ -1,10 +1,12 @@
 import { liveCloseCodes } from "@director/contracts/manager-live";
+import { platformRoutes } from "@director/contracts/manager-routes-accounts";
 import { DirectorError } from "@director/domain/errors";
 import type { User } from "@director/domain/user";
 import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { authenticate, sessionTokenOf } from "../../http/authenticate.js";
+import { actorOf } from "../../http/api-routes.js";
+import { sessionTokenOf } from "../../http/authenticate.js";
 import { ConnectionLimits } from "../../http/connection-limits.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { SitesService } from "../sites/sites.service.js";
@@ -66,12 +68,14 @@ export function registerLiveRoutes(
   );
 
   app.get(
-    "/ws",
+    platformRoutes.live.path,
     {
       websocket: true,
+      // The session was checked when the request came in (the route's declared caller, http/api-routes.ts).
+      config: { caller: platformRoutes.live.caller },
       preValidation: async (request) => {
         assertSameOrigin(request);
-        const actor = await authenticate(deps.auth, request);
+        const actor = actorOf(request);
         // Taken here, before the upgrade, so that a burst of upgrades cannot all pass a check made before any of
         // them was counted; given back when the connection's socket closes, whether the upgrade happened or not
         // (the plugin destroys the socket of an upgrade answered over HTTP). A plain GET, which the plugin answers

@@ -1,8 +1,6 @@
-import { addSiteMemberRequestSchema } from "@director/contracts/manager-api";
-import { siteMemberParamsSchema, siteParamsSchema } from "@director/contracts/manager-params";
+import { memberRoutes } from "@director/contracts/manager-routes-sites";
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "../../http/authenticate.js";
-import type { AuthService } from "../auth/auth.service.js";
+import { registerApiRoute } from "../../http/api-routes.js";
 import type { MembersService } from "./members.service.js";
 
 /**
@@ -10,25 +8,15 @@ import type { MembersService } from "./members.service.js";
  * DELETE /api/sites/:name/members/:username (members of the site; a personal site's owner; administrators).
  * Each answers with the members after the change.
  */
-export function registerMemberRoutes(app: FastifyInstance, deps: { auth: AuthService; members: MembersService }) {
-  const { auth, members } = deps;
-
-  app.get("/api/sites/:name/members", async (request) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    return { members: await members.list(actor, name) };
-  });
-
-  app.post("/api/sites/:name/members", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const { username } = addSiteMemberRequestSchema.parse(request.body ?? {});
-    return reply.status(201).send({ members: await members.add(actor, name, username) });
-  });
-
-  app.delete("/api/sites/:name/members/:username", async (request) => {
-    const actor = await authenticate(auth, request);
-    const { name, username } = siteMemberParamsSchema.parse(request.params);
-    return { members: await members.remove(actor, name, username) };
-  });
+export function registerMemberRoutes(app: FastifyInstance, deps: { members: MembersService }) {
+  const { members } = deps;
+  registerApiRoute(app, memberRoutes.list, async ({ actor, params }) => ({
+    members: await members.list(actor, params.name),
+  }));
+  registerApiRoute(app, memberRoutes.add, async ({ actor, params, body }) => ({
+    members: await members.add(actor, params.name, body.username),
+  }));
+  registerApiRoute(app, memberRoutes.remove, async ({ actor, params }) => ({
+    members: await members.remove(actor, params.name, params.username),
+  }));
 }

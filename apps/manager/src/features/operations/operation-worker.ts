@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { OperationsRepository } from "@director/db/operations.repository";
-import { type ErrorCode, isDirectorError } from "@director/domain/errors";
+import { isDirectorError } from "@director/domain/errors";
 import type { Operation, OperationStep } from "@director/domain/operation";
 import type { Logger } from "pino";
 import type { Wakeup } from "../../adapters/wakeup.js";
@@ -24,20 +24,6 @@ type OperationStore = Pick<
 export type StepContextFactory = (operation: Operation) => Promise<StepContext>;
 
 const maxRetryDelayMs = 30_000;
-
-/**
- * Failures that may pass by themselves (a component restarting, a port briefly busy). Anything else, like a
- * config nginx rejects, fails the same way every time: retrying would only delay the message.
- */
-const retryableCodes: ReadonlySet<ErrorCode> = new Set([
-  "COMPONENT_UNREACHABLE",
-  "DATABASE_UNAVAILABLE",
-  "NGINX_RELOAD_FAILED",
-  "DOCKER_UNAVAILABLE",
-  // a deleted site's process still stopping, or its files still changing: both pass within seconds
-  "SITE_PROCESS_STILL_RUNNING",
-  "SITE_FILES_BUSY",
-]);
 
 /**
  * Runs operations one at a time: claims the oldest runnable one (pending, or running under an expired lease,
@@ -180,7 +166,9 @@ export class OperationWorker {
         return "succeeded";
       } catch (error) {
         const message = describe(error);
-        const isRetryable = isDirectorError(error) && retryableCodes.has(error.code);
+        // Failures that pass by themselves (a component restarting) are tried again; any other fails the same way
+        // every time (a config nginx rejects), so retrying would only delay the message. The code table says which.
+        const isRetryable = isDirectorError(error) && error.kind === "passing";
         if (lease.isLost()) return "lease-lost";
         if (isRetryable && attempt < this.#options.maxStepAttempts) {
           const delayMs = Math.min(this.#options.retryBaseDelayMs * 2 ** (attempt - 1), maxRetryDelayMs);

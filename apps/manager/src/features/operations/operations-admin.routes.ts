@@ -1,7 +1,6 @@
-import { idParamsSchema, operationListQuerySchema } from "@director/contracts/manager-params";
+import { adminRoutes } from "@director/contracts/manager-routes-accounts";
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "../../http/authenticate.js";
-import type { AuthService } from "../auth/auth.service.js";
+import { registerApiRoute } from "../../http/api-routes.js";
 import { presentOperation } from "../sites/sites.presenter.js";
 import type { OperationsAdminService } from "./operations-admin.service.js";
 
@@ -12,19 +11,13 @@ import type { OperationsAdminService } from "./operations-admin.service.js";
  */
 export function registerOperationsAdminRoutes(
   app: FastifyInstance,
-  deps: { auth: AuthService; operationsAdmin: OperationsAdminService },
+  deps: { operationsAdmin: OperationsAdminService },
 ): void {
-  app.get("/api/admin/operations", async (request) => {
-    const actor = await authenticate(deps.auth, request);
-    const query = operationListQuerySchema.parse(request.query);
+  registerApiRoute(app, adminRoutes.listOperations, async ({ actor, query }) => {
     const { operations, total } = await deps.operationsAdmin.list(actor, query);
     return { operations: operations.map(presentOperation), total, limit: query.limit, offset: query.offset };
   });
-
-  app.post("/api/admin/operations/:id/retry", async (request, reply) => {
-    const actor = await authenticate(deps.auth, request);
-    const { id } = idParamsSchema.parse(request.params);
-    const operation = await deps.operationsAdmin.retry(actor, id);
-    return reply.status(202).send({ operation: presentOperation(operation) });
-  });
+  registerApiRoute(app, adminRoutes.retryOperation, async ({ actor, params }) => ({
+    operation: presentOperation(await deps.operationsAdmin.retry(actor, params.id)),
+  }));
 }

@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { idParamsSchema } from "@director/contracts/manager-params";
+import { operationRoutes } from "@director/contracts/manager-routes-sites";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
 import type { Operation } from "@director/domain/operation";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { authenticate } from "../../http/authenticate.js";
-import type { AuthService } from "../auth/auth.service.js";
+import type { FastifyInstance } from "fastify";
+import { registerApiRoute } from "../../http/api-routes.js";
 import { presentOperation } from "../sites/sites.presenter.js";
 import { canViewOperation } from "./operations.policy.js";
 
@@ -25,7 +24,6 @@ const streamMaxDurationMs = 10 * 60 * 1000;
 export function registerOperationRoutes(
   app: FastifyInstance,
   deps: {
-    auth: AuthService;
     operations: Pick<OperationsRepository, "findById">;
     sites: Pick<SitesRepository, "isMember" | "findById">;
   },
@@ -40,21 +38,20 @@ export function registerOperationRoutes(
     };
     return canViewOperation(actor, operation, facts);
   };
-  const findVisible = async (request: FastifyRequest) => {
-    const actor = await authenticate(deps.auth, request);
-    const { id } = idParamsSchema.parse(request.params);
+  const findVisible = async (actor: Actor, id: number) => {
     const operation = await deps.operations.findById(id);
     if (!operation || !(await isVisible(actor, operation))) {
       throw new DirectorError("OPERATION_NOT_FOUND", `There is no operation ${id} that you can see.`);
     }
-    return { actor, operation };
+    return operation;
   };
 
-  app.get("/api/operations/:id", async (request) => presentOperation((await findVisible(request)).operation));
+  registerApiRoute(app, operationRoutes.get, async ({ actor, params }) =>
+    presentOperation(await findVisible(actor, params.id)),
+  );
 
-  app.get("/api/operations/:id/events", async (request, reply) => {
-    const found = await findVisible(request);
-    let operation = found.operation;
+  registerApiRoute(app, operationRoutes.events, async ({ actor, params, request, reply }) => {
+    let operation = await findVisible(actor, params.id);
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -74,7 +71,7 @@ export function registerOperationRoutes(
         const view = JSON.stringify(presentOperation(operation));
         if (view !== lastSent) {
           // Asked again before each change is sent: a member removed from the site meanwhile learns no more.
-          if (lastSent !== "" && !(await isVisible(found.actor, operation))) {
+          if (lastSent !== "" && !(await isVisible(actor, operation))) {
             stream.write(`event: error\ndata: ${JSON.stringify({ code: "OPERATION_NOT_FOUND" })}\n\n`);
             break;
           }

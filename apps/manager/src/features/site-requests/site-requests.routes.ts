@@ -1,15 +1,9 @@
-import {
-  adminDecisionRequestSchema,
-  createSiteRequestRequestSchema,
-  teacherDecisionRequestSchema,
-} from "@director/contracts/manager-api";
-import { idParamsSchema, siteRequestListQuerySchema, waitQuerySchema } from "@director/contracts/manager-params";
+import { siteRequestRoutes } from "@director/contracts/manager-routes-sites";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { Actor } from "@director/domain/actor";
 import type { SiteRequestRecord } from "@director/domain/site-request";
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "../../http/authenticate.js";
-import type { AuthService } from "../auth/auth.service.js";
+import { registerApiRoute } from "../../http/api-routes.js";
 import { waitForOperation } from "../operations/wait-for-operation.js";
 import { presentOperation } from "../sites/sites.presenter.js";
 import { presentSiteRequest } from "./site-requests.presenter.js";
@@ -24,46 +18,33 @@ const waitTimeoutMs = 60_000;
  */
 export function registerSiteRequestRoutes(
   app: FastifyInstance,
-  deps: { auth: AuthService; requests: SiteRequestsService; operations: Pick<OperationsRepository, "findById"> },
+  deps: { requests: SiteRequestsService; operations: Pick<OperationsRepository, "findById"> },
 ): void {
-  const { auth, requests, operations } = deps;
+  const { requests, operations } = deps;
   const view = (actor: Actor, request: SiteRequestRecord) =>
     presentSiteRequest(request, requests.canSeePrivateComment(actor, request));
 
-  app.get("/api/site-requests", async (request) => {
-    const actor = await authenticate(auth, request);
-    const page = siteRequestListQuerySchema.parse(request.query);
-    const found = await requests.list(actor, page);
-    return { requests: found.requests.map((one) => view(actor, one)), total: found.total, ...page };
+  registerApiRoute(app, siteRequestRoutes.list, async ({ actor, query }) => {
+    const found = await requests.list(actor, query);
+    return { requests: found.requests.map((one) => view(actor, one)), total: found.total, ...query };
   });
 
-  app.post("/api/site-requests", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const body = createSiteRequestRequestSchema.parse(request.body ?? {});
-    return reply.status(201).send(view(actor, await requests.create(actor, body)));
-  });
+  registerApiRoute(app, siteRequestRoutes.create, async ({ actor, body }) =>
+    view(actor, await requests.create(actor, body)),
+  );
 
-  app.get("/api/site-requests/:id", async (request) => {
-    const actor = await authenticate(auth, request);
-    const { id } = idParamsSchema.parse(request.params);
-    return view(actor, await requests.find(actor, id));
-  });
+  registerApiRoute(app, siteRequestRoutes.get, async ({ actor, params }) =>
+    view(actor, await requests.find(actor, params.id)),
+  );
 
-  app.post("/api/site-requests/:id/teacher-decision", async (request) => {
-    const actor = await authenticate(auth, request);
-    const { id } = idParamsSchema.parse(request.params);
-    const body = teacherDecisionRequestSchema.parse(request.body ?? {});
-    return view(actor, await requests.decideAsTeacher(actor, id, body));
-  });
+  registerApiRoute(app, siteRequestRoutes.teacherDecision, async ({ actor, params, body }) =>
+    view(actor, await requests.decideAsTeacher(actor, params.id, body)),
+  );
 
-  app.post("/api/site-requests/:id/admin-decision", async (request) => {
-    const actor = await authenticate(auth, request);
-    const { id } = idParamsSchema.parse(request.params);
-    const body = adminDecisionRequestSchema.parse(request.body ?? {});
-    const { wait } = waitQuerySchema.parse(request.query);
-    const decided = await requests.decideAsAdmin(actor, id, body);
+  registerApiRoute(app, siteRequestRoutes.adminDecision, async ({ actor, params, query, body }) => {
+    const decided = await requests.decideAsAdmin(actor, params.id, body);
     const operation =
-      decided.operation && wait === "true"
+      decided.operation && query.wait === "true"
         ? await waitForOperation(operations, decided.operation, waitTimeoutMs)
         : decided.operation;
     return { request: view(actor, decided.request), operation: operation ? presentOperation(operation) : null };

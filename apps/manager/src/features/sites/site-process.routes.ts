@@ -1,14 +1,12 @@
 import type { ServerResponse } from "node:http";
-import { siteParamsSchema } from "@director/contracts/manager-params";
+import { processRoutes } from "@director/contracts/manager-routes-sites";
 import type { SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { signalWhenClientGoes } from "@director/http-kit/client-gone";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
-import { z } from "zod";
-import { authenticate } from "../../http/authenticate.js";
+import { registerApiRoute } from "../../http/api-routes.js";
 import { ConnectionLimits } from "../../http/connection-limits.js";
-import type { AuthService } from "../auth/auth.service.js";
 import type { SitesService } from "./sites.service.js";
 
 /** Where a dynamic site's process can be looked at (the orchestrator that runs it). */
@@ -22,9 +20,6 @@ export interface SiteProcessReader {
 const heartbeatIntervalMs = 15_000;
 /** A followed log ends after this long; the browser's EventSource reconnects by itself. */
 const followMaxDurationMs = 60 * 60 * 1000;
-
-const logsQuerySchema = z.object({ tailLines: z.coerce.number().int().min(1).max(1000).default(100) });
-const followQuerySchema = z.object({ tailLines: z.coerce.number().int().min(0).max(1000).default(100) });
 
 /** How many site logs may be followed at once (config logStreams). */
 export interface LogStreamLimits {
@@ -57,38 +52,33 @@ function logStreamLimits(limits: LogStreamLimits): ConnectionLimits {
  */
 export function registerSiteProcessRoutes(
   app: FastifyInstance,
-  deps: { auth: AuthService; sites: SitesService; process: SiteProcessReader; logStreams: LogStreamLimits },
+  deps: { sites: SitesService; process: SiteProcessReader; logStreams: LogStreamLimits },
 ): void {
   const following = logStreamLimits(deps.logStreams);
-  app.get("/api/sites/:name/process", async (request) => {
-    const actor = await authenticate(deps.auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const site = await deps.sites.findForAction(actor, name, "view");
+  registerApiRoute(app, processRoutes.status, async ({ actor, params }) => {
+    const site = await deps.sites.findForAction(actor, params.name, "view");
     if (site.type === "static") {
-      return { state: "absent", message: "A static site has no process: nginx serves its public/ files." };
+      return { state: "absent" as const, message: "A static site has no process: nginx serves its public/ files." };
     }
     return deps.process.serviceStatus(site.id);
   });
 
-  app.get("/api/sites/:name/logs", async (request) => {
-    const actor = await authenticate(deps.auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const { tailLines } = logsQuerySchema.parse(request.query);
-    const site = await deps.sites.findForAction(actor, name, "view");
+  registerApiRoute(app, processRoutes.logs, async ({ actor, params, query }) => {
+    const site = await deps.sites.findForAction(actor, params.name, "view");
     if (site.type === "static") return { lines: [] };
-    return deps.process.logs(site.id, tailLines);
+    return deps.process.logs(site.id, query.tailLines);
   });
 
-  app.get("/api/sites/:name/logs/events", async (request, reply) => {
-    // Before any await: a client that leaves while we authenticate must not have its log followed for nobody.
+  registerApiRoute(app, processRoutes.followLogs, async ({ actor, params, query, request, reply }) => {
+    // The caller was checked before this handler ran: a client that left meanwhile is already seen as gone here, and
+    // its log is never followed for nobody.
     const closed = new AbortController();
     const clientGone = signalWhenClientGoes(reply.raw);
     const close = () => closed.abort();
     if (clientGone.aborted) close();
     else clientGone.addEventListener("abort", close, { once: true });
-    const actor = await authenticate(deps.auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const { tailLines } = followQuerySchema.parse(request.query);
+    const { name } = params;
+    const { tailLines } = query;
     const release = following.take(actor.id);
     const deadline = setTimeout(close, followMaxDurationMs);
     try {

@@ -1,22 +1,8 @@
-import {
-  createSiteRequestSchema,
-  deleteSiteRequestSchema,
-  siteAdminCommentRequestSchema,
-  siteDescriptionRequestSchema,
-  siteImageChangeRequestSchema,
-  siteListQuerySchema,
-} from "@director/contracts/manager-api";
-import { siteParamsSchema, waitQuerySchema } from "@director/contracts/manager-params";
-import {
-  changeSiteTypeRequestSchema,
-  siteAvailabilityRequestSchema,
-  siteLimitsRequestSchema,
-} from "@director/contracts/manager-site-settings";
+import { siteRoutes } from "@director/contracts/manager-routes-sites";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { Operation } from "@director/domain/operation";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { authenticate } from "../../http/authenticate.js";
-import type { AuthService } from "../auth/auth.service.js";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { registerApiRoute } from "../../http/api-routes.js";
 import { waitForOperation } from "../operations/wait-for-operation.js";
 import { presentOperation, presentSite, type SiteUrlTemplatesByPurpose } from "./sites.presenter.js";
 import type { SitesService } from "./sites.service.js";
@@ -26,7 +12,8 @@ const waitTimeoutMs = 60_000;
 
 /** 200 when the operation succeeded (it was waited for), else 202: the operation says whether it runs or failed. */
 function sendOperation(reply: FastifyReply, operation: Operation) {
-  return reply.status(operation.status === "succeeded" ? 200 : 202).send({ operation: presentOperation(operation) });
+  reply.status(operation.status === "succeeded" ? 200 : 202);
+  return { operation: presentOperation(operation) };
 }
 
 /**
@@ -38,20 +25,17 @@ function sendOperation(reply: FastifyReply, operation: Operation) {
 export function registerSiteRoutes(
   app: FastifyInstance,
   deps: {
-    auth: AuthService;
     sites: SitesService;
     operations: Pick<OperationsRepository, "findById">;
     urlTemplate: string;
     urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
   },
 ): void {
-  const { auth, sites, operations, urlTemplate } = deps;
+  const { sites, operations, urlTemplate } = deps;
   const urlTemplatesByPurpose = deps.urlTemplatesByPurpose ?? {};
   /** Answers with the operation, first waiting for it to end when the caller asked `?wait=true`. */
-  const answerOperation = async (request: FastifyRequest, reply: FastifyReply, queued: Operation) => {
-    const { wait } = waitQuerySchema.parse(request.query);
-    return sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
-  };
+  const answerOperation = async (reply: FastifyReply, wait: "true" | "false", queued: Operation) =>
+    sendOperation(reply, wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued);
   const view = async (site: Awaited<ReturnType<SitesService["findForAction"]>>) =>
     presentSite(site, {
       urlTemplate,
@@ -61,9 +45,7 @@ export function registerSiteRoutes(
       imageName: await sites.imageNameOf(site),
     });
 
-  app.get("/api/sites", async (request) => {
-    const actor = await authenticate(auth, request);
-    const query = siteListQuerySchema.parse(request.query);
+  registerApiRoute(app, siteRoutes.list, async ({ actor, query }) => {
     const found = await sites.search(actor, query);
     const detailsOf = await sites.detailsOf(found.sites);
     return {
@@ -74,19 +56,17 @@ export function registerSiteRoutes(
     };
   });
 
-  app.post("/api/sites", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const body = createSiteRequestSchema.parse(request.body ?? {});
-    const { wait } = waitQuerySchema.parse(request.query);
+  registerApiRoute(app, siteRoutes.create, async ({ actor, query, body, reply }) => {
     const created = await sites.create(actor, body);
-    if (wait === "true") {
+    if (query.wait === "true") {
       const operation = await waitForOperation(operations, created.operation, waitTimeoutMs);
       const site = await sites.findForAction(actor, created.site.name, "view");
       // 202 unless it succeeded: the operation in the body says whether it is still running or failed, and why.
-      const status = operation.status === "succeeded" ? 201 : 202;
-      return reply.status(status).send({ site: await view(site), operation: presentOperation(operation) });
+      reply.status(operation.status === "succeeded" ? 201 : 202);
+      return { site: await view(site), operation: presentOperation(operation) };
     }
-    return reply.status(202).send({
+    reply.status(202);
+    return {
       site: presentSite(created.site, {
         urlTemplate,
         urlTemplatesByPurpose,
@@ -95,74 +75,43 @@ export function registerSiteRoutes(
         imageName: null,
       }),
       operation: presentOperation(created.operation),
-    });
+    };
   });
 
-  app.get("/api/sites/:name", async (request) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    return view(await sites.findForAction(actor, name, "view"));
-  });
+  registerApiRoute(app, siteRoutes.get, async ({ actor, params }) =>
+    view(await sites.findForAction(actor, params.name, "view")),
+  );
 
-  app.patch("/api/sites/:name", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const { type } = changeSiteTypeRequestSchema.parse(request.body ?? {});
-    const queued = await sites.changeType(actor, name, type);
-    return answerOperation(request, reply, queued);
-  });
+  registerApiRoute(app, siteRoutes.changeType, async ({ actor, params, query, body, reply }) =>
+    answerOperation(reply, query.wait, await sites.changeType(actor, params.name, body.type)),
+  );
 
-  app.post("/api/sites/:name/restart", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const queued = await sites.restart(actor, name);
-    return answerOperation(request, reply, queued);
-  });
+  registerApiRoute(app, siteRoutes.restart, async ({ actor, params, query, reply }) =>
+    answerOperation(reply, query.wait, await sites.restart(actor, params.name)),
+  );
 
-  app.put("/api/sites/:name/availability", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const { availability } = siteAvailabilityRequestSchema.parse(request.body ?? {});
-    const queued = await sites.setAvailability(actor, name, availability);
-    return answerOperation(request, reply, queued);
-  });
+  registerApiRoute(app, siteRoutes.setAvailability, async ({ actor, params, query, body, reply }) =>
+    answerOperation(reply, query.wait, await sites.setAvailability(actor, params.name, body.availability)),
+  );
 
-  app.put("/api/sites/:name/limits", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const limits = siteLimitsRequestSchema.parse(request.body ?? {});
-    const queued = await sites.setLimits(actor, name, limits);
-    return answerOperation(request, reply, queued);
-  });
+  registerApiRoute(app, siteRoutes.setLimits, async ({ actor, params, query, body, reply }) =>
+    answerOperation(reply, query.wait, await sites.setLimits(actor, params.name, body)),
+  );
 
-  app.put("/api/sites/:name/image", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const body = siteImageChangeRequestSchema.parse(request.body ?? {});
-    const queued = await sites.changeImage(actor, name, body);
-    return answerOperation(request, reply, queued);
-  });
+  registerApiRoute(app, siteRoutes.setImage, async ({ actor, params, query, body, reply }) =>
+    answerOperation(reply, query.wait, await sites.changeImage(actor, params.name, body)),
+  );
 
-  app.put("/api/sites/:name/description", async (request) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const { description } = siteDescriptionRequestSchema.parse(request.body ?? {});
-    return view(await sites.updateDescription(actor, name, description));
-  });
+  registerApiRoute(app, siteRoutes.setDescription, async ({ actor, params, body }) =>
+    view(await sites.updateDescription(actor, params.name, body.description)),
+  );
 
-  app.put("/api/sites/:name/admin-comment", async (request) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    const { comment } = siteAdminCommentRequestSchema.parse(request.body ?? {});
-    return view(await sites.updateAdminComment(actor, name, comment));
-  });
+  registerApiRoute(app, siteRoutes.setAdminComment, async ({ actor, params, body }) =>
+    view(await sites.updateAdminComment(actor, params.name, body.comment)),
+  );
 
-  app.delete("/api/sites/:name", async (request, reply) => {
-    const actor = await authenticate(auth, request);
-    const { name } = siteParamsSchema.parse(request.params);
-    // A missing confirmation is refused by the service after the access check, so it reveals nothing.
-    const { confirmName } = deleteSiteRequestSchema.parse(request.body ?? {});
-    const queued = await sites.delete(actor, name, confirmName);
-    return answerOperation(request, reply, queued);
-  });
+  // A missing confirmation is refused by the service after the access check, so it reveals nothing.
+  registerApiRoute(app, siteRoutes.remove, async ({ actor, params, query, body, reply }) =>
+    answerOperation(reply, query.wait, await sites.delete(actor, params.name, body.confirmName)),
+  );
 }

@@ -1,0 +1,91 @@
+/**
+ * Every route of the manager (its public JSON API, the live channel, the web interface), by method and path: the one
+ * place a path is written. The route table (manager-routes.ts) adds callers and schemas; the web app imports this
+ * file at run time, and only the types of the rest, so that no zod reaches the browser bundle.
+ */
+
+/** A route's method and path (Fastify's syntax). */
+export interface RoutePath {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+}
+
+export const managerPaths = {
+  platform: {
+    health: { method: "GET", path: "/health" },
+    metrics: { method: "GET", path: "/metrics" },
+    live: { method: "GET", path: "/ws" },
+  },
+  auth: {
+    login: { method: "POST", path: "/api/auth/login" },
+    logout: { method: "POST", path: "/api/auth/logout" },
+    me: { method: "GET", path: "/api/auth/me" },
+    options: { method: "GET", path: "/api/auth/options" },
+    oidcStart: { method: "GET", path: "/api/auth/oidc/start" },
+    oidcCallback: { method: "GET", path: "/api/auth/oidc/callback" },
+  },
+  guidelines: {
+    get: { method: "GET", path: "/api/guidelines" },
+    accept: { method: "POST", path: "/api/guidelines/accept" },
+  },
+  sites: {
+    list: { method: "GET", path: "/api/sites" },
+    create: { method: "POST", path: "/api/sites" },
+    get: { method: "GET", path: "/api/sites/:name" },
+    changeType: { method: "PATCH", path: "/api/sites/:name" },
+    remove: { method: "DELETE", path: "/api/sites/:name" },
+    restart: { method: "POST", path: "/api/sites/:name/restart" },
+    setAvailability: { method: "PUT", path: "/api/sites/:name/availability" },
+    setLimits: { method: "PUT", path: "/api/sites/:name/limits" },
+    setImage: { method: "PUT", path: "/api/sites/:name/image" },
+    setDescription: { method: "PUT", path: "/api/sites/:name/description" },
+    setAdminComment: { method: "PUT", path: "/api/sites/:name/admin-comment" },
+  },
+  process: {
+    status: { method: "GET", path: "/api/sites/:name/process" },
+    logs: { method: "GET", path: "/api/sites/:name/logs" },
+    followLogs: { method: "GET", path: "/api/sites/:name/logs/events" },
+  },
+  files: {
+    listTop: { method: "GET", path: "/api/sites/:name/files" },
+    read: { method: "GET", path: "/api/sites/:name/files/*" },
+    write: { method: "PUT", path: "/api/sites/:name/files/*" },
+    remove: { method: "DELETE", path: "/api/sites/:name/files/*" },
+  },
+  members: {
+    list: { method: "GET", path: "/api/sites/:name/members" },
+    add: { method: "POST", path: "/api/sites/:name/members" },
+    remove: { method: "DELETE", path: "/api/sites/:name/members/:username" },
+  },
+  images: {
+    list: { method: "GET", path: "/api/images" },
+    create: { method: "POST", path: "/api/images" },
+    update: { method: "PATCH", path: "/api/images/:name" },
+    remove: { method: "DELETE", path: "/api/images/:name" },
+  },
+  siteRequests: {
+    list: { method: "GET", path: "/api/site-requests" },
+    get: { method: "GET", path: "/api/site-requests/:id" },
+    create: { method: "POST", path: "/api/site-requests" },
+    teacherDecision: { method: "POST", path: "/api/site-requests/:id/teacher-decision" },
+    adminDecision: { method: "POST", path: "/api/site-requests/:id/admin-decision" },
+  },
+  operations: {
+    get: { method: "GET", path: "/api/operations/:id" },
+    events: { method: "GET", path: "/api/operations/:id/events" },
+  },
+  admin: {
+    listUsers: { method: "GET", path: "/api/admin/users" },
+    inviteUser: { method: "POST", path: "/api/admin/users" },
+    updateUser: { method: "PATCH", path: "/api/admin/users/:username" },
+    audit: { method: "GET", path: "/api/admin/audit" },
+    massMail: { method: "POST", path: "/api/admin/mail" },
+    listOperations: { method: "GET", path: "/api/admin/operations" },
+    retryOperation: { method: "POST", path: "/api/admin/operations/:id/retry" },
+    reconcile: { method: "POST", path: "/api/admin/reconcile" },
+  },
+  web: {
+    home: { method: "GET", path: "/" },
+    page: { method: "GET", path: "/*" },
+  },
+} as const satisfies Record<string, Record<string, RoutePath>>;

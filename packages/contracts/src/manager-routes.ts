@@ -1,0 +1,45 @@
+/**
+ * The manager's route table: every route it serves, grouped by feature. The server registers exactly these
+ * (apps/manager/src/http), the web app's client is typed from them (apps/manager-web/src/api), and a test walks them.
+ */
+
+import { managerPaths } from "./manager-paths.js";
+import { adminRoutes, authRoutes, guidelinesRoutes, platformRoutes } from "./manager-routes-accounts.js";
+import {
+  fileRoutes,
+  imageRoutes,
+  memberRoutes,
+  operationRoutes,
+  processRoutes,
+  siteRequestRoutes,
+  siteRoutes,
+} from "./manager-routes-sites.js";
+import { route } from "./route.js";
+
+/** The web interface (apps/manager-web/dist): its files, and index.html for every page's path. */
+export const webRoutes = {
+  home: route({ ...managerPaths.web.home, caller: "public", summary: "the web interface", answerKind: "bytes" }),
+  page: route({
+    ...managerPaths.web.page,
+    caller: "public",
+    summary: "the web interface's files, and index.html for its pages' paths",
+    answerKind: "bytes",
+  }),
+};
+
+export const managerApi = {
+  platform: platformRoutes,
+  auth: authRoutes,
+  guidelines: guidelinesRoutes,
+  sites: siteRoutes,
+  process: processRoutes,
+  files: fileRoutes,
+  members: memberRoutes,
+  images: imageRoutes,
+  siteRequests: siteRequestRoutes,
+  operations: operationRoutes,
+  admin: adminRoutes,
+  web: webRoutes,
+};
+
+export type ManagerApi = typeof managerApi;
