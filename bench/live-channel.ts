@@ -26,7 +26,7 @@ import { UsersRepository } from "@director/db/users.repository";
 import { guidelinesVersionOf } from "@director/domain/guidelines-version";
 import { parseSiteName } from "@director/domain/site-name";
 import { parseUsername } from "@director/domain/username";
-import { defaultGuidelinesText } from "@director/manager/features/guidelines/default-guidelines";
+import { defaultGuidelinesText } from "@director/manager";
 import { hash } from "@node-rs/argon2";
 import WebSocket from "ws";
 import { ApiSession } from "../e2e/support/api.js";

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, open, rm, rmdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { removeTreeContents } from "@director/orchestrator/adapters/tree-removal";
+import { removeTreeContents } from "@director/orchestrator";
 
 const { values } = parseArgs({
   options: {

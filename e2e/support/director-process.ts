@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseMountInfo } from "@director/host/nosuid-mount";
 import { runCommand } from "@director/host/run-command";
-import { removeDockerTestObjects } from "@director/orchestrator/adapters/docker-test-objects";
-import { bridgeInterfaceOf, removeSiteFirewall } from "@director/orchestrator/adapters/site-firewall";
+import { bridgeInterfaceOf, removeDockerTestObjects, removeSiteFirewall } from "@director/orchestrator";
 import { freePort } from "@director/testing/free-port";
 import Docker from "dockerode";
 

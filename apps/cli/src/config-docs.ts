@@ -5,9 +5,9 @@
 import path from "node:path";
 import { renderConfigTable, replaceGeneratedBlock } from "@director/config/config-docs";
 import { variablesOf } from "@director/config/config-table";
-import { managerConfigTable } from "@director/manager/config";
-import { orchestratorConfigTable } from "@director/orchestrator/config";
-import { routerConfigTable } from "@director/router/config";
+import { managerConfigTable } from "@director/manager";
+import { orchestratorConfigTable } from "@director/orchestrator";
+import { routerConfigTable } from "@director/router";
 import { upVariables } from "./config.js";
 
 export const readmePath = path.resolve(import.meta.dirname, "..", "..", "..", "README.md");

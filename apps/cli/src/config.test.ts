@@ -1,8 +1,8 @@
 import path from "node:path";
 import { variablesOf } from "@director/config/config-table";
-import { managerConfigTable } from "@director/manager/config";
-import { orchestratorConfigTable } from "@director/orchestrator/config";
-import { routerConfigTable } from "@director/router/config";
+import { managerConfigTable } from "@director/manager";
+import { orchestratorConfigTable } from "@director/orchestrator";
+import { routerConfigTable } from "@director/router";
 import { describe, expect, it } from "vitest";
 import { loadCommandConfig, loadUpConfig, setByUp, upConfigTable, upVariables } from "./config.js";
 

@@ -14,9 +14,9 @@ import {
   type Environment,
   pickVariables,
 } from "@director/config/load-config";
-import { managerConfigTable } from "@director/manager/config";
-import { orchestratorConfigTable } from "@director/orchestrator/config";
-import { routerConfigTable } from "@director/router/config";
+import { managerConfigTable } from "@director/manager";
+import { orchestratorConfigTable } from "@director/orchestrator";
+import { routerConfigTable } from "@director/router";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);

@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { isDirectorError } from "@director/domain/errors";
 import { parseUserRole } from "@director/domain/user-role";
-import { loadGuidelines } from "@director/manager/features/guidelines/current-guidelines";
+import { loadGuidelines } from "@director/manager";
 import type { Logger } from "pino";
 import { createUser, guidelinesFilePathOf } from "./commands/admin-create-user.js";
 import { runComponent } from "./commands/component.js";

@@ -13,8 +13,6 @@ import {
   massMailRequestSchema,
   massMailResultSchema,
   operationViewSchema,
-  reconcileReportSchema,
-  reconcileRequestSchema,
   updateUserRequestSchema,
   userListQuerySchema,
   userListResponseSchema,
@@ -22,6 +20,7 @@ import {
 } from "./manager-api.js";
 import { idParamsSchema, operationListQuerySchema, userParamsSchema, waitQuerySchema } from "./manager-params.js";
 import { managerPaths } from "./manager-paths.js";
+import { reconcileReportSchema, reconcileRequestSchema } from "./manager-reconcile.js";
 import { route } from "./route.js";
 
 const { platform, auth, guidelines, admin } = managerPaths;

@@ -3,9 +3,8 @@ import type { DB } from "@director/db/schema";
 import { SessionsRepository } from "@director/db/sessions.repository";
 import { UsersRepository } from "@director/db/users.repository";
 import type { UserRole } from "@director/domain/user-role";
-import { AuthService } from "@director/manager/features/auth/auth.service";
-import { Argon2PasswordHasher } from "@director/manager/features/auth/password-hasher";
-import type { CurrentGuidelines } from "@director/manager/features/guidelines/current-guidelines";
+import type { CurrentGuidelines } from "@director/manager";
+import { Argon2PasswordHasher, AuthService } from "@director/manager";
 import type { Kysely } from "kysely";
 import type { CommandConfig } from "../config.js";
 

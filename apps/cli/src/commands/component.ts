@@ -1,13 +1,9 @@
 import { hostname } from "node:os";
 import { createDatabase } from "@director/db/database";
 import { migrateToLatest } from "@director/db/migrate";
-import { InProcessWakeup } from "@director/manager/adapters/wakeup";
-import { loadManagerConfig } from "@director/manager/config";
-import { startManager } from "@director/manager/main";
-import { loadOrchestratorConfig } from "@director/orchestrator/config";
-import { runOrchestrator } from "@director/orchestrator/main";
-import { loadRouterConfig } from "@director/router/config";
-import { runRouter } from "@director/router/main";
+import { InProcessWakeup, loadManagerConfig, startManager } from "@director/manager";
+import { loadOrchestratorConfig, runOrchestrator } from "@director/orchestrator";
+import { loadRouterConfig, runRouter } from "@director/router";
 import type { Logger } from "pino";
 
 /**

@@ -1,6 +1,5 @@
 import type { ImageRef } from "@director/domain/image-ref";
-import { ensureDebianBaseImage } from "@director/orchestrator/adapters/debian-base-image";
-import { ensureBusyboxBaseImage, stableBusyboxTag } from "@director/orchestrator/adapters/local-base-images";
+import { ensureBusyboxBaseImage, ensureDebianBaseImage, stableBusyboxTag } from "@director/orchestrator";
 import Docker from "dockerode";
 
 /** The base images `director images make-base` knows how to make without a registry. */

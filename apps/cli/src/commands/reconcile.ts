@@ -5,7 +5,7 @@
  * are found in its data directory), or, in production, against the components named by the manager's variables
  * (DATABASE_URL, DIRECTOR_ORCHESTRATOR_URL/_TOKEN, DIRECTOR_ROUTER_URL/_TOKEN, DIRECTOR_SITES_DOMAIN).
  */
-import type { ReconcileReport } from "@director/contracts/manager-api";
+import type { ReconcileReport } from "@director/contracts/manager-reconcile";
 import { AuditRepository } from "@director/db/audit.repository";
 import { OperationsRepository } from "@director/db/operations.repository";
 import type { DB } from "@director/db/schema";
@@ -14,11 +14,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { Operation } from "@director/domain/operation";
 import { parseInternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
-import { OrchestratorClient } from "@director/manager/adapters/orchestrator-client";
-import { RouterClient } from "@director/manager/adapters/router-client";
-import { loadManagerConfig } from "@director/manager/config";
-import { siteSpecs } from "@director/manager/features/operations/site-specs";
-import { ReconcileService } from "@director/manager/features/reconcile/reconcile.service";
+import { loadManagerConfig, OrchestratorClient, ReconcileService, RouterClient, siteSpecs } from "@director/manager";
 import type { Kysely } from "kysely";
 import { runningInstancePid } from "../runtime/instance-lock.js";
 import { readRunningInstance } from "../runtime/running-instance.js";

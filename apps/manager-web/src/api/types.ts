@@ -11,7 +11,6 @@ import type {
   MassMailRequest,
   MassMailResult,
   OperationView,
-  ReconcileReport,
   SiteMemberView,
   SiteRequestView,
   SiteView,
@@ -19,6 +18,7 @@ import type {
   UserView,
   userListResponseSchema,
 } from "@director/contracts/manager-api";
+import type { ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { z } from "zod";

@@ -3,7 +3,7 @@
  * every rule is a unit test. `computeDrift` decides what is wrong; `repairStepsFor` which steps put it back.
  */
 
-import type { DriftFinding, DriftKind } from "@director/contracts/manager-api";
+import type { DriftFinding, DriftKind } from "@director/contracts/manager-reconcile";
 import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-inventory";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { RouterInventory } from "@director/contracts/router-api";

@@ -5,7 +5,7 @@
  * retried by the next run). Leftovers with no site row are removed directly (there is no site to lock, and each
  * removal is one idempotent call), except site directories, which hold data and are only reported.
  */
-import type { ReconcileItem, ReconcileOutcome, ReconcileReport } from "@director/contracts/manager-api";
+import type { ReconcileItem, ReconcileOutcome, ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
