@@ -2,6 +2,7 @@
  * The orchestrator's routes for a dynamic site's process: its Swarm service, its image, its status and its logs.
  * Without a Docker engine each answers 503 DOCKER_UNAVAILABLE; with one that would run sites unsafely, 503 DOCKER_UNSAFE.
  */
+import { siteProcessStates } from "@director/domain/site-process";
 import { z } from "zod";
 import { imageRefSchema, packageListSchema, siteIdParamsSchema } from "./internal-values.js";
 import { route } from "./route.js";
@@ -56,7 +57,7 @@ export type SiteImageResult = z.infer<typeof siteImageResultSchema>;
 
 /** What the site's process is doing, in words a student understands. */
 export const siteServiceStatusSchema = z.object({
-  state: z.enum(["running", "starting", "stopped", "failed", "absent"]),
+  state: z.enum(siteProcessStates),
   message: z.string(),
 });
 export type SiteServiceStatus = z.infer<typeof siteServiceStatusSchema>;

@@ -2,6 +2,7 @@
  * The router's internal API, every route of it: called by the worker (and `director reconcile`) with the router's
  * token. A route maps a site's public hostnames to the balancer(s) that serve it; routes are keyed by site id.
  */
+import { topologies } from "@director/domain/topology";
 import { z } from "zod";
 import { healthRoute } from "./internal-health.js";
 import { hostnameSchema, siteIdSchema, siteNameSchema } from "./internal-values.js";
@@ -44,7 +45,7 @@ export type LegacyRouteFile = z.infer<typeof legacyRouteFileSchema>;
  * own server block answers on the edge and no route file should exist (`needsRouteFiles` false).
  */
 export const routerInventorySchema = z.object({
-  topology: z.enum(["shared", "split"]),
+  topology: z.enum(topologies),
   needsRouteFiles: z.boolean(),
   routes: z.array(routeFileInventorySchema),
   legacyRoutes: z.array(legacyRouteFileSchema).default([]),

@@ -2,9 +2,10 @@ import type { RouteFileInventory, RouterInventory } from "@director/contracts/ro
 import type { Hostname } from "@director/domain/hostname";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
+import type { Topology } from "@director/domain/topology";
 import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
-import { checkRouteHostnames, planRoute, type Topology } from "../core/plan-route.js";
+import { checkRouteHostnames, planRoute } from "../core/plan-route.js";
 import type { EdgeRoutes } from "../core/ports.js";
 import {
   legacyRouteFileNameOf,

@@ -2,10 +2,8 @@ import { DirectorError } from "@director/domain/errors";
 import { type Hostname, parseHostname } from "@director/domain/hostname";
 import type { SiteId } from "@director/domain/site";
 import { parseSiteName, type SiteName } from "@director/domain/site-name";
+import type { Topology } from "@director/domain/topology";
 import { renderRouteServerBlock } from "./render-edge-config.js";
-
-/** shared: router and orchestrator use one nginx (`director up`); split: separate nginx processes (production). */
-export type Topology = "shared" | "split";
 
 /** What the edge needs for one route: a file with this content, or nothing at all. */
 export type RoutePlan = { kind: "file"; content: string } | { kind: "none" };

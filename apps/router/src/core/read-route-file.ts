@@ -8,7 +8,7 @@ import { isParsable } from "@director/domain/config-validation";
 import { isDirectorError } from "@director/domain/errors";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import { parseSiteName, type SiteName } from "@director/domain/site-name";
-import type { Topology } from "./plan-route.js";
+import type { Topology } from "@director/domain/topology";
 import { renderRouteServerBlock } from "./render-edge-config.js";
 
 /** The file holding a site's route. */
