@@ -1,13 +1,15 @@
 /**
  * Durability: the components run as separate processes on the PostgreSQL server (production's shape, split
  * topology). A worker is killed with SIGKILL in the middle of a create operation; a new worker takes the
- * operation over when the dead one's lease expires and finishes it without redoing the finished steps.
+ * operation over when the dead one's lease expires and finishes it without redoing the finished steps. Then
+ * `director reconcile`, run against these components, puts an older router's route files (named by site name) in line.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import type { OperationView } from "@director/contracts/manager-api";
 import { generateInternalToken } from "@director/http-kit/internal-auth";
 import { freePort } from "@director/testing/free-port";
@@ -82,6 +84,23 @@ describe("a worker killed mid-operation", () => {
     return started;
   };
 
+  /** `director reconcile ARGS` against these components (the manager's variables), with its exit code. */
+  async function reconcile(...args: string[]) {
+    // No `director up` holds this data directory: reconcile takes the components from the environment.
+    const options = { env: { ...process.env, ...env, DIRECTOR_DATA_DIR: dataDir } };
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        path.join(repoRoot, "director"),
+        ["reconcile", ...args],
+        options,
+      );
+      return { code: 0, stdout, output: `${stdout}\n${stderr}` };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failed.code ?? -1, stdout: failed.stdout ?? "", output: `${failed.stdout}\n${failed.stderr}` };
+    }
+  }
+
   it("is finished by the next worker, from the step it was on", async () => {
     await start("manager", `http://127.0.0.1:${ports.manager}/health`);
     await start("orchestrator", `http://127.0.0.1:${ports.orchestrator}/health`);
@@ -146,5 +165,53 @@ describe("a worker killed mid-operation", () => {
     const served = await httpRequest({ url: `http://127.0.0.1:${ports.edge}/`, host: "survivor.sites.test" });
     expect(served.status).toBe(200);
     expect(served.text).toBe("still here");
+  });
+
+  it("has director reconcile replace route files an older router named by site name, and remove one of a site that is gone", async () => {
+    const routesDir = path.join(dataDir, "router-nginx", "routes");
+    const [routeFile] = (await readdir(routesDir)).filter((name) => /^site-\d+\.conf$/.test(name));
+    if (routeFile === undefined) throw new Error(`no route file of the site in ${routesDir}`);
+    const siteId = routeFile.slice("site-".length, -".conf".length);
+    // What a router before site-id keys left on disk: its files named by site name, one of them of a deleted site.
+    const written = await readFile(path.join(routesDir, routeFile), "utf8");
+    const legacy = (id: string, name: string) =>
+      written
+        .replace(`# Route of site ${siteId},`, `# Route of site ${id} (${name}),`)
+        .replace("survivor.sites.test", `${name}.sites.test`);
+    await writeFile(path.join(routesDir, "route-survivor.conf"), legacy(siteId, "survivor"));
+    await writeFile(path.join(routesDir, "route-gone.conf"), legacy("999", "gone"));
+    await rm(path.join(routesDir, routeFile));
+
+    const dryRun = await reconcile("--dry-run", "--json");
+    expect(dryRun.code, dryRun.output).toBe(1);
+    expect(JSON.parse(dryRun.stdout).items).toEqual([
+      expect.objectContaining({
+        site: "survivor",
+        isOrphan: false,
+        drift: [{ kind: "route_missing", message: expect.stringContaining("named by site name") }],
+      }),
+      expect.objectContaining({
+        site: "gone",
+        isOrphan: true,
+        drift: [expect.objectContaining({ kind: "orphan_route" })],
+      }),
+    ]);
+
+    const repaired = await reconcile("--json");
+    expect(repaired.code, repaired.output).toBe(0);
+    expect(
+      JSON.parse(repaired.stdout).items.map((item: { site: string; outcome: string }) => [item.site, item.outcome]),
+    ).toEqual([
+      ["survivor", "repaired"],
+      ["gone", "removed"],
+    ]);
+    expect(await readdir(routesDir)).toEqual(["00-default.conf", routeFile]);
+    const served = await httpRequest({ url: `http://127.0.0.1:${ports.edge}/`, host: "survivor.sites.test" });
+    expect(served.status).toBe(200);
+    expect(served.text).toBe("still here");
+
+    const again = await reconcile("--json");
+    expect(again.code, again.output).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ isInSync: true, items: [] });
   });
 });

@@ -5,11 +5,12 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { lstat, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { OrchestratorInventory } from "@director/contracts/orchestrator-api";
+import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { InstallationId } from "@director/domain/installation-id";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import type { NginxServer } from "@director/host/nginx-server";
+import { InternalClient } from "@director/http-kit/internal-client";
 import { getWithHost } from "@director/testing/http-get";
 import { startTestNginx } from "@director/testing/test-nginx";
 import Docker from "dockerode";
@@ -82,18 +83,11 @@ afterAll(async () => {
   }
 });
 
-function api(method: string, apiPath: string, body?: { json?: unknown; bytes?: string }) {
-  const headers: Record<string, string> = { authorization: `Bearer ${testToken}` };
-  let payload: string | undefined;
-  if (body?.json !== undefined) {
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body.json);
-  } else if (body?.bytes !== undefined) {
-    headers["content-type"] = "application/octet-stream";
-    payload = body.bytes;
-  }
-  return fetch(new URL(`/internal/v1${apiPath}`, baseUrl), { method, headers, body: payload });
-}
+/** The orchestrator's API as the manager calls it (the restart waits for the new task: a longer time limit). */
+const client = () => new InternalClient({ component: "orchestrator", baseUrl, token: testToken, timeoutMs: 60_000 });
+const site = { params: { id: siteId } };
+const writeSiteFile = (filePath: string, text: string, mode?: "755") =>
+  client().request(api.writeFile, { ...site, query: { path: filePath, mode }, body: Buffer.from(text) });
 
 const get = () =>
   getWithHost(edgePort, `${siteName}.sites.localhost`, "/").then((response) => ({
@@ -107,13 +101,13 @@ const upstreamLine = (text: string) => /server [0-9.]+:8080;/.exec(text)?.[0] ??
 describe("a dynamic site through the orchestrator's API", () => {
   it("runs run.sh, is proxied once its task runs, follows a restart and says when it is removed", async () => {
     const page = "hello from run.sh\n";
-    expect((await api("PUT", `/sites/${siteId}/directories`)).status).toBe(204);
+    await client().request(api.ensureSiteDirectories, site);
     const runSh = '#!/bin/sh\necho "listening on $PORT"\nexec httpd -f -p "$PORT" -h /site/public\n';
-    expect((await api("PUT", `/sites/${siteId}/files?path=run.sh&mode=755`, { bytes: runSh })).status).toBe(200);
-    expect((await api("PUT", `/sites/${siteId}/files?path=public/index.html`, { bytes: page })).status).toBe(200);
+    await writeSiteFile("run.sh", runSh, "755");
+    await writeSiteFile("public/index.html", page);
 
-    const service = { id: siteId, name: siteName, isEnabled: true, limits: { memoryBytes: 64 * 1024 * 1024 } };
-    expect((await api("PUT", `/sites/${siteId}/service`, { json: service })).status).toBe(204);
+    const service = { isEnabled: true, limits: { memoryBytes: 64 * 1024 * 1024 } };
+    await client().request(api.upsertService, { ...site, body: service });
     const siteDir = path.join(root, "sites", String(siteId));
     // The site's own account owns its tree (and the site directory lets only nginx's group pass through).
     const { uid, gid } = testSiteUser(siteId as never);
@@ -125,29 +119,27 @@ describe("a dynamic site through the orchestrator's API", () => {
     expect(await lstat(path.join(siteDir, "run.sh"))).toMatchObject({ uid, gid });
     expect((await stat(path.join(siteDir, "run.sh"))).mode & 0o777).toBe(0o755);
 
-    const balancerSpec = { id: siteId, name: siteName, type: "dynamic", availability: "enabled" };
-    expect((await api("PUT", `/sites/${siteId}/balancer`, { json: balancerSpec })).status).toBe(204);
+    const balancerSpec = { name: siteName, type: "dynamic", availability: "enabled" } as const;
+    await client().request(api.upsertBalancer, { ...site, body: balancerSpec });
     // The watcher fills the upstream once the task runs; httpd may need a moment more to listen.
     expect(await waitFor(get, (response) => response.status === 200, 20_000)).toEqual({ status: 200, body: page });
-    const status = await api("GET", `/sites/${siteId}/service`);
-    expect(await status.json()).toMatchObject({ state: "running" });
+    expect(await client().request(api.serviceStatus, site)).toMatchObject({ state: "running" });
     const logs = await waitFor(
-      async () => (await (await api("GET", `/sites/${siteId}/logs?tailLines=10`)).json()) as { lines: string[] },
+      () => client().request(api.siteLogs, { ...site, query: { tailLines: 10 } }),
       (value) => value.lines.includes("listening on 8080"),
       10_000,
     );
     expect(logs.lines).toContain("listening on 8080");
 
     // The inventory the reconciler reads: the real service (this installation's only), file and directory.
-    const inventory = async (query = "") =>
-      (await (await api("GET", `/inventory${query}`)).json()) as OrchestratorInventory;
-    const mine = await inventory(`?siteId=${siteId}`);
+    const inventory = (query: { siteId?: number } = {}) => client().request(api.inventory, { query });
+    const mine = await inventory({ siteId });
     expect(mine).toMatchObject({ installationId, isDockerAvailable: true });
     expect(mine.sites).toEqual([
       {
         id: siteId,
         hasDirectory: true,
-        balancer: { hasConfig: true, spec: balancerSpec, isConfigCurrent: true },
+        balancer: { hasConfig: true, spec: { id: siteId, ...balancerSpec }, isConfigCurrent: true },
         service: {
           name: `director-${installationId}-site-${siteId}`,
           replicas: 1,
@@ -164,42 +156,37 @@ describe("a dynamic site through the orchestrator's API", () => {
     const all = await inventory();
     expect(all.sites.map((site) => site.id)).toEqual([siteId]);
     await writeFile(path.join(root, "nginx", "sites", `site-${siteId}.conf`), `${await siteConfig()}# edited\n`);
-    expect((await inventory(`?siteId=${siteId}`)).sites[0]?.balancer.isConfigCurrent).toBe(false);
-    expect((await api("PUT", `/sites/${siteId}/balancer`, { json: balancerSpec })).status).toBe(204);
-    expect((await inventory(`?siteId=${siteId}`)).sites[0]?.balancer.isConfigCurrent).toBe(true);
+    expect((await inventory({ siteId })).sites[0]?.balancer.isConfigCurrent).toBe(false);
+    await client().request(api.upsertBalancer, { ...site, body: balancerSpec });
+    expect((await inventory({ siteId })).sites[0]?.balancer.isConfigCurrent).toBe(true);
 
     const before = upstreamLine(await siteConfig());
     expect(before).not.toBeNull();
     // The restart answers once the new task runs and the balancer points at it: the very next request reaches it.
-    const restarted = await api("POST", `/sites/${siteId}/service/restart`);
-    expect(restarted.status).toBe(200);
-    expect(await restarted.json()).toMatchObject({ state: "running" });
+    expect(await client().request(api.restartService, site)).toMatchObject({ state: "running" });
     expect(upstreamLine(await siteConfig())).not.toBeNull();
     expect(await get()).toEqual({ status: 200, body: page });
 
     // A run.sh that exits at once fails the restart, in plain words.
     const failing = "#!/bin/sh\necho giving up\nexit 3\n";
-    expect((await api("PUT", `/sites/${siteId}/files?path=run.sh&mode=755`, { bytes: failing })).status).toBe(200);
-    const failed = await api("POST", `/sites/${siteId}/service/restart`);
-    expect(failed.status).toBe(422);
-    expect(await failed.json()).toMatchObject({
-      error: { code: "SITE_PROCESS_FAILED", message: expect.stringContaining("code 3") },
+    await writeSiteFile("run.sh", failing, "755");
+    await expect(client().request(api.restartService, site)).rejects.toMatchObject({
+      code: "SITE_PROCESS_FAILED",
+      message: expect.stringContaining("code 3"),
     });
     // Fixed and restarted at once: the restart policy's replacement (old spec, waiting out its delay) is in the task
     // list, and this restart shuts it down (exit code 0). Only the restart's own task counts; the interleavings that
     // made that matter are replayed in core/site-services.restart.test.ts.
-    expect((await api("PUT", `/sites/${siteId}/files?path=run.sh&mode=755`, { bytes: runSh })).status).toBe(200);
-    const fixed = await api("POST", `/sites/${siteId}/service/restart`);
-    expect(fixed.status, await fixed.clone().text()).toBe(200);
-    expect(await fixed.json()).toMatchObject({ state: "running" });
+    await writeSiteFile("run.sh", runSh, "755");
+    expect(await client().request(api.restartService, site)).toMatchObject({ state: "running" });
     expect(await get()).toEqual({ status: 200, body: page });
     expect(before).not.toBeNull();
 
-    expect((await api("DELETE", `/sites/${siteId}/service`)).status).toBe(204);
+    await client().request(api.removeService, site);
     const removed = await get();
     expect(removed.status).toBe(503);
     expect(removed.body).toContain(`The process of the site ${siteName} is not running.`);
-    expect(await (await api("GET", `/sites/${siteId}/service`)).json()).toMatchObject({ state: "absent" });
-    expect((await inventory(`?siteId=${siteId}`)).sites[0]?.service).toBeNull();
+    expect(await client().request(api.serviceStatus, site)).toMatchObject({ state: "absent" });
+    expect((await inventory({ siteId })).sites[0]?.service).toBeNull();
   });
 });

@@ -1,8 +1,12 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
+import { routePath } from "@director/contracts/route";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import type { NginxServer } from "@director/host/nginx-server";
+import type { InternalToken } from "@director/http-kit/internal-auth";
+import { InternalClient } from "@director/http-kit/internal-client";
 import { getWithHost } from "@director/testing/http-get";
 import { startTestNginx } from "@director/testing/test-nginx";
 import { pino } from "pino";
@@ -46,54 +50,54 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function api(method: string, apiPath: string, body?: { json?: unknown; bytes?: Buffer }, token: string = testToken) {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  let payload: string | Uint8Array | undefined;
-  if (body?.json !== undefined) {
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body.json);
-  } else if (body?.bytes !== undefined) {
-    headers["content-type"] = "application/octet-stream";
-    payload = new Uint8Array(body.bytes);
-  }
-  return fetch(new URL(`/internal/v1${apiPath}`, baseUrl), { method, headers, body: payload });
-}
+const clientWith = (token: string) =>
+  new InternalClient({ component: "orchestrator", baseUrl, token: token as InternalToken });
+const client = () => clientWith(testToken);
 
-const spec = { id: 5, name: "hello", type: "static", availability: "enabled" };
+const site = { params: { id: 5 } };
+const spec = { name: "hello", type: "static", availability: "enabled" } as const;
 const page = Buffer.from("<!doctype html><h1>Hello from a Director site</h1>\n");
 
 describe("orchestrator with a real nginx", () => {
   it("refuses requests without the token and changes nothing", async () => {
-    for (const response of [
-      await api("PUT", "/sites/5/directories", undefined, "x".repeat(40)),
-      await api("PUT", "/sites/5/balancer", { json: spec }, "x".repeat(40)),
-      await fetch(new URL("/internal/v1/sites/5/directories", baseUrl), { method: "PUT" }),
+    const anonymous = await fetch(new URL(routePath(api.ensureSiteDirectories, site.params), baseUrl), {
+      method: "PUT",
+    });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe("INTERNAL_AUTH_INVALID");
+    // A client with the wrong token hears it as a deployment problem, not the user's.
+    const wrong = clientWith("x".repeat(40));
+    for (const call of [
+      wrong.request(api.ensureSiteDirectories, site),
+      wrong.request(api.upsertBalancer, { ...site, body: spec }),
     ]) {
-      expect(response.status).toBe(401);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("INTERNAL_AUTH_INVALID");
+      await expect(call).rejects.toMatchObject({ code: "COMPONENT_REJECTED", message: /refused our token/ });
     }
     expect(await readdir(path.join(root, "sites"))).toEqual([]);
     expect(await readdir(path.join(root, "nginx", "sites"))).toEqual([]);
   });
 
   it("serves an uploaded file at <name>.<sitesDomain> once the balancer config is in place", async () => {
-    expect((await api("PUT", "/sites/5/directories")).status).toBe(204);
-    const written = await api("PUT", "/sites/5/files?path=public/index.html", { bytes: page });
-    expect(written.status).toBe(200);
-    expect(await written.json()).toEqual({ path: "public/index.html", sizeBytes: page.length });
-    expect((await api("PUT", "/sites/5/balancer", { json: spec })).status).toBe(204);
+    await client().request(api.ensureSiteDirectories, site);
+    const written = await client().request(api.writeFile, {
+      ...site,
+      query: { path: "public/index.html" },
+      body: page,
+    });
+    expect(written).toEqual({ path: "public/index.html", sizeBytes: page.length });
+    await client().request(api.upsertBalancer, { ...site, body: spec });
 
     const response = await getWithHost(edgePort, "hello.sites.localhost");
     expect(response.status).toBe(200);
     expect(response.body).toEqual(page);
     expect(response.headers["content-type"]).toContain("text/html");
 
-    const readBack = await api("GET", "/sites/5/files?path=public/index.html");
-    expect(Buffer.from(await readBack.arrayBuffer())).toEqual(page);
+    const readBack = await client().request(api.readFile, { ...site, query: { path: "public/index.html" } });
+    expect(readBack).toEqual({ kind: "bytes", body: page, contentType: "application/octet-stream" });
   });
 
   it("answers the notice page with 503 and none of the files when the site is not served", async () => {
-    expect((await api("PUT", "/sites/5/balancer", { json: { ...spec, availability: "not-served" } })).status).toBe(204);
+    await client().request(api.upsertBalancer, { ...site, body: { ...spec, availability: "not-served" } });
     for (const pathname of ["/", "/index.html", "/logo.png"]) {
       const response = await getWithHost(edgePort, "hello.sites.localhost", pathname);
       expect(response.status).toBe(503);
@@ -104,10 +108,10 @@ describe("orchestrator with a real nginx", () => {
   });
 
   it("stops matching the site's hostname once its balancer config is removed", async () => {
-    expect((await api("PUT", "/sites/5/balancer", { json: spec })).status).toBe(204);
+    await client().request(api.upsertBalancer, { ...site, body: spec });
     expect((await getWithHost(edgePort, "hello.sites.localhost")).status).toBe(200);
-    expect((await api("DELETE", "/sites/5/balancer")).status).toBe(204);
-    expect((await api("DELETE", "/sites/5/balancer")).status).toBe(204);
+    await client().request(api.removeBalancer, site);
+    await client().request(api.removeBalancer, site);
     const response = await getWithHost(edgePort, "hello.sites.localhost");
     expect(response.status).toBe(404);
     expect(response.body.toString()).not.toContain("Hello from a Director site");
@@ -115,7 +119,7 @@ describe("orchestrator with a real nginx", () => {
 
   it("does not serve a symlink planted in public/", async () => {
     const { symlink } = await import("node:fs/promises");
-    expect((await api("PUT", "/sites/5/balancer", { json: spec })).status).toBe(204);
+    await client().request(api.upsertBalancer, { ...site, body: spec });
     await symlink("/etc/passwd", path.join(root, "sites", "5", "public", "passwd.txt"));
     const response = await getWithHost(edgePort, "hello.sites.localhost", "/passwd.txt");
     // disable_symlinks makes the link look absent to try_files: 404, never the link's target.
@@ -124,8 +128,8 @@ describe("orchestrator with a real nginx", () => {
   });
 
   it("removes the site's directory idempotently", async () => {
-    expect((await api("DELETE", "/sites/5/directories")).status).toBe(204);
-    expect((await api("DELETE", "/sites/5/directories")).status).toBe(204);
+    await client().request(api.removeSiteDirectories, site);
+    await client().request(api.removeSiteDirectories, site);
     expect(await readdir(path.join(root, "sites"))).toEqual([]);
   });
 });

@@ -1,21 +1,23 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type RouterInventory, routerInventorySchema } from "@director/contracts/router-api";
+import { routerApi as api } from "@director/contracts/router-api";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
 import type { InternalToken } from "@director/http-kit/internal-auth";
+import { InternalClient } from "@director/http-kit/internal-client";
 import { freePort } from "@director/testing/free-port";
 import { getWithHost } from "@director/testing/http-get";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routerConfigSchema } from "./config.js";
+import { renderRouteServerBlock } from "./core/render-edge-config.js";
 import { createRouter, type RouterHandle } from "./main.js";
 
 const log = pino({ level: "silent" });
 const token = "router-test-token-0123456789-0123456789" as InternalToken;
-const spec = { siteId: 42, hostnames: ["hello.sites.localhost"] };
+const hello = { params: { siteId: 42 }, body: { hostnames: ["hello.sites.localhost"] } };
 
 /** A stand-in for the orchestrator's site block: answers with what it received, so the test sees the hop. */
 function echoSiteBlock(listen: string): string {
@@ -28,22 +30,8 @@ function echoSiteBlock(listen: string): string {
 `;
 }
 
-/** GET /internal/v1/routes: the edge's route files as the router reads them back from disk. */
-async function routeInventory(baseUrl: string): Promise<RouterInventory> {
-  const response = await fetch(new URL("/internal/v1/routes", baseUrl), {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  expect(response.status).toBe(200);
-  return routerInventorySchema.parse(await response.json());
-}
-
-function routeRequest(baseUrl: string, method: "PUT" | "DELETE", body?: unknown) {
-  return fetch(new URL("/internal/v1/routes/hello", baseUrl), {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-}
+/** The router's API as the worker calls it. */
+const clientOf = (baseUrl: string) => new InternalClient({ component: "router", baseUrl, token });
 
 describe("router, split topology: edge nginx → balancer nginx", () => {
   let root: string;
@@ -97,41 +85,63 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
   });
 
   it("forwards a routed site's requests to the balancer with Host and client address", async () => {
-    const response = await routeRequest(baseUrl, "PUT", spec);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ written: true });
-    expect(await readdir(path.join(root, "edge", "routes"))).toEqual(["00-default.conf", "route-hello.conf"]);
+    expect(await clientOf(baseUrl).request(api.upsertRoute, hello)).toEqual({ written: true });
+    expect(await readdir(path.join(root, "edge", "routes"))).toEqual(["00-default.conf", "site-42.conf"]);
 
     const site = await getWithHost(edgePort, "hello.sites.localhost");
     expect(site.status).toBe(200);
     expect(site.body.toString()).toBe(
       "site hello via hello.sites.localhost, real ip 127.0.0.1, forwarded for 127.0.0.1\n",
     );
-    expect(await routeInventory(baseUrl)).toEqual({
+    expect(await clientOf(baseUrl).request(api.routeInventory, {})).toEqual({
       topology: "split",
       needsRouteFiles: true,
-      routes: [{ siteName: "hello", siteId: spec.siteId, hostnames: ["hello.sites.localhost"], isCurrent: true }],
+      routes: [{ siteId: 42, hostnames: ["hello.sites.localhost"], isCurrent: true }],
+      legacyRoutes: [],
     });
   });
 
   it("reads back a route file edited on disk as not current", async () => {
-    const file = path.join(root, "edge", "routes", "route-hello.conf");
+    const file = path.join(root, "edge", "routes", "site-42.conf");
     const written = await readFile(file, "utf8");
     await writeFile(file, written.replace("proxy_http_version 1.1;", "proxy_http_version 1.0;"));
-    expect((await routeInventory(baseUrl)).routes).toEqual([
-      { siteName: "hello", siteId: spec.siteId, hostnames: ["hello.sites.localhost"], isCurrent: false },
+    const client = clientOf(baseUrl);
+    expect((await client.request(api.routeInventory, {})).routes).toEqual([
+      { siteId: 42, hostnames: ["hello.sites.localhost"], isCurrent: false },
     ]);
     // the route's own PUT puts it back, as a reconcile repair does
-    expect((await routeRequest(baseUrl, "PUT", spec)).status).toBe(200);
-    expect((await routeInventory(baseUrl)).routes[0]?.isCurrent).toBe(true);
+    await client.request(api.upsertRoute, hello);
+    expect((await client.request(api.routeInventory, {})).routes[0]?.isCurrent).toBe(true);
   });
 
   it("stops forwarding once the route is removed", async () => {
-    expect((await routeRequest(baseUrl, "DELETE")).status).toBe(204);
-    expect((await routeRequest(baseUrl, "DELETE")).status).toBe(204);
+    await clientOf(baseUrl).request(api.removeRoute, { params: hello.params });
+    await clientOf(baseUrl).request(api.removeRoute, { params: hello.params });
     const response = await getWithHost(edgePort, "hello.sites.localhost");
     expect(response.status).toBe(404);
     expect(response.body.toString()).toContain("No site is served at this address");
+  });
+
+  it("replaces a route file an older router named by site name, and the site is served before and after", async () => {
+    const routesDir = path.join(root, "edge", "routes");
+    const client = clientOf(baseUrl);
+    // What a router before site-id keys wrote for the site.
+    const old = renderRouteServerBlock(42, ["hello.sites.localhost"], { edgeListen: `127.0.0.1:${edgePort}` }).replace(
+      "# Route of site 42,",
+      "# Route of site 42 (hello),",
+    );
+    await new NginxConfigStore(routesDir, edge, log).put(parseNginxConfigFileName("route-hello.conf"), old);
+    expect((await getWithHost(edgePort, "hello.sites.localhost")).status).toBe(200);
+    expect(await client.request(api.routeInventory, {})).toMatchObject({
+      routes: [],
+      legacyRoutes: [{ siteName: "hello" }],
+    });
+
+    expect(await client.request(api.upsertRoute, hello)).toEqual({ written: true });
+    expect(await readdir(routesDir)).toEqual(["00-default.conf", "site-42.conf"]);
+    expect((await getWithHost(edgePort, "hello.sites.localhost")).status).toBe(200);
+    expect((await client.request(api.routeInventory, {})).legacyRoutes).toEqual([]);
+    await client.request(api.removeRoute, { params: hello.params });
   });
 });
 
@@ -171,8 +181,7 @@ describe("router, shared topology: one nginx, one hop", () => {
   });
 
   it("writes no route file; the site's own block answers on the edge, and unknown hosts get the 404 page", async () => {
-    const response = await routeRequest(baseUrl, "PUT", spec);
-    expect(await response.json()).toEqual({ written: false });
+    expect(await clientOf(baseUrl).request(api.upsertRoute, hello)).toEqual({ written: false });
     expect(await readdir(path.join(root, "nginx", "routes"))).toEqual(["00-default.conf"]);
 
     const site = await getWithHost(edgePort, "hello.sites.localhost");
@@ -180,6 +189,11 @@ describe("router, shared topology: one nginx, one hop", () => {
     // No proxy in between: the headers a proxy would add are absent.
     expect(site.body.toString()).toBe("site hello via hello.sites.localhost, real ip , forwarded for \n");
     expect((await getWithHost(edgePort, "nobody.sites.localhost")).status).toBe(404);
-    expect(await routeInventory(baseUrl)).toEqual({ topology: "shared", needsRouteFiles: false, routes: [] });
+    expect(await clientOf(baseUrl).request(api.routeInventory, {})).toEqual({
+      topology: "shared",
+      needsRouteFiles: false,
+      routes: [],
+      legacyRoutes: [],
+    });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { operationViewSchema } from "./manager-api.js";
-import { siteServiceStatusSchema } from "./orchestrator-api.js";
+import { siteServiceStatusSchema } from "./orchestrator-services.js";
 import { text } from "./text.js";
 
 /** How many sites one connection may watch at once (a page of the site list is 50). */

@@ -38,13 +38,8 @@ import {
   siteAvailabilityRequestSchema,
   siteLimitsRequestSchema,
 } from "./manager-site-settings.js";
-import {
-  directoryListingSchema,
-  directoryPageQuerySchema,
-  fileWrittenSchema,
-  siteLogsSchema,
-  siteServiceStatusSchema,
-} from "./orchestrator-api.js";
+import { directoryListingSchema, directoryPageQuerySchema, fileWrittenSchema } from "./orchestrator-files.js";
+import { siteLogsSchema, siteServiceStatusSchema } from "./orchestrator-services.js";
 import { route } from "./route.js";
 
 const { sites, process, files, members, images, siteRequests, operations } = managerPaths;

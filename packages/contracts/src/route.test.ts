@@ -9,7 +9,7 @@ describe("routePath", () => {
     expect(routePath({ path: "/api/sites/:name/files/*" }, { name: "blog", "*": "public/a b/c.html" })).toBe(
       "/api/sites/blog/files/public/a%20b/c.html",
     );
-    expect(routePath({ path: "/internal/v1/sites/:id/service" }, { id: 42 })).toBe("/internal/v1/sites/42/service");
+    expect(routePath({ path: "/things/:id/parts" }, { id: 42 })).toBe("/things/42/parts");
   });
 
   it("refuses to build a path with a missing parameter", () => {

@@ -2,12 +2,15 @@
  * The error answers every Director server shares, on a real Fastify app as the internal APIs build it (in-process
  * requests): failures Fastify meets while routing get the project's error body too, and a 429 says when to retry.
  */
+import { route } from "@director/contracts/route";
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { buildInternalApp } from "./internal-app.js";
 import type { InternalToken } from "./internal-auth.js";
+import { registerRoute } from "./routes.js";
 
 const token = "error-handler-test-token-0123456789-0123456789" as InternalToken;
 const authorization = { authorization: `Bearer ${token}` };
@@ -17,10 +20,22 @@ describe("error answers", () => {
 
   beforeAll(async () => {
     app = buildInternalApp({ component: "test", token, log: pino({ level: "silent" }) });
-    app.get("/things/:name", async (request) => ({ name: (request.params as { name: string }).name }));
-    app.get("/busy", async () => {
-      throw new DirectorError("LIVE_CONNECTION_LIMIT", "Too many.", { details: { retryAfterSeconds: 42 } });
+    const thing = route({
+      method: "GET",
+      path: "/things/:name",
+      caller: "internal",
+      params: z.object({ name: z.string() }),
+      answerKind: "json",
+      summary: "a thing",
     });
+    registerRoute(app, thing, async ({ params }) => ({ name: params.name }));
+    registerRoute(
+      app,
+      { method: "GET", path: "/busy", caller: "internal", answerKind: "json", summary: "busy" },
+      async () => {
+        throw new DirectorError("LIVE_CONNECTION_LIMIT", "Too many.", { details: { retryAfterSeconds: 42 } });
+      },
+    );
     await app.ready();
   });
 

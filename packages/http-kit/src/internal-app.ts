@@ -1,7 +1,9 @@
+import { healthRoute } from "@director/contracts/internal-health";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { answerFrameworkError, installErrorHandling } from "./error-handler.js";
-import { type InternalToken, requireInternalToken } from "./internal-auth.js";
+import { type InternalToken, internalTokenCheck } from "./internal-auth.js";
+import { registerRoute, requireDeclaredCallers } from "./routes.js";
 
 /** What every internal API starts from: its component name (reported by /health), its token and its logger. */
 export interface InternalAppOptions {
@@ -10,7 +12,11 @@ export interface InternalAppOptions {
   log: Logger;
 }
 
-/** A Fastify app for an internal API: error bodies with stable codes, bearer-token auth and GET /health. */
+/**
+ * A Fastify app for an internal API: error bodies with stable codes, GET /health (public) and nothing else yet. Every
+ * route must declare its caller (contracts/route.ts); an `internal` one is refused without the component's token,
+ * before anything of the request is read, and no other kind of caller is served.
+ */
 export function buildInternalApp({ component, token, log }: InternalAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -23,7 +29,7 @@ export function buildInternalApp({ component, token, log }: InternalAppOptions):
     frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
-  requireInternalToken(app, token);
-  app.get("/health", async () => ({ ok: true, component }));
+  requireDeclaredCallers(app, { internal: internalTokenCheck(token) });
+  registerRoute(app, healthRoute, async () => ({ ok: true as const, component }));
   return app;
 }

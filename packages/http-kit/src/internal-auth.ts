@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { DirectorError } from "@director/domain/errors";
-import type { FastifyInstance } from "fastify";
+import type { CallerCheck } from "./routes.js";
 
 /** A secret a component accepts from its callers; compared in constant time. */
 export type InternalToken = string & { readonly __brand: "InternalToken" };
@@ -27,14 +27,13 @@ export function isAuthorized(header: string | undefined, expected: InternalToken
 }
 
 /**
- * Refuses every request without the component's token (DESIGN rule 2: never rely on the network alone).
- * Register before the routes; `/health` stays open so supervisors can probe.
+ * The check of an internal API's `internal` routes (http-kit `requireDeclaredCallers`): a request without the
+ * component's token is refused (DESIGN rule 2: never rely on the network alone).
  */
-export function requireInternalToken(app: FastifyInstance, expected: InternalToken): void {
-  app.addHook("onRequest", async (request) => {
-    if (request.url === "/health") return;
+export function internalTokenCheck(expected: InternalToken): CallerCheck {
+  return async (request) => {
     if (!isAuthorized(request.headers.authorization, expected)) {
       throw new DirectorError("INTERNAL_AUTH_INVALID", "This internal API needs a valid component token.");
     }
-  });
+  };
 }

@@ -1,4 +1,5 @@
 import { errorBodySchema } from "@director/contracts/error-body";
+import { type Route, type RouteOutput, routePath, routeQueryString } from "@director/contracts/route";
 import { DirectorError, isErrorCode } from "@director/domain/errors";
 import type { z } from "zod";
 import type { InternalToken } from "./internal-auth.js";
@@ -12,20 +13,39 @@ export interface InternalClientOptions {
   timeoutMs?: number;
 }
 
-export interface InternalRequest {
-  method: "GET" | "PUT" | "POST" | "DELETE";
-  path: string;
-  query?: Record<string, string>;
-  json?: unknown;
-  body?: Buffer;
-  /** this request's time limit, for the slow ones (an image build); default the client's */
-  timeoutMs?: number;
-}
+/** One part of a call: required when its schema needs something, optional when everything in it is. */
+type PartInput<Key extends string, S> = S extends z.ZodType
+  ? object extends z.input<S>
+    ? { [K in Key]?: z.input<S> }
+    : { [K in Key]: z.input<S> }
+  : { [K in Key]?: never };
+
+/** What a call of `R` sends: its path parameters, query and body (raw bytes for a bytes route), and its time limit. */
+export type CallInput<R extends Route> = PartInput<"params", R["params"]> &
+  PartInput<"query", R["query"]> &
+  (R["bodyKind"] extends "bytes" ? { body: Buffer } : PartInput<"body", R["body"]>) & {
+    /** this call's time limit (for a stream: until its answer starts), for the slow ones; default the client's */
+    timeoutMs?: number;
+  };
+
+/** A bytes route's answer: its bytes, or the JSON its `answer` describes (a directory's listing instead of a file). */
+export type BytesAnswer<T> = { kind: "bytes"; body: Buffer; contentType: string } | { kind: "json"; value: T };
+
+/** What a call of `R` gives back once its answer is checked; a stream route is called with `stream()`. */
+export type CallAnswer<R extends Route> = R["answerKind"] extends "json"
+  ? RouteOutput<R["answer"]>
+  : R["answerKind"] extends "bytes"
+    ? BytesAnswer<RouteOutput<R["answer"]>>
+    : R["answerKind"] extends "empty"
+      ? undefined
+      : never;
 
 /**
- * Calls another Director component's internal API. A refusal with a Director error body becomes that same
- * DirectorError here (so a bad path from the orchestrator reaches the user as PATH_ESCAPES_SITE); a network
- * failure becomes COMPONENT_UNREACHABLE, which the worker treats as worth retrying.
+ * Calls another Director component's internal API, one route of its table (contracts/*-api.ts) at a time. A
+ * refusal with a Director error body becomes that same DirectorError here (so a bad path from the orchestrator
+ * reaches the user as PATH_ESCAPES_SITE); a network failure becomes COMPONENT_UNREACHABLE, which the worker treats
+ * as worth retrying. An answer Director does not expect (one its route's schema refuses, or an error body that is
+ * not Director's) is COMPONENT_REJECTED naming the component and the route: the component is at fault, not the user.
  */
 export class InternalClient {
   readonly #options: Required<InternalClientOptions>;
@@ -34,92 +54,144 @@ export class InternalClient {
     this.#options = { timeoutMs: 30_000, ...options };
   }
 
-  /** Sends a request and parses the JSON answer with `schema`. */
-  async json<T extends z.ZodType>(request: InternalRequest, schema: T): Promise<z.infer<T>> {
-    const response = await this.send(request);
-    return schema.parse(await response.json());
-  }
-
-  /** Sends a request and returns the body bytes and content type. */
-  async bytes(request: InternalRequest): Promise<{ body: Buffer; contentType: string }> {
-    const response = await this.send(request);
-    return {
-      body: Buffer.from(await response.arrayBuffer()),
-      contentType: response.headers.get("content-type") ?? "application/octet-stream",
-    };
-  }
-
-  /**
-   * Sends a GET whose answer is a long stream (a followed log) and returns its body once the status is known.
-   * The usual timeout applies to the answer's start only; `signal` ends the stream and closes its connection (the
-   * caller's client left), also when it aborted before this call.
-   */
-  async stream(request: InternalRequest & { method: "GET" }, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
-    const { component, baseUrl, timeoutMs } = this.#options;
-    let started: StartedStream;
-    try {
-      started = await openStream({
-        url: this.#urlOf(request),
-        headers: { authorization: `Bearer ${this.#options.token}` },
-        signal,
-        startTimeoutMs: request.timeoutMs ?? timeoutMs,
-      });
-    } catch (cause) {
-      throw new DirectorError(
-        "COMPONENT_UNREACHABLE",
-        `The ${component} at ${baseUrl} did not answer ${request.method} ${request.path}; is it running?`,
-        { cause },
-      );
-    }
-    if (started.status >= 200 && started.status < 300) return started.body;
-    throw toRemoteError(component, request, started.status, await readText(started.body));
-  }
-
-  /** Sends a request whose answer carries nothing we need. */
-  async call(request: InternalRequest): Promise<void> {
-    const response = await this.send(request);
-    await response.arrayBuffer();
-  }
-
-  private async send(request: InternalRequest): Promise<Response> {
+  /** Calls `target` and answers what its answer kind says: the parsed JSON, the bytes, or nothing. */
+  async request<R extends Route>(target: R, input: CallInput<R>): Promise<CallAnswer<R>> {
     const { component, baseUrl, token, timeoutMs } = this.#options;
-    const url = this.#urlOf(request);
+    const parts = input as CallParts;
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     let body: RequestInit["body"];
-    if (request.json !== undefined) {
-      headers["content-type"] = "application/json";
-      body = JSON.stringify(request.json);
-    } else if (request.body !== undefined) {
+    if (target.bodyKind === "bytes") {
       headers["content-type"] = "application/octet-stream";
-      body = new Uint8Array(request.body);
+      body = new Uint8Array(parts.body as Buffer);
+    } else if (target.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(parts.body ?? {});
     }
     let response: Response;
     try {
-      response = await fetch(url, {
-        method: request.method,
+      response = await fetch(this.#urlOf(target, parts), {
+        method: target.method,
         headers,
         body,
-        signal: AbortSignal.timeout(request.timeoutMs ?? timeoutMs),
+        signal: AbortSignal.timeout(parts.timeoutMs ?? timeoutMs),
       });
     } catch (cause) {
       throw new DirectorError(
         "COMPONENT_UNREACHABLE",
-        `The ${component} at ${baseUrl} did not answer ${request.method} ${request.path}; is it running?`,
+        `The ${component} at ${baseUrl} did not answer ${nameOf(target)}; is it running?`,
         { cause },
       );
     }
-    if (response.ok) return response;
-    throw toRemoteError(component, request, response.status, await response.text());
+    if (!response.ok) throw toRemoteError(component, target, response.status, await response.text());
+    const contentType = response.headers.get("content-type") ?? "application/octet-stream";
+    if (target.answerKind === "empty") {
+      await response.arrayBuffer();
+      return undefined as CallAnswer<R>;
+    }
+    if (target.answerKind === "bytes" && !isJson(contentType)) {
+      return { kind: "bytes", body: Buffer.from(await response.arrayBuffer()), contentType } as CallAnswer<R>;
+    }
+    const value = this.#checked(target, await response.text());
+    return (target.answerKind === "bytes" ? { kind: "json", value } : value) as CallAnswer<R>;
   }
 
-  #urlOf(request: InternalRequest): URL {
-    const url = new URL(request.path, this.#options.baseUrl);
-    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
-    return url;
+  /**
+   * Calls a stream route (newline-delimited JSON, each line checked by the route's `answer`) and returns its lines
+   * once the status is known. The time limit applies to the answer's start only; `signal` ends the stream and closes
+   * its connection (the caller's client left), also when it aborted before this call.
+   */
+  async stream<R extends Route & { answerKind: "stream" }>(
+    target: R,
+    input: CallInput<R>,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<RouteOutput<R["answer"]>>> {
+    const { component, baseUrl, token, timeoutMs } = this.#options;
+    const parts = input as CallParts;
+    let started: StartedStream;
+    try {
+      started = await openStream({
+        url: this.#urlOf(target, parts),
+        headers: { authorization: `Bearer ${token}` },
+        signal,
+        startTimeoutMs: parts.timeoutMs ?? timeoutMs,
+      });
+    } catch (cause) {
+      throw new DirectorError(
+        "COMPONENT_UNREACHABLE",
+        `The ${component} at ${baseUrl} did not answer ${nameOf(target)}; is it running?`,
+        { cause },
+      );
+    }
+    if (started.status < 200 || started.status >= 300) {
+      throw toRemoteError(component, target, started.status, await readText(started.body));
+    }
+    const body = started.body;
+    const checked = (line: string) => this.#checked(target, line) as RouteOutput<R["answer"]>;
+    return (async function* () {
+      let pending = "";
+      const decoder = new TextDecoder();
+      for await (const chunk of body) {
+        pending += decoder.decode(chunk as Buffer, { stream: true });
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) if (line !== "") yield checked(line);
+      }
+    })();
+  }
+
+  /** A JSON answer checked by its route's schema; anything else is the component's fault, not the caller's. */
+  #checked(target: Route, text: string): unknown {
+    try {
+      const value: unknown = JSON.parse(text);
+      return target.answer === undefined ? value : target.answer.parse(value);
+    } catch (cause) {
+      // A ZodError, a parser's DirectorError (a name that is not one) or a SyntaxError: none of them is the user's.
+      throw new DirectorError(
+        "COMPONENT_REJECTED",
+        `The ${this.#options.component} answered ${nameOf(target)} with something Director does not expect: ${describe(cause)}`,
+        { cause },
+      );
+    }
+  }
+
+  #urlOf(target: Route, parts: CallParts): URL {
+    const path = routePath(target, parts.params);
+    return new URL(`${path}${routeQueryString(parts.query)}`, this.#options.baseUrl);
   }
 }
 
-function toRemoteError(component: string, request: InternalRequest, status: number, text: string): DirectorError {
+/** What a call carries, once its route's types have done their work. */
+interface CallParts {
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  timeoutMs?: number;
+}
+
+function nameOf(target: Route): string {
+  return `${target.method} ${target.path}`;
+}
+
+function isJson(contentType: string): boolean {
+  return /^application\/json\b/i.test(contentType);
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error && "issues" in cause && Array.isArray(cause.issues)) {
+    return (cause.issues as Array<{ path: PropertyKey[]; message: string }>)
+      .slice(0, 5)
+      .map((issue) => `${issue.path.map(String).join(".") || "(answer)"}: ${issue.message}`)
+      .join("; ");
+  }
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * A refusal from the component. Its own error body keeps its code; an internal-auth refusal is a deployment problem
+ * (tokens differ), not the user's. An error that is not Director's came from something else: a gateway's 502, 503 or
+ * 504 says the component is not there (worth retrying, as a refused connection is), anything else is a bad answer.
+ */
+function toRemoteError(component: string, target: Route, status: number, text: string): DirectorError {
   let parsed: ReturnType<typeof errorBodySchema.safeParse> | undefined;
   try {
     parsed = errorBodySchema.safeParse(JSON.parse(text));
@@ -128,14 +200,14 @@ function toRemoteError(component: string, request: InternalRequest, status: numb
   }
   if (parsed?.success && isErrorCode(parsed.data.error.code)) {
     const { code, message, details } = parsed.data.error;
-    // An internal-auth refusal is a deployment problem (tokens differ), not the user's.
     if (code === "INTERNAL_AUTH_INVALID") {
       return new DirectorError("COMPONENT_REJECTED", `The ${component} refused our token; check its configuration.`);
     }
     return new DirectorError(code, message, details ? { details } : {});
   }
+  const isGateway = status === 502 || status === 503 || status === 504;
   return new DirectorError(
-    status >= 500 ? "COMPONENT_UNREACHABLE" : "COMPONENT_REJECTED",
-    `The ${component} answered ${status} to ${request.method} ${request.path}: ${text.slice(0, 300)}`,
+    isGateway ? "COMPONENT_UNREACHABLE" : "COMPONENT_REJECTED",
+    `The ${component} answered ${status} to ${nameOf(target)}, not with a Director error: ${text.slice(0, 300)}`,
   );
 }

@@ -61,6 +61,33 @@ describe("registerRoute and requireDeclaredCallers", () => {
     expect((await unchecked.inject({ method: "POST", url: "/things/1", payload: { text: "x" } })).statusCode).toBe(403);
   });
 
+  it("takes a bytes route's body as octet-stream bytes, up to the route's own body limit", async () => {
+    const upload = route({
+      method: "PUT",
+      path: "/upload",
+      caller: "public",
+      summary: "bytes in",
+      bodyKind: "bytes",
+      answer: z.object({ sizeBytes: z.number() }),
+      answerKind: "json",
+    });
+    const app = Fastify();
+    installErrorHandling(app);
+    requireDeclaredCallers(app, {});
+    registerRoute(app, upload, async ({ body }) => ({ sizeBytes: body.length }), { bodyLimit: 8 });
+    await app.ready();
+    const put = (payload: string | Buffer | object, type = "application/octet-stream") =>
+      app.inject({ method: "PUT", url: "/upload", headers: { "content-type": type }, payload });
+    expect((await put(Buffer.from([0, 1, 2, 3]))).json()).toEqual({ sizeBytes: 4 });
+    expect((await app.inject({ method: "PUT", url: "/upload" })).json()).toEqual({ sizeBytes: 0 });
+    const tooLarge = await put(Buffer.alloc(9));
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json().error.code).toBe("UPLOAD_TOO_LARGE");
+    const json = await put({ a: 1 }, "application/json");
+    expect(json.statusCode).toBe(400);
+    expect(json.json().error).toMatchObject({ code: "VALIDATION_FAILED", message: /octet-stream/ });
+  });
+
   it("refuses to register a route that declares no caller", async () => {
     const app = Fastify();
     requireDeclaredCallers(app, {});

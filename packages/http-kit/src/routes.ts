@@ -36,7 +36,8 @@ export type RouteHandler<R extends Route> = (input: RouteInput<R>) => Promise<Ro
 
 /**
  * Registers `target` on `app`. A JSON answer is sent with the route's status (200 unless it says otherwise, or the
- * status the handler set); an empty one with 204; a bytes or stream route's handler writes its answer itself.
+ * status the handler set); an empty one with 204; a bytes or stream route's handler writes its answer itself. A route
+ * whose `bodyKind` is "bytes" takes its body as application/octet-stream (an empty body is an empty Buffer).
  */
 export function registerRoute<R extends Route>(
   app: FastifyInstance,
@@ -44,6 +45,10 @@ export function registerRoute<R extends Route>(
   handler: RouteHandler<R>,
   options: RouteServerOptions = {},
 ): void {
+  if (target.bodyKind === "bytes" && !app.hasContentTypeParser(octetStream) && !app.hasContentTypeParser("*")) {
+    // The route's bodyLimit applies to it (Fastify prefers a route's limit to the parser's).
+    app.addContentTypeParser(octetStream, { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  }
   app.route({
     ...options,
     method: target.method,
@@ -55,7 +60,7 @@ export function registerRoute<R extends Route>(
         query: target.query === undefined ? undefined : target.query.parse(request.query),
         body:
           target.bodyKind === "bytes"
-            ? request.body
+            ? bytesOf(request.body)
             : target.body === undefined
               ? undefined
               : target.body.parse(request.body ?? {}),
@@ -71,6 +76,17 @@ export function registerRoute<R extends Route>(
       return reply.status(status).send(result);
     },
   });
+}
+
+const octetStream = "application/octet-stream";
+
+/** A bytes route's body: Fastify parses no empty body, which is how an empty file arrives. */
+function bytesOf(body: unknown): Buffer {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (!Buffer.isBuffer(body)) {
+    throw new DirectorError("VALIDATION_FAILED", `Send the bytes as ${octetStream}.`);
+  }
+  return body;
 }
 
 /** What a server adds to a route beyond the table: hooks (a rate limit), a body limit. */

@@ -90,7 +90,8 @@ export async function runReconcile(
       removeService: (id) => orchestrator.removeService(id),
       removeImages: (id) => orchestrator.removeImages(id),
       removeBalancer: (id) => orchestrator.removeBalancer(id),
-      removeRoute: (name) => router.removeRoute(name),
+      removeRoute: (id) => router.removeRoute(id),
+      removeLegacyRoute: (name) => router.removeLegacyRoute(name),
     },
     specs: siteSpecs(target.sites),
     // This process runs no worker and cannot wake the installation's: its worker finds the operations by polling.

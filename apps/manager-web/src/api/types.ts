@@ -19,7 +19,8 @@ import type {
   userListResponseSchema,
 } from "@director/contracts/manager-api";
 import type { ReconcileReport } from "@director/contracts/manager-reconcile";
-import type { DirectoryListing, FileWritten, SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
+import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { z } from "zod";
 
 export type {

@@ -3,7 +3,7 @@
  * people who do not see the colour.
  */
 import type { SiteView } from "@director/contracts/manager-api";
-import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 
 export type DotState = "ok" | "busy" | "down" | "off" | "unknown";
 

@@ -1,21 +1,8 @@
-import {
-  type BalancerSiteSpec,
-  type DirectoryPageQuery,
-  directoryListingSchema,
-  fileWrittenSchema,
-  type OrchestratorInventory,
-  orchestratorApiPrefix,
-  orchestratorInventorySchema,
-  type SiteImageRequest,
-  type SiteImageResult,
-  type SiteLogs,
-  type SiteServiceRequest,
-  type SiteServiceStatus,
-  siteImageResultSchema,
-  siteLogLineSchema,
-  siteLogsSchema,
-  siteServiceStatusSchema,
-} from "@director/contracts/orchestrator-api";
+import { orchestratorApi } from "@director/contracts/orchestrator-api";
+import type { DirectoryPageQuery } from "@director/contracts/orchestrator-files";
+import type { OrchestratorInventory } from "@director/contracts/orchestrator-inventory";
+import type { SiteImageResult, SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-services";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import type { InternalClient } from "@director/http-kit/internal-client";
@@ -38,119 +25,81 @@ export class OrchestratorClient
   }
 
   async ensureDirectories(siteId: SiteId): Promise<void> {
-    await this.#client.call({ method: "PUT", path: `${orchestratorApiPrefix}/sites/${siteId}/directories` });
+    await this.#client.request(orchestratorApi.ensureSiteDirectories, { params: { id: siteId } });
   }
 
   async removeDirectories(siteId: SiteId): Promise<void> {
-    await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/directories` });
+    await this.#client.request(orchestratorApi.removeSiteDirectories, { params: { id: siteId } });
   }
 
-  async upsertBalancer(spec: BalancerSiteSpec): Promise<void> {
-    await this.#client.call({ method: "PUT", path: `${orchestratorApiPrefix}/sites/${spec.id}/balancer`, json: spec });
+  async upsertBalancer({ id, ...spec }: BalancerSiteSpec): Promise<void> {
+    await this.#client.request(orchestratorApi.upsertBalancer, { params: { id }, body: spec });
   }
 
   async removeBalancer(siteId: SiteId): Promise<void> {
-    await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/balancer` });
+    await this.#client.request(orchestratorApi.removeBalancer, { params: { id: siteId } });
   }
 
-  async upsertService(request: SiteServiceRequest): Promise<void> {
-    await this.#client.call({
-      method: "PUT",
-      path: `${orchestratorApiPrefix}/sites/${request.id}/service`,
-      json: request,
-    });
+  async upsertService({ id, ...request }: Parameters<SiteHost["upsertService"]>[0]): Promise<void> {
+    await this.#client.request(orchestratorApi.upsertService, { params: { id }, body: request });
   }
 
   /** Builds (or reuses) the site's image; as slow as the build, hence its own time limit. */
-  async buildSiteImage(request: SiteImageRequest): Promise<SiteImageResult> {
-    return this.#client.json(
-      {
-        method: "POST",
-        path: `${orchestratorApiPrefix}/sites/${request.id}/image`,
-        json: request,
-        timeoutMs: imageBuildTimeoutMs,
-      },
-      siteImageResultSchema,
-    );
+  async buildSiteImage({ id, ...request }: Parameters<SiteHost["buildSiteImage"]>[0]): Promise<SiteImageResult> {
+    return this.#client.request(orchestratorApi.buildSiteImage, {
+      params: { id },
+      body: request,
+      timeoutMs: imageBuildTimeoutMs,
+    });
   }
 
   async removeService(siteId: SiteId): Promise<void> {
-    await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/service` });
+    await this.#client.request(orchestratorApi.removeService, { params: { id: siteId } });
   }
 
   async removeImages(siteId: SiteId): Promise<void> {
-    await this.#client.call({ method: "DELETE", path: `${orchestratorApiPrefix}/sites/${siteId}/images` });
+    await this.#client.request(orchestratorApi.removeSiteImages, { params: { id: siteId } });
   }
 
   async restartService(siteId: SiteId): Promise<void> {
-    await this.#client.call({ method: "POST", path: `${orchestratorApiPrefix}/sites/${siteId}/service/restart` });
+    await this.#client.request(orchestratorApi.restartService, { params: { id: siteId } });
   }
 
   /** What the orchestrator has of every site (or of one), for the reconciler. */
   async orchestratorInventory(siteId?: SiteId): Promise<OrchestratorInventory> {
-    return this.#client.json(
-      {
-        method: "GET",
-        path: `${orchestratorApiPrefix}/inventory`,
-        query: siteId === undefined ? {} : { siteId: String(siteId) },
-      },
-      orchestratorInventorySchema,
-    );
+    return this.#client.request(orchestratorApi.inventory, { query: { siteId } });
   }
 
   /** What the site's process is doing. */
   async serviceStatus(siteId: SiteId): Promise<SiteServiceStatus> {
-    return this.#client.json(
-      { method: "GET", path: `${orchestratorApiPrefix}/sites/${siteId}/service` },
-      siteServiceStatusSchema,
-    );
+    return this.#client.request(orchestratorApi.serviceStatus, { params: { id: siteId } });
   }
 
   /** The last lines the site's process printed. */
   async logs(siteId: SiteId, tailLines: number): Promise<SiteLogs> {
-    return this.#client.json(
-      { method: "GET", path: `${orchestratorApiPrefix}/sites/${siteId}/logs`, query: { tailLines: String(tailLines) } },
-      siteLogsSchema,
-    );
+    return this.#client.request(orchestratorApi.siteLogs, { params: { id: siteId }, query: { tailLines } });
   }
 
   /** The newest lines, then each new one as the process prints it, until `signal` aborts. */
   async followLogs(siteId: SiteId, tailLines: number, signal: AbortSignal): Promise<AsyncIterable<string>> {
-    const body = await this.#client.stream(
-      {
-        method: "GET",
-        path: `${orchestratorApiPrefix}/sites/${siteId}/logs`,
-        query: { tailLines: String(tailLines), follow: "true" },
-      },
+    const lines = await this.#client.stream(
+      orchestratorApi.followSiteLogs,
+      { params: { id: siteId }, query: { tailLines } },
       signal,
     );
     return (async function* () {
-      let pending = "";
-      const decoder = new TextDecoder();
-      for await (const chunk of body) {
-        pending += decoder.decode(chunk, { stream: true });
-        const lines = pending.split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines) {
-          if (line !== "") yield siteLogLineSchema.parse(JSON.parse(line)).text;
-        }
-      }
+      for await (const line of lines) yield line.text;
     })();
   }
 
   async read(siteId: SiteId, path: SitePath | null, page?: DirectoryPageQuery) {
-    const query: Record<string, string> = path === null ? {} : { path };
-    if (page !== undefined) query.limit = String(page.limit);
-    if (page?.after !== undefined) query.after = page.after;
-    const { body, contentType } = await this.#client.bytes({
-      method: "GET",
-      path: `${orchestratorApiPrefix}/sites/${siteId}/files`,
-      query,
+    const answer = await this.#client.request(orchestratorApi.readFile, {
+      params: { id: siteId },
+      query: { path: path ?? undefined, limit: page?.limit, after: page?.after },
     });
-    if (contentType.startsWith("application/json")) {
-      return { kind: "directory" as const, listing: directoryListingSchema.parse(JSON.parse(body.toString("utf8"))) };
-    }
-    return { kind: "file" as const, body };
+    return answer.kind === "json"
+      ? { kind: "directory" as const, listing: answer.value }
+      : { kind: "file" as const, body: answer.body };
   }
 
   /** /site/run.sh, the first place the start script looks, executable. */
@@ -159,22 +108,10 @@ export class OrchestratorClient
   }
 
   async write(siteId: SiteId, path: SitePath, body: Buffer, mode?: FileMode) {
-    return this.#client.json(
-      {
-        method: "PUT",
-        path: `${orchestratorApiPrefix}/sites/${siteId}/files`,
-        query: mode ? { path, mode } : { path },
-        body,
-      },
-      fileWrittenSchema,
-    );
+    return this.#client.request(orchestratorApi.writeFile, { params: { id: siteId }, query: { path, mode }, body });
   }
 
   async remove(siteId: SiteId, path: SitePath): Promise<void> {
-    await this.#client.call({
-      method: "DELETE",
-      path: `${orchestratorApiPrefix}/sites/${siteId}/files`,
-      query: { path },
-    });
+    await this.#client.request(orchestratorApi.removeFile, { params: { id: siteId }, query: { path } });
   }
 }

@@ -1,17 +1,16 @@
-import {
-  type RouterInventory,
-  type RouteSpec,
-  routerApiPrefix,
-  routerInventorySchema,
-} from "@director/contracts/router-api";
+import { type RouterInventory, type RouteSpec, routerApi } from "@director/contracts/router-api";
+import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { InternalClient } from "@director/http-kit/internal-client";
 import type { SiteHost } from "../features/operations/site-host.js";
-import type { HostInventory } from "../features/reconcile/host-inventory.js";
+import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
 
 /** The router's internal API as the worker and the reconciler use it: a site's public route, and all of them. */
 export class RouterClient
-  implements Pick<SiteHost, "upsertRoute" | "removeRoute">, Pick<HostInventory, "routerInventory">
+  implements
+    Pick<SiteHost, "upsertRoute" | "removeRoute">,
+    Pick<HostInventory, "routerInventory">,
+    Pick<LeftoverRemoval, "removeLegacyRoute">
 {
   readonly #client: InternalClient;
 
@@ -19,16 +18,21 @@ export class RouterClient
     this.#client = client;
   }
 
-  async upsertRoute(siteName: SiteName, spec: RouteSpec): Promise<void> {
-    await this.#client.call({ method: "PUT", path: `${routerApiPrefix}/routes/${siteName}`, json: spec });
+  async upsertRoute(siteId: SiteId, spec: RouteSpec): Promise<void> {
+    await this.#client.request(routerApi.upsertRoute, { params: { siteId }, body: spec });
   }
 
   /** Every route file the edge has, read back. */
   async routerInventory(): Promise<RouterInventory> {
-    return this.#client.json({ method: "GET", path: `${routerApiPrefix}/routes` }, routerInventorySchema);
+    return this.#client.request(routerApi.routeInventory, {});
   }
 
-  async removeRoute(siteName: SiteName): Promise<void> {
-    await this.#client.call({ method: "DELETE", path: `${routerApiPrefix}/routes/${siteName}` });
+  async removeRoute(siteId: SiteId): Promise<void> {
+    await this.#client.request(routerApi.removeRoute, { params: { siteId } });
+  }
+
+  /** A route file named by site name, left from before routes were keyed by site id. */
+  async removeLegacyRoute(siteName: SiteName): Promise<void> {
+    await this.#client.request(routerApi.removeLegacyRoute, { params: { siteName } });
   }
 }

@@ -2,6 +2,7 @@
  * Who may call which API route, for each kind of caller, against a real PostgreSQL: the manager's services and
  * HTTP edge as wired in production, with an in-memory site file store in place of the orchestrator.
  */
+import { orchestratorInventorySchema } from "@director/contracts/orchestrator-inventory";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
@@ -80,11 +81,12 @@ class FakeHostInventory {
         images: [],
       });
     }
-    return { installationId: "test", isDockerAvailable: true, sites };
+    // parsed as the orchestrator's client parses the real one
+    return orchestratorInventorySchema.parse({ installationId: "test", isDockerAvailable: true, sites });
   }
 
   async routerInventory() {
-    return { topology: "shared" as const, needsRouteFiles: false, routes: [] };
+    return { topology: "shared" as const, needsRouteFiles: false, routes: [], legacyRoutes: [] };
   }
 
   async removeService(id: number) {
@@ -94,8 +96,11 @@ class FakeHostInventory {
   async removeBalancer(id: number) {
     this.removed.push(`balancer ${id}`);
   }
-  async removeRoute(name: string) {
-    this.removed.push(`route ${name}`);
+  async removeRoute(id: number) {
+    this.removed.push(`route ${id}`);
+  }
+  async removeLegacyRoute(name: string) {
+    this.removed.push(`legacy route ${name}`);
   }
   async removeImages(id: number) {
     this.removed.push(`images ${id}`);

@@ -13,9 +13,8 @@ import type { SiteFileStore } from "../features/files/site-file-store.js";
 import { currentGuidelines } from "../features/guidelines/current-guidelines.js";
 import { InProcessOperationEvents, type OperationEvents } from "../features/live/operation-events.js";
 import type { Mailer } from "../features/mail/mailer.js";
-import type { SiteHost } from "../features/operations/site-host.js";
 import { siteSpecs } from "../features/operations/site-specs.js";
-import type { HostInventory } from "../features/reconcile/host-inventory.js";
+import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
 import { ReconcileService } from "../features/reconcile/reconcile.service.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
 import { createManagerServices } from "../main.js";
@@ -55,7 +54,7 @@ export async function buildTestManagerApp(
     /** the orchestrator's process view; default: every call fails */
     siteProcess?: SiteProcessReader;
     /** what reconcile reads and removes; default: every call fails */
-    reconcileHost?: HostInventory & Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute" | "removeImages">;
+    reconcileHost?: HostInventory & LeftoverRemoval;
     /** what the live channel hears from the worker; default: a fresh in-process one */
     operationEvents?: OperationEvents;
     liveTimings?: { pollMs?: number; processPollMs?: number; recheckMs?: number };
@@ -99,6 +98,7 @@ export async function buildTestManagerApp(
         removeService: unreachable,
         removeBalancer: unreachable,
         removeRoute: unreachable,
+        removeLegacyRoute: unreachable,
         removeImages: unreachable,
       },
       specs: siteSpecs(config.sites),

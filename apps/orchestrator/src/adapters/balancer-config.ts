@@ -1,4 +1,4 @@
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
@@ -38,14 +38,14 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
   }
 
   async upsert(spec: BalancerSiteSpec): Promise<void> {
-    await this.#files.put(siteConfigFileName(spec.id as SiteId), this.render(spec));
+    await this.#files.put(siteConfigFileName(spec.id), this.render(spec));
   }
 
   render(spec: BalancerSiteSpec): string {
     const { listen, sitesDomain, defaultClientBodyLimitBytes } = this.#env;
     return renderSiteServerBlock(
       { ...spec, clientBodyLimitBytes: spec.clientBodyLimitBytes ?? defaultClientBodyLimitBytes },
-      { listen, sitesDomain, siteDirectory: this.#directories.pathOf(spec.id as SiteId) },
+      { listen, sitesDomain, siteDirectory: this.#directories.pathOf(spec.id) },
     );
   }
 

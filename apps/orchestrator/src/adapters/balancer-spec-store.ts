@@ -1,7 +1,7 @@
 /** Each site's last balancer spec as a JSON file `<stateDir>/site-<id>.json`, written atomically. */
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { type BalancerSiteSpec, balancerSiteSpecSchema } from "@director/contracts/orchestrator-api";
+import { type BalancerSiteSpec, balancerSiteSpecSchema } from "@director/contracts/orchestrator-sites";
 import { DirectorError } from "@director/domain/errors";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import { writeFileAtomic } from "@director/host/atomic-write";

@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { directoryPageDefaultLimit, directoryPageMaxLimit } from "@director/contracts/orchestrator-api";
+import { directoryPageDefaultLimit, directoryPageMaxLimit } from "@director/contracts/orchestrator-files";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath } from "@director/domain/site-path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

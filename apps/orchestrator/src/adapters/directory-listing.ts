@@ -4,7 +4,7 @@
  * page's entries lstat'ed (never followed).
  */
 import { type FileHandle, lstat, opendir } from "node:fs/promises";
-import type { DirectoryListing, FileEntry } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, FileEntry } from "@director/contracts/orchestrator-files";
 import { type DirectoryPageRequest, DirectoryPageSelector } from "../core/directory-page.js";
 import { hasErrorCode, pathAt } from "./directory-walk.js";
 

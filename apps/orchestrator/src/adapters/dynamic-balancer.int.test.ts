@@ -6,10 +6,11 @@ import { randomBytes, randomInt } from "node:crypto";
 import { chmod, chown, mkdir, rm, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import path from "node:path";
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
+import { parseSiteName } from "@director/domain/site-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import type { NginxServer } from "@director/host/nginx-server";
 import { freePort } from "@director/testing/free-port";
@@ -113,7 +114,12 @@ async function newSite(
     await chown(entry, testSiteUser(siteId).uid, testSiteUser(siteId).gid);
   }
   await chmod(dir, 0o755);
-  const spec: BalancerSiteSpec = { id: siteId, name: `t${siteId}`, type: "dynamic", availability: "enabled" };
+  const spec: BalancerSiteSpec = {
+    id: siteId,
+    name: parseSiteName(`t${siteId}`),
+    type: "dynamic",
+    availability: "enabled",
+  };
   return { siteId, dir, spec };
 }
 
@@ -240,7 +246,12 @@ describe.concurrent("a dynamic site behind the balancer", () => {
     await new Promise<void>((resolve) => backend.listen(backendPort, "127.0.0.1", resolve));
     try {
       const siteId = randomInt(900_000_000, 999_999_999) as SiteId;
-      const spec: BalancerSiteSpec = { id: siteId, name: `t${siteId}`, type: "dynamic", availability: "enabled" };
+      const spec: BalancerSiteSpec = {
+        id: siteId,
+        name: parseSiteName(`t${siteId}`),
+        type: "dynamic",
+        availability: "enabled",
+      };
       await balancer.upsert({ ...spec, upstream: { address: "127.0.0.1", port: backendPort } });
       try {
         expect(await get(spec)).toEqual({ status: 200, body: "(none)" });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { constants, type Stats } from "node:fs";
 import { type FileHandle, lstat, open, rename, rmdir, unlink } from "node:fs/promises";
-import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";

@@ -3,7 +3,7 @@
  * by the directory's: a directory may hold hundreds of thousands of entries, in no order. Pure.
  */
 
-import { directoryPageDefaultLimit } from "@director/contracts/orchestrator-api";
+import { directoryPageDefaultLimit } from "@director/contracts/orchestrator-files";
 
 /** Which page: at most `limit` names, those after `after` (null: from the first). */
 export interface DirectoryPageRequest {

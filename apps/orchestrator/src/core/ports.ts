@@ -1,5 +1,6 @@
 /** The orchestrator's ports: small interfaces its HTTP edge uses, implemented in adapters/ (and by fakes in tests). */
-import type { BalancerSiteSpec, DirectoryListing, FileWritten } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
 import type { DirectoryPageRequest } from "./directory-page.js";

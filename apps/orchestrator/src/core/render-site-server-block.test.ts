@@ -1,10 +1,12 @@
+import { parseSiteId } from "@director/domain/site";
+import { parseSiteName } from "@director/domain/site-name";
 import { describe, expect, it } from "vitest";
 import { renderSiteServerBlock, type SiteServerBlockSpec } from "./render-site-server-block.js";
 
 const env = { listen: "127.0.0.1:8081", sitesDomain: "sites.localhost", siteDirectory: "/srv/director/sites/42" };
 const spec: SiteServerBlockSpec = {
-  id: 42,
-  name: "hello",
+  id: parseSiteId(42),
+  name: parseSiteName("hello"),
   type: "static",
   availability: "enabled",
   clientBodyLimitBytes: 2097152,

@@ -1,4 +1,4 @@
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import { DirectorError } from "@director/domain/errors";
 import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";

@@ -1,6 +1,7 @@
 /** The port that runs dynamic sites, and the values it takes and gives; implemented by adapters/docker-swarm-runtime.ts. */
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
+import type { SiteProcessState } from "@director/domain/site-process";
 import type { SiteUser } from "./site-user.js";
 
 /** Resource limits of one site's process tree. */
@@ -31,7 +32,7 @@ export interface SiteServiceSpec {
 }
 
 /** Where a site's process is, in words a site owner understands. */
-export type ServiceState = "running" | "starting" | "stopped" | "failed" | "absent";
+export type ServiceState = SiteProcessState;
 
 /** One Swarm task (one run of the site's container), newest first in `ServiceStatus.tasks`. */
 export interface ServiceTaskStatus {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { SiteId } from "@director/domain/site";
+import { parseSiteName } from "@director/domain/site-name";
 import { describe, expect, it } from "vitest";
 import { InMemoryBalancerSpecStore } from "../testing/in-memory-dynamic-sites.js";
 import type { BalancerConfig, BalancerConfigFiles } from "./ports.js";
@@ -15,7 +16,7 @@ class SlowBalancer implements BalancerConfig, BalancerConfigFiles {
     const upstream = spec.upstream?.address ?? "none";
     this.events.push(`start ${spec.id} ${upstream}`);
     await sleep(20);
-    this.files.set(spec.id as SiteId, this.render(spec));
+    this.files.set(spec.id, this.render(spec));
     this.events.push(`end ${spec.id} ${upstream}`);
   }
 
@@ -37,8 +38,8 @@ class SlowBalancer implements BalancerConfig, BalancerConfigFiles {
 }
 
 const dynamicSpec = (id: number): BalancerSiteSpec => ({
-  id,
-  name: `site-${id}`,
+  id: id as SiteId,
+  name: parseSiteName(`site-${id}`),
   type: "dynamic",
   availability: "enabled",
 });

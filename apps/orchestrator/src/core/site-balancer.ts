@@ -2,7 +2,7 @@
  * The balancer as the HTTP edge sees it, with dynamic sites' upstreams kept current: every spec is stored, and an
  * enabled dynamic site's `upstream` is filled from where its task runs now, on a PUT and whenever the task moves.
  */
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { SiteId } from "@director/domain/site";
 import { Mutex } from "async-mutex";
 import type { BalancerConfig, BalancerConfigFiles, BalancerSpecStore } from "./ports.js";
@@ -44,7 +44,7 @@ export class UpstreamTrackingBalancer implements BalancerConfig {
   }
 
   async upsert(spec: BalancerSiteSpec): Promise<void> {
-    const id = spec.id as SiteId;
+    const id = spec.id;
     const { upstream: _given, ...stored } = spec;
     await this.#exclusive(id, async () => {
       const rendered = this.#addressOf === null ? spec : await this.#withUpstream(stored, undefined);
@@ -94,8 +94,7 @@ export class UpstreamTrackingBalancer implements BalancerConfig {
   async #withUpstream(spec: BalancerSiteSpec, known: string | null | undefined): Promise<BalancerSiteSpec> {
     // Only an enabled dynamic site is proxied; looking up any other's address would only cost an Engine API call.
     if (spec.type !== "dynamic" || spec.availability !== "enabled") return { ...spec, upstream: null };
-    const address =
-      known !== undefined ? known : this.#addressOf === null ? null : await this.#addressOf(spec.id as SiteId);
+    const address = known !== undefined ? known : this.#addressOf === null ? null : await this.#addressOf(spec.id);
     return { ...spec, upstream: address === null ? null : { address, port: this.#sitePort } };
   }
 

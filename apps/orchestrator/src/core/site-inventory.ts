@@ -2,7 +2,10 @@
  * What the orchestrator finds of each site on its machine (directory, balancer file and spec, Swarm service, images), for
  * the reconciler to compare with the database. It only reads; the reconciler repairs through the ordinary routes.
  */
-import type { OrchestratorInventory, SiteInventory as SiteInventoryEntry } from "@director/contracts/orchestrator-api";
+import type {
+  OrchestratorInventory,
+  SiteInventory as SiteInventoryEntry,
+} from "@director/contracts/orchestrator-inventory";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";

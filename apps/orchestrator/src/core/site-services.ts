@@ -1,5 +1,5 @@
 /** What the service routes do: run a dynamic site's process through the ServiceRuntime, with the pieces it needs. */
-import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";

@@ -32,7 +32,7 @@ export interface OrchestratorAppDeps {
   dynamicSitesRefusal?: DirectorError;
 }
 
-/** The orchestrator's internal API (contracts/orchestrator-api.ts): token-protected routes under /internal/v1. */
+/** The orchestrator's internal API: every route of its table (contracts/orchestrator-api.ts), token-protected but /health. */
 export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance {
   const app = buildInternalApp({ component: "orchestrator", token: deps.token, log: deps.log });
   registerSiteRoutes(app, deps);

@@ -1,22 +1,22 @@
+import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
 import { afterEach, describe, expect, it } from "vitest";
-import { authorization, buildTestOrchestratorApp, testImage } from "../testing/test-app.js";
+import { buildTestOrchestratorApp, callRoute, testImage } from "../testing/test-app.js";
 
 let current: ReturnType<typeof buildTestOrchestratorApp>;
 afterEach(async () => {
   await current.app.close();
 });
 
+const site = { params: { id: 42 } };
 const recipe = {
-  id: 42,
   parent: testImage,
   setupCommands: "",
   installCommandPrefix: "apk add",
   packages: ["jq"],
 };
-const build = (payload: object) =>
-  current.app.inject({ method: "POST", url: "/internal/v1/sites/42/image", headers: authorization, payload });
+const build = (body: object) => callRoute(current.app, api.buildSiteImage, { ...site, body });
 
-describe("POST /internal/v1/sites/:id/image", () => {
+describe("building a site's image", () => {
   it("builds the site's image once, and reuses it for an unchanged recipe", async () => {
     current = buildTestOrchestratorApp({ hasRuntime: true });
     const first = await build(recipe);
@@ -54,7 +54,6 @@ describe("POST /internal/v1/sites/:id/image", () => {
     ["a bad parent", { ...recipe, parent: "busybox\nRUN id" }, "IMAGE_REF_INVALID"],
     ["a two-line install command", { ...recipe, installCommandPrefix: "apk add\nid" }, "VALIDATION_FAILED"],
     ["packages without an install command", { ...recipe, installCommandPrefix: "" }, "VALIDATION_FAILED"],
-    ["another site's id", { ...recipe, id: 43 }, "VALIDATION_FAILED"],
   ])("refuses %s with 400 and builds nothing", async (_label, payload, code) => {
     current = buildTestOrchestratorApp({ hasRuntime: true });
     const answer = await build(payload);
@@ -66,19 +65,14 @@ describe("POST /internal/v1/sites/:id/image", () => {
   it("answers 503 DOCKER_UNAVAILABLE without a Docker engine, and 401 without the token", async () => {
     current = buildTestOrchestratorApp({ hasRuntime: false });
     expect((await build(recipe)).json().error.code).toBe("DOCKER_UNAVAILABLE");
-    const anonymous = await current.app.inject({ method: "POST", url: "/internal/v1/sites/42/image", payload: recipe });
+    const anonymous = await callRoute(current.app, api.buildSiteImage, { ...site, body: recipe, headers: {} });
     expect(anonymous.statusCode).toBe(401);
   });
 });
 
 describe("a site's images over its life (fake builder and runtime)", () => {
   const runOn = (image: string) =>
-    current.app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/service",
-      headers: authorization,
-      payload: { id: 42, name: "hello", isEnabled: true, image },
-    });
+    callRoute(current.app, api.upsertService, { ...site, body: { isEnabled: true, image } });
 
   it("removes the images its service no longer runs (not one a container still uses), and all of them with the site", async () => {
     current = buildTestOrchestratorApp({ hasRuntime: true });
@@ -93,17 +87,9 @@ describe("a site's images over its life (fake builder and runtime)", () => {
     expect([...current.builder.images.keys()].sort()).toEqual([second, testImage].sort());
 
     // As a deletion does it: the service (and its process) first, then the files.
-    const stopped = await current.app.inject({
-      method: "DELETE",
-      url: "/internal/v1/sites/42/service",
-      headers: authorization,
-    });
+    const stopped = await callRoute(current.app, api.removeService, site);
     expect(stopped.statusCode).toBe(204);
-    const deleted = await current.app.inject({
-      method: "DELETE",
-      url: "/internal/v1/sites/42/directories",
-      headers: authorization,
-    });
+    const deleted = await callRoute(current.app, api.removeSiteDirectories, site);
     expect(deleted.statusCode).toBe(204);
     expect([...current.builder.images.keys()]).toEqual([testImage]); // a base image is never a site's
   });

@@ -1,5 +1,7 @@
+import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
+import type { Route } from "@director/contracts/route";
 import { afterEach, describe, expect, it } from "vitest";
-import { authorization, buildTestOrchestratorApp, testImage } from "../testing/test-app.js";
+import { buildTestOrchestratorApp, callRoute, testImage } from "../testing/test-app.js";
 
 let current: ReturnType<typeof buildTestOrchestratorApp>;
 
@@ -10,34 +12,25 @@ afterEach(async () => {
 const staticSpec = { id: 5, name: "plain", type: "static", availability: "enabled" };
 const dynamicSpec = { id: 6, name: "app", type: "dynamic", availability: "enabled" };
 
-async function put(url: string, payload?: object) {
-  const response = await current.app.inject({
-    method: "PUT",
-    url,
-    headers: authorization,
-    ...(payload ? { payload } : {}),
-  });
+async function put(target: Route, id: number, body?: object) {
+  const response = await callRoute(current.app, target, { params: { id }, body });
   expect(response.statusCode, response.body).toBe(204);
 }
 
-async function inventory(query = "") {
-  const response = await current.app.inject({
-    method: "GET",
-    url: `/internal/v1/inventory${query}`,
-    headers: authorization,
-  });
+async function inventory(query: { siteId?: unknown } = {}) {
+  const response = await callRoute(current.app, api.inventory, { query });
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
 }
 
-describe("GET /internal/v1/inventory", () => {
+describe("the orchestrator's inventory", () => {
   it("lists every site something exists of, with its directory, balancer file and service", async () => {
     current = buildTestOrchestratorApp({ hasRuntime: true });
-    await put("/internal/v1/sites/5/directories");
-    await put("/internal/v1/sites/5/balancer", staticSpec);
+    await put(api.ensureSiteDirectories, 5);
+    await put(api.upsertBalancer, 5, staticSpec);
     current.containers.addresses.set(6 as never, "10.0.9.6");
-    await put("/internal/v1/sites/6/service", { id: 6, name: "app", isEnabled: true });
-    await put("/internal/v1/sites/6/balancer", dynamicSpec);
+    await put(api.upsertService, 6, { isEnabled: true });
+    await put(api.upsertBalancer, 6, dynamicSpec);
     // a file no spec was stored for (left by hand, or by a lost state directory)
     await current.configFiles.put("site-9.conf" as never, "server {}\n");
 
@@ -77,9 +70,9 @@ describe("GET /internal/v1/inventory", () => {
 
   it("tells a file that no longer matches its spec: edited by hand, or a task that moved unnoticed", async () => {
     current = buildTestOrchestratorApp({ hasRuntime: true });
-    await put("/internal/v1/sites/5/balancer", staticSpec);
+    await put(api.upsertBalancer, 5, staticSpec);
     current.containers.addresses.set(6 as never, "10.0.9.6");
-    await put("/internal/v1/sites/6/balancer", dynamicSpec);
+    await put(api.upsertBalancer, 6, dynamicSpec);
     const file = current.configFiles.files.get("site-5.conf" as never) ?? "";
     current.configFiles.files.set("site-5.conf" as never, `${file}# edited\n`);
     current.containers.addresses.set(6 as never, "10.0.9.7");
@@ -92,24 +85,15 @@ describe("GET /internal/v1/inventory", () => {
 
   it("lists a site's own images, also of a site nothing else is left of, and DELETE …/images removes them", async () => {
     current = buildTestOrchestratorApp({ hasRuntime: true });
-    const recipe = { id: 9, parent: testImage, setupCommands: "", installCommandPrefix: "apk add", packages: ["jq"] };
-    const built = await current.app.inject({
-      method: "POST",
-      url: "/internal/v1/sites/9/image",
-      headers: authorization,
-      payload: recipe,
-    });
+    const recipe = { parent: testImage, setupCommands: "", installCommandPrefix: "apk add", packages: ["jq"] };
+    const built = await callRoute(current.app, api.buildSiteImage, { params: { id: 9 }, body: recipe });
     expect(built.statusCode, built.body).toBe(200);
     const listed = await inventory();
     expect(listed.sites).toEqual([
       expect.objectContaining({ id: 9, hasDirectory: false, service: null, images: [built.json().image] }),
     ]);
-    expect((await inventory("?siteId=9")).sites[0].images).toEqual([built.json().image]);
-    const removed = await current.app.inject({
-      method: "DELETE",
-      url: "/internal/v1/sites/9/images",
-      headers: authorization,
-    });
+    expect((await inventory({ siteId: 9 })).sites[0].images).toEqual([built.json().image]);
+    const removed = await callRoute(current.app, api.removeSiteImages, { params: { id: 9 } });
     expect(removed.statusCode).toBe(204);
     expect((await inventory()).sites).toEqual([]);
     expect([...current.builder.images.keys()]).toEqual([testImage]);
@@ -117,8 +101,8 @@ describe("GET /internal/v1/inventory", () => {
 
   it("reports one site, even when nothing of it exists", async () => {
     current = buildTestOrchestratorApp({ hasRuntime: true });
-    await put("/internal/v1/sites/5/directories");
-    expect(await inventory("?siteId=7")).toEqual({
+    await put(api.ensureSiteDirectories, 5);
+    expect(await inventory({ siteId: 7 })).toEqual({
       installationId: "test",
       isDockerAvailable: true,
       sites: [
@@ -131,19 +115,15 @@ describe("GET /internal/v1/inventory", () => {
         },
       ],
     });
-    expect((await inventory("?siteId=5")).sites[0].hasDirectory).toBe(true);
+    expect((await inventory({ siteId: 5 })).sites[0].hasDirectory).toBe(true);
   });
 
   it("says when there is no Docker engine, and refuses a bad site id or a missing token", async () => {
     current = buildTestOrchestratorApp();
     expect(await inventory()).toEqual({ installationId: "test", isDockerAvailable: false, sites: [] });
-    const bad = await current.app.inject({
-      method: "GET",
-      url: "/internal/v1/inventory?siteId=x",
-      headers: authorization,
-    });
+    const bad = await callRoute(current.app, api.inventory, { query: { siteId: "x" } });
     expect(bad.statusCode).toBe(400);
-    const anonymous = await current.app.inject({ method: "GET", url: "/internal/v1/inventory" });
+    const anonymous = await callRoute(current.app, api.inventory, { headers: {} });
     expect(anonymous.statusCode).toBe(401);
   });
 });

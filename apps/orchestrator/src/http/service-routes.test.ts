@@ -1,9 +1,11 @@
+import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
 import { afterEach, describe, expect, it } from "vitest";
-import { authorization, buildTestOrchestratorApp, testImage } from "../testing/test-app.js";
+import { buildTestOrchestratorApp, callRoute, testImage } from "../testing/test-app.js";
 
-const request = { id: 42, name: "hello", isEnabled: true };
-const dynamicSpec = { id: 42, name: "hello", type: "dynamic", availability: "enabled" };
+const request = { isEnabled: true };
+const dynamicSpec = { name: "hello", type: "dynamic", availability: "enabled" };
+const site = { params: { id: 42 } };
 let current: ReturnType<typeof buildTestOrchestratorApp>;
 
 function setUp(options: { hasRuntime?: boolean; dynamicSitesRefusal?: DirectorError } = { hasRuntime: true }) {
@@ -17,18 +19,17 @@ afterEach(async () => {
 
 const siteConfig = () => current.configFiles.files.get("site-42.conf" as never) ?? "";
 
-describe("/internal/v1/sites/:id/service", () => {
+describe("a site's service", () => {
   it("refuses every dynamic-site request with the reason when the engine would run sites unsafely", async () => {
     const refusal = new DirectorError("DOCKER_UNSAFE", "The Docker daemon does not set no-new-privileges.");
     const { app, runtime } = setUp({ dynamicSitesRefusal: refusal });
-    const requests = [
-      { method: "PUT" as const, url: "/internal/v1/sites/42/service", payload: request },
-      { method: "POST" as const, url: "/internal/v1/sites/42/service/restart" },
-      { method: "POST" as const, url: "/internal/v1/sites/42/image", payload: { id: 42, parent: testImage } },
-    ];
-    for (const sent of requests) {
-      const answer = await app.inject({ ...sent, headers: authorization });
-      expect(answer.statusCode, sent.url).toBe(503);
+    for (const [target, body] of [
+      [api.upsertService, request],
+      [api.restartService, undefined],
+      [api.buildSiteImage, { parent: testImage }],
+    ] as const) {
+      const answer = await callRoute(app, target, { ...site, body });
+      expect(answer.statusCode, target.path).toBe(503);
       expect(answer.json().error).toMatchObject({ code: "DOCKER_UNSAFE", message: refusal.message });
     }
     expect(runtime.services.size).toBe(0);
@@ -37,11 +38,9 @@ describe("/internal/v1/sites/:id/service", () => {
   it("runs the site on the base image and network with limits merged over the defaults, idempotently", async () => {
     const { app, runtime, directories } = setUp();
     for (let round = 0; round < 2; round++) {
-      const response = await app.inject({
-        method: "PUT",
-        url: "/internal/v1/sites/42/service",
-        headers: authorization,
-        payload: { ...request, limits: { cpus: 1.5 }, env: { DATABASE_URL: "postgres://x" } },
+      const response = await callRoute(app, api.upsertService, {
+        ...site,
+        body: { ...request, limits: { cpus: 1.5 }, env: { DATABASE_URL: "postgres://x" } },
       });
       expect(response.statusCode).toBe(204);
     }
@@ -61,31 +60,19 @@ describe("/internal/v1/sites/:id/service", () => {
   it("runs the site's own image when the request names one", async () => {
     const { app, runtime } = setUp();
     const image = "director/site-42:0123456789abcdef";
-    const response = await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/service",
-      headers: authorization,
-      payload: { ...request, image },
-    });
+    const response = await callRoute(app, api.upsertService, { ...site, body: { ...request, image } });
     expect(response.statusCode).toBe(204);
     expect(runtime.services.get(42 as never)?.image).toBe(image);
   });
 
   it.each([
     ["a bad image reference", { ...request, image: "busybox;id" }, "IMAGE_REF_INVALID"],
-    ["an id that differs from the path", { ...request, id: 43 }, "VALIDATION_FAILED"],
-    ["a bad name", { ...request, name: "a;b" }, "SITE_NAME_INVALID"],
     ["a memory limit under the floor", { ...request, limits: { memoryBytes: 1024 } }, "SITE_LIMITS_INVALID"],
     ["a reserved env name", { ...request, env: { PORT: "1" } }, "SITE_ENV_INVALID"],
-    ["no isEnabled", { id: 42, name: "hello" }, "VALIDATION_FAILED"],
-  ])("refuses %s with 400 and touches nothing", async (_label, payload, code) => {
+    ["no isEnabled", {}, "VALIDATION_FAILED"],
+  ])("refuses %s with 400 and touches nothing", async (_label, body, code) => {
     const { app, runtime, directories } = setUp();
-    const response = await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/service",
-      headers: authorization,
-      payload,
-    });
+    const response = await callRoute(app, api.upsertService, { ...site, body });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe(code);
     expect(runtime.services.size).toBe(0);
@@ -94,75 +81,58 @@ describe("/internal/v1/sites/:id/service", () => {
 
   it("reports status, restarts, reads logs and removes the service", async () => {
     const { app, runtime } = setUp();
-    const absent = await app.inject({ method: "GET", url: "/internal/v1/sites/42/service", headers: authorization });
+    const absent = await callRoute(app, api.serviceStatus, site);
     expect(absent.json()).toEqual({ state: "absent", message: "The site has no service." });
-    const restartAbsent = await app.inject({
-      method: "POST",
-      url: "/internal/v1/sites/42/service/restart",
-      headers: authorization,
-    });
+    const restartAbsent = await callRoute(app, api.restartService, site);
     expect(restartAbsent.statusCode).toBe(409);
     expect(restartAbsent.json().error.code).toBe("SITE_NOT_READY");
 
-    await app.inject({ method: "PUT", url: "/internal/v1/sites/42/service", headers: authorization, payload: request });
-    const running = await app.inject({ method: "GET", url: "/internal/v1/sites/42/service", headers: authorization });
+    await callRoute(app, api.upsertService, { ...site, body: request });
+    const running = await callRoute(app, api.serviceStatus, site);
     expect(running.json()).toEqual({ state: "running", message: "The site is running." });
     runtime.addresses.set(42 as never, "10.0.0.9");
-    const restart = await app.inject({
-      method: "POST",
-      url: "/internal/v1/sites/42/service/restart",
-      headers: authorization,
-    });
+    const restart = await callRoute(app, api.restartService, site);
     // answered once the new task runs (the fake's restart makes a new task id)
     expect(restart.statusCode).toBe(200);
     expect(restart.json()).toEqual({ state: "running", message: "The site is running." });
     expect(runtime.restarts).toEqual([42]);
 
     runtime.logs.set(42 as never, ["one", "two", "three"]);
-    const logs = await app.inject({
-      method: "GET",
-      url: "/internal/v1/sites/42/logs?tailLines=2",
-      headers: authorization,
-    });
+    const logs = await callRoute(app, api.siteLogs, { ...site, query: { tailLines: 2 } });
     expect(logs.json()).toEqual({ lines: ["two", "three"] });
     for (const tailLines of ["-1", "1001", "x"]) {
-      const refused = await app.inject({
-        method: "GET",
-        url: `/internal/v1/sites/42/logs?tailLines=${tailLines}`,
-        headers: authorization,
-      });
-      expect(refused.statusCode).toBe(400);
+      for (const target of [api.siteLogs, api.followSiteLogs]) {
+        const refused = await callRoute(app, target, { ...site, query: { tailLines } });
+        expect(refused.statusCode, `${target.path} ${tailLines}`).toBe(400);
+      }
     }
 
     for (let round = 0; round < 2; round++) {
-      const removed = await app.inject({
-        method: "DELETE",
-        url: "/internal/v1/sites/42/service",
-        headers: authorization,
-      });
-      expect(removed.statusCode).toBe(204);
+      expect((await callRoute(app, api.removeService, site)).statusCode).toBe(204);
     }
     expect(runtime.services.size).toBe(0);
   });
 
   it("answers 503 DOCKER_UNAVAILABLE on every service route without a runtime", async () => {
     const { app } = setUp({ hasRuntime: false });
-    for (const inject of [
-      { method: "PUT" as const, url: "/internal/v1/sites/42/service", payload: request },
-      { method: "DELETE" as const, url: "/internal/v1/sites/42/service" },
-      { method: "POST" as const, url: "/internal/v1/sites/42/service/restart" },
-      { method: "GET" as const, url: "/internal/v1/sites/42/service" },
-      { method: "GET" as const, url: "/internal/v1/sites/42/logs" },
-    ]) {
-      const response = await app.inject({ ...inject, headers: authorization });
-      expect(response.statusCode).toBe(503);
+    for (const [target, body] of [
+      [api.upsertService, request],
+      [api.removeService, undefined],
+      [api.restartService, undefined],
+      [api.serviceStatus, undefined],
+      [api.siteLogs, undefined],
+      [api.followSiteLogs, undefined],
+      [api.removeSiteImages, undefined],
+    ] as const) {
+      const response = await callRoute(app, target, { ...site, body });
+      expect(response.statusCode, target.path).toBe(503);
       expect(response.json().error.code).toBe("DOCKER_UNAVAILABLE");
     }
   });
 
   it("refuses every service route without the token", async () => {
     const { app, runtime } = setUp();
-    const response = await app.inject({ method: "PUT", url: "/internal/v1/sites/42/service", payload: request });
+    const response = await callRoute(app, api.upsertService, { ...site, body: request, headers: {} });
     expect(response.statusCode).toBe(401);
     expect(runtime.services.size).toBe(0);
   });
@@ -172,25 +142,18 @@ describe("the balancer upstream of a dynamic site", () => {
   it("is filled from the running task on PUT /balancer, and the manager's own upstream is ignored", async () => {
     const { app, containers, specs } = setUp();
     containers.addresses.set(42 as never, "10.0.9.7");
-    const response = await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/balancer",
-      headers: authorization,
-      payload: { ...dynamicSpec, upstream: { address: "10.0.0.1", port: 1 } },
+    const response = await callRoute(app, api.upsertBalancer, {
+      ...site,
+      body: { ...dynamicSpec, upstream: { address: "10.0.0.1", port: 1 } },
     });
     expect(response.statusCode).toBe(204);
     expect(siteConfig()).toContain("    server 10.0.9.7:8080;\n");
-    expect(await specs.get(42 as never)).toEqual(dynamicSpec);
+    expect(await specs.get(42 as never)).toEqual({ id: 42, ...dynamicSpec });
   });
 
   it("shows the not-running page when no task runs, and follows the task when it moves", async () => {
     const { app, containers, balancer } = setUp();
-    await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/balancer",
-      headers: authorization,
-      payload: dynamicSpec,
-    });
+    await callRoute(app, api.upsertBalancer, { ...site, body: dynamicSpec });
     expect(siteConfig()).toContain("is not running");
     expect(siteConfig()).not.toContain("upstream");
 
@@ -201,9 +164,9 @@ describe("the balancer upstream of a dynamic site", () => {
     expect(siteConfig()).toContain("is not running");
 
     containers.addresses.set(42 as never, "10.0.9.9");
-    await app.inject({ method: "PUT", url: "/internal/v1/sites/42/service", headers: authorization, payload: request });
+    await callRoute(app, api.upsertService, { ...site, body: request });
     expect(siteConfig()).toContain("    server 10.0.9.9:8080;\n");
-    await app.inject({ method: "DELETE", url: "/internal/v1/sites/42/service", headers: authorization });
+    await callRoute(app, api.removeService, site);
     expect(siteConfig()).toContain("is not running");
   });
 
@@ -212,26 +175,19 @@ describe("the balancer upstream of a dynamic site", () => {
     containers.addresses.set(42 as never, "10.0.9.7");
     await balancer.refresh(42 as never, "10.0.9.7");
     expect(configFiles.files.size).toBe(0);
-    await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/balancer",
-      headers: authorization,
-      payload: { ...dynamicSpec, type: "static" },
-    });
+    await callRoute(app, api.upsertBalancer, { ...site, body: { ...dynamicSpec, type: "static" } });
     expect(siteConfig()).not.toContain("upstream");
     expect(siteConfig()).toContain("root /srv/sites/42/public;");
-    await app.inject({ method: "DELETE", url: "/internal/v1/sites/42/balancer", headers: authorization });
+    await callRoute(app, api.removeBalancer, site);
     expect(specs.specs.size).toBe(0);
     expect(configFiles.files.size).toBe(0);
   });
 
   it("without a runtime, renders the spec as given (as before dynamic sites were wired)", async () => {
     const { app } = setUp({ hasRuntime: false });
-    await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/balancer",
-      headers: authorization,
-      payload: { ...dynamicSpec, upstream: { address: "10.0.0.1", port: 9000 } },
+    await callRoute(app, api.upsertBalancer, {
+      ...site,
+      body: { ...dynamicSpec, upstream: { address: "10.0.0.1", port: 9000 } },
     });
     expect(siteConfig()).toContain("    server 10.0.0.1:9000;\n");
   });

@@ -1,27 +1,19 @@
-import { orchestratorApiPrefix, siteServiceRequestSchema } from "@director/contracts/orchestrator-api";
+import { orchestratorApi } from "@director/contracts/orchestrator-api";
 import { DirectorError } from "@director/domain/errors";
-import { parseImageRef } from "@director/domain/image-ref";
-import { parseSiteName } from "@director/domain/site-name";
 import { signalWhenClientGoes } from "@director/http-kit/client-gone";
+import { registerRoute } from "@director/http-kit/routes";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import type { SiteServices } from "../core/site-services.js";
-import { siteIdOf } from "./site-routes.js";
-
-const logsQuerySchema = z.object({
-  tailLines: z.coerce.number().int().min(0).max(1000).default(100),
-  follow: z.enum(["true", "false"]).default("false"),
-});
 
 /**
- * PUT/DELETE/GET /sites/:id/service, POST /sites/:id/service/restart and GET /sites/:id/logs (contracts/
- * orchestrator-api.ts). `services` null (no Docker engine at start): each answers 503 DOCKER_UNAVAILABLE.
+ * A dynamic site's service, its status, restart and logs, and the removal of its images
+ * (contracts/orchestrator-services.ts). `services` null (no Docker engine at start): each answers 503
+ * DOCKER_UNAVAILABLE; `refusal` (an engine that would run sites unsafely): each answers it.
  */
 export function registerServiceRoutes(
   app: FastifyInstance,
   deps: { services: SiteServices | null; refusal?: DirectorError | null },
 ): void {
-  const site = `${orchestratorApiPrefix}/sites/:id`;
   const servicesOrThrow = (): SiteServices => {
     if (deps.refusal) throw deps.refusal;
     if (deps.services === null) {
@@ -33,53 +25,36 @@ export function registerServiceRoutes(
     return deps.services;
   };
 
-  app.put(`${site}/service`, async (request, reply) => {
-    const id = siteIdOf(request);
-    const body = siteServiceRequestSchema.parse(request.body);
-    if (body.id !== id) {
-      throw new DirectorError("VALIDATION_FAILED", `The body is for site ${body.id} but the path names site ${id}.`, {
-        details: { fields: { id: "must equal the id in the path" } },
-      });
-    }
-    parseSiteName(body.name);
-    await servicesOrThrow().upsert(id, {
+  registerRoute(app, orchestratorApi.upsertService, async ({ params, body }) => {
+    await servicesOrThrow().upsert(params.id, {
       isEnabled: body.isEnabled,
       limits: body.limits,
       env: body.env,
-      ...(body.image === undefined ? {} : { image: parseImageRef(body.image) }),
+      ...(body.image === undefined ? {} : { image: body.image }),
     });
-    return reply.status(204).send();
   });
 
-  app.delete(`${site}/service`, async (request, reply) => {
-    const id = siteIdOf(request);
-    await servicesOrThrow().remove(id);
-    return reply.status(204).send();
+  registerRoute(app, orchestratorApi.removeService, async ({ params }) => {
+    await servicesOrThrow().remove(params.id);
   });
 
   // Every image of the site (reconcile's leftovers): what a container still holds goes once it is gone.
-  app.delete(`${site}/images`, async (request, reply) => {
-    await servicesOrThrow().removeImages(siteIdOf(request));
-    return reply.status(204).send();
+  registerRoute(app, orchestratorApi.removeSiteImages, async ({ params }) => {
+    await servicesOrThrow().removeImages(params.id);
   });
 
-  app.post(`${site}/service/restart`, async (request, reply) => {
-    const id = siteIdOf(request);
-    // Answers once the new process runs (or is still starting at the deadline): its status.
-    return reply.status(200).send(await servicesOrThrow().restart(id));
-  });
+  // Answers once the new process runs (or is still starting at the deadline): its status.
+  registerRoute(app, orchestratorApi.restartService, async ({ params }) => servicesOrThrow().restart(params.id));
 
-  app.get(`${site}/service`, async (request) => {
-    const id = siteIdOf(request);
-    return servicesOrThrow().status(id);
-  });
+  registerRoute(app, orchestratorApi.serviceStatus, async ({ params }) => servicesOrThrow().status(params.id));
 
-  app.get(`${site}/logs`, async (request, reply) => {
-    const id = siteIdOf(request);
-    const { tailLines, follow } = logsQuerySchema.parse(request.query);
-    if (follow === "false") return { lines: await servicesOrThrow().logLines(id, tailLines) };
-    // Following: one JSON object per line ({"text": …}, application/x-ndjson) until the caller hangs up, which
-    // destroys the Docker log stream at once (also when it hung up before this line).
+  registerRoute(app, orchestratorApi.siteLogs, async ({ params, query }) => ({
+    lines: await servicesOrThrow().logLines(params.id, query.tailLines),
+  }));
+
+  // One JSON object per line ({"text": …}, application/x-ndjson) until the caller hangs up, which destroys the
+  // Docker log stream at once (also when it hung up before this line).
+  registerRoute(app, orchestratorApi.followSiteLogs, async ({ params, query, request, reply }) => {
     const closed = new AbortController();
     const callerGone = signalWhenClientGoes(reply.raw);
     const close = () => closed.abort();
@@ -89,7 +64,7 @@ export function registerServiceRoutes(
     }
     callerGone.addEventListener("abort", close, { once: true });
     // Opened before the answer starts, so that a site without a process gets a normal error answer.
-    const lines = await servicesOrThrow().followLogLines(id, tailLines, closed.signal);
+    const lines = await servicesOrThrow().followLogLines(params.id, query.tailLines, closed.signal);
     reply.hijack();
     reply.raw.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" });
     // Headers now, not with the first line: a quiet process must not look like a component that does not answer.
@@ -97,7 +72,7 @@ export function registerServiceRoutes(
     try {
       for await (const text of lines) reply.raw.write(`${JSON.stringify({ text })}\n`);
     } catch (error) {
-      request.log.warn({ err: error, siteId: id }, "following a site's log failed");
+      request.log.warn({ err: error, siteId: params.id }, "following a site's log failed");
     } finally {
       callerGone.removeEventListener("abort", close);
       close();

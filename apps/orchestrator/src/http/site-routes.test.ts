@@ -1,7 +1,9 @@
+import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
 import { afterEach, describe, expect, it } from "vitest";
-import { authorization, buildTestOrchestratorApp } from "../testing/test-app.js";
+import { buildTestOrchestratorApp, callRoute } from "../testing/test-app.js";
 
-const spec = { id: 42, name: "hello", type: "static", availability: "enabled", clientBodyLimitBytes: 1000 };
+const spec = { name: "hello", type: "static", availability: "enabled", clientBodyLimitBytes: 1000 };
+const site = { params: { id: 42 } };
 let current: ReturnType<typeof buildTestOrchestratorApp>;
 
 function setUp(options: { hasRuntime?: boolean } = {}) {
@@ -16,7 +18,7 @@ afterEach(async () => {
 describe("orchestrator token", () => {
   it("answers /health without a token", async () => {
     const { app } = setUp();
-    const response = await app.inject({ method: "GET", url: "/health" });
+    const response = await callRoute(app, api.health, { headers: {} });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ ok: true, component: "orchestrator" });
   });
@@ -27,19 +29,14 @@ describe("orchestrator token", () => {
     ["a non-bearer scheme", { authorization: "Basic dXNlcjpwYXNz" }],
   ])("refuses every mutation with %s and changes nothing", async (_label, headers) => {
     const { app, directories, files, configFiles } = setUp();
-    const requests = [
-      { method: "PUT" as const, url: "/internal/v1/sites/42/directories" },
-      { method: "PUT" as const, url: "/internal/v1/sites/42/balancer", payload: spec },
-      {
-        method: "PUT" as const,
-        url: "/internal/v1/sites/42/files?path=public/index.html",
-        payload: Buffer.from("x"),
-        headers: { ...headers, "content-type": "application/octet-stream" },
-      },
-      { method: "GET" as const, url: "/internal/v1/sites/42/files?path=public/index.html" },
-    ];
-    for (const request of requests) {
-      const response = await app.inject({ headers, ...request });
+    const file = { ...site, query: { path: "public/index.html" } };
+    for (const [target, request] of [
+      [api.ensureSiteDirectories, site],
+      [api.upsertBalancer, { ...site, body: spec }],
+      [api.writeFile, { ...file, body: Buffer.from("x") }],
+      [api.readFile, file],
+    ] as const) {
+      const response = await callRoute(app, target, { ...request, headers });
       expect(response.statusCode).toBe(401);
       expect(response.json().error.code).toBe("INTERNAL_AUTH_INVALID");
     }
@@ -49,40 +46,24 @@ describe("orchestrator token", () => {
   });
 });
 
-describe("PUT/DELETE /internal/v1/sites/:id/directories", () => {
+describe("a site's directories", () => {
   it("creates and removes a site's directories idempotently", async () => {
     const { app, directories } = setUp();
     for (let round = 0; round < 2; round++) {
-      const response = await app.inject({
-        method: "PUT",
-        url: "/internal/v1/sites/42/directories",
-        headers: authorization,
-      });
-      expect(response.statusCode).toBe(204);
+      expect((await callRoute(app, api.ensureSiteDirectories, site)).statusCode).toBe(204);
     }
     expect([...directories.ids]).toEqual([42]);
     for (let round = 0; round < 2; round++) {
-      const response = await app.inject({
-        method: "DELETE",
-        url: "/internal/v1/sites/42/directories",
-        headers: authorization,
-      });
-      expect(response.statusCode).toBe(204);
+      expect((await callRoute(app, api.removeSiteDirectories, site)).statusCode).toBe(204);
     }
     expect(directories.ids.size).toBe(0);
   });
 
   it("deletes no file while a process of the site still runs, and waits for it when the service is removed", async () => {
     const { app, directories, runtime } = setUp({ hasRuntime: true });
-    const site = { method: "PUT" as const, headers: authorization };
-    await app.inject({ ...site, url: "/internal/v1/sites/42/directories" });
-    await app.inject({
-      ...site,
-      url: "/internal/v1/sites/42/service",
-      payload: { id: 42, name: "hello", isEnabled: true },
-    });
-    const deleteFiles = { method: "DELETE" as const, url: "/internal/v1/sites/42/directories", headers: authorization };
-    const refused = await app.inject(deleteFiles);
+    await callRoute(app, api.ensureSiteDirectories, site);
+    await callRoute(app, api.upsertService, { ...site, body: { isEnabled: true } });
+    const refused = await callRoute(app, api.removeSiteDirectories, site);
     expect(refused.statusCode).toBe(503);
     expect(refused.json().error.code).toBe("SITE_PROCESS_STILL_RUNNING");
     expect([...directories.ids]).toEqual([42]);
@@ -90,53 +71,35 @@ describe("PUT/DELETE /internal/v1/sites/:id/directories", () => {
     // The service goes at once, its process a moment later: the removal answers once it has ended.
     runtime.stoppingProcesses.add(42 as never);
     setTimeout(() => runtime.stoppingProcesses.delete(42 as never), 100);
-    const removed = await app.inject({
-      method: "DELETE",
-      url: "/internal/v1/sites/42/service",
-      headers: authorization,
-    });
+    const removed = await callRoute(app, api.removeService, site);
     expect(removed.statusCode).toBe(204);
     expect(await runtime.hasRunningProcess(42 as never)).toBe(false);
-    expect((await app.inject(deleteFiles)).statusCode).toBe(204);
+    expect((await callRoute(app, api.removeSiteDirectories, site)).statusCode).toBe(204);
     expect(directories.ids.size).toBe(0);
   });
 
   it("fails a service removal whose process outlives the wait, so that the step is tried again", async () => {
     const { app, runtime } = setUp({ hasRuntime: true });
     runtime.stoppingProcesses.add(42 as never);
-    const removed = await app.inject({
-      method: "DELETE",
-      url: "/internal/v1/sites/42/service",
-      headers: authorization,
-    });
+    const removed = await callRoute(app, api.removeService, site);
     expect(removed.statusCode).toBe(503);
     expect(removed.json().error.code).toBe("SITE_PROCESS_STILL_RUNNING");
   });
 
   it.each(["abc", "0", "-1", "1.5", "99999999999999999"])("refuses the site id %s", async (id) => {
     const { app, directories } = setUp();
-    const response = await app.inject({
-      method: "PUT",
-      url: `/internal/v1/sites/${id}/directories`,
-      headers: authorization,
-    });
+    const response = await callRoute(app, api.ensureSiteDirectories, { params: { id } });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe("VALIDATION_FAILED");
     expect(directories.ids.size).toBe(0);
   });
 });
 
-describe("PUT/DELETE /internal/v1/sites/:id/balancer", () => {
+describe("a site's balancer server block", () => {
   it("writes the site's server block, idempotently, and removes it", async () => {
     const { app, configFiles } = setUp();
     for (let round = 0; round < 2; round++) {
-      const response = await app.inject({
-        method: "PUT",
-        url: "/internal/v1/sites/42/balancer",
-        headers: authorization,
-        payload: spec,
-      });
-      expect(response.statusCode).toBe(204);
+      expect((await callRoute(app, api.upsertBalancer, { ...site, body: spec })).statusCode).toBe(204);
     }
     expect([...configFiles.files.keys()]).toEqual(["site-42.conf"]);
     const text = configFiles.files.get("site-42.conf" as never) ?? "";
@@ -144,12 +107,7 @@ describe("PUT/DELETE /internal/v1/sites/:id/balancer", () => {
     expect(text).toContain("    client_max_body_size 1000;\n");
     expect(text).toContain("    root /srv/sites/42/public;\n");
     for (let round = 0; round < 2; round++) {
-      const response = await app.inject({
-        method: "DELETE",
-        url: "/internal/v1/sites/42/balancer",
-        headers: authorization,
-      });
-      expect(response.statusCode).toBe(204);
+      expect((await callRoute(app, api.removeBalancer, site)).statusCode).toBe(204);
     }
     expect(configFiles.files.size).toBe(0);
   });
@@ -157,31 +115,25 @@ describe("PUT/DELETE /internal/v1/sites/:id/balancer", () => {
   it("uses the configured body limit when the spec has none", async () => {
     const { app, configFiles } = setUp();
     const { clientBodyLimitBytes: _omitted, ...withoutLimit } = spec;
-    const response = await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/balancer",
-      headers: authorization,
-      payload: withoutLimit,
-    });
-    expect(response.statusCode).toBe(204);
+    expect((await callRoute(app, api.upsertBalancer, { ...site, body: withoutLimit })).statusCode).toBe(204);
     expect(configFiles.files.get("site-42.conf" as never)).toContain("    client_max_body_size 2097152;\n");
   });
 
+  it("takes the site's id from the path, whatever id a body carries", async () => {
+    const { app, configFiles } = setUp();
+    expect((await callRoute(app, api.upsertBalancer, { ...site, body: { ...spec, id: 43 } })).statusCode).toBe(204);
+    expect([...configFiles.files.keys()]).toEqual(["site-42.conf"]);
+  });
+
   it.each([
-    ["an id that differs from the path", { ...spec, id: 43 }, "VALIDATION_FAILED"],
     ["a name nginx would misread", { ...spec, name: "a;b" }, "SITE_NAME_INVALID"],
     ["a name with braces", { ...spec, name: "x}" }, "SITE_NAME_INVALID"],
     ["an unknown availability", { ...spec, availability: "sometimes" }, "VALIDATION_FAILED"],
     ["a negative body limit", { ...spec, clientBodyLimitBytes: -1 }, "VALIDATION_FAILED"],
     ["no body", undefined, "VALIDATION_FAILED"],
-  ])("refuses %s with 400 and writes nothing", async (_label, payload, code) => {
+  ])("refuses %s with 400 and writes nothing", async (_label, body, code) => {
     const { app, configFiles } = setUp();
-    const response = await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/balancer",
-      headers: authorization,
-      payload,
-    });
+    const response = await callRoute(app, api.upsertBalancer, { ...site, body });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe(code);
     expect(configFiles.files.size).toBe(0);
@@ -190,12 +142,7 @@ describe("PUT/DELETE /internal/v1/sites/:id/balancer", () => {
   it("reports nginx refusing the config as 502 NGINX_CONFIG_REJECTED", async () => {
     const { app, configFiles } = setUp();
     configFiles.rejectNext("unknown directive");
-    const response = await app.inject({
-      method: "PUT",
-      url: "/internal/v1/sites/42/balancer",
-      headers: authorization,
-      payload: spec,
-    });
+    const response = await callRoute(app, api.upsertBalancer, { ...site, body: spec });
     expect(response.statusCode).toBe(502);
     expect(response.json().error.code).toBe("NGINX_CONFIG_REJECTED");
     expect(configFiles.files.size).toBe(0);

@@ -3,7 +3,7 @@
  * store and image builder. The real adapters are covered by the Docker integration tests.
  */
 import { PassThrough, type Readable } from "node:stream";
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";

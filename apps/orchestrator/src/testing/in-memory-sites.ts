@@ -1,4 +1,4 @@
-import type { DirectoryListing, FileEntry, FileWritten } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, FileEntry, FileWritten } from "@director/contracts/orchestrator-files";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";

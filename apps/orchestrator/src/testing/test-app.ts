@@ -1,8 +1,11 @@
+import type { Route } from "@director/contracts/route";
 import type { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { InstallationId } from "@director/domain/installation-id";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
+import { injectRoute, type RouteRequest } from "@director/testing/inject-route";
+import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { NginxBalancerConfig } from "../adapters/balancer-config.js";
 import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
@@ -21,6 +24,11 @@ import { InMemorySiteDirectories, InMemorySiteFiles } from "./in-memory-sites.js
 
 export const testToken = "test-token-0123456789-0123456789-0123456789" as InternalToken;
 export const authorization = { authorization: `Bearer ${testToken}` };
+
+/** A request to one route of the orchestrator's table (contracts/orchestrator-api.ts), with the token unless `headers` are given. */
+export function callRoute(app: FastifyInstance, target: Route, request: RouteRequest = {}) {
+  return injectRoute(app, target, { ...request, headers: request.headers ?? authorization });
+}
 
 export const testImage = "director/base-busybox:0123456789abcdef" as ImageRef;
 export const testSitePort = 8080;

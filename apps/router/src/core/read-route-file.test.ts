@@ -1,26 +1,44 @@
+import { parseSiteId } from "@director/domain/site";
+import { parseSiteName } from "@director/domain/site-name";
 import { describe, expect, it } from "vitest";
-import { readRouteFile, siteNameOfRouteFile } from "./read-route-file.js";
+import {
+  legacyRouteFileNameOf,
+  readRouteFile,
+  routeFileNameOf,
+  siteIdOfRouteFile,
+  siteNameOfLegacyRouteFile,
+} from "./read-route-file.js";
 import { renderRouteServerBlock } from "./render-edge-config.js";
 
 const env = { topology: "split" as const, edgeListen: "127.0.0.1:8081" };
-const written = renderRouteServerBlock("hello", { siteId: 42, hostnames: ["hello.sites.localhost"] }, env);
+const id = parseSiteId(42);
+const written = renderRouteServerBlock(id, ["hello.sites.localhost"], env);
 
-describe("siteNameOfRouteFile", () => {
+describe("route file names", () => {
+  it("names a site's route file by its id, and an old one by its site name", () => {
+    expect(routeFileNameOf(id)).toBe("site-42.conf");
+    expect(legacyRouteFileNameOf(parseSiteName("hello"))).toBe("route-hello.conf");
+  });
+
   it.each([
-    ["route-hello.conf", "hello"],
-    ["route-a-b.conf", "a-b"],
-    ["00-default.conf", null],
-    ["route-.conf", null],
-    ["route-Bad_Name.conf", null],
-  ])("%s → %s", (fileName, expected) => {
-    expect(siteNameOfRouteFile(fileName)).toBe(expected);
+    ["site-42.conf", 42, null],
+    ["site-0.conf", null, null],
+    ["site-hello.conf", null, null],
+    ["route-hello.conf", null, "hello"],
+    ["route-42.conf", null, "42"],
+    ["route-a-b.conf", null, "a-b"],
+    ["00-default.conf", null, null],
+    ["route-.conf", null, null],
+    ["route-Bad_Name.conf", null, null],
+  ])("%s → site id %s, legacy site name %s", (fileName, siteId, siteName) => {
+    expect(siteIdOfRouteFile(fileName)).toBe(siteId);
+    expect(siteNameOfLegacyRouteFile(fileName)).toBe(siteName);
   });
 });
 
 describe("readRouteFile", () => {
   it("reads back what the router wrote, as current", () => {
-    expect(readRouteFile("hello", written, env)).toEqual({
-      siteName: "hello",
+    expect(readRouteFile(id, written, env)).toEqual({
       siteId: 42,
       hostnames: ["hello.sites.localhost"],
       isCurrent: true,
@@ -29,28 +47,23 @@ describe("readRouteFile", () => {
 
   it("says a file edited by hand is not current", () => {
     const edited = written.replace("proxy_http_version 1.1;", "proxy_http_version 1.0;");
-    expect(readRouteFile("hello", edited, env)).toMatchObject({ siteId: 42, isCurrent: false });
+    expect(readRouteFile(id, edited, env)).toMatchObject({ siteId: 42, isCurrent: false });
   });
 
-  it("says a file under another site's name is not current", () => {
-    expect(readRouteFile("other", written, env).isCurrent).toBe(false);
+  it("says a file under another site's id is not current", () => {
+    expect(readRouteFile(parseSiteId(7), written, env).isCurrent).toBe(false);
   });
 
   it("says any route file is left over in the shared topology", () => {
-    expect(readRouteFile("hello", written, { ...env, topology: "shared" }).isCurrent).toBe(false);
+    expect(readRouteFile(id, written, { ...env, topology: "shared" }).isCurrent).toBe(false);
   });
 
-  it("reads a file without the header or server_name as unknown, not current", () => {
-    expect(readRouteFile("hello", "server { listen 80; }\n", env)).toEqual({
-      siteName: "hello",
-      siteId: null,
-      hostnames: [],
-      isCurrent: false,
-    });
+  it("reads a file without a server_name as not current", () => {
+    expect(readRouteFile(id, "server { listen 80; }\n", env)).toEqual({ siteId: 42, hostnames: [], isCurrent: false });
   });
 
   it("is not fooled by a hostname the router would refuse", () => {
     const bad = written.replace("server_name hello.sites.localhost;", "server_name hello.sites.localhost $host;");
-    expect(readRouteFile("hello", bad, env)).toMatchObject({ isCurrent: false });
+    expect(readRouteFile(id, bad, env)).toMatchObject({ isCurrent: false });
   });
 });

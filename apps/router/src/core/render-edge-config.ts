@@ -1,8 +1,6 @@
-import type { RouteSpec } from "@director/contracts/router-api";
 import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
 import { parseSiteId } from "@director/domain/site";
-import { parseSiteName } from "@director/domain/site-name";
 import { parseBalancerAddress } from "./balancer-address.js";
 
 const indent = "    ";
@@ -43,17 +41,23 @@ export function renderEdgeDefaultConfig(env: { edgeListen: string; balancers: re
   return lines.join("\n");
 }
 
-/** One site's route at the edge in the split topology: its hostnames, proxied to the balancers with the Host kept. */
-export function renderRouteServerBlock(siteName: string, spec: RouteSpec, env: { edgeListen: string }): string {
+/**
+ * One site's route at the edge in the split topology: its hostnames, proxied to the balancers with the Host kept.
+ * Values are parsed again here, where they reach nginx.
+ */
+export function renderRouteServerBlock(
+  siteId: number,
+  hostnames: readonly string[],
+  env: { edgeListen: string },
+): string {
   const listen = parseListenAddress(env.edgeListen);
-  const siteId = parseSiteId(spec.siteId);
-  const name = parseSiteName(siteName);
-  const hostnames = spec.hostnames.map((hostname) => parseHostname(hostname));
+  const id = parseSiteId(siteId);
+  const names = hostnames.map((hostname) => parseHostname(hostname));
   return [
-    `# Route of site ${siteId} (${name}), written by the Director router; edits here are overwritten.`,
+    `# Route of site ${id}, written by the Director router; edits here are overwritten.`,
     "server {",
     `${indent}listen ${listen};`,
-    `${indent}server_name ${hostnames.join(" ")};`,
+    `${indent}server_name ${names.join(" ")};`,
     // The balancer enforces each site's own body limit; streaming the body there keeps the edge from capping it first.
     `${indent}client_max_body_size 0;`,
     `${indent}proxy_request_buffering off;`,

@@ -12,7 +12,7 @@ export interface RouterAppDeps {
   routes: EdgeRoutes;
 }
 
-/** The router's internal API (contracts/router-api.ts): token-protected routes under /internal/v1. */
+/** The router's internal API: every route of its table (contracts/router-api.ts), token-protected but /health. */
 export function buildRouterApp(deps: RouterAppDeps): FastifyInstance {
   const app = buildInternalApp({ component: "router", token: deps.token, log: deps.log });
   registerRouteRoutes(app, deps);

@@ -1,5 +1,8 @@
+import type { Route } from "@director/contracts/route";
+import { routerApi as api } from "@director/contracts/router-api";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
+import { injectRoute, type RouteRequest } from "@director/testing/inject-route";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../config.js";
@@ -7,7 +10,8 @@ import { createRouter, type RouterHandle } from "../main.js";
 
 const token = "router-test-token-0123456789-0123456789" as InternalToken;
 const authorization = { authorization: `Bearer ${token}` };
-const spec = { siteId: 42, hostnames: ["hello.sites.localhost"] };
+const spec = { hostnames: ["hello.sites.localhost"] };
+const hello = { params: { siteId: 42 } };
 let router: RouterHandle;
 
 function setUp(topology: "shared" | "split") {
@@ -17,14 +21,18 @@ function setUp(topology: "shared" | "split") {
   return { app: router.app, files };
 }
 
+/** A request to one route of the router's table, with the token unless `headers` are given. */
+const call = (target: Route, request: RouteRequest = {}) =>
+  injectRoute(router.app, target, { ...request, headers: request.headers ?? authorization });
+
 afterEach(async () => {
   await router.close();
 });
 
 describe("router app", () => {
   it("writes the edge's default server when ready, and answers /health without a token", async () => {
-    const { app, files } = setUp("shared");
-    const response = await app.inject({ method: "GET", url: "/health" });
+    const { files } = setUp("shared");
+    const response = await call(api.health, { headers: {} });
     expect(response.json()).toEqual({ ok: true, component: "router" });
     expect([...files.files.keys()]).toEqual(["00-default.conf"]);
     expect(files.files.get("00-default.conf" as never)).not.toContain("upstream");
@@ -39,13 +47,14 @@ describe("router app", () => {
   });
 
   it("refuses requests without the token and changes nothing", async () => {
-    const { app, files } = setUp("split");
-    for (const request of [
-      { method: "PUT" as const, url: "/internal/v1/routes/hello", payload: spec },
-      { method: "DELETE" as const, url: "/internal/v1/routes/hello" },
-      { method: "GET" as const, url: "/internal/v1/routes" },
-    ]) {
-      const response = await app.inject(request);
+    const { files } = setUp("split");
+    for (const [target, request] of [
+      [api.upsertRoute, { ...hello, body: spec }],
+      [api.removeRoute, hello],
+      [api.removeLegacyRoute, { params: { siteName: "hello" } }],
+      [api.routeInventory, {}],
+    ] as const) {
+      const response = await call(target, { ...request, headers: {} });
       expect(response.statusCode).toBe(401);
       expect(response.json().error.code).toBe("INTERNAL_AUTH_INVALID");
     }
@@ -53,109 +62,101 @@ describe("router app", () => {
   });
 });
 
-describe("PUT/DELETE /internal/v1/routes/:siteName", () => {
+describe("a site's route", () => {
   it("writes no file in the shared topology and says so", async () => {
-    const { app, files } = setUp("shared");
-    const response = await app.inject({
-      method: "PUT",
-      url: "/internal/v1/routes/hello",
-      headers: authorization,
-      payload: spec,
-    });
+    const { files } = setUp("shared");
+    const response = await call(api.upsertRoute, { ...hello, body: spec });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ written: false });
     expect([...files.files.keys()]).toEqual(["00-default.conf"]);
   });
 
-  it("writes one file per site in the split topology, idempotently, and removes it", async () => {
-    const { app, files } = setUp("split");
+  it("writes one file per site, named by its id, in the split topology, idempotently, and removes it", async () => {
+    const { files } = setUp("split");
     for (let round = 0; round < 2; round++) {
-      const response = await app.inject({
-        method: "PUT",
-        url: "/internal/v1/routes/hello",
-        headers: authorization,
-        payload: spec,
-      });
+      const response = await call(api.upsertRoute, { ...hello, body: spec });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ written: true });
     }
-    expect([...files.files.keys()]).toEqual(["00-default.conf", "route-hello.conf"]);
-    expect(files.files.get("route-hello.conf" as never)).toContain("    server_name hello.sites.localhost;\n");
+    expect([...files.files.keys()]).toEqual(["00-default.conf", "site-42.conf"]);
+    expect(files.files.get("site-42.conf" as never)).toContain("    server_name hello.sites.localhost;\n");
     for (let round = 0; round < 2; round++) {
-      const response = await app.inject({ method: "DELETE", url: "/internal/v1/routes/hello", headers: authorization });
-      expect(response.statusCode).toBe(204);
+      expect((await call(api.removeRoute, hello)).statusCode).toBe(204);
     }
     expect([...files.files.keys()]).toEqual(["00-default.conf"]);
   });
 
   it.each([
-    ["a bad site name", "/internal/v1/routes/Hello%3B", spec, "SITE_NAME_INVALID"],
-    // refused by Fastify while routing: still the error body (http-kit's frameworkErrors)
-    ["a malformed percent-encoding", "/internal/v1/routes/%c0%ae", spec, "VALIDATION_FAILED"],
+    ["split", ["00-default.conf", "route-other.conf", "site-42.conf"]],
+    ["shared", ["00-default.conf", "route-other.conf"]],
+  ] as const)("replaces the file an older router named by site name (%s topology)", async (topology, left) => {
+    const { app, files } = setUp(topology);
+    await app.ready();
+    files.files.set("route-hello.conf" as never, "# Route of site 42 (hello)\n");
+    files.files.set("route-other.conf" as never, "# Route of site 7 (other)\n");
+    expect((await call(api.upsertRoute, { ...hello, body: spec })).statusCode).toBe(200);
+    expect([...files.files.keys()].sort()).toEqual(left);
+    // and a leftover one of a site that is gone, by its name
+    for (let round = 0; round < 2; round++) {
+      expect((await call(api.removeLegacyRoute, { params: { siteName: "other" } })).statusCode).toBe(204);
+    }
+    expect(files.files.has("route-other.conf" as never)).toBe(false);
+  });
+
+  it.each([
+    ["a bad site id", { params: { siteId: "hello" }, body: spec }, "VALIDATION_FAILED"],
+    ["a custom domain", { ...hello, body: { hostnames: ["hello.example.org"] } }, "VALIDATION_FAILED"],
     [
-      "a custom domain",
-      "/internal/v1/routes/hello",
-      { ...spec, hostnames: ["hello.example.org"] },
+      "a hostname outside the sites domain",
+      { ...hello, body: { hostnames: ["sites.localhost"] } },
       "VALIDATION_FAILED",
     ],
-    [
-      "another site's hostname",
-      "/internal/v1/routes/hello",
-      { ...spec, hostnames: ["other.sites.localhost"] },
-      "VALIDATION_FAILED",
-    ],
-    [
-      "a hostname nginx would misread",
-      "/internal/v1/routes/hello",
-      { ...spec, hostnames: ["a;b"] },
-      "VALIDATION_FAILED",
-    ],
-    ["no hostnames", "/internal/v1/routes/hello", { ...spec, hostnames: [] }, "VALIDATION_FAILED"],
-    ["no site id", "/internal/v1/routes/hello", { hostnames: spec.hostnames }, "VALIDATION_FAILED"],
-  ])("refuses %s with 400 and writes nothing", async (_label, url, payload, code) => {
-    const { app, files } = setUp("split");
-    const response = await app.inject({ method: "PUT", url, headers: authorization, payload });
+    ["a hostname nginx would misread", { ...hello, body: { hostnames: ["a;b"] } }, "VALIDATION_FAILED"],
+    ["no hostnames", { ...hello, body: { hostnames: [] } }, "VALIDATION_FAILED"],
+    ["no body", hello, "VALIDATION_FAILED"],
+  ])("refuses %s with 400 and writes nothing", async (_label, request, code) => {
+    const { files } = setUp("split");
+    const response = await call(api.upsertRoute, request);
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe(code);
     expect([...files.files.keys()]).toEqual(["00-default.conf"]);
+  });
+
+  it("refuses a legacy route name that is no site name", async () => {
+    setUp("split");
+    const response = await call(api.removeLegacyRoute, { params: { siteName: "Hello;" } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe("SITE_NAME_INVALID");
   });
 
   it("reports nginx refusing the route as 502 NGINX_CONFIG_REJECTED", async () => {
     const { app, files } = setUp("split");
     await app.ready();
     files.rejectNext("host not found in upstream");
-    const response = await app.inject({
-      method: "PUT",
-      url: "/internal/v1/routes/hello",
-      headers: authorization,
-      payload: spec,
-    });
+    const response = await call(api.upsertRoute, { ...hello, body: spec });
     expect(response.statusCode).toBe(502);
     expect(response.json().error.code).toBe("NGINX_CONFIG_REJECTED");
   });
 });
 
-describe("GET /internal/v1/routes", () => {
-  it("reads back each route file in the split topology, and tells a hand-edited one", async () => {
-    const { app, files } = setUp("split");
-    await app.inject({ method: "PUT", url: "/internal/v1/routes/hello", headers: authorization, payload: spec });
-    await app.inject({
-      method: "PUT",
-      url: "/internal/v1/routes/other",
-      headers: authorization,
-      payload: { siteId: 7, hostnames: ["other.sites.localhost"] },
-    });
-    const other = files.files.get("route-other.conf" as never) ?? "";
-    files.files.set("route-other.conf" as never, `${other}# edited\n`);
-    const response = await app.inject({ method: "GET", url: "/internal/v1/routes", headers: authorization });
+describe("the router's inventory", () => {
+  it("reads back each route file in the split topology, tells a hand-edited one, and lists files named by site name", async () => {
+    const { files } = setUp("split");
+    await call(api.upsertRoute, { ...hello, body: spec });
+    await call(api.upsertRoute, { params: { siteId: 7 }, body: { hostnames: ["other.sites.localhost"] } });
+    const other = files.files.get("site-7.conf" as never) ?? "";
+    files.files.set("site-7.conf" as never, `${other}# edited\n`);
+    files.files.set("route-old.conf" as never, "# Route of site 9 (old)\n");
+    const response = await call(api.routeInventory);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       topology: "split",
       needsRouteFiles: true,
       routes: [
-        { siteName: "hello", siteId: 42, hostnames: ["hello.sites.localhost"], isCurrent: true },
-        { siteName: "other", siteId: 7, hostnames: ["other.sites.localhost"], isCurrent: false },
+        { siteId: 42, hostnames: ["hello.sites.localhost"], isCurrent: true },
+        { siteId: 7, hostnames: ["other.sites.localhost"], isCurrent: false },
       ],
+      legacyRoutes: [{ siteName: "old" }],
     });
   });
 
@@ -163,14 +164,15 @@ describe("GET /internal/v1/routes", () => {
     const { app, files } = setUp("shared");
     await app.ready();
     files.files.set(
-      "route-hello.conf" as never,
-      "# Route of site 42 (hello)\nserver {\n    server_name hello.sites.localhost;\n}\n",
+      "site-42.conf" as never,
+      "# Route of site 42\nserver {\n    server_name hello.sites.localhost;\n}\n",
     );
-    const response = await app.inject({ method: "GET", url: "/internal/v1/routes", headers: authorization });
+    const response = await call(api.routeInventory);
     expect(response.json()).toEqual({
       topology: "shared",
       needsRouteFiles: false,
-      routes: [{ siteName: "hello", siteId: 42, hostnames: ["hello.sites.localhost"], isCurrent: false }],
+      routes: [{ siteId: 42, hostnames: ["hello.sites.localhost"], isCurrent: false }],
+      legacyRoutes: [],
     });
   });
 });

@@ -1,30 +1,21 @@
-import {
-  type RouterInventory,
-  type RouteWritten,
-  routerApiPrefix,
-  routeSpecSchema,
-} from "@director/contracts/router-api";
-import { parseSiteName, type SiteName } from "@director/domain/site-name";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import { routerApi } from "@director/contracts/router-api";
+import { registerRoute } from "@director/http-kit/routes";
+import type { FastifyInstance } from "fastify";
 import type { EdgeRoutes } from "../core/ports.js";
 
-function siteNameOf(request: FastifyRequest): SiteName {
-  return parseSiteName((request.params as { siteName?: unknown }).siteName);
-}
-
-/** PUT/DELETE /routes/:siteName, both idempotent; GET /routes, what the edge serves (reads only). */
+/** A site's route, keyed by its id (contracts/router-api.ts): written and removed idempotently; all of them, read back. */
 export function registerRouteRoutes(app: FastifyInstance, deps: { routes: EdgeRoutes }): void {
-  app.get(`${routerApiPrefix}/routes`, async (): Promise<RouterInventory> => deps.routes.inventory());
+  registerRoute(app, routerApi.routeInventory, async () => deps.routes.inventory());
 
-  const route = `${routerApiPrefix}/routes/:siteName`;
+  registerRoute(app, routerApi.upsertRoute, async ({ params, body }) =>
+    deps.routes.upsert(params.siteId, body.hostnames),
+  );
 
-  app.put(route, async (request): Promise<RouteWritten> => {
-    const siteName = siteNameOf(request);
-    return deps.routes.upsert(siteName, routeSpecSchema.parse(request.body));
+  registerRoute(app, routerApi.removeRoute, async ({ params }) => {
+    await deps.routes.remove(params.siteId);
   });
 
-  app.delete(route, async (request, reply) => {
-    await deps.routes.remove(siteNameOf(request));
-    return reply.status(204).send();
+  registerRoute(app, routerApi.removeLegacyRoute, async ({ params }) => {
+    await deps.routes.removeLegacy(params.siteName);
   });
 }

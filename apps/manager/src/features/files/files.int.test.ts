@@ -4,7 +4,7 @@
  * store is asked. The store is a fake of the port that records its calls (the orchestrator pages for real in
  * apps/orchestrator/src/adapters/directory-listing.int.test.ts).
  */
-import type { DirectoryListing, DirectoryPageQuery } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, DirectoryPageQuery } from "@director/contracts/orchestrator-files";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";

@@ -1,4 +1,4 @@
-import type { DirectoryPageQuery } from "@director/contracts/orchestrator-api";
+import type { DirectoryPageQuery } from "@director/contracts/orchestrator-files";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";

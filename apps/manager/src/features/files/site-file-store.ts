@@ -1,4 +1,4 @@
-import type { DirectoryListing, DirectoryPageQuery, FileWritten } from "@director/contracts/orchestrator-api";
+import type { DirectoryListing, DirectoryPageQuery, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
 

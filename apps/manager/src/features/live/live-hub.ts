@@ -1,6 +1,6 @@
 import type { OperationView } from "@director/contracts/manager-api";
 import type { LiveServerMessage } from "@director/contracts/manager-live";
-import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { Operation } from "@director/domain/operation";
 import type { SiteId } from "@director/domain/site";
 import type { Logger } from "pino";

@@ -4,7 +4,7 @@
  * The orchestrator's process view is a fake (a status this test sets); the real one is tested in apps/orchestrator.
  */
 import type { LiveServerMessage } from "@director/contracts/manager-live";
-import type { SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { SiteId } from "@director/domain/site";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";

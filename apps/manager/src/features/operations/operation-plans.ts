@@ -1,4 +1,4 @@
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageRecord } from "@director/domain/image";
 import type { SiteRecord as Site } from "@director/domain/site";
@@ -61,7 +61,6 @@ const startService: StepDefinition = {
 function serviceRequest(site: Site) {
   return {
     id: site.id,
-    name: site.name,
     isEnabled: site.availability === "enabled",
     limits: {
       ...(site.cpus === null ? {} : { cpus: site.cpus }),
@@ -106,7 +105,7 @@ const addRoute: StepDefinition = {
   slug: "add_route",
   name: "Route the site's address to the balancer",
   run: async ({ site, host, routeHostnames }) => {
-    if (site) await host.upsertRoute(site.name, { siteId: site.id, hostnames: routeHostnames(site) });
+    if (site) await host.upsertRoute(site.id, { hostnames: routeHostnames(site) });
   },
 };
 
@@ -129,7 +128,7 @@ const deleteSite: StepDefinition[] = [
     slug: "remove_route",
     name: "Remove the site's route",
     run: async ({ site, host }) => {
-      if (site) await host.removeRoute(site.name);
+      if (site) await host.removeRoute(site.id);
     },
   },
   {

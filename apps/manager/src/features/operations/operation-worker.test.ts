@@ -1,3 +1,4 @@
+import { balancerSiteSpecSchema } from "@director/contracts/orchestrator-sites";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageName } from "@director/domain/image-name";
 import type { Operation, OperationStatus } from "@director/domain/operation";
@@ -163,7 +164,14 @@ describe("OperationWorker", () => {
       },
       images: { findById: async (id) => (id === debianImage.id ? debianImage : null) },
       input: null,
-      balancerSpec: () => ({ id: 7, name: "hello", type: "static", availability: "enabled", clientBodyLimitBytes: 1 }),
+      balancerSpec: () =>
+        balancerSiteSpecSchema.parse({
+          id: 7,
+          name: "hello",
+          type: "static",
+          availability: "enabled",
+          clientBodyLimitBytes: 1,
+        }),
       routeHostnames: () => ["hello.sites.localhost"],
       ...contextOverrides,
     };

@@ -1,12 +1,7 @@
-import type {
-  BalancerSiteSpec,
-  SiteImageRequest,
-  SiteImageResult,
-  SiteServiceRequest,
-} from "@director/contracts/orchestrator-api";
+import type { SiteImageRequest, SiteImageResult, SiteServiceRequest } from "@director/contracts/orchestrator-services";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { RouteSpec } from "@director/contracts/router-api";
 import type { SiteId } from "@director/domain/site";
-import type { SiteName } from "@director/domain/site-name";
 
 /** What operations ask of the machines that host sites (orchestrator and router). Every call is idempotent. */
 export interface SiteHost {
@@ -14,16 +9,16 @@ export interface SiteHost {
   removeDirectories(siteId: SiteId): Promise<void>;
   upsertBalancer(spec: BalancerSiteSpec): Promise<void>;
   removeBalancer(siteId: SiteId): Promise<void>;
-  upsertRoute(siteName: SiteName, spec: RouteSpec): Promise<void>;
+  upsertRoute(siteId: SiteId, spec: RouteSpec): Promise<void>;
   /** runs (or scales to zero) a dynamic site's process */
-  upsertService(request: SiteServiceRequest): Promise<void>;
+  upsertService(request: { id: SiteId } & SiteServiceRequest): Promise<void>;
   removeService(siteId: SiteId): Promise<void>;
   /** removes every image of the site (a leftover of a site that no longer exists) */
   removeImages(siteId: SiteId): Promise<void>;
   restartService(siteId: SiteId): Promise<void>;
   /** builds (or reuses) a site's own image; IMAGE_BUILD_FAILED with the build log in details when it fails */
-  buildSiteImage(request: SiteImageRequest): Promise<SiteImageResult>;
+  buildSiteImage(request: { id: SiteId } & SiteImageRequest): Promise<SiteImageResult>;
   /** writes the site's /site/run.sh (mode 0755), replacing the one there */
   writeRunScript(siteId: SiteId, script: string): Promise<void>;
-  removeRoute(siteName: SiteName): Promise<void>;
+  removeRoute(siteId: SiteId): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-api";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { SiteRecord as Site } from "@director/domain/site";
 
 /** What the database implies for a site on the machines; the worker applies it and the reconciler checks it. */

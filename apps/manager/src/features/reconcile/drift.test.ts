@@ -1,4 +1,4 @@
-import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
+import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-inventory";
 import type { RouterInventory } from "@director/contracts/router-api";
 import type { SiteId, SiteRecord } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
@@ -60,9 +60,9 @@ const orchestrator = (sites: SiteInventory[], isDockerAvailable = true): Orchest
   isDockerAvailable,
   sites,
 });
-const shared: RouterInventory = { topology: "shared", needsRouteFiles: false, routes: [] };
+const shared: RouterInventory = { topology: "shared", needsRouteFiles: false, routes: [], legacyRoutes: [] };
+const split: RouterInventory = { ...shared, topology: "split", needsRouteFiles: true };
 const splitRoute = (record: SiteRecord, overrides = {}) => ({
-  siteName: record.name,
   siteId: record.id,
   hostnames: [`${record.name}.sites.localhost`],
   isCurrent: true,
@@ -74,7 +74,7 @@ const app = site(2, "app", { type: "dynamic" });
 
 const kinds = (drifts: ReturnType<typeof computeDrift>) =>
   drifts.map((drift) => [
-    drift.site?.name ?? drift.routeSiteName ?? `#${drift.siteId}`,
+    drift.site?.name ?? drift.legacyRouteName ?? `#${drift.siteId}`,
     drift.findings.map((f) => f.kind),
   ]);
 
@@ -159,16 +159,16 @@ describe("computeDrift", () => {
   it("finds missing and stale routes in the split topology, and a leftover route file in the shared one", () => {
     const other = site(3, "other");
     const third = site(4, "third");
-    const split: RouterInventory = {
-      topology: "split",
-      needsRouteFiles: true,
-      routes: [splitRoute(app), splitRoute(other, { isCurrent: false }), splitRoute(third, { siteId: 99 })],
-    };
+    const routes = [
+      splitRoute(app),
+      splitRoute(other, { isCurrent: false }),
+      splitRoute(third, { hostnames: ["other.sites.localhost"] }),
+    ];
     const all = [plain, app, other, third];
     const drifts = computeDrift({
       expected: all.map(expect_),
       orchestrator: orchestrator(all.map(healthy)),
-      router: split,
+      router: { ...split, routes },
       hasOrphans: true,
     });
     expect(kinds(drifts)).toEqual([
@@ -194,15 +194,42 @@ describe("computeDrift", () => {
         gone,
         { ...healthy(site(8, "x")), balancer: { hasConfig: false, spec: null, isConfigCurrent: false } },
       ]),
-      router: { topology: "split", needsRouteFiles: true, routes: [splitRoute(plain), splitRoute(site(7, "gone"))] },
+      router: { ...split, routes: [splitRoute(plain), splitRoute(site(7, "gone")), splitRoute(site(9, "left"))] },
       hasOrphans: true,
     });
     expect(kinds(drifts)).toEqual([
-      ["#7", ["orphan_service", "orphan_balancer_config", "orphan_directory", "orphan_images"]],
+      ["#7", ["orphan_service", "orphan_balancer_config", "orphan_directory", "orphan_images", "orphan_route"]],
       ["#8", ["orphan_directory"]],
-      ["gone", ["orphan_route"]],
+      ["#9", ["orphan_route"]],
     ]);
     expect(drifts.every((drift) => drift.site === null)).toBe(true);
+  });
+
+  it("repairs route files named by site name (before routes were keyed by id): the site's route replaces its own, the rest are leftovers", () => {
+    const legacyRoutes = [{ siteName: "plain" as SiteName }, { siteName: "gone" as SiteName }];
+    const upgraded = computeDrift({
+      expected: [expect_(plain), expect_(app)],
+      orchestrator: orchestrator([healthy(plain), healthy(app)]),
+      router: { ...split, routes: [splitRoute(app)], legacyRoutes },
+      hasOrphans: true,
+    });
+    expect(kinds(upgraded)).toEqual([
+      ["plain", ["route_missing"]],
+      ["gone", ["orphan_route"]],
+    ]);
+    expect(upgraded[0]?.findings[0]?.message).toContain("named by site name");
+    expect(upgraded[1]).toMatchObject({ siteId: null, legacyRouteName: "gone" });
+    // Both files there: the old one is still drift of the site; in the shared topology any route file is.
+    const both = { ...split, routes: [splitRoute(plain)], legacyRoutes: [{ siteName: "plain" as SiteName }] };
+    for (const router of [both, { ...shared, legacyRoutes: both.legacyRoutes }]) {
+      const drifts = computeDrift({
+        expected: [expect_(plain)],
+        orchestrator: orchestrator([healthy(plain)]),
+        router,
+        hasOrphans: false,
+      });
+      expect(kinds(drifts)).toEqual([["plain", ["route_stale"]]]);
+    }
   });
 
   it("does not count a site's older images as drift (Swarm's task history may still hold them)", () => {

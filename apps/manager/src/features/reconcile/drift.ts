@@ -4,9 +4,11 @@
  */
 
 import type { DriftFinding, DriftKind } from "@director/contracts/manager-reconcile";
-import type { BalancerSiteSpec, OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-api";
+import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-inventory";
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { RouterInventory } from "@director/contracts/router-api";
 import type { SiteId, SiteRecord } from "@director/domain/site";
+import type { SiteName } from "@director/domain/site-name";
 
 /** A site of the database and what it implies for the machines. */
 export interface ExpectedSite {
@@ -20,14 +22,14 @@ export interface ExpectedSite {
 /** The drift of one site of the database, or of leftovers with no site row (`site` null). */
 export interface SiteDrift {
   site: SiteRecord | null;
-  /** the leftover's site id (directory, balancer file, service); null for a leftover route file */
+  /** the leftover's site id (directory, balancer file, service, route file); null for a legacy route file */
   siteId: SiteId | null;
-  /** the route file's site name, for a leftover route file */
-  routeSiteName: string | null;
+  /** the site name of a leftover route file named by site name (written before routes were keyed by site id) */
+  legacyRouteName: SiteName | null;
   findings: DriftFinding[];
 }
 
-const noInventory = (id: number): SiteInventory => ({
+const noInventory = (id: SiteId): SiteInventory => ({
   id,
   hasDirectory: false,
   balancer: { hasConfig: false, spec: null, isConfigCurrent: false },
@@ -47,7 +49,8 @@ export function computeDrift(input: {
 }): SiteDrift[] {
   const { orchestrator, router } = input;
   const inventoryById = new Map(orchestrator.sites.map((entry) => [entry.id, entry]));
-  const routesByName = new Map(router.routes.map((route) => [route.siteName, route]));
+  const routesById = new Map(router.routes.map((route) => [route.siteId, route]));
+  const legacyNames = new Set<string>(router.legacyRoutes.map((route) => route.siteName));
   const drifts: SiteDrift[] = [];
   for (const expected of input.expected) {
     const { site } = expected;
@@ -56,15 +59,17 @@ export function computeDrift(input: {
       ...directoryDrift(inventory),
       ...(orchestrator.isDockerAvailable ? serviceDrift(site, inventory) : []),
       ...balancerDrift(expected.balancer, inventory),
-      ...routeDrift(expected, router.needsRouteFiles, routesByName.get(site.name)),
+      ...routeDrift(expected, router.needsRouteFiles, routesById.get(site.id), legacyNames.has(site.name)),
     ];
-    if (findings.length > 0) drifts.push({ site, siteId: site.id, routeSiteName: null, findings });
+    if (findings.length > 0) drifts.push({ site, siteId: site.id, legacyRouteName: null, findings });
   }
   if (!input.hasOrphans) return drifts;
   const ids = new Set<number>(input.expected.map(({ site }) => site.id));
+  const leftovers = new Map<SiteId, DriftFinding[]>();
+  const leftoverOf = (id: SiteId) => leftovers.get(id) ?? leftovers.set(id, []).get(id) ?? [];
   for (const inventory of orchestrator.sites) {
     if (ids.has(inventory.id)) continue;
-    const findings: DriftFinding[] = [];
+    const findings = leftoverOf(inventory.id);
     if (inventory.service !== null) {
       findings.push(finding("orphan_service", `Swarm service ${inventory.service.name} belongs to no site.`));
     }
@@ -80,16 +85,29 @@ export function computeDrift(input: {
       const count = inventory.images.length === 1 ? "1 image" : `${inventory.images.length} images`;
       findings.push(finding("orphan_images", `${count} of site id ${inventory.id} belong to no site.`));
     }
-    if (findings.length > 0) drifts.push({ site: null, siteId: inventory.id as SiteId, routeSiteName: null, findings });
+  }
+  for (const route of router.routes) {
+    if (ids.has(route.siteId)) continue;
+    leftoverOf(route.siteId).push(
+      finding("orphan_route", `The router has a route file for site id ${route.siteId}, which no site has.`),
+    );
+  }
+  for (const [siteId, findings] of leftovers) {
+    if (findings.length > 0) drifts.push({ site: null, siteId, legacyRouteName: null, findings });
   }
   const names = new Set<string>(input.expected.map(({ site }) => site.name));
-  for (const route of router.routes) {
-    if (names.has(route.siteName)) continue;
+  for (const { siteName } of router.legacyRoutes) {
+    if (names.has(siteName)) continue; // the site's own route replaces it (routeDrift)
     drifts.push({
       site: null,
       siteId: null,
-      routeSiteName: route.siteName,
-      findings: [finding("orphan_route", `The router has a route file for ${route.siteName}, which no site is named.`)],
+      legacyRouteName: siteName,
+      findings: [
+        finding(
+          "orphan_route",
+          `The router has a route file for ${siteName}, named by site name as before routes were keyed by site id, and no site is named so.`,
+        ),
+      ],
     });
   }
   return drifts;
@@ -131,20 +149,37 @@ function balancerDrift(expected: BalancerSiteSpec, inventory: SiteInventory): Dr
   return [];
 }
 
+/**
+ * The site's route at the edge. A route file an older router named by site name (`hasLegacyRoute`) is its route's
+ * drift too: writing the route (add_route) replaces it without leaving the site unrouted.
+ */
 function routeDrift(
   expected: ExpectedSite,
   needsRouteFiles: boolean,
   route: RouterInventory["routes"][number] | undefined,
+  hasLegacyRoute: boolean,
 ): DriftFinding[] {
   if (!needsRouteFiles) {
     // The balancer's own server block answers on the edge; a route file would claim the same name.
-    return route === undefined
+    return route === undefined && !hasLegacyRoute
       ? []
       : [finding("route_stale", "A route file is left from the split topology; the edge needs none here.")];
   }
-  if (route === undefined) return [finding("route_missing", "The router has no route for the site.")];
-  const isSame = route.isCurrent && route.siteId === expected.site.id && sameSet(route.hostnames, expected.hostnames);
-  return isSame ? [] : [finding("route_stale", "The router's route for the site does not match the database.")];
+  if (route === undefined) {
+    return hasLegacyRoute
+      ? [
+          finding(
+            "route_missing",
+            "The router's route for the site is in a file named by site name, from before routes were keyed by site id; it needs its own.",
+          ),
+        ]
+      : [finding("route_missing", "The router has no route for the site.")];
+  }
+  const isSame = route.isCurrent && sameSet(route.hostnames, expected.hostnames);
+  if (!isSame) return [finding("route_stale", "The router's route for the site does not match the database.")];
+  return hasLegacyRoute
+    ? [finding("route_stale", "A route file named by site name is left beside the site's own route.")]
+    : [];
 }
 
 /** The fields the manager sets (the orchestrator adds the upstream itself). */

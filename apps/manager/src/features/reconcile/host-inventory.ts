@@ -1,10 +1,19 @@
-import type { OrchestratorInventory } from "@director/contracts/orchestrator-api";
+import type { OrchestratorInventory } from "@director/contracts/orchestrator-inventory";
 import type { RouterInventory } from "@director/contracts/router-api";
 import type { SiteId } from "@director/domain/site";
+import type { SiteName } from "@director/domain/site-name";
+import type { SiteHost } from "../operations/site-host.js";
 
 /** What the machines that host sites report they have (the orchestrator's and router's inventory routes). */
 export interface HostInventory {
   /** every site the orchestrator has anything of, or only `siteId` */
   orchestratorInventory(siteId?: SiteId): Promise<OrchestratorInventory>;
   routerInventory(): Promise<RouterInventory>;
+}
+
+/** How the reconciler removes leftovers with no site row; every call is idempotent. */
+export interface LeftoverRemoval
+  extends Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute" | "removeImages"> {
+  /** removes a route file named by site name, left from before routes were keyed by site id */
+  removeLegacyRoute(siteName: SiteName): Promise<void>;
 }

@@ -11,13 +11,12 @@ import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
 import type { Operation } from "@director/domain/operation";
-import { parseSiteName, type SiteName } from "@director/domain/site-name";
+import { parseSiteName } from "@director/domain/site-name";
 import type { Wakeup } from "../../adapters/wakeup.js";
 import { operationPlans } from "../operations/operation-plans.js";
-import type { SiteHost } from "../operations/site-host.js";
 import type { SiteSpecs } from "../operations/site-specs.js";
 import { computeDrift, repairStepsFor, type SiteDrift } from "./drift.js";
-import type { HostInventory } from "./host-inventory.js";
+import type { HostInventory, LeftoverRemoval } from "./host-inventory.js";
 
 export interface ReconcileServiceDeps {
   sites: Pick<SitesRepository, "findByName" | "listAll">;
@@ -25,7 +24,7 @@ export interface ReconcileServiceDeps {
   audit: Pick<AuditRepository, "record">;
   inventory: HostInventory;
   /** removes leftovers */
-  host: Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute" | "removeImages">;
+  host: LeftoverRemoval;
   specs: SiteSpecs;
   wakeup: Wakeup;
 }
@@ -138,8 +137,12 @@ export class ReconcileService {
         await host.removeImages(drift.siteId);
         done.push("removed its images");
       }
-      if (drift.routeSiteName !== null && kinds.has("orphan_route")) {
-        await host.removeRoute(drift.routeSiteName as SiteName);
+      if (drift.siteId !== null && kinds.has("orphan_route")) {
+        await host.removeRoute(drift.siteId);
+        done.push("removed the route file");
+      }
+      if (drift.legacyRouteName !== null && kinds.has("orphan_route")) {
+        await host.removeLegacyRoute(drift.legacyRouteName);
         done.push("removed the route file");
       }
     } catch (error) {
@@ -193,7 +196,7 @@ function reported(drift: SiteDrift): ReconcileItem {
 
 function item(drift: SiteDrift, outcome: ReconcileOutcome, operationId: number | null, message: string): ReconcileItem {
   return {
-    site: drift.site?.name ?? drift.routeSiteName ?? `#${drift.siteId}`,
+    site: drift.site?.name ?? drift.legacyRouteName ?? `#${drift.siteId}`,
     siteId: drift.site?.id ?? drift.siteId,
     isOrphan: drift.site === null,
     drift: drift.findings,

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { processRoutes } from "@director/contracts/manager-routes-sites";
-import type { SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-api";
+import type { SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { signalWhenClientGoes } from "@director/http-kit/client-gone";

@@ -1,0 +1,52 @@
+/**
+ * The router serves exactly its route table (contracts/router-api.ts), each route with the caller the table declares,
+ * and every route but /health refuses a caller without the router's token.
+ */
+import { routerApi } from "@director/contracts/router-api";
+import type { InternalToken } from "@director/http-kit/internal-auth";
+import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
+import { answersOfEveryRoute, servedAndDeclared } from "@director/testing/route-walk";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { routerConfigSchema } from "../config.js";
+import { createRouter, type RouterHandle } from "../main.js";
+
+const token = "router-test-token-0123456789-0123456789" as InternalToken;
+let router: RouterHandle;
+afterEach(async () => {
+  await router.close();
+});
+
+async function setUp() {
+  const files = new InMemoryConfigFiles();
+  const config = routerConfigSchema.parse({ http: {}, token, edge: {}, topology: "split" });
+  router = createRouter(config, { routeFiles: files, log: pino({ level: "silent" }) });
+  await router.app.ready();
+  return { app: router.app, files };
+}
+
+describe("the router's routes", () => {
+  it("are its route table's, each with the table's caller", async () => {
+    const { app } = await setUp();
+    const { served, table } = servedAndDeclared(app, routerApi);
+    expect(served).toEqual(table);
+    expect(served.length).toBe(5);
+  });
+
+  it.each([
+    ["no token", {}],
+    ["a wrong token", { authorization: "Bearer wrong-token-0123456789-0123456789-0123" }],
+  ])("refuse %s with 401 INTERNAL_AUTH_INVALID, all but /health, and change nothing", async (_label, headers) => {
+    const { app, files } = await setUp();
+    files.files.set("route-hello.conf" as never, "# a route file named by site name\n");
+    const before = new Map(files.files);
+    const answers = await answersOfEveryRoute(app, headers);
+    const open = answers.filter((answer) => answer.status !== 401);
+    expect(open.map((answer) => answer.route)).toEqual(["GET /health public", "HEAD /health public"]);
+    for (const answer of answers.filter((each) => each.status === 401 && !each.route.startsWith("HEAD"))) {
+      expect(answer.code, answer.route).toBe("INTERNAL_AUTH_INVALID");
+    }
+    expect(answers.length).toBeGreaterThanOrEqual(6);
+    expect(files.files).toEqual(before);
+  });
+});

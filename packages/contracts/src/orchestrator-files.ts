@@ -1,0 +1,90 @@
+/** The orchestrator's routes for a site's files, every path relative to the site directory (`public/index.html`). */
+import { z } from "zod";
+import { siteIdParamsSchema, sitePathSchema } from "./internal-values.js";
+import { route } from "./route.js";
+
+export const fileEntrySchema = z.object({
+  name: z.string(),
+  type: z.enum(["file", "directory", "symlink", "other"]),
+  sizeBytes: z.number().int().min(0),
+  modifiedAt: z.string(),
+  mode: z.number().int(),
+});
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+
+/**
+ * One page of a directory: at most `limit` entries sorted by name (JavaScript's string order, which is byte order for
+ * ASCII names), those after the query's `after`. A directory may hold more entries than one answer should carry.
+ */
+export const directoryListingSchema = z.object({
+  path: z.string(),
+  entries: z.array(fileEntrySchema),
+  /** every entry of the directory when it was read, on all pages */
+  totalEntries: z.number().int().min(0),
+  /** the `after` of the next page; null: this page is the last */
+  nextAfter: z.string().nullable(),
+});
+export type DirectoryListing = z.infer<typeof directoryListingSchema>;
+
+/** Entries on one page of a directory listing unless the query asks for fewer or more. */
+export const directoryPageDefaultLimit = 200;
+/** The most entries one page may carry. */
+export const directoryPageMaxLimit = 1000;
+
+/**
+ * A directory listing's page: `limit` entries (1 to directoryPageMaxLimit), those whose name sorts after `after` (the
+ * previous page's `nextAfter`; a name, so at most 255 bytes, without `/` or NUL). Checked on every read, used for a directory.
+ */
+export const directoryPageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(directoryPageMaxLimit).default(directoryPageDefaultLimit),
+  after: z
+    .string()
+    .min(1)
+    .refine((name) => new TextEncoder().encode(name).length <= 255, "at most 255 bytes, as a file name")
+    .refine((name) => !name.includes("/") && !name.includes("\0"), "a file name: no '/' and no NUL")
+    .optional(),
+});
+export type DirectoryPageQuery = z.infer<typeof directoryPageQuerySchema>;
+
+export const fileWrittenSchema = z.object({ path: z.string(), sizeBytes: z.number().int().min(0) });
+export type FileWritten = z.infer<typeof fileWrittenSchema>;
+
+/** The mode bits a written file gets: 644 (the default) or 755, for a script the site's process runs (run.sh). */
+export const fileModeSchema = z.enum(["644", "755"]);
+
+export const readFileRoute = route({
+  method: "GET",
+  path: "/internal/v1/sites/:id/files",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  /** no path: the site directory itself */
+  query: directoryPageQuerySchema.extend({ path: sitePathSchema.optional() }),
+  /** a directory's page of entries, answered as JSON instead of bytes */
+  answer: directoryListingSchema,
+  answerKind: "bytes",
+  summary:
+    "a file's bytes (application/octet-stream, nosniff) or, for a directory, one page of its listing (JSON); at most the configured file size",
+});
+
+export const writeFileRoute = route({
+  method: "PUT",
+  path: "/internal/v1/sites/:id/files",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  query: z.object({ path: sitePathSchema, mode: fileModeSchema.optional() }),
+  bodyKind: "bytes",
+  answer: fileWrittenSchema,
+  answerKind: "json",
+  summary:
+    "writes the file's bytes (application/octet-stream, at most the configured size, else 413 UPLOAD_TOO_LARGE), creating its parent directories",
+});
+
+export const removeFileRoute = route({
+  method: "DELETE",
+  path: "/internal/v1/sites/:id/files",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  query: z.object({ path: sitePathSchema }),
+  answerKind: "empty",
+  summary: "removes a file or an empty directory (no-op when absent)",
+});
