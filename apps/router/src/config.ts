@@ -9,6 +9,7 @@ import { defineConfig, type Environment } from "@director/config/load-config";
 import { isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
+import { topologies } from "@director/domain/topology";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
 import { parseBalancerAddress } from "./core/balancer-address.js";
@@ -63,7 +64,7 @@ export const routerConfigTable = {
   },
   topology: variable({
     env: "DIRECTOR_TOPOLOGY",
-    schema: z.enum(["shared", "split"]).default("shared"),
+    schema: z.enum(topologies).default("shared"),
     doc: "`shared`: one nginx with the orchestrator (`director up`); `split`: the router's own nginx, in front of the balancers",
   }),
   balancers: variable({
