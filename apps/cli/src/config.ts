@@ -14,6 +14,7 @@ import {
   type Environment,
   pickVariables,
 } from "@director/config/load-config";
+import { topologies } from "@director/domain/topology";
 import { managerConfigTable } from "@director/manager";
 import { orchestratorConfigTable } from "@director/orchestrator";
 import { routerConfigTable } from "@director/router";
@@ -71,7 +72,7 @@ export const upConfigTable = {
   }),
   topology: variable({
     env: "DIRECTOR_TOPOLOGY",
-    schema: z.enum(["shared", "split"]).default("shared"),
+    schema: z.enum(topologies).default("shared"),
     doc: "`split` runs the router's nginx apart from the balancer's (production's shape, to measure the hop)",
   }),
   balancerPort: variable({

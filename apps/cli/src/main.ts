@@ -63,11 +63,12 @@ async function main(argv: string[]): Promise<number> {
       if (!values.username) break;
       const role = parseUserRole(values.role);
       // read before the password prompt, so that an unreadable guidelines file is reported first
-      const guidelines = await loadGuidelines(guidelinesFilePathOf(config));
+      await loadGuidelines(guidelinesFilePathOf(config));
       const password = await readSecret(`Password for ${values.username}: `);
       const user = await withDatabase(databaseOptions, (db) =>
         createUser(
           db,
+          log,
           {
             username: values.username ?? "",
             password,
@@ -76,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
             ...(values.email ? { email: values.email } : {}),
             ...(values.name ? { displayName: values.name } : {}),
           },
-          guidelines,
+          guidelinesFilePathOf(config),
         ),
       );
       process.stdout.write(
@@ -102,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
         (db) =>
           runReconcile(
             db,
+            log,
             target,
             {
               ...(values.site === undefined ? {} : { siteName: values.site }),

@@ -10,7 +10,7 @@ import { isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
 import { type InstallationId, isInstallationId } from "@director/domain/installation-id";
 import { parseListenAddress } from "@director/domain/listen-address";
-import type { InternalToken } from "@director/http-kit/internal-auth";
+import { internalApiVariables } from "@director/http-kit/internal-api-config";
 import { z } from "zod";
 import { parseEgressPolicy } from "./core/site-egress.js";
 import { siteLimitBounds } from "./core/site-service-spec.js";
@@ -30,27 +30,7 @@ function siteLimit(field: keyof typeof siteLimitBounds, isWhole: boolean) {
 }
 
 export const orchestratorConfigTable = {
-  http: {
-    host: variable({
-      env: "DIRECTOR_ORCHESTRATOR_HOST",
-      schema: z.string().min(1).default("127.0.0.1"),
-      doc: "address of the internal API; keep it unreachable from site containers",
-    }),
-    port: variable({
-      env: "DIRECTOR_ORCHESTRATOR_PORT",
-      schema: z.coerce.number().int().min(0).max(65535).default(7001),
-      doc: "port of the internal API (0: any free port)",
-    }),
-  },
-  token: variable({
-    env: "DIRECTOR_ORCHESTRATOR_TOKEN",
-    schema: z
-      .string({ error: "is required" })
-      .min(32, "must be at least 32 characters long")
-      .transform((value) => value as InternalToken),
-    doc: "the bearer token callers must send, 32+ characters",
-    isSecret: true,
-  }),
+  ...internalApiVariables("ORCHESTRATOR", 7001),
   /**
    * No default on purpose: two orchestrators that share a Docker engine (or a swarm) with the same id would manage
    * each other's services. `director up` makes one on first start and keeps it in `<data>/secrets.json`.

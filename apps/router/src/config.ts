@@ -9,32 +9,13 @@ import { defineConfig, type Environment } from "@director/config/load-config";
 import { isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
-import type { InternalToken } from "@director/http-kit/internal-auth";
+import { topologies } from "@director/domain/topology";
+import { internalApiVariables } from "@director/http-kit/internal-api-config";
 import { z } from "zod";
 import { parseBalancerAddress } from "./core/balancer-address.js";
 
 export const routerConfigTable = {
-  http: {
-    host: variable({
-      env: "DIRECTOR_ROUTER_HOST",
-      schema: z.string().min(1).default("127.0.0.1"),
-      doc: "address of the internal API; keep it unreachable from site containers",
-    }),
-    port: variable({
-      env: "DIRECTOR_ROUTER_PORT",
-      schema: z.coerce.number().int().min(0).max(65535).default(7002),
-      doc: "port of the internal API (0: any free port)",
-    }),
-  },
-  token: variable({
-    env: "DIRECTOR_ROUTER_TOKEN",
-    schema: z
-      .string({ error: "is required" })
-      .min(32, "must be at least 32 characters long")
-      .transform((value) => value as InternalToken),
-    doc: "the bearer token callers must send, 32+ characters",
-    isSecret: true,
-  }),
+  ...internalApiVariables("ROUTER", 7002),
   sitesDomain: variable({
     env: "DIRECTOR_SITES_DOMAIN",
     schema: z
@@ -63,7 +44,7 @@ export const routerConfigTable = {
   },
   topology: variable({
     env: "DIRECTOR_TOPOLOGY",
-    schema: z.enum(["shared", "split"]).default("shared"),
+    schema: z.enum(topologies).default("shared"),
     doc: "`shared`: one nginx with the orchestrator (`director up`); `split`: the router's own nginx, in front of the balancers",
   }),
   balancers: variable({

@@ -1,4 +1,8 @@
 /** The manager's public JSON API: request bodies (parsed at the edge) and response shapes. */
+import { operationStatuses } from "@director/domain/operation";
+import { siteAvailabilities, sitePurposes, siteTypes } from "@director/domain/site";
+import { siteRequestStatuses } from "@director/domain/site-request";
+import { userRoles } from "@director/domain/user-role";
 import { z } from "zod";
 import { email, httpUrl, text } from "./text.js";
 
@@ -7,8 +11,8 @@ export const loginRequestSchema = z.object({
   password: text().min(1).max(1024),
 });
 
-/** A person's role at the institution (the same list as packages/domain/src/user-role.ts). */
-export const userRoleSchema = z.enum(["student", "teacher", "service"]);
+/** A person's role at the institution. */
+export const userRoleSchema = z.enum(userRoles);
 
 export const userViewSchema = z.object({
   id: z.number(),
@@ -41,8 +45,8 @@ export const loginResponseSchema = z.object({
 export const createSiteRequestSchema = z.object({
   /** optional for a personal site, which is named after its owner */
   name: text().max(64).optional(),
-  type: z.enum(["static", "dynamic"]).default("static"),
-  purpose: z.enum(["personal", "project", "activity", "other"]).default("project"),
+  type: z.enum(siteTypes).default("static"),
+  purpose: z.enum(sitePurposes).default("project"),
   description: text().max(2000).default(""),
 });
 export type CreateSiteRequest = z.infer<typeof createSiteRequestSchema>;
@@ -68,7 +72,7 @@ export const addSiteMemberRequestSchema = z.object({ username: text().max(64) })
 export const siteMemberViewSchema = z.object({
   username: z.string(),
   displayName: z.string(),
-  role: z.enum(["student", "teacher", "service"]),
+  role: z.enum(userRoles),
   /** invited by username, has not logged in yet */
   isInvited: z.boolean(),
 });
@@ -101,13 +105,7 @@ export const adminDecisionRequestSchema = z
   })
   .strict();
 
-export const siteRequestStatusSchema = z.enum([
-  "awaiting_teacher",
-  "awaiting_admin",
-  "approved",
-  "rejected_by_teacher",
-  "rejected_by_admin",
-]);
+export const siteRequestStatusSchema = z.enum(siteRequestStatuses);
 
 const siteRequestPartySchema = z.object({ username: z.string(), displayName: z.string() });
 
@@ -136,7 +134,7 @@ export const operationStepViewSchema = z.object({
   position: z.number(),
   slug: z.string(),
   name: z.string(),
-  status: z.enum(["pending", "running", "succeeded", "failed"]),
+  status: z.enum(operationStatuses),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   attempts: z.number(),
@@ -148,7 +146,7 @@ export const operationViewSchema = z.object({
   kind: z.string(),
   siteId: z.number().nullable(),
   siteName: z.string(),
-  status: z.enum(["pending", "running", "succeeded", "failed"]),
+  status: z.enum(operationStatuses),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -160,10 +158,10 @@ export type OperationView = z.infer<typeof operationViewSchema>;
 export const siteViewSchema = z.object({
   id: z.number(),
   name: z.string(),
-  type: z.enum(["static", "dynamic"]),
-  purpose: z.enum(["personal", "project", "activity", "other"]),
+  type: z.enum(siteTypes),
+  purpose: z.enum(sitePurposes),
   description: z.string(),
-  availability: z.enum(["enabled", "not-served", "disabled"]),
+  availability: z.enum(siteAvailabilities),
   url: z.string(),
   isReady: z.boolean(),
   members: z.array(z.string()),

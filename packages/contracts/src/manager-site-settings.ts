@@ -1,8 +1,9 @@
 /** The manager API's requests that change a site's settings: its type, availability and resource limits. */
+import { siteAvailabilities, siteTypes } from "@director/domain/site";
 import { z } from "zod";
 
 /** PATCH /api/sites/:name: a static site becomes dynamic or the other way round (an operation). */
-export const changeSiteTypeRequestSchema = z.object({ type: z.enum(["static", "dynamic"]) });
+export const changeSiteTypeRequestSchema = z.object({ type: z.enum(siteTypes) });
 
 /**
  * PUT /api/sites/:name/limits: what an administrator may set on a site. Numbers only, with their unit in the name: "100M" or "1.5" as
@@ -25,6 +26,4 @@ export const siteLimitsRequestSchema = z
 export type SiteLimitsRequest = z.infer<typeof siteLimitsRequestSchema>;
 
 /** PUT /api/sites/:name/availability (administrators) */
-export const siteAvailabilityRequestSchema = z
-  .object({ availability: z.enum(["enabled", "not-served", "disabled"]) })
-  .strict();
+export const siteAvailabilityRequestSchema = z.object({ availability: z.enum(siteAvailabilities) }).strict();

@@ -3,7 +3,8 @@ import type { SiteId } from "./site.js";
 import type { SiteName } from "./site-name.js";
 
 /** Status of an operation or of one of its steps. */
-export type OperationStatus = "pending" | "running" | "succeeded" | "failed";
+export const operationStatuses = ["pending", "running", "succeeded", "failed"] as const;
+export type OperationStatus = (typeof operationStatuses)[number];
 
 /** One step of an operation, in `position` order. */
 export interface OperationStep {

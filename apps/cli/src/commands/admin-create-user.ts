@@ -1,12 +1,8 @@
-import { AuditRepository } from "@director/db/audit.repository";
-import type { DB } from "@director/db/schema";
-import { SessionsRepository } from "@director/db/sessions.repository";
-import { UsersRepository } from "@director/db/users.repository";
+import type { DatabaseHandle } from "@director/db/database";
 import type { UserRole } from "@director/domain/user-role";
-import type { CurrentGuidelines } from "@director/manager";
-import { Argon2PasswordHasher, AuthService } from "@director/manager";
-import type { Kysely } from "kysely";
+import type { Logger } from "pino";
 import type { CommandConfig } from "../config.js";
+import { managerForCommand } from "./command-manager.js";
 
 export interface CreateUserArgs {
   username: string;
@@ -20,19 +16,13 @@ export interface CreateUserArgs {
 
 /**
  * `director admin create-user`: creates an account with a Director password (the first administrator, a service
- * account). Its operator set Director up, so the account starts with `guidelines` accepted: the ones the installation
- * serves (loadGuidelines of guidelinesFilePathOf), so that the account is asked again only when their text changes.
+ * account). Its operator set Director up, so the account starts with the guidelines accepted: the ones the
+ * installation serves (DIRECTOR_GUIDELINES_FILE, guidelinesFilePathOf), so that the account is asked again only when
+ * their text changes.
  */
-export async function createUser(db: Kysely<DB>, args: CreateUserArgs, guidelines: CurrentGuidelines) {
-  const auth = new AuthService({
-    users: new UsersRepository(db),
-    sessions: new SessionsRepository(db),
-    audit: new AuditRepository(db),
-    hasher: new Argon2PasswordHasher(),
-    sessionTtlMs: 1,
-    guidelines,
-  });
-  return auth.createUser(args);
+export async function createUser(db: DatabaseHandle, log: Logger, args: CreateUserArgs, guidelinesFilePath?: string) {
+  const manager = await managerForCommand(db, log, { guidelinesFilePath });
+  return manager.services.auth.createUser(args);
 }
 
 /**

@@ -6,19 +6,15 @@
  * (DATABASE_URL, DIRECTOR_ORCHESTRATOR_URL/_TOKEN, DIRECTOR_ROUTER_URL/_TOKEN, DIRECTOR_SITES_DOMAIN).
  */
 import type { ReconcileReport } from "@director/contracts/manager-reconcile";
-import { AuditRepository } from "@director/db/audit.repository";
-import { OperationsRepository } from "@director/db/operations.repository";
-import type { DB } from "@director/db/schema";
-import { SitesRepository } from "@director/db/sites.repository";
+import type { DatabaseHandle } from "@director/db/database";
 import { DirectorError } from "@director/domain/errors";
 import type { Operation } from "@director/domain/operation";
-import { parseInternalToken } from "@director/http-kit/internal-auth";
-import { InternalClient } from "@director/http-kit/internal-client";
-import { loadManagerConfig, OrchestratorClient, ReconcileService, RouterClient, siteSpecs } from "@director/manager";
-import type { Kysely } from "kysely";
+import { loadManagerConfig } from "@director/manager";
+import type { Logger } from "pino";
 import { runningInstancePid } from "../runtime/instance-lock.js";
 import { readRunningInstance } from "../runtime/running-instance.js";
 import { readSecrets } from "../runtime/secrets.js";
+import { managerForCommand } from "./command-manager.js";
 
 export interface ReconcileArgs {
   siteName?: string;
@@ -69,35 +65,15 @@ export async function findReconcileTarget(dataDir: string, env: NodeJS.ProcessEn
 
 /** Runs reconcile on `db` against `target`; `onProgress` hears every change of a repair operation. */
 export async function runReconcile(
-  db: Kysely<DB>,
+  db: DatabaseHandle,
+  log: Logger,
   target: ReconcileTarget,
   args: ReconcileArgs,
   onProgress: (operation: Operation) => void,
 ): Promise<ReconcileReport> {
-  const client = (component: string, api: { url: string; token: string }) =>
-    new InternalClient({ component, baseUrl: api.url, token: parseInternalToken(api.token) });
-  const orchestrator = new OrchestratorClient(client("orchestrator", target.orchestrator));
-  const router = new RouterClient(client("router", target.router));
-  const service = new ReconcileService({
-    sites: new SitesRepository(db),
-    operations: new OperationsRepository(db),
-    audit: new AuditRepository(db),
-    inventory: {
-      orchestratorInventory: (id) => orchestrator.orchestratorInventory(id),
-      routerInventory: () => router.routerInventory(),
-    },
-    host: {
-      removeService: (id) => orchestrator.removeService(id),
-      removeImages: (id) => orchestrator.removeImages(id),
-      removeBalancer: (id) => orchestrator.removeBalancer(id),
-      removeRoute: (id) => router.removeRoute(id),
-      removeLegacyRoute: (name) => router.removeLegacyRoute(name),
-    },
-    specs: siteSpecs(target.sites),
-    // This process runs no worker and cannot wake the installation's: its worker finds the operations by polling.
-    wakeup: { notify: () => undefined, subscribe: () => () => undefined },
-  });
-  return service.run({
+  // This process runs no worker and cannot wake the installation's: its worker finds the operations by polling.
+  const manager = await managerForCommand(db, log, { components: target });
+  return manager.services.reconcile.run({
     actorId: null,
     ...(args.siteName === undefined ? {} : { siteName: args.siteName }),
     isDryRun: args.isDryRun,

@@ -12,7 +12,7 @@ import { InternalClient } from "@director/http-kit/internal-client";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestManagerApp } from "../http/test-manager-app.js";
+import { buildTestManagerApp } from "../testing/test-app.js";
 import { OrchestratorClient } from "./orchestrator-client.js";
 
 const password = "a password long enough";

@@ -11,7 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { managerConfigSchema } from "../config.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
-import { buildTestManagerApp } from "./test-manager-app.js";
+import { buildTestManagerApp } from "../testing/test-app.js";
 
 /** Fake of the orchestrator's file API: files in a Map (the real one is tested in apps/orchestrator). */
 class InMemorySiteFileStore implements SiteFileStore {
@@ -40,6 +40,7 @@ const config = managerConfigSchema.parse({
   orchestrator: { url: "http://127.0.0.1:1", token: "x".repeat(32) },
   router: { url: "http://127.0.0.1:1", token: "x".repeat(32) },
   worker: {},
+  web: { distDir: "/nonexistent/manager-web/dist" },
 });
 
 /**

@@ -1,103 +1,60 @@
 import { platformRoutes } from "@director/contracts/manager-routes-accounts";
 import { translateDatabaseError } from "@director/db/database-errors";
-import type { OperationsRepository } from "@director/db/operations.repository";
-import type { SitesRepository } from "@director/db/sites.repository";
 import { answerFrameworkError, installErrorHandling } from "@director/http-kit/error-handler";
 import { declaredRoutes } from "@director/http-kit/routes";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
-import type { Logger } from "pino";
+import type { ManagerConfig } from "../config.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
-import type { AuditLogService } from "../features/audit/audit-log.service.js";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
-import type { AuthService } from "../features/auth/auth.service.js";
-import type { LoginRateLimits } from "../features/auth/login-rate-limit.js";
-import { type OidcRoutesDeps, registerOidcRoutes } from "../features/auth/oidc.routes.js";
+import { registerOidcRoutes } from "../features/auth/oidc.routes.js";
 import { registerFileRoutes } from "../features/files/files.routes.js";
-import type { FilesService } from "../features/files/files.service.js";
 import { registerGuidelinesRoutes } from "../features/guidelines/guidelines.routes.js";
 import { registerImageRoutes } from "../features/images/images.routes.js";
-import type { ImagesService } from "../features/images/images.service.js";
 import { registerLiveRoutes } from "../features/live/live.routes.js";
 import { LiveHub } from "../features/live/live-hub.js";
 import { LiveSessions } from "../features/live/live-sessions.js";
-import type { OperationEvents } from "../features/live/operation-events.js";
 import { registerMassMailRoutes } from "../features/mail/mass-mail.routes.js";
-import type { MassMailService } from "../features/mail/mass-mail.service.js";
 import { registerMemberRoutes } from "../features/members/members.routes.js";
-import type { MembersService } from "../features/members/members.service.js";
-import type { ManagerMetrics } from "../features/metrics/manager-metrics.js";
 import { registerMetricsRoutes } from "../features/metrics/metrics.routes.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
 import { registerOperationsAdminRoutes } from "../features/operations/operations-admin.routes.js";
-import type { OperationsAdminService } from "../features/operations/operations-admin.service.js";
 import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
-import type { ReconcileService } from "../features/reconcile/reconcile.service.js";
 import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
-import type { SiteRequestsService } from "../features/site-requests/site-requests.service.js";
-import {
-  type LogStreamLimits,
-  registerSiteProcessRoutes,
-  type SiteProcessReader,
-} from "../features/sites/site-process.routes.js";
-import type { SiteUrlTemplatesByPurpose } from "../features/sites/sites.presenter.js";
+import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
-import type { SitesService } from "../features/sites/sites.service.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
-import type { UsersService } from "../features/users/users.service.js";
+import type { ManagerAdapters } from "../manager-adapters.js";
+import type { ManagerServices } from "../manager-services.js";
 import { installCallerChecks, registerApiRoute } from "./api-routes.js";
 import { installSessionCookie } from "./authenticate.js";
 import { registerWebInterface } from "./web-interface.js";
 
-export interface ManagerAppDeps {
-  log: Logger;
-  auth: AuthService;
-  sites: SitesService;
-  images: ImagesService;
-  members: MembersService;
-  siteRequests: SiteRequestsService;
-  files: FilesService;
-  operations: Pick<OperationsRepository, "findById" | "findLatestForSite">;
-  siteMembership: Pick<SitesRepository, "isMember" | "findById">;
-  siteProcess: SiteProcessReader;
-  /** how many site logs may be followed at once, per account and in all (config logStreams) */
-  logStreams: LogStreamLimits;
-  /** the worker's operation changes, which open pages follow live (GET /ws) */
-  operationEvents: OperationEvents;
-  /** how often the live channel reads watched sites again and re-checks access (defaults: 2 s and 30 s) */
+/** What a test may change in the app; production takes every setting from the config. */
+export interface ManagerAppOptions {
+  /** how often the live channel reads watched sites again and re-checks access (defaults: 2 s, 10 s and 30 s) */
   liveTimings?: { pollMs?: number; processPollMs?: number; recheckMs?: number };
-  reconcile: ReconcileService;
-  urlTemplate: string;
-  /** purposes whose sites have their own URL pattern (config sites.urlTemplatesByPurpose) */
-  urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
-  maxUploadBytes: number;
-  /** HTTPS only, and named `__Host-director_session` (authenticate.ts says why) */
-  isCookieSecure: boolean;
-  /** reverse proxies whose X-Forwarded-For is believed (config http.trustedProxies); none by default */
-  trustedProxies?: readonly string[];
-  users: UsersService;
-  auditLog: AuditLogService;
-  massMail: MassMailService;
-  operationsAdmin: OperationsAdminService;
-  loginRateLimits: LoginRateLimits;
-  /** login with the identity provider; null when not configured */
-  oidc: OidcRoutesDeps | null;
-  /** GET /metrics and request counting; null when no metrics token is configured */
-  metrics: { metrics: ManagerMetrics; token: string } | null;
-  /** the built web interface (apps/manager-web/dist); null or absent: a page at `/` says it is not built */
-  webDistDir?: string | null;
 }
 
-/** The manager's HTTP app: JSON API under /api, the web interface at `/`. No I/O happens here beyond what the services do. */
-export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInstance> {
+/**
+ * The manager's HTTP app: JSON API under /api, the live channel at /ws, the web interface at `/`. Every route is one
+ * of the route table's (contracts/manager-routes.ts); each feature registers its own from the manager's services.
+ */
+export async function buildManagerApp(
+  manager: { config: ManagerConfig; adapters: ManagerAdapters; services: ManagerServices },
+  options: ManagerAppOptions = {},
+): Promise<FastifyInstance> {
+  const { config, adapters, services } = manager;
+  const log = adapters.log.child({ component: "manager" });
+  const { trustedProxies, isCookieSecure } = config.http;
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // Only the configured proxies are believed: otherwise anyone could name any address in X-Forwarded-For and
     // step around the login limit per address.
-    trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false,
+    trustProxy: trustedProxies.length > 0 ? [...trustedProxies] : false,
     // Stopping closes every connection, also the long ones (a followed log, an operation's events): waiting for
     // them held a stop until it was killed, leaving nginx behind. A browser's EventSource reconnects by itself.
     forceCloseConnections: true,
@@ -108,77 +65,73 @@ export async function buildManagerApp(deps: ManagerAppDeps): Promise<FastifyInst
   installErrorHandling(app, { translate: translateDatabaseError });
   // The routes as served, with their declared callers: the adversarial e2e test reads this line (level debug).
   app.addHook("onReady", async () => {
-    deps.log.debug({ routes: declaredRoutes(app) }, "manager routes");
+    log.debug({ routes: declaredRoutes(app) }, "manager routes");
   });
   await app.register(cookie);
-  installSessionCookie(app, deps.isCookieSecure);
+  installSessionCookie(app, isCookieSecure);
   // Per-route limits only (STACK.md: a global limit would count websocket upgrades too).
   await app.register(rateLimit, { global: false });
   // Before the routes (the plugin's rule). A watch list is small: a larger frame is refused.
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
   // Before any route, after the websocket plugin (whose onRequest hook marks an upgrade, so that an upgrade refused
   // here still has its socket closed): every route declares its caller (contracts/manager-routes.ts), checked first.
-  installCallerChecks(app, { auth: deps.auth, metricsToken: deps.metrics?.token ?? null });
+  installCallerChecks(app, { auth: services.auth, metricsToken: services.metrics?.token ?? null });
   // First, so that its request counter sees every route registered after it.
-  if (deps.metrics) registerMetricsRoutes(app, { metrics: deps.metrics.metrics });
+  if (services.metrics) registerMetricsRoutes(app, { metrics: services.metrics.metrics });
 
   registerApiRoute(app, platformRoutes.health, async () => ({ ok: true, component: "manager" }));
+  const { operations, sites: siteRows } = services.repositories;
   const liveSessions = new LiveSessions();
-  registerAuthRoutes(app, {
-    auth: deps.auth,
-    loginRateLimits: deps.loginRateLimits,
-    liveSessions,
-  });
-  registerOidcRoutes(app, { oidc: deps.oidc, isCookieSecure: deps.isCookieSecure });
-  registerGuidelinesRoutes(app, { auth: deps.auth });
-  registerUserRoutes(app, { auth: deps.auth, users: deps.users, liveSessions });
-  registerAuditRoutes(app, { auditLog: deps.auditLog });
-  registerMassMailRoutes(app, { massMail: deps.massMail });
-  registerOperationsAdminRoutes(app, { operationsAdmin: deps.operationsAdmin });
+  registerAuthRoutes(app, { auth: services.auth, loginRateLimits: services.loginRateLimits, liveSessions });
+  registerOidcRoutes(app, { oidc: services.oidc, isCookieSecure });
+  registerGuidelinesRoutes(app, { auth: services.auth });
+  registerUserRoutes(app, { auth: services.auth, users: services.users, liveSessions });
+  registerAuditRoutes(app, { auditLog: services.auditLog });
+  registerMassMailRoutes(app, { massMail: services.massMail });
+  registerOperationsAdminRoutes(app, { operationsAdmin: services.operationsAdmin });
   registerSiteRoutes(app, {
-    sites: deps.sites,
-    operations: deps.operations,
-    urlTemplate: deps.urlTemplate,
-    ...(deps.urlTemplatesByPurpose ? { urlTemplatesByPurpose: deps.urlTemplatesByPurpose } : {}),
+    sites: services.sites,
+    operations,
+    urlTemplate: config.sites.urlTemplate,
+    urlTemplatesByPurpose: config.sites.urlTemplatesByPurpose,
   });
-  registerMemberRoutes(app, { members: deps.members });
-  registerSiteRequestRoutes(app, { requests: deps.siteRequests, operations: deps.operations });
-  registerImageRoutes(app, { images: deps.images });
-  registerSiteProcessRoutes(app, {
-    sites: deps.sites,
-    process: deps.siteProcess,
-    logStreams: deps.logStreams,
-  });
-  registerOperationRoutes(app, { operations: deps.operations, sites: deps.siteMembership });
-  registerReconcileRoutes(app, { reconcile: deps.reconcile });
+  registerMemberRoutes(app, { members: services.members });
+  registerSiteRequestRoutes(app, { requests: services.siteRequests, operations });
+  registerImageRoutes(app, { images: services.images });
+  const siteProcess = adapters.components.siteProcess;
+  registerSiteProcessRoutes(app, { sites: services.sites, process: siteProcess, logStreams: config.logStreams });
+  registerOperationRoutes(app, { operations, sites: siteRows });
+  registerReconcileRoutes(app, { reconcile: services.reconcile });
+  const { liveTimings = {} } = options;
   const live = new LiveHub({
-    events: deps.operationEvents,
-    operations: deps.operations,
-    sites: deps.siteMembership,
-    process: deps.siteProcess,
-    log: deps.log,
-    ...(deps.liveTimings?.pollMs === undefined ? {} : { pollMs: deps.liveTimings.pollMs }),
-    ...(deps.liveTimings?.processPollMs === undefined ? {} : { processPollMs: deps.liveTimings.processPollMs }),
+    events: adapters.operationEvents,
+    operations,
+    sites: siteRows,
+    process: siteProcess,
+    log,
+    ...(liveTimings.pollMs === undefined ? {} : { pollMs: liveTimings.pollMs }),
+    ...(liveTimings.processPollMs === undefined ? {} : { processPollMs: liveTimings.processPollMs }),
   });
   live.start();
   app.addHook("onClose", async () => live.stop());
   registerLiveRoutes(app, {
-    auth: deps.auth,
-    sites: deps.sites,
+    auth: services.auth,
+    sites: services.sites,
     hub: live,
     sessions: liveSessions,
-    log: deps.log,
-    ...(deps.liveTimings?.recheckMs === undefined ? {} : { recheckMs: deps.liveTimings.recheckMs }),
+    log,
+    ...(liveTimings.recheckMs === undefined ? {} : { recheckMs: liveTimings.recheckMs }),
   });
 
   // File uploads are raw bytes whatever their content type, so this scope has one catch-all parser.
+  const { maxUploadBytes } = config.files;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: deps.maxUploadBytes }, (_request, body, done) => {
+    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxUploadBytes }, (_request, body, done) => {
       done(null, body);
     });
-    registerFileRoutes(scope, { files: deps.files, maxUploadBytes: deps.maxUploadBytes });
+    registerFileRoutes(scope, { files: services.files, maxUploadBytes });
   });
-  await registerWebInterface(app, deps.webDistDir ?? null);
+  await registerWebInterface(app, config.web.distDir ?? null);
   return app;
 }

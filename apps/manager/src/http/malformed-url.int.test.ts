@@ -3,7 +3,7 @@
  * production wires it) answers it like any other bad request, with the project's error body.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ManagerTestApp, startManagerTestApp } from "./manager-test-app.js";
+import { type ManagerTestApp, startManagerTestApp } from "../testing/test-app.js";
 
 describe("malformed addresses", () => {
   let t: ManagerTestApp;

@@ -5,7 +5,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ManagerTestApp, startManagerTestApp } from "./manager-test-app.js";
+import { type ManagerTestApp, startManagerTestApp } from "../testing/test-app.js";
 
 const nul = "\u0000";
 

@@ -12,7 +12,7 @@ import { declaredRoutes } from "@director/http-kit/routes";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestManagerApp, testManagerConfig } from "./test-manager-app.js";
+import { buildTestManagerApp, testManagerConfig } from "../testing/test-app.js";
 
 const everyRoute = Object.values(managerApi).flatMap((group) => Object.values(group));
 
@@ -27,8 +27,7 @@ describe("the manager's route table", () => {
     await writeFile(path.join(distDir, "index.html"), "<!doctype html><div id=root></div>");
     ({ app } = await buildTestManagerApp(database, {
       // With the metrics token and a built web interface, every route of the table is served.
-      config: testManagerConfig({ metrics: { token: "m".repeat(32) } }),
-      webDistDir: distDir,
+      config: testManagerConfig({ metrics: { token: "m".repeat(32) }, web: { distDir } }),
     }));
     await app.ready();
   });

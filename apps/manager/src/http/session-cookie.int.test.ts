@@ -9,7 +9,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { buildTestManagerApp, testManagerConfig } from "./test-manager-app.js";
+import { buildTestManagerApp, testManagerConfig } from "../testing/test-app.js";
 
 const password = "a password long enough";
 const secureName = "__Host-director_session";

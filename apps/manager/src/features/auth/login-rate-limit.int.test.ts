@@ -7,7 +7,7 @@
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestManagerApp, testManagerConfig } from "../../http/test-manager-app.js";
+import { buildTestManagerApp, testManagerConfig } from "../../testing/test-app.js";
 
 const sessions = { loginMaxPerIp: 2, loginMaxPerUsername: 100 };
 

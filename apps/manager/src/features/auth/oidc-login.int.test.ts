@@ -11,7 +11,7 @@ import {
 } from "@director/testing/test-oidc-provider";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestManagerApp, testManagerConfig } from "../../http/test-manager-app.js";
+import { buildTestManagerApp, testManagerConfig } from "../../testing/test-app.js";
 
 /** The manager is reached in-process (inject); only the provider listens. */
 const redirectUrl = "http://director.test/api/auth/oidc/callback";

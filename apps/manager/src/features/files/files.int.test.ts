@@ -11,7 +11,7 @@ import type { SitePath } from "@director/domain/site-path";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestManagerApp } from "../../http/test-manager-app.js";
+import { buildTestManagerApp } from "../../testing/test-app.js";
 import type { SiteFileStore } from "./site-file-store.js";
 
 const password = "a password long enough";

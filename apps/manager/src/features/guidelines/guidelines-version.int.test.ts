@@ -6,7 +6,7 @@
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildTestManagerApp } from "../../http/test-manager-app.js";
+import { buildTestManagerApp } from "../../testing/test-app.js";
 
 const password = "a password long enough";
 const textA = "Guidelines\n\n1. Be kind.\n2. Keep secrets secret.\n";

@@ -7,7 +7,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { managerConfigSchema } from "../../config.js";
-import { buildTestManagerApp } from "../../http/test-manager-app.js";
+import { buildTestManagerApp } from "../../testing/test-app.js";
 
 const password = "a password long enough";
 const config = managerConfigSchema.parse({

@@ -10,7 +10,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { buildTestManagerApp } from "../../http/test-manager-app.js";
+import { buildTestManagerApp } from "../../testing/test-app.js";
 import { maxLiveConnectionsPerUser } from "./live.routes.js";
 import { InProcessOperationEvents } from "./operation-events.js";
 import { publishingOperationStore } from "./publishing-operation-store.js";

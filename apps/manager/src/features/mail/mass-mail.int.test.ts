@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SmtpMailer } from "../../adapters/smtp-mailer.js";
-import { buildTestManagerApp } from "../../http/test-manager-app.js";
+import { buildTestManagerApp } from "../../testing/test-app.js";
 
 const password = "a password long enough";
 

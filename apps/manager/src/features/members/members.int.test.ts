@@ -1,6 +1,6 @@
 /** Site members through the HTTP edge against a real PostgreSQL: who manages them, invitations, the last member. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ManagerTestApp, startManagerTestApp } from "../../http/manager-test-app.js";
+import { type ManagerTestApp, startManagerTestApp } from "../../testing/test-app.js";
 
 describe("site members", () => {
   let t: ManagerTestApp;

@@ -3,7 +3,7 @@ import { createTestSite } from "@director/testing/db-factories";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestManagerApp, testManagerConfig } from "../../http/test-manager-app.js";
+import { buildTestManagerApp, testManagerConfig } from "../../testing/test-app.js";
 
 const token = "metrics-token-0123456789";
 

@@ -4,7 +4,7 @@
  * already open); an operation whose site is gone stays visible to whoever started it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ManagerTestApp, startManagerTestApp } from "../../http/manager-test-app.js";
+import { type ManagerTestApp, startManagerTestApp } from "../../testing/test-app.js";
 
 describe("operations of a site its starter has left", () => {
   let t: ManagerTestApp;

@@ -6,10 +6,10 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ManagerTestApp, startManagerTestApp, testManagerConfig } from "../../http/manager-test-app.js";
+import { apiTestConfig, type ManagerTestApp, startManagerTestApp } from "../../testing/test-app.js";
 
 const config = {
-  ...testManagerConfig,
+  ...apiTestConfig,
   accountLimits: { siteRequestMaxPerAccount: 2, inviteMaxPerAccount: 2, windowMs: 3_600_000 },
 };
 

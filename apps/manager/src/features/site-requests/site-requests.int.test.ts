@@ -10,7 +10,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SmtpMailer } from "../../adapters/smtp-mailer.js";
 import { InProcessWakeup } from "../../adapters/wakeup.js";
-import { type ManagerTestApp, startManagerTestApp } from "../../http/manager-test-app.js";
+import { type ManagerTestApp, startManagerTestApp } from "../../testing/test-app.js";
 import { MailDispatcher } from "../mail/mail-dispatcher.js";
 import type { Mailer, MailMessage } from "../mail/mailer.js";
 

@@ -24,11 +24,11 @@ import { canActOnSiteRequest, canRequestSite, type SiteRequestAction } from "./s
 
 /** Repositories bound to one transaction. */
 export interface SiteRequestRepositories {
-  requests: Pick<SiteRequestsRepository, "create" | "findById" | "recordDecision">;
+  siteRequests: Pick<SiteRequestsRepository, "create" | "findById" | "recordDecision">;
   sites: Pick<SitesRepository, "create">;
   operations: Pick<OperationsRepository, "create">;
   audit: Pick<AuditRepository, "record">;
-  outbox: Pick<MailOutboxRepository, "enqueue">;
+  mailOutbox: Pick<MailOutboxRepository, "enqueue">;
 }
 
 export interface SiteRequestsServiceDeps {
@@ -81,7 +81,7 @@ export class SiteRequestsService {
     if (await this.#deps.sites.findByName(siteName)) throw siteNameTaken(siteName);
     // Counted once the request is sound: only requests that would mail a teacher use up the allowance.
     this.#deps.requestLimit.take(actor);
-    const created = await this.#deps.inTransaction(async ({ requests, audit, outbox }) => {
+    const created = await this.#deps.inTransaction(async ({ siteRequests: requests, audit, mailOutbox: outbox }) => {
       const request = await requests.create({
         requesterId: actor.id,
         sponsorId: sponsor.id,
@@ -111,7 +111,7 @@ export class SiteRequestsService {
   ): Promise<SiteRequestRecord> {
     // Read before the transaction: it only addresses the mail, and the transaction should not wait on the pool.
     const adminEmails = (await this.#deps.users.listActiveSuperusers()).map((admin) => admin.email);
-    const decided = await this.#deps.inTransaction(async ({ requests, audit, outbox }) => {
+    const decided = await this.#deps.inTransaction(async ({ siteRequests: requests, audit, mailOutbox: outbox }) => {
       const request = await this.#lockForAction(requests, actor, id, "decide_as_teacher");
       const status = nextSiteRequestStatus(request.status, "teacher", decision.approve);
       await requests.recordDecision(id, { stage: "teacher", status, comment: decision.comment.trim() });
@@ -140,7 +140,7 @@ export class SiteRequestsService {
     decision: { approve: boolean; publicComment: string; privateComment: string },
   ): Promise<{ request: SiteRequestRecord; operation: Operation | null }> {
     const decided = await this.#deps.inTransaction(async (repos) => {
-      const request = await this.#lockForAction(repos.requests, actor, id, "decide_as_admin");
+      const request = await this.#lockForAction(repos.siteRequests, actor, id, "decide_as_admin");
       const status = nextSiteRequestStatus(request.status, "admin", decision.approve);
       const created = decision.approve
         ? await recordNewSite(repos, {
@@ -158,7 +158,7 @@ export class SiteRequestsService {
               : error;
           })
         : null;
-      await repos.requests.recordDecision(id, {
+      await repos.siteRequests.recordDecision(id, {
         stage: "admin",
         status,
         adminId: actor.id,
@@ -172,8 +172,8 @@ export class SiteRequestsService {
         target: `site_request:${id}`,
         details: created ? { site: created.site.name } : {},
       });
-      const reloaded = await this.#reload(repos.requests, id);
-      await enqueueMail(repos.outbox, adminDecisionEmail(reloaded));
+      const reloaded = await this.#reload(repos.siteRequests, id);
+      await enqueueMail(repos.mailOutbox, adminDecisionEmail(reloaded));
       return { request: reloaded, operation: created?.operation ?? null };
     });
     if (decided.operation) this.#deps.wakeup.notify();
@@ -203,7 +203,7 @@ export class SiteRequestsService {
 
   /** Loads and locks the request for a decision: 404 for those who cannot see it, 403 for those who cannot decide. */
   async #lockForAction(
-    requests: SiteRequestRepositories["requests"],
+    requests: SiteRequestRepositories["siteRequests"],
     actor: Actor,
     id: number,
     action: SiteRequestAction,
@@ -221,7 +221,7 @@ export class SiteRequestsService {
     return request;
   }
 
-  async #reload(requests: SiteRequestRepositories["requests"], id: number): Promise<SiteRequestRecord> {
+  async #reload(requests: SiteRequestRepositories["siteRequests"], id: number): Promise<SiteRequestRecord> {
     const request = await requests.findById(id);
     if (!request) throw requestNotFound(id);
     return request;
@@ -244,7 +244,7 @@ export class SiteRequestsService {
 }
 
 /** Queues a message to its non-blank addresses; none left (no administrator has an address): nothing to send. */
-async function enqueueMail(outbox: SiteRequestRepositories["outbox"], message: MailMessage): Promise<void> {
+async function enqueueMail(outbox: SiteRequestRepositories["mailOutbox"], message: MailMessage): Promise<void> {
   const to = message.to.filter((address) => address.trim() !== "");
   if (to.length > 0) await outbox.enqueue({ ...message, to });
 }

@@ -3,7 +3,7 @@
  * PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ManagerTestApp, startManagerTestApp } from "../../http/manager-test-app.js";
+import { type ManagerTestApp, startManagerTestApp } from "../../testing/test-app.js";
 
 describe("sites: search, purposes, description, delete confirmation", () => {
   let t: ManagerTestApp;

@@ -5,7 +5,7 @@
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestManagerApp, testManagerConfig } from "../../http/test-manager-app.js";
+import { buildTestManagerApp, testManagerConfig } from "../../testing/test-app.js";
 
 const password = "a password long enough";
 

@@ -1,0 +1,57 @@
+/**
+ * The other components as the manager uses them: the orchestrator (site directories, files, balancer, processes,
+ * images) and the router (routes), behind the ports its features define, over their internal APIs.
+ */
+
+import { parseInternalToken } from "@director/http-kit/internal-auth";
+import { InternalClient } from "@director/http-kit/internal-client";
+import type { ManagerConfig } from "../config.js";
+import type { SiteFileStore } from "../features/files/site-file-store.js";
+import type { SiteHost } from "../features/operations/site-host.js";
+import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
+import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
+import { OrchestratorClient } from "./orchestrator-client.js";
+import { RouterClient } from "./router-client.js";
+
+/** Everything of the other components the manager's features call. */
+export interface Components {
+  /** what operations change on the machines, and what reconcile removes */
+  host: SiteHost & LeftoverRemoval;
+  /** what reconcile reads */
+  inventory: HostInventory;
+  /** a site's files (the files API) */
+  fileStore: SiteFileStore;
+  /** a dynamic site's process and log */
+  siteProcess: SiteProcessReader;
+}
+
+/** The components named by the config (their URLs and tokens); nothing is contacted until a call is made. */
+export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "router">): Components {
+  const client = (component: string, api: { url: string; token: string }) =>
+    new InternalClient({ component, baseUrl: api.url, token: parseInternalToken(api.token) });
+  const orchestrator = new OrchestratorClient(client("orchestrator", config.orchestrator));
+  const router = new RouterClient(client("router", config.router));
+  return {
+    host: {
+      ensureDirectories: (id) => orchestrator.ensureDirectories(id),
+      removeDirectories: (id) => orchestrator.removeDirectories(id),
+      upsertBalancer: (spec) => orchestrator.upsertBalancer(spec),
+      removeBalancer: (id) => orchestrator.removeBalancer(id),
+      upsertRoute: (id, spec) => router.upsertRoute(id, spec),
+      removeRoute: (id) => router.removeRoute(id),
+      removeLegacyRoute: (name) => router.removeLegacyRoute(name),
+      upsertService: (request) => orchestrator.upsertService(request),
+      removeService: (id) => orchestrator.removeService(id),
+      removeImages: (id) => orchestrator.removeImages(id),
+      restartService: (id) => orchestrator.restartService(id),
+      buildSiteImage: (request) => orchestrator.buildSiteImage(request),
+      writeRunScript: (id, script) => orchestrator.writeRunScript(id, script),
+    },
+    inventory: {
+      orchestratorInventory: (id) => orchestrator.orchestratorInventory(id),
+      routerInventory: () => router.routerInventory(),
+    },
+    fileStore: orchestrator,
+    siteProcess: orchestrator,
+  };
+}

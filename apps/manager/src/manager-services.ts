@@ -1,0 +1,140 @@
+/**
+ * The manager's services on its adapters: every feature's service, built once, with the repositories and ports it
+ * uses (STYLE rule 10: a service receives only the ports it uses). createManager (manager.ts) is the one caller.
+ */
+import { PlatformStatsRepository } from "@director/db/platform-stats.repository";
+import { repositoriesOn, unitOfWork } from "@director/db/unit-of-work";
+import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
+import type { ManagerConfig } from "./config.js";
+import { AuditLogService } from "./features/audit/audit-log.service.js";
+import { AuthService } from "./features/auth/auth.service.js";
+import type { OidcRoutesDeps } from "./features/auth/oidc.routes.js";
+import { OidcLoginService } from "./features/auth/oidc-login.service.js";
+import { OidcStateCookie } from "./features/auth/oidc-state-cookie.js";
+import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
+import { FilesService } from "./features/files/files.service.js";
+import { ImagesService } from "./features/images/images.service.js";
+import { MassMailService } from "./features/mail/mass-mail.service.js";
+import { MembersService } from "./features/members/members.service.js";
+import { ManagerMetrics } from "./features/metrics/manager-metrics.js";
+import { OperationsAdminService } from "./features/operations/operations-admin.service.js";
+import { siteSpecs } from "./features/operations/site-specs.js";
+import { InMemoryAccountRateLimit } from "./features/rate-limits/account-rate-limit.js";
+import { ReconcileService } from "./features/reconcile/reconcile.service.js";
+import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
+import { SitesService } from "./features/sites/sites.service.js";
+import { UsersService } from "./features/users/users.service.js";
+import type { ManagerAdapters } from "./manager-adapters.js";
+
+/** Builds every service of the manager. */
+export function createManagerServices(config: ManagerConfig, adapters: ManagerAdapters) {
+  const { db, wakeup, components } = adapters;
+  const reservedNames = { names: config.sites.reservedNames, patterns: config.sites.reservedPatterns };
+  const repositories = repositoriesOn(db);
+  const inTransaction = unitOfWork(db);
+  const { windowMs } = config.accountLimits;
+  const auth = new AuthService({
+    users: repositories.users,
+    sessions: repositories.sessions,
+    audit: repositories.audit,
+    hasher: new Argon2PasswordHasher(),
+    sessionTtlMs: config.sessions.ttlMs,
+    guidelines: adapters.guidelines,
+  });
+  const images = new ImagesService({ images: repositories.images, audit: repositories.audit });
+  const sites = new SitesService({
+    sites: repositories.sites,
+    operations: repositories.operations,
+    audit: repositories.audit,
+    images,
+    wakeup,
+    reservedNames,
+    inTransaction,
+  });
+  const specs = siteSpecs(config.sites);
+  return {
+    repositories,
+    specs,
+    auth,
+    images,
+    sites,
+    files: new FilesService({
+      sites,
+      files: components.fileStore,
+      audit: repositories.audit,
+      maxUploadBytes: config.files.maxUploadBytes,
+    }),
+    members: new MembersService({
+      sites,
+      members: repositories.sites,
+      invitations: new InMemoryAccountRateLimit({
+        limit: "invitations",
+        what: "invitations",
+        rule: { max: config.accountLimits.inviteMaxPerAccount, windowMs },
+      }),
+      inTransaction,
+    }),
+    siteRequests: new SiteRequestsService({
+      requests: repositories.siteRequests,
+      users: repositories.users,
+      sites: repositories.sites,
+      requestLimit: new InMemoryAccountRateLimit({
+        limit: "site_requests",
+        what: "site requests",
+        rule: { max: config.accountLimits.siteRequestMaxPerAccount, windowMs },
+      }),
+      mailWakeup: adapters.mailWakeup,
+      wakeup,
+      reservedNames,
+      inTransaction,
+    }),
+    users: new UsersService({ users: repositories.users, sessions: repositories.sessions, audit: repositories.audit }),
+    auditLog: new AuditLogService({ audit: repositories.audit }),
+    massMail: new MassMailService({ users: repositories.users, mailer: adapters.mailer, audit: repositories.audit }),
+    operationsAdmin: new OperationsAdminService({
+      operations: repositories.operations,
+      audit: repositories.audit,
+      wakeup,
+    }),
+    reconcile: new ReconcileService({
+      sites: repositories.sites,
+      operations: repositories.operations,
+      audit: repositories.audit,
+      inventory: components.inventory,
+      host: components.host,
+      specs,
+      wakeup,
+    }),
+    oidc: oidcLogin(config, { auth, repositories }),
+    metrics: config.metrics.token
+      ? { metrics: new ManagerMetrics(new PlatformStatsRepository(db)), token: config.metrics.token }
+      : null,
+    loginRateLimits: {
+      maxPerIp: config.sessions.loginMaxPerIp,
+      maxPerUsername: config.sessions.loginMaxPerUsername,
+      windowMs: config.sessions.loginWindowMs,
+    },
+  };
+}
+
+/** The manager's services, as createManagerServices builds them. */
+export type ManagerServices = ReturnType<typeof createManagerServices>;
+
+/** Login with the institution's identity provider, when one is configured. */
+function oidcLogin(
+  config: ManagerConfig,
+  deps: { auth: AuthService; repositories: ReturnType<typeof repositoriesOn> },
+): OidcRoutesDeps | null {
+  if (!config.oidc) return null;
+  return {
+    login: new OidcLoginService({
+      provider: new OpenIdIdentityProvider(config.oidc),
+      claims: config.oidc.claims,
+      users: deps.repositories.users,
+      auth: deps.auth,
+      audit: deps.repositories.audit,
+    }),
+    stateCookie: new OidcStateCookie(config.oidc.clientSecret),
+    redirectUrl: config.oidc.redirectUrl,
+  };
+}

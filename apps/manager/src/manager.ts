@@ -1,0 +1,76 @@
+/**
+ * The manager's composition root: config + adapters → services, and from them the HTTP app and the background work
+ * (operations worker, mail dispatcher). `startManager` (main.ts), the tests (testing/test-app.ts), the `director`
+ * command and `director up` all build the manager through this one function.
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { ManagerConfig } from "./config.js";
+import { publishingOperationStore } from "./features/live/publishing-operation-store.js";
+import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
+import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
+import { buildManagerApp, type ManagerAppOptions } from "./http/app.js";
+import type { ManagerAdapters } from "./manager-adapters.js";
+import { createManagerServices, type ManagerServices } from "./manager-services.js";
+
+/** A built manager: its services, and what it can run on them. */
+export interface Manager {
+  config: ManagerConfig;
+  adapters: ManagerAdapters;
+  services: ManagerServices;
+  /** The HTTP app (not listening yet); `options` only for tests' timings. */
+  buildApp(options?: ManagerAppOptions): Promise<FastifyInstance>;
+  /** Starts the operations worker and the mail dispatcher; resolves to the function that stops both. */
+  startBackground(): () => Promise<void>;
+}
+
+export function createManager(config: ManagerConfig, adapters: ManagerAdapters): Manager {
+  const services = createManagerServices(config, adapters);
+  const manager: Manager = {
+    config,
+    adapters,
+    services,
+    buildApp: (options = {}) => buildManagerApp(manager, options),
+    startBackground: () => startBackground(manager),
+  };
+  return manager;
+}
+
+function startBackground({ config, adapters, services }: Manager): () => Promise<void> {
+  const { sites, operations, images, mailOutbox } = services.repositories;
+  const contextFor: StepContextFactory = async (operation) => ({
+    site: operation.siteId === null ? null : await sites.findById(operation.siteId),
+    siteName: operation.siteName,
+    host: adapters.components.host,
+    sites: {
+      markReady: (site) => sites.markReady(site.id),
+      forget: (site) => sites.delete(site.id),
+      setImage: (site, image) => sites.updateImage(site.id, image),
+    },
+    images,
+    input: operation.input,
+    ...services.specs,
+  });
+  const worker = new OperationWorker({
+    // The worker tells the live channel what it changed (pages of this process hear it at once).
+    store: publishingOperationStore(operations, adapters.operationEvents),
+    contextFor,
+    wakeup: adapters.wakeup,
+    log: adapters.log.child({ component: "worker" }),
+    options: { owner: `worker-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
+  });
+  // The mail outbox's sender runs with the operations: the worker role is the one meant to run in the background.
+  const mailDispatcher = new MailDispatcher({
+    outbox: mailOutbox,
+    mailer: adapters.mailer,
+    wakeup: adapters.mailWakeup,
+    log: adapters.log.child({ component: "mail-dispatcher" }),
+    options: defaultMailDispatcherOptions,
+  });
+  worker.start();
+  mailDispatcher.start();
+  return async () => {
+    await worker.stop();
+    await mailDispatcher.stop();
+  };
+}

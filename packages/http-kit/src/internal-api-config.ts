@@ -1,0 +1,34 @@
+/**
+ * The variables every internal API has (orchestrator, router): where it listens and the token its callers send. One
+ * definition, so that both components read them the same way and document them with the same words.
+ */
+import { variable } from "@director/config/config-table";
+import { z } from "zod";
+import type { InternalToken } from "./internal-auth.js";
+
+/** `DIRECTOR_<COMPONENT>_HOST`, `_PORT` (default `defaultPort`) and `_TOKEN` (required, secret). */
+export function internalApiVariables(component: "ORCHESTRATOR" | "ROUTER", defaultPort: number) {
+  return {
+    http: {
+      host: variable({
+        env: `DIRECTOR_${component}_HOST`,
+        schema: z.string().min(1).default("127.0.0.1"),
+        doc: "address of the internal API; keep it unreachable from site containers",
+      }),
+      port: variable({
+        env: `DIRECTOR_${component}_PORT`,
+        schema: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+        doc: "port of the internal API (0: any free port)",
+      }),
+    },
+    token: variable({
+      env: `DIRECTOR_${component}_TOKEN`,
+      schema: z
+        .string({ error: "is required" })
+        .min(32, "must be at least 32 characters long")
+        .transform((value) => value as InternalToken),
+      doc: "the bearer token callers must send, 32+ characters",
+      isSecret: true,
+    }),
+  };
+}
