@@ -28,7 +28,12 @@ export function routesFromLog(output: string): ApiRoute[] {
   for (const line of output.split("\n")) {
     if (!line.includes('"manager routes"')) continue;
     const entry = JSON.parse(line) as { msg: string; routes: ApiRoute[] };
-    if (entry.msg === "manager routes") return entry.routes.filter((route) => route.method !== "HEAD");
+    if (entry.msg === "manager routes") {
+      // each logged route also names its declared caller: the attack sends to every one of them alike
+      return entry.routes
+        .filter((route) => route.method !== "HEAD")
+        .map((route) => ({ method: route.method, url: route.url }));
+    }
   }
   throw new Error("director up logged no route table (is DIRECTOR_LOG_LEVEL=debug?)");
 }
