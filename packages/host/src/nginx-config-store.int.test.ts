@@ -2,7 +2,6 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DirectorError } from "@director/domain/errors";
-import { Mutex } from "async-mutex";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Logger } from "./logger.js";
 import { parseNginxConfigFileName } from "./nginx-config-file-name.js";
@@ -11,20 +10,19 @@ import { NginxConfigStore, type NginxConfigTarget } from "./nginx-config-store.j
 // The store's own rules (no-op, rollback, locking) against a fake nginx on a real directory;
 // nginx-server.int.test.ts runs the same store against the real nginx.
 
-/** A fake nginx: `test()` rejects any file containing "bogus"; reloads fail on demand. */
+/** A fake nginx: `testFiles()` rejects a given file containing "bogus"; reloads fail on demand. */
 class FakeNginx implements NginxConfigTarget {
-  readonly lock = new Mutex();
   readonly calls: string[] = [];
+  readonly checked: string[][] = [];
   shouldFailReload = false;
-  constructor(private readonly dir: string) {}
 
-  async test(): Promise<void> {
+  async testFiles(files: readonly string[]): Promise<void> {
     this.calls.push("test");
-    for (const file of await readdir(this.dir)) {
-      if (!file.endsWith(".conf")) continue;
-      if ((await readFile(join(this.dir, file), "utf8")).includes("bogus")) {
+    this.checked.push([...files]);
+    for (const file of files) {
+      if ((await readFile(file, "utf8")).includes("bogus")) {
         throw new DirectorError("NGINX_CONFIG_REJECTED", "nginx rejected the configuration", {
-          details: { nginxError: `[emerg] unknown directive "bogus" in ${join(this.dir, file)}:1` },
+          details: { nginxError: `[emerg] unknown directive "bogus" in ${file}:1` },
         });
       }
     }
@@ -46,7 +44,7 @@ describe("NginxConfigStore", () => {
   let store: NginxConfigStore;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "director-store-"));
-    nginx = new FakeNginx(dir);
+    nginx = new FakeNginx();
     store = new NginxConfigStore(dir, nginx, silentLog);
   });
   afterEach(async () => {
@@ -118,11 +116,26 @@ describe("NginxConfigStore", () => {
     expect(await store.list()).toEqual(["a.conf"]);
   });
 
-  it("serializes changes from stores sharing one server lock", async () => {
-    const other = new NginxConfigStore(dir, nginx, silentLog);
-    await Promise.all([store.put(a, "a"), other.put(b, "b"), store.put(a, "a2"), other.remove(b)]);
-    // Interleaved cycles would show as test, test, reload, reload.
-    expect(nginx.calls).toEqual(["test", "reload", "test", "reload", "test", "reload", "reload"]);
-    expect(await store.list()).toEqual(["a.conf"]);
+  it("checks only the changed file, whatever else the directory holds", async () => {
+    await writeFile(join(dir, "other.conf"), "bogus; written by hand, never checked by a change of a.conf");
+    await store.put(a, "server { a }\n");
+    expect(nginx.checked).toEqual([[join(dir, "a.conf")]]);
+  });
+
+  it("runs one file's changes one at a time, and other files' side by side", async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    nginx.reload = async () => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight -= 1;
+    };
+    await Promise.all([store.put(a, "a1"), store.put(a, "a2"), store.put(a, "a3")]);
+    expect(mostInFlight).toBe(1);
+    expect(await store.read(a)).toBe("a3");
+    mostInFlight = 0;
+    await Promise.all([store.put(a, "a4"), store.put(b, "b1")]);
+    expect(mostInFlight).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { readdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
+import { Mutex } from "async-mutex";
 import { writeFileAtomic } from "./atomic-write.js";
 import type { ConfigFiles } from "./config-files.js";
 import type { Logger } from "./logger.js";
@@ -8,17 +9,20 @@ import { isNginxConfigFileName, type NginxConfigFileName } from "./nginx-config-
 import type { NginxServer } from "./nginx-server.js";
 
 /** What a store needs from the nginx that includes its directory. */
-export type NginxConfigTarget = Pick<NginxServer, "test" | "reload" | "lock">;
+export type NginxConfigTarget = Pick<NginxServer, "testFiles" | "reload">;
 
 /**
- * One directory of per-site nginx config files, changed transactionally: swap one file, `nginx -t`,
- * reload; on any failure the previous file comes back, so the running nginx keeps serving the old
- * config and no other site is touched. Changing one site costs one file, never a rewrite of all.
+ * One directory of per-site nginx config files, changed transactionally: swap one file, check that file alone
+ * (`nginx -t` of the main configuration with only it included), reload; on any failure the previous file comes back,
+ * so the running nginx keeps serving the old config and no other site is touched. Changing one site costs one file
+ * and one file's check, never a rewrite or a check of all; changes made at the same time share one reload.
  */
 export class NginxConfigStore implements ConfigFiles {
   readonly #dir: string;
   readonly #server: NginxConfigTarget;
   readonly #log: Logger;
+  /** One lock per file with a change in flight: a file's changes (and their rollbacks) never interleave. */
+  readonly #locks = new Map<NginxConfigFileName, Mutex>();
 
   constructor(dir: string, server: NginxConfigTarget, log: Logger) {
     this.#dir = dir;
@@ -28,7 +32,7 @@ export class NginxConfigStore implements ConfigFiles {
 
   /** Installs `content` as `name` and reloads nginx; a no-op when the file already has exactly this content. */
   put(name: NginxConfigFileName, content: string): Promise<void> {
-    return this.#server.lock.runExclusive(async () => {
+    return this.#exclusive(name, async () => {
       const previous = await this.#readFile(name);
       if (previous === content) return;
       await this.#writeFile(name, content);
@@ -39,11 +43,11 @@ export class NginxConfigStore implements ConfigFiles {
 
   /** Deletes `name` and reloads nginx; a no-op when there is no such file. */
   remove(name: NginxConfigFileName): Promise<void> {
-    return this.#server.lock.runExclusive(async () => {
+    return this.#exclusive(name, async () => {
       const previous = await this.#readFile(name);
       if (previous === null) return;
       await unlink(this.#path(name));
-      // No `nginx -t`: if another file needed this one, the master refuses the reload and we restore.
+      // Nothing to check: if another file needed this one, the master refuses the reload and we restore.
       await this.#applyOrRestore(name, previous, { shouldTest: false });
       this.#log.info({ file: name, dir: this.#dir }, "nginx config file removed");
     });
@@ -70,7 +74,7 @@ export class NginxConfigStore implements ConfigFiles {
     { shouldTest }: { shouldTest: boolean },
   ): Promise<void> {
     try {
-      if (shouldTest) await this.#server.test();
+      if (shouldTest) await this.#server.testFiles([this.#path(name)]);
     } catch (error) {
       await this.#restore(name, previous);
       if (!isDirectorError(error) || error.code !== "NGINX_CONFIG_REJECTED") throw error;
@@ -105,6 +109,19 @@ export class NginxConfigStore implements ConfigFiles {
       // The original failure is what the caller must see; this one needs an operator, so it is logged loudly.
       this.#log.error({ err: error, file: name, dir: this.#dir }, "could not restore an nginx config file");
     }
+  }
+
+  #exclusive(name: NginxConfigFileName, fn: () => Promise<void>): Promise<void> {
+    let lock = this.#locks.get(name);
+    if (lock === undefined) {
+      lock = new Mutex();
+      this.#locks.set(name, lock);
+    }
+    const held = lock;
+    return held.runExclusive(fn).finally(() => {
+      // A release hands the lock to the next waiter at once (async-mutex), so an unlocked one has nobody waiting.
+      if (!held.isLocked() && this.#locks.get(name) === held) this.#locks.delete(name);
+    });
   }
 
   #writeFile(name: NginxConfigFileName, content: string): Promise<void> {

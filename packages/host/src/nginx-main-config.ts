@@ -44,6 +44,8 @@ export interface MainConfigOptions {
   prefixDir: string;
   /** Absolute directories whose `*.conf` files are included inside `http {}`, in this order. */
   includeDirs: readonly string[];
+  /** Absolute files included inside `http {}` after the directories (a check of a few files alone uses only these). */
+  includeFiles?: readonly string[];
   /** The account workers run as; only meaningful (and only rendered) when the master runs as root. */
   workerUser: { name: string; groupName: string } | null;
   workerProcesses: number | "auto";
@@ -85,7 +87,10 @@ export function renderMainConfig(options: MainConfigOptions): string {
   const workerConnections = options.workerConnections ?? 4096;
   const tempPaths = nginxTempDirNames.map((name) => `  ${name}_temp_path ${quoteNginxPath(layout.tempDirs[name])};`);
   // The directory is checked without the glob, which is ours to add.
-  const includes = options.includeDirs.map((dir) => `  include "${checkNginxPath(dir)}/*.conf";`);
+  const includes = [
+    ...options.includeDirs.map((dir) => `  include "${checkNginxPath(dir)}/*.conf";`),
+    ...(options.includeFiles ?? []).map((file) => `  include ${quoteNginxPath(file)};`),
+  ];
   const userLine =
     options.workerUser === null ? [] : [`user ${options.workerUser.name} ${options.workerUser.groupName};`];
   const realIp =

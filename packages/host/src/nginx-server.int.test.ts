@@ -176,6 +176,33 @@ describe("NginxServer and NginxConfigStore against the real nginx", () => {
     }
   });
 
+  it("checks a changed file alone: a broken file beside it is not read, a broken change is refused", async () => {
+    const sitesDir = join(root, "sites");
+    // A file nobody put through the store (an operator's typo); a full `nginx -t` would fail on it for every change.
+    const stray = join(sitesDir, "stray.conf");
+    await writeFile(stray, "this is not nginx;\n");
+    try {
+      await expect(server.testFiles([join(sitesDir, "a.conf")])).resolves.toBeUndefined();
+      await expect(server.test()).rejects.toMatchObject({ code: "NGINX_CONFIG_REJECTED" });
+      const refused = await server.testFiles([stray]).catch((error) => error);
+      expect(refused).toMatchObject({ code: "NGINX_CONFIG_REJECTED" });
+      expect(refused.details.nginxError).toContain("stray.conf");
+      // The check's own main file is gone afterwards: only what the operator and the stores wrote is in the prefix.
+      expect((await readdir(prefixDir)).filter((name) => name.startsWith("check-"))).toEqual([]);
+    } finally {
+      await rm(stray, { force: true });
+    }
+  });
+
+  it("shares one reload among changes made at the same time, and serves all of them", async () => {
+    const names = ["c1", "c2", "c3", "c4", "c5"].map((name) => parseNginxConfigFileName(`${name}.conf`));
+    await Promise.all(names.map((name, i) => sites.put(name, site(port, `${name}.test`, `c${i + 1}`))));
+    for (const [i, name] of names.entries())
+      expect(await get(port, `${name}.test`)).toMatchObject({ body: `c${i + 1}` });
+    await Promise.all(names.map((name) => sites.remove(name)));
+    for (const name of names) expect((await get(port, `${name}.test`)).status).toBe(404);
+  });
+
   it("stops answering for a removed site", async () => {
     await sites.remove(b);
     await sites.remove(b);

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { access, chown, mkdir } from "node:fs/promises";
+import { access, chown, mkdir, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DirectorError } from "@director/domain/errors";
 import { Mutex } from "async-mutex";
 import { writeFileAtomic } from "./atomic-write.js";
+import { CoalescedTask } from "./coalesced-task.js";
 import {
   filterAlive,
   isProcessAlive,
@@ -61,15 +63,17 @@ const stderrTailBytes = 4096;
 
 /** Owns one nginx master process (run as our child, `daemon off`) and its main configuration. */
 export class NginxServer {
-  /** Held by every config store writing into this server's include dirs, so test+reload cycles never interleave. */
-  readonly lock = new Mutex();
   // One start or reload at a time: a reload must never see a half-started master, nor two reloads overlap.
   readonly #lifecycle = new Mutex();
   readonly #options: NginxServerOptions;
   readonly #layout: NginxLayout;
   readonly #log: Logger;
   #binary: string | null = null;
+  #workerUser: SystemUser | null | undefined;
   #master: RunningMaster | null = null;
+  /** Reloads one at a time; everyone who asks before a reload begins shares it. */
+  readonly #reloads = new CoalescedTask(() => this.#lifecycle.runExclusive(() => this.#reloadNow()));
+  #checkCount = 0;
   #stopping: Promise<void> | null = null;
 
   constructor(options: NginxServerOptions) {
@@ -92,16 +96,10 @@ export class NginxServer {
     if (this.#master !== null) return;
     const binary = await this.#resolveBinary();
     const workerUser = await resolveNginxWorkerUser(this.#options.workerUser);
+    this.#workerUser = workerUser;
     await this.#prepareDirectories(workerUser);
     await writeFileAtomic(this.#layout.mimeTypesPath, renderMimeTypes());
-    const config = renderMainConfig({
-      prefixDir: this.#options.prefixDir,
-      includeDirs: this.#options.includeDirs,
-      workerUser: workerUser === null ? null : { name: workerUser.name, groupName: workerUser.groupName },
-      workerProcesses: this.#options.workerProcesses ?? "auto",
-      ...(this.#options.realIpFrom ? { realIpFrom: this.#options.realIpFrom } : {}),
-    });
-    await writeFileAtomic(this.#layout.configPath, config);
+    await writeFileAtomic(this.#layout.configPath, this.#mainConfig({ includeDirs: this.#options.includeDirs }));
     await this.test();
     // Only after the new config passed: a bad config must not take down a master that still serves.
     await this.#stopStaleMaster();
@@ -117,8 +115,42 @@ export class NginxServer {
     this.#log.info({ pid: master.pid, prefixDir: this.#options.prefixDir }, "nginx started");
   }
 
-  /** Runs `nginx -t` on the current files; throws NGINX_CONFIG_REJECTED with nginx's error lines. */
-  async test(): Promise<void> {
+  /**
+   * Runs `nginx -t` on the whole configuration as it is now (every include directory): its cost grows with the
+   * number of files. Throws NGINX_CONFIG_REJECTED with nginx's error lines.
+   */
+  test(): Promise<void> {
+    return this.#runCheck(this.#layout.configPath);
+  }
+
+  /**
+   * Runs `nginx -t` on the main configuration with only `files` included (none of the include directories), so a
+   * change of one site is checked at the cost of one file, whatever the number of sites. What only the whole can
+   * show (two files claiming one upstream name, a port another program holds) is left to the reload, which the
+   * running master refuses and the caller rolls back. Throws NGINX_CONFIG_REJECTED as `test()` does.
+   */
+  async testFiles(files: readonly string[]): Promise<void> {
+    const checkPath = join(this.#layout.prefixDir, `check-${process.pid}-${++this.#checkCount}.conf`);
+    await writeFileAtomic(checkPath, this.#mainConfig({ includeDirs: [], includeFiles: files }));
+    try {
+      await this.#runCheck(checkPath);
+    } finally {
+      await rm(checkPath, { force: true });
+    }
+  }
+
+  #mainConfig(includes: { includeDirs: readonly string[]; includeFiles?: readonly string[] }): string {
+    const workerUser = this.#workerUser ?? null;
+    return renderMainConfig({
+      prefixDir: this.#options.prefixDir,
+      ...includes,
+      workerUser: workerUser === null ? null : { name: workerUser.name, groupName: workerUser.groupName },
+      workerProcesses: this.#options.workerProcesses ?? "auto",
+      ...(this.#options.realIpFrom ? { realIpFrom: this.#options.realIpFrom } : {}),
+    });
+  }
+
+  async #runCheck(configPath: string): Promise<void> {
     const binary = await this.#resolveBinary();
     // `-e stderr`: the check's own errors go to us, not into the running server's error log.
     const argv: [string, ...string[]] = [
@@ -128,7 +160,7 @@ export class NginxServer {
       "-p",
       this.#options.prefixDir,
       "-c",
-      this.#layout.configPath,
+      configPath,
       "-e",
       "stderr",
     ];
@@ -146,24 +178,30 @@ export class NginxServer {
     });
   }
 
-  /** Sends SIGHUP and resolves once new connections get the new configuration; one reload at a time. */
+  /**
+   * Sends SIGHUP and resolves once new connections get the new configuration; one reload at a time. Callers that
+   * ask while a reload runs share the next one (it reads every file as it is when it begins), so many changes made
+   * at once cost one reload, not one each.
+   */
   reload(): Promise<void> {
-    return this.#lifecycle.runExclusive(async () => {
-      const pid = this.pid;
-      if (pid === null || !(await isProcessAlive(pid))) {
-        throw new DirectorError("NGINX_RELOAD_FAILED", "nginx is not running, so it cannot reload its configuration.");
-      }
-      const timeoutMs = this.#options.reloadTimeoutMs ?? 10_000;
-      const isDone = await waitForReloadToTakeEffect({
-        masterPid: pid,
-        errorLogPath: this.#layout.errorLogPath,
-        timeoutMs,
-        sendSignal: () => signalProcess(pid, "SIGHUP"),
-      });
-      if (!isDone) {
-        this.#log.warn({ pid, timeoutMs }, "nginx workers from before the reload are still running; continuing");
-      }
+    return this.#reloads.run();
+  }
+
+  async #reloadNow(): Promise<void> {
+    const pid = this.pid;
+    if (pid === null || !(await isProcessAlive(pid))) {
+      throw new DirectorError("NGINX_RELOAD_FAILED", "nginx is not running, so it cannot reload its configuration.");
+    }
+    const timeoutMs = this.#options.reloadTimeoutMs ?? 10_000;
+    const isDone = await waitForReloadToTakeEffect({
+      masterPid: pid,
+      errorLogPath: this.#layout.errorLogPath,
+      timeoutMs,
+      sendSignal: () => signalProcess(pid, "SIGHUP"),
     });
+    if (!isDone) {
+      this.#log.warn({ pid, timeoutMs }, "nginx workers from before the reload are still running; continuing");
+    }
   }
 
   /** SIGQUIT (graceful), then SIGKILL for the master and its workers after the stop timeout. Idempotent. */
