@@ -74,7 +74,9 @@ describe("orchestrator with a real nginx", () => {
       await expect(call).rejects.toMatchObject({ code: "COMPONENT_REJECTED", message: /refused our token/ });
     }
     expect(await readdir(path.join(root, "sites"))).toEqual([]);
-    expect(await readdir(path.join(root, "nginx", "sites"))).toEqual([]);
+    // Only the shared server block, written at start: no site got anything.
+    expect(await readdir(path.join(root, "nginx", "sites"))).toEqual(["00-sites.conf"]);
+    expect(await readdir(path.join(root, "nginx", "site-index", "ids"))).toEqual([]);
   });
 
   it("serves an uploaded file at <name>.<sitesDomain> once the balancer config is in place", async () => {
@@ -115,6 +117,56 @@ describe("orchestrator with a real nginx", () => {
     const response = await getWithHost(edgePort, "hello.sites.localhost");
     expect(response.status).toBe(404);
     expect(response.body.toString()).not.toContain("Hello from a Director site");
+  });
+
+  it("serves a renamed site at its new name only, once the change resolves", async () => {
+    await client().request(api.upsertBalancer, { ...site, body: spec });
+    expect((await getWithHost(edgePort, "hello.sites.localhost")).status).toBe(200);
+    await client().request(api.upsertBalancer, { ...site, body: { ...spec, name: "renamed" } });
+    expect((await getWithHost(edgePort, "renamed.sites.localhost")).body).toEqual(page);
+    const old = await getWithHost(edgePort, "hello.sites.localhost");
+    expect(old.status).toBe(404);
+    expect(old.body.toString()).toContain("No site is served at this address");
+    await client().request(api.upsertBalancer, { ...site, body: spec });
+  });
+
+  it("says a dynamic site without a running process is not running, with 503", async () => {
+    await client().request(api.upsertBalancer, { ...site, body: { ...spec, type: "dynamic" } });
+    const response = await getWithHost(edgePort, "hello.sites.localhost", "/index.html");
+    expect(response.status).toBe(503);
+    expect(response.body.toString()).toContain("The process of the site hello is not running");
+    await client().request(api.upsertBalancer, { ...site, body: spec });
+    expect((await getWithHost(edgePort, "hello.sites.localhost")).body).toEqual(page);
+  });
+
+  it("answers hosts that name no site with 404, whatever their shape", async () => {
+    for (const host of ["nosuch.sites.localhost", "a.hello.sites.localhost", "-x.sites.localhost", "hello.sites"]) {
+      const response = await getWithHost(edgePort, host);
+      expect({ host, status: response.status }).toEqual({ host, status: 404 });
+      expect(response.body.toString()).not.toContain("Hello from a Director site");
+    }
+    // nginx compares host names in lower case: the same site.
+    expect((await getWithHost(edgePort, "HELLO.Sites.Localhost")).body).toEqual(page);
+  });
+
+  it("does not follow public/ itself when the site swaps it for a symlink", async () => {
+    const siteDir = path.join(root, "sites", "5");
+    const { mkdir, rename, symlink, writeFile } = await import("node:fs/promises");
+    // Another directory the site's owner would like to publish: a sibling with a file of its own.
+    const elsewhere = path.join(root, "elsewhere");
+    await mkdir(elsewhere, { recursive: true });
+    await writeFile(path.join(elsewhere, "index.html"), "not this site's public files");
+    await rename(path.join(siteDir, "public"), path.join(siteDir, "public.real"));
+    try {
+      await symlink(elsewhere, path.join(siteDir, "public"));
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // past nginx's open-file cache
+      const response = await getWithHost(edgePort, "hello.sites.localhost", "/index.html");
+      expect(response.status).toBe(404);
+      expect(response.body.toString()).not.toContain("not this site's public files");
+    } finally {
+      await rm(path.join(siteDir, "public"), { force: true });
+      await rename(path.join(siteDir, "public.real"), path.join(siteDir, "public"));
+    }
   });
 
   it("does not serve a symlink planted in public/", async () => {

@@ -22,6 +22,7 @@ import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { DockerImageBuilder } from "./adapters/docker-image-builder.js";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
+import { FsSiteIndex } from "./adapters/fs-site-index.js";
 import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
 import { checkNoNewPrivileges } from "./adapters/no-new-privileges-check.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
@@ -91,13 +92,17 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     // The nginx workers that serve public/ pass through each site directory by its group.
     resolveServingGid: async () => (await resolveNginxWorkerUser(undefined))?.gid ?? process.getgid?.() ?? 0,
   });
+  // Inside nginx's own directory: its workers read the index on each request.
+  const siteIndex = new FsSiteIndex(path.join(config.balancer.nginxDir, "site-index"));
   const nginxBalancer = new NginxBalancerConfig({
     files: deps.balancerFiles,
+    index: siteIndex,
     directories,
     env: {
       listen: config.balancer.listen,
       sitesDomain: config.sites.domain,
       defaultClientBodyLimitBytes: config.sites.defaultClientBodyLimitBytes,
+      indexDir: siteIndex.dir,
     },
   });
   const { runtime, siteContainers } = deps;
@@ -168,6 +173,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
   app.addHook("onReady", async () => {
     await assertSiteUidRangeFree(config.sites.uidBase);
     await directories.prepare();
+    await nginxBalancer.prepare();
     // Site files are the sites' own: a setuid one must never run as its owner for another local account.
     sitesMount = await ensureNosuidNodevMount(config.sites.dir);
     if (sitesMount.state === "mounted") log.info({ dir: config.sites.dir }, "mounted the sites directory nosuid,nodev");

@@ -3,7 +3,7 @@ import { CoalescedTask } from "./coalesced-task.js";
 
 /** A task that counts its runs and finishes only when told to. */
 function gatedTask() {
-  const state = { runs: 0, release: () => undefined as void };
+  const state: { runs: number; release: () => void } = { runs: 0, release: () => undefined };
   const task = new CoalescedTask(async () => {
     state.runs += 1;
     await new Promise<void>((resolve) => {

@@ -48,8 +48,9 @@ http {
   server_names_hash_max_size 131072;
   # Site server blocks use disable_symlinks, which opens every path component with O_NOFOLLOW on each
   # request (measured: half the throughput). Caching open files keeps those checks (nginx applies them
-  # inside this cache, also when it revalidates) and pays them once a second per file; an edited file
-  # is served within open_file_cache_valid. Errors are not cached, so a new file is found at once.
+  # inside this cache, also when it revalidates) and pays them once a second per file; an edited file,
+  # or a site whose files stop being served, is seen within open_file_cache_valid. Errors are not
+  # cached, so a new file (a new site) is found at once.
   open_file_cache max=20000 inactive=30s;
   open_file_cache_valid 1s;
   open_file_cache_errors off;

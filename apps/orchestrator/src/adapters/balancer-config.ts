@@ -1,64 +1,150 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
-import type { BalancerConfig, BalancerConfigFiles, SiteDirectories } from "../core/ports.js";
-import { renderSiteServerBlock } from "../core/render-site-server-block.js";
+import { openFileCacheValidMs } from "@director/host/nginx-main-config";
+import type { BalancerConfig, BalancerConfigFiles, SiteDirectories, SiteIndex, SiteIndexEntry } from "../core/ports.js";
+import { renderSharedSiteServer } from "../core/render-shared-site-server.js";
+import { renderRunningSiteServerBlock } from "../core/render-site-server-block.js";
 
-/** The file holding one site's server block; named by id so that a rename changes the file's content only. */
+/** The file holding a running dynamic site's own server block; named by id so that a rename changes its content only. */
 export function siteConfigFileName(id: SiteId): NginxConfigFileName {
   return parseNginxConfigFileName(`site-${id}.conf`);
 }
 
-/** What every site's server block shares. */
+/** The file holding the server block shared by every other site; "00-" sorts it first. */
+export const sharedServerFileName = parseNginxConfigFileName("00-sites.conf");
+
+/** What every site's serving shares. */
 export interface BalancerEnv {
   /** nginx listen address of every site server block */
   listen: string;
   sitesDomain: string;
-  /** used when a spec has no clientBodyLimitBytes */
+  /** used when a spec has no clientBodyLimitBytes, and by the shared server block */
   defaultClientBodyLimitBytes: number;
+  /** the site index directory the shared server block reads (FsSiteIndex's) */
+  indexDir: string;
 }
 
-/** The site id in a site's file name, or null for any other file (the edge's default server, say). */
+/** The site id in a site's file name, or null for any other file (the shared server, the edge's default server). */
 export function siteIdOfConfigFileName(name: string): SiteId | null {
   const id = /^site-([1-9][0-9]{0,14})\.conf$/.exec(name)?.[1];
   return id === undefined ? null : parseSiteId(id);
 }
 
-/** Site server blocks as one nginx file per site (DESIGN rule 6: a change to one site costs one file). */
+/**
+ * The balancer's sites as nginx sees them (DESIGN rule 6: a change to one site costs O(1), whatever the number of
+ * sites). Static sites, disabled sites and dynamic sites without a running task are answered by one shared server
+ * block from the site index, so their changes are a link or a marker file and no reload. A running dynamic site
+ * gets its own server block file (its upstream is the task's address), checked alone and reloaded; reloads asked
+ * for together are shared.
+ */
 export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles {
   readonly #files: ConfigFiles;
+  readonly #index: SiteIndex;
   readonly #directories: Pick<SiteDirectories, "pathOf">;
   readonly #env: BalancerEnv;
+  readonly #fileCacheValidMs: number;
 
-  constructor(deps: { files: ConfigFiles; directories: Pick<SiteDirectories, "pathOf">; env: BalancerEnv }) {
+  /**
+   * `fileCacheValidMs`: how long nginx may serve a file from its cache after the link to it is gone (the main
+   * config's open_file_cache_valid); a change that stops serving a site's files waits it out, so that when the
+   * change resolves, it is what the public sees.
+   */
+  constructor(deps: {
+    files: ConfigFiles;
+    index: SiteIndex;
+    directories: Pick<SiteDirectories, "pathOf">;
+    env: BalancerEnv;
+    fileCacheValidMs?: number;
+  }) {
     this.#files = deps.files;
+    this.#index = deps.index;
     this.#directories = deps.directories;
     this.#env = deps.env;
+    this.#fileCacheValidMs = deps.fileCacheValidMs ?? openFileCacheValidMs + 50;
   }
 
-  async upsert(spec: BalancerSiteSpec): Promise<void> {
-    await this.#files.put(siteConfigFileName(spec.id), this.render(spec));
-  }
-
-  render(spec: BalancerSiteSpec): string {
-    const { listen, sitesDomain, defaultClientBodyLimitBytes } = this.#env;
-    return renderSiteServerBlock(
-      { ...spec, clientBodyLimitBytes: spec.clientBodyLimitBytes ?? defaultClientBodyLimitBytes },
-      { listen, sitesDomain, siteDirectory: this.#directories.pathOf(spec.id) },
+  /** Creates the index and installs the shared server block (a no-op when it is already current). */
+  async prepare(): Promise<void> {
+    await this.#index.prepare();
+    const { listen, sitesDomain, indexDir, defaultClientBodyLimitBytes } = this.#env;
+    await this.#files.put(
+      sharedServerFileName,
+      renderSharedSiteServer({ listen, sitesDomain, indexDir, clientBodyLimitBytes: defaultClientBodyLimitBytes }),
     );
   }
 
-  read(id: SiteId): Promise<string | null> {
-    return this.#files.read(siteConfigFileName(id));
+  async upsert(spec: BalancerSiteSpec): Promise<void> {
+    const ownBlock = this.#renderOwnBlock(spec);
+    if (ownBlock !== null) {
+      // Its own block answers from the moment the reload ends; the index entry (a "not running" page) stays below it.
+      await this.#files.put(siteConfigFileName(spec.id), ownBlock);
+      await this.#waitOutFileCache(await this.#index.put(this.#entryOf(spec)));
+    } else {
+      // The index answers first; the own block (a task that just stopped, a type change) goes after.
+      const change = await this.#index.put(this.#entryOf(spec));
+      await this.#files.remove(siteConfigFileName(spec.id));
+      await this.#waitOutFileCache(change);
+    }
+  }
+
+  /** What `upsert(spec)` makes of the site, as text (the reconciler compares it with `read`). */
+  render(spec: BalancerSiteSpec): string {
+    return describe({ ...this.#entryOf(spec), isNameLinked: true }, this.#renderOwnBlock(spec));
+  }
+
+  /** The site as it is now (its index entry and its own block), as text, or null when it has neither. */
+  async read(id: SiteId): Promise<string | null> {
+    const [entry, ownBlock] = [await this.#index.read(id), await this.#files.read(siteConfigFileName(id))];
+    return entry === null && ownBlock === null ? null : describe(entry, ownBlock);
   }
 
   async listSiteIds(): Promise<SiteId[]> {
-    const ids = (await this.#files.list()).map(siteIdOfConfigFileName).filter((id): id is SiteId => id !== null);
-    return ids.sort((a, b) => a - b);
+    const fromFiles = (await this.#files.list()).map(siteIdOfConfigFileName).filter((id): id is SiteId => id !== null);
+    const ids = new Set([...fromFiles, ...(await this.#index.listSiteIds())]);
+    return [...ids].sort((a, b) => a - b);
   }
 
   async remove(id: SiteId): Promise<void> {
     await this.#files.remove(siteConfigFileName(id));
+    await this.#waitOutFileCache(await this.#index.remove(id));
   }
+
+  async #waitOutFileCache({ stoppedServingFiles }: { stoppedServingFiles: boolean }): Promise<void> {
+    if (stoppedServingFiles && this.#fileCacheValidMs > 0) await sleep(this.#fileCacheValidMs);
+  }
+
+  #entryOf(spec: BalancerSiteSpec): SiteIndexEntry {
+    const base = { id: spec.id, name: spec.name, siteDirectory: null };
+    if (spec.availability !== "enabled") return { ...base, answer: "disabled" };
+    if (spec.type === "dynamic") return { ...base, answer: "not-running" };
+    return { ...base, answer: "files", siteDirectory: this.#directories.pathOf(spec.id) };
+  }
+
+  /** An enabled dynamic site with a running task gets its own block; every other site has none. */
+  #renderOwnBlock(spec: BalancerSiteSpec): string | null {
+    if (spec.type !== "dynamic" || spec.availability !== "enabled" || spec.upstream == null) return null;
+    const { listen, sitesDomain, defaultClientBodyLimitBytes } = this.#env;
+    return renderRunningSiteServerBlock(
+      {
+        ...spec,
+        upstream: spec.upstream,
+        clientBodyLimitBytes: spec.clientBodyLimitBytes ?? defaultClientBodyLimitBytes,
+      },
+      { listen, sitesDomain },
+    );
+  }
+}
+
+/** One text for a site's index entry and own block, as the reconciler compares them. */
+function describe(entry: (SiteIndexEntry & { isNameLinked: boolean }) | null, ownBlock: string | null): string {
+  const index =
+    entry === null
+      ? "# site index: no entry"
+      : `# site index: ${entry.name} answers ${entry.answer}` +
+        (entry.siteDirectory === null ? "" : ` from ${entry.siteDirectory}`) +
+        (entry.isNameLinked ? "" : ` (but ${entry.name} does not lead to it)`);
+  return `${index}\n${ownBlock ?? "# no server block of its own\n"}`;
 }

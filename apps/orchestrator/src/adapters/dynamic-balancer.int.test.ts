@@ -24,6 +24,7 @@ import { NginxBalancerConfig, siteConfigFileName } from "./balancer-config.js";
 import { DockerSiteContainers } from "./docker-site-containers.js";
 import { DockerSwarmRuntime } from "./docker-swarm-runtime.js";
 import { removeDockerTestObjects, testSiteUser, waitFor } from "./docker-test-objects.js";
+import { FsSiteIndex } from "./fs-site-index.js";
 import { ensureBusyboxBaseImage } from "./local-base-images.js";
 import { ensureSiteNetwork } from "./swarm-network.js";
 import { serviceNameOf } from "./swarm-service-spec.js";
@@ -57,15 +58,19 @@ beforeAll(async () => {
   ({ root, server, port: edgePort } = nginx);
   const sitesConfDir = nginx.confDirs.sites ?? "";
   store = new NginxConfigStore(sitesConfDir, server, log);
+  const index = new FsSiteIndex(path.join(root, "nginx", "site-index"));
   balancer = new NginxBalancerConfig({
     files: store,
+    index,
     directories: { pathOf: (id) => path.join(root, "sites", String(id)) },
     env: {
       listen: `127.0.0.1:${edgePort}`,
       sitesDomain: "sites.localhost",
       defaultClientBodyLimitBytes: 2 * 1024 * 1024,
+      indexDir: index.dir,
     },
   });
+  await balancer.prepare();
   image = await ensureBusyboxBaseImage(docker, { imageName });
   await ensureSiteNetwork(docker, networkName);
   // Exactly the future main.ts wiring: a changed address re-renders that one site's file.

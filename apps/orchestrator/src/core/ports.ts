@@ -2,6 +2,7 @@
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { SiteId } from "@director/domain/site";
+import type { SiteName } from "@director/domain/site-name";
 import type { SitePath } from "@director/domain/site-path";
 import type { DirectoryPageRequest } from "./directory-page.js";
 
@@ -58,6 +59,38 @@ export interface BalancerConfigFiles {
   read(id: SiteId): Promise<string | null>;
   /** What `upsert(spec)` would write, without writing it. */
   render(spec: BalancerSiteSpec): string;
+}
+
+/** How the balancer's shared server block answers for a site it serves by name (see render-shared-site-server.ts). */
+export type SiteIndexAnswer = "files" | "disabled" | "not-running";
+
+/** One site's entry in the index the shared server block reads on each request. */
+export interface SiteIndexEntry {
+  id: SiteId;
+  name: SiteName;
+  answer: SiteIndexAnswer;
+  /** The site directory, whose public/ is served; only for `answer: "files"` */
+  siteDirectory: string | null;
+}
+
+/**
+ * Which site answers to which name, and how: data that nginx reads on each request (links and marker files), so a
+ * site is created, disabled, renamed or deleted without writing nginx configuration or reloading it.
+ */
+export interface SiteIndex {
+  /** Creates the index's directories; idempotent. */
+  prepare(): Promise<void>;
+  /**
+   * Sets the site's entry (a rename moves its name). `stoppedServingFiles`: a name that led to the site's files no
+   * longer does (nginx may serve them from its open-file cache a moment longer).
+   */
+  put(entry: SiteIndexEntry): Promise<{ stoppedServingFiles: boolean }>;
+  /** Removes the site's entry and its name; no-op when absent. `stoppedServingFiles` as for `put`. */
+  remove(id: SiteId): Promise<{ stoppedServingFiles: boolean }>;
+  /** The site's entry as it is on disk, or null; `isNameLinked` false: its name does not lead to it (drift). */
+  read(id: SiteId): Promise<(SiteIndexEntry & { isNameLinked: boolean }) | null>;
+  /** The id of every site with an entry. */
+  listSiteIds(): Promise<SiteId[]>;
 }
 
 /** Each site's last balancer spec, kept so that a dynamic site can be re-rendered when its task's address changes. */

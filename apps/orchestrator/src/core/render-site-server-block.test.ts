@@ -1,66 +1,18 @@
 import { parseSiteId } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
 import { describe, expect, it } from "vitest";
-import { renderSiteServerBlock, type SiteServerBlockSpec } from "./render-site-server-block.js";
+import { type RunningSite, renderRunningSiteServerBlock } from "./render-site-server-block.js";
 
-const env = { listen: "127.0.0.1:8081", sitesDomain: "sites.localhost", siteDirectory: "/srv/director/sites/42" };
-const spec: SiteServerBlockSpec = {
+const env = { listen: "127.0.0.1:8081", sitesDomain: "sites.localhost" };
+const site: RunningSite = {
   id: parseSiteId(42),
   name: parseSiteName("hello"),
-  type: "static",
-  availability: "enabled",
   clientBodyLimitBytes: 2097152,
+  upstream: { address: "10.0.9.3", port: 8080 },
 };
 
-const head = `# Site 42 (hello), written by the Director orchestrator; edits here are overwritten.
-server {
-    listen 127.0.0.1:8081;
-    server_name hello.sites.localhost;
-    client_max_body_size 2097152;
-    disable_symlinks on;
-`;
-
-const notServedPage =
-  "<!doctype html><html><head><meta charset=utf-8><title>hello is not being served</title></head><body>" +
-  "<h1>hello is not being served</h1><p>The site hello exists but is not being served right now.</p></body></html>";
-
-describe("renderSiteServerBlock", () => {
-  it("serves an enabled static site's public directory", () => {
-    expect(renderSiteServerBlock(spec, env)).toBe(`${head}    root /srv/director/sites/42/public;
-    index index.html index.htm;
-    location / {
-        try_files $uri $uri/ =404;
-    }
-}
-`);
-  });
-
-  it.each(["not-served", "disabled"] as const)("answers a 503 notice and no files when %s", (availability) => {
-    expect(renderSiteServerBlock({ ...spec, availability }, env)).toBe(`${head}    types { }
-    default_type text/html;
-    add_header Cache-Control "no-store" always;
-    return 503 "${notServedPage}";
-}
-`);
-  });
-
-  it("answers a 503 'not running' notice for an enabled dynamic site without a running task", () => {
-    const page =
-      "<!doctype html><html><head><meta charset=utf-8><title>hello is not running</title></head><body>" +
-      "<h1>hello is not running</h1><p>The process of the site hello is not running. If this is your site: " +
-      "check its run.sh and its log, and restart it.</p></body></html>";
-    const expected = `${head}    types { }
-    default_type text/html;
-    add_header Cache-Control "no-store" always;
-    return 503 "${page}";
-}
-`;
-    expect(renderSiteServerBlock({ ...spec, type: "dynamic" }, env)).toBe(expected);
-    expect(renderSiteServerBlock({ ...spec, type: "dynamic", upstream: null }, env)).toBe(expected);
-  });
-
+describe("renderRunningSiteServerBlock", () => {
   it("proxies an enabled dynamic site to its task, with keepalive, upgrade and a clear 502 page", () => {
-    const dynamic: SiteServerBlockSpec = { ...spec, type: "dynamic", upstream: { address: "10.0.9.3", port: 8080 } };
     const page =
       "<!doctype html><html><head><meta charset=utf-8><title>hello is not answering</title></head><body>" +
       "<h1>hello is not answering</h1><p>The process of the site hello is not answering. If this is your site: " +
@@ -75,7 +27,7 @@ describe("renderSiteServerBlock", () => {
         proxy_read_timeout 120s;
 `;
     expect(
-      renderSiteServerBlock(dynamic, env),
+      renderRunningSiteServerBlock(site, env),
     ).toBe(`# Site 42 (hello), written by the Director orchestrator; edits here are overwritten.
 upstream site_42_task {
     server 10.0.9.3:8080;
@@ -86,7 +38,6 @@ server {
     listen 127.0.0.1:8081;
     server_name hello.sites.localhost;
     client_max_body_size 2097152;
-    disable_symlinks on;
     location / {
         error_page 502 504 =502 @process_not_answering;
         error_page 418 = @upgrade;
@@ -111,13 +62,6 @@ ${proxy}        proxy_set_header Upgrade $http_upgrade;
 `);
   });
 
-  it.each(["not-served", "disabled"] as const)("ignores the upstream of a dynamic site that is %s", (availability) => {
-    const dynamic: SiteServerBlockSpec = { ...spec, type: "dynamic", availability };
-    const withUpstream = { ...dynamic, upstream: { address: "10.0.9.3", port: 8080 } };
-    expect(renderSiteServerBlock(withUpstream, env)).toBe(renderSiteServerBlock(dynamic, env));
-    expect(renderSiteServerBlock(withUpstream, env)).toContain("is not being served");
-  });
-
   it.each([
     ["an address with a leading zero", { address: "10.0.09.3", port: 8080 }],
     ["an address with a part over 255", { address: "10.0.256.3", port: 8080 }],
@@ -130,32 +74,21 @@ ${proxy}        proxy_set_header Upgrade $http_upgrade;
     ["port 65536", { address: "10.0.9.3", port: 65536 }],
     ["a fractional port", { address: "10.0.9.3", port: 80.5 }],
   ])("refuses an upstream with %s", (_label, upstream) => {
-    expect(() => renderSiteServerBlock({ ...spec, type: "dynamic", upstream }, env)).toThrow(
+    expect(() => renderRunningSiteServerBlock({ ...site, upstream }, env)).toThrow(
       expect.objectContaining({ code: "VALIDATION_FAILED" }),
     );
   });
 
-  it("never renders the site directory for a site that is not served", () => {
-    expect(renderSiteServerBlock({ ...spec, availability: "disabled" }, env)).not.toContain("/srv/director");
-  });
-
   it.each([
-    ["a name with a semicolon", { ...spec, name: "a;b" }, env, "SITE_NAME_INVALID"],
-    ["a name with a brace", { ...spec, name: "x}server{" }, env, "SITE_NAME_INVALID"],
-    ["a name with a space", { ...spec, name: "a b" }, env, "SITE_NAME_INVALID"],
-    ["a non-positive id", { ...spec, id: 0 }, env, "VALIDATION_FAILED"],
-    ["a fractional body limit", { ...spec, clientBodyLimitBytes: 1.5 }, env, "VALIDATION_FAILED"],
-    ["a domain with a space", spec, { ...env, sitesDomain: "sites.localhost; x" }, "VALIDATION_FAILED"],
-    ["a listen with an option", spec, { ...env, listen: "8081 default_server" }, "CONFIG_INVALID"],
-    ["a relative directory", spec, { ...env, siteDirectory: "srv/sites/42" }, "CONFIG_INVALID"],
-    ["a directory with a space", spec, { ...env, siteDirectory: "/srv/my sites/42" }, "CONFIG_INVALID"],
-    ["a directory with a semicolon", spec, { ...env, siteDirectory: "/srv/a;b/42" }, "CONFIG_INVALID"],
-    ["a directory with a dollar", spec, { ...env, siteDirectory: "/srv/$host/42" }, "CONFIG_INVALID"],
-    ["a directory with a quote", spec, { ...env, siteDirectory: '/srv/"a/42' }, "CONFIG_INVALID"],
-    ["a directory with braces", spec, { ...env, siteDirectory: "/srv/{a}/42" }, "CONFIG_INVALID"],
-    ["a directory with ..", spec, { ...env, siteDirectory: "/srv/../etc" }, "CONFIG_INVALID"],
+    ["a name with a semicolon", { ...site, name: "a;b" }, env, "SITE_NAME_INVALID"],
+    ["a name with a brace", { ...site, name: "x}server{" }, env, "SITE_NAME_INVALID"],
+    ["a name with a space", { ...site, name: "a b" }, env, "SITE_NAME_INVALID"],
+    ["a non-positive id", { ...site, id: 0 }, env, "VALIDATION_FAILED"],
+    ["a fractional body limit", { ...site, clientBodyLimitBytes: 1.5 }, env, "VALIDATION_FAILED"],
+    ["a domain with a space", site, { ...env, sitesDomain: "sites.localhost; x" }, "VALIDATION_FAILED"],
+    ["a listen with an option", site, { ...env, listen: "8081 default_server" }, "CONFIG_INVALID"],
   ])("refuses %s", (_label, badSpec, badEnv, code) => {
-    expect(() => renderSiteServerBlock(badSpec as SiteServerBlockSpec, badEnv)).toThrow(
+    expect(() => renderRunningSiteServerBlock(badSpec as RunningSite, badEnv)).toThrow(
       expect.objectContaining({ code }),
     );
   });

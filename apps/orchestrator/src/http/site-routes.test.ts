@@ -95,34 +95,58 @@ describe("a site's directories", () => {
   });
 });
 
-describe("a site's balancer server block", () => {
-  it("writes the site's server block, idempotently, and removes it", async () => {
-    const { app, configFiles } = setUp();
+describe("a site's place on the balancer", () => {
+  it("serves a static site from the index without a server block of its own, idempotently, and removes it", async () => {
+    const { app, configFiles, siteIndex } = setUp();
     for (let round = 0; round < 2; round++) {
       expect((await callRoute(app, api.upsertBalancer, { ...site, body: spec })).statusCode).toBe(204);
     }
-    expect([...configFiles.files.keys()]).toEqual(["site-42.conf"]);
-    const text = configFiles.files.get("site-42.conf" as never) ?? "";
-    expect(text).toContain("    server_name hello.sites.localhost;\n");
-    expect(text).toContain("    client_max_body_size 1000;\n");
-    expect(text).toContain("    root /srv/sites/42/public;\n");
+    expect(configFiles.files.size).toBe(0);
+    expect(await siteIndex.read(42 as never)).toEqual({
+      id: 42,
+      name: "hello",
+      answer: "files",
+      siteDirectory: "/srv/sites/42",
+      isNameLinked: true,
+    });
     for (let round = 0; round < 2; round++) {
       expect((await callRoute(app, api.removeBalancer, site)).statusCode).toBe(204);
     }
+    expect(siteIndex.entries.size).toBe(0);
+    expect(siteIndex.names.size).toBe(0);
+  });
+
+  it("answers a disabled site with its notice, and moves a renamed site's name", async () => {
+    const { app, siteIndex } = setUp();
+    await callRoute(app, api.upsertBalancer, { ...site, body: spec });
+    await callRoute(app, api.upsertBalancer, { ...site, body: { ...spec, name: "renamed", availability: "disabled" } });
+    expect(await siteIndex.read(42 as never)).toMatchObject({
+      name: "renamed",
+      answer: "disabled",
+      siteDirectory: null,
+    });
+    expect([...siteIndex.names]).toEqual([["renamed", 42]]);
+  });
+
+  it("gives a running dynamic site its own server block, with the configured body limit when the spec has none", async () => {
+    const { app, configFiles, siteIndex } = setUp();
+    const { clientBodyLimitBytes: _omitted, ...withoutLimit } = spec;
+    const running = { ...withoutLimit, type: "dynamic", upstream: { address: "10.0.0.1", port: 8080 } };
+    expect((await callRoute(app, api.upsertBalancer, { ...site, body: running })).statusCode).toBe(204);
+    const text = configFiles.files.get("site-42.conf" as never) ?? "";
+    expect(text).toContain("    server_name hello.sites.localhost;\n");
+    expect(text).toContain("    client_max_body_size 2097152;\n");
+    expect(text).toContain("    server 10.0.0.1:8080;\n");
+    // Below its own block, the index says "not running" for when the block goes.
+    expect(await siteIndex.read(42 as never)).toMatchObject({ answer: "not-running" });
+    await callRoute(app, api.upsertBalancer, { ...site, body: { ...running, upstream: null } });
     expect(configFiles.files.size).toBe(0);
   });
 
-  it("uses the configured body limit when the spec has none", async () => {
-    const { app, configFiles } = setUp();
-    const { clientBodyLimitBytes: _omitted, ...withoutLimit } = spec;
-    expect((await callRoute(app, api.upsertBalancer, { ...site, body: withoutLimit })).statusCode).toBe(204);
-    expect(configFiles.files.get("site-42.conf" as never)).toContain("    client_max_body_size 2097152;\n");
-  });
-
   it("takes the site's id from the path, whatever id a body carries", async () => {
-    const { app, configFiles } = setUp();
+    const { app, siteIndex } = setUp();
     expect((await callRoute(app, api.upsertBalancer, { ...site, body: { ...spec, id: 43 } })).statusCode).toBe(204);
-    expect([...configFiles.files.keys()]).toEqual(["site-42.conf"]);
+    expect(await siteIndex.listSiteIds()).toEqual([42]);
   });
 
   it.each([
@@ -132,19 +156,22 @@ describe("a site's balancer server block", () => {
     ["a negative body limit", { ...spec, clientBodyLimitBytes: -1 }, "VALIDATION_FAILED"],
     ["no body", undefined, "VALIDATION_FAILED"],
   ])("refuses %s with 400 and writes nothing", async (_label, body, code) => {
-    const { app, configFiles } = setUp();
+    const { app, configFiles, siteIndex } = setUp();
     const response = await callRoute(app, api.upsertBalancer, { ...site, body });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe(code);
     expect(configFiles.files.size).toBe(0);
+    expect(siteIndex.entries.size).toBe(0);
   });
 
-  it("reports nginx refusing the config as 502 NGINX_CONFIG_REJECTED", async () => {
-    const { app, configFiles } = setUp();
+  it("reports nginx refusing a site's own block as 502 NGINX_CONFIG_REJECTED, and changes nothing", async () => {
+    const { app, configFiles, siteIndex } = setUp();
     configFiles.rejectNext("unknown directive");
-    const response = await callRoute(app, api.upsertBalancer, { ...site, body: spec });
+    const running = { ...spec, type: "dynamic", upstream: { address: "10.0.0.1", port: 8080 } };
+    const response = await callRoute(app, api.upsertBalancer, { ...site, body: running });
     expect(response.statusCode).toBe(502);
     expect(response.json().error.code).toBe("NGINX_CONFIG_REJECTED");
     expect(configFiles.files.size).toBe(0);
+    expect(siteIndex.entries.size).toBe(0);
   });
 });

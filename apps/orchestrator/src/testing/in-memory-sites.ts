@@ -3,7 +3,14 @@ import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
 import { DirectoryPageSelector, firstDirectoryPage } from "../core/directory-page.js";
-import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../core/ports.js";
+import type {
+  FileContent,
+  SiteDirectories,
+  SiteFileMode,
+  SiteFiles,
+  SiteIndex,
+  SiteIndexEntry,
+} from "../core/ports.js";
 
 /** A fake of SiteDirectories for unit tests: remembers which site ids have a directory. */
 export class InMemorySiteDirectories implements SiteDirectories {
@@ -101,4 +108,37 @@ export class InMemorySiteFiles implements SiteFiles {
 
 function key(id: SiteId, path: SitePath): string {
   return `${id}:${path}`;
+}
+
+/** A fake SiteIndex: entries in a Map by id, names leading to ids in another (as the links on disk do). */
+export class InMemorySiteIndex implements SiteIndex {
+  readonly entries = new Map<SiteId, SiteIndexEntry>();
+  readonly names = new Map<string, SiteId>();
+
+  async prepare(): Promise<void> {}
+
+  async put(entry: SiteIndexEntry): Promise<{ stoppedServingFiles: boolean }> {
+    const old = this.entries.get(entry.id);
+    this.entries.set(entry.id, { ...entry });
+    this.names.set(entry.name, entry.id);
+    const isRenamed = old !== undefined && old.name !== entry.name;
+    if (isRenamed && this.names.get(old.name) === entry.id) this.names.delete(old.name);
+    return { stoppedServingFiles: old?.answer === "files" && (entry.answer !== "files" || isRenamed) };
+  }
+
+  async remove(id: SiteId): Promise<{ stoppedServingFiles: boolean }> {
+    const old = this.entries.get(id);
+    if (old !== undefined && this.names.get(old.name) === id) this.names.delete(old.name);
+    this.entries.delete(id);
+    return { stoppedServingFiles: old?.answer === "files" };
+  }
+
+  async read(id: SiteId): Promise<(SiteIndexEntry & { isNameLinked: boolean }) | null> {
+    const entry = this.entries.get(id);
+    return entry === undefined ? null : { ...entry, isNameLinked: this.names.get(entry.name) === id };
+  }
+
+  async listSiteIds(): Promise<SiteId[]> {
+    return [...this.entries.keys()].sort((a, b) => a - b);
+  }
 }

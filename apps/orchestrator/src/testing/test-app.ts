@@ -20,7 +20,7 @@ import {
   InMemoryServiceRuntime,
   InMemorySiteContainers,
 } from "./in-memory-dynamic-sites.js";
-import { InMemorySiteDirectories, InMemorySiteFiles } from "./in-memory-sites.js";
+import { InMemorySiteDirectories, InMemorySiteFiles, InMemorySiteIndex } from "./in-memory-sites.js";
 
 export const testToken = "test-token-0123456789-0123456789-0123456789" as InternalToken;
 export const authorization = { authorization: `Bearer ${testToken}` };
@@ -44,6 +44,7 @@ export function buildTestOrchestratorApp(
   const directories = new InMemorySiteDirectories();
   const files = new InMemorySiteFiles();
   const configFiles = new InMemoryConfigFiles();
+  const siteIndex = new InMemorySiteIndex();
   const specs = new InMemoryBalancerSpecStore();
   const runtime = new InMemoryServiceRuntime();
   const containers = new InMemorySiteContainers();
@@ -52,8 +53,16 @@ export function buildTestOrchestratorApp(
   const balancer = new UpstreamTrackingBalancer({
     balancer: new NginxBalancerConfig({
       files: configFiles,
+      index: siteIndex,
       directories,
-      env: { listen: "127.0.0.1:8081", sitesDomain: "sites.localhost", defaultClientBodyLimitBytes: 2097152 },
+      env: {
+        listen: "127.0.0.1:8081",
+        sitesDomain: "sites.localhost",
+        defaultClientBodyLimitBytes: 2097152,
+        indexDir: "/srv/director/site-index",
+      },
+      // No nginx caches anything here.
+      fileCacheValidMs: 0,
     }),
     specs,
     addressOf: options.hasRuntime ? (id) => containers.addressOf(id) : null,
@@ -94,5 +103,5 @@ export function buildTestOrchestratorApp(
     images,
     ...(options.dynamicSitesRefusal ? { dynamicSitesRefusal: options.dynamicSitesRefusal } : {}),
   });
-  return { app, directories, files, configFiles, specs, runtime, containers, balancer, builder };
+  return { app, directories, files, configFiles, siteIndex, specs, runtime, containers, balancer, builder };
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { renderSharedSiteServer } from "./render-shared-site-server.js";
+
+const env = {
+  listen: "127.0.0.1:8081",
+  sitesDomain: "sites.localhost",
+  indexDir: "/srv/director/nginx/site-index",
+  clientBodyLimitBytes: 2097152,
+};
+
+/** Where the page shows the requested site's name (nginx's `${name}` form of the capture). */
+const site = "$" + "{director_site}";
+const page = (title: string, message: string) =>
+  `<!doctype html><html><head><meta charset=utf-8><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`;
+
+describe("renderSharedSiteServer", () => {
+  it("serves every site by name from the index, with notices for sites whose files are not served", () => {
+    const entry = "/srv/director/nginx/site-index/names/$director_site";
+    expect(
+      renderSharedSiteServer(env),
+    ).toBe(`# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.
+server {
+    listen 127.0.0.1:8081;
+    server_name ~^(?<director_site>[a-z0-9]+(?:-[a-z0-9]+)*)\\.sites\\.localhost$;
+    client_max_body_size 2097152;
+    disable_symlinks on from=${entry}/site;
+    root ${entry}/site/public;
+    index index.html index.htm;
+    location / {
+        try_files $uri $uri/ @not_served;
+    }
+    location @not_served {
+        disable_symlinks off;
+        types { }
+        default_type text/html;
+        add_header Cache-Control "no-store" always;
+        if (-f ${entry}/disabled) {
+            return 503 "${page(`${site} is not being served`, `The site ${site} exists but is not being served right now.`)}";
+        }
+        if (-f ${entry}/not-running) {
+            return 503 "${page(`${site} is not running`, `The process of the site ${site} is not running. If this is your site: check its run.sh and its log, and restart it.`)}";
+        }
+        if (-d ${entry}/site) {
+            return 404;
+        }
+        return 404 "${page("No site here", "No site is served at this address. Check the address, or ask the site's owner whether it has moved.")}";
+    }
+}
+`);
+  });
+
+  it.each([
+    ["a domain with a space", { ...env, sitesDomain: "sites.localhost; x" }, "VALIDATION_FAILED"],
+    ["a domain with a regex character", { ...env, sitesDomain: "sites.local*" }, "VALIDATION_FAILED"],
+    ["a listen with an option", { ...env, listen: "8081 default_server" }, "CONFIG_INVALID"],
+    ["a relative index directory", { ...env, indexDir: "srv/index" }, "CONFIG_INVALID"],
+    ["an index directory with a dollar", { ...env, indexDir: "/srv/$host" }, "CONFIG_INVALID"],
+    ["an index directory with a semicolon", { ...env, indexDir: "/srv/a;b" }, "CONFIG_INVALID"],
+    ["an index directory with ..", { ...env, indexDir: "/srv/../etc" }, "CONFIG_INVALID"],
+    ["a fractional body limit", { ...env, clientBodyLimitBytes: 1.5 }, "CONFIG_INVALID"],
+  ])("refuses %s", (_label, badEnv, code) => {
+    expect(() => renderSharedSiteServer(badEnv)).toThrow(expect.objectContaining({ code }));
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The balancer's one server block for every site without a server block of its own (all but running dynamic sites):
+ * the requested host's site name is captured by a regex `server_name`, and what answers is read from the site index
+ * (adapters/fs-site-index.ts) on each request, so creating, disabling, renaming or deleting such a site writes no
+ * nginx configuration and needs no reload. A running dynamic site's own block names its host exactly, and nginx
+ * prefers an exact name to a regex, so it takes over for as long as it exists.
+ */
+import { DirectorError } from "@director/domain/errors";
+import { parseHostname } from "@director/domain/hostname";
+import { parseListenAddress } from "@director/domain/listen-address";
+import { noticePageText, siteNameToken } from "./nginx-notice-page.js";
+import { assertNginxSafeAbsolutePath } from "./nginx-safe-path.js";
+import { siteIndexLayout } from "./site-index-layout.js";
+
+/** What the shared server block depends on; the same for every site. */
+export interface SharedSiteServerEnv {
+  listen: string;
+  sitesDomain: string;
+  /** the site index directory */
+  indexDir: string;
+  /** client_max_body_size of every site served here (a running dynamic site's own block sets its own) */
+  clientBodyLimitBytes: number;
+}
+
+/** The nginx variable holding the requested site's name: a capture of the site-name grammar, so only [a-z0-9-]. */
+const siteVariable = "director_site";
+const indent = "    ";
+
+/** The server block's text (pure); every value is checked again here, where it reaches nginx. */
+export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
+  const listen = parseListenAddress(env.listen);
+  const domain = parseHostname(env.sitesDomain);
+  const indexDir = assertNginxSafeAbsolutePath(env.indexDir);
+  if (!Number.isSafeInteger(env.clientBodyLimitBytes) || env.clientBodyLimitBytes < 0) {
+    throw new DirectorError("CONFIG_INVALID", "The default body limit must be a whole number of bytes.");
+  }
+  // The site-name grammar (domain/site-name.ts), anchored, under the sites domain with its dots escaped.
+  const serverName = `~^(?<${siteVariable}>[a-z0-9]+(?:-[a-z0-9]+)*)\\.${domain.replaceAll(".", "\\.")}$`;
+  const entry = `${indexDir}/${siteIndexLayout.namesDir}/$${siteVariable}`;
+  const siteLink = `${entry}/${siteIndexLayout.siteLink}`;
+  const page = (title: string, message: string) => noticePageText(title, message, { siteNameVariable: siteVariable });
+  const [disabled, notRunning] = siteIndexLayout.markers;
+  return [
+    "# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.",
+    "server {",
+    `${indent}listen ${listen};`,
+    `${indent}server_name ${serverName};`,
+    `${indent}client_max_body_size ${env.clientBodyLimitBytes};`,
+    // The index's own links (root's) are followed; from the site directory on, no symlink is: public/ itself and
+    // everything under it is opened O_NOFOLLOW, so a site's files stay inside its directory.
+    `${indent}disable_symlinks on from=${siteLink};`,
+    `${indent}root ${siteLink}/public;`,
+    `${indent}index index.html index.htm;`,
+    `${indent}location / {`,
+    `${indent}${indent}try_files $uri $uri/ @not_served;`,
+    `${indent}}`,
+    // Reached only when no file answers: a missing file of a served site, or a site whose files are not served.
+    `${indent}location @not_served {`,
+    // Only root's index is read here, through its own links.
+    `${indent}${indent}disable_symlinks off;`,
+    `${indent}${indent}types { }`,
+    `${indent}${indent}default_type text/html;`,
+    `${indent}${indent}add_header Cache-Control "no-store" always;`,
+    // `if` holding only `return` is the safe use of `if` (https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if).
+    `${indent}${indent}if (-f ${entry}/${disabled}) {`,
+    `${indent}${indent}${indent}return 503 "${page(`${siteNameToken} is not being served`, `The site ${siteNameToken} exists but is not being served right now.`)}";`,
+    `${indent}${indent}}`,
+    `${indent}${indent}if (-f ${entry}/${notRunning}) {`,
+    `${indent}${indent}${indent}return 503 "${page(`${siteNameToken} is not running`, `The process of the site ${siteNameToken} is not running. If this is your site: check its run.sh and its log, and restart it.`)}";`,
+    `${indent}${indent}}`,
+    `${indent}${indent}if (-d ${siteLink}) {`,
+    `${indent}${indent}${indent}return 404;`,
+    `${indent}${indent}}`,
+    `${indent}${indent}return 404 "${page("No site here", "No site is served at this address. Check the address, or ask the site's owner whether it has moved.")}";`,
+    `${indent}}`,
+    "}",
+    "",
+  ].join("\n");
+}
