@@ -110,15 +110,17 @@ describe("director reconcile", () => {
     expect(again.stdout).toContain("No drift");
   });
 
-  it("puts back a static site's balancer file deleted by hand, and only reports it in a dry run", async () => {
+  it("puts back a static site's balancer entry deleted by hand, and only reports it in a dry run", async () => {
     const created = await api.request("POST", "/api/sites?wait=true", { json: { name: "plain" } });
     expect(created.status, created.text).toBe(201);
     const siteId: number = created.json().site.id;
     await upload("plain", "public/index.html", "plain and static\n");
     expect((await until("plain", (answer) => answer.status === 200)).text).toBe("plain and static\n");
 
-    const file = path.join(director.dataDir, "nginx", "balancer.d", `site-${siteId}.conf`);
-    await rm(file);
+    // The site's entry in the balancer's site index: without it, its name leads nowhere.
+    const file = path.join(director.dataDir, "nginx", "site-index", "ids", String(siteId));
+    await rm(file, { recursive: true });
+    expect((await until("plain", (answer) => answer.status === 404)).text).toContain("No site is served");
     const dryRun = await reconcile("--dry-run", "--site", "plain");
     expect(dryRun.code, dryRun.output).toBe(1);
     expect(dryRun.stdout).toContain("balancer_config_missing");
@@ -132,7 +134,7 @@ describe("director reconcile", () => {
       expect.objectContaining({
         site: "plain",
         isOrphan: false,
-        drift: [{ kind: "balancer_config_missing", message: "The balancer has no file for the site." }],
+        drift: [{ kind: "balancer_config_missing", message: "The balancer does not serve the site." }],
         outcome: "repaired",
       }),
     ]);

@@ -198,8 +198,10 @@ describe("director up: a static site end to end", () => {
     const { id } = (await admin.request("GET", "/api/sites/hello")).json();
     const siteDir = path.join(director.dataDir, "sites", String(id));
     expect(existsSync(path.join(siteDir, "public", "index.html"))).toBe(true);
-    const balancerFiles = await readdir(path.join(director.dataDir, "nginx", "balancer.d"));
-    expect(balancerFiles).toContain(`site-${id}.conf`);
+    // A static site has an entry in the balancer's site index and no server block of its own.
+    const indexEntry = path.join(director.dataDir, "nginx", "site-index", "ids", String(id));
+    expect(existsSync(indexEntry)).toBe(true);
+    expect(await readdir(path.join(director.dataDir, "nginx", "balancer.d"))).toEqual(["00-sites.conf"]);
 
     const deleted = await admin.request("DELETE", "/api/sites/hello", { json: { confirmName: "hello" } });
     expect(deleted.status, deleted.text).toBe(202);
@@ -210,7 +212,8 @@ describe("director up: a static site end to end", () => {
     expect(gone.status).toBe(404);
     expect(gone.text).not.toContain("Hello from Director");
     expect(existsSync(siteDir)).toBe(false);
-    expect(await readdir(path.join(director.dataDir, "nginx", "balancer.d"))).not.toContain(`site-${id}.conf`);
+    expect(existsSync(indexEntry)).toBe(false);
+    expect(await readdir(path.join(director.dataDir, "nginx", "site-index", "names"))).toEqual([]);
     expect((await admin.request("GET", "/api/sites/hello")).status).toBe(404);
     // the history stays readable
     expect(finished.siteName).toBe("hello");

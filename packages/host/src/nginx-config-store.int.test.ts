@@ -116,10 +116,17 @@ describe("NginxConfigStore", () => {
     expect(await store.list()).toEqual(["a.conf"]);
   });
 
-  it("checks only the changed file, whatever else the directory holds", async () => {
+  it("checks only the changed file and the directory's shared files, whatever else the directory holds", async () => {
     await writeFile(join(dir, "other.conf"), "bogus; written by hand, never checked by a change of a.conf");
     await store.put(a, "server { a }\n");
     expect(nginx.checked).toEqual([[join(dir, "a.conf")]]);
+    const shared = parseNginxConfigFileName("00-shared.conf");
+    await store.put(shared, "upstream shared {}\n");
+    await store.put(b, "server { b }\n");
+    expect(nginx.checked.slice(1)).toEqual([
+      [join(dir, "00-shared.conf")],
+      [join(dir, "00-shared.conf"), join(dir, "b.conf")],
+    ]);
   });
 
   it("runs one file's changes one at a time, and other files' side by side", async () => {

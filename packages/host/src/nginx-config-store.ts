@@ -8,14 +8,21 @@ import type { Logger } from "./logger.js";
 import { isNginxConfigFileName, type NginxConfigFileName } from "./nginx-config-file-name.js";
 import type { NginxServer } from "./nginx-server.js";
 
+/** Files of a store's directory that every check includes (see NginxConfigStore). */
+const sharedFilePrefix = "00-";
+
 /** What a store needs from the nginx that includes its directory. */
 export type NginxConfigTarget = Pick<NginxServer, "testFiles" | "reload">;
 
 /**
  * One directory of per-site nginx config files, changed transactionally: swap one file, check that file alone
- * (`nginx -t` of the main configuration with only it included), reload; on any failure the previous file comes back,
- * so the running nginx keeps serving the old config and no other site is touched. Changing one site costs one file
- * and one file's check, never a rewrite or a check of all; changes made at the same time share one reload.
+ * (`nginx -t` of the main configuration with only it and the directory's shared files included), reload; on any
+ * failure the previous file comes back, so the running nginx keeps serving the old config and no other site is
+ * touched. Changing one site costs one file and one file's check, never a rewrite or a check of all; changes made at
+ * the same time share one reload.
+ *
+ * Shared files are named `00-*.conf` (sorted first, so nginx reads them before the files that use them): what other
+ * files of the directory refer to, such as the router's upstream of balancers. Every check includes them.
  */
 export class NginxConfigStore implements ConfigFiles {
   readonly #dir: string;
@@ -74,7 +81,7 @@ export class NginxConfigStore implements ConfigFiles {
     { shouldTest }: { shouldTest: boolean },
   ): Promise<void> {
     try {
-      if (shouldTest) await this.#server.testFiles([this.#path(name)]);
+      if (shouldTest) await this.#server.testFiles(await this.#filesToCheckWith(name));
     } catch (error) {
       await this.#restore(name, previous);
       if (!isDirectorError(error) || error.code !== "NGINX_CONFIG_REJECTED") throw error;
@@ -109,6 +116,12 @@ export class NginxConfigStore implements ConfigFiles {
       // The original failure is what the caller must see; this one needs an operator, so it is logged loudly.
       this.#log.error({ err: error, file: name, dir: this.#dir }, "could not restore an nginx config file");
     }
+  }
+
+  /** The directory's shared files, then `name` (once, if it is one of them). */
+  async #filesToCheckWith(name: NginxConfigFileName): Promise<string[]> {
+    const shared = (await this.list()).filter((file) => file.startsWith(sharedFilePrefix) && file !== name);
+    return [...shared, name].map((file) => this.#path(file));
   }
 
   #exclusive(name: NginxConfigFileName, fn: () => Promise<void>): Promise<void> {

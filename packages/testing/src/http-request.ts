@@ -26,6 +26,7 @@ export function httpRequest(options: {
   // request; a body always goes with its length.
   const length = options.body === undefined ? {} : { "content-length": String(Buffer.byteLength(options.body)) };
   return new Promise((resolve, reject) => {
+    let hasAnswer = false;
     const req = request(
       {
         host: url.hostname,
@@ -36,6 +37,7 @@ export function httpRequest(options: {
         headers: { ...(options.host ? { host: options.host } : {}), ...length, ...options.headers },
       },
       (res) => {
+        hasAnswer = true;
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
@@ -46,7 +48,15 @@ export function httpRequest(options: {
         res.on("error", reject);
       },
     );
-    req.on("error", reject);
+    // A server may answer (413, say) and close before it has read the whole body: writing the rest then fails with
+    // EPIPE or ECONNRESET although the answer is on its way. That answer is what the caller asked for, so it wins.
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (hasAnswer) return;
+      if (error.code !== "EPIPE" && error.code !== "ECONNRESET") return reject(error);
+      setTimeout(() => {
+        if (!hasAnswer) reject(error);
+      }, 500);
+    });
     req.end(options.body);
   });
 }

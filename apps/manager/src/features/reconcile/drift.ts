@@ -137,13 +137,13 @@ function serviceDrift(site: SiteRecord, inventory: SiteInventory): DriftFinding[
 
 function balancerDrift(expected: BalancerSiteSpec, inventory: SiteInventory): DriftFinding[] {
   const { balancer } = inventory;
-  if (!balancer.hasConfig) return [finding("balancer_config_missing", "The balancer has no file for the site.")];
+  if (!balancer.hasConfig) return [finding("balancer_config_missing", "The balancer does not serve the site.")];
   if (balancer.spec === null || !isSameSpec(balancer.spec, expected)) {
     return [finding("balancer_config_stale", "The balancer serves the site with settings the database no longer has.")];
   }
   if (!balancer.isConfigCurrent) {
     return [
-      finding("balancer_config_stale", "The balancer's file for the site was changed by hand, or is out of date."),
+      finding("balancer_config_stale", "The balancer's entry or server block for the site was changed by hand, or is out of date."),
     ];
   }
   return [];
