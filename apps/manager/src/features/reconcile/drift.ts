@@ -143,7 +143,10 @@ function balancerDrift(expected: BalancerSiteSpec, inventory: SiteInventory): Dr
   }
   if (!balancer.isConfigCurrent) {
     return [
-      finding("balancer_config_stale", "The balancer's entry or server block for the site was changed by hand, or is out of date."),
+      finding(
+        "balancer_config_stale",
+        "The balancer's entry or server block for the site was changed by hand, or is out of date.",
+      ),
     ];
   }
   return [];
