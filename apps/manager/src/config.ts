@@ -335,6 +335,11 @@ export const managerConfigTable = {
       schema: durationMs.default(500),
       doc: "a step's first retry delay; it doubles each try, up to 30 s",
     }),
+    concurrency: variable({
+      env: "DIRECTOR_WORKER_CONCURRENCY",
+      schema: z.coerce.number().int().min(1).max(64).default(4),
+      doc: "operations one worker runs at the same time, each on a different site (1 to 64)",
+    }),
   },
 };
 

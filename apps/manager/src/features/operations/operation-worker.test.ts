@@ -149,7 +149,7 @@ describe("OperationWorker", () => {
   function startWorker(
     store: InMemoryOperationStore,
     host: SiteHost,
-    overrides: Partial<{ maxStepAttempts: number }> = {},
+    overrides: Partial<{ maxStepAttempts: number; concurrency: number; pollIntervalMs: number }> = {},
     contextOverrides: Partial<StepContext> = {},
   ) {
     const marks: string[] = [];
@@ -187,6 +187,7 @@ describe("OperationWorker", () => {
         pollIntervalMs: 20,
         maxStepAttempts: 3,
         retryBaseDelayMs: 5,
+        concurrency: 1,
         ...overrides,
       },
     });
@@ -214,6 +215,53 @@ describe("OperationWorker", () => {
     expect(calls).toEqual(["ensureDirectories", "upsertBalancer", "upsertRoute"]);
     expect(marks).toEqual(["ready"]);
     expect((await store.findById(op.id)).steps.map((step) => step.status)).toEqual(Array(4).fill("succeeded"));
+  });
+
+  it("runs as many operations at the same time as its concurrency, and no more", async () => {
+    const store = new InMemoryOperationStore();
+    for (let i = 0; i < 5; i++) store.add("create_site", ["create_site_directories"]);
+    let running = 0;
+    let mostRunning = 0;
+    const gates: Array<() => void> = [];
+    const host = new Proxy({} as SiteHost, {
+      get: () => async () => {
+        running += 1;
+        mostRunning = Math.max(mostRunning, running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running -= 1;
+      },
+    });
+    startWorker(store, host, { concurrency: 3 });
+    await until(() => gates.length === 3);
+    // The fourth waits for a free loop, however long the three take.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(running).toBe(3);
+    for (let released = 0; released < 5; released++) {
+      await until(() => gates.length > 0);
+      gates.shift()?.();
+    }
+    await until(() => store.operations.every((operation) => operation.status === "succeeded"));
+    expect(mostRunning).toBe(3);
+  });
+
+  it("takes an operation created while it was looking for one at once, not after its idle wait", async () => {
+    const store = new InMemoryOperationStore();
+    const { host, calls } = recordingHost();
+    const claimNext = store.claimNext.bind(store);
+    let notify = (): void => undefined;
+    // A creation lands (and wakes the worker) after the worker's first look found nothing, before it pauses.
+    store.claimNext = async (lease) => {
+      const found = await claimNext(lease);
+      if (found === null && store.operations.length === 0) {
+        store.add("create_site", ["create_site_directories"]);
+        notify();
+      }
+      return found;
+    };
+    const { wakeup } = startWorker(store, host, { pollIntervalMs: 10_000 });
+    notify = () => wakeup.notify();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(calls).toEqual(["ensureDirectories"]);
   });
 
   it("retries an operational failure and records the attempt", async () => {

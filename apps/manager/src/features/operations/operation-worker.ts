@@ -13,6 +13,11 @@ export interface OperationWorkerOptions {
   pollIntervalMs: number;
   maxStepAttempts: number;
   retryBaseDelayMs: number;
+  /**
+   * Operations run at the same time by this worker, each in its own loop. At most one operation of a site is ever
+   * active (the repository refuses a second: SITE_BUSY), so they are always different sites' operations.
+   */
+  concurrency: number;
 }
 
 type OperationStore = Pick<
@@ -26,7 +31,7 @@ export type StepContextFactory = (operation: Operation) => Promise<StepContext>;
 const maxRetryDelayMs = 30_000;
 
 /**
- * Runs operations one at a time: claims the oldest runnable one (pending, or running under an expired lease,
+ * Runs operations, `concurrency` at a time: each loop claims the oldest runnable one (pending, or running under an expired lease,
  * i.e. left by a worker that died), runs its unfinished steps in order, and records every step in the database.
  * A step that fails for a passing reason (a component down) is retried with backoff; any other failure
  * fails the operation with the step's message. Because steps are idempotent, resuming after a crash re-runs the
@@ -39,8 +44,10 @@ export class OperationWorker {
   readonly #log: Logger;
   readonly #options: OperationWorkerOptions;
   #isRunning = false;
-  #loop: Promise<void> | undefined;
+  #loops: Promise<void>[] = [];
   #interrupt = new AbortController();
+  /** Counts wake-ups, so that one arriving while a loop looks for work is not lost to the pause that follows. */
+  #wakeups = 0;
 
   constructor(deps: {
     store: OperationStore;
@@ -60,14 +67,14 @@ export class OperationWorker {
   start(): void {
     if (this.#isRunning) return;
     this.#isRunning = true;
-    this.#loop = this.#run();
+    this.#loops = Array.from({ length: Math.max(1, this.#options.concurrency) }, () => this.#run());
   }
 
   /** Lets the current step finish, hands its operation back (lease released), and stops. */
   async stop(): Promise<void> {
     this.#isRunning = false;
     this.#interrupt.abort();
-    await this.#loop;
+    await Promise.all(this.#loops);
   }
 
   async #run(): Promise<void> {
@@ -75,13 +82,14 @@ export class OperationWorker {
     try {
       while (this.#isRunning) {
         let operation: Operation | null = null;
+        const wakeupsBefore = this.#wakeups;
         try {
           operation = await this.#store.claimNext({ owner: this.#options.owner, leaseMs: this.#options.leaseMs });
         } catch (error) {
           this.#log.error({ err: error }, "could not claim an operation; retrying");
         }
         if (operation) await this.#runOperation(operation);
-        else await this.#pause(this.#options.pollIntervalMs);
+        else if (this.#wakeups === wakeupsBefore) await this.#pause(this.#options.pollIntervalMs);
       }
     } finally {
       unsubscribe();
@@ -89,7 +97,8 @@ export class OperationWorker {
   }
 
   #wake(): void {
-    // Ends the current idle wait early; a fresh controller serves the next wait.
+    // Ends the current idle waits early; a fresh controller serves the next wait.
+    this.#wakeups += 1;
     this.#interrupt.abort();
   }
 
