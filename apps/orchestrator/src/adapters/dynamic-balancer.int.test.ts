@@ -148,7 +148,7 @@ const waitForApplied = (siteId: SiteId, address: string | null) =>
   waitFor(
     async () => appliedAddresses.get(siteId),
     (applied) => applied === address,
-    10_000,
+    30_000,
   );
 
 const readSiteConfig = async (siteId: SiteId) => (await store.read(siteConfigFileName(siteId))) ?? "";
@@ -177,7 +177,7 @@ describe.concurrent("a dynamic site behind the balancer", () => {
         await waitFor(
           () => get(spec),
           (response) => response.status === 200,
-          10_000,
+          30_000, // Docker under a full test run can take this long to stop or move a task
         ),
       ).toEqual({
         status: 200,
@@ -196,7 +196,7 @@ describe.concurrent("a dynamic site behind the balancer", () => {
     await waitFor(
       () => readSiteConfig(siteId),
       (text) => text.includes(`server ${secondAddress}:${sitePort};`),
-      10_000,
+      30_000, // Docker under a full test run can take this long to stop or move a task
     );
     await expectServesPage();
 
@@ -206,15 +206,15 @@ describe.concurrent("a dynamic site behind the balancer", () => {
     await waitFor(
       () => readSiteConfig(siteId),
       (text) => !text.includes("upstream"),
-      10_000,
+      30_000, // Docker under a full test run can take this long to stop or move a task
     );
     const stopped = await waitFor(
       () => get(spec),
       (response) => response.status === 503,
-      10_000,
+      30_000, // Docker under a full test run can take this long to stop or move a task
     );
     expect(stopped.body).toContain(`The process of the site ${spec.name} is not running.`);
-  });
+  }, 150_000);
 
   it("answers a clear 502 page, not nginx's own, when run.sh does not listen on $PORT", async () => {
     const { siteId, dir, spec } = await newSite({ "run.sh": "#!/bin/sh\nexec sleep 2147483647\n" });
