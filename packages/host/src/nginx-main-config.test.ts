@@ -16,6 +16,8 @@ describe("renderMainConfig", () => {
 daemon off;
 user www-data www-data;
 worker_processes auto;
+# Regexes compiled to machine code: the balancer's shared server block matches every site's host by regex.
+pcre_jit on;
 # Each proxied connection holds two descriptors (client and upstream).
 worker_rlimit_nofile 8192;
 pid "/srv/director/nginx/logs/nginx.pid";

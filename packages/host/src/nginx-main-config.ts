@@ -115,6 +115,8 @@ export function renderMainConfig(options: MainConfigOptions): string {
     "daemon off;",
     ...userLine,
     `worker_processes ${options.workerProcesses};`,
+    "# Regexes compiled to machine code: the balancer's shared server block matches every site's host by regex.",
+    "pcre_jit on;",
     "# Each proxied connection holds two descriptors (client and upstream).",
     `worker_rlimit_nofile ${workerConnections * 2};`,
     `pid ${quoteNginxPath(layout.pidPath)};`,
