@@ -21,6 +21,7 @@ let server: NginxServer;
 let orchestrator: OrchestratorHandle;
 let baseUrl: string;
 let edgePort: number;
+let sitesStore: NginxConfigStore;
 
 beforeAll(async () => {
   const nginx = await startTestNginx({ prefix: "director-orchestrator-", includeDirNames: ["default", "sites"], log });
@@ -40,7 +41,8 @@ beforeAll(async () => {
     balancer: { listen: `127.0.0.1:${edgePort}`, nginxDir: path.join(root, "nginx") },
     files: {},
   });
-  orchestrator = createOrchestrator(config, { balancerFiles: new NginxConfigStore(sitesConfDir, server, log), log });
+  sitesStore = new NginxConfigStore(sitesConfDir, server, log);
+  orchestrator = createOrchestrator(config, { balancerFiles: sitesStore, log });
   baseUrl = await orchestrator.listen();
 });
 
@@ -167,6 +169,26 @@ describe("orchestrator with a real nginx", () => {
       await rm(path.join(siteDir, "public"), { force: true });
       await rename(path.join(siteDir, "public.real"), path.join(siteDir, "public"));
     }
+  });
+
+  it("moves a site served by its own block (before the site index) to the index on its next change", async () => {
+    // The block an earlier release wrote for every static site; an exact server_name, so it wins over the shared one.
+    const legacy = parseNginxConfigFileName("site-5.conf");
+    const siteDir = path.join(root, "sites", "5");
+    await client().request(api.removeBalancer, site);
+    await sitesStore.put(
+      legacy,
+      `server {\n    listen 127.0.0.1:${edgePort};\n    server_name hello.sites.localhost;\n    disable_symlinks on;\n    root ${siteDir}/public;\n}\n`,
+    );
+    expect((await getWithHost(edgePort, "hello.sites.localhost")).body).toEqual(page);
+    const before = await client().request(api.inventory, { query: { siteId: 5 } });
+    expect(before.sites[0]?.balancer).toMatchObject({ hasConfig: true, isConfigCurrent: false });
+
+    await client().request(api.upsertBalancer, { ...site, body: spec });
+    expect(await readdir(path.join(root, "nginx", "sites"))).toEqual(["00-sites.conf"]);
+    expect((await getWithHost(edgePort, "hello.sites.localhost")).body).toEqual(page);
+    const after = await client().request(api.inventory, { query: { siteId: 5 } });
+    expect(after.sites[0]?.balancer).toMatchObject({ hasConfig: true, isConfigCurrent: true });
   });
 
   it("does not serve a symlink planted in public/", async () => {

@@ -10,11 +10,14 @@ export const siteInventorySchema = z.object({
   /** `<sites dir>/<id>` exists (a directory) */
   hasDirectory: z.boolean(),
   balancer: z.object({
-    /** the site's server block file exists */
+    /** the balancer serves the site: it has an entry in the site index or a server block of its own */
     hasConfig: z.boolean(),
     /** the spec the balancer was last given (without the upstream), or null when none is kept */
     spec: balancerSiteSpecSchema.nullable(),
-    /** the file is exactly what `spec` renders now, with the task's current address; false without a file or spec */
+    /**
+     * the site's entry and own block are exactly what `spec` makes of them now, with the task's current address;
+     * false without them or without a spec
+     */
     isConfigCurrent: z.boolean(),
   }),
   /** the site's Swarm service of this installation, or null when there is none */
