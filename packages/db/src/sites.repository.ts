@@ -151,11 +151,24 @@ export class SitesRepository {
       }
       return eb.and(terms);
     });
-    const [rows, count] = await Promise.all([
-      filtered.selectAll("sites").orderBy("sites.name").limit(query.limit).offset(query.offset).execute(),
-      filtered.select((eb) => eb.fn.countAll<string>().as("total")).executeTakeFirstOrThrow(),
-    ]);
-    return { sites: rows.map(toSite), total: Number(count.total) };
+    const page = filtered.selectAll("sites").orderBy("sites.name").limit(query.limit).offset(query.offset);
+    const countAll = () => filtered.select((eb) => eb.fn.countAll<string>().as("total")).executeTakeFirstOrThrow();
+    const isFiltered = Object.values(search).some((terms) => terms.length > 0) || !query.isSuperuser;
+    if (!isFiltered) {
+      // Every site: the page comes from the name index in order, and the count is a separate quick scan.
+      const [rows, count] = await Promise.all([page.execute(), countAll()]);
+      return { sites: rows.map(toSite), total: Number(count.total) };
+    }
+    // A search reads every row it filters anyway (ILIKE '%…%'): the count comes with the page from that one read
+    // instead of a second (bench/scale: the second read halved the searches a second at 10,000 sites).
+    const rows = await page.select(sql<string>`count(*) over ()`.as("total_matching")).execute();
+    const total =
+      rows[0] !== undefined
+        ? Number(rows[0].total_matching)
+        : query.offset === 0
+          ? 0
+          : Number((await countAll()).total);
+    return { sites: rows.map(({ total_matching: _total, ...row }) => toSite(row)), total };
   }
 
   /**

@@ -74,6 +74,18 @@ describe("sites: search, purposes, description, delete confirmation", () => {
     const page = (await t.call("admin", "GET", "/api/sites?limit=2&offset=1")).json();
     expect(page).toMatchObject({ total: 4, limit: 2, offset: 1 });
     expect(page.sites.map((site: { name: string }) => site.name)).toEqual(["chess-club", "math"]);
+    // A search's total counts every match, whatever the page (it comes with the page's rows), and survives a page
+    // past the end; a member's counts only their sites.
+    const search = async (who: string, query: string) => (await t.call(who, "GET", `/api/sites?${query}`)).json();
+    expect(await search("admin", "q=alice&limit=1")).toMatchObject({ total: 2, sites: [{ name: "chess-club" }] });
+    expect(await search("admin", "q=alice&limit=1&offset=1")).toMatchObject({
+      total: 2,
+      sites: [{ name: "robotics" }],
+    });
+    expect(await search("admin", "q=alice&limit=1&offset=5")).toMatchObject({ total: 2, sites: [] });
+    expect(await search("admin", "q=nothing-matches")).toMatchObject({ total: 0, sites: [] });
+    expect(await search("alice", "limit=1&offset=1")).toMatchObject({ total: 2, sites: [{ name: "robotics" }] });
+    expect(await search("alice", "q=math")).toMatchObject({ total: 0, sites: [] });
     const bad = await t.call("admin", "GET", "/api/sites?q=id:x");
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.fields.q).toBeTruthy();
