@@ -117,7 +117,11 @@ async function timeOneCreation(id: number): Promise<number> {
   }
 }
 
-/** The median time of `samples` new static sites and of `samples` new running dynamic sites, and the work each took. */
+/**
+ * The lower quartile of the times of `samples` new static sites and of `samples` new running dynamic sites, and the
+ * work each took. A quartile rather than the median: other tests running beside this one only ever add time, and
+ * what is compared is what a change costs, not how busy the machine was.
+ */
 async function measure(): Promise<{ staticMs: number; dynamicMs: number; staticWork: typeof nginxWork }> {
   const staticTimes: number[] = [];
   const before = { ...nginxWork };
@@ -138,12 +142,12 @@ async function measure(): Promise<{ staticMs: number; dynamicMs: number; staticW
     nextId = id + 1;
     dynamicTimes.push(await timeOneCreation(id));
   }
-  return { staticMs: median(staticTimes), dynamicMs: median(dynamicTimes), staticWork };
+  return { staticMs: lowerQuartile(staticTimes), dynamicMs: lowerQuartile(dynamicTimes), staticWork };
 }
 
-function median(values: number[]): number {
+function lowerQuartile(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  return sorted[Math.floor(sorted.length / 4)] ?? Number.NaN;
 }
 
 describe("one site's change with 200 and with 2,000 sites", () => {
