@@ -214,7 +214,8 @@ async function restart(): Promise<number> {
   await director.stop();
   const started = performance.now();
   await director.start(600_000);
-  await liveAfter(started, "dyn-0000", (status) => status === 200).catch(() => 0);
+  // A dynamic site that does not come back fails the run (liveAfter throws after 60 s), as it would fail its owner.
+  if (dynamicCount > 0) await liveAfter(started, "dyn-0000", (status) => status === 200);
   await liveAfter(started, "scale-00001", siteWithoutPage);
   return Math.round(performance.now() - started);
 }
