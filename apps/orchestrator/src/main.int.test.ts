@@ -132,6 +132,40 @@ describe("orchestrator with a real nginx", () => {
     await client().request(api.upsertBalancer, { ...site, body: spec });
   });
 
+  it("serves the site at its own domains too, and stops once a domain is taken off it", async () => {
+    await client().request(api.upsertBalancer, {
+      ...site,
+      body: { ...spec, domains: ["www.example.test", "shop.example.test"] },
+    });
+    for (const host of ["www.example.test", "SHOP.example.test", "hello.sites.localhost"]) {
+      const response = await getWithHost(edgePort, host);
+      expect({ host, status: response.status }).toEqual({ host, status: 200 });
+      expect(response.body).toEqual(page);
+    }
+    // A domain that is not the site's, and one only a prefix of its domain, are no site.
+    for (const host of ["other.example.test", "example.test", "www.example.test.evil.test"]) {
+      const response = await getWithHost(edgePort, host);
+      expect({ host, status: response.status }).toEqual({ host, status: 404 });
+      expect(response.body.toString()).toContain("No site is served at this address");
+    }
+    // Not served: its domains say so like its name does, with the domain in the page.
+    await client().request(api.upsertBalancer, {
+      ...site,
+      body: { ...spec, availability: "not-served", domains: ["www.example.test"] },
+    });
+    const notServed = await getWithHost(edgePort, "www.example.test");
+    expect(notServed.status).toBe(503);
+    expect(notServed.body.toString()).toContain("The site www.example.test exists but is not being served");
+    expect((await getWithHost(edgePort, "shop.example.test")).status).toBe(404);
+    const inventory = await client().request(api.inventory, {});
+    const balancer = inventory.sites.find((entry) => entry.id === 5)?.balancer;
+    expect(balancer).toMatchObject({ isConfigCurrent: true, spec: { domains: ["www.example.test"] } });
+
+    await client().request(api.upsertBalancer, { ...site, body: spec });
+    expect((await getWithHost(edgePort, "www.example.test")).status).toBe(404);
+    expect((await getWithHost(edgePort, "hello.sites.localhost")).body).toEqual(page);
+  });
+
   it("says a dynamic site without a running process is not running, with 503", async () => {
     await client().request(api.upsertBalancer, { ...site, body: { ...spec, type: "dynamic" } });
     const response = await getWithHost(edgePort, "hello.sites.localhost", "/index.html");

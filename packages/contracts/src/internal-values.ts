@@ -4,6 +4,7 @@
  * request) and on the client (an answer). A parser's refusal keeps its own error code (SITE_NAME_INVALID,
  * PATH_ESCAPES_SITE, ...), so that a refusal the user caused reaches them as what it is.
  */
+import { type CustomDomain, parseCustomDomain } from "@director/domain/custom-domain";
 import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { type ImageRef, parseImageRef } from "@director/domain/image-ref";
 import { maxSitePackages, parsePackageList } from "@director/domain/package-name";
@@ -20,6 +21,9 @@ export const siteNameSchema = z.string().transform((value): SiteName => parseSit
 
 /** A hostname, lowercased. */
 export const hostnameSchema = z.string().transform((value): Hostname => parseHostname(value));
+
+/** A site's own domain, normalised (`www.example.org`, punycode for non-ASCII). */
+export const customDomainSchema = z.string().transform((value): CustomDomain => parseCustomDomain(value));
 
 /** A path inside a site's directory (`public/index.html`). */
 export const sitePathSchema = z.string().transform((value): SitePath => parseSitePath(value));

@@ -1,7 +1,7 @@
 /** The orchestrator's routes for a site's directories and its balancer server block. Every one is idempotent. */
 import { siteAvailabilities, siteTypes } from "@director/domain/site";
 import { z } from "zod";
-import { siteIdParamsSchema, siteIdSchema, siteNameSchema } from "./internal-values.js";
+import { customDomainSchema, siteIdParamsSchema, siteIdSchema, siteNameSchema } from "./internal-values.js";
 import { route } from "./route.js";
 
 /** What the balancer needs to serve a site; derived from the database on every call (the database is the truth). */
@@ -17,6 +17,10 @@ export const balancerSiteSpecSchema = z.object({
     .min(0)
     .max(1024 * 1024 * 1024)
     .optional(),
+  /** the site's own domains, served like `<name>.<sites domain>`; absent: none */
+  domains: z.array(customDomainSchema).max(100).optional(),
+  /** those of `domains` served over HTTPS with their certificate (the router's store); absent: none */
+  httpsDomains: z.array(customDomainSchema).max(100).optional(),
   /**
    * A dynamic site's running task, which the balancer proxies to; null or absent: no task runs (the public gets a
    * "not running" page). The orchestrator fills it in from the engine (its task address watcher); the manager,

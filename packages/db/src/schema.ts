@@ -67,6 +67,9 @@ export interface SitesTable {
   admin_comment: Generated<string>;
   /** grows with every change of the row or of the site's members (triggers keep it, migration 0010) */
   revision: Generated<number>;
+  /** the site's own domains, and those served over HTTPS (an active certificate), sorted; kept by a trigger (0011) */
+  domains: ColumnType<string[], never, never>;
+  https_domains: ColumnType<string[], never, never>;
   ready_at: Date | null;
   created_at: CreatedAt;
 }
@@ -182,6 +185,27 @@ export interface MailOutboxTable {
 }
 
 /** Every table Director owns. */
+/** Where a site's own domain stands: its DNS, its certificate. */
+export type SiteDomainStatusColumn = "waiting_dns" | "issuing" | "active" | "failed";
+
+/** A site's own domains (migration 0011); a domain belongs to one site at most. */
+export interface SiteDomainsTable {
+  id: Generated<number>;
+  site_id: number;
+  /** normalised (packages/domain/src/custom-domain.ts) */
+  domain: string;
+  status: Generated<SiteDomainStatusColumn>;
+  /** why it waits or failed, in words for the site's members; "" when active */
+  status_message: Generated<string>;
+  certificate_not_after: Date | null;
+  /** failed attempts in a row (DNS or certificate), for the backoff */
+  failures: Generated<number>;
+  /** when the next check or renewal is due; null: nothing due */
+  next_attempt_at: Date | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -193,4 +217,5 @@ export interface DB {
   audit_events: AuditEventsTable;
   site_requests: SiteRequestsTable;
   mail_outbox: MailOutboxTable;
+  site_domains: SiteDomainsTable;
 }

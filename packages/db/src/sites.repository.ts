@@ -1,4 +1,5 @@
 /** Sites and their members. */
+import type { CustomDomain } from "@director/domain/custom-domain";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteAvailability, SiteId, SitePurpose, SiteRecord, SiteType } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
@@ -349,6 +350,8 @@ export function toSite(row: Selectable<SitesTable>): SiteRecord {
     imageRef: row.image_ref,
     adminComment: row.admin_comment,
     revision: row.revision,
+    domains: row.domains as CustomDomain[],
+    httpsDomains: row.https_domains as CustomDomain[],
     readyAt: row.ready_at,
     createdAt: row.created_at,
   };

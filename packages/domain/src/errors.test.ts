@@ -15,6 +15,8 @@ describe("the error code table", () => {
       .map(([code]) => code)
       .sort();
     expect(passing).toEqual([
+      "ACME_RATE_LIMITED",
+      "ACME_UNAVAILABLE",
       "COMPONENT_UNREACHABLE",
       "DATABASE_UNAVAILABLE",
       "DOCKER_UNAVAILABLE",

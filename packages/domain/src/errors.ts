@@ -22,6 +22,16 @@ export const errorCodes = {
   SITE_NAME_INVALID: { kind: "user", status: 400 },
   SITE_NAME_RESERVED: { kind: "user", status: 409 },
   SITE_NAME_TAKEN: { kind: "user", status: 409 },
+  /** a custom domain that is not a public hostname (IP literal, wildcard, `localhost`, bad label): details say why */
+  DOMAIN_INVALID: { kind: "user", status: 400 },
+  /** a domain only administrators may give a site (the sites domain, Director's own host, a reserved suffix) */
+  DOMAIN_RESERVED: { kind: "user", status: 403 },
+  /** a domain or suffix an administrator has blocked */
+  DOMAIN_BLOCKED: { kind: "user", status: 403 },
+  /** the domain belongs to a site already (this one or another) */
+  DOMAIN_TAKEN: { kind: "user", status: 409 },
+  /** the site has as many domains as one site may have */
+  DOMAIN_LIMIT_REACHED: { kind: "user", status: 409 },
   SITE_TYPE_UNSUPPORTED: { kind: "user", status: 422 },
   USERNAME_INVALID: { kind: "user", status: 400 },
   USERNAME_TAKEN: { kind: "user", status: 409 },
@@ -84,6 +94,7 @@ export const errorCodes = {
   /** an administrator tried to remove their own administrator rights or disable their own account */
   SELF_LOCKOUT: { kind: "user", status: 409 },
   SITE_NOT_FOUND: { kind: "user", status: 404 },
+  DOMAIN_NOT_FOUND: { kind: "user", status: 404 },
   OPERATION_NOT_FOUND: { kind: "user", status: 404 },
   OPERATION_NOT_RETRYABLE: { kind: "user", status: 409 },
   SITE_BUSY: { kind: "user", status: 409 },
@@ -115,6 +126,17 @@ export const errorCodes = {
   SITE_PROCESS_STILL_RUNNING: { kind: "passing", status: 503 },
   /** a site's files kept changing while they were being deleted (retried) */
   SITE_FILES_BUSY: { kind: "passing", status: 503 },
+  /**
+   * the certificate authority could not validate the domain (its HTTP-01 request did not get the challenge: the
+   * domain's DNS does not point here, or a firewall blocks port 80): details carry the CA's own words
+   */
+  ACME_CHALLENGE_FAILED: { kind: "user", status: 422 },
+  /** the certificate authority limits how often it issues for this domain or account: details say when to try again */
+  ACME_RATE_LIMITED: { kind: "passing", status: 503 },
+  /** the certificate authority could not be reached or answered with a server error (retried) */
+  ACME_UNAVAILABLE: { kind: "passing", status: 503 },
+  /** the certificate authority refused the request for another reason (its detail says why) */
+  ACME_REJECTED: { kind: "operator", status: 502 },
   INTERNAL: { kind: "unexpected", status: 500 },
 } as const satisfies Record<string, ErrorSpec>;
 

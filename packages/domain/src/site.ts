@@ -1,4 +1,5 @@
 import type { Brand } from "./brand.js";
+import type { CustomDomain } from "./custom-domain.js";
 import { DirectorError } from "./errors.js";
 import type { SiteName } from "./site-name.js";
 
@@ -53,4 +54,8 @@ export interface SiteRecord extends Site {
   adminComment: string;
   /** grows with every change of the site or of its members: a page that shows it reads it again when it grew */
   revision: number;
+  /** the site's own domains, sorted (site_domains, kept on the row by a trigger) */
+  domains: CustomDomain[];
+  /** those of its domains served over HTTPS: their certificate is active */
+  httpsDomains: CustomDomain[];
 }

@@ -92,7 +92,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
 
   /** What `upsert(spec)` makes of the site, as text (the reconciler compares it with `read`). */
   render(spec: BalancerSiteSpec): string {
-    return describe({ ...this.#entryOf(spec), isNameLinked: true }, this.#renderOwnBlock(spec));
+    return describe({ ...this.#entryOf(spec), isNameLinked: true, unlinkedDomains: [] }, this.#renderOwnBlock(spec));
   }
 
   /** The site as it is now (its index entry and its own block), as text, or null when it has neither. */
@@ -117,7 +117,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
   }
 
   #entryOf(spec: BalancerSiteSpec): SiteIndexEntry {
-    const base = { id: spec.id, name: spec.name, siteDirectory: null };
+    const base = { id: spec.id, name: spec.name, siteDirectory: null, domains: spec.domains ?? [] };
     if (spec.availability !== "enabled") return { ...base, answer: "disabled" };
     if (spec.type === "dynamic") return { ...base, answer: "not-running" };
     return { ...base, answer: "files", siteDirectory: this.#directories.pathOf(spec.id) };
@@ -131,6 +131,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
       {
         ...spec,
         upstream: spec.upstream,
+        domains: spec.domains ?? [],
         clientBodyLimitBytes: spec.clientBodyLimitBytes ?? defaultClientBodyLimitBytes,
       },
       { listen, sitesDomain },
@@ -139,12 +140,18 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
 }
 
 /** One text for a site's index entry and own block, as the reconciler compares them. */
-function describe(entry: (SiteIndexEntry & { isNameLinked: boolean }) | null, ownBlock: string | null): string {
+function describe(
+  entry: (SiteIndexEntry & { isNameLinked: boolean; unlinkedDomains: readonly string[] }) | null,
+  ownBlock: string | null,
+): string {
+  const domains = entry?.domains ?? [];
   const index =
     entry === null
       ? "# site index: no entry"
       : `# site index: ${entry.name} answers ${entry.answer}` +
         (entry.siteDirectory === null ? "" : ` from ${entry.siteDirectory}`) +
-        (entry.isNameLinked ? "" : ` (but ${entry.name} does not lead to it)`);
+        (entry.isNameLinked ? "" : ` (but ${entry.name} does not lead to it)`) +
+        (domains.length === 0 ? "" : `\n# site index: also at ${domains.join(", ")}`) +
+        (entry.unlinkedDomains.length === 0 ? "" : ` (but ${entry.unlinkedDomains.join(", ")} do not lead to it)`);
   return `${index}\n${ownBlock ?? "# no server block of its own\n"}`;
 }

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parseCustomDomain } from "@director/domain/custom-domain";
 import { parseSiteId } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -42,7 +43,9 @@ describe("FsSiteIndex", () => {
       name: hello,
       answer: "files",
       siteDirectory: siteDir,
+      domains: [],
       isNameLinked: true,
+      unlinkedDomains: [],
     });
 
     expect(await index.put({ id, name: hello, answer: "disabled", siteDirectory: null })).toEqual({
@@ -89,6 +92,47 @@ describe("FsSiteIndex", () => {
     expect(await index.read(id)).toMatchObject({ isNameLinked: false });
     await index.put({ id, name: hello, answer: "files", siteDirectory: siteDir });
     expect(await index.read(id)).toMatchObject({ isNameLinked: true });
+  });
+
+  it("leads a site's own domains to its entry, drops the ones it no longer has, and leaves another site's", async () => {
+    const www = parseCustomDomain("www.example.test");
+    const shop = parseCustomDomain("shop.example.test");
+    const domainPath = (domain: string) => path.join(root, "index", "domains", domain);
+    await index.put({ id, name: hello, answer: "files", siteDirectory: siteDir, domains: [www, shop] });
+    expect(await readlink(domainPath("www.example.test"))).toBe("../ids/7");
+    expect(await readFile(path.join(domainPath("shop.example.test"), "site", "public", "index.html"), "utf8")).toBe(
+      "hi",
+    );
+    expect(await index.read(id)).toMatchObject({ domains: [shop, www], unlinkedDomains: [] });
+
+    // Dropping a domain that served files: the change says so, so the caller waits out nginx's file cache.
+    expect(await index.put({ id, name: hello, answer: "files", siteDirectory: siteDir, domains: [www] })).toEqual({
+      stoppedServingFiles: true,
+    });
+    expect(await readdir(path.join(root, "index", "domains"))).toEqual(["www.example.test"]);
+
+    // Another site got the domain meanwhile (its link was replaced): site 7 letting it go must not take it away.
+    await index.put({
+      id: other,
+      name: parseSiteName("other"),
+      answer: "disabled",
+      siteDirectory: null,
+      domains: [www],
+    });
+    expect(await index.read(id)).toMatchObject({ domains: [www], unlinkedDomains: [www] });
+    await index.remove(id);
+    expect(await readlink(domainPath("www.example.test"))).toBe("../ids/8");
+    await index.remove(other);
+    expect(await readdir(path.join(root, "index", "domains"))).toEqual([]);
+  });
+
+  it("refuses a domain outside the grammar before it writes anything", async () => {
+    await expect(
+      index.put({ id, name: hello, answer: "files", siteDirectory: siteDir, domains: ["../../etc" as never] }),
+    ).rejects.toMatchObject({ code: "DOMAIN_INVALID" });
+    expect(await readdir(path.join(root, "index", "domains"))).toEqual([]);
+    expect(await readdir(path.join(root, "index", "names"))).toEqual([]);
+    expect(await index.listSiteIds()).toEqual([]);
   });
 
   it("refuses a name or an id outside their grammars, and writes nothing", async () => {

@@ -2,7 +2,9 @@
  * The site index on disk, read by the balancer's shared server block on each request:
  *
  *   <dir>/names/<name>        -> ../ids/<id>          (symlink: which site answers to a name)
+ *   <dir>/domains/<domain>    -> ../ids/<id>          (symlink: which site answers to one of its own domains)
  *   <dir>/ids/<id>/name       the name it answers to  (so a rename or delete finds the old link)
+ *   <dir>/ids/<id>/domains    its own domains, one per line (so a change or delete finds the old links)
  *   <dir>/ids/<id>/site       -> the site directory   (symlink, only when its public/ is served)
  *   <dir>/ids/<id>/disabled   empty marker: "not being served" page
  *   <dir>/ids/<id>/not-running  empty marker: "not running" page
@@ -13,6 +15,7 @@
  */
 import { mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { type CustomDomain, parseCustomDomain } from "@director/domain/custom-domain";
 import { DirectorError } from "@director/domain/errors";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import { parseSiteName, type SiteName } from "@director/domain/site-name";
@@ -41,11 +44,13 @@ export class FsSiteIndex implements SiteIndex {
   async prepare(): Promise<void> {
     await mkdir(path.join(this.#dir, siteIndexLayout.namesDir), { recursive: true, mode: 0o755 });
     await mkdir(path.join(this.#dir, siteIndexLayout.idsDir), { recursive: true, mode: 0o755 });
+    await mkdir(path.join(this.#dir, siteIndexLayout.domainsDir), { recursive: true, mode: 0o755 });
   }
 
   async put(entry: SiteIndexEntry): Promise<{ stoppedServingFiles: boolean }> {
     const id = parseSiteId(entry.id);
     const name = parseSiteName(entry.name);
+    const domains = (entry.domains ?? []).map(parseCustomDomain);
     const idDir = this.#idDir(id);
     await mkdir(idDir, { recursive: true, mode: 0o755 });
     const oldName = await this.#readName(id);
@@ -70,20 +75,59 @@ export class FsSiteIndex implements SiteIndex {
     // A rename: the old name answers until the new one does, then leads nowhere.
     const isRenamed = oldName !== null && oldName !== name;
     if (isRenamed) await this.#unlinkNameIfOurs(oldName, id);
-    return { stoppedServingFiles: wasServingFiles && (entry.answer !== "files" || isRenamed) };
+    const droppedDomains = await this.#putDomains(id, domains);
+    return {
+      stoppedServingFiles: wasServingFiles && (entry.answer !== "files" || isRenamed || droppedDomains),
+    };
+  }
+
+  /** Links the site's domains to its entry, then unlinks those it no longer has; true when one was unlinked. */
+  async #putDomains(id: SiteId, domains: readonly CustomDomain[]): Promise<boolean> {
+    const previous = await this.#readDomains(id);
+    const wanted = [...new Set(domains)].sort();
+    // The file first, so that a crash between the two leaves every link this entry made findable.
+    const all = [...new Set([...previous, ...wanted])].sort();
+    if (all.join() !== previous.join()) await this.#writeDomains(id, all);
+    for (const domain of wanted) await this.#replaceSymlink(this.#domainLink(domain), this.#linkTargetOf(id));
+    const dropped = previous.filter((domain) => !wanted.includes(domain));
+    for (const domain of dropped) await this.#unlinkIfOurs(this.#domainLink(domain), id);
+    if (all.join() !== wanted.join()) await this.#writeDomains(id, wanted);
+    return dropped.length > 0;
+  }
+
+  async #readDomains(id: SiteId): Promise<CustomDomain[]> {
+    try {
+      const text = await readFile(path.join(this.#idDir(id), siteIndexLayout.domainsFile), "utf8");
+      return text
+        .split("\n")
+        .filter((line) => line !== "")
+        .map(parseCustomDomain);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+  }
+
+  async #writeDomains(id: SiteId, domains: readonly CustomDomain[]): Promise<void> {
+    const file = path.join(this.#idDir(id), siteIndexLayout.domainsFile);
+    if (domains.length === 0) await rm(file, { force: true });
+    else await writeFileAtomic(file, domains.map((domain) => `${domain}\n`).join(""), { mode: 0o644 });
   }
 
   async remove(id: SiteId): Promise<{ stoppedServingFiles: boolean }> {
     const name = await this.#readName(id);
     const wasServingFiles = (await readlinkOrNull(path.join(this.#idDir(id), siteIndexLayout.siteLink))) !== null;
     if (name !== null) await this.#unlinkNameIfOurs(name, id);
+    for (const domain of await this.#readDomains(id)) await this.#unlinkIfOurs(this.#domainLink(domain), id);
     // Only root's links and markers live here: nothing in it leads into a site's tree but the `site` link itself,
     // which rm unlinks without following.
     await rm(this.#idDir(id), { recursive: true, force: true });
     return { stoppedServingFiles: wasServingFiles };
   }
 
-  async read(id: SiteId): Promise<(SiteIndexEntry & { isNameLinked: boolean }) | null> {
+  async read(
+    id: SiteId,
+  ): Promise<(SiteIndexEntry & { isNameLinked: boolean; unlinkedDomains: CustomDomain[] }) | null> {
     const name = await this.#readName(id);
     if (name === null) return null;
     const idDir = this.#idDir(id);
@@ -94,7 +138,12 @@ export class FsSiteIndex implements SiteIndex {
         ? "files"
         : (markers.find((marker: SiteIndexAnswer) => present.includes(marker)) ?? "not-running");
     const isNameLinked = (await readlinkOrNull(this.#nameLink(name))) === this.#linkTargetOf(id);
-    return { id, name, answer, siteDirectory, isNameLinked };
+    const domains = await this.#readDomains(id);
+    const unlinkedDomains: CustomDomain[] = [];
+    for (const domain of domains) {
+      if ((await readlinkOrNull(this.#domainLink(domain))) !== this.#linkTargetOf(id)) unlinkedDomains.push(domain);
+    }
+    return { id, name, answer, siteDirectory, domains, isNameLinked, unlinkedDomains };
   }
 
   async listSiteIds(): Promise<SiteId[]> {
@@ -122,10 +171,19 @@ export class FsSiteIndex implements SiteIndex {
 
   async #unlinkNameIfOurs(name: SiteName, id: SiteId): Promise<void> {
     // Another site may have taken the name since (the manager gives a freed name to a new site).
-    if ((await readlinkOrNull(this.#nameLink(name))) !== this.#linkTargetOf(id)) return;
-    await unlink(this.#nameLink(name)).catch((error: NodeJS.ErrnoException) => {
+    await this.#unlinkIfOurs(this.#nameLink(name), id);
+  }
+
+  /** Unlinks a name's or a domain's link unless it now leads to another site (which took it meanwhile). */
+  async #unlinkIfOurs(link: string, id: SiteId): Promise<void> {
+    if ((await readlinkOrNull(link)) !== this.#linkTargetOf(id)) return;
+    await unlink(link).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "ENOENT") throw error;
     });
+  }
+
+  #domainLink(domain: CustomDomain): string {
+    return path.join(this.#dir, siteIndexLayout.domainsDir, parseCustomDomain(domain));
   }
 
   /** Makes `linkPath` a symlink to `target` in one rename, replacing what was there. */

@@ -1,6 +1,8 @@
 /** The orchestrator's ports: small interfaces its HTTP edge uses, implemented in adapters/ (and by fakes in tests). */
+
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
+import type { CustomDomain } from "@director/domain/custom-domain";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { SitePath } from "@director/domain/site-path";
@@ -71,6 +73,8 @@ export interface SiteIndexEntry {
   answer: SiteIndexAnswer;
   /** The site directory, whose public/ is served; only for `answer: "files"` */
   siteDirectory: string | null;
+  /** The site's own domains, which lead to this entry as its name does; absent: none */
+  domains?: readonly CustomDomain[];
 }
 
 /**
@@ -87,8 +91,11 @@ export interface SiteIndex {
   put(entry: SiteIndexEntry): Promise<{ stoppedServingFiles: boolean }>;
   /** Removes the site's entry and its name; no-op when absent. `stoppedServingFiles` as for `put`. */
   remove(id: SiteId): Promise<{ stoppedServingFiles: boolean }>;
-  /** The site's entry as it is on disk, or null; `isNameLinked` false: its name does not lead to it (drift). */
-  read(id: SiteId): Promise<(SiteIndexEntry & { isNameLinked: boolean }) | null>;
+  /**
+   * The site's entry as it is on disk, or null; `isNameLinked` false: its name does not lead to it (drift);
+   * `unlinkedDomains`: those of its domains that do not lead to it.
+   */
+  read(id: SiteId): Promise<(SiteIndexEntry & { isNameLinked: boolean; unlinkedDomains: CustomDomain[] }) | null>;
   /** The id of every site with an entry. */
   listSiteIds(): Promise<SiteId[]>;
 }

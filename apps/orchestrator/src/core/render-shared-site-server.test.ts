@@ -8,20 +8,15 @@ const env = {
   clientBodyLimitBytes: 2097152,
 };
 
-/** Where the page shows the requested site's name (nginx's `${name}` form of the capture). */
-const site = "$" + "{director_site}";
 const page = (title: string, message: string) =>
   `<!doctype html><html><head><meta charset=utf-8><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`;
 
-describe("renderSharedSiteServer", () => {
-  it("serves every site by name from the index, with notices for sites whose files are not served", () => {
-    const entry = "/srv/director/nginx/site-index/names/$director_site";
-    expect(
-      renderSharedSiteServer(env),
-    ).toBe(`# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.
-server {
+/** The server the renderer writes for one kind of name: `entry` is where the captured `variable` leads in the index. */
+function expectedServer(serverName: string, entry: string, variable: string): string {
+  const name = "$" + `{${variable}}`;
+  return `server {
     listen 127.0.0.1:8081;
-    server_name ~^(?<director_site>[a-z0-9]+(?:-[a-z0-9]+)*)\\.sites\\.localhost$;
+    server_name ${serverName};
     client_max_body_size 2097152;
     disable_symlinks on from=${entry}/site;
     root ${entry}/site/public;
@@ -35,18 +30,39 @@ server {
         default_type text/html;
         add_header Cache-Control "no-store" always;
         if (-f ${entry}/disabled) {
-            return 503 "${page(`${site} is not being served`, `The site ${site} exists but is not being served right now.`)}";
+            return 503 "${page(`${name} is not being served`, `The site ${name} exists but is not being served right now.`)}";
         }
         if (-f ${entry}/not-running) {
-            return 503 "${page(`${site} is not running`, `The process of the site ${site} is not running. If this is your site: check its run.sh and its log, and restart it.`)}";
+            return 503 "${page(`${name} is not running`, `The process of the site ${name} is not running. If this is your site: check its run.sh and its log, and restart it.`)}";
         }
         if (-d ${entry}/site) {
             return 404;
         }
         return 404 "${page("No site here", "No site is served at this address. Check the address, or ask the site's owner whether it has moved.")}";
     }
+}`;
 }
-`);
+
+describe("renderSharedSiteServer", () => {
+  it("serves every site by name and by its own domains from the index, with notices for sites whose files are not served", () => {
+    expect(renderSharedSiteServer(env)).toBe(
+      [
+        "# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.",
+        expectedServer(
+          "~^(?<director_site>[a-z0-9]+(?:-[a-z0-9]+)*)\\.sites\\.localhost$",
+          "/srv/director/nginx/site-index/names/$director_site",
+          "director_site",
+        ),
+        "# Sites' own domains. nginx has lowercased the host and refused one with `/` or `..`; the capture allows",
+        "# only the hostname grammar, so it names a link in the index's domains and nothing else.",
+        expectedServer(
+          "~^(?<director_domain>[a-z0-9-]+(?:\\.[a-z0-9-]+)+)$",
+          "/srv/director/nginx/site-index/domains/$director_domain",
+          "director_domain",
+        ),
+        "",
+      ].join("\n"),
+    );
   });
 
   it.each([

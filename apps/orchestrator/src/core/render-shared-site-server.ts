@@ -24,9 +24,16 @@ export interface SharedSiteServerEnv {
 
 /** The nginx variable holding the requested site's name: a capture of the site-name grammar, so only [a-z0-9-]. */
 const siteVariable = "director_site";
+/** The nginx variable holding a requested custom domain: a capture of the hostname grammar, so only [a-z0-9.-]. */
+const domainVariable = "director_domain";
 const indent = "    ";
 
-/** The server block's text (pure); every value is checked again here, where it reaches nginx. */
+/**
+ * The block's text (pure): one server for `<name>.<sites domain>`, read from the index's names, and after it one for
+ * every other hostname, read from the index's domains (a site's own domains; a host no site claims gets the "no site
+ * here" page). nginx tries regex names in the order they appear, so the sites domain is matched first; exact names
+ * (a running dynamic site's own block) win over both. Every value is checked again here, where it reaches nginx.
+ */
 export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
   const listen = parseListenAddress(env.listen);
   const domain = parseHostname(env.sitesDomain);
@@ -34,18 +41,45 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
   if (!Number.isSafeInteger(env.clientBodyLimitBytes) || env.clientBodyLimitBytes < 0) {
     throw new DirectorError("CONFIG_INVALID", "The default body limit must be a whole number of bytes.");
   }
-  // The site-name grammar (domain/site-name.ts), anchored, under the sites domain with its dots escaped.
-  const serverName = `~^(?<${siteVariable}>[a-z0-9]+(?:-[a-z0-9]+)*)\\.${domain.replaceAll(".", "\\.")}$`;
-  const entry = `${indexDir}/${siteIndexLayout.namesDir}/$${siteVariable}`;
-  const siteLink = `${entry}/${siteIndexLayout.siteLink}`;
-  const page = (title: string, message: string) => noticePageText(title, message, { siteNameVariable: siteVariable });
-  const [disabled, notRunning] = siteIndexLayout.markers;
+  const common = { listen, clientBodyLimitBytes: env.clientBodyLimitBytes };
   return [
     "# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.",
+    ...renderIndexServer({
+      ...common,
+      // The site-name grammar (domain/site-name.ts), anchored, under the sites domain with its dots escaped.
+      serverName: `~^(?<${siteVariable}>[a-z0-9]+(?:-[a-z0-9]+)*)\\.${domain.replaceAll(".", "\\.")}$`,
+      entry: `${indexDir}/${siteIndexLayout.namesDir}/$${siteVariable}`,
+      variable: siteVariable,
+    }),
+    "# Sites' own domains. nginx has lowercased the host and refused one with `/` or `..`; the capture allows",
+    "# only the hostname grammar, so it names a link in the index's domains and nothing else.",
+    ...renderIndexServer({
+      ...common,
+      serverName: `~^(?<${domainVariable}>[a-z0-9-]+(?:\\.[a-z0-9-]+)+)$`,
+      entry: `${indexDir}/${siteIndexLayout.domainsDir}/$${domainVariable}`,
+      variable: domainVariable,
+    }),
+    "",
+  ].join("\n");
+}
+
+/** One server answering from the index entry that `entry` (a path with the captured variable) leads to. */
+function renderIndexServer(options: {
+  listen: string;
+  serverName: string;
+  entry: string;
+  variable: string;
+  clientBodyLimitBytes: number;
+}): string[] {
+  const { entry, variable } = options;
+  const siteLink = `${entry}/${siteIndexLayout.siteLink}`;
+  const page = (title: string, message: string) => noticePageText(title, message, { siteNameVariable: variable });
+  const [disabled, notRunning] = siteIndexLayout.markers;
+  return [
     "server {",
-    `${indent}listen ${listen};`,
-    `${indent}server_name ${serverName};`,
-    `${indent}client_max_body_size ${env.clientBodyLimitBytes};`,
+    `${indent}listen ${options.listen};`,
+    `${indent}server_name ${options.serverName};`,
+    `${indent}client_max_body_size ${options.clientBodyLimitBytes};`,
     // The index's own links (root's) are followed; from the site directory on, no symlink is: public/ itself and
     // everything under it is opened O_NOFOLLOW, so a site's files stay inside its directory.
     `${indent}disable_symlinks on from=${siteLink};`,
@@ -74,6 +108,5 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
     `${indent}${indent}return 404 "${page("No site here", "No site is served at this address. Check the address, or ask the site's owner whether it has moved.")}";`,
     `${indent}}`,
     "}",
-    "",
-  ].join("\n");
+  ];
 }

@@ -1,3 +1,4 @@
+import { parseCustomDomain } from "@director/domain/custom-domain";
 import { DirectorError } from "@director/domain/errors";
 import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
@@ -24,12 +25,14 @@ export interface RunningSite {
   name: SiteName;
   clientBodyLimitBytes: number;
   upstream: SiteUpstream;
+  /** its own domains, served as its name is */
+  domains?: readonly string[];
 }
 
 const indent = "    ";
 
 /**
- * Renders a running dynamic site's own server block: its exact host name, proxied to its task. Every other site is
+ * Renders a running dynamic site's own server block: its exact host name and its own domains, proxied to its task. Every other site is
  * answered by the shared server block (render-shared-site-server.ts), which this one overrides for its host (nginx
  * prefers an exact server_name to a regex). Every interpolated value is parsed again here even though callers parsed
  * it already (DESIGN rule 3: escape again where it is used); a bad value throws and nothing is rendered.
@@ -37,7 +40,10 @@ const indent = "    ";
 export function renderRunningSiteServerBlock(site: RunningSite, env: SiteServerBlockEnv): string {
   const id = parseSiteId(site.id);
   const name = parseSiteName(site.name);
-  const serverName = parseHostname(`${name}.${parseHostname(env.sitesDomain)}`);
+  const serverNames = [
+    parseHostname(`${name}.${parseHostname(env.sitesDomain)}`),
+    ...(site.domains ?? []).map(parseCustomDomain),
+  ];
   const listen = parseListenAddress(env.listen);
   if (!Number.isSafeInteger(site.clientBodyLimitBytes) || site.clientBodyLimitBytes < 0) {
     throw new DirectorError("VALIDATION_FAILED", "clientBodyLimitBytes must be a whole number of bytes.");
@@ -49,7 +55,7 @@ export function renderRunningSiteServerBlock(site: RunningSite, env: SiteServerB
     ...renderSiteUpstreamBlock(id, upstream),
     "server {",
     `${indent}listen ${listen};`,
-    `${indent}server_name ${serverName};`,
+    `${indent}server_name ${serverNames.join(" ")};`,
     `${indent}client_max_body_size ${site.clientBodyLimitBytes};`,
     ...renderSiteProxyLocations(id, name, upstream.port).map((line) => `${indent}${line}`),
     "}",

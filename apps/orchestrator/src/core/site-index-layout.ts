@@ -6,6 +6,10 @@ import type { SiteIndexAnswer } from "./ports.js";
  */
 export const siteIndexLayout = {
   namesDir: "names",
+  /** a site's own domains: `<domainsDir>/<domain>` leads to its entry as its name does */
+  domainsDir: "domains",
+  /** in an entry: the domains that lead to it, one per line (so a change or a removal finds the old links) */
+  domainsFile: "domains",
   idsDir: "ids",
   siteLink: "site",
   markers: ["disabled", "not-running"] as const satisfies readonly Exclude<SiteIndexAnswer, "files">[],

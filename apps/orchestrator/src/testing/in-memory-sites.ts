@@ -1,4 +1,5 @@
 import type { DirectoryListing, FileEntry, FileWritten } from "@director/contracts/orchestrator-files";
+import type { CustomDomain } from "@director/domain/custom-domain";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
@@ -133,9 +134,14 @@ export class InMemorySiteIndex implements SiteIndex {
     return { stoppedServingFiles: old?.answer === "files" };
   }
 
-  async read(id: SiteId): Promise<(SiteIndexEntry & { isNameLinked: boolean }) | null> {
+  async read(
+    id: SiteId,
+  ): Promise<(SiteIndexEntry & { isNameLinked: boolean; unlinkedDomains: CustomDomain[] }) | null> {
     const entry = this.entries.get(id);
-    return entry === undefined ? null : { ...entry, isNameLinked: this.names.get(entry.name) === id };
+    // Domains are kept with their entry here: none is ever unlinked.
+    return entry === undefined
+      ? null
+      : { ...entry, isNameLinked: this.names.get(entry.name) === id, unlinkedDomains: [] };
   }
 
   async listSiteIds(): Promise<SiteId[]> {

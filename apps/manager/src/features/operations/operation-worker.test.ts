@@ -137,6 +137,8 @@ const site = {
   imageRef: null,
   adminComment: "",
   revision: 0,
+  domains: [],
+  httpsDomains: [],
 };
 
 describe("OperationWorker", () => {

@@ -18,6 +18,8 @@ export function siteSpecs(settings: { domain: string; clientBodyLimitBytes: numb
       type: site.type,
       availability: site.availability,
       clientBodyLimitBytes: site.clientBodyLimitBytes ?? settings.clientBodyLimitBytes,
+      domains: site.domains,
+      httpsDomains: site.httpsDomains,
     }),
     routeHostnames: (site) => [`${site.name}.${settings.domain}`],
   };

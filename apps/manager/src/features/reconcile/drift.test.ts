@@ -24,6 +24,8 @@ function site(id: number, name: string, overrides: Partial<SiteRecord> = {}): Si
     imageRef: null,
     adminComment: "",
     revision: 0,
+    domains: [],
+    httpsDomains: [],
     readyAt: new Date(0),
     createdAt: new Date(0),
     ...overrides,
