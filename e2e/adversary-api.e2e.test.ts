@@ -10,6 +10,7 @@ import { rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import * as managerApi from "@director/contracts/manager-api";
 import * as managerParams from "@director/contracts/manager-params";
+import * as managerDomains from "@director/contracts/manager-routes-domains";
 import * as managerSiteSettings from "@director/contracts/manager-site-settings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
@@ -36,7 +37,13 @@ const bodyLimitBytes = 1024 * 1024;
 const closedOnOversizedBody = -1;
 
 /** What a path parameter is when it is not the one under attack: things that exist, so handlers get far. */
-const samples: Record<string, string> = { name: "sam", username: "nobody-here", id: "1", "*": "public/corpus.txt" };
+const samples: Record<string, string> = {
+  name: "sam",
+  username: "nobody-here",
+  domain: "www.example.org",
+  id: "1",
+  "*": "public/corpus.txt",
+};
 const sample = (parameter: string) => samples[parameter] ?? "corpus";
 
 /** The contracts of the manager's API (packages/contracts): its request, query and parameter schemas. */
@@ -44,6 +51,7 @@ const contracts = [
   ...Object.entries(managerApi),
   ...Object.entries(managerParams),
   ...Object.entries(managerSiteSettings),
+  ...Object.entries(managerDomains),
 ] as Array<[string, z.ZodType]>;
 
 /** Every request body the manager parses. */

@@ -2,7 +2,7 @@
 # Installs or starts what Director (or its tests) needs, only when it is missing, and says what it did.
 # Debian 12, as root. Flags: --npm --nginx --docker (with busybox-static and debootstrap for base images)
 # --postgres --tools (wrk) --web (builds the web interface when missing or out of date) --browser (chromium, for
-# the browser tests)
+# the browser tests) --acme (pebble, the test ACME server, with pebble-challtestsrv)
 # Idempotent: a second run on a ready machine does nothing but check.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -92,6 +92,13 @@ ensure_browser() {
   [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
+ensure_acme() {
+  # ACME tests issue real certificates from pebble, a test CA; Debian's package ships both programs.
+  if ! command -v pebble >/dev/null 2>&1 || ! command -v pebble-challtestsrv >/dev/null 2>&1; then
+    apt_install pebble
+  fi
+}
+
 ensure_tools() {
   command -v wrk >/dev/null 2>&1 || apt_install wrk
 }
@@ -105,6 +112,7 @@ for flag in "$@"; do
     --tools) ensure_tools ;;
     --web) ensure_web ;;
     --browser) ensure_browser ;;
+    --acme) ensure_acme ;;
     *) say "unknown flag $flag"; exit 2 ;;
   esac
 done

@@ -22,6 +22,8 @@ export interface ManagerAdapters {
   wakeup: Wakeup;
   /** tells the mail dispatcher that mail was queued (in this process) */
   mailWakeup: Wakeup;
+  /** wakes the domain checker (a domain added or retried) */
+  domainWakeup: Wakeup;
   mailer: Mailer;
   /** the guidelines people accept, as this installation serves them */
   guidelines: CurrentGuidelines;
@@ -45,6 +47,7 @@ export async function connectManagerAdapters(
     wakeup: deps.wakeup ?? new InProcessWakeup(),
     // In-process only: a dispatcher in another process (the worker component) finds new mail by polling.
     mailWakeup: new InProcessWakeup(),
+    domainWakeup: new InProcessWakeup(),
     mailer: config.mail.smtpUrl
       ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
       : new LogMailer(deps.log.child({ component: "mail" })),

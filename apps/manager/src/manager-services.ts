@@ -12,6 +12,7 @@ import type { OidcRoutesDeps } from "./features/auth/oidc.routes.js";
 import { OidcLoginService } from "./features/auth/oidc-login.service.js";
 import { OidcStateCookie } from "./features/auth/oidc-state-cookie.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
+import { DomainsService } from "./features/domains/domains.service.js";
 import { FilesService } from "./features/files/files.service.js";
 import { ImagesService } from "./features/images/images.service.js";
 import { MassMailService } from "./features/mail/mass-mail.service.js";
@@ -63,6 +64,21 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       files: components.fileStore,
       audit: repositories.audit,
       maxUploadBytes: config.files.maxUploadBytes,
+    }),
+    domains: new DomainsService({
+      sites,
+      domains: repositories.siteDomains,
+      rules: {
+        sitesDomain: config.sites.domain,
+        publicHost: config.domains.publicHost === "" ? null : config.domains.publicHost,
+        reserved: config.domains.reserved,
+        blocked: config.domains.blocked,
+        perSite: config.domains.perSite,
+      },
+      wakeup,
+      checkerWakeup: adapters.domainWakeup,
+      inTransaction: (work) =>
+        inTransaction(({ siteDomains, operations, audit }) => work({ domains: siteDomains, operations, audit })),
     }),
     members: new MembersService({
       sites,

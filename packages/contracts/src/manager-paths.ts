@@ -57,6 +57,13 @@ export const managerPaths = {
     add: { method: "POST", path: "/api/sites/:name/members" },
     remove: { method: "DELETE", path: "/api/sites/:name/members/:username" },
   },
+  domains: {
+    list: { method: "GET", path: "/api/sites/:name/domains" },
+    add: { method: "POST", path: "/api/sites/:name/domains" },
+    remove: { method: "DELETE", path: "/api/sites/:name/domains/:domain" },
+    retry: { method: "POST", path: "/api/sites/:name/domains/:domain/retry" },
+    listAll: { method: "GET", path: "/api/admin/domains" },
+  },
   images: {
     list: { method: "GET", path: "/api/images" },
     create: { method: "POST", path: "/api/images" },

@@ -5,6 +5,7 @@
 
 import { managerPaths } from "./manager-paths.js";
 import { adminRoutes, authRoutes, guidelinesRoutes, platformRoutes } from "./manager-routes-accounts.js";
+import { domainRoutes } from "./manager-routes-domains.js";
 import {
   fileRoutes,
   imageRoutes,
@@ -35,6 +36,7 @@ export const managerApi = {
   process: processRoutes,
   files: fileRoutes,
   members: memberRoutes,
+  domains: domainRoutes,
   images: imageRoutes,
   siteRequests: siteRequestRoutes,
   operations: operationRoutes,

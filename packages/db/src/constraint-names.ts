@@ -9,4 +9,6 @@ export const constraintNames = {
   oneActiveOperationPerSite: "operations_one_active_per_site",
   /** one open (undecided) site request per requested site name */
   siteRequestsOpenSiteName: "site_requests_open_site_name_key",
+  /** a domain belongs to one site at most (migration 0011) */
+  siteDomainsDomain: "site_domains_domain",
 } as const;

@@ -8,6 +8,7 @@ import { ImagesRepository } from "./images.repository.js";
 import { MailOutboxRepository } from "./mail-outbox.repository.js";
 import { OperationsRepository } from "./operations.repository.js";
 import { SessionsRepository } from "./sessions.repository.js";
+import { SiteDomainsRepository } from "./site-domains.repository.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
 import { SitesRepository } from "./sites.repository.js";
 import { UsersRepository } from "./users.repository.js";
@@ -22,6 +23,7 @@ export interface Repositories {
   audit: AuditRepository;
   siteRequests: SiteRequestsRepository;
   mailOutbox: MailOutboxRepository;
+  siteDomains: SiteDomainsRepository;
 }
 
 /** Every repository on `db` (the database itself, or a transaction of it). */
@@ -35,6 +37,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     audit: new AuditRepository(db),
     siteRequests: new SiteRequestsRepository(db),
     mailOutbox: new MailOutboxRepository(db),
+    siteDomains: new SiteDomainsRepository(db),
   };
 }
 

@@ -10,6 +10,7 @@ import type { ManagerConfig } from "../config.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import { registerOidcRoutes } from "../features/auth/oidc.routes.js";
+import { registerDomainRoutes } from "../features/domains/domains.routes.js";
 import { registerFileRoutes } from "../features/files/files.routes.js";
 import { registerGuidelinesRoutes } from "../features/guidelines/guidelines.routes.js";
 import { registerImageRoutes } from "../features/images/images.routes.js";
@@ -96,6 +97,11 @@ export async function buildManagerApp(
     urlTemplatesByPurpose: config.sites.urlTemplatesByPurpose,
   });
   registerMemberRoutes(app, { members: services.members });
+  registerDomainRoutes(app, {
+    domains: services.domains,
+    operations,
+    presentation: { publicAddresses: config.domains.publicAddresses },
+  });
   registerSiteRequestRoutes(app, { requests: services.siteRequests, operations });
   registerImageRoutes(app, { images: services.images });
   const siteProcess = adapters.components.siteProcess;

@@ -53,7 +53,13 @@ describe("the manager's route table", () => {
   it("answers nothing but the public routes without a session", async () => {
     const refused: string[] = [];
     for (const route of everyRoute) {
-      const params = { name: "somesite", username: "someone", id: 1, "*": "public/index.html" };
+      const params = {
+        name: "somesite",
+        username: "someone",
+        domain: "www.example.org",
+        id: 1,
+        "*": "public/index.html",
+      };
       const answer = await app.inject({ method: route.method, url: routePath(route, params) });
       const isRefused = answer.statusCode === 401;
       if (route.caller === "public") expect(isRefused, key(route)).toBe(false);

@@ -76,9 +76,9 @@ export class FsSiteIndex implements SiteIndex {
     const isRenamed = oldName !== null && oldName !== name;
     if (isRenamed) await this.#unlinkNameIfOurs(oldName, id);
     const droppedDomains = await this.#putDomains(id, domains);
-    return {
-      stoppedServingFiles: wasServingFiles && (entry.answer !== "files" || isRenamed || droppedDomains),
-    };
+    // A dropped domain stops answering for the site whatever it answered (its files or a notice, which nginx's cache
+    // may hold for as long), so the caller waits it out too.
+    return { stoppedServingFiles: (wasServingFiles && (entry.answer !== "files" || isRenamed)) || droppedDomains };
   }
 
   /** Links the site's domains to its entry, then unlinks those it no longer has; true when one was unlinked. */
@@ -118,11 +118,12 @@ export class FsSiteIndex implements SiteIndex {
     const name = await this.#readName(id);
     const wasServingFiles = (await readlinkOrNull(path.join(this.#idDir(id), siteIndexLayout.siteLink))) !== null;
     if (name !== null) await this.#unlinkNameIfOurs(name, id);
-    for (const domain of await this.#readDomains(id)) await this.#unlinkIfOurs(this.#domainLink(domain), id);
+    const domains = await this.#readDomains(id);
+    for (const domain of domains) await this.#unlinkIfOurs(this.#domainLink(domain), id);
     // Only root's links and markers live here: nothing in it leads into a site's tree but the `site` link itself,
     // which rm unlinks without following.
     await rm(this.#idDir(id), { recursive: true, force: true });
-    return { stoppedServingFiles: wasServingFiles };
+    return { stoppedServingFiles: wasServingFiles || domains.length > 0 };
   }
 
   async read(

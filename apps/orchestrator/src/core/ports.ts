@@ -86,7 +86,7 @@ export interface SiteIndex {
   prepare(): Promise<void>;
   /**
    * Sets the site's entry (a rename moves its name). `stoppedServingFiles`: a name that led to the site's files no
-   * longer does (nginx may serve them from its open-file cache a moment longer).
+   * longer does, or one of its domains no longer leads to it (nginx may serve them from its open-file cache a moment longer).
    */
   put(entry: SiteIndexEntry): Promise<{ stoppedServingFiles: boolean }>;
   /** Removes the site's entry and its name; no-op when absent. `stoppedServingFiles` as for `put`. */

@@ -107,7 +107,9 @@ describe("a site's place on the balancer", () => {
       name: "hello",
       answer: "files",
       siteDirectory: "/srv/sites/42",
+      domains: [],
       isNameLinked: true,
+      unlinkedDomains: [],
     });
     for (let round = 0; round < 2; round++) {
       expect((await callRoute(app, api.removeBalancer, site)).statusCode).toBe(204);

@@ -15,6 +15,7 @@ const config = managerConfigSchema.parse({
   databaseUrl: "unused",
   sites: {},
   files: {},
+  domains: {},
   sessions: {},
   orchestrator: { url: "http://127.0.0.1:1", token: "x".repeat(32) },
   router: { url: "http://127.0.0.1:1", token: "x".repeat(32) },

@@ -15,6 +15,7 @@ export const operationKinds = [
   "update_limits",
   "reconcile_site",
   "update_image",
+  "update_domains",
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -246,6 +247,12 @@ const updateImage: StepDefinition[] = [
   },
 ];
 
+/**
+ * A domain was added to the site or taken off it (in the database, with the operation): the balancer serves the site
+ * at the domains the database now lists, and the router routes them.
+ */
+const updateDomains: StepDefinition[] = [{ ...writeBalancerConfig, name: "Serve the site at its domains" }, addRoute];
+
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site: createSite,
@@ -256,6 +263,7 @@ export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   update_limits: applySiteSettings,
   reconcile_site: reconcileSite,
   update_image: updateImage,
+  update_domains: updateDomains,
 };
 
 export function isOperationKind(value: string): value is OperationKind {

@@ -1,0 +1,153 @@
+/** Sites' own domains (migration 0011). The site row's `domains` and `https_domains` follow these rows by trigger. */
+import type { CustomDomain } from "@director/domain/custom-domain";
+import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
+import type { SiteDomainRecord, SiteDomainStatus } from "@director/domain/site-domain";
+import type { Selectable } from "kysely";
+import { constraintNames } from "./constraint-names.js";
+import type { DatabaseHandle } from "./database.js";
+import { isUniqueViolation } from "./database-errors.js";
+import type { SiteDomainsTable } from "./schema.js";
+
+/** What a domain's check or certificate attempt found. */
+export interface SiteDomainProgress {
+  status: SiteDomainStatus;
+  statusMessage: string;
+  /** absent: unchanged */
+  certificateNotAfter?: Date | null;
+  failures: number;
+  nextAttemptAt: Date | null;
+}
+
+export class SiteDomainsRepository {
+  readonly #db: DatabaseHandle;
+
+  constructor(db: DatabaseHandle) {
+    this.#db = db;
+  }
+
+  /** The site's domains, by name. */
+  async listForSite(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<SiteDomainRecord[]> {
+    const rows = await trx
+      .selectFrom("site_domains")
+      .selectAll()
+      .where("site_id", "=", siteId)
+      .orderBy("domain")
+      .execute();
+    return rows.map(toSiteDomain);
+  }
+
+  /** Every domain of every site, by name (administrators' view). */
+  async listAll(trx: DatabaseHandle = this.#db): Promise<(SiteDomainRecord & { siteName: string })[]> {
+    const rows = await trx
+      .selectFrom("site_domains")
+      .innerJoin("sites", "sites.id", "site_domains.site_id")
+      .selectAll("site_domains")
+      .select("sites.name as site_name")
+      .orderBy("site_domains.domain")
+      .execute();
+    return rows.map(({ site_name, ...row }) => ({ ...toSiteDomain(row), siteName: site_name }));
+  }
+
+  async find(domain: CustomDomain, trx: DatabaseHandle = this.#db): Promise<SiteDomainRecord | null> {
+    const row = await trx.selectFrom("site_domains").selectAll().where("domain", "=", domain).executeTakeFirst();
+    return row ? toSiteDomain(row) : null;
+  }
+
+  /**
+   * Adds the domain to the site, due for its first DNS check now; DOMAIN_TAKEN when any site has it (the unique index
+   * decides, so two requests racing for one domain cannot both win).
+   */
+  async add(
+    input: { siteId: SiteId; domain: CustomDomain; createdBy: number },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<SiteDomainRecord> {
+    try {
+      const row = await trx
+        .insertInto("site_domains")
+        .values({
+          site_id: input.siteId,
+          domain: input.domain,
+          created_by: input.createdBy,
+          status_message: "Checking that the domain points here.",
+          next_attempt_at: new Date(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toSiteDomain(row);
+    } catch (error) {
+      if (isUniqueViolation(error, constraintNames.siteDomainsDomain)) {
+        throw new DirectorError("DOMAIN_TAKEN", `The domain ${input.domain} is already used by a site.`, {
+          details: { fields: { domain: "already used by a site" } },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Removes the domain from the site; false when the site did not have it. */
+  async remove(siteId: SiteId, domain: CustomDomain, trx: DatabaseHandle = this.#db): Promise<boolean> {
+    const result = await trx
+      .deleteFrom("site_domains")
+      .where("site_id", "=", siteId)
+      .where("domain", "=", domain)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async countForSite(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<number> {
+    const { count } = await trx
+      .selectFrom("site_domains")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .where("site_id", "=", siteId)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  /** Records what a check or an attempt found. */
+  async recordProgress(id: number, progress: SiteDomainProgress, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx
+      .updateTable("site_domains")
+      .set({
+        status: progress.status,
+        status_message: progress.statusMessage,
+        failures: progress.failures,
+        next_attempt_at: progress.nextAttemptAt,
+        ...(progress.certificateNotAfter === undefined ? {} : { certificate_not_after: progress.certificateNotAfter }),
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /**
+   * Up to `limit` domains whose check or renewal is due, locked for this transaction (others skip them), oldest due
+   * first: several workers share the work and none checks a domain twice at once.
+   */
+  async claimDue(now: Date, limit: number, trx: DatabaseHandle): Promise<SiteDomainRecord[]> {
+    const rows = await trx
+      .selectFrom("site_domains")
+      .selectAll()
+      .where("next_attempt_at", "<=", now)
+      .orderBy("next_attempt_at")
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    return rows.map(toSiteDomain);
+  }
+}
+
+export function toSiteDomain(row: Selectable<SiteDomainsTable>): SiteDomainRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id as SiteId,
+    domain: row.domain as CustomDomain,
+    status: row.status,
+    statusMessage: row.status_message,
+    certificateNotAfter: row.certificate_not_after,
+    failures: row.failures,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+  };
+}
