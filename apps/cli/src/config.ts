@@ -41,6 +41,11 @@ export const upConfigTable = {
     doc: "the web interface and the API",
   }),
   sitesPort: variable({ env: "DIRECTOR_SITES_PORT", schema: port.default(8081), doc: "hosted sites" }),
+  httpsPort: variable({
+    env: "DIRECTOR_HTTPS_PORT",
+    schema: port.optional(),
+    doc: "HTTPS of sites' own domains once they have a certificate (443 on the internet; shared topology); unset: no HTTPS",
+  }),
   sitesDomain: orchestratorConfigTable.sites.domain,
   sitesUrlTemplate: variable({
     env: "DIRECTOR_SITES_URL_TEMPLATE",
@@ -121,6 +126,9 @@ export const setByUp = {
     "DIRECTOR_BALANCER_NGINX_DIR",
     "DIRECTOR_BALANCER_TRUSTED_PROXIES",
     "DIRECTOR_ORCHESTRATOR_STATE_DIR",
+    "DIRECTOR_BALANCER_TLS_LISTEN",
+    "DIRECTOR_BALANCER_CERTIFICATES_DIR",
+    "DIRECTOR_BALANCER_ACME_CHALLENGES_DIR",
   ],
   router: [
     "DIRECTOR_ROUTER_HOST",
@@ -130,6 +138,7 @@ export const setByUp = {
     "DIRECTOR_ROUTER_NGINX_DIR",
     "DIRECTOR_TOPOLOGY",
     "DIRECTOR_BALANCERS",
+    "DIRECTOR_ROUTER_DATA_DIR",
   ],
 } as const;
 

@@ -6,10 +6,9 @@ import { isIP } from "node:net";
 import path from "node:path";
 import { type ConfigOf, configSchema, sectionWhenSet, variable } from "@director/config/config-table";
 import { defineConfig, type Environment } from "@director/config/load-config";
-import { isParsable } from "@director/domain/config-validation";
-import { parseHostname } from "@director/domain/hostname";
 import { defaultReservedSiteNames } from "@director/domain/site-name";
 import { z } from "zod";
+import { domainsConfigTable } from "./config-domains.js";
 
 const durationMs = z.coerce.number().int().min(1);
 const count = z.coerce.number().int().min(1);
@@ -192,43 +191,7 @@ export const managerConfigTable = {
       doc: "a site's request body limit in bytes (nginx `client_max_body_size`) unless its spec sets one",
     }),
   },
-  domains: {
-    perSite: variable({
-      env: "DIRECTOR_DOMAINS_PER_SITE",
-      schema: z.coerce.number().int().min(0).max(100).default(5),
-      doc: "the most custom domains one site may have (0: members cannot add any)",
-    }),
-    publicHost: variable({
-      env: "DIRECTOR_PUBLIC_HOST",
-      schema: z
-        .string()
-        .default("")
-        .refine((value) => value === "" || isParsable(() => parseHostname(value)), "must be a hostname"),
-      doc: "Director's own host name as people reach it (its web interface); no site may be given it",
-    }),
-    reserved: variable({
-      env: "DIRECTOR_RESERVED_DOMAINS",
-      schema: z
-        .array(z.string().refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"))
-        .default([]),
-      doc: "domains only administrators may give a site, with every name under them (e.g. the institution's own zone), comma-separated",
-      isList: true,
-    }),
-    blocked: variable({
-      env: "DIRECTOR_BLOCKED_DOMAINS",
-      schema: z
-        .array(z.string().refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"))
-        .default([]),
-      doc: "domains nobody may give a site, with every name under them, comma-separated",
-      isList: true,
-    }),
-    publicAddresses: variable({
-      env: "DIRECTOR_PUBLIC_ADDRESSES",
-      schema: z.array(z.string().min(1)).default([]),
-      doc: "the router's public IPv4/IPv6 addresses (or a host name for a CNAME), comma-separated: what a custom domain must resolve to, and the DNS records members are told to create; empty: DNS is not checked",
-      isList: true,
-    }),
-  },
+  domains: domainsConfigTable,
   files: {
     maxUploadBytes: variable({
       env: "DIRECTOR_MAX_UPLOAD_BYTES",

@@ -1,11 +1,13 @@
 /**
  * The manager's composition root: config + adapters → services, and from them the HTTP app and the background work
- * (operations worker, mail dispatcher). `startManager` (main.ts), the tests (testing/test-app.ts), the `director`
+ * (operations worker, mail dispatcher, domain checker). `startManager` (main.ts), the tests (testing/test-app.ts), the `director`
  * command and `director up` all build the manager through this one function.
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { DnsDomainResolver } from "./adapters/dns-domain-resolver.js";
 import type { ManagerConfig } from "./config.js";
+import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/domain-checker.js";
 import { publishingOperationStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
 import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
@@ -20,7 +22,7 @@ export interface Manager {
   services: ManagerServices;
   /** The HTTP app (not listening yet); `options` only for tests' timings. */
   buildApp(options?: ManagerAppOptions): Promise<FastifyInstance>;
-  /** Starts the operations worker and the mail dispatcher; resolves to the function that stops both. */
+  /** Starts the operations worker, the mail dispatcher and the domain checker; resolves to the function that stops them. */
   startBackground(): () => Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export function createManager(config: ManagerConfig, adapters: ManagerAdapters):
 }
 
 function startBackground({ config, adapters, services }: Manager): () => Promise<void> {
-  const { sites, operations, images, mailOutbox } = services.repositories;
+  const { sites, operations, images, mailOutbox, siteDomains } = services.repositories;
   const contextFor: StepContextFactory = async (operation) => ({
     site: operation.siteId === null ? null : await sites.findById(operation.siteId),
     siteName: operation.siteName,
@@ -50,6 +52,9 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     images,
     input: operation.input,
     ...services.specs,
+    domains: siteDomains,
+    renewWithinDays: config.domains.renewWithinDays,
+    now: () => new Date(),
   });
   const worker = new OperationWorker({
     // The worker tells the live channel what it changed (pages of this process hear it at once).
@@ -67,10 +72,25 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     log: adapters.log.child({ component: "mail-dispatcher" }),
     options: defaultMailDispatcherOptions,
   });
+  const domainChecker = new DomainChecker({
+    domains: siteDomains,
+    sites,
+    operations,
+    resolver: new DnsDomainResolver({
+      publicAddresses: config.domains.publicAddresses,
+      servers: config.domains.dnsServers,
+    }),
+    workerWakeup: adapters.wakeup,
+    wakeup: adapters.domainWakeup,
+    log: adapters.log.child({ component: "domain-checker" }),
+    options: { ...defaultDomainCheckerOptions, renewWithinDays: config.domains.renewWithinDays },
+  });
   worker.start();
   mailDispatcher.start();
+  domainChecker.start();
   return async () => {
     await worker.stop();
     await mailDispatcher.stop();
+    await domainChecker.stop();
   };
 }

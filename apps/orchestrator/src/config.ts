@@ -108,6 +108,33 @@ export const orchestratorConfigTable = {
         ),
       doc: "the routers' addresses or CIDR blocks, comma-separated, whose `X-Forwarded-For` names the client, so that sites see their clients' addresses",
     }),
+    tlsListen: variable({
+      env: "DIRECTOR_BALANCER_TLS_LISTEN",
+      schema: z
+        .string()
+        .default("")
+        .refine(
+          (value) => value === "" || isParsable(() => parseListenAddress(value)),
+          "must be PORT, IPv4:PORT or [IPv6]:PORT",
+        ),
+      doc: "nginx HTTPS listen address of sites' own domains once they have a certificate (shared topology: the edge's); empty: no HTTPS",
+    }),
+    certificatesDir: variable({
+      env: "DIRECTOR_BALANCER_CERTIFICATES_DIR",
+      schema: z
+        .string()
+        .default("")
+        .refine((value) => value === "" || path.isAbsolute(value), "must be an absolute path"),
+      doc: "the router's certificate directory (shared topology: one nginx), whose `<domain>/fullchain.pem` and `privkey.pem` the HTTPS blocks name",
+    }),
+    acmeChallengesRoot: variable({
+      env: "DIRECTOR_BALANCER_ACME_CHALLENGES_DIR",
+      schema: z
+        .string()
+        .default("")
+        .refine((value) => value === "" || path.isAbsolute(value), "must be an absolute path"),
+      doc: "the router's ACME HTTP-01 directory (shared topology), served at `/.well-known/acme-challenge/` for every site; empty: not served",
+    }),
   },
   files: {
     maxFileBytes: variable({

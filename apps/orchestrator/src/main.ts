@@ -103,6 +103,11 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       sitesDomain: config.sites.domain,
       defaultClientBodyLimitBytes: config.sites.defaultClientBodyLimitBytes,
       indexDir: siteIndex.dir,
+      acmeChallengesRoot: config.balancer.acmeChallengesRoot === "" ? null : config.balancer.acmeChallengesRoot,
+      tls:
+        config.balancer.tlsListen === "" || config.balancer.certificatesDir === ""
+          ? null
+          : { listen: config.balancer.tlsListen, certificatesDir: config.balancer.certificatesDir },
     },
   });
   const { runtime, siteContainers } = deps;

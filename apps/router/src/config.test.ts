@@ -12,6 +12,8 @@ describe("loadRouterConfig", () => {
       edge: { listen: "127.0.0.1:8081", nginxDir: "/var/lib/director/router-nginx" },
       topology: "shared",
       balancers: ["127.0.0.1:8082"],
+      dataDir: "/var/lib/director/router",
+      acme: { directoryUrl: "", email: "", caFile: "" },
     });
   });
 

@@ -42,6 +42,37 @@ export const routerConfigTable = {
       doc: "absolute private directory of the router's own nginx",
     }),
   },
+  dataDir: variable({
+    env: "DIRECTOR_ROUTER_DATA_DIR",
+    schema: z
+      .string()
+      .default("/var/lib/director/router")
+      .refine((value) => path.isAbsolute(value), "must be an absolute path"),
+    doc: "absolute private directory of the router's certificates, their keys, the ACME account key and the HTTP-01 challenges",
+  }),
+  acme: {
+    directoryUrl: variable({
+      env: "DIRECTOR_ACME_DIRECTORY_URL",
+      schema: z
+        .string()
+        .default("")
+        .refine((value) => value === "" || value.startsWith("https://"), "must be an https URL"),
+      doc: "the ACME directory certificates for custom domains come from (Let's Encrypt: `https://acme-v02.api.letsencrypt.org/directory`); empty: custom domains are served over HTTP only",
+    }),
+    email: variable({
+      env: "DIRECTOR_ACME_EMAIL",
+      schema: z.string().default(""),
+      doc: "where the certificate authority may write about expiring certificates or problems (optional)",
+    }),
+    caFile: variable({
+      env: "DIRECTOR_ACME_CA_FILE",
+      schema: z
+        .string()
+        .default("")
+        .refine((value) => value === "" || path.isAbsolute(value), "must be an absolute path"),
+      doc: "a PEM file of the only CA trusted for the ACME directory's own HTTPS (a test CA such as pebble's); empty: the system's",
+    }),
+  },
   topology: variable({
     env: "DIRECTOR_TOPOLOGY",
     schema: z.enum(topologies).default("shared"),

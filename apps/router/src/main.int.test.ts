@@ -65,6 +65,7 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
       edge: { listen: `127.0.0.1:${edgePort}` },
       topology: "split",
       balancers: [`127.0.0.1:${balancerPort}`],
+      dataDir: path.join(root, "router-data"),
     });
     router = createRouter(config, { routeFiles: new NginxConfigStore(routesDir, edge, log), log });
     baseUrl = await router.listen();
@@ -164,7 +165,12 @@ describe("router, shared topology: one nginx, one hop", () => {
       log,
     });
     await nginx.start();
-    const config = routerConfigSchema.parse({ http: { port: 0 }, token, edge: { listen: `127.0.0.1:${edgePort}` } });
+    const config = routerConfigSchema.parse({
+      http: { port: 0 },
+      token,
+      edge: { listen: `127.0.0.1:${edgePort}` },
+      dataDir: path.join(root, "router-data"),
+    });
     router = createRouter(config, { routeFiles: new NginxConfigStore(routesDir, nginx, log), log });
     baseUrl = await router.listen();
     // What the orchestrator writes for the site: a block on the edge address itself.

@@ -3,14 +3,23 @@
  * `createRouter` takes the edge's nginx files from the caller, because under `director up` one nginx is shared
  * with the orchestrator; `runRouter` is the standalone process with an nginx of its own.
  */
+
+import { readFileSync } from "node:fs";
+import { chmod, mkdir } from "node:fs/promises";
 import path from "node:path";
+import { routerDataLayout } from "@director/contracts/certificate-files";
+import { DirectorError } from "@director/domain/errors";
 import type { ConfigFiles } from "@director/host/config-files";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { AcmeIssuer } from "./adapters/acme-issuer.js";
+import { FsCertificateStore } from "./adapters/certificate-store.js";
+import { FsChallengeDirectory } from "./adapters/challenge-directory.js";
 import { NginxEdgeRoutes } from "./adapters/nginx-edge-routes.js";
 import type { RouterConfig } from "./config.js";
+import { Certificates } from "./core/certificates.js";
 import { buildRouterApp } from "./http/app.js";
 
 /** A built router: its HTTP app (for inject), and start/stop of its listener. */
@@ -30,9 +39,16 @@ export function createRouter(config: RouterConfig, deps: { routeFiles: ConfigFil
     edgeListen: config.edge.listen,
     balancers: config.balancers,
   });
-  const app = buildRouterApp({ log, token: config.token, routes });
+  const certificates = new Certificates({
+    issuer: acmeIssuerOf(config, log),
+    store: new FsCertificateStore(routerDataLayout(config.dataDir).certificatesDir),
+  });
+  const app = buildRouterApp({ log, token: config.token, routes, certificates });
   // The router owns the edge listener: its default server must exist before any route is served.
   app.addHook("onReady", async () => {
+    // World-traversable: nginx's workers read the ACME challenges under it (the certificates' own dir is 0700).
+    await mkdir(config.dataDir, { recursive: true, mode: 0o755 });
+    await chmod(config.dataDir, 0o755);
     await routes.writeDefaults();
   });
   return {
@@ -40,6 +56,29 @@ export function createRouter(config: RouterConfig, deps: { routeFiles: ConfigFil
     listen: () => app.listen({ host: config.http.host, port: config.http.port }),
     close: () => app.close(),
   };
+}
+
+/** The certificate authority's client when one is configured; null: custom domains are served over HTTP only. */
+function acmeIssuerOf(config: RouterConfig, log: Logger): AcmeIssuer | null {
+  const { directoryUrl, email, caFile } = config.acme;
+  if (directoryUrl === "") return null;
+  const layout = routerDataLayout(config.dataDir);
+  return new AcmeIssuer({
+    directoryUrl,
+    accountKeyPath: layout.accountKeyPath,
+    ...(email === "" ? {} : { contactEmail: email }),
+    challenges: new FsChallengeDirectory(layout.challengesRoot),
+    ...(caFile === "" ? {} : { trustedCaPem: readCaFile(caFile) }),
+    log: log.child({ component: "acme" }),
+  });
+}
+
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new DirectorError("CONFIG_INVALID", `DIRECTOR_ACME_CA_FILE: cannot read ${file}.`, { cause: error });
+  }
 }
 
 /** A running standalone router: its API URL and how to stop it and its nginx. */

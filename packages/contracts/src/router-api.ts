@@ -5,7 +5,7 @@
 import { topologies } from "@director/domain/topology";
 import { z } from "zod";
 import { healthRoute } from "./internal-health.js";
-import { hostnameSchema, siteIdSchema, siteNameSchema } from "./internal-values.js";
+import { customDomainSchema, hostnameSchema, siteIdSchema, siteNameSchema } from "./internal-values.js";
 import { type RouteTable, route } from "./route.js";
 
 /** The body of PUT /routes/:siteId. */
@@ -93,10 +93,62 @@ export const removeLegacyRouteRoute = route({
   summary: "removes a route file named by site name, left from before routes were keyed by site id (no-op when absent)",
 });
 
+/** `/internal/v1/certificates/:domain` */
+const certificateParamsSchema = z.object({ domain: customDomainSchema });
+
+export const certificateIssuedSchema = z.object({
+  /**
+   * `issued`: a new certificate is in place; `current`: the one in place is valid for longer than asked, kept;
+   * `not_configured`: this router has no certificate authority (the domain is served over HTTP only)
+   */
+  outcome: z.enum(["issued", "current", "not_configured"]),
+  /** when the certificate in place expires (ISO 8601); null when there is none */
+  notAfter: z.string().nullable(),
+});
+export type CertificateIssued = z.infer<typeof certificateIssuedSchema>;
+
+export const issueCertificateRoute = route({
+  method: "PUT",
+  path: "/internal/v1/certificates/:domain",
+  caller: "internal",
+  params: certificateParamsSchema,
+  body: z.object({
+    /** a certificate in place that expires later than this many days from now is kept (a step run again) */
+    renewWithinDays: z.number().int().min(0).max(365),
+  }),
+  answer: certificateIssuedSchema,
+  answerKind: "json",
+  summary:
+    "makes sure the domain has a certificate: issues one over ACME HTTP-01 (answered by the edge) unless the one in place is current",
+});
+
+export const removeCertificateRoute = route({
+  method: "DELETE",
+  path: "/internal/v1/certificates/:domain",
+  caller: "internal",
+  params: certificateParamsSchema,
+  answerKind: "empty",
+  summary: "removes the domain's certificate and key (no-op when absent)",
+});
+
+export const certificateInventoryRoute = route({
+  method: "GET",
+  path: "/internal/v1/certificates",
+  caller: "internal",
+  answer: z.object({
+    certificates: z.array(z.object({ domain: z.string(), notAfter: z.string().nullable() })),
+  }),
+  answerKind: "json",
+  summary: "every certificate the router keeps, with its expiry (reads only)",
+});
+
 export const routerApi = {
   health: healthRoute,
   routeInventory: routeInventoryRoute,
   upsertRoute: upsertRouteRoute,
   removeRoute: removeRouteRoute,
   removeLegacyRoute: removeLegacyRouteRoute,
+  issueCertificate: issueCertificateRoute,
+  removeCertificate: removeCertificateRoute,
+  certificateInventory: certificateInventoryRoute,
 } as const satisfies RouteTable;

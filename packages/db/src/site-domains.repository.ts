@@ -121,18 +121,26 @@ export class SiteDomainsRepository {
   }
 
   /**
-   * Up to `limit` domains whose check or renewal is due, locked for this transaction (others skip them), oldest due
-   * first: several workers share the work and none checks a domain twice at once.
+   * Up to `limit` domains whose check or renewal is due, oldest due first, each hidden from other checkers for
+   * `leaseMs` (its next attempt moved past the lease in the same statement): several workers share the work and none
+   * checks a domain twice at once; one that dies mid-check leaves the domain due again when the lease ends.
    */
-  async claimDue(now: Date, limit: number, trx: DatabaseHandle): Promise<SiteDomainRecord[]> {
-    const rows = await trx
-      .selectFrom("site_domains")
-      .selectAll()
-      .where("next_attempt_at", "<=", now)
-      .orderBy("next_attempt_at")
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
+  async claimDue(input: { now: Date; limit: number; leaseMs: number }): Promise<SiteDomainRecord[]> {
+    const leaseEnd = new Date(input.now.getTime() + input.leaseMs);
+    const rows = await this.#db
+      .updateTable("site_domains")
+      .set({ next_attempt_at: leaseEnd })
+      .where("id", "in", (eb) =>
+        eb
+          .selectFrom("site_domains")
+          .select("id")
+          .where("next_attempt_at", "<=", input.now)
+          .orderBy("next_attempt_at")
+          .limit(input.limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returningAll()
       .execute();
     return rows.map(toSiteDomain);
   }

@@ -25,3 +25,12 @@ export interface SiteDomainRecord {
   nextAttemptAt: Date | null;
   createdAt: Date;
 }
+
+/** What DNS says of a domain, compared with the router's public addresses. */
+export type DnsFinding =
+  | { kind: "points_here" }
+  /** the installation configured no public addresses: DNS is not checked */
+  | { kind: "not_checked" }
+  | { kind: "points_elsewhere"; addresses: readonly string[] }
+  | { kind: "no_records" }
+  | { kind: "lookup_failed"; reason: string };

@@ -1,5 +1,6 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { routerDataLayout } from "@director/contracts/certificate-files";
 import { UsersRepository } from "@director/db/users.repository";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
@@ -86,6 +87,10 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       stops.push(() => edgeNginx.stop());
     }
 
+    // The router keeps certificates and ACME challenges here; sharing one nginx, the orchestrator's blocks name them.
+    const routerDataDir = path.join(dataDir, "router");
+    const routerData = routerDataLayout(routerDataDir);
+    const httpsListen = isShared && config.httpsPort !== undefined ? `${config.listenHost}:${config.httpsPort}` : "";
     const orchestratorVariables: VariablesSetByUp<"orchestrator"> = {
       DIRECTOR_ORCHESTRATOR_HOST: "127.0.0.1",
       DIRECTOR_ORCHESTRATOR_PORT: String(config.orchestratorPort),
@@ -97,6 +102,10 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       // read only by a standalone orchestrator, which starts its own nginx; this one is started above
       DIRECTOR_BALANCER_TRUSTED_PROXIES: "",
       DIRECTOR_ORCHESTRATOR_STATE_DIR: path.join(dataDir, "orchestrator-state"),
+      DIRECTOR_BALANCER_TLS_LISTEN: httpsListen,
+      DIRECTOR_BALANCER_CERTIFICATES_DIR: routerData.certificatesDir,
+      // Split: the router's own edge would answer them (not built yet); shared: every site's server does.
+      DIRECTOR_BALANCER_ACME_CHALLENGES_DIR: isShared ? routerData.challengesRoot : "",
     };
     const orchestratorConfig = loadOrchestratorConfig({ ...config.passThrough.orchestrator, ...orchestratorVariables });
     const orchestrator = createOrchestrator(orchestratorConfig, {
@@ -116,6 +125,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       DIRECTOR_ROUTER_NGINX_DIR: isShared ? nginxDir : path.join(dataDir, "nginx-edge"),
       DIRECTOR_TOPOLOGY: config.topology,
       DIRECTOR_BALANCERS: `127.0.0.1:${config.balancerPort}`,
+      DIRECTOR_ROUTER_DATA_DIR: routerDataDir,
     };
     const router = createRouter(loadRouterConfig({ ...config.passThrough.router, ...routerVariables }), {
       routeFiles: new NginxConfigStore(routerConfDir, edgeNginx, log.child({ component: "router-config" })),

@@ -40,6 +40,8 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       upsertRoute: (id, spec) => router.upsertRoute(id, spec),
       removeRoute: (id) => router.removeRoute(id),
       removeLegacyRoute: (name) => router.removeLegacyRoute(name),
+      issueCertificate: (domain, renewWithinDays) => router.issueCertificate(domain, renewWithinDays),
+      removeCertificate: (domain) => router.removeCertificate(domain),
       upsertService: (request) => orchestrator.upsertService(request),
       removeService: (id) => orchestrator.removeService(id),
       removeImages: (id) => orchestrator.removeImages(id),

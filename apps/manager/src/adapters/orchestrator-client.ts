@@ -16,7 +16,10 @@ const runScriptPath = parseSitePath("run.sh");
 
 /** The orchestrator's internal API as the manager uses it: site directories, balancer config and files. */
 export class OrchestratorClient
-  implements Omit<SiteHost, "upsertRoute" | "removeRoute">, SiteFileStore, Pick<HostInventory, "orchestratorInventory">
+  implements
+    Omit<SiteHost, "upsertRoute" | "removeRoute" | "issueCertificate" | "removeCertificate">,
+    SiteFileStore,
+    Pick<HostInventory, "orchestratorInventory">
 {
   readonly #client: InternalClient;
 

@@ -1,4 +1,10 @@
-import { type RouterInventory, type RouteSpec, routerApi } from "@director/contracts/router-api";
+import {
+  type CertificateIssued,
+  type RouterInventory,
+  type RouteSpec,
+  routerApi,
+} from "@director/contracts/router-api";
+import type { CustomDomain } from "@director/domain/custom-domain";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { InternalClient } from "@director/http-kit/internal-client";
@@ -8,7 +14,7 @@ import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-
 /** The router's internal API as the worker and the reconciler use it: a site's public route, and all of them. */
 export class RouterClient
   implements
-    Pick<SiteHost, "upsertRoute" | "removeRoute">,
+    Pick<SiteHost, "upsertRoute" | "removeRoute" | "issueCertificate" | "removeCertificate">,
     Pick<HostInventory, "routerInventory">,
     Pick<LeftoverRemoval, "removeLegacyRoute">
 {
@@ -29,6 +35,14 @@ export class RouterClient
 
   async removeRoute(siteId: SiteId): Promise<void> {
     await this.#client.request(routerApi.removeRoute, { params: { siteId } });
+  }
+
+  async issueCertificate(domain: CustomDomain, renewWithinDays: number): Promise<CertificateIssued> {
+    return this.#client.request(routerApi.issueCertificate, { params: { domain }, body: { renewWithinDays } });
+  }
+
+  async removeCertificate(domain: CustomDomain): Promise<void> {
+    await this.#client.request(routerApi.removeCertificate, { params: { domain } });
   }
 
   /** A route file named by site name, left from before routes were keyed by site id. */

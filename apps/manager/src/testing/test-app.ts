@@ -59,6 +59,8 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
     restartService: unreachable,
     buildSiteImage: unreachable,
     writeRunScript: unreachable,
+    issueCertificate: unreachable,
+    removeCertificate: unreachable,
   };
   const removals = given.reconcileHost;
   if (removals) {

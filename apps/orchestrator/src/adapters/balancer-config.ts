@@ -6,6 +6,7 @@ import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/ho
 import { openFileCacheValidMs } from "@director/host/nginx-main-config";
 import type { BalancerConfig, BalancerConfigFiles, SiteDirectories, SiteIndex, SiteIndexEntry } from "../core/ports.js";
 import { renderSharedSiteServer } from "../core/render-shared-site-server.js";
+import { renderSiteHttpsServers } from "../core/render-site-https.js";
 import { renderRunningSiteServerBlock } from "../core/render-site-server-block.js";
 
 /** The file holding a running dynamic site's own server block; named by id so that a rename changes its content only. */
@@ -25,6 +26,10 @@ export interface BalancerEnv {
   defaultClientBodyLimitBytes: number;
   /** the site index directory the shared server block reads (FsSiteIndex's) */
   indexDir: string;
+  /** the router's ACME HTTP-01 directory, answered for every host; null or absent: not served */
+  acmeChallengesRoot?: string | null;
+  /** HTTPS for sites' own domains with a certificate; null or absent: none */
+  tls?: { listen: string; certificatesDir: string } | null;
 }
 
 /** The site id in a site's file name, or null for any other file (the shared server, the edge's default server). */
@@ -69,10 +74,17 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
   /** Creates the index and installs the shared server block (a no-op when it is already current). */
   async prepare(): Promise<void> {
     await this.#index.prepare();
-    const { listen, sitesDomain, indexDir, defaultClientBodyLimitBytes } = this.#env;
+    const { listen, sitesDomain, indexDir, defaultClientBodyLimitBytes, acmeChallengesRoot, tls } = this.#env;
     await this.#files.put(
       sharedServerFileName,
-      renderSharedSiteServer({ listen, sitesDomain, indexDir, clientBodyLimitBytes: defaultClientBodyLimitBytes }),
+      renderSharedSiteServer({
+        listen,
+        sitesDomain,
+        indexDir,
+        clientBodyLimitBytes: defaultClientBodyLimitBytes,
+        acmeChallengesRoot: acmeChallengesRoot ?? null,
+        tlsListen: tls?.listen ?? null,
+      }),
     );
   }
 
@@ -123,19 +135,50 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
     return { ...base, answer: "files", siteDirectory: this.#directories.pathOf(spec.id) };
   }
 
-  /** An enabled dynamic site with a running task gets its own block; every other site has none. */
+  /**
+   * A site gets its own block when it is an enabled dynamic site with a running task, or when some of its own domains
+   * have a certificate (their HTTPS servers); every other site has none.
+   */
   #renderOwnBlock(spec: BalancerSiteSpec): string | null {
-    if (spec.type !== "dynamic" || spec.availability !== "enabled" || spec.upstream == null) return null;
-    const { listen, sitesDomain, defaultClientBodyLimitBytes } = this.#env;
-    return renderRunningSiteServerBlock(
+    const { listen, sitesDomain, defaultClientBodyLimitBytes, indexDir, tls } = this.#env;
+    const challengesRoot = this.#env.acmeChallengesRoot ?? null;
+    const domains = spec.domains ?? [];
+    // Without HTTPS configured, a certificate is never named: every domain is served over HTTP.
+    const httpsDomains = tls == null ? [] : (spec.httpsDomains ?? []).filter((domain) => domains.includes(domain));
+    const clientBodyLimitBytes = spec.clientBodyLimitBytes ?? defaultClientBodyLimitBytes;
+    const isRunning = spec.type === "dynamic" && spec.availability === "enabled" && spec.upstream != null;
+    if (!isRunning && httpsDomains.length === 0) return null;
+    const https =
+      tls == null
+        ? []
+        : renderSiteHttpsServers(
+            {
+              id: spec.id,
+              name: spec.name,
+              httpsDomains,
+              clientBodyLimitBytes,
+              proxiedToPort: isRunning ? (spec.upstream?.port ?? null) : null,
+            },
+            { listen, tlsListen: tls.listen, certificatesDir: tls.certificatesDir, challengesRoot, indexDir },
+          );
+    if (!isRunning || spec.upstream == null) {
+      return [
+        `# Site ${spec.id} (${spec.name}): its own domains over HTTPS, written by the Director orchestrator.`,
+        ...https,
+        "",
+      ].join("\n");
+    }
+    const running = renderRunningSiteServerBlock(
       {
         ...spec,
         upstream: spec.upstream,
-        domains: spec.domains ?? [],
-        clientBodyLimitBytes: spec.clientBodyLimitBytes ?? defaultClientBodyLimitBytes,
+        // A domain with a certificate is answered by the HTTPS servers (and sent there from HTTP) instead.
+        domains: domains.filter((domain) => !httpsDomains.includes(domain)),
+        clientBodyLimitBytes,
       },
-      { listen, sitesDomain },
+      { listen, sitesDomain, challengesRoot },
     );
+    return https.length === 0 ? running : `${running}${https.join("\n")}\n`;
   }
 }
 

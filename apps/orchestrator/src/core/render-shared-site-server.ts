@@ -10,6 +10,7 @@ import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
 import { noticePageText, siteNameToken } from "./nginx-notice-page.js";
 import { assertNginxSafeAbsolutePath } from "./nginx-safe-path.js";
+import { renderAcmeChallengeLocation, renderTlsCommon } from "./render-site-tls.js";
 import { siteIndexLayout } from "./site-index-layout.js";
 
 /** What the shared server block depends on; the same for every site. */
@@ -20,6 +21,10 @@ export interface SharedSiteServerEnv {
   indexDir: string;
   /** client_max_body_size of every site served here (a running dynamic site's own block sets its own) */
   clientBodyLimitBytes: number;
+  /** the router's ACME HTTP-01 directory, answered for every host; null: not served */
+  acmeChallengesRoot?: string | null;
+  /** where sites' own domains are served over HTTPS; null: nowhere (no HTTPS) */
+  tlsListen?: string | null;
 }
 
 /** The nginx variable holding the requested site's name: a capture of the site-name grammar, so only [a-z0-9-]. */
@@ -41,9 +46,15 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
   if (!Number.isSafeInteger(env.clientBodyLimitBytes) || env.clientBodyLimitBytes < 0) {
     throw new DirectorError("CONFIG_INVALID", "The default body limit must be a whole number of bytes.");
   }
-  const common = { listen, clientBodyLimitBytes: env.clientBodyLimitBytes };
+  const common = {
+    listen,
+    clientBodyLimitBytes: env.clientBodyLimitBytes,
+    challengesRoot: env.acmeChallengesRoot ?? null,
+  };
+  const tlsListen = env.tlsListen ?? null;
   return [
     "# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.",
+    ...(tlsListen === null ? [] : renderTlsCommon({ listen: tlsListen })),
     ...renderIndexServer({
       ...common,
       // The site-name grammar (domain/site-name.ts), anchored, under the sites domain with its dots escaped.
@@ -63,13 +74,19 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
   ].join("\n");
 }
 
-/** One server answering from the index entry that `entry` (a path with the captured variable) leads to. */
-function renderIndexServer(options: {
+/**
+ * One server answering from the index entry that `entry` (a path, with the captured variable or a site's own id)
+ * leads to. `head`: lines in place of `listen` and `server_name` (an HTTPS server's, with its certificate).
+ */
+export function renderIndexServer(options: {
   listen: string;
   serverName: string;
   entry: string;
+  /** the nginx variable the notice pages name the site by */
   variable: string;
   clientBodyLimitBytes: number;
+  challengesRoot: string | null;
+  head?: readonly string[];
 }): string[] {
   const { entry, variable } = options;
   const siteLink = `${entry}/${siteIndexLayout.siteLink}`;
@@ -77,14 +94,16 @@ function renderIndexServer(options: {
   const [disabled, notRunning] = siteIndexLayout.markers;
   return [
     "server {",
-    `${indent}listen ${options.listen};`,
-    `${indent}server_name ${options.serverName};`,
+    ...(options.head ?? [`listen ${options.listen};`, `server_name ${options.serverName};`]).map(
+      (line) => indent + line,
+    ),
     `${indent}client_max_body_size ${options.clientBodyLimitBytes};`,
     // The index's own links (root's) are followed; from the site directory on, no symlink is: public/ itself and
     // everything under it is opened O_NOFOLLOW, so a site's files stay inside its directory.
     `${indent}disable_symlinks on from=${siteLink};`,
     `${indent}root ${siteLink}/public;`,
     `${indent}index index.html index.htm;`,
+    ...renderAcmeChallengeLocation(options.challengesRoot).map((line) => indent + line),
     `${indent}location / {`,
     `${indent}${indent}try_files $uri $uri/ @not_served;`,
     `${indent}}`,

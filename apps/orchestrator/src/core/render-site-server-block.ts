@@ -4,6 +4,7 @@ import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import { parseSiteName, type SiteName } from "@director/domain/site-name";
+import { renderServerAcmeChallengeLocation } from "./render-site-https.js";
 import {
   checkSiteUpstream,
   renderSiteProxyLocations,
@@ -17,6 +18,8 @@ export interface SiteServerBlockEnv {
   listen: string;
   /** sites are served at <name>.<sitesDomain> */
   sitesDomain: string;
+  /** the router's ACME HTTP-01 directory, answered for the site's domains; null or absent: not served */
+  challengesRoot?: string | null;
 }
 
 /** A dynamic site with a running task, as its own server block needs it. */
@@ -57,6 +60,7 @@ export function renderRunningSiteServerBlock(site: RunningSite, env: SiteServerB
     `${indent}listen ${listen};`,
     `${indent}server_name ${serverNames.join(" ")};`,
     `${indent}client_max_body_size ${site.clientBodyLimitBytes};`,
+    ...renderServerAcmeChallengeLocation(env.challengesRoot ?? null),
     ...renderSiteProxyLocations(id, name, upstream.port).map((line) => `${indent}${line}`),
     "}",
     "",

@@ -2,13 +2,12 @@ import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { constants } from "node:fs";
 import { chmod, lstat, mkdir, open, readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { certificateFileName, certificateKeyFileName as keyFileName } from "@director/contracts/certificate-files";
 import { DirectorError } from "@director/domain/errors";
 import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import type { CertificatePair, CertificatePaths, CertificateStore, StoredCertificate } from "../core/acme-ports.js";
 
-const certificateFileName = "fullchain.pem";
-const keyFileName = "privkey.pem";
 /** Only the running user (root: nginx's master reads certificates before dropping privileges) enters the dirs. */
 const privateDirMode = 0o700;
 const keyFileMode = 0o600;

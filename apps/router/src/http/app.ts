@@ -2,7 +2,9 @@ import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import type { Certificates } from "../core/certificates.js";
 import type { EdgeRoutes } from "../core/ports.js";
+import { registerCertificateRoutes } from "./certificate-routes.js";
 import { registerRouteRoutes } from "./route-routes.js";
 
 /** What the router's HTTP edge needs. */
@@ -10,11 +12,13 @@ export interface RouterAppDeps {
   log: Logger;
   token: InternalToken;
   routes: EdgeRoutes;
+  certificates: Certificates;
 }
 
 /** The router's internal API: every route of its table (contracts/router-api.ts), token-protected but /health. */
 export function buildRouterApp(deps: RouterAppDeps): FastifyInstance {
   const app = buildInternalApp({ component: "router", token: deps.token, log: deps.log });
   registerRouteRoutes(app, deps);
+  registerCertificateRoutes(app, deps);
   return app;
 }

@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { Route } from "@director/contracts/route";
 import { routerApi as api } from "@director/contracts/router-api";
 import type { InternalToken } from "@director/http-kit/internal-auth";
@@ -16,7 +18,13 @@ let router: RouterHandle;
 
 function setUp(topology: "shared" | "split") {
   const files = new InMemoryConfigFiles();
-  const config = routerConfigSchema.parse({ http: {}, token, edge: {}, topology });
+  const config = routerConfigSchema.parse({
+    http: {},
+    token,
+    edge: {},
+    topology,
+    dataDir: path.join(tmpdir(), `director-router-routes-${process.pid}`),
+  });
   router = createRouter(config, { routeFiles: files, log: pino({ level: "silent" }) });
   return { app: router.app, files };
 }

@@ -2,6 +2,8 @@
  * The router serves exactly its route table (contracts/router-api.ts), each route with the caller the table declares,
  * and every route but /health refuses a caller without the router's token.
  */
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { routerApi } from "@director/contracts/router-api";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
@@ -19,7 +21,13 @@ afterEach(async () => {
 
 async function setUp() {
   const files = new InMemoryConfigFiles();
-  const config = routerConfigSchema.parse({ http: {}, token, edge: {}, topology: "split" });
+  const config = routerConfigSchema.parse({
+    http: {},
+    token,
+    edge: {},
+    topology: "split",
+    dataDir: path.join(tmpdir(), `director-router-routes-${process.pid}`),
+  });
   router = createRouter(config, { routeFiles: files, log: pino({ level: "silent" }) });
   await router.app.ready();
   return { app: router.app, files };
@@ -30,7 +38,7 @@ describe("the router's routes", () => {
     const { app } = await setUp();
     const { served, table } = servedAndDeclared(app, routerApi);
     expect(served).toEqual(table);
-    expect(served.length).toBe(5);
+    expect(served.length).toBe(8);
   });
 
   it.each([

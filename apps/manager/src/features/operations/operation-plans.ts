@@ -1,9 +1,11 @@
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
+import type { SiteDomainsRepository } from "@director/db/site-domains.repository";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageRecord } from "@director/domain/image";
 import type { SiteRecord as Site } from "@director/domain/site";
 import { z } from "zod";
-import type { SiteHost } from "./site-host.js";
+import { issueCertificate, removeCertificate, serveDomains } from "./domain-steps.js";
+import type { StepDefinition } from "./step-definition.js";
 
 /** The kinds of operation this release performs. */
 export const operationKinds = [
@@ -16,36 +18,11 @@ export const operationKinds = [
   "reconcile_site",
   "update_image",
   "update_domains",
+  "issue_certificate",
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
-/** What a step may use. The site is read fresh before each step, so a resumed step sees the current truth. */
-export interface StepContext {
-  /** null once the site row is gone (the last step of a delete) */
-  site: Site | null;
-  siteName: string;
-  host: SiteHost;
-  sites: {
-    markReady(site: Site): Promise<void>;
-    forget(site: Site): Promise<void>;
-    /** records a successful build: the site's image choice and the image its service runs */
-    setImage(site: Site, image: { imageId: number; extraPackages: readonly string[]; imageRef: string }): Promise<void>;
-  };
-  /** published images, to read the one an image change asked for */
-  images: { findById(id: number): Promise<ImageRecord | null> };
-  /** what the operation was queued with, when the site row does not hold it yet (an image change); else null */
-  input: Record<string, unknown> | null;
-  /** the balancer spec the database implies for this site */
-  balancerSpec(site: Site): BalancerSiteSpec;
-  routeHostnames(site: Site): string[];
-}
-
-/** One idempotent step: running it twice, or after a crash halfway, leaves the same state as running it once. */
-export interface StepDefinition {
-  slug: string;
-  name: string;
-  run(context: StepContext): Promise<void>;
-}
+export type { StepContext, StepDefinition } from "./step-definition.js";
 
 /** A dynamic site runs its process (scaled to zero unless enabled). Static sites never need Docker. */
 const startService: StepDefinition = {
@@ -264,6 +241,7 @@ export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   reconcile_site: reconcileSite,
   update_image: updateImage,
   update_domains: updateDomains,
+  issue_certificate: [issueCertificate, serveDomains],
 };
 
 export function isOperationKind(value: string): value is OperationKind {

@@ -175,6 +175,9 @@ describe("OperationWorker", () => {
           clientBodyLimitBytes: 1,
         }),
       routeHostnames: () => ["hello.sites.localhost"],
+      domains: { find: async () => null, recordProgress: async () => {} },
+      renewWithinDays: 30,
+      now: () => new Date(),
       ...contextOverrides,
     };
     const wakeup = new InProcessWakeup();

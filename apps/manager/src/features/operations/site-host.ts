@@ -1,6 +1,7 @@
 import type { SiteImageRequest, SiteImageResult, SiteServiceRequest } from "@director/contracts/orchestrator-services";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
-import type { RouteSpec } from "@director/contracts/router-api";
+import type { CertificateIssued, RouteSpec } from "@director/contracts/router-api";
+import type { CustomDomain } from "@director/domain/custom-domain";
 import type { SiteId } from "@director/domain/site";
 
 /** What operations ask of the machines that host sites (orchestrator and router). Every call is idempotent. */
@@ -21,4 +22,8 @@ export interface SiteHost {
   /** writes the site's /site/run.sh (mode 0755), replacing the one there */
   writeRunScript(siteId: SiteId, script: string): Promise<void>;
   removeRoute(siteId: SiteId): Promise<void>;
+  /** makes sure the domain has a certificate valid for more than `renewWithinDays` days (router, ACME) */
+  issueCertificate(domain: CustomDomain, renewWithinDays: number): Promise<CertificateIssued>;
+  /** removes the domain's certificate (no-op when absent) */
+  removeCertificate(domain: CustomDomain): Promise<void>;
 }

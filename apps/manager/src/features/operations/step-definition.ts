@@ -1,0 +1,39 @@
+/** What an operation's step is, and what it may use (operation-plans.ts lists the steps of each kind). */
+import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
+import type { SiteDomainsRepository } from "@director/db/site-domains.repository";
+import type { ImageRecord } from "@director/domain/image";
+import type { SiteRecord as Site } from "@director/domain/site";
+import type { SiteHost } from "./site-host.js";
+
+/** What a step may use. The site is read fresh before each step, so a resumed step sees the current truth. */
+export interface StepContext {
+  /** null once the site row is gone (the last step of a delete) */
+  site: Site | null;
+  siteName: string;
+  host: SiteHost;
+  sites: {
+    markReady(site: Site): Promise<void>;
+    forget(site: Site): Promise<void>;
+    /** records a successful build: the site's image choice and the image its service runs */
+    setImage(site: Site, image: { imageId: number; extraPackages: readonly string[]; imageRef: string }): Promise<void>;
+  };
+  /** published images, to read the one an image change asked for */
+  images: { findById(id: number): Promise<ImageRecord | null> };
+  /** what the operation was queued with, when the site row does not hold it yet (an image change); else null */
+  input: Record<string, unknown> | null;
+  /** the balancer spec the database implies for this site */
+  balancerSpec(site: Site): BalancerSiteSpec;
+  routeHostnames(site: Site): string[];
+  /** sites' own domains: where each stands */
+  domains: Pick<SiteDomainsRepository, "find" | "recordProgress">;
+  /** a certificate is renewed this many days before it expires */
+  renewWithinDays: number;
+  now(): Date;
+}
+
+/** One idempotent step: running it twice, or after a crash halfway, leaves the same state as running it once. */
+export interface StepDefinition {
+  slug: string;
+  name: string;
+  run(context: StepContext): Promise<void>;
+}
