@@ -69,6 +69,8 @@ function acmeIssuerOf(config: RouterConfig, log: Logger): AcmeIssuer | null {
     ...(email === "" ? {} : { contactEmail: email }),
     challenges: new FsChallengeDirectory(layout.challengesRoot),
     ...(caFile === "" ? {} : { trustedCaPem: readCaFile(caFile) }),
+    // Polls of a pending order start at 1 s and double (acme-client's 5 s made every certificate take 5 s or more).
+    statusPollMinMs: 1_000,
     log: log.child({ component: "acme" }),
   });
 }

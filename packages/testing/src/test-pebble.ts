@@ -18,6 +18,8 @@ export interface TestPebble {
   directoryUrl: string;
   /** the CA that signed pebble's HTTPS listener (ACME and management), for the ACME client to trust */
   listenerCaPem: string;
+  /** `IP:PORT` of the DNS server pebble validates with (pebble-challtestsrv): every name resolves to 127.0.0.1 */
+  dnsServer: string;
   /** the root pebble issues certificates under (made anew at every start): what a client of the site trusts */
   issuingRootPem(): Promise<string>;
   stop(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startTestPebble(options: { httpPort: number }): Promise<Te
     return {
       directoryUrl,
       listenerCaPem,
+      dnsServer: `127.0.0.1:${dnsPort}`,
       issuingRootPem: async () => {
         const answer = await httpsGet(`https://127.0.0.1:${managementPort}/roots/0`, listenerCaPem);
         if (answer.status !== 200) throw new Error(`pebble's /roots/0 answered ${answer.status}: ${answer.body}`);

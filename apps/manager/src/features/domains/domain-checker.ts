@@ -33,7 +33,7 @@ export const defaultDomainCheckerOptions: Omit<DomainCheckerOptions, "renewWithi
 };
 
 /** When the site is busy with another operation, its certificate is asked for this much later. */
-const siteBusyRetryMs = 20_000;
+const siteBusyRetryMs = 2_000;
 
 export class DomainChecker {
   readonly #deps: {

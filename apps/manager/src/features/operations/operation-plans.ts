@@ -228,7 +228,11 @@ const updateImage: StepDefinition[] = [
  * A domain was added to the site or taken off it (in the database, with the operation): the balancer serves the site
  * at the domains the database now lists, and the router routes them.
  */
-const updateDomains: StepDefinition[] = [{ ...writeBalancerConfig, name: "Serve the site at its domains" }, addRoute];
+const updateDomains: StepDefinition[] = [
+  { ...writeBalancerConfig, name: "Serve the site at its domains" },
+  addRoute,
+  removeCertificate,
+];
 
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {

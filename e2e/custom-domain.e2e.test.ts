@@ -1,0 +1,161 @@
+/**
+ * A site's own domain end to end against a real `director up` and pebble, the ACME test server from Debian's packages
+ * (pebble-challtestsrv answers DNS: every name resolves to 127.0.0.1). A member adds a domain; the worker's domain
+ * checker finds its DNS pointing here; the router gets a certificate over a real HTTP-01 challenge answered by the
+ * edge nginx; the domain is then served over HTTPS with it (trusting only pebble's root), and HTTP sends it there.
+ */
+
+import { X509Certificate } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
+import { request } from "node:https";
+import path from "node:path";
+import { freePort } from "@director/testing/free-port";
+import { httpRequest } from "@director/testing/http-request";
+import { startTestPebble, type TestPebble } from "@director/testing/test-pebble";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiSession } from "./support/api.js";
+import { DirectorProcess } from "./support/director-process.js";
+
+const password = "correct horse battery staple";
+const page = "<!doctype html><h1>The chess club</h1>\n";
+
+/** An HTTPS GET to the edge with SNI `domain`, trusting only `ca`; the answer and the certificate served. */
+function httpsGet(port: number, domain: string, ca: string, pathname = "/") {
+  return new Promise<{ status: number; body: string; certificate: X509Certificate }>((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port, servername: domain, path: pathname, headers: { host: domain }, ca, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const peer = response.socket as import("node:tls").TLSSocket;
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            certificate: new X509Certificate(peer.getPeerCertificate().raw),
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("director up: a site's own domain with a certificate from ACME", () => {
+  let director: DirectorProcess;
+  let pebble: TestPebble;
+  let admin: ApiSession;
+  let alice: ApiSession;
+  let httpsPort: number;
+
+  beforeAll(async () => {
+    director = await DirectorProcess.create();
+    // pebble validates HTTP-01 on the port the edge nginx listens on (its DNS says every name is 127.0.0.1).
+    pebble = await startTestPebble({ httpPort: director.ports.sites });
+    const caFile = path.join(director.dataDir, "pebble-listener-ca.pem");
+    await writeFile(caFile, pebble.listenerCaPem);
+    httpsPort = await freePort();
+    Object.assign(director.env, {
+      DIRECTOR_ACME_DIRECTORY_URL: pebble.directoryUrl,
+      DIRECTOR_ACME_CA_FILE: caFile,
+      DIRECTOR_HTTPS_PORT: String(httpsPort),
+      DIRECTOR_PUBLIC_ADDRESSES: "127.0.0.1",
+      DIRECTOR_DNS_SERVERS: pebble.dnsServer,
+    });
+    await director.start();
+    await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
+    admin = await ApiSession.login(director.managerUrl, "admin", password);
+    const created = await admin.request("POST", "/api/sites?wait=true", { json: { name: "chess", description: "" } });
+    expect(created.status, created.text).toBe(201);
+    await admin.request("PUT", "/api/sites/chess/files/public/index.html", { body: page });
+    // alice, a student and a member of the site, is the one who adds the domain
+    await director.run(["admin", "create-user", "--username", "alice"], `${password}\n`);
+    await admin.request("POST", "/api/sites/chess/members", { json: { username: "alice" } });
+    alice = await ApiSession.login(director.managerUrl, "alice", password);
+  }, 120_000);
+
+  afterAll(async () => {
+    await director?.stop();
+    await pebble?.stop();
+    await director?.removeDockerObjects();
+    if (director) await rm(director.dataDir, { recursive: true, force: true });
+  });
+
+  it("issues a certificate once the domain points here, and serves the site over HTTPS with it", async () => {
+    const added = await alice.request("POST", "/api/sites/chess/domains?wait=true", {
+      json: { domain: "www.Chess-Club.test" },
+    });
+    expect(added.status, added.text).toBe(201);
+    expect(added.json().domain).toMatchObject({
+      domain: "www.chess-club.test",
+      dnsRecords: [{ type: "A", name: "www.chess-club.test", value: "127.0.0.1" }],
+    });
+    // Served over HTTP at once (the challenge needs it), before any certificate.
+    const overHttp = await httpRequest({ url: `${director.sitesUrl}/`, host: "www.chess-club.test" });
+    expect(overHttp.text).toBe(page);
+
+    // The checker finds DNS right, the operation gets the certificate: the domain becomes active with its expiry.
+    const deadline = Date.now() + 60_000;
+    let domain: { status: string; statusMessage: string; certificateExpiresAt: string | null } | undefined;
+    while (Date.now() < deadline) {
+      domain = (await alice.request("GET", "/api/sites/chess/domains")).json().domains[0];
+      if (domain?.status === "active" || domain?.status === "failed") break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(domain, JSON.stringify(domain)).toMatchObject({ status: "active", statusMessage: "" });
+    const expiresAt = new Date(domain?.certificateExpiresAt ?? 0);
+    expect(expiresAt.getTime()).toBeGreaterThan(Date.now() + 7 * 24 * 3600 * 1000);
+
+    const root = await pebble.issuingRootPem();
+    // The balancer's HTTPS block is written by the certificate operation's last step; allow it its reload.
+    let answer: Awaited<ReturnType<typeof httpsGet>> | undefined;
+    for (let tries = 0; tries < 40; tries++) {
+      answer = await httpsGet(httpsPort, "www.chess-club.test", root).catch(() => undefined);
+      if (answer?.status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(answer?.status).toBe(200);
+    expect(answer?.body).toBe(page);
+    expect(answer?.certificate.subjectAltName).toContain("DNS:www.chess-club.test");
+
+    // HTTP now sends the domain to HTTPS, keeping the path; the challenge path stays answered over HTTP.
+    const redirected = await httpRequest({ url: `${director.sitesUrl}/about?x=1`, host: "www.chess-club.test" });
+    expect(redirected.status).toBe(301);
+    expect(redirected.headers.location).toBe(`https://www.chess-club.test:${httpsPort}/about?x=1`);
+    const challenge = await httpRequest({
+      url: `${director.sitesUrl}/.well-known/acme-challenge/no-such-token`,
+      host: "www.chess-club.test",
+    });
+    expect(challenge.status).toBe(404);
+
+    // The key is root's alone.
+    const keyMode = (await import("node:fs/promises")).stat(
+      path.join(director.dataDir, "router", "certificates", "www.chess-club.test", "privkey.pem"),
+    );
+    expect(((await keyMode).mode & 0o777).toString(8)).toBe("600");
+  }, 120_000);
+
+  it("refuses a name no site has over HTTPS instead of showing another site's certificate", async () => {
+    const root = await pebble.issuingRootPem();
+    await expect(httpsGet(httpsPort, "unknown.chess-club.test", root)).rejects.toThrow();
+  });
+
+  it("takes the domain off: no longer served, its certificate removed", async () => {
+    const removed = await alice.request("DELETE", "/api/sites/chess/domains/www.chess-club.test?wait=true");
+    expect(removed.status, removed.text).toBe(200);
+    expect(removed.json().operation.steps.map((step: { slug: string }) => step.slug)).toEqual([
+      "write_balancer_config",
+      "add_route",
+      "remove_certificate",
+    ]);
+    const overHttp = await httpRequest({ url: `${director.sitesUrl}/`, host: "www.chess-club.test" });
+    expect(overHttp.status).toBe(404);
+    const root = await pebble.issuingRootPem();
+    await expect(httpsGet(httpsPort, "www.chess-club.test", root)).rejects.toThrow();
+    const { access } = await import("node:fs/promises");
+    await expect(
+      access(path.join(director.dataDir, "router", "certificates", "www.chess-club.test")),
+    ).rejects.toThrow();
+  });
+});
