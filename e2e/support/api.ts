@@ -21,9 +21,9 @@ export class ApiSession {
   request(
     method: string,
     path: string,
-    options: { json?: unknown; body?: Buffer | string; rawPath?: string } = {},
+    options: { json?: unknown; body?: Buffer | string; rawPath?: string; headers?: Record<string, string> } = {},
   ): Promise<HttpAnswer> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, ...options.headers };
     let body: Buffer | string | undefined = options.body;
     if (options.json !== undefined) {
       headers["content-type"] = "application/json";

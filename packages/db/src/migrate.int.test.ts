@@ -33,6 +33,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0008-mail-outbox" },
       { name: "0009-guidelines-version" },
       { name: "0010-site-revision" },
+      { name: "0011-site-domains" },
     ]);
   });
 });
