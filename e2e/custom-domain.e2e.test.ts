@@ -12,8 +12,16 @@ import path from "node:path";
 import { freePort } from "@director/testing/free-port";
 import { httpRequest } from "@director/testing/http-request";
 import { startTestPebble, type TestPebble } from "@director/testing/test-pebble";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
+import {
+  collectPageErrors,
+  launchChromium,
+  logInAcceptingGuidelines,
+  newUserContext,
+  screenshot,
+} from "./support/browser.js";
 import { DirectorProcess } from "./support/director-process.js";
 
 const password = "correct horse battery staple";
@@ -48,6 +56,7 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
   let admin: ApiSession;
   let alice: ApiSession;
   let httpsPort: number;
+  let browser: Browser | undefined;
 
   beforeAll(async () => {
     director = await DirectorProcess.create();
@@ -76,11 +85,40 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
   }, 120_000);
 
   afterAll(async () => {
+    await browser?.close();
     await director?.stop();
     await pebble?.stop();
     await director?.removeDockerObjects();
     if (director) await rm(director.dataDir, { recursive: true, force: true });
   });
+
+  it("shows a member the domain waiting for DNS, then active once DNS points here and the certificate came", async () => {
+    // The domain points elsewhere at first, as a domain does until its owner changes its DNS.
+    await pebble.setAddresses("club.chess-club.test", ["192.0.2.44"]);
+    browser = await launchChromium();
+    const context = await newUserContext(browser, director.managerUrl);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await logInAcceptingGuidelines(page, "alice", password);
+    await page.goto("/sites/chess");
+    await page.getByRole("heading", { name: "Domains" }).waitFor();
+    await page.getByLabel("Add a domain").fill("Club.Chess-Club.test");
+    await page.getByRole("button", { name: "Add", exact: true }).last().click();
+    const entry = page.locator('li[data-domain="club.chess-club.test"]');
+    const status = entry.getByTestId("domain-status");
+    await status.getByText("Waiting for DNS").waitFor();
+    await entry.getByText("points to 192.0.2.44, not here").waitFor({ timeout: 30_000 });
+    await entry.getByText("club.chess-club.test A 127.0.0.1").waitFor();
+    await screenshot(page, "30-domain-waiting-for-dns");
+
+    // The owner fixes DNS and asks for a check now; the page follows on its own to "Active" with the expiry.
+    await pebble.setAddresses("club.chess-club.test", []);
+    await entry.getByRole("button", { name: "Check again" }).click();
+    await status.getByText(/Active, certificate until/).waitFor({ timeout: 60_000 });
+    await screenshot(page, "31-domain-active");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it("issues a certificate once the domain points here, and serves the site over HTTPS with it", async () => {
     const added = await alice.request("POST", "/api/sites/chess/domains?wait=true", {
@@ -99,7 +137,10 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     const deadline = Date.now() + 60_000;
     let domain: { status: string; statusMessage: string; certificateExpiresAt: string | null } | undefined;
     while (Date.now() < deadline) {
-      domain = (await alice.request("GET", "/api/sites/chess/domains")).json().domains[0];
+      const listed: Array<typeof domain & { domain: string }> = (
+        await alice.request("GET", "/api/sites/chess/domains")
+      ).json().domains;
+      domain = listed.find((entry) => entry.domain === "www.chess-club.test");
       if (domain?.status === "active" || domain?.status === "failed") break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -20,6 +20,8 @@ export interface TestPebble {
   listenerCaPem: string;
   /** `IP:PORT` of the DNS server pebble validates with (pebble-challtestsrv): every name resolves to 127.0.0.1 */
   dnsServer: string;
+  /** Makes `host` resolve to `addresses` (A records) instead of 127.0.0.1; [] puts the default back. */
+  setAddresses(host: string, addresses: readonly string[]): Promise<void>;
   /** the root pebble issues certificates under (made anew at every start): what a client of the site trusts */
   issuingRootPem(): Promise<string>;
   stop(): Promise<void>;
@@ -92,6 +94,11 @@ export async function startTestPebble(options: { httpPort: number }): Promise<Te
       directoryUrl,
       listenerCaPem,
       dnsServer: `127.0.0.1:${dnsPort}`,
+      setAddresses: async (host, addresses) => {
+        const management = `http://127.0.0.1:${challtestsrvManagementPort}`;
+        await postJson(`${management}/clear-a`, { host: `${host}.` });
+        if (addresses.length > 0) await postJson(`${management}/add-a`, { host: `${host}.`, addresses });
+      },
       issuingRootPem: async () => {
         const answer = await httpsGet(`https://127.0.0.1:${managementPort}/roots/0`, listenerCaPem);
         if (answer.status !== 200) throw new Error(`pebble's /roots/0 answered ${answer.status}: ${answer.body}`);
@@ -239,4 +246,10 @@ function httpsGet(url: string, caPem: string): Promise<{ status: number; body: s
     request.on("timeout", () => request.destroy(new Error(`no answer from ${url} within 5 s`)));
     request.on("error", reject);
   });
+}
+
+/** POSTs a JSON body to pebble-challtestsrv's management API; throws unless it answers 200. */
+async function postJson(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, { method: "POST", body: JSON.stringify(body) });
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
 }

@@ -1,5 +1,6 @@
 import { adminApi } from "./admin";
 import { authApi, guidelinesApi } from "./auth";
+import { domainsApi } from "./domains";
 import { filesApi } from "./files";
 import type { Http } from "./http";
 import { imagesApi } from "./images";
@@ -15,6 +16,7 @@ export function createApi(http: Http) {
     guidelines: guidelinesApi(http),
     sites: sitesApi(http),
     members: membersApi(http),
+    domains: domainsApi(http),
     files: filesApi(http),
     images: imagesApi(http),
     siteRequests: siteRequestsApi(http),

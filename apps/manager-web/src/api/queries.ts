@@ -35,6 +35,8 @@ export function queriesOf(api: Api) {
     site: (name: string) => queryOptions({ queryKey: queryKeys.site(name), queryFn: () => api.sites.get(name) }),
     siteMembers: (name: string) =>
       queryOptions({ queryKey: [...queryKeys.site(name), "members"], queryFn: () => api.members.list(name) }),
+    siteDomains: (name: string) =>
+      queryOptions({ queryKey: [...queryKeys.site(name), "domains"], queryFn: () => api.domains.list(name) }),
     siteProcess: (name: string, type: SiteView["type"]) =>
       queryOptions({
         queryKey: [...queryKeys.site(name), "process", type],

@@ -19,6 +19,7 @@ import type {
   userListResponseSchema,
 } from "@director/contracts/manager-api";
 import type { ReconcileReport } from "@director/contracts/manager-reconcile";
+import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { z } from "zod";
@@ -33,6 +34,7 @@ export type {
   MassMailResult,
   OperationView,
   ReconcileReport,
+  SiteDomainView,
   SiteMemberView,
   SiteRequestView,
   SiteServiceStatus,

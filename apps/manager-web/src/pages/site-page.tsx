@@ -9,6 +9,7 @@ import { useApiQueries, useLiveSites, useSession } from "../hooks";
 import { SiteRevisions } from "../lib/site-revisions";
 import { siteDot } from "../lib/site-status";
 import { DeleteSite } from "./site/delete-site";
+import { SiteDomains } from "./site/site-domains";
 import { SiteFiles } from "./site/site-files";
 import { SiteImage } from "./site/site-image";
 import { SiteMembers } from "./site/site-members";
@@ -138,6 +139,7 @@ export function SitePage({ name }: { name: string }) {
         />
         {site.type === "dynamic" ? <SiteImage site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
         <SiteMembers site={site} canEdit={canEdit} />
+        <SiteDomains site={site} canEdit={canEdit} />
       </div>
       {site.isReady ? <SiteFiles site={site} canEdit={canEdit} /> : null}
       {user.isSuperuser || (site.purpose === "personal" && canEdit) ? <DeleteSite site={site} /> : null}
