@@ -121,6 +121,13 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
   }, 120_000);
 
   it("issues a certificate once the domain points here, and serves the site over HTTPS with it", async () => {
+    // The previous domain's certificate operation may still be finishing; a domain added meanwhile would be served by
+    // its own certificate operation instead of at once (domains.int.test.ts), and this test follows the quiet path.
+    for (let tries = 0; tries < 120; tries++) {
+      const current = (await alice.request("GET", "/api/sites/chess")).json().operation;
+      if (current === null || !["pending", "running"].includes(current.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     const added = await alice.request("POST", "/api/sites/chess/domains?wait=true", {
       json: { domain: "www.Chess-Club.test" },
     });

@@ -4,9 +4,9 @@ import { isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
 import { z } from "zod";
 
-const hostnameList = z.array(
-  z.string().refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"),
-);
+/** A comma-separated list of domains (a suffix names itself and every name under it). */
+const hostnameList = () =>
+  z.array(z.string().refine((value) => isParsable(() => parseHostname(value)), "must be a hostname")).default([]);
 
 export const domainsConfigTable = {
   perSite: variable({
@@ -24,17 +24,13 @@ export const domainsConfigTable = {
   }),
   reserved: variable({
     env: "DIRECTOR_RESERVED_DOMAINS",
-    schema: z
-      .array(z.string().refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"))
-      .default([]),
+    schema: hostnameList(),
     doc: "domains only administrators may give a site, with every name under them (e.g. the institution's own zone), comma-separated",
     isList: true,
   }),
   blocked: variable({
     env: "DIRECTOR_BLOCKED_DOMAINS",
-    schema: z
-      .array(z.string().refine((value) => isParsable(() => parseHostname(value)), "must be a hostname"))
-      .default([]),
+    schema: hostnameList(),
     doc: "domains nobody may give a site, with every name under them, comma-separated",
     isList: true,
   }),

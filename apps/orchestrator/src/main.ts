@@ -19,6 +19,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { NginxBalancerConfig } from "./adapters/balancer-config.js";
 import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
+import { FsCertificateInspector } from "./adapters/certificate-inspector.js";
 import { DockerImageBuilder } from "./adapters/docker-image-builder.js";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
@@ -107,7 +108,11 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       tls:
         config.balancer.tlsListen === "" || config.balancer.certificatesDir === ""
           ? null
-          : { listen: config.balancer.tlsListen, certificatesDir: config.balancer.certificatesDir },
+          : {
+              listen: config.balancer.tlsListen,
+              certificatesDir: config.balancer.certificatesDir,
+              certificates: new FsCertificateInspector(config.balancer.certificatesDir, log),
+            },
     },
   });
   const { runtime, siteContainers } = deps;

@@ -63,7 +63,8 @@ export const domainRoutes = {
     params: siteParamsSchema,
     query: waitQuerySchema,
     body: addSiteDomainRequestSchema,
-    answer: z.object({ domain: siteDomainViewSchema, operation: operationViewSchema }),
+    // null: the site was busy with another operation; the certificate operation serves the domain (see its status)
+    answer: z.object({ domain: siteDomainViewSchema, operation: operationViewSchema.nullable() }),
     answerKind: "json",
     status: 201,
   }),

@@ -259,4 +259,71 @@ describe.each(testBackends)("OperationsRepository on $name", (backend) => {
         ),
     ).rejects.toMatchObject({ code: "SITE_BUSY" });
   });
+
+  describe("queueOrJoin", () => {
+    type Input = Record<string, unknown> | null;
+    const join = (pending: Input) => ({ added: [...((pending?.added as string[]) ?? []), "b.example"] });
+    const queueOrJoin = (
+      repository: OperationsRepository,
+      trx: Parameters<typeof operations.create>[1],
+      kind = "update_domains",
+    ) =>
+      repository.queueOrJoin(
+        { siteId: site.id, siteName: site.name, kind, createdBy: null, steps, input: { added: ["a.example"] } },
+        join,
+        trx,
+      );
+
+    it("queues, then joins the pending operation of the same kind, merging its input", async () => {
+      const first = await database.db.transaction().execute((trx) => queueOrJoin(operations, trx));
+      const second = await database.db.transaction().execute((trx) => queueOrJoin(operations, trx));
+      expect(second?.id).toBe(first?.id);
+      expect((await operations.findById(first?.id ?? 0))?.input).toEqual({ added: ["a.example", "b.example"] });
+      await expect(queueOrJoin(operations, database.db)).rejects.toThrow(/transaction/);
+    });
+
+    it("answers null, changing nothing, when the site runs it already or is busy with another kind", async () => {
+      const first = await queue(site, "restart_site");
+      expect(await database.db.transaction().execute((trx) => queueOrJoin(operations, trx))).toBeNull();
+      await operations.finish(first.id, { status: "succeeded", error: null });
+      const pending = await database.db.transaction().execute((trx) => queueOrJoin(operations, trx));
+      await operations.claimNext({ owner: "w1", leaseMs: 60_000 });
+      expect(await database.db.transaction().execute((trx) => queueOrJoin(operations, trx))).toBeNull();
+      expect((await operations.findById(pending?.id ?? 0))?.input).toEqual({ added: ["a.example"] });
+    });
+
+    it("answers null when another transaction queued first, and leaves the caller's transaction usable", async () => {
+      const otherPool = createDatabase(database.url, { maxConnections: 2 });
+      try {
+        let releaseFirst: () => void = () => {};
+        const firstMayCommit = new Promise<void>((resolve) => {
+          releaseFirst = resolve;
+        });
+        let firstQueued: () => void = () => {};
+        const firstHasQueued = new Promise<void>((resolve) => {
+          firstQueued = resolve;
+        });
+        const first = database.db.transaction().execute(async (trx) => {
+          const queued = await queueOrJoin(operations, trx);
+          firstQueued();
+          await firstMayCommit;
+          return queued;
+        });
+        await firstHasQueued;
+        // The second sees no committed operation, and its insert waits on the first's index entry.
+        const second = otherPool.transaction().execute(async (trx) => {
+          const queued = await queueOrJoin(new OperationsRepository(otherPool), trx, "delete_site");
+          const still = await trx.selectFrom("sites").select("id").where("id", "=", site.id).executeTakeFirst();
+          return { queued, still };
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        releaseFirst();
+        expect((await first)?.kind).toBe("update_domains");
+        expect(await second).toEqual({ queued: null, still: { id: site.id } });
+        expect((await operations.findActiveForSite(site.id))?.kind).toBe("update_domains");
+      } finally {
+        await otherPool.destroy();
+      }
+    });
+  });
 });

@@ -71,6 +71,50 @@ export class OperationsRepository {
     }
   }
 
+  /**
+   * Queues the operation, or joins the site's unfinished operation when it is one of the same kind not yet started
+   * (its steps will apply the newest state too): `join` turns that operation's input into one that covers both.
+   * Null, changing nothing, when the site is busy with anything else (another kind, or the same kind already running).
+   * Must run in a transaction (repositories of a unit of work are): the pending operation is locked while its input changes, so a worker claiming it
+   * either sees the joined input or has claimed it first (then it is running, and this answers null).
+   */
+  async queueOrJoin(
+    input: NewOperation,
+    join: (pendingInput: Record<string, unknown> | null) => Record<string, unknown>,
+    trx: DatabaseHandle = this.#db,
+  ): Promise<Operation | null> {
+    if (!trx.isTransaction) throw new Error("queueOrJoin must run in a transaction");
+    const active = await trx
+      .selectFrom("operations")
+      .selectAll()
+      .where("site_id", "=", input.siteId)
+      .where("status", "in", ["pending", "running"])
+      .forUpdate()
+      .executeTakeFirst();
+    if (active === undefined) {
+      // Another transaction may queue one between the read and the insert: the index refuses ours, and a savepoint
+      // keeps the caller's transaction usable.
+      await sql`SAVEPOINT queue_or_join`.execute(trx);
+      try {
+        const created = await this.create(input, trx);
+        await sql`RELEASE SAVEPOINT queue_or_join`.execute(trx);
+        return created;
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT queue_or_join`.execute(trx);
+        if (error instanceof DirectorError && error.code === "SITE_BUSY") return null;
+        throw error;
+      }
+    }
+    if (active.kind !== input.kind || active.status !== "pending") return null;
+    const joined = await trx
+      .updateTable("operations")
+      .set({ input: JSON.stringify(join(active.input)) })
+      .where("id", "=", active.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return (await this.#withSteps([joined], trx))[0] ?? null;
+  }
+
   /** The operation with its steps, or null. */
   async findById(id: number, trx: DatabaseHandle = this.#db): Promise<Operation | null> {
     const row = await trx.selectFrom("operations").selectAll().where("id", "=", id).executeTakeFirst();

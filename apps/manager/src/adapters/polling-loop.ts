@@ -1,13 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Wakeup } from "./wakeup.js";
 
+/** What a pass found: more may be waiting (a full batch: run again without pausing), or something is due soon. */
+export interface PassOutcome {
+  hasMore: boolean;
+  /** a pass is due within this many ms (work it put off for a moment); the pause is no longer than that */
+  nextPassInMs?: number;
+}
+
 /**
  * A background loop that runs `pass` at once, then again on every wake-up or after `intervalMs` idle: the shape of
  * every worker that finds its work in the database (the rows are the truth; a wake-up only shortens the wait).
- * `pass` answers whether more may be waiting (a full batch): then it runs again without pausing.
  */
 export class PollingLoop {
-  readonly #pass: () => Promise<boolean>;
+  readonly #pass: () => Promise<PassOutcome>;
   readonly #wakeup: Wakeup;
   readonly #intervalMs: number;
   readonly #onError: (error: unknown) => void;
@@ -17,7 +23,7 @@ export class PollingLoop {
   #interrupt = new AbortController();
 
   constructor(deps: {
-    pass: () => Promise<boolean>;
+    pass: () => Promise<PassOutcome>;
     wakeup: Wakeup;
     intervalMs: number;
     onError: (error: unknown) => void;
@@ -53,25 +59,27 @@ export class PollingLoop {
     try {
       while (this.#isRunning) {
         this.#isWoken = false;
-        let hasMore = false;
+        let outcome: PassOutcome = { hasMore: false };
         try {
-          hasMore = await this.#pass();
+          outcome = await this.#pass();
         } catch (error) {
           this.#onError(error);
         }
-        if (!hasMore && !this.#isWoken) await this.#pause();
+        if (!outcome.hasMore && !this.#isWoken) {
+          await this.#pause(Math.max(0, Math.min(this.#intervalMs, outcome.nextPassInMs ?? this.#intervalMs)));
+        }
       }
     } finally {
       unsubscribe();
     }
   }
 
-  async #pause(): Promise<void> {
+  async #pause(ms: number): Promise<void> {
     if (this.#interrupt.signal.aborted) this.#interrupt = new AbortController();
     if (!this.#isRunning) return;
     try {
       // unref'd: an idle loop never holds the process open
-      await sleep(this.#intervalMs, undefined, { signal: this.#interrupt.signal, ref: false });
+      await sleep(ms, undefined, { signal: this.#interrupt.signal, ref: false });
     } catch {
       // aborted by a wake-up or stop(): back to the loop, which checks #isRunning
     }

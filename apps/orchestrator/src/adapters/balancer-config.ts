@@ -4,7 +4,14 @@ import { parseSiteId, type SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { openFileCacheValidMs } from "@director/host/nginx-main-config";
-import type { BalancerConfig, BalancerConfigFiles, SiteDirectories, SiteIndex, SiteIndexEntry } from "../core/ports.js";
+import type {
+  BalancerConfig,
+  BalancerConfigFiles,
+  CertificateInspector,
+  SiteDirectories,
+  SiteIndex,
+  SiteIndexEntry,
+} from "../core/ports.js";
 import { renderSharedSiteServer } from "../core/render-shared-site-server.js";
 import { renderSiteHttpsServers } from "../core/render-site-https.js";
 import { renderRunningSiteServerBlock } from "../core/render-site-server-block.js";
@@ -28,8 +35,8 @@ export interface BalancerEnv {
   indexDir: string;
   /** the router's ACME HTTP-01 directory, answered for every host; null or absent: not served */
   acmeChallengesRoot?: string | null;
-  /** HTTPS for sites' own domains with a certificate; null or absent: none */
-  tls?: { listen: string; certificatesDir: string } | null;
+  /** HTTPS for sites' own domains with a certificate (looked at by `certificates`); null or absent: none */
+  tls?: { listen: string; certificatesDir: string; certificates: CertificateInspector } | null;
 }
 
 /** The site id in a site's file name, or null for any other file (the shared server, the edge's default server). */
@@ -89,7 +96,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
   }
 
   async upsert(spec: BalancerSiteSpec): Promise<void> {
-    const ownBlock = this.#renderOwnBlock(spec);
+    const ownBlock = this.#renderOwnBlock(spec, await this.#usableCertificates(spec));
     if (ownBlock !== null) {
       // Its own block answers from the moment the reload ends; the index entry (a "not running" page) stays below it.
       await this.#files.put(siteConfigFileName(spec.id), ownBlock);
@@ -103,8 +110,11 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
   }
 
   /** What `upsert(spec)` makes of the site, as text (the reconciler compares it with `read`). */
-  render(spec: BalancerSiteSpec): string {
-    return describe({ ...this.#entryOf(spec), isNameLinked: true, unlinkedDomains: [] }, this.#renderOwnBlock(spec));
+  async render(spec: BalancerSiteSpec): Promise<string> {
+    return describe(
+      { ...this.#entryOf(spec), isNameLinked: true, unlinkedDomains: [] },
+      this.#renderOwnBlock(spec, await this.#usableCertificates(spec)),
+    );
   }
 
   /** The site as it is now (its index entry and its own block), as text, or null when it has neither. */
@@ -136,15 +146,32 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
   }
 
   /**
-   * A site gets its own block when it is an enabled dynamic site with a running task, or when some of its own domains
-   * have a certificate (their HTTPS servers); every other site has none.
+   * The fingerprint of each HTTPS domain's certificate that nginx can load. A domain whose files are missing or broken
+   * is served over HTTP instead: one bad certificate must not fail the site's file (nginx -t), let alone others.
    */
-  #renderOwnBlock(spec: BalancerSiteSpec): string | null {
+  async #usableCertificates(spec: BalancerSiteSpec): Promise<Map<string, string>> {
+    const usable = new Map<string, string>();
+    const tls = this.#env.tls;
+    if (tls == null) return usable;
+    const domains = spec.domains ?? [];
+    for (const domain of spec.httpsDomains ?? []) {
+      if (!domains.includes(domain)) continue;
+      const certificate = await tls.certificates.inspect(domain);
+      if (certificate !== null) usable.set(domain, certificate.fingerprint);
+    }
+    return usable;
+  }
+
+  /**
+   * A site gets its own block when it is an enabled dynamic site with a running task, or when some of its own domains
+   * have a usable certificate (their HTTPS servers); every other site has none.
+   */
+  #renderOwnBlock(spec: BalancerSiteSpec, certificates: ReadonlyMap<string, string>): string | null {
     const { listen, sitesDomain, defaultClientBodyLimitBytes, indexDir, tls } = this.#env;
     const challengesRoot = this.#env.acmeChallengesRoot ?? null;
     const domains = spec.domains ?? [];
     // Without HTTPS configured, a certificate is never named: every domain is served over HTTP.
-    const httpsDomains = tls == null ? [] : (spec.httpsDomains ?? []).filter((domain) => domains.includes(domain));
+    const httpsDomains = [...certificates].map(([domain, fingerprint]) => ({ domain, fingerprint }));
     const clientBodyLimitBytes = spec.clientBodyLimitBytes ?? defaultClientBodyLimitBytes;
     const isRunning = spec.type === "dynamic" && spec.availability === "enabled" && spec.upstream != null;
     if (!isRunning && httpsDomains.length === 0) return null;
@@ -173,7 +200,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
         ...spec,
         upstream: spec.upstream,
         // A domain with a certificate is answered by the HTTPS servers (and sent there from HTTP) instead.
-        domains: domains.filter((domain) => !httpsDomains.includes(domain)),
+        domains: domains.filter((domain) => !certificates.has(domain)),
         clientBodyLimitBytes,
       },
       { listen, sitesDomain, challengesRoot },

@@ -60,7 +60,20 @@ export interface BalancerConfigFiles {
   /** The site's file as it is now, or null when absent. */
   read(id: SiteId): Promise<string | null>;
   /** What `upsert(spec)` would write, without writing it. */
-  render(spec: BalancerSiteSpec): string;
+  render(spec: BalancerSiteSpec): Promise<string>;
+}
+
+/** A custom domain's certificate as nginx would load it. */
+export interface InspectedCertificate {
+  /** SHA-256 of the certificate, lower-case hex */
+  fingerprint: string;
+  notAfter: Date;
+}
+
+/** Looks at the certificate files the balancer's HTTPS servers name (the router's). */
+export interface CertificateInspector {
+  /** null when the domain has none, or one nginx could not use (unparsable, or not matching its key) */
+  inspect(domain: string): Promise<InspectedCertificate | null>;
 }
 
 /** How the balancer's shared server block answers for a site it serves by name (see render-shared-site-server.ts). */

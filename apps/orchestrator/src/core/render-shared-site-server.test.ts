@@ -13,7 +13,7 @@ const page = (title: string, message: string) =>
 
 /** The server the renderer writes for one kind of name: `entry` is where the captured `variable` leads in the index. */
 function expectedServer(serverName: string, entry: string, variable: string): string {
-  const name = "$" + `{${variable}}`;
+  const name = `\${${variable}}`;
   return `server {
     listen 127.0.0.1:8081;
     server_name ${serverName};

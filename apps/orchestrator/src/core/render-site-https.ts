@@ -24,7 +24,8 @@ export interface SiteHttpsEnv {
 export interface SiteWithHttpsDomains {
   id: SiteId;
   name: SiteName;
-  httpsDomains: readonly string[];
+  /** the domains served over HTTPS, each with its certificate's fingerprint */
+  httpsDomains: readonly { domain: string; fingerprint: string }[];
   clientBodyLimitBytes: number;
   /** the port of the running task's upstream (defined in the same file); null: answered from the index */
   proxiedToPort: number | null;
@@ -36,9 +37,15 @@ export function renderSiteHttpsServers(site: SiteWithHttpsDomains, env: SiteHttp
   if (site.httpsDomains.length === 0) return [];
   const id = parseSiteId(site.id);
   const name = parseSiteName(site.name);
-  const lines = renderHttpsRedirectServer(site.httpsDomains, env);
-  for (const domain of site.httpsDomains) {
-    const head = renderHttpsServerHead(domain, { listen: env.tlsListen, certificatesDir: env.certificatesDir });
+  const lines = renderHttpsRedirectServer(
+    site.httpsDomains.map(({ domain }) => domain),
+    env,
+  );
+  for (const { domain, fingerprint } of site.httpsDomains) {
+    const head = renderHttpsServerHead(domain, fingerprint, {
+      listen: env.tlsListen,
+      certificatesDir: env.certificatesDir,
+    });
     if (site.proxiedToPort === null) {
       lines.push(
         ...renderIndexServer({

@@ -60,11 +60,17 @@ export function renderHttpsRedirectServer(
   ];
 }
 
-/** The first lines of a domain's HTTPS server: where it listens, its name, its certificate. */
-export function renderHttpsServerHead(domain: string, env: SiteTlsEnv): string[] {
+/**
+ * The first lines of a domain's HTTPS server: where it listens, its name, its certificate. The certificate's fingerprint
+ * is written down: nginx loads certificates with its configuration only, so a renewed one must change the file (the
+ * store then checks it and reloads).
+ */
+export function renderHttpsServerHead(domain: string, fingerprint: string, env: SiteTlsEnv): string[] {
   const name = parseCustomDomain(domain);
   const files = certificateFilesOf(assertNginxSafeAbsolutePath(env.certificatesDir), name);
+  if (!/^[0-9a-f]{64}$/.test(fingerprint)) throw new Error(`not a SHA-256 fingerprint: ${fingerprint}`);
   return [
+    `# certificate sha256 ${fingerprint}`,
     `listen ${parseListenAddress(env.listen)} ssl http2;`,
     `server_name ${name};`,
     `ssl_certificate ${assertNginxSafeAbsolutePath(files.certificatePath)};`,

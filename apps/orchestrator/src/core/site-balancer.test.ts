@@ -16,7 +16,7 @@ class SlowBalancer implements BalancerConfig, BalancerConfigFiles {
     const upstream = spec.upstream?.address ?? "none";
     this.events.push(`start ${spec.id} ${upstream}`);
     await sleep(20);
-    this.files.set(spec.id, this.render(spec));
+    this.files.set(spec.id, await this.render(spec));
     this.events.push(`end ${spec.id} ${upstream}`);
   }
 
@@ -32,7 +32,7 @@ class SlowBalancer implements BalancerConfig, BalancerConfigFiles {
     return this.files.get(id) ?? null;
   }
 
-  render(spec: BalancerSiteSpec): string {
+  async render(spec: BalancerSiteSpec): Promise<string> {
     return `site ${spec.id} upstream ${spec.upstream?.address ?? "none"}`;
   }
 }

@@ -80,7 +80,9 @@ export class UpstreamTrackingBalancer implements BalancerConfig {
     return this.#exclusive(id, async () => {
       const [text, spec] = [await this.#balancer.read(id), await this.#specs.get(id)];
       const isConfigCurrent =
-        text !== null && spec !== null && text === this.#balancer.render(await this.#withUpstream(spec, address));
+        text !== null &&
+        spec !== null &&
+        text === (await this.#balancer.render(await this.#withUpstream(spec, address)));
       return { hasConfig: text !== null, spec, isConfigCurrent };
     });
   }

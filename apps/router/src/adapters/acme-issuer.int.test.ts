@@ -7,6 +7,7 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { request } from "node:https";
 import path from "node:path";
 import type { TLSSocket } from "node:tls";
+import { parseCustomDomain } from "@director/domain/custom-domain";
 import { type DirectorError, isDirectorError } from "@director/domain/errors";
 import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
@@ -19,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AcmeChallengeToken } from "../core/acme-challenge.js";
 import { acmeChallengePathPrefix } from "../core/acme-challenge.js";
 import type { ChallengeDirectory } from "../core/acme-ports.js";
+import { Certificates } from "../core/certificates.js";
 import { AcmeIssuer } from "./acme-issuer.js";
 import { FsCertificateStore } from "./certificate-store.js";
 import { FsChallengeDirectory } from "./challenge-directory.js";
@@ -251,5 +253,40 @@ describe("AcmeIssuer against pebble and nginx", () => {
     expect(() => new AcmeIssuer({ ...options, directoryUrl: "http://127.0.0.1/dir" })).toThrow(
       expect.objectContaining({ code: "CONFIG_INVALID" }),
     );
+  });
+});
+
+describe("Certificates (the router's API behind the worker's step) against pebble", () => {
+  it("keeps a current certificate without asking pebble, and renews it once its clock reaches the window", async () => {
+    let now = new Date();
+    const challenges = new NotingChallengeDirectory(new FsChallengeDirectory(challengeRoot));
+    const renewStore = new FsCertificateStore(path.join(nginx.root, "renewal-certificates"));
+    const issuer = issuerWith(challenges);
+    let orders = 0;
+    const counting = {
+      issue: (name: Parameters<typeof issuer.issue>[0]) => {
+        orders += 1;
+        return issuer.issue(name);
+      },
+    };
+    const certificates = new Certificates({ issuer: counting, store: renewStore, now: () => now });
+
+    const domain = parseCustomDomain(shop);
+    const first = await certificates.ensure(domain, 30);
+    expect(first.outcome).toBe("issued");
+    const firstPem = (await readFile(renewStore.paths(shop).certificatePath, "utf8")).trim();
+    // A step run again (a worker that crashed after the router answered) asks nothing twice.
+    expect(await certificates.ensure(domain, 30)).toEqual({ outcome: "current", notAfter: first.notAfter });
+    expect(orders).toBe(1);
+
+    // 29 days before the certificate ends, a renewal within 30 days is due: a new order (pebble may reuse the valid
+    // authorization, as Let's Encrypt does), a new certificate in place.
+    now = new Date(new Date(first.notAfter ?? 0).getTime() - 29 * 24 * 60 * 60 * 1000);
+    const renewed = await certificates.ensure(domain, 30);
+    expect(renewed.outcome).toBe("issued");
+    expect(orders).toBe(2);
+    expect((await readFile(renewStore.paths(shop).certificatePath, "utf8")).trim()).not.toBe(firstPem);
+    expect((await stat(renewStore.paths(shop).keyPath)).mode & 0o777).toBe(0o600);
+    expect(await certificates.inventory()).toEqual([{ domain: shop, notAfter: renewed.notAfter }]);
   });
 });

@@ -48,6 +48,8 @@ export class DomainChecker {
     now: () => Date;
   };
   readonly #loop: PollingLoop;
+  /** the earliest next attempt this pass recorded, so that a domain put off for seconds is not left for a full interval */
+  #soonest: Date | null = null;
 
   constructor(deps: {
     domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress">;
@@ -63,7 +65,15 @@ export class DomainChecker {
   }) {
     this.#deps = { ...deps, now: deps.now ?? (() => new Date()) };
     this.#loop = new PollingLoop({
-      pass: async () => (await this.checkDue()) >= deps.options.batchSize,
+      pass: async () => {
+        const checked = await this.checkDue();
+        const soonest = this.#soonest;
+        this.#soonest = null;
+        return {
+          hasMore: checked >= deps.options.batchSize,
+          ...(soonest === null ? {} : { nextPassInMs: soonest.getTime() - this.#deps.now().getTime() }),
+        };
+      },
       wakeup: deps.wakeup,
       intervalMs: deps.options.pollIntervalMs,
       onError: (error) => deps.log.error({ err: error }, "could not check custom domains; retrying"),
@@ -103,6 +113,7 @@ export class DomainChecker {
     const now = this.#deps.now();
     const action = decideDomainCheck(record, dns, { now, renewWithinDays: options.renewWithinDays });
     if (action.kind === "wait") {
+      this.#noteNextAttempt(action.nextAttemptAt);
       await domains.recordProgress(record.id, {
         status: action.status,
         statusMessage: action.statusMessage,
@@ -121,6 +132,11 @@ export class DomainChecker {
       nextAttemptAt: queued ? null : new Date(now.getTime() + siteBusyRetryMs),
     });
     if (queued) this.#deps.workerWakeup.notify();
+    else this.#noteNextAttempt(new Date(now.getTime() + siteBusyRetryMs));
+  }
+
+  #noteNextAttempt(at: Date | null): void {
+    if (at !== null && (this.#soonest === null || at < this.#soonest)) this.#soonest = at;
   }
 
   /** Queues the certificate operation; false when the site has another operation running (SITE_BUSY). */

@@ -163,13 +163,49 @@ describe("site domains", () => {
     expect(await siteDomains("club")).toHaveLength(3);
   });
 
-  it("refuses a change while another operation on the site runs, and keeps nothing of it", async () => {
-    await t.call("alice", "DELETE", "/api/sites/club/domains/third.example");
-    // The removal's operation is still pending: the site is busy.
-    const busy = await t.call("alice", "POST", "/api/sites/club/domains", { domain: "busy.example" });
+  it("joins changes made while the site's domain operation waits into that operation", async () => {
+    const removed = await t.call("alice", "DELETE", "/api/sites/club/domains/third.example");
+    expect(removed.statusCode, removed.body).toBe(202);
+    // Its operation is still pending: the next change joins it instead of finding the site busy.
+    const added = await t.call("alice", "POST", "/api/sites/club/domains", { domain: "quick.example" });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json().operation.id).toBe(removed.json().operation.id);
+    const again = await t.call("alice", "DELETE", "/api/sites/club/domains/quick.example");
+    expect(again.json().operation.id).toBe(removed.json().operation.id);
+    const operation = await t.database.db
+      .selectFrom("operations")
+      .select(["input", "status"])
+      .where("id", "=", removed.json().operation.id)
+      .executeTakeFirstOrThrow();
+    expect(operation).toEqual({
+      status: "pending",
+      input: { added: ["quick.example"], removed: ["third.example", "quick.example"] },
+    });
+    expect(await siteDomains("club")).not.toContain("quick.example");
+  });
+
+  it("keeps a domain added while the site runs another operation, and refuses a removal until it is done", async () => {
+    const club = await t.database.db
+      .selectFrom("sites")
+      .select("id")
+      .where("name", "=", "club")
+      .executeTakeFirstOrThrow();
+    await t.database.db
+      .insertInto("operations")
+      .values({ site_id: club.id, site_name: "club", kind: "restart_site", status: "running", created_by: null })
+      .execute();
+    // Added, without an operation of its own: the certificate operation that follows its DNS serves it.
+    const added = await t.call("alice", "POST", "/api/sites/club/domains", { domain: "busy.example" });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json()).toMatchObject({ domain: { domain: "busy.example", status: "waiting_dns" }, operation: null });
+    expect(await siteDomains("club")).toContain("busy.example");
+    // Taking it off needs its certificate removed: refused while the site is busy, changing nothing.
+    const busy = await t.call("alice", "DELETE", "/api/sites/club/domains/busy.example");
     expect(busy.statusCode).toBe(409);
-    expect(busy.json().error.code).toBe("SITE_BUSY");
-    expect(await siteDomains("club")).not.toContain("busy.example");
+    expect(busy.json().error).toMatchObject({ code: "SITE_BUSY", message: expect.stringContaining("busy.example") });
+    expect(await siteDomains("club")).toContain("busy.example");
+    await settle();
+    expect((await t.call("alice", "DELETE", "/api/sites/club/domains/busy.example")).statusCode).toBe(202);
   });
 
   it("takes a domain off the site; another site may then have it", async () => {

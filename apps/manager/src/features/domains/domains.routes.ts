@@ -31,9 +31,13 @@ export function registerDomainRoutes(
 
   registerApiRoute(app, domainRoutes.add, async ({ actor, params, query, body }) => {
     const added = await domains.add(actor, params.name, body.domain);
+    const queued = added.operation;
     const operation =
-      query.wait === "true" ? await waitForOperation(operations, added.operation, waitTimeoutMs) : added.operation;
-    return { domain: presentDomain(added.domain, presentation), operation: presentOperation(operation) };
+      queued !== null && query.wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued;
+    return {
+      domain: presentDomain(added.domain, presentation),
+      operation: operation === null ? null : presentOperation(operation),
+    };
   });
 
   registerApiRoute(app, domainRoutes.remove, async ({ actor, params, query, reply }) => {

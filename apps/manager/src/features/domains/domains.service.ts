@@ -8,6 +8,7 @@ import type { Operation } from "@director/domain/operation";
 import type { SiteRecord as Site } from "@director/domain/site";
 import type { SiteDomainRecord } from "@director/domain/site-domain";
 import type { Wakeup } from "../../adapters/wakeup.js";
+import { domainOperationInputSchema } from "../operations/domain-steps.js";
 import { operationPlans } from "../operations/operation-plans.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { assertDomainAllowed, assertRoomForDomain, type DomainRules } from "./domains.policy.js";
@@ -22,7 +23,7 @@ export interface DomainsServiceDeps {
   inTransaction<T>(
     work: (repos: {
       domains: Pick<SiteDomainsRepository, "add" | "remove" | "countForSite">;
-      operations: Pick<OperationsRepository, "create">;
+      operations: Pick<OperationsRepository, "queueOrJoin">;
       audit: Pick<AuditRepository, "record">;
     }) => Promise<T>,
   ): Promise<T>;
@@ -52,12 +53,16 @@ export class DomainsService {
    * Members: adds a domain. Checked in this order, each refusal changing nothing: the caller's access to the site
    * (SITE_NOT_FOUND / FORBIDDEN), the domain's grammar (DOMAIN_INVALID), blocked and reserved domains, the site's
    * limit, and last the unique index (DOMAIN_TAKEN, also when two requests race for one domain).
+   *
+   * A busy site does not refuse it: the domain joins a pending update_domains operation, or, when the site runs
+   * another operation (say the certificate of the domain added a moment ago), it is served by the certificate
+   * operation that follows its DNS check (operation null).
    */
   async add(
     actor: Actor,
     siteName: string,
     requested: string,
-  ): Promise<{ domain: SiteDomainRecord; operation: Operation }> {
+  ): Promise<{ domain: SiteDomainRecord; operation: Operation | null }> {
     const site = await this.#deps.sites.findForAction(actor, siteName, "edit_files");
     const domain = parseCustomDomain(requested);
     assertDomainAllowed(domain, actor, this.#deps.rules);
@@ -78,13 +83,23 @@ export class DomainsService {
     return added;
   }
 
-  /** Members: takes a domain off the site; DOMAIN_NOT_FOUND when the site does not have it. */
+  /**
+   * Members: takes a domain off the site; DOMAIN_NOT_FOUND when the site does not have it. It joins a pending
+   * update_domains operation; SITE_BUSY (changing nothing) while the site runs another, since its certificate must go
+   * with it.
+   */
   async remove(actor: Actor, siteName: string, requested: string): Promise<Operation> {
     const site = await this.#deps.sites.findForAction(actor, siteName, "edit_files");
     const domain = this.#parseOwn(requested, site);
     const operation = await this.#deps.inTransaction(async ({ domains, operations, audit }) => {
       if (!(await domains.remove(site.id, domain))) throw notFound(domain, site);
       const queued = await queueServing(operations, actor, site, { removed: domain });
+      if (queued === null) {
+        throw new DirectorError(
+          "SITE_BUSY",
+          `The site "${site.name}" is busy with another operation (a certificate, perhaps); remove ${domain} again in a few seconds.`,
+        );
+      }
       await audit.record({
         actorUserId: actor.id,
         action: "site.remove_domain",
@@ -124,19 +139,29 @@ function notFound(domain: string, site: Site): DirectorError {
   return new DirectorError("DOMAIN_NOT_FOUND", `The site "${site.name}" has no domain ${domain}.`);
 }
 
-/** The operation that makes the balancer serve the site's domains as the database now lists them. */
+/**
+ * The operation that makes the balancer serve the site's domains as the database now lists them: a new one, or the
+ * site's pending one with this change joined to its input; null when the site runs another operation.
+ */
 function queueServing(
-  operations: Pick<OperationsRepository, "create">,
+  operations: Pick<OperationsRepository, "queueOrJoin">,
   actor: Actor,
   site: Site,
-  input: { added: CustomDomain } | { removed: CustomDomain },
-): Promise<Operation> {
-  return operations.create({
-    siteId: site.id,
-    siteName: site.name,
-    kind: "update_domains",
-    createdBy: actor.id,
-    steps: operationPlans.update_domains.map(({ slug, name }) => ({ slug, name })),
-    input,
-  });
+  change: { added: CustomDomain } | { removed: CustomDomain },
+): Promise<Operation | null> {
+  const own = { added: "added" in change ? [change.added] : [], removed: "removed" in change ? [change.removed] : [] };
+  return operations.queueOrJoin(
+    {
+      siteId: site.id,
+      siteName: site.name,
+      kind: "update_domains",
+      createdBy: actor.id,
+      steps: operationPlans.update_domains.map(({ slug, name }) => ({ slug, name })),
+      input: own,
+    },
+    (pending) => {
+      const before = domainOperationInputSchema.parse(pending ?? {});
+      return { added: [...before.added, ...own.added], removed: [...before.removed, ...own.removed] };
+    },
+  );
 }

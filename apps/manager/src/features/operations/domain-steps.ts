@@ -10,10 +10,16 @@ import { z } from "zod";
 import { certificateRetryDelayMs } from "../domains/domain-checks.js";
 import type { StepDefinition } from "./step-definition.js";
 
+const domainList = z
+  .union([z.string().transform((domain) => [domain]), z.array(z.string())])
+  .optional()
+  .transform((domains) => domains ?? []);
+
 /** What a domain operation is queued with. */
 export const domainOperationInputSchema = z.object({
-  added: z.string().optional(),
-  removed: z.string().optional(),
+  /** the domains added and taken off (several when changes joined one pending operation); the steps read the rest */
+  added: domainList,
+  removed: domainList,
   /** the domain a certificate is asked for (issue_certificate) */
   domain: z.string().optional(),
 });
@@ -23,11 +29,11 @@ export const removeCertificate: StepDefinition = {
   slug: "remove_certificate",
   name: "Remove the certificate of the domain taken off",
   run: async ({ input, host, domains }) => {
-    const removed = domainOperationInputSchema.parse(input ?? {}).removed;
-    if (removed === undefined) return;
-    const domain = parseCustomDomain(removed);
-    if ((await domains.find(domain)) !== null) return;
-    await host.removeCertificate(domain);
+    for (const removed of domainOperationInputSchema.parse(input ?? {}).removed) {
+      const domain = parseCustomDomain(removed);
+      if ((await domains.find(domain)) !== null) continue;
+      await host.removeCertificate(domain);
+    }
   },
 };
 

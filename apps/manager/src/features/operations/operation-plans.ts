@@ -1,7 +1,4 @@
-import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
-import type { SiteDomainsRepository } from "@director/db/site-domains.repository";
 import { DirectorError } from "@director/domain/errors";
-import type { ImageRecord } from "@director/domain/image";
 import type { SiteRecord as Site } from "@director/domain/site";
 import { z } from "zod";
 import { issueCertificate, removeCertificate, serveDomains } from "./domain-steps.js";
@@ -234,6 +231,17 @@ const updateDomains: StepDefinition[] = [
   removeCertificate,
 ];
 
+/**
+ * A domain's DNS points here: the balancer serves the site at its domains over HTTP first (the certificate authority
+ * checks the challenge there; a domain added while the site was busy is served from here on), then the certificate,
+ * then HTTPS with it.
+ */
+const issueCertificateSteps: StepDefinition[] = [
+  { ...writeBalancerConfig, name: "Serve the site at its domains over HTTP" },
+  issueCertificate,
+  serveDomains,
+];
+
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site: createSite,
@@ -245,7 +253,7 @@ export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   reconcile_site: reconcileSite,
   update_image: updateImage,
   update_domains: updateDomains,
-  issue_certificate: [issueCertificate, serveDomains],
+  issue_certificate: issueCertificateSteps,
 };
 
 export function isOperationKind(value: string): value is OperationKind {
