@@ -6,7 +6,7 @@
  */
 
 import { X509Certificate } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
+import { access, chmod, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import path from "node:path";
 import { freePort } from "@director/testing/free-port";
@@ -50,6 +50,13 @@ function httpsGet(port: number, domain: string, ca: string, pathname = "/") {
   });
 }
 
+interface ListedDomain {
+  domain: string;
+  status: string;
+  statusMessage: string;
+  certificateExpiresAt: string | null;
+}
+
 describe("director up: a site's own domain with a certificate from ACME", () => {
   let director: DirectorProcess;
   let pebble: TestPebble;
@@ -83,6 +90,28 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     await admin.request("POST", "/api/sites/chess/members", { json: { username: "alice" } });
     alice = await ApiSession.login(director.managerUrl, "alice", password);
   }, 120_000);
+
+  /** Waits for the site's current operation (if any) to end. */
+  async function waitUntilSiteIdle(): Promise<void> {
+    for (let tries = 0; tries < 240; tries++) {
+      const current = (await alice.request("GET", "/api/sites/chess")).json().operation;
+      if (current === null || !["pending", "running"].includes(current.status)) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error("the site stayed busy for a minute");
+  }
+
+  /** Polls the site's domains until `domain` satisfies `isDone` (60 s at most). */
+  async function waitForDomain(domain: string, isDone: (listed: ListedDomain) => boolean): Promise<ListedDomain> {
+    let found: ListedDomain | undefined;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      const listed: ListedDomain[] = (await alice.request("GET", "/api/sites/chess/domains")).json().domains;
+      found = listed.find((entry) => entry.domain === domain);
+      if (found !== undefined && isDone(found)) return found;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`${domain} did not get there: ${JSON.stringify(found)}`);
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -123,11 +152,7 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
   it("issues a certificate once the domain points here, and serves the site over HTTPS with it", async () => {
     // The previous domain's certificate operation may still be finishing; a domain added meanwhile would be served by
     // its own certificate operation instead of at once (domains.int.test.ts), and this test follows the quiet path.
-    for (let tries = 0; tries < 120; tries++) {
-      const current = (await alice.request("GET", "/api/sites/chess")).json().operation;
-      if (current === null || !["pending", "running"].includes(current.status)) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitUntilSiteIdle();
     const added = await alice.request("POST", "/api/sites/chess/domains?wait=true", {
       json: { domain: "www.Chess-Club.test" },
     });
@@ -189,7 +214,56 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     await expect(httpsGet(httpsPort, "unknown.chess-club.test", root)).rejects.toThrow();
   });
 
+  it("shows a failed challenge with its reason while the other domains keep serving, and a retry then succeeds", async () => {
+    // The challenge files become unreadable to nginx (as a broken edge would make them): the authority's check fails.
+    const challenges = path.join(director.dataDir, "router", "acme-challenges");
+    await chmod(challenges, 0o700);
+    try {
+      const added = await alice.request("POST", "/api/sites/chess/domains", {
+        json: { domain: "shop.chess-club.test" },
+      });
+      expect(added.status, added.text).toBe(201);
+      const failed = await waitForDomain(
+        "shop.chess-club.test",
+        (domain) => domain.status !== "waiting_dns" && domain.status !== "issuing",
+      );
+      expect(failed).toMatchObject({ status: "failed", certificateExpiresAt: null });
+      expect(failed.statusMessage).toMatch(/^No certificate yet: .*(challenge|403|unauthorized)/i);
+
+      // The domains that have their certificates serve on.
+      const root = await pebble.issuingRootPem();
+      expect((await httpsGet(httpsPort, "www.chess-club.test", root)).status).toBe(200);
+      expect((await httpsGet(httpsPort, "club.chess-club.test", root)).status).toBe(200);
+    } finally {
+      await chmod(challenges, 0o755);
+    }
+    // Fixed: the member asks for a check now instead of waiting out the backoff.
+    const retried = await alice.request("POST", "/api/sites/chess/domains/shop.chess-club.test/retry");
+    expect(retried.status, retried.text).toBe(200);
+    const active = await waitForDomain("shop.chess-club.test", (domain) => domain.status === "active");
+    expect(active.statusMessage).toBe("");
+    // Taken off at once, while its certificate's last step may still run: accepted either way, and gone soon after.
+    const removed = await alice.request("DELETE", "/api/sites/chess/domains/shop.chess-club.test?wait=true");
+    expect([200, 202], removed.text).toContain(removed.status);
+    for (let tries = 0; tries < 120; tries++) {
+      const listed: ListedDomain[] = (await alice.request("GET", "/api/sites/chess/domains")).json().domains;
+      if (!listed.some((entry) => entry.domain === "shop.chess-club.test")) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    let served = await httpRequest({ url: `${director.sitesUrl}/`, host: "shop.chess-club.test" });
+    for (let tries = 0; tries < 40 && served.status !== 404; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      served = await httpRequest({ url: `${director.sitesUrl}/`, host: "shop.chess-club.test" });
+    }
+    expect(served.status).toBe(404);
+    await waitUntilSiteIdle();
+    await expect(
+      access(path.join(director.dataDir, "router", "certificates", "shop.chess-club.test")),
+    ).rejects.toThrow();
+  }, 120_000);
+
   it("takes the domain off: no longer served, its certificate removed", async () => {
+    await waitUntilSiteIdle();
     const removed = await alice.request("DELETE", "/api/sites/chess/domains/www.chess-club.test?wait=true");
     expect(removed.status, removed.text).toBe(200);
     expect(removed.json().operation.steps.map((step: { slug: string }) => step.slug)).toEqual([
@@ -201,7 +275,6 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     expect(overHttp.status).toBe(404);
     const root = await pebble.issuingRootPem();
     await expect(httpsGet(httpsPort, "www.chess-club.test", root)).rejects.toThrow();
-    const { access } = await import("node:fs/promises");
     await expect(
       access(path.join(director.dataDir, "router", "certificates", "www.chess-club.test")),
     ).rejects.toThrow();

@@ -55,6 +55,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
   const specs = siteSpecs(config.sites);
   return {
     repositories,
+    inTransaction,
     specs,
     auth,
     images,

@@ -76,6 +76,8 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     domains: siteDomains,
     sites,
     operations,
+    inTransaction: (work) =>
+      services.inTransaction(({ siteDomains: domains, operations: queue }) => work({ domains, operations: queue })),
     resolver: new DnsDomainResolver({
       publicAddresses: config.domains.publicAddresses,
       servers: config.domains.dnsServers,

@@ -74,7 +74,8 @@ export const domainRoutes = {
     summary: "take a domain off the site (members): no longer served, its certificate removed",
     params: siteDomainParamsSchema,
     query: waitQuerySchema,
-    answer: z.object({ operation: operationViewSchema }),
+    // null: the site was busy; the domain is `removing` and its operation is queued once the site is free
+    answer: z.object({ operation: operationViewSchema.nullable() }),
     answerKind: "json",
   }),
   retry: route({

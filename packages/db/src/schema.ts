@@ -186,7 +186,7 @@ export interface MailOutboxTable {
 
 /** Every table Director owns. */
 /** Where a site's own domain stands: its DNS, its certificate. */
-export type SiteDomainStatusColumn = "waiting_dns" | "issuing" | "active" | "failed";
+export type SiteDomainStatusColumn = "waiting_dns" | "issuing" | "active" | "failed" | "removing";
 
 /** A site's own domains (migration 0011); a domain belongs to one site at most. */
 export interface SiteDomainsTable {

@@ -96,6 +96,27 @@ export class SiteDomainsRepository {
     return result.numDeletedRows > 0n;
   }
 
+  /**
+   * Marks the domain as being removed: no longer served (the site row leaves it out), its row kept until the operation
+   * that removes its certificate is queued (the domain checker does that when the site is free, due now).
+   */
+  async markRemoving(id: number, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx
+      .updateTable("site_domains")
+      .set({
+        status: "removing",
+        status_message: "Being removed once the site's current operation ends.",
+        next_attempt_at: new Date(),
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Deletes the domain's row (by id: whichever site it belongs to). */
+  async delete(id: number, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx.deleteFrom("site_domains").where("id", "=", id).execute();
+  }
+
   async countForSite(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<number> {
     const { count } = await trx
       .selectFrom("site_domains")

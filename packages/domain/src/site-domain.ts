@@ -6,9 +6,10 @@ import type { SiteId } from "./site.js";
  * - `waiting_dns`: the domain does not resolve to the router's public addresses yet (checked again with a backoff);
  * - `issuing`: DNS is right and a certificate is being asked for;
  * - `active`: served, over HTTPS once it has a certificate (`certificateNotAfter`);
- * - `failed`: the last attempt failed; `statusMessage` says why and what to do, a retry is possible.
+ * - `failed`: the last attempt failed; `statusMessage` says why and what to do, a retry is possible;
+ * - `removing`: taken off while the site was busy: no longer served, its certificate removed once the site is free.
  */
-export const siteDomainStatuses = ["waiting_dns", "issuing", "active", "failed"] as const;
+export const siteDomainStatuses = ["waiting_dns", "issuing", "active", "failed", "removing"] as const;
 export type SiteDomainStatus = (typeof siteDomainStatuses)[number];
 
 export interface SiteDomainRecord {

@@ -5,7 +5,8 @@ import { type Kysely, sql } from "kysely";
  * site at most (the unique index is what refuses a second claim, also between two requests racing). The site row
  * carries the list of its domains and of those served over HTTPS, kept by a trigger: what a site is served at is then
  * read with the site, by every path that reads sites (the worker's specs, reconcile, the site page), and a change of
- * a domain bumps the site's revision, so an open site page reads it again.
+ * a domain bumps the site's revision, so an open site page reads it again. A domain being removed while its site was
+ * busy keeps its row (status 'removing', no longer served) until the operation that removes it is queued.
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations describe the schema as it was then (see 0001)
 export async function up(db: Kysely<any>): Promise<void> {
@@ -21,7 +22,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("next_attempt_at", "timestamptz")
     .addColumn("created_by", "integer", (col) => col.references("users.id").onDelete("set null"))
     .addColumn("created_at", "timestamptz", (col) => col.notNull().defaultTo(sql`now()`))
-    .addCheckConstraint("site_domains_status", sql`status IN ('waiting_dns', 'issuing', 'active', 'failed')`)
+    .addCheckConstraint(
+      "site_domains_status",
+      sql`status IN ('waiting_dns', 'issuing', 'active', 'failed', 'removing')`,
+    )
     .execute();
   await db.schema.createIndex("site_domains_domain").unique().on("site_domains").column("domain").execute();
   await db.schema.createIndex("site_domains_site").on("site_domains").column("site_id").execute();
@@ -33,7 +37,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE FUNCTION director_sync_site_domains(target integer) RETURNS void LANGUAGE sql AS $$
       UPDATE sites SET
-        domains = coalesce((SELECT array_agg(domain ORDER BY domain) FROM site_domains WHERE site_id = target), '{}'),
+        domains = coalesce((SELECT array_agg(domain ORDER BY domain) FROM site_domains
+          WHERE site_id = target AND status <> 'removing'), '{}'),
         https_domains = coalesce((SELECT array_agg(domain ORDER BY domain) FROM site_domains
           WHERE site_id = target AND status = 'active' AND certificate_not_after IS NOT NULL), '{}')
       WHERE id = target

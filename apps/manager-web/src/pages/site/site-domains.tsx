@@ -11,6 +11,7 @@ const statusText: Record<SiteDomainView["status"], string> = {
   issuing: "Getting a certificate",
   active: "Active",
   failed: "Failed",
+  removing: "Being removed",
 };
 
 /**
@@ -81,7 +82,7 @@ export function SiteDomains({ site, canEdit }: { site: SiteView; canEdit: boolea
                 </span>
               ) : null}
             </span>
-            {canEdit ? (
+            {canEdit && entry.status !== "removing" ? (
               <span>
                 {entry.status === "failed" || entry.status === "waiting_dns" ? (
                   <button

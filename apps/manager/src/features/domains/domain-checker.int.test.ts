@@ -50,6 +50,8 @@ describe("DomainChecker", () => {
       domains: repositories.siteDomains,
       sites: repositories.sites,
       operations: repositories.operations,
+      inTransaction: (work) =>
+        t.services.inTransaction(({ siteDomains, operations }) => work({ domains: siteDomains, operations })),
       resolver,
       workerWakeup: new InProcessWakeup(),
       wakeup: new InProcessWakeup(),
@@ -147,5 +149,40 @@ describe("DomainChecker", () => {
       .executeTakeFirstOrThrow();
     // Its current certificate serves on while the new one is asked for.
     expect(site.https_domains).toEqual(["www.club.example" as CustomDomain]);
+  });
+
+  it("queues the removal of a domain taken off while its site was busy once the site is free", async () => {
+    await finishOperations();
+    const club = await t.database.db
+      .selectFrom("sites")
+      .select("id")
+      .where("name", "=", "club")
+      .executeTakeFirstOrThrow();
+    await t.database.db
+      .insertInto("operations")
+      .values({ site_id: club.id, site_name: "club", kind: "restart_site", status: "running", created_by: null })
+      .execute();
+    const removing = await t.call("admin", "DELETE", "/api/sites/club/domains/www.club.example");
+    expect(removing.json()).toEqual({ operation: null });
+    await t.database.db.updateTable("site_domains").set({ next_attempt_at: now }).execute();
+    // Still busy: it waits two seconds more, as "removing".
+    expect(await checker.checkDue()).toBe(1);
+    expect(await row("www.club.example")).toMatchObject({ status: "removing" });
+    expect((await row("www.club.example")).next_attempt_at?.getTime()).toBe(now.getTime() + 2_000);
+
+    await finishOperations();
+    now = new Date(now.getTime() + 2_000);
+    expect(await checker.checkDue()).toBe(1);
+    const gone = await t.database.db
+      .selectFrom("site_domains")
+      .select("id")
+      .where("domain", "=", "www.club.example")
+      .execute();
+    expect(gone).toEqual([]);
+    expect((await operationsOf()).at(-1)).toMatchObject({
+      kind: "update_domains",
+      status: "pending",
+      input: { added: [], removed: ["www.club.example"] },
+    });
   });
 });

@@ -15,6 +15,7 @@ import { PollingLoop } from "../../adapters/polling-loop.js";
 import type { Wakeup } from "../../adapters/wakeup.js";
 import { operationPlans } from "../operations/operation-plans.js";
 import { decideDomainCheck } from "./domain-checks.js";
+import { queueServing } from "./domain-serving.js";
 
 export interface DomainCheckerOptions {
   /** how often an idle checker looks for due domains */
@@ -40,6 +41,13 @@ export class DomainChecker {
     domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress">;
     sites: Pick<SitesRepository, "findById">;
     operations: Pick<OperationsRepository, "create">;
+    /** for a domain taken off while its site was busy: its operation queued and its row deleted together */
+    inTransaction<T>(
+      work: (repos: {
+        domains: Pick<SiteDomainsRepository, "delete">;
+        operations: Pick<OperationsRepository, "queueOrJoin">;
+      }) => Promise<T>,
+    ): Promise<T>;
     resolver: DomainResolver;
     /** wakes the operations worker */
     workerWakeup: Wakeup;
@@ -55,6 +63,13 @@ export class DomainChecker {
     domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress">;
     sites: Pick<SitesRepository, "findById">;
     operations: Pick<OperationsRepository, "create">;
+    /** for a domain taken off while its site was busy: its operation queued and its row deleted together */
+    inTransaction<T>(
+      work: (repos: {
+        domains: Pick<SiteDomainsRepository, "delete">;
+        operations: Pick<OperationsRepository, "queueOrJoin">;
+      }) => Promise<T>,
+    ): Promise<T>;
     resolver: DomainResolver;
     workerWakeup: Wakeup;
     wakeup: Wakeup;
@@ -108,6 +123,7 @@ export class DomainChecker {
   }
 
   async #check(record: SiteDomainRecord): Promise<void> {
+    if (record.status === "removing") return this.#finishRemoval(record);
     const { domains, resolver, options } = this.#deps;
     const dns = record.status === "active" ? null : await resolver.check(record.domain);
     const now = this.#deps.now();
@@ -133,6 +149,29 @@ export class DomainChecker {
     });
     if (queued) this.#deps.workerWakeup.notify();
     else this.#noteNextAttempt(new Date(now.getTime() + siteBusyRetryMs));
+  }
+
+  /** Queues the operation that stops serving a domain taken off while its site was busy, or tries again shortly. */
+  async #finishRemoval(record: SiteDomainRecord): Promise<void> {
+    const site = await this.#deps.sites.findById(record.siteId);
+    const queued = await this.#deps.inTransaction(async ({ domains, operations }) => {
+      if (site === null) return null; // the site is being deleted: its rows go with it
+      const operation = await queueServing(operations, null, site, { removed: record.domain });
+      if (operation !== null) await domains.delete(record.id);
+      return operation;
+    });
+    if (queued !== null) {
+      this.#deps.workerWakeup.notify();
+      return;
+    }
+    const next = new Date(this.#deps.now().getTime() + siteBusyRetryMs);
+    await this.#deps.domains.recordProgress(record.id, {
+      status: "removing",
+      statusMessage: record.statusMessage,
+      failures: record.failures,
+      nextAttemptAt: next,
+    });
+    this.#noteNextAttempt(next);
   }
 
   #noteNextAttempt(at: Date | null): void {

@@ -42,9 +42,10 @@ export function registerDomainRoutes(
 
   registerApiRoute(app, domainRoutes.remove, async ({ actor, params, query, reply }) => {
     const queued = await domains.remove(actor, params.name, params.domain);
-    const operation = query.wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued;
-    reply.status(operation.status === "succeeded" ? 200 : 202);
-    return { operation: presentOperation(operation) };
+    const operation =
+      queued !== null && query.wait === "true" ? await waitForOperation(operations, queued, waitTimeoutMs) : queued;
+    reply.status(operation?.status === "succeeded" ? 200 : 202);
+    return { operation: operation === null ? null : presentOperation(operation) };
   });
 
   registerApiRoute(app, domainRoutes.retry, async ({ actor, params }) => ({

@@ -8,9 +8,8 @@ import type { Operation } from "@director/domain/operation";
 import type { SiteRecord as Site } from "@director/domain/site";
 import type { SiteDomainRecord } from "@director/domain/site-domain";
 import type { Wakeup } from "../../adapters/wakeup.js";
-import { domainOperationInputSchema } from "../operations/domain-steps.js";
-import { operationPlans } from "../operations/operation-plans.js";
 import type { SitesService } from "../sites/sites.service.js";
+import { queueServing } from "./domain-serving.js";
 import { assertDomainAllowed, assertRoomForDomain, type DomainRules } from "./domains.policy.js";
 
 export interface DomainsServiceDeps {
@@ -22,7 +21,7 @@ export interface DomainsServiceDeps {
   checkerWakeup: Wakeup;
   inTransaction<T>(
     work: (repos: {
-      domains: Pick<SiteDomainsRepository, "add" | "remove" | "countForSite">;
+      domains: Pick<SiteDomainsRepository, "add" | "find" | "delete" | "markRemoving" | "countForSite">;
       operations: Pick<OperationsRepository, "queueOrJoin">;
       audit: Pick<AuditRepository, "record">;
     }) => Promise<T>,
@@ -84,22 +83,21 @@ export class DomainsService {
   }
 
   /**
-   * Members: takes a domain off the site; DOMAIN_NOT_FOUND when the site does not have it. It joins a pending
-   * update_domains operation; SITE_BUSY (changing nothing) while the site runs another, since its certificate must go
-   * with it.
+   * Members: takes a domain off the site; DOMAIN_NOT_FOUND when the site does not have it. The operation that stops
+   * serving it and removes its certificate is queued (or joins a pending one); when the site runs another operation,
+   * the domain is marked as being removed (no longer served by the next balancer write) and the domain checker queues
+   * that operation once the site is free (operation null). Asking again for a domain being removed changes nothing.
    */
-  async remove(actor: Actor, siteName: string, requested: string): Promise<Operation> {
+  async remove(actor: Actor, siteName: string, requested: string): Promise<Operation | null> {
     const site = await this.#deps.sites.findForAction(actor, siteName, "edit_files");
     const domain = this.#parseOwn(requested, site);
     const operation = await this.#deps.inTransaction(async ({ domains, operations, audit }) => {
-      if (!(await domains.remove(site.id, domain))) throw notFound(domain, site);
+      const record = await domains.find(domain);
+      if (record === null || record.siteId !== site.id) throw notFound(domain, site);
+      if (record.status === "removing") return null;
       const queued = await queueServing(operations, actor, site, { removed: domain });
-      if (queued === null) {
-        throw new DirectorError(
-          "SITE_BUSY",
-          `The site "${site.name}" is busy with another operation (a certificate, perhaps); remove ${domain} again in a few seconds.`,
-        );
-      }
+      if (queued === null) await domains.markRemoving(record.id);
+      else await domains.delete(record.id);
       await audit.record({
         actorUserId: actor.id,
         action: "site.remove_domain",
@@ -108,7 +106,8 @@ export class DomainsService {
       });
       return queued;
     });
-    this.#deps.wakeup.notify();
+    if (operation === null) this.#deps.checkerWakeup.notify();
+    else this.#deps.wakeup.notify();
     return operation;
   }
 
@@ -118,7 +117,7 @@ export class DomainsService {
     const domain = this.#parseOwn(requested, site);
     const record = await this.#deps.domains.find(domain);
     if (record === null || record.siteId !== site.id) throw notFound(domain, site);
-    if (record.status === "active" || record.status === "issuing") return record;
+    if (record.status === "active" || record.status === "issuing" || record.status === "removing") return record;
     const retried = { ...record, statusMessage: "Checking again now.", nextAttemptAt: new Date() };
     await this.#deps.domains.recordProgress(record.id, retried);
     this.#deps.checkerWakeup.notify();
@@ -137,31 +136,4 @@ export class DomainsService {
 
 function notFound(domain: string, site: Site): DirectorError {
   return new DirectorError("DOMAIN_NOT_FOUND", `The site "${site.name}" has no domain ${domain}.`);
-}
-
-/**
- * The operation that makes the balancer serve the site's domains as the database now lists them: a new one, or the
- * site's pending one with this change joined to its input; null when the site runs another operation.
- */
-function queueServing(
-  operations: Pick<OperationsRepository, "queueOrJoin">,
-  actor: Actor,
-  site: Site,
-  change: { added: CustomDomain } | { removed: CustomDomain },
-): Promise<Operation | null> {
-  const own = { added: "added" in change ? [change.added] : [], removed: "removed" in change ? [change.removed] : [] };
-  return operations.queueOrJoin(
-    {
-      siteId: site.id,
-      siteName: site.name,
-      kind: "update_domains",
-      createdBy: actor.id,
-      steps: operationPlans.update_domains.map(({ slug, name }) => ({ slug, name })),
-      input: own,
-    },
-    (pending) => {
-      const before = domainOperationInputSchema.parse(pending ?? {});
-      return { added: [...before.added, ...own.added], removed: [...before.removed, ...own.removed] };
-    },
-  );
 }

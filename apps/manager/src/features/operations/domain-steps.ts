@@ -50,8 +50,8 @@ export const issueCertificate: StepDefinition = {
     if (!site || requested === undefined) return;
     const domain: CustomDomain = parseCustomDomain(requested);
     const record = await domains.find(domain);
-    // Taken off the site since: nothing to certify.
-    if (record === null || record.siteId !== site.id) return;
+    // Taken off the site since (or being taken off): nothing to certify.
+    if (record === null || record.siteId !== site.id || record.status === "removing") return;
     try {
       const result = await host.issueCertificate(domain, renewWithinDays);
       const notAfter = result.notAfter === null ? null : new Date(result.notAfter);
