@@ -6,7 +6,7 @@
  */
 
 import { X509Certificate } from "node:crypto";
-import { access, chmod, rm, writeFile } from "node:fs/promises";
+import { access, chmod, rename, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import path from "node:path";
 import { freePort } from "@director/testing/free-port";
@@ -260,6 +260,33 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     await expect(
       access(path.join(director.dataDir, "router", "certificates", "shop.chess-club.test")),
     ).rejects.toThrow();
+  }, 120_000);
+
+  it("has reconcile report and put back a lost certificate, and remove one no site has", async () => {
+    await waitUntilSiteIdle();
+    const certificates = path.join(director.dataDir, "router", "certificates");
+    // www's certificate is lost, and one for a domain no site has appears (as a deleted site's could be left).
+    await rename(path.join(certificates, "www.chess-club.test"), path.join(certificates, "stale.chess-club.test"));
+    const dryRun = await director.run(["reconcile", "--dry-run", "--json"]);
+    expect(dryRun.code, dryRun.stderr).toBe(1);
+    const report = JSON.parse(dryRun.stdout);
+    const kindsOf = (site: string) =>
+      report.items
+        .find((entry: { site: string }) => entry.site === site)
+        ?.drift.map((found: { kind: string }) => found.kind);
+    expect(kindsOf("chess")).toContain("certificate_missing");
+    expect(kindsOf("stale.chess-club.test")).toEqual(["orphan_certificate"]);
+
+    const repaired = await director.run(["reconcile", "--json"]);
+    expect(repaired.code, repaired.stdout + repaired.stderr).toBe(0);
+    await access(path.join(certificates, "www.chess-club.test", "fullchain.pem"));
+    await expect(access(path.join(certificates, "stale.chess-club.test"))).rejects.toThrow();
+    const root = await pebble.issuingRootPem();
+    const served = await httpsGet(httpsPort, "www.chess-club.test", root);
+    expect(served.status).toBe(200);
+    expect(served.certificate.subjectAltName).toContain("DNS:www.chess-club.test");
+    const again = await director.run(["reconcile", "--json"]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ isInSync: true, items: [] });
   }, 120_000);
 
   it("takes the domain off: no longer served, its certificate removed", async () => {

@@ -12,11 +12,13 @@ export const driftKinds = [
   "balancer_config_stale",
   "route_missing",
   "route_stale",
+  "certificate_missing",
   "orphan_service",
   "orphan_balancer_config",
   "orphan_route",
   "orphan_directory",
   "orphan_images",
+  "orphan_certificate",
 ] as const;
 export type DriftKind = (typeof driftKinds)[number];
 

@@ -52,6 +52,7 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
     inventory: {
       orchestratorInventory: (id) => orchestrator.orchestratorInventory(id),
       routerInventory: () => router.routerInventory(),
+      certificateInventory: () => router.certificateInventory(),
     },
     fileStore: orchestrator,
     siteProcess: orchestrator,

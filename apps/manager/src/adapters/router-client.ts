@@ -9,13 +9,13 @@ import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { InternalClient } from "@director/http-kit/internal-client";
 import type { SiteHost } from "../features/operations/site-host.js";
-import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
+import type { CertificateInventory, HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
 
 /** The router's internal API as the worker and the reconciler use it: a site's public route, and all of them. */
 export class RouterClient
   implements
     Pick<SiteHost, "upsertRoute" | "removeRoute" | "issueCertificate" | "removeCertificate">,
-    Pick<HostInventory, "routerInventory">,
+    Pick<HostInventory, "routerInventory" | "certificateInventory">,
     Pick<LeftoverRemoval, "removeLegacyRoute">
 {
   readonly #client: InternalClient;
@@ -31,6 +31,11 @@ export class RouterClient
   /** Every route file the edge has, read back. */
   async routerInventory(): Promise<RouterInventory> {
     return this.#client.request(routerApi.routeInventory, {});
+  }
+
+  /** Every certificate the router keeps, with its expiry. */
+  async certificateInventory(): Promise<CertificateInventory> {
+    return (await this.#client.request(routerApi.certificateInventory, {})).certificates;
   }
 
   async removeRoute(siteId: SiteId): Promise<void> {

@@ -90,6 +90,10 @@ class FakeHostInventory {
     return { topology: "shared" as const, needsRouteFiles: false, routes: [], legacyRoutes: [] };
   }
 
+  async certificateInventory() {
+    return [];
+  }
+
   async removeService(id: number) {
     this.removed.push(`service ${id}`);
     this.leftoverServiceIds = this.leftoverServiceIds.filter((leftover) => leftover !== id);
@@ -105,6 +109,9 @@ class FakeHostInventory {
   }
   async removeImages(id: number) {
     this.removed.push(`images ${id}`);
+  }
+  async removeCertificate(domain: string) {
+    this.removed.push(`certificate ${domain}`);
   }
 }
 

@@ -74,7 +74,11 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
   return {
     host: given.host ?? host,
     inventory: given.inventory ??
-      given.reconcileHost ?? { orchestratorInventory: unreachable, routerInventory: unreachable },
+      given.reconcileHost ?? {
+        orchestratorInventory: unreachable,
+        routerInventory: unreachable,
+        certificateInventory: unreachable,
+      },
     fileStore: given.fileStore ?? { read: unreachable, write: unreachable, remove: unreachable },
     siteProcess: given.siteProcess ?? { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
   };

@@ -6,9 +6,10 @@
 import type { CustomDomain } from "@director/domain/custom-domain";
 import { parseCustomDomain } from "@director/domain/custom-domain";
 import { errorCodes, isDirectorError } from "@director/domain/errors";
+import type { SiteDomainRecord } from "@director/domain/site-domain";
 import { z } from "zod";
 import { certificateRetryDelayMs } from "../domains/domain-checks.js";
-import type { StepDefinition } from "./step-definition.js";
+import type { StepContext, StepDefinition } from "./step-definition.js";
 
 const domainList = z
   .union([z.string().transform((domain) => [domain]), z.array(z.string())])
@@ -45,43 +46,69 @@ export const removeCertificate: StepDefinition = {
 export const issueCertificate: StepDefinition = {
   slug: "issue_certificate",
   name: "Get a certificate for the domain",
-  run: async ({ site, input, host, domains, now, renewWithinDays }) => {
+  run: async (context) => {
+    const { site, input, domains } = context;
     const requested = domainOperationInputSchema.parse(input ?? {}).domain;
     if (!site || requested === undefined) return;
     const domain: CustomDomain = parseCustomDomain(requested);
     const record = await domains.find(domain);
     // Taken off the site since (or being taken off): nothing to certify.
     if (record === null || record.siteId !== site.id || record.status === "removing") return;
-    try {
-      const result = await host.issueCertificate(domain, renewWithinDays);
-      const notAfter = result.notAfter === null ? null : new Date(result.notAfter);
-      await domains.recordProgress(record.id, {
-        status: "active",
-        statusMessage:
-          result.outcome === "not_configured"
-            ? "Served over HTTP only: this installation has no certificate authority configured for HTTPS."
-            : "",
-        certificateNotAfter: result.outcome === "not_configured" ? null : notAfter,
-        failures: 0,
-        nextAttemptAt:
-          notAfter === null || result.outcome === "not_configured"
-            ? null
-            : new Date(notAfter.getTime() - renewWithinDays * 24 * 60 * 60 * 1000),
-      });
-    } catch (error) {
-      const failures = record.failures + 1;
-      const isRenewal = record.certificateNotAfter !== null && record.certificateNotAfter > now();
-      await domains.recordProgress(record.id, {
-        // A renewal that fails leaves the current certificate serving: the domain stays active, and says why.
-        status: isRenewal ? "active" : "failed",
-        statusMessage: `${isRenewal ? "Renewing its certificate failed" : "No certificate yet"}: ${reasonOf(error)}`,
-        failures,
-        nextAttemptAt: new Date(now().getTime() + certificateRetryDelayMs(failures)),
-      });
-      throw error;
+    await certify(record, context);
+  },
+};
+
+/**
+ * Reconcile's repair when the router lacks a certificate the database says a domain of the site has: asks for each
+ * (the router keeps those it has), recording each outcome like the certificate operation.
+ */
+export const ensureCertificates: StepDefinition = {
+  slug: "ensure_certificates",
+  name: "Get back the certificates of the site's domains",
+  run: async (context) => {
+    const { site, domains } = context;
+    if (!site) return;
+    for (const record of await domains.listForSite(site.id)) {
+      if (record.status !== "active" || record.certificateNotAfter === null) continue;
+      await certify(record, context);
     }
   },
 };
+
+/** Asks the router for the domain's certificate and records the outcome on the domain (see issueCertificate). */
+async function certify(
+  record: SiteDomainRecord,
+  { host, domains, now, renewWithinDays }: Pick<StepContext, "host" | "domains" | "now" | "renewWithinDays">,
+): Promise<void> {
+  try {
+    const result = await host.issueCertificate(record.domain, renewWithinDays);
+    const notAfter = result.notAfter === null ? null : new Date(result.notAfter);
+    await domains.recordProgress(record.id, {
+      status: "active",
+      statusMessage:
+        result.outcome === "not_configured"
+          ? "Served over HTTP only: this installation has no certificate authority configured for HTTPS."
+          : "",
+      certificateNotAfter: result.outcome === "not_configured" ? null : notAfter,
+      failures: 0,
+      nextAttemptAt:
+        notAfter === null || result.outcome === "not_configured"
+          ? null
+          : new Date(notAfter.getTime() - renewWithinDays * 24 * 60 * 60 * 1000),
+    });
+  } catch (error) {
+    const failures = record.failures + 1;
+    const isRenewal = record.certificateNotAfter !== null && record.certificateNotAfter > now();
+    await domains.recordProgress(record.id, {
+      // A renewal that fails leaves the current certificate serving: the domain stays active, and says why.
+      status: isRenewal ? "active" : "failed",
+      statusMessage: `${isRenewal ? "Renewing its certificate failed" : "No certificate yet"}: ${reasonOf(error)}`,
+      failures,
+      nextAttemptAt: new Date(now().getTime() + certificateRetryDelayMs(failures)),
+    });
+    throw error;
+  }
+}
 
 /** The balancer serves the site's domains as the database now says (those with a certificate over HTTPS). */
 export const serveDomains: StepDefinition = {

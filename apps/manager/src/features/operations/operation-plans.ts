@@ -1,7 +1,7 @@
 import { DirectorError } from "@director/domain/errors";
 import type { SiteRecord as Site } from "@director/domain/site";
 import { z } from "zod";
-import { issueCertificate, removeCertificate, serveDomains } from "./domain-steps.js";
+import { ensureCertificates, issueCertificate, removeCertificate, serveDomains } from "./domain-steps.js";
 import type { StepDefinition } from "./step-definition.js";
 
 /** The kinds of operation this release performs. */
@@ -161,7 +161,13 @@ const applySiteSettings: StepDefinition[] = [
  * reconcile operation holds only the steps its site's drift needs, in this order (the worker runs the steps an
  * operation lists, each found here by its slug).
  */
-const reconcileSite: StepDefinition[] = [ensureDirectories, syncService, writeBalancerConfig, addRoute];
+const reconcileSite: StepDefinition[] = [
+  ensureDirectories,
+  syncService,
+  ensureCertificates,
+  writeBalancerConfig,
+  addRoute,
+];
 /** What an image change is queued with: the site row keeps its current image until the build has succeeded. */
 export const updateImageInputSchema = z.object({
   imageId: z.number().int().positive(),

@@ -175,7 +175,7 @@ describe("OperationWorker", () => {
           clientBodyLimitBytes: 1,
         }),
       routeHostnames: () => ["hello.sites.localhost"],
-      domains: { find: async () => null, recordProgress: async () => {} },
+      domains: { find: async () => null, listForSite: async () => [], recordProgress: async () => {} },
       renewWithinDays: 30,
       now: () => new Date(),
       ...contextOverrides,

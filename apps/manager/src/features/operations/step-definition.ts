@@ -25,7 +25,7 @@ export interface StepContext {
   balancerSpec(site: Site): BalancerSiteSpec;
   routeHostnames(site: Site): string[];
   /** sites' own domains: where each stands */
-  domains: Pick<SiteDomainsRepository, "find" | "recordProgress">;
+  domains: Pick<SiteDomainsRepository, "find" | "listForSite" | "recordProgress">;
   /** a certificate is renewed this many days before it expires */
   renewWithinDays: number;
   now(): Date;

@@ -76,7 +76,7 @@ const app = site(2, "app", { type: "dynamic" });
 
 const kinds = (drifts: ReturnType<typeof computeDrift>) =>
   drifts.map((drift) => [
-    drift.site?.name ?? drift.legacyRouteName ?? `#${drift.siteId}`,
+    drift.site?.name ?? drift.legacyRouteName ?? drift.certificateDomain ?? `#${drift.siteId}`,
     drift.findings.map((f) => f.kind),
   ]);
 
@@ -86,6 +86,7 @@ describe("computeDrift", () => {
       expected: [expect_(plain), expect_(app)],
       orchestrator: orchestrator([healthy(plain), healthy(app)]),
       router: shared,
+      certificates: [],
       hasOrphans: true,
     });
     expect(drifts).toEqual([]);
@@ -99,6 +100,7 @@ describe("computeDrift", () => {
       expected: [expect_(plain), expect_(app), expect_(stopped)],
       orchestrator: orchestrator([withService, { ...healthy(app), service: null }, running as SiteInventory]),
       router: shared,
+      certificates: [],
       hasOrphans: true,
     });
     expect(kinds(drifts)).toEqual([
@@ -116,6 +118,7 @@ describe("computeDrift", () => {
       expected: [expect_(app)],
       orchestrator: orchestrator([{ ...healthy(app), service: null }], false),
       router: shared,
+      certificates: [],
       hasOrphans: true,
     });
     expect(drifts).toEqual([]);
@@ -126,6 +129,7 @@ describe("computeDrift", () => {
       expected: [expect_(plain), expect_(app)],
       orchestrator: orchestrator([{ ...healthy(plain), hasDirectory: false }]),
       router: shared,
+      certificates: [],
       hasOrphans: true,
     });
     expect(kinds(drifts)).toEqual([
@@ -149,6 +153,7 @@ describe("computeDrift", () => {
         { ...healthy(edited), balancer: { ...healthy(edited).balancer, isConfigCurrent: false } },
       ]),
       router: shared,
+      certificates: [],
       hasOrphans: true,
     });
     expect(kinds(drifts)).toEqual([
@@ -171,6 +176,7 @@ describe("computeDrift", () => {
       expected: all.map(expect_),
       orchestrator: orchestrator(all.map(healthy)),
       router: { ...split, routes },
+      certificates: [],
       hasOrphans: true,
     });
     expect(kinds(drifts)).toEqual([
@@ -182,6 +188,7 @@ describe("computeDrift", () => {
       expected: [expect_(plain)],
       orchestrator: orchestrator([healthy(plain)]),
       router: { ...shared, routes: [splitRoute(plain, { isCurrent: false })] },
+      certificates: [],
       hasOrphans: true,
     });
     expect(kinds(leftover)).toEqual([["plain", ["route_stale"]]]);
@@ -197,6 +204,7 @@ describe("computeDrift", () => {
         { ...healthy(site(8, "x")), balancer: { hasConfig: false, spec: null, isConfigCurrent: false } },
       ]),
       router: { ...split, routes: [splitRoute(plain), splitRoute(site(7, "gone")), splitRoute(site(9, "left"))] },
+      certificates: [],
       hasOrphans: true,
     });
     expect(kinds(drifts)).toEqual([
@@ -213,6 +221,7 @@ describe("computeDrift", () => {
       expected: [expect_(plain), expect_(app)],
       orchestrator: orchestrator([healthy(plain), healthy(app)]),
       router: { ...split, routes: [splitRoute(app)], legacyRoutes },
+      certificates: [],
       hasOrphans: true,
     });
     expect(kinds(upgraded)).toEqual([
@@ -228,6 +237,7 @@ describe("computeDrift", () => {
         expected: [expect_(plain)],
         orchestrator: orchestrator([healthy(plain)]),
         router,
+        certificates: [],
         hasOrphans: false,
       });
       expect(kinds(drifts)).toEqual([["plain", ["route_stale"]]]);
@@ -241,6 +251,7 @@ describe("computeDrift", () => {
       expected: [expect_(dynamic)],
       orchestrator: orchestrator([withOld]),
       router: shared,
+      certificates: [],
       hasOrphans: true,
     });
     expect(drifts).toEqual([]);
@@ -251,9 +262,61 @@ describe("computeDrift", () => {
       expected: [expect_(plain)],
       orchestrator: orchestrator([healthy(plain), healthy(site(7, "gone", { type: "dynamic" }))]),
       router: shared,
+      certificates: [],
       hasOrphans: false,
     });
     expect(drifts).toEqual([]);
+  });
+
+  it("finds a certificate the database says a site has but the router lacks, and one no site has", () => {
+    const shop = site(4, "shop", {
+      domains: ["a.example", "b.example"] as SiteRecord["domains"],
+      httpsDomains: ["a.example", "b.example"] as SiteRecord["httpsDomains"],
+    });
+    const drifts = computeDrift({
+      expected: [expect_(shop)],
+      orchestrator: orchestrator([healthy(shop)]),
+      router: shared,
+      certificates: ["a.example", "gone.example"],
+      hasOrphans: true,
+    });
+    expect(kinds(drifts)).toEqual([
+      ["shop", ["certificate_missing"]],
+      ["gone.example", ["orphan_certificate"]],
+    ]);
+    expect(drifts[0]?.findings[0]?.message).toContain("b.example");
+    expect(repairStepsFor(drifts[0]?.findings ?? [])).toEqual(["ensure_certificates", "write_balancer_config"]);
+    // Looking at one site, leftovers are not looked for.
+    expect(
+      kinds(
+        computeDrift({
+          expected: [expect_(shop)],
+          orchestrator: orchestrator([healthy(shop)]),
+          router: shared,
+          certificates: ["a.example", "b.example", "gone.example"],
+          hasOrphans: false,
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("finds a balancer that serves a site at other domains than the database lists", () => {
+    const shop = site(4, "shop", { domains: ["a.example"] as SiteRecord["domains"] });
+    const stale = {
+      ...healthy(shop),
+      balancer: { ...healthy(shop).balancer, spec: specs.balancerSpec(site(4, "shop")) },
+    };
+    expect(
+      kinds(
+        computeDrift({
+          expected: [expect_(shop)],
+          orchestrator: orchestrator([stale]),
+          router: shared,
+          certificates: [],
+          hasOrphans: true,
+        }),
+      ),
+    ).toEqual([["shop", ["balancer_config_stale"]]]);
   });
 });
 

@@ -7,6 +7,7 @@ import type { DriftFinding, DriftKind } from "@director/contracts/manager-reconc
 import type { OrchestratorInventory, SiteInventory } from "@director/contracts/orchestrator-inventory";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { RouterInventory } from "@director/contracts/router-api";
+import type { CustomDomain } from "@director/domain/custom-domain";
 import type { SiteId, SiteRecord } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 
@@ -26,6 +27,8 @@ export interface SiteDrift {
   siteId: SiteId | null;
   /** the site name of a leftover route file named by site name (written before routes were keyed by site id) */
   legacyRouteName: SiteName | null;
+  /** the domain of a leftover certificate (no site has the domain) */
+  certificateDomain: string | null;
   findings: DriftFinding[];
 }
 
@@ -45,9 +48,12 @@ export function computeDrift(input: {
   expected: readonly ExpectedSite[];
   orchestrator: OrchestratorInventory;
   router: RouterInventory;
+  /** the domains the router has a certificate for */
+  certificates: readonly string[];
   hasOrphans: boolean;
 }): SiteDrift[] {
   const { orchestrator, router } = input;
+  const certificates = new Set(input.certificates);
   const inventoryById = new Map(orchestrator.sites.map((entry) => [entry.id, entry]));
   const routesById = new Map(router.routes.map((route) => [route.siteId, route]));
   const legacyNames = new Set<string>(router.legacyRoutes.map((route) => route.siteName));
@@ -60,8 +66,11 @@ export function computeDrift(input: {
       ...(orchestrator.isDockerAvailable ? serviceDrift(site, inventory) : []),
       ...balancerDrift(expected.balancer, inventory),
       ...routeDrift(expected, router.needsRouteFiles, routesById.get(site.id), legacyNames.has(site.name)),
+      ...certificateDrift(site, certificates),
     ];
-    if (findings.length > 0) drifts.push({ site, siteId: site.id, legacyRouteName: null, findings });
+    if (findings.length > 0) {
+      drifts.push({ site, siteId: site.id, legacyRouteName: null, certificateDomain: null, findings });
+    }
   }
   if (!input.hasOrphans) return drifts;
   const ids = new Set<number>(input.expected.map(({ site }) => site.id));
@@ -93,7 +102,8 @@ export function computeDrift(input: {
     );
   }
   for (const [siteId, findings] of leftovers) {
-    if (findings.length > 0) drifts.push({ site: null, siteId, legacyRouteName: null, findings });
+    if (findings.length > 0)
+      drifts.push({ site: null, siteId, legacyRouteName: null, certificateDomain: null, findings });
   }
   const names = new Set<string>(input.expected.map(({ site }) => site.name));
   for (const { siteName } of router.legacyRoutes) {
@@ -102,6 +112,7 @@ export function computeDrift(input: {
       site: null,
       siteId: null,
       legacyRouteName: siteName,
+      certificateDomain: null,
       findings: [
         finding(
           "orphan_route",
@@ -110,7 +121,29 @@ export function computeDrift(input: {
       ],
     });
   }
+  // A certificate for a domain no site has (a site deleted, a domain removed while the router was down): its key has
+  // no business on the machine.
+  const domains = new Set(input.expected.flatMap(({ site }) => site.domains));
+  for (const domain of [...certificates].sort()) {
+    if (domains.has(domain as CustomDomain)) continue;
+    drifts.push({
+      site: null,
+      siteId: null,
+      legacyRouteName: null,
+      certificateDomain: domain,
+      findings: [finding("orphan_certificate", `The router keeps a certificate for ${domain}, which no site has.`)],
+    });
+  }
   return drifts;
+}
+
+/** The certificates the database says the site's domains have (it serves them over HTTPS) must be at the router. */
+function certificateDrift(site: SiteRecord, certificates: ReadonlySet<string>): DriftFinding[] {
+  return site.httpsDomains
+    .filter((domain) => !certificates.has(domain))
+    .map((domain) =>
+      finding("certificate_missing", `The router has no certificate for ${domain}, which the site serves over HTTPS.`),
+    );
 }
 
 function directoryDrift(inventory: SiteInventory): DriftFinding[] {
@@ -192,7 +225,9 @@ function isSameSpec(stored: BalancerSiteSpec, expected: BalancerSiteSpec): boole
     stored.name === expected.name &&
     stored.type === expected.type &&
     stored.availability === expected.availability &&
-    (stored.clientBodyLimitBytes ?? null) === (expected.clientBodyLimitBytes ?? null)
+    (stored.clientBodyLimitBytes ?? null) === (expected.clientBodyLimitBytes ?? null) &&
+    sameSet(stored.domains ?? [], expected.domains ?? []) &&
+    sameSet(stored.httpsDomains ?? [], expected.httpsDomains ?? [])
   );
 }
 
@@ -213,7 +248,9 @@ export function repairStepsFor(findings: readonly DriftFinding[]): string[] {
   return [
     needs("directory_missing") ? "create_site_directories" : null,
     needs("service_missing", "service_unexpected", "service_replicas_wrong") ? "sync_service" : null,
-    needs("balancer_config_missing", "balancer_config_stale") ? "write_balancer_config" : null,
+    needs("certificate_missing") ? "ensure_certificates" : null,
+    // A certificate got again is served by writing the balancer's file (it names the certificate's fingerprint).
+    needs("balancer_config_missing", "balancer_config_stale", "certificate_missing") ? "write_balancer_config" : null,
     needs("route_missing", "route_stale") ? "add_route" : null,
   ].filter((slug): slug is string => slug !== null);
 }

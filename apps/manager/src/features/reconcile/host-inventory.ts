@@ -9,11 +9,16 @@ export interface HostInventory {
   /** every site the orchestrator has anything of, or only `siteId` */
   orchestratorInventory(siteId?: SiteId): Promise<OrchestratorInventory>;
   routerInventory(): Promise<RouterInventory>;
+  /** every certificate the router keeps */
+  certificateInventory(): Promise<CertificateInventory>;
 }
+
+/** The router's certificates, by domain. */
+export type CertificateInventory = readonly { domain: string; notAfter: string | null }[];
 
 /** How the reconciler removes leftovers with no site row; every call is idempotent. */
 export interface LeftoverRemoval
-  extends Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute" | "removeImages"> {
+  extends Pick<SiteHost, "removeService" | "removeBalancer" | "removeRoute" | "removeImages" | "removeCertificate"> {
   /** removes a route file named by site name, left from before routes were keyed by site id */
   removeLegacyRoute(siteName: SiteName): Promise<void>;
 }

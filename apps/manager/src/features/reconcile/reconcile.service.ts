@@ -9,6 +9,7 @@ import type { ReconcileItem, ReconcileOutcome, ReconcileReport } from "@director
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
+import { parseCustomDomain } from "@director/domain/custom-domain";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
 import type { Operation } from "@director/domain/operation";
 import { parseSiteName } from "@director/domain/site-name";
@@ -54,13 +55,20 @@ export class ReconcileService {
     // the machines, so nothing of a live site can pass for a leftover.
     const orchestrator = await inventory.orchestratorInventory(only?.id);
     const router = await inventory.routerInventory();
+    const certificates = await inventory.certificateInventory();
     const rows = only === null ? await sites.listAll() : [await this.#findSite(only.name)];
     const expected = rows.map((site) => ({
       site,
       balancer: specs.balancerSpec(site),
       hostnames: specs.routeHostnames(site),
     }));
-    const drifts = computeDrift({ expected, orchestrator, router, hasOrphans: only === null });
+    const drifts = computeDrift({
+      expected,
+      orchestrator,
+      router,
+      certificates: certificates.map((entry) => entry.domain),
+      hasOrphans: only === null,
+    });
     const notes = orchestrator.isDockerAvailable
       ? []
       : ["The orchestrator has no Docker engine: dynamic sites' services were not checked."];
@@ -141,6 +149,10 @@ export class ReconcileService {
         await host.removeRoute(drift.siteId);
         done.push("removed the route file");
       }
+      if (drift.certificateDomain !== null && kinds.has("orphan_certificate")) {
+        await host.removeCertificate(parseCustomDomain(drift.certificateDomain));
+        done.push("removed the certificate and its key");
+      }
       if (drift.legacyRouteName !== null && kinds.has("orphan_route")) {
         await host.removeLegacyRoute(drift.legacyRouteName);
         done.push("removed the route file");
@@ -196,7 +208,7 @@ function reported(drift: SiteDrift): ReconcileItem {
 
 function item(drift: SiteDrift, outcome: ReconcileOutcome, operationId: number | null, message: string): ReconcileItem {
   return {
-    site: drift.site?.name ?? drift.legacyRouteName ?? `#${drift.siteId}`,
+    site: drift.site?.name ?? drift.legacyRouteName ?? drift.certificateDomain ?? `#${drift.siteId}`,
     siteId: drift.site?.id ?? drift.siteId,
     isOrphan: drift.site === null,
     drift: drift.findings,
