@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { DnsDomainResolver } from "./adapters/dns-domain-resolver.js";
 import type { ManagerConfig } from "./config.js";
+import { DomainAlerts } from "./features/domains/domain-alerts.js";
 import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/domain-checker.js";
 import { publishingOperationStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
@@ -81,6 +82,13 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     resolver: new DnsDomainResolver({
       publicAddresses: config.domains.publicAddresses,
       servers: config.domains.dnsServers,
+    }),
+    alerts: new DomainAlerts({
+      domains: siteDomains,
+      users: services.repositories.users,
+      outbox: mailOutbox,
+      mailWakeup: adapters.mailWakeup,
+      log: adapters.log.child({ component: "domain-alerts" }),
     }),
     workerWakeup: adapters.wakeup,
     wakeup: adapters.domainWakeup,

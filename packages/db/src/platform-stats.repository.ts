@@ -38,6 +38,27 @@ export class PlatformStatsRepository {
     return rows.map((row) => ({ labels: { kind: row.kind, status: row.status }, count: Number(row.count) }));
   }
 
+  /** Sites' own domains per status. */
+  async domainsByStatus(): Promise<Array<GroupCount<"status">>> {
+    const rows = await this.#db
+      .selectFrom("site_domains")
+      .select(["status", (eb) => eb.fn.countAll<string>().as("count")])
+      .groupBy("status")
+      .execute();
+    return rows.map((row) => ({ labels: { status: row.status }, count: Number(row.count) }));
+  }
+
+  /** Certificates of active domains that end before `before`. */
+  async certificatesEndingBefore(before: Date): Promise<number> {
+    const { count } = await this.#db
+      .selectFrom("site_domains")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .where("status", "=", "active")
+      .where("certificate_not_after", "<", before)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
   /** Active accounts per role, administrators apart (`isSuperuser` "true"/"false"). */
   async activeUsersByRole(): Promise<Array<GroupCount<"role" | "isSuperuser">>> {
     const rows = await this.#db

@@ -202,6 +202,10 @@ export interface SiteDomainsTable {
   failures: Generated<number>;
   /** when the next check or renewal is due; null: nothing due */
   next_attempt_at: Date | null;
+  /** when administrators were told of the current failure; null: not yet (or it is not failed) */
+  failure_alerted_at: Date | null;
+  /** when administrators were told the current certificate nears its expiry; null: not yet */
+  expiry_alerted_at: Date | null;
   created_by: number | null;
   created_at: CreatedAt;
 }

@@ -19,6 +19,13 @@ export interface SiteDomainProgress {
   nextAttemptAt: Date | null;
 }
 
+/** A domain administrators should hear about. */
+export interface DomainAlert {
+  kind: "failed" | "expiring";
+  siteName: string;
+  domain: SiteDomainRecord;
+}
+
 export class SiteDomainsRepository {
   readonly #db: DatabaseHandle;
 
@@ -135,10 +142,50 @@ export class SiteDomainsRepository {
         status_message: progress.statusMessage,
         failures: progress.failures,
         next_attempt_at: progress.nextAttemptAt,
-        ...(progress.certificateNotAfter === undefined ? {} : { certificate_not_after: progress.certificateNotAfter }),
+        // Out of failure, a later failure is news again; a new certificate has its own expiry to warn of.
+        ...(progress.status === "failed" ? {} : { failure_alerted_at: null }),
+        ...(progress.certificateNotAfter === undefined
+          ? {}
+          : { certificate_not_after: progress.certificateNotAfter, expiry_alerted_at: null }),
       })
       .where("id", "=", id)
       .execute();
+  }
+
+  /**
+   * The domains administrators have not been told about yet: failed ones, and active ones whose certificate ends
+   * before `expiringBefore` (its renewal keeps failing). Each is marked told in the same statement, so that several
+   * workers never send one alert twice.
+   */
+  async claimAlerts(input: { now: Date; expiringBefore: Date }): Promise<DomainAlert[]> {
+    const failed = await this.#db
+      .updateTable("site_domains")
+      .set({ failure_alerted_at: input.now })
+      .where("status", "=", "failed")
+      .where("failure_alerted_at", "is", null)
+      .returningAll()
+      .execute();
+    const expiring = await this.#db
+      .updateTable("site_domains")
+      .set({ expiry_alerted_at: input.now })
+      .where("status", "=", "active")
+      .where("certificate_not_after", "<", input.expiringBefore)
+      .where("expiry_alerted_at", "is", null)
+      .returningAll()
+      .execute();
+    const siteNames = await this.#siteNames([...failed, ...expiring].map((row) => row.site_id));
+    const alert = (kind: DomainAlert["kind"]) => (row: Selectable<SiteDomainsTable>) => ({
+      kind,
+      siteName: siteNames.get(row.site_id) ?? `#${row.site_id}`,
+      domain: toSiteDomain(row),
+    });
+    return [...failed.map(alert("failed")), ...expiring.map(alert("expiring"))];
+  }
+
+  async #siteNames(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db.selectFrom("sites").select(["id", "name"]).where("id", "in", [...ids]).execute();
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /**

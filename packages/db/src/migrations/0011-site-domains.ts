@@ -20,6 +20,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("certificate_not_after", "timestamptz")
     .addColumn("failures", "integer", (col) => col.notNull().defaultTo(0))
     .addColumn("next_attempt_at", "timestamptz")
+    // When administrators were told of the current failure, and of the current certificate nearing its expiry
+    // (null: not yet); a success, or a new certificate, clears them.
+    .addColumn("failure_alerted_at", "timestamptz")
+    .addColumn("expiry_alerted_at", "timestamptz")
     .addColumn("created_by", "integer", (col) => col.references("users.id").onDelete("set null"))
     .addColumn("created_at", "timestamptz", (col) => col.notNull().defaultTo(sql`now()`))
     .addCheckConstraint(

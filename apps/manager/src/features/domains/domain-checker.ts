@@ -14,6 +14,7 @@ import type { DomainResolver } from "../../adapters/dns-domain-resolver.js";
 import { PollingLoop } from "../../adapters/polling-loop.js";
 import type { Wakeup } from "../../adapters/wakeup.js";
 import { operationPlans } from "../operations/operation-plans.js";
+import type { DomainAlerts } from "./domain-alerts.js";
 import { decideDomainCheck } from "./domain-checks.js";
 import { queueServing } from "./domain-serving.js";
 
@@ -49,6 +50,8 @@ export class DomainChecker {
       }) => Promise<T>,
     ): Promise<T>;
     resolver: DomainResolver;
+    /** told after each pass, to alert administrators of what needs a person */
+    alerts?: Pick<DomainAlerts, "run">;
     /** wakes the operations worker */
     workerWakeup: Wakeup;
     log: Pick<Logger, "info" | "warn" | "error">;
@@ -71,6 +74,7 @@ export class DomainChecker {
       }) => Promise<T>,
     ): Promise<T>;
     resolver: DomainResolver;
+    alerts?: Pick<DomainAlerts, "run">;
     workerWakeup: Wakeup;
     wakeup: Wakeup;
     log: Pick<Logger, "info" | "warn" | "error">;
@@ -119,6 +123,8 @@ export class DomainChecker {
         this.#deps.log.error({ err: error, domain: record.domain }, "could not check a custom domain");
       }
     }
+    // A failure recorded by a certificate operation is alerted at the next pass (at most a poll interval later).
+    await this.#deps.alerts?.run(this.#deps.now());
     return claimed.length;
   }
 

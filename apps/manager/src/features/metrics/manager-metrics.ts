@@ -10,8 +10,15 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 /** What the metrics read from the database. */
 export type PlatformStats = Pick<
   PlatformStatsRepository,
-  "sitesByTypeAndAvailability" | "operationsByKindAndStatus" | "activeUsersByRole"
+  | "sitesByTypeAndAvailability"
+  | "operationsByKindAndStatus"
+  | "activeUsersByRole"
+  | "domainsByStatus"
+  | "certificatesEndingBefore"
 >;
+
+/** A certificate this close to its end (renewal starts at 30 days by default) is worth an alert. */
+export const certificateAlertDays = 14;
 
 /** Counts HTTP requests and reads platform counts for GET /metrics. */
 export class ManagerMetrics {
@@ -48,6 +55,17 @@ export class ManagerMetrics {
       async collect() {
         const groups = await stats.operationsByKindAndStatus();
         this.set(groups.filter((group) => group.labels.status === "failed").reduce((sum, g) => sum + g.count, 0));
+      },
+    });
+    gaugeFrom("director_custom_domains", "Sites' own domains by status", ["status"], registers, () =>
+      stats.domainsByStatus(),
+    );
+    new Gauge({
+      name: "director_certificates_expiring",
+      help: `Certificates of custom domains that end within ${certificateAlertDays} days (their renewal keeps failing)`,
+      registers,
+      async collect() {
+        this.set(await stats.certificatesEndingBefore(new Date(Date.now() + certificateAlertDays * 24 * 3600 * 1000)));
       },
     });
     gaugeFrom(

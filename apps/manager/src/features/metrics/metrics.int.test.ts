@@ -23,6 +23,16 @@ describe("metrics", () => {
       .values({ site_id: site.id, site_name: "one", kind: "create_site", status: "failed" })
       .execute();
     await database.db.insertInto("users").values({ username: "t1", role: "teacher" }).execute();
+    const soon = new Date(Date.now() + 3 * 24 * 3600 * 1000);
+    const later = new Date(Date.now() + 60 * 24 * 3600 * 1000);
+    await database.db
+      .insertInto("site_domains")
+      .values([
+        { site_id: site.id, domain: "a.example", status: "failed" },
+        { site_id: site.id, domain: "b.example", status: "active", certificate_not_after: soon },
+        { site_id: site.id, domain: "c.example", status: "active", certificate_not_after: later },
+      ])
+      .execute();
   });
 
   afterAll(async () => {
@@ -42,6 +52,9 @@ describe("metrics", () => {
     expect(text).toContain('director_operations{kind="create_site",status="failed"} 1');
     expect(text).toMatch(/^director_operations_failed 1$/m);
     expect(text).toContain('director_users{role="teacher",isSuperuser="false"} 1');
+    expect(text).toContain('director_custom_domains{status="failed"} 1');
+    expect(text).toContain('director_custom_domains{status="active"} 2');
+    expect(text).toMatch(/^director_certificates_expiring 1$/m);
     expect(text).toContain('director_http_requests_total{method="GET",route="/api/sites/:name",status="401"} 1');
     expect(text).toContain('director_http_requests_total{method="GET",route="unmatched",status="404"} 1');
     expect(text).toContain(
