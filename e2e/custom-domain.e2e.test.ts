@@ -25,6 +25,7 @@ import {
 import { DirectorProcess } from "./support/director-process.js";
 
 const password = "correct horse battery staple";
+const publicHost = "director.school.test";
 const page = "<!doctype html><h1>The chess club</h1>\n";
 
 /** An HTTPS GET to the edge with SNI `domain`, trusting only `ca`; the answer and the certificate served. */
@@ -57,6 +58,40 @@ interface ListedDomain {
   certificateExpiresAt: string | null;
 }
 
+/** An HTTPS request with a JSON body to the edge with SNI `host`, trusting only `ca`. */
+function httpsRequest(port: number, host: string, ca: string, method: string, pathname: string, json: unknown) {
+  const body = JSON.stringify(json);
+  return new Promise<{ status: number; body: string; headers: import("node:http").IncomingHttpHeaders }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          servername: host,
+          method,
+          path: pathname,
+          headers: { host, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+          ca,
+          agent: false,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString(),
+              headers: response.headers,
+            }),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    },
+  );
+}
+
 describe("director up: a site's own domain with a certificate from ACME", () => {
   let director: DirectorProcess;
   let pebble: TestPebble;
@@ -78,6 +113,8 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
       DIRECTOR_HTTPS_PORT: String(httpsPort),
       DIRECTOR_PUBLIC_ADDRESSES: "127.0.0.1",
       DIRECTOR_DNS_SERVERS: pebble.dnsServer,
+      // Director itself at its own name, over HTTPS with a certificate from the same ACME server.
+      DIRECTOR_PUBLIC_HOST: publicHost,
     });
     await director.start();
     await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
@@ -121,11 +158,36 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     if (director) await rm(director.dataDir, { recursive: true, force: true });
   });
 
+  it("serves Director itself over HTTPS at its public host, with a Secure session cookie", async () => {
+    const root = await pebble.issuingRootPem();
+    let landing: Awaited<ReturnType<typeof httpsGet>> | undefined;
+    for (let tries = 0; tries < 120 && landing?.status !== 200; tries++) {
+      landing = await httpsGet(httpsPort, publicHost, root).catch(() => undefined);
+      if (landing?.status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(landing?.status).toBe(200);
+    expect(landing?.body).toContain("<!doctype html>");
+    expect(landing?.certificate.subjectAltName).toBe(`DNS:${publicHost}`);
+    const login = await httpsRequest(httpsPort, publicHost, root, "POST", "/api/auth/login", {
+      username: "alice",
+      password,
+    });
+    expect(login.status, login.body).toBe(200);
+    const cookie = String(login.headers["set-cookie"]);
+    expect(cookie).toMatch(/^__Host-director_session=[^;]+;.*Secure/);
+    // Plain HTTP to Director's name goes to HTTPS, keeping the path.
+    const plain = await httpRequest({ url: `${director.sitesUrl}/sites/chess`, host: publicHost });
+    expect(plain.status).toBe(301);
+    expect(plain.headers.location).toBe(`https://${publicHost}:${httpsPort}/sites/chess`);
+  }, 120_000);
+
   it("shows a member the domain waiting for DNS, then active once DNS points here and the certificate came", async () => {
     // The domain points elsewhere at first, as a domain does until its owner changes its DNS.
     await pebble.setAddresses("club.chess-club.test", ["192.0.2.44"]);
-    browser = await launchChromium();
-    const context = await newUserContext(browser, director.managerUrl);
+    // The member uses Director over HTTPS (the live channel through nginx included). Chromium cannot be given
+    // pebble's root here; the test above checked the certificate with it.
+    browser = await launchChromium([`--host-resolver-rules=MAP ${publicHost} 127.0.0.1`]);
+    const context = await newUserContext(browser, `https://${publicHost}:${httpsPort}`, { ignoreHTTPSErrors: true });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     await logInAcceptingGuidelines(page, "alice", password);
@@ -281,6 +343,8 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     expect(repaired.code, repaired.stdout + repaired.stderr).toBe(0);
     await access(path.join(certificates, "www.chess-club.test", "fullchain.pem"));
     await expect(access(path.join(certificates, "stale.chess-club.test"))).rejects.toThrow();
+    // Director's own certificate is no site's, and kept.
+    await access(path.join(certificates, publicHost, "fullchain.pem"));
     const root = await pebble.issuingRootPem();
     const served = await httpsGet(httpsPort, "www.chess-club.test", root);
     expect(served.status).toBe(200);

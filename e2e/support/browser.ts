@@ -18,18 +18,20 @@ const chromiumArgs = [
 /** Screenshots of the main pages, for a person to look at (gitignored). */
 export const screenshotDir = path.join(repoRoot, ".artifacts", "screenshots");
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+/** `extraArgs`: more Chromium switches, such as `--host-resolver-rules=MAP name 127.0.0.1` for a test's own names. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs] });
 }
 
 /** A fresh browser profile (its own cookies) at the manager's address; phone-sized when asked. */
 export async function newUserContext(
   browser: Browser,
   baseURL: string,
-  options: { isPhone?: boolean } = {},
+  options: { isPhone?: boolean; ignoreHTTPSErrors?: boolean } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
+    ...(options.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
     viewport: options.isPhone ? { width: 390, height: 844 } : { width: 1280, height: 860 },
     ...(options.isPhone ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
   });

@@ -67,6 +67,29 @@ describe("director up's configuration", () => {
     ]);
   });
 
+  it("takes the manager's certificate file and key together or not at all, as absolute paths", () => {
+    const problems = problemsOf(() => loadUpConfig({ DIRECTOR_MANAGER_CERTIFICATE_FILE: "/etc/director/cert.pem" }));
+    expect(problems).toEqual([
+      "DIRECTOR_MANAGER_CERTIFICATE_FILE and DIRECTOR_MANAGER_CERTIFICATE_KEY_FILE go together: set both or neither",
+    ]);
+    expect(
+      problemsOf(() =>
+        loadUpConfig({
+          DIRECTOR_MANAGER_CERTIFICATE_FILE: "cert.pem",
+          DIRECTOR_MANAGER_CERTIFICATE_KEY_FILE: "/k.pem",
+        }),
+      ).map((problem) => problem.split(":")[0]),
+    ).toEqual(["DIRECTOR_MANAGER_CERTIFICATE_FILE"]);
+    const config = loadUpConfig({
+      DIRECTOR_MANAGER_CERTIFICATE_FILE: "/etc/director/cert.pem",
+      DIRECTOR_MANAGER_CERTIFICATE_KEY_FILE: "/etc/director/key.pem",
+    });
+    expect([config.managerCertificateFile, config.managerCertificateKeyFile]).toEqual([
+      "/etc/director/cert.pem",
+      "/etc/director/key.pem",
+    ]);
+  });
+
   it("passes the components' own variables through, and neither checks nor passes those it sets itself", () => {
     const config = loadUpConfig({
       DIRECTOR_SITE_CPUS: "1.5",

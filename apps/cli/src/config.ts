@@ -46,6 +46,17 @@ export const upConfigTable = {
     schema: port.optional(),
     doc: "HTTPS of sites' own domains once they have a certificate (443 on the internet; shared topology); unset: no HTTPS",
   }),
+  managerCertificateFile: variable({
+    env: "DIRECTOR_MANAGER_CERTIFICATE_FILE",
+    schema: z.string().startsWith("/").optional(),
+    doc: "with `DIRECTOR_PUBLIC_HOST` and `DIRECTOR_HTTPS_PORT`: the PEM certificate chain the manager is served with over HTTPS, looked at again every 10 minutes",
+    defaultDoc: "from ACME (`DIRECTOR_ACME_DIRECTORY_URL`), like sites' own domains",
+  }),
+  managerCertificateKeyFile: variable({
+    env: "DIRECTOR_MANAGER_CERTIFICATE_KEY_FILE",
+    schema: z.string().startsWith("/").optional(),
+    doc: "the private key of `DIRECTOR_MANAGER_CERTIFICATE_FILE`",
+  }),
   sitesDomain: orchestratorConfigTable.sites.domain,
   sitesUrlTemplate: variable({
     env: "DIRECTOR_SITES_URL_TEMPLATE",
@@ -175,8 +186,15 @@ export function loadCommandConfig(env: Environment): CommandConfig {
 /** `director up`'s configuration; throws one CONFIG_INVALID error listing every problem, its own and its components'. */
 export function loadUpConfig(env: Environment): UpConfig {
   const components = Object.keys(componentTables) as Component[];
+  const hasCertificate = (env.DIRECTOR_MANAGER_CERTIFICATE_FILE ?? "") !== "";
+  const hasKey = (env.DIRECTOR_MANAGER_CERTIFICATE_KEY_FILE ?? "") !== "";
   const problems = [
     ...configProblems(upConfigTable, env),
+    ...(hasCertificate === hasKey
+      ? []
+      : [
+          "DIRECTOR_MANAGER_CERTIFICATE_FILE and DIRECTOR_MANAGER_CERTIFICATE_KEY_FILE go together: set both or neither",
+        ]),
     ...components.flatMap((component) => configProblems(componentTables[component], env, setByUp[component])),
   ];
   if (problems.length > 0) throw configInvalidError("director up", problems);

@@ -121,6 +121,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       host: components.host,
       specs,
       wakeup,
+      keptCertificates: config.domains.publicHost === "" ? [] : [config.domains.publicHost],
     }),
     oidc: oidcLogin(config, { auth, repositories }),
     metrics: config.metrics.token

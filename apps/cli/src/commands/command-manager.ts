@@ -12,6 +12,8 @@ export interface CommandComponents {
   orchestrator: { url: string; token: string };
   router: { url: string; token: string };
   sites: { domain: string; clientBodyLimitBytes: number };
+  /** Director's own host, whose certificate reconcile keeps */
+  publicHost?: string;
 }
 
 /** Nothing listens on port 1: a call that was never meant to happen fails at once (COMPONENT_UNREACHABLE). */
@@ -28,6 +30,7 @@ export async function managerForCommand(
     orchestrator: options.components?.orchestrator ?? unreachableComponent,
     router: options.components?.router ?? unreachableComponent,
     ...(options.components ? { sites: options.components.sites } : {}),
+    ...(options.components?.publicHost ? { domains: { publicHost: options.components.publicHost } } : {}),
     ...(options.guidelinesFilePath ? { guidelines: { filePath: options.guidelinesFilePath } } : {}),
   });
   return createManager(config, await connectManagerAdapters(config, { db, log }));

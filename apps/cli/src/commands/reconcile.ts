@@ -28,6 +28,8 @@ export interface ReconcileTarget {
   orchestrator: { url: string; token: string };
   router: { url: string; token: string };
   sites: { domain: string; clientBodyLimitBytes: number };
+  /** Director's own host (its certificate is kept) */
+  publicHost: string;
   /** set when the database is not the running `director up`'s own (production) */
   databaseUrl?: string;
 }
@@ -46,6 +48,7 @@ export async function findReconcileTarget(dataDir: string, env: NodeJS.ProcessEn
       orchestrator: { url: instance.orchestratorUrl, token: secrets.orchestratorToken },
       router: { url: instance.routerUrl, token: secrets.routerToken },
       sites: instance.sites,
+      publicHost: instance.publicHost,
     };
   }
   if (env.DIRECTOR_ORCHESTRATOR_URL) {
@@ -54,6 +57,7 @@ export async function findReconcileTarget(dataDir: string, env: NodeJS.ProcessEn
       orchestrator: config.orchestrator,
       router: config.router,
       sites: { domain: config.sites.domain, clientBodyLimitBytes: config.sites.clientBodyLimitBytes },
+      publicHost: config.domains.publicHost,
       databaseUrl: config.databaseUrl,
     };
   }

@@ -5,6 +5,7 @@ import { UsersRepository } from "@director/db/users.repository";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
+import { InternalClient } from "@director/http-kit/internal-client";
 import { InProcessWakeup, loadManagerConfig, startManager } from "@director/manager";
 import { connectDocker, createOrchestrator, loadOrchestratorConfig } from "@director/orchestrator";
 import { createRouter, loadRouterConfig } from "@director/router";
@@ -12,6 +13,7 @@ import type { Logger } from "pino";
 import type { UpConfig, VariablesSetByUp } from "../config.js";
 import { openDatabase, runningDatabaseUrlFile } from "../runtime/database.js";
 import { acquireInstanceLock } from "../runtime/instance-lock.js";
+import { ManagerHttps } from "../runtime/manager-https.js";
 import { runningInstanceFile, writeRunningInstance } from "../runtime/running-instance.js";
 import { loadOrCreateSecrets } from "../runtime/secrets.js";
 
@@ -65,11 +67,12 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const nginxDir = path.join(dataDir, "nginx");
     const routerConfDir = path.join(nginxDir, "router.d");
     const balancerConfDir = path.join(nginxDir, "balancer.d");
+    const managerConfDir = path.join(nginxDir, "manager.d");
     const isShared = config.topology === "shared";
 
     const balancerNginx = new NginxServer({
       prefixDir: nginxDir,
-      includeDirs: isShared ? [routerConfDir, balancerConfDir] : [balancerConfDir],
+      includeDirs: isShared ? [managerConfDir, routerConfDir, balancerConfDir] : [balancerConfDir],
       // Split: the router on this machine is in front, and sites must see its client's address, not its own.
       realIpFrom: isShared ? [] : ["127.0.0.1"],
       log: log.child({ component: "nginx" }),
@@ -134,6 +137,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const routerUrl = await router.listen();
     stops.push(() => router.close());
 
+    const managerHttps = managerHttpsPlan(config, httpsListen, log);
     const sitesUrlTemplate = config.sitesUrlTemplate ?? `http://{name}.${config.sitesDomain}:${config.sitesPort}/`;
     const managerVariables: VariablesSetByUp<"manager"> = {
       DIRECTOR_MANAGER_HOST: config.listenHost,
@@ -146,7 +150,12 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       DIRECTOR_SITES_URL_TEMPLATE: sitesUrlTemplate,
       DIRECTOR_WORKER_LEASE_MS: String(config.workerLeaseMs),
     };
-    const managerConfig = loadManagerConfig({ ...config.passThrough.manager, ...managerVariables });
+    // Behind the HTTPS server below, the session cookie is Secure and the client's address is nginx's to tell, unless
+    // the administrator said otherwise.
+    const managerHost = ["0.0.0.0", "::", "[::]"].includes(config.listenHost) ? "127.0.0.1" : config.listenHost;
+    const httpsDefaults =
+      managerHttps === null ? {} : { DIRECTOR_COOKIE_SECURE: "true", DIRECTOR_TRUSTED_PROXIES: managerHost };
+    const managerConfig = loadManagerConfig({ ...httpsDefaults, ...config.passThrough.manager, ...managerVariables });
     const manager = await startManager(managerConfig, {
       db: database.db,
       log,
@@ -159,13 +168,66 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       orchestratorUrl,
       routerUrl,
       sites: { domain: managerConfig.sites.domain, clientBodyLimitBytes: managerConfig.sites.clientBodyLimitBytes },
+      publicHost: managerConfig.domains.publicHost,
     });
     stops.push(() => rm(runningInstanceFile(dataDir), { force: true }));
 
+    let managerUrl = manager.url ?? "";
+    if (managerHttps !== null) {
+      const served = new ManagerHttps({
+        host: managerHttps.host,
+        source:
+          managerHttps.files === null
+            ? {
+                kind: "acme",
+                router: new InternalClient({ component: "router", baseUrl: routerUrl, token: secrets.routerToken }),
+                certificatesDir: routerData.certificatesDir,
+                challengesRoot: routerData.challengesRoot,
+                renewWithinDays: managerConfig.domains.renewWithinDays,
+              }
+            : { kind: "files", ...managerHttps.files },
+        files: new NginxConfigStore(managerConfDir, balancerNginx, log.child({ component: "manager-https-config" })),
+        server: {
+          httpListen: edgeListen,
+          tlsListen: httpsListen,
+          upstream: `${managerHost}:${config.managerPort}`,
+          clientBodyLimitBytes: managerConfig.files.maxUploadBytes + 1024 * 1024,
+        },
+        log: log.child({ component: "manager-https" }),
+        checkIntervalMs: managerHttps.files === null ? 12 * 60 * 60 * 1000 : 10 * 60 * 1000,
+      });
+      served.start();
+      stops.push(async () => served.stop());
+      const port = config.httpsPort === 443 ? "" : `:${config.httpsPort}`;
+      managerUrl = `https://${managerHttps.host}${port}/`;
+    }
+
     const hasUsers = (await new UsersRepository(database.db).count()) > 0;
-    return { managerUrl: manager.url ?? "", sitesUrlTemplate, hasUsers, stop };
+    return { managerUrl, sitesUrlTemplate, hasUsers, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Whether `director up` serves the manager over HTTPS: with a public host (DIRECTOR_PUBLIC_HOST) and an HTTPS port, in
+ * the shared topology, with certificate files or an ACME directory to get one from. null (with a warning when it was
+ * probably meant): the manager stays on its own port only.
+ */
+function managerHttpsPlan(
+  config: UpConfig,
+  httpsListen: string,
+  log: Pick<Logger, "warn">,
+): { host: string; files: { certificatePath: string; keyPath: string } | null } | null {
+  const host = config.passThrough.manager.DIRECTOR_PUBLIC_HOST ?? "";
+  if (host === "" || httpsListen === "") return null;
+  const { managerCertificateFile: certificatePath, managerCertificateKeyFile: keyPath } = config;
+  if (certificatePath !== undefined && keyPath !== undefined) return { host, files: { certificatePath, keyPath } };
+  if ((config.passThrough.router.DIRECTOR_ACME_DIRECTORY_URL ?? "") !== "") return { host, files: null };
+  log.warn(
+    { host },
+    "the manager is not served over HTTPS: set DIRECTOR_ACME_DIRECTORY_URL, or DIRECTOR_MANAGER_CERTIFICATE_FILE and _KEY_FILE",
+  );
+  return null;
 }

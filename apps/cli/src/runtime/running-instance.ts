@@ -13,6 +13,8 @@ export const runningInstanceSchema = z.object({
   routerUrl: z.string().url(),
   /** the manager's site settings, so that a reconcile expects exactly what the running worker writes */
   sites: z.object({ domain: z.string(), clientBodyLimitBytes: z.number().int().min(0) }),
+  /** Director's own host (DIRECTOR_PUBLIC_HOST): its certificate is no site's, and no leftover either */
+  publicHost: z.string().default(""),
 });
 export type RunningInstance = z.infer<typeof runningInstanceSchema>;
 

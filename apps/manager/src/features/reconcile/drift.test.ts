@@ -286,6 +286,28 @@ describe("computeDrift", () => {
     ]);
     expect(drifts[0]?.findings[0]?.message).toContain("b.example");
     expect(repairStepsFor(drifts[0]?.findings ?? [])).toEqual(["ensure_certificates", "write_balancer_config"]);
+    // A certificate a balancer file still names waits for that file's repair.
+    const naming = {
+      ...healthy(shop),
+      balancer: {
+        ...healthy(shop).balancer,
+        spec: {
+          ...specs.balancerSpec(shop),
+          httpsDomains: ["a.example", "b.example", "gone.example"] as SiteRecord["httpsDomains"],
+        },
+      },
+    };
+    expect(
+      kinds(
+        computeDrift({
+          expected: [expect_(shop)],
+          orchestrator: orchestrator([naming]),
+          router: shared,
+          certificates: ["a.example", "b.example", "gone.example"],
+          hasOrphans: true,
+        }),
+      ),
+    ).toEqual([["shop", ["balancer_config_stale"]]]);
     // Looking at one site, leftovers are not looked for.
     expect(
       kinds(

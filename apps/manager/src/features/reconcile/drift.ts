@@ -124,8 +124,11 @@ export function computeDrift(input: {
   // A certificate for a domain no site has (a site deleted, a domain removed while the router was down): its key has
   // no business on the machine.
   const domains = new Set(input.expected.flatMap(({ site }) => site.domains));
+  // One the balancer still names (a stale file, repaired by this run) must stay until that file no longer does:
+  // nginx refuses a reload while any file names a certificate that is gone. The next run removes it.
+  const named = new Set(orchestrator.sites.flatMap((entry) => entry.balancer.spec?.httpsDomains ?? []));
   for (const domain of [...certificates].sort()) {
-    if (domains.has(domain as CustomDomain)) continue;
+    if (domains.has(domain as CustomDomain) || named.has(domain as CustomDomain)) continue;
     drifts.push({
       site: null,
       siteId: null,

@@ -28,6 +28,8 @@ export interface ReconcileServiceDeps {
   host: LeftoverRemoval;
   specs: SiteSpecs;
   wakeup: Wakeup;
+  /** certificates that are no site's and still needed: Director's own host's */
+  keptCertificates: readonly string[];
 }
 
 export interface ReconcileOptions {
@@ -66,7 +68,9 @@ export class ReconcileService {
       expected,
       orchestrator,
       router,
-      certificates: certificates.map((entry) => entry.domain),
+      certificates: certificates
+        .map((entry) => entry.domain)
+        .filter((domain) => !this.#deps.keptCertificates.includes(domain)),
       hasOrphans: only === null,
     });
     const notes = orchestrator.isDockerAvailable
