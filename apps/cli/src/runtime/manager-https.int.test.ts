@@ -1,0 +1,135 @@
+/**
+ * The manager served over HTTPS from given certificate files, in a real nginx in front of a stand-in manager (a Node
+ * HTTP server answering with what it received): the host is proxied with its port, the client's address and the
+ * scheme; HTTP is sent to HTTPS; replaced files are picked up at the next look, and broken ones keep the old ones.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { Agent, request } from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { TLSSocket } from "node:tls";
+import { promisify } from "node:util";
+import { NginxConfigStore } from "@director/host/nginx-config-store";
+import { freePort } from "@director/testing/free-port";
+import { getWithHost } from "@director/testing/http-get";
+import { startTestNginx, type TestNginx } from "@director/testing/test-nginx";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManagerHttps } from "./manager-https.js";
+
+const run = promisify(execFile);
+const log = pino({ level: "silent" });
+const host = "director.school.test";
+
+let nginx: TestNginx;
+let manager: Server;
+let tlsPort: number;
+let dir: string;
+let caPem: string;
+
+async function issue(serial: string): Promise<void> {
+  const csr = path.join(dir, "request.csr");
+  const extensions = path.join(dir, "extensions.cnf");
+  await writeFile(extensions, `subjectAltName=DNS:${host}\n`);
+  await run("openssl", [
+    ...["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+    ...["-keyout", path.join(dir, "key.pem"), "-out", csr, "-subj", `/CN=${host}`],
+  ]);
+  await run("openssl", [
+    ...["x509", "-req", "-in", csr, "-CA", path.join(dir, "ca.pem"), "-CAkey", path.join(dir, "ca.key")],
+    ...["-set_serial", `0x${serial}`, "-days", "2", "-extfile", extensions, "-out", path.join(dir, "cert.pem")],
+  ]);
+}
+
+function get(urlPath: string): Promise<{ status: number; body: string; serial: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: tlsPort,
+        path: urlPath,
+        servername: host,
+        headers: { host: `${host}:${tlsPort}` },
+        ca: caPem,
+        agent: new Agent({ keepAlive: false, maxCachedSessions: 0 }),
+      },
+      (res) => {
+        const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber;
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, serial }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+let served: ManagerHttps;
+
+beforeAll(async () => {
+  nginx = await startTestNginx({ prefix: "director-manager-https-", includeDirNames: ["manager"], log });
+  tlsPort = await freePort();
+  dir = path.join(nginx.root, "tls");
+  await mkdir(dir, { recursive: true });
+  await run("openssl", [
+    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+    ...["-keyout", path.join(dir, "ca.key"), "-out", path.join(dir, "ca.pem"), "-subj", "/CN=Test CA", "-days", "2"],
+  ]);
+  caPem = await readFile(path.join(dir, "ca.pem"), "utf8");
+  manager = createServer((req, res) => {
+    res.end(
+      `${req.url} host=${req.headers.host} proto=${req.headers["x-forwarded-proto"]} for=${req.headers["x-forwarded-for"]}`,
+    );
+  });
+  await new Promise<void>((resolve) => manager.listen(0, "127.0.0.1", resolve));
+  served = new ManagerHttps({
+    host,
+    source: { kind: "files", certificatePath: path.join(dir, "cert.pem"), keyPath: path.join(dir, "key.pem") },
+    files: new NginxConfigStore(nginx.confDirs.manager ?? "", nginx.server, log),
+    server: {
+      httpListen: `127.0.0.1:${nginx.port}`,
+      tlsListen: `127.0.0.1:${tlsPort}`,
+      upstream: `127.0.0.1:${(manager.address() as AddressInfo).port}`,
+      clientBodyLimitBytes: 1024 * 1024,
+    },
+    log,
+  });
+});
+
+afterAll(async () => {
+  served?.stop();
+  await new Promise((resolve) => manager?.close(resolve));
+  await nginx?.server.stop();
+  if (nginx !== undefined) await rm(nginx.root, { recursive: true, force: true });
+});
+
+describe("ManagerHttps with given certificate files", () => {
+  it("proxies HTTPS to the manager with the host, scheme and client, and sends HTTP to HTTPS", async () => {
+    await issue("0A01");
+    await served.ensure();
+    const answer = await get("/api/auth/options");
+    expect(answer).toEqual({
+      status: 200,
+      body: `/api/auth/options host=${host}:${tlsPort} proto=https for=127.0.0.1`,
+      serial: "0A01",
+    });
+    const plain = await getWithHost(nginx.port, host, "/login");
+    expect(plain.status).toBe(301);
+    expect(plain.headers.location).toBe(`https://${host}:${tlsPort}/login`);
+  });
+
+  it("serves replaced files after the next look, and keeps the old ones when the new ones are broken", async () => {
+    await issue("0A02");
+    await served.ensure();
+    expect((await get("/")).serial).toBe("0A02");
+    await writeFile(path.join(dir, "key.pem"), "-----BEGIN PRIVATE KEY-----\nbroken\n");
+    await expect(served.ensure()).rejects.toThrow();
+    expect((await get("/")).serial).toBe("0A02");
+  });
+});
