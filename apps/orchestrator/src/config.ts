@@ -119,6 +119,11 @@ export const orchestratorConfigTable = {
         ),
       doc: "nginx HTTPS listen address of sites' own domains once they have a certificate (shared topology: the edge's); empty: no HTTPS",
     }),
+    hstsMaxAgeSeconds: variable({
+      env: "DIRECTOR_HSTS_MAX_AGE",
+      schema: z.coerce.number().int().min(0).max(63_072_000).default(0),
+      doc: "seconds browsers should use only HTTPS for a domain once they saw it over HTTPS (Strict-Transport-Security; 31536000 is a year); 0: not sent. A domain that later loses its certificate is unreachable for that long, so start small",
+    }),
     certificatesDir: variable({
       env: "DIRECTOR_BALANCER_CERTIFICATES_DIR",
       schema: z

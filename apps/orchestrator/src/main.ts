@@ -112,6 +112,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
               listen: config.balancer.tlsListen,
               certificatesDir: config.balancer.certificatesDir,
               certificates: new FsCertificateInspector(config.balancer.certificatesDir, log),
+              hstsMaxAgeSeconds: config.balancer.hstsMaxAgeSeconds,
             },
     },
   });

@@ -192,6 +192,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
           tlsListen: httpsListen,
           upstream: `${managerHost}:${config.managerPort}`,
           clientBodyLimitBytes: managerConfig.files.maxUploadBytes + 1024 * 1024,
+          hstsMaxAgeSeconds: orchestratorConfig.balancer.hstsMaxAgeSeconds,
         },
         log: log.child({ component: "manager-https" }),
         checkIntervalMs: managerHttps.files === null ? 12 * 60 * 60 * 1000 : 10 * 60 * 1000,

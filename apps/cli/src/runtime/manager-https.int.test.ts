@@ -97,6 +97,7 @@ beforeAll(async () => {
       tlsListen: `127.0.0.1:${tlsPort}`,
       upstream: `127.0.0.1:${(manager.address() as AddressInfo).port}`,
       clientBodyLimitBytes: 1024 * 1024,
+      hstsMaxAgeSeconds: 0,
     },
     log,
   });

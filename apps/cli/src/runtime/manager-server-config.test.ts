@@ -11,6 +11,7 @@ const env = {
   fingerprint: "a".repeat(64),
   challengesRoot: "/var/lib/director/router/acme-challenges",
   clientBodyLimitBytes: 11 * 1024 * 1024,
+  hstsMaxAgeSeconds: 0,
 };
 
 describe("renderManagerServer", () => {
@@ -25,6 +26,10 @@ describe("renderManagerServer", () => {
     expect(text).toContain("return 301 https://$host$request_uri;");
     expect(text).toContain("root /var/lib/director/router/acme-challenges;");
     expect(text.match(/server_name director\.school\.test;/g)).toHaveLength(2);
+    expect(text).not.toContain("Strict-Transport-Security");
+    expect(renderManagerServer({ ...env, hstsMaxAgeSeconds: 3600 })).toContain(
+      'add_header Strict-Transport-Security "max-age=3600" always;',
+    );
   });
 
   it("names the HTTPS port in the redirect unless it is 443, and has no challenge with given files", () => {

@@ -21,6 +21,8 @@ export interface ManagerServerEnv {
   challengesRoot: string | null;
   /** the largest request body the manager accepts (uploads), in bytes */
   clientBodyLimitBytes: number;
+  /** Strict-Transport-Security max-age (DIRECTOR_HSTS_MAX_AGE); 0: not sent */
+  hstsMaxAgeSeconds: number;
 }
 
 const indent = "    ";
@@ -76,6 +78,9 @@ export function renderManagerServer(env: ManagerServerEnv): string {
     `${indent}ssl_certificate ${env.certificatePath};`,
     `${indent}ssl_certificate_key ${env.keyPath};`,
     `${indent}client_max_body_size ${Math.max(0, Math.floor(env.clientBodyLimitBytes))};`,
+    ...(env.hstsMaxAgeSeconds > 0
+      ? [`${indent}add_header Strict-Transport-Security "max-age=${Math.floor(env.hstsMaxAgeSeconds)}" always;`]
+      : []),
     `${indent}location / {`,
     ...proxy.map((line) => `${indent}${indent}${line}`),
     `${indent}}`,

@@ -36,7 +36,13 @@ export interface BalancerEnv {
   /** the router's ACME HTTP-01 directory, answered for every host; null or absent: not served */
   acmeChallengesRoot?: string | null;
   /** HTTPS for sites' own domains with a certificate (looked at by `certificates`); null or absent: none */
-  tls?: { listen: string; certificatesDir: string; certificates: CertificateInspector } | null;
+  tls?: {
+    listen: string;
+    certificatesDir: string;
+    certificates: CertificateInspector;
+    /** Strict-Transport-Security max-age of every HTTPS server; 0 or absent: none */
+    hstsMaxAgeSeconds?: number;
+  } | null;
 }
 
 /** The site id in a site's file name, or null for any other file (the shared server, the edge's default server). */
@@ -186,7 +192,14 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
               clientBodyLimitBytes,
               proxiedToPort: isRunning ? (spec.upstream?.port ?? null) : null,
             },
-            { listen, tlsListen: tls.listen, certificatesDir: tls.certificatesDir, challengesRoot, indexDir },
+            {
+              listen,
+              tlsListen: tls.listen,
+              certificatesDir: tls.certificatesDir,
+              challengesRoot,
+              indexDir,
+              hstsMaxAgeSeconds: tls.hstsMaxAgeSeconds ?? 0,
+            },
           );
     if (!isRunning || spec.upstream == null) {
       return [

@@ -93,7 +93,10 @@ async function issue(domain: string): Promise<string> {
 }
 
 /** GET / over HTTPS with SNI `domain` through `agent`; the serial of the certificate the connection saw. */
-function get(agent: Agent, domain: string): Promise<{ status: number; body: string; serial: string; reused: boolean }> {
+function get(
+  agent: Agent,
+  domain: string,
+): Promise<{ status: number; body: string; serial: string; reused: boolean; hsts: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: "127.0.0.1", port: tlsPort, servername: domain, headers: { host: domain }, ca: caPem, agent },
@@ -111,6 +114,7 @@ function get(agent: Agent, domain: string): Promise<{ status: number; body: stri
             // A request on a kept-alive connection sees no certificate of its own (the handshake was before).
             serial: certificate.serialNumber?.replace(/^0+/, "").padStart(4, "0") ?? "",
             reused: req.reusedSocket,
+            hsts: res.headers["strict-transport-security"],
           }),
         );
       },
@@ -195,6 +199,7 @@ beforeAll(async () => {
         listen: `127.0.0.1:${tlsPort}`,
         certificatesDir,
         certificates: new FsCertificateInspector(certificatesDir, log),
+        hstsMaxAgeSeconds: 600,
       },
     },
     fileCacheValidMs: 0,
@@ -215,7 +220,13 @@ describe("the balancer's HTTPS servers for sites' own domains", () => {
     await issue(blog);
     await balancer.upsert(spec);
     const fresh = () => new Agent({ keepAlive: false, maxCachedSessions: 0 });
-    expect(await get(fresh(), shop)).toMatchObject({ status: 200, body: "the shop\n", serial: first });
+    // Strict-Transport-Security as configured (DIRECTOR_HSTS_MAX_AGE).
+    expect(await get(fresh(), shop)).toMatchObject({
+      status: 200,
+      body: "the shop\n",
+      serial: first,
+      hsts: "max-age=600",
+    });
 
     // A visitor's download is under way (paused on our side, so nginx cannot finish it before the reload)...
     const size = 32 * 1024 * 1024;

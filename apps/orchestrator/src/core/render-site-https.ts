@@ -18,6 +18,8 @@ export interface SiteHttpsEnv {
   certificatesDir: string;
   challengesRoot: string | null;
   indexDir: string;
+  /** Strict-Transport-Security max-age; 0: not sent */
+  hstsMaxAgeSeconds: number;
 }
 
 /** A site whose HTTPS domains are served: its task's port when it runs (dynamic), else null (from the index). */
@@ -45,6 +47,7 @@ export function renderSiteHttpsServers(site: SiteWithHttpsDomains, env: SiteHttp
     const head = renderHttpsServerHead(domain, fingerprint, {
       listen: env.tlsListen,
       certificatesDir: env.certificatesDir,
+      hstsMaxAgeSeconds: env.hstsMaxAgeSeconds,
     });
     if (site.proxiedToPort === null) {
       lines.push(

@@ -15,6 +15,8 @@ export interface SiteTlsEnv {
   listen: string;
   /** the router's certificate directory */
   certificatesDir: string;
+  /** Strict-Transport-Security max-age; 0 or absent: not sent */
+  hstsMaxAgeSeconds?: number;
 }
 
 const indent = "    ";
@@ -75,6 +77,7 @@ export function renderHttpsServerHead(domain: string, fingerprint: string, env: 
     `server_name ${name};`,
     `ssl_certificate ${assertNginxSafeAbsolutePath(files.certificatePath)};`,
     `ssl_certificate_key ${assertNginxSafeAbsolutePath(files.keyPath)};`,
+    ...renderHsts(env.hstsMaxAgeSeconds ?? 0),
   ];
 }
 
@@ -98,6 +101,16 @@ export function renderTlsCommon(env: { listen: string }): string[] {
     `${indent}ssl_reject_handshake on;`,
     "}",
   ];
+}
+
+/**
+ * Strict-Transport-Security at the server level, so every location without headers of its own sends it (nginx drops
+ * inherited add_header where a location adds one: the notice pages, which need not carry it). No includeSubDomains:
+ * a site's domain says nothing of its other names.
+ */
+export function renderHsts(maxAgeSeconds: number): string[] {
+  if (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) throw new Error(`not a max-age: ${maxAgeSeconds}`);
+  return maxAgeSeconds === 0 ? [] : [`add_header Strict-Transport-Security "max-age=${maxAgeSeconds}" always;`];
 }
 
 /** The port an HTTPS listen address names (`443`, `0.0.0.0:8443`, `[::]:443`). */
