@@ -22,6 +22,8 @@ describe("loadOrchestratorConfig", () => {
         tlsListen: "",
         hstsMaxAgeSeconds: 0,
         certificatesDir: "",
+        sitesCertificateFile: "",
+        sitesCertificateKeyFile: "",
         acmeChallengesRoot: "",
       },
       files: { maxFileBytes: 10485760 },

@@ -132,6 +132,23 @@ export const orchestratorConfigTable = {
         .refine((value) => value === "" || path.isAbsolute(value), "must be an absolute path"),
       doc: "the router's certificate directory (shared topology: one nginx), whose `<domain>/fullchain.pem` and `privkey.pem` the HTTPS blocks name",
     }),
+    sitesCertificateFile: variable({
+      env: "DIRECTOR_SITES_CERTIFICATE_FILE",
+      schema: z
+        .string()
+        .default("")
+        .refine((value) => value === "" || path.isAbsolute(value), "must be an absolute path"),
+      doc: "a wildcard certificate chain (PEM) for `*.<sites domain>`: every site is also served over HTTPS at its own name (needs the HTTPS listen address: `DIRECTOR_HTTPS_PORT` under director up); looked at again every 10 minutes, so a replaced file is served without a restart",
+      defaultDoc: "none: the sites domain over HTTP only",
+    }),
+    sitesCertificateKeyFile: variable({
+      env: "DIRECTOR_SITES_CERTIFICATE_KEY_FILE",
+      schema: z
+        .string()
+        .default("")
+        .refine((value) => value === "" || path.isAbsolute(value), "must be an absolute path"),
+      doc: "the private key of `DIRECTOR_SITES_CERTIFICATE_FILE`",
+    }),
     acmeChallengesRoot: variable({
       env: "DIRECTOR_BALANCER_ACME_CHALLENGES_DIR",
       schema: z

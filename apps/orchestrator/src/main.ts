@@ -93,6 +93,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     // The nginx workers that serve public/ pass through each site directory by its group.
     resolveServingGid: async () => (await resolveNginxWorkerUser(undefined))?.gid ?? process.getgid?.() ?? 0,
   });
+  const sitesCertificate = sitesCertificateOf(config);
   // Inside nginx's own directory: its workers read the index on each request.
   const siteIndex = new FsSiteIndex(path.join(config.balancer.nginxDir, "site-index"));
   const nginxBalancer = new NginxBalancerConfig({
@@ -113,6 +114,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
               certificatesDir: config.balancer.certificatesDir,
               certificates: new FsCertificateInspector(config.balancer.certificatesDir, log),
               hstsMaxAgeSeconds: config.balancer.hstsMaxAgeSeconds,
+              sitesCertificate,
             },
     },
   });
@@ -190,7 +192,21 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     if (sitesMount.state === "mounted") log.info({ dir: config.sites.dir }, "mounted the sites directory nosuid,nodev");
   });
   // Stop the watcher before the app closes, so that no re-render runs against a stopped nginx.
+  // A replaced wildcard certificate of the sites domain is served within 10 minutes, without a restart.
+  let sitesCertificateTimer: NodeJS.Timeout | undefined;
+  if (sitesCertificate !== null) {
+    sitesCertificateTimer = setInterval(() => {
+      nginxBalancer.refreshSitesCertificate().then(
+        (isInPlace) => {
+          if (!isInPlace) log.error("the sites domain's certificate cannot be used; the one in place keeps serving");
+        },
+        (error: unknown) => log.error({ err: error }, "could not install the sites domain's certificate"),
+      );
+    }, sitesCertificateCheckMs);
+    sitesCertificateTimer.unref();
+  }
   app.addHook("onClose", async () => {
+    clearInterval(sitesCertificateTimer);
     await watcher?.stop();
     await sitesMount?.release();
   });
@@ -228,6 +244,32 @@ function runningTaskAddress(runtime: ServiceRuntime): SiteAddressLookup {
     const status = await runtime.status(id);
     return status.state === "running" ? (status.tasks[0]?.address ?? null) : null;
   };
+}
+
+const sitesCertificateCheckMs = 10 * 60 * 1000;
+
+/** The sites domain's wildcard certificate files, or null; CONFIG_INVALID for a half or unusable setting. */
+function sitesCertificateOf(config: OrchestratorConfig): { certificatePath: string; keyPath: string } | null {
+  const {
+    sitesCertificateFile: certificatePath,
+    sitesCertificateKeyFile: keyPath,
+    tlsListen,
+    certificatesDir,
+  } = config.balancer;
+  if (certificatePath === "" && keyPath === "") return null;
+  if (certificatePath === "" || keyPath === "") {
+    throw new DirectorError(
+      "CONFIG_INVALID",
+      "DIRECTOR_SITES_CERTIFICATE_FILE and DIRECTOR_SITES_CERTIFICATE_KEY_FILE go together: set both or neither.",
+    );
+  }
+  if (tlsListen === "" || certificatesDir === "") {
+    throw new DirectorError(
+      "CONFIG_INVALID",
+      "The sites domain's certificate needs HTTPS: set DIRECTOR_HTTPS_PORT (director up), or DIRECTOR_BALANCER_TLS_LISTEN and DIRECTOR_BALANCER_CERTIFICATES_DIR.",
+    );
+  }
+  return { certificatePath, keyPath };
 }
 
 /** How long `connectDocker` waits for the engine to answer a ping. */

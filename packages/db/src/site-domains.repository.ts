@@ -184,7 +184,11 @@ export class SiteDomainsRepository {
 
   async #siteNames(ids: readonly number[]): Promise<Map<number, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.#db.selectFrom("sites").select(["id", "name"]).where("id", "in", [...ids]).execute();
+    const rows = await this.#db
+      .selectFrom("sites")
+      .select(["id", "name"])
+      .where("id", "in", [...ids])
+      .execute();
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 

@@ -3,23 +3,21 @@
  * HTTP server answering with what it received): the host is proxied with its port, the client's address and the
  * scheme; HTTP is sent to HTTPS; replaced files are picked up at the next look, and broken ones keep the old ones.
  */
-import { execFile } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { Agent, request } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { TLSSocket } from "node:tls";
-import { promisify } from "node:util";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { freePort } from "@director/testing/free-port";
 import { getWithHost } from "@director/testing/http-get";
+import { createTestCertificateAuthority, type TestCertificateAuthority } from "@director/testing/test-certificates";
 import { startTestNginx, type TestNginx } from "@director/testing/test-nginx";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManagerHttps } from "./manager-https.js";
 
-const run = promisify(execFile);
 const log = pino({ level: "silent" });
 const host = "director.school.test";
 
@@ -29,18 +27,11 @@ let tlsPort: number;
 let dir: string;
 let caPem: string;
 
-async function issue(serial: string): Promise<void> {
-  const csr = path.join(dir, "request.csr");
-  const extensions = path.join(dir, "extensions.cnf");
-  await writeFile(extensions, `subjectAltName=DNS:${host}\n`);
-  await run("openssl", [
-    ...["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-    ...["-keyout", path.join(dir, "key.pem"), "-out", csr, "-subj", `/CN=${host}`],
-  ]);
-  await run("openssl", [
-    ...["x509", "-req", "-in", csr, "-CA", path.join(dir, "ca.pem"), "-CAkey", path.join(dir, "ca.key")],
-    ...["-set_serial", `0x${serial}`, "-days", "2", "-extfile", extensions, "-out", path.join(dir, "cert.pem")],
-  ]);
+let ca: TestCertificateAuthority;
+
+function issue(serialHex: string): Promise<void> {
+  const files = { certificatePath: path.join(dir, "cert.pem"), keyPath: path.join(dir, "key.pem") };
+  return ca.issue({ names: [host], serialHex, ...files });
 }
 
 function get(urlPath: string): Promise<{ status: number; body: string; serial: string }> {
@@ -77,11 +68,8 @@ beforeAll(async () => {
   tlsPort = await freePort();
   dir = path.join(nginx.root, "tls");
   await mkdir(dir, { recursive: true });
-  await run("openssl", [
-    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-    ...["-keyout", path.join(dir, "ca.key"), "-out", path.join(dir, "ca.pem"), "-subj", "/CN=Test CA", "-days", "2"],
-  ]);
-  caPem = await readFile(path.join(dir, "ca.pem"), "utf8");
+  ca = await createTestCertificateAuthority(path.join(nginx.root, "ca"));
+  caPem = ca.caPem;
   manager = createServer((req, res) => {
     res.end(
       `${req.url} host=${req.headers.host} proto=${req.headers["x-forwarded-proto"]} for=${req.headers["x-forwarded-for"]}`,

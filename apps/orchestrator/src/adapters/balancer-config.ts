@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
+import { DirectorError } from "@director/domain/errors";
 import { parseSiteId, type SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
@@ -12,7 +13,7 @@ import type {
   SiteIndex,
   SiteIndexEntry,
 } from "../core/ports.js";
-import { renderSharedSiteServer } from "../core/render-shared-site-server.js";
+import { renderSharedSiteServer, type SitesCertificate } from "../core/render-shared-site-server.js";
 import { renderSiteHttpsServers } from "../core/render-site-https.js";
 import { renderRunningSiteServerBlock } from "../core/render-site-server-block.js";
 
@@ -42,6 +43,8 @@ export interface BalancerEnv {
     certificates: CertificateInspector;
     /** Strict-Transport-Security max-age of every HTTPS server; 0 or absent: none */
     hstsMaxAgeSeconds?: number;
+    /** the sites domain's wildcard certificate files; null or absent: `<name>.<sites domain>` over HTTP only */
+    sitesCertificate?: { certificatePath: string; keyPath: string } | null;
   } | null;
 }
 
@@ -84,9 +87,43 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
     this.#fileCacheValidMs = deps.fileCacheValidMs ?? openFileCacheValidMs + 50;
   }
 
-  /** Creates the index and installs the shared server block (a no-op when it is already current). */
+  /**
+   * Creates the index and installs the shared server block (a no-op when it is already current). A configured sites
+   * certificate that cannot be used stops it (CONFIG_INVALID): running dynamic sites' blocks rely on it.
+   */
   async prepare(): Promise<void> {
     await this.#index.prepare();
+    const sitesCertificate = await this.#sitesCertificate();
+    if (sitesCertificate === undefined) {
+      throw new DirectorError(
+        "CONFIG_INVALID",
+        `The sites domain's certificate (${this.#env.tls?.sitesCertificate?.certificatePath}) cannot be read, does not parse, or is not its key's; fix DIRECTOR_SITES_CERTIFICATE_FILE and _KEY_FILE.`,
+      );
+    }
+    await this.#putSharedServer(sitesCertificate);
+  }
+
+  /**
+   * Looks at the sites domain's certificate again: a replaced file is installed (checked, reloaded); one that cannot be
+   * used now leaves the one in place serving (false).
+   */
+  async refreshSitesCertificate(): Promise<boolean> {
+    const sitesCertificate = await this.#sitesCertificate();
+    if (sitesCertificate === undefined) return false;
+    await this.#putSharedServer(sitesCertificate);
+    return true;
+  }
+
+  /** null: none configured; undefined: configured and unusable. */
+  async #sitesCertificate(): Promise<SitesCertificate | null | undefined> {
+    const tls = this.#env.tls;
+    const files = tls?.sitesCertificate ?? null;
+    if (tls == null || files === null) return null;
+    const inspected = await tls.certificates.inspectFiles(files.certificatePath, files.keyPath);
+    return inspected === null ? undefined : { ...files, fingerprint: inspected.fingerprint };
+  }
+
+  async #putSharedServer(sitesCertificate: SitesCertificate | null): Promise<void> {
     const { listen, sitesDomain, indexDir, defaultClientBodyLimitBytes, acmeChallengesRoot, tls } = this.#env;
     await this.#files.put(
       sharedServerFileName,
@@ -97,6 +134,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
         clientBodyLimitBytes: defaultClientBodyLimitBytes,
         acmeChallengesRoot: acmeChallengesRoot ?? null,
         tlsListen: tls?.listen ?? null,
+        sitesCertificate,
       }),
     );
   }
@@ -216,7 +254,12 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
         domains: domains.filter((domain) => !certificates.has(domain)),
         clientBodyLimitBytes,
       },
-      { listen, sitesDomain, challengesRoot },
+      {
+        listen,
+        sitesDomain,
+        challengesRoot,
+        sitesTlsListen: tls?.sitesCertificate == null ? null : tls.listen,
+      },
     );
     return https.length === 0 ? running : `${running}${https.join("\n")}\n`;
   }

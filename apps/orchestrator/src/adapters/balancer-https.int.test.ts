@@ -4,13 +4,11 @@
  * before carries on through the reload; a domain whose certificate is broken or missing is served over
  * HTTP, and the site's other domains keep HTTPS.
  */
-import { execFile } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
 import path from "node:path";
 import type { TLSSocket } from "node:tls";
-import { promisify } from "node:util";
 import { certificateFilesOf } from "@director/contracts/certificate-files";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { CustomDomain } from "@director/domain/custom-domain";
@@ -19,6 +17,7 @@ import { parseSiteName } from "@director/domain/site-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { freePort } from "@director/testing/free-port";
 import { getWithHost } from "@director/testing/http-get";
+import { createTestCertificateAuthority, type TestCertificateAuthority } from "@director/testing/test-certificates";
 import { startTestNginx, type TestNginx } from "@director/testing/test-nginx";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +25,6 @@ import { NginxBalancerConfig, siteConfigFileName } from "./balancer-config.js";
 import { FsCertificateInspector } from "./certificate-inspector.js";
 import { FsSiteIndex } from "./fs-site-index.js";
 
-const run = promisify(execFile);
 const log = pino({ level: "silent" });
 const shop = "shop.example.test" as CustomDomain;
 const blog = "blog.example.test" as CustomDomain;
@@ -35,7 +33,7 @@ let nginx: TestNginx;
 let balancer: NginxBalancerConfig;
 let tlsPort: number;
 let certificatesDir: string;
-let caDir: string;
+let ca: TestCertificateAuthority;
 let caPem: string;
 let serial = 0;
 
@@ -51,45 +49,9 @@ const spec: BalancerSiteSpec = {
 /** Issues a certificate for `domain` from the test CA into the router's layout; answers its serial number. */
 async function issue(domain: string): Promise<string> {
   serial += 1;
-  const hex = serial.toString(16).padStart(4, "0");
-  const dir = path.dirname(certificateFilesOf(certificatesDir, domain).certificatePath);
-  await mkdir(dir, { recursive: true });
-  const { certificatePath, keyPath } = certificateFilesOf(certificatesDir, domain);
-  const csr = path.join(dir, "request.csr");
-  const extensions = path.join(dir, "extensions.cnf");
-  await writeFile(extensions, `subjectAltName=DNS:${domain}\n`);
-  await run(
-    "openssl",
-    ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"].concat([
-      "-keyout",
-      keyPath,
-      "-out",
-      csr,
-      "-subj",
-      `/CN=${domain}`,
-    ]),
-  );
-  await run("openssl", [
-    "x509",
-    "-req",
-    "-in",
-    csr,
-    "-CA",
-    path.join(caDir, "ca.pem"),
-    "-CAkey",
-    path.join(caDir, "ca.key"),
-    "-set_serial",
-    `0x${hex}`,
-    "-days",
-    "2",
-    "-extfile",
-    extensions,
-    "-out",
-    certificatePath,
-  ]);
-  await rm(csr);
-  await rm(extensions);
-  return hex.toUpperCase();
+  const hex = serial.toString(16).padStart(4, "0").toUpperCase();
+  await ca.issue({ names: [domain], serialHex: hex, ...certificateFilesOf(certificatesDir, domain) });
+  return hex;
 }
 
 /** GET / over HTTPS with SNI `domain` through `agent`; the serial of the certificate the connection saw. */
@@ -165,26 +127,8 @@ beforeAll(async () => {
   nginx = await startTestNginx({ prefix: "director-https-", includeDirNames: ["sites"], log });
   tlsPort = await freePort();
   certificatesDir = path.join(nginx.root, "certificates");
-  caDir = path.join(nginx.root, "ca");
-  await mkdir(caDir, { recursive: true });
-  await run("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    path.join(caDir, "ca.key"),
-    "-out",
-    path.join(caDir, "ca.pem"),
-    "-subj",
-    "/CN=Director test CA",
-    "-days",
-    "2",
-  ]);
-  caPem = await readFile(path.join(caDir, "ca.pem"), "utf8");
+  ca = await createTestCertificateAuthority(path.join(nginx.root, "ca"));
+  caPem = ca.caPem;
   const index = new FsSiteIndex(path.join(nginx.root, "nginx", "site-index"));
   balancer = new NginxBalancerConfig({
     files: new NginxConfigStore(nginx.confDirs.sites ?? "", nginx.server, log),

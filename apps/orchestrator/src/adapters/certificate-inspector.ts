@@ -22,6 +22,14 @@ export class FsCertificateInspector implements CertificateInspector {
   /** The certificate's fingerprint and expiry; null when there is none, or it or its key cannot be used. */
   async inspect(domain: string): Promise<InspectedCertificate | null> {
     const { certificatePath, keyPath } = certificateFilesOf(this.#certificatesDir, domain);
+    return this.inspectFiles(certificatePath, keyPath, domain);
+  }
+
+  async inspectFiles(
+    certificatePath: string,
+    keyPath: string,
+    domain = certificatePath,
+  ): Promise<InspectedCertificate | null> {
     try {
       const [chain, key] = [await readFile(certificatePath, "utf8"), await readFile(keyPath, "utf8")];
       // The first certificate of the chain is the domain's own.

@@ -74,6 +74,8 @@ export interface InspectedCertificate {
 export interface CertificateInspector {
   /** null when the domain has none, or one nginx could not use (unparsable, or not matching its key) */
   inspect(domain: string): Promise<InspectedCertificate | null>;
+  /** the same for given files (the sites domain's wildcard certificate) */
+  inspectFiles(certificatePath: string, keyPath: string): Promise<InspectedCertificate | null>;
 }
 
 /** How the balancer's shared server block answers for a site it serves by name (see render-shared-site-server.ts). */

@@ -25,6 +25,18 @@ export interface SharedSiteServerEnv {
   acmeChallengesRoot?: string | null;
   /** where sites' own domains are served over HTTPS; null: nowhere (no HTTPS) */
   tlsListen?: string | null;
+  /**
+   * The sites domain's wildcard certificate: every `<name>.<sites domain>` is served over HTTPS too, its servers
+   * (this one, and running dynamic sites' own) inheriting it from the http level. Needs `tlsListen`.
+   */
+  sitesCertificate?: SitesCertificate | null;
+}
+
+/** A wildcard certificate for the sites domain, with its fingerprint (a replaced one changes this file). */
+export interface SitesCertificate {
+  certificatePath: string;
+  keyPath: string;
+  fingerprint: string;
 }
 
 /** The nginx variable holding the requested site's name: a capture of the site-name grammar, so only [a-z0-9-]. */
@@ -52,13 +64,28 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
     challengesRoot: env.acmeChallengesRoot ?? null,
   };
   const tlsListen = env.tlsListen ?? null;
+  const sitesCertificate = env.sitesCertificate ?? null;
+  if (sitesCertificate !== null && tlsListen === null) {
+    throw new DirectorError("CONFIG_INVALID", "The sites domain's certificate needs an HTTPS listen address.");
+  }
+  // The site-name grammar (domain/site-name.ts), anchored, under the sites domain with its dots escaped.
+  const sitesServerName = `~^(?<${siteVariable}>[a-z0-9]+(?:-[a-z0-9]+)*)\\.${domain.replaceAll(".", "\\.")}$`;
   return [
     "# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.",
     ...(tlsListen === null ? [] : renderTlsCommon({ listen: tlsListen })),
+    ...(sitesCertificate === null ? [] : renderSitesCertificate(sitesCertificate)),
     ...renderIndexServer({
       ...common,
-      // The site-name grammar (domain/site-name.ts), anchored, under the sites domain with its dots escaped.
-      serverName: `~^(?<${siteVariable}>[a-z0-9]+(?:-[a-z0-9]+)*)\\.${domain.replaceAll(".", "\\.")}$`,
+      ...(sitesCertificate === null || tlsListen === null
+        ? {}
+        : {
+            head: [
+              `listen ${listen};`,
+              `listen ${parseListenAddress(tlsListen)} ssl http2;`,
+              `server_name ${sitesServerName};`,
+            ],
+          }),
+      serverName: sitesServerName,
       entry: `${indexDir}/${siteIndexLayout.namesDir}/$${siteVariable}`,
       variable: siteVariable,
     }),
@@ -72,6 +99,22 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
     }),
     "",
   ].join("\n");
+}
+
+/**
+ * The sites domain's wildcard certificate at the http level: servers without one of their own inherit it (the sites
+ * domain's); sites' own domains name their own. Its fingerprint is written down so that a replaced file changes this
+ * file, which is then checked and reloaded.
+ */
+function renderSitesCertificate(certificate: SitesCertificate): string[] {
+  if (!/^[0-9a-f]{64}$/.test(certificate.fingerprint)) {
+    throw new DirectorError("CONFIG_INVALID", `Not a SHA-256 fingerprint: ${certificate.fingerprint}`);
+  }
+  return [
+    `# sites certificate sha256 ${certificate.fingerprint}`,
+    `ssl_certificate ${assertNginxSafeAbsolutePath(certificate.certificatePath)};`,
+    `ssl_certificate_key ${assertNginxSafeAbsolutePath(certificate.keyPath)};`,
+  ];
 }
 
 /**

@@ -20,6 +20,11 @@ export interface SiteServerBlockEnv {
   sitesDomain: string;
   /** the router's ACME HTTP-01 directory, answered for the site's domains; null or absent: not served */
   challengesRoot?: string | null;
+  /**
+   * Where `<name>.<sitesDomain>` is served over HTTPS with the sites domain's wildcard certificate (inherited from the
+   * http level, render-shared-site-server.ts); null or absent: not served over HTTPS.
+   */
+  sitesTlsListen?: string | null;
 }
 
 /** A dynamic site with a running task, as its own server block needs it. */
@@ -63,6 +68,17 @@ export function renderRunningSiteServerBlock(site: RunningSite, env: SiteServerB
     ...renderServerAcmeChallengeLocation(env.challengesRoot ?? null),
     ...renderSiteProxyLocations(id, name, upstream.port).map((line) => `${indent}${line}`),
     "}",
+    // Its name under the sites domain over HTTPS (its own domains have their own certificates, render-site-https.ts).
+    ...(env.sitesTlsListen == null
+      ? []
+      : [
+          "server {",
+          `${indent}listen ${parseListenAddress(env.sitesTlsListen)} ssl http2;`,
+          `${indent}server_name ${serverNames[0]};`,
+          `${indent}client_max_body_size ${site.clientBodyLimitBytes};`,
+          ...renderSiteProxyLocations(id, name, upstream.port).map((line) => `${indent}${line}`),
+          "}",
+        ]),
     "",
   ].join("\n");
 }
