@@ -324,6 +324,26 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     ).rejects.toThrow();
   }, 120_000);
 
+  it("shows an administrator every domain with its status and certificate's end", async () => {
+    if (browser === undefined) throw new Error("the first browser test did not run");
+    const context = await newUserContext(browser, `https://${publicHost}:${httpsPort}`, { ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await logInAcceptingGuidelines(page, "admin", password);
+    await page.getByRole("link", { name: "Domains" }).click();
+    await page.getByRole("heading", { level: 1, name: "Domains" }).waitFor();
+    for (const domain of ["club.chess-club.test", "www.chess-club.test"]) {
+      const row = page.locator(`tr[data-domain="${domain}"]`);
+      await row.getByText("Active").waitFor();
+      await row.getByRole("link", { name: "chess", exact: true }).waitFor();
+      expect(await row.locator("time").count()).toBe(1);
+    }
+    await page.getByText("none needs attention.").waitFor();
+    await screenshot(page, "32-admin-domains");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it("has reconcile report and put back a lost certificate, and remove one no site has", async () => {
     await waitUntilSiteIdle();
     const certificates = path.join(director.dataDir, "router", "certificates");

@@ -7,6 +7,7 @@ import { Loading } from "./components/ui";
 import { LiveContext, type Session, SessionContext, useApi } from "./hooks";
 import { isAdminOnly, matchRoute, type PageName, type PageParams, pathTo } from "./lib/routes";
 import { AdminAuditPage } from "./pages/admin/audit-page";
+import { AdminDomainsPage } from "./pages/admin/domains-page";
 import { AdminImagesPage } from "./pages/admin/images-page";
 import { AdminMailPage } from "./pages/admin/mail-page";
 import { AdminOperationsPage } from "./pages/admin/operations-page";
@@ -133,6 +134,7 @@ const pageElements: { [N in PageName]: (params: PageParams<N>, search: string) =
   adminOperations: (_, search) => <AdminOperationsPage search={search} />,
   adminImages: () => <AdminImagesPage />,
   adminAudit: () => <AdminAuditPage />,
+  adminDomains: () => <AdminDomainsPage />,
   adminMail: () => <AdminMailPage />,
   // the gate shows these before anyone is in; once in, the address is replaced by the site list
   login: () => null,

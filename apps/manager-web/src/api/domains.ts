@@ -8,5 +8,7 @@ export function domainsApi(http: Http) {
     add: (name: string, domain: string) => callRoute(http, "domains", "add", { params: { name }, json: { domain } }),
     remove: (name: string, domain: string) => callRoute(http, "domains", "remove", { params: { name, domain } }),
     retry: (name: string, domain: string) => callRoute(http, "domains", "retry", { params: { name, domain } }),
+    /** administrators: every site's */
+    listAll: () => callRoute(http, "domains", "listAll", {}),
   };
 }

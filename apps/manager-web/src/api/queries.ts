@@ -20,6 +20,7 @@ export const queryKeys = {
   operation: (id: number) => ["operation", id] as const,
   users: ["users"],
   audit: ["audit"],
+  allDomains: ["allDomains"],
   guidelines: ["guidelines"],
   loginOptions: ["loginOptions"],
 } as const;
@@ -61,6 +62,7 @@ export function queriesOf(api: Api) {
       queryOptions({ queryKey: queryKeys.operation(id), queryFn: () => api.operations.get(id) }),
     users: (query: { q?: string; limit: number; offset: number }) =>
       queryOptions({ queryKey: [...queryKeys.users, query], queryFn: () => api.admin.users(query) }),
+    allDomains: () => queryOptions({ queryKey: queryKeys.allDomains, queryFn: () => api.domains.listAll() }),
     audit: (query: AuditQuery) =>
       queryOptions({ queryKey: [...queryKeys.audit, query], queryFn: () => api.admin.audit(query) }),
     guidelines: () => queryOptions({ queryKey: queryKeys.guidelines, queryFn: () => api.guidelines.get() }),

@@ -25,6 +25,7 @@ const adminItems: NavItem[] = [
   { to: pathTo("adminOperations"), label: "Operations" },
   { to: pathTo("adminUsers"), label: "Users" },
   { to: pathTo("adminImages"), label: "Images" },
+  { to: pathTo("adminDomains"), label: "Domains" },
   { to: pathTo("adminAudit"), label: "Audit log" },
   { to: pathTo("adminMail"), label: "Mass email" },
 ];

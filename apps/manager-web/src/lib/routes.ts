@@ -26,6 +26,7 @@ export const pages = {
   adminOperations: { path: "/admin/operations", isAdminOnly: true },
   adminImages: { path: "/admin/images", isAdminOnly: true },
   adminAudit: { path: "/admin/audit", isAdminOnly: true },
+  adminDomains: { path: "/admin/domains", isAdminOnly: true },
   adminMail: { path: "/admin/mail", isAdminOnly: true },
 } as const satisfies Record<string, PageRoute>;
 

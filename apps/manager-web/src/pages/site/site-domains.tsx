@@ -6,7 +6,7 @@ import { ErrorBanner, Field, Time } from "../../components/ui";
 import { useAction, useApi, useApiQueries } from "../../hooks";
 
 /** Each status in words, as the member reads it next to the domain. */
-const statusText: Record<SiteDomainView["status"], string> = {
+export const domainStatusText: Record<SiteDomainView["status"], string> = {
   waiting_dns: "Waiting for DNS",
   issuing: "Getting a certificate",
   active: "Active",
@@ -66,7 +66,7 @@ export function SiteDomains({ site, canEdit }: { site: SiteView; canEdit: boolea
               <a href={entry.url}>{entry.displayName}</a>
               <span className="muted small" data-testid="domain-status">
                 {" · "}
-                {statusText[entry.status]}
+                {domainStatusText[entry.status]}
                 {entry.certificateExpiresAt ? (
                   <>
                     {", certificate until "}
