@@ -42,6 +42,10 @@ export function createRouter(config: RouterConfig, deps: { routeFiles: ConfigFil
   const certificates = new Certificates({
     issuer: acmeIssuerOf(config, log),
     store: new FsCertificateStore(routerDataLayout(config.dataDir).certificatesDir),
+    refusal:
+      config.topology === "split"
+        ? "Sites' own domains need the shared topology (router and balancer on one nginx) in this release: the split topology's edge does not route them yet. Ask an administrator."
+        : null,
   });
   const app = buildRouterApp({ log, token: config.token, routes, certificates });
   // The router owns the edge listener: its default server must exist before any route is served.

@@ -137,6 +137,8 @@ export const errorCodes = {
   ACME_UNAVAILABLE: { kind: "passing", status: 503 },
   /** the certificate authority refused the request for another reason (its detail says why) */
   ACME_REJECTED: { kind: "operator", status: 502 },
+  /** this installation cannot serve sites' own domains (the split topology's edge does not route them yet) */
+  DOMAINS_UNSUPPORTED: { kind: "operator", status: 501 },
   INTERNAL: { kind: "unexpected", status: 500 },
 } as const satisfies Record<string, ErrorSpec>;
 

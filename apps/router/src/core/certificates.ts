@@ -5,6 +5,7 @@
  */
 import type { CertificateIssued } from "@director/contracts/router-api";
 import type { CustomDomain } from "@director/domain/custom-domain";
+import { DirectorError } from "@director/domain/errors";
 import type { CertificateIssuer, CertificateStore } from "./acme-ports.js";
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -14,15 +15,27 @@ export class Certificates {
   readonly #store: CertificateStore;
   readonly #now: () => Date;
 
-  /** `issuer` null: no certificate authority is configured; domains are served over HTTP only. */
-  constructor(deps: { issuer: CertificateIssuer | null; store: CertificateStore; now?: () => Date }) {
+  readonly #refusal: string | null;
+
+  /**
+   * `issuer` null: no certificate authority is configured; domains are served over HTTP only. `refusal`: why this
+   * edge cannot serve sites' own domains at all (DOMAINS_UNSUPPORTED, which the domain then shows), or null.
+   */
+  constructor(deps: {
+    issuer: CertificateIssuer | null;
+    store: CertificateStore;
+    now?: () => Date;
+    refusal?: string | null;
+  }) {
     this.#issuer = deps.issuer;
+    this.#refusal = deps.refusal ?? null;
     this.#store = deps.store;
     this.#now = deps.now ?? (() => new Date());
   }
 
   /** Issues a certificate for `domain` unless the one in place is valid for more than `renewWithinDays` days. */
   async ensure(domain: CustomDomain, renewWithinDays: number): Promise<CertificateIssued> {
+    if (this.#refusal !== null) throw new DirectorError("DOMAINS_UNSUPPORTED", this.#refusal);
     const stored = await this.#store.read(domain);
     const keepUntil = this.#now().getTime() + renewWithinDays * dayMs;
     if (stored !== null && stored.notAfter.getTime() > keepUntil) {
