@@ -187,4 +187,21 @@ describe("one site's change with 200 and with 2,000 sites", () => {
       report,
     ).toEqual(small.dynamic.map((work) => work.checkedFiles));
   }, 300_000);
+
+  it("adds a static site's own domain among 2,000 sites with a link only, served at once", async () => {
+    const id = 3; // a static site made above (ids not a multiple of dynamicEvery)
+    expect(id % dynamicEvery).not.toBe(0);
+    const before = { ...nginxWork };
+    await client.request(api.upsertBalancer, {
+      params: { id },
+      body: { name: nameOf(id), type: "static", availability: "enabled", domains: ["www.club-three.example"] },
+    });
+    const answer = await getWithHost(edgePort, "www.club-three.example");
+    expect({ status: answer.status, body: answer.body.toString() }).toEqual({ status: 200, body: nameOf(id) });
+    expect({
+      puts: nginxWork.puts - before.puts,
+      checks: nginxWork.checks - before.checks,
+      reloads: nginxWork.reloads - before.reloads,
+    }).toEqual({ puts: 0, checks: 0, reloads: 0 });
+  });
 });

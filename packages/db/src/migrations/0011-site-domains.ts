@@ -33,6 +33,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("site_domains_domain").unique().on("site_domains").column("domain").execute();
   await db.schema.createIndex("site_domains_site").on("site_domains").column("site_id").execute();
+  // The checker's claim (next_attempt_at <= now, oldest first) at any number of domains; most have none due.
+  await db.schema
+    .createIndex("site_domains_due")
+    .on("site_domains")
+    .column("next_attempt_at")
+    .where(sql.ref("next_attempt_at"), "is not", null)
+    .execute();
   await db.schema
     .alterTable("sites")
     .addColumn("domains", sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'::text[]`))
