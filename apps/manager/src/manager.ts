@@ -6,10 +6,11 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { DnsDomainResolver } from "./adapters/dns-domain-resolver.js";
+import type { Wakeup } from "./adapters/wakeup.js";
 import type { ManagerConfig } from "./config.js";
 import { DomainAlerts } from "./features/domains/domain-alerts.js";
 import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/domain-checker.js";
-import { publishingOperationStore } from "./features/live/publishing-operation-store.js";
+import { publishingOperationStore, type WorkerStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
 import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
 import { buildManagerApp, type ManagerAppOptions } from "./http/app.js";
@@ -59,7 +60,7 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
   });
   const worker = new OperationWorker({
     // The worker tells the live channel what it changed (pages of this process hear it at once).
-    store: publishingOperationStore(operations, adapters.operationEvents),
+    store: wakingOnFinish(publishingOperationStore(operations, adapters.operationEvents), adapters.domainWakeup),
     contextFor,
     wakeup: adapters.wakeup,
     log: adapters.log.child({ component: "worker" }),
@@ -102,5 +103,19 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     await worker.stop();
     await mailDispatcher.stop();
     await domainChecker.stop();
+  };
+}
+
+/**
+ * The worker's store, waking the domain checker when an operation ends: a domain put off because its site was busy
+ * (its own update_domains, most often) is then checked at once rather than after its retry delay.
+ */
+function wakingOnFinish(store: WorkerStore, wakeup: Wakeup): WorkerStore {
+  return {
+    ...store,
+    finish: async (id, result, trx) => {
+      await store.finish(id, result, trx);
+      wakeup.notify();
+    },
   };
 }

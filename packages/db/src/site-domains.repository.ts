@@ -192,6 +192,18 @@ export class SiteDomainsRepository {
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 
+  /** When the next domain is due (site_domains_due serves it), or null when none is. */
+  async earliestDue(): Promise<Date | null> {
+    const row = await this.#db
+      .selectFrom("site_domains")
+      .select("next_attempt_at")
+      .where("next_attempt_at", "is not", null)
+      .orderBy("next_attempt_at")
+      .limit(1)
+      .executeTakeFirst();
+    return row?.next_attempt_at ?? null;
+  }
+
   /**
    * Up to `limit` domains whose check or renewal is due, oldest due first, each hidden from other checkers for
    * `leaseMs` (its next attempt moved past the lease in the same statement): several workers share the work and none

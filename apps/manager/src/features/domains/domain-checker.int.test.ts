@@ -101,6 +101,8 @@ describe("DomainChecker", () => {
     expect(await checker.checkDue()).toBe(1);
     expect(await row("www.club.example")).toMatchObject({ status: "issuing" });
     expect((await row("www.club.example")).next_attempt_at?.getTime()).toBe(now.getTime() + 2_000);
+    // What the checker's pause is taken from: it comes back then, not after its whole interval.
+    expect((await repositoriesOn(t.database.db).siteDomains.earliestDue())?.getTime()).toBe(now.getTime() + 2_000);
 
     await finishOperations();
     now = new Date(now.getTime() + 2_000);
@@ -169,6 +171,8 @@ describe("DomainChecker", () => {
     expect(await checker.checkDue()).toBe(1);
     expect(await row("www.club.example")).toMatchObject({ status: "removing" });
     expect((await row("www.club.example")).next_attempt_at?.getTime()).toBe(now.getTime() + 2_000);
+    // What the checker's pause is taken from: it comes back then, not after its whole interval.
+    expect((await repositoriesOn(t.database.db).siteDomains.earliestDue())?.getTime()).toBe(now.getTime() + 2_000);
 
     await finishOperations();
     now = new Date(now.getTime() + 2_000);

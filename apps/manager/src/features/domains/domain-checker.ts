@@ -39,7 +39,7 @@ const siteBusyRetryMs = 2_000;
 
 export class DomainChecker {
   readonly #deps: {
-    domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress">;
+    domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress" | "earliestDue">;
     sites: Pick<SitesRepository, "findById">;
     operations: Pick<OperationsRepository, "create">;
     /** for a domain taken off while its site was busy: its operation queued and its row deleted together */
@@ -59,11 +59,9 @@ export class DomainChecker {
     now: () => Date;
   };
   readonly #loop: PollingLoop;
-  /** the earliest next attempt this pass recorded, so that a domain put off for seconds is not left for a full interval */
-  #soonest: Date | null = null;
 
   constructor(deps: {
-    domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress">;
+    domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress" | "earliestDue">;
     sites: Pick<SitesRepository, "findById">;
     operations: Pick<OperationsRepository, "create">;
     /** for a domain taken off while its site was busy: its operation queued and its row deleted together */
@@ -86,11 +84,11 @@ export class DomainChecker {
     this.#loop = new PollingLoop({
       pass: async () => {
         const checked = await this.checkDue();
-        const soonest = this.#soonest;
-        this.#soonest = null;
+        // The next due domain, whoever put it off (this pass, another worker, a member's retry): the pause ends then.
+        const due = await this.#deps.domains.earliestDue();
         return {
           hasMore: checked >= deps.options.batchSize,
-          ...(soonest === null ? {} : { nextPassInMs: soonest.getTime() - this.#deps.now().getTime() }),
+          ...(due === null ? {} : { nextPassInMs: due.getTime() - this.#deps.now().getTime() }),
         };
       },
       wakeup: deps.wakeup,
@@ -135,7 +133,6 @@ export class DomainChecker {
     const now = this.#deps.now();
     const action = decideDomainCheck(record, dns, { now, renewWithinDays: options.renewWithinDays });
     if (action.kind === "wait") {
-      this.#noteNextAttempt(action.nextAttemptAt);
       await domains.recordProgress(record.id, {
         status: action.status,
         statusMessage: action.statusMessage,
@@ -154,7 +151,6 @@ export class DomainChecker {
       nextAttemptAt: queued ? null : new Date(now.getTime() + siteBusyRetryMs),
     });
     if (queued) this.#deps.workerWakeup.notify();
-    else this.#noteNextAttempt(new Date(now.getTime() + siteBusyRetryMs));
   }
 
   /** Queues the operation that stops serving a domain taken off while its site was busy, or tries again shortly. */
@@ -170,18 +166,12 @@ export class DomainChecker {
       this.#deps.workerWakeup.notify();
       return;
     }
-    const next = new Date(this.#deps.now().getTime() + siteBusyRetryMs);
     await this.#deps.domains.recordProgress(record.id, {
       status: "removing",
       statusMessage: record.statusMessage,
       failures: record.failures,
-      nextAttemptAt: next,
+      nextAttemptAt: new Date(this.#deps.now().getTime() + siteBusyRetryMs),
     });
-    this.#noteNextAttempt(next);
-  }
-
-  #noteNextAttempt(at: Date | null): void {
-    if (at !== null && (this.#soonest === null || at < this.#soonest)) this.#soonest = at;
   }
 
   /** Queues the certificate operation; false when the site has another operation running (SITE_BUSY). */

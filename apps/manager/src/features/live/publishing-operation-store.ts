@@ -1,7 +1,7 @@
 import type { OperationsRepository } from "@director/db/operations.repository";
 import type { OperationEvents } from "./operation-events.js";
 
-type WorkerStore = Pick<
+export type WorkerStore = Pick<
   OperationsRepository,
   "claimNext" | "renewLease" | "startStep" | "finishStep" | "finish" | "findById"
 >;
