@@ -4,6 +4,7 @@
  * command and `director up` all build the manager through this one function.
  */
 import { randomUUID } from "node:crypto";
+import type { SiteDomainsRepository } from "@director/db/site-domains.repository";
 import type { FastifyInstance } from "fastify";
 import { DnsDomainResolver } from "./adapters/dns-domain-resolver.js";
 import type { Wakeup } from "./adapters/wakeup.js";
@@ -60,7 +61,10 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
   });
   const worker = new OperationWorker({
     // The worker tells the live channel what it changed (pages of this process hear it at once).
-    store: wakingOnFinish(publishingOperationStore(operations, adapters.operationEvents), adapters.domainWakeup),
+    store: wakingOnFinish(publishingOperationStore(operations, adapters.operationEvents), {
+      domains: siteDomains,
+      wakeup: adapters.domainWakeup,
+    }),
     contextFor,
     wakeup: adapters.wakeup,
     log: adapters.log.child({ component: "worker" }),
@@ -107,15 +111,21 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
 }
 
 /**
- * The worker's store, waking the domain checker when an operation ends: a domain put off because its site was busy
- * (its own update_domains, most often) is then checked at once rather than after its retry delay.
+ * The worker's store, handing a site's put-off domains back to the domain checker when one of its operations ends:
+ * a domain that waited for its busy site (its own update_domains, most often) is checked at once rather than after
+ * its retry delay.
  */
-function wakingOnFinish(store: WorkerStore, wakeup: Wakeup): WorkerStore {
+function wakingOnFinish(
+  store: WorkerStore,
+  checker: { domains: Pick<SiteDomainsRepository, "makeDueAfterOperation">; wakeup: Wakeup },
+): WorkerStore {
   return {
     ...store,
     finish: async (id, result, trx) => {
       await store.finish(id, result, trx);
-      wakeup.notify();
+      // Only a shortcut: when it fails, the domain's own retry (2 s) still comes.
+      const handedBack = await checker.domains.makeDueAfterOperation(id).catch(() => 0);
+      if (handedBack > 0) checker.wakeup.notify();
     },
   };
 }

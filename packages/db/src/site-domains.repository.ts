@@ -3,7 +3,7 @@ import type { CustomDomain } from "@director/domain/custom-domain";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SiteDomainRecord, SiteDomainStatus } from "@director/domain/site-domain";
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
@@ -190,6 +190,21 @@ export class SiteDomainsRepository {
       .where("id", "in", [...ids])
       .execute();
     return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  /**
+   * Makes due now the domains of the operation's site that were put off because the site was busy (issuing or
+   * removing, with a next attempt set): the operation that kept it busy has ended.
+   */
+  async makeDueAfterOperation(operationId: number): Promise<number> {
+    const result = await this.#db
+      .updateTable("site_domains")
+      .set({ next_attempt_at: sql<Date>`now()` })
+      .where("site_id", "=", (eb) => eb.selectFrom("operations").select("site_id").where("id", "=", operationId))
+      .where("status", "in", ["issuing", "removing"])
+      .where("next_attempt_at", ">", sql<Date>`now()`)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** When the next domain is due (site_domains_due serves it), or null when none is. */

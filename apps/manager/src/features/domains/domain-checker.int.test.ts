@@ -104,7 +104,15 @@ describe("DomainChecker", () => {
     // What the checker's pause is taken from: it comes back then, not after its whole interval.
     expect((await repositoriesOn(t.database.db).siteDomains.earliestDue())?.getTime()).toBe(now.getTime() + 2_000);
 
+    // The operation that kept the site busy ends: the worker hands the domain back at once.
+    const busy = await t.database.db
+      .selectFrom("operations")
+      .select("id")
+      .where("kind", "=", "restart_site")
+      .executeTakeFirstOrThrow();
     await finishOperations();
+    expect(await repositoriesOn(t.database.db).siteDomains.makeDueAfterOperation(busy.id)).toBe(1);
+    expect((await row("www.club.example")).next_attempt_at?.getTime()).toBeLessThanOrEqual(Date.now());
     now = new Date(now.getTime() + 2_000);
     expect(await checker.checkDue()).toBe(1);
     expect(await row("www.club.example")).toMatchObject({ status: "issuing", next_attempt_at: null });
