@@ -43,6 +43,7 @@ describe("isAdminOnly", () => {
       "adminOperations",
       "adminImages",
       "adminAudit",
+      "adminDomains",
       "adminMail",
     ]);
   });
