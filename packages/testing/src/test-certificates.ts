@@ -13,7 +13,7 @@ const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes
 export interface TestCertificateAuthority {
   /** the CA's certificate, to trust in clients */
   caPem: string;
-  /** writes a certificate for `names` (a wildcard is fine) signed by the CA, and its key, to the given files */
+  /** writes a certificate for `names` (a wildcard is fine; `IP:127.0.0.1` for an address) signed by the CA, and its key */
   issue(options: {
     names: readonly string[];
     serialHex: string;
@@ -46,8 +46,10 @@ export async function createTestCertificateAuthority(dir: string): Promise<TestC
       await mkdir(path.dirname(keyPath), { recursive: true });
       const csr = path.join(dir, `${serialHex}.csr`);
       const extensions = path.join(dir, `${serialHex}.cnf`);
-      await writeFile(extensions, `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}\n`);
-      await run("openssl", ["req", ...ec, "-keyout", keyPath, "-out", csr, "-subj", `/CN=${names[0]}`]);
+      const alt = names.map((name) => (name.startsWith("IP:") ? name : `DNS:${name}`)).join(",");
+      await writeFile(extensions, `subjectAltName=${alt}\n`);
+      const commonName = (names[0] ?? "test").replace(/^IP:/, "");
+      await run("openssl", ["req", ...ec, "-keyout", keyPath, "-out", csr, "-subj", `/CN=${commonName}`]);
       await run("openssl", [
         ...["x509", "-req", "-in", csr, "-CA", caCertificate, "-CAkey", caKey, "-set_serial", `0x${serialHex}`],
         ...["-days", "2", "-extfile", extensions, "-out", certificatePath],

@@ -3,6 +3,7 @@
  * Waits grow with each failure so that a domain whose DNS never comes, or a certificate authority that keeps
  * refusing, costs a few checks a day rather than a tight loop.
  */
+import { isDirectorError } from "@director/domain/errors";
 import type { DnsFinding, SiteDomainRecord } from "@director/domain/site-domain";
 
 export type { DnsFinding };
@@ -33,6 +34,18 @@ export function dnsRetryDelayMs(failures: number): number {
 /** How long to wait before asking for a certificate again after `failures` failed attempts (5 min, doubling, ≤ 1 day). */
 export function certificateRetryDelayMs(failures: number): number {
   return Math.min(5 * minuteMs * 2 ** Math.max(0, failures - 1), dayMs);
+}
+
+/**
+ * How long to wait after a failed certificate attempt: the backoff above, or longer when the certificate authority
+ * said when to come back (a rate limit's Retry-After, up to a week): asking earlier only spends the limit again.
+ */
+export function certificateRetryDelayAfterMs(failures: number, error: unknown): number {
+  const backoff = certificateRetryDelayMs(failures);
+  if (!isDirectorError(error) || error.code !== "ACME_RATE_LIMITED") return backoff;
+  const seconds = error.details?.retryAfterSeconds;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) return backoff;
+  return Math.max(backoff, Math.min(seconds * 1000, 7 * dayMs));
 }
 
 /** The next step for a due domain, given what DNS says of it now (null when its status does not need DNS). */

@@ -8,7 +8,7 @@ import { parseCustomDomain } from "@director/domain/custom-domain";
 import { errorCodes, isDirectorError } from "@director/domain/errors";
 import type { SiteDomainRecord } from "@director/domain/site-domain";
 import { z } from "zod";
-import { certificateRetryDelayMs } from "../domains/domain-checks.js";
+import { certificateRetryDelayAfterMs } from "../domains/domain-checks.js";
 import type { StepContext, StepDefinition } from "./step-definition.js";
 
 const domainList = z
@@ -104,7 +104,7 @@ async function certify(
       status: isRenewal ? "active" : "failed",
       statusMessage: `${isRenewal ? "Renewing its certificate failed" : "No certificate yet"}: ${reasonOf(error)}`,
       failures,
-      nextAttemptAt: new Date(now().getTime() + certificateRetryDelayMs(failures)),
+      nextAttemptAt: new Date(now().getTime() + certificateRetryDelayAfterMs(failures, error)),
     });
     throw error;
   }
