@@ -2,7 +2,7 @@
 # Installs or starts what Director (or its tests) needs, only when it is missing, and says what it did.
 # Debian 12, as root. Flags: --npm --nginx --docker (with busybox-static and debootstrap for base images)
 # --postgres --tools (wrk) --web (builds the web interface when missing or out of date) --browser (chromium, for
-# the browser tests) --acme (pebble, the test ACME server, with pebble-challtestsrv)
+# the browser tests) --acme (pebble, the test ACME server, with pebble-challtestsrv; openssl for test certificates)
 # Idempotent: a second run on a ready machine does nothing but check.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -97,6 +97,8 @@ ensure_acme() {
   if ! command -v pebble >/dev/null 2>&1 || ! command -v pebble-challtestsrv >/dev/null 2>&1; then
     apt_install pebble
   fi
+  # The TLS tests make their own test CA and certificates with the openssl command.
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
 }
 
 ensure_tools() {
