@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Route } from "@director/contracts/route";
@@ -6,7 +7,7 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { injectRoute, type RouteRequest } from "@director/testing/inject-route";
 import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../config.js";
 import { createRouter, type RouterHandle } from "../main.js";
 
@@ -32,6 +33,11 @@ function setUp(topology: "shared" | "split") {
 /** A request to one route of the router's table, with the token unless `headers` are given. */
 const call = (target: Route, request: RouteRequest = {}) =>
   injectRoute(router.app, target, { ...request, headers: request.headers ?? authorization });
+
+// The router makes its data directory when ready; it holds nothing these tests need afterwards.
+afterAll(async () => {
+  await rm(path.join(tmpdir(), `director-router-routes-${process.pid}`), { recursive: true, force: true });
+});
 
 afterEach(async () => {
   await router.close();

@@ -2,6 +2,7 @@
  * The router serves exactly its route table (contracts/router-api.ts), each route with the caller the table declares,
  * and every route but /health refuses a caller without the router's token.
  */
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { routerApi } from "@director/contracts/router-api";
@@ -9,12 +10,17 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { answersOfEveryRoute, servedAndDeclared } from "@director/testing/route-walk";
 import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../config.js";
 import { createRouter, type RouterHandle } from "../main.js";
 
 const token = "router-test-token-0123456789-0123456789" as InternalToken;
 let router: RouterHandle;
+// The router makes its data directory when ready; it holds nothing these tests need afterwards.
+afterAll(async () => {
+  await rm(path.join(tmpdir(), `director-router-table-${process.pid}`), { recursive: true, force: true });
+});
+
 afterEach(async () => {
   await router.close();
 });
@@ -26,7 +32,7 @@ async function setUp() {
     token,
     edge: {},
     topology: "split",
-    dataDir: path.join(tmpdir(), `director-router-routes-${process.pid}`),
+    dataDir: path.join(tmpdir(), `director-router-table-${process.pid}`),
   });
   router = createRouter(config, { routeFiles: files, log: pino({ level: "silent" }) });
   await router.app.ready();
