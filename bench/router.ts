@@ -20,7 +20,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { certificateFileName, certificateKeyFileName } from "@director/contracts/certificate-files";
 import { freePort } from "@director/testing/free-port";
-import { startTestPebble, type TestPebble } from "@director/testing/test-pebble";
+import type { TestPebble } from "@director/testing/test-pebble";
+import { startPebbleFor } from "../e2e/support/acme.js";
 import { ApiSession } from "../e2e/support/api.js";
 import { DirectorProcess } from "../e2e/support/director-process.js";
 import { withForeignCpu } from "./support/foreign-cpu.js";
@@ -196,20 +197,9 @@ async function startDirectorWithPebble(): Promise<{
   httpsPort: number;
 }> {
   const director = await DirectorProcess.create({ DIRECTOR_LOG_LEVEL: process.env.DIRECTOR_LOG_LEVEL ?? "warn" });
-  // As e2e/custom-domain: pebble validates HTTP-01 on the edge's port; its DNS says every name is 127.0.0.1.
-  const pebble = await startTestPebble({ httpPort: director.ports.sites });
+  const { pebble, httpsPort } = await startPebbleFor(director);
   try {
-    const caFile = path.join(director.dataDir, "pebble-listener-ca.pem");
-    await writeFile(caFile, pebble.listenerCaPem);
-    const httpsPort = await freePort();
-    Object.assign(director.env, {
-      DIRECTOR_ACME_DIRECTORY_URL: pebble.directoryUrl,
-      DIRECTOR_ACME_CA_FILE: caFile,
-      DIRECTOR_HTTPS_PORT: String(httpsPort),
-      DIRECTOR_PUBLIC_ADDRESSES: "127.0.0.1",
-      DIRECTOR_DNS_SERVERS: pebble.dnsServer,
-      DIRECTOR_DOMAINS_PER_SITE: String(Math.max(5, domainCount)),
-    });
+    director.env.DIRECTOR_DOMAINS_PER_SITE = String(Math.max(5, domainCount));
     await director.start();
     return { director, pebble, httpsPort };
   } catch (error) {

@@ -5,15 +5,14 @@
  * edge nginx; the domain is then served over HTTPS with it (trusting only pebble's root), and HTTP sends it there.
  */
 
-import { X509Certificate } from "node:crypto";
-import { access, chmod, rename, rm, writeFile } from "node:fs/promises";
-import { request } from "node:https";
+import { access, chmod, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { freePort } from "@director/testing/free-port";
 import { httpRequest } from "@director/testing/http-request";
-import { startTestPebble, type TestPebble } from "@director/testing/test-pebble";
+import { httpsRequest } from "@director/testing/https-request";
+import type { TestPebble } from "@director/testing/test-pebble";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPebbleFor } from "./support/acme.js";
 import { ApiSession } from "./support/api.js";
 import {
   collectPageErrors,
@@ -29,26 +28,10 @@ const publicHost = "director.school.test";
 const page = "<!doctype html><h1>The chess club</h1>\n";
 
 /** An HTTPS GET to the edge with SNI `domain`, trusting only `ca`; the answer and the certificate served. */
-function httpsGet(port: number, domain: string, ca: string, pathname = "/") {
-  return new Promise<{ status: number; body: string; certificate: X509Certificate }>((resolve, reject) => {
-    const req = request(
-      { host: "127.0.0.1", port, servername: domain, path: pathname, headers: { host: domain }, ca, agent: false },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const peer = response.socket as import("node:tls").TLSSocket;
-          resolve({
-            status: response.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString(),
-            certificate: new X509Certificate(peer.getPeerCertificate().raw),
-          });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
+async function httpsGet(port: number, domain: string, ca: string, pathname = "/") {
+  const answer = await httpsRequest({ port, servername: domain, path: pathname, ca });
+  if (answer.certificate === null) throw new Error("a fresh connection presented no certificate");
+  return { status: answer.status, body: answer.body, certificate: answer.certificate };
 }
 
 interface ListedDomain {
@@ -56,40 +39,6 @@ interface ListedDomain {
   status: string;
   statusMessage: string;
   certificateExpiresAt: string | null;
-}
-
-/** An HTTPS request with a JSON body to the edge with SNI `host`, trusting only `ca`. */
-function httpsRequest(port: number, host: string, ca: string, method: string, pathname: string, json: unknown) {
-  const body = JSON.stringify(json);
-  return new Promise<{ status: number; body: string; headers: import("node:http").IncomingHttpHeaders }>(
-    (resolve, reject) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          servername: host,
-          method,
-          path: pathname,
-          headers: { host, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
-          ca,
-          agent: false,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("end", () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString(),
-              headers: response.headers,
-            }),
-          );
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
-    },
-  );
 }
 
 describe("director up: a site's own domain with a certificate from ACME", () => {
@@ -102,20 +51,9 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
 
   beforeAll(async () => {
     director = await DirectorProcess.create();
-    // pebble validates HTTP-01 on the port the edge nginx listens on (its DNS says every name is 127.0.0.1).
-    pebble = await startTestPebble({ httpPort: director.ports.sites });
-    const caFile = path.join(director.dataDir, "pebble-listener-ca.pem");
-    await writeFile(caFile, pebble.listenerCaPem);
-    httpsPort = await freePort();
-    Object.assign(director.env, {
-      DIRECTOR_ACME_DIRECTORY_URL: pebble.directoryUrl,
-      DIRECTOR_ACME_CA_FILE: caFile,
-      DIRECTOR_HTTPS_PORT: String(httpsPort),
-      DIRECTOR_PUBLIC_ADDRESSES: "127.0.0.1",
-      DIRECTOR_DNS_SERVERS: pebble.dnsServer,
-      // Director itself at its own name, over HTTPS with a certificate from the same ACME server.
-      DIRECTOR_PUBLIC_HOST: publicHost,
-    });
+    ({ pebble, httpsPort } = await startPebbleFor(director));
+    // Director itself at its own name, over HTTPS with a certificate from the same ACME server.
+    director.env.DIRECTOR_PUBLIC_HOST = publicHost;
     await director.start();
     await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
     admin = await ApiSession.login(director.managerUrl, "admin", password);
@@ -168,9 +106,13 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     expect(landing?.status).toBe(200);
     expect(landing?.body).toContain("<!doctype html>");
     expect(landing?.certificate.subjectAltName).toBe(`DNS:${publicHost}`);
-    const login = await httpsRequest(httpsPort, publicHost, root, "POST", "/api/auth/login", {
-      username: "alice",
-      password,
+    const login = await httpsRequest({
+      port: httpsPort,
+      servername: publicHost,
+      ca: root,
+      method: "POST",
+      path: "/api/auth/login",
+      json: { username: "alice", password },
     });
     expect(login.status, login.body).toBe(200);
     const cookie = String(login.headers["set-cookie"]);

@@ -12,13 +12,12 @@
  * `$ssl_session_reused` "r" for all but each connection's first), i.e. a returning visitor's handshake, without the
  * certificate signature of a first visit.
  */
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { TLSSocket } from "node:tls";
 import { runCommand } from "@director/host/run-command";
+import { httpsRequest } from "@director/testing/https-request";
 
 const resolveToLoopback = `-- connect to 127.0.0.1 whatever the URL's host, which stays the SNI and the Host header
 wrk.resolve = function(host, service)
@@ -69,43 +68,14 @@ export async function wrkHttps(options: WrkHttpsOptions): Promise<number> {
   }
 }
 
-/** An answer and the certificate it came with. */
-export interface HttpsAnswer {
-  status: number;
-  body: string;
-  certificate: X509Certificate;
-}
-
 /** A GET of `/` on 127.0.0.1:`port` with SNI and Host `serverName`, trusting only `caPem`; a new connection. */
-export function httpsGet(port: number, serverName: string, caPem: string, timeoutMs = 5_000): Promise<HttpsAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        servername: serverName,
-        path: "/",
-        headers: { host: serverName },
-        ca: caPem,
-        agent: false,
-        timeout: timeoutMs,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", reject);
-        response.on("end", () => {
-          const peer = response.socket as TLSSocket;
-          resolve({
-            status: response.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString(),
-            certificate: new X509Certificate(peer.getPeerCertificate().raw),
-          });
-        });
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`no answer from 127.0.0.1:${port} (${serverName}) in time`)));
-    req.on("error", reject);
-    req.end();
-  });
+export async function httpsGet(
+  port: number,
+  serverName: string,
+  caPem: string,
+  timeoutMs = 5_000,
+): Promise<{ status: number; body: string; certificate: X509Certificate }> {
+  const answer = await httpsRequest({ port, servername: serverName, ca: caPem, timeoutMs });
+  if (answer.certificate === null) throw new Error("a new connection presented no certificate");
+  return { status: answer.status, body: answer.body, certificate: answer.certificate };
 }

@@ -1,7 +1,8 @@
 /**
  * What the orchestrator offers the other apps (the `director` command, e2e tests, benchmarks): its composition root,
- * its configuration, base images, and the helpers tests use to clean up what they made on the Docker engine. Nothing
- * else of apps/orchestrator is imported outside it (dependency-cruiser's `apps-only-through-index`).
+ * its configuration, the manager's own HTTPS server block (director up), base images, and the helpers tests use to
+ * clean up what they made on the Docker engine. Nothing else of apps/orchestrator is imported outside it
+ * (dependency-cruiser's `apps-only-through-index`).
  */
 export { ensureDebianBaseImage } from "./adapters/debian-base-image.js";
 export { removeDockerTestObjects } from "./adapters/docker-test-objects.js";
@@ -9,4 +10,5 @@ export { ensureBusyboxBaseImage, stableBusyboxTag } from "./adapters/local-base-
 export { bridgeInterfaceOf, removeSiteFirewall } from "./adapters/site-firewall.js";
 export { removeTreeContents } from "./adapters/tree-removal.js";
 export { loadOrchestratorConfig, orchestratorConfigTable } from "./config.js";
+export { type ManagerServerEnv, renderManagerServer } from "./core/render-manager-server.js";
 export { connectDocker, createOrchestrator, runOrchestrator } from "./main.js";

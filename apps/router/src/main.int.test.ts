@@ -115,6 +115,16 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
     expect((await client.request(api.routeInventory, {})).routes[0]?.isCurrent).toBe(true);
   });
 
+  it("refuses a certificate for a site's own domain with DOMAINS_UNSUPPORTED and why: its edge does not route them", async () => {
+    await expect(
+      clientOf(baseUrl).request(api.issueCertificate, {
+        params: { domain: "www.chess-club.example" },
+        body: { renewWithinDays: 30 },
+      }),
+    ).rejects.toMatchObject({ code: "DOMAINS_UNSUPPORTED", message: expect.stringContaining("split topology") });
+    expect(await clientOf(baseUrl).request(api.certificateInventory, {})).toEqual({ certificates: [] });
+  });
+
   it("stops forwarding once the route is removed", async () => {
     await clientOf(baseUrl).request(api.removeRoute, { params: hello.params });
     await clientOf(baseUrl).request(api.removeRoute, { params: hello.params });

@@ -43,3 +43,17 @@ export async function createTestSite(
     memberIds: overrides.memberIds ?? [],
   });
 }
+
+/**
+ * Makes the site named `siteName` busy the way a running operation does (a `restart_site` the worker holds), so that a
+ * test sees what another change meets meanwhile; answers the operation's id.
+ */
+export async function occupyTestSite(db: DatabaseHandle, siteName: string): Promise<number> {
+  const site = await db.selectFrom("sites").select("id").where("name", "=", siteName).executeTakeFirstOrThrow();
+  const operation = await db
+    .insertInto("operations")
+    .values({ site_id: site.id, site_name: siteName, kind: "restart_site", status: "running", created_by: null })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return operation.id;
+}

@@ -5,13 +5,12 @@
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { Agent, request } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { TLSSocket } from "node:tls";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { freePort } from "@director/testing/free-port";
 import { getWithHost } from "@director/testing/http-get";
+import { httpsRequest } from "@director/testing/https-request";
 import { createTestCertificateAuthority, type TestCertificateAuthority } from "@director/testing/test-certificates";
 import { startTestNginx, type TestNginx } from "@director/testing/test-nginx";
 import { pino } from "pino";
@@ -34,31 +33,21 @@ function issue(serialHex: string): Promise<void> {
   return ca.issue({ names: [host], serialHex, ...files });
 }
 
-function get(urlPath: string): Promise<{ status: number; body: string; serial: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: tlsPort,
-        path: urlPath,
-        servername: host,
-        headers: { host: `${host}:${tlsPort}` },
-        ca: caPem,
-        agent: new Agent({ keepAlive: false, maxCachedSessions: 0 }),
-      },
-      (res) => {
-        const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber;
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, serial }));
-      },
-    );
-    req.on("error", reject);
-    req.end();
+/** GET over HTTPS as a browser at https://<host>:<port> would send it; the serial of the certificate served. */
+async function get(urlPath: string) {
+  const answer = await httpsRequest({
+    port: tlsPort,
+    servername: host,
+    host: `${host}:${tlsPort}`,
+    path: urlPath,
+    ca: caPem,
   });
+  return {
+    status: answer.status,
+    body: answer.body,
+    serial: answer.certificate?.serialNumber,
+    hsts: answer.headers["strict-transport-security"],
+  };
 }
 
 let served: ManagerHttps;
@@ -85,7 +74,7 @@ beforeAll(async () => {
       tlsListen: `127.0.0.1:${tlsPort}`,
       upstream: `127.0.0.1:${(manager.address() as AddressInfo).port}`,
       clientBodyLimitBytes: 1024 * 1024,
-      hstsMaxAgeSeconds: 0,
+      hstsMaxAgeSeconds: 300,
     },
     log,
   });
@@ -99,7 +88,7 @@ afterAll(async () => {
 });
 
 describe("ManagerHttps with given certificate files", () => {
-  it("proxies HTTPS to the manager with the host, scheme and client, and sends HTTP to HTTPS", async () => {
+  it("proxies HTTPS to the manager with the host, scheme and client, with HSTS, and sends HTTP to HTTPS", async () => {
     await issue("0A01");
     await served.ensure();
     const answer = await get("/api/auth/options");
@@ -107,6 +96,7 @@ describe("ManagerHttps with given certificate files", () => {
       status: 200,
       body: `/api/auth/options host=${host}:${tlsPort} proto=https for=127.0.0.1`,
       serial: "0A01",
+      hsts: "max-age=300",
     });
     const plain = await getWithHost(nginx.port, host, "/login");
     expect(plain.status).toBe(301);

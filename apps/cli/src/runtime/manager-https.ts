@@ -5,16 +5,15 @@
  * the first certificate is in place the manager is reachable on its own port as before; a failure is logged and
  * tried again with a growing delay, and never stops Director.
  */
-import { createHash, createPrivateKey, X509Certificate } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { certificateFilesOf } from "@director/contracts/certificate-files";
 import { routerApi } from "@director/contracts/router-api";
 import { parseCustomDomain } from "@director/domain/custom-domain";
+import { readLoadableCertificate } from "@director/host/certificate-files";
 import type { ConfigFiles } from "@director/host/config-files";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import type { InternalClient } from "@director/http-kit/internal-client";
+import { type ManagerServerEnv, renderManagerServer } from "@director/orchestrator";
 import type { Logger } from "pino";
-import { type ManagerServerEnv, renderManagerServer } from "./manager-server-config.js";
 
 export const managerServerFileName = parseNginxConfigFileName("00-manager.conf");
 
@@ -68,7 +67,7 @@ export class ManagerHttps {
         body: { renewWithinDays: source.renewWithinDays },
       });
     }
-    const fingerprint = await fingerprintOf(files.certificatePath, files.keyPath);
+    const { fingerprint } = await readLoadableCertificate(files.certificatePath, files.keyPath);
     await this.#options.files.put(
       managerServerFileName,
       renderManagerServer({
@@ -103,14 +102,4 @@ export class ManagerHttps {
     this.#timer = setTimeout(() => void this.#round(), nextMs);
     this.#timer.unref();
   }
-}
-
-/** The certificate's SHA-256 fingerprint, once it is known to parse and to match its key. */
-async function fingerprintOf(certificatePath: string, keyPath: string): Promise<string> {
-  const [chain, key] = [await readFile(certificatePath, "utf8"), await readFile(keyPath, "utf8")];
-  const certificate = new X509Certificate(chain);
-  if (!certificate.checkPrivateKey(createPrivateKey(key))) {
-    throw new Error(`the key ${keyPath} is not the certificate's (${certificatePath})`);
-  }
-  return createHash("sha256").update(certificate.raw).digest("hex");
 }

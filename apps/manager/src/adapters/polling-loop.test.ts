@@ -48,11 +48,14 @@ describe("PollingLoop", () => {
     await loop.stop();
   });
 
-  it("stops during its pause", async () => {
-    const { loop, ran } = loopOf([]);
+  it("stops during its pause, and runs no pass after, even when woken", async () => {
+    const wakeup = new InProcessWakeup();
+    const { loop, ran, count } = loopOf([], wakeup);
     loop.start();
     await ran(1);
     await loop.stop();
-    expect(loop.isRunning).toBe(false);
+    wakeup.notify();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect({ isRunning: loop.isRunning, passes: count() }).toEqual({ isRunning: false, passes: 1 });
   });
 });

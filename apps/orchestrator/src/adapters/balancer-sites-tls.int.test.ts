@@ -6,21 +6,18 @@
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { Agent, request } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { TLSSocket } from "node:tls";
 import { parseSiteId } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
-import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { freePort } from "@director/testing/free-port";
+import { httpsRequest } from "@director/testing/https-request";
 import { createTestCertificateAuthority, type TestCertificateAuthority } from "@director/testing/test-certificates";
 import { startTestNginx, type TestNginx } from "@director/testing/test-nginx";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NginxBalancerConfig, sharedServerFileName, siteConfigFileName } from "./balancer-config.js";
-import { FsCertificateInspector } from "./certificate-inspector.js";
-import { FsSiteIndex } from "./fs-site-index.js";
+import { type NginxBalancerConfig, sharedServerFileName, siteConfigFileName } from "./balancer-config.js";
+import { testTlsBalancer } from "./test-tls-balancer.js";
 
 const log = pino({ level: "silent" });
 
@@ -29,55 +26,14 @@ let ca: TestCertificateAuthority;
 let task: Server;
 let tlsPort: number;
 let wildcard: { certificatePath: string; keyPath: string };
-const balancerWith = (sitesCertificate: typeof wildcard) => {
-  const index = new FsSiteIndex(path.join(nginx.root, "nginx", "site-index"));
-  const certificatesDir = path.join(nginx.root, "certificates");
-  return new NginxBalancerConfig({
-    files: new NginxConfigStore(nginx.confDirs.sites ?? "", nginx.server, log),
-    index,
-    directories: { pathOf: (id) => path.join(nginx.root, "sites", String(id)) },
-    env: {
-      listen: `127.0.0.1:${nginx.port}`,
-      sitesDomain: "sites.school.test",
-      defaultClientBodyLimitBytes: 1024 * 1024,
-      indexDir: index.dir,
-      tls: {
-        listen: `127.0.0.1:${tlsPort}`,
-        certificatesDir,
-        certificates: new FsCertificateInspector(certificatesDir, log),
-        sitesCertificate,
-      },
-    },
-    fileCacheValidMs: 0,
-  });
-};
+const balancerWith = (sitesCertificate: typeof wildcard) =>
+  testTlsBalancer(nginx, { tlsPort, sitesDomain: "sites.school.test", log, tls: { sitesCertificate } }).balancer;
 let balancer: NginxBalancerConfig;
 
-/** GET / over HTTPS at `host` (SNI and Host), trusting only the test CA. */
-function get(host: string): Promise<{ status: number; body: string; serial: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: tlsPort,
-        servername: host,
-        headers: { host },
-        ca: ca.caPem,
-        agent: new Agent({ keepAlive: false, maxCachedSessions: 0 }),
-      },
-      (res) => {
-        const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber;
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, serial }));
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
+/** GET / over HTTPS at `host` (SNI and Host), trusting only the test CA; the serial of the certificate served. */
+async function get(host: string): Promise<{ status: number; body: string; serial: string | undefined }> {
+  const answer = await httpsRequest({ port: tlsPort, servername: host, ca: ca.caPem });
+  return { status: answer.status, body: answer.body, serial: answer.certificate?.serialNumber };
 }
 
 beforeAll(async () => {

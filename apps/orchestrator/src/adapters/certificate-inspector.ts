@@ -1,12 +1,10 @@
 /**
- * Reads a custom domain's certificate files the way nginx will (the router writes them; contracts/certificate-files.ts):
- * the chain must parse and its key must be the certificate's. The fingerprint goes into the domain's server block, so a
- * renewed certificate changes the file, and the transactional store checks and reloads it: nginx reads certificates
- * only when it loads its configuration, and a renewal that never reached nginx would let the old one expire.
+ * The certificates the balancer's HTTPS servers name, looked at as nginx will load them (host/certificate-files.ts):
+ * a custom domain's from the router's directory (contracts/certificate-files.ts), or given files (the sites domain's).
+ * One that cannot be used is null, so that only its domain falls back to HTTP.
  */
-import { createPrivateKey, X509Certificate } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { certificateFilesOf } from "@director/contracts/certificate-files";
+import { readLoadableCertificate } from "@director/host/certificate-files";
 import type { Logger } from "@director/host/logger";
 import type { CertificateInspector, InspectedCertificate } from "../core/ports.js";
 
@@ -31,20 +29,13 @@ export class FsCertificateInspector implements CertificateInspector {
     domain = certificatePath,
   ): Promise<InspectedCertificate | null> {
     try {
-      const [chain, key] = [await readFile(certificatePath, "utf8"), await readFile(keyPath, "utf8")];
-      // The first certificate of the chain is the domain's own.
-      const certificate = new X509Certificate(chain);
-      if (!certificate.checkPrivateKey(createPrivateKey(key))) {
-        this.#log.warn({ domain }, "a custom domain's certificate and key do not match; served over HTTP only");
-        return null;
-      }
-      return {
-        fingerprint: certificate.fingerprint256.replaceAll(":", "").toLowerCase(),
-        notAfter: new Date(certificate.validTo),
-      };
+      return await readLoadableCertificate(certificatePath, keyPath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        this.#log.warn({ err: error, domain }, "a custom domain's certificate cannot be read; served over HTTP only");
+        this.#log.warn(
+          { err: error, domain },
+          "a certificate cannot be used (unreadable, or not its key's); served over HTTP only",
+        );
       }
       return null;
     }

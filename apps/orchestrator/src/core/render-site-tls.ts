@@ -6,6 +6,7 @@
  */
 import { certificateFilesOf } from "@director/contracts/certificate-files";
 import { parseCustomDomain } from "@director/domain/custom-domain";
+import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
 import { assertNginxSafeAbsolutePath } from "./nginx-safe-path.js";
 
@@ -63,21 +64,40 @@ export function renderHttpsRedirectServer(
 }
 
 /**
- * The first lines of a domain's HTTPS server: where it listens, its name, its certificate. The certificate's fingerprint
- * is written down: nginx loads certificates with its configuration only, so a renewed one must change the file (the
- * store then checks it and reloads).
+ * The first lines of a domain's HTTPS server: where it listens, its name, its certificate (the router's files for it).
  */
 export function renderHttpsServerHead(domain: string, fingerprint: string, env: SiteTlsEnv): string[] {
   const name = parseCustomDomain(domain);
   const files = certificateFilesOf(assertNginxSafeAbsolutePath(env.certificatesDir), name);
-  if (!/^[0-9a-f]{64}$/.test(fingerprint)) throw new Error(`not a SHA-256 fingerprint: ${fingerprint}`);
+  return renderTlsServerHead({
+    serverName: name,
+    listen: env.listen,
+    ...files,
+    fingerprint,
+    hstsMaxAgeSeconds: env.hstsMaxAgeSeconds ?? 0,
+  });
+}
+
+/**
+ * The first lines of any HTTPS server of one name. The certificate's fingerprint is written down: nginx loads
+ * certificates with its configuration only, so a renewed one must change the file (the store then checks and reloads).
+ */
+export function renderTlsServerHead(server: {
+  serverName: string;
+  listen: string;
+  certificatePath: string;
+  keyPath: string;
+  fingerprint: string;
+  hstsMaxAgeSeconds: number;
+}): string[] {
+  if (!/^[0-9a-f]{64}$/.test(server.fingerprint)) throw new Error(`not a SHA-256 fingerprint: ${server.fingerprint}`);
   return [
-    `# certificate sha256 ${fingerprint}`,
-    `listen ${parseListenAddress(env.listen)} ssl http2;`,
-    `server_name ${name};`,
-    `ssl_certificate ${assertNginxSafeAbsolutePath(files.certificatePath)};`,
-    `ssl_certificate_key ${assertNginxSafeAbsolutePath(files.keyPath)};`,
-    ...renderHsts(env.hstsMaxAgeSeconds ?? 0),
+    `# certificate sha256 ${server.fingerprint}`,
+    `listen ${parseListenAddress(server.listen)} ssl http2;`,
+    `server_name ${parseHostname(server.serverName)};`,
+    `ssl_certificate ${assertNginxSafeAbsolutePath(server.certificatePath)};`,
+    `ssl_certificate_key ${assertNginxSafeAbsolutePath(server.keyPath)};`,
+    ...renderHsts(server.hstsMaxAgeSeconds),
   ];
 }
 

@@ -4,15 +4,14 @@
  * nginx then serves it over TLS to a client that trusts only pebble's issuing root.
  */
 import { readdir, readFile, rm, stat } from "node:fs/promises";
-import { request } from "node:https";
 import path from "node:path";
-import type { TLSSocket } from "node:tls";
 import { parseCustomDomain } from "@director/domain/custom-domain";
 import { type DirectorError, isDirectorError } from "@director/domain/errors";
 import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { freePort } from "@director/testing/free-port";
+import { httpsRequest } from "@director/testing/https-request";
 import { startTestNginx, type TestNginx } from "@director/testing/test-nginx";
 import { startTestPebble, type TestPebble } from "@director/testing/test-pebble";
 import { pino } from "pino";
@@ -66,28 +65,9 @@ function issuerWith(challenges: ChallengeDirectory, keyPath = accountKeyPath): A
 }
 
 /** GETs https://<hostname>/ at 127.0.0.1:port (SNI and Host = hostname), trusting only `caPem`. */
-function getOverTls(
-  port: number,
-  hostname: Hostname,
-  caPem: string,
-): Promise<{ status: number; body: string; subjectAltName: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: "127.0.0.1", port, servername: hostname, headers: { host: hostname }, ca: caPem, agent: false },
-      (res) => {
-        const subjectAltName = (res.socket as TLSSocket).getPeerCertificate().subjectaltname ?? "";
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, subjectAltName }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
+async function getOverTls(port: number, hostname: Hostname, caPem: string) {
+  const answer = await httpsRequest({ port, servername: hostname, ca: caPem });
+  return { status: answer.status, body: answer.body, subjectAltName: answer.certificate?.subjectAltName ?? "" };
 }
 
 /** Where nginx logs the requests for the HTTP-01 name: pebble's validation requests show up there. */

@@ -7,6 +7,7 @@
 import { repositoriesOn } from "@director/db/unit-of-work";
 import type { CustomDomain } from "@director/domain/custom-domain";
 import type { DnsFinding } from "@director/domain/site-domain";
+import { occupyTestSite } from "@director/testing/db-factories";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainResolver } from "../../adapters/dns-domain-resolver.js";
@@ -88,15 +89,7 @@ describe("DomainChecker", () => {
 
   it("tries again two seconds later when the site is busy, then queues the certificate operation", async () => {
     resolver.answers.set("www.club.example", { kind: "points_here" });
-    const club = await t.database.db
-      .selectFrom("sites")
-      .select("id")
-      .where("name", "=", "club")
-      .executeTakeFirstOrThrow();
-    await t.database.db
-      .insertInto("operations")
-      .values({ site_id: club.id, site_name: "club", kind: "restart_site", status: "running", created_by: null })
-      .execute();
+    const busyOperation = await occupyTestSite(t.database.db, "club");
     now = new Date(now.getTime() + 60_000);
     expect(await checker.checkDue()).toBe(1);
     expect(await row("www.club.example")).toMatchObject({ status: "issuing" });
@@ -105,13 +98,8 @@ describe("DomainChecker", () => {
     expect((await repositoriesOn(t.database.db).siteDomains.earliestDue())?.getTime()).toBe(now.getTime() + 2_000);
 
     // The operation that kept the site busy ends: the worker hands the domain back at once.
-    const busy = await t.database.db
-      .selectFrom("operations")
-      .select("id")
-      .where("kind", "=", "restart_site")
-      .executeTakeFirstOrThrow();
     await finishOperations();
-    expect(await repositoriesOn(t.database.db).siteDomains.makeDueAfterOperation(busy.id)).toBe(1);
+    expect(await repositoriesOn(t.database.db).siteDomains.makeDueAfterOperation(busyOperation)).toBe(1);
     expect((await row("www.club.example")).next_attempt_at?.getTime()).toBeLessThanOrEqual(Date.now());
     now = new Date(now.getTime() + 2_000);
     expect(await checker.checkDue()).toBe(1);
@@ -163,15 +151,7 @@ describe("DomainChecker", () => {
 
   it("queues the removal of a domain taken off while its site was busy once the site is free", async () => {
     await finishOperations();
-    const club = await t.database.db
-      .selectFrom("sites")
-      .select("id")
-      .where("name", "=", "club")
-      .executeTakeFirstOrThrow();
-    await t.database.db
-      .insertInto("operations")
-      .values({ site_id: club.id, site_name: "club", kind: "restart_site", status: "running", created_by: null })
-      .execute();
+    await occupyTestSite(t.database.db, "club");
     const removing = await t.call("admin", "DELETE", "/api/sites/club/domains/www.club.example");
     expect(removing.json()).toEqual({ operation: null });
     await t.database.db.updateTable("site_domains").set({ next_attempt_at: now }).execute();

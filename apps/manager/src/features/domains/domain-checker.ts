@@ -37,49 +37,35 @@ export const defaultDomainCheckerOptions: Omit<DomainCheckerOptions, "renewWithi
 /** When the site is busy with another operation, its certificate is asked for this much later. */
 const siteBusyRetryMs = 2_000;
 
+export interface DomainCheckerDeps {
+  domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress" | "earliestDue">;
+  sites: Pick<SitesRepository, "findById">;
+  operations: Pick<OperationsRepository, "create">;
+  /** for a domain taken off while its site was busy: its operation queued and its row deleted together */
+  inTransaction<T>(
+    work: (repos: {
+      domains: Pick<SiteDomainsRepository, "delete">;
+      operations: Pick<OperationsRepository, "queueOrJoin">;
+    }) => Promise<T>,
+  ): Promise<T>;
+  resolver: DomainResolver;
+  /** told after each pass, to alert administrators of what needs a person */
+  alerts?: Pick<DomainAlerts, "run">;
+  /** wakes the operations worker */
+  workerWakeup: Wakeup;
+  /** wakes this checker */
+  wakeup: Wakeup;
+  log: Pick<Logger, "info" | "warn" | "error">;
+  options: DomainCheckerOptions;
+  /** the clock deciding what is due; tests move it instead of waiting */
+  now?: () => Date;
+}
+
 export class DomainChecker {
-  readonly #deps: {
-    domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress" | "earliestDue">;
-    sites: Pick<SitesRepository, "findById">;
-    operations: Pick<OperationsRepository, "create">;
-    /** for a domain taken off while its site was busy: its operation queued and its row deleted together */
-    inTransaction<T>(
-      work: (repos: {
-        domains: Pick<SiteDomainsRepository, "delete">;
-        operations: Pick<OperationsRepository, "queueOrJoin">;
-      }) => Promise<T>,
-    ): Promise<T>;
-    resolver: DomainResolver;
-    /** told after each pass, to alert administrators of what needs a person */
-    alerts?: Pick<DomainAlerts, "run">;
-    /** wakes the operations worker */
-    workerWakeup: Wakeup;
-    log: Pick<Logger, "info" | "warn" | "error">;
-    options: DomainCheckerOptions;
-    now: () => Date;
-  };
+  readonly #deps: DomainCheckerDeps & { now: () => Date };
   readonly #loop: PollingLoop;
 
-  constructor(deps: {
-    domains: Pick<SiteDomainsRepository, "claimDue" | "recordProgress" | "earliestDue">;
-    sites: Pick<SitesRepository, "findById">;
-    operations: Pick<OperationsRepository, "create">;
-    /** for a domain taken off while its site was busy: its operation queued and its row deleted together */
-    inTransaction<T>(
-      work: (repos: {
-        domains: Pick<SiteDomainsRepository, "delete">;
-        operations: Pick<OperationsRepository, "queueOrJoin">;
-      }) => Promise<T>,
-    ): Promise<T>;
-    resolver: DomainResolver;
-    alerts?: Pick<DomainAlerts, "run">;
-    workerWakeup: Wakeup;
-    wakeup: Wakeup;
-    log: Pick<Logger, "info" | "warn" | "error">;
-    options: DomainCheckerOptions;
-    /** the clock deciding what is due; tests move it instead of waiting */
-    now?: () => Date;
-  }) {
+  constructor(deps: DomainCheckerDeps) {
     this.#deps = { ...deps, now: deps.now ?? (() => new Date()) };
     this.#loop = new PollingLoop({
       pass: async () => {

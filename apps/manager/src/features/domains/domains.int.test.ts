@@ -2,6 +2,7 @@
  * Sites' own domains through the HTTP edge against a real PostgreSQL: who may add which domain, what a refusal
  * leaves behind (nothing), one domain per site at most, and the site row following its domains.
  */
+import { occupyTestSite } from "@director/testing/db-factories";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ManagerTestApp, startManagerTestApp, testManagerConfig } from "../../testing/test-app.js";
 
@@ -185,15 +186,7 @@ describe("site domains", () => {
   });
 
   it("takes changes while the site runs another operation: the domain added, or marked as being removed", async () => {
-    const club = await t.database.db
-      .selectFrom("sites")
-      .select("id")
-      .where("name", "=", "club")
-      .executeTakeFirstOrThrow();
-    await t.database.db
-      .insertInto("operations")
-      .values({ site_id: club.id, site_name: "club", kind: "restart_site", status: "running", created_by: null })
-      .execute();
+    await occupyTestSite(t.database.db, "club");
     // Added, without an operation of its own: the certificate operation that follows its DNS serves it.
     const added = await t.call("alice", "POST", "/api/sites/club/domains", { domain: "busy.example" });
     expect(added.statusCode, added.body).toBe(201);

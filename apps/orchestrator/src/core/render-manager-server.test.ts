@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderManagerServer } from "./manager-server-config.js";
+import { renderManagerServer } from "./render-manager-server.js";
 
 const env = {
   host: "director.school.test",
