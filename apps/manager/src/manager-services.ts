@@ -48,6 +48,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     operations: repositories.operations,
     audit: repositories.audit,
     images,
+    listing: repositories.siteListing,
     wakeup,
     reservedNames,
     inTransaction,

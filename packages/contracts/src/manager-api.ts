@@ -155,6 +155,10 @@ export const operationViewSchema = z.object({
 });
 export type OperationView = z.infer<typeof operationViewSchema>;
 
+/** An operation without its steps: what the site list shows of each site's current one (its status and kind). */
+export const operationSummaryViewSchema = operationViewSchema.omit({ steps: true });
+export type OperationSummaryView = z.infer<typeof operationSummaryViewSchema>;
+
 export const siteViewSchema = z.object({
   id: z.number(),
   name: z.string(),
@@ -183,6 +187,13 @@ export const siteViewSchema = z.object({
   revision: z.number().int(),
 });
 export type SiteView = z.infer<typeof siteViewSchema>;
+
+/**
+ * A site as `GET /api/sites` lists it: its current operation without the steps (`GET /api/operations/:id` has them),
+ * which would be most of a page's weight and of its cost (bench/scale).
+ */
+export const siteListItemViewSchema = siteViewSchema.extend({ operation: operationSummaryViewSchema.nullable() });
+export type SiteListItemView = z.infer<typeof siteListItemViewSchema>;
 
 /** PUT /api/sites/:name/admin-comment (administrators). */
 export const siteAdminCommentRequestSchema = z.object({ comment: text().max(2000) }).strict();

@@ -16,6 +16,7 @@ import {
   siteAdminCommentRequestSchema,
   siteDescriptionRequestSchema,
   siteImageChangeRequestSchema,
+  siteListItemViewSchema,
   siteListQuerySchema,
   siteMemberViewSchema,
   siteRequestViewSchema,
@@ -71,7 +72,12 @@ export const siteRoutes = {
     caller: "person",
     summary: "the caller's sites (all for administrators) matching a search, paged",
     query: siteListQuerySchema,
-    answer: z.object({ sites: z.array(siteViewSchema), total: z.number(), limit: z.number(), offset: z.number() }),
+    answer: z.object({
+      sites: z.array(siteListItemViewSchema),
+      total: z.number(),
+      limit: z.number(),
+      offset: z.number(),
+    }),
     answerKind: "json",
   }),
   create: route({

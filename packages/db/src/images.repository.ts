@@ -47,17 +47,6 @@ export class ImagesRepository {
     return row ? toImage(row) : null;
   }
 
-  /** The names of these images by id, in one query (ids that no longer exist are absent). */
-  async namesByIds(ids: readonly number[], trx: DatabaseHandle = this.#db): Promise<Map<number, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await trx
-      .selectFrom("images")
-      .select(["id", "name"])
-      .where("id", "in", [...new Set(ids)])
-      .execute();
-    return new Map(rows.map((row) => [row.id, row.name]));
-  }
-
   /** Adds an image; IMAGE_NAME_TAKEN when the name is in use. */
   async create(fields: ImageFields, trx: DatabaseHandle = this.#db): Promise<ImageRecord> {
     try {

@@ -34,6 +34,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0009-guidelines-version" },
       { name: "0010-site-revision" },
       { name: "0011-site-domains" },
+      { name: "0012-site-list" },
     ]);
   });
 });

@@ -30,26 +30,6 @@ describe.each(testBackends)("OperationsRepository on $name", (backend) => {
   const queue = (target: SiteRecord = site, kind = "create_site") =>
     operations.create({ siteId: target.id, siteName: target.name, kind, createdBy: null, steps });
 
-  it("finds each site's current operation in one call: the unfinished one, else the newest", async () => {
-    const other = await createTestSite(database.db);
-    const quiet = await createTestSite(database.db);
-    const first = await queue(site);
-    await operations.finish(first.id, { status: "failed", error: "boom" });
-    const active = await queue(site, "restart_site"); // newest and unfinished
-    const older = await queue(other);
-    await operations.finish(older.id, { status: "succeeded", error: null });
-    const newer = await queue(other, "restart_site");
-    await operations.finish(newer.id, { status: "failed", error: "no" });
-
-    const current = await operations.findCurrentForSites([site.id, other.id, quiet.id]);
-    expect([...current.keys()].sort()).toEqual([site.id, other.id].sort());
-    expect(current.get(site.id)).toEqual(await operations.findActiveForSite(site.id));
-    expect(current.get(site.id)?.id).toBe(active.id);
-    expect(current.get(other.id)).toEqual(await operations.findLatestForSite(other.id));
-    expect(current.get(other.id)?.steps).toHaveLength(steps.length);
-    expect(await operations.findCurrentForSites([])).toEqual(new Map());
-  });
-
   it("requeues a failed operation from its failed step, keeping the steps that succeeded", async () => {
     const threeSteps = [...steps, { slug: "route", name: "Route it" }];
     const failed = await operations.create({

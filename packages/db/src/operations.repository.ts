@@ -132,32 +132,6 @@ export class OperationsRepository {
     return row ? ((await this.#withSteps([row], trx))[0] ?? null) : null;
   }
 
-  /**
-   * For each site, what `findActiveForSite ?? findLatestForSite` answers, in two queries whatever the number of
-   * sites (the site list shows 50 at once). Sites without any operation are absent from the map.
-   */
-  async findCurrentForSites(
-    siteIds: readonly SiteId[],
-    trx: DatabaseHandle = this.#db,
-  ): Promise<Map<SiteId, Operation>> {
-    if (siteIds.length === 0) return new Map();
-    // DISTINCT ON keeps the first row per site in this order: an unfinished one first (at most one exists), then
-    // the newest. operations_site_id_idx (site_id, id) serves it.
-    const rows = await trx
-      .selectFrom("operations")
-      .selectAll()
-      .distinctOn("site_id")
-      .where("site_id", "in", [...siteIds])
-      .orderBy("site_id")
-      .orderBy(sql`status in ('pending', 'running')`, "desc")
-      .orderBy("id", "desc")
-      .execute();
-    const operations = await this.#withSteps(rows, trx);
-    return new Map(
-      operations.flatMap((operation) => (operation.siteId === null ? [] : [[operation.siteId, operation]])),
-    );
-  }
-
   /** The site's most recent operation in any status, or null. */
   async findLatestForSite(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<Operation | null> {
     const row = await trx

@@ -70,8 +70,16 @@ export interface SitesTable {
   /** the site's own domains, and those served over HTTPS (an active certificate), sorted; kept by a trigger (0011) */
   domains: ColumnType<string[], never, never>;
   https_domains: ColumnType<string[], never, never>;
+  /** lower(description), kept by PostgreSQL for the search (0012) */
+  description_lower: ColumnType<string, never, never>;
   ready_at: Date | null;
   created_at: CreatedAt;
+}
+
+/** The number of sites, kept by statement triggers on `sites` (0012): the unfiltered site list's total. One row. */
+export interface SiteTotalsTable {
+  only_row: ColumnType<boolean, never, never>;
+  site_count: ColumnType<string, never, never>;
 }
 
 /** Images administrators publish for sites to run. */
@@ -222,4 +230,5 @@ export interface DB {
   site_requests: SiteRequestsTable;
   mail_outbox: MailOutboxTable;
   site_domains: SiteDomainsTable;
+  site_totals: SiteTotalsTable;
 }

@@ -3,12 +3,11 @@ import type { CustomDomain } from "@director/domain/custom-domain";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteAvailability, SiteId, SitePurpose, SiteRecord, SiteType } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
-import { escapeLikePattern, type SiteSearch } from "@director/domain/site-search";
-import { type ExpressionBuilder, type Selectable, sql } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
-import type { DB, SitesTable, UserRole } from "./schema.js";
+import type { SitesTable, UserRole } from "./schema.js";
 
 /** What creating a site needs; the name is already parsed and checked against reserved names. */
 export interface NewSiteRecord {
@@ -85,93 +84,6 @@ export class SitesRepository {
     return rows.map(toSite);
   }
 
-  /** A page of the sites a user may see, by name: all of them for an administrator, else those they are a member of. */
-  async listVisibleTo(
-    query: { userId: number; isSuperuser: boolean; limit: number; offset: number },
-    trx: DatabaseHandle = this.#db,
-  ): Promise<SiteRecord[]> {
-    let select = trx.selectFrom("sites").selectAll("sites");
-    if (!query.isSuperuser) {
-      select = select.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom("site_members")
-            .select("site_members.site_id")
-            .whereRef("site_members.site_id", "=", "sites.id")
-            .where("site_members.user_id", "=", query.userId),
-        ),
-      );
-    }
-    const rows = await select.orderBy("sites.name").limit(query.limit).offset(query.offset).execute();
-    return rows.map(toSite);
-  }
-
-  /**
-   * A page of the sites a user may see that match every term of `search`, by name, with how many match in all.
-   * Values reach SQL only as parameters; ILIKE patterns have their wildcards escaped, so `%` matches a percent sign.
-   */
-  async search(
-    query: { userId: number; isSuperuser: boolean; search: SiteSearch; limit: number; offset: number },
-    trx: DatabaseHandle = this.#db,
-  ): Promise<{ sites: SiteRecord[]; total: number }> {
-    const { search } = query;
-    const contains = (text: string) => `%${escapeLikePattern(text)}%`;
-    const hasMember = (eb: ExpressionBuilder<DB, "sites">, username: string) =>
-      eb.exists(
-        eb
-          .selectFrom("site_members")
-          .innerJoin("users", "users.id", "site_members.user_id")
-          .select("site_members.site_id")
-          .whereRef("site_members.site_id", "=", "sites.id")
-          .where("users.username", "=", username),
-      );
-    const filtered = trx.selectFrom("sites").where((eb) => {
-      const terms = [
-        ...search.ids.map((id) => eb("sites.id", "=", id)),
-        ...search.names.map((name) => eb("sites.name", "ilike", contains(name))),
-        ...search.descriptions.map((text) => eb("sites.description", "ilike", contains(text))),
-        ...search.users.map((username) => hasMember(eb, username)),
-        ...search.words.map((word) =>
-          eb.or([
-            eb("sites.name", "ilike", contains(word)),
-            eb("sites.description", "ilike", contains(word)),
-            hasMember(eb, word.toLowerCase()),
-          ]),
-        ),
-      ];
-      if (!query.isSuperuser) {
-        terms.push(
-          eb.exists(
-            eb
-              .selectFrom("site_members")
-              .select("site_members.site_id")
-              .whereRef("site_members.site_id", "=", "sites.id")
-              .where("site_members.user_id", "=", query.userId),
-          ),
-        );
-      }
-      return eb.and(terms);
-    });
-    const page = filtered.selectAll("sites").orderBy("sites.name").limit(query.limit).offset(query.offset);
-    const countAll = () => filtered.select((eb) => eb.fn.countAll<string>().as("total")).executeTakeFirstOrThrow();
-    const isFiltered = Object.values(search).some((terms) => terms.length > 0) || !query.isSuperuser;
-    if (!isFiltered) {
-      // Every site: the page comes from the name index in order, and the count is a separate quick scan.
-      const [rows, count] = await Promise.all([page.execute(), countAll()]);
-      return { sites: rows.map(toSite), total: Number(count.total) };
-    }
-    // A search reads every row it filters anyway (ILIKE '%…%'): the count comes with the page from that one read
-    // instead of a second (bench/scale: the second read halved the searches a second at 10,000 sites).
-    const rows = await page.select(sql<string>`count(*) over ()`.as("total_matching")).execute();
-    const total =
-      rows[0] !== undefined
-        ? Number(rows[0].total_matching)
-        : query.offset === 0
-          ? 0
-          : Number((await countAll()).total);
-    return { sites: rows.map(({ total_matching: _total, ...row }) => toSite(row)), total };
-  }
-
   /**
    * Locks the site's row until the transaction ends, so that membership checks and changes (the last member must
    * stay) do not race each other. Only meaningful inside a transaction (a repository bound to one, or `trx`).
@@ -230,21 +142,6 @@ export class SitesRepository {
       .orderBy("users.username")
       .execute();
     return rows.map((row) => row.username);
-  }
-
-  /** Usernames of the members of each site (sorted), in one query; a site without members maps to []. */
-  async listMembersOfSites(siteIds: readonly SiteId[], trx: DatabaseHandle = this.#db): Promise<Map<SiteId, string[]>> {
-    const members = new Map<SiteId, string[]>(siteIds.map((id) => [id, []]));
-    if (siteIds.length === 0) return members;
-    const rows = await trx
-      .selectFrom("site_members")
-      .innerJoin("users", "users.id", "site_members.user_id")
-      .select(["site_members.site_id", "users.username"])
-      .where("site_members.site_id", "in", [...siteIds])
-      .orderBy("users.username")
-      .execute();
-    for (const row of rows) members.get(row.site_id as SiteId)?.push(row.username);
-    return members;
   }
 
   /** A site's members with what their site page shows of them, by username. */

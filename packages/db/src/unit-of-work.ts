@@ -9,6 +9,7 @@ import { MailOutboxRepository } from "./mail-outbox.repository.js";
 import { OperationsRepository } from "./operations.repository.js";
 import { SessionsRepository } from "./sessions.repository.js";
 import { SiteDomainsRepository } from "./site-domains.repository.js";
+import { SiteListingQuery } from "./site-listing.query.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
 import { SitesRepository } from "./sites.repository.js";
 import { UsersRepository } from "./users.repository.js";
@@ -24,6 +25,8 @@ export interface Repositories {
   siteRequests: SiteRequestsRepository;
   mailOutbox: MailOutboxRepository;
   siteDomains: SiteDomainsRepository;
+  /** a read model: the site list's pages, in one statement each */
+  siteListing: SiteListingQuery;
 }
 
 /** Every repository on `db` (the database itself, or a transaction of it). */
@@ -38,6 +41,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteRequests: new SiteRequestsRepository(db),
     mailOutbox: new MailOutboxRepository(db),
     siteDomains: new SiteDomainsRepository(db),
+    siteListing: new SiteListingQuery(db),
   };
 }
 

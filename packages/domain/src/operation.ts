@@ -37,3 +37,6 @@ export interface Operation {
   input: Record<string, unknown> | null;
   steps: OperationStep[];
 }
+
+/** An operation without its steps: what a list of sites shows of each site's current one. */
+export type OperationSummary = Omit<Operation, "steps">;

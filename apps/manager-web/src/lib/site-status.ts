@@ -2,7 +2,7 @@
  * The status dot of a site: one of a few states, each with a word (never colour alone) for screen readers and
  * people who do not see the colour.
  */
-import type { SiteView } from "@director/contracts/manager-api";
+import type { SiteListItemView } from "@director/contracts/manager-api";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 
 export type DotState = "ok" | "busy" | "down" | "off" | "unknown";
@@ -17,7 +17,7 @@ export interface SiteDot {
  * availability, then whether it has been set up, then the process.
  */
 export function siteDot(
-  site: Pick<SiteView, "type" | "availability" | "isReady" | "operation">,
+  site: Pick<SiteListItemView, "type" | "availability" | "isReady" | "operation">,
   process: SiteServiceStatus | undefined,
 ): SiteDot {
   if (site.operation && (site.operation.status === "pending" || site.operation.status === "running")) {

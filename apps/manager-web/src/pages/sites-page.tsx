@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useCallback, useRef, useState } from "react";
 import { isOperationFinished } from "../api/events";
 import { invalidate } from "../api/queries";
-import type { OperationView, SiteServiceStatus, SiteView } from "../api/types";
+import type { OperationView, SiteListItemView, SiteServiceStatus } from "../api/types";
 import { Pager } from "../components/pager";
 import { SearchForm } from "../components/search-form";
 import { ErrorBanner, Loading, StatusDot } from "../components/ui";
@@ -99,9 +99,9 @@ export function SitesPage({ search }: { search: string }) {
  * seen unfinished ends, or a site's revision grows past the one listed, the list is read again.
  */
 function useLiveStates(
-  listed: SiteView[],
+  listed: SiteListItemView[],
   reload: () => void,
-): { sites: SiteView[]; processes: Record<string, SiteServiceStatus> } {
+): { sites: SiteListItemView[]; processes: Record<string, SiteServiceStatus> } {
   const [processes, setProcesses] = useState<Record<string, SiteServiceStatus>>({});
   const [operations, setOperations] = useState<Record<string, OperationView>>({});
   const revisions = useRef(new SiteRevisions());

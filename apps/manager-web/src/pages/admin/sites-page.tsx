@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import { type FormEvent, useState } from "react";
 import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import { invalidate } from "../../api/queries";
-import type { ReconcileReport, SiteAvailability, SiteLimits, SiteView } from "../../api/types";
+import type { ReconcileReport, SiteAvailability, SiteLimits, SiteListItemView } from "../../api/types";
 import { Pager } from "../../components/pager";
 import { ReconcileReportView } from "../../components/reconcile-report";
 import { ErrorBanner, Loading, StatusDot } from "../../components/ui";
@@ -73,7 +73,7 @@ export function AdminSitesPage() {
 }
 
 /** Runs a change of `site` and then marks what shows the site stale; resolves whether the change succeeded. */
-function useSiteChange(site: SiteView) {
+function useSiteChange(site: SiteListItemView) {
   const queryClient = useQueryClient();
   const action = useAction();
   const change = async (work: () => Promise<unknown>) => {
@@ -84,7 +84,7 @@ function useSiteChange(site: SiteView) {
   return { ...action, run: change };
 }
 
-function AvailabilitySelect({ site }: { site: SiteView }) {
+function AvailabilitySelect({ site }: { site: SiteListItemView }) {
   const api = useApi();
   const { error, run } = useSiteChange(site);
   const change = (availability: SiteAvailability) => run(() => api.sites.setAvailability(site.name, availability));
@@ -110,7 +110,7 @@ function AvailabilitySelect({ site }: { site: SiteView }) {
 }
 
 /** The site's own limits in words; what is not set is the platform default. */
-function describeLimits(site: SiteView): string {
+function describeLimits(site: SiteListItemView): string {
   const { cpus, memoryMib } = site.limits;
   if (cpus === null && memoryMib === null) return "defaults";
   return [
@@ -120,7 +120,7 @@ function describeLimits(site: SiteView): string {
 }
 
 /** The comment the site's members see on its page, even while it is disabled ("" removes it). */
-function AdminCommentForm({ site }: { site: SiteView }) {
+function AdminCommentForm({ site }: { site: SiteListItemView }) {
   const api = useApi();
   const [comment, setComment] = useState(site.adminComment);
   const { error, run } = useSiteChange(site);
@@ -153,7 +153,7 @@ function AdminCommentForm({ site }: { site: SiteView }) {
 }
 
 /** Empty field: the platform default (null); the API checks ranges and names the field that is wrong. */
-function LimitsForm({ site }: { site: SiteView }) {
+function LimitsForm({ site }: { site: SiteListItemView }) {
   const api = useApi();
   const [cpus, setCpus] = useState("");
   const [memoryMib, setMemoryMib] = useState("");

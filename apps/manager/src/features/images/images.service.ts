@@ -10,7 +10,7 @@ import type { z } from "zod";
 import { canActOnImage, type ImageAction } from "./images.policy.js";
 
 export interface ImagesServiceDeps {
-  images: Pick<ImagesRepository, "list" | "findByName" | "findById" | "create" | "update" | "delete" | "namesByIds">;
+  images: Pick<ImagesRepository, "list" | "findByName" | "findById" | "create" | "update" | "delete">;
   audit: Pick<AuditRepository, "record">;
 }
 
@@ -43,11 +43,6 @@ export class ImagesService {
       });
     }
     return image;
-  }
-
-  /** The name of a site's chosen image; null for the default image (no choice made). */
-  async namesOf(imageIds: readonly (number | null)[]): Promise<Map<number, string>> {
-    return this.#deps.images.namesByIds(imageIds.filter((id): id is number => id !== null));
   }
 
   async nameOf(imageId: number | null): Promise<string | null> {

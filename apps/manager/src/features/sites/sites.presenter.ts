@@ -1,5 +1,5 @@
-import type { OperationView, SiteView } from "@director/contracts/manager-api";
-import type { Operation } from "@director/domain/operation";
+import type { OperationSummaryView, OperationView, SiteListItemView, SiteView } from "@director/contracts/manager-api";
+import type { Operation, OperationSummary } from "@director/domain/operation";
 import type { Site, SitePurpose, SiteRecord } from "@director/domain/site";
 
 /** A URL template per purpose (e.g. activity sites at `https://activities.school.edu/{name}/`); the rest use the default. */
@@ -18,7 +18,7 @@ export function siteUrl(
   return chosen.replaceAll("{name}", site.name);
 }
 
-export function presentOperation(operation: Operation): OperationView {
+export function presentOperationSummary(operation: OperationSummary): OperationSummaryView {
   return {
     id: operation.id,
     kind: operation.kind,
@@ -29,6 +29,12 @@ export function presentOperation(operation: Operation): OperationView {
     startedAt: operation.startedAt?.toISOString() ?? null,
     finishedAt: operation.finishedAt?.toISOString() ?? null,
     error: operation.error,
+  };
+}
+
+export function presentOperation(operation: Operation): OperationView {
+  return {
+    ...presentOperationSummary(operation),
     steps: operation.steps.map((step) => ({
       position: step.position,
       slug: step.slug,
@@ -42,16 +48,15 @@ export function presentOperation(operation: Operation): OperationView {
   };
 }
 
-export function presentSite(
-  site: SiteRecord,
-  extra: {
-    urlTemplate: string;
-    urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
-    members: string[];
-    operation: Operation | null;
-    imageName: string | null;
-  },
-): SiteView {
+/** What a site's page and the site list both show of it, whatever they show of its operation. */
+interface SiteDetails {
+  urlTemplate: string;
+  urlTemplatesByPurpose?: SiteUrlTemplatesByPurpose;
+  members: string[];
+  imageName: string | null;
+}
+
+function presentSiteFields(site: SiteRecord, extra: SiteDetails): Omit<SiteView, "operation"> {
   return {
     id: site.id,
     name: site.name,
@@ -63,11 +68,29 @@ export function presentSite(
     isReady: site.readyAt !== null,
     members: extra.members,
     createdAt: site.createdAt.toISOString(),
-    operation: extra.operation ? presentOperation(extra.operation) : null,
     image: extra.imageName,
     packages: site.extraPackages,
     limits: { cpus: site.cpus, memoryMib: site.memoryMib, clientBodyLimitBytes: site.clientBodyLimitBytes },
     adminComment: site.adminComment,
     revision: site.revision,
+  };
+}
+
+/** A site with its current operation and that operation's steps (the site's page). */
+export function presentSite(site: SiteRecord, extra: SiteDetails & { operation: Operation | null }): SiteView {
+  return {
+    ...presentSiteFields(site, extra),
+    operation: extra.operation ? presentOperation(extra.operation) : null,
+  };
+}
+
+/** A site as the site list shows it: its current operation without steps. */
+export function presentSiteListItem(
+  site: SiteRecord,
+  extra: SiteDetails & { operation: OperationSummary | null },
+): SiteListItemView {
+  return {
+    ...presentSiteFields(site, extra),
+    operation: extra.operation ? presentOperationSummary(extra.operation) : null,
   };
 }

@@ -4,7 +4,12 @@ import type { Operation } from "@director/domain/operation";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
 import { waitForOperation } from "../operations/wait-for-operation.js";
-import { presentOperation, presentSite, type SiteUrlTemplatesByPurpose } from "./sites.presenter.js";
+import {
+  presentOperation,
+  presentSite,
+  presentSiteListItem,
+  type SiteUrlTemplatesByPurpose,
+} from "./sites.presenter.js";
 import type { SitesService } from "./sites.service.js";
 
 /** How long `?wait=true` waits for the operation to end, so that a script can go on at once. */
@@ -46,10 +51,11 @@ export function registerSiteRoutes(
     });
 
   registerApiRoute(app, siteRoutes.list, async ({ actor, query }) => {
-    const found = await sites.search(actor, query);
-    const detailsOf = await sites.detailsOf(found.sites);
+    const found = await sites.listPage(actor, query);
     return {
-      sites: found.sites.map((site) => presentSite(site, { urlTemplate, urlTemplatesByPurpose, ...detailsOf(site) })),
+      sites: found.entries.map(({ site, ...details }) =>
+        presentSiteListItem(site, { urlTemplate, urlTemplatesByPurpose, ...details }),
+      ),
       total: found.total,
       limit: query.limit,
       offset: query.offset,

@@ -1,6 +1,7 @@
 import type { SiteLimitsRequest } from "@director/contracts/manager-site-settings";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { OperationsRepository } from "@director/db/operations.repository";
+import type { SiteListEntry, SiteListingQuery } from "@director/db/site-listing.query";
 import type { SitesRepository } from "@director/db/sites.repository";
 import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
@@ -20,22 +21,21 @@ export interface SitesServiceDeps {
     SitesRepository,
     | "create"
     | "findByName"
-    | "listVisibleTo"
-    | "search"
     | "updateDescription"
     | "updateAdminComment"
     | "listMembers"
-    | "listMembersOfSites"
     | "isMember"
     | "delete"
     | "updateType"
     | "updateAvailability"
     | "updateLimits"
   >;
-  operations: Pick<OperationsRepository, "create" | "findActiveForSite" | "findLatestForSite" | "findCurrentForSites">;
+  operations: Pick<OperationsRepository, "create" | "findActiveForSite" | "findLatestForSite">;
   audit: Pick<AuditRepository, "record">;
   /** published images, looked up with their policy (a hidden one is no image for a non-administrator) */
-  images: Pick<ImagesService, "findForAction" | "nameOf" | "namesOf">;
+  images: Pick<ImagesService, "findForAction" | "nameOf">;
+  /** pages of the site list, each site with what the list shows of it */
+  listing: Pick<SiteListingQuery, "page">;
   wakeup: Wakeup;
   reservedNames: ReservedSiteNames;
   /** runs `work` in one database transaction, handing it repositories bound to that transaction */
@@ -272,20 +272,18 @@ export class SitesService {
     return site;
   }
 
-  async list(actor: Actor, page: { limit: number; offset: number }): Promise<Site[]> {
-    return this.#deps.sites.listVisibleTo({ userId: actor.id, isSuperuser: actor.isSuperuser, ...page });
-  }
-
-  /** A page of the sites the actor may see that match `query` (see parseSiteSearch), with how many match in all. */
-  async search(
+  /**
+   * A page of the sites the actor may see that match `query.q` (see parseSiteSearch), by name, each with its members,
+   * current operation and image name, and how many match in all.
+   */
+  async listPage(
     actor: Actor,
     query: { q: string; limit: number; offset: number },
-  ): Promise<{ sites: Site[]; total: number }> {
-    const search = parseSiteSearch(query.q);
-    return this.#deps.sites.search({
+  ): Promise<{ entries: SiteListEntry[]; total: number }> {
+    return this.#deps.listing.page({
       userId: actor.id,
       isSuperuser: actor.isSuperuser,
-      search,
+      search: parseSiteSearch(query.q),
       limit: query.limit,
       offset: query.offset,
     });
@@ -298,24 +296,6 @@ export class SitesService {
 
   async membersOf(site: Site): Promise<string[]> {
     return this.#deps.sites.listMembers(site.id);
-  }
-
-  /**
-   * What the site list shows of each site (members, current operation, image name), in a fixed number of queries
-   * whatever the page size: one query per site per detail made the list of 50 sites cost 150 queries.
-   */
-  async detailsOf(found: readonly Site[]) {
-    const ids = found.map((site) => site.id);
-    const [members, operations, imageNames] = await Promise.all([
-      this.#deps.sites.listMembersOfSites(ids),
-      this.#deps.operations.findCurrentForSites(ids),
-      this.#deps.images.namesOf(found.map((site) => site.imageId)),
-    ]);
-    return (site: Site) => ({
-      members: members.get(site.id) ?? [],
-      operation: operations.get(site.id) ?? null,
-      imageName: site.imageId === null ? null : (imageNames.get(site.imageId) ?? null),
-    });
   }
 
   /** The operation running on the site now, else the last one (so a failure stays visible). */
