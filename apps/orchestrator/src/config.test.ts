@@ -26,7 +26,7 @@ describe("loadOrchestratorConfig", () => {
         sitesCertificateKeyFile: "",
         acmeChallengesRoot: "",
       },
-      files: { maxFileBytes: 10485760 },
+      files: { maxFileBytes: 10485760, maxZipBytes: 1073741824, maxZipFiles: 100000 },
       docker: { socketPath: "/var/run/docker.sock", siteNetwork: "director-lab1-sites", egress: { kind: "all" } },
       siteLimits: { cpus: 0.6, memoryBytes: 104857600, pidsLimit: 256 },
       stateDir: "/var/lib/director/orchestrator-state",

@@ -168,6 +168,20 @@ export const orchestratorConfigTable = {
         .default(10 * mebibyte),
       doc: "the largest file the files API reads or writes in one request, in bytes",
     }),
+    maxZipBytes: variable({
+      env: "DIRECTOR_MAX_ZIP_BYTES",
+      schema: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .default(1024 * mebibyte),
+      doc: "the most bytes of files one zip download (a folder or a whole site) may hold; a larger one is refused with 413 before it starts",
+    }),
+    maxZipFiles: variable({
+      env: "DIRECTOR_MAX_ZIP_FILES",
+      schema: z.coerce.number().int().min(1).default(100_000),
+      doc: "the most files one zip download may hold",
+    }),
   },
   docker: {
     socketPath: variable({

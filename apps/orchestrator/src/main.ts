@@ -169,6 +169,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     balancer,
     files: new FsSiteFiles(directories, { ownerOf: siteUser }),
     maxFileBytes: config.files.maxFileBytes,
+    zipLimits: { maxFiles: config.files.maxZipFiles, maxBytes: config.files.maxZipBytes },
     services,
     inventory: new SiteInventory({
       installationId: config.installationId,

@@ -51,6 +51,9 @@ export const managerPaths = {
     read: { method: "GET", path: "/api/sites/:name/files/*" },
     write: { method: "PUT", path: "/api/sites/:name/files/*" },
     remove: { method: "DELETE", path: "/api/sites/:name/files/*" },
+    change: { method: "POST", path: "/api/sites/:name/files/*" },
+    zipTop: { method: "GET", path: "/api/sites/:name/zip" },
+    zip: { method: "GET", path: "/api/sites/:name/zip/*" },
   },
   members: {
     list: { method: "GET", path: "/api/sites/:name/members" },

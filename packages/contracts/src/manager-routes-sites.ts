@@ -39,7 +39,13 @@ import {
   siteAvailabilityRequestSchema,
   siteLimitsRequestSchema,
 } from "./manager-site-settings.js";
-import { directoryListingSchema, directoryPageQuerySchema, fileWrittenSchema } from "./orchestrator-files.js";
+import {
+  directoryListingSchema,
+  directoryPageQuerySchema,
+  fileChangedSchema,
+  fileChangeSchema,
+  fileWrittenSchema,
+} from "./orchestrator-files.js";
 import { siteLogsSchema, siteServiceStatusSchema } from "./orchestrator-services.js";
 import { route } from "./route.js";
 
@@ -215,9 +221,34 @@ export const fileRoutes = {
   remove: route({
     ...files.remove,
     caller: "person",
-    summary: "remove a file or an empty directory",
+    summary: "remove a file, a link or an empty directory; `?recursive=true` a directory with everything in it",
     params: siteFileParamsSchema,
+    query: z.object({ recursive: z.enum(["true", "false"]).default("false") }),
     answerKind: "empty",
+  }),
+  change: route({
+    ...files.change,
+    caller: "person",
+    summary:
+      '`{action:"mkdir"}` makes the folder, `{action:"move",to}` moves or renames, `{action:"chmod",mode}` (`755`, `+x`, `-x`)',
+    params: siteFileParamsSchema,
+    body: fileChangeSchema,
+    answer: fileChangedSchema,
+    answerKind: "json",
+  }),
+  zipTop: route({
+    ...files.zipTop,
+    caller: "person",
+    summary: "the whole site as a zip (streamed; 413 ZIP_TOO_LARGE past the limits)",
+    params: siteParamsSchema,
+    answerKind: "bytes",
+  }),
+  zip: route({
+    ...files.zip,
+    caller: "person",
+    summary: "a folder of the site as a zip (streamed; 413 ZIP_TOO_LARGE past the limits)",
+    params: siteFileParamsSchema,
+    answerKind: "bytes",
   }),
 };
 

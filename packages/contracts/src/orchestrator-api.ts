@@ -4,7 +4,13 @@
  * no path is written anywhere else. The schemas live beside their routes, one file per resource.
  */
 import { healthRoute } from "./internal-health.js";
-import { readFileRoute, removeFileRoute, writeFileRoute } from "./orchestrator-files.js";
+import {
+  changeFileRoute,
+  readFileRoute,
+  removeFileRoute,
+  writeFileRoute,
+  zipFolderRoute,
+} from "./orchestrator-files.js";
 import { inventoryRoute } from "./orchestrator-inventory.js";
 import {
   buildSiteImageRoute,
@@ -33,6 +39,8 @@ export const orchestratorApi = {
   readFile: readFileRoute,
   writeFile: writeFileRoute,
   removeFile: removeFileRoute,
+  changeFile: changeFileRoute,
+  zipFolder: zipFolderRoute,
   upsertService: upsertServiceRoute,
   removeService: removeServiceRoute,
   restartService: restartServiceRoute,

@@ -84,7 +84,54 @@ export const removeFileRoute = route({
   path: "/internal/v1/sites/:id/files",
   caller: "internal",
   params: siteIdParamsSchema,
-  query: z.object({ path: sitePathSchema }),
+  query: z.object({ path: sitePathSchema, recursive: z.enum(["true", "false"]).default("false") }),
   answerKind: "empty",
-  summary: "removes a file or an empty directory (no-op when absent)",
+  summary:
+    "removes a file, a link or an empty directory; with recursive=true a directory with everything in it (no-op when absent)",
+});
+
+/**
+ * A mode change: octal permission bits (`755`, `0644`; masked to 0777: never setuid, setgid or sticky), or `+x` / `-x`
+ * to add or take execute permission for everyone.
+ */
+export const fileModeChangeSchema = z.union([
+  z.string().regex(/^[0-7]{3,4}$/, "octal permission bits such as 755, or +x / -x"),
+  z.enum(["+x", "-x"]),
+]);
+
+/** A change to one entry of a site's tree: make it as a folder (with its parents), move it, change its mode. */
+export const fileChangeSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("mkdir") }).strict(),
+  z.object({ action: z.literal("move"), to: z.string().min(1).max(1024) }).strict(),
+  z.object({ action: z.literal("chmod"), mode: fileModeChangeSchema }).strict(),
+]);
+export type FileChange = z.infer<typeof fileChangeSchema>;
+
+/** What a change left: the entry's path (a move's new one) and, after a mode change, its permission bits. */
+export const fileChangedSchema = z.object({ path: z.string(), mode: z.number().int().optional() });
+export type FileChanged = z.infer<typeof fileChangedSchema>;
+
+export const changeFileRoute = route({
+  method: "POST",
+  path: "/internal/v1/sites/:id/files",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  query: z.object({ path: sitePathSchema }),
+  body: fileChangeSchema,
+  answer: fileChangedSchema,
+  answerKind: "json",
+  summary:
+    "makes a folder (mkdir), moves or renames an entry (move; PATH_EXISTS when the target exists), or changes a mode (chmod)",
+});
+
+export const zipFolderRoute = route({
+  method: "GET",
+  path: "/internal/v1/sites/:id/zip",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  /** no path: the whole site */
+  query: z.object({ path: sitePathSchema.optional() }),
+  answerKind: "bytes",
+  summary:
+    "a folder (or the whole site) as a zip, streamed (application/zip); 413 ZIP_TOO_LARGE before it starts past the limits",
 });

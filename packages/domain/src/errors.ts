@@ -43,6 +43,8 @@ export const errorCodes = {
   PATH_ESCAPES_SITE: { kind: "user", status: 400 },
   PATH_NOT_FOUND: { kind: "user", status: 404 },
   PATH_IS_DIRECTORY: { kind: "user", status: 409 },
+  PATH_EXISTS: { kind: "user", status: 409 },
+  ZIP_TOO_LARGE: { kind: "user", status: 413 },
   PATH_NOT_A_DIRECTORY: { kind: "user", status: 409 },
   PATH_IS_LINK: { kind: "user", status: 403 },
   UPLOAD_TOO_LARGE: { kind: "user", status: 413 },

@@ -105,8 +105,36 @@ export class InternalClient {
     input: CallInput<R>,
     signal: AbortSignal,
   ): Promise<AsyncIterable<RouteOutput<R["answer"]>>> {
+    const body = await this.#openBody(target, input as CallParts, signal);
+    const checked = (line: string) => this.#checked(target, line) as RouteOutput<R["answer"]>;
+    return (async function* () {
+      let pending = "";
+      const decoder = new TextDecoder();
+      for await (const chunk of body) {
+        pending += decoder.decode(chunk as Buffer, { stream: true });
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) if (line !== "") yield checked(line);
+      }
+    })();
+  }
+
+  /**
+   * Calls a bytes route and hands back its body as it arrives, once the status is known: a download (a site's zip)
+   * can be far larger than one answer should be held in memory. The time limit applies to the answer's start only;
+   * `signal` ends it and closes its connection.
+   */
+  async download<R extends Route & { answerKind: "bytes" }>(
+    target: R,
+    input: CallInput<R>,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<Buffer>> {
+    return this.#openBody(target, input as CallParts, signal);
+  }
+
+  /** Opens a route's answer on a connection of its own; a failed status is the component's error, as for request. */
+  async #openBody(target: Route, parts: CallParts, signal: AbortSignal): Promise<StartedStream["body"]> {
     const { component, baseUrl, token, timeoutMs } = this.#options;
-    const parts = input as CallParts;
     let started: StartedStream;
     try {
       started = await openStream({
@@ -125,18 +153,7 @@ export class InternalClient {
     if (started.status < 200 || started.status >= 300) {
       throw toRemoteError(component, target, started.status, await readText(started.body));
     }
-    const body = started.body;
-    const checked = (line: string) => this.#checked(target, line) as RouteOutput<R["answer"]>;
-    return (async function* () {
-      let pending = "";
-      const decoder = new TextDecoder();
-      for await (const chunk of body) {
-        pending += decoder.decode(chunk as Buffer, { stream: true });
-        const lines = pending.split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines) if (line !== "") yield checked(line);
-      }
-    })();
+    return started.body;
   }
 
   /** A JSON answer checked by its route's schema; anything else is the component's fault, not the caller's. */

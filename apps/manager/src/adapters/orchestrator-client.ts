@@ -1,5 +1,5 @@
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
-import type { DirectoryPageQuery } from "@director/contracts/orchestrator-files";
+import type { DirectoryPageQuery, FileChange, FileChanged } from "@director/contracts/orchestrator-files";
 import type { OrchestratorInventory } from "@director/contracts/orchestrator-inventory";
 import type { SiteImageResult, SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
@@ -114,7 +114,22 @@ export class OrchestratorClient
     return this.#client.request(orchestratorApi.writeFile, { params: { id: siteId }, query: { path, mode }, body });
   }
 
-  async remove(siteId: SiteId, path: SitePath): Promise<void> {
-    await this.#client.request(orchestratorApi.removeFile, { params: { id: siteId }, query: { path } });
+  async remove(siteId: SiteId, path: SitePath, options: { recursive?: boolean } = {}): Promise<void> {
+    await this.#client.request(orchestratorApi.removeFile, {
+      params: { id: siteId },
+      query: { path, recursive: options.recursive ? "true" : "false" },
+    });
+  }
+
+  async zip(siteId: SiteId, path: SitePath | null, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+    return this.#client.download(
+      orchestratorApi.zipFolder,
+      { params: { id: siteId }, query: { path: path ?? undefined } },
+      signal,
+    );
+  }
+
+  async change(siteId: SiteId, path: SitePath, change: FileChange): Promise<FileChanged> {
+    return this.#client.request(orchestratorApi.changeFile, { params: { id: siteId }, query: { path }, body: change });
   }
 }

@@ -1,3 +1,5 @@
+import { Readable } from "node:stream";
+import type { FileChange } from "@director/contracts/orchestrator-files";
 /**
  * Who may call which API route, for each kind of caller, against a real PostgreSQL: the manager's services and
  * HTTP edge as wired in production, with an in-memory site file store in place of the orchestrator.
@@ -27,6 +29,18 @@ class InMemorySiteFileStore implements SiteFileStore {
   }
   async remove(siteId: SiteId, path: SitePath) {
     this.files.delete(`${siteId}/${path}`);
+  }
+  async change(siteId: SiteId, path: SitePath, change: FileChange) {
+    if (change.action !== "move") return { path };
+    const body = this.files.get(`${siteId}/${path}`);
+    if (!body) throw new DirectorError("PATH_NOT_FOUND", "no such file");
+    this.files.delete(`${siteId}/${path}`);
+    this.files.set(`${siteId}/${change.to}`, body);
+    return { path: change.to };
+  }
+  async zip(siteId: SiteId) {
+    const names = [...this.files.keys()].filter((key) => key.startsWith(`${siteId}/`));
+    return Readable.from([Buffer.from(names.join("\n"))]);
   }
 }
 

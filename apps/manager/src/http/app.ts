@@ -11,7 +11,7 @@ import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import { registerOidcRoutes } from "../features/auth/oidc.routes.js";
 import { registerDomainRoutes } from "../features/domains/domains.routes.js";
-import { registerFileRoutes } from "../features/files/files.routes.js";
+import { registerFileChangeRoute, registerFileRoutes } from "../features/files/files.routes.js";
 import { registerGuidelinesRoutes } from "../features/guidelines/guidelines.routes.js";
 import { registerImageRoutes } from "../features/images/images.routes.js";
 import { registerLiveRoutes } from "../features/live/live.routes.js";
@@ -138,6 +138,7 @@ export async function buildManagerApp(
     });
     registerFileRoutes(scope, { files: services.files, maxUploadBytes });
   });
+  registerFileChangeRoute(app, { files: services.files });
   await registerWebInterface(app, config.web.distDir ?? null);
   return app;
 }

@@ -79,7 +79,13 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
         routerInventory: unreachable,
         certificateInventory: unreachable,
       },
-    fileStore: given.fileStore ?? { read: unreachable, write: unreachable, remove: unreachable },
+    fileStore: given.fileStore ?? {
+      read: unreachable,
+      write: unreachable,
+      remove: unreachable,
+      change: unreachable,
+      zip: unreachable,
+    },
     siteProcess: given.siteProcess ?? { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
   };
 }

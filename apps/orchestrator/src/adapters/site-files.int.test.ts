@@ -1,25 +1,10 @@
 import { execFileSync } from "node:child_process";
-import {
-  chmod,
-  link,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  symlink,
-  unlink,
-  writeFile,
-} from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { link, mkdir, readdir, readFile, rename, rm, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { siteUserOf } from "../core/site-user.js";
-import { FsSiteDirectories } from "./site-directories.js";
+import { makeSiteTreeFixture, type SiteTreeFixture } from "../testing/site-tree-fixture.js";
 import { FsSiteFiles } from "./site-files.js";
 
 const site = 7 as SiteId;
@@ -28,35 +13,23 @@ const p = (value: string) => parseSitePath(value);
 const unchecked = (value: string) => value as SitePath;
 const code = (expected: string) => expect.objectContaining({ code: expected });
 
+let fixture: SiteTreeFixture;
 let root: string;
 let siteDir: string;
 let outside: string;
 let files: FsSiteFiles;
 
 beforeEach(async () => {
-  root = await mkdtemp(path.join(tmpdir(), "director-files-"));
-  await chmod(root, 0o755);
-  const directories = new FsSiteDirectories(path.join(root, "sites"), {
-    siteUserOf: (id) => siteUserOf(id, 1_500_000_000),
-    resolveServingGid: async () => 33,
-  });
-  await directories.prepare();
-  await directories.ensure(site);
-  siteDir = directories.pathOf(site);
-  outside = path.join(root, "outside");
-  await mkdir(outside);
-  await writeFile(path.join(outside, "secret.txt"), "secret");
-  files = new FsSiteFiles(directories);
+  fixture = await makeSiteTreeFixture(site);
+  ({ root, siteDir, outside } = fixture);
+  files = new FsSiteFiles(fixture.directories);
 });
 
 afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
+  await fixture.remove();
 });
 
-async function outsideUnchanged(): Promise<void> {
-  expect(await readdir(outside)).toEqual(["secret.txt"]);
-  expect(await readFile(path.join(outside, "secret.txt"), "utf8")).toBe("secret");
-}
+const outsideUnchanged = () => fixture.outsideUnchanged();
 
 describe("FsSiteFiles: ordinary use", () => {
   it("writes a file with its parents, reads it back and lists it", async () => {

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { constants, type Stats } from "node:fs";
 import { type FileHandle, lstat, open, rename, rmdir, unlink } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
 import { firstDirectoryPage } from "../core/directory-page.js";
+import type { ModeChange } from "../core/mode-change.js";
 import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../core/ports.js";
 import { listDirectoryPage } from "./directory-listing.js";
 import {
@@ -15,6 +17,8 @@ import {
   openDirectoryBelow,
   pathAt,
 } from "./directory-walk.js";
+import { changeMode, makeDirectory, moveEntry, removeEntry, splitSitePath } from "./site-tree-changes.js";
+import { type ZipLimits, zipFolder } from "./site-zip.js";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
 const fileMode = 0o644;
@@ -55,7 +59,7 @@ export class FsSiteFiles implements SiteFiles {
 
   async read(id: SiteId, path: SitePath | null, maxBytes: number, page = firstDirectoryPage): Promise<FileContent> {
     if (path === null) return { kind: "directory", listing: await this.list(id, null, page) };
-    const { parentSegments, name } = split(path);
+    const { parentSegments, name } = splitSitePath(path);
     const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: false });
     try {
       let handle: FileHandle;
@@ -84,7 +88,7 @@ export class FsSiteFiles implements SiteFiles {
     if (mode !== 0o644 && mode !== 0o755) {
       throw new DirectorError("VALIDATION_FAILED", "A file's mode must be 644 or 755.", { details: { field: "mode" } });
     }
-    const { parentSegments, name } = split(path);
+    const { parentSegments, name } = splitSitePath(path);
     const owner = this.#ownerOf(id);
     const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, {
       shouldCreate: true,
@@ -125,8 +129,28 @@ export class FsSiteFiles implements SiteFiles {
     }
   }
 
+  async makeDirectory(id: SiteId, path: SitePath): Promise<void> {
+    await makeDirectory(this.#directories.pathOf(id), path, this.#ownerOf(id));
+  }
+
+  async move(id: SiteId, from: SitePath, to: SitePath): Promise<void> {
+    await moveEntry(this.#directories.pathOf(id), from, to);
+  }
+
+  async changeMode(id: SiteId, path: SitePath, change: ModeChange): Promise<{ mode: number }> {
+    return changeMode(this.#directories.pathOf(id), path, change);
+  }
+
+  async removeTree(id: SiteId, path: SitePath): Promise<void> {
+    await removeEntry(this.#directories.pathOf(id), path);
+  }
+
+  async zip(id: SiteId, path: SitePath | null, limits: ZipLimits): Promise<Readable> {
+    return zipFolder(this.#directories.pathOf(id), path, limits);
+  }
+
   async remove(id: SiteId, path: SitePath): Promise<void> {
-    const { parentSegments, name } = split(path);
+    const { parentSegments, name } = splitSitePath(path);
     let parent: FileHandle;
     try {
       parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: false });
@@ -158,14 +182,6 @@ export class FsSiteFiles implements SiteFiles {
       await parent.close();
     }
   }
-}
-
-/** Splits a path into its parent's segments and its last name, checking the grammar again (no `..`, no leading /). */
-function split(path: SitePath): { parentSegments: string[]; name: string } {
-  const segments = sitePathSegments(parseSitePath(path));
-  const name = segments.pop();
-  if (name === undefined) throw new DirectorError("PATH_INVALID", "A file path needs at least one part.");
-  return { parentSegments: segments, name };
 }
 
 async function lstatOrNull(path: string): Promise<Stats | null> {

@@ -1,5 +1,6 @@
 /** The orchestrator's ports: small interfaces its HTTP edge uses, implemented in adapters/ (and by fakes in tests). */
 
+import type { Readable } from "node:stream";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { CustomDomain } from "@director/domain/custom-domain";
@@ -7,6 +8,7 @@ import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import type { SitePath } from "@director/domain/site-path";
 import type { DirectoryPageRequest } from "./directory-page.js";
+import type { ModeChange } from "./mode-change.js";
 
 /** Each site's directory on disk, holding public/ (served) and private/ (not served). */
 export interface SiteDirectories {
@@ -40,6 +42,16 @@ export interface SiteFiles {
   write(id: SiteId, path: SitePath, bytes: Buffer, options?: { mode?: SiteFileMode }): Promise<FileWritten>;
   /** Removes a file or an empty directory; no-op when absent. */
   remove(id: SiteId, path: SitePath): Promise<void>;
+  /** Makes a folder and its missing parents (the site's own); no-op when it exists. */
+  makeDirectory(id: SiteId, path: SitePath): Promise<void>;
+  /** Moves or renames an entry; PATH_EXISTS when `to` exists, PATH_INVALID for a folder into itself. */
+  move(id: SiteId, from: SitePath, to: SitePath): Promise<void>;
+  /** Sets a file's or a folder's permission bits (masked to 0777) or adds/takes execute permission; the new bits. */
+  changeMode(id: SiteId, path: SitePath, change: ModeChange): Promise<{ mode: number }>;
+  /** Removes a file, a link, or a folder with everything in it; no-op when absent. */
+  removeTree(id: SiteId, path: SitePath): Promise<void>;
+  /** A folder (null: the whole site) as a zip stream; ZIP_TOO_LARGE before it starts when it passes the limits. */
+  zip(id: SiteId, path: SitePath | null, limits: { maxFiles: number; maxBytes: number }): Promise<Readable>;
 }
 
 /** The permission bits a file written through the files API may get. */

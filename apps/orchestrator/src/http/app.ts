@@ -22,6 +22,8 @@ export interface OrchestratorAppDeps {
   files: SiteFiles;
   /** the largest file one request reads or writes */
   maxFileBytes: number;
+  /** the most one zip download may hold; absent: 100,000 files and 1 GiB */
+  zipLimits?: { maxFiles: number; maxBytes: number };
   /** dynamic sites' services; null or absent: no Docker engine, the service routes answer 503 DOCKER_UNAVAILABLE */
   services?: SiteServices | null;
   /** what exists of each site, for the reconciler */

@@ -1,6 +1,8 @@
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
+import { parseSitePath } from "@director/domain/site-path";
 import { registerRoute } from "@director/http-kit/routes";
 import type { FastifyInstance } from "fastify";
+import { parseModeChange } from "../core/mode-change.js";
 import type { SiteFiles } from "../core/ports.js";
 
 /**
@@ -8,8 +10,12 @@ import type { SiteFiles } from "../core/ports.js";
  * takes the file's raw bytes, at most maxFileBytes (a larger body gets 413 UPLOAD_TOO_LARGE before any byte is
  * written), with the permission bits 644 or 755.
  */
-export function registerFileRoutes(app: FastifyInstance, deps: { files: SiteFiles; maxFileBytes: number }): void {
+export function registerFileRoutes(
+  app: FastifyInstance,
+  deps: { files: SiteFiles; maxFileBytes: number; zipLimits?: { maxFiles: number; maxBytes: number } },
+): void {
   const { files, maxFileBytes } = deps;
+  const zipLimits = deps.zipLimits ?? { maxFiles: 100_000, maxBytes: 1024 * 1024 * 1024 };
 
   registerRoute(app, orchestratorApi.readFile, async ({ params, query, reply }) => {
     const page = { limit: query.limit, after: query.after ?? null };
@@ -31,6 +37,28 @@ export function registerFileRoutes(app: FastifyInstance, deps: { files: SiteFile
   );
 
   registerRoute(app, orchestratorApi.removeFile, async ({ params, query }) => {
-    await files.remove(params.id, query.path);
+    if (query.recursive === "true") await files.removeTree(params.id, query.path);
+    else await files.remove(params.id, query.path);
+  });
+
+  registerRoute(app, orchestratorApi.zipFolder, async ({ params, query, reply }) => {
+    // Planned (and refused past the limits) before the answer starts: an error is still an ordinary JSON answer.
+    const zip = await files.zip(params.id, query.path ?? null, zipLimits);
+    return reply.header("content-type", "application/zip").send(zip);
+  });
+
+  registerRoute(app, orchestratorApi.changeFile, async ({ params, query, body }) => {
+    switch (body.action) {
+      case "mkdir":
+        await files.makeDirectory(params.id, query.path);
+        return { path: query.path };
+      case "move": {
+        const to = parseSitePath(body.to);
+        await files.move(params.id, query.path, to);
+        return { path: to };
+      }
+      case "chmod":
+        return { path: query.path, ...(await files.changeMode(params.id, query.path, parseModeChange(body.mode))) };
+    }
   });
 }

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { DirectoryListing, FileEntry, FileWritten } from "@director/contracts/orchestrator-files";
 import type { CustomDomain } from "@director/domain/custom-domain";
 import { DirectorError } from "@director/domain/errors";
@@ -98,6 +99,43 @@ export class InMemorySiteFiles implements SiteFiles {
   async remove(id: SiteId, path: SitePath): Promise<void> {
     this.files.delete(key(id, path));
     this.modes.delete(key(id, path));
+  }
+
+  /** Folders exist here only through the files in them: an empty one is remembered as made, and nothing more. */
+  async makeDirectory(_id: SiteId, _path: SitePath): Promise<void> {}
+
+  async move(id: SiteId, from: SitePath, to: SitePath): Promise<void> {
+    const moved = [...this.#filesOf(id)].filter(([path]) => path === from || path.startsWith(`${from}/`));
+    if (moved.length === 0) throw new DirectorError("PATH_NOT_FOUND", `Nothing exists at ${from}.`);
+    for (const [path, bytes] of moved) {
+      const target = `${to}${path.slice(from.length)}` as SitePath;
+      this.files.delete(key(id, path as SitePath));
+      this.files.set(key(id, target), bytes);
+    }
+  }
+
+  async changeMode(
+    id: SiteId,
+    path: SitePath,
+    change: { mode: number } | { executable: boolean },
+  ): Promise<{ mode: number }> {
+    const current = this.modes.get(key(id, path)) ?? 0o644;
+    const mode = "mode" in change ? change.mode & 0o777 : change.executable ? current | 0o111 : current & ~0o111;
+    this.modes.set(key(id, path), mode as SiteFileMode);
+    return { mode };
+  }
+
+  async removeTree(id: SiteId, path: SitePath): Promise<void> {
+    for (const [filePath] of [...this.#filesOf(id)]) {
+      if (filePath === path || filePath.startsWith(`${path}/`)) await this.remove(id, filePath as SitePath);
+    }
+  }
+
+  /** Not a zip: the fake answers the files' paths, one per line (the real zip is tested against the filesystem). */
+  async zip(id: SiteId, path: SitePath | null): Promise<Readable> {
+    const prefix = path === null ? "" : `${path}/`;
+    const names = [...this.#filesOf(id)].map(([name]) => name).filter((name) => name.startsWith(prefix));
+    return Readable.from([names.join("\n")]);
   }
 
   *#filesOf(id: SiteId): Generator<[string, Buffer]> {

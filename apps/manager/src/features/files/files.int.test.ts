@@ -36,6 +36,12 @@ class RecordingFileStore implements SiteFileStore {
   async remove(): Promise<never> {
     throw new DirectorError("COMPONENT_UNREACHABLE", "not part of this test");
   }
+  async change(): Promise<never> {
+    throw new DirectorError("COMPONENT_UNREACHABLE", "not part of this test");
+  }
+  async zip(): Promise<never> {
+    throw new DirectorError("COMPONENT_UNREACHABLE", "not part of this test");
+  }
 }
 
 describe("GET /api/sites/:name/files/<directory>: paged", () => {

@@ -1,8 +1,8 @@
-import type { DirectoryPageQuery } from "@director/contracts/orchestrator-files";
+import type { DirectoryPageQuery, FileChange, FileChanged } from "@director/contracts/orchestrator-files";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
-import { parseSitePath } from "@director/domain/site-path";
+import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import type { SitesService } from "../sites/sites.service.js";
 import type { FileMode, SiteFileStore } from "./site-file-store.js";
 
@@ -47,16 +47,55 @@ export class FilesService {
     return written;
   }
 
-  async remove(actor: Actor, siteName: string, rawPath: string): Promise<void> {
+  async remove(actor: Actor, siteName: string, rawPath: string, options: { recursive?: boolean } = {}): Promise<void> {
     const path = parseSitePath(rawPath);
     const site = await this.#readySite(actor, siteName, "edit_files");
-    await this.#files.remove(site.id, path);
+    const recursive = options.recursive ?? false;
+    await this.#files.remove(site.id, path, { recursive });
     await this.#audit.record({
       actorUserId: actor.id,
       action: "file.remove",
       target: `site:${site.name}`,
-      details: { path },
+      details: { path, ...(recursive ? { recursive } : {}) },
     });
+  }
+
+  /** Makes a folder, moves or renames an entry, or changes its mode (see FileChange); audited as file.<action>. */
+  async change(actor: Actor, siteName: string, rawPath: string, change: FileChange): Promise<FileChanged> {
+    const path = parseSitePath(rawPath);
+    // The target is checked here too, so that a bad one is a 400 that names the field before anything is asked.
+    const checked = change.action === "move" ? { ...change, to: parseTarget(change.to) } : change;
+    const site = await this.#readySite(actor, siteName, "edit_files");
+    const changed = await this.#files.change(site.id, path, checked);
+    await this.#audit.record({
+      actorUserId: actor.id,
+      action: `file.${change.action}`,
+      target: `site:${site.name}`,
+      details: {
+        path,
+        ...(checked.action === "move" ? { to: checked.to } : {}),
+        ...(checked.action === "chmod" ? { mode: checked.mode } : {}),
+      },
+    });
+    return changed;
+  }
+
+  /**
+   * A folder (an empty path: the whole site) as a zip, with the name to save it under (`<site>.zip`,
+   * `<site>-<folder>.zip`); audited as file.zip. Members only, like writing: a zip holds every file of the folder.
+   */
+  async zip(actor: Actor, siteName: string, rawPath: string, signal: AbortSignal) {
+    const path = rawPath === "" ? null : parseSitePath(rawPath);
+    const site = await this.#readySite(actor, siteName, "edit_files");
+    const body = await this.#files.zip(site.id, path, signal);
+    await this.#audit.record({
+      actorUserId: actor.id,
+      action: "file.zip",
+      target: `site:${site.name}`,
+      details: { path: path ?? "" },
+    });
+    const suffix = path === null ? "" : `-${path.replaceAll("/", "-")}`;
+    return { fileName: `${site.name}${suffix}.zip`, body };
   }
 
   async #readySite(actor: Actor, siteName: string, action: "view" | "edit_files") {
@@ -65,5 +104,15 @@ export class FilesService {
       throw new DirectorError("SITE_NOT_READY", `The site "${site.name}" is still being set up; try again shortly.`);
     }
     return site;
+  }
+}
+
+/** A move's target, checked like any path; its errors name the field. */
+function parseTarget(value: string): SitePath {
+  try {
+    return parseSitePath(value);
+  } catch (error) {
+    if (!(error instanceof DirectorError)) throw error;
+    throw new DirectorError(error.code, `The target: ${error.message}`, { details: { field: "to" }, cause: error });
   }
 }

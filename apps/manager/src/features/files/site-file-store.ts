@@ -1,4 +1,10 @@
-import type { DirectoryListing, DirectoryPageQuery, FileWritten } from "@director/contracts/orchestrator-files";
+import type {
+  DirectoryListing,
+  DirectoryPageQuery,
+  FileChange,
+  FileChanged,
+  FileWritten,
+} from "@director/contracts/orchestrator-files";
 import type { SiteId } from "@director/domain/site";
 import type { SitePath } from "@director/domain/site-path";
 
@@ -14,5 +20,10 @@ export interface SiteFileStore {
     page?: DirectoryPageQuery,
   ): Promise<{ kind: "file"; body: Buffer } | { kind: "directory"; listing: DirectoryListing }>;
   write(siteId: SiteId, path: SitePath, body: Buffer, mode?: FileMode): Promise<FileWritten>;
-  remove(siteId: SiteId, path: SitePath): Promise<void>;
+  /** Removes a file, a link or an empty directory; `recursive`: a directory with everything in it. */
+  remove(siteId: SiteId, path: SitePath, options?: { recursive?: boolean }): Promise<void>;
+  /** Makes a folder, moves an entry or changes its mode (the move's `to` already parsed). */
+  change(siteId: SiteId, path: SitePath, change: FileChange): Promise<FileChanged>;
+  /** A folder (null: the whole site) as a zip, as it arrives; `signal` ends it (the caller's client left). */
+  zip(siteId: SiteId, path: SitePath | null, signal: AbortSignal): Promise<AsyncIterable<Buffer>>;
 }

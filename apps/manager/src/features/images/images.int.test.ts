@@ -49,6 +49,10 @@ describe("images API", () => {
         },
         write: async (_siteId, path, body) => ({ path, sizeBytes: body.byteLength }),
         remove: async () => undefined,
+        change: async (_siteId, path) => ({ path }),
+        zip: async () => {
+          throw new DirectorError("PATH_NOT_FOUND", "no files here");
+        },
       },
     }));
     for (const [username, isSuperuser] of [

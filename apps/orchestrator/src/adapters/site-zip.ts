@@ -1,0 +1,133 @@
+/**
+ * A site's folder (or the whole site) as a zip, streamed: what the workspace's "download as zip" sends.
+ *
+ * Two passes, both by descriptor below the site directory (directory-walk.ts), never following a symlink:
+ * 1. the plan: every folder and every regular file with one link, with its size; refused with ZIP_TOO_LARGE (413)
+ *    before a byte is sent when the files or their bytes pass the limits;
+ * 2. the stream: each file opened again (O_NOFOLLOW) only when the zip reaches it, so one file is open at a time
+ *    whatever the number of files, and read up to the size the plan counted, so a file growing meanwhile cannot
+ *    pass the limit.
+ * Symlinks, special files and files with other hard links (which may be outside the site) are left out. A file
+ * that became something else between the passes goes in empty: the download does not fail half way for it.
+ */
+import { constants } from "node:fs";
+import { type FileHandle, lstat, open, readdir } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { DirectorError } from "@director/domain/errors";
+import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
+import yazl from "yazl";
+import { hasErrorCode, openDirectoryBelow, pathAt } from "./directory-walk.js";
+
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
+
+/** The most a zip may hold. */
+export interface ZipLimits {
+  maxFiles: number;
+  /** the sum of the files' sizes */
+  maxBytes: number;
+}
+
+interface PlannedFile {
+  /** below the zipped folder */
+  segments: string[];
+  size: number;
+  mtime: Date;
+  mode: number;
+}
+
+interface ZipPlan {
+  folders: string[][];
+  files: PlannedFile[];
+  bytes: number;
+}
+
+/** The zip of `folder` (null: the whole site) below `siteRoot`, as a stream; ZIP_TOO_LARGE before it starts. */
+export async function zipFolder(siteRoot: string, folder: SitePath | null, limits: ZipLimits): Promise<Readable> {
+  const base = folder === null ? [] : sitePathSegments(parseSitePath(folder));
+  const plan = await planZip(siteRoot, base, limits);
+  const zip = new yazl.ZipFile();
+  for (const segments of plan.folders) zip.addEmptyDirectory(segments.join("/"));
+  for (const file of plan.files) {
+    zip.addReadStreamLazy(file.segments.join("/"), { mtime: file.mtime, mode: file.mode }, (callback) => {
+      openPlanned(siteRoot, [...base, ...file.segments], file.size).then(
+        (stream) => callback(null, stream),
+        (error: unknown) => callback(error as Error, Readable.from([])),
+      );
+    });
+  }
+  zip.end();
+  return zip.outputStream as Readable;
+}
+
+async function planZip(siteRoot: string, base: string[], limits: ZipLimits): Promise<ZipPlan> {
+  const plan: ZipPlan = { folders: [], files: [], bytes: 0 };
+  // Breadth first, one directory open at a time: a deep or wide tree holds no more than one descriptor here.
+  const pending: string[][] = [[]];
+  for (let next = 0; next < pending.length; next++) {
+    const relative = pending[next] ?? [];
+    const dir = await openDirectoryBelow(siteRoot, [...base, ...relative], { shouldCreate: false });
+    try {
+      const names = (await readdir(pathAt(dir, ""))).sort();
+      for (const name of names) {
+        if (!isZippableName(name)) continue;
+        const stats = await lstat(pathAt(dir, name)).catch((error: unknown) => {
+          if (hasErrorCode(error, "ENOENT")) return null;
+          throw error;
+        });
+        if (stats === null) continue;
+        const segments = [...relative, name];
+        if (stats.isDirectory()) {
+          plan.folders.push(segments);
+          pending.push(segments);
+        } else if (stats.isFile() && stats.nlink === 1) {
+          plan.files.push({ segments, size: stats.size, mtime: stats.mtime, mode: stats.mode & 0o777 });
+          plan.bytes += stats.size;
+        }
+        if (plan.files.length > limits.maxFiles || plan.bytes > limits.maxBytes) throw tooLarge(limits);
+      }
+    } finally {
+      await dir.close();
+    }
+  }
+  return plan;
+}
+
+/** Names a zip entry can carry as they are: no backslash (a separator to some unzip tools), no control character. */
+function isZippableName(name: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  return !/[\u0000-\u001f\u007f\\]/.test(name) && !name.includes("\uFFFD");
+}
+
+/** The planned file, opened again by descriptor, read up to its planned size; empty when it is no longer one. */
+async function openPlanned(siteRoot: string, segments: string[], size: number): Promise<Readable> {
+  const name = segments.at(-1) ?? "";
+  let parent: FileHandle;
+  try {
+    parent = await openDirectoryBelow(siteRoot, segments.slice(0, -1), { shouldCreate: false });
+  } catch {
+    return Readable.from([]);
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(pathAt(parent, name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch {
+    return Readable.from([]);
+  } finally {
+    await parent.close();
+  }
+  const stats = await handle.stat();
+  if (!stats.isFile() || stats.nlink !== 1 || size === 0) {
+    await handle.close();
+    return Readable.from([]);
+  }
+  // autoClose: the handle closes when the zip has read the stream to its end (or it fails).
+  return handle.createReadStream({ start: 0, end: size - 1, autoClose: true });
+}
+
+function tooLarge(limits: ZipLimits): DirectorError {
+  return new DirectorError(
+    "ZIP_TOO_LARGE",
+    `A zip may hold at most ${limits.maxFiles} files and ${limits.maxBytes} bytes; download a smaller folder.`,
+    { details: { maxFiles: limits.maxFiles, maxBytes: limits.maxBytes } },
+  );
+}
