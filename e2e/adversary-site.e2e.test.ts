@@ -4,15 +4,17 @@
  *   - the deletion race: while its own site is being deleted, run.sh swaps its directories for symlinks to a canary
  *     directory outside the site and to another student's site, so that root's deletion would follow them;
  *   - a setuid program planted in the site, run on the host by other local accounts;
- *   - connections from the site's container to listeners of the host (all interfaces) and Docker's swarm port.
+ *   - connections from the site's container to listeners of the host (all interfaces) and Docker's swarm port;
+ *   - the workspace's file operations (issue 12) on links to a canary that run.sh makes and keeps swapping.
  */
 import { spawn } from "node:child_process";
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { httpRequest } from "@director/testing/http-request";
+import { zipEntries } from "@director/testing/zip-entries";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { DirectorProcess } from "./support/director-process.js";
@@ -117,6 +119,46 @@ describe("director up: a student attacking from inside their own site", () => {
     expect(served.text).toBe("the victim's page\n");
     // And the site itself is gone for good: its directory, its process.
     expect(await readdir(path.join(director.dataDir, "sites"))).toEqual([String(victim.json().site.id)]);
+  }, 180_000);
+
+  it("the workspace's file operations never reach outside through links run.sh makes and keeps swapping", async () => {
+    const modesBefore = await Promise.all(canaryFiles.map(async (name) => (await stat(path.join(canary, name))).mode));
+    await startDynamicSite("linker", linkingRunScript, { "private/target": `${canary}\n` });
+    expect(await readWhenThere(student, "linker", "private/ready")).toBe("ready\n");
+    const change = (file: string, json: unknown) =>
+      student.request("POST", `/api/sites/linker/files/${file}`, { json });
+    const refusals = [
+      await change("public/secret-link", { action: "chmod", mode: "777" }),
+      await change("private/out/precious-1.txt", { action: "move", to: "public/stolen.txt" }),
+      await change("private/out/new", { action: "mkdir" }),
+      await change("public/pipe", { action: "chmod", mode: "+x" }),
+    ];
+    expect(refusals.map((answer) => answer.json().error?.code)).toEqual([
+      "PATH_IS_LINK",
+      "PATH_IS_LINK",
+      "PATH_IS_LINK",
+      "PATH_INVALID",
+    ]);
+    // While run.sh swaps public/swap between a folder and a link to the canary: moves into it and zips of it.
+    for (let round = 0; round < 40; round++) {
+      await upload(student, "linker", `private/m${round}.txt`, "moved");
+      await change(`private/m${round}.txt`, { action: "move", to: `public/swap/m${round}.txt` });
+      expect((await student.request("GET", "/api/sites/linker/zip/public")).status).toBeLessThan(500);
+    }
+    const zip = await student.request("GET", "/api/sites/linker/zip");
+    expect(zip.status, zip.text).toBe(200);
+    const entries = await zipEntries(zip.body);
+    expect(Object.keys(entries).filter((name) => name.includes("precious"))).toEqual([]);
+    expect(Object.values(entries).filter((text) => text.startsWith("precious"))).toEqual([]);
+    expect(entries["private/target"]).toBe(`${canary}\n`);
+    // Removing the folder that holds a link removes the link, never its target.
+    const removed = await student.request("DELETE", "/api/sites/linker/files/private?recursive=true");
+    expect(removed.status, removed.text).toBe(204);
+    expect((await readdir(canary)).sort()).toEqual([...canaryFiles].sort());
+    for (const [index, name] of canaryFiles.entries()) {
+      expect(await readFile(path.join(canary, name), "utf8")).toBe(name);
+      expect((await stat(path.join(canary, name))).mode).toBe(modesBefore[index]);
+    }
   }, 180_000);
 
   it("a setuid program planted in the site gives no other local account the site's identity", async () => {
@@ -272,6 +314,24 @@ while true; do
     j=$i; while [ $j -lt $end ]; do rm d$j 2>/dev/null; mv d$j.x d$j 2>/dev/null; j=$((j + 1)); done
     i=$end
   done
+done
+`;
+
+/**
+ * Links to the target named in private/target (outside the site), a FIFO, and then, without end, public/swap turned
+ * from a folder into a link to the target and back.
+ */
+const linkingRunScript = `#!/bin/sh
+trap '' TERM INT
+target=$(sed -n 1p /site/private/target)
+ln -s "$target" /site/private/out
+ln -s "$target/precious-0.txt" /site/public/secret-link
+mkfifo /site/public/pipe
+mkdir -p /site/public/swap
+echo ready > /site/private/ready
+while true; do
+  mv /site/public/swap /site/public/swap.x 2>/dev/null && ln -s "$target" /site/public/swap 2>/dev/null
+  rm /site/public/swap 2>/dev/null; mv /site/public/swap.x /site/public/swap 2>/dev/null
 done
 `;
 

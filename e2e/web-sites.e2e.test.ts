@@ -5,8 +5,9 @@
  * the notice; an administrator runs a dynamic site (a bad name first: the API's message shows under the field) and
  * retries a failed restart from the operations page. Screenshots of the main pages land in .artifacts/screenshots.
  */
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { httpRequest } from "@director/testing/http-request";
+import { zipEntries } from "@director/testing/zip-entries";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
@@ -125,6 +126,36 @@ describe("the web interface: sites", () => {
       host: `ann.sites.localhost:${director.ports.sites}`,
     });
     expect(served.text).toBe("<h1>Hello from Ann</h1>");
+  });
+
+  it("makes a folder, moves a file into it, makes it executable, downloads the folder as a zip, removes it", async () => {
+    const page = studentPage;
+    page.once("dialog", (dialog) => void dialog.accept("drafts"));
+    await page.getByRole("button", { name: "New folder" }).click();
+    await page.getByRole("button", { name: "drafts/" }).waitFor();
+    await page.locator('input[type="file"]').setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("my notes"),
+    });
+    await page.getByRole("link", { name: "notes.txt" }).waitFor();
+    page.once("dialog", (dialog) => void dialog.accept("public/drafts/notes.txt"));
+    await page.getByRole("button", { name: "Rename notes.txt" }).click();
+    await page.getByRole("link", { name: "notes.txt" }).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "drafts/" }).click();
+    await page.getByRole("link", { name: "notes.txt" }).waitFor();
+    await page.getByRole("button", { name: "Make executable: notes.txt" }).click();
+    await page.getByRole("button", { name: "Make not executable: notes.txt" }).waitFor();
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Download folder as zip" }).click();
+    const saved = await (await download).path();
+    expect(await zipEntries(await readFile(saved))).toEqual({ "notes.txt": "my notes" });
+    await page.getByRole("button", { name: "↑ Parent folder" }).click();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Remove drafts" }).click();
+    await page.getByRole("button", { name: "drafts/" }).waitFor({ state: "detached" });
+    const ann = await ApiSession.login(director.managerUrl, "ann", password);
+    expect((await ann.request("GET", "/api/sites/ann/files/public/drafts")).status).toBe(404);
   });
 
   it("shows a big folder a page at a time, sorted by name, with more on request", async () => {

@@ -11,11 +11,26 @@ const script = [
   "import json, sys, zipfile",
   "archive = zipfile.ZipFile(sys.argv[1])",
   "assert archive.testzip() is None",
-  "print(json.dumps({entry.filename: archive.read(entry).decode() for entry in archive.infolist()}))",
+  "if sys.argv[2] == 'methods':",
+  "    print(json.dumps({e.filename: 'deflated' if e.compress_type == zipfile.ZIP_DEFLATED else 'stored' for e in archive.infolist()}))",
+  "else:",
+  "    print(json.dumps({entry.filename: archive.read(entry).decode() for entry in archive.infolist()}))",
 ].join("\n");
 
 /** Folders appear as `name/` with empty contents. */
 export async function zipEntries(zip: Buffer | AsyncIterable<Buffer | Uint8Array>): Promise<Record<string, string>> {
+  return readZip(zip, "contents");
+}
+
+/** How each entry is kept: `deflated` or `stored`. */
+export async function zipMethods(zip: Buffer | AsyncIterable<Buffer | Uint8Array>): Promise<Record<string, string>> {
+  return readZip(zip, "methods");
+}
+
+async function readZip(
+  zip: Buffer | AsyncIterable<Buffer | Uint8Array>,
+  what: "contents" | "methods",
+): Promise<Record<string, string>> {
   const chunks: Buffer[] = [];
   if (Buffer.isBuffer(zip)) chunks.push(zip);
   else for await (const chunk of zip) chunks.push(Buffer.from(chunk));
@@ -23,7 +38,7 @@ export async function zipEntries(zip: Buffer | AsyncIterable<Buffer | Uint8Array
   try {
     const file = path.join(dir, "read.zip");
     await writeFile(file, Buffer.concat(chunks));
-    return JSON.parse(execFileSync("python3", ["-c", script, file], { encoding: "utf8" }));
+    return JSON.parse(execFileSync("python3", ["-c", script, file, what], { encoding: "utf8" }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

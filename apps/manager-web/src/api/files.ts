@@ -1,4 +1,7 @@
-/** A site's files: listings, uploads (raw bytes), removal. `path` is relative to the site directory. */
+/**
+ * A site's files: listings, uploads (raw bytes), folders, moves, modes, removal and zips. `path` is relative to the
+ * site directory.
+ */
 import type { Http } from "./http";
 import { callRoute, routeUrl } from "./route-call";
 
@@ -23,7 +26,23 @@ export function filesApi(http: Http) {
         body: file,
         ...(mode ? { query: { mode } } : {}),
       }),
-    remove: (name: string, path: string) => callRoute(http, "files", "remove", { params: { name, "*": rest(path) } }),
+    /** `recursive`: a folder with everything in it */
+    remove: (name: string, path: string, options: { recursive?: boolean } = {}) =>
+      callRoute(http, "files", "remove", {
+        params: { name, "*": rest(path) },
+        query: { recursive: options.recursive ? "true" : "false" },
+      }),
+    makeFolder: (name: string, path: string) =>
+      callRoute(http, "files", "change", { params: { name, "*": rest(path) }, json: { action: "mkdir" } }),
+    /** moves or renames; `to` is the new path from the site directory */
+    move: (name: string, path: string, to: string) =>
+      callRoute(http, "files", "change", { params: { name, "*": rest(path) }, json: { action: "move", to: rest(to) } }),
+    /** `755`, `644`, `+x` or `-x` */
+    changeMode: (name: string, path: string, mode: string) =>
+      callRoute(http, "files", "change", { params: { name, "*": rest(path) }, json: { action: "chmod", mode } }),
+    /** a link the browser downloads a folder (or, for "", the whole site) from as a zip */
+    zipUrl: (name: string, path: string) =>
+      rest(path) === "" ? routeUrl("files", "zipTop", { name }) : routeUrl("files", "zip", { name, "*": rest(path) }),
     /** a link the browser downloads the file from (the session cookie authenticates it) */
     downloadUrl: (name: string, path: string) => routeUrl("files", "read", { name, "*": rest(path) }),
   };

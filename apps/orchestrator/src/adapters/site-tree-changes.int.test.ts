@@ -9,7 +9,7 @@ import { link, lstat, readdir, readFile, readlink, rename, rm, stat, symlink, wr
 import path from "node:path";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath } from "@director/domain/site-path";
-import { zipEntries } from "@director/testing/zip-entries";
+import { zipEntries, zipMethods } from "@director/testing/zip-entries";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { siteUserOf } from "../core/site-user.js";
 import { fixtureUidBase, makeSiteTreeFixture, type SiteTreeFixture } from "../testing/site-tree-fixture.js";
@@ -196,6 +196,20 @@ describe("zipping", () => {
     expect(whole["public/index.html"]).toBe("<h1>hi</h1>");
     expect(Object.values(whole)).not.toContain("secret");
     await outsideUnchanged();
+  });
+
+  it("deflates text and stores the rest (images and archives are compressed already)", async () => {
+    await files.write(site, p("public/index.html"), Buffer.from("<p>text</p>".repeat(100)));
+    await files.write(site, p("public/photo.jpg"), Buffer.alloc(1000, 1));
+    await files.write(site, p("run.sh"), Buffer.from("#!/bin/sh\n"));
+    await files.write(site, p("data"), Buffer.from("no extension"));
+    expect(await zipMethods(await zipFolder(siteDir, null, limits))).toMatchObject({
+      "public/": "stored",
+      "public/index.html": "deflated",
+      "public/photo.jpg": "stored",
+      "run.sh": "deflated",
+      data: "stored",
+    });
   });
 
   it("refuses a folder past the limits before it starts, and a symlinked folder", async () => {

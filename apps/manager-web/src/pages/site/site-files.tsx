@@ -6,7 +6,10 @@ import { ErrorBanner, Loading, Time } from "../../components/ui";
 import { useAction, useApi, useApiQueries } from "../../hooks";
 import { formatBytes, joinPath, parentPath } from "../../lib/format";
 
-/** The site's files: browse folders, download, upload into the open folder, remove. */
+/**
+ * The site's files: browse folders, download a file or a folder as a zip, upload into the open folder, make a folder,
+ * rename, make a file executable or not, remove (a folder with everything in it, once confirmed).
+ */
 export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean }) {
   const api = useApi();
   const queries = useApiQueries();
@@ -33,8 +36,34 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
   };
 
   const remove = async (entry: FileEntry) => {
-    if (!window.confirm(`Remove ${joinPath(path, entry.name)}?`)) return;
-    await run(() => api.files.remove(site.name, joinPath(path, entry.name)));
+    const target = joinPath(path, entry.name);
+    const isFolder = entry.type === "directory";
+    if (!window.confirm(isFolder ? `Remove the folder ${target} and everything in it?` : `Remove ${target}?`)) return;
+    await run(() => api.files.remove(site.name, target, { recursive: isFolder }));
+    reload();
+  };
+
+  const makeFolder = async () => {
+    const name = window.prompt(`New folder in ${path === "" ? site.name : path}:`)?.trim();
+    if (!name) return;
+    await run(() => api.files.makeFolder(site.name, joinPath(path, name)));
+    reload();
+  };
+
+  /** A new name in the same folder, or a path from the site's top (with a `/`) to move it elsewhere. */
+  const rename = async (entry: FileEntry) => {
+    const answer = window.prompt(
+      `Rename ${entry.name} to (a name, or a path from the site's top to move it):`,
+      entry.name,
+    );
+    const to = answer?.trim();
+    if (!to || to === entry.name) return;
+    await run(() => api.files.move(site.name, joinPath(path, entry.name), to.includes("/") ? to : joinPath(path, to)));
+    reload();
+  };
+
+  const toggleExecutable = async (entry: FileEntry) => {
+    await run(() => api.files.changeMode(site.name, joinPath(path, entry.name), isExecutable(entry) ? "-x" : "+x"));
     reload();
   };
 
@@ -45,10 +74,18 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
       <div className="card-head">
         <h2 id="site-files">Files</h2>
         {canEdit ? (
-          <label className="button">
-            Upload files
-            <input type="file" multiple className="visually-hidden" onChange={(event) => void upload(event)} />
-          </label>
+          <div className="actions">
+            <a className="button secondary" href={api.files.zipUrl(site.name, path)} download>
+              Download {path === "" ? "site" : "folder"} as zip
+            </a>
+            <button type="button" className="button secondary" onClick={() => void makeFolder()}>
+              New folder
+            </button>
+            <label className="button">
+              Upload files
+              <input type="file" multiple className="visually-hidden" onChange={(event) => void upload(event)} />
+            </label>
+          </div>
         ) : null}
       </div>
       {canEdit && site.type === "dynamic" ? (
@@ -124,14 +161,36 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
               </td>
               <td className="row-actions">
                 {canEdit ? (
-                  <button
-                    type="button"
-                    className="link-button danger"
-                    onClick={() => void remove(entry)}
-                    aria-label={`Remove ${entry.name}`}
-                  >
-                    Remove
-                  </button>
+                  <>
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => void rename(entry)}
+                      aria-label={`Rename ${entry.name}`}
+                    >
+                      Rename
+                    </button>{" "}
+                    {entry.type === "file" ? (
+                      <>
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => void toggleExecutable(entry)}
+                          aria-label={`${isExecutable(entry) ? "Make not executable" : "Make executable"}: ${entry.name}`}
+                        >
+                          {isExecutable(entry) ? "Make not executable" : "Make executable"}
+                        </button>{" "}
+                      </>
+                    ) : null}
+                    <button
+                      type="button"
+                      className="link-button danger"
+                      onClick={() => void remove(entry)}
+                      aria-label={`Remove ${entry.name}`}
+                    >
+                      Remove
+                    </button>
+                  </>
                 ) : null}
               </td>
             </tr>
@@ -162,4 +221,9 @@ export function SiteFiles({ site, canEdit }: { site: SiteView; canEdit: boolean 
       ) : null}
     </section>
   );
+}
+
+/** Whether anyone may run the file (what `+x` gives). */
+function isExecutable(entry: FileEntry): boolean {
+  return (entry.mode & 0o111) !== 0;
 }
