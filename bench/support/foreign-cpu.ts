@@ -7,7 +7,8 @@
  * once it has been waited for). What is left is the rest of the machine's load, in cores (1.0 = one core busy for the
  * whole measurement). Time in interrupts (loopback networking's softirq) is in neither and is left out.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { processesByComponent } from "./process-tree.js";
 
 const clockTicksPerSecond = 100; // USER_HZ, 100 on Linux for every architecture Director runs on
 
@@ -31,21 +32,8 @@ function ticksOf(stat: string, withChildren: boolean): number {
 async function readCpu(): Promise<CpuReading> {
   const [cpuLine] = (await readFile("/proc/stat", "utf8")).split("\n");
   const [user, nice, system] = (cpuLine ?? "").trim().split(/\s+/).slice(1, 4).map(Number);
-  const stats = new Map<number, string>();
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => null);
-    if (stat !== null) stats.set(Number(entry), stat);
-  }
-  const parentOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  const isMine = (pid: number): boolean => {
-    for (let current = pid; current > 1; current = parentOf(stats.get(current) ?? "")) {
-      if (current === process.pid) return true;
-    }
-    return false;
-  };
   let measuredTicks = 0;
-  for (const [pid, stat] of stats) if (isMine(pid)) measuredTicks += ticksOf(stat, true);
+  for (const { stat } of await processesByComponent(process.pid)) measuredTicks += ticksOf(stat, true);
   return { atMs: performance.now(), machineTicks: (user ?? 0) + (nice ?? 0) + (system ?? 0), measuredTicks };
 }
 

@@ -8,7 +8,7 @@ import { constants } from "node:fs";
 import { type FileHandle, lstat, mkdir, open } from "node:fs/promises";
 import { DirectorError } from "@director/domain/errors";
 
-const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = constants;
 const directoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 const directoryMode = 0o755;
 
@@ -91,6 +91,19 @@ async function openChildDirectory(
     // fchown on the open handle: the directory we just verified, whatever its name points to by now.
     if (options.owner) await created.chown(options.owner.uid, options.owner.gid);
     return created;
+  } catch (error) {
+    throw await explainOpenFailure(parent, name, shownPath, error);
+  }
+}
+
+/**
+ * Opens the entry `name` of the directory open as `parent` for reading, whatever it is, without following it:
+ * O_NOFOLLOW refuses a symlink (PATH_IS_LINK) and O_NONBLOCK keeps a FIFO from hanging the open. The caller checks
+ * the handle's type (a FIFO or a device opens too) and closes it.
+ */
+export async function openEntry(parent: FileHandle, name: string, shownPath: string): Promise<FileHandle> {
+  try {
+    return await open(pathAt(parent, name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (error) {
     throw await explainOpenFailure(parent, name, shownPath, error);
   }

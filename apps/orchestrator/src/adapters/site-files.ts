@@ -8,19 +8,13 @@ import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
 import { firstDirectoryPage } from "../core/directory-page.js";
 import type { ModeChange } from "../core/mode-change.js";
-import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles } from "../core/ports.js";
+import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles, ZipLimits } from "../core/ports.js";
 import { listDirectoryPage } from "./directory-listing.js";
-import {
-  type CreatedFileOwner,
-  explainOpenFailure,
-  hasErrorCode,
-  openDirectoryBelow,
-  pathAt,
-} from "./directory-walk.js";
+import { type CreatedFileOwner, hasErrorCode, openDirectoryBelow, openEntry, pathAt } from "./directory-walk.js";
 import { changeMode, makeDirectory, moveEntry, removeEntry, splitSitePath } from "./site-tree-changes.js";
-import { type ZipLimits, zipFolder } from "./site-zip.js";
+import { zipFolder } from "./site-zip.js";
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
 const fileMode = 0o644;
 
 /**
@@ -62,13 +56,8 @@ export class FsSiteFiles implements SiteFiles {
     const { parentSegments, name } = splitSitePath(path);
     const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, { shouldCreate: false });
     try {
-      let handle: FileHandle;
-      try {
-        // O_NONBLOCK so that a FIFO cannot hang the read; it is refused below by its type.
-        handle = await open(pathAt(parent, name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-      } catch (error) {
-        throw await explainOpenFailure(parent, name, path, error);
-      }
+      // A FIFO or a device opens too: it is refused below by its type.
+      const handle = await openEntry(parent, name, path);
       try {
         const stats = await handle.stat();
         if (stats.isDirectory()) return { kind: "directory", listing: await listDirectoryPage(handle, path, page) };

@@ -10,16 +10,10 @@ import { type FileHandle, lstat, open, rename, rmdir, unlink } from "node:fs/pro
 import { DirectorError } from "@director/domain/errors";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
 import type { ModeChange } from "../core/mode-change.js";
-import {
-  type CreatedFileOwner,
-  explainOpenFailure,
-  hasErrorCode,
-  openDirectoryBelow,
-  pathAt,
-} from "./directory-walk.js";
+import { type CreatedFileOwner, hasErrorCode, openDirectoryBelow, openEntry, pathAt } from "./directory-walk.js";
 import { removeTreeContents } from "./tree-removal.js";
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
+const { O_RDONLY, O_NOFOLLOW } = constants;
 
 /** Splits a path into its parent's segments and its last name, checking the grammar again. */
 export function splitSitePath(path: SitePath): { parentSegments: string[]; name: string } {
@@ -105,13 +99,7 @@ export async function moveEntry(siteRoot: string, from: SitePath, to: SitePath):
  */
 export async function changeMode(siteRoot: string, path: SitePath, change: ModeChange): Promise<{ mode: number }> {
   return withParent(siteRoot, path, async (parent, name) => {
-    let handle: FileHandle;
-    try {
-      // O_NOFOLLOW: a symlink is refused (ELOOP) rather than followed; O_NONBLOCK: a FIFO cannot hang the open.
-      handle = await open(pathAt(parent, name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    } catch (error) {
-      throw await explainOpenFailure(parent, name, path, error);
-    }
+    const handle = await openEntry(parent, name, path);
     try {
       const stats = await handle.stat();
       if (!stats.isFile() && !stats.isDirectory()) {

@@ -14,22 +14,13 @@
  * video, fonts and archives are compressed already, and deflate runs at ~37 MiB/s on these machines' cores, against
  * ~130 MiB/s for storing: a site of photos would cost a core per download for nothing (bench/workspace).
  */
-import { constants } from "node:fs";
-import { type FileHandle, lstat, open, readdir } from "node:fs/promises";
+import { type FileHandle, lstat, readdir } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { DirectorError } from "@director/domain/errors";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
 import yazl from "yazl";
-import { hasErrorCode, openDirectoryBelow, pathAt } from "./directory-walk.js";
-
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
-
-/** The most a zip may hold. */
-export interface ZipLimits {
-  maxFiles: number;
-  /** the sum of the files' sizes */
-  maxBytes: number;
-}
+import type { ZipLimits } from "../core/ports.js";
+import { hasErrorCode, openDirectoryBelow, openEntry, pathAt } from "./directory-walk.js";
 
 interface PlannedFile {
   /** below the zipped folder */
@@ -117,7 +108,7 @@ async function openPlanned(siteRoot: string, segments: string[], size: number): 
   }
   let handle: FileHandle;
   try {
-    handle = await open(pathAt(parent, name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    handle = await openEntry(parent, name, name);
   } catch {
     return Readable.from([]);
   } finally {

@@ -51,7 +51,14 @@ export interface SiteFiles {
   /** Removes a file, a link, or a folder with everything in it; no-op when absent. */
   removeTree(id: SiteId, path: SitePath): Promise<void>;
   /** A folder (null: the whole site) as a zip stream; ZIP_TOO_LARGE before it starts when it passes the limits. */
-  zip(id: SiteId, path: SitePath | null, limits: { maxFiles: number; maxBytes: number }): Promise<Readable>;
+  zip(id: SiteId, path: SitePath | null, limits: ZipLimits): Promise<Readable>;
+}
+
+/** The most one zip download may hold. */
+export interface ZipLimits {
+  maxFiles: number;
+  /** the sum of the files' sizes */
+  maxBytes: number;
 }
 
 /** The permission bits a file written through the files API may get. */

@@ -3,7 +3,7 @@ import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { BalancerConfig, SiteDirectories, SiteFiles } from "../core/ports.js";
+import type { BalancerConfig, SiteDirectories, SiteFiles, ZipLimits } from "../core/ports.js";
 import type { SiteImages } from "../core/site-images.js";
 import type { SiteInventory } from "../core/site-inventory.js";
 import type { SiteServices } from "../core/site-services.js";
@@ -22,8 +22,8 @@ export interface OrchestratorAppDeps {
   files: SiteFiles;
   /** the largest file one request reads or writes */
   maxFileBytes: number;
-  /** the most one zip download may hold; absent: 100,000 files and 1 GiB */
-  zipLimits?: { maxFiles: number; maxBytes: number };
+  /** the most one zip download may hold (DIRECTOR_MAX_ZIP_FILES, DIRECTOR_MAX_ZIP_BYTES) */
+  zipLimits: ZipLimits;
   /** dynamic sites' services; null or absent: no Docker engine, the service routes answer 503 DOCKER_UNAVAILABLE */
   services?: SiteServices | null;
   /** what exists of each site, for the reconciler */

@@ -3,7 +3,7 @@ import { parseSitePath } from "@director/domain/site-path";
 import { registerRoute } from "@director/http-kit/routes";
 import type { FastifyInstance } from "fastify";
 import { parseModeChange } from "../core/mode-change.js";
-import type { SiteFiles } from "../core/ports.js";
+import type { SiteFiles, ZipLimits } from "../core/ports.js";
 
 /**
  * A site's files (contracts/orchestrator-files.ts). Reading a directory answers one page of its listing; a write
@@ -12,10 +12,9 @@ import type { SiteFiles } from "../core/ports.js";
  */
 export function registerFileRoutes(
   app: FastifyInstance,
-  deps: { files: SiteFiles; maxFileBytes: number; zipLimits?: { maxFiles: number; maxBytes: number } },
+  deps: { files: SiteFiles; maxFileBytes: number; zipLimits: ZipLimits },
 ): void {
-  const { files, maxFileBytes } = deps;
-  const zipLimits = deps.zipLimits ?? { maxFiles: 100_000, maxBytes: 1024 * 1024 * 1024 };
+  const { files, maxFileBytes, zipLimits } = deps;
 
   registerRoute(app, orchestratorApi.readFile, async ({ params, query, reply }) => {
     const page = { limit: query.limit, after: query.after ?? null };

@@ -91,6 +91,7 @@ export function buildTestOrchestratorApp(
     balancer,
     files,
     maxFileBytes: options.maxFileBytes ?? 1024,
+    zipLimits: { maxFiles: 1000, maxBytes: 1024 * 1024 },
     services,
     inventory: new SiteInventory({
       installationId: testInstallationId,
