@@ -22,6 +22,7 @@ import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { FsCertificateInspector } from "./adapters/certificate-inspector.js";
 import { DockerImageBuilder } from "./adapters/docker-image-builder.js";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
+import { DockerSiteTerminals } from "./adapters/docker-site-terminals.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
 import { FsSiteIndex } from "./adapters/fs-site-index.js";
 import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
@@ -45,6 +46,7 @@ import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-ba
 import { SiteImages } from "./core/site-images.js";
 import { SiteInventory } from "./core/site-inventory.js";
 import { SiteServices } from "./core/site-services.js";
+import { SiteTerminals, type TerminalRuntime } from "./core/site-terminals.js";
 import { siteUserOf } from "./core/site-user.js";
 import { buildOrchestratorApp } from "./http/app.js";
 
@@ -69,6 +71,8 @@ export interface DynamicSiteDeps {
   sitePort?: number;
   /** Builds per-site images; absent: the image route answers 503 DOCKER_UNAVAILABLE */
   imageBuilder?: ImageBuilder;
+  /** Where sites' terminals run; absent: a terminal says DOCKER_UNAVAILABLE */
+  terminalRuntime?: TerminalRuntime;
 }
 
 /** What `connectDocker` found: what runs dynamic sites, or why they are refused (no engine, or an unsafe one). */
@@ -151,6 +155,15 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
           ...(images === null ? {} : { siteImages: images }),
           log: log.child({ component: "site-services" }),
         });
+  const terminals =
+    services === null || deps.terminalRuntime === undefined
+      ? null
+      : new SiteTerminals({
+          runtime: deps.terminalRuntime,
+          specOf: (id, request) => services.specOf(id, request),
+          ensureDirectory: (id) => directories.ensure(id),
+          log: log.child({ component: "site-terminals" }),
+        });
   const watcher =
     services === null || siteContainers === undefined
       ? null
@@ -180,6 +193,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       siteImages: images,
     }),
     images,
+    terminals,
     ...(deps.dynamicSitesRefusal ? { dynamicSitesRefusal: deps.dynamicSitesRefusal } : {}),
   });
   let sitesMount: SitesMount | null = null;
@@ -208,6 +222,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
   }
   app.addHook("onClose", async () => {
     clearInterval(sitesCertificateTimer);
+    await terminals?.closeAll();
     await watcher?.stop();
     await sitesMount?.release();
   });
@@ -220,6 +235,10 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     listen: async () => {
       const url = await app.listen({ host: config.http.host, port: config.http.port });
       watcher?.start();
+      // Terminal containers a previous run left have no shells: they go (in the background; new ones do not wait).
+      terminals?.removeLeftovers().catch((error: unknown) => {
+        log.warn({ err: error }, "could not remove the terminal containers a previous run left");
+      });
       // In the background: a large legacy tree takes a while, and every site works meanwhile (ensure adopts too).
       upgraded = upgradeToSiteAccounts({
         directories,
@@ -335,6 +354,10 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork, config.installationId),
     sitePort: defaultSwarmSiteSettings.port,
     imageBuilder: new DockerImageBuilder(docker),
+    terminalRuntime: new DockerSiteTerminals(docker, {
+      ...defaultSwarmSiteSettings,
+      installationId: config.installationId,
+    }),
   };
 }
 

@@ -46,6 +46,10 @@ export const managerPaths = {
     logs: { method: "GET", path: "/api/sites/:name/logs" },
     followLogs: { method: "GET", path: "/api/sites/:name/logs/events" },
   },
+  workspace: {
+    terminal: { method: "GET", path: "/api/sites/:name/terminal" },
+    fileEvents: { method: "GET", path: "/api/sites/:name/file-events" },
+  },
   files: {
     listTop: { method: "GET", path: "/api/sites/:name/files" },
     read: { method: "GET", path: "/api/sites/:name/files/*" },

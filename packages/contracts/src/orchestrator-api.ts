@@ -28,6 +28,7 @@ import {
   removeSiteDirectoriesRoute,
   upsertBalancerRoute,
 } from "./orchestrator-sites.js";
+import { openTerminalRoute } from "./orchestrator-terminals.js";
 import type { RouteTable } from "./route.js";
 
 export const orchestratorApi = {
@@ -49,5 +50,6 @@ export const orchestratorApi = {
   followSiteLogs: followSiteLogsRoute,
   removeSiteImages: removeSiteImagesRoute,
   buildSiteImage: buildSiteImageRoute,
+  openTerminal: openTerminalRoute,
   inventory: inventoryRoute,
 } as const satisfies RouteTable;

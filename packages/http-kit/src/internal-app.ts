@@ -1,4 +1,5 @@
 import { healthRoute } from "@director/contracts/internal-health";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { answerFrameworkError, installErrorHandling } from "./error-handler.js";
@@ -13,7 +14,8 @@ export interface InternalAppOptions {
 }
 
 /**
- * A Fastify app for an internal API: error bodies with stable codes, GET /health (public) and nothing else yet. Every
+ * A Fastify app for an internal API: error bodies with stable codes, WebSocket routes (`websocket: true`), GET /health
+ * (public) and nothing else yet. Every
  * route must declare its caller (contracts/route.ts); an `internal` one is refused without the component's token,
  * before anything of the request is read, and no other kind of caller is served.
  */
@@ -29,6 +31,9 @@ export function buildInternalApp({ component, token, log }: InternalAppOptions):
     frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
+  // Before the caller check: the plugin's own onRequest hook marks an upgrade, so that an upgrade refused over HTTP
+  // (a missing token) has its socket closed once answered, rather than left open (and holding a stop) forever.
+  void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   requireDeclaredCallers(app, { internal: internalTokenCheck(token) });
   registerRoute(app, healthRoute, async () => ({ ok: true as const, component }));
   return app;

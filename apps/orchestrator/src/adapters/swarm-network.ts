@@ -19,10 +19,12 @@ export function siteNetworkConfigName(name: string): string {
 }
 
 /**
- * Creates the network `name` (driver bridge, scope swarm, ICC off) unless it exists with that configuration;
- * idempotent. Each task gets an address on a node-local bridge that the node's own nginx reaches directly (no
- * overlay, no IPVS), while tasks cannot reach one another. An existing network without the isolation (made by an
- * earlier version) is replaced when no task uses it, and refused with a clear error otherwise. Returns its id.
+ * Creates the network `name` (driver bridge, scope swarm, ICC off, attachable) unless it exists with that
+ * configuration; idempotent. Each task gets an address on a node-local bridge that the node's own nginx reaches
+ * directly (no overlay, no IPVS), while tasks cannot reach one another. Attachable: a site's terminal container (a
+ * plain container, adapters/docker-site-terminals.ts) joins it, so a terminal reaches exactly what the site's process
+ * reaches, through the same firewall. An existing network made by an earlier version (without the isolation, or not
+ * attachable) is replaced when no task uses it, and refused with a clear error otherwise. Returns its id.
  */
 export async function ensureSiteNetwork(docker: Docker, name: string): Promise<string> {
   const configName = siteNetworkConfigName(name);
@@ -40,9 +42,12 @@ export async function ensureSiteNetwork(docker: Docker, name: string): Promise<s
   }
   const existing = await findNetwork(docker, name);
   if (existing !== undefined) {
-    const info = (await docker.getNetwork(existing).inspect()) as { ConfigFrom?: { Network?: string } };
-    if (info.ConfigFrom?.Network === configName) return existing;
-    await replaceUnisolatedNetwork(docker, existing, name);
+    const info = (await docker.getNetwork(existing).inspect()) as {
+      ConfigFrom?: { Network?: string };
+      Attachable?: boolean;
+    };
+    if (info.ConfigFrom?.Network === configName && info.Attachable === true) return existing;
+    await replaceOutdatedNetwork(docker, existing, name);
   }
   return createNetwork(
     docker,
@@ -51,6 +56,7 @@ export async function ensureSiteNetwork(docker: Docker, name: string): Promise<s
       Driver: "bridge",
       Scope: "swarm",
       ConfigFrom: { Network: configName },
+      Attachable: true,
       // No labels here: the engine refuses any option of its own on a network configured from another (403).
       CheckDuplicate: true,
     } as never,
@@ -58,13 +64,13 @@ export async function ensureSiteNetwork(docker: Docker, name: string): Promise<s
   );
 }
 
-async function replaceUnisolatedNetwork(docker: Docker, id: string, name: string): Promise<void> {
+async function replaceOutdatedNetwork(docker: Docker, id: string, name: string): Promise<void> {
   try {
     await docker.getNetwork(id).remove();
   } catch (error) {
     throw new DirectorError(
       "CONFIG_INVALID",
-      `The network ${name} lets site containers reach each other and is in use; remove the site services on it (they are recreated) and start again.`,
+      `The network ${name} was made by an earlier version (site containers reach each other, or terminals cannot join it) and is in use; remove the site services on it (they are recreated) and start again.`,
       { cause: error },
     );
   }

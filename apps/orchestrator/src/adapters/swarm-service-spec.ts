@@ -105,6 +105,20 @@ export const startScript = [
   "exec sleep 2147483647",
 ].join("\n");
 
+/** The environment of a site's process (and of its terminals): the site's variables and the ones Director sets. */
+export function siteProcessEnv(
+  spec: Pick<SiteServiceSpec, "env">,
+  settings: Pick<SwarmSiteSettings, "port" | "timeZone">,
+): Record<string, string> {
+  return {
+    ...spec.env,
+    PORT: String(settings.port),
+    HOST: "0.0.0.0",
+    TZ: settings.timeZone,
+    HOME: siteUser.home,
+  };
+}
+
 /** The Docker ServiceSpec of a site; `forceUpdate` carries over the service's counter so that an upsert never restarts by itself. */
 export function renderSwarmServiceSpec(
   spec: SiteServiceSpec,
@@ -116,13 +130,7 @@ export function renderSwarmServiceSpec(
     [installationLabel]: settings.installationId,
     [managedLabel]: "true",
   };
-  const env = {
-    ...spec.env,
-    PORT: String(settings.port),
-    HOST: "0.0.0.0",
-    TZ: settings.timeZone,
-    HOME: siteUser.home,
-  };
+  const env = siteProcessEnv(spec, settings);
   return {
     Name: serviceNameOf(settings.installationId, spec.siteId),
     Labels: labels,

@@ -5,7 +5,13 @@ import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { Logger } from "pino";
 import type { SiteDirectories } from "./ports.js";
-import type { ServiceLogs, ServiceRuntime, ServiceTaskStatus, SiteServiceLimits } from "./service-runtime.js";
+import type {
+  ServiceLogs,
+  ServiceRuntime,
+  ServiceTaskStatus,
+  SiteServiceLimits,
+  SiteServiceSpec,
+} from "./service-runtime.js";
 import type { SiteImages } from "./site-images.js";
 import { checkSiteServiceSpec } from "./site-service-spec.js";
 import type { SiteUser } from "./site-user.js";
@@ -62,24 +68,32 @@ export class SiteServices {
 
   /** Runs (or scales to zero) the site's service, as the site's own account, on its directory (made first). */
   async upsert(id: SiteId, request: SiteServiceRequestInput): Promise<void> {
-    const { runtime, directories, siteUserOf, baseImage, networkName, defaultLimits } = this.#deps;
-    const limits = { ...defaultLimits, ...definedOnly(request.limits) };
-    const spec = checkSiteServiceSpec({
-      siteId: id,
-      siteDirectory: directories.pathOf(id),
-      user: siteUserOf(id),
-      image: request.image ?? (await baseImage()),
-      isEnabled: request.isEnabled,
-      limits,
-      env: request.env,
-      networkName,
-    });
+    const { runtime, directories } = this.#deps;
+    const spec = await this.specOf(id, request);
     await directories.ensure(id);
     await runtime.upsert(spec);
     // The new task is rarely running yet: the task address watcher fills the upstream once it is.
     await this.#deps.refreshBalancer(id);
     // Images of earlier recipes: the ones whose containers Swarm no longer keeps go now, the rest on a later change.
     await this.#pruneImages(id, spec.image, 1);
+  }
+
+  /**
+   * The checked spec of the site's process: the request over the configured defaults, the site's account, directory
+   * and network. Its terminals run with the same (core/site-terminals.ts).
+   */
+  async specOf(id: SiteId, request: SiteServiceRequestInput): Promise<SiteServiceSpec> {
+    const { directories, siteUserOf, baseImage, networkName, defaultLimits } = this.#deps;
+    return checkSiteServiceSpec({
+      siteId: id,
+      siteDirectory: directories.pathOf(id),
+      user: siteUserOf(id),
+      image: request.image ?? (await baseImage()),
+      isEnabled: request.isEnabled,
+      limits: { ...defaultLimits, ...definedOnly(request.limits) },
+      env: request.env,
+      networkName,
+    });
   }
 
   /**

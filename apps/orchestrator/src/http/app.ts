@@ -7,11 +7,13 @@ import type { BalancerConfig, SiteDirectories, SiteFiles, ZipLimits } from "../c
 import type { SiteImages } from "../core/site-images.js";
 import type { SiteInventory } from "../core/site-inventory.js";
 import type { SiteServices } from "../core/site-services.js";
+import type { SiteTerminals } from "../core/site-terminals.js";
 import { registerFileRoutes } from "./file-routes.js";
 import { registerImageRoutes } from "./image-routes.js";
 import { registerInventoryRoutes } from "./inventory-routes.js";
 import { registerServiceRoutes } from "./service-routes.js";
 import { registerSiteRoutes } from "./site-routes.js";
+import { registerTerminalRoutes } from "./terminal-routes.js";
 
 /** What the orchestrator's HTTP edge needs: its ports and two settings. */
 export interface OrchestratorAppDeps {
@@ -30,6 +32,8 @@ export interface OrchestratorAppDeps {
   inventory: SiteInventory;
   /** per-site images; null or absent: no Docker engine, the image route answers 503 DOCKER_UNAVAILABLE */
   images?: SiteImages | null;
+  /** shells in sites' terminal environments; null or absent: no Docker engine, a terminal says DOCKER_UNAVAILABLE */
+  terminals?: SiteTerminals | null;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
   dynamicSitesRefusal?: DirectorError;
 }
@@ -37,11 +41,16 @@ export interface OrchestratorAppDeps {
 /** The orchestrator's internal API: every route of its table (contracts/orchestrator-api.ts), token-protected but /health. */
 export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance {
   const app = buildInternalApp({ component: "orchestrator", token: deps.token, log: deps.log });
-  registerSiteRoutes(app, deps);
+  registerSiteRoutes(app, { ...deps, terminals: deps.terminals ?? null });
   registerFileRoutes(app, deps);
   const refusal = deps.dynamicSitesRefusal ?? null;
   registerServiceRoutes(app, { services: deps.services ?? null, refusal });
   registerInventoryRoutes(app, { inventory: deps.inventory });
   registerImageRoutes(app, { images: deps.images ?? null, refusal });
+  registerTerminalRoutes(app, {
+    terminals: refusal === null ? (deps.terminals ?? null) : null,
+    refusal,
+    log: deps.log,
+  });
   return app;
 }

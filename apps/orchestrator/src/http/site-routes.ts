@@ -3,12 +3,14 @@ import { registerRoute } from "@director/http-kit/routes";
 import type { FastifyInstance } from "fastify";
 import type { BalancerConfig, SiteDirectories } from "../core/ports.js";
 import type { SiteServices } from "../core/site-services.js";
+import type { SiteTerminals } from "../core/site-terminals.js";
 
 /**
  * A site's directories and balancer server block (contracts/orchestrator-sites.ts); each is idempotent. Deleting the
  * directories is how a site is deleted for good, so its images go with them (best effort, when Docker is there).
  * The files are deleted only once no process of the site runs any more (503 SITE_PROCESS_STILL_RUNNING until then):
- * a process that outlived its service could otherwise keep changing the tree while it is being deleted.
+ * a process that outlived its service could otherwise keep changing the tree while it is being deleted. The site's
+ * terminals end first, for the same reason.
  */
 export function registerSiteRoutes(
   app: FastifyInstance,
@@ -16,6 +18,7 @@ export function registerSiteRoutes(
     directories: SiteDirectories;
     balancer: BalancerConfig;
     services?: Pick<SiteServices, "removeImages" | "assertNoProcess"> | null;
+    terminals?: Pick<SiteTerminals, "closeSite"> | null;
   },
 ): void {
   const { directories, balancer } = deps;
@@ -25,6 +28,7 @@ export function registerSiteRoutes(
   });
 
   registerRoute(app, orchestratorApi.removeSiteDirectories, async ({ params }) => {
+    await deps.terminals?.closeSite(params.id);
     await deps.services?.assertNoProcess(params.id);
     await directories.remove(params.id);
     await deps.services?.removeImages(params.id);

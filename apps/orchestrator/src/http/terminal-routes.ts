@@ -1,0 +1,184 @@
+import { orchestratorApi } from "@director/contracts/orchestrator-api";
+import {
+  terminalControlMessageSchema,
+  terminalOpenRequestSchema,
+  type terminalServerMessageSchema,
+} from "@director/contracts/orchestrator-terminals";
+import { isDirectorError } from "@director/domain/errors";
+import { parseSiteId } from "@director/domain/site";
+import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { RawData, WebSocket } from "ws";
+import type { z } from "zod";
+import type { SiteTerminals, TerminalShell } from "../core/site-terminals.js";
+
+type ServerMessage = z.input<typeof terminalServerMessageSchema>;
+
+/** The open request must come this soon after the upgrade. */
+const openRequestTimeoutMs = 10_000;
+/** Output waiting to be sent past this pauses the shell's output (a slow caller must not fill our memory). */
+const maxBufferedBytes = 1024 * 1024;
+/** 1008: policy violation, 1000: normal (RFC 6455 §7.4.1); 4500: the terminal failed (contracts). */
+const closeCodes = { normal: 1000, policy: 1008, failed: 4500 } as const;
+
+/**
+ * GET /internal/v1/sites/:id/terminal (contracts/orchestrator-terminals.ts): one shell per WebSocket. The internal
+ * token was checked on the upgrade request (http-kit `requireDeclaredCallers`). `terminals` null: no Docker engine,
+ * the socket says DOCKER_UNAVAILABLE and closes.
+ */
+export function registerTerminalRoutes(
+  app: FastifyInstance,
+  deps: { terminals: SiteTerminals | null; refusal: Error | null; log: Logger },
+): void {
+  const target = orchestratorApi.openTerminal;
+  // The WebSocket plugin is the internal app's (http-kit buildInternalApp), registered but loaded only once the app
+  // starts: a route of its kind must be declared in a plugin that loads after it.
+  void app.register(async (scope) => {
+    scope.get(target.path, { websocket: true, config: { caller: target.caller } }, (socket, request) => {
+      const { id } = request.params as { id: string };
+      void relay(socket, id, deps);
+    });
+  });
+}
+
+async function relay(
+  socket: WebSocket,
+  rawId: string,
+  deps: { terminals: SiteTerminals | null; refusal: Error | null; log: Logger },
+): Promise<void> {
+  const send = (message: ServerMessage) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+  const fail = (code: string, message: string) => {
+    send({ type: "error", code, message });
+    socket.close(closeCodes.failed, code);
+  };
+  let shell: TerminalShell | null = null;
+  let isClosed = false;
+  socket.on("close", () => {
+    isClosed = true;
+    void shell?.end();
+  });
+  // Messages that come while the shell starts wait for it (keystrokes typed at once are not lost).
+  const early: Array<{ data: RawData; isBinary: boolean }> = [];
+  let onMessage: (data: RawData, isBinary: boolean) => void = (data, isBinary) => early.push({ data, isBinary });
+  socket.on("message", (data, isBinary) => onMessage(data, isBinary));
+
+  const first = await nextMessage(socket, early, openRequestTimeoutMs);
+  if (first === null) {
+    if (!isClosed) socket.close(closeCodes.policy, "no open request");
+    return;
+  }
+  const parsed = safeParse(terminalOpenRequestSchema, safeJson(first.isBinary ? null : first.data.toString()));
+  if (!parsed.success) {
+    fail("VALIDATION_FAILED", "The terminal's first message must be its open request (contracts).");
+    return;
+  }
+  if (deps.terminals === null) {
+    const reason = deps.refusal?.message ?? "Terminals are unavailable: the orchestrator has no Docker engine.";
+    fail(isDirectorError(deps.refusal) ? deps.refusal.code : "DOCKER_UNAVAILABLE", reason);
+    return;
+  }
+  send({ type: "status", state: "starting" });
+  try {
+    const siteId = parseSiteId(rawId);
+    const { cols, rows, service } = parsed.data;
+    shell = await deps.terminals.open(siteId, service, { cols, rows });
+  } catch (error) {
+    deps.log.warn({ err: error, siteId: rawId }, "a terminal could not start");
+    if (isDirectorError(error)) fail(error.code, error.message);
+    else fail("TERMINAL_FAILED", "The terminal could not start; try again, or tell an administrator.");
+    return;
+  }
+  if (isClosed) {
+    await shell.end();
+    return;
+  }
+  const opened = shell;
+  send({ type: "status", state: "ready" });
+  const handle = (data: RawData, isBinary: boolean) => {
+    if (isBinary) {
+      opened.write(toBuffer(data));
+      return;
+    }
+    const control = safeParse(terminalControlMessageSchema, safeJson(data.toString()));
+    if (!control.success) {
+      fail("VALIDATION_FAILED", "A terminal control message must be a resize or a ping.");
+      return;
+    }
+    if (control.data.type === "ping") send({ type: "pong" });
+    else opened.resize(control.data).catch(() => undefined); // a shell ending meanwhile has no size
+  };
+  for (const message of early.splice(0)) handle(message.data, message.isBinary);
+  onMessage = handle;
+  try {
+    for await (const chunk of opened.output) {
+      if (isClosed) break;
+      socket.send(chunk, { binary: true });
+      // Back-pressure: wait for the socket to drain before reading more of the shell's output.
+      while (socket.bufferedAmount > maxBufferedBytes && !isClosed) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  } catch {
+    // The engine's connection broke: the shell is ended below like any other.
+  }
+  if (isClosed) return;
+  const code = await opened.exitCode();
+  await opened.end();
+  send({ type: "exit", code });
+  socket.close(closeCodes.normal, "exited");
+}
+
+/** The first message, from those already received or the next one; null on close or timeout. */
+function nextMessage(
+  socket: WebSocket,
+  early: Array<{ data: RawData; isBinary: boolean }>,
+  timeoutMs: number,
+): Promise<{ data: RawData; isBinary: boolean } | null> {
+  const waiting = early.shift();
+  if (waiting !== undefined) return Promise.resolve(waiting);
+  return new Promise((resolve) => {
+    const done = (value: { data: RawData; isBinary: boolean } | null) => {
+      clearTimeout(timer);
+      socket.off("message", onMessage);
+      socket.off("close", onClose);
+      resolve(value);
+    };
+    const onMessage = () => done(early.shift() ?? null);
+    const onClose = () => done(null);
+    const timer = setTimeout(() => done(null), timeoutMs);
+    // Registered after the collecting listener: by the time this runs, the message is in `early`.
+    socket.on("message", onMessage);
+    socket.on("close", onClose);
+  });
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** A schema's verdict; a domain parser's refusal inside it (an image reference that is not one) is a refusal too. */
+function safeParse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): { success: true; data: z.output<S> } | { success: false } {
+  try {
+    const result = schema.safeParse(value);
+    return result.success ? { success: true, data: result.data } : { success: false };
+  } catch {
+    return { success: false };
+  }
+}
+
+function safeJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

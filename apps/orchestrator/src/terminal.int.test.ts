@@ -1,0 +1,250 @@
+/**
+ * Terminals through the orchestrator's API against the real Docker engine: a shell in the site's own environment
+ * (its account, /site, read-only root, no capabilities, the sites network), resize, exit status, hang-up, refusals,
+ * and the environment's lifetime (removed after the last shell, and with the site's files).
+ */
+import { randomBytes, randomInt } from "node:crypto";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
+import { routePath } from "@director/contracts/route";
+import type { ImageRef } from "@director/domain/image-ref";
+import type { InstallationId } from "@director/domain/installation-id";
+import type { SiteId } from "@director/domain/site";
+import { NginxConfigStore } from "@director/host/nginx-config-store";
+import type { NginxServer } from "@director/host/nginx-server";
+import { InternalClient } from "@director/http-kit/internal-client";
+import { openTerminalTestClient, type TerminalTestClient } from "@director/testing/terminal-client";
+import { startTestNginx } from "@director/testing/test-nginx";
+import Docker from "dockerode";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DockerSiteTerminals, listTerminalContainers } from "./adapters/docker-site-terminals.js";
+import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
+import { removeDockerTestObjects, testSiteUidBase, testSiteUser, waitFor } from "./adapters/docker-test-objects.js";
+import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
+import { ensureSiteNetwork } from "./adapters/swarm-network.js";
+import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
+import { terminalContainerNameOf } from "./adapters/terminal-container-spec.js";
+import { orchestratorConfigSchema } from "./config.js";
+import { SiteTerminals } from "./core/site-terminals.js";
+import { createOrchestrator, type OrchestratorHandle } from "./main.js";
+import { testToken } from "./testing/test-app.js";
+
+const log = pino({ level: process.env.TEST_LOG ?? "silent" });
+const docker = new Docker();
+const runId = randomBytes(4).toString("hex");
+const networkName = `director-test-${runId}`;
+const imageName = `director-test/base-busybox-${runId}`;
+const siteId = randomInt(900_000_000, 999_999_999) as SiteId;
+const installationId = `t${runId}` as InstallationId;
+let image: Promise<ImageRef> | undefined;
+let root: string;
+let server: NginxServer | undefined;
+let orchestrator: OrchestratorHandle | undefined;
+let baseUrl: string;
+const baseImage = () => {
+  image ??= ensureBusyboxBaseImage(docker, { imageName });
+  return image;
+};
+const runtime = new DockerSiteTerminals(docker, { ...defaultSwarmSiteSettings, installationId });
+
+beforeAll(async () => {
+  const nginx = await startTestNginx({ prefix: "director-orchestrator-terminal-", includeDirNames: ["sites"], log });
+  ({ root, server } = nginx);
+  await ensureSiteNetwork(docker, networkName);
+  const config = orchestratorConfigSchema.parse({
+    http: { port: 0 },
+    token: testToken,
+    installationId,
+    sites: { dir: path.join(root, "sites"), uidBase: testSiteUidBase },
+    balancer: { listen: `127.0.0.1:${nginx.port}`, nginxDir: path.join(root, "nginx") },
+    files: {},
+    docker: { siteNetwork: networkName },
+  });
+  orchestrator = createOrchestrator(config, {
+    balancerFiles: new NginxConfigStore(nginx.confDirs.sites ?? "", server, log),
+    log,
+    runtime: new DockerSwarmRuntime(docker, { installationId }),
+    baseImage,
+    terminalRuntime: runtime,
+  });
+  baseUrl = await orchestrator.listen();
+});
+
+afterAll(async () => {
+  try {
+    await orchestrator?.close();
+    await runtime.removeAllEnvironments();
+    const imageRef = await image?.catch(() => undefined);
+    await removeDockerTestObjects(docker, {
+      serviceNames: [],
+      networkName,
+      imageRefs: imageRef === undefined ? [] : [imageRef],
+    });
+  } finally {
+    await server?.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+const client = () => new InternalClient({ component: "orchestrator", baseUrl, token: testToken });
+const terminalUrl = (id: number) => `${baseUrl.replace(/^http/, "ws")}${routePath(api.openTerminal, { id })}`;
+const authorization = { authorization: `Bearer ${testToken}` };
+
+/** A terminal of the test site, opened and ready. */
+async function openShell(service: object = {}, size = { cols: 80, rows: 24 }): Promise<TerminalTestClient> {
+  const terminal = await openTerminalTestClient(terminalUrl(siteId), authorization);
+  terminal.control({ type: "open", ...size, service: { limits: { memoryBytes: 64 * 1024 * 1024 }, ...service } });
+  await terminal.waitForReady();
+  return terminal;
+}
+
+/** Runs a command in the shell and answers what it printed between two markers. */
+async function run(terminal: TerminalTestClient, command: string): Promise<string> {
+  const marker = randomBytes(4).toString("hex");
+  const from = terminal.output().length;
+  // The markers are split in the command line, so the echoed input never matches them.
+  terminal.type(`echo "<${marker}"; ${command}; echo "${marker}>"\n`);
+  const seen = await terminal.waitForOutput(new RegExp(`<${marker}\\r?\\n([\\s\\S]*?)${marker}>`), { from });
+  return (new RegExp(`<${marker}\\r?\\n([\\s\\S]*?)${marker}>`).exec(seen)?.[1] ?? "").replace(/\r/g, "");
+}
+
+/** The processes of the site's terminal container, as `ps` lists them there. */
+async function processesInEnvironment(): Promise<string> {
+  const container = docker.getContainer(terminalContainerNameOf(installationId, siteId));
+  const exec = await container.exec({ Cmd: ["ps", "-o", "pid,user,args"], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("latin1");
+}
+
+describe("a site's terminal through the orchestrator", () => {
+  it("runs a shell as the site's account in /site, with the process's limits and nothing more", async () => {
+    await client().request(api.ensureSiteDirectories, { params: { id: siteId } });
+    const terminal = await openShell({ env: { GREETING: "hello" } });
+    const { uid, gid } = testSiteUser(siteId);
+    expect((await run(terminal, "id -u; id -g; pwd")).trim().split("\n")).toEqual([String(uid), String(gid), "/site"]);
+    expect((await run(terminal, 'echo "$GREETING $HOME $PORT"')).trim()).toBe("hello /site/.home 8080");
+    // A read-only root, no capabilities, no way to gain privileges: the process's own confinement.
+    expect(await run(terminal, "touch /etc/owned 2>&1; echo code=$?")).toMatch(/Read-only file system[\s\S]*code=1/);
+    const status = await run(terminal, "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status");
+    expect(status).toMatch(/CapEff:\s+0{16}/);
+    expect(status).toMatch(/CapBnd:\s+0{16}/);
+    expect(status).toMatch(/NoNewPrivs:\s+1/);
+    // cgroup v2, or v1 on older hosts
+    const memoryLimit = "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes";
+    expect((await run(terminal, memoryLimit)).trim()).toBe(String(64 * 1024 * 1024));
+    // Files made in the terminal are the site's, in its directory.
+    await run(terminal, "echo made-in-terminal > public/t.txt");
+    const read = await client().request(api.readFile, { params: { id: siteId }, query: { path: "public/t.txt" } });
+    expect(read.kind === "bytes" ? read.body.toString() : null).toBe("made-in-terminal\n");
+    // On the sites network, like the site's process: behind the same firewall, reaching no other site.
+    const info = await docker.getContainer(terminalContainerNameOf(installationId, siteId)).inspect();
+    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([networkName]);
+    terminal.close();
+  });
+
+  it("resizes, passes the exit status back and closes", async () => {
+    const terminal = await openShell({}, { cols: 100, rows: 30 });
+    expect((await run(terminal, "stty size")).trim()).toBe("30 100");
+    terminal.control({ type: "resize", cols: 132, rows: 43 });
+    await waitFor(
+      async () => (await run(terminal, "stty size")).trim(),
+      (size) => size === "43 132",
+      5_000,
+    );
+    terminal.control({ type: "ping" });
+    await terminal.waitForMessage("pong");
+    terminal.type("exit 3\n");
+    expect(await terminal.closed).toEqual({ code: 1000, reason: "exited" });
+    expect(terminal.messages().find((message) => message.type === "exit")).toEqual({ type: "exit", code: 3 });
+  });
+
+  it("hangs up the shell and what runs in it when the caller goes", async () => {
+    const terminal = await openShell();
+    const marker = `sleep ${randomInt(100_000, 999_999)}`;
+    await run(terminal, "true");
+    terminal.type(`${marker}\n`);
+    await waitFor(processesInEnvironment, (processes) => processes.includes(marker), 5_000);
+    terminal.close();
+    await waitFor(processesInEnvironment, (processes) => !processes.includes(marker), 10_000);
+  });
+
+  it("refuses a caller without the token and a first message that is not an open request", async () => {
+    await expect(openTerminalTestClient(terminalUrl(siteId))).rejects.toMatchObject({ status: 401 });
+    const terminal = await openTerminalTestClient(terminalUrl(siteId), authorization);
+    terminal.control({ type: "open", cols: 80, rows: 24, service: { image: "../../etc" } });
+    expect(await terminal.closed).toMatchObject({ code: 4500 });
+    expect(terminal.messages()).toEqual([expect.objectContaining({ type: "error", code: "VALIDATION_FAILED" })]);
+    const keysFirst = await openTerminalTestClient(terminalUrl(siteId), authorization);
+    keysFirst.type("id\n");
+    expect(await keysFirst.closed).toMatchObject({ code: 4500 });
+  });
+
+  it("ends every shell and removes the environment with the site's files", async () => {
+    const terminal = await openShell();
+    await run(terminal, "true");
+    await client().request(api.removeSiteDirectories, { params: { id: siteId } });
+    await terminal.closed;
+    const left = await listTerminalContainers(docker, installationId);
+    expect(left.filter((container) => container.Labels["org.director.terminal-site-id"] === String(siteId))).toEqual(
+      [],
+    );
+  });
+});
+
+describe("terminal environments' lifetime", () => {
+  it("keeps the environment while shells are open, removes it after the last, and replaces an outdated one", async () => {
+    const id = randomInt(900_000_000, 999_999_999) as SiteId;
+    const sitesDir = path.join(root, "sites");
+    const terminals = new SiteTerminals({
+      runtime,
+      specOf: async (siteId, request) => ({
+        siteId,
+        siteDirectory: path.join(sitesDir, String(siteId)),
+        user: testSiteUser(siteId),
+        image: await baseImage(),
+        isEnabled: true,
+        limits: { cpus: 0.5, memoryBytes: 64 * 1024 * 1024, pidsLimit: 64, ...request.limits },
+        env: request.env,
+        networkName,
+      }),
+      ensureDirectory: async (siteId) => {
+        await mkdir(path.join(sitesDir, String(siteId)), { recursive: true });
+      },
+      idleRemovalMs: 300,
+      log,
+    });
+    const containerName = terminalContainerNameOf(installationId, id);
+    const containerId = async () =>
+      (
+        await docker
+          .getContainer(containerName)
+          .inspect()
+          .catch(() => null)
+      )?.Id ?? null;
+    const first = await terminals.open(id, { limits: {}, env: {} }, { cols: 80, rows: 24 });
+    const started = await containerId();
+    expect(started).not.toBeNull();
+    // Another spec while a shell is open: the running environment is kept (the open shell is not killed).
+    const second = await terminals.open(id, { limits: {}, env: { NEW: "1" } }, { cols: 80, rows: 24 });
+    expect(await containerId()).toBe(started);
+    expect(terminals.openShells().get(id)).toBe(2);
+    await first.end();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await containerId()).toBe(started);
+    await second.end();
+    await waitFor(containerId, (found) => found === null, 10_000);
+    // With no shell open, a new spec gets a new environment.
+    const third = await terminals.open(id, { limits: {}, env: {} }, { cols: 80, rows: 24 });
+    const replacedFrom = await containerId();
+    await third.end();
+    const fourth = await terminals.open(id, { limits: {}, env: { NEW: "2" } }, { cols: 80, rows: 24 });
+    expect(await containerId()).not.toBe(replacedFrom);
+    await terminals.closeAll();
+    expect(await containerId()).toBeNull();
+    void fourth;
+  });
+});
