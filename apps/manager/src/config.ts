@@ -250,6 +250,28 @@ export const managerConfigTable = {
       doc: "site logs this manager follows at once for everyone; then 429 `LOG_STREAM_LIMIT`",
     }),
   },
+  terminals: {
+    maxPerAccount: variable({
+      env: "DIRECTOR_TERMINALS_PER_ACCOUNT",
+      schema: count.default(10),
+      doc: "web terminals one account may have open at once; the next closes with 4429 `TERMINAL_LIMIT`",
+    }),
+    maxTotal: variable({
+      env: "DIRECTOR_TERMINALS_TOTAL",
+      schema: count.default(300),
+      doc: "web terminals this manager holds open at once for everyone (each is a shell in a site's terminal container)",
+    }),
+    idleTimeoutMs: variable({
+      env: "DIRECTOR_TERMINAL_IDLE_TIMEOUT_MS",
+      schema: durationMs.default(30 * 60_000),
+      doc: "a web terminal with no keystroke and no output for this long closes (4408)",
+    }),
+    maxDurationMs: variable({
+      env: "DIRECTOR_TERMINAL_MAX_DURATION_MS",
+      schema: durationMs.default(8 * 60 * 60_000),
+      doc: "the longest a web terminal stays open, whatever happens in it (4408); the page offers to reconnect",
+    }),
+  },
   oidc: sectionWhenSet("issuer", oidcTable),
   guidelines: {
     filePath: variable({

@@ -23,6 +23,7 @@ import { siteSpecs } from "./features/operations/site-specs.js";
 import { InMemoryAccountRateLimit } from "./features/rate-limits/account-rate-limit.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
+import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
 import { SitesService } from "./features/sites/sites.service.js";
 import { UsersService } from "./features/users/users.service.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
@@ -43,6 +44,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     guidelines: adapters.guidelines,
   });
   const images = new ImagesService({ images: repositories.images, audit: repositories.audit });
+  const accessChanges = new SiteAccessChanges();
   const sites = new SitesService({
     sites: repositories.sites,
     operations: repositories.operations,
@@ -50,12 +52,14 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     images,
     listing: repositories.siteListing,
     wakeup,
+    accessChanges,
     reservedNames,
     inTransaction,
   });
   const specs = siteSpecs(config.sites);
   return {
     repositories,
+    accessChanges,
     inTransaction,
     specs,
     auth,
@@ -90,6 +94,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
         what: "invitations",
         rule: { max: config.accountLimits.inviteMaxPerAccount, windowMs },
       }),
+      accessChanges,
       inTransaction,
     }),
     siteRequests: new SiteRequestsService({

@@ -15,6 +15,7 @@ import {
   siteRequestRoutes,
   siteRoutes,
 } from "./manager-routes-sites.js";
+import { workspaceRoutes } from "./manager-routes-workspace.js";
 import { route } from "./route.js";
 
 /** The web interface (apps/manager-web/dist): its files, and index.html for every page's path. */
@@ -35,6 +36,7 @@ export const managerApi = {
   sites: siteRoutes,
   process: processRoutes,
   files: fileRoutes,
+  workspace: workspaceRoutes,
   members: memberRoutes,
   domains: domainRoutes,
   images: imageRoutes,

@@ -44,6 +44,8 @@ export const errorCodes = {
   PATH_NOT_FOUND: { kind: "user", status: 404 },
   PATH_IS_DIRECTORY: { kind: "user", status: 409 },
   PATH_EXISTS: { kind: "user", status: 409 },
+  /** a save that named the version it replaces (`ifModifiedAt`) found another one on disk */
+  FILE_CHANGED: { kind: "user", status: 409 },
   ZIP_TOO_LARGE: { kind: "user", status: 413 },
   PATH_NOT_A_DIRECTORY: { kind: "user", status: 409 },
   PATH_IS_LINK: { kind: "user", status: 403 },
@@ -89,6 +91,14 @@ export const errorCodes = {
   LIVE_CONNECTION_LIMIT: { kind: "user", status: 429 },
   /** one account follows too many site logs at once, or the manager as many as it allows in all */
   LOG_STREAM_LIMIT: { kind: "user", status: 429 },
+  /** one account has too many web terminals open, or the manager as many as it allows; also file-event streams */
+  TERMINAL_LIMIT: { kind: "user", status: 429 },
+  /** a terminal closed because its person was removed from the site or the site was disabled (close code 4403) */
+  SITE_ACCESS_LOST: { kind: "user", status: 403 },
+  /** a terminal closed after its idle limit or its longest duration (close code 4408) */
+  TERMINAL_TIMED_OUT: { kind: "user", status: 408 },
+  /** a terminal's shell could not start or broke (close code 4500) */
+  TERMINAL_FAILED: { kind: "operator", status: 502 },
   INTERNAL_AUTH_INVALID: { kind: "user", status: 401 },
   // state
   NOT_FOUND: { kind: "user", status: 404 },

@@ -1,6 +1,7 @@
 import { errorBodySchema } from "@director/contracts/error-body";
 import { type Route, type RouteOutput, routePath, routeQueryString } from "@director/contracts/route";
 import { DirectorError, isErrorCode } from "@director/domain/errors";
+import WebSocket from "ws";
 import type { z } from "zod";
 import type { InternalToken } from "./internal-auth.js";
 import { openStream, readText, type StartedStream } from "./internal-stream.js";
@@ -130,6 +131,47 @@ export class InternalClient {
     signal: AbortSignal,
   ): Promise<AsyncIterable<Buffer>> {
     return this.#openBody(target, input as CallParts, signal);
+  }
+
+  /**
+   * Opens a WebSocket route (the orchestrator's terminal) with the component's token and resolves once it is open.
+   * A refused upgrade is the component's error, as for request; no answer within the time limit, COMPONENT_UNREACHABLE.
+   */
+  async openSocket<R extends Route & { answerKind: "stream" }>(target: R, input: CallInput<R>): Promise<WebSocket> {
+    const { component, baseUrl, token, timeoutMs } = this.#options;
+    const parts = input as CallParts;
+    const url = this.#urlOf(target, parts);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(url, {
+      headers: { authorization: `Bearer ${token}` },
+      handshakeTimeout: parts.timeoutMs ?? timeoutMs,
+      maxPayload: 1024 * 1024,
+    });
+    const unreachable = (cause: unknown) =>
+      new DirectorError(
+        "COMPONENT_UNREACHABLE",
+        `The ${component} at ${baseUrl} did not answer ${nameOf(target)}; is it running?`,
+        { cause },
+      );
+    return new Promise<WebSocket>((resolve, reject) => {
+      socket.once("open", () => {
+        // From now on a broken connection shows as its close (with 1006), which the caller handles.
+        socket.removeAllListeners("error");
+        socket.on("error", () => undefined);
+        resolve(socket);
+      });
+      socket.once("unexpected-response", (request, response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", (cause) => reject(unreachable(cause)));
+        response.on("end", () => {
+          request.destroy();
+          const text = Buffer.concat(chunks).toString("utf8");
+          reject(toRemoteError(component, target, response.statusCode ?? 502, text));
+        });
+      });
+      socket.once("error", (cause) => reject(unreachable(cause)));
+    });
   }
 
   /** Opens a route's answer on a connection of its own; a failed status is the component's error, as for request. */

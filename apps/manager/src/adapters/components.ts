@@ -10,6 +10,7 @@ import type { SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
+import type { TerminalShells } from "../features/workspace/terminal.routes.js";
 import { OrchestratorClient } from "./orchestrator-client.js";
 import { RouterClient } from "./router-client.js";
 
@@ -23,6 +24,8 @@ export interface Components {
   fileStore: SiteFileStore;
   /** a dynamic site's process and log */
   siteProcess: SiteProcessReader;
+  /** shells in sites' terminal environments */
+  terminalShells: TerminalShells;
 }
 
 /** The components named by the config (their URLs and tokens); nothing is contacted until a call is made. */
@@ -56,5 +59,6 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
     },
     fileStore: orchestrator,
     siteProcess: orchestrator,
+    terminalShells: { open: (site, request) => orchestrator.openTerminal(site.id, request) },
   };
 }

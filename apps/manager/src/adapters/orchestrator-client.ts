@@ -3,9 +3,11 @@ import type { DirectoryPageQuery, FileChange, FileChanged } from "@director/cont
 import type { OrchestratorInventory } from "@director/contracts/orchestrator-inventory";
 import type { SiteImageResult, SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
+import type { TerminalOpenRequest } from "@director/contracts/orchestrator-terminals";
 import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import type { InternalClient } from "@director/http-kit/internal-client";
+import type { WebSocket } from "ws";
 import type { FileMode, SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import type { HostInventory } from "../features/reconcile/host-inventory.js";
@@ -127,6 +129,13 @@ export class OrchestratorClient
       { params: { id: siteId }, query: { path: path ?? undefined } },
       signal,
     );
+  }
+
+  /** A shell in the site's terminal environment: the socket, once its open request is sent (orchestrator-terminals.ts). */
+  async openTerminal(siteId: SiteId, request: TerminalOpenRequest): Promise<WebSocket> {
+    const socket = await this.#client.openSocket(orchestratorApi.openTerminal, { params: { id: siteId } });
+    socket.send(JSON.stringify(request));
+    return socket;
   }
 
   async change(siteId: SiteId, path: SitePath, change: FileChange): Promise<FileChanged> {

@@ -27,6 +27,7 @@ import { registerSiteRequestRoutes } from "../features/site-requests/site-reques
 import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
+import { registerTerminalRoutes } from "../features/workspace/terminal.routes.js";
 import type { ManagerAdapters } from "../manager-adapters.js";
 import type { ManagerServices } from "../manager-services.js";
 import { installCallerChecks, registerApiRoute } from "./api-routes.js";
@@ -125,6 +126,17 @@ export async function buildManagerApp(
     sites: services.sites,
     hub: live,
     sessions: liveSessions,
+    log,
+    ...(liveTimings.recheckMs === undefined ? {} : { recheckMs: liveTimings.recheckMs }),
+  });
+
+  registerTerminalRoutes(app, {
+    auth: services.auth,
+    sites: services.sites,
+    shells: adapters.components.terminalShells,
+    sessions: liveSessions,
+    accessChanges: services.accessChanges,
+    limits: config.terminals,
     log,
     ...(liveTimings.recheckMs === undefined ? {} : { recheckMs: liveTimings.recheckMs }),
   });

@@ -87,6 +87,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
       zip: unreachable,
     },
     siteProcess: given.siteProcess ?? { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
+    terminalShells: given.terminalShells ?? { open: unreachable },
   };
 }
 

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { actorOf } from "../../http/api-routes.js";
 import { sessionTokenOf } from "../../http/authenticate.js";
 import { ConnectionLimits } from "../../http/connection-limits.js";
+import { assertSameOrigin } from "../../http/same-origin.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { LiveConnection } from "./live-connection.js";
@@ -18,28 +19,6 @@ import type { LiveSessions } from "./live-sessions.js";
 export const maxLiveConnectionsPerUser = 20;
 /** A connection that answers no ping within this long is dropped (a laptop closed, a network gone). */
 const pingIntervalMs = 30_000;
-
-/**
- * A cookie sent by a page of another site must not open a connection (cross-site WebSocket hijacking: browsers
- * send cookies with the upgrade, and no CORS check applies). A browser always sends Origin; its host must be ours.
- * Scripts with a bearer token send no cookie and need no Origin.
- */
-function assertSameOrigin(request: FastifyRequest): void {
-  if (request.headers.authorization?.startsWith("Bearer ")) return;
-  const origin = request.headers.origin;
-  let originHost: string | null = null;
-  try {
-    originHost = origin === undefined ? null : new URL(origin).host;
-  } catch {
-    originHost = null;
-  }
-  if (originHost === null || originHost !== request.headers.host) {
-    throw new DirectorError(
-      "ORIGIN_NOT_ALLOWED",
-      "Live updates open only from Director's own pages (the Origin header must match this host).",
-    );
-  }
-}
 
 /**
  * GET /ws — the live channel (a WebSocket; packages/contracts/src/manager-live.ts has its messages). The upgrade
@@ -74,7 +53,7 @@ export function registerLiveRoutes(
       // The session was checked when the request came in (the route's declared caller, http/api-routes.ts).
       config: { caller: platformRoutes.live.caller },
       preValidation: async (request) => {
-        assertSameOrigin(request);
+        assertSameOrigin(request, "Live updates");
         const actor = actorOf(request);
         // Taken here, before the upgrade, so that a burst of upgrades cannot all pass a check made before any of
         // them was counted; given back when the connection's socket closes, whether the upgrade happened or not

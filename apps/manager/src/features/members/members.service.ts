@@ -6,6 +6,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import { parseUsername } from "@director/domain/username";
 import type { AccountRateLimit } from "../rate-limits/account-rate-limit.js";
+import type { SiteAccessChanges } from "../sites/site-access-changes.js";
 import type { SitesService } from "../sites/sites.service.js";
 
 /** A member as a site's page lists them. */
@@ -23,6 +24,8 @@ export interface MembersServiceDeps {
   members: Pick<SitesRepository, "listMemberDetails">;
   /** how many usernames one account may invite (each makes an account); adding an existing account is not counted */
   invitations: AccountRateLimit;
+  /** told when a member is removed, so that their open terminals end at once */
+  accessChanges?: Pick<SiteAccessChanges, "notify">;
   /** runs `work` in one transaction with repositories bound to it */
   inTransaction<T>(
     work: (repos: {
@@ -104,6 +107,7 @@ export class MembersService {
         details: { username: user.username },
       });
     });
+    this.#deps.accessChanges?.notify(site.id);
     return this.#membersOf(site.id);
   }
 

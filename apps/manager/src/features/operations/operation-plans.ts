@@ -1,6 +1,7 @@
 import { DirectorError } from "@director/domain/errors";
 import type { SiteRecord as Site } from "@director/domain/site";
 import { z } from "zod";
+import { siteProcessSettings } from "../sites/site-process-settings.js";
 import { ensureCertificates, issueCertificate, removeCertificate, serveDomains } from "./domain-steps.js";
 import type { StepDefinition } from "./step-definition.js";
 
@@ -32,18 +33,9 @@ const startService: StepDefinition = {
   },
 };
 
-/** What the orchestrator needs to run a dynamic site's process: enabled or not, and its limits. */
+/** What the orchestrator needs to run a dynamic site's process: enabled or not, its limits and image. */
 function serviceRequest(site: Site) {
-  return {
-    id: site.id,
-    isEnabled: site.availability === "enabled",
-    limits: {
-      ...(site.cpus === null ? {} : { cpus: site.cpus }),
-      ...(site.memoryMib === null ? {} : { memoryBytes: site.memoryMib * 1024 * 1024 }),
-    },
-    // The last image built successfully; none yet: the orchestrator's base image.
-    ...(site.imageRef === null ? {} : { image: site.imageRef }),
-  };
+  return { id: site.id, isEnabled: site.availability === "enabled", ...siteProcessSettings(site) };
 }
 
 /** After a type change: a dynamic site gets its process, a site made static loses it. */

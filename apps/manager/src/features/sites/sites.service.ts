@@ -14,6 +14,7 @@ import type { Wakeup } from "../../adapters/wakeup.js";
 import type { ImagesService } from "../images/images.service.js";
 import { operationPlans, type UpdateImageInput } from "../operations/operation-plans.js";
 import { recordNewSite } from "./record-new-site.js";
+import type { SiteAccessChanges } from "./site-access-changes.js";
 import { canActOnSite, canCreateSite, type SiteAction } from "./sites.policy.js";
 
 export interface SitesServiceDeps {
@@ -37,6 +38,8 @@ export interface SitesServiceDeps {
   /** pages of the site list, each site with what the list shows of it */
   listing: Pick<SiteListingQuery, "page">;
   wakeup: Wakeup;
+  /** told when a site's availability changes, so that open terminals check their access at once */
+  accessChanges?: Pick<SiteAccessChanges, "notify">;
   reservedNames: ReservedSiteNames;
   /** runs `work` in one database transaction, handing it repositories bound to that transaction */
   inTransaction<T>(work: (repos: Pick<SitesServiceDeps, "sites" | "operations" | "audit">) => Promise<T>): Promise<T>;
@@ -151,9 +154,11 @@ export class SitesService {
   /** Administrators only: serve the site to everyone, to its members only, or to nobody but administrators. */
   async setAvailability(actor: Actor, siteName: string, availability: SiteAvailability): Promise<Operation> {
     const site = await this.findForAction(actor, siteName, "administer");
-    return this.#queue(actor, site, "update_availability", ({ sites }) =>
+    const operation = await this.#queue(actor, site, "update_availability", ({ sites }) =>
       sites.updateAvailability(site.id, availability),
     );
+    this.#deps.accessChanges?.notify(site.id);
+    return operation;
   }
 
   /** Administrators only: the site's CPU, memory and request body limits (null: the platform default). */

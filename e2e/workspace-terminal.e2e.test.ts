@@ -1,0 +1,118 @@
+/**
+ * The web terminal through a real `director up` (manager, orchestrator, Docker): a shell in the site's environment for
+ * a static and a dynamic site, what it writes served by nginx, the exit status, and every way it must close or refuse:
+ * a member removed by an administrator (within a second), logout, a stranger, another site's page (Origin), no session.
+ */
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { httpRequest } from "@director/testing/http-request";
+import { openTerminalTestClient, type TerminalTestClient } from "@director/testing/terminal-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiSession } from "./support/api.js";
+import { DirectorProcess } from "./support/director-process.js";
+
+const password = "correct horse battery staple";
+
+describe("director up: the web terminal", () => {
+  let director: DirectorProcess;
+  let admin: ApiSession;
+  let member: ApiSession;
+  let stranger: ApiSession;
+
+  beforeAll(async () => {
+    director = await DirectorProcess.create();
+    await director.start();
+    await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
+    for (const username of ["ann", "eve"]) {
+      await director.run(["admin", "create-user", "--username", username], `${password}\n`);
+    }
+    admin = await ApiSession.login(director.managerUrl, "admin", password);
+    member = await ApiSession.login(director.managerUrl, "ann", password);
+    stranger = await ApiSession.login(director.managerUrl, "eve", password);
+    for (const [name, type] of [
+      ["notes", "static"],
+      ["app", "dynamic"],
+    ]) {
+      const created = await admin.request("POST", "/api/sites?wait=true", { json: { name, type } });
+      expect(created.status, created.text).toBe(201);
+      const added = await admin.request("POST", `/api/sites/${name}/members`, { json: { username: "ann" } });
+      expect(added.status, added.text).toBe(201);
+    }
+  });
+
+  afterAll(async () => {
+    await director?.stop();
+    await director?.removeDockerObjects();
+    if (director) await rm(director.dataDir, { recursive: true, force: true });
+  });
+
+  const terminalUrl = (site: string, query = "") =>
+    `${director.managerUrl.replace(/^http/, "ws")}/api/sites/${site}/terminal${query}`;
+  const openAs = async (who: ApiSession, site: string, query = "") => {
+    const terminal = await openTerminalTestClient(terminalUrl(site, query), { authorization: `Bearer ${who.token}` });
+    await terminal.waitForReady(90_000);
+    return terminal;
+  };
+  /** Runs a command and answers what it printed (between markers the echoed command line cannot match). */
+  const run = async (terminal: TerminalTestClient, command: string) => {
+    const marker = randomBytes(4).toString("hex");
+    const pattern = new RegExp(`<${marker}\\r?\\n([\\s\\S]*?)${marker}>`);
+    const from = terminal.output().length;
+    terminal.type(`echo "<${marker}"; ${command}; echo "${marker}>"\n`);
+    const seen = await terminal.waitForOutput(pattern, { from, timeoutMs: 20_000 });
+    return (pattern.exec(seen)?.[1] ?? "").replace(/\r/g, "");
+  };
+
+  it("gives a static site's member a shell in /site whose files nginx serves, and passes the exit status", async () => {
+    const terminal = await openAs(member, "notes", "?cols=100&rows=30");
+    expect((await run(terminal, "pwd; stty size")).trim().split("\n")).toEqual(["/site", "30 100"]);
+    // The site's own account, never root.
+    expect(Number((await run(terminal, "id -u")).trim())).toBeGreaterThan(0);
+    await run(terminal, "echo hi-from-terminal > public/x.txt");
+    const served = await httpRequest({
+      url: `${director.sitesUrl}/x.txt`,
+      host: `notes.sites.localhost:${director.ports.sites}`,
+    });
+    expect(served).toMatchObject({ status: 200, text: "hi-from-terminal\n" });
+    terminal.type("exit 3\n");
+    expect((await terminal.closed).code).toBe(1000);
+    expect(terminal.messages()).toContainEqual({ type: "exit", code: 3 });
+  });
+
+  it("closes a removed member's terminal within a second, and refuses them a new one", async () => {
+    const terminal = await openAs(member, "app");
+    expect((await run(terminal, "echo $PORT")).trim()).toBe("8080");
+    const removedAt = Date.now();
+    const removed = await admin.request("DELETE", "/api/sites/app/members/ann");
+    expect(removed.status, removed.text).toBe(200);
+    const closed = await terminal.closed;
+    expect(closed.code).toBe(4403);
+    expect(Date.now() - removedAt).toBeLessThan(1000);
+    expect(terminal.messages()).toContainEqual(expect.objectContaining({ type: "error", code: "SITE_ACCESS_LOST" }));
+    await expect(openAs(member, "app")).rejects.toMatchObject({ status: 404 });
+    const readded = await admin.request("POST", "/api/sites/app/members", { json: { username: "ann" } });
+    expect(readded.status, readded.text).toBe(201);
+  });
+
+  it("closes at logout with 4401", async () => {
+    const session = await ApiSession.login(director.managerUrl, "ann", password);
+    const terminal = await openAs(session, "notes");
+    const loggedOut = await session.request("POST", "/api/auth/logout");
+    expect(loggedOut.status, loggedOut.text).toBe(204);
+    expect((await terminal.closed).code).toBe(4401);
+  });
+
+  it("refuses strangers, no session, another site's page and a bad size, before any shell starts", async () => {
+    await expect(openAs(stranger, "notes")).rejects.toMatchObject({ status: 404 });
+    await expect(openTerminalTestClient(terminalUrl("notes"))).rejects.toMatchObject({ status: 401 });
+    // A cookie sent by a page of another site (cross-site WebSocket hijacking).
+    await expect(
+      openTerminalTestClient(terminalUrl("notes"), {
+        cookie: `director_session=${member.token}`,
+        origin: "http://evil.example",
+      }),
+    ).rejects.toMatchObject({ status: 403 });
+    await expect(openAs(member, "notes", "?cols=100000")).rejects.toMatchObject({ status: 400 });
+    await expect(openAs(member, "nosuchsite")).rejects.toMatchObject({ status: 404 });
+  });
+});
