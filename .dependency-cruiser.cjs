@@ -48,10 +48,10 @@ module.exports = {
       name: "web-takes-only-types-from-contracts",
       severity: "error",
       comment:
-        "The browser bundle must not carry zod: from packages/contracts the web app imports types, plus manager-paths.ts and route.ts, which import no zod at run time.",
+        "The browser bundle must not carry zod: from packages/contracts the web app imports types, plus manager-paths.ts, manager-workspace.ts and route.ts, which import no zod at run time.",
       from: { path: "^apps/manager-web/src/" },
       to: {
-        path: "^packages/contracts/src/(?!(manager-paths|route)\\.ts$)",
+        path: "^packages/contracts/src/(?!(manager-paths|manager-workspace|route)\\.ts$)",
         dependencyTypesNot: ["type-only"],
       },
     },

@@ -1,11 +1,11 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, type ReactNode, Suspense, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { isGuidelinesRequired, isLoginRequired } from "./api/errors";
 import type { UserView } from "./api/types";
 import { Layout } from "./components/layout";
 import { Loading } from "./components/ui";
 import { LiveContext, type Session, SessionContext, useApi } from "./hooks";
-import { isAdminOnly, matchRoute, type PageName, type PageParams, pathTo } from "./lib/routes";
+import { isAdminOnly, isWide, matchRoute, type PageName, type PageParams, pathTo } from "./lib/routes";
 import { AdminAuditPage } from "./pages/admin/audit-page";
 import { AdminDomainsPage } from "./pages/admin/domains-page";
 import { AdminImagesPage } from "./pages/admin/images-page";
@@ -22,6 +22,11 @@ import { RequestSitePage } from "./pages/requests/request-site-page";
 import { SitePage } from "./pages/site-page";
 import { SitesPage } from "./pages/sites-page";
 import { navigate, useFocusOnNavigate, useLocation } from "./router";
+
+// The workspace (editor, terminal) is the heaviest page and most visits never open it: its code comes when it does.
+const WorkspacePage = lazy(() =>
+  import("./pages/workspace/workspace-page").then((module) => ({ default: module.WorkspacePage })),
+);
 
 /** The window event FetchHttp's failures are announced with (main.tsx), so the shell can react to them. */
 export const apiErrorEvent = "director:api-error";
@@ -115,7 +120,7 @@ export function App() {
   const isShown = route !== null && (!isAdminOnly(route.name) || gate.user.isSuperuser);
   return (
     <SessionContext.Provider value={session}>
-      <Layout>{isShown ? pageOf(route, search) : <NotFound />}</Layout>
+      <Layout isWide={isShown && isWide(route.name)}>{isShown ? pageOf(route, search) : <NotFound />}</Layout>
     </SessionContext.Provider>
   );
 }
@@ -125,6 +130,11 @@ const pageElements: { [N in PageName]: (params: PageParams<N>, search: string) =
   sites: (_, search) => <SitesPage search={search} />,
   newSite: () => <CreateSitePage />,
   site: ({ name }) => <SitePage key={name} name={name} />,
+  siteWorkspace: ({ name }) => (
+    <Suspense fallback={<Loading what="the workspace" />}>
+      <WorkspacePage key={name} name={name} />
+    </Suspense>
+  ),
   requestSite: () => <RequestSitePage />,
   myRequests: () => <MyRequestsPage />,
   teacherApprovals: () => <TeacherApprovalsPage />,

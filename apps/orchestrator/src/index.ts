@@ -10,5 +10,6 @@ export { ensureBusyboxBaseImage, stableBusyboxTag } from "./adapters/local-base-
 export { bridgeInterfaceOf, removeSiteFirewall } from "./adapters/site-firewall.js";
 export { removeTreeContents } from "./adapters/tree-removal.js";
 export { loadOrchestratorConfig, orchestratorConfigTable } from "./config.js";
+export { connectDocker } from "./connect-docker.js";
 export { type ManagerServerEnv, renderManagerServer } from "./core/render-manager-server.js";
-export { connectDocker, createOrchestrator, runOrchestrator } from "./main.js";
+export { createOrchestrator, runOrchestrator } from "./main.js";

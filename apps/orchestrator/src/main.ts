@@ -5,7 +5,6 @@
  */
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
-import type { ImageRef } from "@director/domain/image-ref";
 import { parseListenAddress } from "@director/domain/listen-address";
 import type { SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
@@ -14,39 +13,26 @@ import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
 import { resolveNginxWorkerUser } from "@director/host/nginx-worker-user";
 import { ensureNosuidNodevMount, type SitesMount } from "@director/host/nosuid-mount";
-import Docker from "dockerode";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { NginxBalancerConfig } from "./adapters/balancer-config.js";
 import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { FsCertificateInspector } from "./adapters/certificate-inspector.js";
-import { DockerImageBuilder } from "./adapters/docker-image-builder.js";
-import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
-import { DockerSiteTerminals } from "./adapters/docker-site-terminals.js";
-import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
 import { FsSiteIndex } from "./adapters/fs-site-index.js";
-import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
-import { checkNoNewPrivileges } from "./adapters/no-new-privileges-check.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
 import { FsSiteFiles } from "./adapters/site-files.js";
-import { bridgeInterfaceOf, installSiteFirewall } from "./adapters/site-firewall.js";
 import { assertSiteUidRangeFree } from "./adapters/site-uid-range.js";
-import { ensureSiteNetwork } from "./adapters/swarm-network.js";
 import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
-import {
-  type SiteContainerEventSource,
-  type SiteTaskAddresses,
-  TaskAddressWatcher,
-} from "./adapters/task-address-watcher.js";
+import { TaskAddressWatcher } from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
-import type { ImageBuilder } from "./core/image-builder.js";
-import type { ServiceInventory, ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
+import { connectDocker, type DockerConnection } from "./connect-docker.js";
+import type { ServiceRuntime } from "./core/service-runtime.js";
 import { upgradeToSiteAccounts } from "./core/site-accounts-upgrade.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
 import { SiteImages } from "./core/site-images.js";
 import { SiteInventory } from "./core/site-inventory.js";
 import { SiteServices } from "./core/site-services.js";
-import { SiteTerminals, type TerminalRuntime } from "./core/site-terminals.js";
+import { SiteTerminals } from "./core/site-terminals.js";
 import { siteUserOf } from "./core/site-user.js";
 import { buildOrchestratorApp } from "./http/app.js";
 
@@ -59,24 +45,6 @@ export interface OrchestratorHandle {
   listen(): Promise<string>;
   close(): Promise<void>;
 }
-
-/** What runs dynamic sites; absent when no Docker engine was reachable at start (static sites work without it). */
-export interface DynamicSiteDeps {
-  runtime: ServiceRuntime & ServiceLogs & ServiceInventory;
-  /** The base image every site task runs; cached by its provider (see `connectDocker`) */
-  baseImage: () => Promise<ImageRef>;
-  /** Site containers' events and addresses; absent: addresses come from runtime.status and no watcher runs */
-  siteContainers?: SiteContainerEventSource & SiteTaskAddresses;
-  /** The port site tasks listen on ($PORT); default the runtime's default, 8080 */
-  sitePort?: number;
-  /** Builds per-site images; absent: the image route answers 503 DOCKER_UNAVAILABLE */
-  imageBuilder?: ImageBuilder;
-  /** Where sites' terminals run; absent: a terminal says DOCKER_UNAVAILABLE */
-  terminalRuntime?: TerminalRuntime;
-}
-
-/** What `connectDocker` found: what runs dynamic sites, or why they are refused (no engine, or an unsafe one). */
-export type DockerConnection = Partial<DynamicSiteDeps> & { dynamicSitesRefusal?: DirectorError };
 
 /** What createOrchestrator needs besides its config. */
 export interface OrchestratorDeps extends DockerConnection {
@@ -290,75 +258,6 @@ function sitesCertificateOf(config: OrchestratorConfig): { certificatePath: stri
     );
   }
   return { certificatePath, keyPath };
-}
-
-/** How long `connectDocker` waits for the engine to answer a ping. */
-const dockerPingTimeoutMs = 5_000;
-
-/**
- * Connects to the Docker engine at config.docker.socketPath, creates the site network when missing and returns
- * what runs dynamic sites; when the engine cannot be reached (or is not a Swarm manager), logs a warning and
- * returns an empty object, so that the orchestrator runs with static sites only.
- */
-export async function connectDocker(config: OrchestratorConfig, log: Logger): Promise<DockerConnection> {
-  const docker = new Docker({ socketPath: config.docker.socketPath });
-  let networkId: string;
-  try {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${dockerPingTimeoutMs} ms`)), dockerPingTimeoutMs);
-    });
-    try {
-      await Promise.race([docker.ping(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-    networkId = await ensureSiteNetwork(docker, config.docker.siteNetwork);
-  } catch (error) {
-    log.warn(
-      { err: error, socketPath: config.docker.socketPath },
-      "the Docker engine is not reachable (or not a Swarm manager): dynamic sites are unavailable, static sites work",
-    );
-    return {};
-  }
-  let image: Promise<ImageRef> | null = null;
-  const baseImage = (): Promise<ImageRef> => {
-    // Built once, on the first dynamic site; a failure is not cached, so the next request tries again.
-    image ??= ensureBusyboxBaseImage(docker).catch((error: unknown) => {
-      image = null;
-      throw error;
-    });
-    return image;
-  };
-  try {
-    // Refused rather than run unsafely: a site's process must neither reach this node nor gain privileges.
-    await installSiteFirewall({
-      installationId: config.installationId,
-      bridgeInterface: bridgeInterfaceOf(networkId),
-      egress: config.docker.egress,
-    });
-    await checkNoNewPrivileges(docker, await baseImage());
-  } catch (error) {
-    const refusal =
-      error instanceof DirectorError && error.code === "DOCKER_UNSAFE"
-        ? error
-        : new DirectorError("DOCKER_UNSAFE", `Dynamic sites are refused: ${(error as Error).message}`, {
-            cause: error,
-          });
-    log.error({ err: refusal }, "dynamic sites are refused: the Docker engine cannot run them safely");
-    return { dynamicSitesRefusal: refusal };
-  }
-  return {
-    runtime: new DockerSwarmRuntime(docker, { installationId: config.installationId }),
-    baseImage,
-    siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork, config.installationId),
-    sitePort: defaultSwarmSiteSettings.port,
-    imageBuilder: new DockerImageBuilder(docker),
-    terminalRuntime: new DockerSiteTerminals(docker, {
-      ...defaultSwarmSiteSettings,
-      installationId: config.installationId,
-    }),
-  };
 }
 
 /** A running standalone orchestrator: its API URL and how to stop it and its nginx. */

@@ -2,8 +2,24 @@
  * A site's files: listings, uploads (raw bytes), folders, moves, modes, removal and zips. `path` is relative to the
  * site directory.
  */
+import { ApiError } from "./errors";
 import type { Http } from "./http";
 import { callRoute, routeUrl } from "./route-call";
+import type { FileWritten } from "./types";
+
+/**
+ * What a save answers: the file's size and, from servers that check `ifModifiedAt`, its new modification time (the
+ * next save's baseline).
+ */
+export type FileSaved = FileWritten & { modifiedAt?: string };
+
+/** How a save is done: `ifModifiedAt` refuses it (409 FILE_CHANGED) when the file changed since; `mode` 755 for scripts. */
+export interface SaveOptions {
+  ifModifiedAt?: string;
+  mode?: "644" | "755";
+  onProgress?: (sentBytes: number) => void;
+  signal?: AbortSignal;
+}
 
 /** The route's `*` parameter: the path without empty segments (the table's routePath encodes each one). */
 const rest = (path: string) =>
@@ -26,6 +42,33 @@ export function filesApi(http: Http) {
         body: file,
         ...(mode ? { query: { mode } } : {}),
       }),
+    /** a file's bytes as they are on disk (an editor opens them) */
+    readBytes: (name: string, path: string, signal?: AbortSignal) =>
+      http.request<ArrayBuffer>("GET", routeUrl("files", "read", { name, "*": rest(path) }), {
+        answerAs: "bytes",
+        ...(signal ? { signal } : {}),
+      }),
+    /**
+     * Writes a file's bytes. The route table's query knows only `mode` so far; `ifModifiedAt` (the editor's conflict
+     * check) is sent beside it, so the call is made here rather than through callRoute's typed query.
+     */
+    save: (name: string, path: string, body: Blob | ArrayBuffer, options: SaveOptions = {}) =>
+      http.request<FileSaved>("PUT", routeUrl("files", "write", { name, "*": rest(path) }), {
+        body,
+        query: { mode: options.mode, ifModifiedAt: options.ifModifiedAt },
+        ...(options.onProgress ? { onUploadProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    /** whether something is at `path` (a HEAD of the read route: nothing is downloaded) */
+    exists: async (name: string, path: string) => {
+      try {
+        await http.request("HEAD", routeUrl("files", "read", { name, "*": rest(path) }));
+        return true;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return false;
+        throw error;
+      }
+    },
     /** `recursive`: a folder with everything in it */
     remove: (name: string, path: string, options: { recursive?: boolean } = {}) =>
       callRoute(http, "files", "remove", {

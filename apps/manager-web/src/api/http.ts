@@ -12,6 +12,10 @@ export interface RequestOptions {
   body?: Blob | ArrayBuffer;
   query?: Record<string, QueryValue>;
   signal?: AbortSignal;
+  /** "bytes": a successful answer's body as an ArrayBuffer (a file's content), not parsed as JSON or text */
+  answerAs?: "bytes";
+  /** told how many bytes of `body` were sent so far (an upload's progress bar) */
+  onUploadProgress?: (sentBytes: number) => void;
 }
 
 /** `?a=1&b=x` from the defined values, in the given order; "" when there are none. */
@@ -40,6 +44,21 @@ export interface Http {
   request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
 }
 
+/** An answer as it came off the wire, before it is read as JSON, text or bytes. */
+interface RawAnswer {
+  status: number;
+  contentType: string;
+  body: ArrayBuffer;
+}
+
+interface RawRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: BodyInit | undefined;
+  signal: AbortSignal | undefined;
+}
+
 /**
  * Calls the manager's API from the browser with the session cookie (httpOnly, so the page never sees the
  * token). Every failure becomes an ApiError; `onLoginRequired` runs when the session has ended.
@@ -62,35 +81,79 @@ export class FetchHttp implements Http {
       headers["content-type"] = "application/octet-stream";
       body = options.body;
     }
-    let response: Response;
+    const raw: RawRequest = {
+      method,
+      url: `${path}${queryString(options.query)}`,
+      headers,
+      body,
+      signal: options.signal,
+    };
+    let answer: RawAnswer;
     try {
-      response = await fetch(`${path}${queryString(options.query)}`, {
-        method,
-        headers,
-        credentials: "same-origin",
-        ...(body === undefined ? {} : { body }),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      answer = options.onUploadProgress ? await sendWithProgress(raw, options.onUploadProgress) : await send(raw);
     } catch (cause) {
       if (options.signal?.aborted) throw cause;
       throw networkError(cause);
     }
-    const text = await response.text();
+    const isOk = answer.status >= 200 && answer.status < 300;
+    if (isOk && options.answerAs === "bytes") return answer.body as T;
+    const text = new TextDecoder().decode(answer.body);
     let parsed: unknown = text;
-    if (text !== "" && (response.headers.get("content-type") ?? "").includes("json")) {
+    if (text !== "" && answer.contentType.includes("json")) {
       try {
         parsed = JSON.parse(text);
       } catch {
         parsed = text; // an unparsable body is reported as BAD_RESPONSE below (or returned raw on success)
       }
     }
-    if (!response.ok) {
-      const error = toApiError(response.status, parsed);
+    if (!isOk) {
+      const error = toApiError(answer.status, parsed);
       this.#onError(error);
       throw error;
     }
     return (text === "" ? undefined : parsed) as T;
   }
+}
+
+async function send(request: RawRequest): Promise<RawAnswer> {
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    credentials: "same-origin",
+    ...(request.body === undefined ? {} : { body: request.body }),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type") ?? "",
+    body: await response.arrayBuffer(),
+  };
+}
+
+/** The same request over XMLHttpRequest: fetch cannot report how much of a body it has sent. */
+function sendWithProgress(request: RawRequest, onProgress: (sentBytes: number) => void): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(request.method, request.url);
+    xhr.withCredentials = true;
+    xhr.responseType = "arraybuffer";
+    for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (event) => onProgress(event.loaded);
+    xhr.onload = () =>
+      resolve({
+        status: xhr.status,
+        contentType: xhr.getResponseHeader("content-type") ?? "",
+        body: xhr.response instanceof ArrayBuffer ? xhr.response : new ArrayBuffer(0),
+      });
+    xhr.onerror = () => reject(new Error("the connection failed"));
+    xhr.onabort = () => reject(new DOMException("The upload was stopped.", "AbortError"));
+    if (request.signal?.aborted) {
+      reject(new DOMException("The upload was stopped.", "AbortError"));
+      return;
+    }
+    request.signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.send(request.body === undefined ? null : (request.body as XMLHttpRequestBodyInit));
+  });
 }
 
 export { ApiError };

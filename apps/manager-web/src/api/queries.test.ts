@@ -14,6 +14,7 @@ function clientWithReads() {
     annMembers: queries.siteMembers("ann").queryKey,
     annProcess: queries.siteProcess("ann", "dynamic").queryKey,
     annFiles: queries.siteFiles("ann", "public").queryKey,
+    annCss: queries.siteFiles("ann", "public/css").queryKey,
     benSite: queries.site("ben").queryKey,
     siteList: queries.siteList({ limit: 50, offset: 0 }).queryKey,
     requests: queries.siteRequests().queryKey,
@@ -35,12 +36,18 @@ describe("invalidate", () => {
   it("marks what a site's page shows of it and every site list stale after a change of that site", async () => {
     const { client, stale } = clientWithReads();
     await invalidate.site(client, "ann");
-    expect(stale()).toEqual(["annFiles", "annMembers", "annProcess", "annSite", "siteList"]);
+    expect(stale()).toEqual(["annCss", "annFiles", "annMembers", "annProcess", "annSite", "siteList"]);
   });
 
   it("marks only the site's files stale after an upload", async () => {
     const { client, stale } = clientWithReads();
     await invalidate.siteFiles(client, "ann");
+    expect(stale()).toEqual(["annCss", "annFiles"]);
+  });
+
+  it("marks one folder's listing stale, not its subfolders' (the workspace's file events)", async () => {
+    const { client, stale } = clientWithReads();
+    await invalidate.siteFolder(client, "ann", "public");
     expect(stale()).toEqual(["annFiles"]);
   });
 

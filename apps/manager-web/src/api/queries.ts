@@ -14,6 +14,8 @@ export const queryKeys = {
   siteLists: ["sites"],
   site: (name: string) => ["site", name] as const,
   siteFiles: (name: string) => ["site", name, "files"] as const,
+  /** one folder's listing ("" the site directory) */
+  siteFolder: (name: string, path: string) => ["site", name, "files", path] as const,
   images: ["images"],
   siteRequests: ["siteRequests"],
   operationLists: ["operations"],
@@ -46,7 +48,7 @@ export function queriesOf(api: Api) {
     /** a folder a page at a time (sorted by name): each page starts after the previous one's `nextAfter` */
     siteFiles: (name: string, path: string) =>
       infiniteQueryOptions({
-        queryKey: [...queryKeys.siteFiles(name), path],
+        queryKey: queryKeys.siteFolder(name, path),
         queryFn: ({ pageParam }) => api.files.list(name, path, pageParam === null ? {} : { after: pageParam }),
         initialPageParam: null as string | null,
         getNextPageParam: (page) => page.nextAfter,
@@ -83,6 +85,9 @@ export const invalidate = {
   /** a site came or went: the lists */
   siteLists: (client: QueryClient) => client.invalidateQueries({ queryKey: queryKeys.siteLists }),
   siteFiles: (client: QueryClient, name: string) => client.invalidateQueries({ queryKey: queryKeys.siteFiles(name) }),
+  /** one folder's listing changed (not its subfolders': each is a listing of its own) */
+  siteFolder: (client: QueryClient, name: string, path: string) =>
+    client.invalidateQueries({ queryKey: queryKeys.siteFolder(name, path), exact: true }),
   images: (client: QueryClient) => client.invalidateQueries({ queryKey: queryKeys.images }),
   /** a request was made or decided (an approval also creates a site) */
   siteRequests: (client: QueryClient) =>

@@ -41,8 +41,11 @@ function NavLink({ item, pathname }: { item: NavItem; pathname: string }) {
   );
 }
 
-/** The frame of every page behind the login: a skip link, the navigation, the user, the page. */
-export function Layout({ children }: { children: ReactNode }) {
+/**
+ * The frame of every page behind the login: a skip link, the navigation, the user, the page (in a readable column,
+ * or over the whole width for a wide page such as the workspace).
+ */
+export function Layout({ children, isWide = false }: { children: ReactNode; isWide?: boolean }) {
   const { user, logout } = useSession();
   const { pathname } = useLocation();
   return (
@@ -79,7 +82,9 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
       ) : null}
-      <main id="main">{children}</main>
+      <main id="main" className={isWide ? "wide" : undefined}>
+        {children}
+      </main>
     </>
   );
 }

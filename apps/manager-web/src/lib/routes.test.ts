@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAdminOnly, matchRoute, pages, pathTo, withQuery } from "./routes";
+import { isAdminOnly, isWide, matchRoute, pages, pathTo, withQuery } from "./routes";
 
 describe("matchRoute", () => {
   it("finds fixed pages, with or without a trailing slash", () => {
@@ -12,6 +12,15 @@ describe("matchRoute", () => {
     expect(pathTo("site", { name: "a b" })).toBe("/sites/a%20b");
     expect(matchRoute(pathTo("site", { name: "a b/c" }))).toEqual({ name: "site", params: { name: "a b/c" } });
   });
+  it("finds a site's workspace below the site", () => {
+    expect(matchRoute(pathTo("siteWorkspace", { name: "blog" }))).toEqual({
+      name: "siteWorkspace",
+      params: { name: "blog" },
+    });
+    expect(pathTo("siteWorkspace", { name: "blog" })).toBe("/sites/blog/workspace");
+    expect(isWide("siteWorkspace")).toBe(true);
+    expect(isWide("site")).toBe(false);
+  });
   it("is null for unknown or malformed addresses", () => {
     expect(matchRoute("/nothing")).toBeNull();
     expect(matchRoute("/sites/a/b")).toBeNull();
@@ -19,7 +28,7 @@ describe("matchRoute", () => {
   });
   it("matches every page of the table at its own path", () => {
     for (const name of Object.keys(pages) as Array<keyof typeof pages>) {
-      const path = name === "site" ? pathTo("site", { name: "x" }) : pages[name].path;
+      const path = pages[name].path.replace(":name", "x");
       expect(matchRoute(path)?.name).toBe(name);
     }
   });

@@ -8,6 +8,8 @@
 interface PageRoute {
   path: string;
   isAdminOnly?: true;
+  /** the page uses the whole window (the workspace), not the readable column of the others */
+  isWide?: true;
 }
 
 /** In matching order: the first page whose path fits wins (`/sites/new` before `/sites/:name`). */
@@ -17,6 +19,7 @@ export const pages = {
   sites: { path: "/" },
   newSite: { path: "/sites/new" },
   site: { path: "/sites/:name" },
+  siteWorkspace: { path: "/sites/:name/workspace", isWide: true },
   requestSite: { path: "/requests/new" },
   myRequests: { path: "/requests" },
   teacherApprovals: { path: "/approvals/teacher" },
@@ -90,6 +93,11 @@ export function matchRoute(pathname: string): RouteMatch | null {
     if (isMatch) return { name, params } as RouteMatch;
   }
   return null;
+}
+
+/** Whether page `name` uses the whole window. */
+export function isWide(name: PageName): boolean {
+  return (pages[name] as PageRoute).isWide === true;
 }
 
 /** Whether only administrators may see page `name`. */

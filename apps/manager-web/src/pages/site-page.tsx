@@ -6,8 +6,10 @@ import type { OperationView, SiteServiceStatus, SiteView } from "../api/types";
 import { OperationProgress } from "../components/operation-progress";
 import { ErrorBanner, Loading, StatusDot, Time } from "../components/ui";
 import { useApiQueries, useLiveSites, useSession } from "../hooks";
+import { pathTo } from "../lib/routes";
 import { SiteRevisions } from "../lib/site-revisions";
 import { siteDot } from "../lib/site-status";
+import { Link } from "../router";
 import { DeleteSite } from "./site/delete-site";
 import { SiteDomains } from "./site/site-domains";
 import { SiteFiles } from "./site/site-files";
@@ -92,6 +94,11 @@ export function SitePage({ name }: { name: string }) {
       <div className="page-head">
         <h1>{site.name}</h1>
         <StatusDot dot={siteDot(current, process)} />
+        {canEdit && site.isReady ? (
+          <Link className="button button-primary" to={pathTo("siteWorkspace", { name: site.name })}>
+            Open workspace
+          </Link>
+        ) : null}
       </div>
       <AvailabilityNotice site={site} isAdmin={user.isSuperuser} />
       {/* a later read that failed (the site went away, the manager restarts): said above what was read before */}

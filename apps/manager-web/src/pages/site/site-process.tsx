@@ -1,20 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
-import { followSiteLog } from "../../api/events";
+import { useEffect, useState } from "react";
 import type { OperationView, SiteServiceStatus, SiteView } from "../../api/types";
 import { ErrorBanner } from "../../components/ui";
 import { useApi, useApiQueries } from "../../hooks";
-
-/** The live log keeps this many lines on screen. */
-const maxLogLines = 500;
-
-const stateWords: Record<SiteServiceStatus["state"], string> = {
-  running: "Running",
-  starting: "Starting",
-  stopped: "Stopped",
-  failed: "Failed",
-  absent: "No process",
-};
+import { LogLines, ProcessState, useSiteLog } from "./process-log";
 
 /**
  * A dynamic site's process: its state (read once, then kept current by the page's live channel), restart, and its
@@ -52,12 +41,7 @@ export function SiteProcess(props: {
   return (
     <section className="card" aria-labelledby="site-process">
       <h2 id="site-process">Process</h2>
-      {status.value ? (
-        <p data-process-state={status.value.state}>
-          <strong>{stateWords[status.value.state]}</strong>
-          {status.value.message ? <span className="muted"> — {status.value.message}</span> : null}
-        </p>
-      ) : null}
+      {status.value ? <ProcessState status={status.value} /> : null}
       <ErrorBanner error={status.error ?? error} />
       {site.type === "dynamic" && props.canEdit ? (
         <button type="button" className="button" onClick={() => void restart()} disabled={!site.isReady}>
@@ -70,29 +54,8 @@ export function SiteProcess(props: {
 }
 
 function LiveLog({ name }: { name: string }) {
-  const [lines, setLines] = useState<string[]>([]);
-  const [ended, setEnded] = useState<string | null>(null);
   const [isFollowing, setIsFollowing] = useState(true);
-  const box = useRef<HTMLPreElement>(null);
-
-  useEffect(() => {
-    if (!isFollowing) return;
-    setEnded(null);
-    return followSiteLog(name, 100, {
-      onOpen: () => setLines([]), // each (re)connection starts again with the last 100 lines
-      onLine: (text) => setLines((current) => [...current.slice(-(maxLogLines - 1)), text]),
-      onEnd: (reason) => setEnded(reason),
-    });
-  }, [name, isFollowing]);
-
-  // Keeps the newest line in view unless the reader scrolled up.
-  useEffect(() => {
-    const element = box.current;
-    if (element && element.scrollHeight - element.scrollTop - element.clientHeight < 80) {
-      element.scrollTop = element.scrollHeight;
-    }
-  }, [lines]);
-
+  const { lines, ended } = useSiteLog(name, { tailLines: 100, maxLines: 500, isFollowing });
   return (
     <div className="log">
       <div className="log-head">
@@ -101,10 +64,7 @@ function LiveLog({ name }: { name: string }) {
           {isFollowing ? "Pause" : "Follow"}
         </button>
       </div>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1) */}
-      <pre ref={box} className="log-lines" tabIndex={0} title="Process log">
-        {lines.length === 0 ? "No output yet." : lines.join("\n")}
-      </pre>
+      <LogLines lines={lines} label="Process log" />
       {ended ? <p className="muted small">{ended}</p> : null}
     </div>
   );
