@@ -92,7 +92,11 @@ describe("director up: a static site end to end", () => {
     const page = "<!doctype html><h1>Hello from Director</h1>\n";
     const uploaded = await admin.request("PUT", "/api/sites/hello/files/public/index.html", { body: page });
     expect(uploaded.status, uploaded.text).toBe(200);
-    expect(uploaded.json()).toEqual({ path: "public/index.html", sizeBytes: Buffer.byteLength(page) });
+    expect(uploaded.json()).toEqual({
+      path: "public/index.html",
+      sizeBytes: Buffer.byteLength(page),
+      modifiedAt: expect.any(String),
+    });
 
     const served = await site("hello");
     expect(served.status).toBe(200);

@@ -74,6 +74,26 @@ describe("director up: the workspace's file operations", () => {
     expect(await entries("public")).toMatchObject({ blog: "directory 755", "drafts-old": "directory 755" });
   });
 
+  it("saves over the version the editor opened only, and says FILE_CHANGED otherwise", async () => {
+    const first = await member.request("PUT", "/api/sites/work/files/public/edit.html", { body: "<p>one</p>" });
+    expect(first.status, first.text).toBe(200);
+    const opened = first.json().modifiedAt as string;
+    const saved = await member.request(
+      "PUT",
+      `/api/sites/work/files/public/edit.html?ifModifiedAt=${encodeURIComponent(opened)}`,
+      { body: "<p>two</p>" },
+    );
+    expect(saved.status, saved.text).toBe(200);
+    const stale = await member.request(
+      "PUT",
+      `/api/sites/work/files/public/edit.html?ifModifiedAt=${encodeURIComponent(opened)}`,
+      { body: "<p>three</p>" },
+    );
+    expect(stale.status, stale.text).toBe(409);
+    expect(stale.json().error.code).toBe("FILE_CHANGED");
+    expect(await served("/edit.html")).toMatchObject({ status: 200, text: "<p>two</p>" });
+  });
+
   it("changes modes: +x, -x and octal, never beyond 0777", async () => {
     await put("run.sh", "#!/bin/sh\necho hi\n");
     expect((await change(member, "run.sh", { action: "chmod", mode: "+x" })).json()).toEqual({

@@ -48,6 +48,7 @@ import {
 } from "./orchestrator-files.js";
 import { siteLogsSchema, siteServiceStatusSchema } from "./orchestrator-services.js";
 import { route } from "./route.js";
+import { text } from "./text.js";
 
 const { sites, process, files, members, images, siteRequests, operations } = managerPaths;
 
@@ -185,8 +186,14 @@ export const processRoutes = {
   }),
 };
 
-/** `?mode=755` makes a written file executable (a run.sh); only 644 and 755 are offered. */
-export const fileWriteQuerySchema = z.object({ mode: z.enum(["644", "755"]).optional() });
+/**
+ * `?mode=755` makes a written file executable (a run.sh); only 644 and 755 are offered. `?ifModifiedAt=` (a listing's
+ * modifiedAt) saves only over that version of the file: 409 FILE_CHANGED when another one (or none) is on disk.
+ */
+export const fileWriteQuerySchema = z.object({
+  mode: z.enum(["644", "755"]).optional(),
+  ifModifiedAt: text().max(64).optional(),
+});
 
 export const fileRoutes = {
   listTop: route({

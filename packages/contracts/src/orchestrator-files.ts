@@ -46,7 +46,12 @@ export const directoryPageQuerySchema = z.object({
 });
 export type DirectoryPageQuery = z.infer<typeof directoryPageQuerySchema>;
 
-export const fileWrittenSchema = z.object({ path: z.string(), sizeBytes: z.number().int().min(0) });
+export const fileWrittenSchema = z.object({
+  path: z.string(),
+  sizeBytes: z.number().int().min(0),
+  /** the written file's modification time, as listings give it: the next save's `ifModifiedAt` */
+  modifiedAt: z.string(),
+});
 export type FileWritten = z.infer<typeof fileWrittenSchema>;
 
 /** The mode bits a written file gets: 644 (the default) or 755, for a script the site's process runs (run.sh). */
@@ -71,7 +76,12 @@ export const writeFileRoute = route({
   path: "/internal/v1/sites/:id/files",
   caller: "internal",
   params: siteIdParamsSchema,
-  query: z.object({ path: sitePathSchema, mode: fileModeSchema.optional() }),
+  query: z.object({
+    path: sitePathSchema,
+    mode: fileModeSchema.optional(),
+    /** the version the caller replaces (a listing's modifiedAt); another one on disk, or none: 409 FILE_CHANGED */
+    ifModifiedAt: z.string().max(64).optional(),
+  }),
   bodyKind: "bytes",
   answer: fileWrittenSchema,
   answerKind: "json",

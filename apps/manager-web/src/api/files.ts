@@ -7,11 +7,8 @@ import type { Http } from "./http";
 import { callRoute, routeUrl } from "./route-call";
 import type { FileWritten } from "./types";
 
-/**
- * What a save answers: the file's size and, from servers that check `ifModifiedAt`, its new modification time (the
- * next save's baseline).
- */
-export type FileSaved = FileWritten & { modifiedAt?: string };
+/** What a save answers: the file's size and its new modification time (the next save's `ifModifiedAt`). */
+export type FileSaved = FileWritten;
 
 /** How a save is done: `ifModifiedAt` refuses it (409 FILE_CHANGED) when the file changed since; `mode` 755 for scripts. */
 export interface SaveOptions {
@@ -49,8 +46,8 @@ export function filesApi(http: Http) {
         ...(signal ? { signal } : {}),
       }),
     /**
-     * Writes a file's bytes. The route table's query knows only `mode` so far; `ifModifiedAt` (the editor's conflict
-     * check) is sent beside it, so the call is made here rather than through callRoute's typed query.
+     * Writes a file's bytes, with upload progress (which callRoute does not report), hence the call made here; the
+     * query is the route table's (`mode`, `ifModifiedAt`).
      */
     save: (name: string, path: string, body: Blob | ArrayBuffer, options: SaveOptions = {}) =>
       http.request<FileSaved>("PUT", routeUrl("files", "write", { name, "*": rest(path) }), {

@@ -8,7 +8,7 @@ import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import type { InternalClient } from "@director/http-kit/internal-client";
 import type { WebSocket } from "ws";
-import type { FileMode, SiteFileStore } from "../features/files/site-file-store.js";
+import type { FileWriteOptions, SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import type { HostInventory } from "../features/reconcile/host-inventory.js";
 
@@ -109,11 +109,16 @@ export class OrchestratorClient
 
   /** /site/run.sh, the first place the start script looks, executable. */
   async writeRunScript(siteId: SiteId, script: string): Promise<void> {
-    await this.write(siteId, runScriptPath, Buffer.from(script, "utf8"), "755");
+    await this.write(siteId, runScriptPath, Buffer.from(script, "utf8"), { mode: "755" });
   }
 
-  async write(siteId: SiteId, path: SitePath, body: Buffer, mode?: FileMode) {
-    return this.#client.request(orchestratorApi.writeFile, { params: { id: siteId }, query: { path, mode }, body });
+  async write(siteId: SiteId, path: SitePath, body: Buffer, options: FileWriteOptions = {}) {
+    const { mode, ifModifiedAt } = options;
+    return this.#client.request(orchestratorApi.writeFile, {
+      params: { id: siteId },
+      query: { path, mode, ifModifiedAt },
+      body,
+    });
   }
 
   async remove(siteId: SiteId, path: SitePath, options: { recursive?: boolean } = {}): Promise<void> {

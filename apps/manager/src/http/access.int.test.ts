@@ -25,7 +25,7 @@ class InMemorySiteFileStore implements SiteFileStore {
   }
   async write(siteId: SiteId, path: SitePath, body: Buffer) {
     this.files.set(`${siteId}/${path}`, body);
-    return { path, sizeBytes: body.byteLength };
+    return { path, sizeBytes: body.byteLength, modifiedAt: new Date(0).toISOString() };
   }
   async remove(siteId: SiteId, path: SitePath) {
     this.files.delete(`${siteId}/${path}`);

@@ -36,6 +36,7 @@ describe("FsSiteFiles: ordinary use", () => {
     expect(await files.write(site, p("public/a/b/index.html"), Buffer.from("<h1>hi</h1>"))).toEqual({
       path: "public/a/b/index.html",
       sizeBytes: 11,
+      modifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(await files.read(site, p("public/a/b/index.html"), 100)).toEqual({
       kind: "file",
@@ -73,6 +74,26 @@ describe("FsSiteFiles: ordinary use", () => {
       ["private", "directory"],
       ["public", "directory"],
     ]);
+  });
+
+  it("saves over the version it names only (ifModifiedAt), and answers the new version", async () => {
+    const first = await files.write(site, p("public/a.txt"), Buffer.from("one"));
+    const listed = await files.list(site, p("public"));
+    expect(listed.entries.find((entry) => entry.name === "a.txt")?.modifiedAt).toBe(first.modifiedAt);
+    const second = await files.write(site, p("public/a.txt"), Buffer.from("two"), { ifModifiedAt: first.modifiedAt });
+    // Changed on disk meanwhile (a terminal, the site's process): the save from the older version is refused.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await writeFile(path.join(siteDir, "public", "a.txt"), "changed in a terminal");
+    await expect(
+      files.write(site, p("public/a.txt"), Buffer.from("three"), { ifModifiedAt: second.modifiedAt }),
+    ).rejects.toThrow(code("FILE_CHANGED"));
+    expect(await readFile(path.join(siteDir, "public", "a.txt"), "utf8")).toBe("changed in a terminal");
+    // Removed meanwhile: refused too, and nothing is made.
+    await rm(path.join(siteDir, "public", "a.txt"));
+    await expect(
+      files.write(site, p("public/a.txt"), Buffer.from("four"), { ifModifiedAt: second.modifiedAt }),
+    ).rejects.toThrow(code("FILE_CHANGED"));
+    await expect(readFile(path.join(siteDir, "public", "a.txt"))).rejects.toThrow();
   });
 
   it("answers a listing when reading a directory", async () => {

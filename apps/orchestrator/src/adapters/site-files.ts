@@ -72,7 +72,12 @@ export class FsSiteFiles implements SiteFiles {
     }
   }
 
-  async write(id: SiteId, path: SitePath, bytes: Buffer, options: { mode?: SiteFileMode } = {}): Promise<FileWritten> {
+  async write(
+    id: SiteId,
+    path: SitePath,
+    bytes: Buffer,
+    options: { mode?: SiteFileMode; ifModifiedAt?: string } = {},
+  ): Promise<FileWritten> {
     const mode = options.mode ?? fileMode;
     if (mode !== 0o644 && mode !== 0o755) {
       throw new DirectorError("VALIDATION_FAILED", "A file's mode must be 644 or 755.", { details: { field: "mode" } });
@@ -84,10 +89,12 @@ export class FsSiteFiles implements SiteFiles {
       owner,
     });
     try {
-      await assertReplaceable(parent, name, path);
+      const current = await assertReplaceable(parent, name, path);
+      if (options.ifModifiedAt !== undefined) assertUnchanged(current, options.ifModifiedAt, path);
       // Write a temporary file in the verified parent, then rename it over the target: readers (nginx) see the old
       // file or the new one, never half of it. rename replaces a directory entry and never follows a symlink there.
       const temporaryName = `.director-upload-${randomUUID()}.tmp`;
+      let modifiedAt: string;
       try {
         const handle = await open(pathAt(parent, temporaryName), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
         try {
@@ -95,6 +102,7 @@ export class FsSiteFiles implements SiteFiles {
           await handle.chmod(mode); // the open mode is masked by the umask
           if (owner !== null) await handle.chown(owner.uid, owner.gid);
           await handle.datasync();
+          modifiedAt = (await handle.stat()).mtime.toISOString();
         } finally {
           await handle.close();
         }
@@ -112,7 +120,7 @@ export class FsSiteFiles implements SiteFiles {
         }
         throw error;
       }
-      return { path, sizeBytes: bytes.length };
+      return { path, sizeBytes: bytes.length, modifiedAt };
     } finally {
       await parent.close();
     }
@@ -183,11 +191,30 @@ async function lstatOrNull(path: string): Promise<Stats | null> {
 }
 
 /** A write may replace a regular file with one link, or create a new one; anything else is refused. */
-async function assertReplaceable(parent: FileHandle, name: string, path: SitePath): Promise<void> {
+/** The file a write would replace (null: none), once it is one a write may replace. */
+async function assertReplaceable(parent: FileHandle, name: string, path: SitePath): Promise<Stats | null> {
   const stats = await lstatOrNull(pathAt(parent, name));
-  if (stats === null) return;
+  if (stats === null) return null;
   if (stats.isDirectory()) throw isDirectory(path);
   assertOwnRegularFile(stats, path);
+  return stats;
+}
+
+/**
+ * A save from an editor names the version it was made from: another version on disk (changed in a terminal, by the
+ * site's process, in another tab) or none (removed) must not be overwritten silently. Not a lock: a change in the
+ * instant between this check and the rename still loses, as with any editor.
+ */
+function assertUnchanged(current: Stats | null, ifModifiedAt: string, path: SitePath): void {
+  const onDisk = current?.mtime.toISOString() ?? null;
+  if (onDisk === ifModifiedAt) return;
+  throw new DirectorError(
+    "FILE_CHANGED",
+    onDisk === null
+      ? `${path} was removed since you opened it; save again to make it anew.`
+      : `${path} changed since you opened it; reload it, or save again to overwrite it.`,
+    { details: { path, modifiedAt: onDisk } },
+  );
 }
 
 function assertOwnRegularFile(stats: Stats, path: string): void {

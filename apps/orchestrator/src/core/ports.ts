@@ -38,8 +38,16 @@ export interface SiteFiles {
   list(id: SiteId, path: SitePath | null, page?: DirectoryPageRequest): Promise<DirectoryListing>;
   /** A file's bytes (at most maxBytes) or, for a directory, one page of its listing (as `list`). */
   read(id: SiteId, path: SitePath | null, maxBytes: number, page?: DirectoryPageRequest): Promise<FileContent>;
-  /** Writes a file atomically, creating missing parent directories; mode 0644 unless told 0755 (e.g. a run.sh). */
-  write(id: SiteId, path: SitePath, bytes: Buffer, options?: { mode?: SiteFileMode }): Promise<FileWritten>;
+  /**
+   * Writes a file atomically, creating missing parent directories; mode 0644 unless told 0755 (e.g. a run.sh).
+   * `ifModifiedAt`: only over that version of the file (its listing's modifiedAt), else FILE_CHANGED.
+   */
+  write(
+    id: SiteId,
+    path: SitePath,
+    bytes: Buffer,
+    options?: { mode?: SiteFileMode; ifModifiedAt?: string },
+  ): Promise<FileWritten>;
   /** Removes a file or an empty directory; no-op when absent. */
   remove(id: SiteId, path: SitePath): Promise<void>;
   /** Makes a folder and its missing parents (the site's own); no-op when it exists. */

@@ -22,7 +22,7 @@ describe("a site's files", () => {
     const bytes = Buffer.from([0, 1, 2, 255]);
     const put = await callRoute(app, api.writeFile, { ...at("public/data.bin"), body: bytes });
     expect(put.statusCode).toBe(200);
-    expect(put.json()).toEqual({ path: "public/data.bin", sizeBytes: 4 });
+    expect(put.json()).toEqual({ path: "public/data.bin", sizeBytes: 4, modifiedAt: new Date(0).toISOString() });
 
     const get = await callRoute(app, api.readFile, at("public/data.bin"));
     expect(get.statusCode).toBe(200);

@@ -31,7 +31,10 @@ export function registerFileRoutes(
     app,
     orchestratorApi.writeFile,
     async ({ params, query, body }) =>
-      files.write(params.id, query.path, body, { mode: query.mode === "755" ? 0o755 : 0o644 }),
+      files.write(params.id, query.path, body, {
+        mode: query.mode === "755" ? 0o755 : 0o644,
+        ...(query.ifModifiedAt === undefined ? {} : { ifModifiedAt: query.ifModifiedAt }),
+      }),
     { bodyLimit: maxFileBytes },
   );
 

@@ -93,7 +93,7 @@ export class InMemorySiteFiles implements SiteFiles {
   async write(id: SiteId, path: SitePath, bytes: Buffer, options: { mode?: SiteFileMode } = {}): Promise<FileWritten> {
     this.files.set(key(id, path), Buffer.from(bytes));
     this.modes.set(key(id, path), options.mode ?? 0o644);
-    return { path, sizeBytes: bytes.length };
+    return { path, sizeBytes: bytes.length, modifiedAt: new Date(0).toISOString() };
   }
 
   async remove(id: SiteId, path: SitePath): Promise<void> {

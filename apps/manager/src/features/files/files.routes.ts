@@ -39,7 +39,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: { files: FilesSer
     app,
     fileRoutes.write,
     async ({ actor, params, query, body }) =>
-      files.write(actor, params.name, params["*"], Buffer.isBuffer(body) ? body : Buffer.alloc(0), query.mode),
+      files.write(actor, params.name, params["*"], Buffer.isBuffer(body) ? body : Buffer.alloc(0), query),
     { bodyLimit: deps.maxUploadBytes },
   );
 

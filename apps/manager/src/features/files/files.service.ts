@@ -4,7 +4,7 @@ import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import type { SitesService } from "../sites/sites.service.js";
-import type { FileMode, SiteFileStore } from "./site-file-store.js";
+import type { FileWriteOptions, SiteFileStore } from "./site-file-store.js";
 
 /** Reading and writing a site's files on behalf of a user allowed to. */
 export class FilesService {
@@ -31,13 +31,13 @@ export class FilesService {
     return this.#files.read(site.id, rawPath === "" ? null : parseSitePath(rawPath), page);
   }
 
-  async write(actor: Actor, siteName: string, rawPath: string, body: Buffer, mode?: FileMode) {
+  async write(actor: Actor, siteName: string, rawPath: string, body: Buffer, options: FileWriteOptions = {}) {
     const path = parseSitePath(rawPath);
     if (body.byteLength > this.#maxUploadBytes) {
       throw new DirectorError("UPLOAD_TOO_LARGE", `A file may be at most ${this.#maxUploadBytes} bytes.`);
     }
     const site = await this.#readySite(actor, siteName, "edit_files");
-    const written = await this.#files.write(site.id, path, body, mode);
+    const written = await this.#files.write(site.id, path, body, options);
     await this.#audit.record({
       actorUserId: actor.id,
       action: "file.write",

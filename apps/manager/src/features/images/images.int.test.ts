@@ -47,7 +47,7 @@ describe("images API", () => {
         read: async () => {
           throw new DirectorError("PATH_NOT_FOUND", "no files here");
         },
-        write: async (_siteId, path, body) => ({ path, sizeBytes: body.byteLength }),
+        write: async (_siteId, path, body) => ({ path, sizeBytes: body.byteLength, modifiedAt: "" }),
         remove: async () => undefined,
         change: async (_siteId, path) => ({ path }),
         zip: async () => {
