@@ -79,6 +79,46 @@ describe("director up: the web terminal", () => {
     expect(terminal.messages()).toContainEqual({ type: "exit", code: 3 });
   });
 
+  it("tells a watching workspace when the terminal makes a file, and refuses folders outside the site", async () => {
+    const stop = new AbortController();
+    const response = await fetch(`${director.managerUrl}/api/sites/notes/file-events?folder=public&folder=`, {
+      headers: { authorization: `Bearer ${member.token}` },
+      signal: stop.signal,
+    });
+    expect(response.status).toBe(200);
+    const events: string[] = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let text = "";
+      try {
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+          text += decoder.decode(chunk, { stream: true });
+          for (const block of text.split("\n\n").slice(0, -1)) events.push(block);
+          text = text.split("\n\n").at(-1) ?? "";
+        }
+      } catch {
+        // aborted below
+      }
+    })();
+    const waitForEvent = async (pattern: RegExp) => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        if (events.some((event) => pattern.test(event))) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`no event matching ${pattern}; got ${JSON.stringify(events)}`);
+    };
+    await waitForEvent(/^event: ready/);
+    const terminal = await openAs(member, "notes");
+    await run(terminal, "echo hi > public/from-terminal.txt");
+    await waitForEvent(/^event: change\ndata: \{"folder":"public"\}/);
+    terminal.close();
+    stop.abort();
+    await reading;
+    const outside = await member.request("GET", "/api/sites/notes/file-events?folder=../etc");
+    expect(outside.status, outside.text).toBe(400);
+    expect((await stranger.request("GET", "/api/sites/notes/file-events")).status).toBe(404);
+  });
+
   it("closes a removed member's terminal within a second, and refuses them a new one", async () => {
     const terminal = await openAs(member, "app");
     expect((await run(terminal, "echo $PORT")).trim()).toBe("8080");

@@ -272,6 +272,18 @@ export const managerConfigTable = {
       doc: "the longest a web terminal stays open, whatever happens in it (4408); the page offers to reconnect",
     }),
   },
+  fileEvents: {
+    maxPerAccount: variable({
+      env: "DIRECTOR_FILE_EVENTS_PER_ACCOUNT",
+      schema: count.default(10),
+      doc: "workspaces one account may have following their files at once (`file-events`); then 429 `FILE_EVENTS_LIMIT`",
+    }),
+    maxTotal: variable({
+      env: "DIRECTOR_FILE_EVENTS_TOTAL",
+      schema: count.default(300),
+      doc: "workspaces this manager follows the files of at once for everyone (each watches up to 64 folders)",
+    }),
+  },
   oidc: sectionWhenSet("issuer", oidcTable),
   guidelines: {
     filePath: variable({

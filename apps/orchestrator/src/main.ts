@@ -21,6 +21,7 @@ import { FsCertificateInspector } from "./adapters/certificate-inspector.js";
 import { FsSiteIndex } from "./adapters/fs-site-index.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
 import { FsSiteFiles } from "./adapters/site-files.js";
+import { FsSiteFolderWatch } from "./adapters/site-folder-watch.js";
 import { assertSiteUidRangeFree } from "./adapters/site-uid-range.js";
 import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import { TaskAddressWatcher } from "./adapters/task-address-watcher.js";
@@ -149,6 +150,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     directories,
     balancer,
     files: new FsSiteFiles(directories, { ownerOf: siteUser }),
+    folderWatch: new FsSiteFolderWatch((id) => directories.pathOf(id)),
     maxFileBytes: config.files.maxFileBytes,
     zipLimits: { maxFiles: config.files.maxZipFiles, maxBytes: config.files.maxZipBytes },
     services,

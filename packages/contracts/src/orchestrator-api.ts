@@ -8,6 +8,7 @@ import {
   changeFileRoute,
   readFileRoute,
   removeFileRoute,
+  watchFoldersRoute,
   writeFileRoute,
   zipFolderRoute,
 } from "./orchestrator-files.js";
@@ -42,6 +43,7 @@ export const orchestratorApi = {
   removeFile: removeFileRoute,
   changeFile: changeFileRoute,
   zipFolder: zipFolderRoute,
+  watchFolders: watchFoldersRoute,
   upsertService: upsertServiceRoute,
   removeService: removeServiceRoute,
   restartService: restartServiceRoute,

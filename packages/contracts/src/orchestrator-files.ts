@@ -145,3 +145,32 @@ export const zipFolderRoute = route({
   summary:
     "a folder (or the whole site) as a zip, streamed (application/zip); 413 ZIP_TOO_LARGE before it starts past the limits",
 });
+
+/** One line of a folder watch (NDJSON): ready once all are watched, then each change or folder gone. */
+export const folderEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready") }),
+  z.object({ type: z.literal("change"), folder: z.string() }),
+  z.object({ type: z.literal("gone"), folder: z.string() }),
+]);
+export type FolderEventLine = z.infer<typeof folderEventSchema>;
+
+/** The most folders one watch may name. */
+export const maxWatchedFoldersPerCall = 64;
+
+export const watchFoldersRoute = route({
+  method: "GET",
+  path: "/internal/v1/sites/:id/file-events",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  /** `folder` once per folder; "" is the site directory */
+  query: z.object({
+    folder: z
+      .union([z.string(), z.array(z.string())])
+      .transform((value) => (Array.isArray(value) ? value : [value]))
+      .pipe(z.array(z.string().max(4096)).min(1).max(maxWatchedFoldersPerCall)),
+  }),
+  answer: folderEventSchema,
+  answerKind: "stream",
+  summary:
+    "changes in the given folders of the site (not their subfolders), as NDJSON until the caller closes; links are never followed",
+});

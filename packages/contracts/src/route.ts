@@ -81,7 +81,9 @@ export function routeQueryString(query: Record<string, unknown> | undefined): st
   if (query === undefined) return "";
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null) search.set(key, String(value));
+    // An array is the key repeated (`?folder=a&folder=b`), as the servers' query parser reads it.
+    if (Array.isArray(value)) for (const item of value) search.append(key, String(item));
+    else if (value !== undefined && value !== null) search.set(key, String(value));
   }
   const text = search.toString();
   return text === "" ? "" : `?${text}`;

@@ -10,6 +10,7 @@ import type { SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
+import type { SiteFolderEvents } from "../features/workspace/file-events.routes.js";
 import type { TerminalShells } from "../features/workspace/terminal.routes.js";
 import { OrchestratorClient } from "./orchestrator-client.js";
 import { RouterClient } from "./router-client.js";
@@ -26,6 +27,8 @@ export interface Components {
   siteProcess: SiteProcessReader;
   /** shells in sites' terminal environments */
   terminalShells: TerminalShells;
+  /** changes in sites' folders (the workspace's live tree) */
+  folderEvents: SiteFolderEvents;
 }
 
 /** The components named by the config (their URLs and tokens); nothing is contacted until a call is made. */
@@ -60,5 +63,6 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
     fileStore: orchestrator,
     siteProcess: orchestrator,
     terminalShells: { open: (site, request) => orchestrator.openTerminal(site.id, request) },
+    folderEvents: { watch: (siteId, folders, signal) => orchestrator.watchFolders(siteId, folders, signal) },
   };
 }

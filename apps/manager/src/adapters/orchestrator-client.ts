@@ -136,6 +136,15 @@ export class OrchestratorClient
     );
   }
 
+  /** The changes in the site's folders (null: the site directory), until `signal` aborts. */
+  async watchFolders(siteId: SiteId, folders: Array<SitePath | null>, signal: AbortSignal) {
+    return this.#client.stream(
+      orchestratorApi.watchFolders,
+      { params: { id: siteId }, query: { folder: folders.map((folder) => folder ?? "") } },
+      signal,
+    );
+  }
+
   /** A shell in the site's terminal environment: the socket, once its open request is sent (orchestrator-terminals.ts). */
   async openTerminal(siteId: SiteId, request: TerminalOpenRequest): Promise<WebSocket> {
     const socket = await this.#client.openSocket(orchestratorApi.openTerminal, { params: { id: siteId } });

@@ -27,6 +27,7 @@ import { registerSiteRequestRoutes } from "../features/site-requests/site-reques
 import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
+import { registerFileEventRoutes } from "../features/workspace/file-events.routes.js";
 import { registerTerminalRoutes } from "../features/workspace/terminal.routes.js";
 import type { ManagerAdapters } from "../manager-adapters.js";
 import type { ManagerServices } from "../manager-services.js";
@@ -139,6 +140,13 @@ export async function buildManagerApp(
     limits: config.terminals,
     log,
     ...(liveTimings.recheckMs === undefined ? {} : { recheckMs: liveTimings.recheckMs }),
+  });
+
+  registerFileEventRoutes(app, {
+    sites: services.sites,
+    folders: adapters.components.folderEvents,
+    accessChanges: services.accessChanges,
+    limits: config.fileEvents,
   });
 
   // File uploads are raw bytes whatever their content type, so this scope has one catch-all parser.

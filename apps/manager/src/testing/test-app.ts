@@ -88,6 +88,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
     },
     siteProcess: given.siteProcess ?? { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
     terminalShells: given.terminalShells ?? { open: unreachable },
+    folderEvents: given.folderEvents ?? { watch: unreachable },
   };
 }
 

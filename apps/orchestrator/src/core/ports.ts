@@ -62,6 +62,26 @@ export interface SiteFiles {
   zip(id: SiteId, path: SitePath | null, limits: ZipLimits): Promise<Readable>;
 }
 
+/** Something happened in a watched folder ("" is the site directory), or the folder itself is gone. */
+export interface FolderEvent {
+  type: "change" | "gone";
+  folder: string;
+}
+
+/** Watches a site's folders (not their subfolders) for entries made, changed, renamed or removed. */
+export interface SiteFolderWatch {
+  /**
+   * Starts watching `folders` (null: the site directory) and resolves once every one is watched (a missing one is
+   * reported gone at once); events come until `signal` aborts.
+   */
+  watch(
+    id: SiteId,
+    folders: ReadonlyArray<SitePath | null>,
+    onEvent: (event: FolderEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+}
+
 /** The most one zip download may hold. */
 export interface ZipLimits {
   maxFiles: number;

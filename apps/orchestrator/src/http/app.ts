@@ -3,12 +3,13 @@ import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { BalancerConfig, SiteDirectories, SiteFiles, ZipLimits } from "../core/ports.js";
+import type { BalancerConfig, SiteDirectories, SiteFiles, SiteFolderWatch, ZipLimits } from "../core/ports.js";
 import type { SiteImages } from "../core/site-images.js";
 import type { SiteInventory } from "../core/site-inventory.js";
 import type { SiteServices } from "../core/site-services.js";
 import type { SiteTerminals } from "../core/site-terminals.js";
 import { registerFileRoutes } from "./file-routes.js";
+import { registerFolderEventRoutes } from "./folder-events-routes.js";
 import { registerImageRoutes } from "./image-routes.js";
 import { registerInventoryRoutes } from "./inventory-routes.js";
 import { registerServiceRoutes } from "./service-routes.js";
@@ -32,6 +33,8 @@ export interface OrchestratorAppDeps {
   inventory: SiteInventory;
   /** per-site images; null or absent: no Docker engine, the image route answers 503 DOCKER_UNAVAILABLE */
   images?: SiteImages | null;
+  /** watches of sites' folders (the workspace's live tree) */
+  folderWatch: SiteFolderWatch;
   /** shells in sites' terminal environments; null or absent: no Docker engine, a terminal says DOCKER_UNAVAILABLE */
   terminals?: SiteTerminals | null;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
@@ -43,6 +46,7 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   const app = buildInternalApp({ component: "orchestrator", token: deps.token, log: deps.log });
   registerSiteRoutes(app, { ...deps, terminals: deps.terminals ?? null });
   registerFileRoutes(app, deps);
+  registerFolderEventRoutes(app, { watch: deps.folderWatch });
   const refusal = deps.dynamicSitesRefusal ?? null;
   registerServiceRoutes(app, { services: deps.services ?? null, refusal });
   registerInventoryRoutes(app, { inventory: deps.inventory });

@@ -85,6 +85,8 @@ export function buildTestOrchestratorApp(
       })
     : null;
   const app = buildOrchestratorApp({
+    // A fake: in-memory sites have no folders to watch (the real watch is tested in site-folder-watch.int.test.ts).
+    folderWatch: { watch: async () => undefined },
     log: pino({ level: "silent" }),
     token: testToken,
     directories,
