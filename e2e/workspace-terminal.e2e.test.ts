@@ -1,12 +1,6 @@
-/**
- * The web terminal through a real `director up` (manager, orchestrator, Docker): a shell in the site's environment for
- * a static and a dynamic site, what it writes served by nginx, the exit status, and every way it must close or refuse:
- * a member removed by an administrator (within a second), logout, a stranger, another site's page (Origin), no session.
- */
-import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { httpRequest } from "@director/testing/http-request";
-import { openTerminalTestClient, type TerminalTestClient } from "@director/testing/terminal-client";
+import { openTerminalTestClient } from "@director/testing/terminal-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { DirectorProcess } from "./support/director-process.js";
@@ -53,22 +47,12 @@ describe("director up: the web terminal", () => {
     await terminal.waitForReady(90_000);
     return terminal;
   };
-  /** Runs a command and answers what it printed (between markers the echoed command line cannot match). */
-  const run = async (terminal: TerminalTestClient, command: string) => {
-    const marker = randomBytes(4).toString("hex");
-    const pattern = new RegExp(`<${marker}\\r?\\n([\\s\\S]*?)${marker}>`);
-    const from = terminal.output().length;
-    terminal.type(`echo "<${marker}"; ${command}; echo "${marker}>"\n`);
-    const seen = await terminal.waitForOutput(pattern, { from, timeoutMs: 20_000 });
-    return (pattern.exec(seen)?.[1] ?? "").replace(/\r/g, "");
-  };
-
   it("gives a static site's member a shell in /site whose files nginx serves, and passes the exit status", async () => {
     const terminal = await openAs(member, "notes", "?cols=100&rows=30");
-    expect((await run(terminal, "pwd; stty size")).trim().split("\n")).toEqual(["/site", "30 100"]);
+    expect((await terminal.run("pwd; stty size")).trim().split("\n")).toEqual(["/site", "30 100"]);
     // The site's own account, never root.
-    expect(Number((await run(terminal, "id -u")).trim())).toBeGreaterThan(0);
-    await run(terminal, "echo hi-from-terminal > public/x.txt");
+    expect(Number((await terminal.run("id -u")).trim())).toBeGreaterThan(0);
+    await terminal.run("echo hi-from-terminal > public/x.txt");
     const served = await httpRequest({
       url: `${director.sitesUrl}/x.txt`,
       host: `notes.sites.localhost:${director.ports.sites}`,
@@ -109,7 +93,7 @@ describe("director up: the web terminal", () => {
     };
     await waitForEvent(/^event: ready/);
     const terminal = await openAs(member, "notes");
-    await run(terminal, "echo hi > public/from-terminal.txt");
+    await terminal.run("echo hi > public/from-terminal.txt");
     await waitForEvent(/^event: change\ndata: \{"folder":"public"\}/);
     terminal.close();
     stop.abort();
@@ -121,7 +105,7 @@ describe("director up: the web terminal", () => {
 
   it("closes a removed member's terminal within a second, and refuses them a new one", async () => {
     const terminal = await openAs(member, "app");
-    expect((await run(terminal, "echo $PORT")).trim()).toBe("8080");
+    expect((await terminal.run("echo $PORT")).trim()).toBe("8080");
     const removedAt = Date.now();
     const removed = await admin.request("DELETE", "/api/sites/app/members/ann");
     expect(removed.status, removed.text).toBe(200);

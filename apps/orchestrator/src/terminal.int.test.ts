@@ -100,16 +100,6 @@ async function openShell(service: object = {}, size = { cols: 80, rows: 24 }): P
   return terminal;
 }
 
-/** Runs a command in the shell and answers what it printed between two markers. */
-async function run(terminal: TerminalTestClient, command: string): Promise<string> {
-  const marker = randomBytes(4).toString("hex");
-  const from = terminal.output().length;
-  // The markers are split in the command line, so the echoed input never matches them.
-  terminal.type(`echo "<${marker}"; ${command}; echo "${marker}>"\n`);
-  const seen = await terminal.waitForOutput(new RegExp(`<${marker}\\r?\\n([\\s\\S]*?)${marker}>`), { from });
-  return (new RegExp(`<${marker}\\r?\\n([\\s\\S]*?)${marker}>`).exec(seen)?.[1] ?? "").replace(/\r/g, "");
-}
-
 /** The processes of the site's terminal container, as `ps` lists them there. */
 async function processesInEnvironment(): Promise<string> {
   const container = docker.getContainer(terminalContainerNameOf(installationId, siteId));
@@ -125,19 +115,19 @@ describe("a site's terminal through the orchestrator", () => {
     await client().request(api.ensureSiteDirectories, { params: { id: siteId } });
     const terminal = await openShell({ env: { GREETING: "hello" } });
     const { uid, gid } = testSiteUser(siteId);
-    expect((await run(terminal, "id -u; id -g; pwd")).trim().split("\n")).toEqual([String(uid), String(gid), "/site"]);
-    expect((await run(terminal, 'echo "$GREETING $HOME $PORT"')).trim()).toBe("hello /site/.home 8080");
+    expect((await terminal.run("id -u; id -g; pwd")).trim().split("\n")).toEqual([String(uid), String(gid), "/site"]);
+    expect((await terminal.run('echo "$GREETING $HOME $PORT"')).trim()).toBe("hello /site/.home 8080");
     // A read-only root, no capabilities, no way to gain privileges: the process's own confinement.
-    expect(await run(terminal, "touch /etc/owned 2>&1; echo code=$?")).toMatch(/Read-only file system[\s\S]*code=1/);
-    const status = await run(terminal, "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status");
+    expect(await terminal.run("touch /etc/owned 2>&1; echo code=$?")).toMatch(/Read-only file system[\s\S]*code=1/);
+    const status = await terminal.run("grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status");
     expect(status).toMatch(/CapEff:\s+0{16}/);
     expect(status).toMatch(/CapBnd:\s+0{16}/);
     expect(status).toMatch(/NoNewPrivs:\s+1/);
     // cgroup v2, or v1 on older hosts
     const memoryLimit = "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes";
-    expect((await run(terminal, memoryLimit)).trim()).toBe(String(64 * 1024 * 1024));
+    expect((await terminal.run(memoryLimit)).trim()).toBe(String(64 * 1024 * 1024));
     // Files made in the terminal are the site's, in its directory.
-    await run(terminal, "echo made-in-terminal > public/t.txt");
+    await terminal.run("echo made-in-terminal > public/t.txt");
     const read = await client().request(api.readFile, { params: { id: siteId }, query: { path: "public/t.txt" } });
     expect(read.kind === "bytes" ? read.body.toString() : null).toBe("made-in-terminal\n");
     // On the sites network, like the site's process: behind the same firewall, reaching no other site.
@@ -148,10 +138,10 @@ describe("a site's terminal through the orchestrator", () => {
 
   it("resizes, passes the exit status back and closes", async () => {
     const terminal = await openShell({}, { cols: 100, rows: 30 });
-    expect((await run(terminal, "stty size")).trim()).toBe("30 100");
+    expect((await terminal.run("stty size")).trim()).toBe("30 100");
     terminal.control({ type: "resize", cols: 132, rows: 43 });
     await waitFor(
-      async () => (await run(terminal, "stty size")).trim(),
+      async () => (await terminal.run("stty size")).trim(),
       (size) => size === "43 132",
       5_000,
     );
@@ -165,7 +155,7 @@ describe("a site's terminal through the orchestrator", () => {
   it("hangs up the shell and what runs in it when the caller goes", async () => {
     const terminal = await openShell();
     const marker = `sleep ${randomInt(100_000, 999_999)}`;
-    await run(terminal, "true");
+    await terminal.run("true");
     terminal.type(`${marker}\n`);
     await waitFor(processesInEnvironment, (processes) => processes.includes(marker), 5_000);
     terminal.close();
@@ -185,7 +175,7 @@ describe("a site's terminal through the orchestrator", () => {
 
   it("ends every shell and removes the environment with the site's files", async () => {
     const terminal = await openShell();
-    await run(terminal, "true");
+    await terminal.run("true");
     await client().request(api.removeSiteDirectories, { params: { id: siteId } });
     await terminal.closed;
     const left = await listTerminalContainers(docker, installationId);

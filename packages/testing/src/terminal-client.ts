@@ -2,6 +2,7 @@
  * A terminal WebSocket as a test drives it (the orchestrator's route or the manager's, contracts/manager-workspace.ts):
  * what the shell printed so far as text, the JSON messages, and waits for either.
  */
+import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 
 export interface TerminalTestClient {
@@ -21,6 +22,8 @@ export interface TerminalTestClient {
     match: string | ((message: { type: string; [key: string]: unknown }) => boolean),
     timeoutMs?: number,
   ): Promise<{ type: string; [key: string]: unknown }>;
+  /** runs a shell command line and answers what it printed (between markers its echoed input cannot match) */
+  run(command: string, timeoutMs?: number): Promise<string>;
   /** waits for `{"type":"status","state":"ready"}` */
   waitForReady(timeoutMs?: number): Promise<unknown>;
   /** resolves with the close code and reason */
@@ -82,21 +85,31 @@ export async function openTerminalTestClient(
       waiters.add(attempt);
       attempt();
     });
+  const waitForOutput = (pattern: RegExp, options: { timeoutMs?: number; from?: number } = {}) =>
+    waitUntil(
+      () => {
+        const seen = text.slice(options.from ?? 0);
+        return pattern.test(seen) ? seen : undefined;
+      },
+      options.timeoutMs ?? 20_000,
+      `output matching ${pattern}`,
+    );
   return {
     socket,
+    run: async (command, timeoutMs = 20_000) => {
+      const marker = randomBytes(4).toString("hex");
+      // The quotes split each marker in the echoed command line, so only the printed ones match.
+      const pattern = new RegExp(`<${marker}\\r?\\n([\\s\\S]*?)${marker}>`);
+      const from = text.length;
+      socket.send(Buffer.from(`echo "<${marker}"; ${command}; echo "${marker}>"\n`, "utf8"), { binary: true });
+      const seen = await waitForOutput(pattern, { from, timeoutMs });
+      return (pattern.exec(seen)?.[1] ?? "").replace(/\r/g, "");
+    },
     output: () => text,
     messages: () => [...messages],
     type: (keys) => socket.send(Buffer.from(keys, "utf8"), { binary: true }),
     control: (message) => socket.send(JSON.stringify(message)),
-    waitForOutput: (pattern, options = {}) =>
-      waitUntil(
-        () => {
-          const seen = text.slice(options.from ?? 0);
-          return pattern.test(seen) ? seen : undefined;
-        },
-        options.timeoutMs ?? 20_000,
-        `output matching ${pattern}`,
-      ),
+    waitForOutput,
     waitForMessage: (match, timeoutMs = 30_000) => {
       const accepts = typeof match === "string" ? (message: { type: string }) => message.type === match : match;
       return waitUntil(() => messages.find(accepts), timeoutMs, `a ${String(match)} message`);

@@ -6,6 +6,7 @@ import {
 } from "@director/contracts/orchestrator-terminals";
 import { isDirectorError } from "@director/domain/errors";
 import { parseSiteId } from "@director/domain/site";
+import { rawDataToBuffer } from "@director/http-kit/ws-data";
 import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -99,7 +100,7 @@ async function relay(
   send({ type: "status", state: "ready" });
   const handle = (data: RawData, isBinary: boolean) => {
     if (isBinary) {
-      opened.write(toBuffer(data));
+      opened.write(rawDataToBuffer(data));
       return;
     }
     const control = safeParse(terminalControlMessageSchema, safeJson(data.toString()));
@@ -153,12 +154,6 @@ function nextMessage(
     socket.on("message", onMessage);
     socket.on("close", onClose);
   });
-}
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
 }
 
 /** A schema's verdict; a domain parser's refusal inside it (an image reference that is not one) is a refusal too. */

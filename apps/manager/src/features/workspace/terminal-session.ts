@@ -1,6 +1,7 @@
 import { type TerminalServerMessage, terminalCloseCodes } from "@director/contracts/manager-workspace";
 import { terminalControlMessageSchema } from "@director/contracts/orchestrator-terminals";
 import { isDirectorError } from "@director/domain/errors";
+import { rawDataToBuffer } from "@director/http-kit/ws-data";
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
 
@@ -100,7 +101,7 @@ export class TerminalSession {
     if (this.#isClosed) return;
     if (isBinary) {
       this.#touch();
-      const bytes = toBuffer(data);
+      const bytes = rawDataToBuffer(data);
       if (this.#shell !== null) {
         this.#shell.send(bytes, { binary: true });
       } else if (this.#earlyBytes + bytes.length <= maxEarlyInputBytes) {
@@ -126,7 +127,7 @@ export class TerminalSession {
     if (this.#isClosed) return;
     if (isBinary) {
       this.#touch();
-      this.#browser.send(toBuffer(data), { binary: true });
+      this.#browser.send(rawDataToBuffer(data), { binary: true });
       if (this.#browser.bufferedAmount > maxBufferedBytes) this.#pauseShellUntilDrained();
       return;
     }
@@ -223,10 +224,4 @@ function parseControl(text: string) {
   } catch {
     return null;
   }
-}
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
 }
