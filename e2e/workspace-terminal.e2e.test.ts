@@ -118,6 +118,26 @@ describe("director up: the web terminal", () => {
     expect(readded.status, readded.text).toBe(201);
   });
 
+  it("closes when an administrator disables the site (4403) or the account (4401)", async () => {
+    const onSite = await openAs(member, "notes");
+    const disabled = await admin.request("PUT", "/api/sites/notes/availability?wait=true", {
+      json: { availability: "disabled" },
+    });
+    expect(disabled.status, disabled.text).toBeLessThan(300);
+    expect((await onSite.closed).code).toBe(4403);
+    const enabled = await admin.request("PUT", "/api/sites/notes/availability?wait=true", {
+      json: { availability: "enabled" },
+    });
+    expect(enabled.status, enabled.text).toBeLessThan(300);
+    await director.run(["admin", "create-user", "--username", "dan"], `${password}\n`);
+    expect((await admin.request("POST", "/api/sites/notes/members", { json: { username: "dan" } })).status).toBe(201);
+    const dan = await ApiSession.login(director.managerUrl, "dan", password);
+    const danTerminal = await openAs(dan, "notes");
+    const disabledAccount = await admin.request("PATCH", "/api/admin/users/dan", { json: { isActive: false } });
+    expect(disabledAccount.status, disabledAccount.text).toBe(200);
+    expect((await danTerminal.closed).code).toBe(4401);
+  });
+
   it("closes at logout with 4401", async () => {
     const session = await ApiSession.login(director.managerUrl, "ann", password);
     const terminal = await openAs(session, "notes");
