@@ -67,7 +67,10 @@ export class ManagerHttps {
         body: { renewWithinDays: source.renewWithinDays },
       });
     }
-    const { fingerprint } = await readLoadableCertificate(files.certificatePath, files.keyPath);
+    // Files an operator names may be links (certbot's live/); the router's own store is never read through one.
+    const { fingerprint } = await readLoadableCertificate(files.certificatePath, files.keyPath, {
+      followLinks: source.kind === "files",
+    });
     await this.#options.files.put(
       managerServerFileName,
       renderManagerServer({

@@ -20,16 +20,23 @@ export class FsCertificateInspector implements CertificateInspector {
   /** The certificate's fingerprint and expiry; null when there is none, or it or its key cannot be used. */
   async inspect(domain: string): Promise<InspectedCertificate | null> {
     const { certificatePath, keyPath } = certificateFilesOf(this.#certificatesDir, domain);
-    return this.inspectFiles(certificatePath, keyPath, domain);
+    // The router's own store: never through a link.
+    return this.#read(certificatePath, keyPath, domain, false);
   }
 
-  async inspectFiles(
+  /** Files an operator names (the sites domain's certificate): links are followed, as certbot's `live/` needs. */
+  async inspectFiles(certificatePath: string, keyPath: string): Promise<InspectedCertificate | null> {
+    return this.#read(certificatePath, keyPath, certificatePath, true);
+  }
+
+  async #read(
     certificatePath: string,
     keyPath: string,
-    domain = certificatePath,
+    domain: string,
+    followLinks: boolean,
   ): Promise<InspectedCertificate | null> {
     try {
-      return await readLoadableCertificate(certificatePath, keyPath);
+      return await readLoadableCertificate(certificatePath, keyPath, { followLinks });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         this.#log.warn(

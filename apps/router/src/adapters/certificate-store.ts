@@ -1,11 +1,11 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
-import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, readdir, rm } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { certificateFileName, certificateKeyFileName as keyFileName } from "@director/contracts/certificate-files";
 import { DirectorError } from "@director/domain/errors";
 import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { writeFileAtomic } from "@director/host/atomic-write";
+import { parseCertificateDate, readFileNoFollow } from "@director/host/certificate-files";
 import type { CertificatePair, CertificatePaths, CertificateStore, StoredCertificate } from "../core/acme-ports.js";
 
 /** Only the running user (root: nginx's master reads certificates before dropping privileges) enters the dirs. */
@@ -137,28 +137,6 @@ function notADirectory(dir: string, kind: EntryKind): DirectorError {
   });
 }
 
-/** The file's text, or null when it does not exist; O_NOFOLLOW makes a link at its place an error (ELOOP). */
-async function readFileNoFollow(file: string): Promise<string | null> {
-  try {
-    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      return await handle.readFile("utf8");
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return null;
-    if (code === "ELOOP") {
-      throw new DirectorError("CONFIG_INVALID", `${file} is a symbolic link; certificates are only read from files.`, {
-        details: { path: file },
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
 /** Refuses a pair nginx would refuse at reload: a key of another certificate, or a certificate for other names. */
 function checkPair(hostname: Hostname, pair: CertificatePair): void {
   let certificate: X509Certificate;
@@ -181,15 +159,6 @@ function checkPair(hostname: Hostname, pair: CertificatePair): void {
   if (certificate.checkHost(hostname) === undefined) {
     throw new DirectorError("VALIDATION_FAILED", `The certificate given for ${hostname} is not valid for that name.`);
   }
-}
-
-/** OpenSSL's date text ("Mar  1 12:00:00 2027 GMT"), which X509Certificate reports on Node 20. */
-function parseCertificateDate(text: string, file: string): Date {
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) {
-    throw new DirectorError("VALIDATION_FAILED", `The certificate ${file} has an unreadable date "${text}".`);
-  }
-  return date;
 }
 
 function tryParseHostname(name: string): Hostname | null {
