@@ -2,6 +2,8 @@ import { chmod, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { routerDataLayout } from "@director/contracts/certificate-files";
 import { UsersRepository } from "@director/db/users.repository";
+import { DirectorError } from "@director/domain/errors";
+import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
@@ -220,9 +222,23 @@ function managerHttpsPlan(
   config: UpConfig,
   httpsListen: string,
   log: Pick<Logger, "warn">,
-): { host: string; files: { certificatePath: string; keyPath: string } | null } | null {
-  const host = config.passThrough.manager.DIRECTOR_PUBLIC_HOST ?? "";
-  if (host === "" || httpsListen === "") return null;
+): { host: Hostname; files: { certificatePath: string; keyPath: string } | null } | null {
+  const raw = config.passThrough.manager.DIRECTOR_PUBLIC_HOST ?? "";
+  if (raw === "" || httpsListen === "") return null;
+  // Parsed once, here, before anything starts: the name goes into nginx's configuration and a certificate request.
+  let host: Hostname;
+  try {
+    host = parseHostname(raw);
+  } catch (cause) {
+    throw new DirectorError(
+      "CONFIG_INVALID",
+      `DIRECTOR_PUBLIC_HOST must be a host name (got ${JSON.stringify(raw)}).`,
+      {
+        cause,
+        details: { variable: "DIRECTOR_PUBLIC_HOST" },
+      },
+    );
+  }
   const { managerCertificateFile: certificatePath, managerCertificateKeyFile: keyPath } = config;
   if (certificatePath !== undefined && keyPath !== undefined) return { host, files: { certificatePath, keyPath } };
   if ((config.passThrough.router.DIRECTOR_ACME_DIRECTORY_URL ?? "") !== "") return { host, files: null };
