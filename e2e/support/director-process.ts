@@ -148,7 +148,7 @@ export class DirectorProcess {
   }
 }
 
-/** Removes an installation's services (found by its label), its default site network and firewall chains. */
+/** Removes an installation's terminal containers and services (found by their labels), its default site network and firewall chains. */
 export async function removeInstallationDockerObjects(installationId: string): Promise<void> {
   const docker = new Docker();
   const networkName = `director-${installationId}-sites`;
@@ -156,6 +156,12 @@ export async function removeInstallationDockerObjects(installationId: string): P
     (candidate) => candidate.Name === networkName,
   );
   if (network !== undefined) await removeSiteFirewall(installationId as never, bridgeInterfaceOf(network.Id));
+  // Terminal containers first (a killed director up leaves them): they hold the network.
+  const terminals = await docker.listContainers({
+    all: true,
+    filters: { label: [`org.director.installation=${installationId}`, "org.director.terminal-site-id"] },
+  });
+  for (const container of terminals) await docker.getContainer(container.Id).remove({ force: true });
   const services = await docker.listServices({ filters: { label: [`org.director.installation=${installationId}`] } });
   await removeDockerTestObjects(docker, {
     serviceNames: services.map((service) => service.Spec?.Name ?? "").filter(Boolean),
