@@ -9,6 +9,7 @@ import { formatBytes, parentPath } from "../../lib/format";
 import { EntryMenu, type MenuItem } from "./entry-menu";
 import { isExecutableMode } from "./file-content";
 import { FileTree, type TreeTarget } from "./file-tree";
+import type { TreeSelection } from "./tree-selection";
 import type { FileActions } from "./use-file-actions";
 import { downloadFrom } from "./use-file-actions";
 import type { UploadStatus } from "./use-upload";
@@ -25,13 +26,16 @@ export function FilePanel(props: {
   isShowingHidden: boolean;
   isLive: boolean;
   actions: FileActions;
+  /** the tree's active row and the entry the toolbar acts on (kept by the page, which follows changes) */
+  selection: TreeSelection;
+  onActivate(rowId: string, target: TreeTarget | null): void;
   onToggleFolder(path: string, isExpanded: boolean): void;
   onOpenFile(target: TreeTarget): void;
   onReconnectEvents(): void;
 }) {
   const { siteName, canEdit, actions } = props;
   const api = useApi();
-  const [selected, setSelected] = useState<TreeTarget | null>(null);
+  const selected = props.selection.target;
   const [menu, setMenu] = useState<MenuState | null>(null);
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -188,8 +192,9 @@ export function FilePanel(props: {
         expanded={expandedSet}
         isShowingHidden={props.isShowingHidden}
         canEdit={canEdit}
+        activeId={props.selection.activeId}
         onToggle={props.onToggleFolder}
-        onSelect={setSelected}
+        onActivate={props.onActivate}
         onOpenFile={props.onOpenFile}
         onMove={(from, toFolder) => void actions.move(from, toFolder)}
         onDropFiles={actions.uploadDrop}

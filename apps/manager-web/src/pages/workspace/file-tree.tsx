@@ -29,9 +29,11 @@ export interface FileTreeProps {
   expanded: ReadonlySet<string>;
   isShowingHidden: boolean;
   canEdit: boolean;
+  /** the active row (tree-selection.ts): an entry's path, or another row's id */
+  activeId: string | null;
   onToggle(path: string, isExpanded: boolean): void;
-  /** the active row changed to an entry */
-  onSelect(target: TreeTarget): void;
+  /** the row `rowId` became active; `target` is its entry, null for a row that is none */
+  onActivate(rowId: string, target: TreeTarget | null): void;
   onOpenFile(target: TreeTarget): void;
   /** the entry at `from` was dropped on the folder `toFolder` */
   onMove(from: string, toFolder: string): void;
@@ -46,7 +48,6 @@ export interface FileTreeProps {
 
 interface RowContext extends FileTreeProps {
   domId: (rowId: string) => string;
-  activeId: string | null;
   dropFolder: string | null;
   activate(rowId: string, target: TreeTarget | null): void;
   dragOver(event: DragEvent, folder: string): void;
@@ -57,17 +58,11 @@ interface RowContext extends FileTreeProps {
 export function FileTree(props: FileTreeProps) {
   const treeId = useId();
   const tree = useRef<HTMLUListElement>(null);
-  const [activeId, setActiveId] = useState<string | null>(null);
+  const { activeId, onActivate: activate } = props;
   const [dropFolder, setDropFolder] = useState<string | null>(null);
   /** the entries of the rows rendered, by path, for the keyboard (which finds rows in the DOM) */
   const targets = useRef(new Map<string, TreeTarget>()).current;
   const domId = (rowId: string) => `${treeId}-${encodeURIComponent(rowId)}`;
-  const { onSelect } = props;
-
-  const activate = (rowId: string, target: TreeTarget | null) => {
-    setActiveId(rowId);
-    if (target) onSelect(target);
-  };
 
   useEffect(() => {
     if (activeId !== null)
@@ -122,7 +117,7 @@ export function FileTree(props: FileTreeProps) {
     else document.getElementById(domId(action.id))?.click();
   };
 
-  const context: RowContext = { ...props, domId, activeId, dropFolder, activate, dragOver, drop, targets };
+  const context: RowContext = { ...props, domId, dropFolder, activate, dragOver, drop, targets };
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the whole panel takes drops into (and menus of) the site directory
     <div

@@ -17,7 +17,8 @@ import type { EditorController } from "./use-editor-tabs";
 import { useUpload } from "./use-upload";
 import { baseName, dropTargetPath, pathProblem, tidyPath } from "./workspace-paths";
 
-export interface FolderListChanges {
+/** What the tree keeps across its listings (its open folders, its selection) and how it follows each change. */
+export interface TreeChanges {
   expand(folder: string): void;
   move(from: string, to: string): void;
   remove(path: string): void;
@@ -50,7 +51,7 @@ export function useFileActions(deps: {
   siteName: string;
   dialogs: Dialogs;
   editor: Pick<EditorController, "open" | "followMove" | "followRemoval">;
-  folders: FolderListChanges;
+  folders: TreeChanges;
 }) {
   const { siteName, dialogs, editor, folders } = deps;
   const api = useApi();

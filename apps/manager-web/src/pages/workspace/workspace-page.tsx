@@ -4,7 +4,7 @@
  * remembered per site in the browser.
  */
 import { useQuery } from "@tanstack/react-query";
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef } from "react";
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { SiteView } from "../../api/types";
 import { ErrorBanner, Loading } from "../../components/ui";
 import { useApi, useApiQueries, useSession } from "../../hooks";
@@ -15,11 +15,19 @@ import { useDialogs } from "./dialogs";
 import { EditorPanel } from "./editor-panel";
 import { afterMove, afterRemoval, withFolder } from "./expanded-folders";
 import { FilePanel } from "./file-panel";
+import type { TreeTarget } from "./file-tree";
 import { useSiteRestart } from "./process-log-panel";
 import { SettingsPopover } from "./settings-popover";
 import { Splitter } from "./splitter";
+import {
+  noSelection,
+  selectionAfterMove,
+  selectionAfterRemoval,
+  selectionOnActivate,
+  type TreeSelection,
+} from "./tree-selection";
 import { useEditorTabs } from "./use-editor-tabs";
-import { type FolderListChanges, useFileActions } from "./use-file-actions";
+import { type TreeChanges, useFileActions } from "./use-file-actions";
 import { useFileEvents } from "./use-file-events";
 import { useWorkspaceSettings } from "./use-workspace-settings";
 import { bottomPanelHeightBounds, treeWidthBounds } from "./workspace-settings";
@@ -66,13 +74,25 @@ function Workspace({ site }: { site: SiteView }) {
     [settings.theme, settings.fontSizePx],
   );
   const editor = useEditorTabs(site.name, look, dialogs);
-  const folders = useMemo<FolderListChanges>(
+  const [selection, setSelection] = useState<TreeSelection>(noSelection);
+  const folders = useMemo<TreeChanges>(
     () => ({
       expand: (folder) => change((current) => ({ expandedFolders: withFolder(current.expandedFolders, folder, true) })),
-      move: (from, to) => change((current) => ({ expandedFolders: afterMove(current.expandedFolders, from, to) })),
-      remove: (path) => change((current) => ({ expandedFolders: afterRemoval(current.expandedFolders, path) })),
+      move: (from, to) => {
+        change((current) => ({ expandedFolders: afterMove(current.expandedFolders, from, to) }));
+        setSelection((current) => selectionAfterMove(current, from, to));
+      },
+      remove: (path) => {
+        change((current) => ({ expandedFolders: afterRemoval(current.expandedFolders, path) }));
+        setSelection((current) => selectionAfterRemoval(current, path));
+      },
     }),
     [change],
+  );
+  const activateRow = useCallback(
+    (rowId: string, target: TreeTarget | null) =>
+      setSelection((current) => selectionOnActivate(current, rowId, target)),
+    [],
   );
   const actions = useFileActions({ siteName: site.name, dialogs, editor, folders });
   const events = useFileEvents(site.name, settings.expandedFolders, folders.remove);
@@ -163,6 +183,8 @@ function Workspace({ site }: { site: SiteView }) {
             isShowingHidden={settings.isShowingHiddenFiles}
             isLive={events.isLive}
             actions={actions}
+            selection={selection}
+            onActivate={activateRow}
             onToggleFolder={toggleFolder}
             onOpenFile={editor.open}
             onReconnectEvents={events.reconnect}
