@@ -109,6 +109,35 @@ describe("the web interface: the site workspace", () => {
     await expect.poll(() => served("/"), { timeout: 10_000 }).toBe("Hello from the workspace");
   });
 
+  it("edits with Vim's keys once chosen in the settings, and with the standard ones again after", async () => {
+    const chooseKeys = async (name: string) => {
+      await page.getByRole("button", { name: "Settings" }).click();
+      await page.getByRole("radio", { name }).check();
+      await page.getByRole("button", { name: "Settings" }).click();
+    };
+    await chooseKeys("Vim");
+    const contents = page.getByRole("textbox", { name: "Contents of index.html" });
+    await contents.click();
+    // Vim's keys are a chunk of their own: typed once the editor is in Vim's mode.
+    await page.locator(".cm-scroller.cm-vimMode").waitFor();
+    // Normal mode: A appends at the end of the line, Escape leaves insert mode, u undoes.
+    await page.keyboard.press("A");
+    await page.keyboard.type("!");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => contents.textContent()).toBe("Hello from the workspace!");
+    await page.keyboard.press("u");
+    await expect.poll(() => contents.textContent()).toBe("Hello from the workspace");
+    await page.getByRole("tab", { name: "index.html", exact: true }).waitFor();
+    await chooseKeys("Standard");
+    await page.locator(".cm-scroller.cm-vimMode").waitFor({ state: "detached" });
+    await contents.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type("A");
+    await expect.poll(() => contents.textContent()).toBe("Hello from the workspaceA");
+    await page.keyboard.press("Backspace");
+    await page.getByRole("tab", { name: "index.html", exact: true }).waitFor();
+  });
+
   it("shows a file written in the terminal in the tree, without a reload", async () => {
     await page.getByRole("tab", { name: "Terminal 1" }).waitFor();
     await waitForTerminalReady(page);

@@ -13,6 +13,8 @@ import { baseName } from "./workspace-paths";
 export interface EditorLook {
   isDark: boolean;
   fontSizePx: number;
+  /** Vim's or Emacs's bindings (editor-key-bindings.ts), or none for CodeMirror's own */
+  keyBindings: Extension;
 }
 
 interface Session {
@@ -23,6 +25,7 @@ interface Session {
   scroll: StateEffect<unknown> | null;
 }
 
+const bindings = new Compartment();
 const theme = new Compartment();
 const fontSize = new Compartment();
 const language = new Compartment();
@@ -69,6 +72,8 @@ export class EditorSessions {
     const state = EditorState.create({
       doc: text,
       extensions: [
+        // First: Vim's and Emacs's keys must win over the default keymaps below.
+        bindings.of(this.#look.keyBindings),
         basicSetup,
         keymap.of([indentWithTab, { key: "Escape", run: temporarilySetTabFocusMode }]),
         EditorState.lineSeparator.of(options.lineSeparator),
@@ -110,7 +115,7 @@ export class EditorSessions {
     this.#reconfigure(path, language.reconfigure(extension));
   }
 
-  /** The theme and font size, for every file. */
+  /** The theme, font size and key bindings, for every file. */
   setLook(look: EditorLook): void {
     this.#look = look;
     if (this.#shown) this.#applyLook();
@@ -182,7 +187,13 @@ export class EditorSessions {
 
   #applyLook(): void {
     const looks = lookExtensions(this.#look);
-    this.#view?.dispatch({ effects: [theme.reconfigure(looks.theme), fontSize.reconfigure(looks.fontSize)] });
+    this.#view?.dispatch({
+      effects: [
+        bindings.reconfigure(this.#look.keyBindings),
+        theme.reconfigure(looks.theme),
+        fontSize.reconfigure(looks.fontSize),
+      ],
+    });
   }
 
   #checkDirty(session: Session, doc: Text): void {

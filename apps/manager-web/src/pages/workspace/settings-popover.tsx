@@ -1,6 +1,14 @@
-/** The workspace's settings behind a "Settings" button: theme, font size, hidden files. Remembered per site. */
+/** The workspace's settings behind a "Settings" button: theme, font size, key bindings, hidden files. Per site. */
 import { useEffect, useId, useRef, useState } from "react";
-import { fontSizeBounds, type WorkspaceSettings, type WorkspaceTheme } from "./workspace-settings";
+import {
+  fontSizeBounds,
+  type KeyBindings,
+  keyBindingKinds,
+  type WorkspaceSettings,
+  type WorkspaceTheme,
+} from "./workspace-settings";
+
+const keyBindingNames: Record<KeyBindings, string> = { default: "Standard", vim: "Vim", emacs: "Emacs" };
 
 export function SettingsPopover(props: {
   settings: WorkspaceSettings;
@@ -74,6 +82,20 @@ export function SettingsPopover(props: {
             }}
           />
         </div>
+        <fieldset className="field">
+          <legend>Key bindings</legend>
+          {keyBindingKinds.map((kind) => (
+            <label key={kind} className="radio">
+              <input
+                type="radio"
+                name={`${panelId}-keys`}
+                checked={settings.keyBindings === kind}
+                onChange={() => onChange({ keyBindings: kind })}
+              />
+              {keyBindingNames[kind]}
+            </label>
+          ))}
+        </fieldset>
         <label className="checkbox">
           <input
             type="checkbox"

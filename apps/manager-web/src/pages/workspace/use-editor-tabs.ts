@@ -57,8 +57,8 @@ export function useEditorTabs(siteName: string, look: EditorLook, dialogs: Pick<
   const reloading = useRef(new Set<string>());
 
   useEffect(
-    () => sessions.setLook({ isDark: look.isDark, fontSizePx: look.fontSizePx }),
-    [sessions, look.isDark, look.fontSizePx],
+    () => sessions.setLook({ isDark: look.isDark, fontSizePx: look.fontSizePx, keyBindings: look.keyBindings }),
+    [sessions, look.isDark, look.fontSizePx, look.keyBindings],
   );
 
   const activeTab = state.tabs.find((tab) => tab.path === state.activePath) ?? null;

@@ -3,6 +3,7 @@
  * and the process log in a panel below. Loaded as a chunk of its own (app.tsx); its layout and settings are
  * remembered per site in the browser.
  */
+import type { Extension } from "@codemirror/state";
 import { useQuery } from "@tanstack/react-query";
 import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { SiteView } from "../../api/types";
@@ -12,6 +13,7 @@ import { pathTo } from "../../lib/routes";
 import { Link } from "../../router";
 import { BottomPanel, useBottomTabs } from "./bottom-panel";
 import { useDialogs } from "./dialogs";
+import { loadKeyBindings } from "./editor-key-bindings";
 import { EditorPanel } from "./editor-panel";
 import { afterMove, afterRemoval, withFolder } from "./expanded-folders";
 import { FilePanel } from "./file-panel";
@@ -30,7 +32,7 @@ import { useEditorTabs } from "./use-editor-tabs";
 import { type TreeChanges, useFileActions } from "./use-file-actions";
 import { useFileEvents } from "./use-file-events";
 import { useWorkspaceSettings } from "./use-workspace-settings";
-import { bottomPanelHeightBounds, treeWidthBounds } from "./workspace-settings";
+import { bottomPanelHeightBounds, type KeyBindings, treeWidthBounds } from "./workspace-settings";
 import { shortcutOf } from "./workspace-shortcuts";
 import "./workspace.css";
 
@@ -69,9 +71,10 @@ function Workspace({ site }: { site: SiteView }) {
   const api = useApi();
   const { settings, change } = useWorkspaceSettings(site.name);
   const dialogs = useDialogs();
+  const keyBindings = useKeyBindings(settings.keyBindings);
   const look = useMemo(
-    () => ({ isDark: settings.theme === "dark", fontSizePx: settings.fontSizePx }),
-    [settings.theme, settings.fontSizePx],
+    () => ({ isDark: settings.theme === "dark", fontSizePx: settings.fontSizePx, keyBindings }),
+    [settings.theme, settings.fontSizePx, keyBindings],
   );
   const editor = useEditorTabs(site.name, look, dialogs);
   const [selection, setSelection] = useState<TreeSelection>(noSelection);
@@ -228,4 +231,22 @@ function Workspace({ site }: { site: SiteView }) {
       {dialogs.element}
     </div>
   );
+}
+
+/** The chosen key bindings' extension, once loaded (CodeMirror's own until then). */
+function useKeyBindings(kind: KeyBindings): Extension {
+  const [loaded, setLoaded] = useState<{ kind: KeyBindings; extension: Extension }>({ kind: "default", extension: [] });
+  useEffect(() => {
+    let isCurrent = true;
+    loadKeyBindings(kind).then(
+      (extension) => {
+        if (isCurrent) setLoaded({ kind, extension });
+      },
+      () => undefined, // a chunk that does not load leaves the default keys, which still edit
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [kind]);
+  return loaded.extension;
 }

@@ -12,6 +12,7 @@ describe("parseSettings", () => {
       ...defaultSettings(false),
       theme: "dark" as const,
       fontSizePx: 18,
+      keyBindings: "vim" as const,
       isShowingHiddenFiles: true,
       isBottomPanelOpen: false,
       bottomPanelHeightPx: 400,
@@ -20,8 +21,12 @@ describe("parseSettings", () => {
     expect(parseSettings(serializeSettings(settings), false)).toEqual(settings);
   });
   it("replaces each unreadable field by its default and keeps the rest", () => {
-    const parsed = parseSettings(JSON.stringify({ theme: "purple", fontSizePx: "big", isTreeCollapsed: true }), false);
+    const parsed = parseSettings(
+      JSON.stringify({ theme: "purple", fontSizePx: "big", keyBindings: "nano", isTreeCollapsed: true }),
+      false,
+    );
     expect(parsed.theme).toBe("light");
+    expect(parsed.keyBindings).toBe("default");
     expect(parsed.fontSizePx).toBe(14);
     expect(parsed.isTreeCollapsed).toBe(true);
   });

@@ -5,11 +5,15 @@
 import { maxWatchedFolders } from "@director/contracts/manager-workspace";
 
 export type WorkspaceTheme = "light" | "dark";
+/** The editor's key bindings: CodeMirror's own, or Vim's or Emacs's. */
+export const keyBindingKinds = ["default", "vim", "emacs"] as const;
+export type KeyBindings = (typeof keyBindingKinds)[number];
 
 export interface WorkspaceSettings {
   theme: WorkspaceTheme;
   /** the editor's and the terminal's font size */
   fontSizePx: number;
+  keyBindings: KeyBindings;
   isShowingHiddenFiles: boolean;
   isTreeCollapsed: boolean;
   treeWidthPx: number;
@@ -28,6 +32,7 @@ export function defaultSettings(prefersDark: boolean): WorkspaceSettings {
   return {
     theme: prefersDark ? "dark" : "light",
     fontSizePx: 14,
+    keyBindings: "default",
     isShowingHiddenFiles: false,
     isTreeCollapsed: false,
     treeWidthPx: 260,
@@ -67,6 +72,7 @@ export function parseSettings(text: string | null, prefersDark: boolean): Worksp
   return {
     theme: stored.theme === "light" || stored.theme === "dark" ? stored.theme : defaults.theme,
     fontSizePx: clampNumber(stored.fontSizePx, fontSizeBounds, defaults.fontSizePx),
+    keyBindings: keyBindingKinds.find((kind) => kind === stored.keyBindings) ?? defaults.keyBindings,
     isShowingHiddenFiles: booleanOr(stored.isShowingHiddenFiles, defaults.isShowingHiddenFiles),
     isTreeCollapsed: booleanOr(stored.isTreeCollapsed, defaults.isTreeCollapsed),
     treeWidthPx: clampNumber(stored.treeWidthPx, treeWidthBounds, defaults.treeWidthPx),
