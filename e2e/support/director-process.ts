@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseMountInfo } from "@director/host/nosuid-mount";
 import { runCommand } from "@director/host/run-command";
-import { bridgeInterfaceOf, removeDockerTestObjects, removeSiteFirewall } from "@director/orchestrator";
+import {
+  bridgeInterfaceOf,
+  removeDockerTestObjects,
+  removeSiteFirewall,
+  terminalSiteLabel,
+} from "@director/orchestrator";
 import { freePort } from "@director/testing/free-port";
 import Docker from "dockerode";
 
@@ -148,9 +153,25 @@ export class DirectorProcess {
   }
 }
 
-/** Removes an installation's services (found by its label), its default site network and firewall chains. */
+/**
+ * Removes an installation's services (found by its label), its terminal containers (a `director up` that was killed
+ * could not), its default site network and firewall chains.
+ */
 export async function removeInstallationDockerObjects(installationId: string): Promise<void> {
   const docker = new Docker();
+  const terminals = await docker.listContainers({
+    all: true,
+    filters: { label: [terminalSiteLabel, `org.director.installation=${installationId}`] },
+  });
+  for (const container of terminals) {
+    await docker
+      .getContainer(container.Id)
+      .remove({ force: true, v: true })
+      .catch((error: { statusCode?: number }) => {
+        // 404: gone meanwhile; 409: its removal is under way already
+        if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+      });
+  }
   const networkName = `director-${installationId}-sites`;
   const network = (await docker.listNetworks({ filters: { name: [networkName] } })).find(
     (candidate) => candidate.Name === networkName,
