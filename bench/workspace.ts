@@ -6,30 +6,46 @@
  * - saving a 1 MiB file: p50/p99 of `PUT /api/sites/:name/files/<path>`; baseline: `GET /api/auth/me`
  *   (the cost every request pays);
  * - a 100 MiB site as a zip: MiB/s of `GET /api/sites/:name/zip` and the peak RSS of `director up` while it streams;
- *   baseline: reading the same files from disk in this process (the disk's speed, warm cache for both).
+ *   baseline: reading the same files from disk in this process (the disk's speed, warm cache for both);
+ * - terminals: `--terminals` web terminals over `--terminal-sites` sites, opened at once (time to ready), held
+ *   `--hold-s` with each typing a line every `--interval-ms` and waiting for its echo (the round trip), then closed
+ *   (their containers must go 60 s after their last shell); errors counted; baselines: `docker exec` shells started
+ *   by the bench in the same containers at the same time (the terminal without the manager's and orchestrator's
+ *   relays), and as many containers like theirs started by the bench at once (bench/support/workspace-terminals.ts).
  *
- *   node --import tsx bench/workspace.ts [--files 10000] [--zip-mib 100] [--samples 50]
+ *   node --import tsx bench/workspace.ts [--sections files,terminals] [--files 10000] [--zip-mib 100] [--samples 50]
+ *     [--terminals 100] [--terminal-sites 25] [--hold-s 30] [--interval-ms 500] [--director-log FILE]
  *
- * The files are made through the API as a member would (16 at a time). Prints a JSON report.
+ * The files are made through the API as a member would (16 at a time). The terminals are all one administrator's,
+ * with DIRECTOR_TERMINALS_PER_ACCOUNT raised to `--terminals`. Prints a JSON report.
  */
 import { randomBytes } from "node:crypto";
-import { lstat, readdir, readFile, rm } from "node:fs/promises";
+import { lstat, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { get } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ApiSession } from "../e2e/support/api.js";
 import { DirectorProcess } from "../e2e/support/director-process.js";
+import { measureTerminals } from "./support/workspace-terminals.js";
 
 const { values } = parseArgs({
   options: {
+    sections: { type: "string", default: "files,terminals" },
     files: { type: "string", default: "10000" },
     "zip-mib": { type: "string", default: "100" },
     samples: { type: "string", default: "50" },
+    terminals: { type: "string", default: "100" },
+    "terminal-sites": { type: "string", default: "25" },
+    "hold-s": { type: "string", default: "30" },
+    "interval-ms": { type: "string", default: "500" },
+    "director-log": { type: "string" },
   },
 });
+const sections = new Set(values.sections.split(","));
 const fileCount = Number(values.files);
 const zipMib = Number(values["zip-mib"]);
 const samples = Number(values.samples);
+const terminalCount = Number(values.terminals);
 const password = "benchmark password 1";
 const say = (line: string) => process.stderr.write(`[workspace] ${line}\n`);
 
@@ -92,78 +108,102 @@ async function peakRssMib<T>(
 }
 
 async function main() {
-  const director = await DirectorProcess.create({ DIRECTOR_LOG_LEVEL: "warn" });
+  const director = await DirectorProcess.create({
+    DIRECTOR_LOG_LEVEL: "warn",
+    // One account holds every terminal of the load; the limit in all stays the default unless the load is above it.
+    DIRECTOR_TERMINALS_PER_ACCOUNT: String(Math.max(10, terminalCount)),
+    DIRECTOR_TERMINALS_TOTAL: String(Math.max(300, terminalCount)),
+  });
   await director.start();
   try {
     await director.run(["admin", "create-user", "--username", "bench", "--superuser"], `${password}\n`);
     const admin = await ApiSession.login(director.managerUrl, "bench", password);
-    await ok(admin.request("POST", "/api/sites?wait=true", { json: { name: "work" } }), "create");
-    const siteId = (await admin.request("GET", "/api/sites/work")).json().id as number;
-
-    say(`writing ${fileCount} files in big/`);
-    await inParallel(fileCount, (index) =>
-      ok(
-        admin.request("PUT", `/api/sites/work/files/big/file-${String(index).padStart(5, "0")}.txt`, { body: "x" }),
-        "write",
-      ),
-    );
-    const firstPage = await sampled(() => ok(admin.request("GET", "/api/sites/work/files/big"), "list"));
-    const allPages = await sampled(async () => {
-      let after: string | null = null;
-      do {
-        const query: string = after === null ? "limit=1000" : `limit=1000&after=${encodeURIComponent(after)}`;
-        const answer = await admin.request("GET", `/api/sites/work/files/big?${query}`);
-        after = answer.json().nextAfter;
-      } while (after !== null);
-    });
-    const siteDir = path.join(director.dataDir, "sites", String(siteId));
-    const readdirBaseline = await sampled(async () => {
-      const names = await readdir(path.join(siteDir, "big"));
-      for (const name of names) await lstat(path.join(siteDir, "big", name));
-    });
-
-    say("saving 1 MiB files");
-    const mebibyte = randomBytes(1024 * 1024);
-    const save = await sampled(() =>
-      ok(admin.request("PUT", "/api/sites/work/files/public/data.bin", { body: mebibyte }), "save"),
-    );
-    const baseline = await sampled(() => ok(admin.request("GET", "/api/auth/me"), "me"));
-
-    say(`writing ${zipMib} files of 1 MiB in zip/`);
-    await rm(path.join(siteDir, "big"), { recursive: true, force: true });
-    await inParallel(zipMib, (index) =>
-      ok(
-        admin.request("PUT", `/api/sites/work/files/zip/part-${index}.bin`, { body: randomBytes(1024 * 1024) }),
-        "write",
-      ),
-    );
-    const diskMs = await timedMs(async () => {
-      for (const name of await readdir(path.join(siteDir, "zip"))) await readFile(path.join(siteDir, "zip", name));
-    });
-    const zip = await peakRssMib(director.pid ?? 0, async () => {
-      const started = performance.now();
-      const bytes = await downloadedBytes(`${director.managerUrl}/api/sites/work/zip/zip`, admin.token);
-      return { ms: performance.now() - started, bytes };
-    });
-    const mibPerSecond = (mib: number, ms: number) => Number((mib / (ms / 1000)).toFixed(1));
     const report = {
       date: new Date().toISOString(),
-      listing: { files: fileCount, firstPage, allPagesOf1000: allPages, baselineReaddirLstat: readdirBaseline },
-      save1MiB: { save, baselineAuthMe: baseline },
-      zip: {
-        mib: zipMib,
-        zipMibPerSecond: mibPerSecond(zip.result.bytes / 1024 / 1024, zip.result.ms),
-        baselineDiskReadMibPerSecond: mibPerSecond(zipMib, diskMs),
-        directorRssBeforeMib: zip.beforeMib,
-        directorRssPeakMib: zip.peakMib,
-      },
+      ...(sections.has("files") ? await measureFiles(director, admin) : {}),
+      ...(sections.has("terminals")
+        ? {
+            terminals: await measureTerminals(director, admin, {
+              sessions: terminalCount,
+              sites: Number(values["terminal-sites"]),
+              holdS: Number(values["hold-s"]),
+              intervalMs: Number(values["interval-ms"]),
+              say,
+            }),
+          }
+        : {}),
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     await director.stop();
+    if (values["director-log"] !== undefined) await writeFile(values["director-log"], director.output);
     await director.removeDockerObjects();
     await rm(director.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Listing, saving and zipping, on one site of `fileCount` files. */
+async function measureFiles(director: DirectorProcess, admin: ApiSession) {
+  await ok(admin.request("POST", "/api/sites?wait=true", { json: { name: "work" } }), "create");
+  const siteId = (await admin.request("GET", "/api/sites/work")).json().id as number;
+
+  say(`writing ${fileCount} files in big/`);
+  await inParallel(fileCount, (index) =>
+    ok(
+      admin.request("PUT", `/api/sites/work/files/big/file-${String(index).padStart(5, "0")}.txt`, { body: "x" }),
+      "write",
+    ),
+  );
+  const firstPage = await sampled(() => ok(admin.request("GET", "/api/sites/work/files/big"), "list"));
+  const allPages = await sampled(async () => {
+    let after: string | null = null;
+    do {
+      const query: string = after === null ? "limit=1000" : `limit=1000&after=${encodeURIComponent(after)}`;
+      const answer = await admin.request("GET", `/api/sites/work/files/big?${query}`);
+      after = answer.json().nextAfter;
+    } while (after !== null);
+  });
+  const siteDir = path.join(director.dataDir, "sites", String(siteId));
+  const readdirBaseline = await sampled(async () => {
+    const names = await readdir(path.join(siteDir, "big"));
+    for (const name of names) await lstat(path.join(siteDir, "big", name));
+  });
+
+  say("saving 1 MiB files");
+  const mebibyte = randomBytes(1024 * 1024);
+  const save = await sampled(() =>
+    ok(admin.request("PUT", "/api/sites/work/files/public/data.bin", { body: mebibyte }), "save"),
+  );
+  const baseline = await sampled(() => ok(admin.request("GET", "/api/auth/me"), "me"));
+
+  say(`writing ${zipMib} files of 1 MiB in zip/`);
+  await rm(path.join(siteDir, "big"), { recursive: true, force: true });
+  await inParallel(zipMib, (index) =>
+    ok(
+      admin.request("PUT", `/api/sites/work/files/zip/part-${index}.bin`, { body: randomBytes(1024 * 1024) }),
+      "write",
+    ),
+  );
+  const diskMs = await timedMs(async () => {
+    for (const name of await readdir(path.join(siteDir, "zip"))) await readFile(path.join(siteDir, "zip", name));
+  });
+  const zip = await peakRssMib(director.pid ?? 0, async () => {
+    const started = performance.now();
+    const bytes = await downloadedBytes(`${director.managerUrl}/api/sites/work/zip/zip`, admin.token);
+    return { ms: performance.now() - started, bytes };
+  });
+  const mibPerSecond = (mib: number, ms: number) => Number((mib / (ms / 1000)).toFixed(1));
+  return {
+    listing: { files: fileCount, firstPage, allPagesOf1000: allPages, baselineReaddirLstat: readdirBaseline },
+    save1MiB: { save, baselineAuthMe: baseline },
+    zip: {
+      mib: zipMib,
+      zipMibPerSecond: mibPerSecond(zip.result.bytes / 1024 / 1024, zip.result.ms),
+      baselineDiskReadMibPerSecond: mibPerSecond(zipMib, diskMs),
+      directorRssBeforeMib: zip.beforeMib,
+      directorRssPeakMib: zip.peakMib,
+    },
+  };
 }
 
 /** Downloads `url` counting its bytes as they come, keeping none (as a browser saving to disk would). */

@@ -6,14 +6,19 @@ import { type Component, processesByComponent } from "./process-tree.js";
 
 const clockTicksPerSecond = 100; // USER_HZ, 100 on Linux for every architecture Director runs on
 
+/** user + system time of a process, in ms, from its /proc/<pid>/stat line. */
+export function cpuMsOfStat(stat: string): number {
+  // utime and stime are fields 14 and 15 (proc(5)); the fields after the command name start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[14 - 3] ?? 0) + Number(fields[15 - 3] ?? 0);
+  return (ticks * 1000) / clockTicksPerSecond;
+}
+
 /** user + system time of each component's live processes, in ms; a process that ended meanwhile is not counted. */
 async function cpuMsByPid(rootPid: number): Promise<Map<number, { component: Component; ms: number }>> {
   const found = new Map<number, { component: Component; ms: number }>();
   for (const { pid, component, stat } of await processesByComponent(rootPid)) {
-    // utime and stime are fields 14 and 15 (proc(5)); the fields after the command name start at field 3.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[14 - 3] ?? 0) + Number(fields[15 - 3] ?? 0);
-    found.set(pid, { component, ms: (ticks * 1000) / clockTicksPerSecond });
+    found.set(pid, { component, ms: cpuMsOfStat(stat) });
   }
   return found;
 }

@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseMountInfo } from "@director/host/nosuid-mount";
 import { runCommand } from "@director/host/run-command";
-import { bridgeInterfaceOf, removeDockerTestObjects, removeSiteFirewall } from "@director/orchestrator";
+import {
+  bridgeInterfaceOf,
+  removeDockerTestObjects,
+  removeSiteFirewall,
+  terminalSiteLabel,
+} from "@director/orchestrator";
 import { freePort } from "@director/testing/free-port";
 import Docker from "dockerode";
 
@@ -148,20 +153,30 @@ export class DirectorProcess {
   }
 }
 
-/** Removes an installation's terminal containers and services (found by their labels), its default site network and firewall chains. */
+/**
+ * Removes an installation's services (found by its label), its terminal containers (a `director up` that was killed
+ * could not), its default site network and firewall chains.
+ */
 export async function removeInstallationDockerObjects(installationId: string): Promise<void> {
   const docker = new Docker();
+  const terminals = await docker.listContainers({
+    all: true,
+    filters: { label: [terminalSiteLabel, `org.director.installation=${installationId}`] },
+  });
+  for (const container of terminals) {
+    await docker
+      .getContainer(container.Id)
+      .remove({ force: true, v: true })
+      .catch((error: { statusCode?: number }) => {
+        // 404: gone meanwhile; 409: its removal is under way already
+        if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+      });
+  }
   const networkName = `director-${installationId}-sites`;
   const network = (await docker.listNetworks({ filters: { name: [networkName] } })).find(
     (candidate) => candidate.Name === networkName,
   );
   if (network !== undefined) await removeSiteFirewall(installationId as never, bridgeInterfaceOf(network.Id));
-  // Terminal containers first (a killed director up leaves them): they hold the network.
-  const terminals = await docker.listContainers({
-    all: true,
-    filters: { label: [`org.director.installation=${installationId}`, "org.director.terminal-site-id"] },
-  });
-  for (const container of terminals) await docker.getContainer(container.Id).remove({ force: true });
   const services = await docker.listServices({ filters: { label: [`org.director.installation=${installationId}`] } });
   await removeDockerTestObjects(docker, {
     serviceNames: services.map((service) => service.Spec?.Name ?? "").filter(Boolean),

@@ -8,6 +8,7 @@ export { ensureDebianBaseImage } from "./adapters/debian-base-image.js";
 export { removeDockerTestObjects } from "./adapters/docker-test-objects.js";
 export { ensureBusyboxBaseImage, stableBusyboxTag } from "./adapters/local-base-images.js";
 export { bridgeInterfaceOf, removeSiteFirewall } from "./adapters/site-firewall.js";
+export { terminalSiteLabel } from "./adapters/terminal-container-spec.js";
 export { removeTreeContents } from "./adapters/tree-removal.js";
 export { loadOrchestratorConfig, orchestratorConfigTable } from "./config.js";
 export { connectDocker } from "./connect-docker.js";
