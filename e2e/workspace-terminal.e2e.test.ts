@@ -158,5 +158,9 @@ describe("director up: the web terminal", () => {
     ).rejects.toMatchObject({ status: 403 });
     await expect(openAs(member, "notes", "?cols=100000")).rejects.toMatchObject({ status: 400 });
     await expect(openAs(member, "nosuchsite")).rejects.toMatchObject({ status: 404 });
+    // A plain HTTP request (no Upgrade) gets the usual error body.
+    const plain = await member.request("GET", "/api/sites/notes/terminal");
+    expect(plain.status, plain.text).toBe(426);
+    expect(plain.json().error.code).toBe("WEBSOCKET_REQUIRED");
   });
 });

@@ -88,7 +88,7 @@ describe("orchestrator with a real nginx", () => {
       query: { path: "public/index.html" },
       body: page,
     });
-    expect(written).toEqual({ path: "public/index.html", sizeBytes: page.length });
+    expect(written).toEqual({ path: "public/index.html", sizeBytes: page.length, modifiedAt: expect.any(String) });
     await client().request(api.upsertBalancer, { ...site, body: spec });
 
     const response = await getWithHost(edgePort, "hello.sites.localhost");

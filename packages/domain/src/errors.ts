@@ -93,6 +93,8 @@ export const errorCodes = {
   LOG_STREAM_LIMIT: { kind: "user", status: 429 },
   /** one account has too many web terminals open, or the manager as many as it allows; also file-event streams */
   TERMINAL_LIMIT: { kind: "user", status: 429 },
+  /** a plain HTTP request to a route that is a WebSocket (a terminal) */
+  WEBSOCKET_REQUIRED: { kind: "user", status: 426 },
   /** one account follows too many workspaces' files at once, or the manager as many as it allows in all */
   FILE_EVENTS_LIMIT: { kind: "user", status: 429 },
   /** a terminal closed because its person was removed from the site or the site was disabled (close code 4403) */

@@ -224,6 +224,30 @@ describe("zipping", () => {
     await expect(zipFolder(siteDir, p("none"), limits)).rejects.toEqual(code("PATH_NOT_FOUND"));
   });
 
+  it("zips the whole site while a folder is swapped for a link to outside and back, never failing, never outside (race)", async () => {
+    await files.write(site, p("public/swap/inside.txt"), Buffer.from("inside"));
+    await files.makeDirectory(site, p("parked"));
+    let swapping = true;
+    const swapper = (async () => {
+      while (swapping) {
+        await rename(inSite("public/swap"), inSite("parked/swap")).catch(() => {});
+        await symlink(outside, inSite("public/swap")).catch(() => {});
+        await rm(inSite("public/swap"), { force: true }).catch(() => {});
+        await rename(inSite("parked/swap"), inSite("public/swap")).catch(() => {});
+      }
+    })();
+    try {
+      for (let round = 0; round < 100; round++) {
+        const entries = await zipEntries(await zipFolder(siteDir, null, limits));
+        expect(Object.values(entries).filter((text) => text.includes("secret"))).toEqual([]);
+      }
+    } finally {
+      swapping = false;
+      await swapper;
+    }
+    await outsideUnchanged();
+  });
+
   it("puts in a file swapped for a symlink or a hard link to a secret after the plan as empty, never the secret", async () => {
     // A first file larger than the zip's buffers holds the zip back (nobody reads it yet) until the swaps are done.
     await files.write(site, p("public/0-large.bin"), Buffer.alloc(512 * 1024, "x"));

@@ -8,7 +8,8 @@
  *    whatever the number of files, and read up to the size the plan counted, so a file growing meanwhile cannot
  *    pass the limit.
  * Symlinks, special files and files with other hard links (which may be outside the site) are left out. A file
- * that became something else between the passes goes in empty: the download does not fail half way for it.
+ * that became something else between the passes goes in empty, and so does a subfolder that did during the plan:
+ * the download does not fail for what the site's own process changes meanwhile.
  *
  * Text (by its name: pages, styles, scripts, data, sources) is deflated; everything else is stored as it is. Images,
  * video, fonts and archives are compressed already, and deflate runs at ~37 MiB/s on these machines' cores, against
@@ -16,7 +17,7 @@
  */
 import { type FileHandle, lstat, readdir } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { DirectorError } from "@director/domain/errors";
+import { DirectorError, isDirectorError } from "@director/domain/errors";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
 import yazl from "yazl";
 import type { ZipLimits } from "../core/ports.js";
@@ -64,7 +65,18 @@ async function planZip(siteRoot: string, base: string[], limits: ZipLimits): Pro
   const pending: string[][] = [[]];
   for (let next = 0; next < pending.length; next++) {
     const relative = pending[next] ?? [];
-    const dir = await openDirectoryBelow(siteRoot, [...base, ...relative], { shouldCreate: false });
+    let dir: FileHandle;
+    try {
+      dir = await openDirectoryBelow(siteRoot, [...base, ...relative], { shouldCreate: false });
+    } catch (error) {
+      // A subfolder gone, or swapped for a link or a file, since its parent was listed (the site's process works
+      // while the zip is planned): it goes in empty rather than failing the whole download. The zipped folder
+      // itself must be there.
+      const isChanged =
+        (isDirectorError(error) && error.kind === "user") || hasErrorCode(error, "ENOENT", "ELOOP", "ENOTDIR");
+      if (next > 0 && isChanged) continue;
+      throw error;
+    }
     try {
       const names = (await readdir(pathAt(dir, ""))).sort();
       for (const name of names) {

@@ -73,33 +73,35 @@ export function registerTerminalRoutes(
       ),
   );
 
-  app.get(
-    target.path,
-    {
-      websocket: true,
-      config: { caller: target.caller },
-      preValidation: async (request) => {
-        assertSameOrigin(request, "Terminals");
-        const actor = actorOf(request);
-        const query = target.query.safeParse(request.query);
-        if (!query.success) {
-          throw new DirectorError("VALIDATION_FAILED", "cols must be 2-500 and rows 1-200.", {
-            details: { fields: { cols: "2-500", rows: "1-200" } },
-          });
-        }
-        const { name } = target.params.parse(request.params);
-        const site = await deps.sites.findForAction(actor, name, "edit_files");
-        // Taken last, once nothing else can refuse, and given back when the connection's socket closes (see /ws).
-        if (request.ws) {
-          const release = open.take(actor.id);
-          const connection = request.raw.socket;
-          if (connection.destroyed) release();
-          else connection.once("close", release);
-        }
-        accepted.set(request, { actor, site, ...query.data });
-      },
+  app.route({
+    method: "GET",
+    url: target.path,
+    config: { caller: target.caller },
+    // A plain HTTP request gets the error body every other refusal has, not the plugin's empty 404.
+    handler: async () => {
+      throw new DirectorError("WEBSOCKET_REQUIRED", "The terminal is a WebSocket: connect with an Upgrade request.");
     },
-    (socket, request) => {
+    preValidation: async (request) => {
+      assertSameOrigin(request, "Terminals");
+      const actor = actorOf(request);
+      const query = target.query.safeParse(request.query);
+      if (!query.success) {
+        throw new DirectorError("VALIDATION_FAILED", "cols must be 2-500 and rows 1-200.", {
+          details: { fields: { cols: "2-500", rows: "1-200" } },
+        });
+      }
+      const { name } = target.params.parse(request.params);
+      const site = await deps.sites.findForAction(actor, name, "edit_files");
+      // Taken last, once nothing else can refuse, and given back when the connection's socket closes (see /ws).
+      if (request.ws) {
+        const release = open.take(actor.id);
+        const connection = request.raw.socket;
+        if (connection.destroyed) release();
+        else connection.once("close", release);
+      }
+      accepted.set(request, { actor, site, ...query.data });
+    },
+    wsHandler: (socket, request) => {
       const details = accepted.get(request);
       const token = sessionTokenOf(request);
       if (details === undefined || token === undefined) {
@@ -133,5 +135,5 @@ export function registerTerminalRoutes(
       );
       socket.on("close", untrack);
     },
-  );
+  });
 }
