@@ -88,6 +88,20 @@ export const managerPaths = {
     get: { method: "GET", path: "/api/operations/:id" },
     events: { method: "GET", path: "/api/operations/:id/events" },
   },
+  ssh: {
+    info: { method: "GET", path: "/api/ssh" },
+    listKeys: { method: "GET", path: "/api/account/ssh-keys" },
+    addKey: { method: "POST", path: "/api/account/ssh-keys" },
+    removeKey: { method: "DELETE", path: "/api/account/ssh-keys/:id" },
+  },
+  shell: {
+    checkKey: { method: "POST", path: "/internal/v1/shell/key-checks" },
+    login: { method: "POST", path: "/internal/v1/shell/logins" },
+    logout: { method: "DELETE", path: "/internal/v1/shell/logins/current" },
+    sites: { method: "GET", path: "/internal/v1/shell/sites" },
+    channel: { method: "GET", path: "/internal/v1/shell/sites/:name/channel" },
+    hostKeys: { method: "PUT", path: "/internal/v1/shell/host-keys" },
+  },
   admin: {
     listUsers: { method: "GET", path: "/api/admin/users" },
     inviteUser: { method: "POST", path: "/api/admin/users" },

@@ -15,6 +15,7 @@ import {
   siteRequestRoutes,
   siteRoutes,
 } from "./manager-routes-sites.js";
+import { shellRoutes, sshRoutes } from "./manager-routes-ssh.js";
 import { workspaceRoutes } from "./manager-routes-workspace.js";
 import { route } from "./route.js";
 
@@ -42,6 +43,8 @@ export const managerApi = {
   images: imageRoutes,
   siteRequests: siteRequestRoutes,
   operations: operationRoutes,
+  ssh: sshRoutes,
+  shell: shellRoutes,
   admin: adminRoutes,
   web: webRoutes,
 };

@@ -27,21 +27,62 @@ export const terminalRowsSchema = z.coerce
   .min(terminalSizeBounds.rows.min)
   .max(terminalSizeBounds.rows.max);
 
-/** The first message: the site's process settings (as for its service, without isEnabled) and the terminal size. */
+/** The longest command `ssh host 'command'` may run (OpenSSH's own limit on a command line is larger; 64 KiB is plenty). */
+export const maxTerminalCommandBytes = 64 * 1024;
+
+/**
+ * What a terminal socket runs: the site's login shell (the web terminal, `ssh` with no command), one command through
+ * the site's `sh -c` (`ssh host 'command'`), or OpenSSH's sftp-server confined to the site (sftp and scp).
+ */
+export const terminalProgramSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("shell") }).strict(),
+  z
+    .object({
+      kind: z.literal("command"),
+      command: z
+        .string()
+        .min(1)
+        .refine((value) => new TextEncoder().encode(value).length <= maxTerminalCommandBytes && !value.includes("\0"), {
+          message: "a command is at most 64 KiB and has no NUL",
+        }),
+    })
+    .strict(),
+  z.object({ kind: z.literal("sftp") }).strict(),
+]);
+export type TerminalProgram = z.infer<typeof terminalProgramSchema>;
+
+/** Bytes from a program without a terminal begin with the stream they came from. */
+export const terminalStreamIds = { stdout: 1, stderr: 2 } as const;
+
+/**
+ * The first message: the site's process settings (as for its service, without isEnabled), the terminal size, what
+ * to run (default the login shell) and whether with a terminal (default true; sftp never has one). Without a terminal
+ * the output's binary frames start with a `terminalStreamIds` byte, and the caller ends the input with `eof`.
+ */
 export const terminalOpenRequestSchema = z
   .object({
     type: z.literal("open"),
     cols: terminalColsSchema,
     rows: terminalRowsSchema,
     service: siteServiceRequestSchema.omit({ isEnabled: true }),
+    program: terminalProgramSchema.default({ kind: "shell" }),
+    hasTty: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .refine((request) => request.program.kind !== "sftp" || !request.hasTty, {
+    message: "sftp runs without a terminal (hasTty: false)",
+    path: ["hasTty"],
+  });
 export type TerminalOpenRequest = z.input<typeof terminalOpenRequestSchema>;
 
-/** Caller → orchestrator text frames after the open request (and browser → manager: the same plus ping). */
+/**
+ * Caller → orchestrator text frames after the open request (and browser → manager: the same plus ping). `eof` ends
+ * the program's input (`ssh host 'wc -c' < file`), as closing a pipe does.
+ */
 export const terminalControlMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("resize"), cols: terminalColsSchema, rows: terminalRowsSchema }).strict(),
   z.object({ type: z.literal("ping") }).strict(),
+  z.object({ type: z.literal("eof") }).strict(),
 ]);
 
 /** Orchestrator → caller text frames (the browser's TerminalServerMessage). */

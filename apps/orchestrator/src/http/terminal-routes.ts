@@ -109,7 +109,7 @@ async function relay(
       return;
     }
     if (control.data.type === "ping") send({ type: "pong" });
-    else opened.resize(control.data).catch(() => undefined); // a shell ending meanwhile has no size
+    else if (control.data.type === "resize") opened.resize(control.data).catch(() => undefined); // a shell ending meanwhile has no size
   };
   for (const message of early.splice(0)) handle(message.data, message.isBinary);
   onMessage = handle;

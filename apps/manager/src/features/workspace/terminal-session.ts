@@ -42,6 +42,8 @@ export class TerminalSession {
   #early: Buffer[] = [];
   #earlyBytes = 0;
   #pendingResize: { cols: number; rows: number } | null = null;
+  /** the caller ended the input before the shell was there (`eof`): sent on once it is */
+  #isInputEnded = false;
   #idle: NodeJS.Timeout | null = null;
   readonly #deadline: NodeJS.Timeout;
   readonly #recheck: NodeJS.Timeout;
@@ -95,6 +97,7 @@ export class TerminalSession {
     for (const bytes of this.#early.splice(0)) shell.send(bytes, { binary: true });
     this.#earlyBytes = 0;
     if (this.#pendingResize !== null) shell.send(JSON.stringify({ type: "resize", ...this.#pendingResize }));
+    if (this.#isInputEnded) shell.send(JSON.stringify({ type: "eof" }));
   }
 
   #fromBrowser(data: RawData, isBinary: boolean): void {
@@ -120,6 +123,7 @@ export class TerminalSession {
     // A ping keeps the connection alive through proxies; it does not count as activity (an open tab is not a person).
     if (control.type === "ping") this.#send({ type: "pong" });
     else if (this.#shell !== null) this.#shell.send(JSON.stringify(control));
+    else if (control.type === "eof") this.#isInputEnded = true;
     else this.#pendingResize = { cols: control.cols, rows: control.rows };
   }
 
