@@ -23,6 +23,7 @@ export interface DirectorPorts {
   router: number;
   postgres: number;
   balancer: number;
+  ssh: number;
 }
 
 /** A `director up` child process on free ports with its own data directory. */
@@ -45,6 +46,7 @@ export class DirectorProcess {
       DIRECTOR_ROUTER_PORT: String(ports.router),
       DIRECTOR_EMBEDDED_PG_PORT: String(ports.postgres),
       DIRECTOR_BALANCER_PORT: String(ports.balancer),
+      DIRECTOR_SHELL_PORT: String(ports.ssh),
       DATABASE_URL: "",
       ...extraEnv,
     };
@@ -61,6 +63,7 @@ export class DirectorProcess {
       router: await freePort(),
       postgres: await freePort(),
       balancer: await freePort(),
+      ssh: await freePort(),
     };
     return new DirectorProcess(dataDir, ports, extraEnv);
   }

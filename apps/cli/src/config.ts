@@ -18,6 +18,7 @@ import { topologies } from "@director/domain/topology";
 import { managerConfigTable } from "@director/manager";
 import { orchestratorConfigTable } from "@director/orchestrator";
 import { routerConfigTable } from "@director/router";
+import { shellConfigTable } from "@director/shell";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -126,6 +127,7 @@ export const setByUp = {
     "DIRECTOR_ROUTER_TOKEN",
     "DIRECTOR_SITES_URL_TEMPLATE",
     "DIRECTOR_WORKER_LEASE_MS",
+    "DIRECTOR_SHELL_TOKEN",
   ],
   orchestrator: [
     "DIRECTOR_ORCHESTRATOR_HOST",
@@ -151,6 +153,7 @@ export const setByUp = {
     "DIRECTOR_BALANCERS",
     "DIRECTOR_ROUTER_DATA_DIR",
   ],
+  shell: ["DIRECTOR_SHELL_HOST", "DIRECTOR_SHELL_HOST_KEYS_DIR", "DIRECTOR_MANAGER_URL", "DIRECTOR_SHELL_TOKEN"],
 } as const;
 
 type Component = keyof typeof setByUp;
@@ -161,6 +164,7 @@ const componentTables = {
   orchestrator: orchestratorConfigTable,
   router: routerConfigTable,
   manager: managerConfigTable,
+  shell: shellConfigTable,
 } as const;
 
 const commandConfig = defineConfig("director command", upConfigTable);

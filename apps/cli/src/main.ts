@@ -5,7 +5,7 @@
  *   director migrate                    bring the database schema up to date
  *   director reconcile ...              compare the database with Docker, nginx and the site directories; repair
  *   director images make-base debian|busybox [--force]   make a base image locally (no registry needed)
- *   director manager|worker|orchestrator|router   one component, configured by its environment (production)
+ *   director manager|worker|orchestrator|router|shell   one component, configured by its environment (production)
  */
 import { parseArgs } from "node:util";
 import { isDirectorError } from "@director/domain/errors";
@@ -32,7 +32,7 @@ const usage = `Usage:
                                                the database, and repair it (waits for the repairs)
   director images make-base debian|busybox [--force]
                                                make a base image on the local Docker engine (no registry)
-  director manager | worker | orchestrator | router
+  director manager | worker | orchestrator | router | shell
                                                run one component (configured by environment variables)
 Configuration: environment variables, see README.md.`;
 
@@ -137,6 +137,7 @@ async function main(argv: string[]): Promise<number> {
     case "worker":
     case "orchestrator":
     case "router":
+    case "shell":
       await runComponent(command, process.env, log, waitForSignal);
       return 0;
     case undefined:
@@ -156,7 +157,7 @@ async function runUp(config: UpConfig): Promise<number> {
   stopOnFatalError(director.stop, log);
   const example = director.sitesUrlTemplate.replace("{name}", "<site>");
   process.stdout.write(
-    `\nDirector is running.\n  manager (API): ${director.managerUrl}\n  sites:         ${example}\n  data:          ${config.dataDir}\n${
+    `\nDirector is running.\n  manager (API): ${director.managerUrl}\n  sites:         ${example}\n  ssh:           port ${director.sshPort} (ssh -p ${director.sshPort} <user>+<site>@<host>)\n  data:          ${config.dataDir}\n${
       director.hasUsers
         ? ""
         : "No account exists yet. Create the first administrator in another terminal:\n  ./director admin create-user --username admin --superuser\n"

@@ -315,6 +315,15 @@ export const managerConfigTable = {
       isSecret: true,
     }),
   },
+  shell: {
+    token: variable({
+      env: "DIRECTOR_SHELL_TOKEN",
+      schema: z.string().min(32).optional(),
+      doc: "the token the shell server sends on the manager's internal API (32+ characters)",
+      defaultDoc: "unset: no shell server may connect",
+      isSecret: true,
+    }),
+  },
   router: {
     url: variable({
       env: "DIRECTOR_ROUTER_URL",

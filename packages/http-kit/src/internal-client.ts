@@ -27,6 +27,8 @@ export type CallInput<R extends Route> = PartInput<"params", R["params"]> &
   (R["bodyKind"] extends "bytes" ? { body: Buffer } : PartInput<"body", R["body"]>) & {
     /** this call's time limit (for a stream: until its answer starts), for the slow ones; default the client's */
     timeoutMs?: number;
+    /** headers of this call besides the component's token (the shell server's login token) */
+    headers?: Record<string, string>;
   };
 
 /** A bytes route's answer: its bytes, or the JSON its `answer` describes (a directory's listing instead of a file). */
@@ -59,7 +61,7 @@ export class InternalClient {
   async request<R extends Route>(target: R, input: CallInput<R>): Promise<CallAnswer<R>> {
     const { component, baseUrl, token, timeoutMs } = this.#options;
     const parts = input as CallParts;
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = { ...parts.headers, authorization: `Bearer ${token}` };
     let body: RequestInit["body"];
     if (target.bodyKind === "bytes") {
       headers["content-type"] = "application/octet-stream";
@@ -143,7 +145,7 @@ export class InternalClient {
     const url = this.#urlOf(target, parts);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(url, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { ...parts.headers, authorization: `Bearer ${token}` },
       handshakeTimeout: parts.timeoutMs ?? timeoutMs,
       maxPayload: 1024 * 1024,
     });
@@ -181,7 +183,7 @@ export class InternalClient {
     try {
       started = await openStream({
         url: this.#urlOf(target, parts),
-        headers: { authorization: `Bearer ${token}` },
+        headers: { ...parts.headers, authorization: `Bearer ${token}` },
         signal,
         startTimeoutMs: parts.timeoutMs ?? timeoutMs,
       });
@@ -225,6 +227,7 @@ interface CallParts {
   query?: Record<string, unknown>;
   body?: unknown;
   timeoutMs?: number;
+  headers?: Record<string, string>;
 }
 
 function nameOf(target: Route): string {

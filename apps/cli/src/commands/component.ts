@@ -4,6 +4,7 @@ import { migrateToLatest } from "@director/db/migrate";
 import { InProcessWakeup, loadManagerConfig, startManager } from "@director/manager";
 import { loadOrchestratorConfig, runOrchestrator } from "@director/orchestrator";
 import { loadRouterConfig, runRouter } from "@director/router";
+import { loadShellConfig, runShell } from "@director/shell";
 import type { Logger } from "pino";
 
 /**
@@ -11,7 +12,7 @@ import type { Logger } from "pino";
  * standalone worker finds work by polling the database (DIRECTOR_WORKER_POLL_MS); nothing is lost either way.
  */
 export async function runComponent(
-  component: "manager" | "worker" | "orchestrator" | "router",
+  component: "manager" | "worker" | "orchestrator" | "router" | "shell",
   env: NodeJS.ProcessEnv,
   log: Logger,
   waitForSignal: () => Promise<void>,
@@ -19,6 +20,12 @@ export async function runComponent(
   const componentLog = log.child({ component, host: hostname() });
   if (component === "orchestrator") {
     const running = await runOrchestrator(loadOrchestratorConfig(env), componentLog);
+    await waitForSignal();
+    await running.close();
+    return;
+  }
+  if (component === "shell") {
+    const running = await runShell(loadShellConfig(env), componentLog);
     await waitForSignal();
     await running.close();
     return;

@@ -11,6 +11,7 @@ import { InternalClient } from "@director/http-kit/internal-client";
 import { InProcessWakeup, loadManagerConfig, startManager } from "@director/manager";
 import { connectDocker, createOrchestrator, loadOrchestratorConfig } from "@director/orchestrator";
 import { createRouter, loadRouterConfig } from "@director/router";
+import { createShell, loadShellConfig } from "@director/shell";
 import type { Logger } from "pino";
 import type { UpConfig, VariablesSetByUp } from "../config.js";
 import { openDatabase, runningDatabaseUrlFile } from "../runtime/database.js";
@@ -22,6 +23,8 @@ import { loadOrCreateSecrets } from "../runtime/secrets.js";
 export interface RunningDirector {
   managerUrl: string;
   sitesUrlTemplate: string;
+  /** the SSH port of the shell server */
+  sshPort: number;
   /** false on a new installation: nobody can log in until an administrator is created */
   hasUsers: boolean;
   stop(): Promise<void>;
@@ -151,6 +154,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       DIRECTOR_ROUTER_TOKEN: secrets.routerToken,
       DIRECTOR_SITES_URL_TEMPLATE: sitesUrlTemplate,
       DIRECTOR_WORKER_LEASE_MS: String(config.workerLeaseMs),
+      DIRECTOR_SHELL_TOKEN: secrets.shellToken,
     };
     // Behind the HTTPS server below, the session cookie is Secure and the client's address is nginx's to tell, unless
     // the administrator said otherwise.
@@ -205,8 +209,22 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       managerUrl = `https://${managerHttps.host}${port}/`;
     }
 
+    // The shell server reaches sites only through the manager's internal API, as a separate process would.
+    const shellVariables: VariablesSetByUp<"shell"> = {
+      DIRECTOR_SHELL_HOST: config.listenHost,
+      DIRECTOR_SHELL_HOST_KEYS_DIR: path.join(dataDir, "shell"),
+      DIRECTOR_MANAGER_URL: manager.url ?? `http://${managerHost}:${config.managerPort}`,
+      DIRECTOR_SHELL_TOKEN: secrets.shellToken,
+    };
+    const shell = await createShell(loadShellConfig({ ...config.passThrough.shell, ...shellVariables }), {
+      log,
+      publicHost: managerConfig.domains.publicHost || managerHost,
+    });
+    const sshPort = await shell.listen();
+    stops.push(() => shell.close());
+
     const hasUsers = (await new UsersRepository(database.db).count()) > 0;
-    return { managerUrl, sitesUrlTemplate, hasUsers, stop };
+    return { managerUrl, sitesUrlTemplate, sshPort, hasUsers, stop };
   } catch (error) {
     await stop();
     throw error;

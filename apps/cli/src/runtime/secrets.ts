@@ -13,6 +13,8 @@ import { z } from "zod";
 const secretsSchema = z.object({
   orchestratorToken: z.string(),
   routerToken: z.string(),
+  /** absent in files written before the shell server: one is made and saved on the next start */
+  shellToken: z.string().optional(),
   /** absent in files written before installation ids: one is made and saved on the next start */
   installationId: z.string().refine(isInstallationId).optional(),
 });
@@ -20,6 +22,8 @@ const secretsSchema = z.object({
 export interface UpSecrets {
   orchestratorToken: InternalToken;
   routerToken: InternalToken;
+  /** what the shell server sends on the manager's internal API */
+  shellToken: InternalToken;
   /** The installation's id, in the name and labels of every Docker object it makes; never changes once made */
   installationId: InstallationId;
 }
@@ -36,18 +40,23 @@ export function secretsFile(dataDir: string): string {
 export async function loadOrCreateSecrets(dataDir: string): Promise<UpSecrets> {
   const file = secretsFile(dataDir);
   const existing = await readSecrets(dataDir);
-  if (existing !== null && "installationId" in existing) return existing;
-  const secrets = {
+  if (existing?.installationId !== undefined && existing.shellToken !== undefined) {
+    return { ...existing, installationId: existing.installationId, shellToken: existing.shellToken };
+  }
+  const secrets: UpSecrets = {
     orchestratorToken: existing?.orchestratorToken ?? generateInternalToken(),
     routerToken: existing?.routerToken ?? generateInternalToken(),
-    installationId: generateInstallationId(),
+    shellToken: existing?.shellToken ?? generateInternalToken(),
+    installationId: existing?.installationId ?? generateInstallationId(),
   };
   await writeFileAtomic(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
 }
 
 /** The installation's secrets as kept, or null when none were made yet; the id is missing in an older file. */
-export async function readSecrets(dataDir: string): Promise<UpSecrets | Omit<UpSecrets, "installationId"> | null> {
+export async function readSecrets(
+  dataDir: string,
+): Promise<(Pick<UpSecrets, "orchestratorToken" | "routerToken"> & Partial<UpSecrets>) | null> {
   let text: string;
   try {
     text = await readFile(secretsFile(dataDir), "utf8");
@@ -59,6 +68,7 @@ export async function readSecrets(dataDir: string): Promise<UpSecrets | Omit<UpS
   const tokens = {
     orchestratorToken: parseInternalToken(parsed.orchestratorToken),
     routerToken: parseInternalToken(parsed.routerToken),
+    ...(parsed.shellToken === undefined ? {} : { shellToken: parseInternalToken(parsed.shellToken) }),
   };
   return parsed.installationId === undefined
     ? tokens

@@ -29,6 +29,8 @@ declare module "fastify" {
 export interface CallerCheckDeps {
   auth: AuthService;
   metricsToken: string | null;
+  /** the token the shell server sends on the manager's internal routes; null: no shell server, they refuse everyone */
+  shellToken: string | null;
 }
 
 /**
@@ -55,6 +57,11 @@ export function installCallerChecks(app: FastifyInstance, deps: CallerCheckDeps)
     metrics: async (request) => {
       if (deps.metricsToken === null || !hasBearer(request, deps.metricsToken)) {
         throw new DirectorError("AUTH_REQUIRED", "Metrics need the metrics token (Authorization: Bearer).");
+      }
+    },
+    internal: async (request) => {
+      if (deps.shellToken === null || !hasBearer(request, deps.shellToken)) {
+        throw new DirectorError("INTERNAL_AUTH_INVALID", "The manager's internal API needs the shell server's token.");
       }
     },
   });

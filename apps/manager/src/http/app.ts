@@ -23,12 +23,14 @@ import { registerMetricsRoutes } from "../features/metrics/metrics.routes.js";
 import { registerOperationRoutes } from "../features/operations/operations.routes.js";
 import { registerOperationsAdminRoutes } from "../features/operations/operations-admin.routes.js";
 import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
+import { registerShellRoutes } from "../features/shell/shell.routes.js";
+import { registerShellChannelRoute } from "../features/shell/shell-channel.routes.js";
 import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
 import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
 import { registerFileEventRoutes } from "../features/workspace/file-events.routes.js";
-import { registerTerminalRoutes } from "../features/workspace/terminal.routes.js";
+import { registerTerminalRoutes, terminalConnectionLimits } from "../features/workspace/terminal.routes.js";
 import type { ManagerAdapters } from "../manager-adapters.js";
 import type { ManagerServices } from "../manager-services.js";
 import { installCallerChecks, registerApiRoute } from "./api-routes.js";
@@ -78,7 +80,11 @@ export async function buildManagerApp(
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
   // Before any route, after the websocket plugin (whose onRequest hook marks an upgrade, so that an upgrade refused
   // here still has its socket closed): every route declares its caller (contracts/manager-routes.ts), checked first.
-  installCallerChecks(app, { auth: services.auth, metricsToken: services.metrics?.token ?? null });
+  installCallerChecks(app, {
+    auth: services.auth,
+    metricsToken: services.metrics?.token ?? null,
+    shellToken: config.shell.token ?? null,
+  });
   // First, so that its request counter sees every route registered after it.
   if (services.metrics) registerMetricsRoutes(app, { metrics: services.metrics.metrics });
 
@@ -131,16 +137,28 @@ export async function buildManagerApp(
     ...(liveTimings.recheckMs === undefined ? {} : { recheckMs: liveTimings.recheckMs }),
   });
 
-  registerTerminalRoutes(app, {
+  const terminalConnections = terminalConnectionLimits(config.terminals);
+  const terminalDeps = {
     auth: services.auth,
     sites: services.sites,
     shells: adapters.components.terminalShells,
     sessions: liveSessions,
     accessChanges: services.accessChanges,
     limits: config.terminals,
+    connections: terminalConnections,
     log,
     ...(liveTimings.recheckMs === undefined ? {} : { recheckMs: liveTimings.recheckMs }),
+  };
+  registerTerminalRoutes(app, terminalDeps);
+  registerShellRoutes(app, {
+    logins: services.shellLogins,
+    auth: services.auth,
+    sites: services.sites,
+    hostKeys: services.shellHostKeys,
+    sessions: liveSessions,
+    webHost: config.domains.publicHost,
   });
+  registerShellChannelRoute(app, { ...terminalDeps, webHost: config.domains.publicHost });
 
   registerFileEventRoutes(app, {
     sites: services.sites,

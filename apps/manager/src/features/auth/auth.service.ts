@@ -39,6 +39,9 @@ export interface NewUser {
   hasAcceptedGuidelines?: boolean;
 }
 
+/** How a session was opened: on the web (a password, the identity provider) or through the shell server. */
+export type LoginMethod = "password" | "oidc" | "ssh-password" | "ssh-key";
+
 /** An open session: the raw token goes to the client once (cookie and JSON), only its hash is stored. */
 export interface OpenedSession {
   user: User;
@@ -87,7 +90,11 @@ export class AuthService {
    * Checks a username and password and opens a session. Every failure gives the same answer, except a disabled
    * account with the right password (ACCOUNT_DISABLED): only its owner learns that.
    */
-  async login(username: string, password: string): Promise<OpenedSession> {
+  async login(
+    username: string,
+    password: string,
+    method: "password" | "ssh-password" = "password",
+  ): Promise<OpenedSession> {
     const user = await this.#deps.users.findByUsername(username.trim().toLowerCase());
     // Verify against a throwaway hash when the user is unknown, so timing does not reveal which usernames exist.
     const storedHash = user?.passwordHash ?? (await this.#throwawayHash());
@@ -97,18 +104,18 @@ export class AuthService {
         actorUserId: null,
         action: "auth.login_failed",
         target: `user:${username.slice(0, 64)}`,
-        details: {},
+        details: method === "password" ? {} : { method },
       });
       throw new DirectorError("AUTH_INVALID_CREDENTIALS", "The username or password is not right.");
     }
-    return this.openSession(user, "password");
+    return this.openSession(user, method);
   }
 
   /**
    * Opens a session for a user who proved who they are (a password, the identity provider) and notes the login.
    * A disabled account is refused (ACCOUNT_DISABLED).
    */
-  async openSession(user: User, method: "password" | "oidc"): Promise<OpenedSession> {
+  async openSession(user: User, method: LoginMethod): Promise<OpenedSession> {
     if (!user.isActive) {
       await this.#deps.audit.record({
         actorUserId: user.id,

@@ -294,6 +294,21 @@ export class SitesService {
     });
   }
 
+  /**
+   * The sites `actor` is a member of (or owns), by name, at most `limit`: an administrator's own sites too, not
+   * every site (the SSH site picker lists these).
+   */
+  async listOwn(actor: Actor, limit: number): Promise<Site[]> {
+    const page = await this.#deps.listing.page({
+      userId: actor.id,
+      isSuperuser: false,
+      search: parseSiteSearch(""),
+      limit,
+      offset: 0,
+    });
+    return page.entries.map((entry) => entry.site);
+  }
+
   /** The name of the image the site's own image was built from; null for the default image. */
   async imageNameOf(site: Site): Promise<string | null> {
     return this.#deps.images.nameOf(site.imageId);

@@ -19,6 +19,46 @@ import { siteProcessSettings } from "../sites/site-process-settings.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { TerminalSession } from "./terminal-session.js";
 
+/**
+ * The places for terminals: at most DIRECTOR_TERMINALS_PER_ACCOUNT per account and _TOTAL in all, web terminals and
+ * SSH channels together.
+ */
+export function terminalConnectionLimits(limits: Pick<TerminalLimits, "maxPerAccount" | "maxTotal">): ConnectionLimits {
+  return new ConnectionLimits(
+    { perAccount: limits.maxPerAccount, total: limits.maxTotal },
+    (kind) =>
+      new DirectorError(
+        "TERMINAL_LIMIT",
+        kind === "account"
+          ? `At most ${limits.maxPerAccount} terminals (web and SSH) can be open at once per account: close some.`
+          : `Director has as many terminals open as it allows (${limits.maxTotal}); try again in a minute.`,
+        { details: { limit: kind } },
+      ),
+  );
+}
+
+/**
+ * Whether the person behind `token` may still use a terminal in `site`: "session-ended" when the login ended or the
+ * account was disabled, "access-lost" when they may no longer edit the site's files (removed, site disabled).
+ */
+export function terminalAccessCheck(
+  deps: { auth: Pick<AuthService, "userForToken">; sites: Pick<SitesService, "findForAction"> },
+  token: string,
+  site: SiteRecord,
+): () => Promise<"ok" | "session-ended" | "access-lost"> {
+  return async () => {
+    const user = await deps.auth.userForToken(token);
+    if (user === null || !user.isActive) return "session-ended";
+    try {
+      await deps.sites.findForAction(user, site.name, "edit_files");
+      return "ok";
+    } catch (error) {
+      if (error instanceof DirectorError && error.kind === "user") return "access-lost";
+      throw error;
+    }
+  };
+}
+
 /** Where terminals' shells run: the orchestrator's terminal socket, once its open request is sent. */
 export interface TerminalShells {
   open(site: SiteRecord, request: TerminalOpenRequest): Promise<WebSocket>;
@@ -55,24 +95,14 @@ export function registerTerminalRoutes(
     sessions: Pick<LiveSessions, "track">;
     accessChanges: Pick<SiteAccessChanges, "subscribe">;
     limits: TerminalLimits;
+    /** the places for terminals, shared with SSH channels (terminalConnectionLimits) */
+    connections: ConnectionLimits;
     log: Logger;
     recheckMs?: number;
   },
 ): void {
   const target = workspaceRoutes.terminal;
   const accepted = new WeakMap<FastifyRequest, Accepted>();
-  const open = new ConnectionLimits(
-    { perAccount: deps.limits.maxPerAccount, total: deps.limits.maxTotal },
-    (kind) =>
-      new DirectorError(
-        "TERMINAL_LIMIT",
-        kind === "account"
-          ? `At most ${deps.limits.maxPerAccount} terminals can be open at once per account: close some.`
-          : `Director has as many terminals open as it allows (${deps.limits.maxTotal}); try again in a minute.`,
-        { details: { limit: kind } },
-      ),
-  );
-
   app.route({
     method: "GET",
     url: target.path,
@@ -94,7 +124,7 @@ export function registerTerminalRoutes(
       const site = await deps.sites.findForAction(actor, name, "edit_files");
       // Taken last, once nothing else can refuse, and given back when the connection's socket closes (see /ws).
       if (request.ws) {
-        const release = open.take(actor.id);
+        const release = deps.connections.take(actor.id);
         const connection = request.raw.socket;
         if (connection.destroyed) release();
         else connection.once("close", release);
@@ -113,17 +143,7 @@ export function registerTerminalRoutes(
       const session = new TerminalSession(socket, {
         openShell: () =>
           deps.shells.open(site, { type: "open", cols, rows, service: { ...siteProcessSettings(site), env: {} } }),
-        checkAccess: async () => {
-          const user = await deps.auth.userForToken(token);
-          if (user === null || !user.isActive) return "session-ended";
-          try {
-            await deps.sites.findForAction(user, site.name, "edit_files");
-            return "ok";
-          } catch (error) {
-            if (error instanceof DirectorError && error.kind === "user") return "access-lost";
-            throw error;
-          }
-        },
+        checkAccess: terminalAccessCheck(deps, token, site),
         onAccessChange: (listener) => deps.accessChanges.subscribe(site.id, listener),
         idleTimeoutMs: deps.limits.idleTimeoutMs,
         maxDurationMs: deps.limits.maxDurationMs,
