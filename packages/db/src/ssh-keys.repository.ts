@@ -117,8 +117,9 @@ export class SshKeysRepository {
       return toSshKey(row);
     } catch (error) {
       if (isUniqueViolation(error, constraintNames.sshKeysFingerprint)) {
-        throw new DirectorError("SSH_KEY_EXISTS", "This key is already on an account; a key identifies one person.", {
-          details: { field: "publicKey" },
+        const message = "This key is already on an account; a key identifies one person.";
+        throw new DirectorError("SSH_KEY_EXISTS", message, {
+          details: { fields: { publicKey: message } },
           cause: error,
         });
       }
