@@ -25,6 +25,8 @@ import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
 import { SitesService } from "./features/sites/sites.service.js";
+import { ShellServerService } from "./features/ssh/shell-server.service.js";
+import { SshKeysService } from "./features/ssh/ssh-keys.service.js";
 import { UsersService } from "./features/users/users.service.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
 
@@ -110,6 +112,11 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       wakeup,
       reservedNames,
       inTransaction,
+    }),
+    sshKeys: new SshKeysService({ sshKeys: repositories.sshKeys, inTransaction }),
+    shellServer: new ShellServerService({
+      reports: repositories.shellServerReport,
+      publicHost: config.domains.publicHost === "" ? null : config.domains.publicHost,
     }),
     users: new UsersService({ users: repositories.users, sessions: repositories.sessions, audit: repositories.audit }),
     auditLog: new AuditLogService({ audit: repositories.audit }),

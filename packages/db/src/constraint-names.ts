@@ -11,4 +11,6 @@ export const constraintNames = {
   siteRequestsOpenSiteName: "site_requests_open_site_name_key",
   /** a domain belongs to one site at most (migration 0011) */
   siteDomainsDomain: "site_domains_domain",
+  /** an SSH key's fingerprint belongs to one account at most (migration 0013) */
+  sshKeysFingerprint: "ssh_keys_fingerprint_key",
 } as const;

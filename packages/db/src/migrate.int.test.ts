@@ -35,6 +35,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0010-site-revision" },
       { name: "0011-site-domains" },
       { name: "0012-site-list" },
+      { name: "0013-ssh-keys" },
     ]);
   });
 });

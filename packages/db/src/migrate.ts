@@ -14,6 +14,7 @@ import * as guidelinesVersion from "./migrations/0009-guidelines-version.js";
 import * as siteRevision from "./migrations/0010-site-revision.js";
 import * as siteDomains from "./migrations/0011-site-domains.js";
 import * as siteList from "./migrations/0012-site-list.js";
+import * as sshKeys from "./migrations/0013-ssh-keys.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0010-site-revision": siteRevision,
   "0011-site-domains": siteDomains,
   "0012-site-list": siteList,
+  "0013-ssh-keys": sshKeys,
 };
 
 const staticProvider: MigrationProvider = {

@@ -218,6 +218,29 @@ export interface SiteDomainsTable {
   created_at: CreatedAt;
 }
 
+/** A person's SSH public keys (migration 0013); a fingerprint belongs to one account at most. */
+export interface SshKeysTable {
+  id: Generated<number>;
+  user_id: number;
+  label: string;
+  algorithm: string;
+  /** base64 of the key blob */
+  key_data: string;
+  /** `SHA256:<base64 without padding>` of the blob */
+  fingerprint: string;
+  bits: number;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+}
+
+/** The shell server's last report (0013): one row, replaced by each report. */
+export interface ShellServerReportTable {
+  only_row: ColumnType<boolean, never, never>;
+  host_keys: JSONColumnType<Array<{ algorithm: string; fingerprint: string }>, string, string>;
+  port: number;
+  reported_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -231,4 +254,6 @@ export interface DB {
   mail_outbox: MailOutboxTable;
   site_domains: SiteDomainsTable;
   site_totals: SiteTotalsTable;
+  ssh_keys: SshKeysTable;
+  shell_server_report: ShellServerReportTable;
 }

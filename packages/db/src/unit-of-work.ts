@@ -8,10 +8,12 @@ import { ImagesRepository } from "./images.repository.js";
 import { MailOutboxRepository } from "./mail-outbox.repository.js";
 import { OperationsRepository } from "./operations.repository.js";
 import { SessionsRepository } from "./sessions.repository.js";
+import { ShellServerReportRepository } from "./shell-server-report.repository.js";
 import { SiteDomainsRepository } from "./site-domains.repository.js";
 import { SiteListingQuery } from "./site-listing.query.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
 import { SitesRepository } from "./sites.repository.js";
+import { SshKeysRepository } from "./ssh-keys.repository.js";
 import { UsersRepository } from "./users.repository.js";
 
 /** One repository per aggregate. */
@@ -25,6 +27,8 @@ export interface Repositories {
   siteRequests: SiteRequestsRepository;
   mailOutbox: MailOutboxRepository;
   siteDomains: SiteDomainsRepository;
+  sshKeys: SshKeysRepository;
+  shellServerReport: ShellServerReportRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
 }
@@ -41,6 +45,8 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteRequests: new SiteRequestsRepository(db),
     mailOutbox: new MailOutboxRepository(db),
     siteDomains: new SiteDomainsRepository(db),
+    sshKeys: new SshKeysRepository(db),
+    shellServerReport: new ShellServerReportRepository(db),
     siteListing: new SiteListingQuery(db),
   };
 }

@@ -61,6 +61,12 @@ export const errorCodes = {
   CONFIRMATION_MISMATCH: { kind: "user", status: 400 },
   /** a site request names a sponsor who is not a teacher */
   SPONSOR_NOT_A_TEACHER: { kind: "user", status: 422 },
+  /** not one OpenSSH public key line of an accepted type (ed25519, ecdsa, RSA of 2048 bits or more) */
+  SSH_KEY_INVALID: { kind: "user", status: 400 },
+  /** the key is on this account already, or on another one (a key identifies one person) */
+  SSH_KEY_EXISTS: { kind: "user", status: 409 },
+  /** the account has as many SSH keys as one account may have */
+  SSH_KEY_LIMIT: { kind: "user", status: 409 },
   // access
   AUTH_REQUIRED: { kind: "user", status: 401 },
   AUTH_INVALID_CREDENTIALS: { kind: "user", status: 401 },
@@ -122,6 +128,8 @@ export const errorCodes = {
   /** only an administrator may leave a site without members */
   SITE_NEEDS_A_MEMBER: { kind: "user", status: 409 },
   SITE_REQUEST_NOT_FOUND: { kind: "user", status: 404 },
+  /** no SSH key with this id on the caller's account */
+  SSH_KEY_NOT_FOUND: { kind: "user", status: 404 },
   /** the site request is not in the state this decision needs (already decided, or waiting for someone else) */
   REQUEST_STATE_INVALID: { kind: "user", status: 409 },
   // infrastructure

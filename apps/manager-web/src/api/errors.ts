@@ -56,6 +56,8 @@ const fieldOfCode: Record<string, string> = {
   PACKAGE_NAME_INVALID: "packages",
   IMAGE_NAME_TAKEN: "name",
   IMAGE_REF_INVALID: "parentRef",
+  SSH_KEY_INVALID: "publicKey",
+  SSH_KEY_EXISTS: "publicKey",
 };
 
 /**

@@ -28,6 +28,7 @@ import { registerShellChannelRoute } from "../features/shell/shell-channel.route
 import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
 import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
+import { registerSshRoutes } from "../features/ssh/ssh.routes.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
 import { registerFileEventRoutes } from "../features/workspace/file-events.routes.js";
 import { registerTerminalRoutes, terminalConnectionLimits } from "../features/workspace/terminal.routes.js";
@@ -112,6 +113,7 @@ export async function buildManagerApp(
   });
   registerSiteRequestRoutes(app, { requests: services.siteRequests, operations });
   registerImageRoutes(app, { images: services.images });
+  registerSshRoutes(app, { sshKeys: services.sshKeys, shellServer: services.shellServer });
   const siteProcess = adapters.components.siteProcess;
   registerSiteProcessRoutes(app, { sites: services.sites, process: siteProcess, logStreams: config.logStreams });
   registerOperationRoutes(app, { operations, sites: siteRows });
