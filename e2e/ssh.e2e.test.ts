@@ -190,6 +190,7 @@ describe("director up: SSH, SFTP and scp into a site", () => {
       ...home.keyOptions(annKey),
       ...target("ann"),
     ]);
+    console.log(JSON.stringify(run));
     expect(run.stdout).toContain("Your sites:");
     expect(run.stdout).toMatch(/\d\) blog \(static\)/);
     expect(run.stdout).toContain("30 100");

@@ -25,6 +25,8 @@ import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
 import { SitesService } from "./features/sites/sites.service.js";
+import { LoginFailures } from "./features/shell/login-failures.js";
+import { ShellLoginsService } from "./features/shell/shell-logins.service.js";
 import { ShellServerService } from "./features/ssh/shell-server.service.js";
 import { SshKeysService } from "./features/ssh/ssh-keys.service.js";
 import { UsersService } from "./features/users/users.service.js";
@@ -59,6 +61,12 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     inTransaction,
   });
   const specs = siteSpecs(config.sites);
+  const sshKeys = new SshKeysService({ sshKeys: repositories.sshKeys, inTransaction });
+  const loginRateLimits = {
+    maxPerIp: config.sessions.loginMaxPerIp,
+    maxPerUsername: config.sessions.loginMaxPerUsername,
+    windowMs: config.sessions.loginWindowMs,
+  };
   return {
     repositories,
     accessChanges,
@@ -113,7 +121,13 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       reservedNames,
       inTransaction,
     }),
-    sshKeys: new SshKeysService({ sshKeys: repositories.sshKeys, inTransaction }),
+    sshKeys,
+    shellLogins: new ShellLoginsService({
+      auth,
+      keys: sshKeys,
+      failures: new LoginFailures(loginRateLimits),
+      audit: repositories.audit,
+    }),
     shellServer: new ShellServerService({
       reports: repositories.shellServerReport,
       publicHost: config.domains.publicHost === "" ? null : config.domains.publicHost,
@@ -140,11 +154,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     metrics: config.metrics.token
       ? { metrics: new ManagerMetrics(new PlatformStatsRepository(db)), token: config.metrics.token }
       : null,
-    loginRateLimits: {
-      maxPerIp: config.sessions.loginMaxPerIp,
-      maxPerUsername: config.sessions.loginMaxPerUsername,
-      windowMs: config.sessions.loginWindowMs,
-    },
+    loginRateLimits,
   };
 }
 

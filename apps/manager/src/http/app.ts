@@ -156,7 +156,7 @@ export async function buildManagerApp(
     logins: services.shellLogins,
     auth: services.auth,
     sites: services.sites,
-    hostKeys: services.shellHostKeys,
+    hostKeys: services.shellServer,
     sessions: liveSessions,
     webHost: config.domains.publicHost,
   });

@@ -8,7 +8,8 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
 import { writeFileAtomic } from "@director/host/atomic-write";
-import { type ParsedKey, utils } from "ssh2";
+import { ssh2 } from "@director/host/ssh2-library";
+import type { ParsedKey } from "ssh2";
 import { sshFingerprint } from "../core/fingerprint.js";
 
 /** A host key: what ssh2 serves with, and what people compare. */
@@ -19,9 +20,9 @@ export interface HostKey {
 }
 
 const kinds = [
-  { file: "ssh_host_ed25519_key", generate: () => utils.generateKeyPairSync("ed25519") },
-  { file: "ssh_host_ecdsa_key", generate: () => utils.generateKeyPairSync("ecdsa", { bits: 256 }) },
-  { file: "ssh_host_rsa_key", generate: () => utils.generateKeyPairSync("rsa", { bits: 3072 }) },
+  { file: "ssh_host_ed25519_key", generate: () => ssh2.utils.generateKeyPairSync("ed25519") },
+  { file: "ssh_host_ecdsa_key", generate: () => ssh2.utils.generateKeyPairSync("ecdsa", { bits: 256 }) },
+  { file: "ssh_host_rsa_key", generate: () => ssh2.utils.generateKeyPairSync("rsa", { bits: 3072 }) },
 ] as const;
 
 /** The host keys in `directory`, each made first when missing. */
@@ -37,7 +38,7 @@ export async function loadOrCreateHostKeys(directory: string): Promise<HostKey[]
     } else {
       await assertPrivate(file);
     }
-    const parsed = parseOne(utils.parseKey(text), file);
+    const parsed = parseOne(ssh2.utils.parseKey(text), file);
     keys.push({ algorithm: parsed.type, privateKey: text, fingerprint: sshFingerprint(parsed.getPublicSSH()) });
   }
   return keys;

@@ -7,7 +7,8 @@
  */
 import { isDirectorError } from "@director/domain/errors";
 import type { Logger } from "pino";
-import { type AuthContext, utils } from "ssh2";
+import { ssh2 } from "@director/host/ssh2-library";
+import type { AuthContext } from "ssh2";
 import type { ShellCredential, ShellManager } from "../adapters/manager-shell-api.js";
 import { parseSshLoginName, type SshLoginName } from "../core/ssh-username.js";
 
@@ -46,7 +47,7 @@ export class SshLoginHandler {
       this.#attempts += 1;
       await this.#logIn(ctx, name, { kind: "password", password: ctx.password });
     } else if (ctx.method === "publickey") {
-      const parsed = utils.parseKey(ctx.key.data);
+      const parsed = ssh2.utils.parseKey(ctx.key.data);
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
       if (key === undefined || key instanceof Error) {
         ctx.reject();

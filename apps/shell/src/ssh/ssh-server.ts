@@ -6,7 +6,8 @@
 import type { AddressInfo } from "node:net";
 import { clientAddressKey } from "@director/domain/client-address-key";
 import type { Logger } from "pino";
-import { type Connection, Server } from "ssh2";
+import { ssh2 } from "@director/host/ssh2-library";
+import type { Connection, Server } from "ssh2";
 import type { ShellManager } from "../adapters/manager-shell-api.js";
 import { SshLoginHandler } from "./ssh-login.js";
 import { serveSession } from "./ssh-session.js";
@@ -31,7 +32,7 @@ export class SshServer {
 
   constructor(options: SshServerOptions) {
     this.#options = options;
-    this.#server = new Server(
+    this.#server = new ssh2.Server(
       { hostKeys: options.hostKeys, ident: "Director", keepaliveInterval: 30_000, keepaliveCountMax: 4 },
       (client, info) => this.#accept(client, info.ip),
     );
