@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs or starts what Director (or its tests) needs, only when it is missing, and says what it did.
-# Debian 12, as root. Flags: --npm --nginx --docker (with busybox-static and debootstrap for base images)
-# --postgres --tools (wrk) --web (builds the web interface when missing or out of date) --browser (chromium, for
+# Debian 12, as root. Flags: --npm --nginx --docker (with busybox-static and debootstrap for base images, and
+# openssh-sftp-server for sftp into sites) --postgres --tools (wrk) --ssh (the OpenSSH client and sshpass, for the SSH
+# tests) --web (builds the web interface when missing or out of date) --browser (chromium, for
 # the browser tests) --acme (pebble, the test ACME server, with pebble-challtestsrv; openssl for test certificates)
 # Idempotent: a second run on a ready machine does nothing but check.
 set -euo pipefail
@@ -52,6 +53,8 @@ ensure_docker() {
   # Base images are made locally (no registry): busybox-static for the small one, debootstrap for Debian's.
   [ -x /bin/busybox ] || apt_install busybox-static
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || apt_install debootstrap
+  # sftp and scp into a site run OpenSSH's sftp-server, copied from this machine into a small image.
+  [ -x /usr/lib/openssh/sftp-server ] || apt_install openssh-sftp-server
   ensure_docker_no_new_privileges
   if ! docker info >/dev/null 2>&1; then
     say "starting dockerd"
@@ -101,6 +104,12 @@ ensure_acme() {
   command -v openssl >/dev/null 2>&1 || apt_install openssl
 }
 
+ensure_ssh() {
+  # The SSH tests log in with the real client (ssh, sftp, scp), the password given by sshpass.
+  command -v ssh >/dev/null 2>&1 && command -v sftp >/dev/null 2>&1 || apt_install openssh-client
+  command -v sshpass >/dev/null 2>&1 || apt_install sshpass
+}
+
 ensure_tools() {
   command -v wrk >/dev/null 2>&1 || apt_install wrk
 }
@@ -112,6 +121,7 @@ for flag in "$@"; do
     --docker) ensure_docker ;;
     --postgres) ensure_postgres ;;
     --tools) ensure_tools ;;
+    --ssh) ensure_ssh ;;
     --web) ensure_web ;;
     --browser) ensure_browser ;;
     --acme) ensure_acme ;;

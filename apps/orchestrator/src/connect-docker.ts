@@ -2,12 +2,14 @@
  * The orchestrator's connection to the Docker engine: the site network, the firewall and the safety checks, then what
  * runs dynamic sites (services, images, containers' addresses, terminals). Part of the composition root (main.ts).
  */
+import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import Docker from "dockerode";
 import type { Logger } from "pino";
 import { DockerImageBuilder } from "./adapters/docker-image-builder.js";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
+import { DockerSiteSftp } from "./adapters/docker-site-sftp.js";
 import { DockerSiteTerminals } from "./adapters/docker-site-terminals.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
 import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
@@ -19,7 +21,7 @@ import type { SiteContainerEventSource, SiteTaskAddresses } from "./adapters/tas
 import type { OrchestratorConfig } from "./config.js";
 import type { ImageBuilder } from "./core/image-builder.js";
 import type { ServiceInventory, ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
-import type { TerminalRuntime } from "./core/site-terminals.js";
+import type { SftpRuntime, TerminalRuntime } from "./core/site-terminals.js";
 
 /** What runs dynamic sites; absent when no Docker engine was reachable at start (static sites work without it). */
 export interface DynamicSiteDeps {
@@ -34,6 +36,8 @@ export interface DynamicSiteDeps {
   imageBuilder?: ImageBuilder;
   /** Where sites' terminals run; absent: a terminal says DOCKER_UNAVAILABLE */
   terminalRuntime?: TerminalRuntime;
+  /** Where sites' sftp sessions run; absent: sftp says TERMINAL_FAILED */
+  sftpRuntime?: SftpRuntime;
 }
 
 /** What `connectDocker` found: what runs dynamic sites, or why they are refused (no engine, or an unsafe one). */
@@ -104,6 +108,11 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     terminalRuntime: new DockerSiteTerminals(docker, {
       ...defaultSwarmSiteSettings,
       installationId: config.installationId,
+    }),
+    sftpRuntime: new DockerSiteSftp(docker, {
+      installationId: config.installationId,
+      passwdDir: path.join(config.stateDir, "sftp-passwd"),
+      log: log.child({ component: "site-sftp" }),
     }),
   };
 }

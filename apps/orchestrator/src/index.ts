@@ -7,6 +7,7 @@
 export { ensureDebianBaseImage } from "./adapters/debian-base-image.js";
 export { removeDockerTestObjects } from "./adapters/docker-test-objects.js";
 export { ensureBusyboxBaseImage, stableBusyboxTag } from "./adapters/local-base-images.js";
+export { sftpSiteLabel } from "./adapters/sftp-container-spec.js";
 export { bridgeInterfaceOf, removeSiteFirewall } from "./adapters/site-firewall.js";
 export { terminalSiteLabel } from "./adapters/terminal-container-spec.js";
 export { removeTreeContents } from "./adapters/tree-removal.js";

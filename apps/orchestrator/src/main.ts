@@ -129,6 +129,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       ? null
       : new SiteTerminals({
           runtime: deps.terminalRuntime,
+          ...(deps.sftpRuntime === undefined ? {} : { sftp: deps.sftpRuntime }),
           specOf: (id, request) => services.specOf(id, request),
           ensureDirectory: (id) => directories.ensure(id),
           log: log.child({ component: "site-terminals" }),

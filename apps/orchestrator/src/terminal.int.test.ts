@@ -3,93 +3,38 @@
  * (its account, /site, read-only root, no capabilities, the sites network), resize, exit status, hang-up, refusals,
  * and the environment's lifetime (removed after the last shell, and with the site's files).
  */
-import { randomBytes, randomInt } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
+import { randomInt } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
-import { routePath } from "@director/contracts/route";
-import type { ImageRef } from "@director/domain/image-ref";
-import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
-import { NginxConfigStore } from "@director/host/nginx-config-store";
-import type { NginxServer } from "@director/host/nginx-server";
 import { InternalClient } from "@director/http-kit/internal-client";
 import { openTerminalTestClient, type TerminalTestClient } from "@director/testing/terminal-client";
-import { startTestNginx } from "@director/testing/test-nginx";
 import Docker from "dockerode";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DockerSiteTerminals, listTerminalContainers } from "./adapters/docker-site-terminals.js";
-import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
-import { removeDockerTestObjects, testSiteUidBase, testSiteUser, waitFor } from "./adapters/docker-test-objects.js";
-import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
-import { ensureSiteNetwork } from "./adapters/swarm-network.js";
-import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
+import { listTerminalContainers } from "./adapters/docker-site-terminals.js";
+import { testSiteUser, waitFor } from "./adapters/docker-test-objects.js";
 import { terminalContainerNameOf } from "./adapters/terminal-container-spec.js";
-import { orchestratorConfigSchema } from "./config.js";
 import { SiteTerminals } from "./core/site-terminals.js";
-import { createOrchestrator, type OrchestratorHandle } from "./main.js";
+import { startTerminalTestOrchestrator, type TerminalTestOrchestrator } from "./testing/terminal-test-orchestrator.js";
 import { testToken } from "./testing/test-app.js";
 
 const log = pino({ level: process.env.TEST_LOG ?? "silent" });
 const docker = new Docker();
-const runId = randomBytes(4).toString("hex");
-const networkName = `director-test-${runId}`;
-const imageName = `director-test/base-busybox-${runId}`;
 const siteId = randomInt(900_000_000, 999_999_999) as SiteId;
-const installationId = `t${runId}` as InstallationId;
-let image: Promise<ImageRef> | undefined;
-let root: string;
-let server: NginxServer | undefined;
-let orchestrator: OrchestratorHandle | undefined;
-let baseUrl: string;
-const baseImage = () => {
-  image ??= ensureBusyboxBaseImage(docker, { imageName });
-  return image;
-};
-const runtime = new DockerSiteTerminals(docker, { ...defaultSwarmSiteSettings, installationId });
+let orchestrator: TerminalTestOrchestrator;
 
 beforeAll(async () => {
-  const nginx = await startTestNginx({ prefix: "director-orchestrator-terminal-", includeDirNames: ["sites"], log });
-  ({ root, server } = nginx);
-  await ensureSiteNetwork(docker, networkName);
-  const config = orchestratorConfigSchema.parse({
-    http: { port: 0 },
-    token: testToken,
-    installationId,
-    sites: { dir: path.join(root, "sites"), uidBase: testSiteUidBase },
-    balancer: { listen: `127.0.0.1:${nginx.port}`, nginxDir: path.join(root, "nginx") },
-    files: {},
-    docker: { siteNetwork: networkName },
-  });
-  orchestrator = createOrchestrator(config, {
-    balancerFiles: new NginxConfigStore(nginx.confDirs.sites ?? "", server, log),
-    log,
-    runtime: new DockerSwarmRuntime(docker, { installationId }),
-    baseImage,
-    terminalRuntime: runtime,
-  });
-  baseUrl = await orchestrator.listen();
+  orchestrator = await startTerminalTestOrchestrator(docker, log);
 });
 
 afterAll(async () => {
-  try {
-    await orchestrator?.close();
-    await runtime.removeAllEnvironments();
-    const imageRef = await image?.catch(() => undefined);
-    await removeDockerTestObjects(docker, {
-      serviceNames: [],
-      networkName,
-      imageRefs: imageRef === undefined ? [] : [imageRef],
-    });
-  } finally {
-    await server?.stop();
-    await rm(root, { recursive: true, force: true });
-  }
+  await orchestrator?.close();
 });
 
-const client = () => new InternalClient({ component: "orchestrator", baseUrl, token: testToken });
-const terminalUrl = (id: number) => `${baseUrl.replace(/^http/, "ws")}${routePath(api.openTerminal, { id })}`;
+const client = () => new InternalClient({ component: "orchestrator", baseUrl: orchestrator.baseUrl, token: testToken });
+const terminalUrl = (id: number) => orchestrator.terminalUrl(id);
 const authorization = { authorization: `Bearer ${testToken}` };
 
 /** A terminal of the test site, opened and ready. */
@@ -102,7 +47,7 @@ async function openShell(service: object = {}, size = { cols: 80, rows: 24 }): P
 
 /** The processes of the site's terminal container, as `ps` lists them there. */
 async function processesInEnvironment(): Promise<string> {
-  const container = docker.getContainer(terminalContainerNameOf(installationId, siteId));
+  const container = docker.getContainer(terminalContainerNameOf(orchestrator.installationId, siteId));
   const exec = await container.exec({ Cmd: ["ps", "-o", "pid,user,args"], AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({});
   const chunks: Buffer[] = [];
@@ -131,8 +76,8 @@ describe("a site's terminal through the orchestrator", () => {
     const read = await client().request(api.readFile, { params: { id: siteId }, query: { path: "public/t.txt" } });
     expect(read.kind === "bytes" ? read.body.toString() : null).toBe("made-in-terminal\n");
     // On the sites network, like the site's process: behind the same firewall, reaching no other site.
-    const info = await docker.getContainer(terminalContainerNameOf(installationId, siteId)).inspect();
-    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([networkName]);
+    const info = await docker.getContainer(terminalContainerNameOf(orchestrator.installationId, siteId)).inspect();
+    expect(Object.keys(info.NetworkSettings.Networks)).toEqual([orchestrator.networkName]);
     terminal.close();
   });
 
@@ -178,7 +123,7 @@ describe("a site's terminal through the orchestrator", () => {
     await terminal.run("true");
     await client().request(api.removeSiteDirectories, { params: { id: siteId } });
     await terminal.closed;
-    const left = await listTerminalContainers(docker, installationId);
+    const left = await listTerminalContainers(docker, orchestrator.installationId);
     expect(left.filter((container) => container.Labels["org.director.terminal-site-id"] === String(siteId))).toEqual(
       [],
     );
@@ -186,20 +131,22 @@ describe("a site's terminal through the orchestrator", () => {
 });
 
 describe("terminal environments' lifetime", () => {
+  const shellRequest = { program: { kind: "shell" }, hasTty: true, size: { cols: 80, rows: 24 } } as const;
+
   it("keeps the environment while shells are open, removes it after the last, and replaces an outdated one", async () => {
     const id = randomInt(900_000_000, 999_999_999) as SiteId;
-    const sitesDir = path.join(root, "sites");
+    const sitesDir = path.join(orchestrator.root, "sites");
     const terminals = new SiteTerminals({
-      runtime,
+      runtime: orchestrator.runtime,
       specOf: async (siteId, request) => ({
         siteId,
         siteDirectory: path.join(sitesDir, String(siteId)),
         user: testSiteUser(siteId),
-        image: await baseImage(),
+        image: await orchestrator.baseImage(),
         isEnabled: true,
         limits: { cpus: 0.5, memoryBytes: 64 * 1024 * 1024, pidsLimit: 64, ...request.limits },
         env: request.env,
-        networkName,
+        networkName: orchestrator.networkName,
       }),
       ensureDirectory: async (siteId) => {
         await mkdir(path.join(sitesDir, String(siteId)), { recursive: true });
@@ -207,7 +154,7 @@ describe("terminal environments' lifetime", () => {
       idleRemovalMs: 300,
       log,
     });
-    const containerName = terminalContainerNameOf(installationId, id);
+    const containerName = terminalContainerNameOf(orchestrator.installationId, id);
     const containerId = async () =>
       (
         await docker
@@ -215,23 +162,23 @@ describe("terminal environments' lifetime", () => {
           .inspect()
           .catch(() => null)
       )?.Id ?? null;
-    const first = await terminals.open(id, { limits: {}, env: {} }, { cols: 80, rows: 24 });
+    const first = await terminals.open(id, { limits: {}, env: {} }, shellRequest);
     const started = await containerId();
     expect(started).not.toBeNull();
     // Another spec while a shell is open: the running environment is kept (the open shell is not killed).
-    const second = await terminals.open(id, { limits: {}, env: { NEW: "1" } }, { cols: 80, rows: 24 });
+    const second = await terminals.open(id, { limits: {}, env: { NEW: "1" } }, shellRequest);
     expect(await containerId()).toBe(started);
-    expect(terminals.openShells().get(id)).toBe(2);
+    expect(terminals.openSessions().get(id)).toBe(2);
     await first.end();
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await containerId()).toBe(started);
     await second.end();
     await waitFor(containerId, (found) => found === null, 10_000);
     // With no shell open, a new spec gets a new environment.
-    const third = await terminals.open(id, { limits: {}, env: {} }, { cols: 80, rows: 24 });
+    const third = await terminals.open(id, { limits: {}, env: {} }, shellRequest);
     const replacedFrom = await containerId();
     await third.end();
-    const fourth = await terminals.open(id, { limits: {}, env: { NEW: "2" } }, { cols: 80, rows: 24 });
+    const fourth = await terminals.open(id, { limits: {}, env: { NEW: "2" } }, shellRequest);
     expect(await containerId()).not.toBe(replacedFrom);
     await terminals.closeAll();
     expect(await containerId()).toBeNull();

@@ -1,6 +1,7 @@
 /**
  * A terminal WebSocket as a test drives it (the orchestrator's route or the manager's, contracts/manager-workspace.ts):
- * what the shell printed so far as text, the JSON messages, and waits for either.
+ * what the shell printed so far as text, the JSON messages, and waits for either. Without a TTY, `streams()` splits
+ * the output by each binary frame's stream byte (contracts' terminalStreamIds).
  */
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
@@ -9,6 +10,12 @@ export interface TerminalTestClient {
   readonly socket: WebSocket;
   /** everything the shell printed so far */
   output(): string;
+  /** without a TTY: the bytes of each stream so far (a binary frame is its stream's id byte, then bytes) */
+  streams(): { stdout: Buffer; stderr: Buffer };
+  /** bytes for the program's input, as a binary frame */
+  send(bytes: Buffer): void;
+  /** waits until `check` answers something other than undefined (it runs again at each frame) */
+  waitFor<T>(check: () => T | undefined, timeoutMs?: number, what?: string): Promise<T>;
   /** the JSON text frames received so far */
   messages(): Array<{ type: string; [key: string]: unknown }>;
   /** keystrokes, as a binary frame */
@@ -38,6 +45,7 @@ export async function openTerminalTestClient(
 ): Promise<TerminalTestClient> {
   const socket = new WebSocket(url, { headers });
   let text = "";
+  const streams = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
   const messages: Array<{ type: string; [key: string]: unknown }> = [];
   const waiters = new Set<() => void>();
   const notify = () => {
@@ -45,8 +53,12 @@ export async function openTerminalTestClient(
   };
   const decoder = new TextDecoder();
   socket.on("message", (data, isBinary) => {
-    if (isBinary) text += decoder.decode(data as Buffer, { stream: true });
-    else messages.push(JSON.parse(data.toString()));
+    if (isBinary) {
+      const bytes = data as Buffer;
+      text += decoder.decode(bytes, { stream: true });
+      if (bytes[0] === 1) streams.stdout.push(bytes.subarray(1));
+      else if (bytes[0] === 2) streams.stderr.push(bytes.subarray(1));
+    } else messages.push(JSON.parse(data.toString()));
     notify();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
@@ -106,6 +118,9 @@ export async function openTerminalTestClient(
       return (pattern.exec(seen)?.[1] ?? "").replace(/\r/g, "");
     },
     output: () => text,
+    streams: () => ({ stdout: Buffer.concat(streams.stdout), stderr: Buffer.concat(streams.stderr) }),
+    send: (bytes) => socket.send(bytes, { binary: true }),
+    waitFor: (check, timeoutMs = 20_000, what = "the awaited output") => waitUntil(check, timeoutMs, what),
     messages: () => [...messages],
     type: (keys) => socket.send(Buffer.from(keys, "utf8"), { binary: true }),
     control: (message) => socket.send(JSON.stringify(message)),

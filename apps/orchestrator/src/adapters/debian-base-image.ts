@@ -12,7 +12,8 @@ import { DirectorError } from "@director/domain/errors";
 import { type ImageRef, parseImageRef } from "@director/domain/image-ref";
 import { RunCommandError, runCommand } from "@director/host/run-command";
 import type Docker from "dockerode";
-import { baseImageLabel, imageExists, importRootfs, siteUser } from "./local-base-images.js";
+import { baseImageLabel, siteUser } from "./local-base-images.js";
+import { imageExists, importRootfs } from "./rootfs-images.js";
 
 /** The image name of the Debian base image; its tag is the Debian suite (`director/base-debian:bookworm`). */
 export const debianBaseImageName = "director/base-debian";

@@ -1,9 +1,10 @@
 /**
- * Terminal environments on the Docker engine: one container per site (terminal-container-spec.ts), and each shell a
- * `docker exec` with a TTY in it, as the site's account, in /site.
+ * Terminal environments on the Docker engine: one container per site (terminal-container-spec.ts), and each shell or
+ * command a `docker exec` in it, as the site's account, in /site, with a TTY or without (then stdout and stderr come
+ * multiplexed, docker-stream-demux.ts).
  *
- * Docker does not end an exec'd process when its connection closes (the shell would live on, unseen, until the
- * container goes), so each shell writes its PID (in the container's namespace) to a file named after the session in
+ * Docker does not end an exec'd process when its connection closes (the program would live on, unseen, until the
+ * container goes), so each program writes its PID (in the container's namespace) to a file named after the session in
  * the container's /tmp, and hanging up runs `kill` in the container, as the site's account: whatever the site's code
  * does to that file, the kill can reach only the site's own processes.
  */
@@ -13,8 +14,15 @@ import type { InstallationId } from "@director/domain/installation-id";
 import type { SiteId } from "@director/domain/site";
 import type Docker from "dockerode";
 import type { SiteServiceSpec } from "../core/service-runtime.js";
-import type { TerminalRuntime, TerminalShell, TerminalSize } from "../core/site-terminals.js";
+import type {
+  EnvironmentProgram,
+  TerminalOutput,
+  TerminalRuntime,
+  TerminalSession,
+  TerminalSize,
+} from "../core/site-terminals.js";
 import { dockerFailure, isDockerConflict, isDockerNotFound } from "./docker-errors.js";
+import { demuxDockerStream, terminalOutputOf } from "./docker-stream-demux.js";
 import { installationFilter, type SwarmSiteSettings } from "./swarm-service-spec.js";
 import {
   renderTerminalContainer,
@@ -28,9 +36,23 @@ import {
  * shell's. The file is in /tmp, a tmpfs of the container, never on the site's disk.
  */
 const shellScript = 'echo "$$" > "$1"; if [ -x /bin/bash ]; then exec /bin/bash; fi; exec /bin/sh';
-/** The hang-up: SIGHUP (a shell passes it to its jobs), then SIGKILL a second later if it is still there. */
+/** A command (`ssh host 'command'`): `$2`, given to the site's `sh -c` as an argument, never spliced into a script. */
+const commandScript = 'echo "$$" > "$1"; exec /bin/sh -c "$2"';
+/**
+ * The same with a TTY, sized first: the engine's resize comes after the start (Engine API 1.41 has no size at exec
+ * start), too late for a command that asks at once (`stty size`, an editor). sshd sizes the pty before it starts the
+ * command too. Without `stty` in the image, the resize that follows does it.
+ */
+const ttyCommandScript = 'echo "$$" > "$1"; stty rows "$3" cols "$4" 2>/dev/null; exec /bin/sh -c "$2"';
+/**
+ * The hang-up: SIGHUP (a shell passes it to its jobs), then SIGKILL a second later if it is still there. An exec'd
+ * program leads its own process group (runc makes it a session leader, with a TTY or not), so the signals go to the
+ * group (`kill -SIG -PGID`, understood by busybox, dash and bash): a command's children (`sh -c 'a; b'` forks) go with
+ * it. The PID alone when the group is gone.
+ */
 const hangUpScript =
-  'p=$(cat "$1" 2>/dev/null) || exit 0; rm -f "$1"; kill -HUP "$p" 2>/dev/null || exit 0; sleep 1; kill -KILL "$p" 2>/dev/null; exit 0';
+  'p=$(cat "$1" 2>/dev/null) || exit 0; rm -f "$1"; kill -HUP -"$p" 2>/dev/null || kill -HUP "$p" 2>/dev/null || exit 0; ' +
+  'sleep 1; kill -KILL -"$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null; exit 0';
 /** How long `exitCode` waits for the engine to record a shell's exit after its output ended. */
 const exitRecordWaitMs = 2_000;
 
@@ -62,31 +84,43 @@ export class DockerSiteTerminals implements TerminalRuntime {
     }
   }
 
-  async startShell(spec: SiteServiceSpec, size: TerminalSize): Promise<TerminalShell> {
+  async startProgram(
+    spec: SiteServiceSpec,
+    program: EnvironmentProgram,
+    options: { hasTty: boolean; size: TerminalSize },
+  ): Promise<TerminalSession> {
     const name = terminalContainerNameOf(this.#settings.installationId, spec.siteId);
     const container = this.#docker.getContainer(name);
     const user = `${spec.user.uid}:${spec.user.gid}`;
     const pidFile = `/tmp/.director-terminal-${randomBytes(12).toString("hex")}.pid`;
+    const { hasTty } = options;
+    const cmd =
+      program.kind === "shell"
+        ? ["/bin/sh", "-c", shellScript, "sh", pidFile]
+        : hasTty
+          ? ["/bin/sh", "-c", ttyCommandScript, "sh", pidFile, program.command, ...sizeArgs(options.size)]
+          : ["/bin/sh", "-c", commandScript, "sh", pidFile, program.command];
     let exec: Docker.Exec;
     let stream: Duplex;
     try {
       exec = await container.exec({
-        Cmd: ["/bin/sh", "-c", shellScript, "sh", pidFile],
+        Cmd: cmd,
         AttachStdin: true,
         AttachStdout: true,
         AttachStderr: true,
-        Tty: true,
+        Tty: hasTty,
         User: user,
         WorkingDir: "/site",
-        Env: ["TERM=xterm-256color", "COLORTERM=truecolor"],
+        // As sshd: a terminal type only with a terminal.
+        Env: hasTty ? ["TERM=xterm-256color", "COLORTERM=truecolor"] : [],
       });
-      stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+      stream = (await exec.start({ hijack: true, stdin: true, Tty: hasTty })) as Duplex;
     } catch (error) {
-      throw dockerFailure(`start a shell in ${name}`, error);
+      throw dockerFailure(`start a ${program.kind} in ${name}`, error);
     }
-    const shell = new DockerShell(container, exec, stream, user, pidFile);
-    await shell.resize(size).catch(() => undefined); // a shell that ended at once has nothing to resize
-    return shell;
+    const session = new DockerExecSession({ container, exec, stream, user, pidFile, hasTty });
+    await session.resize(options.size).catch(() => undefined); // a program that ended at once has nothing to resize
+    return session;
   }
 
   async removeEnvironment(id: SiteId): Promise<void> {
@@ -119,6 +153,11 @@ export class DockerSiteTerminals implements TerminalRuntime {
   }
 }
 
+/** Rows and columns as `stty` takes them (numbers the contract bounds). */
+function sizeArgs(size: TerminalSize): [string, string] {
+  return [String(Math.trunc(size.rows)), String(Math.trunc(size.cols))];
+}
+
 /** This installation's terminal containers, running or not. */
 export async function listTerminalContainers(
   docker: Docker,
@@ -134,32 +173,48 @@ export async function listTerminalContainers(
   }
 }
 
-class DockerShell implements TerminalShell {
-  readonly output: AsyncIterable<Buffer>;
+class DockerExecSession implements TerminalSession {
+  readonly output: AsyncIterable<TerminalOutput>;
   readonly #container: Docker.Container;
   readonly #exec: Docker.Exec;
   readonly #stream: Duplex;
   readonly #user: string;
   readonly #pidFile: string;
+  readonly #hasTty: boolean;
   #ended: Promise<void> | null = null;
   #isHungUp = false;
 
-  constructor(container: Docker.Container, exec: Docker.Exec, stream: Duplex, user: string, pidFile: string) {
-    this.#container = container;
-    this.#exec = exec;
-    this.#stream = stream;
-    this.#user = user;
-    this.#pidFile = pidFile;
+  constructor(parts: {
+    container: Docker.Container;
+    exec: Docker.Exec;
+    stream: Duplex;
+    user: string;
+    pidFile: string;
+    hasTty: boolean;
+  }) {
+    this.#container = parts.container;
+    this.#exec = parts.exec;
+    this.#stream = parts.stream;
+    this.#user = parts.user;
+    this.#pidFile = parts.pidFile;
+    this.#hasTty = parts.hasTty;
     // An error on the connection (the engine went away) ends the output; it must not crash the process.
-    stream.on("error", () => undefined);
-    this.output = stream as AsyncIterable<Buffer>;
+    parts.stream.on("error", () => undefined);
+    const bytes = parts.stream as AsyncIterable<Buffer>;
+    this.output = parts.hasTty ? terminalOutputOf(bytes) : demuxDockerStream(bytes);
   }
 
   write(bytes: Buffer): void {
-    if (!this.#stream.destroyed) this.#stream.write(bytes);
+    if (!this.#stream.destroyed && this.#stream.writable) this.#stream.write(bytes);
+  }
+
+  closeInput(): void {
+    // Half-closes the hijacked connection: the engine then closes the program's stdin (and goes on sending output).
+    if (!this.#stream.destroyed && this.#stream.writable) this.#stream.end();
   }
 
   async resize(size: TerminalSize): Promise<void> {
+    if (!this.#hasTty) return;
     try {
       await this.#exec.resize({ h: size.rows, w: size.cols });
     } catch (error) {

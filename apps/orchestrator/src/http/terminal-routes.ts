@@ -3,6 +3,7 @@ import {
   terminalControlMessageSchema,
   terminalOpenRequestSchema,
   type terminalServerMessageSchema,
+  terminalStreamIds,
 } from "@director/contracts/orchestrator-terminals";
 import { isDirectorError } from "@director/domain/errors";
 import { parseSiteId } from "@director/domain/site";
@@ -12,19 +13,20 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
 import type { z } from "zod";
-import type { SiteTerminals, TerminalShell } from "../core/site-terminals.js";
+import type { SiteTerminals, TerminalOutput, TerminalSession } from "../core/site-terminals.js";
 
 type ServerMessage = z.input<typeof terminalServerMessageSchema>;
 
 /** The open request must come this soon after the upgrade. */
 const openRequestTimeoutMs = 10_000;
-/** Output waiting to be sent past this pauses the shell's output (a slow caller must not fill our memory). */
+/** Output waiting to be sent past this pauses the program's output (a slow caller must not fill our memory). */
 const maxBufferedBytes = 1024 * 1024;
 /** 1008: policy violation, 1000: normal (RFC 6455 §7.4.1); 4500: the terminal failed (contracts). */
 const closeCodes = { normal: 1000, policy: 1008, failed: 4500 } as const;
 
 /**
- * GET /internal/v1/sites/:id/terminal (contracts/orchestrator-terminals.ts): one shell per WebSocket. The internal
+ * GET /internal/v1/sites/:id/terminal (contracts/orchestrator-terminals.ts): one program (the shell, a command, sftp)
+ * per WebSocket. The internal
  * token was checked on the upgrade request (http-kit `requireDeclaredCallers`). `terminals` null: no Docker engine,
  * the socket says DOCKER_UNAVAILABLE and closes.
  */
@@ -55,13 +57,13 @@ async function relay(
     send({ type: "error", code, message });
     socket.close(closeCodes.failed, code);
   };
-  let shell: TerminalShell | null = null;
+  let session: TerminalSession | null = null;
   let isClosed = false;
   socket.on("close", () => {
     isClosed = true;
-    void shell?.end();
+    void session?.end();
   });
-  // Messages that come while the shell starts wait for it (keystrokes typed at once are not lost).
+  // Messages that come while the program starts wait for it (keystrokes typed at once are not lost).
   const early: Array<{ data: RawData; isBinary: boolean }> = [];
   let onMessage: (data: RawData, isBinary: boolean) => void = (data, isBinary) => early.push({ data, isBinary });
   socket.on("message", (data, isBinary) => onMessage(data, isBinary));
@@ -84,8 +86,8 @@ async function relay(
   send({ type: "status", state: "starting" });
   try {
     const siteId = parseSiteId(rawId);
-    const { cols, rows, service } = parsed.data;
-    shell = await deps.terminals.open(siteId, service, { cols, rows });
+    const { cols, rows, service, program, hasTty } = parsed.data;
+    session = await deps.terminals.open(siteId, service, { program, hasTty, size: { cols, rows } });
   } catch (error) {
     deps.log.warn({ err: error, siteId: rawId }, "a terminal could not start");
     if (isDirectorError(error)) fail(error.code, error.message);
@@ -93,10 +95,10 @@ async function relay(
     return;
   }
   if (isClosed) {
-    await shell.end();
+    await session.end();
     return;
   }
-  const opened = shell;
+  const opened = session;
   send({ type: "status", state: "ready" });
   const handle = (data: RawData, isBinary: boolean) => {
     if (isBinary) {
@@ -105,31 +107,38 @@ async function relay(
     }
     const control = safeParse(terminalControlMessageSchema, safeJson(data.toString()));
     if (!control.success) {
-      fail("VALIDATION_FAILED", "A terminal control message must be a resize or a ping.");
+      fail("VALIDATION_FAILED", "A terminal control message must be a resize, a ping or an eof.");
       return;
     }
     if (control.data.type === "ping") send({ type: "pong" });
-    else if (control.data.type === "resize") opened.resize(control.data).catch(() => undefined); // a shell ending meanwhile has no size
+    else if (control.data.type === "eof") opened.closeInput();
+    else opened.resize(control.data).catch(() => undefined); // a program ending meanwhile has no size
   };
   for (const message of early.splice(0)) handle(message.data, message.isBinary);
   onMessage = handle;
   try {
     for await (const chunk of opened.output) {
       if (isClosed) break;
-      socket.send(chunk, { binary: true });
-      // Back-pressure: wait for the socket to drain before reading more of the shell's output.
+      socket.send(frameOf(chunk), { binary: true });
+      // Back-pressure: wait for the socket to drain before reading more of the program's output.
       while (socket.bufferedAmount > maxBufferedBytes && !isClosed) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
   } catch {
-    // The engine's connection broke: the shell is ended below like any other.
+    // The engine's connection broke: the program is ended below like any other.
   }
   if (isClosed) return;
   const code = await opened.exitCode();
   await opened.end();
   send({ type: "exit", code });
   socket.close(closeCodes.normal, "exited");
+}
+
+/** A binary frame: a terminal's bytes as they are; without a terminal, the stream's id byte first (contracts). */
+function frameOf(chunk: TerminalOutput): Buffer {
+  if (chunk.stream === "terminal") return chunk.bytes;
+  return Buffer.concat([Buffer.of(terminalStreamIds[chunk.stream]), chunk.bytes]);
 }
 
 /** The first message, from those already received or the next one; null on close or timeout. */
