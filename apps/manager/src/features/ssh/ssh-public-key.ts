@@ -7,7 +7,9 @@ import { createPublicKey } from "node:crypto";
 import { type SshKeyAlgorithm, sshKeyAlgorithms } from "@director/contracts/manager-routes-ssh";
 import { DirectorError } from "@director/domain/errors";
 import { sshFingerprint } from "@director/domain/ssh-key";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
+
+// ssh2 is CommonJS: Node's ESM loader gives its exports only as the default export (no named `utils`).
 
 /** RSA keys below this modulus size are refused (NIST SP 800-131A; OpenSSH refuses < 1024 and warns < 2048). */
 export const minRsaBits = 2048;
@@ -46,7 +48,7 @@ export function parseSshPublicKeyLine(text: string): CheckedSshKey {
   if (!match) throw invalid(whatToPaste);
   const type = match[1] ?? "";
   checkType(type);
-  const parsed = utils.parseKey(line);
+  const parsed = ssh2.utils.parseKey(line);
   if (parsed instanceof Error || Array.isArray(parsed) || parsed.isPrivateKey()) {
     throw invalid(`This is not a readable public key. ${whatToPaste}`);
   }
