@@ -187,7 +187,7 @@ describe("the web interface: sites", () => {
   it("lists the site with a live status dot, and searches", async () => {
     const page = studentPage;
     await page.getByRole("link", { name: "Sites", exact: true }).click();
-    const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "ann" }) });
+    const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "ann", exact: true }) });
     await card.getByText("served (static)").first().waitFor();
     await screenshot(page, "05-sites-list");
     await page.getByLabel("Search sites").fill("name:nothing-like-this");
@@ -196,7 +196,7 @@ describe("the web interface: sites", () => {
     expect(page.url()).toContain("q=name%3Anothing-like-this");
     await page.getByLabel("Search sites").fill("robots");
     await page.getByRole("button", { name: "Search" }).click();
-    await page.getByRole("link", { name: "ann" }).waitFor();
+    await page.getByRole("link", { name: "ann", exact: true }).waitFor();
     // A change no operation makes (the description, from another tab) reaches the open list without a reload.
     await page.evaluate("window.listOpenedBeforeTheChange = true");
     const otherTab = await ApiSession.login(director.managerUrl, "ann", password);
@@ -259,7 +259,7 @@ describe("the web interface: sites", () => {
     await logInThroughForm(page, "ann", password);
     expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
     await screenshot(page, "09-phone-sites");
-    await page.getByRole("link", { name: "ann" }).click();
+    await page.getByRole("link", { name: "ann", exact: true }).click();
     await page.getByRole("heading", { level: 1, name: "ann" }).waitFor();
     expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
     await screenshot(page, "10-phone-site-page");

@@ -6,6 +6,7 @@ import { Layout } from "./components/layout";
 import { Loading } from "./components/ui";
 import { LiveContext, type Session, SessionContext, useApi } from "./hooks";
 import { isAdminOnly, isWide, matchRoute, type PageName, type PageParams, pathTo } from "./lib/routes";
+import { AccountPage } from "./pages/account/account-page";
 import { AdminAuditPage } from "./pages/admin/audit-page";
 import { AdminDomainsPage } from "./pages/admin/domains-page";
 import { AdminImagesPage } from "./pages/admin/images-page";
@@ -138,6 +139,7 @@ const pageElements: { [N in PageName]: (params: PageParams<N>, search: string) =
   requestSite: () => <RequestSitePage />,
   myRequests: () => <MyRequestsPage />,
   teacherApprovals: () => <TeacherApprovalsPage />,
+  account: () => <AccountPage />,
   adminApprovals: () => <AdminApprovalsPage />,
   adminSites: () => <AdminSitesPage />,
   adminUsers: () => <AdminUsersPage />,

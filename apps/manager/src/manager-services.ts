@@ -22,11 +22,11 @@ import { OperationsAdminService } from "./features/operations/operations-admin.s
 import { siteSpecs } from "./features/operations/site-specs.js";
 import { InMemoryAccountRateLimit } from "./features/rate-limits/account-rate-limit.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
+import { LoginFailures } from "./features/shell/login-failures.js";
+import { ShellLoginsService } from "./features/shell/shell-logins.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
 import { SitesService } from "./features/sites/sites.service.js";
-import { LoginFailures } from "./features/shell/login-failures.js";
-import { ShellLoginsService } from "./features/shell/shell-logins.service.js";
 import { ShellServerService } from "./features/ssh/shell-server.service.js";
 import { SshKeysService } from "./features/ssh/ssh-keys.service.js";
 import { UsersService } from "./features/users/users.service.js";

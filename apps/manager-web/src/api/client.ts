@@ -8,6 +8,7 @@ import { membersApi } from "./members";
 import { operationsApi } from "./operations";
 import { siteRequestsApi } from "./site-requests";
 import { sitesApi } from "./sites";
+import { sshApi } from "./ssh";
 
 /** Every API the interface calls, over one Http (FetchHttp in the browser), grouped as the route table is. */
 export function createApi(http: Http) {
@@ -22,6 +23,7 @@ export function createApi(http: Http) {
     siteRequests: siteRequestsApi(http),
     operations: operationsApi(http),
     admin: adminApi(http),
+    ssh: sshApi(http),
   };
 }
 

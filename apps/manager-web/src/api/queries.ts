@@ -25,6 +25,8 @@ export const queryKeys = {
   allDomains: ["allDomains"],
   guidelines: ["guidelines"],
   loginOptions: ["loginOptions"],
+  sshKeys: ["sshKeys"],
+  sshInfo: ["sshInfo"],
 } as const;
 
 /** The query options of every read the pages make, over `api`. */
@@ -69,6 +71,9 @@ export function queriesOf(api: Api) {
       queryOptions({ queryKey: [...queryKeys.audit, query], queryFn: () => api.admin.audit(query) }),
     guidelines: () => queryOptions({ queryKey: queryKeys.guidelines, queryFn: () => api.guidelines.get() }),
     loginOptions: () => queryOptions({ queryKey: queryKeys.loginOptions, queryFn: () => api.auth.options() }),
+    sshKeys: () => queryOptions({ queryKey: queryKeys.sshKeys, queryFn: () => api.ssh.listKeys() }),
+    /** where to connect; it changes only when the shell server restarts, so it is read once a minute at most */
+    sshInfo: () => queryOptions({ queryKey: queryKeys.sshInfo, queryFn: () => api.ssh.info(), staleTime: 60_000 }),
   };
 }
 

@@ -21,6 +21,7 @@ import type {
 } from "@director/contracts/manager-api";
 import type { ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
+import type { SshInfo, SshKeyView } from "@director/contracts/manager-routes-ssh";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { z } from "zod";
@@ -41,6 +42,8 @@ export type {
   SiteRequestView,
   SiteServiceStatus,
   SiteView,
+  SshInfo,
+  SshKeyView,
   UpdateUserRequest,
   UserView,
 };

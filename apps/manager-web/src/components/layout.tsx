@@ -65,9 +65,14 @@ export function Layout({ children, isWide = false }: { children: ReactNode; isWi
           </ul>
         </nav>
         <div className="who">
-          <span className="muted" title={user.email}>
+          <Link
+            to={pathTo("account")}
+            title={user.email}
+            aria-current={pathname === pathTo("account") ? "page" : undefined}
+          >
             {user.displayName || user.username}
-          </span>
+            <span className="visually-hidden"> (your account and SSH keys)</span>
+          </Link>
           <button type="button" className="link-button" onClick={() => void logout()}>
             Log out
           </button>

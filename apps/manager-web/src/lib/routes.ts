@@ -23,6 +23,7 @@ export const pages = {
   requestSite: { path: "/requests/new" },
   myRequests: { path: "/requests" },
   teacherApprovals: { path: "/approvals/teacher" },
+  account: { path: "/account" },
   adminApprovals: { path: "/admin/requests", isAdminOnly: true },
   adminSites: { path: "/admin/sites", isAdminOnly: true },
   adminUsers: { path: "/admin/users", isAdminOnly: true },

@@ -16,6 +16,7 @@ import { SiteFiles } from "./site/site-files";
 import { SiteImage } from "./site/site-image";
 import { SiteMembers } from "./site/site-members";
 import { SiteProcess } from "./site/site-process";
+import { SiteSshFact } from "./site/site-ssh";
 
 /** One site: what it is, the operation in progress (live), its process and log, files, members. */
 export function SitePage({ name }: { name: string }) {
@@ -135,6 +136,7 @@ export function SitePage({ name }: { name: string }) {
             <dd>
               <Time iso={site.createdAt} />
             </dd>
+            {canEdit && site.isReady ? <SiteSshFact site={site.name} username={user.username} /> : null}
           </dl>
         </section>
         <SiteProcess

@@ -7,10 +7,10 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
+import { sshFingerprint } from "@director/domain/ssh-key";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { ssh2 } from "@director/host/ssh2-library";
 import type { ParsedKey } from "ssh2";
-import { sshFingerprint } from "../core/fingerprint.js";
 
 /** A host key: what ssh2 serves with, and what people compare. */
 export interface HostKey {

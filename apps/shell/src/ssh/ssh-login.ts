@@ -6,8 +6,8 @@
  * accepted here so that its owner is told why in their terminal (`refusal`), never given a channel.
  */
 import { isDirectorError } from "@director/domain/errors";
-import type { Logger } from "pino";
 import { ssh2 } from "@director/host/ssh2-library";
+import type { Logger } from "pino";
 import type { AuthContext } from "ssh2";
 import type { ShellCredential, ShellManager } from "../adapters/manager-shell-api.js";
 import { parseSshLoginName, type SshLoginName } from "../core/ssh-username.js";

@@ -5,8 +5,8 @@
  */
 import type { AddressInfo } from "node:net";
 import { clientAddressKey } from "@director/domain/client-address-key";
-import type { Logger } from "pino";
 import { ssh2 } from "@director/host/ssh2-library";
+import type { Logger } from "pino";
 import type { Connection, Server } from "ssh2";
 import type { ShellManager } from "../adapters/manager-shell-api.js";
 import { SshLoginHandler } from "./ssh-login.js";
