@@ -227,6 +227,29 @@ describe("director up: SSH, SFTP and scp into a site", () => {
     expect(audit.text).toContain("ssh-password");
   });
 
+  it("forwards nothing: no tunnel to the machine's own ports, no remote listener", async () => {
+    // -W asks the server to connect to a port for us (a direct-tcpip channel): here the manager's own port.
+    const tunnel = await runClient("ssh", [
+      ...home.keyOptions(annKey),
+      "-W",
+      `127.0.0.1:${director.ports.manager}`,
+      ...target("ann+notes"),
+    ]);
+    expect(tunnel.status).toBe(255);
+    expect(tunnel.stdout).toBe("");
+    const listener = await runClient("ssh", [
+      ...home.keyOptions(annKey),
+      "-o",
+      "ExitOnForwardFailure=yes",
+      "-R",
+      "0:127.0.0.1:9",
+      ...target("ann+notes"),
+      "echo should-not-run",
+    ]);
+    expect(listener.status).toBe(255);
+    expect(listener.stdout).toBe("");
+  });
+
   it("refuses a disabled site and a disabled account with a message", async () => {
     const disabled = await admin.request("PUT", "/api/sites/gone/availability?wait=true", {
       json: { availability: "disabled" },

@@ -49,7 +49,7 @@ function readLine(channel: ServerChannel): Promise<string | null> {
     };
     const onClose = () => finish(null);
     const onData = (data: Buffer) => {
-      for (const byte of data) {
+      for (const [index, byte] of data.entries()) {
         if (byte === 0x03 || (byte === 0x04 && line === "")) {
           channel.write("\r\n");
           finish(null);
@@ -58,6 +58,10 @@ function readLine(channel: ServerChannel): Promise<string | null> {
         if (byte === 0x0d || byte === 0x0a) {
           channel.write("\r\n");
           finish(line);
+          // What was typed after the answer (a fast typist, a script) is the shell's first input, but the \n of a \r\n.
+          const skip = byte === 0x0d && data[index + 1] === 0x0a ? 2 : 1;
+          const rest = data.subarray(index + skip);
+          if (rest.length > 0) channel.unshift(rest);
           return;
         }
         if (byte === 0x7f || byte === 0x08) {

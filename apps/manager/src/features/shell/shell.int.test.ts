@@ -134,6 +134,21 @@ describe("the manager's shell-server API", () => {
     expect((await internal("GET", "/internal/v1/shell/sites", { login: open })).statusCode).toBe(401);
   });
 
+  it("sends a person who has not accepted the guidelines to the web interface", async () => {
+    await manager.services.auth.createUser({
+      username: "newbie",
+      password: testPassword,
+      isSuperuser: false,
+      hasAcceptedGuidelines: false,
+    });
+    const token = (await login("newbie", { kind: "password", password: testPassword })).json().token as string;
+    const sites = await internal("GET", "/internal/v1/shell/sites", { login: token });
+    expect(sites.statusCode).toBe(403);
+    expect(sites.json().error.code).toBe("GUIDELINES_NOT_ACCEPTED");
+    const channel = await internal("GET", "/internal/v1/shell/sites/alpha/channel", { login: token });
+    expect(channel.json().error.code).toBe("GUIDELINES_NOT_ACCEPTED");
+  });
+
   it("takes the shell server's host keys and shows them to people", async () => {
     const keys = [{ algorithm: "ssh-ed25519", fingerprint: "SHA256:abc" }];
     expect((await internal("PUT", "/internal/v1/shell/host-keys", { payload: { keys, port: 2222 } })).statusCode).toBe(
