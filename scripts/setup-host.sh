@@ -108,6 +108,8 @@ ensure_ssh() {
   # The SSH tests log in with the real client (ssh, sftp, scp), the password given by sshpass.
   command -v ssh >/dev/null 2>&1 && command -v sftp >/dev/null 2>&1 || apt_install openssh-client
   command -v sshpass >/dev/null 2>&1 || apt_install sshpass
+  # A terminal window whose size changes (e2e/support/pty-session.py) is made with Python's pty module.
+  command -v python3 >/dev/null 2>&1 || apt_install python3
 }
 
 ensure_tools() {

@@ -8,6 +8,7 @@ import { variablesOf } from "@director/config/config-table";
 import { managerConfigTable } from "@director/manager";
 import { orchestratorConfigTable } from "@director/orchestrator";
 import { routerConfigTable } from "@director/router";
+import { shellConfigTable } from "@director/shell";
 import { upVariables } from "./config.js";
 
 export const readmePath = path.resolve(import.meta.dirname, "..", "..", "..", "README.md");
@@ -19,6 +20,7 @@ export function withConfigTables(readme: string): string {
     manager: variablesOf(managerConfigTable),
     orchestrator: variablesOf(orchestratorConfigTable),
     router: variablesOf(routerConfigTable),
+    shell: variablesOf(shellConfigTable),
   };
   return Object.entries(tables).reduce(
     (text, [name, variables]) => replaceGeneratedBlock(text, name, renderConfigTable(variables)),
