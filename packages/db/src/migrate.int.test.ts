@@ -36,6 +36,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0011-site-domains" },
       { name: "0012-site-list" },
       { name: "0013-ssh-keys" },
+      { name: "0014-session-kind" },
     ]);
   });
 });

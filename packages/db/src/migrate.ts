@@ -15,6 +15,7 @@ import * as siteRevision from "./migrations/0010-site-revision.js";
 import * as siteDomains from "./migrations/0011-site-domains.js";
 import * as siteList from "./migrations/0012-site-list.js";
 import * as sshKeys from "./migrations/0013-ssh-keys.js";
+import * as sessionKind from "./migrations/0014-session-kind.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "0011-site-domains": siteDomains,
   "0012-site-list": siteList,
   "0013-ssh-keys": sshKeys,
+  "0014-session-kind": sessionKind,
 };
 
 const staticProvider: MigrationProvider = {

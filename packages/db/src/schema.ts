@@ -2,6 +2,7 @@
  * Kysely's view of the database: one interface per table, column names as in SQL (snake_case).
  * Repositories map rows to the camelCase domain types in `models.ts`; nothing else reads these.
  */
+import type { SessionKind } from "@director/domain/user";
 import type { UserRole } from "@director/domain/user-role";
 import type { ColumnType, Generated, JSONColumnType } from "kysely";
 
@@ -44,6 +45,8 @@ export interface SessionsTable {
   created_at: CreatedAt;
   expires_at: Date;
   last_seen_at: Generated<Date>;
+  /** `web` (the web interface and API) or `shell` (the shell server's channels only); 0014 */
+  kind: Generated<SessionKind>;
 }
 
 /** Hosted sites. */

@@ -33,6 +33,20 @@ describe.each(testBackends)("SessionsRepository on $name", (backend) => {
     expect(found?.session).toMatchObject({ tokenHash, userId: user.id });
   });
 
+  it("finds a session only as its own kind: a shell login's token is no web session, and the reverse", async () => {
+    const user = await createTestUser(database.db);
+    const now = new Date();
+    const shell = newTokenHash();
+    const web = newTokenHash();
+    const expiresAt = new Date(now.getTime() + minuteMs);
+    await sessions.create({ tokenHash: shell, userId: user.id, expiresAt, kind: "shell" });
+    await sessions.create({ tokenHash: web, userId: user.id, expiresAt });
+    expect(await sessions.findActiveUser(shell, now)).toBeNull();
+    expect((await sessions.findActiveUser(shell, now, "shell"))?.user.id).toBe(user.id);
+    expect(await sessions.findActiveUser(web, now, "shell")).toBeNull();
+    expect((await sessions.findActiveUser(web, now, "web"))?.user.id).toBe(user.id);
+  });
+
   it("does not find an expired session, an unknown token or a disabled user", async () => {
     const user = await createTestUser(database.db);
     const now = new Date();

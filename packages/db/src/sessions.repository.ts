@@ -1,6 +1,6 @@
 /** Login sessions. */
 
-import type { Session, User } from "@director/domain/user";
+import type { Session, SessionKind, User } from "@director/domain/user";
 import type { DatabaseHandle } from "./database.js";
 import { toUser } from "./users.repository.js";
 
@@ -12,6 +12,8 @@ export interface NewSession {
   tokenHash: string;
   userId: number;
   expiresAt: Date;
+  /** default web */
+  kind?: SessionKind;
 }
 
 /** Reads and writes sessions. */
@@ -26,7 +28,12 @@ export class SessionsRepository {
   async create(input: NewSession, trx: DatabaseHandle = this.#db): Promise<Session> {
     const row = await trx
       .insertInto("sessions")
-      .values({ token_hash: input.tokenHash, user_id: input.userId, expires_at: input.expiresAt })
+      .values({
+        token_hash: input.tokenHash,
+        user_id: input.userId,
+        expires_at: input.expiresAt,
+        kind: input.kind ?? "web",
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return {
@@ -40,11 +47,12 @@ export class SessionsRepository {
 
   /**
    * The session and its user when the session exists, has not expired at `now` and its user is active; else null.
-   * Touches last_seen_at when it is more than a minute old.
+   * Touches last_seen_at when it is more than a minute old. A session of another kind than `kind` is not found.
    */
   async findActiveUser(
     tokenHash: string,
     now: Date,
+    kind: SessionKind = "web",
     trx: DatabaseHandle = this.#db,
   ): Promise<{ user: User; session: Session } | null> {
     const row = await trx
@@ -58,6 +66,7 @@ export class SessionsRepository {
         "sessions.last_seen_at",
       ])
       .where("sessions.token_hash", "=", tokenHash)
+      .where("sessions.kind", "=", kind)
       .where("sessions.expires_at", ">", now)
       .where("users.is_active", "=", true)
       .executeTakeFirst();

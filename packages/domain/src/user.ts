@@ -25,6 +25,9 @@ export interface User {
 }
 
 /** A login session; only the sha-256 hex of its token is known. */
+/** Which door a session opens: the web interface and API, or the shell server's channels only. */
+export type SessionKind = "web" | "shell";
+
 export interface Session {
   tokenHash: string;
   userId: number;

@@ -2,7 +2,7 @@ import type { AuditRepository } from "@director/db/audit.repository";
 import type { SessionsRepository } from "@director/db/sessions.repository";
 import type { UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
-import type { User } from "@director/domain/user";
+import type { SessionKind, User } from "@director/domain/user";
 import { hasAcceptedGuidelines, type UserRole } from "@director/domain/user-role";
 import { assertPasswordStrong, parseUsername } from "@director/domain/username";
 import type { CurrentGuidelines } from "../guidelines/current-guidelines.js";
@@ -128,7 +128,9 @@ export class AuthService {
     const now = this.#now();
     const { token, tokenHash } = newSessionToken();
     const expiresAt = new Date(now.getTime() + this.#deps.sessionTtlMs);
-    await this.#deps.sessions.create({ tokenHash, userId: user.id, expiresAt });
+    // A login through the shell server opens only the shell server's channels (migration 0014).
+    const kind = method === "ssh-password" || method === "ssh-key" ? "shell" : "web";
+    await this.#deps.sessions.create({ tokenHash, userId: user.id, expiresAt, kind });
     await this.#deps.users.recordLogin(user.id, now);
     await this.#deps.audit.record({
       actorUserId: user.id,
@@ -166,9 +168,12 @@ export class AuthService {
     return this.#deps.users.recordGuidelinesVersionOfUnversioned(this.#deps.guidelines.version);
   }
 
-  /** The user a session token belongs to, or null when it is unknown, expired or its user is disabled. */
-  async userForToken(token: string): Promise<User | null> {
-    const found = await this.#deps.sessions.findActiveUser(hashSessionToken(token), this.#now());
+  /**
+   * The user a session token belongs to, or null when it is unknown, expired, of another kind (a shell login's token
+   * on the web) or its user is disabled.
+   */
+  async userForToken(token: string, kind: SessionKind = "web"): Promise<User | null> {
+    const found = await this.#deps.sessions.findActiveUser(hashSessionToken(token), this.#now(), kind);
     return found?.user ?? null;
   }
 

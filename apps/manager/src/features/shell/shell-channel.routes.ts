@@ -100,7 +100,7 @@ function startSession(
 ): void {
   const session = new TerminalSession(socket, {
     openShell: () => deps.shells.open(site, { ...open, service: { ...siteProcessSettings(site), env: {} } }),
-    checkAccess: terminalAccessCheck(deps, token, site),
+    checkAccess: terminalAccessCheck(deps, token, site, "shell"),
     onAccessChange: (listener) => deps.accessChanges.subscribe(site.id, listener),
     idleTimeoutMs: deps.limits.idleTimeoutMs,
     maxDurationMs: deps.limits.maxDurationMs,

@@ -22,7 +22,7 @@ export async function shellPersonOf(
   webHost: string,
 ): Promise<{ user: User; token: string }> {
   const token = shellLoginTokenOf(request);
-  const user = token === undefined ? null : await auth.userForToken(token);
+  const user = token === undefined ? null : await auth.userForToken(token, "shell");
   if (token === undefined || user === null) {
     throw new DirectorError(
       "AUTH_REQUIRED",

@@ -85,6 +85,15 @@ describe("the manager's shell-server API", () => {
     const sites = await internal("GET", "/internal/v1/shell/sites", { login: token });
     expect(sites.statusCode, sites.body).toBe(200);
     expect(sites.json().sites).toEqual([{ name: "alpha", type: "static", isEnabled: true }]);
+    // The shell server holds this token: it opens nothing of the web API, and a web session opens no channel.
+    const asWeb = await manager.app.inject({
+      method: "GET",
+      url: "/api/sites",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(asWeb.statusCode).toBe(401);
+    const webToken = (await manager.services.auth.login("alice", testPassword)).token;
+    expect((await internal("GET", "/internal/v1/shell/sites", { login: webToken })).statusCode).toBe(401);
     expect((await internal("DELETE", "/internal/v1/shell/logins/current", { login: token })).statusCode).toBe(204);
     const after = await internal("GET", "/internal/v1/shell/sites", { login: token });
     expect(after.statusCode).toBe(401);

@@ -3,7 +3,7 @@ import { terminalCloseCodes } from "@director/contracts/manager-workspace";
 import type { TerminalOpenRequest } from "@director/contracts/orchestrator-terminals";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteRecord } from "@director/domain/site";
-import type { User } from "@director/domain/user";
+import type { SessionKind, User } from "@director/domain/user";
 import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
@@ -45,9 +45,10 @@ export function terminalAccessCheck(
   deps: { auth: Pick<AuthService, "userForToken">; sites: Pick<SitesService, "findForAction"> },
   token: string,
   site: SiteRecord,
+  kind: SessionKind = "web",
 ): () => Promise<"ok" | "session-ended" | "access-lost"> {
   return async () => {
-    const user = await deps.auth.userForToken(token);
+    const user = await deps.auth.userForToken(token, kind);
     if (user === null || !user.isActive) return "session-ended";
     try {
       await deps.sites.findForAction(user, site.name, "edit_files");
