@@ -1,5 +1,5 @@
 /**
- * SSH keys in the web interface, in a real Chromium against a real `director up` (no shell server running): a person
+ * SSH keys in the web interface, in a real Chromium against a real `director up` (its shell server's report removed): a person
  * opens their account from the header, sees that SSH is not available yet, has a private key refused in words under
  * the field, adds a key made by the real ssh-keygen and sees it listed with ssh-keygen's own fingerprint, and removes
  * it after confirming. Once a report of the shell server is in the database (written here as the shell server would
@@ -58,6 +58,15 @@ describe("the web interface: SSH keys", () => {
       `${password}\n`,
     );
     expect(created.code, created.stderr).toBe(0);
+    // `director up`'s shell server reports itself once it listens: its report is taken away (once it is there), so
+    // that the page first shows what a person sees before any shell server has started.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const removed = await database.db.deleteFrom("shell_server_report").executeTakeFirst();
+      if (Number(removed.numDeletedRows) > 0) break;
+      if (Date.now() > deadline) throw new Error("the shell server never reported");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     browser = await launchChromium();
     page = await (await newUserContext(browser, director.managerUrl)).newPage();
     pageErrors = collectPageErrors(page);

@@ -7,7 +7,7 @@
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import "@fastify/rate-limit";
-import { clientAddressKey } from "@director/domain/client-address-key";
+import { clientAddressKey } from "@director/http-kit/client-address-key";
 
 export interface LoginRateLimits {
   /** attempts one client address (IPv6: one /64) may make per window */

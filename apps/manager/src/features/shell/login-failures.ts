@@ -4,7 +4,7 @@
  * attempt, only failures count here: an SSH client offers each of its keys in turn and reconnects for every command,
  * so counting successes would lock out a person with a busy deploy script. In this process's memory, bounded.
  */
-import { clientAddressKey } from "@director/domain/client-address-key";
+import { clientAddressKey } from "@director/http-kit/client-address-key";
 import type { LoginRateLimits } from "../auth/login-rate-limit.js";
 
 interface Window {
