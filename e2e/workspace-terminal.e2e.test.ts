@@ -103,6 +103,25 @@ describe("director up: the web terminal", () => {
     expect((await stranger.request("GET", "/api/sites/notes/file-events")).status).toBe(404);
   });
 
+  it("ends a workspace's file events when its session logs out", async () => {
+    const session = await ApiSession.login(director.managerUrl, "ann", password);
+    const response = await fetch(`${director.managerUrl}/api/sites/notes/file-events`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
+    expect(response.status).toBe(200);
+    const ended = (async () => {
+      for await (const _chunk of response.body as AsyncIterable<Uint8Array>) {
+        // read to the end
+      }
+      return Date.now();
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const loggedOutAt = Date.now();
+    const logout = await session.request("POST", "/api/auth/logout");
+    expect(logout.status, logout.text).toBeLessThan(300);
+    expect((await ended) - loggedOutAt).toBeLessThan(2_000);
+  });
+
   it("closes a removed member's terminal within a second, and refuses them a new one", async () => {
     const terminal = await openAs(member, "app");
     expect((await terminal.run("echo $PORT")).trim()).toBe("8080");

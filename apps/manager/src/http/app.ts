@@ -163,7 +163,9 @@ export async function buildManagerApp(
   registerShellChannelRoute(app, { ...terminalDeps, webHost: config.domains.publicHost });
 
   registerFileEventRoutes(app, {
+    auth: services.auth,
     sites: services.sites,
+    sessions: liveSessions,
     folders: adapters.components.folderEvents,
     accessChanges: services.accessChanges,
     limits: config.fileEvents,

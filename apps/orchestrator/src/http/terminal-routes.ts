@@ -7,7 +7,7 @@ import {
 } from "@director/contracts/orchestrator-terminals";
 import { isDirectorError } from "@director/domain/errors";
 import { parseSiteId } from "@director/domain/site";
-import { rawDataToBuffer } from "@director/http-kit/ws-data";
+import { parseJsonFrame, rawDataToBuffer } from "@director/http-kit/ws-data";
 import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -73,8 +73,8 @@ async function relay(
     if (!isClosed) socket.close(closeCodes.policy, "no open request");
     return;
   }
-  const parsed = safeParse(terminalOpenRequestSchema, safeJson(first.isBinary ? null : first.data.toString()));
-  if (!parsed.success) {
+  const parsed = first.isBinary ? null : parseJsonFrame(terminalOpenRequestSchema, first.data.toString());
+  if (parsed === null) {
     fail("VALIDATION_FAILED", "The terminal's first message must be its open request (contracts).");
     return;
   }
@@ -86,7 +86,7 @@ async function relay(
   send({ type: "status", state: "starting" });
   try {
     const siteId = parseSiteId(rawId);
-    const { cols, rows, service, program, hasTty } = parsed.data;
+    const { cols, rows, service, program, hasTty } = parsed;
     session = await deps.terminals.open(siteId, service, { program, hasTty, size: { cols, rows } });
   } catch (error) {
     deps.log.warn({ err: error, siteId: rawId }, "a terminal could not start");
@@ -105,14 +105,14 @@ async function relay(
       opened.write(rawDataToBuffer(data));
       return;
     }
-    const control = safeParse(terminalControlMessageSchema, safeJson(data.toString()));
-    if (!control.success) {
+    const control = parseJsonFrame(terminalControlMessageSchema, data.toString());
+    if (control === null) {
       fail("VALIDATION_FAILED", "A terminal control message must be a resize, a ping or an eof.");
       return;
     }
-    if (control.data.type === "ping") send({ type: "pong" });
-    else if (control.data.type === "eof") opened.closeInput();
-    else opened.resize(control.data).catch(() => undefined); // a program ending meanwhile has no size
+    if (control.type === "ping") send({ type: "pong" });
+    else if (control.type === "eof") opened.closeInput();
+    else opened.resize(control).catch(() => undefined); // a program ending meanwhile has no size
   };
   for (const message of early.splice(0)) handle(message.data, message.isBinary);
   onMessage = handle;
@@ -163,26 +163,4 @@ function nextMessage(
     socket.on("message", onMessage);
     socket.on("close", onClose);
   });
-}
-
-/** A schema's verdict; a domain parser's refusal inside it (an image reference that is not one) is a refusal too. */
-function safeParse<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-): { success: true; data: z.output<S> } | { success: false } {
-  try {
-    const result = schema.safeParse(value);
-    return result.success ? { success: true, data: result.data } : { success: false };
-  } catch {
-    return { success: false };
-  }
-}
-
-function safeJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

@@ -5,7 +5,7 @@
  * the exit status, which the SSH client receives as the command's own.
  */
 import { terminalServerMessageSchema, terminalStreamIds } from "@director/contracts/orchestrator-terminals";
-import { rawDataToBuffer } from "@director/http-kit/ws-data";
+import { parseJsonFrame, rawDataToBuffer } from "@director/http-kit/ws-data";
 import type { ServerChannel } from "ssh2";
 import type WebSocket from "ws";
 
@@ -41,7 +41,7 @@ export function bridgeChannel(
       toClient(rawDataToBuffer(data));
       return;
     }
-    const message = parseServerMessage(data.toString());
+    const message = parseJsonFrame(terminalServerMessageSchema, data.toString());
     if (message?.type === "exit") exitCode = message.code;
     if (message?.type === "error") channel.stderr.write(`${message.message}\r\n`);
   });
@@ -82,13 +82,4 @@ export function bridgeChannel(
     },
     ended,
   };
-}
-
-function parseServerMessage(text: string) {
-  try {
-    const result = terminalServerMessageSchema.safeParse(JSON.parse(text));
-    return result.success ? result.data : null;
-  } catch {
-    return null;
-  }
 }

@@ -4,8 +4,8 @@
  * offered: no port forwarding, no agent forwarding, no X11. When a connection ends, its login ends at the manager.
  */
 import type { AddressInfo } from "node:net";
-import { clientAddressKey } from "@director/http-kit/client-address-key";
 import { ssh2 } from "@director/host/ssh2-library";
+import { clientAddressKey } from "@director/http-kit/client-address-key";
 import type { Logger } from "pino";
 import type { Connection, Server } from "ssh2";
 import type { ShellManager } from "../adapters/manager-shell-api.js";

@@ -6,10 +6,11 @@
  * orchestrator exactly like a web terminal (TerminalSession): closed at logout or when the account is disabled, at
  * once when the person is removed from the site or the site is disabled, when idle or open too long.
  */
-import { shellChannelOpenSchema, shellRoutes } from "@director/contracts/manager-routes-ssh";
+import { type ShellChannelOpen, shellChannelOpenSchema, shellRoutes } from "@director/contracts/manager-routes-ssh";
 import { terminalCloseCodes } from "@director/contracts/manager-workspace";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteRecord } from "@director/domain/site";
+import { parseJsonFrame } from "@director/http-kit/ws-data";
 import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
@@ -81,7 +82,7 @@ export function registerShellChannelRoute(
       const waiting = setTimeout(() => socket.close(policyViolation, "no open message"), openTimeoutMs);
       socket.once("message", (data, isBinary) => {
         clearTimeout(waiting);
-        const open = isBinary ? null : parseOpen(data.toString());
+        const open = isBinary ? null : parseJsonFrame(shellChannelOpenSchema, data.toString());
         if (open === null) {
           socket.close(policyViolation, "the first message must open the channel");
           return;
@@ -95,7 +96,7 @@ export function registerShellChannelRoute(
 function startSession(
   socket: WebSocket,
   { userId, token, site }: Accepted,
-  open: NonNullable<ReturnType<typeof parseOpen>>,
+  open: ShellChannelOpen,
   deps: Parameters<typeof registerShellChannelRoute>[1],
 ): void {
   const session = new TerminalSession(socket, {
@@ -111,13 +112,4 @@ function startSession(
     session.close(terminalCloseCodes.sessionEnded, "Your login ended; connect again."),
   );
   socket.on("close", untrack);
-}
-
-function parseOpen(text: string) {
-  try {
-    const result = shellChannelOpenSchema.safeParse(JSON.parse(text));
-    return result.success ? result.data : null;
-  } catch {
-    return null;
-  }
 }

@@ -7,7 +7,10 @@ import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import { signalWhenClientGoes } from "@director/http-kit/client-gone";
 import type { FastifyInstance } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
+import { sessionTokenOf } from "../../http/authenticate.js";
 import { ConnectionLimits } from "../../http/connection-limits.js";
+import type { AuthService } from "../auth/auth.service.js";
+import type { LiveSessions } from "../live/live-sessions.js";
 import type { SiteAccessChanges } from "../sites/site-access-changes.js";
 import type { SitesService } from "../sites/sites.service.js";
 
@@ -31,7 +34,9 @@ const recheckMs = 60_000;
 export function registerFileEventRoutes(
   app: FastifyInstance,
   deps: {
+    auth: Pick<AuthService, "userForToken">;
     sites: Pick<SitesService, "findForAction">;
+    sessions: Pick<LiveSessions, "track">;
     folders: SiteFolderEvents;
     accessChanges: Pick<SiteAccessChanges, "subscribe">;
     limits: { maxPerAccount: number; maxTotal: number };
@@ -48,7 +53,7 @@ export function registerFileEventRoutes(
         { details: { limit: kind } },
       ),
   );
-  registerApiRoute(app, workspaceRoutes.fileEvents, async ({ actor, params, query, reply }) => {
+  registerApiRoute(app, workspaceRoutes.fileEvents, async ({ actor, params, query, request, reply }) => {
     const folders = query.folder.map((folder) => (folder === "" ? null : parseSitePath(folder)));
     const release = open.take(actor.id);
     const closed = new AbortController();
@@ -58,10 +63,15 @@ export function registerFileEventRoutes(
     else clientGone.addEventListener("abort", close, { once: true });
     const deadline = setTimeout(close, maxDurationMs);
     let stopWatchingAccess = () => {};
+    // Logging out or a disabled account ends the stream at once (LiveSessions), anything else at the recheck.
+    const token = sessionTokenOf(request);
+    const untrack = token === undefined ? () => {} : deps.sessions.track(token, actor.id, close);
     const recheck = setInterval(() => void checkAccess(), recheckMs);
     const checkAccess = async () => {
       try {
-        await deps.sites.findForAction(actor, params.name, "view");
+        const user = token === undefined ? null : await deps.auth.userForToken(token);
+        if (user === null) close();
+        else await deps.sites.findForAction(user, params.name, "view");
       } catch {
         close();
       }
@@ -87,6 +97,7 @@ export function registerFileEventRoutes(
     } finally {
       clearTimeout(deadline);
       clearInterval(recheck);
+      untrack();
       stopWatchingAccess();
       clientGone.removeEventListener("abort", close);
       close();

@@ -1,7 +1,7 @@
 import { type TerminalServerMessage, terminalCloseCodes } from "@director/contracts/manager-workspace";
 import { terminalControlMessageSchema } from "@director/contracts/orchestrator-terminals";
 import { isDirectorError } from "@director/domain/errors";
-import { rawDataToBuffer } from "@director/http-kit/ws-data";
+import { parseJsonFrame, rawDataToBuffer } from "@director/http-kit/ws-data";
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
 
@@ -113,7 +113,7 @@ export class TerminalSession {
       }
       return;
     }
-    const control = parseControl(data.toString());
+    const control = parseJsonFrame(terminalControlMessageSchema, data.toString());
     if (control === null) {
       this.#send({ type: "error", code: "VALIDATION_FAILED", message: "A text frame must be a resize or a ping." });
       this.#browser.close(policyViolation, "not a terminal message");
@@ -218,14 +218,5 @@ function errorCodeOf(code: number): string {
       return "TERMINAL_LIMIT";
     default:
       return "TERMINAL_FAILED";
-  }
-}
-
-function parseControl(text: string) {
-  try {
-    const result = terminalControlMessageSchema.safeParse(JSON.parse(text));
-    return result.success ? result.data : null;
-  } catch {
-    return null;
   }
 }
