@@ -69,7 +69,7 @@ export const terminalOpenRequestSchema = z
     hasTty: z.boolean().default(true),
   })
   .strict()
-  .refine((request) => request.program.kind !== "sftp" || !request.hasTty, {
+  .refine((request) => request.program?.kind !== "sftp" || !request.hasTty, {
     message: "sftp runs without a terminal (hasTty: false)",
     path: ["hasTty"],
   });

@@ -13,12 +13,11 @@ export function rawDataToBuffer(data: RawData): Buffer {
  * terminal's relays (orchestrator, manager, shell server) read each other's control messages.
  */
 export function parseJsonFrame<S extends z.ZodType>(schema: S, text: string): z.output<S> | null {
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    const result = schema.safeParse(JSON.parse(text));
+    return result.success ? result.data : null;
   } catch {
+    // Not JSON; or a refinement that met a value its object check had already refused (zod runs both).
     return null;
   }
-  const result = schema.safeParse(value);
-  return result.success ? result.data : null;
 }
