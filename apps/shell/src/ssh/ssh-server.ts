@@ -4,6 +4,7 @@
  * offered: no port forwarding, no agent forwarding, no X11. When a connection ends, its login ends at the manager.
  */
 import type { AddressInfo } from "node:net";
+import { DirectorError } from "@director/domain/errors";
 import { ssh2 } from "@director/host/ssh2-library";
 import { clientAddressKey } from "@director/http-kit/client-address-key";
 import type { Logger } from "pino";
@@ -41,9 +42,19 @@ export class SshServer {
   /** Listens; resolves to the port (useful with port 0). */
   listen(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.#server.once("error", reject);
+      const refuse = (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === "EADDRINUSE" || error.code === "EACCES"
+            ? new DirectorError(
+                "CONFIG_INVALID",
+                `The SSH server cannot listen on ${host}:${port} (${error.code}): choose another DIRECTOR_SHELL_PORT.`,
+                { cause: error },
+              )
+            : error,
+        );
+      this.#server.once("error", refuse);
       this.#server.listen(port, host, () => {
-        this.#server.off("error", reject);
+        this.#server.off("error", refuse);
         resolve((this.#server.address() as AddressInfo).port);
       });
     });
