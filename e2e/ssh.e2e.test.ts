@@ -67,6 +67,16 @@ describe("director up: SSH, SFTP and scp into a site", () => {
   });
 
   const target = (login: string) => [`-p`, String(director.ports.ssh), `${login}@127.0.0.1`];
+  /** Runs an sftp batch file as ann in her site notes. */
+  const sftpBatch = (batch: string) =>
+    runClient("sftp", [
+      ...home.keyOptions(annKey),
+      "-P",
+      String(director.ports.ssh),
+      "-b",
+      batch,
+      "ann+notes@127.0.0.1",
+    ]);
   const ssh = (key: ClientKey, login: string, command: string, input?: string) =>
     runClient("ssh", [...home.keyOptions(key), ...target(login), command], input === undefined ? {} : { input });
 
@@ -78,6 +88,10 @@ describe("director up: SSH, SFTP and scp into a site", () => {
     expect((await ssh(annKey, "ann+notes", "wc -c", "12345")).stdout.trim()).toBe("5");
     // The site's own account, never root.
     expect(Number((await ssh(annKey, "ann+notes", "id -u")).stdout)).toBeGreaterThan(0);
+    // With -t the command gets a terminal of its own.
+    const withTty = await runClient("ssh", ["-tt", ...home.keyOptions(annKey), ...target("ann+notes"), "tty; exit 4"]);
+    expect(withTty.stdout).toMatch(/^\/dev\/pts\/\d+\r?\n/);
+    expect(withTty.status).toBe(4);
   });
 
   it("shows the host keys' fingerprints that ssh saw, in the API", async () => {
@@ -97,14 +111,7 @@ describe("director up: SSH, SFTP and scp into a site", () => {
   it("puts a file with sftp that the site then serves, and copies both ways with scp", async () => {
     const local = await home.writeFile("index.html", "<h1>from sftp</h1>\n");
     const batch = await home.writeFile("batch", `cd public\nput ${local}\n`);
-    const put = await runClient("sftp", [
-      ...home.keyOptions(annKey),
-      "-P",
-      String(director.ports.ssh),
-      "-b",
-      batch,
-      "ann+notes@127.0.0.1",
-    ]);
+    const put = await sftpBatch(batch);
     expect(put.status, put.stderr).toBe(0);
     const served = await httpRequest({
       url: `${director.sitesUrl}/`,
@@ -136,14 +143,7 @@ describe("director up: SSH, SFTP and scp into a site", () => {
     const getAll = async (remote: string) => {
       const batch = await home.writeFile("get-batch", `get ${remote} ${path.join(home.dir, "got")}\n`);
       await rm(path.join(home.dir, "got"), { force: true });
-      return runClient("sftp", [
-        ...home.keyOptions(annKey),
-        "-P",
-        String(director.ports.ssh),
-        "-b",
-        batch,
-        "ann+notes@127.0.0.1",
-      ]);
+      return sftpBatch(batch);
     };
     for (const remote of [
       marker,
@@ -156,14 +156,7 @@ describe("director up: SSH, SFTP and scp into a site", () => {
       expect(got.status, `${remote}: ${got.stdout}`).not.toBe(0);
     }
     const listing = await home.writeFile("ls-batch", "ls -a /\n");
-    const root = await runClient("sftp", [
-      ...home.keyOptions(annKey),
-      "-P",
-      String(director.ports.ssh),
-      "-b",
-      listing,
-      "ann+notes@127.0.0.1",
-    ]);
+    const root = await sftpBatch(listing);
     expect(root.status, root.stderr).toBe(0);
     // Only the site and the sftp server's own read-only files: nothing of the host, no other site.
     expect(root.stdout).toContain("/site");

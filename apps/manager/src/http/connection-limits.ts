@@ -49,3 +49,22 @@ export class ConnectionLimits {
     };
   }
 }
+
+/**
+ * Takes a place for `accountId` when `request` is a WebSocket upgrade, given back when its socket closes (a plain
+ * request holds none: it is answered at once). Throws the refusal when a limit is reached.
+ */
+export function takePlaceForUpgrade(
+  limits: ConnectionLimits,
+  request: {
+    ws?: boolean;
+    raw: { socket: { destroyed: boolean; once(event: "close", listener: () => void): unknown } };
+  },
+  accountId: number,
+): void {
+  if (!request.ws) return;
+  const release = limits.take(accountId);
+  const connection = request.raw.socket;
+  if (connection.destroyed) release();
+  else connection.once("close", release);
+}

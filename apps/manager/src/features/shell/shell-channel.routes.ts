@@ -15,7 +15,7 @@ import type {} from "@fastify/websocket"; // the `websocket: true` route option 
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
-import type { ConnectionLimits } from "../../http/connection-limits.js";
+import { type ConnectionLimits, takePlaceForUpgrade } from "../../http/connection-limits.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { LiveSessions } from "../live/live-sessions.js";
 import type { SiteAccessChanges } from "../sites/site-access-changes.js";
@@ -65,12 +65,7 @@ export function registerShellChannelRoute(
       const { user, token } = await shellPersonOf(deps.auth, request, deps.webHost);
       const { name } = target.params.parse(request.params);
       const site = await deps.sites.findForAction(user, name, "edit_files");
-      if (request.ws) {
-        const release = deps.connections.take(user.id);
-        const connection = request.raw.socket;
-        if (connection.destroyed) release();
-        else connection.once("close", release);
-      }
+      takePlaceForUpgrade(deps.connections, request, user.id);
       accepted.set(request, { userId: user.id, token, site });
     },
     wsHandler: (socket, request) => {

@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import { actorOf } from "../../http/api-routes.js";
 import { sessionTokenOf } from "../../http/authenticate.js";
-import { ConnectionLimits } from "../../http/connection-limits.js";
+import { ConnectionLimits, takePlaceForUpgrade } from "../../http/connection-limits.js";
 import { assertSameOrigin } from "../../http/same-origin.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { LiveSessions } from "../live/live-sessions.js";
@@ -124,12 +124,7 @@ export function registerTerminalRoutes(
       const { name } = target.params.parse(request.params);
       const site = await deps.sites.findForAction(actor, name, "edit_files");
       // Taken last, once nothing else can refuse, and given back when the connection's socket closes (see /ws).
-      if (request.ws) {
-        const release = deps.connections.take(actor.id);
-        const connection = request.raw.socket;
-        if (connection.destroyed) release();
-        else connection.once("close", release);
-      }
+      takePlaceForUpgrade(deps.connections, request, actor.id);
       accepted.set(request, { actor, site, ...query.data });
     },
     wsHandler: (socket, request) => {
