@@ -130,6 +130,18 @@ export async function openDirectShell(container: Docker.Container): Promise<Echo
     Env: ["TERM=xterm-256color"],
   });
   const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+  stream.on("error", () => undefined); // the container removed under it: the round trips say so
+  return {
+    ...echoingTerminalOf(stream),
+    // `exit` ends the shell: Docker would leave it running when only its connection closes.
+    close: () => {
+      stream.end("exit\r");
+    },
+  };
+}
+
+/** A terminal over any byte stream (a `docker exec` hijack, an SSH channel): what it printed, typing, waiting. */
+export function echoingTerminalOf(stream: Duplex): EchoingTerminal {
   let text = "";
   const waiters = new Set<() => void>();
   const decoder = new TextDecoder();
@@ -137,7 +149,6 @@ export async function openDirectShell(container: Docker.Container): Promise<Echo
     text += decoder.decode(chunk, { stream: true });
     for (const waiter of [...waiters]) waiter();
   });
-  stream.on("error", () => undefined); // the container removed under it: the round trips say so
   return {
     output: () => text,
     type: (keys) => {
@@ -158,10 +169,6 @@ export async function openDirectShell(container: Docker.Container): Promise<Echo
         waiters.add(attempt);
         attempt();
       }),
-    // `exit` ends the shell: Docker would leave it running when only its connection closes.
-    close: () => {
-      stream.end("exit\r");
-    },
   };
 }
 
