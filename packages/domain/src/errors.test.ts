@@ -18,6 +18,7 @@ describe("the error code table", () => {
       "ACME_RATE_LIMITED",
       "ACME_UNAVAILABLE",
       "COMPONENT_UNREACHABLE",
+      "DATABASE_HOST_UNAVAILABLE",
       "DATABASE_UNAVAILABLE",
       "DOCKER_UNAVAILABLE",
       "NGINX_RELOAD_FAILED",

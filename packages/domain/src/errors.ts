@@ -130,6 +130,8 @@ export const errorCodes = {
   SITE_REQUEST_NOT_FOUND: { kind: "user", status: 404 },
   /** no SSH key with this id on the caller's account */
   SSH_KEY_NOT_FOUND: { kind: "user", status: 404 },
+  /** the site has no database of that kind on its database host (never made, or deleted) */
+  SITE_DATABASE_NOT_FOUND: { kind: "user", status: 404 },
   /** the site request is not in the state this decision needs (already decided, or waiting for someone else) */
   REQUEST_STATE_INVALID: { kind: "user", status: 409 },
   // infrastructure
@@ -141,6 +143,10 @@ export const errorCodes = {
   OIDC_PROVIDER_UNAVAILABLE: { kind: "operator", status: 502 },
   COMPONENT_REJECTED: { kind: "operator", status: 502 },
   DATABASE_UNAVAILABLE: { kind: "passing", status: 503 },
+  /** a database host for site databases could not be reached, or dropped the connection (retried) */
+  DATABASE_HOST_UNAVAILABLE: { kind: "passing", status: 503 },
+  /** a database host refused an administrative statement (the admin account lacks a right): details say which */
+  DATABASE_HOST_REJECTED: { kind: "operator", status: 502 },
   CONFIG_INVALID: { kind: "operator", status: 500 },
   DOCKER_UNAVAILABLE: { kind: "passing", status: 503 },
   DOCKER_REJECTED: { kind: "operator", status: 502 },

@@ -1,0 +1,178 @@
+/**
+ * Site databases on a MariaDB (or MySQL) host (mysql2), through an admin account that may create users and databases,
+ * grant ALL on a schema (it holds ALL PRIVILEGES ON *.* WITH GRANT OPTION, as root does), read mysql.user and
+ * mysql.roles_mapping, and end other users' sessions (PROCESS and CONNECTION ADMIN, or SUPER).
+ *
+ * Isolation: the site's user `'<name>'@'%'` holds ALL PRIVILEGES on its own schema and nothing else: no global
+ * privilege (so no FILE: no LOAD DATA INFILE, SELECT ... INTO OUTFILE or LOAD_FILE), no GRANT OPTION, no role.
+ * Values go through mysql2's placeholders (`?` quoted as strings, `??` as identifiers), so no name or password is
+ * spliced into SQL by hand.
+ */
+import { DirectorError } from "@director/domain/errors";
+import type { InstallationId } from "@director/domain/installation-id";
+import { type DatabasePassword, findSiteDatabaseName, type SiteDatabaseIdentity } from "@director/domain/site-database";
+import mysql, { type Pool, type PoolConnection, type RowDataPacket } from "mysql2/promise";
+import { bySiteId, type SiteDatabaseEngine, type SiteDatabaseHostOptions } from "../core/site-database-engine.js";
+
+/** MariaDB's error when a session ended between listing and killing it. */
+const noSuchThread = 1094;
+
+/** Makes, changes and removes site databases on one MariaDB or MySQL host. */
+export class MariadbSiteDatabases implements SiteDatabaseEngine {
+  readonly kind = "mysql";
+  readonly #installationId: InstallationId;
+  readonly #connectionLimit: number;
+  readonly #pool: Pool;
+
+  constructor(options: SiteDatabaseHostOptions) {
+    if (!Number.isInteger(options.connectionLimit) || options.connectionLimit < 1 || options.connectionLimit > 10_000) {
+      throw new DirectorError(
+        "CONFIG_INVALID",
+        `A site database connection limit of ${options.connectionLimit} is not 1 to 10000.`,
+      );
+    }
+    this.#installationId = options.installationId;
+    this.#connectionLimit = options.connectionLimit;
+    this.#pool = mysql.createPool({ uri: options.adminUrl, connectionLimit: 2, multipleStatements: false });
+  }
+
+  async ensure(database: SiteDatabaseIdentity, password: DatabasePassword): Promise<void> {
+    await this.#admin("ensure", database, async (admin) => {
+      const user = database.name;
+      await admin.query("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [user, password]);
+      // Also on a user that was there: a half-made or tampered one gets the same password and limit.
+      await admin.query(`ALTER USER ?@'%' IDENTIFIED BY ? WITH MAX_USER_CONNECTIONS ${this.#connectionLimit}`, [
+        user,
+        password,
+      ]);
+      // Whatever else it was given goes: global privileges, other schemas' grants, GRANT OPTION and roles.
+      await admin.query("REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@'%'", [user]);
+      const [roles] = await admin.query<RowDataPacket[]>(
+        "select Role as role from mysql.roles_mapping where User = ? and Host = '%'",
+        [user],
+      );
+      for (const { role } of roles) await admin.query("REVOKE ?? FROM ?@'%'", [String(role), user]);
+      await admin.query("CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", [
+        database.name,
+      ]);
+      await admin.query(`GRANT ALL PRIVILEGES ON ${schemaGrantTarget(database)} TO ?@'%'`, [user]);
+    });
+  }
+
+  async rotatePassword(database: SiteDatabaseIdentity, password: DatabasePassword): Promise<void> {
+    await this.#admin("rotatePassword", database, async (admin) => {
+      if (!(await hasUser(admin, database))) throw notFound(database);
+      await admin.query("ALTER USER ?@'%' IDENTIFIED BY ?", [database.name, password]);
+    });
+  }
+
+  async drop(database: SiteDatabaseIdentity): Promise<void> {
+    await this.#admin("drop", database, async (admin) => {
+      // The user first, so no new session starts; DROP USER leaves open sessions running, so they are ended next.
+      await admin.query("DROP USER IF EXISTS ?@'%'", [database.name]);
+      const [sessions] = await admin.query<RowDataPacket[]>(
+        "select id from information_schema.processlist where user = ?",
+        [database.name],
+      );
+      for (const { id } of sessions) {
+        try {
+          await admin.query("KILL CONNECTION ?", [Number(id)]);
+        } catch (error) {
+          if (errnoOf(error) !== noSuchThread) throw error;
+        }
+      }
+      await admin.query("DROP DATABASE IF EXISTS ??", [database.name]);
+    });
+  }
+
+  async sizeBytes(database: SiteDatabaseIdentity): Promise<number> {
+    return this.#admin("sizeBytes", database, async (admin) => {
+      const [schemas] = await admin.query<RowDataPacket[]>(
+        "select 1 from information_schema.schemata where schema_name = ?",
+        [database.name],
+      );
+      if (schemas.length === 0) throw notFound(database);
+      const [rows] = await admin.query<RowDataPacket[]>(
+        "select coalesce(sum(data_length + index_length), 0) as size from information_schema.tables where table_schema = ?",
+        [database.name],
+      );
+      return Number(rows[0]?.size ?? 0);
+    });
+  }
+
+  async list(): Promise<SiteDatabaseIdentity[]> {
+    return this.#admin("list", undefined, async (admin) => {
+      const [schemas] = await admin.query<RowDataPacket[]>(
+        "select schema_name as name from information_schema.schemata",
+      );
+      const [users] = await admin.query<RowDataPacket[]>("select User as name from mysql.user where Host = '%'");
+      const names = new Set([...schemas, ...users].map((row) => String(row.name)));
+      return [...names].flatMap((name) => findSiteDatabaseName(name, this.#installationId) ?? []).sort(bySiteId);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  async #admin<T>(
+    action: string,
+    database: SiteDatabaseIdentity | undefined,
+    work: (admin: PoolConnection) => Promise<T>,
+  ): Promise<T> {
+    let admin: PoolConnection | undefined;
+    try {
+      admin = await this.#pool.getConnection();
+      return await work(admin);
+    } catch (error) {
+      throw hostFailure(action, database, error);
+    } finally {
+      admin?.release();
+    }
+  }
+}
+
+/**
+ * `_` and `%` are wildcards in a GRANT's database name (MariaDB "GRANT", database privileges): `dir_a_s1` would also
+ * match `dirXaXs1`, a schema the site could then create. Escaped, the grant names exactly one schema.
+ */
+function schemaGrantTarget(database: SiteDatabaseIdentity): string {
+  return `${mysql.escapeId(database.name.replaceAll("_", "\\_"))}.*`;
+}
+
+async function hasUser(admin: PoolConnection, database: SiteDatabaseIdentity): Promise<boolean> {
+  const [rows] = await admin.query<RowDataPacket[]>("select 1 from mysql.user where User = ? and Host = '%'", [
+    database.name,
+  ]);
+  return rows.length > 0;
+}
+
+function notFound(database: SiteDatabaseIdentity): DirectorError {
+  return new DirectorError("SITE_DATABASE_NOT_FOUND", `The MariaDB user ${database.name} does not exist.`, {
+    details: { siteId: database.siteId },
+  });
+}
+
+function errnoOf(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null && "errno" in error && typeof error.errno === "number"
+    ? error.errno
+    : undefined;
+}
+
+/** Codes of a host that is down, gone or full (worth retrying); any other refusal needs an operator. */
+const unavailableCodes = new Set(["PROTOCOL_CONNECTION_LOST", "ER_CON_COUNT_ERROR", "ER_SERVER_SHUTDOWN"]);
+
+function hostFailure(action: string, database: SiteDatabaseIdentity | undefined, error: unknown): DirectorError {
+  if (error instanceof DirectorError) return error;
+  const code =
+    typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
+      ? error.code
+      : undefined;
+  const isUnavailable = code === undefined || unavailableCodes.has(code) || /^E[A-Z]+$/.test(code);
+  const message = error instanceof Error ? error.message : String(error);
+  return new DirectorError(
+    isUnavailable ? "DATABASE_HOST_UNAVAILABLE" : "DATABASE_HOST_REJECTED",
+    `MariaDB ${isUnavailable ? "could not be reached" : "refused"} (${action}${database ? ` ${database.name}` : ""}): ${message}`,
+    { cause: error, details: { engine: "mysql", action, code, siteId: database?.siteId } },
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * The port that makes, changes and removes site databases on one database host; implemented by
+ * adapters/postgres-site-databases.ts and adapters/mariadb-site-databases.ts.
+ */
+import type { InstallationId } from "@director/domain/installation-id";
+import type { DatabasePassword, SiteDatabaseIdentity, SiteDatabaseKind } from "@director/domain/site-database";
+
+/**
+ * One database host, seen through its admin account. Every site database is a database and a user of the same
+ * generated name (`SiteDatabaseName`); the user owns the database and has no right anywhere else on the host.
+ * Failures are DirectorErrors: DATABASE_HOST_UNAVAILABLE (retry), DATABASE_HOST_REJECTED (the admin account lacks a
+ * right), SITE_DATABASE_NOT_FOUND (rotatePassword and sizeBytes on a database that is not there).
+ */
+export interface SiteDatabaseEngine {
+  readonly kind: SiteDatabaseKind;
+  /**
+   * Makes the user and database when missing, sets the password, and (re)applies the isolation rights, taking back
+   * anything more the user was given. Idempotent: re-running it after a failure half-way finishes the job.
+   */
+  ensure(database: SiteDatabaseIdentity, password: DatabasePassword): Promise<void>;
+  /** Sets a new password; the old one stops working for new connections at once. */
+  rotatePassword(database: SiteDatabaseIdentity, password: DatabasePassword): Promise<void>;
+  /** Ends the user's connections, then removes the database and the user. A no-op for what is already gone. */
+  drop(database: SiteDatabaseIdentity): Promise<void>;
+  /** The space the database takes on the host, in bytes (MariaDB: InnoDB's own estimate, refreshed by its statistics). */
+  sizeBytes(database: SiteDatabaseIdentity): Promise<number>;
+  /** This installation's site databases on the host: every name found as a database, a user or both, by site id. */
+  list(): Promise<SiteDatabaseIdentity[]>;
+  /** Closes the admin connections. */
+  close(): Promise<void>;
+}
+
+/** How to reach a database host as its administrator, and what each site database may use there. */
+export interface SiteDatabaseHostOptions {
+  /** e.g. `postgres://admin:secret@db.example:5432/postgres` or `mysql://root:secret@db.example:3306` */
+  adminUrl: string;
+  /** `list` reports this installation's site databases only */
+  installationId: InstallationId;
+  /** connections one site's user may hold at once */
+  connectionLimit: number;
+}
+
+/** Sorts identities by site id, the order `list` answers in. */
+export function bySiteId(a: SiteDatabaseIdentity, b: SiteDatabaseIdentity): number {
+  return a.siteId - b.siteId;
+}
