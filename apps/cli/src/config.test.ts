@@ -3,6 +3,7 @@ import { variablesOf } from "@director/config/config-table";
 import { managerConfigTable } from "@director/manager";
 import { orchestratorConfigTable } from "@director/orchestrator";
 import { routerConfigTable } from "@director/router";
+import { shellConfigTable } from "@director/shell";
 import { describe, expect, it } from "vitest";
 import { loadCommandConfig, loadUpConfig, setByUp, upConfigTable, upVariables } from "./config.js";
 
@@ -111,12 +112,18 @@ describe("director up's configuration", () => {
       },
       router: { DIRECTOR_SITES_DOMAIN: "sites.school.edu" },
       manager: { DIRECTOR_SITES_DOMAIN: "sites.school.edu", DIRECTOR_MAX_UPLOAD_BYTES: "7" },
+      shell: {},
     });
     expect(config.databaseUrl).toBe("postgres://director@db/director");
   });
 
   it("sets only variables the components read (a misspelt name would let the real one pass through)", () => {
-    const tables = { manager: managerConfigTable, orchestrator: orchestratorConfigTable, router: routerConfigTable };
+    const tables = {
+      manager: managerConfigTable,
+      orchestrator: orchestratorConfigTable,
+      router: routerConfigTable,
+      shell: shellConfigTable,
+    };
     for (const [component, names] of Object.entries(setByUp)) {
       const read = variablesOf(tables[component as keyof typeof tables]).map(({ variable }) => variable.env);
       expect(

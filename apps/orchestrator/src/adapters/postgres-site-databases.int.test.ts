@@ -44,6 +44,9 @@ const backends = [
 ];
 
 describe.each(backends)("PostgresSiteDatabases on $name", (backend) => {
+  // A password test means something only on a server that checks passwords (trust ignores them): it is registered
+  // there only, rather than reported as skipped on the other.
+  const itWherePasswordsCount = backend.checksPasswords ? it : ((() => undefined) as unknown as typeof it);
   // A random installation per run: names never meet another run's or anything else on the server.
   const installationId = parseInstallationId(`t${randomBytes(6).toString("hex")}`);
   const otherInstallation = parseInstallationId(`u${randomBytes(6).toString("hex")}`);
@@ -173,7 +176,7 @@ describe.each(backends)("PostgresSiteDatabases on $name", (backend) => {
     });
   });
 
-  it.runIf(backend.checksPasswords)("refuses a role its own database with another password", async () => {
+  itWherePasswordsCount("refuses a role its own database with another password", async () => {
     await expect(connectAs(a, passwordB)).rejects.toMatchObject({ code: "28P01" });
     await expect(connectAs(b, passwordA, b.name)).rejects.toMatchObject({ code: "28P01" });
   });
@@ -229,7 +232,7 @@ describe.each(backends)("PostgresSiteDatabases on $name", (backend) => {
     await expect(connectAs(a, passwordA, b.name)).rejects.toMatchObject({ code: "42501" });
   });
 
-  it.runIf(backend.checksPasswords)("rotates a password: the old one stops working, the new one works", async () => {
+  itWherePasswordsCount("rotates a password: the old one stops working, the new one works", async () => {
     const rotated = site(5);
     const old = generateDatabasePassword();
     await engine.ensure(rotated, old);
