@@ -19,6 +19,7 @@ import { NginxBalancerConfig } from "./adapters/balancer-config.js";
 import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { FsCertificateInspector } from "./adapters/certificate-inspector.js";
 import { FsSiteIndex } from "./adapters/fs-site-index.js";
+import { createSiteDatabaseEngine } from "./adapters/site-database-engines.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
 import { FsSiteFiles } from "./adapters/site-files.js";
 import { FsSiteFolderWatch } from "./adapters/site-folder-watch.js";
@@ -30,6 +31,7 @@ import { connectDocker, type DockerConnection } from "./connect-docker.js";
 import type { ServiceRuntime } from "./core/service-runtime.js";
 import { upgradeToSiteAccounts } from "./core/site-accounts-upgrade.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
+import { SiteDatabases } from "./core/site-databases.js";
 import { SiteImages } from "./core/site-images.js";
 import { SiteInventory } from "./core/site-inventory.js";
 import { SiteServices } from "./core/site-services.js";
@@ -145,6 +147,11 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
           // No stored spec (not a site the balancer was told about yet): refresh is a no-op.
           onChange: (siteId, address) => balancer.refresh(siteId, address),
         });
+  const databases = new SiteDatabases({
+    installationId: config.installationId,
+    createEngine: createSiteDatabaseEngine,
+    log: log.child({ component: "site-databases" }),
+  });
   const app = buildOrchestratorApp({
     log,
     token: config.token,
@@ -165,6 +172,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     }),
     images,
     terminals,
+    databases,
     ...(deps.dynamicSitesRefusal ? { dynamicSitesRefusal: deps.dynamicSitesRefusal } : {}),
   });
   let sitesMount: SitesMount | null = null;
@@ -196,6 +204,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     await terminals?.closeAll();
     await watcher?.stop();
     await sitesMount?.release();
+    await databases.close();
   });
   let upgraded: Promise<void> = Promise.resolve();
   return {

@@ -5,6 +5,14 @@
  */
 import { healthRoute } from "./internal-health.js";
 import {
+  checkDatabaseHostRoute,
+  databaseHostInventoryRoute,
+  ensureSiteDatabaseRoute,
+  removeSiteDatabaseRoute,
+  rotateSiteDatabasePasswordRoute,
+  siteDatabaseSizeRoute,
+} from "./orchestrator-databases.js";
+import {
   changeFileRoute,
   readFileRoute,
   removeFileRoute,
@@ -54,4 +62,10 @@ export const orchestratorApi = {
   buildSiteImage: buildSiteImageRoute,
   openTerminal: openTerminalRoute,
   inventory: inventoryRoute,
+  ensureSiteDatabase: ensureSiteDatabaseRoute,
+  rotateSiteDatabasePassword: rotateSiteDatabasePasswordRoute,
+  removeSiteDatabase: removeSiteDatabaseRoute,
+  siteDatabaseSize: siteDatabaseSizeRoute,
+  databaseHostInventory: databaseHostInventoryRoute,
+  checkDatabaseHost: checkDatabaseHostRoute,
 } as const satisfies RouteTable;

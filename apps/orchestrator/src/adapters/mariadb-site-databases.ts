@@ -111,6 +111,34 @@ export class MariadbSiteDatabases implements SiteDatabaseEngine {
     });
   }
 
+  async checkAdmin(): Promise<{ serverVersion: string }> {
+    return this.#admin("checkAdmin", undefined, async (admin) => {
+      const [[session]] = await admin.query<RowDataPacket[]>("select version() as version, current_user() as user");
+      const user = String(session?.user ?? "");
+      const at = user.lastIndexOf("@");
+      // information_schema.user_privileges names a grantee `'user'@'host'`; it lists global privileges only.
+      const grantee = `'${user.slice(0, at)}'@'${user.slice(at + 1)}'`;
+      const [rows] = await admin.query<RowDataPacket[]>(
+        "select privilege_type as privilege, is_grantable as grantable from information_schema.user_privileges where grantee = ?",
+        [grantee],
+      );
+      const held = new Set(rows.map((row) => String(row.privilege)));
+      const missing = [
+        ...requiredGlobalPrivileges.filter((privilege) => !held.has(privilege)),
+        ...(held.has("SUPER") || held.has("CONNECTION ADMIN") ? [] : ["CONNECTION ADMIN (or SUPER)"]),
+        ...(rows.some((row) => row.grantable === "YES") ? [] : ["GRANT OPTION"]),
+      ];
+      if (missing.length > 0) {
+        throw new DirectorError(
+          "DATABASE_HOST_REJECTED",
+          `The MariaDB admin user ${user} lacks ${missing.join(", ")} on *.*: site databases need an admin with ALL PRIVILEGES ON *.* WITH GRANT OPTION (as root has).`,
+          { details: { engine: "mysql", missing } },
+        );
+      }
+      return { serverVersion: String(session?.version ?? "") };
+    });
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }
@@ -131,6 +159,12 @@ export class MariadbSiteDatabases implements SiteDatabaseEngine {
     }
   }
 }
+
+/**
+ * Global privileges `ensure`, `list` and `drop` use: making users and schemas (and granting ALL on one, which needs
+ * the grantor to hold it), reading mysql.user, seeing and ending the site user's sessions.
+ */
+const requiredGlobalPrivileges = ["CREATE USER", "CREATE", "DROP", "SELECT", "PROCESS"];
 
 /**
  * `_` and `%` are wildcards in a GRANT's database name (MariaDB "GRANT", database privileges): `dir_a_s1` would also

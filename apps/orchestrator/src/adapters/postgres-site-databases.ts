@@ -141,6 +141,28 @@ export class PostgresSiteDatabases implements SiteDatabaseEngine {
     });
   }
 
+  async checkAdmin(): Promise<{ serverVersion: string }> {
+    return this.#admin("checkAdmin", undefined, async (admin) => {
+      const result = await admin.query<AdminRights>(
+        `select current_user as name, current_setting('server_version') as version, rolsuper as "isSuperuser",
+                rolcreaterole as "canCreateRole", rolcreatedb as "canCreateDb",
+                pg_has_role(current_user, 'pg_signal_backend', 'USAGE') as "canSignalBackend"
+           from pg_roles where rolname = current_user`,
+      );
+      const rights = result.rows[0];
+      if (rights === undefined) throw new DirectorError("DATABASE_HOST_REJECTED", "The admin role is not in pg_roles.");
+      const missing = rights.isSuperuser ? [] : missingRights(rights);
+      if (missing.length > 0) {
+        throw new DirectorError(
+          "DATABASE_HOST_REJECTED",
+          `The PostgreSQL admin role ${rights.name} lacks ${missing.join(", ")}: site databases need a superuser, or a role with CREATEROLE, CREATEDB and membership of pg_signal_backend.`,
+          { details: { engine: "postgres", missing } },
+        );
+      }
+      return { serverVersion: rights.version };
+    });
+  }
+
   async close(): Promise<void> {
     await this.#pool.end();
   }
@@ -181,6 +203,24 @@ export class PostgresSiteDatabases implements SiteDatabaseEngine {
       await client.end().catch(() => undefined); // ending a connection that failed to open has nothing to report
     }
   }
+}
+
+interface AdminRights {
+  name: string;
+  version: string;
+  isSuperuser: boolean;
+  canCreateRole: boolean;
+  canCreateDb: boolean;
+  canSignalBackend: boolean;
+}
+
+/** What a non-superuser admin role lacks: CREATEROLE and CREATEDB to make sites' roles and databases, pg_signal_backend to end their sessions. */
+function missingRights(rights: AdminRights): string[] {
+  return [
+    ...(rights.canCreateRole ? [] : ["CREATEROLE"]),
+    ...(rights.canCreateDb ? [] : ["CREATEDB"]),
+    ...(rights.canSignalBackend ? [] : ["membership of pg_signal_backend"]),
+  ];
 }
 
 async function exists(admin: pg.ClientBase, query: string, name: string): Promise<boolean> {

@@ -26,6 +26,11 @@ export interface SiteDatabaseEngine {
   sizeBytes(database: SiteDatabaseIdentity): Promise<number>;
   /** This installation's site databases on the host: every name found as a database, a user or both, by site id. */
   list(): Promise<SiteDatabaseIdentity[]>;
+  /**
+   * Connects as the admin and checks it holds every right the other methods need: the server's version, or
+   * DATABASE_HOST_REJECTED naming the missing rights (an administrator registering the host reads it).
+   */
+  checkAdmin(): Promise<{ serverVersion: string }>;
   /** Closes the admin connections. */
   close(): Promise<void>;
 }
@@ -39,6 +44,12 @@ export interface SiteDatabaseHostOptions {
   /** connections one site's user may hold at once */
   connectionLimit: number;
 }
+
+/** Makes the engine of one host's kind; the composition root passes the adapters' constructors, so core imports none. */
+export type SiteDatabaseEngineFactory = (
+  kind: SiteDatabaseKind,
+  options: SiteDatabaseHostOptions,
+) => SiteDatabaseEngine;
 
 /** Sorts identities by site id, the order `list` answers in. */
 export function bySiteId(a: SiteDatabaseIdentity, b: SiteDatabaseIdentity): number {

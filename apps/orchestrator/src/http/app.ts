@@ -4,10 +4,12 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { BalancerConfig, SiteDirectories, SiteFiles, SiteFolderWatch, ZipLimits } from "../core/ports.js";
+import type { SiteDatabases } from "../core/site-databases.js";
 import type { SiteImages } from "../core/site-images.js";
 import type { SiteInventory } from "../core/site-inventory.js";
 import type { SiteServices } from "../core/site-services.js";
 import type { SiteTerminals } from "../core/site-terminals.js";
+import { registerDatabaseRoutes } from "./database-routes.js";
 import { registerFileRoutes } from "./file-routes.js";
 import { registerFolderEventRoutes } from "./folder-events-routes.js";
 import { registerImageRoutes } from "./image-routes.js";
@@ -37,6 +39,8 @@ export interface OrchestratorAppDeps {
   folderWatch: SiteFolderWatch;
   /** shells in sites' terminal environments; null or absent: no Docker engine, a terminal says DOCKER_UNAVAILABLE */
   terminals?: SiteTerminals | null;
+  /** sites' databases on the hosts the manager names */
+  databases: SiteDatabases;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
   dynamicSitesRefusal?: DirectorError;
 }
@@ -51,6 +55,7 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   registerServiceRoutes(app, { services: deps.services ?? null, refusal });
   registerInventoryRoutes(app, { inventory: deps.inventory });
   registerImageRoutes(app, { images: deps.images ?? null, refusal });
+  registerDatabaseRoutes(app, { databases: deps.databases });
   registerTerminalRoutes(app, {
     terminals: refusal === null ? (deps.terminals ?? null) : null,
     refusal,

@@ -6,9 +6,11 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
 import { injectRoute, type RouteRequest } from "@director/testing/inject-route";
 import type { FastifyInstance } from "fastify";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { NginxBalancerConfig } from "../adapters/balancer-config.js";
 import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
+import type { SiteDatabaseEngineFactory } from "../core/site-database-engine.js";
+import { SiteDatabases } from "../core/site-databases.js";
 import { SiteImages } from "../core/site-images.js";
 import { SiteInventory } from "../core/site-inventory.js";
 import { SiteServices } from "../core/site-services.js";
@@ -20,6 +22,7 @@ import {
   InMemoryServiceRuntime,
   InMemorySiteContainers,
 } from "./in-memory-dynamic-sites.js";
+import { inMemoryEngineFactory } from "./in-memory-site-databases.js";
 import { InMemorySiteDirectories, InMemorySiteFiles, InMemorySiteIndex } from "./in-memory-sites.js";
 
 export const testToken = "test-token-0123456789-0123456789-0123456789" as InternalToken;
@@ -39,8 +42,17 @@ export const testInstallationId = "test" as InstallationId;
  * `hasRuntime`: dynamic sites wired on a fake runtime and fake site containers, as createOrchestrator wires them.
  */
 export function buildTestOrchestratorApp(
-  options: { maxFileBytes?: number; hasRuntime?: boolean; dynamicSitesRefusal?: DirectorError } = {},
+  options: {
+    maxFileBytes?: number;
+    hasRuntime?: boolean;
+    dynamicSitesRefusal?: DirectorError;
+    /** real database engines (the int tests); default: in-memory ones */
+    databaseEngines?: { create: SiteDatabaseEngineFactory; installationId: InstallationId };
+    /** default: silent */
+    log?: Logger;
+  } = {},
 ) {
+  const log = options.log ?? pino({ level: "silent" });
   const directories = new InMemorySiteDirectories();
   const files = new InMemorySiteFiles();
   const configFiles = new InMemoryConfigFiles();
@@ -84,10 +96,16 @@ export function buildTestOrchestratorApp(
         ...(images ? { siteImages: images } : {}),
       })
     : null;
+  const databaseEngines = inMemoryEngineFactory();
+  const databases = new SiteDatabases({
+    installationId: options.databaseEngines?.installationId ?? testInstallationId,
+    createEngine: options.databaseEngines?.create ?? databaseEngines.create,
+    log,
+  });
   const app = buildOrchestratorApp({
     // A fake: in-memory sites have no folders to watch (the real watch is tested in site-folder-watch.int.test.ts).
     folderWatch: { watch: async () => undefined },
-    log: pino({ level: "silent" }),
+    log,
     token: testToken,
     directories,
     balancer,
@@ -104,7 +122,23 @@ export function buildTestOrchestratorApp(
       siteImages: images,
     }),
     images,
+    databases,
     ...(options.dynamicSitesRefusal ? { dynamicSitesRefusal: options.dynamicSitesRefusal } : {}),
   });
-  return { app, directories, files, configFiles, siteIndex, specs, runtime, containers, balancer, builder };
+  app.addHook("onClose", async () => {
+    await databases.close();
+  });
+  return {
+    app,
+    directories,
+    files,
+    configFiles,
+    siteIndex,
+    specs,
+    runtime,
+    containers,
+    balancer,
+    builder,
+    databaseEngines,
+  };
 }

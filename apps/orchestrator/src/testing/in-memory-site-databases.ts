@@ -1,0 +1,65 @@
+import { DirectorError } from "@director/domain/errors";
+import type { DatabasePassword, SiteDatabaseIdentity, SiteDatabaseKind } from "@director/domain/site-database";
+import {
+  bySiteId,
+  type SiteDatabaseEngine,
+  type SiteDatabaseEngineFactory,
+  type SiteDatabaseHostOptions,
+} from "../core/site-database-engine.js";
+
+/** A database host in memory: its site databases by name, with their passwords. */
+export class InMemorySiteDatabaseEngine implements SiteDatabaseEngine {
+  readonly databases = new Map<string, { identity: SiteDatabaseIdentity; password: DatabasePassword }>();
+  isClosed = false;
+
+  constructor(
+    readonly kind: SiteDatabaseKind,
+    readonly options: SiteDatabaseHostOptions,
+  ) {}
+
+  async ensure(database: SiteDatabaseIdentity, password: DatabasePassword): Promise<void> {
+    this.databases.set(database.name, { identity: database, password });
+  }
+
+  async rotatePassword(database: SiteDatabaseIdentity, password: DatabasePassword): Promise<void> {
+    if (!this.databases.has(database.name)) throw new DirectorError("SITE_DATABASE_NOT_FOUND", "No such database.");
+    this.databases.set(database.name, { identity: database, password });
+  }
+
+  async drop(database: SiteDatabaseIdentity): Promise<void> {
+    this.databases.delete(database.name);
+  }
+
+  async sizeBytes(database: SiteDatabaseIdentity): Promise<number> {
+    if (!this.databases.has(database.name)) throw new DirectorError("SITE_DATABASE_NOT_FOUND", "No such database.");
+    return 8192;
+  }
+
+  async list(): Promise<SiteDatabaseIdentity[]> {
+    return [...this.databases.values()]
+      .map((entry) => entry.identity)
+      .filter((identity) => identity.installationId === this.options.installationId)
+      .sort(bySiteId);
+  }
+
+  async checkAdmin(): Promise<{ serverVersion: string }> {
+    return { serverVersion: "0.0-in-memory" };
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+  }
+}
+
+/** A factory that keeps every engine it made, in order. */
+export function inMemoryEngineFactory(): { create: SiteDatabaseEngineFactory; made: InMemorySiteDatabaseEngine[] } {
+  const made: InMemorySiteDatabaseEngine[] = [];
+  return {
+    made,
+    create: (kind, options) => {
+      const engine = new InMemorySiteDatabaseEngine(kind, options);
+      made.push(engine);
+      return engine;
+    },
+  };
+}

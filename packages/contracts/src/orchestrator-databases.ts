@@ -1,0 +1,116 @@
+/**
+ * The orchestrator's routes for site databases. The manager owns the registry of database hosts (their admin
+ * credentials encrypted at rest) and passes the host it chose in every call, so each route is a POST or PUT with a
+ * JSON body: an admin URL never goes in a path or a query, which proxies and access logs may keep. Bodies of these
+ * routes are never logged (the internal apps log no requests; refusals log their code only).
+ */
+import { parseDatabasePassword, parseSiteDatabaseName, siteDatabaseKinds } from "@director/domain/site-database";
+import { z } from "zod";
+import { siteIdParamsSchema, siteIdSchema } from "./internal-values.js";
+import { route } from "./route.js";
+
+/** The URL schemes each kind of host is reached by (node-postgres and mysql2 read these). */
+const adminUrlSchemes = { postgres: ["postgres:", "postgresql:"], mysql: ["mysql:"] } as const;
+
+/** Longer than any real admin URL; a bound keeps a body from carrying anything else. */
+export const adminUrlMaxLength = 2048;
+
+/**
+ * A database host as the manager registered it: the admin connection and the connections one site's user may hold.
+ * The admin URL's scheme must be its kind's (`postgres://` or `postgresql://`, `mysql://` for MariaDB and MySQL).
+ */
+export const databaseHostSchema = z
+  .object({
+    kind: z.enum(siteDatabaseKinds),
+    /** e.g. `postgres://admin:secret@db.example:5432/postgres`, `mysql://root:secret@db.example:3306` */
+    adminUrl: z.string().min(1).max(adminUrlMaxLength),
+    connectionLimit: z.number().int().min(1).max(10_000),
+  })
+  .strict()
+  .superRefine((host, context) => {
+    // The message never repeats the URL: it holds the admin's password.
+    const protocol = URL.canParse(host.adminUrl) ? new URL(host.adminUrl).protocol : null;
+    if (protocol === null || !(adminUrlSchemes[host.kind] as readonly string[]).includes(protocol)) {
+      context.addIssue({
+        code: "custom",
+        path: ["adminUrl"],
+        message: `A ${host.kind} host's admin URL starts with ${adminUrlSchemes[host.kind].map((scheme) => `${scheme}//`).join(" or ")}.`,
+      });
+    }
+  });
+export type DatabaseHost = z.infer<typeof databaseHostSchema>;
+
+/** A site database user's password as `generateDatabasePassword` makes it (32 to 128 URL-safe characters). */
+export const databasePasswordSchema = z.string().transform((value) => parseDatabasePassword(value));
+
+const hostBodySchema = z.object({ host: databaseHostSchema }).strict();
+const hostAndPasswordBodySchema = z.object({ host: databaseHostSchema, password: databasePasswordSchema }).strict();
+export type SiteDatabaseHostBody = z.input<typeof hostBodySchema>;
+export type SiteDatabasePasswordBody = z.input<typeof hostAndPasswordBodySchema>;
+
+/** A generated site database name (`dir_<installation>_s<site id>`), which is also its user's name. */
+const siteDatabaseNameSchema = z.string().transform((value) => parseSiteDatabaseName(value).name);
+
+export const ensureSiteDatabaseRoute = route({
+  method: "PUT",
+  path: "/internal/v1/sites/:id/database",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  body: hostAndPasswordBodySchema,
+  answer: z.object({ name: siteDatabaseNameSchema, username: siteDatabaseNameSchema }),
+  answerKind: "json",
+  summary:
+    "makes the site's database and user on the host when missing, sets the password and the isolation rights (idempotent)",
+});
+
+export const rotateSiteDatabasePasswordRoute = route({
+  method: "POST",
+  path: "/internal/v1/sites/:id/database/password",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  body: hostAndPasswordBodySchema,
+  answerKind: "empty",
+  summary: "sets a new password for the site's database user; 404 SITE_DATABASE_NOT_FOUND when it is not there",
+});
+
+export const removeSiteDatabaseRoute = route({
+  method: "POST",
+  path: "/internal/v1/sites/:id/database/removal",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  body: hostBodySchema,
+  answerKind: "empty",
+  summary: "ends the user's sessions and drops the site's database and user (no-op when absent)",
+});
+
+export const siteDatabaseSizeRoute = route({
+  method: "POST",
+  path: "/internal/v1/sites/:id/database/size",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  body: hostBodySchema,
+  answer: z.object({ bytes: z.number().int().min(0) }),
+  answerKind: "json",
+  summary: "the space the site's database takes on the host; 404 SITE_DATABASE_NOT_FOUND when it is not there",
+});
+
+export const databaseHostInventoryRoute = route({
+  method: "POST",
+  path: "/internal/v1/database-hosts/inventory",
+  caller: "internal",
+  body: hostBodySchema,
+  answer: z.object({ siteIds: z.array(siteIdSchema) }),
+  answerKind: "json",
+  summary: "the sites this installation has a database or a user of on the host, by id (for reconcile)",
+});
+
+export const checkDatabaseHostRoute = route({
+  method: "POST",
+  path: "/internal/v1/database-hosts/check",
+  caller: "internal",
+  body: hostBodySchema,
+  answer: z.object({ kind: z.enum(siteDatabaseKinds), serverVersion: z.string() }),
+  answerKind: "json",
+  summary:
+    "connects as the host's admin and checks it has the rights site databases need; 502 DATABASE_HOST_REJECTED names a missing right, 503 DATABASE_HOST_UNAVAILABLE",
+});
