@@ -5,9 +5,11 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@director/testing/free-port";
 import { httpRequest } from "@director/testing/http-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
+import { ComponentProcess } from "./support/component-process.js";
 import { DirectorProcess } from "./support/director-process.js";
 import { type ClientKey, runClient, SshClientHome } from "./support/openssh.js";
 
@@ -264,6 +266,46 @@ describe("director up: SSH, SFTP and scp into a site", () => {
     const account = await ssh(danKey, "dan+blog", "echo in");
     expect(account).toMatchObject({ status: 255, stdout: "" });
     expect(account.stderr).toContain("disabled");
+  });
+
+  it("runs as a process of its own with `director shell`, on the same manager", async () => {
+    const secrets = JSON.parse(await readFile(path.join(director.dataDir, "secrets.json"), "utf8"));
+    const port = await freePort();
+    const shell = await ComponentProcess.start("shell", {
+      DIRECTOR_MANAGER_URL: director.managerUrl,
+      DIRECTOR_SHELL_TOKEN: secrets.shellToken,
+      DIRECTOR_SHELL_HOST: "127.0.0.1",
+      DIRECTOR_SHELL_PORT: String(port),
+      DIRECTOR_SHELL_HOST_KEYS_DIR: path.join(home.dir, "standalone-host-keys"),
+    });
+    try {
+      const run = () =>
+        runClient("ssh", [...home.keyOptions(annKey), "-p", String(port), "ann+notes@127.0.0.1", "echo standalone"]);
+      await waitFor(async () => (await run()).stdout === "standalone\n", 30_000);
+      // Without the manager's token it logs nobody in.
+      const wrongToken = await ComponentProcess.start("shell", {
+        DIRECTOR_MANAGER_URL: director.managerUrl,
+        DIRECTOR_SHELL_TOKEN: "w".repeat(40),
+        DIRECTOR_SHELL_HOST: "127.0.0.1",
+        DIRECTOR_SHELL_PORT: String(port + 1),
+        DIRECTOR_SHELL_HOST_KEYS_DIR: path.join(home.dir, "standalone-host-keys"),
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        const refused = await runClient("ssh", [
+          ...home.keyOptions(annKey),
+          "-p",
+          String(port + 1),
+          "ann+notes@127.0.0.1",
+          "echo in",
+        ]);
+        expect(refused).toMatchObject({ status: 255, stdout: "" });
+      } finally {
+        await wrongToken.stop();
+      }
+    } finally {
+      await shell.stop();
+    }
   });
 
   it("ends an open session when the person is removed from the site", async () => {

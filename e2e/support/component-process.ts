@@ -15,7 +15,7 @@ export class ComponentProcess {
 
   /** Starts the component; when `healthUrl` is given, resolves once it answers there. */
   static async start(
-    component: "manager" | "worker" | "orchestrator" | "router",
+    component: "manager" | "worker" | "orchestrator" | "router" | "shell",
     env: NodeJS.ProcessEnv,
     healthUrl?: string,
   ): Promise<ComponentProcess> {

@@ -7,7 +7,11 @@ import {
   type SiteDatabaseHostOptions,
 } from "../core/site-database-engine.js";
 
-/** A database host in memory: its site databases by name, with their passwords. */
+/**
+ * A fake database host, in memory, for unit tests only: the engines' pooling and the routes' checks of their input.
+ * Every engine is tested against real PostgreSQL and MariaDB servers (adapters/*-site-databases.int.test.ts) and the
+ * routes against them too (site-databases.int.test.ts).
+ */
 export class InMemorySiteDatabaseEngine implements SiteDatabaseEngine {
   readonly databases = new Map<string, { identity: SiteDatabaseIdentity; password: DatabasePassword }>();
   isClosed = false;
