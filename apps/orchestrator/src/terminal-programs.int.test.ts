@@ -113,6 +113,13 @@ describe("a command through the terminal route", () => {
     expect(exitOf(terminal)).toEqual({ type: "exit", code: 0 });
   });
 
+  it("may write in /run and /tmp, as the site's process keeps PID files and sockets there", async () => {
+    const terminal = await openProgram(command("touch /run/site.pid /tmp/x && ls -ld /run | cut -c1-10"));
+    expect(await terminal.closed).toMatchObject({ code: 1000 });
+    expect(terminal.streams().stdout.toString()).toBe("drwxrwxrwt\n");
+    expect(exitOf(terminal)).toEqual({ type: "exit", code: 0 });
+  });
+
   it("takes input and eof sent before it is ready", async () => {
     const terminal = await openProgram(command("cat"), { early: [Buffer.from("early bytes"), { type: "eof" }] });
     expect(await terminal.closed).toMatchObject({ code: 1000 });

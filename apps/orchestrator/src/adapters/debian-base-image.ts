@@ -5,7 +5,7 @@
  * under a fixed tag; `isForced` remakes it (to pick up security updates, say).
  */
 import { spawn } from "node:child_process";
-import { appendFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
@@ -104,6 +104,9 @@ async function addSiteUser(rootfs: string): Promise<void> {
     await appendFile(path.join(rootfs, "etc", "group"), `${siteUser.name}:x:${siteUser.gid}:\n`);
   }
   await mkdir(path.join(rootfs, "site"), { recursive: true, mode: 0o755 });
+  // The tmpfs a site's task gets at /run takes this directory's mode (the engine ignores the mount's): the site's
+  // process, not root, keeps its PID files and sockets there.
+  await chmod(path.join(rootfs, "run"), 0o1777);
 }
 
 /** Streams `tar -c` of the directory (numeric owners, as debootstrap made them) into the engine's import. */

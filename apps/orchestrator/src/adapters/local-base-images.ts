@@ -17,7 +17,7 @@ export const stableBusyboxTag = "latest";
 /** The label every Director base image carries, valued with its kind (`busybox`). */
 export const baseImageLabel = "org.director.base";
 /** Bump when the layout below changes: it is part of the hashed content, so the tag changes with it. */
-const busyboxLayoutVersion = "1";
+const busyboxLayoutVersion = "2";
 
 /** The unprivileged user site processes run as; its home is the site's own `/site/.home`. */
 export const siteUser = { name: "site", uid: 1000, gid: 1000, home: "/site/.home" } as const;
@@ -75,12 +75,15 @@ async function busyboxRootfsEntries(busyboxPath: string): Promise<RootfsEntry[]>
   ];
   const group = ["root:x:0:", `${siteUser.name}:x:${siteUser.gid}:`, "nogroup:x:65534:"];
   return [
-    ...["bin", "etc", "usr", "usr/bin", "site", "run", "proc", "sys", "dev", "var"].map((name) =>
+    ...["bin", "etc", "usr", "usr/bin", "site", "proc", "sys", "dev", "var"].map((name) =>
       rootfsDirectory(name, 0o755),
     ),
     rootfsDirectory("root", 0o700),
     // Sticky and world-writable like any /tmp; the task mounts a tmpfs over it, a plain container uses this one.
+    // /run too: the engine gives a tmpfs mounted over a directory of the image that directory's mode, not the
+    // mount's, and the site's process (not root) keeps its PID files and sockets there.
     rootfsDirectory("tmp", 0o1777),
+    rootfsDirectory("run", 0o1777),
     rootfsDirectory("var/tmp", 0o1777),
     { type: "file", name: "bin/busybox", mode: 0o755, content: binary },
     ...applets.map((applet): RootfsEntry => ({ type: "symlink", name: `bin/${applet}`, target: "busybox" })),
