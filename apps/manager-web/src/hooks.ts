@@ -44,6 +44,9 @@ export function useAction(): {
   error: unknown;
   isBusy: boolean;
   run: (work: () => Promise<unknown>) => Promise<boolean>;
+  /** shows a failure that happened outside `run` (a drop whose files could not be read) */
+  fail: (failure: unknown) => void;
+  clearError: () => void;
 } {
   const [error, setError] = useState<unknown>(null);
   const [isBusy, setIsBusy] = useState(false);
@@ -60,7 +63,8 @@ export function useAction(): {
       setIsBusy(false);
     }
   }, []);
-  return { error, isBusy, run };
+  const clearError = useCallback(() => setError(null), []);
+  return { error, isBusy, run, fail: setError, clearError };
 }
 
 export interface Session {

@@ -4,10 +4,10 @@
  * again and tells the editor and the tree's open folders where things went.
  */
 import { type InfiniteData, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { useCallback } from "react";
 import { invalidate, queryKeys } from "../../api/queries";
 import type { DirectoryListing, FileEntry } from "../../api/types";
-import { useApi } from "../../hooks";
+import { useAction, useApi } from "../../hooks";
 import { joinPath, parentPath } from "../../lib/format";
 import type { Dialogs } from "./dialogs";
 import { entriesOfDrop, filesOfInput, type PickedTree, walkEntries } from "./dropped-files";
@@ -56,26 +56,13 @@ export function useFileActions(deps: {
   const { siteName, dialogs, editor, folders } = deps;
   const api = useApi();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const reread = useCallback(() => void invalidate.siteFiles(queryClient, siteName), [queryClient, siteName]);
   const upload = useUpload(siteName, reread);
 
   /** Runs a change: its failure is shown above the tree; the listings are read again either way. */
-  const change = useCallback(
-    async (work: () => Promise<unknown>): Promise<boolean> => {
-      setError(null);
-      try {
-        await work();
-        return true;
-      } catch (failure) {
-        setError(failure);
-        return false;
-      } finally {
-        reread();
-      }
-    },
-    [reread],
-  );
+  const { run } = action;
+  const change = useCallback((work: () => Promise<unknown>) => run(() => work().finally(reread)), [run, reread]);
 
   const newFile = useCallback(
     async (folder: string) => {
@@ -214,10 +201,10 @@ export function useFileActions(deps: {
       const picked = entries === null ? Promise.resolve(filesOfInput(transfer.files)) : walkEntries(entries);
       void picked.then(
         (tree) => uploadTree(folder, tree),
-        (failure: unknown) => setError(failure),
+        (failure: unknown) => action.fail(failure),
       );
     },
-    [uploadTree],
+    [uploadTree, action.fail],
   );
 
   const uploadFiles = useCallback(
@@ -226,8 +213,8 @@ export function useFileActions(deps: {
   );
 
   return {
-    error,
-    clearError: () => setError(null),
+    error: action.error,
+    clearError: action.clearError,
     upload,
     newFile,
     newFolder,
