@@ -11,6 +11,7 @@ import { type DatabaseHostRecord, parseDatabaseHostName } from "@director/domain
 import { DirectorError } from "@director/domain/errors";
 import type { z } from "zod";
 import type { DatabaseHostChecker, SecretSealer } from "./database-host-checker.js";
+import { canManageDatabaseHosts } from "./database-hosts.policy.js";
 
 export interface DatabaseHostsServiceDeps {
   hosts: Pick<DatabaseHostsRepository, "list" | "findByName" | "create" | "update" | "delete">;
@@ -120,7 +121,8 @@ export class DatabaseHostsService {
   }
 
   #assertCanManage(actor: Actor): SecretSealer {
-    if (!actor.isSuperuser) throw new DirectorError("FORBIDDEN", "Only administrators manage database hosts.");
+    if (!canManageDatabaseHosts(actor))
+      throw new DirectorError("FORBIDDEN", "Only administrators manage database hosts.");
     if (this.#deps.sealer === null) {
       throw new DirectorError(
         "SECRETS_KEY_MISSING",
