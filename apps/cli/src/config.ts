@@ -128,6 +128,7 @@ export const setByUp = {
     "DIRECTOR_SITES_URL_TEMPLATE",
     "DIRECTOR_WORKER_LEASE_MS",
     "DIRECTOR_SHELL_TOKEN",
+    "DIRECTOR_SECRETS_KEY",
   ],
   orchestrator: [
     "DIRECTOR_ORCHESTRATOR_HOST",

@@ -8,6 +8,7 @@ import { type ConfigOf, configSchema, sectionWhenSet, variable } from "@director
 import { defineConfig, type Environment } from "@director/config/load-config";
 import { defaultReservedSiteNames } from "@director/domain/site-name";
 import { z } from "zod";
+import { componentsConfigTable, secretsConfigTable } from "./config-components.js";
 import { domainsConfigTable } from "./config-domains.js";
 
 const durationMs = z.coerce.number().int().min(1);
@@ -302,41 +303,10 @@ export const managerConfigTable = {
       isSecret: true,
     }),
   },
-  orchestrator: {
-    url: variable({
-      env: "DIRECTOR_ORCHESTRATOR_URL",
-      schema: z.string().url(),
-      doc: "the orchestrator's internal API (`http://host:7001`)",
-    }),
-    token: variable({
-      env: "DIRECTOR_ORCHESTRATOR_TOKEN",
-      schema: z.string().min(32),
-      doc: "the token the orchestrator expects (32+ characters)",
-      isSecret: true,
-    }),
-  },
-  shell: {
-    token: variable({
-      env: "DIRECTOR_SHELL_TOKEN",
-      schema: z.string().min(32).optional(),
-      doc: "the token the shell server sends on the manager's internal API (32+ characters)",
-      defaultDoc: "unset: no shell server may connect",
-      isSecret: true,
-    }),
-  },
-  router: {
-    url: variable({
-      env: "DIRECTOR_ROUTER_URL",
-      schema: z.string().url(),
-      doc: "the router's internal API (`http://host:7002`)",
-    }),
-    token: variable({
-      env: "DIRECTOR_ROUTER_TOKEN",
-      schema: z.string().min(32),
-      doc: "the token the router expects (32+ characters)",
-      isSecret: true,
-    }),
-  },
+  secrets: secretsConfigTable,
+  orchestrator: componentsConfigTable.orchestrator,
+  shell: componentsConfigTable.shell,
+  router: componentsConfigTable.router,
   mail: {
     smtpUrl: variable({
       env: "DIRECTOR_SMTP_URL",

@@ -5,6 +5,7 @@
 import { PlatformStatsRepository } from "@director/db/platform-stats.repository";
 import { repositoriesOn, unitOfWork } from "@director/db/unit-of-work";
 import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
+import { SecretBox } from "./adapters/secret-box.js";
 import type { ManagerConfig } from "./config.js";
 import { AuditLogService } from "./features/audit/audit-log.service.js";
 import { AuthService } from "./features/auth/auth.service.js";
@@ -12,6 +13,7 @@ import type { OidcRoutesDeps } from "./features/auth/oidc.routes.js";
 import { OidcLoginService } from "./features/auth/oidc-login.service.js";
 import { OidcStateCookie } from "./features/auth/oidc-state-cookie.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
+import { DatabaseHostsService } from "./features/database-hosts/database-hosts.service.js";
 import { DomainsService } from "./features/domains/domains.service.js";
 import { FilesService } from "./features/files/files.service.js";
 import { ImagesService } from "./features/images/images.service.js";
@@ -139,6 +141,12 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       operations: repositories.operations,
       audit: repositories.audit,
       wakeup,
+    }),
+    databaseHosts: new DatabaseHostsService({
+      hosts: repositories.databaseHosts,
+      audit: repositories.audit,
+      checker: components.databaseHostChecker,
+      sealer: config.secrets.key === undefined ? null : new SecretBox(config.secrets.key),
     }),
     reconcile: new ReconcileService({
       sites: repositories.sites,

@@ -112,6 +112,12 @@ export const managerPaths = {
     retryOperation: { method: "POST", path: "/api/admin/operations/:id/retry" },
     reconcile: { method: "POST", path: "/api/admin/reconcile" },
   },
+  databaseHosts: {
+    list: { method: "GET", path: "/api/admin/database-hosts" },
+    create: { method: "POST", path: "/api/admin/database-hosts" },
+    update: { method: "PATCH", path: "/api/admin/database-hosts/:name" },
+    remove: { method: "DELETE", path: "/api/admin/database-hosts/:name" },
+  },
   web: {
     home: { method: "GET", path: "/" },
     page: { method: "GET", path: "/*" },

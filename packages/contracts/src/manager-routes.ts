@@ -5,6 +5,7 @@
 
 import { managerPaths } from "./manager-paths.js";
 import { adminRoutes, authRoutes, guidelinesRoutes, platformRoutes } from "./manager-routes-accounts.js";
+import { databaseHostRoutes } from "./manager-routes-database-hosts.js";
 import { domainRoutes } from "./manager-routes-domains.js";
 import {
   fileRoutes,
@@ -46,6 +47,7 @@ export const managerApi = {
   ssh: sshRoutes,
   shell: shellRoutes,
   admin: adminRoutes,
+  databaseHosts: databaseHostRoutes,
   web: webRoutes,
 };
 

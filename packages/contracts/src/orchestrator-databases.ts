@@ -4,7 +4,12 @@
  * JSON body: an admin URL never goes in a path or a query, which proxies and access logs may keep. Bodies of these
  * routes are never logged (the internal apps log no requests; refusals log their code only).
  */
-import { parseDatabasePassword, parseSiteDatabaseName, siteDatabaseKinds } from "@director/domain/site-database";
+import {
+  parseDatabasePassword,
+  parseSiteDatabaseName,
+  type SiteDatabaseKind,
+  siteDatabaseKinds,
+} from "@director/domain/site-database";
 import { z } from "zod";
 import { siteIdParamsSchema, siteIdSchema } from "./internal-values.js";
 import { route } from "./route.js";
@@ -14,6 +19,16 @@ const adminUrlSchemes = { postgres: ["postgres:", "postgresql:"], mysql: ["mysql
 
 /** Longer than any real admin URL; a bound keeps a body from carrying anything else. */
 export const adminUrlMaxLength = 2048;
+
+/**
+ * What is wrong with `adminUrl` as the admin URL of a `kind` host (not a URL, or another kind's scheme), or null. The
+ * message never repeats the URL: it holds the admin's password.
+ */
+export function adminUrlProblem(kind: SiteDatabaseKind, adminUrl: string): string | null {
+  const protocol = URL.canParse(adminUrl) ? new URL(adminUrl).protocol : null;
+  if (protocol !== null && (adminUrlSchemes[kind] as readonly string[]).includes(protocol)) return null;
+  return `A ${kind} host's admin URL starts with ${adminUrlSchemes[kind].map((scheme) => `${scheme}//`).join(" or ")}.`;
+}
 
 /**
  * A database host as the manager registered it: the admin connection and the connections one site's user may hold.
@@ -28,15 +43,8 @@ export const databaseHostSchema = z
   })
   .strict()
   .superRefine((host, context) => {
-    // The message never repeats the URL: it holds the admin's password.
-    const protocol = URL.canParse(host.adminUrl) ? new URL(host.adminUrl).protocol : null;
-    if (protocol === null || !(adminUrlSchemes[host.kind] as readonly string[]).includes(protocol)) {
-      context.addIssue({
-        code: "custom",
-        path: ["adminUrl"],
-        message: `A ${host.kind} host's admin URL starts with ${adminUrlSchemes[host.kind].map((scheme) => `${scheme}//`).join(" or ")}.`,
-      });
-    }
+    const problem = adminUrlProblem(host.kind, host.adminUrl);
+    if (problem !== null) context.addIssue({ code: "custom", path: ["adminUrl"], message: problem });
   });
 export type DatabaseHost = z.infer<typeof databaseHostSchema>;
 

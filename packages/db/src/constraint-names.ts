@@ -13,4 +13,6 @@ export const constraintNames = {
   siteDomainsDomain: "site_domains_domain",
   /** an SSH key's fingerprint belongs to one account at most (migration 0013) */
   sshKeysFingerprint: "ssh_keys_fingerprint_key",
+  /** a database host's name is unique (migration 0015) */
+  databaseHostsName: "database_hosts_name_key",
 } as const;

@@ -37,6 +37,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0012-site-list" },
       { name: "0013-ssh-keys" },
       { name: "0014-session-kind" },
+      { name: "0015-database-hosts" },
     ]);
   });
 });

@@ -16,6 +16,7 @@ import * as siteDomains from "./migrations/0011-site-domains.js";
 import * as siteList from "./migrations/0012-site-list.js";
 import * as sshKeys from "./migrations/0013-ssh-keys.js";
 import * as sessionKind from "./migrations/0014-session-kind.js";
+import * as databaseHosts from "./migrations/0015-database-hosts.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "0012-site-list": siteList,
   "0013-ssh-keys": sshKeys,
   "0014-session-kind": sessionKind,
+  "0015-database-hosts": databaseHosts,
 };
 
 const staticProvider: MigrationProvider = {

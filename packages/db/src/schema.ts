@@ -244,6 +244,21 @@ export interface ShellServerReportTable {
   reported_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Database hosts administrators register for site databases (0015); the admin URL only sealed. */
+export interface DatabaseHostsTable {
+  id: Generated<number>;
+  name: string;
+  kind: "postgres" | "mysql";
+  site_host: string;
+  site_port: number;
+  /** `v1:<iv>:<tag>:<ciphertext>` (the manager's SecretBox) */
+  admin_url_encrypted: string;
+  max_databases: number;
+  is_accepting: boolean;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -259,4 +274,5 @@ export interface DB {
   site_totals: SiteTotalsTable;
   ssh_keys: SshKeysTable;
   shell_server_report: ShellServerReportTable;
+  database_hosts: DatabaseHostsTable;
 }

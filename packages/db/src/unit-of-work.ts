@@ -4,6 +4,7 @@
  */
 import { AuditRepository } from "./audit.repository.js";
 import type { DatabaseHandle } from "./database.js";
+import { DatabaseHostsRepository } from "./database-hosts.repository.js";
 import { ImagesRepository } from "./images.repository.js";
 import { MailOutboxRepository } from "./mail-outbox.repository.js";
 import { OperationsRepository } from "./operations.repository.js";
@@ -29,6 +30,7 @@ export interface Repositories {
   siteDomains: SiteDomainsRepository;
   sshKeys: SshKeysRepository;
   shellServerReport: ShellServerReportRepository;
+  databaseHosts: DatabaseHostsRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
 }
@@ -47,6 +49,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteDomains: new SiteDomainsRepository(db),
     sshKeys: new SshKeysRepository(db),
     shellServerReport: new ShellServerReportRepository(db),
+    databaseHosts: new DatabaseHostsRepository(db),
     siteListing: new SiteListingQuery(db),
   };
 }

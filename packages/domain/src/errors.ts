@@ -125,6 +125,8 @@ export const errorCodes = {
   IMAGE_NOT_FOUND: { kind: "user", status: 404 },
   IMAGE_NAME_TAKEN: { kind: "user", status: 409 },
   IMAGE_IN_USE: { kind: "user", status: 409 },
+  DATABASE_HOST_NOT_FOUND: { kind: "user", status: 404 },
+  DATABASE_HOST_NAME_TAKEN: { kind: "user", status: 409 },
   /** only an administrator may leave a site without members */
   SITE_NEEDS_A_MEMBER: { kind: "user", status: 409 },
   SITE_REQUEST_NOT_FOUND: { kind: "user", status: 404 },
@@ -148,6 +150,10 @@ export const errorCodes = {
   /** a database host refused an administrative statement (the admin account lacks a right): details say which */
   DATABASE_HOST_REJECTED: { kind: "operator", status: 502 },
   CONFIG_INVALID: { kind: "operator", status: 500 },
+  /** the manager has no DIRECTOR_SECRETS_KEY, so it cannot keep database hosts' admin credentials: set it */
+  SECRETS_KEY_MISSING: { kind: "operator", status: 503 },
+  /** a stored secret could not be decrypted (changed, or DIRECTOR_SECRETS_KEY is not the key it was sealed with) */
+  SECRET_UNREADABLE: { kind: "operator", status: 500 },
   DOCKER_UNAVAILABLE: { kind: "passing", status: 503 },
   DOCKER_REJECTED: { kind: "operator", status: 502 },
   /** the Docker daemon would run site processes without no-new-privileges: dynamic sites are refused until it does */

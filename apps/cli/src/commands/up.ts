@@ -155,6 +155,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       DIRECTOR_SITES_URL_TEMPLATE: sitesUrlTemplate,
       DIRECTOR_WORKER_LEASE_MS: String(config.workerLeaseMs),
       DIRECTOR_SHELL_TOKEN: secrets.shellToken,
+      DIRECTOR_SECRETS_KEY: secrets.secretsKey,
     };
     // Behind the HTTPS server below, the session cookie is Secure and the client's address is nginx's to tell, unless
     // the administrator said otherwise.

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -10,11 +11,18 @@ import { writeFileAtomic } from "@director/host/atomic-write";
 import { generateInternalToken, type InternalToken, parseInternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
 
+/** A new DIRECTOR_SECRETS_KEY: 32 random bytes, base64 (what the manager's SecretBox takes). */
+function generateSecretsKey(): string {
+  return randomBytes(32).toString("base64");
+}
+
 const secretsSchema = z.object({
   orchestratorToken: z.string(),
   routerToken: z.string(),
   /** absent in files written before the shell server: one is made and saved on the next start */
   shellToken: z.string().optional(),
+  /** absent in files written before database hosts: one is made and saved on the next start */
+  secretsKey: z.string().optional(),
   /** absent in files written before installation ids: one is made and saved on the next start */
   installationId: z.string().refine(isInstallationId).optional(),
 });
@@ -24,6 +32,8 @@ export interface UpSecrets {
   routerToken: InternalToken;
   /** what the shell server sends on the manager's internal API */
   shellToken: InternalToken;
+  /** the manager's DIRECTOR_SECRETS_KEY, which encrypts database hosts' admin credentials */
+  secretsKey: string;
   /** The installation's id, in the name and labels of every Docker object it makes; never changes once made */
   installationId: InstallationId;
 }
@@ -40,13 +50,19 @@ export function secretsFile(dataDir: string): string {
 export async function loadOrCreateSecrets(dataDir: string): Promise<UpSecrets> {
   const file = secretsFile(dataDir);
   const existing = await readSecrets(dataDir);
-  if (existing?.installationId !== undefined && existing.shellToken !== undefined) {
-    return { ...existing, installationId: existing.installationId, shellToken: existing.shellToken };
+  if (
+    existing?.installationId !== undefined &&
+    existing.shellToken !== undefined &&
+    existing.secretsKey !== undefined
+  ) {
+    const { installationId, shellToken, secretsKey } = existing;
+    return { ...existing, installationId, shellToken, secretsKey };
   }
   const secrets: UpSecrets = {
     orchestratorToken: existing?.orchestratorToken ?? generateInternalToken(),
     routerToken: existing?.routerToken ?? generateInternalToken(),
     shellToken: existing?.shellToken ?? generateInternalToken(),
+    secretsKey: existing?.secretsKey ?? generateSecretsKey(),
     installationId: existing?.installationId ?? generateInstallationId(),
   };
   await writeFileAtomic(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
@@ -69,6 +85,7 @@ export async function readSecrets(
     orchestratorToken: parseInternalToken(parsed.orchestratorToken),
     routerToken: parseInternalToken(parsed.routerToken),
     ...(parsed.shellToken === undefined ? {} : { shellToken: parseInternalToken(parsed.shellToken) }),
+    ...(parsed.secretsKey === undefined ? {} : { secretsKey: parsed.secretsKey }),
   };
   return parsed.installationId === undefined
     ? tokens

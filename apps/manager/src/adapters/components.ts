@@ -6,6 +6,7 @@
 import { parseInternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
 import type { ManagerConfig } from "../config.js";
+import type { DatabaseHostChecker } from "../features/database-hosts/database-host-checker.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
@@ -29,6 +30,8 @@ export interface Components {
   terminalShells: TerminalShells;
   /** changes in sites' folders (the workspace's live tree) */
   folderEvents: SiteFolderEvents;
+  /** checks a database host's admin account before it is registered */
+  databaseHostChecker: DatabaseHostChecker;
 }
 
 /** The components named by the config (their URLs and tokens); nothing is contacted until a call is made. */
@@ -64,5 +67,6 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
     siteProcess: orchestrator,
     terminalShells: { open: (site, request) => orchestrator.openTerminal(site.id, request) },
     folderEvents: { watch: (siteId, folders, signal) => orchestrator.watchFolders(siteId, folders, signal) },
+    databaseHostChecker: { check: (host) => orchestrator.checkDatabaseHost(host) },
   };
 }

@@ -1,4 +1,5 @@
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
+import type { DatabaseHost } from "@director/contracts/orchestrator-databases";
 import type { DirectoryPageQuery, FileChange, FileChanged } from "@director/contracts/orchestrator-files";
 import type { OrchestratorInventory } from "@director/contracts/orchestrator-inventory";
 import type { SiteImageResult, SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-services";
@@ -150,6 +151,11 @@ export class OrchestratorClient
     const socket = await this.#client.openSocket(orchestratorApi.openTerminal, { params: { id: siteId } });
     socket.send(JSON.stringify(request));
     return socket;
+  }
+
+  /** Connects to a database host as its admin and checks its rights (the host goes in the body, never in a path). */
+  async checkDatabaseHost(host: DatabaseHost) {
+    return this.#client.request(orchestratorApi.checkDatabaseHost, { body: { host } });
   }
 
   async change(siteId: SiteId, path: SitePath, change: FileChange): Promise<FileChanged> {

@@ -10,6 +10,7 @@ import type { ManagerConfig } from "../config.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import { registerOidcRoutes } from "../features/auth/oidc.routes.js";
+import { registerDatabaseHostRoutes } from "../features/database-hosts/database-hosts.routes.js";
 import { registerDomainRoutes } from "../features/domains/domains.routes.js";
 import { registerFileChangeRoute, registerFileRoutes } from "../features/files/files.routes.js";
 import { registerGuidelinesRoutes } from "../features/guidelines/guidelines.routes.js";
@@ -113,6 +114,7 @@ export async function buildManagerApp(
   });
   registerSiteRequestRoutes(app, { requests: services.siteRequests, operations });
   registerImageRoutes(app, { images: services.images });
+  registerDatabaseHostRoutes(app, { databaseHosts: services.databaseHosts });
   registerSshRoutes(app, { sshKeys: services.sshKeys, shellServer: services.shellServer });
   const siteProcess = adapters.components.siteProcess;
   registerSiteProcessRoutes(app, { sites: services.sites, process: siteProcess, logStreams: config.logStreams });

@@ -89,6 +89,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
     siteProcess: given.siteProcess ?? { serviceStatus: unreachable, logs: unreachable, followLogs: unreachable },
     terminalShells: given.terminalShells ?? { open: unreachable },
     folderEvents: given.folderEvents ?? { watch: unreachable },
+    databaseHostChecker: given.databaseHostChecker ?? { check: unreachable },
   };
 }
 
@@ -107,6 +108,8 @@ export interface TestManagerOptions extends ManagerAppOptions {
   fileStore?: Components["fileStore"];
   siteProcess?: Components["siteProcess"];
   reconcileHost?: ReconcileHost;
+  /** the orchestrator's check of a database host; default: unreachable */
+  databaseHostChecker?: Components["databaseHostChecker"];
   /** what the live channel hears from the worker; default: a fresh in-process one */
   operationEvents?: OperationEvents;
 }

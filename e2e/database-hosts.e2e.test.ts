@@ -1,0 +1,67 @@
+/**
+ * Database hosts against a real `director up`: an administrator registers the machine's PostgreSQL (127.0.0.1:5432,
+ * user postgres, trust), which the orchestrator checks by connecting to it, and sees it listed without its admin
+ * password; a host nobody listens on is refused and not stored. `director up` made the secrets key itself.
+ */
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiSession } from "./support/api.js";
+import { DirectorProcess } from "./support/director-process.js";
+
+const password = "database hosts e2e password";
+// Trust authentication ignores it; it is there to be looked for in every answer.
+const adminPassword = "e2e-admin-pa55word";
+const localPostgres = {
+  name: "local-pg",
+  kind: "postgres",
+  siteHost: "127.0.0.1",
+  sitePort: 5432,
+  adminUrl: `postgres://postgres:${adminPassword}@127.0.0.1:5432/postgres`,
+  maxDatabases: 10,
+};
+
+describe("database hosts on director up", () => {
+  let director: DirectorProcess;
+  let api: ApiSession;
+
+  beforeAll(async () => {
+    director = await DirectorProcess.create();
+    await director.start();
+    await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
+    api = await ApiSession.login(director.managerUrl, "admin", password);
+  });
+
+  afterAll(async () => {
+    try {
+      await director?.stop();
+      await director?.removeDockerObjects();
+    } finally {
+      if (director) await rm(director.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps a secrets key it made in secrets.json", async () => {
+    const secrets = JSON.parse(await readFile(path.join(director.dataDir, "secrets.json"), "utf8"));
+    expect(Buffer.from(secrets.secretsKey, "base64")).toHaveLength(32);
+  });
+
+  it("registers the machine's PostgreSQL once the orchestrator checked it, and lists it without the password", async () => {
+    const created = await api.request("POST", "/api/admin/database-hosts", { json: localPostgres });
+    expect(created.status, created.text).toBe(201);
+    const listed = await api.request("GET", "/api/admin/database-hosts");
+    expect(listed.json().databaseHosts).toEqual([
+      expect.objectContaining({ name: "local-pg", adminUser: "postgres", adminAddress: "127.0.0.1:5432" }),
+    ]);
+    for (const answer of [created, listed]) expect(answer.text).not.toContain(adminPassword);
+  });
+
+  it("refuses a host nobody listens on, and stores nothing", async () => {
+    const refused = await api.request("POST", "/api/admin/database-hosts", {
+      json: { ...localPostgres, name: "nowhere", adminUrl: "postgres://postgres@127.0.0.1:1/postgres" },
+    });
+    expect([refused.status, refused.json().error.code]).toEqual([503, "DATABASE_HOST_UNAVAILABLE"]);
+    const listed = await api.request("GET", "/api/admin/database-hosts");
+    expect(listed.json().databaseHosts.map((host: { name: string }) => host.name)).toEqual(["local-pg"]);
+  });
+});

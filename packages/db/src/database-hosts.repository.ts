@@ -1,0 +1,97 @@
+/** Database hosts administrators register for site databases; the admin URL is stored only as the manager sealed it. */
+import type { DatabaseHostName, DatabaseHostRecord } from "@director/domain/database-host";
+import { DirectorError } from "@director/domain/errors";
+import { type Selectable, sql } from "kysely";
+import { constraintNames } from "./constraint-names.js";
+import type { DatabaseHandle } from "./database.js";
+import { isUniqueViolation } from "./database-errors.js";
+import type { DatabaseHostsTable } from "./schema.js";
+
+/** The fields of a database host an administrator sets; the name is parsed and the admin URL already sealed. */
+export type DatabaseHostFields = Omit<DatabaseHostRecord, "id" | "createdAt" | "updatedAt">;
+
+/** Reads and writes database hosts. */
+export class DatabaseHostsRepository {
+  readonly #db: DatabaseHandle;
+
+  constructor(db: DatabaseHandle) {
+    this.#db = db;
+  }
+
+  /** Every host, by name. */
+  async list(trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord[]> {
+    return (await trx.selectFrom("database_hosts").selectAll().orderBy("name").execute()).map(toDatabaseHost);
+  }
+
+  async findByName(name: string, trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord | null> {
+    const row = await trx.selectFrom("database_hosts").selectAll().where("name", "=", name).executeTakeFirst();
+    return row ? toDatabaseHost(row) : null;
+  }
+
+  /** Adds a host; DATABASE_HOST_NAME_TAKEN when the name is in use. */
+  async create(fields: DatabaseHostFields, trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord> {
+    try {
+      const row = await trx.insertInto("database_hosts").values(toRow(fields)).returningAll().executeTakeFirstOrThrow();
+      return toDatabaseHost(row);
+    } catch (error) {
+      throw nameTaken(error, fields.name);
+    }
+  }
+
+  /** Replaces a host's fields (the caller merged the change); DATABASE_HOST_NOT_FOUND when absent, _NAME_TAKEN on a clash. */
+  async update(id: number, fields: DatabaseHostFields, trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord> {
+    let row: Selectable<DatabaseHostsTable> | undefined;
+    try {
+      row = await trx
+        .updateTable("database_hosts")
+        .set({ ...toRow(fields), updated_at: sql<Date>`now()` })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+    } catch (error) {
+      throw nameTaken(error, fields.name);
+    }
+    if (!row) throw new DirectorError("DATABASE_HOST_NOT_FOUND", `There is no database host ${fields.name}.`);
+    return toDatabaseHost(row);
+  }
+
+  /** Deletes a host (no-op when absent). */
+  async delete(id: number, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx.deleteFrom("database_hosts").where("id", "=", id).execute();
+  }
+}
+
+function nameTaken(error: unknown, name: string): unknown {
+  if (!isUniqueViolation(error, constraintNames.databaseHostsName)) return error;
+  return new DirectorError("DATABASE_HOST_NAME_TAKEN", `A database host named "${name}" exists; choose another name.`, {
+    details: { fields: { name: "is taken" } },
+    cause: error,
+  });
+}
+
+function toRow(fields: DatabaseHostFields) {
+  return {
+    name: fields.name,
+    kind: fields.kind,
+    site_host: fields.siteHost,
+    site_port: fields.sitePort,
+    admin_url_encrypted: fields.adminUrlEncrypted,
+    max_databases: fields.maxDatabases,
+    is_accepting: fields.isAccepting,
+  };
+}
+
+function toDatabaseHost(row: Selectable<DatabaseHostsTable>): DatabaseHostRecord {
+  return {
+    id: row.id,
+    name: row.name as DatabaseHostName,
+    kind: row.kind,
+    siteHost: row.site_host,
+    sitePort: row.site_port,
+    adminUrlEncrypted: row.admin_url_encrypted,
+    maxDatabases: row.max_databases,
+    isAccepting: row.is_accepting,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
