@@ -64,6 +64,8 @@ describe("director up: a site's own image", () => {
       }
     } finally {
       await director?.stop();
+      // its site network too, as every other e2e file does (it was left behind at every run)
+      await director?.removeDockerObjects();
       if (director) await rm(director.dataDir, { recursive: true, force: true });
     }
   });
