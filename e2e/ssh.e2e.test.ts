@@ -151,7 +151,7 @@ describe("director up: SSH, SFTP and scp into a site", () => {
       marker,
       "public/leak",
       "/etc/shadow",
-      "../../../../../../" + marker,
+      `../../../../../..${marker}`,
       "public/other/public/index.html",
     ]) {
       const got = await getAll(remote);
