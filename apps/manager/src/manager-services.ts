@@ -26,6 +26,7 @@ import { InMemoryAccountRateLimit } from "./features/rate-limits/account-rate-li
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { LoginFailures } from "./features/shell/login-failures.js";
 import { ShellLoginsService } from "./features/shell/shell-logins.service.js";
+import { SiteDatabasesService } from "./features/site-databases/site-databases.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
 import { SitesService } from "./features/sites/sites.service.js";
@@ -63,6 +64,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     inTransaction,
   });
   const specs = siteSpecs(config.sites);
+  const sealer = config.secrets.key === undefined ? null : new SecretBox(config.secrets.key);
   const sshKeys = new SshKeysService({ sshKeys: repositories.sshKeys, inTransaction });
   const loginRateLimits = {
     maxPerIp: config.sessions.loginMaxPerIp,
@@ -146,7 +148,17 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       hosts: repositories.databaseHosts,
       audit: repositories.audit,
       checker: components.databaseHostChecker,
-      sealer: config.secrets.key === undefined ? null : new SecretBox(config.secrets.key),
+      sealer,
+    }),
+    siteDatabases: new SiteDatabasesService({
+      sites,
+      databases: repositories.siteDatabases,
+      hosts: repositories.databaseHosts,
+      audit: repositories.audit,
+      sealer,
+      wakeup,
+      inTransaction: (work) =>
+        inTransaction(({ siteDatabases, operations, audit }) => work({ databases: siteDatabases, operations, audit })),
     }),
     reconcile: new ReconcileService({
       sites: repositories.sites,

@@ -42,7 +42,7 @@ export function createManager(config: ManagerConfig, adapters: ManagerAdapters):
 }
 
 function startBackground({ config, adapters, services }: Manager): () => Promise<void> {
-  const { sites, operations, images, mailOutbox, siteDomains } = services.repositories;
+  const { sites, operations, images, mailOutbox, siteDomains, siteDatabases } = services.repositories;
   const contextFor: StepContextFactory = async (operation) => ({
     site: operation.siteId === null ? null : await sites.findById(operation.siteId),
     siteName: operation.siteName,
@@ -58,6 +58,14 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     domains: siteDomains,
     renewWithinDays: config.domains.renewWithinDays,
     now: () => new Date(),
+    databases: {
+      open: (siteId) => services.siteDatabases.open(siteId),
+      environment: (site) => services.siteDatabases.environment(site),
+      markReady: (siteId, name) => siteDatabases.markReady(siteId, name),
+      completeRotation: (siteId) => siteDatabases.completeRotation(siteId),
+      forget: (siteId) => siteDatabases.delete(siteId),
+      hosting: adapters.components.siteDatabaseHosting,
+    },
   });
   const worker = new OperationWorker({
     // The worker tells the live channel what it changed (pages of this process hear it at once).

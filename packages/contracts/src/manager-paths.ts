@@ -71,6 +71,13 @@ export const managerPaths = {
     retry: { method: "POST", path: "/api/sites/:name/domains/:domain/retry" },
     listAll: { method: "GET", path: "/api/admin/domains" },
   },
+  siteDatabase: {
+    get: { method: "GET", path: "/api/sites/:name/database" },
+    create: { method: "POST", path: "/api/sites/:name/database" },
+    remove: { method: "DELETE", path: "/api/sites/:name/database" },
+    revealPassword: { method: "POST", path: "/api/sites/:name/database/password" },
+    rotatePassword: { method: "POST", path: "/api/sites/:name/database/rotation" },
+  },
   images: {
     list: { method: "GET", path: "/api/images" },
     create: { method: "POST", path: "/api/images" },

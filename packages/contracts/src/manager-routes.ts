@@ -7,6 +7,7 @@ import { managerPaths } from "./manager-paths.js";
 import { adminRoutes, authRoutes, guidelinesRoutes, platformRoutes } from "./manager-routes-accounts.js";
 import { databaseHostRoutes } from "./manager-routes-database-hosts.js";
 import { domainRoutes } from "./manager-routes-domains.js";
+import { siteDatabaseRoutes } from "./manager-routes-site-databases.js";
 import {
   fileRoutes,
   imageRoutes,
@@ -41,6 +42,7 @@ export const managerApi = {
   workspace: workspaceRoutes,
   members: memberRoutes,
   domains: domainRoutes,
+  siteDatabase: siteDatabaseRoutes,
   images: imageRoutes,
   siteRequests: siteRequestRoutes,
   operations: operationRoutes,

@@ -15,4 +15,8 @@ export const constraintNames = {
   sshKeysFingerprint: "ssh_keys_fingerprint_key",
   /** a database host's name is unique (migration 0015) */
   databaseHostsName: "database_hosts_name_key",
+  /** site_databases.host_id → database_hosts.id (ON DELETE RESTRICT, migration 0016) */
+  siteDatabasesHostId: "site_databases_host_id_fkey",
+  /** one database per site: the primary key of site_databases (migration 0016) */
+  siteDatabasesSiteId: "site_databases_pkey",
 } as const;

@@ -16,10 +16,14 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return fields.code === "23505" && (constraint === undefined || fields.constraint === constraint);
 }
 
-/** True for a foreign_key_violation (23503), optionally only of the named constraint. */
+/**
+ * True for a foreign_key_violation (23503) or a restrict_violation (23001: what newer PostgreSQL reports for a delete
+ * that an `ON DELETE RESTRICT` key refuses), optionally only of the named constraint.
+ */
 export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
   const fields = fieldsOf(error);
-  return fields.code === "23503" && (constraint === undefined || fields.constraint === constraint);
+  const isViolation = fields.code === "23503" || fields.code === "23001";
+  return isViolation && (constraint === undefined || fields.constraint === constraint);
 }
 
 /** Network-level failures (refused, reset, DNS) and PostgreSQL's "cannot connect now" family (class 08, 57P01–57P03). */

@@ -4,7 +4,7 @@ import { DirectorError } from "@director/domain/errors";
 import { type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
-import { isUniqueViolation } from "./database-errors.js";
+import { isForeignKeyViolation, isUniqueViolation } from "./database-errors.js";
 import type { DatabaseHostsTable } from "./schema.js";
 
 /** The fields of a database host an administrator sets; the name is parsed and the admin URL already sealed. */
@@ -21,6 +21,11 @@ export class DatabaseHostsRepository {
   /** Every host, by name. */
   async list(trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord[]> {
     return (await trx.selectFrom("database_hosts").selectAll().orderBy("name").execute()).map(toDatabaseHost);
+  }
+
+  async findById(id: number, trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord | null> {
+    const row = await trx.selectFrom("database_hosts").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toDatabaseHost(row) : null;
   }
 
   async findByName(name: string, trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord | null> {
@@ -55,9 +60,18 @@ export class DatabaseHostsRepository {
     return toDatabaseHost(row);
   }
 
-  /** Deletes a host (no-op when absent). */
+  /** Deletes a host (no-op when absent); DATABASE_HOST_IN_USE while a site's database is recorded on it. */
   async delete(id: number, trx: DatabaseHandle = this.#db): Promise<void> {
-    await trx.deleteFrom("database_hosts").where("id", "=", id).execute();
+    try {
+      await trx.deleteFrom("database_hosts").where("id", "=", id).execute();
+    } catch (error) {
+      if (!isForeignKeyViolation(error, constraintNames.siteDatabasesHostId)) throw error;
+      throw new DirectorError(
+        "DATABASE_HOST_IN_USE",
+        "Sites have databases on this host; stop it accepting new ones, and delete it once its databases are gone.",
+        { cause: error },
+      );
+    }
   }
 }
 
@@ -81,7 +95,7 @@ function toRow(fields: DatabaseHostFields) {
   };
 }
 
-function toDatabaseHost(row: Selectable<DatabaseHostsTable>): DatabaseHostRecord {
+export function toDatabaseHost(row: Selectable<DatabaseHostsTable>): DatabaseHostRecord {
   return {
     id: row.id,
     name: row.name as DatabaseHostName,

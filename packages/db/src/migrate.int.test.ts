@@ -38,6 +38,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0013-ssh-keys" },
       { name: "0014-session-kind" },
       { name: "0015-database-hosts" },
+      { name: "0016-site-databases" },
     ]);
   });
 });

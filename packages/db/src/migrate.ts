@@ -17,6 +17,7 @@ import * as siteList from "./migrations/0012-site-list.js";
 import * as sshKeys from "./migrations/0013-ssh-keys.js";
 import * as sessionKind from "./migrations/0014-session-kind.js";
 import * as databaseHosts from "./migrations/0015-database-hosts.js";
+import * as siteDatabases from "./migrations/0016-site-databases.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   "0013-ssh-keys": sshKeys,
   "0014-session-kind": sessionKind,
   "0015-database-hosts": databaseHosts,
+  "0016-site-databases": siteDatabases,
 };
 
 const staticProvider: MigrationProvider = {

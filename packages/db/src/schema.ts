@@ -259,6 +259,19 @@ export interface DatabaseHostsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A site's database on a registered host (0016); passwords only sealed. */
+export interface SiteDatabasesTable {
+  site_id: number;
+  host_id: number;
+  name: string | null;
+  password_encrypted: string;
+  next_password_encrypted: string | null;
+  status: "creating" | "ready" | "removing";
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -275,4 +288,5 @@ export interface DB {
   ssh_keys: SshKeysTable;
   shell_server_report: ShellServerReportTable;
   database_hosts: DatabaseHostsTable;
+  site_databases: SiteDatabasesTable;
 }

@@ -10,6 +10,7 @@ import { MailOutboxRepository } from "./mail-outbox.repository.js";
 import { OperationsRepository } from "./operations.repository.js";
 import { SessionsRepository } from "./sessions.repository.js";
 import { ShellServerReportRepository } from "./shell-server-report.repository.js";
+import { SiteDatabasesRepository } from "./site-databases.repository.js";
 import { SiteDomainsRepository } from "./site-domains.repository.js";
 import { SiteListingQuery } from "./site-listing.query.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
@@ -31,6 +32,7 @@ export interface Repositories {
   sshKeys: SshKeysRepository;
   shellServerReport: ShellServerReportRepository;
   databaseHosts: DatabaseHostsRepository;
+  siteDatabases: SiteDatabasesRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
 }
@@ -50,6 +52,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     sshKeys: new SshKeysRepository(db),
     shellServerReport: new ShellServerReportRepository(db),
     databaseHosts: new DatabaseHostsRepository(db),
+    siteDatabases: new SiteDatabasesRepository(db),
     siteListing: new SiteListingQuery(db),
   };
 }

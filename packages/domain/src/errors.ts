@@ -127,6 +127,14 @@ export const errorCodes = {
   IMAGE_IN_USE: { kind: "user", status: 409 },
   DATABASE_HOST_NOT_FOUND: { kind: "user", status: 404 },
   DATABASE_HOST_NAME_TAKEN: { kind: "user", status: 409 },
+  /** sites have databases on the host, so it cannot be deleted (stop it accepting new ones first) */
+  DATABASE_HOST_IN_USE: { kind: "user", status: 409 },
+  /** no registered host of the kind asked for accepts new databases (none, all full, or none accepting) */
+  NO_DATABASE_HOST: { kind: "user", status: 409 },
+  /** the site has its database already (a site has one) */
+  SITE_DATABASE_EXISTS: { kind: "user", status: 409 },
+  /** the site's database is being made or removed: its details and changes wait for that to finish */
+  SITE_DATABASE_NOT_READY: { kind: "user", status: 409 },
   /** only an administrator may leave a site without members */
   SITE_NEEDS_A_MEMBER: { kind: "user", status: 409 },
   SITE_REQUEST_NOT_FOUND: { kind: "user", status: 404 },

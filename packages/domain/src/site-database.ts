@@ -79,3 +79,22 @@ export function parseDatabasePassword(value: unknown): DatabasePassword {
   }
   return value as DatabasePassword;
 }
+
+/** Where a site's database stands: being made, usable, or being dropped (migration 0016). */
+export const siteDatabaseStatuses = ["creating", "ready", "removing"] as const;
+export type SiteDatabaseStatus = (typeof siteDatabaseStatuses)[number];
+
+/** A site's database as the manager records it; the passwords only sealed (`v1:...`). */
+export interface SiteDatabaseRecord {
+  siteId: SiteId;
+  hostId: number;
+  /** null until the host has made it (status `creating`) */
+  name: SiteDatabaseName | null;
+  passwordEncrypted: string;
+  /** a rotation's new password until the host has it; else null */
+  nextPasswordEncrypted: string | null;
+  status: SiteDatabaseStatus;
+  createdBy: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}

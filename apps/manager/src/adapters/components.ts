@@ -10,6 +10,7 @@ import type { DatabaseHostChecker } from "../features/database-hosts/database-ho
 import type { SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
+import type { SiteDatabaseHosting } from "../features/site-databases/site-database-hosting.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
 import type { SiteFolderEvents } from "../features/workspace/file-events.routes.js";
 import type { TerminalShells } from "../features/workspace/terminal.routes.js";
@@ -32,6 +33,8 @@ export interface Components {
   folderEvents: SiteFolderEvents;
   /** checks a database host's admin account before it is registered */
   databaseHostChecker: DatabaseHostChecker;
+  /** makes, changes and drops sites' databases on their hosts */
+  siteDatabaseHosting: SiteDatabaseHosting;
 }
 
 /** The components named by the config (their URLs and tokens); nothing is contacted until a call is made. */
@@ -68,5 +71,11 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
     terminalShells: { open: (site, request) => orchestrator.openTerminal(site.id, request) },
     folderEvents: { watch: (siteId, folders, signal) => orchestrator.watchFolders(siteId, folders, signal) },
     databaseHostChecker: { check: (host) => orchestrator.checkDatabaseHost(host) },
+    siteDatabaseHosting: {
+      ensure: (id, host, password) => orchestrator.ensureSiteDatabase(id, host, password),
+      setPassword: (id, host, password) => orchestrator.setSiteDatabasePassword(id, host, password),
+      remove: (id, host) => orchestrator.removeSiteDatabase(id, host),
+      size: (id, host) => orchestrator.siteDatabaseSize(id, host),
+    },
   };
 }

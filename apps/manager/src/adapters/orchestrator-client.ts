@@ -6,6 +6,7 @@ import type { SiteImageResult, SiteLogs, SiteServiceStatus } from "@director/con
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { TerminalOpenRequest } from "@director/contracts/orchestrator-terminals";
 import type { SiteId } from "@director/domain/site";
+import type { DatabasePassword } from "@director/domain/site-database";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
 import type { InternalClient } from "@director/http-kit/internal-client";
 import type { WebSocket } from "ws";
@@ -156,6 +157,30 @@ export class OrchestratorClient
   /** Connects to a database host as its admin and checks its rights (the host goes in the body, never in a path). */
   async checkDatabaseHost(host: DatabaseHost) {
     return this.#client.request(orchestratorApi.checkDatabaseHost, { body: { host } });
+  }
+
+  /** The site's database on `host`: made (or found) with `password` and its isolation rights; answers its name. */
+  async ensureSiteDatabase(siteId: SiteId, host: DatabaseHost, password: DatabasePassword) {
+    return this.#client.request(orchestratorApi.ensureSiteDatabase, {
+      params: { id: siteId },
+      body: { host, password },
+    });
+  }
+
+  async setSiteDatabasePassword(siteId: SiteId, host: DatabaseHost, password: DatabasePassword): Promise<void> {
+    await this.#client.request(orchestratorApi.rotateSiteDatabasePassword, {
+      params: { id: siteId },
+      body: { host, password },
+    });
+  }
+
+  async removeSiteDatabase(siteId: SiteId, host: DatabaseHost): Promise<void> {
+    await this.#client.request(orchestratorApi.removeSiteDatabase, { params: { id: siteId }, body: { host } });
+  }
+
+  async siteDatabaseSize(siteId: SiteId, host: DatabaseHost): Promise<number> {
+    return (await this.#client.request(orchestratorApi.siteDatabaseSize, { params: { id: siteId }, body: { host } }))
+      .bytes;
   }
 
   async change(siteId: SiteId, path: SitePath, change: FileChange): Promise<FileChanged> {

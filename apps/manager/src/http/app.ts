@@ -26,6 +26,8 @@ import { registerOperationsAdminRoutes } from "../features/operations/operations
 import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.js";
 import { registerShellRoutes } from "../features/shell/shell.routes.js";
 import { registerShellChannelRoute } from "../features/shell/shell-channel.routes.js";
+import { withSiteEnvironment } from "../features/site-databases/site-database-environment.js";
+import { registerSiteDatabaseRoutes } from "../features/site-databases/site-databases.routes.js";
 import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
 import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
@@ -115,6 +117,7 @@ export async function buildManagerApp(
   registerSiteRequestRoutes(app, { requests: services.siteRequests, operations });
   registerImageRoutes(app, { images: services.images });
   registerDatabaseHostRoutes(app, { databaseHosts: services.databaseHosts });
+  registerSiteDatabaseRoutes(app, { databases: services.siteDatabases, operations });
   registerSshRoutes(app, { sshKeys: services.sshKeys, shellServer: services.shellServer });
   const siteProcess = adapters.components.siteProcess;
   registerSiteProcessRoutes(app, { sites: services.sites, process: siteProcess, logStreams: config.logStreams });
@@ -145,7 +148,8 @@ export async function buildManagerApp(
   const terminalDeps = {
     auth: services.auth,
     sites: services.sites,
-    shells: adapters.components.terminalShells,
+    // Terminals and SSH sessions get the variables the site's process has.
+    shells: withSiteEnvironment(adapters.components.terminalShells, (site) => services.siteDatabases.environment(site)),
     sessions: liveSessions,
     accessChanges: services.accessChanges,
     limits: config.terminals,

@@ -90,6 +90,12 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
     terminalShells: given.terminalShells ?? { open: unreachable },
     folderEvents: given.folderEvents ?? { watch: unreachable },
     databaseHostChecker: given.databaseHostChecker ?? { check: unreachable },
+    siteDatabaseHosting: given.siteDatabaseHosting ?? {
+      ensure: unreachable,
+      setPassword: unreachable,
+      remove: unreachable,
+      size: unreachable,
+    },
   };
 }
 
@@ -110,6 +116,8 @@ export interface TestManagerOptions extends ManagerAppOptions {
   reconcileHost?: ReconcileHost;
   /** the orchestrator's check of a database host; default: unreachable */
   databaseHostChecker?: Components["databaseHostChecker"];
+  /** the orchestrator's site database calls; default: unreachable */
+  siteDatabaseHosting?: Components["siteDatabaseHosting"];
   /** what the live channel hears from the worker; default: a fresh in-process one */
   operationEvents?: OperationEvents;
 }

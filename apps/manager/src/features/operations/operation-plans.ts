@@ -2,8 +2,9 @@ import { DirectorError } from "@director/domain/errors";
 import type { SiteRecord as Site } from "@director/domain/site";
 import { z } from "zod";
 import { siteProcessSettings } from "../sites/site-process-settings.js";
+import { ensureSiteDatabase, removeSiteDatabase, setSiteDatabasePassword } from "./database-steps.js";
 import { ensureCertificates, issueCertificate, removeCertificate, serveDomains } from "./domain-steps.js";
-import type { StepDefinition } from "./step-definition.js";
+import type { StepContext, StepDefinition } from "./step-definition.js";
 
 /** The kinds of operation this release performs. */
 export const operationKinds = [
@@ -17,6 +18,9 @@ export const operationKinds = [
   "update_image",
   "update_domains",
   "issue_certificate",
+  "create_site_database",
+  "rotate_site_database_password",
+  "delete_site_database",
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -26,26 +30,29 @@ export type { StepContext, StepDefinition } from "./step-definition.js";
 const startService: StepDefinition = {
   slug: "start_service",
   name: "Start the site's process",
-  run: async ({ site, host }) => {
+  run: async (context) => {
+    const { site, host } = context;
     if (site?.type === "dynamic") {
-      await host.upsertService(serviceRequest(site));
+      await host.upsertService(await serviceRequest(site, context));
     }
   },
 };
 
-/** What the orchestrator needs to run a dynamic site's process: enabled or not, its limits and image. */
-function serviceRequest(site: Site) {
-  return { id: site.id, isEnabled: site.availability === "enabled", ...siteProcessSettings(site) };
+/** What the orchestrator needs to run a dynamic site's process: enabled or not, its limits, image and variables. */
+async function serviceRequest(site: Site, { databases }: Pick<StepContext, "databases">) {
+  const env = await databases.environment(site);
+  return { id: site.id, isEnabled: site.availability === "enabled", ...siteProcessSettings(site), env };
 }
 
 /** After a type change: a dynamic site gets its process, a site made static loses it. */
 const syncService: StepDefinition = {
   slug: "sync_service",
   name: "Start or stop the site's process",
-  run: async ({ site, host }) => {
+  run: async (context) => {
+    const { site, host } = context;
     if (!site) return;
     if (site.type === "dynamic") {
-      await host.upsertService(serviceRequest(site));
+      await host.upsertService(await serviceRequest(site, context));
     } else {
       await host.removeService(site.id);
     }
@@ -113,6 +120,7 @@ const deleteSite: StepDefinition[] = [
       if (site?.type === "dynamic") await host.removeService(site.id);
     },
   },
+  removeSiteDatabase,
   {
     slug: "remove_site_files",
     name: "Delete the site's files",
@@ -213,8 +221,9 @@ const updateImage: StepDefinition[] = [
   {
     slug: "apply_image",
     name: "Run the site's process on its new image",
-    run: async ({ site, host }) => {
-      if (site?.type === "dynamic") await host.upsertService(serviceRequest(site));
+    run: async (context) => {
+      const { site, host } = context;
+      if (site?.type === "dynamic") await host.upsertService(await serviceRequest(site, context));
     },
   },
 ];
@@ -240,6 +249,23 @@ const issueCertificateSteps: StepDefinition[] = [
   serveDomains,
 ];
 
+/**
+ * A dynamic site's process runs with its database's variables (none once the database is being removed); a changed
+ * variable makes Docker restart it. A static site has no process: its terminals read the variables when they open.
+ */
+const applyDatabaseEnvironment: StepDefinition = {
+  ...startService,
+  slug: "apply_database_environment",
+  name: "Give the site's process its database variables",
+};
+
+const createSiteDatabase: StepDefinition[] = [ensureSiteDatabase, applyDatabaseEnvironment];
+const rotateSiteDatabasePassword: StepDefinition[] = [setSiteDatabasePassword, applyDatabaseEnvironment];
+const deleteSiteDatabase: StepDefinition[] = [
+  { ...applyDatabaseEnvironment, name: "Take the database's variables from the site's process" },
+  removeSiteDatabase,
+];
+
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site: createSite,
@@ -252,6 +278,9 @@ export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   update_image: updateImage,
   update_domains: updateDomains,
   issue_certificate: issueCertificateSteps,
+  create_site_database: createSiteDatabase,
+  rotate_site_database_password: rotateSiteDatabasePassword,
+  delete_site_database: deleteSiteDatabase,
 };
 
 export function isOperationKind(value: string): value is OperationKind {

@@ -141,6 +141,10 @@ const site = {
   httpsDomains: [],
 };
 
+async function unexpected(): Promise<never> {
+  throw new Error("a site without a database has no database host calls");
+}
+
 describe("OperationWorker", () => {
   const workers: OperationWorker[] = [];
   afterEach(async () => {
@@ -178,6 +182,15 @@ describe("OperationWorker", () => {
       domains: { find: async () => null, listForSite: async () => [], recordProgress: async () => {} },
       renewWithinDays: 30,
       now: () => new Date(),
+      // a site without a database: its process gets no variables, and no database step has work
+      databases: {
+        open: async () => null,
+        environment: async () => ({}),
+        markReady: async () => void marks.push("database ready"),
+        completeRotation: async () => void marks.push("rotated"),
+        forget: async () => void marks.push("database forgotten"),
+        hosting: { ensure: unexpected, setPassword: unexpected, remove: unexpected, size: unexpected },
+      },
       ...contextOverrides,
     };
     const wakeup = new InProcessWakeup();

@@ -2,7 +2,9 @@
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { SiteDomainsRepository } from "@director/db/site-domains.repository";
 import type { ImageRecord } from "@director/domain/image";
-import type { SiteRecord as Site } from "@director/domain/site";
+import type { SiteRecord as Site, SiteId } from "@director/domain/site";
+import type { SiteDatabaseName } from "@director/domain/site-database";
+import type { OpenedSiteDatabase, SiteDatabaseHosting } from "../site-databases/site-database-hosting.js";
 import type { SiteHost } from "./site-host.js";
 
 /** What a step may use. The site is read fresh before each step, so a resumed step sees the current truth. */
@@ -29,6 +31,20 @@ export interface StepContext {
   /** a certificate is renewed this many days before it expires */
   renewWithinDays: number;
   now(): Date;
+  /** the site's database: its row, the host that holds it, and the variables the site's code gets from it */
+  databases: SiteDatabaseSteps;
+}
+
+/** What the site-database steps use (the manager's SiteDatabasesService and its repository). */
+export interface SiteDatabaseSteps {
+  /** the site's database with its host and passwords opened; null when it has none */
+  open(siteId: SiteId): Promise<OpenedSiteDatabase | null>;
+  /** the variables the site's process and terminals get ({} without a ready database) */
+  environment(site: Site): Promise<Record<string, string>>;
+  markReady(siteId: SiteId, name: SiteDatabaseName): Promise<void>;
+  completeRotation(siteId: SiteId): Promise<void>;
+  forget(siteId: SiteId): Promise<void>;
+  hosting: SiteDatabaseHosting;
 }
 
 /** One idempotent step: running it twice, or after a crash halfway, leaves the same state as running it once. */

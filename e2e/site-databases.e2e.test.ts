@@ -1,0 +1,247 @@
+/**
+ * Site databases on a real `director up`, on the machine's PostgreSQL 15 and MariaDB 10.11 registered as hosts (the
+ * orchestrator makes and drops databases there as their admin): a member adds a database, reads how to connect
+ * (never the password, unless asked), connects with it, rotates it and deletes it; the site's process, its terminal
+ * and a deleted site follow. Another person sees and changes nothing, and each refusal changes nothing.
+ *
+ * The machine's PostgreSQL trusts connections from 127.0.0.1, so its passwords are not checked here (MariaDB's are, and
+ * the engines' own tests check PostgreSQL's on a server that asks for them); its rights are.
+ */
+import { rm } from "node:fs/promises";
+import { httpRequest } from "@director/testing/http-request";
+import { openTerminalTestClient } from "@director/testing/terminal-client";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiSession } from "./support/api.js";
+import { DirectorProcess } from "./support/director-process.js";
+
+const password = "correct horse battery staple";
+const postgresHost = {
+  name: "machine-pg",
+  kind: "postgres",
+  siteHost: "127.0.0.1",
+  sitePort: 5432,
+  adminUrl: "postgres://postgres@127.0.0.1:5432/postgres",
+  maxDatabases: 10,
+};
+const mariadbHost = {
+  name: "machine-mariadb",
+  kind: "mysql",
+  siteHost: "127.0.0.1",
+  sitePort: 3306,
+  adminUrl: "mysql://root@127.0.0.1:3306",
+  maxDatabases: 10,
+};
+
+/** What PostgreSQL's admin sees of the databases and roles named `name`. */
+async function postgresHas(name: string): Promise<{ database: boolean; role: boolean }> {
+  const client = new pg.Client({ connectionString: postgresHost.adminUrl });
+  await client.connect();
+  try {
+    const database = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    const role = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name]);
+    return { database: database.rowCount === 1, role: role.rowCount === 1 };
+  } finally {
+    await client.end();
+  }
+}
+
+async function mariadbHas(name: string): Promise<{ database: boolean; user: boolean }> {
+  const connection = await mysql.createConnection({ host: "127.0.0.1", port: 3306, user: "root" });
+  try {
+    const [databases] = await connection.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [
+      name,
+    ]);
+    const [users] = await connection.query("SELECT 1 FROM mysql.user WHERE user = ?", [name]);
+    return { database: (databases as unknown[]).length === 1, user: (users as unknown[]).length === 1 };
+  } finally {
+    await connection.end();
+  }
+}
+
+describe("director up: a site's database", () => {
+  let director: DirectorProcess;
+  let admin: ApiSession;
+  let ann: ApiSession;
+  let eve: ApiSession;
+
+  beforeAll(async () => {
+    director = await DirectorProcess.create();
+    await director.start();
+    await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
+    for (const username of ["ann", "eve"]) {
+      await director.run(["admin", "create-user", "--username", username], `${password}\n`);
+    }
+    admin = await ApiSession.login(director.managerUrl, "admin", password);
+    ann = await ApiSession.login(director.managerUrl, "ann", password);
+    eve = await ApiSession.login(director.managerUrl, "eve", password);
+    for (const [name, type] of [
+      ["notes", "static"],
+      ["app", "dynamic"],
+      ["shop", "static"],
+    ]) {
+      const created = await admin.request("POST", "/api/sites?wait=true", { json: { name, type } });
+      expect(created.status, created.text).toBe(201);
+      const added = await admin.request("POST", `/api/sites/${name}/members`, { json: { username: "ann" } });
+      expect(added.status, added.text).toBe(201);
+    }
+  });
+
+  afterAll(async () => {
+    await director?.stop();
+    await director?.removeDockerObjects();
+    if (director) await rm(director.dataDir, { recursive: true, force: true });
+  });
+
+  const database = async (who: ApiSession, site: string) =>
+    (await who.request("GET", `/api/sites/${site}/database`)).json();
+
+  it("refuses a database while no host takes its kind, and records nothing", async () => {
+    const refused = await ann.request("POST", "/api/sites/notes/database", { json: { kind: "postgres" } });
+    expect([refused.status, refused.json().error.code]).toEqual([409, "NO_DATABASE_HOST"]);
+    expect(await database(ann, "notes")).toEqual({ database: null });
+    for (const host of [postgresHost, mariadbHost]) {
+      const registered = await admin.request("POST", "/api/admin/database-hosts", { json: host });
+      expect(registered.status, registered.text).toBe(201);
+    }
+  });
+
+  it("makes a PostgreSQL database the member connects to, showing the password only when asked", async () => {
+    const created = await ann.request("POST", "/api/sites/notes/database?wait=true", { json: { kind: "postgres" } });
+    expect(created.status, created.text).toBe(201);
+    const { database: made, operation } = created.json();
+    expect(operation.status).toBe("succeeded");
+    expect(made).toMatchObject({ kind: "postgres", status: "ready", host: "127.0.0.1", port: 5432 });
+    expect(made.name).toMatch(/^dir_[a-z0-9]+_s\d+$/);
+    expect(made.url).toBe(`postgres://${made.name}@127.0.0.1:5432/${made.name}`);
+    expect(made.environment).toContain("DATABASE_URL");
+    expect(await postgresHas(made.name)).toEqual({ database: true, role: true });
+
+    const revealed = await ann.request("POST", "/api/sites/notes/database/password");
+    expect(revealed.status, revealed.text).toBe(200);
+    const { password: secret, url } = revealed.json();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(url).toBe(`postgres://${made.name}:${secret}@127.0.0.1:5432/${made.name}`);
+    // Nowhere else: not in the listing, nor in the operation, nor in the audit log.
+    expect((await ann.request("GET", "/api/sites/notes/database")).text).not.toContain(secret);
+    expect(created.text).not.toContain(secret);
+    const audit = await admin.request("GET", "/api/admin/audit?limit=50");
+    expect(audit.text).toContain("site.show_database_password");
+    expect(audit.text).not.toContain(secret);
+
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query("CREATE TABLE notes (body text)");
+      await client.query("INSERT INTO notes VALUES ('hello from a site')");
+      expect((await client.query("SELECT body FROM notes")).rows).toEqual([{ body: "hello from a site" }]);
+      const owner = await client.query("SELECT tableowner FROM pg_tables WHERE tablename = 'notes'");
+      expect(owner.rows).toEqual([{ tableowner: made.name }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("shows another person nothing and lets them change nothing", async () => {
+    for (const [method, url, body] of [
+      ["GET", "/api/sites/notes/database", undefined],
+      ["POST", "/api/sites/notes/database", { kind: "mysql" }],
+      ["POST", "/api/sites/notes/database/password", undefined],
+      ["POST", "/api/sites/notes/database/rotation", undefined],
+      ["DELETE", "/api/sites/notes/database", { confirmName: "notes" }],
+    ] as const) {
+      const refused = await eve.request(method, url, body === undefined ? {} : { json: body });
+      expect([refused.status, refused.json().error.code], `${method} ${url}`).toEqual([404, "SITE_NOT_FOUND"]);
+    }
+    expect((await database(ann, "notes")).database.status).toBe("ready");
+  });
+
+  it("refuses a second database, a kind it does not know and a wrong confirmation, changing nothing", async () => {
+    const second = await ann.request("POST", "/api/sites/notes/database", { json: { kind: "mysql" } });
+    expect([second.status, second.json().error.code]).toEqual([409, "SITE_DATABASE_EXISTS"]);
+    const unknown = await ann.request("POST", "/api/sites/shop/database", { json: { kind: "oracle" } });
+    expect([unknown.status, unknown.json().error.code]).toEqual([400, "VALIDATION_FAILED"]);
+    expect(await database(ann, "shop")).toEqual({ database: null });
+    const unconfirmed = await ann.request("DELETE", "/api/sites/notes/database", { json: { confirmName: "note" } });
+    expect([unconfirmed.status, unconfirmed.json().error.code]).toEqual([400, "CONFIRMATION_MISMATCH"]);
+    const kept = (await database(ann, "notes")).database;
+    expect(kept.status).toBe("ready");
+    expect(await postgresHas(kept.name)).toEqual({ database: true, role: true });
+    const inUse = await admin.request("DELETE", "/api/admin/database-hosts/machine-pg");
+    expect([inUse.status, inUse.json().error.code]).toEqual([409, "DATABASE_HOST_IN_USE"]);
+  });
+
+  it("gives the site's terminal the database's variables", async () => {
+    const { database: made } = await database(ann, "notes");
+    const { password: secret } = (await ann.request("POST", "/api/sites/notes/database/password")).json();
+    const url = `${director.managerUrl.replace(/^http/, "ws")}/api/sites/notes/terminal`;
+    const terminal = await openTerminalTestClient(url, { authorization: `Bearer ${ann.token}` });
+    try {
+      await terminal.waitForReady(90_000);
+      const printed = await terminal.run('echo "$DIRECTOR_DATABASE_TYPE $DIRECTOR_DATABASE_NAME $DATABASE_URL"');
+      expect(printed.trim()).toBe(
+        `postgres ${made.name} postgres://${made.name}:${secret}@127.0.0.1:5432/${made.name}`,
+      );
+    } finally {
+      terminal.close();
+    }
+  });
+
+  it("makes a MariaDB database whose password a rotation changes, in the site's process too", async () => {
+    const script =
+      '#!/bin/sh\nmkdir -p /site/www\necho "$DIRECTOR_DATABASE_NAME $DIRECTOR_DATABASE_PASSWORD" > /site/www/index.html\nexec httpd -f -p "$PORT" -h /site/www\n';
+    const uploaded = await ann.request("PUT", "/api/sites/app/files/run.sh?mode=755", { body: script });
+    expect(uploaded.status, uploaded.text).toBe(200);
+    const created = await ann.request("POST", "/api/sites/app/database?wait=true", { json: { kind: "mysql" } });
+    expect(created.status, created.text).toBe(201);
+    const { name } = created.json().database;
+    expect(await mariadbHas(name)).toEqual({ database: true, user: true });
+    const first = (await ann.request("POST", "/api/sites/app/database/password")).json().password;
+    await expect(served("app")).resolves.toBe(`${name} ${first}\n`);
+    const connect = (secret: string) =>
+      mysql.createConnection({ host: "127.0.0.1", port: 3306, user: name, password: secret, database: name });
+    await (await connect(first)).end();
+
+    const rotated = await ann.request("POST", "/api/sites/app/database/rotation?wait=true");
+    expect(rotated.status, rotated.text).toBe(200);
+    const second = (await ann.request("POST", "/api/sites/app/database/password")).json().password;
+    expect(second).not.toBe(first);
+    await expect(connect(first)).rejects.toMatchObject({ code: "ER_ACCESS_DENIED_ERROR" });
+    await (await connect(second)).end();
+    // The process restarted with the new password.
+    await expect(served("app", `${name} ${second}\n`)).resolves.toBe(`${name} ${second}\n`);
+  });
+
+  it("deletes a database with its user once the site's name is typed, and a deleted site's with the site", async () => {
+    const notesName = (await database(ann, "notes")).database.name;
+    const deleted = await ann.request("DELETE", "/api/sites/notes/database?wait=true", {
+      json: { confirmName: "notes" },
+    });
+    expect(deleted.status, deleted.text).toBe(200);
+    expect(await database(ann, "notes")).toEqual({ database: null });
+    expect(await postgresHas(notesName)).toEqual({ database: false, role: false });
+
+    const appName = (await database(ann, "app")).database.name;
+    const siteDeleted = await admin.request("DELETE", "/api/sites/app?wait=true", { json: { confirmName: "app" } });
+    expect(siteDeleted.status, siteDeleted.text).toBe(200);
+    expect(await mariadbHas(appName)).toEqual({ database: false, user: false });
+    // With no database left on it, the host can go.
+    const removed = await admin.request("DELETE", "/api/admin/database-hosts/machine-mariadb");
+    expect(removed.status, removed.text).toBe(204);
+  });
+
+  /** The site's page through the sites port, once it is `expected` (or has answered 200, without `expected`). */
+  async function served(site: string, expected?: string, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = await httpRequest({
+        url: `${director.sitesUrl}/`,
+        host: `${site}.sites.localhost:${director.ports.sites}`,
+      });
+      const isDone = answer.status === 200 && (expected === undefined || answer.text === expected);
+      if (isDone || Date.now() > deadline) return answer.text;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+});

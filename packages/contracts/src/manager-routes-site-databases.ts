@@ -1,0 +1,86 @@
+/**
+ * A site's database (issue 14): anyone who sees the site sees whether it has one and how to connect (never the
+ * password); members add it, reveal and rotate its password and delete it (typing the site's name). Each change is
+ * an operation whose steps the site page follows live.
+ */
+import { siteDatabaseKinds, siteDatabaseStatuses } from "@director/domain/site-database";
+import { z } from "zod";
+import { operationViewSchema } from "./manager-api.js";
+import { siteParamsSchema, waitQuerySchema } from "./manager-params.js";
+import { managerPaths } from "./manager-paths.js";
+import { route } from "./route.js";
+import { text } from "./text.js";
+
+const paths = managerPaths.siteDatabase;
+
+export const siteDatabaseViewSchema = z.object({
+  kind: z.enum(siteDatabaseKinds),
+  /** `ready`: usable; `creating`/`removing`: an operation is making or dropping it (see the site's operations) */
+  status: z.enum(siteDatabaseStatuses),
+  /** the address the site's code connects to (an address of the sites network) */
+  host: z.string(),
+  port: z.number().int(),
+  /** the database's name, which is also its user's; null until it is made */
+  name: z.string().nullable(),
+  /** the URL without its password (`postgres://user@host:port/name`); null until it is made */
+  url: z.string().nullable(),
+  /** the variables the site's process, terminals and SSH sessions get (their names; values only on request) */
+  environment: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type SiteDatabaseView = z.infer<typeof siteDatabaseViewSchema>;
+
+/** POST /api/sites/:name/database */
+export const createSiteDatabaseRequestSchema = z.object({ kind: z.enum(siteDatabaseKinds) }).strict();
+
+/** DELETE /api/sites/:name/database: the site's name, typed */
+export const deleteSiteDatabaseRequestSchema = z.object({ confirmName: text().max(64).optional() }).strict();
+
+export const siteDatabaseRoutes = {
+  get: route({
+    ...paths.get,
+    caller: "person",
+    summary: "the site's database and how to connect to it, without its password (null: it has none)",
+    params: siteParamsSchema,
+    answer: z.object({ database: siteDatabaseViewSchema.nullable() }),
+    answerKind: "json",
+  }),
+  create: route({
+    ...paths.create,
+    caller: "person",
+    summary: "add the site's database of the kind asked for (members); made by an operation",
+    params: siteParamsSchema,
+    query: waitQuerySchema,
+    body: createSiteDatabaseRequestSchema,
+    answer: z.object({ database: siteDatabaseViewSchema, operation: operationViewSchema }),
+    answerKind: "json",
+    status: 201,
+  }),
+  remove: route({
+    ...paths.remove,
+    caller: "person",
+    summary: "delete the site's database and its user (members; confirmName is the site's name)",
+    params: siteParamsSchema,
+    query: waitQuerySchema,
+    body: deleteSiteDatabaseRequestSchema,
+    answer: z.object({ operation: operationViewSchema }),
+    answerKind: "json",
+  }),
+  revealPassword: route({
+    ...paths.revealPassword,
+    caller: "person",
+    summary: "the database user's password and the URL with it (members; audited)",
+    params: siteParamsSchema,
+    answer: z.object({ password: z.string(), url: z.string() }),
+    answerKind: "json",
+  }),
+  rotatePassword: route({
+    ...paths.rotatePassword,
+    caller: "person",
+    summary: "give the database user a new password (members); the site's process restarts with it",
+    params: siteParamsSchema,
+    query: waitQuerySchema,
+    answer: z.object({ operation: operationViewSchema }),
+    answerKind: "json",
+  }),
+};
