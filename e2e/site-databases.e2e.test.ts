@@ -12,8 +12,17 @@ import { httpRequest } from "@director/testing/http-request";
 import { openTerminalTestClient } from "@director/testing/terminal-client";
 import mysql from "mysql2/promise";
 import pg from "pg";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
+import {
+  collectPageErrors,
+  horizontalOverflowPx,
+  launchChromium,
+  logInAcceptingGuidelines,
+  newUserContext,
+  screenshot,
+} from "./support/browser.js";
 import { DirectorProcess } from "./support/director-process.js";
 
 const password = "correct horse battery staple";
@@ -185,6 +194,48 @@ describe("director up: a site's database", () => {
       );
     } finally {
       terminal.close();
+    }
+  });
+
+  it("in the browser: a member adds a database, reads its password when asked, and deletes it", async () => {
+    const browser: Browser = await launchChromium();
+    try {
+      for (const isPhone of [false, true]) {
+        const page = await (await newUserContext(browser, director.managerUrl, { isPhone })).newPage();
+        const pageErrors = collectPageErrors(page);
+        await logInAcceptingGuidelines(page, "ann", password);
+        await page.goto("/sites/shop");
+        const panel = page.getByRole("region", { name: "Database" });
+        // Made on the laptop; the phone finds it there.
+        if (!isPhone) {
+          await panel.getByText("The site has no database.").waitFor();
+          await panel.getByLabel("Kind").selectOption("postgres");
+          await panel.getByRole("button", { name: "Add a database" }).click();
+        }
+        await panel.getByTestId("database-status").filter({ hasText: "Ready" }).waitFor({ timeout: 60_000 });
+        const { database: made } = await database(ann, "shop");
+        await panel.getByText(made.name, { exact: true }).waitFor();
+        expect(await panel.getByTestId("database-password").count()).toBe(0);
+        await panel.getByRole("button", { name: "Show password" }).click();
+        const shown = await panel.getByTestId("database-password").textContent();
+        const revealed = (await ann.request("POST", "/api/sites/shop/database/password")).json();
+        expect(shown).toBe(revealed.password);
+        await screenshot(page, isPhone ? "site-database-phone" : "site-database");
+        expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
+        if (isPhone) {
+          const confirm = panel.getByLabel(/Type shop to delete the database/);
+          await confirm.fill("sho");
+          await expect(panel.getByRole("button", { name: "Delete database" }).isDisabled()).resolves.toBe(true);
+          await confirm.fill("shop");
+          await panel.getByRole("button", { name: "Delete database" }).click();
+          await panel.getByText("The site has no database.").waitFor({ timeout: 60_000 });
+          expect(await postgresHas(made.name)).toEqual({ database: false, role: false });
+        }
+        expect(pageErrors).toEqual([]);
+        await page.context().close();
+      }
+    } finally {
+      await browser.close();
     }
   });
 

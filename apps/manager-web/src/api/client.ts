@@ -6,6 +6,7 @@ import type { Http } from "./http";
 import { imagesApi } from "./images";
 import { membersApi } from "./members";
 import { operationsApi } from "./operations";
+import { siteDatabaseApi } from "./site-database";
 import { siteRequestsApi } from "./site-requests";
 import { sitesApi } from "./sites";
 import { sshApi } from "./ssh";
@@ -18,6 +19,7 @@ export function createApi(http: Http) {
     sites: sitesApi(http),
     members: membersApi(http),
     domains: domainsApi(http),
+    siteDatabase: siteDatabaseApi(http),
     files: filesApi(http),
     images: imagesApi(http),
     siteRequests: siteRequestsApi(http),

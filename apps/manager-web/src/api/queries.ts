@@ -42,6 +42,8 @@ export function queriesOf(api: Api) {
       queryOptions({ queryKey: [...queryKeys.site(name), "members"], queryFn: () => api.members.list(name) }),
     siteDomains: (name: string) =>
       queryOptions({ queryKey: [...queryKeys.site(name), "domains"], queryFn: () => api.domains.list(name) }),
+    siteDatabase: (name: string) =>
+      queryOptions({ queryKey: [...queryKeys.site(name), "database"], queryFn: () => api.siteDatabase.get(name) }),
     siteProcess: (name: string, type: SiteView["type"]) =>
       queryOptions({
         queryKey: [...queryKeys.site(name), "process", type],

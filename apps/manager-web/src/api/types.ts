@@ -21,6 +21,7 @@ import type {
 } from "@director/contracts/manager-api";
 import type { ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
+import type { SiteDatabaseView } from "@director/contracts/manager-routes-site-databases";
 import type { SshInfo, SshKeyView } from "@director/contracts/manager-routes-ssh";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
@@ -36,6 +37,7 @@ export type {
   MassMailResult,
   OperationView,
   ReconcileReport,
+  SiteDatabaseView,
   SiteDomainView,
   SiteListItemView,
   SiteMemberView,

@@ -11,6 +11,7 @@ import { SiteRevisions } from "../lib/site-revisions";
 import { siteDot } from "../lib/site-status";
 import { Link } from "../router";
 import { DeleteSite } from "./site/delete-site";
+import { SiteDatabase } from "./site/site-database";
 import { SiteDomains } from "./site/site-domains";
 import { SiteFiles } from "./site/site-files";
 import { SiteImage } from "./site/site-image";
@@ -149,6 +150,7 @@ export function SitePage({ name }: { name: string }) {
         {site.type === "dynamic" ? <SiteImage site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
         <SiteMembers site={site} canEdit={canEdit} />
         <SiteDomains site={site} canEdit={canEdit} />
+        {site.isReady ? <SiteDatabase site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
       </div>
       {site.isReady ? <SiteFiles site={site} canEdit={canEdit} /> : null}
       {user.isSuperuser || (site.purpose === "personal" && canEdit) ? <DeleteSite site={site} /> : null}
