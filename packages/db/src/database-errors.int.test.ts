@@ -5,7 +5,8 @@
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isUnstorableText, translateDatabaseError } from "./database-errors.js";
+import { constraintNames } from "./constraint-names.js";
+import { isUnstorableText, keepingNameUnique, type NameTaken, translateDatabaseError } from "./database-errors.js";
 
 describe("translateDatabaseError", () => {
   let database: ServerTestDatabase;
@@ -49,5 +50,49 @@ describe("translateDatabaseError", () => {
     expect(isUnstorableText(error)).toBe(false);
     expect(translateDatabaseError(error)).toBeNull();
     expect(translateDatabaseError(new Error("boom"))).toBeNull();
+  });
+});
+
+describe("keepingNameUnique", () => {
+  let database: ServerTestDatabase;
+  const usernameTaken: NameTaken = {
+    constraint: constraintNames.usersUsername,
+    code: "USERNAME_TAKEN",
+    message: "That username is taken.",
+  };
+
+  beforeAll(async () => {
+    database = await createServerTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  const addUser = (username: string) => () =>
+    database.db.insertInto("users").values({ username, password_hash: null }).returning("username").execute();
+
+  it("passes the write's result through, and turns a clash on the named constraint into the code with the field", async () => {
+    expect(await keepingNameUnique(usernameTaken, addUser("ada"))).toEqual([{ username: "ada" }]);
+    const refusal = await keepingNameUnique(usernameTaken, addUser("ada")).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({
+      name: "DirectorError",
+      code: "USERNAME_TAKEN",
+      message: "That username is taken.",
+      details: { fields: { name: "is taken" } },
+      cause: { code: "23505", constraint: constraintNames.usersUsername },
+    });
+  });
+
+  it("throws a clash on another constraint, and any other failure, as it is", async () => {
+    await addUser("grace")();
+    const elsewhere = { ...usernameTaken, constraint: constraintNames.imagesName };
+    await expect(keepingNameUnique(elsewhere, addUser("grace"))).rejects.toMatchObject({
+      code: "23505",
+      constraint: constraintNames.usersUsername,
+    });
+    await expect(
+      keepingNameUnique(usernameTaken, () => sql`select * from no_such_table`.execute(database.db)),
+    ).rejects.toMatchObject({ code: "42P01" });
   });
 });

@@ -1,5 +1,5 @@
 /** Recognising PostgreSQL failures by SQLSTATE (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
-import { DirectorError } from "@director/domain/errors";
+import { DirectorError, type ErrorCode } from "@director/domain/errors";
 
 interface PgErrorFields {
   code?: unknown;
@@ -14,6 +14,26 @@ function fieldsOf(error: unknown): PgErrorFields {
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const fields = fieldsOf(error);
   return fields.code === "23505" && (constraint === undefined || fields.constraint === constraint);
+}
+
+/** What a write that keeps a name unique answers when the name is in use: the constraint, and the code and message. */
+export interface NameTaken {
+  constraint: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * The result of `write`; when it broke `taken.constraint` (a unique violation), a DirectorError `taken.code` that
+ * names the field (details.fields.name) and keeps the cause. Any other failure is thrown as it is.
+ */
+export async function keepingNameUnique<T>(taken: NameTaken, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isUniqueViolation(error, taken.constraint)) throw error;
+    throw new DirectorError(taken.code, taken.message, { details: { fields: { name: "is taken" } }, cause: error });
+  }
 }
 
 /**

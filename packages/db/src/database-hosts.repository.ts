@@ -4,7 +4,7 @@ import { DirectorError } from "@director/domain/errors";
 import { type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
-import { isForeignKeyViolation, isUniqueViolation } from "./database-errors.js";
+import { isForeignKeyViolation, keepingNameUnique, type NameTaken } from "./database-errors.js";
 import type { DatabaseHostsTable } from "./schema.js";
 
 /** The fields of a database host an administrator sets; the name is parsed and the admin URL already sealed. */
@@ -35,27 +35,22 @@ export class DatabaseHostsRepository {
 
   /** Adds a host; DATABASE_HOST_NAME_TAKEN when the name is in use. */
   async create(fields: DatabaseHostFields, trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord> {
-    try {
-      const row = await trx.insertInto("database_hosts").values(toRow(fields)).returningAll().executeTakeFirstOrThrow();
-      return toDatabaseHost(row);
-    } catch (error) {
-      throw nameTaken(error, fields.name);
-    }
+    const row = await keepingNameUnique(nameTaken(fields.name), () =>
+      trx.insertInto("database_hosts").values(toRow(fields)).returningAll().executeTakeFirstOrThrow(),
+    );
+    return toDatabaseHost(row);
   }
 
   /** Replaces a host's fields (the caller merged the change); DATABASE_HOST_NOT_FOUND when absent, _NAME_TAKEN on a clash. */
   async update(id: number, fields: DatabaseHostFields, trx: DatabaseHandle = this.#db): Promise<DatabaseHostRecord> {
-    let row: Selectable<DatabaseHostsTable> | undefined;
-    try {
-      row = await trx
+    const row = await keepingNameUnique(nameTaken(fields.name), () =>
+      trx
         .updateTable("database_hosts")
         .set({ ...toRow(fields), updated_at: sql<Date>`now()` })
         .where("id", "=", id)
         .returningAll()
-        .executeTakeFirst();
-    } catch (error) {
-      throw nameTaken(error, fields.name);
-    }
+        .executeTakeFirst(),
+    );
     if (!row) throw new DirectorError("DATABASE_HOST_NOT_FOUND", `There is no database host ${fields.name}.`);
     return toDatabaseHost(row);
   }
@@ -75,12 +70,12 @@ export class DatabaseHostsRepository {
   }
 }
 
-function nameTaken(error: unknown, name: string): unknown {
-  if (!isUniqueViolation(error, constraintNames.databaseHostsName)) return error;
-  return new DirectorError("DATABASE_HOST_NAME_TAKEN", `A database host named "${name}" exists; choose another name.`, {
-    details: { fields: { name: "is taken" } },
-    cause: error,
-  });
+function nameTaken(name: string): NameTaken {
+  return {
+    constraint: constraintNames.databaseHostsName,
+    code: "DATABASE_HOST_NAME_TAKEN",
+    message: `A database host named "${name}" exists; choose another name.`,
+  };
 }
 
 function toRow(fields: DatabaseHostFields) {

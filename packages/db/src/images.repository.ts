@@ -6,7 +6,7 @@ import type { Selectable } from "kysely";
 import { sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
-import { isForeignKeyViolation, isUniqueViolation } from "./database-errors.js";
+import { isForeignKeyViolation, keepingNameUnique, type NameTaken } from "./database-errors.js";
 import type { ImagesTable } from "./schema.js";
 
 /** The fields of an image an administrator sets; the name and parent are already parsed. */
@@ -49,27 +49,22 @@ export class ImagesRepository {
 
   /** Adds an image; IMAGE_NAME_TAKEN when the name is in use. */
   async create(fields: ImageFields, trx: DatabaseHandle = this.#db): Promise<ImageRecord> {
-    try {
-      const row = await trx.insertInto("images").values(toRow(fields)).returningAll().executeTakeFirstOrThrow();
-      return toImage(row);
-    } catch (error) {
-      throw nameTaken(error, fields.name);
-    }
+    const row = await keepingNameUnique(nameTaken(fields.name), () =>
+      trx.insertInto("images").values(toRow(fields)).returningAll().executeTakeFirstOrThrow(),
+    );
+    return toImage(row);
   }
 
   /** Replaces an image's fields (the caller merged the change); IMAGE_NOT_FOUND when absent, IMAGE_NAME_TAKEN on a clash. */
   async update(id: number, fields: ImageFields, trx: DatabaseHandle = this.#db): Promise<ImageRecord> {
-    let row: Selectable<ImagesTable> | undefined;
-    try {
-      row = await trx
+    const row = await keepingNameUnique(nameTaken(fields.name), () =>
+      trx
         .updateTable("images")
         .set({ ...toRow(fields), updated_at: sql<Date>`now()` })
         .where("id", "=", id)
         .returningAll()
-        .executeTakeFirst();
-    } catch (error) {
-      throw nameTaken(error, fields.name);
-    }
+        .executeTakeFirst(),
+    );
     if (!row) throw new DirectorError("IMAGE_NOT_FOUND", `There is no image ${fields.name}.`);
     return toImage(row);
   }
@@ -89,12 +84,12 @@ export class ImagesRepository {
   }
 }
 
-function nameTaken(error: unknown, name: string): unknown {
-  if (!isUniqueViolation(error, constraintNames.imagesName)) return error;
-  return new DirectorError("IMAGE_NAME_TAKEN", `An image named "${name}" already exists; choose another name.`, {
-    details: { fields: { name: "is taken" } },
-    cause: error,
-  });
+function nameTaken(name: string): NameTaken {
+  return {
+    constraint: constraintNames.imagesName,
+    code: "IMAGE_NAME_TAKEN",
+    message: `An image named "${name}" already exists; choose another name.`,
+  };
 }
 
 function toRow(fields: ImageFields) {

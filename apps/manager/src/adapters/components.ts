@@ -13,7 +13,7 @@ import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-
 import type { SiteDatabaseHosting } from "../features/site-databases/site-database-hosting.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
 import type { SiteFolderEvents } from "../features/workspace/file-events.routes.js";
-import type { TerminalShells } from "../features/workspace/terminal.routes.js";
+import type { TerminalShells } from "../features/workspace/terminal-socket-route.js";
 import { OrchestratorClient } from "./orchestrator-client.js";
 import { RouterClient } from "./router-client.js";
 

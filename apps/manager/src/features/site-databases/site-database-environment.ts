@@ -1,7 +1,7 @@
 import type { TerminalOpenRequest } from "@director/contracts/orchestrator-terminals";
 import type { SiteRecord as Site } from "@director/domain/site";
 import type { DatabasePassword, SiteDatabaseKind, SiteDatabaseName } from "@director/domain/site-database";
-import type { TerminalShells } from "../workspace/terminal.routes.js";
+import type { TerminalShells } from "../workspace/terminal-socket-route.js";
 
 /** How a site's code reaches its database: the address sites use, and the site's own user. */
 export interface SiteDatabaseConnection {

@@ -1,23 +1,16 @@
 import { workspaceRoutes } from "@director/contracts/manager-routes-workspace";
-import { terminalCloseCodes } from "@director/contracts/manager-workspace";
-import type { TerminalOpenRequest } from "@director/contracts/orchestrator-terminals";
 import { DirectorError } from "@director/domain/errors";
-import type { SiteRecord } from "@director/domain/site";
-import type { SessionKind, User } from "@director/domain/user";
-import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Logger } from "pino";
-import type { WebSocket } from "ws";
+import type { FastifyInstance } from "fastify";
 import { actorOf } from "../../http/api-routes.js";
 import { sessionTokenOf } from "../../http/authenticate.js";
-import { ConnectionLimits, takePlaceForUpgrade } from "../../http/connection-limits.js";
+import { ConnectionLimits } from "../../http/connection-limits.js";
 import { assertSameOrigin } from "../../http/same-origin.js";
-import type { AuthService } from "../auth/auth.service.js";
-import type { LiveSessions } from "../live/live-sessions.js";
-import type { SiteAccessChanges } from "../sites/site-access-changes.js";
-import { siteProcessSettings } from "../sites/site-process-settings.js";
-import type { SitesService } from "../sites/sites.service.js";
-import { TerminalSession } from "./terminal-session.js";
+import {
+  type AcceptedTerminalCaller,
+  registerTerminalSocketRoute,
+  type TerminalLimits,
+  type TerminalSocketDeps,
+} from "./terminal-socket-route.js";
 
 /**
  * The places for terminals: at most DIRECTOR_TERMINALS_PER_ACCOUNT per account and _TOTAL in all, web terminals and
@@ -37,47 +30,8 @@ export function terminalConnectionLimits(limits: Pick<TerminalLimits, "maxPerAcc
   );
 }
 
-/**
- * Whether the person behind `token` may still use a terminal in `site`: "session-ended" when the login ended or the
- * account was disabled, "access-lost" when they may no longer edit the site's files (removed, site disabled).
- */
-export function terminalAccessCheck(
-  deps: { auth: Pick<AuthService, "userForToken">; sites: Pick<SitesService, "findForAction"> },
-  token: string,
-  site: SiteRecord,
-  kind: SessionKind = "web",
-): () => Promise<"ok" | "session-ended" | "access-lost"> {
-  return async () => {
-    const user = await deps.auth.userForToken(token, kind);
-    if (user === null || !user.isActive) return "session-ended";
-    try {
-      await deps.sites.findForAction(user, site.name, "edit_files");
-      return "ok";
-    } catch (error) {
-      if (error instanceof DirectorError && error.kind === "user") return "access-lost";
-      throw error;
-    }
-  };
-}
-
-/** Where terminals' shells run: the orchestrator's terminal socket, once its open request is sent. */
-export interface TerminalShells {
-  open(site: SiteRecord, request: TerminalOpenRequest): Promise<WebSocket>;
-}
-
-/** The terminal settings of the configuration (DIRECTOR_TERMINAL_*). */
-export interface TerminalLimits {
-  maxPerAccount: number;
-  maxTotal: number;
-  idleTimeoutMs: number;
-  maxDurationMs: number;
-}
-
-const defaultRecheckMs = 30_000;
-
-interface Accepted {
-  actor: User;
-  site: SiteRecord;
+/** A web terminal's caller, with the size its terminal opens at. */
+interface Accepted extends AcceptedTerminalCaller {
   cols: number;
   rows: number;
 }
@@ -87,32 +41,14 @@ interface Accepted {
  * may edit the site's files may open one; the Origin must be Director's own pages (cross-site WebSocket hijacking).
  * Everything is checked before the upgrade, so a refusal is an ordinary JSON answer (401, 403, 404, 429).
  */
-export function registerTerminalRoutes(
-  app: FastifyInstance,
-  deps: {
-    auth: Pick<AuthService, "userForToken">;
-    sites: Pick<SitesService, "findForAction">;
-    shells: TerminalShells;
-    sessions: Pick<LiveSessions, "track">;
-    accessChanges: Pick<SiteAccessChanges, "subscribe">;
-    limits: TerminalLimits;
-    /** the places for terminals, shared with SSH channels (terminalConnectionLimits) */
-    connections: ConnectionLimits;
-    log: Logger;
-    recheckMs?: number;
-  },
-): void {
+export function registerTerminalRoutes(app: FastifyInstance, deps: TerminalSocketDeps): void {
   const target = workspaceRoutes.terminal;
-  const accepted = new WeakMap<FastifyRequest, Accepted>();
-  app.route({
-    method: "GET",
-    url: target.path,
-    config: { caller: target.caller },
-    // A plain HTTP request gets the error body every other refusal has, not the plugin's empty 404.
-    handler: async () => {
-      throw new DirectorError("WEBSOCKET_REQUIRED", "The terminal is a WebSocket: connect with an Upgrade request.");
-    },
-    preValidation: async (request) => {
+  registerTerminalSocketRoute<Accepted>(app, deps, {
+    target,
+    plainRequestMessage: "The terminal is a WebSocket: connect with an Upgrade request.",
+    sessionKind: "web",
+    loginEndedReason: "Your session ended; log in again.",
+    accept: async (request) => {
       assertSameOrigin(request, "Terminals");
       const actor = actorOf(request);
       const query = target.query.safeParse(request.query);
@@ -123,33 +59,12 @@ export function registerTerminalRoutes(
       }
       const { name } = target.params.parse(request.params);
       const site = await deps.sites.findForAction(actor, name, "edit_files");
-      // Taken last, once nothing else can refuse, and given back when the connection's socket closes (see /ws).
-      takePlaceForUpgrade(deps.connections, request, actor.id);
-      accepted.set(request, { actor, site, ...query.data });
-    },
-    wsHandler: (socket, request) => {
-      const details = accepted.get(request);
+      // The request was authenticated (actorOf), so it carries its token: the cookie's or the bearer's.
       const token = sessionTokenOf(request);
-      if (details === undefined || token === undefined) {
-        socket.close(terminalCloseCodes.sessionEnded, "session ended");
-        return;
-      }
-      const { actor, site, cols, rows } = details;
-      const log = deps.log.child({ siteId: site.id, userId: actor.id });
-      const session = new TerminalSession(socket, {
-        openShell: () =>
-          deps.shells.open(site, { type: "open", cols, rows, service: { ...siteProcessSettings(site), env: {} } }),
-        checkAccess: terminalAccessCheck(deps, token, site),
-        onAccessChange: (listener) => deps.accessChanges.subscribe(site.id, listener),
-        idleTimeoutMs: deps.limits.idleTimeoutMs,
-        maxDurationMs: deps.limits.maxDurationMs,
-        recheckMs: deps.recheckMs ?? defaultRecheckMs,
-        log,
-      });
-      const untrack = deps.sessions.track(token, actor.id, () =>
-        session.close(terminalCloseCodes.sessionEnded, "Your session ended; log in again."),
-      );
-      socket.on("close", untrack);
+      if (token === undefined) throw new DirectorError("AUTH_REQUIRED", "Log in first (POST /api/auth/login).");
+      return { userId: actor.id, token, site, ...query.data };
     },
+    // The browser says only the size, in the query: the shell opens at once.
+    whenOpen: (_socket, { cols, rows }, start) => start({ type: "open", cols, rows }),
   });
 }
