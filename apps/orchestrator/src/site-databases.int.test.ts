@@ -241,6 +241,30 @@ describe.each([
     expect([checked.statusCode, checked.json().error.code]).toEqual([503, "DATABASE_HOST_UNAVAILABLE"]);
   });
 
+  it("runs a SQL console statement as the site's own user, and answers its failures as 4xx", async () => {
+    const query = (siteId: number, password: string, statement: string, limits: { timeoutMs?: number } = {}) =>
+      callRoute(orchestrator.app, api.runSiteStatement, {
+        params: { id: siteId },
+        body: { host: body, password, statement, ...limits },
+      });
+    expect((await query(12, passwordB, "create table notes (body varchar(20))")).statusCode).toBe(200);
+    const inserted = await query(12, passwordB, "insert into notes values ('hello')");
+    expect([inserted.statusCode, inserted.json()]).toEqual([200, expect.objectContaining({ rowCount: 1 })]);
+    const who = host.kind === "postgres" ? "current_user" : "substring_index(current_user(), '@', 1)";
+    const read = await query(12, passwordB, `select body, ${who} as who from notes`);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json()).toMatchObject({ command: "SELECT", rows: [["hello", nameOf(12)]], truncated: false });
+    const failed = await query(12, passwordB, "select * from nowhere");
+    expect([failed.statusCode, failed.json().error.code]).toEqual([422, "SQL_STATEMENT_FAILED"]);
+    const sleep = host.kind === "postgres" ? "select pg_sleep(5)" : "select sleep(5)";
+    const timedOut = await query(12, passwordB, sleep, { timeoutMs: 500 });
+    expect([timedOut.statusCode, timedOut.json().error.code]).toEqual([422, "SQL_STATEMENT_TIMEOUT"]);
+    const refused = await query(12, passwordA, "select 1");
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, "SITE_DATABASE_LOGIN_REFUSED"]);
+    const missing = await query(13, passwordA, "select 1");
+    expect([missing.statusCode, missing.json().error.code]).toEqual([404, "SITE_DATABASE_NOT_FOUND"]);
+  });
+
   it("removes a site's database and user, twice over, and the host lists none", async () => {
     for (const siteId of [11, 11, 12]) {
       const removed = await callRoute(orchestrator.app, api.removeSiteDatabase, {

@@ -10,6 +10,7 @@ import {
   ensureSiteDatabaseRoute,
   removeSiteDatabaseRoute,
   rotateSiteDatabasePasswordRoute,
+  runSiteStatementRoute,
   siteDatabaseSizeRoute,
 } from "./orchestrator-databases.js";
 import {
@@ -68,4 +69,5 @@ export const orchestratorApi = {
   siteDatabaseSize: siteDatabaseSizeRoute,
   databaseHostInventory: databaseHostInventoryRoute,
   checkDatabaseHost: checkDatabaseHostRoute,
+  runSiteStatement: runSiteStatementRoute,
 } as const satisfies RouteTable;

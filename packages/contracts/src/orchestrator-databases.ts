@@ -10,6 +10,13 @@ import {
   type SiteDatabaseKind,
   siteDatabaseKinds,
 } from "@director/domain/site-database";
+import {
+  sqlStatementDefaultMaxRows,
+  sqlStatementDefaultTimeoutMs,
+  sqlStatementMaxChars,
+  sqlStatementMaxRowsLimit,
+  sqlStatementMaxTimeoutMs,
+} from "@director/domain/sql-console";
 import { z } from "zod";
 import { siteIdParamsSchema, siteIdSchema } from "./internal-values.js";
 import { route } from "./route.js";
@@ -121,4 +128,41 @@ export const checkDatabaseHostRoute = route({
   answerKind: "json",
   summary:
     "connects as the host's admin and checks it has the rights site databases need; 502 DATABASE_HOST_REJECTED names a missing right, 503 DATABASE_HOST_UNAVAILABLE",
+});
+
+/** One SQL console statement, run as the site's own database user with `password` (its generated one). */
+const runSiteStatementBodySchema = z
+  .object({
+    host: databaseHostSchema,
+    password: databasePasswordSchema,
+    /** exactly one statement; a second one is refused by the engine (SQL_STATEMENT_FAILED) */
+    statement: z.string().min(1).max(sqlStatementMaxChars),
+    timeoutMs: z.number().int().min(1).max(sqlStatementMaxTimeoutMs).default(sqlStatementDefaultTimeoutMs),
+    maxRows: z.number().int().min(1).max(sqlStatementMaxRowsLimit).default(sqlStatementDefaultMaxRows),
+  })
+  .strict();
+export type RunSiteStatementBody = z.input<typeof runSiteStatementBodySchema>;
+
+/** What a statement answered; every value as text (domain/sql-console.ts `SqlStatementResult` says how each is rendered). */
+export const siteStatementAnswerSchema = z.object({
+  command: z.string().nullable(),
+  columns: z.array(z.object({ name: z.string(), type: z.string().optional() })),
+  rows: z.array(z.array(z.string().nullable())),
+  rowCount: z.number().int().min(0),
+  truncated: z.boolean(),
+  truncatedValues: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])),
+  durationMs: z.number().min(0),
+});
+export type SiteStatementAnswer = z.infer<typeof siteStatementAnswerSchema>;
+
+export const runSiteStatementRoute = route({
+  method: "POST",
+  path: "/internal/v1/sites/:id/database/query",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  body: runSiteStatementBodySchema,
+  answer: siteStatementAnswerSchema,
+  answerKind: "json",
+  summary:
+    "runs one SQL statement as the site's own database user (time and row limits); 422 SQL_STATEMENT_FAILED or SQL_STATEMENT_TIMEOUT, 404 SITE_DATABASE_NOT_FOUND, 409 SITE_DATABASE_LOGIN_REFUSED, 503 DATABASE_HOST_UNAVAILABLE",
 });

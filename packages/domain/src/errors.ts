@@ -142,6 +142,18 @@ export const errorCodes = {
   SSH_KEY_NOT_FOUND: { kind: "user", status: 404 },
   /** the site has no database of that kind on its database host (never made, or deleted) */
   SITE_DATABASE_NOT_FOUND: { kind: "user", status: 404 },
+  /**
+   * the site's database user refused the password Director holds for it (changed on the host behind Director's
+   * back): rotating the password sets it again
+   */
+  SITE_DATABASE_LOGIN_REFUSED: { kind: "user", status: 409 },
+  /**
+   * a SQL console statement failed (syntax, a missing table, a right the site's user lacks, more than one statement):
+   * the message is the engine's own, details carry its SQLSTATE (`sqlState`), MariaDB's `errno`, PostgreSQL's `position`
+   */
+  SQL_STATEMENT_FAILED: { kind: "user", status: 422 },
+  /** a SQL console statement ran past its time limit and was stopped (details: `timeoutMs`) */
+  SQL_STATEMENT_TIMEOUT: { kind: "user", status: 422 },
   /** the site request is not in the state this decision needs (already decided, or waiting for someone else) */
   REQUEST_STATE_INVALID: { kind: "user", status: 409 },
   // infrastructure

@@ -11,8 +11,10 @@
 import { DirectorError } from "@director/domain/errors";
 import type { InstallationId } from "@director/domain/installation-id";
 import { type DatabasePassword, findSiteDatabaseName, type SiteDatabaseIdentity } from "@director/domain/site-database";
+import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 import mysql, { type Pool, type PoolConnection, type RowDataPacket } from "mysql2/promise";
 import { bySiteId, type SiteDatabaseEngine, type SiteDatabaseHostOptions } from "../core/site-database-engine.js";
+import { runMariadbStatement } from "./mariadb-site-statement.js";
 
 /** MariaDB's error when a session ended between listing and killing it. */
 const noSuchThread = 1094;
@@ -23,6 +25,8 @@ export class MariadbSiteDatabases implements SiteDatabaseEngine {
   readonly #installationId: InstallationId;
   readonly #connectionLimit: number;
   readonly #pool: Pool;
+  /** where site users log in: the admin URL's host and port */
+  readonly #siteTarget: { host: string; port: number };
 
   constructor(options: SiteDatabaseHostOptions) {
     if (!Number.isInteger(options.connectionLimit) || options.connectionLimit < 1 || options.connectionLimit > 10_000) {
@@ -33,6 +37,8 @@ export class MariadbSiteDatabases implements SiteDatabaseEngine {
     }
     this.#installationId = options.installationId;
     this.#connectionLimit = options.connectionLimit;
+    const url = new URL(options.adminUrl);
+    this.#siteTarget = { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(url.port || 3306) };
     this.#pool = mysql.createPool({ uri: options.adminUrl, connectionLimit: 2, multipleStatements: false });
   }
 
@@ -99,6 +105,39 @@ export class MariadbSiteDatabases implements SiteDatabaseEngine {
       return Number(rows[0]?.size ?? 0);
     });
   }
+
+  async runStatement(
+    database: SiteDatabaseIdentity,
+    password: DatabasePassword,
+    statement: SqlStatement,
+  ): Promise<SqlStatementResult> {
+    return runMariadbStatement(this.#siteTarget, this.#statementAdmin, database, password, statement);
+  }
+
+  /** What the SQL console asks of the admin: whether a refused login's database is there, and ending a session. */
+  readonly #statementAdmin = {
+    hasSiteDatabase: (database: SiteDatabaseIdentity) =>
+      this.#admin("runStatement", database, async (admin) => {
+        const [schemas] = await admin.query<RowDataPacket[]>(
+          "select 1 from information_schema.schemata where schema_name = ?",
+          [database.name],
+        );
+        return schemas.length > 0 && (await hasUser(admin, database));
+      }),
+    endSession: (database: SiteDatabaseIdentity, sessionId: number) =>
+      this.#admin("runStatement", database, async (admin) => {
+        const [sessions] = await admin.query<RowDataPacket[]>(
+          "select id from information_schema.processlist where id = ? and user = ?",
+          [sessionId, database.name],
+        );
+        if (sessions.length === 0) return;
+        try {
+          await admin.query("KILL CONNECTION ?", [sessionId]);
+        } catch (error) {
+          if (errnoOf(error) !== noSuchThread) throw error;
+        }
+      }),
+  };
 
   async list(): Promise<SiteDatabaseIdentity[]> {
     return this.#admin("list", undefined, async (admin) => {

@@ -18,9 +18,11 @@
 import { DirectorError } from "@director/domain/errors";
 import type { InstallationId } from "@director/domain/installation-id";
 import { type DatabasePassword, findSiteDatabaseName, type SiteDatabaseIdentity } from "@director/domain/site-database";
+import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 import pg from "pg";
 import { bySiteId, type SiteDatabaseEngine, type SiteDatabaseHostOptions } from "../core/site-database-engine.js";
 import { scramSha256Verifier } from "./postgres-scram-verifier.js";
+import { runPostgresStatement } from "./postgres-site-statement.js";
 
 const { escapeIdentifier, escapeLiteral } = pg;
 
@@ -131,6 +133,35 @@ export class PostgresSiteDatabases implements SiteDatabaseEngine {
       return Number(size);
     });
   }
+
+  async runStatement(
+    database: SiteDatabaseIdentity,
+    password: DatabasePassword,
+    statement: SqlStatement,
+  ): Promise<SqlStatementResult> {
+    const url = new URL(this.#adminUrl);
+    const target = { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(url.port || 5432) };
+    return runPostgresStatement(target, this.#statementAdmin, database, password, statement);
+  }
+
+  /** What the SQL console asks of the admin: whether a refused login's database is there, and ending a session. */
+  readonly #statementAdmin = {
+    hasSiteDatabase: (database: SiteDatabaseIdentity) =>
+      this.#admin("runStatement", database, async (admin) => {
+        const found = await admin.query(
+          "select 1 from pg_roles where rolname = $1 and exists (select 1 from pg_database where datname = $1)",
+          [database.name],
+        );
+        return (found.rowCount ?? 0) > 0;
+      }),
+    endSession: (database: SiteDatabaseIdentity, sessionId: number) =>
+      this.#admin("runStatement", database, async (admin) => {
+        await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where pid = $1 and usename = $2", [
+          sessionId,
+          database.name,
+        ]);
+      }),
+  };
 
   async list(): Promise<SiteDatabaseIdentity[]> {
     return this.#admin("list", undefined, async (admin) => {

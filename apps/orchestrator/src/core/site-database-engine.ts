@@ -4,6 +4,7 @@
  */
 import type { InstallationId } from "@director/domain/installation-id";
 import type { DatabasePassword, SiteDatabaseIdentity, SiteDatabaseKind } from "@director/domain/site-database";
+import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 
 /**
  * One database host, seen through its admin account. Every site database is a database and a user of the same
@@ -24,6 +25,19 @@ export interface SiteDatabaseEngine {
   drop(database: SiteDatabaseIdentity): Promise<void>;
   /** The space the database takes on the host, in bytes (MariaDB: InnoDB's own estimate, refreshed by its statistics). */
   sizeBytes(database: SiteDatabaseIdentity): Promise<number>;
+  /**
+   * Runs one statement in the site's database as the site's own user (logging in with `password`, never as the admin),
+   * on a connection of its own that is closed after it, so nothing of the session (an open transaction, a setting)
+   * outlives the call. The host stops it after `timeoutMs`; a guard here ends the session a little later if the host
+   * has not. Failures: SQL_STATEMENT_FAILED (the engine refused or failed the statement: its message, its SQLSTATE),
+   * SQL_STATEMENT_TIMEOUT, SITE_DATABASE_NOT_FOUND, SITE_DATABASE_LOGIN_REFUSED (the user is there but refused the
+   * password), DATABASE_HOST_UNAVAILABLE.
+   */
+  runStatement(
+    database: SiteDatabaseIdentity,
+    password: DatabasePassword,
+    statement: SqlStatement,
+  ): Promise<SqlStatementResult>;
   /** This installation's site databases on the host: every name found as a database, a user or both, by site id. */
   list(): Promise<SiteDatabaseIdentity[]>;
   /**

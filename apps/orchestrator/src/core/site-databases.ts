@@ -11,6 +11,7 @@ import {
   type SiteDatabaseKind,
   siteDatabaseIdentity,
 } from "@director/domain/site-database";
+import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 import type { Logger } from "pino";
 import type { SiteDatabaseEngine, SiteDatabaseEngineFactory } from "./site-database-engine.js";
 
@@ -68,6 +69,17 @@ export class SiteDatabases {
   async sizeBytes(host: DatabaseHostAccess, siteId: SiteId): Promise<number> {
     const identity = this.#identityOf(siteId);
     return this.#withEngine(host, (engine) => engine.sizeBytes(identity));
+  }
+
+  /** Runs one SQL console statement in the site's database as the site's own user. */
+  async runStatement(
+    host: DatabaseHostAccess,
+    siteId: SiteId,
+    password: DatabasePassword,
+    statement: SqlStatement,
+  ): Promise<SqlStatementResult> {
+    const identity = this.#identityOf(siteId);
+    return this.#withEngine(host, (engine) => engine.runStatement(identity, password, statement));
   }
 
   /** The sites of this installation that have a database or a user on the host, in id order. */

@@ -32,4 +32,9 @@ export function registerDatabaseRoutes(app: FastifyInstance, deps: { databases: 
   }));
 
   registerRoute(app, orchestratorApi.checkDatabaseHost, async ({ body }) => databases.checkHost(body.host));
+
+  registerRoute(app, orchestratorApi.runSiteStatement, async ({ params, body }) => {
+    const { host, password, ...statement } = body;
+    return databases.runStatement(host, params.id, password, statement);
+  });
 }

@@ -1,5 +1,6 @@
 import { DirectorError } from "@director/domain/errors";
 import type { DatabasePassword, SiteDatabaseIdentity, SiteDatabaseKind } from "@director/domain/site-database";
+import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 import {
   bySiteId,
   type SiteDatabaseEngine,
@@ -15,6 +16,18 @@ import {
 export class InMemorySiteDatabaseEngine implements SiteDatabaseEngine {
   readonly databases = new Map<string, { identity: SiteDatabaseIdentity; password: DatabasePassword }>();
   isClosed = false;
+  /** every statement run, in order */
+  readonly statements: { database: SiteDatabaseIdentity; statement: SqlStatement }[] = [];
+  /** what a statement answers (or throws); by default one row that repeats the statement */
+  answerStatement: (statement: SqlStatement) => Promise<SqlStatementResult> = async ({ statement }) => ({
+    command: "SELECT",
+    columns: [{ name: "statement", type: "text" }],
+    rows: [[statement]],
+    rowCount: 1,
+    truncated: false,
+    truncatedValues: [],
+    durationMs: 1,
+  });
 
   constructor(
     readonly kind: SiteDatabaseKind,
@@ -37,6 +50,18 @@ export class InMemorySiteDatabaseEngine implements SiteDatabaseEngine {
   async sizeBytes(database: SiteDatabaseIdentity): Promise<number> {
     if (!this.databases.has(database.name)) throw new DirectorError("SITE_DATABASE_NOT_FOUND", "No such database.");
     return 8192;
+  }
+
+  async runStatement(
+    database: SiteDatabaseIdentity,
+    password: DatabasePassword,
+    statement: SqlStatement,
+  ): Promise<SqlStatementResult> {
+    const found = this.databases.get(database.name);
+    if (found === undefined) throw new DirectorError("SITE_DATABASE_NOT_FOUND", "No such database.");
+    if (found.password !== password) throw new DirectorError("SITE_DATABASE_LOGIN_REFUSED", "Wrong password.");
+    this.statements.push({ database, statement });
+    return this.answerStatement(statement);
   }
 
   async list(): Promise<SiteDatabaseIdentity[]> {
