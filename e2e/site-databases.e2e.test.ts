@@ -109,6 +109,8 @@ describe("director up: a site's database", () => {
   it("refuses a database while no host takes its kind, and records nothing", async () => {
     const refused = await ann.request("POST", "/api/sites/notes/database", { json: { kind: "postgres" } });
     expect([refused.status, refused.json().error.code]).toEqual([409, "NO_DATABASE_HOST"]);
+    const noConsole = await ann.request("POST", "/api/sites/notes/database/query", { json: { statement: "SELECT 1" } });
+    expect([noConsole.status, noConsole.json().error.code]).toEqual([404, "SITE_DATABASE_NOT_FOUND"]);
     expect(await database(ann, "notes")).toEqual({ database: null });
     for (const host of [postgresHost, mariadbHost]) {
       const registered = await admin.request("POST", "/api/admin/database-hosts", { json: host });
@@ -152,6 +154,30 @@ describe("director up: a site's database", () => {
     }
   });
 
+  it("runs one statement at a time in the SQL console, as the site's user, within its limits", async () => {
+    const query = (statement: string, extra: Record<string, number> = {}) =>
+      ann.request("POST", "/api/sites/notes/database/query", { json: { statement, ...extra } });
+    const selected = await query("SELECT body, NULL AS nothing FROM notes");
+    expect(selected.status, selected.text).toBe(200);
+    expect(selected.json()).toMatchObject({
+      command: "SELECT",
+      columns: [{ name: "body" }, { name: "nothing" }],
+      rows: [["hello from a site", null]],
+      rowCount: 1,
+      truncated: false,
+    });
+    const two = await query("SELECT 1; DROP TABLE notes");
+    expect([two.status, two.json().error.code]).toEqual([422, "SQL_STATEMENT_FAILED"]);
+    const limited = await query("SELECT generate_series(1, 100)", { maxRows: 10 });
+    expect(limited.json()).toMatchObject({ rowCount: 10, truncated: true });
+    const slow = await query("SELECT pg_sleep(20)", { timeoutMs: 500 });
+    expect([slow.status, slow.json().error.code]).toEqual([422, "SQL_STATEMENT_TIMEOUT"]);
+    const secrets = await query("SELECT rolpassword FROM pg_authid");
+    expect([secrets.status, secrets.json().error.code]).toEqual([422, "SQL_STATEMENT_FAILED"]);
+    // The table is still there: the second statement never ran.
+    expect((await query("SELECT count(*) FROM notes")).json().rows).toEqual([["1"]]);
+  });
+
   it("shows another person nothing and lets them change nothing", async () => {
     for (const [method, url, body] of [
       ["GET", "/api/sites/notes/database", undefined],
@@ -159,6 +185,7 @@ describe("director up: a site's database", () => {
       ["POST", "/api/sites/notes/database/password", undefined],
       ["POST", "/api/sites/notes/database/rotation", undefined],
       ["DELETE", "/api/sites/notes/database", { confirmName: "notes" }],
+      ["POST", "/api/sites/notes/database/query", { statement: "SELECT 1" }],
     ] as const) {
       const refused = await eve.request(method, url, body === undefined ? {} : { json: body });
       expect([refused.status, refused.json().error.code], `${method} ${url}`).toEqual([404, "SITE_NOT_FOUND"]);
@@ -220,6 +247,20 @@ describe("director up: a site's database", () => {
         const shown = await panel.getByTestId("database-password").textContent();
         const revealed = (await ann.request("POST", "/api/sites/shop/database/password")).json();
         expect(shown).toBe(revealed.password);
+        const console = panel.getByLabel("One statement, run as the site's database user");
+        await console.fill(isPhone ? "SELECT 'phone' AS device" : "CREATE TABLE visits (at text)");
+        await panel.getByRole("button", { name: "Run", exact: true }).click();
+        await panel
+          .getByTestId("sql-answer")
+          .getByText(isPhone ? "SELECT · 1 row" : "CREATE · 0 affected")
+          .waitFor();
+        if (isPhone) {
+          await panel.getByRole("cell", { name: "phone" }).waitFor();
+        } else {
+          await console.fill("SELECT at FROM nowhere");
+          await panel.getByRole("button", { name: "Run", exact: true }).click();
+          await panel.getByText(/relation "nowhere" does not exist/).waitFor();
+        }
         await screenshot(page, isPhone ? "site-database-phone" : "site-database");
         expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
         if (isPhone) {

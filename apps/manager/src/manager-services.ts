@@ -154,6 +154,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       sites,
       databases: repositories.siteDatabases,
       hosts: repositories.databaseHosts,
+      hosting: components.siteDatabaseHosting,
       audit: repositories.audit,
       sealer,
       wakeup,

@@ -77,6 +77,7 @@ export const managerPaths = {
     remove: { method: "DELETE", path: "/api/sites/:name/database" },
     revealPassword: { method: "POST", path: "/api/sites/:name/database/password" },
     rotatePassword: { method: "POST", path: "/api/sites/:name/database/rotation" },
+    query: { method: "POST", path: "/api/sites/:name/database/query" },
   },
   images: {
     list: { method: "GET", path: "/api/images" },

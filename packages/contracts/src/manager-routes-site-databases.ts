@@ -4,10 +4,18 @@
  * an operation whose steps the site page follows live.
  */
 import { siteDatabaseKinds, siteDatabaseStatuses } from "@director/domain/site-database";
+import {
+  sqlStatementDefaultMaxRows,
+  sqlStatementDefaultTimeoutMs,
+  sqlStatementMaxChars,
+  sqlStatementMaxRowsLimit,
+  sqlStatementMaxTimeoutMs,
+} from "@director/domain/sql-console";
 import { z } from "zod";
 import { operationViewSchema } from "./manager-api.js";
 import { siteParamsSchema, waitQuerySchema } from "./manager-params.js";
 import { managerPaths } from "./manager-paths.js";
+import { siteStatementAnswerSchema } from "./orchestrator-databases.js";
 import { route } from "./route.js";
 import { text } from "./text.js";
 
@@ -35,6 +43,15 @@ export const createSiteDatabaseRequestSchema = z.object({ kind: z.enum(siteDatab
 
 /** DELETE /api/sites/:name/database: the site's name, typed */
 export const deleteSiteDatabaseRequestSchema = z.object({ confirmName: text().max(64).optional() }).strict();
+
+/** POST /api/sites/:name/database/query: one statement for the SQL console, with its limits (the engine's defaults). */
+export const siteStatementRequestSchema = z
+  .object({
+    statement: z.string().min(1).max(sqlStatementMaxChars),
+    timeoutMs: z.number().int().min(100).max(sqlStatementMaxTimeoutMs).default(sqlStatementDefaultTimeoutMs),
+    maxRows: z.number().int().min(1).max(sqlStatementMaxRowsLimit).default(sqlStatementDefaultMaxRows),
+  })
+  .strict();
 
 export const siteDatabaseRoutes = {
   get: route({
@@ -81,6 +98,16 @@ export const siteDatabaseRoutes = {
     params: siteParamsSchema,
     query: waitQuerySchema,
     answer: z.object({ operation: operationViewSchema }),
+    answerKind: "json",
+  }),
+  query: route({
+    ...paths.query,
+    caller: "person",
+    summary:
+      "run one SQL statement as the site's database user (members): the rows as text; 422 SQL_STATEMENT_FAILED or SQL_STATEMENT_TIMEOUT",
+    params: siteParamsSchema,
+    body: siteStatementRequestSchema,
+    answer: siteStatementAnswerSchema,
     answerKind: "json",
   }),
 };

@@ -11,5 +11,7 @@ export function siteDatabaseApi(http: Http) {
       callRoute(http, "siteDatabase", "remove", { params: { name }, json: { confirmName } }),
     revealPassword: (name: string) => callRoute(http, "siteDatabase", "revealPassword", { params: { name } }),
     rotatePassword: (name: string) => callRoute(http, "siteDatabase", "rotatePassword", { params: { name } }),
+    query: (name: string, statement: string) =>
+      callRoute(http, "siteDatabase", "query", { params: { name }, json: { statement } }),
   };
 }

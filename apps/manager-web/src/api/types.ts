@@ -23,6 +23,7 @@ import type { ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
 import type { SiteDatabaseView } from "@director/contracts/manager-routes-site-databases";
 import type { SshInfo, SshKeyView } from "@director/contracts/manager-routes-ssh";
+import type { SiteStatementAnswer } from "@director/contracts/orchestrator-databases";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { z } from "zod";
@@ -43,6 +44,7 @@ export type {
   SiteMemberView,
   SiteRequestView,
   SiteServiceStatus,
+  SiteStatementAnswer,
   SiteView,
   SshInfo,
   SshKeyView,

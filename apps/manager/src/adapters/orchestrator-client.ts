@@ -183,6 +183,20 @@ export class OrchestratorClient
       .bytes;
   }
 
+  /** One SQL console statement as the site's user; waits a little longer than the statement's own time limit. */
+  async runSiteStatement(
+    siteId: SiteId,
+    host: DatabaseHost,
+    password: DatabasePassword,
+    statement: { statement: string; timeoutMs: number; maxRows: number },
+  ) {
+    return this.#client.request(orchestratorApi.runSiteStatement, {
+      params: { id: siteId },
+      body: { host, password, ...statement },
+      timeoutMs: statement.timeoutMs + 15_000,
+    });
+  }
+
   async change(siteId: SiteId, path: SitePath, change: FileChange): Promise<FileChanged> {
     return this.#client.request(orchestratorApi.changeFile, { params: { id: siteId }, query: { path }, body: change });
   }

@@ -5,6 +5,7 @@ import type { OperationView, SiteDatabaseView, SiteView } from "../../api/types"
 import { CopyCommand } from "../../components/copy-command";
 import { ErrorBanner, Field, Time } from "../../components/ui";
 import { useAction, useApi, useApiQueries } from "../../hooks";
+import { SqlConsole } from "./sql-console";
 
 const kindNames: Record<SiteDatabaseView["kind"], string> = { postgres: "PostgreSQL", mysql: "MariaDB" };
 const statusText: Record<SiteDatabaseView["status"], string> = {
@@ -70,6 +71,7 @@ export function SiteDatabase({
               </button>
             </p>
           ) : null}
+          {canEdit && database.status === "ready" ? <SqlConsole site={site.name} /> : null}
           {canEdit && database.status !== "removing" ? (
             <DeleteDatabase
               site={site.name}

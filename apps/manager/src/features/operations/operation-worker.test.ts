@@ -189,7 +189,13 @@ describe("OperationWorker", () => {
         markReady: async () => void marks.push("database ready"),
         completeRotation: async () => void marks.push("rotated"),
         forget: async () => void marks.push("database forgotten"),
-        hosting: { ensure: unexpected, setPassword: unexpected, remove: unexpected, size: unexpected },
+        hosting: {
+          ensure: unexpected,
+          setPassword: unexpected,
+          remove: unexpected,
+          size: unexpected,
+          runStatement: unexpected,
+        },
       },
       ...contextOverrides,
     };

@@ -1,4 +1,4 @@
-import type { DatabaseHost } from "@director/contracts/orchestrator-databases";
+import type { DatabaseHost, SiteStatementAnswer } from "@director/contracts/orchestrator-databases";
 import type { DatabaseHostRecord } from "@director/domain/database-host";
 import type { SiteId } from "@director/domain/site";
 import type { DatabasePassword, SiteDatabaseName, SiteDatabaseRecord } from "@director/domain/site-database";
@@ -16,6 +16,13 @@ export interface SiteDatabaseHosting {
   remove(siteId: SiteId, host: DatabaseHost): Promise<void>;
   /** bytes the database takes; SITE_DATABASE_NOT_FOUND when it is not there */
   size(siteId: SiteId, host: DatabaseHost): Promise<number>;
+  /** runs one statement as the site's own user (the SQL console); SQL_STATEMENT_FAILED / _TIMEOUT when it fails */
+  runStatement(
+    siteId: SiteId,
+    host: DatabaseHost,
+    password: DatabasePassword,
+    statement: { statement: string; timeoutMs: number; maxRows: number },
+  ): Promise<SiteStatementAnswer>;
 }
 
 /** A site's database with what the steps need opened: its host as the orchestrator takes it, and its passwords. */

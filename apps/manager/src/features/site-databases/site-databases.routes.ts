@@ -48,6 +48,10 @@ export function registerSiteDatabaseRoutes(
     databases.revealPassword(actor, params.name),
   );
 
+  registerApiRoute(app, siteDatabaseRoutes.query, async ({ actor, params, body }) =>
+    databases.runStatement(actor, params.name, body),
+  );
+
   registerApiRoute(app, siteDatabaseRoutes.rotatePassword, async ({ actor, params, query, reply }) => ({
     operation: await settle(reply, query.wait, await databases.rotatePassword(actor, params.name)),
   }));

@@ -1,4 +1,4 @@
-import type { DatabaseHost } from "@director/contracts/orchestrator-databases";
+import type { DatabaseHost, SiteStatementAnswer } from "@director/contracts/orchestrator-databases";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { DatabaseHostsRepository } from "@director/db/database-hosts.repository";
 import type { OperationsRepository } from "@director/db/operations.repository";
@@ -20,7 +20,7 @@ import type { SecretSealer } from "../database-hosts/database-host-checker.js";
 import { operationPlans } from "../operations/operation-plans.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { type SiteDatabaseConnection, siteDatabaseEnvironment, siteDatabaseUrl } from "./site-database-environment.js";
-import type { OpenedSiteDatabase } from "./site-database-hosting.js";
+import type { OpenedSiteDatabase, SiteDatabaseHosting } from "./site-database-hosting.js";
 
 type Repos = {
   databases: Pick<
@@ -35,6 +35,8 @@ export interface SiteDatabasesServiceDeps {
   sites: Pick<SitesService, "findForAction">;
   databases: Pick<SiteDatabasesRepository, "findForSite">;
   hosts: Pick<DatabaseHostsRepository, "findById">;
+  /** the SQL console's statements (the operations' steps use the rest) */
+  hosting: Pick<SiteDatabaseHosting, "runStatement">;
   audit: Pick<AuditRepository, "record">;
   /** null when DIRECTOR_SECRETS_KEY is unset: no database can be made or opened (SECRETS_KEY_MISSING) */
   sealer: SecretSealer | null;
@@ -167,6 +169,20 @@ export class SiteDatabasesService {
     });
     this.#deps.wakeup.notify();
     return operation;
+  }
+
+  /**
+   * Members: runs one statement as the site's own database user (the SQL console). Its refusals are the engine's own
+   * (422 SQL_STATEMENT_FAILED, SQL_STATEMENT_TIMEOUT); statements are not audited (they may hold the site's data).
+   */
+  async runStatement(
+    actor: Actor,
+    siteName: string,
+    statement: { statement: string; timeoutMs: number; maxRows: number },
+  ): Promise<SiteStatementAnswer> {
+    const site = await this.#deps.sites.findForAction(actor, siteName, "edit_files");
+    const opened = await this.#openReady(site);
+    return this.#deps.hosting.runStatement(site.id, opened.connection, opened.password, statement);
   }
 
   /** For the operations' steps: the site's database with its host and passwords opened; null when it has none. */
