@@ -15,7 +15,7 @@ import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
 import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
 import { checkNoNewPrivileges } from "./adapters/no-new-privileges-check.js";
 import { bridgeInterfaceOf, installSiteFirewall } from "./adapters/site-firewall.js";
-import { ensureSiteNetworkAnchor, type SitesGateway } from "./adapters/site-network-anchor.js";
+import { ensureSiteNetworkAnchor, removeSiteNetworkAnchor, type SitesGateway } from "./adapters/site-network-anchor.js";
 import { ensureSiteNetwork } from "./adapters/swarm-network.js";
 import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "./adapters/task-address-watcher.js";
@@ -102,6 +102,11 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     } catch (error) {
       log.warn({ err: error }, "the sites network's gateway address could not be kept up: no database host there");
     }
+  } else {
+    // An earlier start's anchor, from when a database host listened there, is no longer needed.
+    await removeSiteNetworkAnchor(docker, config.installationId).catch((error: unknown) =>
+      log.warn({ err: error }, "could not remove the sites network's anchor container"),
+    );
   }
   try {
     // Refused rather than run unsafely: a site's process must neither reach this node nor gain privileges.

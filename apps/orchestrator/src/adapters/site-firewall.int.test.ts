@@ -166,6 +166,8 @@ describe("the site firewall", () => {
 
     // The gateway opening: that one port on the gateway address, nothing else of the node.
     const gateway = await ensureSiteNetworkAnchor(docker, { installationId, networkName, image });
+    // Idempotent: the running anchor is kept, and so is the address.
+    expect(await ensureSiteNetworkAnchor(docker, { installationId, networkName, image })).toEqual(gateway);
     await installSiteFirewall({
       installationId,
       bridgeInterface: bridge,
