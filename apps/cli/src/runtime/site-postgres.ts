@@ -4,7 +4,7 @@
  * containers reach it there (the site firewall opens that one port, adapters/site-firewall.ts); nothing else does
  * that the sites network does not reach already: not loopback, not the machine's other addresses.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { isIPv4 } from "node:net";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@director/db/embedded-postgres";
@@ -137,7 +137,6 @@ export async function registerSitePostgres(options: {
       );
       return;
     case "name-taken":
-      await rm(file, { force: true });
       log.warn(
         { name: localDatabaseHostName },
         "a database host of that name exists already: the site PostgreSQL is not registered",
