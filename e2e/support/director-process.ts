@@ -8,6 +8,7 @@ import {
   bridgeInterfaceOf,
   removeDockerTestObjects,
   removeSiteFirewall,
+  removeSiteNetworkAnchor,
   terminalSiteLabel,
 } from "@director/orchestrator";
 import { freePort } from "@director/testing/free-port";
@@ -158,7 +159,7 @@ export class DirectorProcess {
 
 /**
  * Removes an installation's services (found by its label), its terminal containers (a `director up` that was killed
- * could not), its default site network and firewall chains.
+ * could not), the container that anchors its sites network, its default site network and firewall chains.
  */
 export async function removeInstallationDockerObjects(installationId: string): Promise<void> {
   const docker = new Docker();
@@ -175,6 +176,8 @@ export async function removeInstallationDockerObjects(installationId: string): P
         if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
       });
   }
+  // The idle container that keeps the sites network's gateway up for the site PostgreSQL holds the network too.
+  await removeSiteNetworkAnchor(docker, installationId as never);
   const networkName = `director-${installationId}-sites`;
   const network = (await docker.listNetworks({ filters: { name: [networkName] } })).find(
     (candidate) => candidate.Name === networkName,

@@ -29,6 +29,8 @@ describe("director up's configuration", () => {
       orchestratorPort: 7001,
       routerPort: 7002,
       embeddedPostgresPort: 5439,
+      hasLocalDatabaseHost: true,
+      siteDatabasePort: 5440,
       topology: "shared",
       balancerPort: 8082,
       workerLeaseMs: 30_000,

@@ -87,6 +87,16 @@ export const upConfigTable = {
     schema: port.default(5439),
     doc: "the embedded PostgreSQL's port (127.0.0.1; Director itself connects through `<data>/postgres.socket`)",
   }),
+  hasLocalDatabaseHost: variable({
+    env: "DIRECTOR_LOCAL_DATABASE_HOST",
+    schema: z.stringbool().default(true),
+    doc: "run a PostgreSQL instance for site databases on the sites network's gateway (data in `<data>/site-postgres`) and register it as the database host `local`; `false`: administrators register their own hosts",
+  }),
+  siteDatabasePort: variable({
+    env: "DIRECTOR_SITE_DATABASE_PORT",
+    schema: port.default(5440),
+    doc: "the port of that PostgreSQL instance, on the sites network's gateway address only (the one port of this machine site containers reach)",
+  }),
   topology: variable({
     env: "DIRECTOR_TOPOLOGY",
     schema: z.enum(topologies).default("shared"),
@@ -143,6 +153,7 @@ export const setByUp = {
     "DIRECTOR_BALANCER_TLS_LISTEN",
     "DIRECTOR_BALANCER_CERTIFICATES_DIR",
     "DIRECTOR_BALANCER_ACME_CHALLENGES_DIR",
+    "DIRECTOR_GATEWAY_DATABASE_PORT",
   ],
   router: [
     "DIRECTOR_ROUTER_HOST",

@@ -5,6 +5,11 @@
  */
 export { InProcessWakeup } from "./adapters/wakeup.js";
 export { loadManagerConfig, managerConfigSchema, managerConfigTable } from "./config.js";
+export {
+  type LocalDatabaseHost,
+  type LocalDatabaseHostResult,
+  registerLocalDatabaseHost,
+} from "./features/database-hosts/local-database-host.js";
 export { loadGuidelines } from "./features/guidelines/current-guidelines.js";
 export { defaultGuidelinesText } from "./features/guidelines/default-guidelines.js";
 export { startManager } from "./main.js";

@@ -207,6 +207,12 @@ export const orchestratorConfigTable = {
         .transform((value) => parseEgressPolicy(value)),
       doc: "where site processes may connect beyond this machine: `all`, `none`, or addresses and CIDR blocks, comma-separated (list your DNS servers); this machine itself is never reachable from a site",
     }),
+    gatewayDatabasePort: variable({
+      env: "DIRECTOR_GATEWAY_DATABASE_PORT",
+      schema: z.coerce.number().int().min(1).max(65535).optional(),
+      doc: "a TCP port on the sites network's gateway (this node's address on that network) that site containers may connect to, for a database host listening there; the network's bridge is then kept up by a small idle container, so that the address stays. `director up` sets it to its own site PostgreSQL's port",
+      defaultDoc: "none: sites reach nothing on this node",
+    }),
   },
   siteLimits: {
     cpus: variable({

@@ -15,6 +15,7 @@ import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
 import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
 import { checkNoNewPrivileges } from "./adapters/no-new-privileges-check.js";
 import { bridgeInterfaceOf, installSiteFirewall } from "./adapters/site-firewall.js";
+import { ensureSiteNetworkAnchor, removeSiteNetworkAnchor, type SitesGateway } from "./adapters/site-network-anchor.js";
 import { ensureSiteNetwork } from "./adapters/swarm-network.js";
 import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "./adapters/task-address-watcher.js";
@@ -40,8 +41,14 @@ export interface DynamicSiteDeps {
   sftpRuntime?: SftpRuntime;
 }
 
-/** What `connectDocker` found: what runs dynamic sites, or why they are refused (no engine, or an unsafe one). */
-export type DockerConnection = Partial<DynamicSiteDeps> & { dynamicSitesRefusal?: DirectorError };
+/**
+ * What `connectDocker` found: what runs dynamic sites, or why they are refused (no engine, or an unsafe one); and,
+ * when a gateway database port was configured, the sites network's gateway that a database host may listen on.
+ */
+export type DockerConnection = Partial<DynamicSiteDeps> & {
+  dynamicSitesRefusal?: DirectorError;
+  sitesGateway?: SitesGateway;
+};
 
 /** How long `connectDocker` waits for the engine to answer a ping. */
 const dockerPingTimeoutMs = 5_000;
@@ -81,12 +88,35 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     });
     return image;
   };
+  const port = config.docker.gatewayDatabasePort;
+  let sitesGateway: SitesGateway | undefined;
+  if (port !== undefined) {
+    // The gateway exists only while a container is on the network here: the anchor keeps it, before the firewall
+    // that opens the database port on it is installed. Without it, sites work, but no database host listens there.
+    try {
+      sitesGateway = await ensureSiteNetworkAnchor(docker, {
+        installationId: config.installationId,
+        networkName: config.docker.siteNetwork,
+        image: await baseImage(),
+      });
+    } catch (error) {
+      log.warn({ err: error }, "the sites network's gateway address could not be kept up: no database host there");
+    }
+  } else {
+    // An earlier start's anchor, from when a database host listened there, is no longer needed.
+    await removeSiteNetworkAnchor(docker, config.installationId).catch((error: unknown) =>
+      log.warn({ err: error }, "could not remove the sites network's anchor container"),
+    );
+  }
   try {
     // Refused rather than run unsafely: a site's process must neither reach this node nor gain privileges.
     await installSiteFirewall({
       installationId: config.installationId,
       bridgeInterface: bridgeInterfaceOf(networkId),
       egress: config.docker.egress,
+      ...(sitesGateway === undefined || port === undefined
+        ? {}
+        : { gatewayOpening: { address: sitesGateway.address, port } }),
     });
     await checkNoNewPrivileges(docker, await baseImage());
   } catch (error) {
@@ -100,6 +130,7 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     return { dynamicSitesRefusal: refusal };
   }
   return {
+    ...(sitesGateway === undefined ? {} : { sitesGateway }),
     runtime: new DockerSwarmRuntime(docker, { installationId: config.installationId }),
     baseImage,
     siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork, config.installationId),

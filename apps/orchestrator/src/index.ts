@@ -9,6 +9,7 @@ export { removeDockerTestObjects } from "./adapters/docker-test-objects.js";
 export { ensureBusyboxBaseImage, stableBusyboxTag } from "./adapters/local-base-images.js";
 export { sftpSiteLabel } from "./adapters/sftp-container-spec.js";
 export { bridgeInterfaceOf, removeSiteFirewall } from "./adapters/site-firewall.js";
+export { removeSiteNetworkAnchor, type SitesGateway, siteNetworkAnchorName } from "./adapters/site-network-anchor.js";
 export { terminalSiteLabel } from "./adapters/terminal-container-spec.js";
 export { removeTreeContents } from "./adapters/tree-removal.js";
 export { loadOrchestratorConfig, orchestratorConfigTable } from "./config.js";

@@ -24,8 +24,19 @@ export interface EmbeddedPostgresLog {
 export interface EmbeddedPostgresOptions {
   /** the cluster's data directory; created and initialised on first start, reused afterwards */
   dataDir: string;
-  /** TCP port on 127.0.0.1 */
+  /** TCP port on `listenAddress` */
   port: number;
+  /** The one address the server listens on; default 127.0.0.1 */
+  listenAddress?: string;
+  /**
+   * The server's whole pg_hba.conf, one rule a line, kept in `${dataDir}.hba.conf` and rewritten at every start;
+   * default: initdb's own (SCRAM from loopback and the socket)
+   */
+  hbaRules?: readonly string[];
+  /** The database made on start and named by the URL; null: none is made, the URL names `postgres`. Default `director` */
+  databaseName?: string | null;
+  /** Whether a Unix socket is offered beside TCP (see startEmbeddedPostgres); default true */
+  hasUnixSocket?: boolean;
   log: EmbeddedPostgresLog;
 }
 
@@ -35,7 +46,7 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
-const databaseName = "director";
+const defaultDatabaseName = "director";
 const superuser = "postgres";
 /** Log lines kept to explain a failed start. */
 const keptLogLines = 20;
@@ -45,7 +56,8 @@ const maxSocketPathLength = 100;
 const plainPathPattern = /^[A-Za-z0-9._/-]+$/;
 
 /**
- * Starts (initialising on first use) a PostgreSQL server on 127.0.0.1:`port` with password (SCRAM) authentication.
+ * Starts (initialising on first use) a PostgreSQL server on `listenAddress`:`port` (default 127.0.0.1) with password
+ * (SCRAM) authentication.
  * The superuser password is generated once and kept in `${dataDir}.password` (mode 0600, outside the data directory,
  * which belongs to the postgres OS user when running as root), so restarts reuse it.
  *
@@ -57,6 +69,8 @@ const plainPathPattern = /^[A-Za-z0-9._/-]+$/;
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   const { log } = options;
+  const listenAddress = options.listenAddress ?? "127.0.0.1";
+  const databaseName = options.databaseName === undefined ? defaultDatabaseName : options.databaseName;
   const isRoot = process.getuid?.() === 0;
   const account = isRoot ? await findPostgresAccount() : undefined;
   if (account) await assertReachableBy(account, dataDir);
@@ -71,11 +85,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
   const socketDir = `${dataDir}.socket`;
   const hasSocket =
-    plainPathPattern.test(socketDir) && `${socketDir}/.s.PGSQL.${options.port}`.length <= maxSocketPathLength;
+    options.hasUnixSocket !== false &&
+    plainPathPattern.test(socketDir) &&
+    `${socketDir}/.s.PGSQL.${options.port}`.length <= maxSocketPathLength;
   if (hasSocket) {
     await mkdir(socketDir, { recursive: true, mode: 0o700 });
     await chmod(socketDir, 0o700);
   }
+  const hbaFile = `${dataDir}.hba.conf`;
+  if (options.hbaRules !== undefined) {
+    // Outside the data directory (the postgres account's when running as root), so root writes it each start; it
+    // holds no secret, and the server reads it as that account.
+    await writeFile(hbaFile, `${options.hbaRules.join("\n")}\n`, { mode: 0o644 });
+    await chmod(hbaFile, 0o644);
+  }
+  const hbaFlags = options.hbaRules === undefined ? [] : ["-c", `hba_file=${hbaFile}`];
   const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
@@ -86,8 +110,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ["--encoding=UTF8"],
-    // TCP on loopback, and a socket in a directory of the installation's own (never /tmp, shared with other clusters).
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${hasSocket ? socketDir : ""}`],
+    // TCP on one address, and a socket in a directory of the installation's own (never /tmp, shared with other clusters).
+    postgresFlags: [
+      "-c",
+      `listen_addresses=${listenAddress}`,
+      "-c",
+      `unix_socket_directories=${hasSocket ? socketDir : ""}`,
+      ...hbaFlags,
+    ],
     onLog: (message) => {
       remember(message);
       log.debug({ output: message.trim() }, "postgres");
@@ -119,18 +149,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const stopServer = watchForUnexpectedExit(server, log);
   try {
-    await ensureDatabase(options.port, password);
+    if (databaseName !== null)
+      await ensureDatabase({ host: listenAddress, port: options.port }, password, databaseName);
   } catch (error) {
     await stopServer();
     throw new DirectorError("DATABASE_UNAVAILABLE", `Could not create the ${databaseName} database: ${String(error)}`, {
       cause: error,
     });
   }
-  log.info({ port: options.port, dataDir }, "embedded PostgreSQL is ready");
+  log.info({ address: listenAddress, port: options.port, dataDir }, "embedded PostgreSQL is ready");
   const credentials = `${superuser}:${encodeURIComponent(password)}`;
+  const urlDatabase = databaseName ?? "postgres";
   const url = hasSocket
-    ? `postgres://${credentials}@localhost:${options.port}/${databaseName}?host=${encodeURIComponent(socketDir)}`
-    : `postgres://${credentials}@127.0.0.1:${options.port}/${databaseName}`;
+    ? `postgres://${credentials}@localhost:${options.port}/${urlDatabase}?host=${encodeURIComponent(socketDir)}`
+    : `postgres://${credentials}@${listenAddress}:${options.port}/${urlDatabase}`;
   return { url, stop: stopServer };
 }
 
@@ -200,8 +232,12 @@ function watchForUnexpectedExit(server: EmbeddedPostgres, log: EmbeddedPostgresL
   };
 }
 
-async function ensureDatabase(port: number, password: string): Promise<void> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: superuser, password, database: "postgres" });
+async function ensureDatabase(
+  address: { host: string; port: number },
+  password: string,
+  databaseName: string,
+): Promise<void> {
+  const client = new pg.Client({ ...address, user: superuser, password, database: "postgres" });
   await client.connect();
   try {
     const found = await client.query("select 1 from pg_database where datname = $1", [databaseName]);

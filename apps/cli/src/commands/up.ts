@@ -19,6 +19,7 @@ import { acquireInstanceLock } from "../runtime/instance-lock.js";
 import { ManagerHttps } from "../runtime/manager-https.js";
 import { runningInstanceFile, writeRunningInstance } from "../runtime/running-instance.js";
 import { loadOrCreateSecrets } from "../runtime/secrets.js";
+import { offerSitePostgres } from "../runtime/site-postgres.js";
 
 export interface RunningDirector {
   managerUrl: string;
@@ -114,11 +115,26 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       DIRECTOR_BALANCER_CERTIFICATES_DIR: routerData.certificatesDir,
       // Split: the router's own edge would answer them (not built yet); shared: every site's server does.
       DIRECTOR_BALANCER_ACME_CHALLENGES_DIR: isShared ? routerData.challengesRoot : "",
+      // The site firewall opens this one port on the sites network's gateway, where the site PostgreSQL listens.
+      DIRECTOR_GATEWAY_DATABASE_PORT: config.hasLocalDatabaseHost ? String(config.siteDatabasePort) : "",
     };
     const orchestratorConfig = loadOrchestratorConfig({ ...config.passThrough.orchestrator, ...orchestratorVariables });
+    // Dynamic sites when the Docker engine answers; without it, static sites only (a warning is logged).
+    const docker = await connectDocker(orchestratorConfig, log.child({ component: "orchestrator" }));
+    // After the sites network (the instance binds its gateway address), before the orchestrator that uses it.
+    if (config.hasLocalDatabaseHost) {
+      const stopSitePostgres = await offerSitePostgres({
+        gateway: docker.sitesGateway,
+        port: config.siteDatabasePort,
+        dataDir,
+        db: database.db,
+        secretsKey: secrets.secretsKey,
+        log: log.child({ component: "site-postgres" }),
+      });
+      if (stopSitePostgres !== null) stops.push(stopSitePostgres);
+    }
     const orchestrator = createOrchestrator(orchestratorConfig, {
-      // Dynamic sites when the Docker engine answers; without it, static sites only (a warning is logged).
-      ...(await connectDocker(orchestratorConfig, log.child({ component: "orchestrator" }))),
+      ...docker,
       balancerFiles: new NginxConfigStore(balancerConfDir, balancerNginx, log.child({ component: "balancer-config" })),
       log, // createOrchestrator names its own component
     });

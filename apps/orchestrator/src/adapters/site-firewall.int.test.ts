@@ -21,6 +21,7 @@ import { DockerSwarmRuntime } from "./docker-swarm-runtime.js";
 import { removeDockerTestObjects, testSiteUser, waitFor } from "./docker-test-objects.js";
 import { ensureBusyboxBaseImage } from "./local-base-images.js";
 import { bridgeInterfaceOf, installSiteFirewall, removeSiteFirewall, siteFirewallChains } from "./site-firewall.js";
+import { ensureSiteNetworkAnchor, removeSiteNetworkAnchor } from "./site-network-anchor.js";
 import { ensureSiteNetwork } from "./swarm-network.js";
 import { serviceNameOf } from "./swarm-service-spec.js";
 
@@ -41,6 +42,8 @@ let bridge: string;
 let image: ImageRef;
 let root: string;
 let hostListener: Server;
+/** Another listener on every address: the port a site database host would have, opened on the gateway alone. */
+let databaseListener: Server;
 let remoteServer: ChildProcess | undefined;
 const runtime = new DockerSwarmRuntime(docker, { installationId });
 
@@ -56,6 +59,8 @@ beforeAll(async () => {
   bridge = bridgeInterfaceOf(await ensureSiteNetwork(docker, networkName));
   hostListener = createServer((_request, response) => response.end("host service\n"));
   await new Promise<void>((resolve) => hostListener.listen(0, "0.0.0.0", resolve));
+  databaseListener = createServer((_request, response) => response.end("database host\n"));
+  await new Promise<void>((resolve) => databaseListener.listen(0, "0.0.0.0", resolve));
 
   await run(["ip", "netns", "add", namespace]);
   await run(["ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", namespace]);
@@ -81,6 +86,8 @@ beforeAll(async () => {
 afterAll(async () => {
   remoteServer?.kill("SIGKILL");
   hostListener?.close();
+  databaseListener?.close();
+  await removeSiteNetworkAnchor(docker, installationId);
   await removeDockerTestObjects(docker, {
     serviceNames: [serviceNameOf(installationId, siteId)],
     networkName,
@@ -95,6 +102,7 @@ afterAll(async () => {
 describe("the site firewall", () => {
   it("refuses every new connection from a site to its node, and applies the egress policy beyond it", async () => {
     const hostPort = (hostListener.address() as AddressInfo).port;
+    const databasePort = (databaseListener.address() as AddressInfo).port;
     // From the host itself both listeners answer: what the site cannot reach is there.
     const direct = await waitFor(
       () => runCommand(["busybox", "wget", "-q", "-O", "-", `http://${remoteAddress}:${remotePort}/`]),
@@ -112,8 +120,9 @@ describe("the site firewall", () => {
       "gateway=$(ip route | awk '/^default/ { print $3 }')",
       "while true; do",
       `  if printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 "$gateway" ${hostPort} | grep -q 'host service'; then node=open; else node=closed; fi`,
+      `  if printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 "$gateway" ${databasePort} | grep -q 'database host'; then db=open; else db=closed; fi`,
       `  if printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${remoteAddress} ${remotePort} | grep -q 'remote service'; then remote=open; else remote=closed; fi`,
-      '  echo "node $node remote $remote" > /site/probe.tmp && mv /site/probe.tmp /site/probe.txt',
+      '  echo "node $node db $db remote $remote" > /site/probe.tmp && mv /site/probe.tmp /site/probe.txt',
       "  sleep 1",
       "done",
     ].join("\n");
@@ -141,19 +150,33 @@ describe("the site firewall", () => {
       env: {},
       networkName,
     });
-    expect(await probeSays("node closed remote open")).toBe("node closed remote open");
+    expect(await probeSays("node closed db closed remote open")).toBe("node closed db closed remote open");
 
     // Only listed destinations: another address is refused, the listed one is reached.
     await installSiteFirewall({ installationId, bridgeInterface: bridge, egress: parseEgressPolicy("192.0.2.0/24") });
-    expect(await probeSays("node closed remote closed")).toBe("node closed remote closed");
+    expect(await probeSays("node closed db closed remote closed")).toBe("node closed db closed remote closed");
     await installSiteFirewall({
       installationId,
       bridgeInterface: bridge,
       egress: parseEgressPolicy(`192.0.2.0/24, ${remoteAddress}`),
     });
-    expect(await probeSays("node closed remote open")).toBe("node closed remote open");
+    expect(await probeSays("node closed db closed remote open")).toBe("node closed db closed remote open");
     await installSiteFirewall({ installationId, bridgeInterface: bridge, egress: parseEgressPolicy("none") });
-    expect(await probeSays("node closed remote closed")).toBe("node closed remote closed");
+    expect(await probeSays("node closed db closed remote closed")).toBe("node closed db closed remote closed");
+
+    // The gateway opening: that one port on the gateway address, nothing else of the node.
+    const gateway = await ensureSiteNetworkAnchor(docker, { installationId, networkName, image });
+    // Idempotent: the running anchor is kept, and so is the address.
+    expect(await ensureSiteNetworkAnchor(docker, { installationId, networkName, image })).toEqual(gateway);
+    await installSiteFirewall({
+      installationId,
+      bridgeInterface: bridge,
+      egress: parseEgressPolicy("none"),
+      gatewayOpening: { address: gateway.address, port: databasePort },
+    });
+    expect(await probeSays("node closed db open remote closed")).toBe("node closed db open remote closed");
+    await installSiteFirewall({ installationId, bridgeInterface: bridge, egress: parseEgressPolicy("none") });
+    expect(await probeSays("node closed db closed remote closed")).toBe("node closed db closed remote closed");
 
     // Installing twice adds no second jump; removing leaves nothing of this installation behind.
     const jumps = await runCommand(["iptables", "-w", "-S", "INPUT"]);

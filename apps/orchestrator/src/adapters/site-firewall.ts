@@ -9,8 +9,11 @@
  * policy, in Docker's DOCKER-USER chain (FORWARD), the place Docker leaves for rules of one's own.
  *
  * Rules live in two chains per installation, `DIR-<id>-HOST` and `DIR-<id>-EGRESS`, flushed and refilled at every
- * start, so a restart with another policy replaces the old one; the jumps into them are added once.
+ * start, so a restart with another policy replaces the old one; the jumps into them are added once. The one exception
+ * to "nothing of this node": a database host for sites listening on the sites network's gateway (`gatewayOpening`),
+ * which sites may open on that address and port only.
  */
+import { isIPv4 } from "node:net";
 import { DirectorError } from "@director/domain/errors";
 import type { InstallationId } from "@director/domain/installation-id";
 import { runCommand } from "@director/host/run-command";
@@ -22,6 +25,8 @@ export interface SiteFirewallOptions {
   /** The bridge interface of the sites network on this node (`br-` and the network id's first 12 characters) */
   bridgeInterface: string;
   egress: EgressPolicy;
+  /** The one TCP port of this node that sites may open, on its address on the sites network: a database host's */
+  gatewayOpening?: { address: string; port: number };
 }
 
 type Family = 4 | 6;
@@ -45,14 +50,15 @@ export async function installSiteFirewall(options: SiteFirewallOptions): Promise
   if (!interfacePattern.test(options.bridgeInterface)) {
     throw new DirectorError("CONFIG_INVALID", `"${options.bridgeInterface}" is not a network interface name.`);
   }
+  const opening = options.gatewayOpening;
+  if (opening !== undefined && (!isIPv4(opening.address) || !Number.isInteger(opening.port))) {
+    throw new DirectorError("CONFIG_INVALID", `"${opening.address}:${opening.port}" is not an IPv4 address and port.`);
+  }
   const chains = siteFirewallChains(options.installationId);
   for (const family of [4, 6] as const) {
     if (family === 6 && !(await isAvailable(family))) continue; // a node without IPv6 tables has no IPv6 to guard
     const table = new IpTables(family);
-    await table.replaceChain(chains.host, [
-      ["-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "RETURN"],
-      ["-j", "REJECT", "--reject-with", rejections[family]],
-    ]);
+    await table.replaceChain(chains.host, hostRules(options, family));
     await table.ensureJump("INPUT", ["-i", options.bridgeInterface, "-j", chains.host]);
     await table.replaceChain(chains.egress, egressRules(options.egress, family));
     // Docker makes DOCKER-USER only for the families it manages (IPv6 is off by default): else FORWARD itself.
@@ -79,6 +85,20 @@ export async function removeSiteFirewall(installationId: InstallationId, bridgeI
       await table.run(["-X", chain], { mayFail: true });
     }
   }
+}
+
+/** The host chain's rules: replies pass, then the one opening (IPv4 only: the gateway is), the rest is refused. */
+export function hostRules(options: Pick<SiteFirewallOptions, "gatewayOpening">, family: Family): string[][] {
+  const opening = options.gatewayOpening;
+  const open =
+    opening === undefined || family !== 4
+      ? []
+      : [["-p", "tcp", "-d", `${opening.address}/32`, "--dport", String(opening.port), "-j", "ACCEPT"]];
+  return [
+    ["-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "RETURN"],
+    ...open,
+    ["-j", "REJECT", "--reject-with", rejections[family]],
+  ];
 }
 
 /** The egress chain's rules: replies pass, then the policy's destinations, then the rest is refused. */
