@@ -76,7 +76,8 @@ describe("director up: a site's database", () => {
   let eve: ApiSession;
 
   beforeAll(async () => {
-    director = await DirectorProcess.create();
+    // Only the hosts this test registers: no `director up` host of its own.
+    director = await DirectorProcess.create({ DIRECTOR_LOCAL_DATABASE_HOST: "false" });
     await director.start();
     await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
     for (const username of ["ann", "eve"]) {
