@@ -10,7 +10,9 @@ import { rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import * as managerApi from "@director/contracts/manager-api";
 import * as managerParams from "@director/contracts/manager-params";
+import * as managerDatabaseHosts from "@director/contracts/manager-routes-database-hosts";
 import * as managerDomains from "@director/contracts/manager-routes-domains";
+import * as managerSiteDatabases from "@director/contracts/manager-routes-site-databases";
 import * as managerSiteSettings from "@director/contracts/manager-site-settings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
@@ -52,6 +54,8 @@ const contracts = [
   ...Object.entries(managerParams),
   ...Object.entries(managerSiteSettings),
   ...Object.entries(managerDomains),
+  ...Object.entries(managerDatabaseHosts),
+  ...Object.entries(managerSiteDatabases),
 ] as Array<[string, z.ZodType]>;
 
 /** Every request body the manager parses. */

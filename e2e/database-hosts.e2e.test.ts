@@ -7,6 +7,13 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
+import {
+  collectPageErrors,
+  launchChromium,
+  logInAcceptingGuidelines,
+  newUserContext,
+  screenshot,
+} from "./support/browser.js";
 import { DirectorProcess } from "./support/director-process.js";
 
 const password = "database hosts e2e password";
@@ -64,5 +71,39 @@ describe("database hosts on director up", () => {
     expect([refused.status, refused.json().error.code]).toEqual([503, "DATABASE_HOST_UNAVAILABLE"]);
     const listed = await api.request("GET", "/api/admin/database-hosts");
     expect(listed.json().databaseHosts.map((host: { name: string }) => host.name)).toEqual(["local-pg"]);
+  });
+
+  it("in the browser: an administrator sees the hosts, stops one taking databases, and sees a refusal in words", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await (await newUserContext(browser, director.managerUrl)).newPage();
+      const pageErrors = collectPageErrors(page);
+      await logInAcceptingGuidelines(page, "admin", password);
+      await page.getByRole("link", { name: "Databases" }).click();
+      await page.getByRole("heading", { level: 1, name: "Database hosts" }).waitFor();
+      const row = page.locator("tr", { hasText: "local-pg" });
+      await row.getByText("postgres@127.0.0.1:5432").waitFor();
+      expect(await page.content()).not.toContain(adminPassword);
+      await row.getByLabel("local-pg takes new databases").click();
+      await expect
+        .poll(async () => (await api.request("GET", "/api/admin/database-hosts")).json().databaseHosts[0].isAccepting)
+        .toBe(false);
+      await expect.poll(() => row.getByLabel("local-pg takes new databases").isChecked()).toBe(false);
+
+      await page.getByText("Register a database host").click();
+      await page.getByLabel("Name").fill("nowhere");
+      await page.getByLabel("Address sites connect to").fill("127.0.0.1");
+      await page.getByLabel("Admin URL").fill("postgres://postgres@127.0.0.1:1/postgres");
+      await page.getByRole("button", { name: "Register" }).click();
+      await page.getByText(/could not be reached/).waitFor();
+      await screenshot(page, "admin-database-hosts");
+      const names = (await api.request("GET", "/api/admin/database-hosts"))
+        .json()
+        .databaseHosts.map((host: { name: string }) => host.name);
+      expect(names).toEqual(["local-pg"]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -128,6 +128,8 @@ describe("director up: a site's database", () => {
     expect(made.name).toMatch(/^dir_[a-z0-9]+_s\d+$/);
     expect(made.url).toBe(`postgres://${made.name}@127.0.0.1:5432/${made.name}`);
     expect(made.environment).toContain("DATABASE_URL");
+    // Its size, from the host (an empty PostgreSQL database takes a few MiB).
+    expect((await database(ann, "notes")).database.sizeBytes).toBeGreaterThan(1024 * 1024);
     expect(await postgresHas(made.name)).toEqual({ database: true, role: true });
 
     const revealed = await ann.request("POST", "/api/sites/notes/database/password");

@@ -8,6 +8,7 @@ import { LiveContext, type Session, SessionContext, useApi } from "./hooks";
 import { isAdminOnly, isWide, matchRoute, type PageName, type PageParams, pathTo } from "./lib/routes";
 import { AccountPage } from "./pages/account/account-page";
 import { AdminAuditPage } from "./pages/admin/audit-page";
+import { AdminDatabaseHostsPage } from "./pages/admin/database-hosts-page";
 import { AdminDomainsPage } from "./pages/admin/domains-page";
 import { AdminImagesPage } from "./pages/admin/images-page";
 import { AdminMailPage } from "./pages/admin/mail-page";
@@ -147,6 +148,7 @@ const pageElements: { [N in PageName]: (params: PageParams<N>, search: string) =
   adminImages: () => <AdminImagesPage />,
   adminAudit: () => <AdminAuditPage />,
   adminDomains: () => <AdminDomainsPage />,
+  adminDatabaseHosts: () => <AdminDatabaseHostsPage />,
   adminMail: () => <AdminMailPage />,
   // the gate shows these before anyone is in; once in, the address is replaced by the site list
   login: () => null,

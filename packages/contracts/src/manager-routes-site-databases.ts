@@ -34,6 +34,8 @@ export const siteDatabaseViewSchema = z.object({
   url: z.string().nullable(),
   /** the variables the site's process, terminals and SSH sessions get (their names; values only on request) */
   environment: z.array(z.string()),
+  /** the space it takes on its host (GET only, and only when it is ready and the host answered); else null */
+  sizeBytes: z.number().int().min(0).nullable(),
   createdAt: z.string(),
 });
 export type SiteDatabaseView = z.infer<typeof siteDatabaseViewSchema>;

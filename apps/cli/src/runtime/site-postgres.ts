@@ -30,13 +30,15 @@ export function sitePostgresDir(dataDir: string): string {
 /**
  * pg_hba.conf of the instance: its superuser from the machine itself (`samehost`: any of its own addresses, because a
  * connection to the gateway address comes from the machine's primary address, seen here), never from a container; a
- * site's role only to its own database (sameuser), from the sites network, with a SCRAM password. Anything else
+ * site's role only to its own database (sameuser), from the sites network, with a SCRAM password, and from the machine
+ * itself (the orchestrator logs in as the site's role for the SQL console, exports and imports). Anything else
  * matches no rule and is refused. Rules are matched in order: the gateway, an own address, is in the sites block.
  */
 export function sitePostgresHbaRules(gateway: SitesGateway): string[] {
   return [
     "# written by director up at every start",
     "host all postgres samehost scram-sha-256",
+    "host sameuser all samehost scram-sha-256",
     `host all postgres ${gateway.subnet} reject`,
     `host sameuser all ${gateway.subnet} scram-sha-256`,
   ];

@@ -1,5 +1,6 @@
 import { adminApi } from "./admin";
 import { authApi, guidelinesApi } from "./auth";
+import { databaseHostsApi } from "./database-hosts";
 import { domainsApi } from "./domains";
 import { filesApi } from "./files";
 import type { Http } from "./http";
@@ -25,6 +26,7 @@ export function createApi(http: Http) {
     siteRequests: siteRequestsApi(http),
     operations: operationsApi(http),
     admin: adminApi(http),
+    databaseHosts: databaseHostsApi(http),
     ssh: sshApi(http),
   };
 }

@@ -58,6 +58,7 @@ export function queriesOf(api: Api) {
         getNextPageParam: (page) => page.nextAfter,
       }),
     images: () => queryOptions({ queryKey: queryKeys.images, queryFn: () => api.images.list() }),
+    databaseHosts: () => queryOptions({ queryKey: ["database-hosts"], queryFn: () => api.databaseHosts.list() }),
     siteRequests: () => queryOptions({ queryKey: queryKeys.siteRequests, queryFn: () => api.siteRequests.list() }),
     operations: (query: { status: OperationFilter; limit: number; offset: number }) =>
       queryOptions({

@@ -20,6 +20,11 @@ import type {
   userListResponseSchema,
 } from "@director/contracts/manager-api";
 import type { ReconcileReport } from "@director/contracts/manager-reconcile";
+import type {
+  CreateDatabaseHostRequest,
+  DatabaseHostView,
+  UpdateDatabaseHostRequest,
+} from "@director/contracts/manager-routes-database-hosts";
 import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
 import type { SiteDatabaseView } from "@director/contracts/manager-routes-site-databases";
 import type { SshInfo, SshKeyView } from "@director/contracts/manager-routes-ssh";
@@ -29,7 +34,9 @@ import type { SiteServiceStatus } from "@director/contracts/orchestrator-service
 import type { z } from "zod";
 
 export type {
+  CreateDatabaseHostRequest,
   CreateSiteRequest,
+  DatabaseHostView,
   DirectoryListing,
   FileWritten,
   ImageView,
@@ -48,6 +55,7 @@ export type {
   SiteView,
   SshInfo,
   SshKeyView,
+  UpdateDatabaseHostRequest,
   UpdateUserRequest,
   UserView,
 };

@@ -26,6 +26,7 @@ const adminItems: NavItem[] = [
   { to: pathTo("adminUsers"), label: "Users" },
   { to: pathTo("adminImages"), label: "Images" },
   { to: pathTo("adminDomains"), label: "Domains" },
+  { to: pathTo("adminDatabaseHosts"), label: "Databases" },
   { to: pathTo("adminAudit"), label: "Audit log" },
   { to: pathTo("adminMail"), label: "Mass email" },
 ];

@@ -53,6 +53,7 @@ describe("isAdminOnly", () => {
       "adminImages",
       "adminAudit",
       "adminDomains",
+      "adminDatabaseHosts",
       "adminMail",
     ]);
   });

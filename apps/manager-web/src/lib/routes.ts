@@ -31,6 +31,7 @@ export const pages = {
   adminImages: { path: "/admin/images", isAdminOnly: true },
   adminAudit: { path: "/admin/audit", isAdminOnly: true },
   adminDomains: { path: "/admin/domains", isAdminOnly: true },
+  adminDatabaseHosts: { path: "/admin/database-hosts", isAdminOnly: true },
   adminMail: { path: "/admin/mail", isAdminOnly: true },
 } as const satisfies Record<string, PageRoute>;
 

@@ -5,6 +5,7 @@ import type { OperationView, SiteDatabaseView, SiteView } from "../../api/types"
 import { CopyCommand } from "../../components/copy-command";
 import { ErrorBanner, Field, Time } from "../../components/ui";
 import { useAction, useApi, useApiQueries } from "../../hooks";
+import { formatBytes } from "../../lib/format";
 import { SqlConsole } from "./sql-console";
 
 const kindNames: Record<SiteDatabaseView["kind"], string> = { postgres: "PostgreSQL", mysql: "MariaDB" };
@@ -164,6 +165,12 @@ function DatabaseFacts({ site, database, canEdit }: { site: string; database: Si
                 <span className="muted">hidden</span>
               )}
             </dd>
+            {database.sizeBytes === null ? null : (
+              <>
+                <dt>Size</dt>
+                <dd data-testid="database-size">{formatBytes(database.sizeBytes)}</dd>
+              </>
+            )}
             <dt>Variables</dt>
             <dd className="small">{variablesInShort(database.environment)}</dd>
           </>

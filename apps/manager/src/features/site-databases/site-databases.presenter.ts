@@ -3,7 +3,10 @@ import { siteDatabaseUrl, siteDatabaseVariableNames } from "./site-database-envi
 import type { SiteDatabaseWithHost } from "./site-databases.service.js";
 
 /** A site's database as its members see it: how to connect, never the password. */
-export function presentSiteDatabase({ record, host }: SiteDatabaseWithHost): SiteDatabaseView {
+export function presentSiteDatabase(
+  { record, host }: SiteDatabaseWithHost,
+  sizeBytes: number | null = null,
+): SiteDatabaseView {
   const { siteHost, sitePort, kind } = host;
   return {
     kind,
@@ -13,6 +16,7 @@ export function presentSiteDatabase({ record, host }: SiteDatabaseWithHost): Sit
     name: record.name,
     url: record.name === null ? null : siteDatabaseUrl({ kind, host: siteHost, port: sitePort, name: record.name }),
     environment: [...siteDatabaseVariableNames],
+    sizeBytes,
     createdAt: record.createdAt.toISOString(),
   };
 }

@@ -28,7 +28,7 @@ export function registerSiteDatabaseRoutes(
 
   registerApiRoute(app, siteDatabaseRoutes.get, async ({ actor, params }) => {
     const { database } = await databases.get(actor, params.name);
-    return { database: database === null ? null : presentSiteDatabase(database) };
+    return { database: database === null ? null : presentSiteDatabase(database, await databases.sizeOf(database)) };
   });
 
   registerApiRoute(app, siteDatabaseRoutes.create, async ({ actor, params, query, body, reply }) => {

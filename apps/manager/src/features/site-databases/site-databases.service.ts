@@ -35,8 +35,8 @@ export interface SiteDatabasesServiceDeps {
   sites: Pick<SitesService, "findForAction">;
   databases: Pick<SiteDatabasesRepository, "findForSite">;
   hosts: Pick<DatabaseHostsRepository, "findById">;
-  /** the SQL console's statements (the operations' steps use the rest) */
-  hosting: Pick<SiteDatabaseHosting, "runStatement">;
+  /** the SQL console's statements and the database's size (the operations' steps use the rest) */
+  hosting: Pick<SiteDatabaseHosting, "runStatement" | "size">;
   audit: Pick<AuditRepository, "record">;
   /** null when DIRECTOR_SECRETS_KEY is unset: no database can be made or opened (SECRETS_KEY_MISSING) */
   sealer: SecretSealer | null;
@@ -69,6 +69,20 @@ export class SiteDatabasesService {
   async get(actor: Actor, siteName: string): Promise<{ site: Site; database: SiteDatabaseWithHost | null }> {
     const site = await this.#deps.sites.findForAction(actor, siteName, "view");
     return { site, database: await this.#withHost(site.id) };
+  }
+
+  /**
+   * The space a ready database takes on its host, in bytes; null when it is not ready or the host does not answer
+   * (the page shows the rest of the database all the same).
+   */
+  async sizeOf(database: SiteDatabaseWithHost): Promise<number | null> {
+    if (database.record.status !== "ready") return null;
+    try {
+      const opened = await this.open(database.record.siteId);
+      return opened === null ? null : await this.#deps.hosting.size(opened.record.siteId, opened.connection);
+    } catch {
+      return null;
+    }
   }
 
   /**
