@@ -266,6 +266,18 @@ describe("director up: a site's database", () => {
         }
         await screenshot(page, isPhone ? "site-database-phone" : "site-database");
         expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
+        if (!isPhone) {
+          // The same console in the workspace, under the editor beside the terminals.
+          await page.goto("/sites/shop/workspace");
+          await page.getByRole("tab", { name: "SQL" }).click();
+          const sql = page.getByRole("tabpanel", { name: "SQL" });
+          await sql
+            .getByLabel("One statement, run as the site's database user")
+            .fill("SELECT 'in the workspace' AS place");
+          await sql.getByRole("button", { name: "Run", exact: true }).click();
+          await sql.getByRole("cell", { name: "in the workspace" }).waitFor();
+          await page.goto("/sites/shop");
+        }
         if (isPhone) {
           const confirm = panel.getByLabel(/Type shop to delete the database/);
           await confirm.fill("sho");

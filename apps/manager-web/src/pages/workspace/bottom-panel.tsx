@@ -1,9 +1,10 @@
 /**
  * The panel under the editor: terminal tabs (each its own shell and socket; "+" or Alt+T opens one) and the
- * Process log tab. Hidden tabs stay mounted, so a terminal keeps its shell and its scrollback while another shows.
+ * Process log tab, and the SQL console's when the site has a database. Hidden tabs stay mounted, so a terminal keeps its shell and its scrollback while another shows.
  */
 import { type KeyboardEvent, useCallback, useRef, useState } from "react";
 import type { SiteView } from "../../api/types";
+import { SqlConsole } from "../site/sql-console";
 import { ProcessLogPanel, type SiteRestart } from "./process-log-panel";
 import { nextTerminalNumber } from "./terminal-protocol";
 import { TerminalView } from "./terminal-view";
@@ -16,7 +17,9 @@ interface TerminalTab {
 }
 
 const processTab = "process";
-type PanelTab = number | typeof processTab;
+/** the SQL console, when the site has a ready database */
+const sqlTab = "sql";
+type PanelTab = number | typeof processTab | typeof sqlTab;
 
 /** The panel's tabs: which terminals are open and which tab shows. */
 export function useBottomTabs() {
@@ -56,11 +59,17 @@ export function BottomPanel(props: {
   look: XtermLook;
   restarter: SiteRestart;
   canEdit: boolean;
+  /** the site has a database ready: the SQL tab shows */
+  hasDatabase: boolean;
   onHide(): void;
   onSessionEnded(): void;
 }) {
   const { site, tabs } = props;
-  const order: PanelTab[] = [...tabs.terminals.map((tab) => tab.id), processTab];
+  const order: PanelTab[] = [
+    ...tabs.terminals.map((tab) => tab.id),
+    processTab,
+    ...(props.hasDatabase ? [sqlTab as PanelTab] : []),
+  ];
   const tabId = (tab: PanelTab) => `workspace-panel-tab-${tab}`;
   const panelId = (tab: PanelTab) => `workspace-panel-${tab}`;
 
@@ -122,6 +131,21 @@ export function BottomPanel(props: {
               Process log
             </button>
           </span>
+          {props.hasDatabase ? (
+            <span className={`panel-tab${tabs.active === sqlTab ? " is-active" : ""}`}>
+              <button
+                type="button"
+                role="tab"
+                id={tabId(sqlTab)}
+                aria-selected={tabs.active === sqlTab}
+                aria-controls={panelId(sqlTab)}
+                tabIndex={tabs.active === sqlTab ? 0 : -1}
+                onClick={() => tabs.setActive(sqlTab)}
+              >
+                SQL
+              </button>
+            </span>
+          ) : null}
         </div>
         {props.canEdit ? (
           <button
@@ -174,6 +198,17 @@ export function BottomPanel(props: {
         >
           <ProcessLogPanel site={site} restarter={props.restarter} isShown={tabs.active === processTab} />
         </div>
+        {props.hasDatabase ? (
+          <div
+            role="tabpanel"
+            id={panelId(sqlTab)}
+            aria-labelledby={tabId(sqlTab)}
+            className="panel-page panel-scroll"
+            hidden={tabs.active !== sqlTab}
+          >
+            <SqlConsole site={site.name} />
+          </div>
+        ) : null}
       </div>
     </div>
   );

@@ -100,6 +100,7 @@ function Workspace({ site }: { site: SiteView }) {
   const actions = useFileActions({ siteName: site.name, dialogs, editor, folders });
   const events = useFileEvents(site.name, settings.expandedFolders, folders.remove);
   const bottomTabs = useBottomTabs();
+  const database = useQuery(useApiQueries().siteDatabase(site.name));
   const restarter = useSiteRestart(site, true);
 
   // The first terminal opens with the panel: what most visits come for. Later ones open when asked.
@@ -222,6 +223,7 @@ function Workspace({ site }: { site: SiteView }) {
               look={look}
               restarter={restarter}
               canEdit
+              hasDatabase={database.data?.database?.status === "ready"}
               onHide={() => change({ isBottomPanelOpen: false })}
               onSessionEnded={onSessionEnded}
             />
