@@ -77,7 +77,11 @@ describe("director up: a site's database", () => {
 
   beforeAll(async () => {
     // Only the hosts this test registers: no `director up` host of its own.
-    director = await DirectorProcess.create({ DIRECTOR_LOCAL_DATABASE_HOST: "false" });
+    director = await DirectorProcess.create({
+      DIRECTOR_LOCAL_DATABASE_HOST: "false",
+      // a step failing for a passing reason is tried three times, so the failure test ends in seconds
+      DIRECTOR_STEP_MAX_ATTEMPTS: "3",
+    });
     await director.start();
     await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
     for (const username of ["ann", "eve"]) {
@@ -336,6 +340,57 @@ describe("director up: a site's database", () => {
     // With no database left on it, the host can go.
     const removed = await admin.request("DELETE", "/api/admin/database-hosts/machine-mariadb");
     expect(removed.status, removed.text).toBe(204);
+  });
+
+  it("keeps a database whose making failed out of sight, and makes it when an administrator retries", async () => {
+    // A MariaDB admin account of this test's own, which it locks behind Director's back.
+    const adminName = `e2e_admin_${Date.now().toString(36)}`;
+    const adminSecret = "Adm1n-e2e-pa55word";
+    const root = await mysql.createConnection({ host: "127.0.0.1", port: 3306, user: "root" });
+    try {
+      await root.query(`CREATE USER '${adminName}'@'%' IDENTIFIED BY '${adminSecret}'`);
+      await root.query(`GRANT ALL PRIVILEGES ON *.* TO '${adminName}'@'%' WITH GRANT OPTION`);
+      const registered = await admin.request("POST", "/api/admin/database-hosts", {
+        json: {
+          ...mariadbHost,
+          name: "locked-mariadb",
+          adminUrl: `mysql://${adminName}:${adminSecret}@127.0.0.1:3306`,
+        },
+      });
+      expect(registered.status, registered.text).toBe(201);
+      // Locked, and its open connections (the orchestrator keeps a pool per host) ended, so the next step cannot log in.
+      await root.query(`ALTER USER '${adminName}'@'%' ACCOUNT LOCK`);
+      const [sessions] = await root.query("SELECT id FROM information_schema.processlist WHERE user = ?", [adminName]);
+      for (const { id } of sessions as Array<{ id: number }>)
+        await root.query(`KILL ${Number(id)}`).catch(() => undefined);
+
+      const created = await ann.request("POST", "/api/sites/shop/database?wait=true", { json: { kind: "mysql" } });
+      expect(created.status, created.text).toBe(201);
+      const failed = created.json().operation;
+      expect(failed.status).toBe("failed");
+      // Half made: nothing to connect to, no password to reveal, nothing on the host.
+      const { database: waiting } = await database(ann, "shop");
+      expect(waiting).toMatchObject({ status: "creating", name: null, url: null });
+      const noPassword = await ann.request("POST", "/api/sites/shop/database/password");
+      expect([noPassword.status, noPassword.json().error.code]).toEqual([409, "SITE_DATABASE_NOT_READY"]);
+
+      await root.query(`ALTER USER '${adminName}'@'%' ACCOUNT UNLOCK`);
+      const retried = await admin.request("POST", `/api/admin/operations/${failed.id}/retry`);
+      expect(retried.status, retried.text).toBe(202);
+      expect((await admin.waitForOperation(failed.id, 60_000)).status).toBe("succeeded");
+      const { database: made } = await database(ann, "shop");
+      expect(made).toMatchObject({ kind: "mysql", status: "ready" });
+      expect(await mariadbHas(made.name)).toEqual({ database: true, user: true });
+
+      const deleted = await ann.request("DELETE", "/api/sites/shop/database?wait=true", {
+        json: { confirmName: "shop" },
+      });
+      expect(deleted.status, deleted.text).toBe(200);
+      expect(await mariadbHas(made.name)).toEqual({ database: false, user: false });
+    } finally {
+      await root.query(`DROP USER IF EXISTS '${adminName}'@'%'`);
+      await root.end();
+    }
   });
 
   /** The site's page through the sites port, once it is `expected` (or has answered 200, without `expected`). */
