@@ -23,6 +23,7 @@ import { ManagerMetrics } from "./features/metrics/manager-metrics.js";
 import { OperationsAdminService } from "./features/operations/operations-admin.service.js";
 import { siteSpecs } from "./features/operations/site-specs.js";
 import { InMemoryAccountRateLimit } from "./features/rate-limits/account-rate-limit.js";
+import { DatabaseReconcile } from "./features/reconcile/database-reconcile.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { LoginFailures } from "./features/shell/login-failures.js";
 import { ShellLoginsService } from "./features/shell/shell-logins.service.js";
@@ -167,6 +168,12 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       audit: repositories.audit,
       inventory: components.inventory,
       host: components.host,
+      databases: new DatabaseReconcile({
+        hosts: repositories.databaseHosts,
+        databases: repositories.siteDatabases,
+        hosting: components.siteDatabaseHosting,
+        sealer,
+      }),
       specs,
       wakeup,
       keptCertificates: config.domains.publicHost === "" ? [] : [config.domains.publicHost],

@@ -13,12 +13,14 @@ export const driftKinds = [
   "route_missing",
   "route_stale",
   "certificate_missing",
+  "missing_database",
   "orphan_service",
   "orphan_balancer_config",
   "orphan_route",
   "orphan_directory",
   "orphan_images",
   "orphan_certificate",
+  "orphan_database",
 ] as const;
 export type DriftKind = (typeof driftKinds)[number];
 
@@ -36,10 +38,13 @@ export const reconcileOutcomes = ["reported", "queued", "repaired", "busy", "rem
 export type ReconcileOutcome = (typeof reconcileOutcomes)[number];
 
 export const reconcileItemSchema = z.object({
-  /** the site's name; for a leftover with no site row, `#<id>` or the route file's site name */
+  /**
+   * the site's name; for a leftover with no site row, `#<id>` or the route file's site name (a leftover database of a
+   * site that still exists, with no database on that host, is named by its site)
+   */
   site: z.string(),
   siteId: z.number().nullable(),
-  /** true when no site row exists for it (a leftover) */
+  /** true when no site row exists for it (a leftover of a deleted site) */
   isOrphan: z.boolean(),
   drift: z.array(driftFindingSchema),
   outcome: z.enum(reconcileOutcomes),

@@ -28,6 +28,12 @@ export class SiteDatabasesRepository {
     return row ? toSiteDatabase(row) : null;
   }
 
+  /** Every site's database, whatever its status, in site id order (for reconcile). */
+  async listAll(trx: DatabaseHandle = this.#db): Promise<SiteDatabaseRecord[]> {
+    const rows = await trx.selectFrom("site_databases").selectAll().orderBy("site_id").execute();
+    return rows.map(toSiteDatabase);
+  }
+
   /**
    * The accepting host of `kind` with the most room left (fewest databases for its limit), locked until the
    * transaction ends so that two sites racing for the last place cannot both take it; null when every host is full.

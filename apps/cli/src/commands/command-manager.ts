@@ -14,6 +14,8 @@ export interface CommandComponents {
   sites: { domain: string; clientBodyLimitBytes: number };
   /** Director's own host, whose certificate reconcile keeps */
   publicHost?: string;
+  /** the manager's DIRECTOR_SECRETS_KEY, which opens the database hosts' admin URLs (reconcile checks their databases) */
+  secretsKey?: string;
 }
 
 /** Nothing listens on port 1: a call that was never meant to happen fails at once (COMPONENT_UNREACHABLE). */
@@ -31,6 +33,7 @@ export async function managerForCommand(
     router: options.components?.router ?? unreachableComponent,
     ...(options.components ? { sites: options.components.sites } : {}),
     ...(options.components?.publicHost ? { domains: { publicHost: options.components.publicHost } } : {}),
+    ...(options.components?.secretsKey ? { secrets: { key: options.components.secretsKey } } : {}),
     ...(options.guidelinesFilePath ? { guidelines: { filePath: options.guidelinesFilePath } } : {}),
   });
   return createManager(config, await connectManagerAdapters(config, { db, log }));

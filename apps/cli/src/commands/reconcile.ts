@@ -3,7 +3,8 @@
  * router have, repairs the drift through durable operations (run by the installation's worker) and waits for them,
  * printing their progress. Works against a running `director up` (its database, internal API addresses and tokens
  * are found in its data directory), or, in production, against the components named by the manager's variables
- * (DATABASE_URL, DIRECTOR_ORCHESTRATOR_URL/_TOKEN, DIRECTOR_ROUTER_URL/_TOKEN, DIRECTOR_SITES_DOMAIN).
+ * (DATABASE_URL, DIRECTOR_ORCHESTRATOR_URL/_TOKEN, DIRECTOR_ROUTER_URL/_TOKEN, DIRECTOR_SITES_DOMAIN, and
+ * DIRECTOR_SECRETS_KEY to check site databases on their hosts).
  */
 import type { ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { DatabaseHandle } from "@director/db/database";
@@ -32,6 +33,8 @@ export interface ReconcileTarget {
   publicHost: string;
   /** set when the database is not the running `director up`'s own (production) */
   databaseUrl?: string;
+  /** opens the database hosts' admin URLs; without it site databases are not checked */
+  secretsKey?: string;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function findReconcileTarget(dataDir: string, env: NodeJS.ProcessEn
       router: { url: instance.routerUrl, token: secrets.routerToken },
       sites: instance.sites,
       publicHost: instance.publicHost,
+      secretsKey: secrets.secretsKey,
     };
   }
   if (env.DIRECTOR_ORCHESTRATOR_URL) {
@@ -59,6 +63,7 @@ export async function findReconcileTarget(dataDir: string, env: NodeJS.ProcessEn
       sites: { domain: config.sites.domain, clientBodyLimitBytes: config.sites.clientBodyLimitBytes },
       publicHost: config.domains.publicHost,
       databaseUrl: config.databaseUrl,
+      ...(config.secrets.key === undefined ? {} : { secretsKey: config.secrets.key }),
     };
   }
   throw new DirectorError(

@@ -76,6 +76,7 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       setPassword: (id, host, password) => orchestrator.setSiteDatabasePassword(id, host, password),
       remove: (id, host) => orchestrator.removeSiteDatabase(id, host),
       size: (id, host) => orchestrator.siteDatabaseSize(id, host),
+      inventory: (host) => orchestrator.databaseHostInventory(host),
       runStatement: (id, host, password, statement) => orchestrator.runSiteStatement(id, host, password, statement),
     },
   };

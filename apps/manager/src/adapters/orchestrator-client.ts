@@ -183,6 +183,11 @@ export class OrchestratorClient
       .bytes;
   }
 
+  /** The sites of this installation the host has a database or a user of (the admin URL goes in the body). */
+  async databaseHostInventory(host: DatabaseHost): Promise<SiteId[]> {
+    return (await this.#client.request(orchestratorApi.databaseHostInventory, { body: { host } })).siteIds;
+  }
+
   /** One SQL console statement as the site's user; waits a little longer than the statement's own time limit. */
   async runSiteStatement(
     siteId: SiteId,

@@ -95,6 +95,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
       setPassword: unreachable,
       remove: unreachable,
       size: unreachable,
+      inventory: unreachable,
       runStatement: unreachable,
     },
   };

@@ -162,6 +162,8 @@ const applySiteSettings: StepDefinition[] = [
  * operation lists, each found here by its slug).
  */
 const reconcileSite: StepDefinition[] = [
+  // A ready database its host lost: made again, empty, with its stored password (its data is not restored).
+  { ...ensureSiteDatabase, name: "Make the site's missing database and its user again (empty)" },
   ensureDirectories,
   syncService,
   ensureCertificates,

@@ -194,6 +194,7 @@ describe("OperationWorker", () => {
           setPassword: unexpected,
           remove: unexpected,
           size: unexpected,
+          inventory: unexpected,
           runStatement: unexpected,
         },
       },

@@ -358,6 +358,10 @@ describe("repairStepsFor", () => {
       ["balancer_config_missing", "route_missing"],
       ["write_balancer_config", "add_route"],
     ],
+    [
+      ["service_missing", "missing_database"],
+      ["ensure_site_database", "sync_service"],
+    ],
   ] as const)("%j → %j", (found, steps) => {
     expect(repairStepsFor(found.map((kind) => ({ kind, message: "" })))).toEqual(steps);
   });

@@ -249,6 +249,7 @@ export function repairStepsFor(findings: readonly DriftFinding[]): string[] {
   const kinds = new Set(findings.map((item) => item.kind));
   const needs = (...wanted: DriftKind[]) => wanted.some((kind) => kinds.has(kind));
   return [
+    needs("missing_database") ? "ensure_site_database" : null,
     needs("directory_missing") ? "create_site_directories" : null,
     needs("service_missing", "service_unexpected", "service_replicas_wrong") ? "sync_service" : null,
     needs("certificate_missing") ? "ensure_certificates" : null,

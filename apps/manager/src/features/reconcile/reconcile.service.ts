@@ -3,7 +3,9 @@
  * have, reports the drift, and puts it back. A site's repair is a durable `reconcile_site` operation made of the
  * steps the other operations use, so it runs one at a time per site like any other change (SITE_BUSY: reported,
  * retried by the next run). Leftovers with no site row are removed directly (there is no site to lock, and each
- * removal is one idempotent call), except site directories, which hold data and are only reported.
+ * removal is one idempotent call), except site directories, which hold data and are only reported. Site databases are
+ * compared with their hosts by database-reconcile.ts: a missing one is part of its site's repair, a leftover on a host
+ * is dropped there.
  */
 import type { ReconcileItem, ReconcileOutcome, ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { AuditRepository } from "@director/db/audit.repository";
@@ -12,10 +14,13 @@ import type { SitesRepository } from "@director/db/sites.repository";
 import { parseCustomDomain } from "@director/domain/custom-domain";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
 import type { Operation } from "@director/domain/operation";
+import type { SiteRecord } from "@director/domain/site";
 import { parseSiteName } from "@director/domain/site-name";
 import type { Wakeup } from "../../adapters/wakeup.js";
 import { operationPlans } from "../operations/operation-plans.js";
 import type { SiteSpecs } from "../operations/site-specs.js";
+import type { LeftoverDatabase, MissingDatabase } from "./database-drift.js";
+import type { DatabaseReconcile, DatabaseSurvey } from "./database-reconcile.js";
 import { computeDrift, repairStepsFor, type SiteDrift } from "./drift.js";
 import type { HostInventory, LeftoverRemoval } from "./host-inventory.js";
 
@@ -26,6 +31,8 @@ export interface ReconcileServiceDeps {
   inventory: HostInventory;
   /** removes leftovers */
   host: LeftoverRemoval;
+  /** site databases against their hosts */
+  databases: Pick<DatabaseReconcile, "survey" | "compare" | "removeLeftover">;
   specs: SiteSpecs;
   wakeup: Wakeup;
   /** certificates that are no site's and still needed: Director's own host's */
@@ -53,12 +60,15 @@ export class ReconcileService {
   async run(options: ReconcileOptions): Promise<ReconcileReport> {
     const { sites, inventory, specs } = this.#deps;
     const only = options.siteName === undefined ? null : await this.#findSite(options.siteName);
-    // The inventories first, the database after: a site created meanwhile has its row before it has anything on
-    // the machines, so nothing of a live site can pass for a leftover.
+    // The inventories first, the database after: a site (or a site database) created meanwhile has its row before it
+    // has anything on the machines (or the database host), so nothing of a live site can pass for a leftover.
     const orchestrator = await inventory.orchestratorInventory(only?.id);
     const router = await inventory.routerInventory();
     const certificates = await inventory.certificateInventory();
+    const scope = only === null ? null : { siteId: only.id };
+    const survey = await this.#deps.databases.survey(scope);
     const rows = only === null ? await sites.listAll() : [await this.#findSite(only.name)];
+    const databases = await this.#deps.databases.compare(survey, scope);
     const expected = rows.map((site) => ({
       site,
       balancer: specs.balancerSpec(site),
@@ -73,13 +83,26 @@ export class ReconcileService {
         .filter((domain) => !this.#deps.keptCertificates.includes(domain)),
       hasOrphans: only === null,
     });
-    const notes = orchestrator.isDockerAvailable
-      ? []
-      : ["The orchestrator has no Docker engine: dynamic sites' services were not checked."];
+    addMissingDatabases(drifts, rows, databases.missing);
+    const notes = [
+      ...(orchestrator.isDockerAvailable
+        ? []
+        : ["The orchestrator has no Docker engine: dynamic sites' services were not checked."]),
+      ...databases.notes,
+    ];
 
     const items: ReconcileItem[] = [];
     for (const drift of drifts) {
       items.push(options.isDryRun ? reported(drift) : await this.#repair(drift, options.actorId));
+    }
+    const siteNames = new Map<number, string>(rows.map((site) => [site.id, site.name]));
+    for (const leftover of databases.leftovers) {
+      const name = siteNames.get(leftover.siteId);
+      const label = { site: name ?? `#${leftover.siteId}`, isOrphan: name === undefined, leftover };
+      const done = options.isDryRun
+        ? databaseItem(label, "reported", "Dry run: nothing changed.")
+        : await this.#removeLeftoverDatabase(survey, label);
+      if (done !== null) items.push(done);
     }
     if (!options.isDryRun && items.some((item) => item.outcome === "queued")) this.#deps.wakeup.notify();
     if (!options.isDryRun && items.length > 0) {
@@ -172,6 +195,17 @@ export class ReconcileService {
     return item(drift, "removed", null, capitalize(`${done.join("; ")}.`));
   }
 
+  /** null: the site has made a database on that host since the inventory (it is its own now, and nothing was done) */
+  async #removeLeftoverDatabase(survey: DatabaseSurvey, label: DatabaseItemLabel): Promise<ReconcileItem | null> {
+    try {
+      const done = await this.#deps.databases.removeLeftover(survey, label.leftover);
+      return done === null ? null : databaseItem(label, "removed", done);
+    } catch (error) {
+      const reason = isDirectorError(error) ? `${error.message} (${error.code})` : String(error);
+      return databaseItem(label, "failed", `Could not remove it: ${reason}`);
+    }
+  }
+
   async #waitFor(items: ReconcileItem[], wait: NonNullable<ReconcileOptions["wait"]>): Promise<void> {
     const deadline = Date.now() + wait.timeoutMs;
     const seen = new Map<number, string>();
@@ -206,6 +240,20 @@ export class ReconcileService {
   }
 }
 
+/** A missing database is part of its site's repair: one operation per site, with the site's other drift. */
+function addMissingDatabases(drifts: SiteDrift[], rows: readonly SiteRecord[], missing: readonly MissingDatabase[]) {
+  for (const { siteId, finding } of missing) {
+    const site = rows.find((row) => row.id === siteId);
+    if (site === undefined) continue; // a foreign key keeps a site with a database; it was not listed (another site's run)
+    const drift = drifts.find((entry) => entry.site?.id === siteId);
+    if (drift === undefined) {
+      drifts.push({ site, siteId, legacyRouteName: null, certificateDomain: null, findings: [finding] });
+    } else {
+      drift.findings.push(finding);
+    }
+  }
+}
+
 function reported(drift: SiteDrift): ReconcileItem {
   return item(drift, "reported", null, "Dry run: nothing changed.");
 }
@@ -218,6 +266,25 @@ function item(drift: SiteDrift, outcome: ReconcileOutcome, operationId: number |
     drift: drift.findings,
     outcome,
     operationId,
+    message,
+  };
+}
+
+/** A leftover database: named by its site when the site still exists (with no database on that host). */
+interface DatabaseItemLabel {
+  site: string;
+  isOrphan: boolean;
+  leftover: LeftoverDatabase;
+}
+
+function databaseItem(label: DatabaseItemLabel, outcome: ReconcileOutcome, message: string): ReconcileItem {
+  return {
+    site: label.site,
+    siteId: label.leftover.siteId,
+    isOrphan: label.isOrphan,
+    drift: [label.leftover.finding],
+    outcome,
+    operationId: null,
     message,
   };
 }

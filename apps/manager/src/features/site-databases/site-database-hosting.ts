@@ -16,6 +16,8 @@ export interface SiteDatabaseHosting {
   remove(siteId: SiteId, host: DatabaseHost): Promise<void>;
   /** bytes the database takes; SITE_DATABASE_NOT_FOUND when it is not there */
   size(siteId: SiteId, host: DatabaseHost): Promise<number>;
+  /** the sites of this installation with a database or a user on the host (reconcile) */
+  inventory(host: DatabaseHost): Promise<SiteId[]>;
   /** runs one statement as the site's own user (the SQL console); SQL_STATEMENT_FAILED / _TIMEOUT when it fails */
   runStatement(
     siteId: SiteId,
