@@ -97,6 +97,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
       size: unreachable,
       runStatement: unreachable,
     },
+    siteDatabaseDumps: given.siteDatabaseDumps ?? { export: unreachable, import: unreachable },
   };
 }
 
@@ -119,6 +120,7 @@ export interface TestManagerOptions extends ManagerAppOptions {
   databaseHostChecker?: Components["databaseHostChecker"];
   /** the orchestrator's site database calls; default: unreachable */
   siteDatabaseHosting?: Components["siteDatabaseHosting"];
+  siteDatabaseDumps?: Components["siteDatabaseDumps"];
   /** what the live channel hears from the worker; default: a fresh in-process one */
   operationEvents?: OperationEvents;
 }
