@@ -199,6 +199,11 @@ export const managerConfigTable = {
       schema: count.default(10 * 1024 * 1024),
       doc: "the largest file one upload may carry, in bytes",
     }),
+    maxDatabaseImportBytes: variable({
+      env: "DIRECTOR_MAX_DATABASE_IMPORT_BYTES",
+      schema: count.default(100 * 1024 * 1024),
+      doc: "the largest dump a site's database import may carry, in bytes; past it 413 `DATABASE_IMPORT_TOO_LARGE` and nothing runs",
+    }),
   },
   sessions: {
     ttlMs: variable({

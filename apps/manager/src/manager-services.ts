@@ -27,6 +27,7 @@ import { DatabaseReconcile } from "./features/reconcile/database-reconcile.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { LoginFailures } from "./features/shell/login-failures.js";
 import { ShellLoginsService } from "./features/shell/shell-logins.service.js";
+import { SiteDatabaseTransfersService } from "./features/site-databases/site-database-transfers.service.js";
 import { SiteDatabasesService } from "./features/site-databases/site-databases.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
 import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
@@ -67,6 +68,17 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
   const specs = siteSpecs(config.sites);
   const sealer = config.secrets.key === undefined ? null : new SecretBox(config.secrets.key);
   const sshKeys = new SshKeysService({ sshKeys: repositories.sshKeys, inTransaction });
+  const siteDatabases = new SiteDatabasesService({
+    sites,
+    databases: repositories.siteDatabases,
+    hosts: repositories.databaseHosts,
+    hosting: components.siteDatabaseHosting,
+    audit: repositories.audit,
+    sealer,
+    wakeup,
+    inTransaction: (work) =>
+      inTransaction(({ siteDatabases, operations, audit }) => work({ databases: siteDatabases, operations, audit })),
+  });
   const loginRateLimits = {
     maxPerIp: config.sessions.loginMaxPerIp,
     maxPerUsername: config.sessions.loginMaxPerUsername,
@@ -151,16 +163,13 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       checker: components.databaseHostChecker,
       sealer,
     }),
-    siteDatabases: new SiteDatabasesService({
+    siteDatabases,
+    siteDatabaseTransfers: new SiteDatabaseTransfersService({
       sites,
-      databases: repositories.siteDatabases,
-      hosts: repositories.databaseHosts,
-      hosting: components.siteDatabaseHosting,
+      databases: siteDatabases,
+      dumps: components.siteDatabaseDumps,
       audit: repositories.audit,
-      sealer,
-      wakeup,
-      inTransaction: (work) =>
-        inTransaction(({ siteDatabases, operations, audit }) => work({ databases: siteDatabases, operations, audit })),
+      maxImportBytes: config.files.maxDatabaseImportBytes,
     }),
     reconcile: new ReconcileService({
       sites: repositories.sites,

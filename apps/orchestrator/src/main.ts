@@ -19,6 +19,8 @@ import { NginxBalancerConfig } from "./adapters/balancer-config.js";
 import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { FsCertificateInspector } from "./adapters/certificate-inspector.js";
 import { FsSiteIndex } from "./adapters/fs-site-index.js";
+import { MariadbSiteDumps } from "./adapters/mariadb-site-dumps.js";
+import { PostgresSiteDumps } from "./adapters/postgres-site-dumps.js";
 import { createSiteDatabaseEngine } from "./adapters/site-database-engines.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
 import { FsSiteFiles } from "./adapters/site-files.js";
@@ -31,6 +33,7 @@ import { connectDocker, type DockerConnection } from "./connect-docker.js";
 import type { ServiceRuntime } from "./core/service-runtime.js";
 import { upgradeToSiteAccounts } from "./core/site-accounts-upgrade.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
+import { SiteDatabaseTransfers } from "./core/site-database-transfers.js";
 import { SiteDatabases } from "./core/site-databases.js";
 import { SiteImages } from "./core/site-images.js";
 import { SiteInventory } from "./core/site-inventory.js";
@@ -173,6 +176,11 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     images,
     terminals,
     databases,
+    databaseTransfers: new SiteDatabaseTransfers({
+      installationId: config.installationId,
+      databases,
+      tools: { postgres: new PostgresSiteDumps(), mysql: new MariadbSiteDumps() },
+    }),
     ...(deps.dynamicSitesRefusal ? { dynamicSitesRefusal: deps.dynamicSitesRefusal } : {}),
   });
   let sitesMount: SitesMount | null = null;

@@ -79,6 +79,10 @@ export const managerPaths = {
     rotatePassword: { method: "POST", path: "/api/sites/:name/database/rotation" },
     query: { method: "POST", path: "/api/sites/:name/database/query" },
   },
+  siteDatabaseTransfer: {
+    export: { method: "GET", path: "/api/sites/:name/database/export" },
+    import: { method: "POST", path: "/api/sites/:name/database/import" },
+  },
   images: {
     list: { method: "GET", path: "/api/images" },
     create: { method: "POST", path: "/api/images" },

@@ -7,6 +7,7 @@ import { managerPaths } from "./manager-paths.js";
 import { adminRoutes, authRoutes, guidelinesRoutes, platformRoutes } from "./manager-routes-accounts.js";
 import { databaseHostRoutes } from "./manager-routes-database-hosts.js";
 import { domainRoutes } from "./manager-routes-domains.js";
+import { siteDatabaseTransferRoutes } from "./manager-routes-site-database-transfers.js";
 import { siteDatabaseRoutes } from "./manager-routes-site-databases.js";
 import {
   fileRoutes,
@@ -43,6 +44,7 @@ export const managerApi = {
   members: memberRoutes,
   domains: domainRoutes,
   siteDatabase: siteDatabaseRoutes,
+  siteDatabaseTransfer: siteDatabaseTransferRoutes,
   images: imageRoutes,
   siteRequests: siteRequestRoutes,
   operations: operationRoutes,

@@ -4,6 +4,7 @@
  * no path is written anywhere else. The schemas live beside their routes, one file per resource.
  */
 import { healthRoute } from "./internal-health.js";
+import { exportSiteDatabaseRoute, importSiteDatabaseRoute } from "./orchestrator-database-transfers.js";
 import {
   checkDatabaseHostRoute,
   databaseHostInventoryRoute,
@@ -70,4 +71,6 @@ export const orchestratorApi = {
   databaseHostInventory: databaseHostInventoryRoute,
   checkDatabaseHost: checkDatabaseHostRoute,
   runSiteStatement: runSiteStatementRoute,
+  exportSiteDatabase: exportSiteDatabaseRoute,
+  importSiteDatabase: importSiteDatabaseRoute,
 } as const satisfies RouteTable;

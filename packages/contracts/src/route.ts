@@ -39,9 +39,12 @@ export interface Route<
   caller: RouteCaller;
   params?: Params;
   query?: Query;
-  /** a JSON body; routes that take raw bytes say `bodyKind: "bytes"` and leave this out */
+  /**
+   * a JSON body; routes that take raw bytes say `bodyKind: "bytes"` and leave this out, as do routes whose handler
+   * reads the request's body itself as it arrives (`bodyKind: "stream"`: an upload too large to hold in memory)
+   */
   body?: Body;
-  bodyKind?: "json" | "bytes";
+  bodyKind?: "json" | "bytes" | "stream";
   /** the answer's shape when `answerKind` is json */
   answer?: Answer;
   answerKind: AnswerKind;

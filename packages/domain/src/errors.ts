@@ -154,6 +154,20 @@ export const errorCodes = {
   SQL_STATEMENT_FAILED: { kind: "user", status: 422 },
   /** a SQL console statement ran past its time limit and was stopped (details: `timeoutMs`) */
   SQL_STATEMENT_TIMEOUT: { kind: "user", status: 422 },
+  /**
+   * a dump could not be imported into the site's database: the engine's or the restore tool's own words (a right the
+   * site's user lacks, a statement that failed, a file that is not a dump of the expected format)
+   */
+  DATABASE_IMPORT_FAILED: { kind: "user", status: 422 },
+  /** an uploaded dump is larger than the import limit (details: `maxBytes`); nothing of it was run */
+  DATABASE_IMPORT_TOO_LARGE: { kind: "user", status: 413 },
+  /** a dump of the site's database failed on the host (the dump tool's own words) */
+  DATABASE_EXPORT_FAILED: { kind: "operator", status: 502 },
+  /**
+   * the orchestrator has no dump or restore tool that fits the host (pg_dump older than the server, a MariaDB client
+   * without --sandbox): the message names what to install
+   */
+  DATABASE_TOOL_MISSING: { kind: "operator", status: 501 },
   /** the site request is not in the state this decision needs (already decided, or waiting for someone else) */
   REQUEST_STATE_INVALID: { kind: "user", status: 409 },
   // infrastructure

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { errorBodySchema } from "@director/contracts/error-body";
 import { type Route, type RouteOutput, routePath, routeQueryString } from "@director/contracts/route";
 import { DirectorError, isErrorCode } from "@director/domain/errors";
@@ -123,9 +124,10 @@ export class InternalClient {
   }
 
   /**
-   * Calls a bytes route and hands back its body as it arrives, once the status is known: a download (a site's zip)
-   * can be far larger than one answer should be held in memory. The time limit applies to the answer's start only;
-   * `signal` ends it and closes its connection.
+   * Calls a bytes route and hands back its body as it arrives, once the status is known: a download (a site's zip,
+   * a database's dump) can be far larger than one answer should be held in memory. A route with a JSON body sends it
+   * (a POST that carries secrets). The time limit applies to the answer's start only; `signal` ends it and closes
+   * its connection.
    */
   async download<R extends Route & { answerKind: "bytes" }>(
     target: R,
@@ -133,6 +135,22 @@ export class InternalClient {
     signal: AbortSignal,
   ): Promise<AsyncIterable<Buffer>> {
     return this.#openBody(target, input as CallParts, signal);
+  }
+
+  /**
+   * Calls a route whose body is a stream (`bodyKind: "stream"`), piping `body` to it as it comes, and answers the
+   * route's checked JSON. The time limit counts from the start to the answer's start (the upload and the work it
+   * asks for); `signal` ends the call. When `body` fails, the request is destroyed, so the component never sees a
+   * complete upload; the call then rejects with COMPONENT_UNREACHABLE, and the caller knows why.
+   */
+  async upload<R extends Route & { bodyKind: "stream"; answerKind: "json" }>(
+    target: R,
+    input: CallInput<R>,
+    body: Readable,
+    signal: AbortSignal,
+  ): Promise<RouteOutput<R["answer"]>> {
+    const answer = await this.#openBody(target, { ...(input as CallParts), streamBody: body }, signal);
+    return this.#checked(target, await readText(answer)) as RouteOutput<R["answer"]>;
   }
 
   /**
@@ -180,10 +198,21 @@ export class InternalClient {
   async #openBody(target: Route, parts: CallParts, signal: AbortSignal): Promise<StartedStream["body"]> {
     const { component, baseUrl, token, timeoutMs } = this.#options;
     let started: StartedStream;
+    const headers: Record<string, string> = { ...parts.headers, authorization: `Bearer ${token}` };
+    let body: string | Readable | undefined;
+    if (parts.streamBody !== undefined) {
+      headers["content-type"] = streamedBodyType;
+      body = parts.streamBody;
+    } else if (target.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(parts.body ?? {});
+    }
     try {
       started = await openStream({
         url: this.#urlOf(target, parts),
-        headers: { ...parts.headers, authorization: `Bearer ${token}` },
+        method: target.method,
+        headers,
+        ...(body === undefined ? {} : { body }),
         signal,
         startTimeoutMs: parts.timeoutMs ?? timeoutMs,
       });
@@ -228,7 +257,12 @@ interface CallParts {
   body?: unknown;
   timeoutMs?: number;
   headers?: Record<string, string>;
+  /** a stream route's body (upload) */
+  streamBody?: Readable;
 }
+
+/** The content type of a streamed request body: bytes, whatever they are. */
+const streamedBodyType = "application/octet-stream";
 
 function nameOf(target: Route): string {
   return `${target.method} ${target.path}`;

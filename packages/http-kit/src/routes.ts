@@ -3,6 +3,8 @@
  * the route's own schemas, and every request is checked against the caller its route declares before anything of it
  * is read. A route registered without a caller stops the server from starting, so none can be public by mistake.
  */
+
+import type { Readable } from "node:stream";
 import type { Route, RouteCaller, RouteOutput } from "@director/contracts/route";
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
@@ -19,8 +21,11 @@ declare module "fastify" {
 export interface RouteInput<R extends Route> {
   params: RouteOutput<R["params"]>;
   query: RouteOutput<R["query"]>;
-  /** the parsed JSON body; the raw bytes (a Buffer) for a route whose `bodyKind` is "bytes" */
-  body: R["bodyKind"] extends "bytes" ? Buffer : RouteOutput<R["body"]>;
+  /**
+   * the parsed JSON body; the raw bytes (a Buffer) for a route whose `bodyKind` is "bytes"; the request itself, unread,
+   * for a "stream" route (its scope's content type parser must leave the body unread: `acceptStreamedBodies`)
+   */
+  body: R["bodyKind"] extends "bytes" ? Buffer : R["bodyKind"] extends "stream" ? Readable : RouteOutput<R["body"]>;
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -61,9 +66,11 @@ export function registerRoute<R extends Route>(
         body:
           target.bodyKind === "bytes"
             ? bytesOf(request.body)
-            : target.body === undefined
-              ? undefined
-              : target.body.parse(request.body ?? {}),
+            : target.bodyKind === "stream"
+              ? request.raw
+              : target.body === undefined
+                ? undefined
+                : target.body.parse(request.body ?? {}),
         request,
         reply,
       } as RouteInput<R>;
@@ -79,6 +86,15 @@ export function registerRoute<R extends Route>(
 }
 
 const octetStream = "application/octet-stream";
+
+/**
+ * Makes `scope` leave every request body unread, whatever its content type, for its "stream" routes to read from the
+ * request as it arrives (Fastify's parsers would read it whole first). Register those routes in a scope of their own.
+ */
+export function acceptStreamedBodies(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser("*", (_request, _payload, done) => done(null));
+}
 
 /** A bytes route's body: Fastify parses no empty body, which is how an empty file arrives. */
 function bytesOf(body: unknown): Buffer {

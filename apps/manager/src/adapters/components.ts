@@ -11,6 +11,7 @@ import type { SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
 import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-inventory.js";
 import type { SiteDatabaseHosting } from "../features/site-databases/site-database-hosting.js";
+import type { SiteDatabaseDumps } from "../features/site-databases/site-database-transfers.service.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
 import type { SiteFolderEvents } from "../features/workspace/file-events.routes.js";
 import type { TerminalShells } from "../features/workspace/terminal-socket-route.js";
@@ -35,6 +36,8 @@ export interface Components {
   databaseHostChecker: DatabaseHostChecker;
   /** makes, changes and drops sites' databases on their hosts */
   siteDatabaseHosting: SiteDatabaseHosting;
+  /** exports and imports of sites' databases */
+  siteDatabaseDumps: SiteDatabaseDumps;
 }
 
 /** The components named by the config (their URLs and tokens); nothing is contacted until a call is made. */
@@ -78,6 +81,10 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       size: (id, host) => orchestrator.siteDatabaseSize(id, host),
       inventory: (host) => orchestrator.databaseHostInventory(host),
       runStatement: (id, host, password, statement) => orchestrator.runSiteStatement(id, host, password, statement),
+    },
+    siteDatabaseDumps: {
+      export: (id, host, password, signal) => orchestrator.exportSiteDatabase(id, host, password, signal),
+      import: (id, access, dump, signal) => orchestrator.importSiteDatabase(id, access, dump, signal),
     },
   };
 }

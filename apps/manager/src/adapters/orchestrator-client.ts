@@ -1,4 +1,6 @@
+import { Readable } from "node:stream";
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
+import type { SiteDatabaseImportAnswer } from "@director/contracts/orchestrator-database-transfers";
 import type { DatabaseHost } from "@director/contracts/orchestrator-databases";
 import type { DirectoryPageQuery, FileChange, FileChanged } from "@director/contracts/orchestrator-files";
 import type { OrchestratorInventory } from "@director/contracts/orchestrator-inventory";
@@ -17,6 +19,8 @@ import type { HostInventory } from "../features/reconcile/host-inventory.js";
 /** How long an image build may take before the call counts as failed (a big package set on a slow mirror). */
 const imageBuildTimeoutMs = 20 * 60_000;
 const runScriptPath = parseSitePath("run.sh");
+/** How long an import (its upload and its restore) may take before the call counts as failed. */
+const importTimeoutMs = 60 * 60_000;
 
 /** The orchestrator's internal API as the manager uses it: site directories, balancer config and files. */
 export class OrchestratorClient
@@ -200,6 +204,45 @@ export class OrchestratorClient
       body: { host, password, ...statement },
       timeoutMs: statement.timeoutMs + 15_000,
     });
+  }
+
+  /** A dump of the site's database as it is made, as the site's user; `signal` ends it (the member's client left). */
+  async exportSiteDatabase(
+    siteId: SiteId,
+    host: DatabaseHost,
+    password: DatabasePassword,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<Buffer>> {
+    return this.#client.download(
+      orchestratorApi.exportSiteDatabase,
+      { params: { id: siteId }, body: { host, password } },
+      signal,
+    );
+  }
+
+  /**
+   * Streams `dump` to the orchestrator after its access line and answers what the import did. The orchestrator
+   * receives it whole before running it, so a dump cut off (by `signal`, or by `dump` failing) runs nothing.
+   */
+  async importSiteDatabase(
+    siteId: SiteId,
+    access: { host: DatabaseHost; password: DatabasePassword; maxBytes: number },
+    dump: Readable,
+    signal: AbortSignal,
+  ): Promise<SiteDatabaseImportAnswer> {
+    const body = Readable.from(
+      (async function* () {
+        yield Buffer.from(`${JSON.stringify(access)}\n`);
+        yield* dump;
+      })(),
+    );
+    dump.once("error", (error) => body.destroy(error));
+    return this.#client.upload(
+      orchestratorApi.importSiteDatabase,
+      { params: { id: siteId }, timeoutMs: importTimeoutMs },
+      body,
+      signal,
+    );
   }
 
   async change(siteId: SiteId, path: SitePath, change: FileChange): Promise<FileChanged> {

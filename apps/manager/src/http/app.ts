@@ -27,6 +27,7 @@ import { registerReconcileRoutes } from "../features/reconcile/reconcile.routes.
 import { registerShellRoutes } from "../features/shell/shell.routes.js";
 import { registerShellChannelRoute } from "../features/shell/shell-channel.routes.js";
 import { withSiteEnvironment } from "../features/site-databases/site-database-environment.js";
+import { registerSiteDatabaseTransferRoutes } from "../features/site-databases/site-database-transfers.routes.js";
 import { registerSiteDatabaseRoutes } from "../features/site-databases/site-databases.routes.js";
 import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
 import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
@@ -118,6 +119,7 @@ export async function buildManagerApp(
   registerImageRoutes(app, { images: services.images });
   registerDatabaseHostRoutes(app, { databaseHosts: services.databaseHosts });
   registerSiteDatabaseRoutes(app, { databases: services.siteDatabases, operations });
+  await registerSiteDatabaseTransferRoutes(app, { transfers: services.siteDatabaseTransfers });
   registerSshRoutes(app, { sshKeys: services.sshKeys, shellServer: services.shellServer });
   const siteProcess = adapters.components.siteProcess;
   registerSiteProcessRoutes(app, { sites: services.sites, process: siteProcess, logStreams: config.logStreams });

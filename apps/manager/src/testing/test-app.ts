@@ -98,6 +98,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
       inventory: unreachable,
       runStatement: unreachable,
     },
+    siteDatabaseDumps: given.siteDatabaseDumps ?? { export: unreachable, import: unreachable },
   };
 }
 
@@ -120,6 +121,7 @@ export interface TestManagerOptions extends ManagerAppOptions {
   databaseHostChecker?: Components["databaseHostChecker"];
   /** the orchestrator's site database calls; default: unreachable */
   siteDatabaseHosting?: Components["siteDatabaseHosting"];
+  siteDatabaseDumps?: Components["siteDatabaseDumps"];
   /** what the live channel hears from the worker; default: a fresh in-process one */
   operationEvents?: OperationEvents;
 }

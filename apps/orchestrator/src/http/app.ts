@@ -4,12 +4,14 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { BalancerConfig, SiteDirectories, SiteFiles, SiteFolderWatch, ZipLimits } from "../core/ports.js";
+import type { SiteDatabaseTransfers } from "../core/site-database-transfers.js";
 import type { SiteDatabases } from "../core/site-databases.js";
 import type { SiteImages } from "../core/site-images.js";
 import type { SiteInventory } from "../core/site-inventory.js";
 import type { SiteServices } from "../core/site-services.js";
 import type { SiteTerminals } from "../core/site-terminals.js";
 import { registerDatabaseRoutes } from "./database-routes.js";
+import { registerDatabaseTransferRoutes } from "./database-transfer-routes.js";
 import { registerFileRoutes } from "./file-routes.js";
 import { registerFolderEventRoutes } from "./folder-events-routes.js";
 import { registerImageRoutes } from "./image-routes.js";
@@ -41,6 +43,8 @@ export interface OrchestratorAppDeps {
   terminals?: SiteTerminals | null;
   /** sites' databases on the hosts the manager names */
   databases: SiteDatabases;
+  /** exports and imports of sites' databases (their dump tools) */
+  databaseTransfers: SiteDatabaseTransfers;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
   dynamicSitesRefusal?: DirectorError;
 }
@@ -56,6 +60,7 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   registerInventoryRoutes(app, { inventory: deps.inventory });
   registerImageRoutes(app, { images: deps.images ?? null, refusal });
   registerDatabaseRoutes(app, { databases: deps.databases });
+  registerDatabaseTransferRoutes(app, { transfers: deps.databaseTransfers });
   registerTerminalRoutes(app, {
     terminals: refusal === null ? (deps.terminals ?? null) : null,
     refusal,

@@ -8,8 +8,11 @@ import { injectRoute, type RouteRequest } from "@director/testing/inject-route";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { NginxBalancerConfig } from "../adapters/balancer-config.js";
+import { MariadbSiteDumps } from "../adapters/mariadb-site-dumps.js";
+import { PostgresSiteDumps } from "../adapters/postgres-site-dumps.js";
 import { UpstreamTrackingBalancer } from "../core/site-balancer.js";
 import type { SiteDatabaseEngineFactory } from "../core/site-database-engine.js";
+import { SiteDatabaseTransfers } from "../core/site-database-transfers.js";
 import { SiteDatabases } from "../core/site-databases.js";
 import { SiteImages } from "../core/site-images.js";
 import { SiteInventory } from "../core/site-inventory.js";
@@ -123,6 +126,12 @@ export function buildTestOrchestratorApp(
     }),
     images,
     databases,
+    // The real tools: they run only when a test calls an export or an import against a real host.
+    databaseTransfers: new SiteDatabaseTransfers({
+      installationId: options.databaseEngines?.installationId ?? testInstallationId,
+      databases,
+      tools: { postgres: new PostgresSiteDumps(), mysql: new MariadbSiteDumps() },
+    }),
     ...(options.dynamicSitesRefusal ? { dynamicSitesRefusal: options.dynamicSitesRefusal } : {}),
   });
   app.addHook("onClose", async () => {

@@ -6,6 +6,7 @@ import { CopyCommand } from "../../components/copy-command";
 import { ErrorBanner, Field, Time } from "../../components/ui";
 import { useAction, useApi, useApiQueries } from "../../hooks";
 import { formatBytes } from "../../lib/format";
+import { DatabaseTransfer } from "./database-transfer";
 import { SqlConsole } from "./sql-console";
 
 const kindNames: Record<SiteDatabaseView["kind"], string> = { postgres: "PostgreSQL", mysql: "MariaDB" };
@@ -73,6 +74,7 @@ export function SiteDatabase({
             </p>
           ) : null}
           {canEdit && database.status === "ready" ? <SqlConsole site={site.name} /> : null}
+          {canEdit && database.status === "ready" ? <DatabaseTransfer site={site.name} kind={database.kind} /> : null}
           {canEdit && database.status !== "removing" ? (
             <DeleteDatabase
               site={site.name}
