@@ -19,3 +19,15 @@ export function presentDatabaseHost(host: DatabaseHostRecord, adminUrl: string):
     updatedAt: host.updatedAt.toISOString(),
   };
 }
+
+/** What the audit log keeps of a host's change: its public settings and the fields changed, never the admin URL. */
+export function databaseHostAuditDetails(host: DatabaseHostRecord, fields: string[]) {
+  return {
+    kind: host.kind,
+    siteHost: host.siteHost,
+    sitePort: host.sitePort,
+    maxDatabases: host.maxDatabases,
+    isAccepting: host.isAccepting,
+    fields,
+  };
+}

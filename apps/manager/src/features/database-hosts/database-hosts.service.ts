@@ -12,6 +12,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { z } from "zod";
 import type { DatabaseHostChecker, SecretSealer } from "./database-host-checker.js";
 import { canManageDatabaseHosts } from "./database-hosts.policy.js";
+import { databaseHostAuditDetails } from "./database-hosts.presenter.js";
 
 export interface DatabaseHostsServiceDeps {
   hosts: Pick<DatabaseHostsRepository, "list" | "findByName" | "create" | "update" | "delete">;
@@ -138,14 +139,7 @@ export class DatabaseHostsService {
       actorUserId: actor.id,
       action,
       target: `database-host:${host.name}`,
-      details: {
-        kind: host.kind,
-        siteHost: host.siteHost,
-        sitePort: host.sitePort,
-        maxDatabases: host.maxDatabases,
-        isAccepting: host.isAccepting,
-        fields,
-      },
+      details: databaseHostAuditDetails(host, fields),
     });
   }
 }

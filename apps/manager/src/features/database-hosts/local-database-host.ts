@@ -10,6 +10,7 @@ import { DatabaseHostsRepository } from "@director/db/database-hosts.repository"
 import { type DatabaseHostRecord, parseDatabaseHostName } from "@director/domain/database-host";
 import { SecretBox } from "../../adapters/secret-box.js";
 import type { SecretSealer } from "./database-host-checker.js";
+import { databaseHostAuditDetails } from "./database-hosts.presenter.js";
 
 /** Where the installation's own host is and how its admin connects. */
 export interface LocalDatabaseHost {
@@ -91,14 +92,7 @@ async function record(
     actorUserId: null,
     action,
     target: `database-host:${host.name}`,
-    details: {
-      kind: host.kind,
-      siteHost: host.siteHost,
-      sitePort: host.sitePort,
-      maxDatabases: host.maxDatabases,
-      isAccepting: host.isAccepting,
-      fields,
-    },
+    details: databaseHostAuditDetails(host, fields),
   });
 }
 
