@@ -7,7 +7,7 @@
  * The machine's PostgreSQL trusts connections from 127.0.0.1, so its passwords are not checked here (MariaDB's are, and
  * the engines' own tests check PostgreSQL's on a server that asks for them); its rights are.
  */
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { httpRequest } from "@director/testing/http-request";
 import { openTerminalTestClient } from "@director/testing/terminal-client";
 import mysql from "mysql2/promise";
@@ -271,6 +271,13 @@ describe("director up: a site's database", () => {
         await screenshot(page, isPhone ? "site-database-phone" : "site-database");
         expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
         if (!isPhone) {
+          // Export saves the dump (pg_dump's custom format starts with PGDMP) under the site's name and the date.
+          const saving = page.waitForEvent("download");
+          await panel.getByRole("button", { name: "Export", exact: true }).click();
+          const saved = await saving;
+          expect(saved.suggestedFilename()).toMatch(/^shop-\d{4}-\d{2}-\d{2}\.dump$/);
+          const savedPath = await saved.path();
+          expect((await readFile(savedPath)).subarray(0, 5).toString()).toBe("PGDMP");
           // The same console in the workspace, under the editor beside the terminals.
           await page.goto("/sites/shop/workspace");
           await page.getByRole("tab", { name: "SQL" }).click();

@@ -14,8 +14,12 @@ export function siteDatabaseApi(http: Http) {
     rotatePassword: (name: string) => callRoute(http, "siteDatabase", "rotatePassword", { params: { name } }),
     query: (name: string, statement: string) =>
       callRoute(http, "siteDatabase", "query", { params: { name }, json: { statement } }),
-    /** a link the browser downloads the dump from (the session cookie authenticates it) */
-    exportUrl: (name: string) => routeUrl("siteDatabaseTransfer", "export", { name }),
+    /**
+     * The dump's bytes. Read by the page (not a plain link) so that a refusal, such as a host without a fitting
+     * pg_dump, is shown in words rather than saved as a file.
+     */
+    export: (name: string) =>
+      http.request<ArrayBuffer>("GET", routeUrl("siteDatabaseTransfer", "export", { name }), { answerAs: "bytes" }),
     /** sends a dump as the raw body, with upload progress; answers once it has been restored */
     import: (name: string, file: Blob, onProgress?: (sentBytes: number) => void) =>
       http.request<SiteDatabaseImportAnswer>("POST", routeUrl("siteDatabaseTransfer", "import", { name }), {

@@ -26,6 +26,18 @@ export function DatabaseTransfer({ site, kind }: { site: string; kind: SiteDatab
   const [done, setDone] = useState<ImportDone | null>(null);
   const { error, isBusy, run } = useAction();
   const format = formats[kind];
+  const exporting = useAction();
+
+  /** Saves the dump under `<site>-<date>.<ext>`, once the whole answer has come (a refusal shows below instead). */
+  const download = () =>
+    void exporting.run(async () => {
+      const bytes = await api.siteDatabase.export(site);
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
+      link.download = `${site}-${new Date().toISOString().slice(0, 10)}.${kind === "postgres" ? "dump" : "sql"}`;
+      link.click();
+      window.setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -41,11 +53,12 @@ export function DatabaseTransfer({ site, kind }: { site: string; kind: SiteDatab
     <div className="database-transfer">
       <h3>Export and import</h3>
       <p>
-        <a className="button" href={api.siteDatabase.exportUrl(site)} download>
-          Export
-        </a>{" "}
+        <button type="button" className="button" onClick={download} disabled={exporting.isBusy}>
+          {exporting.isBusy ? "Exporting…" : "Export"}
+        </button>{" "}
         downloads a dump of the database, made as the site's database user.
       </p>
+      <ErrorBanner error={exporting.error} />
       <form onSubmit={submit}>
         <label htmlFor={`import-${site}`}>Import {format.what}</label>
         <p className="inline-form">
