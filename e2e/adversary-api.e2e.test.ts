@@ -88,6 +88,9 @@ describe("director up against an adversary: bad input on every API route", () =>
       // the corpus logs in thousands of times on purpose: the login limit would answer 429 before the schema runs
       DIRECTOR_LOGIN_MAX_PER_IP: "1000000",
       DIRECTOR_LOGIN_MAX_PER_USERNAME: "1000000",
+      // Site databases on the machine's PostgreSQL 15 (registered below), whose pg_dump this machine has: the embedded
+      // host's PostgreSQL 18 cannot be exported here and answers 501 DATABASE_TOOL_MISSING, a limit of the machine.
+      DIRECTOR_LOCAL_DATABASE_HOST: "false",
     });
     await director.start();
     for (const [username, flags] of [
@@ -98,6 +101,18 @@ describe("director up against an adversary: bad input on every API route", () =>
       expect(created.code, created.stderr).toBe(0);
       tokens[username] = (await ApiSession.login(director.managerUrl, username, password)).token;
     }
+    const admin = new ApiSession(director.managerUrl, tokens.admin ?? "");
+    const host = await admin.request("POST", "/api/admin/database-hosts", {
+      json: {
+        name: "machine-pg",
+        kind: "postgres",
+        siteHost: "127.0.0.1",
+        sitePort: 5432,
+        adminUrl: process.env.DIRECTOR_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+        maxDatabases: 10,
+      },
+    });
+    expect(host.status, host.text).toBe(201);
     const sam = new ApiSession(director.managerUrl, tokens.sam ?? "");
     const created = await sam.request("POST", "/api/sites?wait=true", { json: { purpose: "personal" } });
     expect(created.status, created.text).toBe(201);
@@ -106,6 +121,11 @@ describe("director up against an adversary: bad input on every API route", () =>
 
   afterAll(async () => {
     agent.destroy();
+    // the database the corpus may have made for sam's site, on the machine's server
+    if (director && tokens.sam) {
+      const sam = new ApiSession(director.managerUrl, tokens.sam);
+      await sam.request("DELETE", "/api/sites/sam/database?wait=true", { json: { confirmName: "sam" } });
+    }
     await director?.stop();
     await director?.removeDockerObjects();
     if (director) await rm(director.dataDir, { recursive: true, force: true });
