@@ -4,7 +4,7 @@
  * contract's tests are shared with PostgreSQL (testing/site-database-engine-contract.ts); the attacks below are
  * MariaDB's own.
  */
-import type { SiteDatabaseIdentity } from "@director/domain/site-database";
+import { generateDatabasePassword, type SiteDatabaseIdentity } from "@director/domain/site-database";
 import mysql, { type Connection, type RowDataPacket } from "mysql2/promise";
 import { expect, it } from "vitest";
 import {
@@ -129,6 +129,7 @@ describeSiteDatabaseEngine(
     refusals: {
       otherDatabase: { errno: expect.toBeOneOf(accessDenied) },
       wrongPassword: { errno: expect.toBeOneOf(accessDenied) },
+      writesStopped: { errno: 1142 },
     },
   },
   (test) => {
@@ -139,6 +140,32 @@ describeSiteDatabaseEngine(
     test.removeAtEnd(() => test.server.admin.query("DROP ROLE IF EXISTS ??", [roleOf(a)]));
     test.removeAtEnd(() => test.server.admin.query("DROP DATABASE IF EXISTS ??", [`${b.name}_copy`]));
     test.removeAtEnd(() => test.server.admin.query("DROP DATABASE IF EXISTS ??", [lookalike]));
+
+    it("lets a user whose writes are stopped free space, and not give itself its rights back", async () => {
+      const limited = test.site(10);
+      const password = generateDatabasePassword();
+      await test.engine.ensure(limited, password);
+      test.removeAtEnd(() => test.engine.drop(limited));
+      await asSite(test.server, limited, password, async (client) => {
+        await client.query("CREATE TABLE big (n INT)");
+        await client.query("CREATE TABLE other (n INT)");
+        await client.query("INSERT INTO big VALUES (1), (2)");
+      });
+      await test.engine.setWritesAllowed(limited, false);
+      await asSite(test.server, limited, password, async (client) => {
+        await client.query("DELETE FROM big WHERE n = 1");
+        await client.query("TRUNCATE TABLE big");
+        await client.query("DROP TABLE other");
+        for (const statement of [
+          `GRANT INSERT ON ${mysql.escapeId(limited.name)}.* TO '${limited.name}'@'%'`,
+          "UPDATE big SET n = 3",
+          "ALTER TABLE big ADD COLUMN m INT",
+          "CREATE TEMPORARY TABLE scratch (n INT)",
+        ]) {
+          await expectDenied(client.query(statement), statement);
+        }
+      });
+    });
 
     it("lets a site's user work in its own schema, and shows it no other", async () => {
       const found = await asSite(test.server, a, passwordA, async (client) => {

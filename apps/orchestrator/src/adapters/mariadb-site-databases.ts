@@ -10,12 +10,18 @@
  */
 import { DirectorError } from "@director/domain/errors";
 import type { InstallationId } from "@director/domain/installation-id";
+import type { SiteId } from "@director/domain/site";
 import { type DatabasePassword, findSiteDatabaseName, type SiteDatabaseIdentity } from "@director/domain/site-database";
 import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 import mysql, { type Pool, type PoolConnection, type RowDataPacket } from "mysql2/promise";
 import { bySiteId, type SiteDatabaseEngine, type SiteDatabaseHostOptions } from "../core/site-database-engine.js";
 import { runMariadbStatement } from "./mariadb-site-statement.js";
 
+/** What a site's user keeps on its schema while its writes are stopped: reading, and freeing space. */
+const stoppedWritesRights = "SELECT, DELETE, DROP, SHOW VIEW, EXECUTE";
+
+/** MariaDB's error when a REVOKE names a grant the user does not hold. */
+const noSuchGrant = 1141;
 /** MariaDB's error when a session ended between listing and killing it. */
 const noSuchThread = 1094;
 
@@ -76,17 +82,7 @@ export class MariadbSiteDatabases implements SiteDatabaseEngine {
     await this.#admin("drop", database, async (admin) => {
       // The user first, so no new session starts; DROP USER leaves open sessions running, so they are ended next.
       await admin.query("DROP USER IF EXISTS ?@'%'", [database.name]);
-      const [sessions] = await admin.query<RowDataPacket[]>(
-        "select id from information_schema.processlist where user = ?",
-        [database.name],
-      );
-      for (const { id } of sessions) {
-        try {
-          await admin.query("KILL CONNECTION ?", [Number(id)]);
-        } catch (error) {
-          if (errnoOf(error) !== noSuchThread) throw error;
-        }
-      }
+      await this.#endSessions(admin, database);
       await admin.query("DROP DATABASE IF EXISTS ??", [database.name]);
     });
   }
@@ -103,6 +99,48 @@ export class MariadbSiteDatabases implements SiteDatabaseEngine {
         [database.name],
       );
       return Number(rows[0]?.size ?? 0);
+    });
+  }
+
+  async sizesBytes(databases: readonly SiteDatabaseIdentity[]): Promise<Map<SiteId, number>> {
+    const byName = new Map(databases.map((database) => [database.name as string, database.siteId]));
+    const sizes = new Map<SiteId, number>();
+    if (byName.size === 0) return sizes;
+    return this.#admin("sizesBytes", undefined, async (admin) => {
+      const names = [...byName.keys()];
+      // A schema without tables has no row in information_schema.tables: it is there, and takes nothing.
+      const [schemas] = await admin.query<RowDataPacket[]>(
+        "select schema_name as name from information_schema.schemata where schema_name in (?)",
+        [names],
+      );
+      const [tables] = await admin.query<RowDataPacket[]>(
+        `select table_schema as name, coalesce(sum(data_length + index_length), 0) as size
+           from information_schema.tables where table_schema in (?) group by table_schema`,
+        [names],
+      );
+      const taken = new Map(tables.map((row) => [String(row.name), Number(row.size)]));
+      for (const { name } of schemas) {
+        const siteId = byName.get(String(name));
+        if (siteId !== undefined) sizes.set(siteId, taken.get(String(name)) ?? 0);
+      }
+      return sizes;
+    });
+  }
+
+  async setWritesAllowed(database: SiteDatabaseIdentity, isAllowed: boolean): Promise<void> {
+    await this.#admin("setWritesAllowed", database, async (admin) => {
+      if (!(await hasUser(admin, database))) throw notFound(database);
+      const target = schemaGrantTarget(database);
+      try {
+        await admin.query(`REVOKE ALL PRIVILEGES ON ${target} FROM ?@'%'`, [database.name]);
+      } catch (error) {
+        if (errnoOf(error) !== noSuchGrant) throw error;
+      }
+      // Stopped: what reads, and what frees space (DELETE, DROP, and TRUNCATE, which takes DROP), stays.
+      const rights = isAllowed ? "ALL PRIVILEGES" : stoppedWritesRights;
+      await admin.query(`GRANT ${rights} ON ${target} TO ?@'%'`, [database.name]);
+      // A session keeps the schema rights it started with (MariaDB reads them again only at USE): the open ones end.
+      await this.#endSessions(admin, database);
     });
   }
 
@@ -180,6 +218,21 @@ export class MariadbSiteDatabases implements SiteDatabaseEngine {
 
   async close(): Promise<void> {
     await this.#pool.end();
+  }
+
+  /** Ends every session of the site's user (one that ended meanwhile is no failure). */
+  async #endSessions(admin: PoolConnection, database: SiteDatabaseIdentity): Promise<void> {
+    const [sessions] = await admin.query<RowDataPacket[]>(
+      "select id from information_schema.processlist where user = ?",
+      [database.name],
+    );
+    for (const { id } of sessions) {
+      try {
+        await admin.query("KILL CONNECTION ?", [Number(id)]);
+      } catch (error) {
+        if (errnoOf(error) !== noSuchThread) throw error;
+      }
+    }
   }
 
   async #admin<T>(

@@ -4,7 +4,7 @@
  * there, but every right is). Site roles connect over TCP to 127.0.0.1 as a site would. The contract's tests are
  * shared with MariaDB (testing/site-database-engine-contract.ts); the attacks below are PostgreSQL's own.
  */
-import type { SiteDatabaseIdentity } from "@director/domain/site-database";
+import { generateDatabasePassword, type SiteDatabaseIdentity } from "@director/domain/site-database";
 import { startEmbeddedTestDatabase } from "@director/testing/test-databases";
 import pg from "pg";
 import { expect, it } from "vitest";
@@ -136,6 +136,7 @@ for (const backend of backends) {
       refusals: {
         otherDatabase: { code: "42501", message: expect.stringContaining("permission denied for database") },
         wrongPassword: { code: "28P01" },
+        writesStopped: { code: "25006" },
       },
     },
     (test) => {
@@ -144,6 +145,23 @@ for (const backend of backends) {
         test.server.admin.query(`drop database if exists ${pg.escapeIdentifier(`${b.name}_copy`)}`),
       );
       test.removeAtEnd(() => test.server.admin.query("drop role if exists intruder"));
+
+      it("stops writes by a default that the role may lift in its own session (PostgreSQL holds no owner to less)", async () => {
+        const limited = test.site(10);
+        const password = generateDatabasePassword();
+        await test.engine.ensure(limited, password);
+        test.removeAtEnd(() => test.engine.drop(limited));
+        await asSite(test.server, limited, password, (client) => client.query("create table t (n int)"));
+        await test.engine.setWritesAllowed(limited, false);
+        const lifted = await asSite(test.server, limited, password, async (client) => {
+          await expect(client.query("delete from t")).rejects.toMatchObject({ code: "25006" });
+          await client.query("set default_transaction_read_only = off");
+          await client.query("insert into t values (1)");
+          return (await client.query("select count(*)::int as n from t")).rows;
+        });
+        // What domain/site-database-quota.ts and the README say: the limit alerts, it does not hold a determined owner.
+        expect(lifted).toEqual([{ n: 1 }]);
+      });
 
       it("lets a site's role work in its own database and its public schema, which nobody else may use", async () => {
         const rows = await asSite(test.server, a, passwordA, async (client) => {

@@ -17,6 +17,7 @@
 
 import { DirectorError } from "@director/domain/errors";
 import type { InstallationId } from "@director/domain/installation-id";
+import type { SiteId } from "@director/domain/site";
 import { type DatabasePassword, findSiteDatabaseName, type SiteDatabaseIdentity } from "@director/domain/site-database";
 import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 import pg from "pg";
@@ -131,6 +132,41 @@ export class PostgresSiteDatabases implements SiteDatabaseEngine {
       const size = result.rows[0]?.size;
       if (size === undefined) throw notFound(database);
       return Number(size);
+    });
+  }
+
+  async sizesBytes(databases: readonly SiteDatabaseIdentity[]): Promise<Map<SiteId, number>> {
+    const byName = new Map(databases.map((database) => [database.name as string, database.siteId]));
+    return this.#admin("sizesBytes", undefined, async (admin) => {
+      const result = await admin.query<{ name: string; size: string }>(
+        "select datname as name, pg_database_size(oid) as size from pg_database where datname = any($1::text[])",
+        [[...byName.keys()]],
+      );
+      return new Map(
+        result.rows.flatMap(({ name, size }) => {
+          const siteId = byName.get(name);
+          return siteId === undefined ? [] : [[siteId, Number(size)] as const];
+        }),
+      );
+    });
+  }
+
+  async setWritesAllowed(database: SiteDatabaseIdentity, isAllowed: boolean): Promise<void> {
+    const role = escapeIdentifier(database.name);
+    await this.#admin("setWritesAllowed", database, async (admin) => {
+      if (!(await exists(admin, "select 1 from pg_roles where rolname = $1", database.name))) throw notFound(database);
+      // Read-only by default is all PostgreSQL offers against an owner (it may SET it back in its session): see
+      // domain/site-database-quota.ts.
+      await admin.query(
+        isAllowed
+          ? `ALTER ROLE ${role} RESET default_transaction_read_only`
+          : `ALTER ROLE ${role} SET default_transaction_read_only = on`,
+      );
+      // A role's settings apply to sessions that start after the change: the open ones (an application's pool) end.
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where usename = $1 and pid <> pg_backend_pid()",
+        [database.name],
+      );
     });
   }
 

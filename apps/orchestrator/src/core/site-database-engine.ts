@@ -3,6 +3,7 @@
  * adapters/postgres-site-databases.ts and adapters/mariadb-site-databases.ts.
  */
 import type { InstallationId } from "@director/domain/installation-id";
+import type { SiteId } from "@director/domain/site";
 import type { DatabasePassword, SiteDatabaseIdentity, SiteDatabaseKind } from "@director/domain/site-database";
 import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 
@@ -25,6 +26,17 @@ export interface SiteDatabaseEngine {
   drop(database: SiteDatabaseIdentity): Promise<void>;
   /** The space the database takes on the host, in bytes (MariaDB: InnoDB's own estimate, refreshed by its statistics). */
   sizeBytes(database: SiteDatabaseIdentity): Promise<number>;
+  /**
+   * The sizes of many databases in one round trip (the background quota check measures a whole host at once), by
+   * site id; a database that is not on the host is left out.
+   */
+  sizesBytes(databases: readonly SiteDatabaseIdentity[]): Promise<Map<SiteId, number>>;
+  /**
+   * Stops or allows again the user's writes (its size limit, domain/site-database-quota.ts says how each engine
+   * holds it) and ends its open sessions, which would otherwise keep the rights they started with. Idempotent;
+   * SITE_DATABASE_NOT_FOUND when the user is not there.
+   */
+  setWritesAllowed(database: SiteDatabaseIdentity, isAllowed: boolean): Promise<void>;
   /**
    * Runs one statement in the site's database as the site's own user (logging in with `password`, never as the admin),
    * on a connection of its own that is closed after it, so nothing of the session (an open transaction, a setting)

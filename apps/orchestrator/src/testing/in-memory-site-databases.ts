@@ -1,4 +1,5 @@
 import { DirectorError } from "@director/domain/errors";
+import type { SiteId } from "@director/domain/site";
 import type { DatabasePassword, SiteDatabaseIdentity, SiteDatabaseKind } from "@director/domain/site-database";
 import type { SqlStatement, SqlStatementResult } from "@director/domain/sql-console";
 import {
@@ -50,6 +51,21 @@ export class InMemorySiteDatabaseEngine implements SiteDatabaseEngine {
   async sizeBytes(database: SiteDatabaseIdentity): Promise<number> {
     if (!this.databases.has(database.name)) throw new DirectorError("SITE_DATABASE_NOT_FOUND", "No such database.");
     return 8192;
+  }
+
+  async sizesBytes(databases: readonly SiteDatabaseIdentity[]): Promise<Map<SiteId, number>> {
+    return new Map(
+      databases.flatMap((database) => (this.databases.has(database.name) ? [[database.siteId, 8192]] : [])),
+    );
+  }
+
+  /** the users whose writes are stopped, by name */
+  readonly writesStopped = new Set<string>();
+
+  async setWritesAllowed(database: SiteDatabaseIdentity, isAllowed: boolean): Promise<void> {
+    if (!this.databases.has(database.name)) throw new DirectorError("SITE_DATABASE_NOT_FOUND", "No such database.");
+    if (isAllowed) this.writesStopped.delete(database.name);
+    else this.writesStopped.add(database.name);
   }
 
   async runStatement(

@@ -64,7 +64,7 @@ export interface SiteDatabaseEngineSetup<C extends SiteConnection, S extends Sit
   /** An admin URL where nothing listens. */
   unreachableAdminUrl: string;
   /** What a refused connection is (toMatchObject): to another site's database, and with a wrong password. */
-  refusals: { otherDatabase: object; wrongPassword: object };
+  refusals: { otherDatabase: object; wrongPassword: object; writesStopped: object };
 }
 
 /** What the engine's own tests get: the two site databases made before all tests, the engine and its server. */
@@ -222,6 +222,39 @@ export function describeSiteDatabaseEngine<C extends SiteConnection, S extends S
       expect(before).toBeGreaterThanOrEqual(server.emptySizeBytesAtLeast);
       await asSite(server, a, passwordA, (connection) => server.addBulk(connection));
       expect(await engine.sizeBytes(a)).toBeGreaterThan(before + 4_000_000);
+    });
+
+    it("measures many databases in one call, leaving out those not on the host", async () => {
+      const { engine } = running();
+      const sizes = await engine.sizesBytes([a, b, site(8)]);
+      expect([...sizes.keys()].sort()).toEqual([a.siteId, b.siteId]);
+      expect(sizes.get(b.siteId)).toBe(await engine.sizeBytes(b));
+      expect(await engine.sizesBytes([])).toEqual(new Map());
+    });
+
+    it("stops a user's writes, ending its open sessions, keeps its reads, and allows writes again", async () => {
+      const { server, engine } = running();
+      const limited = site(9);
+      const password = generateDatabasePassword();
+      await engine.ensure(limited, password);
+      const session = await server.connectAs(limited, password);
+      await session.query("create table t (n int)");
+      await session.query("insert into t values (1)");
+      await engine.setWritesAllowed(limited, false);
+      await engine.setWritesAllowed(limited, false);
+      // The session open before would have kept its rights: it was ended.
+      await expect(session.query("insert into t values (2)")).rejects.toThrow();
+      await session.end().catch(() => undefined);
+      await asSite(server, limited, password, async (connection) => {
+        await connection.query("select n from t");
+        await expect(connection.query("insert into t values (3)")).rejects.toMatchObject(setup.refusals.writesStopped);
+        await expect(connection.query("create table u (n int)")).rejects.toMatchObject(setup.refusals.writesStopped);
+      });
+      await engine.setWritesAllowed(limited, true);
+      await asSite(server, limited, password, (connection) => connection.query("insert into t values (4)"));
+      await server.expectIsolated(limited);
+      await engine.drop(limited);
+      await expect(engine.setWritesAllowed(limited, true)).rejects.toMatchObject({ code: "SITE_DATABASE_NOT_FOUND" });
     });
 
     it("drops a database and its user, ending their sessions, and leaves nothing; a second drop is a no-op", async () => {
