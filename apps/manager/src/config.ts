@@ -205,6 +205,22 @@ export const managerConfigTable = {
       doc: "the largest dump a site's database import may carry, in bytes; past it 413 `DATABASE_IMPORT_TOO_LARGE` and nothing runs",
     }),
   },
+  siteDatabases: {
+    defaultSizeLimitBytes: variable({
+      env: "DIRECTOR_DATABASE_SIZE_LIMIT_BYTES",
+      schema: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(1024 * 1024 * 1024),
+      doc: "a site database's size limit unless an administrator sets its own, in bytes (`0`: none); past it the site's user may no longer write (MariaDB: rights revoked; PostgreSQL: read-only by default, which its owner can lift)",
+    }),
+    sizeCheckIntervalMs: variable({
+      env: "DIRECTOR_DATABASE_SIZE_CHECK_INTERVAL_MS",
+      schema: durationMs.default(5 * 60_000),
+      doc: "how often the worker measures every site database (one query per database host) and applies the limits",
+    }),
+  },
   sessions: {
     ttlMs: variable({
       env: "DIRECTOR_SESSION_TTL_MS",

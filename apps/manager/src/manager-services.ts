@@ -27,6 +27,8 @@ import { DatabaseReconcile } from "./features/reconcile/database-reconcile.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { LoginFailures } from "./features/shell/login-failures.js";
 import { ShellLoginsService } from "./features/shell/shell-logins.service.js";
+import { DatabaseSizeCheck } from "./features/site-databases/database-size-check.js";
+import { SiteDatabaseLimitsService } from "./features/site-databases/site-database-limits.service.js";
 import { SiteDatabaseTransfersService } from "./features/site-databases/site-database-transfers.service.js";
 import { SiteDatabasesService } from "./features/site-databases/site-databases.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
@@ -78,6 +80,21 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     wakeup,
     inTransaction: (work) =>
       inTransaction(({ siteDatabases, operations, audit }) => work({ databases: siteDatabases, operations, audit })),
+  });
+  const defaultDatabaseSizeLimit =
+    config.siteDatabases.defaultSizeLimitBytes === 0 ? null : config.siteDatabases.defaultSizeLimitBytes;
+  const databaseSizeCheck = new DatabaseSizeCheck({
+    databases: repositories.siteDatabases,
+    hosts: repositories.databaseHosts,
+    sites: repositories.sites,
+    hosting: components.siteDatabaseHosting,
+    audit: repositories.audit,
+    sealer,
+    log: adapters.log.child({ component: "database-size-check" }),
+    options: {
+      intervalMs: config.siteDatabases.sizeCheckIntervalMs,
+      defaultLimitBytes: defaultDatabaseSizeLimit,
+    },
   });
   const loginRateLimits = {
     maxPerIp: config.sessions.loginMaxPerIp,
@@ -164,6 +181,14 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       sealer,
     }),
     siteDatabases,
+    databaseSizeCheck,
+    siteDatabaseLimits: new SiteDatabaseLimitsService({
+      sites,
+      databases: repositories.siteDatabases,
+      check: databaseSizeCheck,
+      audit: repositories.audit,
+      defaultLimitBytes: defaultDatabaseSizeLimit,
+    }),
     siteDatabaseTransfers: new SiteDatabaseTransfersService({
       sites,
       databases: siteDatabases,

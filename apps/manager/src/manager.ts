@@ -111,10 +111,12 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
   worker.start();
   mailDispatcher.start();
   domainChecker.start();
+  services.databaseSizeCheck.start();
   return async () => {
     await worker.stop();
     await mailDispatcher.stop();
     await domainChecker.stop();
+    await services.databaseSizeCheck.stop();
   };
 }
 

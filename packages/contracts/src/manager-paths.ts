@@ -78,6 +78,8 @@ export const managerPaths = {
     revealPassword: { method: "POST", path: "/api/sites/:name/database/password" },
     rotatePassword: { method: "POST", path: "/api/sites/:name/database/rotation" },
     query: { method: "POST", path: "/api/sites/:name/database/query" },
+    setSizeLimit: { method: "PUT", path: "/api/sites/:name/database/size-limit" },
+    listLargest: { method: "GET", path: "/api/admin/site-databases" },
   },
   siteDatabaseTransfer: {
     export: { method: "GET", path: "/api/sites/:name/database/export" },

@@ -36,6 +36,14 @@ export const siteDatabaseViewSchema = z.object({
   environment: z.array(z.string()),
   /** the space it takes on its host (GET only, and only when it is ready and the host answered); else null */
   sizeBytes: z.number().int().min(0).nullable(),
+  /** the limit in force, in bytes (its own, else the installation's default); null: none */
+  sizeLimitBytes: z.number().int().min(1).nullable(),
+  /** whether an administrator set this database's own limit (else the default applies) */
+  hasOwnSizeLimit: z.boolean(),
+  /** when the background check last measured it (null: not yet) */
+  sizeMeasuredAt: z.string().nullable(),
+  /** since when its user may not write, for being past its limit (null: it may); domain/site-database-quota.ts */
+  writesStoppedAt: z.string().nullable(),
   createdAt: z.string(),
 });
 export type SiteDatabaseView = z.infer<typeof siteDatabaseViewSchema>;
@@ -54,6 +62,33 @@ export const siteStatementRequestSchema = z
     maxRows: z.number().int().min(1).max(sqlStatementMaxRowsLimit).default(sqlStatementDefaultMaxRows),
   })
   .strict();
+
+/** The largest site database an administrator may allow: 1 TiB (a bigint column; a safe integer in JSON). */
+export const siteDatabaseMaxSizeLimitBytes = 1024 ** 4;
+
+/** PUT /api/sites/:name/database/size-limit: the database's own limit in bytes, or null for the default */
+export const setSiteDatabaseSizeLimitRequestSchema = z
+  .object({ sizeLimitBytes: z.number().int().min(1).max(siteDatabaseMaxSizeLimitBytes).nullable() })
+  .strict();
+
+/** GET /api/admin/site-databases?limit= */
+export const largestSiteDatabasesQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(50) })
+  .strict();
+
+/** One database in the administrators' list of the largest. */
+export const largeSiteDatabaseViewSchema = z.object({
+  site: z.string(),
+  host: z.string(),
+  kind: z.enum(siteDatabaseKinds),
+  status: z.enum(siteDatabaseStatuses),
+  sizeBytes: z.number().int().min(0).nullable(),
+  sizeLimitBytes: z.number().int().min(1).nullable(),
+  hasOwnSizeLimit: z.boolean(),
+  sizeMeasuredAt: z.string().nullable(),
+  writesStoppedAt: z.string().nullable(),
+});
+export type LargeSiteDatabaseView = z.infer<typeof largeSiteDatabaseViewSchema>;
 
 export const siteDatabaseRoutes = {
   get: route({
@@ -110,6 +145,27 @@ export const siteDatabaseRoutes = {
     params: siteParamsSchema,
     body: siteStatementRequestSchema,
     answer: siteStatementAnswerSchema,
+    answerKind: "json",
+  }),
+  setSizeLimit: route({
+    ...paths.setSizeLimit,
+    caller: "admin",
+    summary:
+      "set the site database's own size limit in bytes, or null for the installation's default (administrators); applied at once when its host answers",
+    params: siteParamsSchema,
+    body: setSiteDatabaseSizeLimitRequestSchema,
+    answer: z.object({ database: siteDatabaseViewSchema }),
+    answerKind: "json",
+  }),
+  listLargest: route({
+    ...paths.listLargest,
+    caller: "admin",
+    summary: "the largest site databases as last measured, with their limits (administrators)",
+    query: largestSiteDatabasesQuerySchema,
+    answer: z.object({
+      databases: z.array(largeSiteDatabaseViewSchema),
+      defaultSizeLimitBytes: z.number().int().min(1).nullable(),
+    }),
     answerKind: "json",
   }),
 };

@@ -8,11 +8,13 @@ import { exportSiteDatabaseRoute, importSiteDatabaseRoute } from "./orchestrator
 import {
   checkDatabaseHostRoute,
   databaseHostInventoryRoute,
+  databaseHostSizesRoute,
   ensureSiteDatabaseRoute,
   removeSiteDatabaseRoute,
   rotateSiteDatabasePasswordRoute,
   runSiteStatementRoute,
   siteDatabaseSizeRoute,
+  siteDatabaseWritesRoute,
 } from "./orchestrator-databases.js";
 import {
   changeFileRoute,
@@ -68,6 +70,8 @@ export const orchestratorApi = {
   rotateSiteDatabasePassword: rotateSiteDatabasePasswordRoute,
   removeSiteDatabase: removeSiteDatabaseRoute,
   siteDatabaseSize: siteDatabaseSizeRoute,
+  databaseHostSizes: databaseHostSizesRoute,
+  siteDatabaseWrites: siteDatabaseWritesRoute,
   databaseHostInventory: databaseHostInventoryRoute,
   checkDatabaseHost: checkDatabaseHostRoute,
   runSiteStatement: runSiteStatementRoute,

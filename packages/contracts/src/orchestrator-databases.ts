@@ -109,6 +109,31 @@ export const siteDatabaseSizeRoute = route({
   summary: "the space the site's database takes on the host; 404 SITE_DATABASE_NOT_FOUND when it is not there",
 });
 
+/** Sites measured in one call: a few requests measure the largest host's databases. */
+export const databaseHostSizesMaxSites = 1000;
+
+export const databaseHostSizesRoute = route({
+  method: "POST",
+  path: "/internal/v1/database-hosts/sizes",
+  caller: "internal",
+  body: z.object({ host: databaseHostSchema, siteIds: z.array(siteIdSchema).max(databaseHostSizesMaxSites) }).strict(),
+  answer: z.object({ sizes: z.array(z.object({ siteId: siteIdSchema, bytes: z.number().int().min(0) })) }),
+  answerKind: "json",
+  summary:
+    "the space each named site's database takes on the host, in one round trip (the size limit's check); a database not there is left out",
+});
+
+export const siteDatabaseWritesRoute = route({
+  method: "PUT",
+  path: "/internal/v1/sites/:id/database/writes",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  body: z.object({ host: databaseHostSchema, isAllowed: z.boolean() }).strict(),
+  answerKind: "empty",
+  summary:
+    "stops or allows again the site's database writes and ends its open sessions (its size limit); 404 SITE_DATABASE_NOT_FOUND",
+});
+
 export const databaseHostInventoryRoute = route({
   method: "POST",
   path: "/internal/v1/database-hosts/inventory",

@@ -18,6 +18,7 @@ import * as sshKeys from "./migrations/0013-ssh-keys.js";
 import * as sessionKind from "./migrations/0014-session-kind.js";
 import * as databaseHosts from "./migrations/0015-database-hosts.js";
 import * as siteDatabases from "./migrations/0016-site-databases.js";
+import * as siteDatabaseSizes from "./migrations/0017-site-database-sizes.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   "0014-session-kind": sessionKind,
   "0015-database-hosts": databaseHosts,
   "0016-site-databases": siteDatabases,
+  "0017-site-database-sizes": siteDatabaseSizes,
 };
 
 const staticProvider: MigrationProvider = {

@@ -267,6 +267,13 @@ export interface SiteDatabasesTable {
   password_encrypted: string;
   next_password_encrypted: string | null;
   status: "creating" | "ready" | "removing";
+  /** bigint (pg answers a string): an administrator's limit; null: the configured default */
+  size_limit_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  /** bigint: the size last measured; null: not yet */
+  size_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  size_measured_at: Date | null;
+  /** since when its writes are stopped for being past its limit; null: they are not */
+  writes_stopped_at: Date | null;
   created_by: number | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | undefined, Date>;

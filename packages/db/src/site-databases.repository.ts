@@ -10,6 +10,14 @@ import { isUniqueViolation } from "./database-errors.js";
 import { toDatabaseHost } from "./database-hosts.repository.js";
 import type { SiteDatabasesTable } from "./schema.js";
 
+/** A database in the administrators' list of the largest, with the names it is shown by. */
+export interface LargeSiteDatabase {
+  record: SiteDatabaseRecord;
+  siteName: string;
+  hostName: string;
+  kind: SiteDatabaseKind;
+}
+
 /** A host that takes new databases, with how many it holds. */
 export interface HostWithRoom {
   host: DatabaseHostRecord;
@@ -121,6 +129,78 @@ export class SiteDatabasesRepository {
       .execute();
   }
 
+  /** The ready databases, by host (the size check measures a host at once), in site id order. */
+  async listReadyByHost(trx: DatabaseHandle = this.#db): Promise<Map<number, SiteDatabaseRecord[]>> {
+    const rows = await trx
+      .selectFrom("site_databases")
+      .selectAll()
+      .where("status", "=", "ready")
+      .orderBy("host_id")
+      .orderBy("site_id")
+      .execute();
+    const byHost = new Map<number, SiteDatabaseRecord[]>();
+    for (const row of rows) {
+      const list = byHost.get(row.host_id) ?? [];
+      list.push(toSiteDatabase(row));
+      byHost.set(row.host_id, list);
+    }
+    return byHost;
+  }
+
+  /**
+   * Records what the size check measured, and the state of writes it left the database in (`writesStoppedAt`: kept
+   * when it was stopped before, so it says since when). A row deleted or no longer ready meanwhile is left alone.
+   */
+  async recordSize(
+    siteId: SiteId,
+    measured: { sizeBytes: number; at: Date; writesStoppedAt: Date | null },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<void> {
+    await trx
+      .updateTable("site_databases")
+      .set({
+        size_bytes: measured.sizeBytes,
+        size_measured_at: measured.at,
+        writes_stopped_at: measured.writesStoppedAt,
+      })
+      .where("site_id", "=", siteId)
+      .where("status", "=", "ready")
+      .execute();
+  }
+
+  /** An administrator's limit for the site's database (null: the default); false when the site has none. */
+  async setSizeLimit(siteId: SiteId, sizeLimitBytes: number | null, trx: DatabaseHandle = this.#db): Promise<boolean> {
+    const result = await trx
+      .updateTable("site_databases")
+      .set({ size_limit_bytes: sizeLimitBytes, updated_at: sql<Date>`now()` })
+      .where("site_id", "=", siteId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * The largest databases as last measured (unmeasured ones last), with their site's name and host's name, for
+   * administrators: at most `limit`.
+   */
+  async listLargest(limit: number, trx: DatabaseHandle = this.#db): Promise<LargeSiteDatabase[]> {
+    const rows = await trx
+      .selectFrom("site_databases")
+      .innerJoin("sites", "sites.id", "site_databases.site_id")
+      .innerJoin("database_hosts", "database_hosts.id", "site_databases.host_id")
+      .selectAll("site_databases")
+      .select(["sites.name as site_name", "database_hosts.name as host_name", "database_hosts.kind as kind"])
+      .orderBy(sql`site_databases.size_bytes DESC NULLS LAST`)
+      .orderBy("site_databases.site_id")
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      record: toSiteDatabase(row),
+      siteName: row.site_name,
+      hostName: row.host_name,
+      kind: row.kind,
+    }));
+  }
+
   /** Forgets the site's database (no-op when absent). */
   async delete(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<void> {
     await trx.deleteFrom("site_databases").where("site_id", "=", siteId).execute();
@@ -147,6 +227,10 @@ function toSiteDatabase(row: Selectable<SiteDatabasesTable>): SiteDatabaseRecord
     passwordEncrypted: row.password_encrypted,
     nextPasswordEncrypted: row.next_password_encrypted,
     status: row.status,
+    sizeLimitBytes: row.size_limit_bytes === null ? null : Number(row.size_limit_bytes),
+    sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
+    sizeMeasuredAt: row.size_measured_at,
+    writesStoppedAt: row.writes_stopped_at,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

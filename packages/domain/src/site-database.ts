@@ -94,6 +94,13 @@ export interface SiteDatabaseRecord {
   /** a rotation's new password until the host has it; else null */
   nextPasswordEncrypted: string | null;
   status: SiteDatabaseStatus;
+  /** an administrator's size limit for it, in bytes; null: the installation's default */
+  sizeLimitBytes: number | null;
+  /** what the background check last measured (null: not yet), and when */
+  sizeBytes: number | null;
+  sizeMeasuredAt: Date | null;
+  /** since when its writes are stopped for being past its limit (domain/site-database-quota.ts); null: they are not */
+  writesStoppedAt: Date | null;
   createdBy: number | null;
   createdAt: Date;
   updatedAt: Date;

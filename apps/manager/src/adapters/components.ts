@@ -79,6 +79,8 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       setPassword: (id, host, password) => orchestrator.setSiteDatabasePassword(id, host, password),
       remove: (id, host) => orchestrator.removeSiteDatabase(id, host),
       size: (id, host) => orchestrator.siteDatabaseSize(id, host),
+      sizes: (host, ids) => orchestrator.databaseHostSizes(host, ids),
+      setWritesAllowed: (id, host, isAllowed) => orchestrator.setSiteDatabaseWrites(id, host, isAllowed),
       inventory: (host) => orchestrator.databaseHostInventory(host),
       runStatement: (id, host, password, statement) => orchestrator.runSiteStatement(id, host, password, statement),
     },

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
 import type { SiteDatabaseImportAnswer } from "@director/contracts/orchestrator-database-transfers";
-import type { DatabaseHost } from "@director/contracts/orchestrator-databases";
+import { type DatabaseHost, databaseHostSizesMaxSites } from "@director/contracts/orchestrator-databases";
 import type { DirectoryPageQuery, FileChange, FileChanged } from "@director/contracts/orchestrator-files";
 import type { OrchestratorInventory } from "@director/contracts/orchestrator-inventory";
 import type { SiteImageResult, SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-services";
@@ -185,6 +185,24 @@ export class OrchestratorClient
   async siteDatabaseSize(siteId: SiteId, host: DatabaseHost): Promise<number> {
     return (await this.#client.request(orchestratorApi.siteDatabaseSize, { params: { id: siteId }, body: { host } }))
       .bytes;
+  }
+
+  /** The sizes of the named sites' databases on the host, in batches the route takes; one not there is left out. */
+  async databaseHostSizes(host: DatabaseHost, siteIds: readonly SiteId[]): Promise<Map<SiteId, number>> {
+    const sizes = new Map<SiteId, number>();
+    for (let start = 0; start < siteIds.length; start += databaseHostSizesMaxSites) {
+      const batch = siteIds.slice(start, start + databaseHostSizesMaxSites);
+      const answer = await this.#client.request(orchestratorApi.databaseHostSizes, { body: { host, siteIds: batch } });
+      for (const { siteId, bytes } of answer.sizes) sizes.set(siteId, bytes);
+    }
+    return sizes;
+  }
+
+  async setSiteDatabaseWrites(siteId: SiteId, host: DatabaseHost, isAllowed: boolean): Promise<void> {
+    await this.#client.request(orchestratorApi.siteDatabaseWrites, {
+      params: { id: siteId },
+      body: { host, isAllowed },
+    });
   }
 
   /** The sites of this installation the host has a database or a user of (the admin URL goes in the body). */

@@ -118,7 +118,11 @@ export async function buildManagerApp(
   registerSiteRequestRoutes(app, { requests: services.siteRequests, operations });
   registerImageRoutes(app, { images: services.images });
   registerDatabaseHostRoutes(app, { databaseHosts: services.databaseHosts });
-  registerSiteDatabaseRoutes(app, { databases: services.siteDatabases, operations });
+  registerSiteDatabaseRoutes(app, {
+    databases: services.siteDatabases,
+    limits: services.siteDatabaseLimits,
+    operations,
+  });
   await registerSiteDatabaseTransferRoutes(app, { transfers: services.siteDatabaseTransfers });
   registerSshRoutes(app, { sshKeys: services.sshKeys, shellServer: services.shellServer });
   const siteProcess = adapters.components.siteProcess;

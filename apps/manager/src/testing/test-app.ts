@@ -95,6 +95,8 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
       setPassword: unreachable,
       remove: unreachable,
       size: unreachable,
+      sizes: unreachable,
+      setWritesAllowed: unreachable,
       inventory: unreachable,
       runStatement: unreachable,
     },

@@ -71,6 +71,18 @@ export class SiteDatabases {
     return this.#withEngine(host, (engine) => engine.sizeBytes(identity));
   }
 
+  /** The sizes of the named sites' databases on the host, by site id (a database not there is left out). */
+  async sizesBytes(host: DatabaseHostAccess, siteIds: readonly SiteId[]): Promise<Map<SiteId, number>> {
+    const identities = siteIds.map((siteId) => this.#identityOf(siteId));
+    return this.#withEngine(host, (engine) => engine.sizesBytes(identities));
+  }
+
+  /** Stops or allows again the site's database writes (its size limit). */
+  async setWritesAllowed(host: DatabaseHostAccess, siteId: SiteId, isAllowed: boolean): Promise<void> {
+    const identity = this.#identityOf(siteId);
+    await this.#withEngine(host, (engine) => engine.setWritesAllowed(identity, isAllowed));
+  }
+
   /** Runs one SQL console statement in the site's database as the site's own user. */
   async runStatement(
     host: DatabaseHostAccess,

@@ -27,6 +27,15 @@ export function registerDatabaseRoutes(app: FastifyInstance, deps: { databases: 
     bytes: await databases.sizeBytes(body.host, params.id),
   }));
 
+  registerRoute(app, orchestratorApi.databaseHostSizes, async ({ body }) => {
+    const sizes = await databases.sizesBytes(body.host, body.siteIds);
+    return { sizes: [...sizes].map(([siteId, bytes]) => ({ siteId, bytes })) };
+  });
+
+  registerRoute(app, orchestratorApi.siteDatabaseWrites, async ({ params, body }) => {
+    await databases.setWritesAllowed(body.host, params.id, body.isAllowed);
+  });
+
   registerRoute(app, orchestratorApi.databaseHostInventory, async ({ body }) => ({
     siteIds: await databases.siteIds(body.host),
   }));

@@ -194,6 +194,8 @@ describe("OperationWorker", () => {
           setPassword: unexpected,
           remove: unexpected,
           size: unexpected,
+          sizes: unexpected,
+          setWritesAllowed: unexpected,
           inventory: unexpected,
           runStatement: unexpected,
         },

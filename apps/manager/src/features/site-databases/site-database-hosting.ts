@@ -16,6 +16,10 @@ export interface SiteDatabaseHosting {
   remove(siteId: SiteId, host: DatabaseHost): Promise<void>;
   /** bytes the database takes; SITE_DATABASE_NOT_FOUND when it is not there */
   size(siteId: SiteId, host: DatabaseHost): Promise<number>;
+  /** bytes each named site's database takes on the host, by site id; one not there is left out */
+  sizes(host: DatabaseHost, siteIds: readonly SiteId[]): Promise<Map<SiteId, number>>;
+  /** stops or allows again the site's database writes (its size limit); SITE_DATABASE_NOT_FOUND when absent */
+  setWritesAllowed(siteId: SiteId, host: DatabaseHost, isAllowed: boolean): Promise<void>;
   /** the sites of this installation with a database or a user on the host (reconcile) */
   inventory(host: DatabaseHost): Promise<SiteId[]>;
   /** runs one statement as the site's own user (the SQL console); SQL_STATEMENT_FAILED / _TIMEOUT when it fails */
