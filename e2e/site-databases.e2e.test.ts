@@ -81,6 +81,8 @@ describe("director up: a site's database", () => {
       DIRECTOR_LOCAL_DATABASE_HOST: "false",
       // a step failing for a passing reason is tried three times, so the failure test ends in seconds
       DIRECTOR_STEP_MAX_ATTEMPTS: "3",
+      // the size check measures every database every 2 s, so a database that grows past its limit is stopped quickly
+      DIRECTOR_DATABASE_SIZE_CHECK_INTERVAL_MS: "2000",
     });
     await director.start();
     await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
@@ -183,6 +185,79 @@ describe("director up: a site's database", () => {
     expect([secrets.status, secrets.json().error.code]).toEqual([422, "SQL_STATEMENT_FAILED"]);
     // The table is still there: the second statement never ran.
     expect((await query("SELECT count(*) FROM notes")).json().rows).toEqual([["1"]]);
+  });
+
+  /** Polls the member's view of the site's database until `isDone` holds (the background size check runs every 2 s). */
+  const databaseUntil = async (site: string, isDone: (view: Record<string, unknown>) => boolean) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const view = (await database(ann, site)).database;
+      if (isDone(view) || Date.now() > deadline) return view;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+
+  it("holds a PostgreSQL database to an administrator's size limit: past it the site's writes stop", async () => {
+    const query = (statement: string) =>
+      ann.request("POST", "/api/sites/notes/database/query", { json: { statement } });
+    const limitUrl = "/api/sites/notes/database/size-limit";
+    // Measured by the background check, with the installation's default limit (1 GiB) in force.
+    const measured = await databaseUntil("notes", (view) => view.sizeMeasuredAt !== null);
+    expect(measured).toMatchObject({ sizeLimitBytes: 1024 ** 3, hasOwnSizeLimit: false, writesStoppedAt: null });
+
+    // Bad input and a member's try change nothing.
+    for (const body of [{ sizeLimitBytes: 0 }, { sizeLimitBytes: "big" }, { sizeLimitBytes: 2 * 1024 ** 4 }, {}]) {
+      const refused = await admin.request("PUT", limitUrl, { json: body });
+      expect([refused.status, refused.json().error.code], JSON.stringify(body)).toEqual([400, "VALIDATION_FAILED"]);
+    }
+    const byMember = await ann.request("PUT", limitUrl, { json: { sizeLimitBytes: 1 } });
+    expect([byMember.status, byMember.json().error.code]).toEqual([403, "FORBIDDEN"]);
+    const noDatabase = await admin.request("PUT", "/api/sites/shop/database/size-limit", {
+      json: { sizeLimitBytes: 1 },
+    });
+    expect([noDatabase.status, noDatabase.json().error.code]).toEqual([404, "SITE_DATABASE_NOT_FOUND"]);
+    expect((await database(ann, "notes")).database).toMatchObject({ hasOwnSizeLimit: false, writesStoppedAt: null });
+
+    // A limit a little above its size: the member fills it past, and the background check stops the writes.
+    const limit = Number(measured.sizeBytes) + 4 * 1024 * 1024;
+    const set = await admin.request("PUT", limitUrl, { json: { sizeLimitBytes: limit } });
+    expect(set.status, set.text).toBe(200);
+    expect(set.json().database).toMatchObject({ sizeLimitBytes: limit, hasOwnSizeLimit: true, writesStoppedAt: null });
+    const filled = await query("CREATE TABLE filler AS SELECT repeat('x', 1000) AS pad FROM generate_series(1, 16000)");
+    expect(filled.status, filled.text).toBe(200);
+    const stopped = await databaseUntil("notes", (view) => view.writesStoppedAt !== null);
+    expect(stopped.writesStoppedAt, "stopped by the background check").not.toBeNull();
+    expect(Number(stopped.sizeBytes)).toBeGreaterThan(limit);
+    const write = await query("INSERT INTO notes (body) VALUES ('past the limit')");
+    expect([write.status, write.json().error.code]).toEqual([422, "SQL_STATEMENT_FAILED"]);
+    expect(write.json().error.message).toMatch(/read-only/);
+    // Reading still works.
+    expect((await query("SELECT count(*) FROM notes")).json().rows).toEqual([["1"]]);
+    // Administrators see it among the largest, and the audit log says when and why.
+    const largest = await admin.request("GET", "/api/admin/site-databases?limit=5");
+    expect(largest.status, largest.text).toBe(200);
+    expect(largest.json().defaultSizeLimitBytes).toBe(1024 ** 3);
+    expect(largest.json().databases).toContainEqual(
+      expect.objectContaining({ site: "notes", host: "machine-pg", kind: "postgres", sizeLimitBytes: limit }),
+    );
+    const notListed = await ann.request("GET", "/api/admin/site-databases");
+    expect(notListed.status).toBe(403);
+    const audit = await admin.request("GET", "/api/admin/audit?action=site.database_writes_stopped");
+    expect(audit.json().events).toContainEqual(expect.objectContaining({ target: "site:notes" }));
+
+    // Back to the default: allowed again before the answer, and the member writes and frees the space.
+    const reset = await admin.request("PUT", limitUrl, { json: { sizeLimitBytes: null } });
+    expect(reset.status, reset.text).toBe(200);
+    expect(reset.json().database).toMatchObject({ hasOwnSizeLimit: false, writesStoppedAt: null });
+    expect((await query("DROP TABLE filler")).status).toBe(200);
+    // A limit below its size stops the writes at once, without waiting for the background check.
+    const low = await admin.request("PUT", limitUrl, { json: { sizeLimitBytes: 1024 } });
+    expect(low.json().database.writesStoppedAt).not.toBeNull();
+    const refused = await query("INSERT INTO notes (body) VALUES ('still past')");
+    expect(refused.status).toBe(422);
+    expect((await admin.request("PUT", limitUrl, { json: { sizeLimitBytes: null } })).status).toBe(200);
+    expect((await query("INSERT INTO notes (body) VALUES ('under it again')")).status).toBe(200);
+    expect((await query("DELETE FROM notes WHERE body = 'under it again'")).status).toBe(200);
   });
 
   it("shows another person nothing and lets them change nothing", async () => {
@@ -329,6 +404,35 @@ describe("director up: a site's database", () => {
     await (await connect(second)).end();
     // The process restarted with the new password.
     await expect(served("app", `${name} ${second}\n`)).resolves.toBe(`${name} ${second}\n`);
+  });
+
+  it("holds a MariaDB database to its limit: past it only reading and freeing space remain, then writes return", async () => {
+    const query = (statement: string) => ann.request("POST", "/api/sites/app/database/query", { json: { statement } });
+    const limitUrl = "/api/sites/app/database/size-limit";
+    const created = await query("CREATE TABLE filler (pad VARCHAR(1000))");
+    expect(created.status, created.text).toBe(200);
+    const measured = await databaseUntil("app", (view) => view.sizeMeasuredAt !== null);
+    const limit = Number(measured.sizeBytes) + 2 * 1024 * 1024;
+    expect((await admin.request("PUT", limitUrl, { json: { sizeLimitBytes: limit } })).status).toBe(200);
+    // InnoDB counts a table's pages (16 KiB each), so about 6 MiB of rows pass the limit clearly.
+    const filled = await query("INSERT INTO filler SELECT REPEAT('x', 1000) FROM seq_1_to_6000");
+    expect(filled.status, filled.text).toBe(200);
+    const stopped = await databaseUntil("app", (view) => view.writesStoppedAt !== null);
+    expect(stopped.writesStoppedAt, "stopped by the background check").not.toBeNull();
+    const write = await query("INSERT INTO filler VALUES ('one more')");
+    expect([write.status, write.json().error.code]).toEqual([422, "SQL_STATEMENT_FAILED"]);
+    expect(write.json().error.message).toMatch(/denied/i);
+    const make = await query("CREATE TABLE more (id INT)");
+    expect(make.status).toBe(422);
+    expect((await query("SELECT COUNT(*) FROM filler")).json().rows).toEqual([["6000"]]);
+    // Freeing space is allowed; the background check sees it and gives the writes back.
+    expect((await query("DROP TABLE filler")).status).toBe(200);
+    const allowed = await databaseUntil("app", (view) => view.writesStoppedAt === null);
+    expect(allowed.writesStoppedAt, "allowed again by the background check").toBeNull();
+    expect((await query("CREATE TABLE more (id INT)")).status).toBe(200);
+    expect((await query("INSERT INTO more VALUES (1)")).status).toBe(200);
+    const audit = await admin.request("GET", "/api/admin/audit?action=site.database_writes_allowed");
+    expect(audit.json().events).toContainEqual(expect.objectContaining({ target: "site:app" }));
   });
 
   it("deletes a database with its user once the site's name is typed, and a deleted site's with the site", async () => {

@@ -59,6 +59,8 @@ export function queriesOf(api: Api) {
       }),
     images: () => queryOptions({ queryKey: queryKeys.images, queryFn: () => api.images.list() }),
     databaseHosts: () => queryOptions({ queryKey: ["database-hosts"], queryFn: () => api.databaseHosts.list() }),
+    largestSiteDatabases: () =>
+      queryOptions({ queryKey: ["site-databases", "largest"], queryFn: () => api.siteDatabase.largest() }),
     siteRequests: () => queryOptions({ queryKey: queryKeys.siteRequests, queryFn: () => api.siteRequests.list() }),
     operations: (query: { status: OperationFilter; limit: number; offset: number }) =>
       queryOptions({

@@ -14,6 +14,11 @@ export function siteDatabaseApi(http: Http) {
     rotatePassword: (name: string) => callRoute(http, "siteDatabase", "rotatePassword", { params: { name } }),
     query: (name: string, statement: string) =>
       callRoute(http, "siteDatabase", "query", { params: { name }, json: { statement } }),
+    /** administrators: the database's own size limit in bytes (null: the installation's default) */
+    setSizeLimit: (name: string, sizeLimitBytes: number | null) =>
+      callRoute(http, "siteDatabase", "setSizeLimit", { params: { name }, json: { sizeLimitBytes } }),
+    /** administrators: the largest databases as last measured */
+    largest: (limit = 50) => callRoute(http, "siteDatabase", "listLargest", { query: { limit } }),
     /**
      * The dump's bytes. Read by the page (not a plain link) so that a refusal, such as a host without a fitting
      * pg_dump, is shown in words rather than saved as a file.

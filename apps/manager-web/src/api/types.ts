@@ -26,7 +26,7 @@ import type {
   UpdateDatabaseHostRequest,
 } from "@director/contracts/manager-routes-database-hosts";
 import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
-import type { SiteDatabaseView } from "@director/contracts/manager-routes-site-databases";
+import type { LargeSiteDatabaseView, SiteDatabaseView } from "@director/contracts/manager-routes-site-databases";
 import type { SshInfo, SshKeyView } from "@director/contracts/manager-routes-ssh";
 import type { SiteStatementAnswer } from "@director/contracts/orchestrator-databases";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
@@ -41,6 +41,7 @@ export type {
   FileWritten,
   ImageView,
   InviteUserRequest,
+  LargeSiteDatabaseView,
   MassMailRequest,
   MassMailResult,
   OperationView,

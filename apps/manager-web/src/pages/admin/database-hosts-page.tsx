@@ -4,6 +4,7 @@ import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { DatabaseHostView } from "../../api/types";
 import { ErrorBanner, Field, Loading } from "../../components/ui";
 import { useAction, useApi, useApiQueries } from "../../hooks";
+import { LargestDatabases } from "./largest-databases";
 
 const kindNames: Record<DatabaseHostView["kind"], string> = { postgres: "PostgreSQL", mysql: "MariaDB/MySQL" };
 
@@ -93,6 +94,7 @@ export function AdminDatabaseHostsPage() {
         </tbody>
       </table>
       <RegisterForm onRegistered={reload} />
+      <LargestDatabases />
     </>
   );
 }

@@ -4,8 +4,8 @@ import { fieldErrorsOf, formLevelError } from "../../api/errors";
 import type { OperationView, SiteDatabaseView, SiteView } from "../../api/types";
 import { CopyCommand } from "../../components/copy-command";
 import { ErrorBanner, Field, Time } from "../../components/ui";
-import { useAction, useApi, useApiQueries } from "../../hooks";
-import { formatBytes } from "../../lib/format";
+import { useAction, useApi, useApiQueries, useSession } from "../../hooks";
+import { DatabaseSize, DatabaseSizeLimit, DatabaseWritesStopped } from "./database-size";
 import { DatabaseTransfer } from "./database-transfer";
 import { SqlConsole } from "./sql-console";
 
@@ -31,6 +31,7 @@ export function SiteDatabase({
   onOperation: (operation: OperationView) => void;
 }) {
   const api = useApi();
+  const { user } = useSession();
   const queryClient = useQueryClient();
   const databaseQuery = useApiQueries().siteDatabase(site.name);
   const loaded = useQuery(databaseQuery);
@@ -57,7 +58,11 @@ export function SiteDatabase({
         />
       ) : (
         <>
+          <DatabaseWritesStopped database={database} />
           <DatabaseFacts site={site.name} database={database} canEdit={canEdit} />
+          {user.isSuperuser && database.status === "ready" ? (
+            <DatabaseSizeLimit site={site.name} database={database} onChange={() => void refresh()} />
+          ) : null}
           {canEdit && database.status === "ready" ? (
             <p>
               <button
@@ -170,7 +175,9 @@ function DatabaseFacts({ site, database, canEdit }: { site: string; database: Si
             {database.sizeBytes === null ? null : (
               <>
                 <dt>Size</dt>
-                <dd data-testid="database-size">{formatBytes(database.sizeBytes)}</dd>
+                <dd data-testid="database-size">
+                  <DatabaseSize sizeBytes={database.sizeBytes} limitBytes={database.sizeLimitBytes} />
+                </dd>
               </>
             )}
             <dt>Variables</dt>
