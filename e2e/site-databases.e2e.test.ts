@@ -435,6 +435,64 @@ describe("director up: a site's database", () => {
     expect(audit.json().events).toContainEqual(expect.objectContaining({ target: "site:app" }));
   });
 
+  it("in the browser: an administrator limits a database, the member sees its writes stopped, both see its size", async () => {
+    const browser: Browser = await launchChromium();
+    try {
+      const adminPage = await (await newUserContext(browser, director.managerUrl)).newPage();
+      const adminErrors = collectPageErrors(adminPage);
+      await logInAcceptingGuidelines(adminPage, "admin", password);
+      await adminPage.goto("/sites/notes");
+      const panel = adminPage.getByRole("region", { name: "Database" });
+      await panel.getByRole("meter", { name: "Space the database takes of its limit" }).waitFor();
+      await panel
+        .getByTestId("database-size")
+        .getByText(/ of 1\.0 GiB$/)
+        .waitFor();
+      // 1 MiB is less than an empty PostgreSQL database takes: the writes stop before the answer.
+      await panel.getByLabel("Size limit (MiB)").fill("1");
+      await panel.getByRole("button", { name: "Set limit" }).click();
+      await panel.getByTestId("database-writes-stopped").waitFor();
+      await panel
+        .getByTestId("database-size")
+        .getByText(/ of 1\.0 MiB$/)
+        .waitFor();
+      await screenshot(adminPage, "site-database-limit");
+      expect((await database(ann, "notes")).database).toMatchObject({ sizeLimitBytes: 1024 * 1024 });
+
+      // The member, on a phone: the notice says what happened and what still works; no limit field.
+      const memberPage = await (await newUserContext(browser, director.managerUrl, { isPhone: true })).newPage();
+      const memberErrors = collectPageErrors(memberPage);
+      await logInAcceptingGuidelines(memberPage, "ann", password);
+      await memberPage.goto("/sites/notes");
+      const memberPanel = memberPage.getByRole("region", { name: "Database" });
+      await memberPanel.getByTestId("database-writes-stopped").getByText("Writes are stopped").waitFor();
+      await memberPanel.getByText(/New transactions are read-only/).waitFor();
+      expect(await memberPanel.getByLabel("Size limit (MiB)").count()).toBe(0);
+      await screenshot(memberPage, "site-database-stopped-phone");
+      expect(await horizontalOverflowPx(memberPage)).toBeLessThanOrEqual(0);
+
+      // The administrators' list of the largest, then back to the default.
+      await adminPage.goto("/admin/database-hosts");
+      const largest = adminPage.getByRole("region", { name: "Largest databases" });
+      await largest
+        .locator('tr[data-site="notes"]')
+        .getByText(/stopped since/)
+        .waitFor();
+      await screenshot(adminPage, "admin-largest-databases");
+      await adminPage.goto("/sites/notes");
+      await panel.getByRole("button", { name: "Use the default" }).click();
+      await panel
+        .getByTestId("database-size")
+        .getByText(/ of 1\.0 GiB$/)
+        .waitFor();
+      expect(await panel.getByTestId("database-writes-stopped").count()).toBe(0);
+      expect((await database(ann, "notes")).database).toMatchObject({ hasOwnSizeLimit: false, writesStoppedAt: null });
+      expect([...adminErrors, ...memberErrors]).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("deletes a database with its user once the site's name is typed, and a deleted site's with the site", async () => {
     const notesName = (await database(ann, "notes")).database.name;
     const deleted = await ann.request("DELETE", "/api/sites/notes/database?wait=true", {

@@ -53,7 +53,7 @@ async function startPostgres(): Promise<TestHost> {
     weakAdminUrl: `postgres://${weakName}:${weakPassword}@127.0.0.1:${port}/postgres`,
     unreachableUrl: `postgres://postgres:${unreachableSecret}@127.0.0.1:1/postgres`,
     adminSecrets: [decodeURIComponent(url.password), weakPassword, unreachableSecret],
-    missingRight: /lacks CREATEROLE, CREATEDB, membership of pg_signal_backend/,
+    missingRight: /lacks CREATEROLE, CREATEDB, membership of pg_signal_backend, membership of pg_read_all_stats/,
     canLogin: async (user, password, database) => {
       const client = new pg.Client({ host: "127.0.0.1", port, user, password, database });
       client.on("error", () => undefined);

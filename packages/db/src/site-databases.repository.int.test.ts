@@ -124,4 +124,54 @@ describe.each(testBackends)("SiteDatabasesRepository on $name", (backend) => {
     await hosts.delete(host.id);
     expect(await hosts.findById(host.id)).toBeNull();
   });
+
+  it("lists ready databases by host, records their sizes and limits, and lists the largest first", async () => {
+    const pgHost = await newHost("sized-pg", "postgres", 10);
+    const mariaHost = await newHost("sized-maria", "mysql", 10);
+    const make = async (site: string, hostId: number, isReady = true) => {
+      const siteId = await newSite(site);
+      await repository.create({ siteId, hostId, passwordEncrypted: sealed(7), createdBy: userId });
+      if (isReady) await repository.markReady(siteId, `dir_abc123_s${siteId}` as SiteDatabaseName);
+      return siteId;
+    };
+    const small = await make("small", pgHost.id);
+    const large = await make("large", pgHost.id);
+    const other = await make("other", mariaHost.id);
+    const unmade = await make("unmade", pgHost.id, false);
+    const byHost = await repository.listReadyByHost();
+    expect(byHost.get(pgHost.id)?.map((record) => record.siteId)).toEqual([small, large]);
+    expect(byHost.get(mariaHost.id)?.map((record) => record.siteId)).toEqual([other]);
+
+    const at = new Date("2026-12-04T10:00:00Z");
+    // 3 GiB: past a 32-bit integer, as a database may be
+    await repository.recordSize(large, { sizeBytes: 3 * 1024 ** 3, at, writesStoppedAt: at });
+    await repository.recordSize(small, { sizeBytes: 8 * 1024 ** 2, at, writesStoppedAt: null });
+    // a database not ready is not measured: nothing is recorded for it
+    await repository.recordSize(unmade, { sizeBytes: 5, at, writesStoppedAt: null });
+    expect(await repository.findForSite(large)).toMatchObject({
+      sizeBytes: 3 * 1024 ** 3,
+      sizeMeasuredAt: at,
+      writesStoppedAt: at,
+      sizeLimitBytes: null,
+    });
+    expect((await repository.findForSite(unmade))?.sizeBytes).toBeNull();
+
+    expect(await repository.setSizeLimit(large, 4 * 1024 ** 3)).toBe(true);
+    expect((await repository.findForSite(large))?.sizeLimitBytes).toBe(4 * 1024 ** 3);
+    expect(await repository.setSizeLimit(await newSite("without"), 1)).toBe(false);
+    await expect(repository.setSizeLimit(small, 0)).rejects.toThrow();
+
+    const largest = await repository.listLargest(10);
+    const mine = largest.filter((entry) => [small, large, other, unmade].includes(entry.record.siteId));
+    // measured ones by size, then the unmeasured
+    expect(mine.map((entry) => entry.siteName).slice(0, 2)).toEqual(["large", "small"]);
+    expect(mine[0]).toMatchObject({ hostName: "sized-pg", kind: "postgres" });
+    expect(
+      mine
+        .slice(2)
+        .map((entry) => entry.siteName)
+        .sort(),
+    ).toEqual(["other", "unmade"]);
+    expect(await repository.listLargest(1)).toHaveLength(1);
+  });
 });

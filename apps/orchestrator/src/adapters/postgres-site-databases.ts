@@ -1,6 +1,6 @@
 /**
  * Site databases on a PostgreSQL host (node-postgres), through an admin account that is a superuser or has
- * CREATEROLE, CREATEDB and pg_signal_backend.
+ * CREATEROLE, CREATEDB, pg_signal_backend and pg_read_all_stats.
  *
  * Isolation: the site's role logs in and owns its database, and has nothing else: no SUPERUSER, CREATEDB, CREATEROLE,
  * REPLICATION, BYPASSRLS, no membership of any role (so none of pg_read_server_files, pg_write_server_files,
@@ -213,7 +213,8 @@ export class PostgresSiteDatabases implements SiteDatabaseEngine {
       const result = await admin.query<AdminRights>(
         `select current_user as name, current_setting('server_version') as version, rolsuper as "isSuperuser",
                 rolcreaterole as "canCreateRole", rolcreatedb as "canCreateDb",
-                pg_has_role(current_user, 'pg_signal_backend', 'USAGE') as "canSignalBackend"
+                pg_has_role(current_user, 'pg_signal_backend', 'USAGE') as "canSignalBackend",
+                pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') as "canReadAllStats"
            from pg_roles where rolname = current_user`,
       );
       const rights = result.rows[0];
@@ -222,7 +223,7 @@ export class PostgresSiteDatabases implements SiteDatabaseEngine {
       if (missing.length > 0) {
         throw new DirectorError(
           "DATABASE_HOST_REJECTED",
-          `The PostgreSQL admin role ${rights.name} lacks ${missing.join(", ")}: site databases need a superuser, or a role with CREATEROLE, CREATEDB and membership of pg_signal_backend.`,
+          `The PostgreSQL admin role ${rights.name} lacks ${missing.join(", ")}: site databases need a superuser, or a role with CREATEROLE, CREATEDB and membership of pg_signal_backend and pg_read_all_stats.`,
           { details: { engine: "postgres", missing } },
         );
       }
@@ -279,14 +280,20 @@ interface AdminRights {
   canCreateRole: boolean;
   canCreateDb: boolean;
   canSignalBackend: boolean;
+  canReadAllStats: boolean;
 }
 
-/** What a non-superuser admin role lacks: CREATEROLE and CREATEDB to make sites' roles and databases, pg_signal_backend to end their sessions. */
+/**
+ * What a non-superuser admin role lacks: CREATEROLE and CREATEDB to make sites' roles and databases, pg_signal_backend
+ * to end their sessions, pg_read_all_stats to measure them (pg_database_size needs CONNECT, which a site's database
+ * gives its own role only).
+ */
 function missingRights(rights: AdminRights): string[] {
   return [
     ...(rights.canCreateRole ? [] : ["CREATEROLE"]),
     ...(rights.canCreateDb ? [] : ["CREATEDB"]),
     ...(rights.canSignalBackend ? [] : ["membership of pg_signal_backend"]),
+    ...(rights.canReadAllStats ? [] : ["membership of pg_read_all_stats"]),
   ];
 }
 
