@@ -88,8 +88,8 @@ describe("director up against an adversary: bad input on every API route", () =>
       // the corpus logs in thousands of times on purpose: the login limit would answer 429 before the schema runs
       DIRECTOR_LOGIN_MAX_PER_IP: "1000000",
       DIRECTOR_LOGIN_MAX_PER_USERNAME: "1000000",
-      // Site databases on the machine's PostgreSQL 15 (registered below), whose pg_dump this machine has: the embedded
-      // host's PostgreSQL 18 cannot be exported here and answers 501 DATABASE_TOOL_MISSING, a limit of the machine.
+      // Site databases on the machine's PostgreSQL 15 (registered below), whose pg_dump this machine has, rather than
+      // director up's own host.
       DIRECTOR_LOCAL_DATABASE_HOST: "false",
     });
     await director.start();

@@ -2,8 +2,9 @@
  * `director up`'s own PostgreSQL host for site databases, against the real thing: it registers itself as the database
  * host `local` (which the orchestrator's check accepts), listens on the sites network's gateway and nowhere else, is
  * reached from a container on that network through the site firewall, lets a site's role reach only its own database
- * (pg_hba `sameuser`, spoken to in the protocol's own bytes from inside the container), and survives a restart with
- * its data and with what an administrator changed.
+ * (pg_hba `sameuser`, spoken to in the protocol's own bytes from inside the container), runs PostgreSQL 15 so that a
+ * site's database goes out through an export and comes back through an import with this machine's pg_dump 15, and
+ * survives a restart with its data and with what an administrator changed.
  */
 import { readFile, rm } from "node:fs/promises";
 import { connect } from "node:net";
@@ -141,6 +142,48 @@ describe("director up's PostgreSQL host for site databases", () => {
     expect(otherDatabase.stdout).toContain("no pg_hba.conf entry");
     const superuser = await ask("postgres", "postgres");
     expect(superuser.stdout).toContain("pg_hba.conf rejects connection");
+  }, 120_000);
+
+  it("runs PostgreSQL 15, whose site database a member exports and imports back through the API", async () => {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      expect((await admin.query("show server_version")).rows).toEqual([
+        { server_version: expect.stringMatching(/^15\./) },
+      ]);
+    } finally {
+      await admin.end();
+    }
+    await director.run(["admin", "create-user", "--username", "ann"], `${password}\n`);
+    const ann = await ApiSession.login(director.managerUrl, "ann", password);
+    const created = await api.request("POST", "/api/sites?wait=true", { json: { name: "notes", type: "static" } });
+    expect(created.status, created.text).toBe(201);
+    const added = await api.request("POST", "/api/sites/notes/members", { json: { username: "ann" } });
+    expect(added.status, added.text).toBe(201);
+    const made = await ann.request("POST", "/api/sites/notes/database?wait=true", { json: { kind: "postgres" } });
+    expect(made.status, made.text).toBe(201);
+    expect(made.json().database).toMatchObject({ host: gateway, port });
+    const query = async (statement: string) => {
+      const answer = await ann.request("POST", "/api/sites/notes/database/query", { json: { statement } });
+      expect(answer.status, `${statement}: ${answer.text}`).toBe(200);
+      return answer.json().rows;
+    };
+    await query("CREATE TABLE notes (id int PRIMARY KEY, body text)");
+    await query("INSERT INTO notes VALUES (1, 'exported'), (2, 'and imported')");
+
+    const exported = await ann.request("GET", "/api/sites/notes/database/export");
+    expect(exported.status, exported.text).toBe(200);
+    expect(exported.body.subarray(0, 5).toString("latin1")).toBe("PGDMP"); // pg_dump's custom format
+    await query("DROP TABLE notes");
+    const imported = await ann.request("POST", "/api/sites/notes/database/import", {
+      body: exported.body,
+      headers: { "content-type": "application/octet-stream" },
+    });
+    expect(imported.status, imported.text).toBe(200);
+    expect(await query("SELECT id, body FROM notes ORDER BY id")).toEqual([
+      ["1", "exported"],
+      ["2", "and imported"],
+    ]);
   }, 120_000);
 
   it("keeps its data and an administrator's settings across a restart", async () => {

@@ -4,6 +4,8 @@
 # openssh-sftp-server for sftp into sites) --postgres --tools (wrk) --ssh (the OpenSSH client and sshpass, for the SSH
 # tests) --web (builds the web interface when missing or out of date) --browser (chromium, for
 # the browser tests) --acme (pebble, the test ACME server, with pebble-challtestsrv; openssl for test certificates)
+# --database-tools (Debian's postgresql-client, pg_dump and pg_restore 15, for exports and imports of site databases,
+# when no pg_dump 15 or newer is here)
 # Idempotent: a second run on a ready machine does nothing but check.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -80,6 +82,22 @@ ensure_postgres() {
   pg_ready || { say "PostgreSQL did not start on 127.0.0.1:5432"; exit 1; }
 }
 
+# The major of the pg_dump at $1 ("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)" gives 15), or nothing.
+pg_dump_major() { "$1" --version 2>/dev/null | sed -n 's/^pg_dump (PostgreSQL) \([0-9][0-9]*\).*/\1/p'; }
+
+ensure_database_tools() {
+  # The orchestrator exports a PostgreSQL site database with a pg_dump at or above the server's major (pg_dump cannot
+  # dump a newer server) and imports it with pg_restore. director up's own host runs PostgreSQL 15, so any pg_dump 15
+  # or newer does; Debian 12's postgresql-client is 15. Debian keeps each major's tools in /usr/lib/postgresql/<major>.
+  local tool major
+  for tool in /usr/lib/postgresql/*/bin/pg_dump "$(command -v pg_dump || true)"; do
+    [ -x "$tool" ] || continue
+    major="$(pg_dump_major "$tool")"
+    if [ -n "$major" ] && [ "$major" -ge 15 ]; then return 0; fi
+  done
+  apt_install postgresql-client
+}
+
 ensure_web() {
   # The manager serves apps/manager-web/dist; build it when it is missing or older than any of its sources.
   local web="$root/apps/manager-web"
@@ -122,6 +140,7 @@ for flag in "$@"; do
     --nginx) ensure_nginx ;;
     --docker) ensure_docker ;;
     --postgres) ensure_postgres ;;
+    --database-tools) ensure_database_tools ;;
     --tools) ensure_tools ;;
     --ssh) ensure_ssh ;;
     --web) ensure_web ;;

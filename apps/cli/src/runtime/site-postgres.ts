@@ -3,11 +3,15 @@
  * data directory, superuser password and port), that listens on the sites network's gateway address only. Site
  * containers reach it there (the site firewall opens that one port, adapters/site-firewall.ts); nothing else does
  * that the sites network does not reach already: not loopback, not the machine's other addresses.
+ *
+ * A new instance runs PostgreSQL 15, not the 18 of Director's own database: exports run the machine's pg_dump, which
+ * refuses a server newer than itself, and Debian 12 packages pg_dump 15 alone (postgresql-client-15).
  */
 import { readFile } from "node:fs/promises";
 import { isIPv4 } from "node:net";
 import path from "node:path";
-import { startEmbeddedPostgres } from "@director/db/embedded-postgres";
+import { readClusterMajor, startEmbeddedPostgres } from "@director/db/embedded-postgres";
+import type { EmbeddedPostgresMajor } from "@director/db/embedded-postgres-loader";
 import type { DB } from "@director/db/schema";
 import { DirectorError } from "@director/domain/errors";
 import { writeFileAtomic } from "@director/host/atomic-write";
@@ -21,6 +25,9 @@ import type { Logger } from "pino";
 export const localDatabaseHostName = "local";
 /** Databases the host takes before it stops accepting new ones; administrators change it like any host's. */
 const localMaxDatabases = 1000;
+
+/** The major a new instance is made with: the newest whose pg_dump Debian 12 packages. */
+export const newSitePostgresMajor = 15;
 
 /** The instance's data directory under `director up`'s. */
 export function sitePostgresDir(dataDir: string): string {
@@ -64,8 +71,10 @@ export async function startSitePostgres(options: {
   if (!isIPv4(gateway.address)) {
     throw new DirectorError("DOCKER_UNAVAILABLE", `The sites network's gateway ${gateway.address} is no IPv4 address.`);
   }
+  const dataDir = sitePostgresDir(options.dataDir);
   const instance = await startEmbeddedPostgres({
-    dataDir: sitePostgresDir(options.dataDir),
+    dataDir,
+    major: await sitePostgresMajor(dataDir, options.log),
     port: options.port,
     listenAddress: gateway.address,
     hbaRules: sitePostgresHbaRules(gateway),
@@ -90,6 +99,33 @@ export async function startSitePostgres(options: {
     });
   }
   return { adminUrl: instance.url, stop: () => instance.stop() };
+}
+
+/**
+ * The major to run the instance in `dataDir` with: 15 for a new one; an existing one keeps the major that made it
+ * (PostgreSQL runs no other), so one made by an older Director with 18 stays on 18, with a warning that the machine's
+ * pg_dump 15 cannot export it and how to move it.
+ */
+export async function sitePostgresMajor(dataDir: string, log: Pick<Logger, "warn">): Promise<EmbeddedPostgresMajor> {
+  const existing = await readClusterMajor(dataDir);
+  switch (existing) {
+    case null:
+      return newSitePostgresMajor;
+    case 15:
+      return 15;
+    case 18:
+      log.warn(
+        { dataDir, major: existing },
+        `the site PostgreSQL was made with PostgreSQL 18 and stays on it: exporting its databases needs pg_dump 18 (postgresql-client-18, from PostgreSQL's apt repository). To move it to PostgreSQL ${newSitePostgresMajor}: export its databases, stop Director, remove ${dataDir}, start it again, run "director reconcile" (which makes them again, empty) and import the exports`,
+      );
+      return 18;
+    default:
+      throw new DirectorError(
+        "CONFIG_INVALID",
+        `The site PostgreSQL's data directory ${dataDir} was made by PostgreSQL ${existing}, which Director does not ship (it runs 15 and 18): move it away to start afresh, or register that server as a database host of your own.`,
+        { details: { dataDir, major: existing } },
+      );
+  }
 }
 
 /** Where the id of the registered host is kept, so that it is registered once (and not again once deleted). */
