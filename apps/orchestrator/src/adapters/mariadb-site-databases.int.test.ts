@@ -150,20 +150,31 @@ describeSiteDatabaseEngine(
         await client.query("CREATE TABLE big (n INT)");
         await client.query("CREATE TABLE other (n INT)");
         await client.query("INSERT INTO big VALUES (1), (2)");
+        // Made while it may write, to write for it once it may not: they run with its own (then reduced) rights.
+        await client.query("CREATE PROCEDURE fill() SQL SECURITY DEFINER INSERT INTO big VALUES (9)");
+        await client.query("CREATE TABLE audit (n INT)");
+        await client.query("CREATE TRIGGER copy AFTER DELETE ON other FOR EACH ROW INSERT INTO audit VALUES (OLD.n)");
+        await client.query("INSERT INTO other VALUES (1)");
       });
       await test.engine.setWritesAllowed(limited, false);
       await asSite(test.server, limited, password, async (client) => {
         await client.query("DELETE FROM big WHERE n = 1");
         await client.query("TRUNCATE TABLE big");
-        await client.query("DROP TABLE other");
         for (const statement of [
           `GRANT INSERT ON ${mysql.escapeId(limited.name)}.* TO '${limited.name}'@'%'`,
           "UPDATE big SET n = 3",
           "ALTER TABLE big ADD COLUMN m INT",
           "CREATE TEMPORARY TABLE scratch (n INT)",
+          "CALL fill()",
+          "DELETE FROM other",
+          "DROP TRIGGER copy",
+          "CREATE PROCEDURE more() INSERT INTO big VALUES (8)",
         ]) {
           await expectDenied(client.query(statement), statement);
         }
+        // Dropping the table drops its trigger with it: space can always be freed.
+        await client.query("DROP TABLE other");
+        expect(await rows(client, "SELECT COUNT(*) AS n FROM big")).toEqual([{ n: 0 }]);
       });
     });
 
