@@ -42,6 +42,7 @@ import {
   upsertBalancerRoute,
 } from "./orchestrator-sites.js";
 import { openTerminalRoute } from "./orchestrator-terminals.js";
+import { readTrafficRoute } from "./orchestrator-usage.js";
 import type { RouteTable } from "./route.js";
 
 export const orchestratorApi = {
@@ -77,4 +78,5 @@ export const orchestratorApi = {
   runSiteStatement: runSiteStatementRoute,
   exportSiteDatabase: exportSiteDatabaseRoute,
   importSiteDatabase: importSiteDatabaseRoute,
+  readTraffic: readTrafficRoute,
 } as const satisfies RouteTable;

@@ -1,0 +1,72 @@
+/**
+ * The orchestrator's route for what sites use (issue 15). Traffic: the balancer's nginx appends one short line per
+ * request to a traffic log (buffered, so no request waits on a disk write and no Node.js process sees a request),
+ * and the manager reads it through this route from a cursor it keeps in its own database, in the same transaction as
+ * the counts it adds: every request is counted once, across nginx reloads, restarts of either side and rotations of
+ * the log. The orchestrator counts by host (nginx's `$host`); which site a host is, the manager knows.
+ */
+import { z } from "zod";
+import { route } from "./route.js";
+
+/**
+ * Where the manager is in an orchestrator's traffic log: the log's own id (made once with its directory: a new
+ * directory, a new machine, starts over rather than trusting a stale offset), the file's generation (each rotation
+ * starts the next) and a byte offset within it, always at the start of a line.
+ */
+export const trafficCursorSchema = z
+  .object({
+    logId: z.string().regex(/^[a-z0-9]{8,64}$/),
+    generation: z.number().int().min(0),
+    offset: z.number().int().min(0),
+  })
+  .strict();
+export type TrafficCursor = z.infer<typeof trafficCursorSchema>;
+
+/** One host's requests in one minute (UTC), as nginx logged them. */
+export const trafficBucketSchema = z
+  .object({
+    /** nginx's `$host`: lower case, without a port */
+    host: z.string().min(1).max(253),
+    /** the minute's start, ISO 8601 UTC (`2026-12-04T10:15:00.000Z`) */
+    minute: z.string(),
+    requests: z.number().int().min(0),
+    /** bytes sent to clients, headers included (`$bytes_sent`) */
+    bytesSent: z.number().int().min(0),
+    /** requests by status class; a status outside 100..599 (444: the connection closed) counts as 4xx/5xx by value */
+    status2xx: z.number().int().min(0),
+    status3xx: z.number().int().min(0),
+    status4xx: z.number().int().min(0),
+    status5xx: z.number().int().min(0),
+    /** sum and maximum of `$request_time`, in ms */
+    requestTimeMsSum: z.number().int().min(0),
+    requestTimeMsMax: z.number().int().min(0),
+  })
+  .strict();
+export type TrafficBucket = z.infer<typeof trafficBucketSchema>;
+
+/** The most of the log one call reads by default, and at most. */
+export const trafficReadDefaultBytes = 4 * 1024 * 1024;
+export const trafficReadMaxBytes = 16 * 1024 * 1024;
+
+export const readTrafficRoute = route({
+  method: "POST",
+  path: "/internal/v1/usage/traffic",
+  caller: "internal",
+  body: z
+    .object({
+      /** null, or a cursor of another log: from the oldest line the log still holds */
+      after: trafficCursorSchema.nullable(),
+      maxBytes: z.number().int().min(1024).max(trafficReadMaxBytes).default(trafficReadDefaultBytes),
+    })
+    .strict(),
+  answer: z.object({
+    /** the complete lines after `after` up to `next`, counted by host and minute */
+    buckets: z.array(trafficBucketSchema),
+    next: trafficCursorSchema,
+    /** more lines were there than `maxBytes`: call again at once with `next` */
+    hasMore: z.boolean(),
+  }),
+  answerKind: "json",
+  summary:
+    "the balancer's traffic after a cursor, counted by host and minute, and the cursor after it (asking past a rotated file removes it)",
+});
