@@ -14,6 +14,7 @@ import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/d
 import { publishingOperationStore, type WorkerStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
 import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
+import { defaultTrafficCollectorOptions, TrafficCollector } from "./features/usage/traffic-collector.js";
 import { buildManagerApp, type ManagerAppOptions } from "./http/app.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
 import { createManagerServices, type ManagerServices } from "./manager-services.js";
@@ -112,11 +113,21 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
   mailDispatcher.start();
   domainChecker.start();
   services.databaseSizeCheck.start();
+  const trafficCollector = new TrafficCollector({
+    log: adapters.components.trafficLog,
+    inTransaction: (work) => services.inTransaction(({ siteTraffic }) => work(siteTraffic)),
+    traffic: services.repositories.siteTraffic,
+    sitesDomain: config.sites.domain,
+    logger: adapters.log.child({ component: "traffic-collector" }),
+    options: defaultTrafficCollectorOptions,
+  });
+  trafficCollector.start();
   return async () => {
     await worker.stop();
     await mailDispatcher.stop();
     await domainChecker.stop();
     await services.databaseSizeCheck.stop();
+    await trafficCollector.stop();
   };
 }
 

@@ -40,6 +40,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0015-database-hosts" },
       { name: "0016-site-databases" },
       { name: "0017-site-database-sizes" },
+      { name: "0018-site-traffic" },
     ]);
   });
 });

@@ -19,6 +19,7 @@ import * as sessionKind from "./migrations/0014-session-kind.js";
 import * as databaseHosts from "./migrations/0015-database-hosts.js";
 import * as siteDatabases from "./migrations/0016-site-databases.js";
 import * as siteDatabaseSizes from "./migrations/0017-site-database-sizes.js";
+import * as siteTraffic from "./migrations/0018-site-traffic.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   "0015-database-hosts": databaseHosts,
   "0016-site-databases": siteDatabases,
   "0017-site-database-sizes": siteDatabaseSizes,
+  "0018-site-traffic": siteTraffic,
 };
 
 const staticProvider: MigrationProvider = {

@@ -279,6 +279,27 @@ export interface SiteDatabasesTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A site's traffic in one minute or one hour (0018); bigints come back from pg as strings. */
+export interface SiteTrafficTable {
+  site_id: number;
+  period_start: Date;
+  requests: ColumnType<string, number, number>;
+  bytes_sent: ColumnType<string, number, number>;
+  status_2xx: ColumnType<string, number, number>;
+  status_3xx: ColumnType<string, number, number>;
+  status_4xx: ColumnType<string, number, number>;
+  status_5xx: ColumnType<string, number, number>;
+  request_time_ms_sum: ColumnType<string, number, number>;
+  request_time_ms_max: number;
+}
+
+/** Where the manager is in a usage source (0018): an orchestrator's traffic log. */
+export interface UsageCursorsTable {
+  source: string;
+  cursor: JSONColumnType<Record<string, unknown>>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -296,4 +317,7 @@ export interface DB {
   shell_server_report: ShellServerReportTable;
   database_hosts: DatabaseHostsTable;
   site_databases: SiteDatabasesTable;
+  site_traffic_minutes: SiteTrafficTable;
+  site_traffic_hours: SiteTrafficTable;
+  usage_cursors: UsageCursorsTable;
 }

@@ -14,6 +14,7 @@ import { SiteDatabasesRepository } from "./site-databases.repository.js";
 import { SiteDomainsRepository } from "./site-domains.repository.js";
 import { SiteListingQuery } from "./site-listing.query.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
+import { SiteTrafficRepository } from "./site-traffic.repository.js";
 import { SitesRepository } from "./sites.repository.js";
 import { SshKeysRepository } from "./ssh-keys.repository.js";
 import { UsersRepository } from "./users.repository.js";
@@ -33,6 +34,7 @@ export interface Repositories {
   shellServerReport: ShellServerReportRepository;
   databaseHosts: DatabaseHostsRepository;
   siteDatabases: SiteDatabasesRepository;
+  siteTraffic: SiteTrafficRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
 }
@@ -53,6 +55,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     shellServerReport: new ShellServerReportRepository(db),
     databaseHosts: new DatabaseHostsRepository(db),
     siteDatabases: new SiteDatabasesRepository(db),
+    siteTraffic: new SiteTrafficRepository(db),
     siteListing: new SiteListingQuery(db),
   };
 }

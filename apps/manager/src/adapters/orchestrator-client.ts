@@ -7,6 +7,7 @@ import type { OrchestratorInventory } from "@director/contracts/orchestrator-inv
 import type { SiteImageResult, SiteLogs, SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import type { TerminalOpenRequest } from "@director/contracts/orchestrator-terminals";
+import type { TrafficCursor } from "@director/contracts/orchestrator-usage";
 import type { SiteId } from "@director/domain/site";
 import type { DatabasePassword } from "@director/domain/site-database";
 import { parseSitePath, type SitePath } from "@director/domain/site-path";
@@ -196,6 +197,11 @@ export class OrchestratorClient
       for (const { siteId, bytes } of answer.sizes) sizes.set(siteId, bytes);
     }
     return sizes;
+  }
+
+  /** The balancer's traffic after `after`, by host and minute (features/usage/traffic-collector.ts). */
+  readTraffic(after: TrafficCursor | null) {
+    return this.#client.request(orchestratorApi.readTraffic, { body: { after } });
   }
 
   async setSiteDatabaseWrites(siteId: SiteId, host: DatabaseHost, isAllowed: boolean): Promise<void> {

@@ -101,6 +101,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
       runStatement: unreachable,
     },
     siteDatabaseDumps: given.siteDatabaseDumps ?? { export: unreachable, import: unreachable },
+    trafficLog: given.trafficLog ?? { read: unreachable },
   };
 }
 
@@ -124,6 +125,7 @@ export interface TestManagerOptions extends ManagerAppOptions {
   /** the orchestrator's site database calls; default: unreachable */
   siteDatabaseHosting?: Components["siteDatabaseHosting"];
   siteDatabaseDumps?: Components["siteDatabaseDumps"];
+  trafficLog?: Components["trafficLog"];
   /** what the live channel hears from the worker; default: a fresh in-process one */
   operationEvents?: OperationEvents;
 }
