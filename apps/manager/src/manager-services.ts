@@ -36,6 +36,7 @@ import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
 import { SitesService } from "./features/sites/sites.service.js";
 import { ShellServerService } from "./features/ssh/shell-server.service.js";
 import { SshKeysService } from "./features/ssh/ssh-keys.service.js";
+import { SiteUsageService } from "./features/usage/site-usage.service.js";
 import { UsersService } from "./features/users/users.service.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
 
@@ -189,6 +190,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       audit: repositories.audit,
       defaultLimitBytes: defaultDatabaseSizeLimit,
     }),
+    usage: new SiteUsageService({ sites, traffic: repositories.siteTraffic }),
     siteDatabaseTransfers: new SiteDatabaseTransfersService({
       sites,
       databases: siteDatabases,

@@ -81,6 +81,9 @@ export const managerPaths = {
     setSizeLimit: { method: "PUT", path: "/api/sites/:name/database/size-limit" },
     listLargest: { method: "GET", path: "/api/admin/site-databases" },
   },
+  usage: {
+    site: { method: "GET", path: "/api/sites/:name/usage" },
+  },
   siteDatabaseTransfer: {
     export: { method: "GET", path: "/api/sites/:name/database/export" },
     import: { method: "POST", path: "/api/sites/:name/database/import" },

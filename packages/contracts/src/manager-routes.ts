@@ -19,6 +19,7 @@ import {
   siteRoutes,
 } from "./manager-routes-sites.js";
 import { shellRoutes, sshRoutes } from "./manager-routes-ssh.js";
+import { usageRoutes } from "./manager-routes-usage.js";
 import { workspaceRoutes } from "./manager-routes-workspace.js";
 import { route } from "./route.js";
 
@@ -45,6 +46,7 @@ export const managerApi = {
   domains: domainRoutes,
   siteDatabase: siteDatabaseRoutes,
   siteDatabaseTransfer: siteDatabaseTransferRoutes,
+  usage: usageRoutes,
   images: imageRoutes,
   siteRequests: siteRequestRoutes,
   operations: operationRoutes,

@@ -11,6 +11,7 @@ import { siteDatabaseApi } from "./site-database";
 import { siteRequestsApi } from "./site-requests";
 import { sitesApi } from "./sites";
 import { sshApi } from "./ssh";
+import { usageApi } from "./usage";
 
 /** Every API the interface calls, over one Http (FetchHttp in the browser), grouped as the route table is. */
 export function createApi(http: Http) {
@@ -28,6 +29,7 @@ export function createApi(http: Http) {
     admin: adminApi(http),
     databaseHosts: databaseHostsApi(http),
     ssh: sshApi(http),
+    usage: usageApi(http),
   };
 }
 

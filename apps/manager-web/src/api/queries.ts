@@ -42,6 +42,11 @@ export function queriesOf(api: Api) {
       queryOptions({ queryKey: [...queryKeys.site(name), "members"], queryFn: () => api.members.list(name) }),
     siteDomains: (name: string) =>
       queryOptions({ queryKey: [...queryKeys.site(name), "domains"], queryFn: () => api.domains.list(name) }),
+    siteUsage: (name: string, window: "hour" | "day" | "week") =>
+      queryOptions({
+        queryKey: [...queryKeys.site(name), "usage", window],
+        queryFn: () => api.usage.site(name, window),
+      }),
     siteDatabase: (name: string) =>
       queryOptions({ queryKey: [...queryKeys.site(name), "database"], queryFn: () => api.siteDatabase.get(name) }),
     siteProcess: (name: string, type: SiteView["type"]) =>

@@ -28,6 +28,7 @@ import type {
 import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
 import type { LargeSiteDatabaseView, SiteDatabaseView } from "@director/contracts/manager-routes-site-databases";
 import type { SshInfo, SshKeyView } from "@director/contracts/manager-routes-ssh";
+import type { SiteUsageView, TrafficPointView } from "@director/contracts/manager-routes-usage";
 import type { SiteStatementAnswer } from "@director/contracts/orchestrator-databases";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
@@ -53,9 +54,11 @@ export type {
   SiteRequestView,
   SiteServiceStatus,
   SiteStatementAnswer,
+  SiteUsageView,
   SiteView,
   SshInfo,
   SshKeyView,
+  TrafficPointView,
   UpdateDatabaseHostRequest,
   UpdateUserRequest,
   UserView,

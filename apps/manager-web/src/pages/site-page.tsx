@@ -18,6 +18,7 @@ import { SiteImage } from "./site/site-image";
 import { SiteMembers } from "./site/site-members";
 import { SiteProcess } from "./site/site-process";
 import { SiteSshFact } from "./site/site-ssh";
+import { SiteUsage } from "./site/site-usage";
 
 /** One site: what it is, the operation in progress (live), its process and log, files, members. */
 export function SitePage({ name }: { name: string }) {
@@ -152,6 +153,7 @@ export function SitePage({ name }: { name: string }) {
         <SiteDomains site={site} canEdit={canEdit} />
         {site.isReady ? <SiteDatabase site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
       </div>
+      {site.isReady ? <SiteUsage site={site.name} /> : null}
       {site.isReady ? <SiteFiles site={site} canEdit={canEdit} /> : null}
       {user.isSuperuser || (site.purpose === "personal" && canEdit) ? <DeleteSite site={site} /> : null}
     </>

@@ -33,6 +33,7 @@ import { registerSiteRequestRoutes } from "../features/site-requests/site-reques
 import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import { registerSshRoutes } from "../features/ssh/ssh.routes.js";
+import { registerUsageRoutes } from "../features/usage/usage.routes.js";
 import { registerUserRoutes } from "../features/users/users.routes.js";
 import { registerFileEventRoutes } from "../features/workspace/file-events.routes.js";
 import { registerTerminalRoutes, terminalConnectionLimits } from "../features/workspace/terminal.routes.js";
@@ -118,6 +119,7 @@ export async function buildManagerApp(
   registerSiteRequestRoutes(app, { requests: services.siteRequests, operations });
   registerImageRoutes(app, { images: services.images });
   registerDatabaseHostRoutes(app, { databaseHosts: services.databaseHosts });
+  registerUsageRoutes(app, { usage: services.usage });
   registerSiteDatabaseRoutes(app, {
     databases: services.siteDatabases,
     limits: services.siteDatabaseLimits,

@@ -1,0 +1,93 @@
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import type { SiteUsageView } from "../../api/types";
+import { TimeSeriesChart } from "../../components/time-series-chart";
+import { ErrorBanner } from "../../components/ui";
+import { useApiQueries } from "../../hooks";
+import { formatBytes } from "../../lib/format";
+import { trafficColumns } from "../../lib/traffic-series";
+
+type UsageWindow = SiteUsageView["window"];
+const windowNames: Record<UsageWindow, string> = { hour: "Last hour", day: "Last day", week: "Last week" };
+/** How often the graphs read the counts again (the worker adds them every 10 s). */
+const refreshMs = 15_000;
+
+/**
+ * The site's traffic: requests and errors, and response time, over the last hour, day or week, as the balancer
+ * counted them. Anyone who sees the site sees it.
+ */
+export function SiteUsage({ site }: { site: string }) {
+  const [window, setWindow] = useState<UsageWindow>("hour");
+  const usage = useQuery({ ...useApiQueries().siteUsage(site, window), refetchInterval: refreshMs });
+  const columns = useMemo(() => (usage.data ? trafficColumns(usage.data) : null), [usage.data]);
+  const perPeriod = usage.data?.periodSeconds === 3600 ? "hour" : "min";
+  const trafficLines = useMemo(
+    () =>
+      columns === null
+        ? []
+        : [
+            { label: "Requests", values: columns.requests, color: "#1d5fbf" },
+            { label: "4xx", values: columns.clientErrors, color: "#b7791f", isDashed: true },
+            { label: "5xx", values: columns.serverErrors, color: "#c53030" },
+          ],
+    [columns],
+  );
+  const timeLines = useMemo(
+    () =>
+      columns === null
+        ? []
+        : [
+            { label: "Average", values: columns.averageMs, color: "#2f855a" },
+            { label: "Longest", values: columns.maxMs, color: "#6b46c1", isDashed: true },
+          ],
+    [columns],
+  );
+  const totals = usage.data?.totals;
+  return (
+    <section className="card" aria-labelledby="site-usage">
+      <div className="card-head">
+        <h2 id="site-usage">Traffic</h2>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Window</legend>
+          {(Object.keys(windowNames) as UsageWindow[]).map((name) => (
+            <button
+              key={name}
+              type="button"
+              className="link-button"
+              aria-pressed={window === name}
+              onClick={() => setWindow(name)}
+            >
+              {windowNames[name]}
+            </button>
+          ))}
+        </fieldset>
+      </div>
+      <ErrorBanner error={usage.error} />
+      {totals ? (
+        <p data-testid="usage-totals">
+          <strong>{totals.requests.toLocaleString()}</strong> requests, {formatBytes(totals.bytesSent)} sent,{" "}
+          <strong>{totals.errors.toLocaleString()}</strong> server errors ({windowNames[window].toLowerCase()})
+        </p>
+      ) : null}
+      {columns !== null && totals ? (
+        <div className="charts">
+          <TimeSeriesChart
+            title={`Requests per ${perPeriod}`}
+            summary={`${totals.requests} requests, ${totals.errors} server errors`}
+            times={columns.times}
+            lines={trafficLines}
+            formatValue={(value) => value.toLocaleString()}
+            testId="traffic-chart"
+          />
+          <TimeSeriesChart
+            title="Response time"
+            summary="average and longest response time per period"
+            times={columns.times}
+            lines={timeLines}
+            formatValue={(value) => `${value} ms`}
+          />
+        </div>
+      ) : null}
+    </section>
+  );
+}
