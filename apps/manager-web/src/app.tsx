@@ -14,6 +14,7 @@ import { AdminImagesPage } from "./pages/admin/images-page";
 import { AdminMailPage } from "./pages/admin/mail-page";
 import { AdminOperationsPage } from "./pages/admin/operations-page";
 import { AdminSitesPage } from "./pages/admin/sites-page";
+import { AdminUsagePage } from "./pages/admin/usage-page";
 import { AdminUsersPage } from "./pages/admin/users-page";
 import { CreateSitePage } from "./pages/create-site-page";
 import { GuidelinesPage } from "./pages/guidelines-page";
@@ -149,6 +150,7 @@ const pageElements: { [N in PageName]: (params: PageParams<N>, search: string) =
   adminAudit: () => <AdminAuditPage />,
   adminDomains: () => <AdminDomainsPage />,
   adminDatabaseHosts: () => <AdminDatabaseHostsPage />,
+  adminUsage: () => <AdminUsagePage />,
   adminMail: () => <AdminMailPage />,
   // the gate shows these before anyone is in; once in, the address is replaced by the site list
   login: () => null,

@@ -83,6 +83,7 @@ export const managerPaths = {
   },
   usage: {
     site: { method: "GET", path: "/api/sites/:name/usage" },
+    top: { method: "GET", path: "/api/admin/usage/top" },
   },
   siteDatabaseTransfer: {
     export: { method: "GET", path: "/api/sites/:name/database/export" },

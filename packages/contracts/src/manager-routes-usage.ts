@@ -49,6 +49,31 @@ export const siteUsageViewSchema = z.object({
 });
 export type SiteUsageView = z.infer<typeof siteUsageViewSchema>;
 
+/** What the busiest sites are sorted by. */
+export const usageOrders = ["requests", "bytes", "errors"] as const;
+export type UsageOrder = (typeof usageOrders)[number];
+
+/** GET /api/admin/usage/top?window=&by=&limit= */
+export const topSitesQuerySchema = z
+  .object({
+    window: z.enum(Object.keys(usageWindows) as [UsageWindow, ...UsageWindow[]]).default("hour"),
+    by: z.enum(usageOrders).default("requests"),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+/** A site among the busiest: its totals over the window and its requests per period (a sparkline). */
+export const busySiteViewSchema = z.object({
+  site: z.string(),
+  requests: z.number().int().min(0),
+  bytesSent: z.number().int().min(0),
+  /** 5xx answers */
+  errors: z.number().int().min(0),
+  /** requests per sparkline period over the window, oldest first (`sparklinePeriodSeconds` each) */
+  sparkline: z.array(z.number().int().min(0)),
+});
+export type BusySiteView = z.infer<typeof busySiteViewSchema>;
+
 export const usageRoutes = {
   site: route({
     ...managerPaths.usage.site,
@@ -57,6 +82,22 @@ export const usageRoutes = {
     params: siteParamsSchema,
     query: siteUsageQuerySchema,
     answer: siteUsageViewSchema,
+    answerKind: "json",
+  }),
+  top: route({
+    ...managerPaths.usage.top,
+    caller: "admin",
+    summary:
+      "the busiest sites over the last hour, day or week, by requests, bytes sent or server errors (administrators)",
+    query: topSitesQuerySchema,
+    answer: z.object({
+      window: z.enum(Object.keys(usageWindows) as [UsageWindow, ...UsageWindow[]]),
+      by: z.enum(usageOrders),
+      from: z.string(),
+      to: z.string(),
+      sparklinePeriodSeconds: z.number().int(),
+      sites: z.array(busySiteViewSchema),
+    }),
     answerKind: "json",
   }),
 };

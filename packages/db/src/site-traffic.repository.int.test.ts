@@ -114,6 +114,22 @@ describe.each(testBackends)("SiteTrafficRepository on $name", (backend) => {
     expect((await traffic.siteIdsByHost([], "sites.test")).size).toBe(0);
   });
 
+  it("lists the busiest sites of a window by a total, each with its requests per period", async () => {
+    const range = { from: new Date("2026-12-04T10:00:00Z"), to: new Date("2026-12-04T10:05:00Z") };
+    // beta: 5 requests at 10:01 (earlier test), plus a burst of server errors at 10:03
+    await traffic.add([{ ...minute(beta, "2026-12-04T10:03:00Z", 20), status2xx: 0, status5xx: 20, bytesSent: 10 }]);
+    const byRequests = await traffic.busiest({ resolution: "minute", ...range, by: "requests", limit: 10 });
+    expect(byRequests.map((site) => [site.name, site.requests, site.errors])).toEqual([
+      ["beta", 25, 20],
+      ["alpha", 15, 0],
+    ]);
+    expect(byRequests[0]?.sparkline).toEqual([0, 5, 0, 20, 0]);
+    const byBytes = await traffic.busiest({ resolution: "minute", ...range, by: "bytes", limit: 1 });
+    expect(byBytes.map((site) => [site.name, site.bytesSent])).toEqual([["alpha", 300]]);
+    const outside = { from: new Date("2026-12-05T00:00:00Z"), to: new Date("2026-12-05T01:00:00Z") };
+    expect(await traffic.busiest({ resolution: "hour", ...outside, by: "errors", limit: 5 })).toEqual([]);
+  });
+
   it("hands the cursor to one transaction at a time, and keeps what it saved", async () => {
     const inTransaction = unitOfWork(database.db);
     expect(await inTransaction(({ siteTraffic }) => siteTraffic.lockCursor("test-source"))).toBeNull();
@@ -148,8 +164,8 @@ describe.each(testBackends)("SiteTrafficRepository on $name", (backend) => {
       minutesBefore: new Date("2026-12-04T10:30:00Z"),
       hoursBefore: new Date("2026-11-02T00:00:00Z"),
     });
-    // the minutes of 10:01 (alpha, beta) and of 2026-11-01 (beta), and beta's November hour
-    expect(removed).toBe(4);
+    // the minutes of 10:01 (alpha, beta), 10:03 (beta) and of 2026-11-01 (beta), and beta's November hour
+    expect(removed).toBe(5);
     const all = { from: new Date(0), to: new Date("2027-01-01T00:00:00Z") };
     expect((await traffic.series(alpha, "minute", all)).map((point) => point.at.toISOString())).toEqual([
       "2026-12-04T10:59:00.000Z",

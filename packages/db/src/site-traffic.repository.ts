@@ -32,6 +32,18 @@ export interface TrafficPoint extends TrafficCounts {
 
 export type TrafficResolution = "minute" | "hour";
 
+/** A site among the busiest over a window. */
+export interface BusySite {
+  siteId: SiteId;
+  name: string;
+  requests: number;
+  bytesSent: number;
+  /** 5xx answers */
+  errors: number;
+  /** requests per period, oldest first */
+  sparkline: number[];
+}
+
 const tables = { minute: "site_traffic_minutes", hour: "site_traffic_hours" } as const;
 const periodMs = { minute: 60_000, hour: 3_600_000 } as const;
 /** Rows per INSERT: 10 parameters each, far under PostgreSQL's 65,535. */
@@ -104,6 +116,66 @@ export class SiteTrafficRepository {
       status5xx: Number(row.status_5xx),
       requestTimeMsSum: Number(row.request_time_ms_sum),
       requestTimeMsMax: row.request_time_ms_max,
+    }));
+  }
+
+  /**
+   * The busiest sites from `from` to `to` by one of their totals, with their names and their requests per period
+   * (for sparklines: the same resolution's periods, oldest first, zeros where nothing was served).
+   */
+  async busiest(query: {
+    resolution: TrafficResolution;
+    from: Date;
+    to: Date;
+    by: "requests" | "bytes" | "errors";
+    limit: number;
+  }): Promise<BusySite[]> {
+    const table = tables[query.resolution];
+    const column = { requests: "requests", bytes: "bytes_sent", errors: "status_5xx" }[query.by];
+    const totals = await this.#db
+      .selectFrom(table)
+      .innerJoin("sites", "sites.id", `${table}.site_id`)
+      .select([
+        `${table}.site_id as siteId`,
+        "sites.name as name",
+        sql<string>`sum(${sql.ref(`${table}.requests`)})`.as("requests"),
+        sql<string>`sum(${sql.ref(`${table}.bytes_sent`)})`.as("bytesSent"),
+        sql<string>`sum(${sql.ref(`${table}.status_5xx`)})`.as("errors"),
+      ])
+      .where(`${table}.period_start`, ">=", query.from)
+      .where(`${table}.period_start`, "<", query.to)
+      .groupBy([`${table}.site_id`, "sites.name"])
+      .orderBy(sql`sum(${sql.ref(`${table}.${column}`)})`, "desc")
+      .orderBy("sites.name")
+      .limit(query.limit)
+      .execute();
+    if (totals.length === 0) return [];
+    const points = await this.#db
+      .selectFrom(table)
+      .select(["site_id", "period_start", "requests"])
+      .where(
+        "site_id",
+        "in",
+        totals.map((row) => row.siteId),
+      )
+      .where("period_start", ">=", query.from)
+      .where("period_start", "<", query.to)
+      .execute();
+    const period = periodMs[query.resolution];
+    const length = Math.ceil((query.to.getTime() - query.from.getTime()) / period);
+    const sparklines = new Map(totals.map((row) => [row.siteId, new Array<number>(length).fill(0)]));
+    for (const point of points) {
+      const index = Math.floor((point.period_start.getTime() - query.from.getTime()) / period);
+      const line = sparklines.get(point.site_id);
+      if (line !== undefined && index >= 0 && index < length) line[index] = Number(point.requests);
+    }
+    return totals.map((row) => ({
+      siteId: row.siteId as SiteId,
+      name: row.name,
+      requests: Number(row.requests),
+      bytesSent: Number(row.bytesSent),
+      errors: Number(row.errors),
+      sparkline: sparklines.get(row.siteId) ?? [],
     }));
   }
 

@@ -47,6 +47,8 @@ export function queriesOf(api: Api) {
         queryKey: [...queryKeys.site(name), "usage", window],
         queryFn: () => api.usage.site(name, window),
       }),
+    busiestSites: (window: "hour" | "day" | "week", by: "requests" | "bytes" | "errors") =>
+      queryOptions({ queryKey: ["usage", "top", window, by], queryFn: () => api.usage.top({ window, by }) }),
     siteDatabase: (name: string) =>
       queryOptions({ queryKey: [...queryKeys.site(name), "database"], queryFn: () => api.siteDatabase.get(name) }),
     siteProcess: (name: string, type: SiteView["type"]) =>

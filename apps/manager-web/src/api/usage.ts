@@ -6,5 +6,8 @@ export function usageApi(http: Http) {
   return {
     site: (name: string, window: "hour" | "day" | "week") =>
       callRoute(http, "usage", "site", { params: { name }, query: { window } }),
+    /** administrators: the busiest sites */
+    top: (query: { window: "hour" | "day" | "week"; by: "requests" | "bytes" | "errors"; limit?: number }) =>
+      callRoute(http, "usage", "top", { query: { limit: 20, ...query } }),
   };
 }

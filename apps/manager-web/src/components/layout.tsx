@@ -21,6 +21,7 @@ function navItems(user: UserView): NavItem[] {
 
 const adminItems: NavItem[] = [
   { to: pathTo("adminSites"), label: "All sites" },
+  { to: pathTo("adminUsage"), label: "Usage" },
   { to: pathTo("adminApprovals"), label: "Requests" },
   { to: pathTo("adminOperations"), label: "Operations" },
   { to: pathTo("adminUsers"), label: "Users" },

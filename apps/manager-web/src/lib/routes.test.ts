@@ -54,6 +54,7 @@ describe("isAdminOnly", () => {
       "adminAudit",
       "adminDomains",
       "adminDatabaseHosts",
+      "adminUsage",
       "adminMail",
     ]);
   });

@@ -32,6 +32,7 @@ export const pages = {
   adminAudit: { path: "/admin/audit", isAdminOnly: true },
   adminDomains: { path: "/admin/domains", isAdminOnly: true },
   adminDatabaseHosts: { path: "/admin/database-hosts", isAdminOnly: true },
+  adminUsage: { path: "/admin/usage", isAdminOnly: true },
   adminMail: { path: "/admin/mail", isAdminOnly: true },
 } as const satisfies Record<string, PageRoute>;
 

@@ -1,6 +1,12 @@
-import { type UsageWindow, usageWindows } from "@director/contracts/manager-routes-usage";
-import type { SiteTrafficRepository, TrafficPoint } from "@director/db/site-traffic.repository";
+import { type UsageOrder, type UsageWindow, usageWindows } from "@director/contracts/manager-routes-usage";
+import type {
+  BusySite,
+  SiteTrafficRepository,
+  TrafficPoint,
+  TrafficResolution,
+} from "@director/db/site-traffic.repository";
 import type { Actor } from "@director/domain/actor";
+import { DirectorError } from "@director/domain/errors";
 import type { SiteRecord } from "@director/domain/site";
 import type { SitesService } from "../sites/sites.service.js";
 
@@ -19,7 +25,7 @@ export interface SiteUsage {
 
 export interface SiteUsageServiceDeps {
   sites: Pick<SitesService, "findForAction">;
-  traffic: Pick<SiteTrafficRepository, "series">;
+  traffic: Pick<SiteTrafficRepository, "series" | "busiest">;
   now?: () => Date;
 }
 
@@ -34,12 +40,31 @@ export class SiteUsageService {
   async forSite(actor: Actor, siteName: string, window: UsageWindow): Promise<SiteUsage> {
     const site = await this.#deps.sites.findForAction(actor, siteName, "view");
     const resolution = usageWindows[window];
+    const { from, to } = this.#windowOf(window, resolution);
+    const traffic = await this.#deps.traffic.series(site.id, resolution, { from, to });
+    return { site, window, periodMs: periodMs[resolution], from, to, traffic };
+  }
+
+  /**
+   * Administrators: the busiest sites over the last `window` by `by`, each with a sparkline of its requests (per
+   * minute over an hour, per hour beyond: the hours table answers a day's window in 24 rows a site, not 1,440).
+   */
+  async top(
+    actor: Actor,
+    query: { window: UsageWindow; by: UsageOrder; limit: number },
+  ): Promise<{ from: Date; to: Date; periodMs: number; sites: BusySite[] }> {
+    if (!actor.isSuperuser) throw new DirectorError("FORBIDDEN", "Only administrators see every site's traffic.");
+    const resolution: TrafficResolution = query.window === "hour" ? "minute" : "hour";
+    const { from, to } = this.#windowOf(query.window, resolution);
+    const sites = await this.#deps.traffic.busiest({ resolution, from, to, by: query.by, limit: query.limit });
+    return { from, to, periodMs: periodMs[resolution], sites };
+  }
+
+  /** The window ending with the current period (still filling), in whole periods. */
+  #windowOf(window: UsageWindow, resolution: TrafficResolution): { from: Date; to: Date } {
     const period = periodMs[resolution];
     const now = (this.#deps.now ?? (() => new Date()))().getTime();
-    // up to the end of the current period, so the newest (still filling) period is in it
     const to = new Date(Math.floor(now / period) * period + period);
-    const from = new Date(to.getTime() - windowMs[window]);
-    const traffic = await this.#deps.traffic.series(site.id, resolution, { from, to });
-    return { site, window, periodMs: period, from, to, traffic };
+    return { from: new Date(to.getTime() - windowMs[window]), to };
   }
 }

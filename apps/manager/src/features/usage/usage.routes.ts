@@ -4,9 +4,27 @@ import { registerApiRoute } from "../../http/api-routes.js";
 import type { SiteUsageService } from "./site-usage.service.js";
 import { presentSiteUsage } from "./usage.presenter.js";
 
-/** GET /api/sites/:name/usage?window=hour|day|week */
+/** GET /api/sites/:name/usage?window=hour|day|week; administrators: GET /api/admin/usage/top */
 export function registerUsageRoutes(app: FastifyInstance, deps: { usage: SiteUsageService }): void {
   registerApiRoute(app, usageRoutes.site, async ({ actor, params, query }) =>
     presentSiteUsage(await deps.usage.forSite(actor, params.name, query.window)),
   );
+
+  registerApiRoute(app, usageRoutes.top, async ({ actor, query }) => {
+    const top = await deps.usage.top(actor, query);
+    return {
+      window: query.window,
+      by: query.by,
+      from: top.from.toISOString(),
+      to: top.to.toISOString(),
+      sparklinePeriodSeconds: top.periodMs / 1000,
+      sites: top.sites.map((site) => ({
+        site: site.name,
+        requests: site.requests,
+        bytesSent: site.bytesSent,
+        errors: site.errors,
+        sparkline: site.sparkline,
+      })),
+    };
+  });
 }
