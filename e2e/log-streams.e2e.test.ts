@@ -76,7 +76,11 @@ describe("director up: followed logs", () => {
   }
 
   beforeAll(async () => {
-    director = await DirectorProcess.create({ DIRECTOR_LOG_STREAMS_TOTAL: String(maxTotal) });
+    // No traffic collection: its calls to the orchestrator every 10 s would keep a connection the test counts.
+    director = await DirectorProcess.create({
+      DIRECTOR_LOG_STREAMS_TOTAL: String(maxTotal),
+      DIRECTOR_TRAFFIC_INTERVAL_MS: "0",
+    });
     await director.start();
     for (const [username, flags] of [
       ["admin", ["--superuser"]],

@@ -221,6 +221,13 @@ export const managerConfigTable = {
       doc: "how often the worker measures every site database (one query per database host) and applies the limits",
     }),
   },
+  usage: {
+    trafficIntervalMs: variable({
+      env: "DIRECTOR_TRAFFIC_INTERVAL_MS",
+      schema: z.coerce.number().int().min(0).default(10_000),
+      doc: "how often the worker reads the balancer's traffic log and adds each site's requests to its graphs (`0`: never; the log then grows until it is read)",
+    }),
+  },
   sessions: {
     ttlMs: variable({
       env: "DIRECTOR_SESSION_TTL_MS",

@@ -119,9 +119,9 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     traffic: services.repositories.siteTraffic,
     sitesDomain: config.sites.domain,
     logger: adapters.log.child({ component: "traffic-collector" }),
-    options: defaultTrafficCollectorOptions,
+    options: { ...defaultTrafficCollectorOptions, intervalMs: config.usage.trafficIntervalMs },
   });
-  trafficCollector.start();
+  if (config.usage.trafficIntervalMs > 0) trafficCollector.start();
   return async () => {
     await worker.stop();
     await mailDispatcher.stop();

@@ -11,6 +11,7 @@ import type { ConfigFiles } from "@director/host/config-files";
 import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
+import { trafficLogLayout } from "@director/host/nginx-traffic-log";
 import { resolveNginxWorkerUser } from "@director/host/nginx-worker-user";
 import { ensureNosuidNodevMount, type SitesMount } from "@director/host/nosuid-mount";
 import type { FastifyInstance } from "fastify";
@@ -20,6 +21,7 @@ import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { FsCertificateInspector } from "./adapters/certificate-inspector.js";
 import { FsSiteIndex } from "./adapters/fs-site-index.js";
 import { MariadbSiteDumps } from "./adapters/mariadb-site-dumps.js";
+import { NginxTrafficLog } from "./adapters/nginx-traffic-log.js";
 import { PostgresSiteDumps } from "./adapters/postgres-site-dumps.js";
 import { createSiteDatabaseEngine } from "./adapters/site-database-engines.js";
 import { FsSiteDirectories } from "./adapters/site-directories.js";
@@ -55,6 +57,11 @@ export interface OrchestratorHandle {
 /** What createOrchestrator needs besides its config. */
 export interface OrchestratorDeps extends DockerConnection {
   balancerFiles: ConfigFiles;
+  /**
+   * The balancer's nginx, told to reopen its logs when the traffic log rotates. Absent (tests that start no such
+   * nginx): the traffic log is read but never rotated.
+   */
+  balancerNginx?: Pick<NginxServer, "reopenLogs">;
   log: Logger;
 }
 
@@ -96,7 +103,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
             },
     },
   });
-  const { runtime, siteContainers } = deps;
+  const { runtime, siteContainers, balancerNginx } = deps;
   if (runtime !== undefined && deps.baseImage === undefined) {
     throw new DirectorError("CONFIG_INVALID", "createOrchestrator: a runtime needs its baseImage.");
   }
@@ -176,6 +183,11 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     images,
     terminals,
     databases,
+    traffic: new NginxTrafficLog({
+      layout: trafficLogLayout(config.balancer.nginxDir),
+      reopenLogs: balancerNginx === undefined ? null : () => balancerNginx.reopenLogs(),
+      log: log.child({ component: "traffic-log" }),
+    }),
     databaseTransfers: new SiteDatabaseTransfers({
       installationId: config.installationId,
       databases,
@@ -298,6 +310,7 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
     prefixDir: config.balancer.nginxDir,
     includeDirs: [defaultDir, sitesDir],
     realIpFrom: config.balancer.trustedProxies,
+    trafficLogPath: trafficLogLayout(config.balancer.nginxDir).livePath,
     log: nginxLog,
   });
   await server.start();
@@ -309,6 +322,7 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
     );
     const orchestrator = createOrchestrator(config, {
       balancerFiles: new NginxConfigStore(sitesDir, server, nginxLog),
+      balancerNginx: server,
       log,
       ...(await connectDocker(config, log)),
     });

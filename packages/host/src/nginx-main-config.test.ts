@@ -41,8 +41,7 @@ http {
   keepalive_timeout 65;
   keepalive_requests 10000;
   server_tokens off;
-  # Per-request logging is opt-in: a site's server block turns it on where someone reads it;
-  # one log line per request for every site would cost disk I/O on the hot path.
+  # No per-request log: nobody reads one here, and each line would cost disk I/O.
   access_log off;
   # Room for long host names and for 10,000+ per-site server blocks; nginx refuses to start
   # ("could not build server_names_hash") when the hash does not fit.
@@ -61,6 +60,17 @@ http {
   include "/srv/director/nginx/sites/*.conf";
 }
 `);
+  });
+
+  it("logs every request to the traffic log, buffered, in the format the orchestrator reads", () => {
+    const base = { prefixDir: "/p", includeDirs: ["/p/sites"], workerUser: null, workerProcesses: 1 };
+    const config = renderMainConfig({ ...base, trafficLogPath: "/var/lib/director/nginx/traffic/traffic.log" });
+    expect(config).toContain("  log_format director_traffic '$msec $host $status $bytes_sent $request_time';\n");
+    expect(config).toContain(
+      '  access_log "/var/lib/director/nginx/traffic/traffic.log" director_traffic buffer=32k flush=1s;\n',
+    );
+    expect(config).not.toContain("access_log off;");
+    expect(() => renderMainConfig({ ...base, trafficLogPath: "/tmp/a;b.log" })).toThrow(/must be absolute/);
   });
 
   it("leaves out `user` when not root and honours a fixed worker count", () => {

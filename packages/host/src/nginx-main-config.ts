@@ -1,5 +1,11 @@
 import { join } from "node:path";
 import { DirectorError } from "@director/domain/errors";
+import {
+  trafficLogBufferBytes,
+  trafficLogFlushMs,
+  trafficLogFormat,
+  trafficLogFormatName,
+} from "./nginx-traffic-log.js";
 
 /** The temporary directories nginx buffers request and upstream bodies in, one per module. */
 export const nginxTempDirNames = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"] as const;
@@ -62,6 +68,11 @@ export interface MainConfigOptions {
    * the client: `$remote_addr` is then the client's address, as sites must see it. None: the peer's own address.
    */
   realIpFrom?: readonly string[];
+  /**
+   * The balancer's traffic log (nginx-traffic-log.ts): every request of every server block, one buffered line each.
+   * None: nothing is logged per request.
+   */
+  trafficLogPath?: string;
 }
 
 /** An IPv4 or IPv6 address, optionally with a /prefix: the only shape `set_real_ip_from` gets from us. */
@@ -136,9 +147,7 @@ export function renderMainConfig(options: MainConfigOptions): string {
     "  keepalive_timeout 65;",
     "  keepalive_requests 10000;",
     "  server_tokens off;",
-    "  # Per-request logging is opt-in: a site's server block turns it on where someone reads it;",
-    "  # one log line per request for every site would cost disk I/O on the hot path.",
-    "  access_log off;",
+    ...trafficLogLines(options.trafficLogPath),
     "  # Room for long host names and for 10,000+ per-site server blocks; nginx refuses to start",
     '  # ("could not build server_names_hash") when the hash does not fit.',
     "  server_names_hash_bucket_size 128;",
@@ -157,6 +166,18 @@ export function renderMainConfig(options: MainConfigOptions): string {
     "}",
     "",
   ].join("\n");
+}
+
+function trafficLogLines(path: string | undefined): string[] {
+  if (path === undefined) {
+    return ["  # No per-request log: nobody reads one here, and each line would cost disk I/O.", "  access_log off;"];
+  }
+  return [
+    "  # The traffic log, which the orchestrator counts per site: one short line per request, written by each worker",
+    "  # from a buffer (when full, or after the flush time), so no request waits on the disk.",
+    `  log_format ${trafficLogFormatName} '${trafficLogFormat}';`,
+    `  access_log ${quoteNginxPath(path)} ${trafficLogFormatName} buffer=${trafficLogBufferBytes / 1024}k flush=${trafficLogFlushMs / 1000}s;`,
+  ];
 }
 
 function assertValidOptions(options: MainConfigOptions): void {

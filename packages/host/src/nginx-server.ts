@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { access, chown, mkdir, rm } from "node:fs/promises";
+import { access, chmod, chown, mkdir, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DirectorError } from "@director/domain/errors";
 import { Mutex } from "async-mutex";
@@ -39,6 +39,11 @@ export interface NginxServerOptions {
   workerProcesses?: number | "auto";
   /** Proxies in front whose X-Forwarded-For names the client (see MainConfigOptions.realIpFrom). Default none. */
   realIpFrom?: readonly string[];
+  /**
+   * The traffic log's file (nginx-traffic-log.ts), for the balancer. Its directory is made root's, searchable by the
+   * workers' group, which reopens the file there after a rotation. Default: no per-request log.
+   */
+  trafficLogPath?: string;
   /** Default "/usr/sbin/nginx" if it exists, else "nginx" from PATH. */
   nginxBinary?: string;
   log: Logger;
@@ -147,6 +152,7 @@ export class NginxServer {
       workerUser: workerUser === null ? null : { name: workerUser.name, groupName: workerUser.groupName },
       workerProcesses: this.#options.workerProcesses ?? "auto",
       ...(this.#options.realIpFrom ? { realIpFrom: this.#options.realIpFrom } : {}),
+      ...(this.#options.trafficLogPath === undefined ? {} : { trafficLogPath: this.#options.trafficLogPath }),
     });
   }
 
@@ -202,6 +208,18 @@ export class NginxServer {
     if (!isDone) {
       this.#log.warn({ pid, timeoutMs }, "nginx workers from before the reload are still running; continuing");
     }
+  }
+
+  /**
+   * SIGUSR1: nginx reopens its log files by their paths (a rotated file keeps only what workers flush from their
+   * buffers within the flush time). Resolves once the signal is sent; NGINX_RELOAD_FAILED when nginx is not running.
+   */
+  async reopenLogs(): Promise<void> {
+    const pid = this.pid;
+    if (pid === null || !(await isProcessAlive(pid))) {
+      throw new DirectorError("NGINX_RELOAD_FAILED", "nginx is not running, so it cannot reopen its log files.");
+    }
+    signalProcess(pid, "SIGUSR1");
   }
 
   /** SIGQUIT (graceful), then SIGKILL for the master and its workers after the stop timeout. Idempotent. */
@@ -330,6 +348,13 @@ export class NginxServer {
       if (workerUser !== null) await chown(dir, workerUser.uid, workerUser.gid);
     }
     for (const dir of this.#options.includeDirs) await mkdir(dir, { recursive: true });
+    const { trafficLogPath } = this.#options;
+    if (trafficLogPath !== undefined) {
+      const dir = dirname(trafficLogPath);
+      await mkdir(dir, { recursive: true, mode: 0o710 });
+      if (workerUser !== null) await chown(dir, 0, workerUser.gid);
+      await chmod(dir, 0o710);
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Logger } from "@director/host/logger";
 import { NginxServer } from "@director/host/nginx-server";
+import { trafficLogLayout } from "@director/host/nginx-traffic-log";
 import { freePort } from "./free-port.js";
 
 /** A real nginx in a new temporary directory, with one include directory per name, for integration tests. */
@@ -21,6 +22,8 @@ export async function startTestNginx(options: {
   prefix: string;
   includeDirNames: readonly string[];
   log: Logger;
+  /** nginx logs every request to the traffic log under its prefix (trafficLogLayout) */
+  hasTrafficLog?: boolean;
 }): Promise<TestNginx> {
   const root = await mkdtemp(path.join(tmpdir(), options.prefix));
   await chmod(root, 0o755); // nginx workers run as an unprivileged user and must reach the site files
@@ -30,6 +33,7 @@ export async function startTestNginx(options: {
     prefixDir: path.join(root, "nginx"),
     includeDirs: Object.values(confDirs),
     workerProcesses: 1,
+    ...(options.hasTrafficLog ? { trafficLogPath: trafficLogLayout(path.join(root, "nginx")).livePath } : {}),
     log: options.log,
   });
   await server.start();

@@ -7,6 +7,7 @@ import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
+import { trafficLogLayout } from "@director/host/nginx-traffic-log";
 import { InternalClient } from "@director/http-kit/internal-client";
 import { InProcessWakeup, loadManagerConfig, startManager } from "@director/manager";
 import { connectDocker, createOrchestrator, loadOrchestratorConfig } from "@director/orchestrator";
@@ -81,6 +82,8 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       includeDirs: isShared ? [managerConfDir, routerConfDir, balancerConfDir] : [balancerConfDir],
       // Split: the router on this machine is in front, and sites must see its client's address, not its own.
       realIpFrom: isShared ? [] : ["127.0.0.1"],
+      // Every request to a site, counted per site by the manager (through the orchestrator).
+      trafficLogPath: trafficLogLayout(nginxDir).livePath,
       log: log.child({ component: "nginx" }),
     });
     await balancerNginx.start();
@@ -136,6 +139,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const orchestrator = createOrchestrator(orchestratorConfig, {
       ...docker,
       balancerFiles: new NginxConfigStore(balancerConfDir, balancerNginx, log.child({ component: "balancer-config" })),
+      balancerNginx,
       log, // createOrchestrator names its own component
     });
     const orchestratorUrl = await orchestrator.listen();

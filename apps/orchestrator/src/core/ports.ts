@@ -3,6 +3,7 @@
 import type { Readable } from "node:stream";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
+import type { TrafficBucket, TrafficCursor } from "@director/contracts/orchestrator-usage";
 import type { CustomDomain } from "@director/domain/custom-domain";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
@@ -172,4 +173,17 @@ export interface BalancerSpecStore {
   remove(id: SiteId): Promise<void>;
   /** The id of every site that has a stored spec. */
   list(): Promise<SiteId[]>;
+}
+
+/** What one read of the balancer's traffic log gives (contracts/orchestrator-usage.ts). */
+export interface TrafficRead {
+  buckets: TrafficBucket[];
+  next: TrafficCursor;
+  hasMore: boolean;
+}
+
+/** The balancer's traffic log, read after a cursor its caller keeps; every line is in exactly one read's buckets. */
+export interface TrafficLog {
+  /** The complete lines after `after` (null, or another log's cursor: from the oldest line kept), at most `maxBytes`. */
+  read(after: TrafficCursor | null, maxBytes: number): Promise<TrafficRead>;
 }

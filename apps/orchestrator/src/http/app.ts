@@ -3,7 +3,14 @@ import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { BalancerConfig, SiteDirectories, SiteFiles, SiteFolderWatch, ZipLimits } from "../core/ports.js";
+import type {
+  BalancerConfig,
+  SiteDirectories,
+  SiteFiles,
+  SiteFolderWatch,
+  TrafficLog,
+  ZipLimits,
+} from "../core/ports.js";
 import type { SiteDatabaseTransfers } from "../core/site-database-transfers.js";
 import type { SiteDatabases } from "../core/site-databases.js";
 import type { SiteImages } from "../core/site-images.js";
@@ -19,6 +26,7 @@ import { registerInventoryRoutes } from "./inventory-routes.js";
 import { registerServiceRoutes } from "./service-routes.js";
 import { registerSiteRoutes } from "./site-routes.js";
 import { registerTerminalRoutes } from "./terminal-routes.js";
+import { registerUsageRoutes } from "./usage-routes.js";
 
 /** What the orchestrator's HTTP edge needs: its ports and two settings. */
 export interface OrchestratorAppDeps {
@@ -45,6 +53,8 @@ export interface OrchestratorAppDeps {
   databases: SiteDatabases;
   /** exports and imports of sites' databases (their dump tools) */
   databaseTransfers: SiteDatabaseTransfers;
+  /** the balancer's traffic log, which the manager counts per site */
+  traffic: TrafficLog;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
   dynamicSitesRefusal?: DirectorError;
 }
@@ -61,6 +71,7 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   registerImageRoutes(app, { images: deps.images ?? null, refusal });
   registerDatabaseRoutes(app, { databases: deps.databases });
   registerDatabaseTransferRoutes(app, { transfers: deps.databaseTransfers });
+  registerUsageRoutes(app, { traffic: deps.traffic });
   registerTerminalRoutes(app, {
     terminals: refusal === null ? (deps.terminals ?? null) : null,
     refusal,

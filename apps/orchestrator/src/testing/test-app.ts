@@ -108,6 +108,14 @@ export function buildTestOrchestratorApp(
   const app = buildOrchestratorApp({
     // A fake: in-memory sites have no folders to watch (the real watch is tested in site-folder-watch.int.test.ts).
     folderWatch: { watch: async () => undefined },
+    // A fake: no nginx logs here (the real log is read in nginx-traffic-log.int.test.ts); a log with no lines.
+    traffic: {
+      read: async (after) => ({
+        buckets: [],
+        next: after ?? { logId: "emptylog", generation: 0, offset: 0 },
+        hasMore: false,
+      }),
+    },
     log,
     token: testToken,
     directories,
