@@ -1,7 +1,8 @@
 /**
  * bench/static-site: requests per second for one static file of a site served by `director up`, against the
- * same file served by a plain nginx, in one run on this machine; then the same for the split topology
- * (router and balancer as separate nginx processes, i.e. one extra hop, as on separate machines).
+ * same file served by a plain nginx, in one run on this machine; then the same without the traffic log (the cost of
+ * counting each site's requests) and for the split topology (router and balancer as separate nginx processes, i.e.
+ * one extra hop, as on separate machines).
  *
  *   node --import tsx bench/static-site.ts [--duration-s 10] [--rounds 3]
  *
@@ -78,8 +79,15 @@ http { include /etc/nginx/mime.types; access_log off; sendfile on; tcp_nopush on
   };
 }
 
-async function startDirectorWithSite(topology: "shared" | "split") {
-  const director = await DirectorProcess.create({ DIRECTOR_TOPOLOGY: topology, DIRECTOR_LOG_LEVEL: "warn" });
+const targets = {
+  shared: { DIRECTOR_TOPOLOGY: "shared" },
+  sharedUncounted: { DIRECTOR_TOPOLOGY: "shared", DIRECTOR_BALANCER_TRAFFIC_LOG: "false" },
+  split: { DIRECTOR_TOPOLOGY: "split" },
+} as const;
+type Target = keyof typeof targets;
+
+async function startDirectorWithSite(target: Target) {
+  const director = await DirectorProcess.create({ ...targets[target], DIRECTOR_LOG_LEVEL: "warn" });
   await director.start();
   await director.run(["admin", "create-user", "--username", "bench", "--superuser"], `${password}\n`);
   const api = await ApiSession.login(director.managerUrl, "bench", password);
@@ -96,9 +104,9 @@ async function main() {
     Buffer.from(body),
     "open_file_cache max=20000 inactive=30s; open_file_cache_valid 1s;",
   );
-  const results: Record<string, number[]> = { plain: [], tuned: [], shared: [], split: [] };
+  const results: Record<string, number[]> = { plain: [], tuned: [], shared: [], sharedUncounted: [], split: [] };
   try {
-    for (const topology of ["shared", "split"] as const) {
+    for (const topology of Object.keys(targets) as Target[]) {
       const director = await startDirectorWithSite(topology);
       try {
         for (let round = 0; round < rounds; round++) {
@@ -123,7 +131,10 @@ async function main() {
     plainNginxRps: Math.round(plainRate),
     tunedPlainNginxRps: Math.round(tunedRate),
     sharedRps: Math.round(median(results.shared ?? [])),
+    sharedUncountedRps: Math.round(median(results.sharedUncounted ?? [])),
     splitRps: Math.round(median(results.split ?? [])),
+    /** what counting each site's requests (the traffic log) leaves of the speed without it */
+    countedToUncounted: Number((median(results.shared ?? []) / median(results.sharedUncounted ?? [])).toFixed(3)),
     sharedRatio: Number((median(results.shared ?? []) / plainRate).toFixed(3)),
     splitRatio: Number((median(results.split ?? []) / plainRate).toFixed(3)),
     sharedRatioToTuned: Number((median(results.shared ?? []) / tunedRate).toFixed(3)),

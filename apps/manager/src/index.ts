@@ -12,6 +12,7 @@ export {
 } from "./features/database-hosts/local-database-host.js";
 export { loadGuidelines } from "./features/guidelines/current-guidelines.js";
 export { defaultGuidelinesText } from "./features/guidelines/default-guidelines.js";
+export { defaultTrafficCollectorOptions, TrafficCollector } from "./features/usage/traffic-collector.js";
 export { startManager } from "./main.js";
 export { createManager, type Manager } from "./manager.js";
 export { connectManagerAdapters } from "./manager-adapters.js";

@@ -119,6 +119,11 @@ export const orchestratorConfigTable = {
         ),
       doc: "nginx HTTPS listen address of sites' own domains once they have a certificate (shared topology: the edge's); empty: no HTTPS",
     }),
+    trafficLog: variable({
+      env: "DIRECTOR_BALANCER_TRAFFIC_LOG",
+      schema: z.stringbool().default(true),
+      doc: "nginx logs one short buffered line per request to `<nginx dir>/traffic/`, which the manager counts per site (the Traffic graphs); `false`: no such log, and no graphs",
+    }),
     hstsMaxAgeSeconds: variable({
       env: "DIRECTOR_HSTS_MAX_AGE",
       schema: z.coerce.number().int().min(0).max(63_072_000).default(0),

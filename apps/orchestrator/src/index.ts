@@ -7,6 +7,7 @@
 export { ensureDebianBaseImage } from "./adapters/debian-base-image.js";
 export { removeDockerTestObjects } from "./adapters/docker-test-objects.js";
 export { ensureBusyboxBaseImage, stableBusyboxTag } from "./adapters/local-base-images.js";
+export { NginxTrafficLog } from "./adapters/nginx-traffic-log.js";
 export { sftpSiteLabel } from "./adapters/sftp-container-spec.js";
 export { createSiteDatabaseEngine } from "./adapters/site-database-engines.js";
 export { bridgeInterfaceOf, removeSiteFirewall } from "./adapters/site-firewall.js";

@@ -310,7 +310,7 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
     prefixDir: config.balancer.nginxDir,
     includeDirs: [defaultDir, sitesDir],
     realIpFrom: config.balancer.trustedProxies,
-    trafficLogPath: trafficLogLayout(config.balancer.nginxDir).livePath,
+    ...(config.balancer.trafficLog ? { trafficLogPath: trafficLogLayout(config.balancer.nginxDir).livePath } : {}),
     log: nginxLog,
   });
   await server.start();

@@ -30,6 +30,11 @@ export const liveServerMessageSchema = z.discriminatedUnion("type", [
    * showing an older one reads the site again (an administrator's comment, a member added, a new description)
    */
   z.object({ type: z.literal("site"), site: z.string(), revision: z.number().int() }),
+  /**
+   * a watched site's traffic was counted again (`mark` changes with each count): a page showing its graphs reads them
+   * again. Sent on changes only, never on watch.
+   */
+  z.object({ type: z.literal("usage"), site: z.string(), mark: z.string() }),
   /** a site this connection cannot follow (no such site, not yours, or deleted): the same answer for each */
   z.object({ type: z.literal("unavailable"), site: z.string() }),
   /** the message could not be understood, or the session ended; `code` is a stable error code */

@@ -96,6 +96,25 @@ describe.each(testBackends)("SiteTrafficRepository on $name", (backend) => {
     ).rejects.toMatchObject({ code: "23514" });
   });
 
+  it("marks a site's latest counted minute, so that every count changes the mark", async () => {
+    const before = await traffic.latestMark(alpha);
+    expect(before).toBe("2026-12-04T10:59:00.000Z/1");
+    await traffic.add([minute(alpha, "2026-12-04T10:59:00Z", 2)]);
+    expect(await traffic.latestMark(alpha)).toBe("2026-12-04T10:59:00.000Z/3");
+    await traffic.add([minute(alpha, "2026-12-04T11:00:00Z", 1)]);
+    expect(await traffic.latestMark(alpha)).toBe("2026-12-04T11:00:00.000Z/1");
+    const nobody = (
+      await sites.create({
+        name: parseSiteName("gamma"),
+        type: "static",
+        purpose: "project",
+        description: "",
+        memberIds: [],
+      })
+    ).id as SiteId;
+    expect(await traffic.latestMark(nobody)).toBeNull();
+  });
+
   it("sums a batch by period (pure)", () => {
     const summed = sumByPeriod(
       [minute(alpha, "2026-12-04T10:01:00Z", 1, 2), minute(alpha, "2026-12-04T10:30:00Z", 2, 8)],
@@ -169,6 +188,7 @@ describe.each(testBackends)("SiteTrafficRepository on $name", (backend) => {
     const all = { from: new Date(0), to: new Date("2027-01-01T00:00:00Z") };
     expect((await traffic.series(alpha, "minute", all)).map((point) => point.at.toISOString())).toEqual([
       "2026-12-04T10:59:00.000Z",
+      "2026-12-04T11:00:00.000Z",
     ]);
     await sites.delete(alpha);
     expect(await traffic.series(alpha, "hour", all)).toEqual([]);

@@ -92,6 +92,21 @@ export class SiteTrafficRepository {
     await this.#addTo("hour", sumByPeriod(minutes, "hour"), trx);
   }
 
+  /**
+   * A mark of the site's latest counted minute (its start and requests so far), which changes whenever the collector
+   * adds to the site: the live channel compares marks, not counts. Null when nothing was ever counted (or was pruned).
+   */
+  async latestMark(siteId: SiteId): Promise<string | null> {
+    const row = await this.#db
+      .selectFrom("site_traffic_minutes")
+      .select(["period_start", "requests"])
+      .where("site_id", "=", siteId)
+      .orderBy("period_start", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? null : `${row.period_start.toISOString()}/${row.requests}`;
+  }
+
   /** The site's counts from `from` (inclusive) to `to` (exclusive), period by period; periods without traffic are absent. */
   async series(
     siteId: SiteId,

@@ -77,13 +77,37 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const managerConfDir = path.join(nginxDir, "manager.d");
     const isShared = config.topology === "shared";
 
+    // The router keeps certificates and ACME challenges here; sharing one nginx, the orchestrator's blocks name them.
+    const routerDataDir = path.join(dataDir, "router");
+    const routerData = routerDataLayout(routerDataDir);
+    const httpsListen = isShared && config.httpsPort !== undefined ? `${config.listenHost}:${config.httpsPort}` : "";
+    const orchestratorVariables: VariablesSetByUp<"orchestrator"> = {
+      DIRECTOR_ORCHESTRATOR_HOST: "127.0.0.1",
+      DIRECTOR_ORCHESTRATOR_PORT: String(config.orchestratorPort),
+      DIRECTOR_ORCHESTRATOR_TOKEN: secrets.orchestratorToken,
+      DIRECTOR_INSTALLATION_ID: secrets.installationId,
+      DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
+      DIRECTOR_BALANCER_LISTEN: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`,
+      DIRECTOR_BALANCER_NGINX_DIR: nginxDir,
+      // read only by a standalone orchestrator, which starts its own nginx; this one is started below
+      DIRECTOR_BALANCER_TRUSTED_PROXIES: "",
+      DIRECTOR_ORCHESTRATOR_STATE_DIR: path.join(dataDir, "orchestrator-state"),
+      DIRECTOR_BALANCER_TLS_LISTEN: httpsListen,
+      DIRECTOR_BALANCER_CERTIFICATES_DIR: routerData.certificatesDir,
+      // Split: the router's own edge would answer them (not built yet); shared: every site's server does.
+      DIRECTOR_BALANCER_ACME_CHALLENGES_DIR: isShared ? routerData.challengesRoot : "",
+      // The site firewall opens this one port on the sites network's gateway, where the site PostgreSQL listens.
+      DIRECTOR_GATEWAY_DATABASE_PORT: config.hasLocalDatabaseHost ? String(config.siteDatabasePort) : "",
+    };
+    const orchestratorConfig = loadOrchestratorConfig({ ...config.passThrough.orchestrator, ...orchestratorVariables });
+
     const balancerNginx = new NginxServer({
       prefixDir: nginxDir,
       includeDirs: isShared ? [managerConfDir, routerConfDir, balancerConfDir] : [balancerConfDir],
       // Split: the router on this machine is in front, and sites must see its client's address, not its own.
       realIpFrom: isShared ? [] : ["127.0.0.1"],
       // Every request to a site, counted per site by the manager (through the orchestrator).
-      trafficLogPath: trafficLogLayout(nginxDir).livePath,
+      ...(orchestratorConfig.balancer.trafficLog ? { trafficLogPath: trafficLogLayout(nginxDir).livePath } : {}),
       log: log.child({ component: "nginx" }),
     });
     await balancerNginx.start();
@@ -98,30 +122,6 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       await edgeNginx.start();
       stops.push(() => edgeNginx.stop());
     }
-
-    // The router keeps certificates and ACME challenges here; sharing one nginx, the orchestrator's blocks name them.
-    const routerDataDir = path.join(dataDir, "router");
-    const routerData = routerDataLayout(routerDataDir);
-    const httpsListen = isShared && config.httpsPort !== undefined ? `${config.listenHost}:${config.httpsPort}` : "";
-    const orchestratorVariables: VariablesSetByUp<"orchestrator"> = {
-      DIRECTOR_ORCHESTRATOR_HOST: "127.0.0.1",
-      DIRECTOR_ORCHESTRATOR_PORT: String(config.orchestratorPort),
-      DIRECTOR_ORCHESTRATOR_TOKEN: secrets.orchestratorToken,
-      DIRECTOR_INSTALLATION_ID: secrets.installationId,
-      DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
-      DIRECTOR_BALANCER_LISTEN: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`,
-      DIRECTOR_BALANCER_NGINX_DIR: nginxDir,
-      // read only by a standalone orchestrator, which starts its own nginx; this one is started above
-      DIRECTOR_BALANCER_TRUSTED_PROXIES: "",
-      DIRECTOR_ORCHESTRATOR_STATE_DIR: path.join(dataDir, "orchestrator-state"),
-      DIRECTOR_BALANCER_TLS_LISTEN: httpsListen,
-      DIRECTOR_BALANCER_CERTIFICATES_DIR: routerData.certificatesDir,
-      // Split: the router's own edge would answer them (not built yet); shared: every site's server does.
-      DIRECTOR_BALANCER_ACME_CHALLENGES_DIR: isShared ? routerData.challengesRoot : "",
-      // The site firewall opens this one port on the sites network's gateway, where the site PostgreSQL listens.
-      DIRECTOR_GATEWAY_DATABASE_PORT: config.hasLocalDatabaseHost ? String(config.siteDatabasePort) : "",
-    };
-    const orchestratorConfig = loadOrchestratorConfig({ ...config.passThrough.orchestrator, ...orchestratorVariables });
     // Dynamic sites when the Docker engine answers; without it, static sites only (a warning is logged).
     const docker = await connectDocker(orchestratorConfig, log.child({ component: "orchestrator" }));
     // After the sites network (the instance binds its gateway address), before the orchestrator that uses it.

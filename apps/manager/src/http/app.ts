@@ -137,6 +137,7 @@ export async function buildManagerApp(
     operations,
     sites: siteRows,
     process: siteProcess,
+    usage: services.repositories.siteTraffic,
     log,
     ...(liveTimings.pollMs === undefined ? {} : { pollMs: liveTimings.pollMs }),
     ...(liveTimings.processPollMs === undefined ? {} : { processPollMs: liveTimings.processPollMs }),

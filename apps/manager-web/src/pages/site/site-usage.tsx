@@ -3,14 +3,17 @@ import { useMemo, useState } from "react";
 import type { SiteUsageView } from "../../api/types";
 import { TimeSeriesChart } from "../../components/time-series-chart";
 import { ErrorBanner } from "../../components/ui";
-import { useApiQueries } from "../../hooks";
+import { useApiQueries, useLiveSites } from "../../hooks";
 import { formatBytes } from "../../lib/format";
 import { trafficColumns } from "../../lib/traffic-series";
 
 type UsageWindow = SiteUsageView["window"];
 const windowNames: Record<UsageWindow, string> = { hour: "Last hour", day: "Last day", week: "Last week" };
-/** How often the graphs read the counts again (the worker adds them every 10 s). */
-const refreshMs = 15_000;
+/**
+ * The live channel says when the site's traffic was counted again (the worker counts every 10 s); this slower
+ * refresh only covers a channel that is down.
+ */
+const fallbackRefreshMs = 60_000;
 
 /**
  * The site's traffic: requests and errors, and response time, over the last hour, day or week, as the balancer
@@ -18,7 +21,10 @@ const refreshMs = 15_000;
  */
 export function SiteUsage({ site }: { site: string }) {
   const [window, setWindow] = useState<UsageWindow>("hour");
-  const usage = useQuery({ ...useApiQueries().siteUsage(site, window), refetchInterval: refreshMs });
+  const usage = useQuery({ ...useApiQueries().siteUsage(site, window), refetchInterval: fallbackRefreshMs });
+  useLiveSites([site], (message) => {
+    if (message.type === "usage") void usage.refetch();
+  });
   const columns = useMemo(() => (usage.data ? trafficColumns(usage.data) : null), [usage.data]);
   const perPeriod = usage.data?.periodSeconds === 3600 ? "hour" : "min";
   const trafficLines = useMemo(

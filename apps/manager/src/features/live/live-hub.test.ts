@@ -116,6 +116,47 @@ describe("LiveHub", () => {
     hub.stop();
   });
 
+  it("tells pages when a site's traffic was counted again: on changes only, looked at every usagePollMs", async () => {
+    vi.useFakeTimers();
+    let mark: string | null = null;
+    let looks = 0;
+    const hub = new LiveHub({
+      events: new InProcessOperationEvents(),
+      operations: { findById: async () => null, findLatestForSite: async () => null },
+      sites: { findById: async () => ({ type: "static" as const, revision: 1 }) },
+      process: new FakeProcessView(),
+      // Fake of the traffic repository: the test counts, as the collector would.
+      usage: {
+        latestMark: async () => {
+          looks++;
+          return mark;
+        },
+      },
+      log: pino({ level: "silent" }),
+      pollMs: 1000,
+      processPollMs: 10_000,
+      usagePollMs: 5000,
+      now: () => Date.now(),
+    });
+    hub.start();
+    const marks: string[] = [];
+    hub.watch({ id: siteId, name: "app" }, (message) => {
+      if (message.type === "usage") marks.push(message.mark);
+    });
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(looks).toBe(1); // on watch, then not before five seconds
+    mark = "2026-12-04T10:00:00.000Z/3";
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(marks).toEqual(["2026-12-04T10:00:00.000Z/3"]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(marks).toHaveLength(1); // the same mark is no news
+    mark = "2026-12-04T10:00:00.000Z/9";
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(marks).toEqual(["2026-12-04T10:00:00.000Z/3", "2026-12-04T10:00:00.000Z/9"]);
+    expect(looks).toBeLessThanOrEqual(6);
+    hub.stop();
+  });
+
   it("sends a site's revision on watch and once each time it grows, to every page, and greets a late page with it", async () => {
     vi.useFakeTimers();
     let revision = 4;

@@ -19,6 +19,8 @@ export interface LiveHubDeps {
   /** the site as it is now (its type decides whether it has a process); null once deleted */
   sites: { findById(id: SiteId): Promise<{ type: "static" | "dynamic"; revision: number } | null> };
   process: { serviceStatus(siteId: SiteId): Promise<SiteServiceStatus> };
+  /** the site's traffic counts (features/usage): absent, no usage messages */
+  usage?: { latestMark(siteId: SiteId): Promise<string | null> };
   log: Logger;
   /** how often each watched site's operation is read again (once per site, however many pages watch it) */
   pollMs?: number;
@@ -27,11 +29,14 @@ export interface LiveHubDeps {
    * and a page of 50 sites must not turn into 25 of them a second. An operation's change asks at once.
    */
   processPollMs?: number;
+  /** how often its traffic counts are looked at (the collector adds to them every 10 s) */
+  usagePollMs?: number;
   now?: () => number;
 }
 
 const defaultPollMs = 2000;
 const defaultProcessPollMs = 10_000;
+const defaultUsagePollMs = 5000;
 const staticStatus: SiteServiceStatus = {
   state: "absent",
   message: "A static site has no process: nginx serves its public/ files.",
@@ -46,6 +51,9 @@ interface WatchedSite {
   process: SiteServiceStatus | null;
   /** when its process was last asked about (ms), 0 for never */
   processReadAt: number;
+  /** its traffic's mark when last looked at (undefined: not yet, so the first look only learns it) */
+  usageMark: string | null | undefined;
+  usageReadAt: number;
   /** the site's reads, chained: one after another */
   reads: Promise<void>;
   /** a read is waiting its turn: asking for another would read the same */
@@ -108,6 +116,8 @@ export class LiveHub {
         operation: null,
         process: null,
         processReadAt: 0,
+        usageMark: undefined,
+        usageReadAt: 0,
         reads: Promise.resolve(),
         isPollQueued: false,
       };
@@ -164,6 +174,7 @@ export class LiveHub {
       }
       const operation = await this.#deps.operations.findLatestForSite(siteId);
       if (operation) this.#sendOperation(watched, operation);
+      await this.#readUsage(siteId, watched, now);
       if (now - watched.processReadAt < (this.#deps.processPollMs ?? defaultProcessPollMs)) return;
       watched.processReadAt = now;
       const status = site.type === "static" ? staticStatus : await this.#deps.process.serviceStatus(siteId);
@@ -177,6 +188,17 @@ export class LiveHub {
       // The orchestrator may be restarting: the next tick tries again, and pages keep the last state they had.
       this.#deps.log.debug({ err: error, siteId }, "live: could not read a watched site");
     }
+  }
+
+  /** Tells the site's pages when its traffic was counted again (one indexed row read, at most every usagePollMs). */
+  async #readUsage(siteId: SiteId, watched: WatchedSite, now: number): Promise<void> {
+    const { usage } = this.#deps;
+    if (usage === undefined || now - watched.usageReadAt < (this.#deps.usagePollMs ?? defaultUsagePollMs)) return;
+    watched.usageReadAt = now;
+    const mark = await usage.latestMark(siteId);
+    const isNews = watched.usageMark !== undefined && mark !== null && mark !== watched.usageMark;
+    watched.usageMark = mark;
+    if (isNews) for (const sink of watched.sinks) sink({ type: "usage", site: watched.name, mark });
   }
 
   /** Sends an operation of the site if it is news: not older than the one sent last, and not the same. */
