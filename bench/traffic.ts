@@ -8,7 +8,7 @@
  *
  * No nginx runs here: what it costs nginx to write the lines is bench/static-site's counted-to-uncounted ratio.
  */
-import { appendFile, mkdtemp, rm } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -55,15 +55,17 @@ async function main() {
   try {
     for (let site = 0; site < siteCount; site += 1) await createTestSite(database.db, { name: `s${site}` });
     const layout = trafficLogLayout(dir);
+    await mkdir(layout.dir, { recursive: true });
     const reader = new NginxTrafficLog({ layout, reopenLogs: null, log: silent });
     const inTransaction = unitOfWork(database.db);
-    let lastCursor: TrafficCursor | null = null;
+    /** where this pass's first read began (undefined until it reads) */
+    let passStart: TrafficCursor | null | undefined;
     const collector = new TrafficCollector({
-      // The reader in this process, as the orchestrator's route would answer it; the cursor each read began from is
-      // kept so the read can be timed again alone.
+      // The reader in this process, as the orchestrator's route would answer it; where each pass began is kept so
+      // its reads can be timed again alone.
       log: {
         read: async (after) => {
-          lastCursor = after;
+          if (passStart === undefined) passStart = after;
           return reader.read(after, 4 * 1024 * 1024);
         },
       },
@@ -81,6 +83,7 @@ async function main() {
         const lines = rate * intervalS;
         await appendFile(layout.livePath, trafficLines(lines, clockS));
         clockS += intervalS;
+        passStart = undefined;
         const cpu = process.cpuUsage();
         const started = performance.now();
         const counted = await collector.collect();
@@ -91,7 +94,7 @@ async function main() {
         }
         // The same bytes read again alone: the reader's share (a read changes nothing but the removal of old files).
         const readCpu = process.cpuUsage();
-        let cursor = lastCursor as TrafficCursor | null;
+        let cursor: TrafficCursor | null = (passStart as TrafficCursor | null | undefined) ?? null;
         for (let read = 0; read < counted.reads; read += 1) cursor = (await reader.read(cursor, 4 * 1024 * 1024)).next;
         const readerMs = cpuMs(readCpu);
         perPass.readerMs.push(readerMs);
