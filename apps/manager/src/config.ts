@@ -330,6 +330,11 @@ export const managerConfigTable = {
       defaultDoc: "unset: no `/metrics`",
       isSecret: true,
     }),
+    siteSeries: variable({
+      env: "DIRECTOR_METRICS_SITE_SERIES",
+      schema: z.coerce.number().int().min(0).max(10_000).default(50),
+      doc: "how many sites (the busiest by requests over the last five whole minutes) `/metrics` gives series of their own (`director_site_*{site}`); `0`: none, platform totals only",
+    }),
   },
   secrets: secretsConfigTable,
   orchestrator: componentsConfigTable.orchestrator,

@@ -216,7 +216,13 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     }),
     oidc: oidcLogin(config, { auth, repositories }),
     metrics: config.metrics.token
-      ? { metrics: new ManagerMetrics(new PlatformStatsRepository(db)), token: config.metrics.token }
+      ? {
+          metrics: new ManagerMetrics(new PlatformStatsRepository(db), {
+            stats: repositories.siteTraffic,
+            siteSeries: config.metrics.siteSeries,
+          }),
+          token: config.metrics.token,
+        }
       : null,
     loginRateLimits,
   };

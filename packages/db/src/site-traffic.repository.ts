@@ -49,6 +49,16 @@ const periodMs = { minute: 60_000, hour: 3_600_000 } as const;
 /** Rows per INSERT: 10 parameters each, far under PostgreSQL's 65,535. */
 const rowsPerStatement = 1000;
 
+/** What every site was served together over a range. */
+export interface PlatformTraffic {
+  requests: number;
+  bytesSent: number;
+  status2xx: number;
+  status3xx: number;
+  status4xx: number;
+  status5xx: number;
+}
+
 export class SiteTrafficRepository {
   readonly #db: DatabaseHandle;
 
@@ -192,6 +202,31 @@ export class SiteTrafficRepository {
       errors: Number(row.errors),
       sparkline: sparklines.get(row.siteId) ?? [],
     }));
+  }
+
+  /** Every site's minutes from `from` to `to` summed: what the balancer served in all. */
+  async platformTotals(range: { from: Date; to: Date }): Promise<PlatformTraffic> {
+    const row = await this.#db
+      .selectFrom("site_traffic_minutes")
+      .select([
+        sql<string>`coalesce(sum(requests), 0)`.as("requests"),
+        sql<string>`coalesce(sum(bytes_sent), 0)`.as("bytesSent"),
+        sql<string>`coalesce(sum(status_2xx), 0)`.as("status2xx"),
+        sql<string>`coalesce(sum(status_3xx), 0)`.as("status3xx"),
+        sql<string>`coalesce(sum(status_4xx), 0)`.as("status4xx"),
+        sql<string>`coalesce(sum(status_5xx), 0)`.as("status5xx"),
+      ])
+      .where("period_start", ">=", range.from)
+      .where("period_start", "<", range.to)
+      .executeTakeFirstOrThrow();
+    return {
+      requests: Number(row.requests),
+      bytesSent: Number(row.bytesSent),
+      status2xx: Number(row.status2xx),
+      status3xx: Number(row.status3xx),
+      status4xx: Number(row.status4xx),
+      status5xx: Number(row.status5xx),
+    };
   }
 
   /** Forgets minutes before `minutesBefore` and hours before `hoursBefore`; returns the rows removed. */

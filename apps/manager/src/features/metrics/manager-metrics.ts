@@ -2,9 +2,11 @@
  * The manager's Prometheus metrics (prom-client), in a registry of their own (no global state). Platform counts
  * are read from the database when Prometheus scrapes; HTTP requests are counted as they end. Labels are bounded:
  * route patterns (`/api/sites/:name`), never URLs; methods and status codes; site types, availabilities,
- * operation kinds and statuses, and roles, which are short fixed lists.
+ * operation kinds and statuses, and roles, which are short fixed lists; site names only for the busiest sites, at most
+ * as many as the administrator allows (DIRECTOR_METRICS_SITE_SERIES).
  */
 import type { GroupCount, PlatformStatsRepository } from "@director/db/platform-stats.repository";
+import type { SiteTrafficRepository } from "@director/db/site-traffic.repository";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** What the metrics read from the database. */
@@ -17,6 +19,15 @@ export type PlatformStats = Pick<
   | "certificatesEndingBefore"
 >;
 
+/** What the traffic metrics read: the counted minutes (features/usage). */
+export type TrafficStats = Pick<SiteTrafficRepository, "platformTotals" | "busiest">;
+
+/**
+ * Traffic is shown over the last five whole minutes: the minute under way is still being counted (the worker reads the
+ * log every 10 s), so it is left out. A gauge over a window, not a counter: minutes are pruned after a day.
+ */
+export const trafficWindowMinutes = 5;
+
 /** A certificate this close to its end (renewal starts at 30 days by default) is worth an alert. */
 export const certificateAlertDays = 14;
 
@@ -26,7 +37,7 @@ export class ManagerMetrics {
   readonly #requests: Counter<"method" | "route" | "status">;
   readonly #durations: Histogram<"method" | "route">;
 
-  constructor(stats: PlatformStats) {
+  constructor(stats: PlatformStats, traffic?: { stats: TrafficStats; siteSeries: number; now?: () => Date }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "director_manager_" });
     this.#requests = new Counter({
@@ -68,6 +79,7 @@ export class ManagerMetrics {
         this.set(await stats.certificatesEndingBefore(new Date(Date.now() + certificateAlertDays * 24 * 3600 * 1000)));
       },
     });
+    if (traffic !== undefined) registerTrafficGauges(traffic, registers);
     gaugeFrom(
       "director_users",
       "Active accounts by role (administrators apart)",
@@ -82,6 +94,65 @@ export class ManagerMetrics {
     this.#requests.inc({ method, route, status: String(status) });
     this.#durations.observe({ method, route }, durationSeconds);
   }
+}
+
+/** The last `trafficWindowMinutes` whole minutes before `now`. */
+function trafficWindow(now: Date): { from: Date; to: Date } {
+  const to = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  return { from: new Date(to.getTime() - trafficWindowMinutes * 60_000), to };
+}
+
+function registerTrafficGauges(
+  traffic: { stats: TrafficStats; siteSeries: number; now?: () => Date },
+  registers: Registry[],
+): void {
+  const window = () => trafficWindow(traffic.now?.() ?? new Date());
+  const span = `over the last ${trafficWindowMinutes} whole minutes`;
+  new Gauge<"class">({
+    name: "director_traffic_requests",
+    help: `Requests the balancer answered for sites ${span}, by status class`,
+    labelNames: ["class"],
+    registers,
+    async collect() {
+      const totals = await traffic.stats.platformTotals(window());
+      this.reset();
+      this.set({ class: "2xx" }, totals.status2xx);
+      this.set({ class: "3xx" }, totals.status3xx);
+      this.set({ class: "4xx" }, totals.status4xx);
+      this.set({ class: "5xx" }, totals.status5xx);
+    },
+  });
+  new Gauge({
+    name: "director_traffic_bytes_sent",
+    help: `Bytes the balancer sent for sites ${span}`,
+    registers,
+    async collect() {
+      this.set((await traffic.stats.platformTotals(window())).bytesSent);
+    },
+  });
+  if (traffic.siteSeries === 0) return;
+  // One read for the three per-site gauges of a scrape: a registry collects its metrics in the order they were
+  // registered, so the first reads and the two after it use that read.
+  type BusySites = Awaited<ReturnType<TrafficStats["busiest"]>>;
+  let latest: Promise<BusySites> = Promise.resolve([]);
+  const readBusiest = () =>
+    traffic.stats.busiest({ resolution: "minute", ...window(), by: "requests", limit: traffic.siteSeries });
+  const perSite = (name: string, help: string, value: (site: BusySites[number]) => number, isFirst = false) =>
+    new Gauge<"site">({
+      name,
+      help: `${help} ${span}, for the ${traffic.siteSeries} busiest sites by requests`,
+      labelNames: ["site"],
+      registers,
+      async collect() {
+        if (isFirst) latest = readBusiest();
+        const sites = await latest;
+        this.reset();
+        for (const site of sites) this.set({ site: site.name }, value(site));
+      },
+    });
+  perSite("director_site_requests", "Requests the site answered", (site) => site.requests, true);
+  perSite("director_site_server_errors", "Requests the site answered with 5xx", (site) => site.errors);
+  perSite("director_site_bytes_sent", "Bytes the site sent", (site) => site.bytesSent);
 }
 
 /** A gauge whose values are the groups `read` returns at each scrape (groups that vanished are dropped). */

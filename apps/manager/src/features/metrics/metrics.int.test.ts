@@ -64,6 +64,60 @@ describe("metrics", () => {
     expect(text).toContain("director_manager_process_cpu_seconds_total");
   });
 
+  it("gives the traffic of the last five whole minutes, in all and for the busiest sites up to the limit", async () => {
+    const ids = await database.db.selectFrom("sites").select(["id", "name"]).execute();
+    const idOf = (name: string) => ids.find((site) => site.name === name)?.id ?? 0;
+    const minuteStart = Math.floor(Date.now() / 60_000) * 60_000;
+    const row = (name: string, minutesAgo: number, requests: number, status5xx = 0) => ({
+      site_id: idOf(name),
+      period_start: new Date(minuteStart - minutesAgo * 60_000),
+      requests,
+      bytes_sent: requests * 100,
+      status_2xx: requests - status5xx,
+      status_3xx: 0,
+      status_4xx: 0,
+      status_5xx: status5xx,
+      request_time_ms_sum: 0,
+      request_time_ms_max: 0,
+    });
+    await database.db
+      .insertInto("site_traffic_minutes")
+      .values([
+        row("one", 1, 30, 2),
+        row("one", 5, 10),
+        row("two", 2, 7),
+        // outside the window: the minute under way, and one six minutes back
+        row("one", 0, 1000),
+        row("two", 6, 1000),
+      ])
+      .execute();
+    const scrape = async (target: FastifyInstance) =>
+      (await target.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${token}` } })).body;
+    const text = await scrape(app);
+    expect(text).toContain('director_traffic_requests{class="2xx"} 45');
+    expect(text).toContain('director_traffic_requests{class="5xx"} 2');
+    expect(text).toMatch(/^director_traffic_bytes_sent 4700$/m);
+    expect(text).toContain('director_site_requests{site="one"} 40');
+    expect(text).toContain('director_site_requests{site="two"} 7');
+    expect(text).toContain('director_site_server_errors{site="one"} 2');
+    expect(text).toContain('director_site_bytes_sent{site="two"} 700');
+
+    // The administrator's limit: one site's series, the busiest; none at all with 0.
+    for (const [siteSeries, sites] of [
+      [1, ["one"]],
+      [0, []],
+    ] as const) {
+      const limited = await buildTestManagerApp(database, {
+        config: testManagerConfig({ metrics: { token, siteSeries } }),
+      });
+      const limitedText = await scrape(limited.app);
+      const named = [...limitedText.matchAll(/^director_site_requests\{site="([^"]+)"\}/gm)].map((match) => match[1]);
+      expect(named).toEqual(sites);
+      expect(limitedText).toContain('director_traffic_requests{class="2xx"} 45');
+      await limited.app.close();
+    }
+  });
+
   it("refuses a missing or wrong token", async () => {
     for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: token }]) {
       const answer = await app.inject({ method: "GET", url: "/metrics", headers });
