@@ -29,7 +29,11 @@ describe("director up: what each site's visitors ask of it", () => {
   let eve: ApiSession;
 
   beforeAll(async () => {
-    director = await DirectorProcess.create({ DIRECTOR_LOCAL_DATABASE_HOST: "false" });
+    director = await DirectorProcess.create({
+      DIRECTOR_LOCAL_DATABASE_HOST: "false",
+      // A sample every 3 s rather than 30: a test's burst of CPU shows within seconds.
+      DIRECTOR_RESOURCES_INTERVAL_MS: "3000",
+    });
     await director.start();
     await director.run(["admin", "create-user", "--username", "admin", "--superuser"], `${password}\n`);
     for (const username of ["ann", "eve"]) {
@@ -172,6 +176,49 @@ describe("director up: what each site's visitors ask of it", () => {
       await page.getByLabel("Busiest by").selectOption("errors");
       await table.locator('tr[data-site="quiet"]').waitFor();
       await screenshot(page, "admin-usage");
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("shows a dynamic site's CPU and memory against its limit, from the engine's counters, on its page", async () => {
+    const created = await admin.request("POST", "/api/sites?wait=true", { json: { name: "burner", type: "dynamic" } });
+    expect(created.status, created.text).toBe(201);
+    expect((await admin.request("POST", "/api/sites/burner/members", { json: { username: "ann" } })).status).toBe(201);
+    // A busy loop: about one core for as long as it runs.
+    const runSh = "#!/bin/sh\nwhile :; do :; done\n";
+    const uploaded = await ann.request("PUT", "/api/sites/burner/files/run.sh?mode=755", { body: runSh });
+    expect(uploaded.status, uploaded.text).toBe(200);
+    const restarted = await ann.request("POST", "/api/sites/burner/restart?wait=true");
+    expect(restarted.status, restarted.text).toBe(200);
+
+    // Eight seconds of CPU counted (a sample every 3 s; the first of a container counts memory only).
+    const deadline = Date.now() + 90_000;
+    let usage = (await ann.request("GET", "/api/sites/burner/usage?window=hour")).json();
+    const cpuSeconds = (view: { resources: { cpuPercent: number }[] }) =>
+      view.resources.reduce((sum, point) => sum + (point.cpuPercent * 60) / 100, 0);
+    while (cpuSeconds(usage) < 8 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      usage = (await ann.request("GET", "/api/sites/burner/usage?window=hour")).json();
+    }
+    expect(cpuSeconds(usage)).toBeGreaterThanOrEqual(8);
+    const latest = usage.resources.at(-1);
+    expect(latest.memoryBytes).toBeGreaterThan(0);
+    expect(latest.memoryLimitBytes).toBe(100 * 1024 * 1024); // the default limit of a dynamic site
+    // A static site has no process to show.
+    expect((await ann.request("GET", "/api/sites/busy/usage")).json().resources).toEqual([]);
+
+    const browser: Browser = await launchChromium();
+    try {
+      const page = await (await newUserContext(browser, director.managerUrl)).newPage();
+      const errors = collectPageErrors(page);
+      await logInAcceptingGuidelines(page, "ann", password);
+      await page.goto("/sites/burner");
+      const panel = page.getByRole("region", { name: "Traffic" });
+      await panel.getByTestId("cpu-chart").locator("canvas").waitFor({ timeout: 60_000 });
+      await panel.getByTestId("memory-chart").locator("canvas").waitFor();
+      await screenshot(page, "site-resources");
+      expect(errors).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -25,6 +25,11 @@ export const siteDatabasesConfigTable = {
 };
 
 export const usageConfigTable = {
+  resourcesIntervalMs: variable({
+    env: "DIRECTOR_RESOURCES_INTERVAL_MS",
+    schema: z.coerce.number().int().min(0).default(30_000),
+    doc: "how often the worker samples the CPU time and memory of every running dynamic site (one Docker stats read per site, on the orchestrator) for its graphs (`0`: never)",
+  }),
   trafficIntervalMs: variable({
     env: "DIRECTOR_TRAFFIC_INTERVAL_MS",
     schema: z.coerce.number().int().min(0).default(10_000),

@@ -190,7 +190,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       audit: repositories.audit,
       defaultLimitBytes: defaultDatabaseSizeLimit,
     }),
-    usage: new SiteUsageService({ sites, traffic: repositories.siteTraffic }),
+    usage: new SiteUsageService({ sites, traffic: repositories.siteTraffic, resources: repositories.siteResources }),
     siteDatabaseTransfers: new SiteDatabaseTransfersService({
       sites,
       databases: siteDatabases,

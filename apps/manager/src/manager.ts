@@ -14,6 +14,7 @@ import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/d
 import { publishingOperationStore, type WorkerStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
 import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
+import { defaultResourceCollectorOptions, ResourceCollector } from "./features/usage/resource-collector.js";
 import { defaultTrafficCollectorOptions, TrafficCollector } from "./features/usage/traffic-collector.js";
 import { buildManagerApp, type ManagerAppOptions } from "./http/app.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
@@ -122,12 +123,24 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     options: { ...defaultTrafficCollectorOptions, intervalMs: config.usage.trafficIntervalMs },
   });
   if (config.usage.trafficIntervalMs > 0) trafficCollector.start();
+  const resourceCollector = new ResourceCollector({
+    sampler: adapters.components.resourceSampler,
+    inTransaction: (work) =>
+      services.inTransaction(({ siteTraffic, siteResources }) =>
+        work({ samples: siteTraffic, resources: siteResources }),
+      ),
+    resources: services.repositories.siteResources,
+    logger: adapters.log.child({ component: "resource-collector" }),
+    options: { ...defaultResourceCollectorOptions, intervalMs: config.usage.resourcesIntervalMs },
+  });
+  if (config.usage.resourcesIntervalMs > 0) resourceCollector.start();
   return async () => {
     await worker.stop();
     await mailDispatcher.stop();
     await domainChecker.stop();
     await services.databaseSizeCheck.stop();
     await trafficCollector.stop();
+    await resourceCollector.stop();
   };
 }
 

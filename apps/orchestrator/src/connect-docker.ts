@@ -9,6 +9,7 @@ import Docker from "dockerode";
 import type { Logger } from "pino";
 import { DockerImageBuilder } from "./adapters/docker-image-builder.js";
 import { DockerSiteContainers } from "./adapters/docker-site-containers.js";
+import { DockerSiteResources } from "./adapters/docker-site-resources.js";
 import { DockerSiteSftp } from "./adapters/docker-site-sftp.js";
 import { DockerSiteTerminals } from "./adapters/docker-site-terminals.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
@@ -21,6 +22,7 @@ import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
 import type { ImageBuilder } from "./core/image-builder.js";
+import type { SiteResources } from "./core/ports.js";
 import type { ServiceInventory, ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
 import type { SftpRuntime, TerminalRuntime } from "./core/site-terminals.js";
 
@@ -39,6 +41,8 @@ export interface DynamicSiteDeps {
   terminalRuntime?: TerminalRuntime;
   /** Where sites' sftp sessions run; absent: sftp says TERMINAL_FAILED */
   sftpRuntime?: SftpRuntime;
+  /** What running site containers use; absent: no samples */
+  siteResources?: SiteResources;
 }
 
 /**
@@ -135,6 +139,7 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     baseImage,
     siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork, config.installationId),
     sitePort: defaultSwarmSiteSettings.port,
+    siteResources: new DockerSiteResources(docker, config.installationId),
     imageBuilder: new DockerImageBuilder(docker),
     terminalRuntime: new DockerSiteTerminals(docker, {
       ...defaultSwarmSiteSettings,

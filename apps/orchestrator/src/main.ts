@@ -183,6 +183,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     images,
     terminals,
     databases,
+    resources: deps.siteResources ?? null,
     traffic: new NginxTrafficLog({
       layout: trafficLogLayout(config.balancer.nginxDir),
       reopenLogs: balancerNginx === undefined ? null : () => balancerNginx.reopenLogs(),

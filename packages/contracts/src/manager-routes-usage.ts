@@ -32,6 +32,19 @@ export const trafficPointViewSchema = z.object({
 });
 export type TrafficPointView = z.infer<typeof trafficPointViewSchema>;
 
+/** One period of what a site's process used; periods in which it did not run are left out. */
+export const resourcePointViewSchema = z.object({
+  /** the period's start, ISO 8601 UTC */
+  at: z.string(),
+  /** CPU time used in the period, in % of one core (two cores busy: 200) */
+  cpuPercent: z.number().min(0),
+  /** the most memory the process held when sampled in the period */
+  memoryBytes: z.number().int().min(0),
+  /** its memory limit; null: none */
+  memoryLimitBytes: z.number().int().min(0).nullable(),
+});
+export type ResourcePointView = z.infer<typeof resourcePointViewSchema>;
+
 export const siteUsageViewSchema = z.object({
   window: z.enum(Object.keys(usageWindows) as [UsageWindow, ...UsageWindow[]]),
   /** each point's period, in seconds: 60 or 3600 */
@@ -40,6 +53,8 @@ export const siteUsageViewSchema = z.object({
   from: z.string(),
   to: z.string(),
   traffic: z.array(trafficPointViewSchema),
+  /** a dynamic site's process: CPU and memory per period (empty for a static site) */
+  resources: z.array(resourcePointViewSchema),
   /** the window's totals */
   totals: z.object({
     requests: z.number().int().min(0),

@@ -42,7 +42,7 @@ import {
   upsertBalancerRoute,
 } from "./orchestrator-sites.js";
 import { openTerminalRoute } from "./orchestrator-terminals.js";
-import { readTrafficRoute } from "./orchestrator-usage.js";
+import { readResourcesRoute, readTrafficRoute } from "./orchestrator-usage.js";
 import type { RouteTable } from "./route.js";
 
 export const orchestratorApi = {
@@ -79,4 +79,5 @@ export const orchestratorApi = {
   exportSiteDatabase: exportSiteDatabaseRoute,
   importSiteDatabase: importSiteDatabaseRoute,
   readTraffic: readTrafficRoute,
+  readResources: readResourcesRoute,
 } as const satisfies RouteTable;

@@ -70,3 +70,33 @@ export const readTrafficRoute = route({
   summary:
     "the balancer's traffic after a cursor, counted by host and minute, and the cursor after it (asking past a rotated file removes it)",
 });
+
+/**
+ * One running site container's use of the machine, as the Docker engine counts it. CPU time is cumulative since the
+ * container started (the manager takes the difference between two samples of the same container); memory is what it
+ * holds now, the page cache it could drop left out (as `docker stats` shows it).
+ */
+export const siteResourceSampleSchema = z
+  .object({
+    siteId: z.number().int().positive(),
+    containerId: z.string().regex(/^[0-9a-f]{12,64}$/),
+    cpuUsageNs: z.number().int().min(0),
+    memoryBytes: z.number().int().min(0),
+    /** the container's memory limit; null when it has none (the machine's memory is the limit) */
+    memoryLimitBytes: z.number().int().min(0).nullable(),
+  })
+  .strict();
+export type SiteResourceSample = z.infer<typeof siteResourceSampleSchema>;
+
+export const readResourcesRoute = route({
+  method: "GET",
+  path: "/internal/v1/usage/resources",
+  caller: "internal",
+  answer: z.object({
+    /** when the samples were taken (ISO 8601) */
+    sampledAt: z.string(),
+    samples: z.array(siteResourceSampleSchema),
+  }),
+  answerKind: "json",
+  summary: "CPU time and memory of every running site container on this node, as the Docker engine counts them",
+});

@@ -20,6 +20,7 @@ import * as databaseHosts from "./migrations/0015-database-hosts.js";
 import * as siteDatabases from "./migrations/0016-site-databases.js";
 import * as siteDatabaseSizes from "./migrations/0017-site-database-sizes.js";
 import * as siteTraffic from "./migrations/0018-site-traffic.js";
+import * as siteResources from "./migrations/0019-site-resources.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   "0016-site-databases": siteDatabases,
   "0017-site-database-sizes": siteDatabaseSizes,
   "0018-site-traffic": siteTraffic,
+  "0019-site-resources": siteResources,
 };
 
 const staticProvider: MigrationProvider = {

@@ -293,6 +293,15 @@ export interface SiteTrafficTable {
   request_time_ms_max: number;
 }
 
+/** What a site's process used in one minute or one hour (0019); bigints come back from pg as strings. */
+export interface SiteResourcesTable {
+  site_id: number;
+  period_start: Date;
+  cpu_ms: ColumnType<string, number, number>;
+  memory_max_bytes: ColumnType<string, number, number>;
+  memory_limit_bytes: ColumnType<string | null, number | null, number | null>;
+}
+
 /** Where the manager is in a usage source (0018): an orchestrator's traffic log. */
 export interface UsageCursorsTable {
   source: string;
@@ -319,5 +328,7 @@ export interface DB {
   site_databases: SiteDatabasesTable;
   site_traffic_minutes: SiteTrafficTable;
   site_traffic_hours: SiteTrafficTable;
+  site_resource_minutes: SiteResourcesTable;
+  site_resource_hours: SiteResourcesTable;
   usage_cursors: UsageCursorsTable;
 }

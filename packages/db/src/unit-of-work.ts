@@ -14,6 +14,7 @@ import { SiteDatabasesRepository } from "./site-databases.repository.js";
 import { SiteDomainsRepository } from "./site-domains.repository.js";
 import { SiteListingQuery } from "./site-listing.query.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
+import { SiteResourcesRepository } from "./site-resources.repository.js";
 import { SiteTrafficRepository } from "./site-traffic.repository.js";
 import { SitesRepository } from "./sites.repository.js";
 import { SshKeysRepository } from "./ssh-keys.repository.js";
@@ -35,6 +36,7 @@ export interface Repositories {
   databaseHosts: DatabaseHostsRepository;
   siteDatabases: SiteDatabasesRepository;
   siteTraffic: SiteTrafficRepository;
+  siteResources: SiteResourcesRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
 }
@@ -56,6 +58,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     databaseHosts: new DatabaseHostsRepository(db),
     siteDatabases: new SiteDatabasesRepository(db),
     siteTraffic: new SiteTrafficRepository(db),
+    siteResources: new SiteResourcesRepository(db),
     siteListing: new SiteListingQuery(db),
   };
 }

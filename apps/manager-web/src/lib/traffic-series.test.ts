@@ -22,6 +22,14 @@ describe("trafficColumns", () => {
       from: "2026-12-04T10:00:00.000Z",
       to: "2026-12-04T10:04:00.000Z",
       traffic: [point("2026-12-04T10:01:00.000Z", 5), point("2026-12-04T10:03:00.000Z", 2)],
+      resources: [
+        {
+          at: "2026-12-04T10:02:00.000Z",
+          cpuPercent: 87.5,
+          memoryBytes: 64 * 1024 * 1024,
+          memoryLimitBytes: 512 * 1024 * 1024,
+        },
+      ],
       totals: { requests: 7, bytesSent: 700, errors: 0 },
     };
     const columns = trafficColumns(usage);
@@ -30,5 +38,8 @@ describe("trafficColumns", () => {
     expect(columns.requests).toEqual([0, 5, 0, 2]);
     expect(columns.clientErrors).toEqual([0, 1, 0, 1]);
     expect(columns.averageMs).toEqual([null, 2.5, null, 2.5]);
+    expect(columns.cpuPercent).toEqual([null, null, 87.5, null]);
+    expect(columns.memoryMib).toEqual([null, null, 64, null]);
+    expect(columns.memoryLimitMib).toEqual([null, null, 512, null]);
   });
 });

@@ -13,6 +13,7 @@ import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-
 import type { SiteDatabaseHosting } from "../features/site-databases/site-database-hosting.js";
 import type { SiteDatabaseDumps } from "../features/site-databases/site-database-transfers.service.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
+import type { ResourceSampler } from "../features/usage/resource-sampler.js";
 import type { TrafficLog } from "../features/usage/traffic-log.js";
 import type { SiteFolderEvents } from "../features/workspace/file-events.routes.js";
 import type { TerminalShells } from "../features/workspace/terminal-socket-route.js";
@@ -41,6 +42,7 @@ export interface Components {
   siteDatabaseDumps: SiteDatabaseDumps;
   /** the balancer's traffic log, read from a cursor */
   trafficLog: TrafficLog;
+  resourceSampler: ResourceSampler;
 }
 
 /** The components named by the config (their URLs and tokens); nothing is contacted until a call is made. */
@@ -92,5 +94,6 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       import: (id, access, dump, signal) => orchestrator.importSiteDatabase(id, access, dump, signal),
     },
     trafficLog: { read: (after) => orchestrator.readTraffic(after) },
+    resourceSampler: { sample: () => orchestrator.readResources() },
   };
 }

@@ -204,6 +204,11 @@ export class OrchestratorClient
     return this.#client.request(orchestratorApi.readTraffic, { body: { after } });
   }
 
+  /** What running site containers use now (features/usage/resource-collector.ts). */
+  readResources() {
+    return this.#client.request(orchestratorApi.readResources, {});
+  }
+
   async setSiteDatabaseWrites(siteId: SiteId, host: DatabaseHost, isAllowed: boolean): Promise<void> {
     await this.#client.request(orchestratorApi.siteDatabaseWrites, {
       params: { id: siteId },

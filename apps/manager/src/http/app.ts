@@ -1,5 +1,7 @@
 import { platformRoutes } from "@director/contracts/manager-routes-accounts";
 import { translateDatabaseError } from "@director/db/database-errors";
+import type { Repositories } from "@director/db/unit-of-work";
+import type { SiteId } from "@director/domain/site";
 import { answerFrameworkError, installErrorHandling } from "@director/http-kit/error-handler";
 import { declaredRoutes } from "@director/http-kit/routes";
 import cookie from "@fastify/cookie";
@@ -137,7 +139,7 @@ export async function buildManagerApp(
     operations,
     sites: siteRows,
     process: siteProcess,
-    usage: services.repositories.siteTraffic,
+    usage: usageMarks(services.repositories),
     log,
     ...(liveTimings.pollMs === undefined ? {} : { pollMs: liveTimings.pollMs }),
     ...(liveTimings.processPollMs === undefined ? {} : { processPollMs: liveTimings.processPollMs }),
@@ -198,4 +200,18 @@ export async function buildManagerApp(
   registerFileChangeRoute(app, { files: services.files });
   await registerWebInterface(app, config.web.distDir ?? null);
   return app;
+}
+
+/**
+ * What the live channel compares to tell a site's page its graphs changed: its latest counted traffic minute and its
+ * process's latest sampled minute (two indexed rows).
+ */
+function usageMarks(repositories: Pick<Repositories, "siteTraffic" | "siteResources">) {
+  return {
+    latestMark: async (siteId: SiteId): Promise<string | null> => {
+      const traffic = await repositories.siteTraffic.latestMark(siteId);
+      const resources = await repositories.siteResources.latestMark(siteId);
+      return traffic === null && resources === null ? null : `${traffic ?? ""} ${resources ?? ""}`;
+    },
+  };
 }

@@ -102,6 +102,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
     },
     siteDatabaseDumps: given.siteDatabaseDumps ?? { export: unreachable, import: unreachable },
     trafficLog: given.trafficLog ?? { read: unreachable },
+    resourceSampler: given.resourceSampler ?? { sample: unreachable },
   };
 }
 
@@ -126,6 +127,7 @@ export interface TestManagerOptions extends ManagerAppOptions {
   siteDatabaseHosting?: Components["siteDatabaseHosting"];
   siteDatabaseDumps?: Components["siteDatabaseDumps"];
   trafficLog?: Components["trafficLog"];
+  resourceSampler?: Components["resourceSampler"];
   /** what the live channel hears from the worker; default: a fresh in-process one */
   operationEvents?: OperationEvents;
 }

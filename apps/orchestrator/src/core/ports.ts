@@ -3,7 +3,7 @@
 import type { Readable } from "node:stream";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
-import type { TrafficBucket, TrafficCursor } from "@director/contracts/orchestrator-usage";
+import type { SiteResourceSample, TrafficBucket, TrafficCursor } from "@director/contracts/orchestrator-usage";
 import type { CustomDomain } from "@director/domain/custom-domain";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
@@ -186,4 +186,10 @@ export interface TrafficRead {
 export interface TrafficLog {
   /** The complete lines after `after` (null, or another log's cursor: from the oldest line kept), at most `maxBytes`. */
   read(after: TrafficCursor | null, maxBytes: number): Promise<TrafficRead>;
+}
+
+/** The running site containers' use of the machine (contracts/orchestrator-usage.ts). */
+export interface SiteResources {
+  /** One sample of every running site container of this installation on this node. */
+  sample(): Promise<SiteResourceSample[]>;
 }

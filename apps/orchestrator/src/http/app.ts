@@ -8,6 +8,7 @@ import type {
   SiteDirectories,
   SiteFiles,
   SiteFolderWatch,
+  SiteResources,
   TrafficLog,
   ZipLimits,
 } from "../core/ports.js";
@@ -55,6 +56,8 @@ export interface OrchestratorAppDeps {
   databaseTransfers: SiteDatabaseTransfers;
   /** the balancer's traffic log, which the manager counts per site */
   traffic: TrafficLog;
+  /** what running site containers use; null or absent: no Docker engine, no samples */
+  resources?: SiteResources | null;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
   dynamicSitesRefusal?: DirectorError;
 }
@@ -71,7 +74,7 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   registerImageRoutes(app, { images: deps.images ?? null, refusal });
   registerDatabaseRoutes(app, { databases: deps.databases });
   registerDatabaseTransferRoutes(app, { transfers: deps.databaseTransfers });
-  registerUsageRoutes(app, { traffic: deps.traffic });
+  registerUsageRoutes(app, { traffic: deps.traffic, resources: deps.resources ?? null });
   registerTerminalRoutes(app, {
     terminals: refusal === null ? (deps.terminals ?? null) : null,
     refusal,

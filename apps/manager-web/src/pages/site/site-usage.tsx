@@ -17,7 +17,8 @@ const fallbackRefreshMs = 60_000;
 
 /**
  * The site's traffic: requests and errors, and response time, over the last hour, day or week, as the balancer
- * counted them. Anyone who sees the site sees it.
+ * counted them; for a dynamic site, its process's CPU and memory against its limit too. Anyone who sees the site
+ * sees it.
  */
 export function SiteUsage({ site }: { site: string }) {
   const [window, setWindow] = useState<UsageWindow>("hour");
@@ -48,6 +49,21 @@ export function SiteUsage({ site }: { site: string }) {
           ],
     [columns],
   );
+  const cpuLines = useMemo(
+    () => (columns === null ? [] : [{ label: "CPU", values: columns.cpuPercent, color: "#1d5fbf" }]),
+    [columns],
+  );
+  const memoryLines = useMemo(
+    () =>
+      columns === null
+        ? []
+        : [
+            { label: "Memory", values: columns.memoryMib, color: "#2f855a" },
+            { label: "Limit", values: columns.memoryLimitMib, color: "#c53030", isDashed: true },
+          ],
+    [columns],
+  );
+  const hasProcess = (usage.data?.resources.length ?? 0) > 0;
   const totals = usage.data?.totals;
   return (
     <section className="card" aria-labelledby="site-usage">
@@ -92,6 +108,26 @@ export function SiteUsage({ site }: { site: string }) {
             lines={timeLines}
             formatValue={(value) => `${value} ms`}
           />
+          {hasProcess ? (
+            <>
+              <TimeSeriesChart
+                title="CPU"
+                summary="CPU time the site's process used per period, in % of one core"
+                times={columns.times}
+                lines={cpuLines}
+                formatValue={(value) => `${value} %`}
+                testId="cpu-chart"
+              />
+              <TimeSeriesChart
+                title="Memory"
+                summary="the most memory the site's process held per period, and its limit, in MiB"
+                times={columns.times}
+                lines={memoryLines}
+                formatValue={(value) => `${value} MiB`}
+                testId="memory-chart"
+              />
+            </>
+          ) : null}
         </div>
       ) : null}
     </section>

@@ -1,4 +1,5 @@
 import { type UsageOrder, type UsageWindow, usageWindows } from "@director/contracts/manager-routes-usage";
+import type { ResourcePoint, SiteResourcesRepository } from "@director/db/site-resources.repository";
 import type {
   BusySite,
   SiteTrafficRepository,
@@ -21,11 +22,13 @@ export interface SiteUsage {
   from: Date;
   to: Date;
   traffic: TrafficPoint[];
+  resources: ResourcePoint[];
 }
 
 export interface SiteUsageServiceDeps {
   sites: Pick<SitesService, "findForAction">;
   traffic: Pick<SiteTrafficRepository, "series" | "busiest">;
+  resources: Pick<SiteResourcesRepository, "series">;
   now?: () => Date;
 }
 
@@ -42,7 +45,8 @@ export class SiteUsageService {
     const resolution = usageWindows[window];
     const { from, to } = this.#windowOf(window, resolution);
     const traffic = await this.#deps.traffic.series(site.id, resolution, { from, to });
-    return { site, window, periodMs: periodMs[resolution], from, to, traffic };
+    const resources = await this.#deps.resources.series(site.id, resolution, { from, to });
+    return { site, window, periodMs: periodMs[resolution], from, to, traffic, resources };
   }
 
   /**

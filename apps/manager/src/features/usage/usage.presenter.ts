@@ -19,6 +19,12 @@ export function presentSiteUsage(usage: SiteUsage): SiteUsageView {
     from: usage.from.toISOString(),
     to: usage.to.toISOString(),
     traffic,
+    resources: usage.resources.map((point) => ({
+      at: point.at.toISOString(),
+      cpuPercent: Math.round((point.cpuMs / usage.periodMs) * 1000) / 10,
+      memoryBytes: point.memoryMaxBytes,
+      memoryLimitBytes: point.memoryLimitBytes,
+    })),
     totals: {
       requests: traffic.reduce((sum, point) => sum + point.requests, 0),
       bytesSent: traffic.reduce((sum, point) => sum + point.bytesSent, 0),

@@ -1,0 +1,131 @@
+/**
+ * What sites' processes used, by minute and by hour (migration 0019): CPU time added up, memory as the most held.
+ * Each sample is added to its minute and its hour; two samples of one site in one period (two containers during a
+ * restart, or two passes) add to one row.
+ */
+import type { SiteId } from "@director/domain/site";
+import { sql } from "kysely";
+import type { DatabaseHandle } from "./database.js";
+import type { TrafficResolution } from "./site-traffic.repository.js";
+
+/** A site's use measured at one moment: the CPU time since its last sample, the memory it holds now. */
+export interface SiteResourceUse {
+  siteId: SiteId;
+  at: Date;
+  cpuMs: number;
+  memoryBytes: number;
+  memoryLimitBytes: number | null;
+}
+
+/** One period of a site's use. */
+export interface ResourcePoint {
+  at: Date;
+  cpuMs: number;
+  memoryMaxBytes: number;
+  memoryLimitBytes: number | null;
+}
+
+const tables = { minute: "site_resource_minutes", hour: "site_resource_hours" } as const;
+const periodMs = { minute: 60_000, hour: 3_600_000 } as const;
+const rowsPerStatement = 1000;
+
+export class SiteResourcesRepository {
+  readonly #db: DatabaseHandle;
+
+  constructor(db: DatabaseHandle) {
+    this.#db = db;
+  }
+
+  /** Adds each use to its minute and its hour. */
+  async add(uses: readonly SiteResourceUse[]): Promise<void> {
+    for (const resolution of ["minute", "hour"] as const) {
+      const table = tables[resolution];
+      const rows = mergeByPeriod(uses, periodMs[resolution]);
+      for (let start = 0; start < rows.length; start += rowsPerStatement) {
+        await this.#db
+          .insertInto(table)
+          .values(
+            rows.slice(start, start + rowsPerStatement).map((row) => ({
+              site_id: row.siteId,
+              period_start: row.at,
+              cpu_ms: row.cpuMs,
+              memory_max_bytes: row.memoryBytes,
+              memory_limit_bytes: row.memoryLimitBytes,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(["site_id", "period_start"]).doUpdateSet({
+              cpu_ms: sql`${sql.table(table)}.cpu_ms + excluded.cpu_ms`,
+              memory_max_bytes: sql`greatest(${sql.table(table)}.memory_max_bytes, excluded.memory_max_bytes)`,
+              memory_limit_bytes: sql`excluded.memory_limit_bytes`,
+            }),
+          )
+          .execute();
+      }
+    }
+  }
+
+  /** A mark of the site's latest sampled minute, which changes with each sample while its process runs; null: none. */
+  async latestMark(siteId: SiteId): Promise<string | null> {
+    const row = await this.#db
+      .selectFrom("site_resource_minutes")
+      .select(["period_start", "cpu_ms", "memory_max_bytes"])
+      .where("site_id", "=", siteId)
+      .orderBy("period_start", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? null : `${row.period_start.toISOString()}/${row.cpu_ms}/${row.memory_max_bytes}`;
+  }
+
+  /** The site's periods from `from` (inclusive) to `to` (exclusive); periods in which it did not run are absent. */
+  async series(
+    siteId: SiteId,
+    resolution: TrafficResolution,
+    range: { from: Date; to: Date },
+  ): Promise<ResourcePoint[]> {
+    const rows = await this.#db
+      .selectFrom(tables[resolution])
+      .selectAll()
+      .where("site_id", "=", siteId)
+      .where("period_start", ">=", range.from)
+      .where("period_start", "<", range.to)
+      .orderBy("period_start")
+      .execute();
+    return rows.map((row) => ({
+      at: row.period_start,
+      cpuMs: Number(row.cpu_ms),
+      memoryMaxBytes: Number(row.memory_max_bytes),
+      memoryLimitBytes: row.memory_limit_bytes === null ? null : Number(row.memory_limit_bytes),
+    }));
+  }
+
+  /** Forgets minutes before `minutesBefore` and hours before `hoursBefore`; returns the rows removed. */
+  async prune(before: { minutesBefore: Date; hoursBefore: Date }): Promise<number> {
+    const minutes = await this.#db
+      .deleteFrom("site_resource_minutes")
+      .where("period_start", "<", before.minutesBefore)
+      .executeTakeFirst();
+    const hours = await this.#db
+      .deleteFrom("site_resource_hours")
+      .where("period_start", "<", before.hoursBefore)
+      .executeTakeFirst();
+    return Number(minutes.numDeletedRows) + Number(hours.numDeletedRows);
+  }
+}
+
+/** One row per site and period: CPU added up, the most memory, the last limit (pure). */
+export function mergeByPeriod(uses: readonly SiteResourceUse[], period: number): SiteResourceUse[] {
+  const rows = new Map<string, SiteResourceUse>();
+  for (const use of uses) {
+    const at = new Date(Math.floor(use.at.getTime() / period) * period);
+    const key = `${use.siteId} ${at.getTime()}`;
+    const row = rows.get(key);
+    if (row === undefined) rows.set(key, { ...use, at });
+    else {
+      row.cpuMs += use.cpuMs;
+      row.memoryBytes = Math.max(row.memoryBytes, use.memoryBytes);
+      row.memoryLimitBytes = use.memoryLimitBytes;
+    }
+  }
+  return [...rows.values()];
+}
