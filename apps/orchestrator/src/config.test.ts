@@ -20,6 +20,7 @@ describe("loadOrchestratorConfig", () => {
         nginxDir: "/var/lib/director/balancer-nginx",
         trustedProxies: [],
         tlsListen: "",
+        trafficLog: true,
         hstsMaxAgeSeconds: 0,
         certificatesDir: "",
         sitesCertificateFile: "",
