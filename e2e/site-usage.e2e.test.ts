@@ -207,6 +207,14 @@ describe("director up: what each site's visitors ask of it", () => {
     expect(latest.memoryLimitBytes).toBe(100 * 1024 * 1024); // the default limit of a dynamic site
     // A static site has no process to show.
     expect((await ann.request("GET", "/api/sites/busy/usage")).json().resources).toEqual([]);
+    // Administrators see it first among the busiest processes; nobody else sees the list.
+    const processes = await admin.request("GET", "/api/admin/usage/processes?window=hour&by=cpu");
+    expect(processes.status, processes.text).toBe(200);
+    expect(processes.json().sites[0]).toMatchObject({ site: "burner", memoryLimitBytes: 100 * 1024 * 1024 });
+    expect(processes.json().sites[0].cpuPercent).toBeGreaterThan(0);
+    expect((await ann.request("GET", "/api/admin/usage/processes")).status).toBe(403);
+    const badOrder = await admin.request("GET", "/api/admin/usage/processes?by=disk");
+    expect([badOrder.status, badOrder.json().error.code]).toEqual([400, "VALIDATION_FAILED"]);
 
     const browser: Browser = await launchChromium();
     try {
@@ -219,6 +227,12 @@ describe("director up: what each site's visitors ask of it", () => {
       await panel.getByTestId("memory-chart").locator("canvas").waitFor();
       await screenshot(page, "site-resources");
       expect(errors).toEqual([]);
+      const adminPage = await (await newUserContext(browser, director.managerUrl)).newPage();
+      await logInAcceptingGuidelines(adminPage, "admin", password);
+      await adminPage.goto("/admin/usage");
+      const table = adminPage.getByRole("table", { name: "Busiest processes" });
+      await table.locator("tbody tr").first().getByText("burner").waitFor();
+      await screenshot(adminPage, "admin-usage-processes");
     } finally {
       await browser.close();
     }

@@ -84,6 +84,7 @@ export const managerPaths = {
   usage: {
     site: { method: "GET", path: "/api/sites/:name/usage" },
     top: { method: "GET", path: "/api/admin/usage/top" },
+    processes: { method: "GET", path: "/api/admin/usage/processes" },
   },
   siteDatabaseTransfer: {
     export: { method: "GET", path: "/api/sites/:name/database/export" },

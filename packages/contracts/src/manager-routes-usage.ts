@@ -89,6 +89,32 @@ export const busySiteViewSchema = z.object({
 });
 export type BusySiteView = z.infer<typeof busySiteViewSchema>;
 
+/** What the busiest processes are sorted by. */
+export const processOrders = ["cpu", "memory"] as const;
+export type ProcessOrder = (typeof processOrders)[number];
+
+/** GET /api/admin/usage/processes?window=&by=&limit= */
+export const topProcessesQuerySchema = z
+  .object({
+    window: z.enum(Object.keys(usageWindows) as [UsageWindow, ...UsageWindow[]]).default("hour"),
+    by: z.enum(processOrders).default("cpu"),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+/** A dynamic site among the busiest by its process: CPU and memory over the window, and its CPU per period. */
+export const busyProcessViewSchema = z.object({
+  site: z.string(),
+  /** CPU time over the window, in % of one core over the whole window */
+  cpuPercent: z.number().min(0),
+  /** the most memory its process held in the window, and its limit then (null: none) */
+  memoryBytes: z.number().int().min(0),
+  memoryLimitBytes: z.number().int().min(0).nullable(),
+  /** CPU per sparkline period (% of one core), oldest first, zero where the process did not run */
+  sparkline: z.array(z.number().min(0)),
+});
+export type BusyProcessView = z.infer<typeof busyProcessViewSchema>;
+
 export const usageRoutes = {
   site: route({
     ...managerPaths.usage.site,
@@ -112,6 +138,22 @@ export const usageRoutes = {
       to: z.string(),
       sparklinePeriodSeconds: z.number().int(),
       sites: z.array(busySiteViewSchema),
+    }),
+    answerKind: "json",
+  }),
+  processes: route({
+    ...managerPaths.usage.processes,
+    caller: "admin",
+    summary:
+      "the dynamic sites whose processes used the most CPU or memory over the last hour, day or week (administrators)",
+    query: topProcessesQuerySchema,
+    answer: z.object({
+      window: z.enum(Object.keys(usageWindows) as [UsageWindow, ...UsageWindow[]]),
+      by: z.enum(processOrders),
+      from: z.string(),
+      to: z.string(),
+      sparklinePeriodSeconds: z.number().int(),
+      sites: z.array(busyProcessViewSchema),
     }),
     answerKind: "json",
   }),

@@ -17,6 +17,17 @@ export interface SiteResourceUse {
   memoryLimitBytes: number | null;
 }
 
+/** A site among the busiest by its process over a window. */
+export interface BusyProcess {
+  siteId: SiteId;
+  name: string;
+  cpuMs: number;
+  memoryMaxBytes: number;
+  memoryLimitBytes: number | null;
+  /** CPU ms per period over the window, oldest first, zeros where the process did not run */
+  sparkline: number[];
+}
+
 /** One period of a site's use. */
 export interface ResourcePoint {
   at: Date;
@@ -96,6 +107,64 @@ export class SiteResourcesRepository {
       cpuMs: Number(row.cpu_ms),
       memoryMaxBytes: Number(row.memory_max_bytes),
       memoryLimitBytes: row.memory_limit_bytes === null ? null : Number(row.memory_limit_bytes),
+    }));
+  }
+
+  /** The sites whose processes used the most CPU time (or held the most memory) from `from` to `to`. */
+  async busiest(query: {
+    resolution: TrafficResolution;
+    from: Date;
+    to: Date;
+    by: "cpu" | "memory";
+    limit: number;
+  }): Promise<BusyProcess[]> {
+    const table = tables[query.resolution];
+    const order =
+      query.by === "cpu" ? sql`sum(${sql.ref(`${table}.cpu_ms`)})` : sql`max(${sql.ref(`${table}.memory_max_bytes`)})`;
+    const totals = await this.#db
+      .selectFrom(table)
+      .innerJoin("sites", "sites.id", `${table}.site_id`)
+      .select([
+        `${table}.site_id as siteId`,
+        "sites.name as name",
+        sql<string>`sum(${sql.ref(`${table}.cpu_ms`)})`.as("cpuMs"),
+        sql<string>`max(${sql.ref(`${table}.memory_max_bytes`)})`.as("memoryMaxBytes"),
+        sql<string | null>`max(${sql.ref(`${table}.memory_limit_bytes`)})`.as("memoryLimitBytes"),
+      ])
+      .where(`${table}.period_start`, ">=", query.from)
+      .where(`${table}.period_start`, "<", query.to)
+      .groupBy([`${table}.site_id`, "sites.name"])
+      .orderBy(order, "desc")
+      .orderBy("sites.name")
+      .limit(query.limit)
+      .execute();
+    if (totals.length === 0) return [];
+    const points = await this.#db
+      .selectFrom(table)
+      .select(["site_id", "period_start", "cpu_ms"])
+      .where(
+        "site_id",
+        "in",
+        totals.map((row) => row.siteId),
+      )
+      .where("period_start", ">=", query.from)
+      .where("period_start", "<", query.to)
+      .execute();
+    const period = periodMs[query.resolution];
+    const length = Math.ceil((query.to.getTime() - query.from.getTime()) / period);
+    const sparklines = new Map(totals.map((row) => [row.siteId, new Array<number>(length).fill(0)]));
+    for (const point of points) {
+      const index = Math.floor((point.period_start.getTime() - query.from.getTime()) / period);
+      const line = sparklines.get(point.site_id);
+      if (line !== undefined && index >= 0 && index < length) line[index] = Number(point.cpu_ms);
+    }
+    return totals.map((row) => ({
+      siteId: row.siteId as SiteId,
+      name: row.name,
+      cpuMs: Number(row.cpuMs),
+      memoryMaxBytes: Number(row.memoryMaxBytes),
+      memoryLimitBytes: row.memoryLimitBytes === null ? null : Number(row.memoryLimitBytes),
+      sparkline: sparklines.get(row.siteId) ?? [],
     }));
   }
 

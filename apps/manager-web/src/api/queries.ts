@@ -49,6 +49,11 @@ export function queriesOf(api: Api) {
       }),
     busiestSites: (window: "hour" | "day" | "week", by: "requests" | "bytes" | "errors") =>
       queryOptions({ queryKey: ["usage", "top", window, by], queryFn: () => api.usage.top({ window, by }) }),
+    busiestProcesses: (window: "hour" | "day" | "week", by: "cpu" | "memory") =>
+      queryOptions({
+        queryKey: ["usage", "processes", window, by],
+        queryFn: () => api.usage.processes({ window, by }),
+      }),
     siteDatabase: (name: string) =>
       queryOptions({ queryKey: [...queryKeys.site(name), "database"], queryFn: () => api.siteDatabase.get(name) }),
     siteProcess: (name: string, type: SiteView["type"]) =>

@@ -9,5 +9,8 @@ export function usageApi(http: Http) {
     /** administrators: the busiest sites */
     top: (query: { window: "hour" | "day" | "week"; by: "requests" | "bytes" | "errors"; limit?: number }) =>
       callRoute(http, "usage", "top", { query: { limit: 20, ...query } }),
+    /** administrators: the dynamic sites whose processes use the most */
+    processes: (query: { window: "hour" | "day" | "week"; by: "cpu" | "memory"; limit?: number }) =>
+      callRoute(http, "usage", "processes", { query: { limit: 20, ...query } }),
   };
 }

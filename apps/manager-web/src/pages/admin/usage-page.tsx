@@ -6,6 +6,7 @@ import { useApiQueries } from "../../hooks";
 import { formatBytes } from "../../lib/format";
 import { pathTo } from "../../lib/routes";
 import { Link } from "../../router";
+import { BusiestProcesses } from "./busiest-processes";
 
 type UsageWindow = "hour" | "day" | "week";
 type UsageOrder = "requests" | "bytes" | "errors";
@@ -14,7 +15,7 @@ const orderNames: Record<UsageOrder, string> = { requests: "Requests", bytes: "D
 
 /**
  * The busiest sites, by requests, data sent or server errors, over a window: where an administrator looks first for
- * the site that misbehaves. Each row has a sparkline of its requests.
+ * the site that misbehaves. Each row has a sparkline of its requests. Below, the busiest processes by CPU or memory.
  */
 export function AdminUsagePage() {
   const [window, setWindow] = useState<UsageWindow>("hour");
@@ -82,6 +83,7 @@ export function AdminUsagePage() {
           ))}
         </tbody>
       </table>
+      <BusiestProcesses window={window} windowName={windowNames[window]} />
     </>
   );
 }

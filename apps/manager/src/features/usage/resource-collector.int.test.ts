@@ -106,6 +106,24 @@ describe("ResourceCollector", () => {
     );
   });
 
+  it("lists the busiest processes of a window by CPU or by memory, with a CPU sparkline", async () => {
+    const repository = new SiteResourcesRepository(database.db);
+    const window = {
+      resolution: "minute" as const,
+      from: new Date("2026-12-04T10:00:00Z"),
+      to: new Date("2026-12-04T10:10:00Z"),
+    };
+    const byCpu = await repository.busiest({ ...window, by: "cpu", limit: 10 });
+    expect(byCpu.map((site) => [site.name, site.cpuMs])).toEqual([
+      ["app", 54_000],
+      ["other", 500],
+    ]);
+    expect(byCpu[0]?.sparkline).toEqual([24_000, 0, 0, 0, 0, 30_000, 0, 0, 0, 0]);
+    expect(byCpu[0]?.memoryLimitBytes).toBe(512 * mib);
+    const byMemory = await repository.busiest({ ...window, by: "memory", limit: 1 });
+    expect(byMemory.map((site) => [site.name, site.memoryMaxBytes])).toEqual([["app", 60 * mib]]);
+  });
+
   it("loses a deleted site's rows with it", async () => {
     await database.db.deleteFrom("sites").where("id", "=", other).execute();
     expect(await minutes(other)).toEqual([]);

@@ -1,5 +1,10 @@
-import { type UsageOrder, type UsageWindow, usageWindows } from "@director/contracts/manager-routes-usage";
-import type { ResourcePoint, SiteResourcesRepository } from "@director/db/site-resources.repository";
+import {
+  type ProcessOrder,
+  type UsageOrder,
+  type UsageWindow,
+  usageWindows,
+} from "@director/contracts/manager-routes-usage";
+import type { BusyProcess, ResourcePoint, SiteResourcesRepository } from "@director/db/site-resources.repository";
 import type {
   BusySite,
   SiteTrafficRepository,
@@ -28,7 +33,7 @@ export interface SiteUsage {
 export interface SiteUsageServiceDeps {
   sites: Pick<SitesService, "findForAction">;
   traffic: Pick<SiteTrafficRepository, "series" | "busiest">;
-  resources: Pick<SiteResourcesRepository, "series">;
+  resources: Pick<SiteResourcesRepository, "series" | "busiest">;
   now?: () => Date;
 }
 
@@ -61,6 +66,18 @@ export class SiteUsageService {
     const resolution: TrafficResolution = query.window === "hour" ? "minute" : "hour";
     const { from, to } = this.#windowOf(query.window, resolution);
     const sites = await this.#deps.traffic.busiest({ resolution, from, to, by: query.by, limit: query.limit });
+    return { from, to, periodMs: periodMs[resolution], sites };
+  }
+
+  /** Administrators: the dynamic sites whose processes used the most CPU or memory over the last `window`. */
+  async topProcesses(
+    actor: Actor,
+    query: { window: UsageWindow; by: ProcessOrder; limit: number },
+  ): Promise<{ from: Date; to: Date; periodMs: number; sites: BusyProcess[] }> {
+    if (!actor.isSuperuser) throw new DirectorError("FORBIDDEN", "Only administrators see every site's processes.");
+    const resolution: TrafficResolution = query.window === "hour" ? "minute" : "hour";
+    const { from, to } = this.#windowOf(query.window, resolution);
+    const sites = await this.#deps.resources.busiest({ resolution, from, to, by: query.by, limit: query.limit });
     return { from, to, periodMs: periodMs[resolution], sites };
   }
 

@@ -4,7 +4,10 @@ import { registerApiRoute } from "../../http/api-routes.js";
 import type { SiteUsageService } from "./site-usage.service.js";
 import { presentSiteUsage } from "./usage.presenter.js";
 
-/** GET /api/sites/:name/usage?window=hour|day|week; administrators: GET /api/admin/usage/top */
+/**
+ * GET /api/sites/:name/usage?window=hour|day|week; administrators: GET /api/admin/usage/top (traffic) and
+ * GET /api/admin/usage/processes (CPU and memory)
+ */
 export function registerUsageRoutes(app: FastifyInstance, deps: { usage: SiteUsageService }): void {
   registerApiRoute(app, usageRoutes.site, async ({ actor, params, query }) =>
     presentSiteUsage(await deps.usage.forSite(actor, params.name, query.window)),
@@ -24,6 +27,26 @@ export function registerUsageRoutes(app: FastifyInstance, deps: { usage: SiteUsa
         bytesSent: site.bytesSent,
         errors: site.errors,
         sparkline: site.sparkline,
+      })),
+    };
+  });
+
+  registerApiRoute(app, usageRoutes.processes, async ({ actor, query }) => {
+    const top = await deps.usage.topProcesses(actor, query);
+    const windowMs = top.to.getTime() - top.from.getTime();
+    const percentOf = (cpuMs: number, spanMs: number) => Math.round((cpuMs / spanMs) * 1000) / 10;
+    return {
+      window: query.window,
+      by: query.by,
+      from: top.from.toISOString(),
+      to: top.to.toISOString(),
+      sparklinePeriodSeconds: top.periodMs / 1000,
+      sites: top.sites.map((site) => ({
+        site: site.name,
+        cpuPercent: percentOf(site.cpuMs, windowMs),
+        memoryBytes: site.memoryMaxBytes,
+        memoryLimitBytes: site.memoryLimitBytes,
+        sparkline: site.sparkline.map((cpuMs) => percentOf(cpuMs, top.periodMs)),
       })),
     };
   });
