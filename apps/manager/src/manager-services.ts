@@ -220,6 +220,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
           metrics: new ManagerMetrics(new PlatformStatsRepository(db), {
             stats: repositories.siteTraffic,
             siteSeries: config.metrics.siteSeries,
+            alerts: repositories.usageAlerts,
           }),
           token: config.metrics.token,
         }

@@ -16,6 +16,7 @@ import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/ma
 import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
 import { defaultResourceCollectorOptions, ResourceCollector } from "./features/usage/resource-collector.js";
 import { defaultTrafficCollectorOptions, TrafficCollector } from "./features/usage/traffic-collector.js";
+import { defaultUsageAlertsOptions, UsageAlerts } from "./features/usage/usage-alerts.js";
 import { buildManagerApp, type ManagerAppOptions } from "./http/app.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
 import { createManagerServices, type ManagerServices } from "./manager-services.js";
@@ -134,6 +135,14 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     options: { ...defaultResourceCollectorOptions, intervalMs: config.usage.resourcesIntervalMs },
   });
   if (config.usage.resourcesIntervalMs > 0) resourceCollector.start();
+  const usageAlerts = new UsageAlerts({
+    alerts: services.repositories.usageAlerts,
+    outbox: mailOutbox,
+    mailWakeup: adapters.mailWakeup,
+    log: adapters.log.child({ component: "usage-alerts" }),
+    options: defaultUsageAlertsOptions,
+  });
+  usageAlerts.start();
   return async () => {
     await worker.stop();
     await mailDispatcher.stop();
@@ -141,6 +150,7 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     await services.databaseSizeCheck.stop();
     await trafficCollector.stop();
     await resourceCollector.stop();
+    await usageAlerts.stop();
   };
 }
 

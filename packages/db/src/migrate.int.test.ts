@@ -42,6 +42,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0017-site-database-sizes" },
       { name: "0018-site-traffic" },
       { name: "0019-site-resources" },
+      { name: "0020-usage-alerts" },
     ]);
   });
 });

@@ -21,6 +21,7 @@ import * as siteDatabases from "./migrations/0016-site-databases.js";
 import * as siteDatabaseSizes from "./migrations/0017-site-database-sizes.js";
 import * as siteTraffic from "./migrations/0018-site-traffic.js";
 import * as siteResources from "./migrations/0019-site-resources.js";
+import * as usageAlerts from "./migrations/0020-usage-alerts.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   "0017-site-database-sizes": siteDatabaseSizes,
   "0018-site-traffic": siteTraffic,
   "0019-site-resources": siteResources,
+  "0020-usage-alerts": usageAlerts,
 };
 
 const staticProvider: MigrationProvider = {

@@ -302,6 +302,14 @@ export interface SiteResourcesTable {
   memory_limit_bytes: ColumnType<string | null, number | null, number | null>;
 }
 
+/** When a site was last alerted about its use, by kind (0020). */
+export interface UsageAlertsTable {
+  site_id: number;
+  kind: "server_errors" | "memory_limit";
+  sent_at: Date;
+  details: ColumnType<string, string | undefined, string>;
+}
+
 /** Where the manager is in a usage source (0018): an orchestrator's traffic log. */
 export interface UsageCursorsTable {
   source: string;
@@ -330,5 +338,6 @@ export interface DB {
   site_traffic_hours: SiteTrafficTable;
   site_resource_minutes: SiteResourcesTable;
   site_resource_hours: SiteResourcesTable;
+  usage_alerts: UsageAlertsTable;
   usage_cursors: UsageCursorsTable;
 }

@@ -18,6 +18,7 @@ import { SiteResourcesRepository } from "./site-resources.repository.js";
 import { SiteTrafficRepository } from "./site-traffic.repository.js";
 import { SitesRepository } from "./sites.repository.js";
 import { SshKeysRepository } from "./ssh-keys.repository.js";
+import { UsageAlertsRepository } from "./usage-alerts.repository.js";
 import { UsersRepository } from "./users.repository.js";
 
 /** One repository per aggregate. */
@@ -37,6 +38,7 @@ export interface Repositories {
   siteDatabases: SiteDatabasesRepository;
   siteTraffic: SiteTrafficRepository;
   siteResources: SiteResourcesRepository;
+  usageAlerts: UsageAlertsRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
 }
@@ -59,6 +61,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteDatabases: new SiteDatabasesRepository(db),
     siteTraffic: new SiteTrafficRepository(db),
     siteResources: new SiteResourcesRepository(db),
+    usageAlerts: new UsageAlertsRepository(db),
     siteListing: new SiteListingQuery(db),
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { GroupCount, PlatformStatsRepository } from "@director/db/platform-stats.repository";
 import type { SiteTrafficRepository } from "@director/db/site-traffic.repository";
+import type { UsageAlertsRepository } from "@director/db/usage-alerts.repository";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** What the metrics read from the database. */
@@ -21,6 +22,9 @@ export type PlatformStats = Pick<
 
 /** What the traffic metrics read: the counted minutes (features/usage). */
 export type TrafficStats = Pick<SiteTrafficRepository, "platformTotals" | "busiest">;
+
+/** What the alert metric reads: sites alerted about their use (features/usage/usage-alerts.ts). */
+export type AlertStats = Pick<UsageAlertsRepository, "countSince">;
 
 /**
  * Traffic is shown over the last five whole minutes: the minute under way is still being counted (the worker reads the
@@ -37,7 +41,10 @@ export class ManagerMetrics {
   readonly #requests: Counter<"method" | "route" | "status">;
   readonly #durations: Histogram<"method" | "route">;
 
-  constructor(stats: PlatformStats, traffic?: { stats: TrafficStats; siteSeries: number; now?: () => Date }) {
+  constructor(
+    stats: PlatformStats,
+    traffic?: { stats: TrafficStats; siteSeries: number; alerts?: AlertStats; now?: () => Date },
+  ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "director_manager_" });
     this.#requests = new Counter({
@@ -80,6 +87,20 @@ export class ManagerMetrics {
       },
     });
     if (traffic !== undefined) registerTrafficGauges(traffic, registers);
+    const alerts = traffic?.alerts;
+    if (alerts !== undefined) {
+      new Gauge<"kind">({
+        name: "director_usage_alerts",
+        help: "Sites whose members were alerted about their use in the last day, by kind",
+        labelNames: ["kind"],
+        registers,
+        async collect() {
+          const counts = await alerts.countSince(new Date(Date.now() - 24 * 3600_000));
+          this.reset();
+          for (const [kind, count] of Object.entries(counts)) this.set({ kind }, count);
+        },
+      });
+    }
     gaugeFrom(
       "director_users",
       "Active accounts by role (administrators apart)",

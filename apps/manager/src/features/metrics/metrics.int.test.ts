@@ -101,6 +101,13 @@ describe("metrics", () => {
     expect(text).toContain('director_site_requests{site="two"} 7');
     expect(text).toContain('director_site_server_errors{site="one"} 2');
     expect(text).toContain('director_site_bytes_sent{site="two"} 700');
+    await database.db
+      .insertInto("usage_alerts")
+      .values({ site_id: idOf("one"), kind: "memory_limit", sent_at: new Date() })
+      .execute();
+    const withAlert = await scrape(app);
+    expect(withAlert).toContain('director_usage_alerts{kind="memory_limit"} 1');
+    expect(withAlert).toContain('director_usage_alerts{kind="server_errors"} 0');
 
     // The administrator's limit: one site's series, the busiest; none at all with 0.
     for (const [siteSeries, sites] of [
