@@ -24,6 +24,8 @@ describe("renderManagerServer", () => {
     expect(text).toContain("proxy_set_header Upgrade $http_upgrade;");
     expect(text).toContain("proxy_set_header X-Forwarded-For $remote_addr;");
     expect(text).toContain("return 301 https://$host$request_uri;");
+    // The manager is no site: its requests stay out of the traffic log.
+    expect(text).toContain("    access_log off;\n    location / {");
     expect(text).toContain("root /var/lib/director/router/acme-challenges;");
     expect(text.match(/server_name director\.school\.test;/g)).toHaveLength(2);
     expect(text).not.toContain("Strict-Transport-Security");

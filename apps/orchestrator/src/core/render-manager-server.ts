@@ -63,6 +63,8 @@ export function renderManagerServer(env: ManagerServerEnv): string {
     "server {",
     ...head.map((line) => indent + line),
     `${indent}client_max_body_size ${env.clientBodyLimitBytes};`,
+    `${indent}# Not a site: nothing for the traffic log, which counts sites' requests.`,
+    `${indent}access_log off;`,
     `${indent}location / {`,
     ...proxy.map((line) => `${indent}${indent}${line}`),
     `${indent}}`,
