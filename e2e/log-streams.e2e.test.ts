@@ -76,10 +76,12 @@ describe("director up: followed logs", () => {
   }
 
   beforeAll(async () => {
-    // No traffic collection: its calls to the orchestrator every 10 s would keep a connection the test counts.
+    // No usage collection: its calls to the orchestrator (traffic every 10 s, processes every 30 s) would keep a
+    // connection the test counts.
     director = await DirectorProcess.create({
       DIRECTOR_LOG_STREAMS_TOTAL: String(maxTotal),
       DIRECTOR_TRAFFIC_INTERVAL_MS: "0",
+      DIRECTOR_RESOURCES_INTERVAL_MS: "0",
     });
     await director.start();
     for (const [username, flags] of [
