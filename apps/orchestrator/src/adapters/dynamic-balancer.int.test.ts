@@ -206,7 +206,8 @@ describe.concurrent("a dynamic site behind the balancer", () => {
     await waitFor(
       () => readSiteConfig(siteId),
       (text) => !text.includes("upstream"),
-      30_000, // Docker under a full test run can take this long to stop or move a task
+      // Docker under a full test run can take this long to stop a task (a run on 2 cores once took over 30 s)
+      60_000,
     );
     const stopped = await waitFor(
       () => get(spec),
@@ -214,7 +215,7 @@ describe.concurrent("a dynamic site behind the balancer", () => {
       30_000, // Docker under a full test run can take this long to stop or move a task
     );
     expect(stopped.body).toContain(`The process of the site ${spec.name} is not running.`);
-  }, 150_000);
+  }, 180_000);
 
   it("answers a clear 502 page, not nginx's own, when run.sh does not listen on $PORT", async () => {
     const { siteId, dir, spec } = await newSite({ "run.sh": "#!/bin/sh\nexec sleep 2147483647\n" });
