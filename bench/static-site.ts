@@ -116,6 +116,7 @@ async function main() {
         }
       } finally {
         await director.stop();
+        await director.removeDockerObjects();
         await rm(director.dataDir, { recursive: true, force: true });
       }
     }
