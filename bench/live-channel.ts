@@ -218,6 +218,7 @@ async function main() {
   } finally {
     for (const page of pages) page.socket.terminate();
     await director.stop();
+    await director.removeDockerObjects();
     await rm(director.dataDir, { recursive: true, force: true });
   }
 }

@@ -210,6 +210,7 @@ async function main() {
     if (failing.length > 0) throw new Error(`errors under load: ${failing.map(([name]) => name).join(", ")}`);
   } finally {
     await director.stop();
+    await director.removeDockerObjects();
     await rm(director.dataDir, { recursive: true, force: true });
   }
 }
