@@ -6,7 +6,7 @@
 import type { SiteId } from "@director/domain/site";
 import { sql } from "kysely";
 import type { DatabaseHandle } from "./database.js";
-import type { TrafficResolution } from "./site-traffic.repository.js";
+import { sparklinesOf, type UsageResolution, usagePeriodMs } from "./usage-periods.js";
 
 /** A site's use measured at one moment: the CPU time since its last sample, the memory it holds now. */
 export interface SiteResourceUse {
@@ -37,7 +37,7 @@ export interface ResourcePoint {
 }
 
 const tables = { minute: "site_resource_minutes", hour: "site_resource_hours" } as const;
-const periodMs = { minute: 60_000, hour: 3_600_000 } as const;
+const periodMs = usagePeriodMs;
 const rowsPerStatement = 1000;
 
 export class SiteResourcesRepository {
@@ -89,11 +89,7 @@ export class SiteResourcesRepository {
   }
 
   /** The site's periods from `from` (inclusive) to `to` (exclusive); periods in which it did not run are absent. */
-  async series(
-    siteId: SiteId,
-    resolution: TrafficResolution,
-    range: { from: Date; to: Date },
-  ): Promise<ResourcePoint[]> {
+  async series(siteId: SiteId, resolution: UsageResolution, range: { from: Date; to: Date }): Promise<ResourcePoint[]> {
     const rows = await this.#db
       .selectFrom(tables[resolution])
       .selectAll()
@@ -112,7 +108,7 @@ export class SiteResourcesRepository {
 
   /** The sites whose processes used the most CPU time (or held the most memory) from `from` to `to`. */
   async busiest(query: {
-    resolution: TrafficResolution;
+    resolution: UsageResolution;
     from: Date;
     to: Date;
     by: "cpu" | "memory";
@@ -150,14 +146,11 @@ export class SiteResourcesRepository {
       .where("period_start", ">=", query.from)
       .where("period_start", "<", query.to)
       .execute();
-    const period = periodMs[query.resolution];
-    const length = Math.ceil((query.to.getTime() - query.from.getTime()) / period);
-    const sparklines = new Map(totals.map((row) => [row.siteId, new Array<number>(length).fill(0)]));
-    for (const point of points) {
-      const index = Math.floor((point.period_start.getTime() - query.from.getTime()) / period);
-      const line = sparklines.get(point.site_id);
-      if (line !== undefined && index >= 0 && index < length) line[index] = Number(point.cpu_ms);
-    }
+    const sparklines = sparklinesOf(
+      totals.map((row) => row.siteId),
+      points.map((point) => ({ ...point, value: Number(point.cpu_ms) })),
+      { from: query.from, to: query.to, periodMs: periodMs[query.resolution] },
+    );
     return totals.map((row) => ({
       siteId: row.siteId as SiteId,
       name: row.name,

@@ -6,6 +6,7 @@
 import type { SiteId } from "@director/domain/site";
 import { sql } from "kysely";
 import type { DatabaseHandle } from "./database.js";
+import { sparklinesOf, type UsageResolution, usagePeriodMs } from "./usage-periods.js";
 
 /** What a minute or an hour of one site's traffic holds. */
 export interface TrafficCounts {
@@ -30,7 +31,7 @@ export interface TrafficPoint extends TrafficCounts {
   at: Date;
 }
 
-export type TrafficResolution = "minute" | "hour";
+export type TrafficResolution = UsageResolution;
 
 /** A site among the busiest over a window. */
 export interface BusySite {
@@ -45,7 +46,7 @@ export interface BusySite {
 }
 
 const tables = { minute: "site_traffic_minutes", hour: "site_traffic_hours" } as const;
-const periodMs = { minute: 60_000, hour: 3_600_000 } as const;
+const periodMs = usagePeriodMs;
 /** Rows per INSERT: 10 parameters each, far under PostgreSQL's 65,535. */
 const rowsPerStatement = 1000;
 
@@ -186,14 +187,11 @@ export class SiteTrafficRepository {
       .where("period_start", ">=", query.from)
       .where("period_start", "<", query.to)
       .execute();
-    const period = periodMs[query.resolution];
-    const length = Math.ceil((query.to.getTime() - query.from.getTime()) / period);
-    const sparklines = new Map(totals.map((row) => [row.siteId, new Array<number>(length).fill(0)]));
-    for (const point of points) {
-      const index = Math.floor((point.period_start.getTime() - query.from.getTime()) / period);
-      const line = sparklines.get(point.site_id);
-      if (line !== undefined && index >= 0 && index < length) line[index] = Number(point.requests);
-    }
+    const sparklines = sparklinesOf(
+      totals.map((row) => row.siteId),
+      points.map((point) => ({ ...point, value: Number(point.requests) })),
+      { from: query.from, to: query.to, periodMs: periodMs[query.resolution] },
+    );
     return totals.map((row) => ({
       siteId: row.siteId as SiteId,
       name: row.name,
