@@ -51,6 +51,8 @@ export const errorCodes = {
   PATH_IS_LINK: { kind: "user", status: 403 },
   UPLOAD_TOO_LARGE: { kind: "user", status: 413 },
   FILE_TOO_LARGE: { kind: "user", status: 413 },
+  /** a write that would take the site past its disk quota: details carry usedBytes, quotaBytes and neededBytes */
+  SITE_QUOTA_EXCEEDED: { kind: "user", status: 413 },
   IMAGE_REF_INVALID: { kind: "user", status: 400 },
   SITE_ENV_INVALID: { kind: "user", status: 400 },
   SITE_LIMITS_INVALID: { kind: "user", status: 400 },
@@ -194,6 +196,8 @@ export const errorCodes = {
   DOCKER_UNSAFE: { kind: "operator", status: 503 },
   /** a removed site's process has not ended yet; its files are deleted once it has (retried) */
   SITE_PROCESS_STILL_RUNNING: { kind: "passing", status: 503 },
+  /** this orchestrator keeps sites in plain directories, which no quota holds (DIRECTOR_SITE_VOLUMES=directory) */
+  SITE_VOLUMES_DISABLED: { kind: "operator", status: 501 },
   /** a site's files kept changing while they were being deleted (retried) */
   SITE_FILES_BUSY: { kind: "passing", status: 503 },
   /**

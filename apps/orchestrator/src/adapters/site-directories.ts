@@ -4,7 +4,7 @@ import { type FileHandle, lstat, mkdir, open, readdir, rmdir, stat } from "node:
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
 import { parseSiteId, type SiteId } from "@director/domain/site";
-import type { SiteDirectories } from "../core/ports.js";
+import type { SiteDirectories, SiteVolumes } from "../core/ports.js";
 import { legacySharedSiteUid, type SiteUser } from "../core/site-user.js";
 import { explainOpenFailure, hasErrorCode, pathAt } from "./directory-walk.js";
 import { claimTreeContents } from "./tree-ownership.js";
@@ -29,6 +29,8 @@ export interface FsSiteDirectoriesOptions {
   siteUserOf: (id: SiteId) => SiteUser;
   /** The group of the nginx workers that serve public/, resolved once at `prepare()`. */
   resolveServingGid: () => Promise<number>;
+  /** What holds each site to its disk quota (adapters/loop-site-volumes.ts); none: plain directories. */
+  volumes?: SiteVolumes;
 }
 
 /**
@@ -55,6 +57,11 @@ export class FsSiteDirectories implements SiteDirectories {
    */
   async prepare(): Promise<void> {
     this.#servingGid = await this.#options.resolveServingGid();
+    await this.#prepareSitesDirectory();
+    await this.#options.volumes?.prepare();
+  }
+
+  async #prepareSitesDirectory(): Promise<void> {
     let created: string | undefined;
     try {
       created = await mkdir(this.#sitesDir, { recursive: true, mode: sitesDirectoryMode });
@@ -88,8 +95,9 @@ export class FsSiteDirectories implements SiteDirectories {
    * Creates the site directory, public/, private/ and .home/ for the site's account; no-op when they are there. A
    * tree from before sites had their own account (owned by root or the shared uid 1000) is given to it first.
    */
-  async ensure(id: SiteId): Promise<void> {
+  async ensure(id: SiteId, diskQuotaBytes: number | null = null): Promise<void> {
     const user = this.#options.siteUserOf(id);
+    await this.#options.volumes?.attach(id, diskQuotaBytes);
     await this.#withSiteDirectory(id, { shouldCreate: true }, async (site) => {
       await this.#adoptOpened(site, user);
       for (const name of Object.keys(subdirectoryModes) as Array<keyof typeof subdirectoryModes>) {
@@ -131,6 +139,8 @@ export class FsSiteDirectories implements SiteDirectories {
 
   /** Deletes the site's whole tree by descriptor (tree-removal.ts), then its directory; no-op when absent. */
   async remove(id: SiteId): Promise<void> {
+    // A volume goes as a whole: nothing inside it is walked, so nothing the site planted there is followed.
+    if (await this.#options.volumes?.remove(id)) return;
     const sites = await this.#openSitesDirectory();
     try {
       const name = String(id);

@@ -14,7 +14,7 @@ import type { ModeChange } from "./mode-change.js";
 /** Each site's directory on disk, holding public/ (served) and private/ (not served). */
 export interface SiteDirectories {
   /** Creates the site directory, public/, private/ and .home/, owned by the site's own account; no-op when present. */
-  ensure(id: SiteId): Promise<void>;
+  ensure(id: SiteId, diskQuotaBytes?: number | null): Promise<void>;
   /**
    * Gives a site directory made before each site had its own account (root's, with files of the shared uid 1000) to
    * the site's account; false when it has it already. Fails with PATH_NOT_FOUND when there is no directory.
@@ -28,6 +28,37 @@ export interface SiteDirectories {
   has(id: SiteId): Promise<boolean>;
   /** The id of every site that has a directory (entries that are not a site id are ignored). */
   list(): Promise<SiteId[]>;
+}
+
+/** How full a site's disk is: its own filesystem's figures, as the site's account sees them. */
+export interface SiteDiskUsage {
+  usedBytes: number;
+  /** what the site may hold in all: its quota (used plus what it may still write) */
+  quotaBytes: number;
+  usedInodes: number;
+  totalInodes: number;
+}
+
+/**
+ * Where a site's files live and what holds them to a size. With volumes (adapters/loop-site-volumes.ts) each site
+ * directory is its own filesystem, so the kernel stops a site that writes past its quota, whatever writes it; without
+ * (directory mode) there is no limit and no measure, and every method but `attach` is a no-op.
+ */
+export interface SiteVolumes {
+  /** Whether sites get their own volume (false: plain directories). */
+  readonly isEnforced: boolean;
+  /** Mounts every site's volume that is not mounted (after a reboot); before any site directory is used. */
+  prepare(): Promise<void>;
+  /** Makes the site's volume (at `quotaBytes`) and mounts it at the site directory's path; no-op when mounted. */
+  attach(id: SiteId, quotaBytes: number | null): Promise<void>;
+  /** Holds the site to `quotaBytes`: grows its volume when needed, or holds back what it may use beyond. */
+  setQuota(id: SiteId, quotaBytes: number): Promise<SiteDiskUsage>;
+  /** Unmounts and deletes the site's volume; false when the site has none (a plain directory to remove). */
+  remove(id: SiteId): Promise<boolean>;
+  /** The usage of one site (null: no volume) */
+  usageOf(id: SiteId): Promise<SiteDiskUsage | null>;
+  /** The usage of every site with a volume. */
+  usage(): Promise<Map<SiteId, SiteDiskUsage>>;
 }
 
 /** What reading a path gives: a file's bytes or a directory's listing. */
