@@ -67,6 +67,25 @@ export const orchestratorConfigTable = {
         .default(defaultSiteUidBase),
       doc: "site N's files and process belong to uid/gid `base + N`; the range up to 2^31-2 must hold no host account (checked at start); never change it afterwards",
     }),
+    volumes: variable({
+      env: "DIRECTOR_SITE_VOLUMES",
+      schema: z.enum(["auto", "loop", "directory"]).default("auto"),
+      doc: "`loop`: each site is its own ext4 filesystem (a sparse image in the volumes directory, on a loop device) whose size the kernel holds it to, whatever writes; `directory`: plain directories, no disk quota; `auto`: `loop` when this machine can (root, loop devices, e2fsprogs), else `directory` with a warning",
+    }),
+    volumesDir: variable({
+      env: "DIRECTOR_SITE_VOLUMES_DIR",
+      schema: absolutePath.default("/var/lib/director/site-volumes"),
+      doc: "absolute private directory of the sites' volume images (`<id>.ext4`, sparse) and their quotas",
+    }),
+    diskQuotaBytes: variable({
+      env: "DIRECTOR_SITE_DISK_QUOTA_BYTES",
+      schema: z.coerce
+        .number()
+        .int()
+        .min(16 * mebibyte)
+        .default(1024 * mebibyte),
+      doc: "a site's disk quota in bytes unless an administrator gave it its own (at least 16 MiB; needs site volumes)",
+    }),
     defaultClientBodyLimitBytes: variable({
       env: "DIRECTOR_SITE_BODY_LIMIT_BYTES",
       schema: z.coerce

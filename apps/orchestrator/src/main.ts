@@ -19,7 +19,9 @@ import type { Logger } from "pino";
 import { NginxBalancerConfig } from "./adapters/balancer-config.js";
 import { FsBalancerSpecStore } from "./adapters/balancer-spec-store.js";
 import { FsCertificateInspector } from "./adapters/certificate-inspector.js";
+import { ConfiguredSiteVolumes } from "./adapters/configured-site-volumes.js";
 import { FsSiteIndex } from "./adapters/fs-site-index.js";
+import { LoopSiteVolumes } from "./adapters/loop-site-volumes.js";
 import { MariadbSiteDumps } from "./adapters/mariadb-site-dumps.js";
 import { NginxTrafficLog } from "./adapters/nginx-traffic-log.js";
 import { PostgresSiteDumps } from "./adapters/postgres-site-dumps.js";
@@ -73,7 +75,9 @@ export interface OrchestratorDeps extends DockerConnection {
 export function createOrchestrator(config: OrchestratorConfig, deps: OrchestratorDeps): OrchestratorHandle {
   const log = deps.log.child({ component: "orchestrator" });
   const siteUser = (id: SiteId) => siteUserOf(id, config.sites.uidBase);
+  const volumes = siteVolumesOf(config);
   const directories = new FsSiteDirectories(config.sites.dir, {
+    volumes,
     siteUserOf: siteUser,
     // The nginx workers that serve public/ pass through each site directory by its group.
     resolveServingGid: async () => (await resolveNginxWorkerUser(undefined))?.gid ?? process.getgid?.() ?? 0,
@@ -167,7 +171,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     token: config.token,
     directories,
     balancer,
-    files: new FsSiteFiles(directories, { ownerOf: siteUser }),
+    files: new FsSiteFiles(directories, { ownerOf: siteUser, diskUsageOf: (id) => volumes.usageOf(id) }),
     folderWatch: new FsSiteFolderWatch((id) => directories.pathOf(id)),
     maxFileBytes: config.files.maxFileBytes,
     zipLimits: { maxFiles: config.files.maxZipFiles, maxBytes: config.files.maxZipBytes },
@@ -184,6 +188,8 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     terminals,
     databases,
     resources: deps.siteResources ?? null,
+    volumes,
+    defaultDiskQuotaBytes: config.sites.diskQuotaBytes,
     traffic: new NginxTrafficLog({
       layout: trafficLogLayout(config.balancer.nginxDir),
       reopenLogs: balancerNginx === undefined ? null : () => balancerNginx.reopenLogs(),
@@ -205,6 +211,8 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     // Site files are the sites' own: a setuid one must never run as its owner for another local account.
     sitesMount = await ensureNosuidNodevMount(config.sites.dir);
     if (sitesMount.state === "mounted") log.info({ dir: config.sites.dir }, "mounted the sites directory nosuid,nodev");
+    // After that bind mount: volumes mounted before it would be hidden under it.
+    await volumes.resolve(log);
   });
   // Stop the watcher before the app closes, so that no re-render runs against a stopped nginx.
   // A replaced wildcard certificate of the sites domain is served within 10 minutes, without a restart.
@@ -268,6 +276,19 @@ function runningTaskAddress(runtime: ServiceRuntime): SiteAddressLookup {
 }
 
 const sitesCertificateCheckMs = 10 * 60 * 1000;
+
+/** The site volumes the configuration asks for; which ones is decided when the orchestrator starts. */
+function siteVolumesOf(config: OrchestratorConfig): ConfiguredSiteVolumes {
+  return new ConfiguredSiteVolumes(
+    config.sites.volumes,
+    () =>
+      new LoopSiteVolumes({
+        volumesDir: config.sites.volumesDir,
+        sitePath: (id) => path.join(config.sites.dir, String(id)),
+        defaultQuotaBytes: config.sites.diskQuotaBytes,
+      }),
+  );
+}
 
 /** The sites domain's wildcard certificate files, or null; CONFIG_INVALID for a half or unusable setting. */
 function sitesCertificateOf(config: OrchestratorConfig): { certificatePath: string; keyPath: string } | null {

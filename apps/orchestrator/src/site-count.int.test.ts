@@ -63,7 +63,8 @@ beforeAll(async () => {
     http: { port: 0 },
     token: testToken,
     installationId: "test",
-    sites: { dir: path.join(root, "sites") },
+    // Plain directories: thousands of volumes would measure mkfs, not nginx's work per change.
+    sites: { dir: path.join(root, "sites"), volumes: "directory" },
     balancer: { listen: `127.0.0.1:${edgePort}`, nginxDir: path.join(root, "nginx") },
     files: {},
   });

@@ -42,7 +42,7 @@ import {
   upsertBalancerRoute,
 } from "./orchestrator-sites.js";
 import { openTerminalRoute } from "./orchestrator-terminals.js";
-import { readResourcesRoute, readTrafficRoute } from "./orchestrator-usage.js";
+import { readDiskUsageRoute, readResourcesRoute, readTrafficRoute, setDiskQuotaRoute } from "./orchestrator-usage.js";
 import type { RouteTable } from "./route.js";
 
 export const orchestratorApi = {
@@ -80,4 +80,6 @@ export const orchestratorApi = {
   importSiteDatabase: importSiteDatabaseRoute,
   readTraffic: readTrafficRoute,
   readResources: readResourcesRoute,
+  readDiskUsage: readDiskUsageRoute,
+  setDiskQuota: setDiskQuotaRoute,
 } as const satisfies RouteTable;

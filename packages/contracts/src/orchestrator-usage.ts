@@ -6,6 +6,7 @@
  * the log. The orchestrator counts by host (nginx's `$host`); which site a host is, the manager knows.
  */
 import { z } from "zod";
+import { siteIdParamsSchema } from "./internal-values.js";
 import { route } from "./route.js";
 
 /**
@@ -99,4 +100,50 @@ export const readResourcesRoute = route({
   }),
   answerKind: "json",
   summary: "CPU time and memory of every running site container on this node, as the Docker engine counts them",
+});
+
+/** How full one site's volume is, as its own filesystem counts it (orchestrator adapters/loop-site-volumes.ts). */
+export const siteDiskUsageSchema = z
+  .object({
+    usedBytes: z.number().int().min(0),
+    /** what the site may hold in all, what it holds included */
+    quotaBytes: z.number().int().min(0),
+    usedInodes: z.number().int().min(0),
+    totalInodes: z.number().int().min(0),
+  })
+  .strict();
+export type SiteDiskUsageFigures = z.infer<typeof siteDiskUsageSchema>;
+
+export const readDiskUsageRoute = route({
+  method: "GET",
+  path: "/internal/v1/usage/disk",
+  caller: "internal",
+  answer: z.object({
+    measuredAt: z.string(),
+    /** false: this orchestrator keeps sites in plain directories, measured and held by nothing */
+    isEnforced: z.boolean(),
+    sites: z.array(siteDiskUsageSchema.extend({ siteId: z.number().int().positive() })),
+  }),
+  answerKind: "json",
+  summary: "how full each site's volume is (one statfs per site)",
+});
+
+/** The smallest disk quota a site can have (ext4's own structures need a few MiB, and a site room to start). */
+export const minimumSiteDiskQuotaBytes = 16 * 1024 * 1024;
+
+export const setDiskQuotaRoute = route({
+  method: "PUT",
+  path: "/internal/v1/sites/:id/disk-quota",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  body: z
+    .object({
+      /** null: the orchestrator's default (DIRECTOR_SITE_DISK_QUOTA_BYTES) */
+      quotaBytes: z.number().int().min(minimumSiteDiskQuotaBytes).max(Number.MAX_SAFE_INTEGER).nullable(),
+    })
+    .strict(),
+  answer: siteDiskUsageSchema,
+  answerKind: "json",
+  summary:
+    "holds the site's volume to a quota at once (shrinking below what it holds stops its writes); 404 PATH_NOT_FOUND without a volume, 501 SITE_VOLUMES_DISABLED without volumes",
 });

@@ -87,6 +87,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       DIRECTOR_ORCHESTRATOR_TOKEN: secrets.orchestratorToken,
       DIRECTOR_INSTALLATION_ID: secrets.installationId,
       DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
+      DIRECTOR_SITE_VOLUMES_DIR: path.join(dataDir, "site-volumes"),
       DIRECTOR_BALANCER_LISTEN: isShared ? edgeListen : `127.0.0.1:${config.balancerPort}`,
       DIRECTOR_BALANCER_NGINX_DIR: nginxDir,
       // read only by a standalone orchestrator, which starts its own nginx; this one is started below

@@ -42,6 +42,7 @@ beforeAll(async () => {
     volumes,
   });
   await directories.prepare();
+  await volumes.prepare();
 }, 10 * 60_000);
 
 afterAll(async () => {
@@ -172,9 +173,48 @@ describe("LoopSiteVolumes", () => {
       execFile("umount", [directories.pathOf(id)], (error) => (error ? reject(error) : resolve())),
     );
     expect(await volumes.usageOf(id)).toBeNull();
-    await directories.prepare();
+    await volumes.prepare();
+    await volumes.prepare(); // idempotent
     expect(await readFile(path.join(directories.pathOf(id), "public", "index.html"), "utf8")).toBe("kept");
     expect((await volumes.usageOf(id))?.quotaBytes).toBe(24 * MiB);
+  });
+
+  it("mounts the loop device a running process still holds, never a second one on the same image", async () => {
+    const id = 108 as SiteId;
+    await directories.ensure(id, 24 * MiB);
+    const { execFile } = await import("node:child_process");
+    const exec = (file: string, args: string[]) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(file, args, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      );
+    const user = siteUserOf(id, uidBase);
+    const holder = await docker.createContainer({
+      Image: image,
+      Cmd: ["sh", "-c", "sleep 600"],
+      User: `${user.uid}:${user.gid}`,
+      HostConfig: { Binds: [`${directories.pathOf(id)}:/site`] },
+    });
+    try {
+      await holder.start();
+      await exec("umount", ["--lazy", directories.pathOf(id)]); // what a stopping orchestrator's bind mount does
+      await volumes.prepare();
+      const images = path.join(root, "volumes", `${id}.ext4`);
+      const devices = (await exec("losetup", ["--list", "--noheadings", "--output", "NAME", "--associated", images]))
+        .trim()
+        .split("\n");
+      expect(devices).toHaveLength(1);
+      await writeFile(path.join(directories.pathOf(id), "public", "seen.txt"), "one filesystem");
+      const seen = await holder.exec({ Cmd: ["cat", "/site/public/seen.txt"], AttachStdout: true, Tty: true });
+      const stream = await seen.start({ Tty: true });
+      const output = await new Promise<string>((resolve) => {
+        let text = "";
+        stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        stream.on("end", () => resolve(text));
+      });
+      expect(output).toContain("one filesystem");
+    } finally {
+      await holder.remove({ force: true });
+    }
   });
 
   it("removes a site's volume whole, and refuses a quota below the smallest", async () => {

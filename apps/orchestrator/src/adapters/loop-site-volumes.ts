@@ -218,8 +218,17 @@ export class LoopSiteVolumes implements SiteVolumes {
     await mkdir(site, { mode: 0o700 }).catch((error: unknown) => {
       if (!hasErrorCode(error, "EEXIST")) throw error;
     });
+    // A loop device still on this image (its mount detached while a container of the site still holds it) is mounted
+    // again as it is: a second loop device would be a second ext4 on the same file, and corrupt it.
+    const image = this.#imageOf(id);
+    const { stdout } = await run("losetup", ["--list", "--noheadings", "--output", "NAME", "--associated", image]);
+    const attached = stdout.trim().split("\n")[0]?.trim() ?? "";
     try {
-      await run("mount", ["-t", "ext4", "-o", mountOptions, this.#imageOf(id), site]);
+      if (attached.startsWith("/dev/loop")) {
+        await run("mount", ["-t", "ext4", "-o", mountOptions.replace("loop,", ""), attached, site]);
+      } else {
+        await run("mount", ["-t", "ext4", "-o", mountOptions, image, site]);
+      }
     } catch (error) {
       throw new DirectorError("INTERNAL", `Could not mount the volume of site ${id}: ${stderrOf(error)}`, {
         cause: error,
@@ -234,28 +243,6 @@ export class LoopSiteVolumes implements SiteVolumes {
       throw new DirectorError("PATH_NOT_FOUND", `Site ${id} has no volume mounted; create its directories first.`);
     }
     return device;
-  }
-}
-
-/** Plain directories: no volume, no limit, no measure (DIRECTOR_SITE_VOLUMES=directory). */
-export class DirectorySiteVolumes implements SiteVolumes {
-  readonly isEnforced = false;
-  async prepare(): Promise<void> {}
-  async attach(): Promise<void> {}
-  async setQuota(id: SiteId): Promise<SiteDiskUsage> {
-    throw new DirectorError(
-      "SITE_VOLUMES_DISABLED",
-      `Site ${id} has no volume to hold to a quota: this orchestrator keeps sites in plain directories (DIRECTOR_SITE_VOLUMES=directory).`,
-    );
-  }
-  async remove(): Promise<boolean> {
-    return false;
-  }
-  async usageOf(): Promise<SiteDiskUsage | null> {
-    return null;
-  }
-  async usage(): Promise<Map<SiteId, SiteDiskUsage>> {
-    return new Map();
   }
 }
 

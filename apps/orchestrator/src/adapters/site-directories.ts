@@ -58,7 +58,6 @@ export class FsSiteDirectories implements SiteDirectories {
   async prepare(): Promise<void> {
     this.#servingGid = await this.#options.resolveServingGid();
     await this.#prepareSitesDirectory();
-    await this.#options.volumes?.prepare();
   }
 
   async #prepareSitesDirectory(): Promise<void> {

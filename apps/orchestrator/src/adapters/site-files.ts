@@ -8,7 +8,7 @@ import type { SiteId } from "@director/domain/site";
 import { parseSitePath, type SitePath, sitePathSegments } from "@director/domain/site-path";
 import { firstDirectoryPage } from "../core/directory-page.js";
 import type { ModeChange } from "../core/mode-change.js";
-import type { FileContent, SiteDirectories, SiteFileMode, SiteFiles, ZipLimits } from "../core/ports.js";
+import type { FileContent, SiteDirectories, SiteDiskUsage, SiteFileMode, SiteFiles, ZipLimits } from "../core/ports.js";
 import { listDirectoryPage } from "./directory-listing.js";
 import { type CreatedFileOwner, hasErrorCode, openDirectoryBelow, openEntry, pathAt } from "./directory-walk.js";
 import { changeMode, makeDirectory, moveEntry, removeEntry, splitSitePath } from "./site-tree-changes.js";
@@ -30,13 +30,29 @@ const fileMode = 0o644;
 export class FsSiteFiles implements SiteFiles {
   readonly #directories: Pick<SiteDirectories, "pathOf">;
   readonly #ownerOf: (id: SiteId) => CreatedFileOwner;
+  readonly #diskUsageOf: (id: SiteId) => Promise<SiteDiskUsage | null>;
 
   constructor(
     directories: Pick<SiteDirectories, "pathOf">,
-    options: { ownerOf?: (id: SiteId) => CreatedFileOwner } = {},
+    options: {
+      ownerOf?: (id: SiteId) => CreatedFileOwner;
+      /** how full the site's volume is (SiteVolumes.usageOf); null: no volume, no quota to check */
+      diskUsageOf?: (id: SiteId) => Promise<SiteDiskUsage | null>;
+    } = {},
   ) {
     this.#directories = directories;
     this.#ownerOf = options.ownerOf ?? (() => null);
+    this.#diskUsageOf = options.diskUsageOf ?? (async () => null);
+  }
+
+  /**
+   * Refuses a write of `bytes` that the site's quota has no room for, with the figures, before anything is written.
+   * The kernel would stop it too (the volume's reserved clusters hold root as well), but half-way, as ENOSPC.
+   */
+  async #assertRoomFor(id: SiteId, bytes: number): Promise<void> {
+    const usage = await this.#diskUsageOf(id);
+    if (usage === null || usage.usedBytes + bytes <= usage.quotaBytes) return;
+    throw quotaExceeded(usage, bytes);
   }
 
   async list(id: SiteId, path: SitePath | null, page = firstDirectoryPage): Promise<DirectoryListing> {
@@ -82,6 +98,7 @@ export class FsSiteFiles implements SiteFiles {
     if (mode !== 0o644 && mode !== 0o755) {
       throw new DirectorError("VALIDATION_FAILED", "A file's mode must be 644 or 755.", { details: { field: "mode" } });
     }
+    await this.#assertRoomFor(id, bytes.length);
     const { parentSegments, name } = splitSitePath(path);
     const owner = this.#ownerOf(id);
     const parent = await openDirectoryBelow(this.#directories.pathOf(id), parentSegments, {
@@ -112,6 +129,10 @@ export class FsSiteFiles implements SiteFiles {
           if (!hasErrorCode(cleanupError, "ENOENT")) throw cleanupError;
         });
         if (hasErrorCode(error, "EISDIR")) throw isDirectory(path, error);
+        if (hasErrorCode(error, "ENOSPC") || hasErrorCode(error, "EDQUOT")) {
+          const usage = await this.#diskUsageOf(id);
+          if (usage !== null) throw quotaExceeded(usage, bytes.length);
+        }
         // The parent we hold was removed (or replaced) meanwhile; nothing was written anywhere.
         if (hasErrorCode(error, "ENOENT")) {
           throw new DirectorError("PATH_NOT_FOUND", `The folder of ${path} was removed while writing; try again.`, {
@@ -179,6 +200,15 @@ export class FsSiteFiles implements SiteFiles {
       await parent.close();
     }
   }
+}
+
+function quotaExceeded(usage: SiteDiskUsage, neededBytes: number): DirectorError {
+  const mebibytes = (value: number) => `${(value / 1048576).toFixed(1)} MiB`;
+  return new DirectorError(
+    "SITE_QUOTA_EXCEEDED",
+    `The site has no room for ${mebibytes(neededBytes)}: it holds ${mebibytes(usage.usedBytes)} of its ${mebibytes(usage.quotaBytes)} quota. Delete files, or ask an administrator for a larger quota.`,
+    { details: { usedBytes: usage.usedBytes, quotaBytes: usage.quotaBytes, neededBytes } },
+  );
 }
 
 async function lstatOrNull(path: string): Promise<Stats | null> {

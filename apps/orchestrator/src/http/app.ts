@@ -3,12 +3,14 @@ import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { NoSiteVolumes } from "../core/no-site-volumes.js";
 import type {
   BalancerConfig,
   SiteDirectories,
   SiteFiles,
   SiteFolderWatch,
   SiteResources,
+  SiteVolumes,
   TrafficLog,
   ZipLimits,
 } from "../core/ports.js";
@@ -58,6 +60,9 @@ export interface OrchestratorAppDeps {
   traffic: TrafficLog;
   /** what running site containers use; null or absent: no Docker engine, no samples */
   resources?: SiteResources | null;
+  /** what holds sites to their disk quota (none: plain directories), and the quota a site has unless given its own */
+  volumes?: SiteVolumes;
+  defaultDiskQuotaBytes?: number;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
   dynamicSitesRefusal?: DirectorError;
 }
@@ -74,7 +79,12 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   registerImageRoutes(app, { images: deps.images ?? null, refusal });
   registerDatabaseRoutes(app, { databases: deps.databases });
   registerDatabaseTransferRoutes(app, { transfers: deps.databaseTransfers });
-  registerUsageRoutes(app, { traffic: deps.traffic, resources: deps.resources ?? null });
+  registerUsageRoutes(app, {
+    traffic: deps.traffic,
+    resources: deps.resources ?? null,
+    volumes: deps.volumes ?? new NoSiteVolumes(),
+    defaultDiskQuotaBytes: deps.defaultDiskQuotaBytes ?? 1024 * 1024 * 1024,
+  });
   registerTerminalRoutes(app, {
     terminals: refusal === null ? (deps.terminals ?? null) : null,
     refusal,

@@ -1,19 +1,28 @@
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
 import { registerRoute } from "@director/http-kit/routes";
 import type { FastifyInstance } from "fastify";
-import type { SiteResources, TrafficLog } from "../core/ports.js";
+import type { SiteResources, SiteVolumes, TrafficLog } from "../core/ports.js";
 
 /**
- * POST /usage/traffic and GET /usage/resources (contracts/orchestrator-usage.ts): the balancer's traffic after the
- * manager's cursor, and what running site containers use (none without a Docker engine: no dynamic site runs).
+ * POST /usage/traffic, GET /usage/resources and /usage/disk, PUT /sites/:id/disk-quota (contracts/orchestrator-usage.ts):
+ * the balancer's traffic after the manager's cursor, what running site containers use (none without a Docker engine:
+ * no dynamic site runs), how full each site's volume is, and a site's quota.
  */
 export function registerUsageRoutes(
   app: FastifyInstance,
-  deps: { traffic: TrafficLog; resources: SiteResources | null },
+  deps: { traffic: TrafficLog; resources: SiteResources | null; volumes: SiteVolumes; defaultDiskQuotaBytes: number },
 ): void {
   registerRoute(app, orchestratorApi.readTraffic, async ({ body }) => deps.traffic.read(body.after, body.maxBytes));
   registerRoute(app, orchestratorApi.readResources, async () => {
     const sampledAt = new Date().toISOString();
     return { sampledAt, samples: deps.resources === null ? [] : await deps.resources.sample() };
   });
+  registerRoute(app, orchestratorApi.readDiskUsage, async () => {
+    const measuredAt = new Date().toISOString();
+    const sites = [...(await deps.volumes.usage())].map(([siteId, usage]) => ({ siteId, ...usage }));
+    return { measuredAt, isEnforced: deps.volumes.isEnforced, sites };
+  });
+  registerRoute(app, orchestratorApi.setDiskQuota, async ({ params, body }) =>
+    deps.volumes.setQuota(params.id, body.quotaBytes ?? deps.defaultDiskQuotaBytes),
+  );
 }
