@@ -30,6 +30,11 @@ export const usageConfigTable = {
     schema: z.coerce.number().int().min(0).default(30_000),
     doc: "how often the worker samples the CPU time and memory of every running dynamic site (one Docker stats read per site, on the orchestrator) for its graphs (`0`: never)",
   }),
+  diskIntervalMs: variable({
+    env: "DIRECTOR_DISK_USAGE_INTERVAL_MS",
+    schema: z.coerce.number().int().min(0).default(60_000),
+    doc: "how often the worker measures how full every site's volume is (one statfs per site, on the orchestrator) for its meter, the administrators' list and the 90 % alert (`0`: never)",
+  }),
   trafficIntervalMs: variable({
     env: "DIRECTOR_TRAFFIC_INTERVAL_MS",
     schema: z.coerce.number().int().min(0).default(10_000),

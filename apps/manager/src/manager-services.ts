@@ -190,7 +190,14 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       audit: repositories.audit,
       defaultLimitBytes: defaultDatabaseSizeLimit,
     }),
-    usage: new SiteUsageService({ sites, traffic: repositories.siteTraffic, resources: repositories.siteResources }),
+    usage: new SiteUsageService({
+      sites,
+      traffic: repositories.siteTraffic,
+      resources: repositories.siteResources,
+      disk: repositories.siteDisk,
+      disks: components.siteDisks,
+      audit: repositories.audit,
+    }),
     siteDatabaseTransfers: new SiteDatabaseTransfersService({
       sites,
       databases: siteDatabases,

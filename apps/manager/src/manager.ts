@@ -14,6 +14,7 @@ import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/d
 import { publishingOperationStore, type WorkerStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
 import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
+import { DiskCollector } from "./features/usage/disk-collector.js";
 import { defaultResourceCollectorOptions, ResourceCollector } from "./features/usage/resource-collector.js";
 import { defaultTrafficCollectorOptions, TrafficCollector } from "./features/usage/traffic-collector.js";
 import { defaultUsageAlertsOptions, UsageAlerts } from "./features/usage/usage-alerts.js";
@@ -135,6 +136,13 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     options: { ...defaultResourceCollectorOptions, intervalMs: config.usage.resourcesIntervalMs },
   });
   if (config.usage.resourcesIntervalMs > 0) resourceCollector.start();
+  const diskCollector = new DiskCollector({
+    disks: adapters.components.siteDisks,
+    repository: services.repositories.siteDisk,
+    logger: adapters.log.child({ component: "disk-collector" }),
+    intervalMs: config.usage.diskIntervalMs,
+  });
+  if (config.usage.diskIntervalMs > 0) diskCollector.start();
   const usageAlerts = new UsageAlerts({
     alerts: services.repositories.usageAlerts,
     outbox: mailOutbox,
@@ -150,6 +158,7 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     await services.databaseSizeCheck.stop();
     await trafficCollector.stop();
     await resourceCollector.stop();
+    await diskCollector.stop();
     await usageAlerts.stop();
   };
 }

@@ -85,6 +85,8 @@ export const managerPaths = {
     site: { method: "GET", path: "/api/sites/:name/usage" },
     top: { method: "GET", path: "/api/admin/usage/top" },
     processes: { method: "GET", path: "/api/admin/usage/processes" },
+    fullest: { method: "GET", path: "/api/admin/usage/disk" },
+    setDiskQuota: { method: "PUT", path: "/api/sites/:name/disk-quota" },
   },
   siteDatabaseTransfer: {
     export: { method: "GET", path: "/api/sites/:name/database/export" },

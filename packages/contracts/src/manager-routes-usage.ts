@@ -45,6 +45,25 @@ export const resourcePointViewSchema = z.object({
 });
 export type ResourcePointView = z.infer<typeof resourcePointViewSchema>;
 
+/** How full a site's volume was when last measured. */
+export const siteDiskViewSchema = z.object({
+  usedBytes: z.number().int().min(0),
+  /** what the site may hold in all */
+  quotaBytes: z.number().int().min(0),
+  usedInodes: z.number().int().min(0),
+  totalInodes: z.number().int().min(0),
+  /** ISO 8601 */
+  measuredAt: z.string(),
+  /** the quota an administrator gave this site; null: the installation's default */
+  ownQuotaBytes: z.number().int().min(0).nullable(),
+  /** at 90 % or more of its quota: members are warned */
+  isNearQuota: z.boolean(),
+});
+export type SiteDiskView = z.infer<typeof siteDiskViewSchema>;
+
+/** The share of its quota at which a site is warned (and alerted about). */
+export const diskWarningShare = 0.9;
+
 export const siteUsageViewSchema = z.object({
   window: z.enum(Object.keys(usageWindows) as [UsageWindow, ...UsageWindow[]]),
   /** each point's period, in seconds: 60 or 3600 */
@@ -55,6 +74,8 @@ export const siteUsageViewSchema = z.object({
   traffic: z.array(trafficPointViewSchema),
   /** a dynamic site's process: CPU and memory per period (empty for a static site) */
   resources: z.array(resourcePointViewSchema),
+  /** its disk as last measured; null: not measured yet, or this installation has no site volumes */
+  disk: siteDiskViewSchema.nullable(),
   /** the window's totals */
   totals: z.object({
     requests: z.number().int().min(0),
@@ -115,6 +136,38 @@ export const busyProcessViewSchema = z.object({
 });
 export type BusyProcessView = z.infer<typeof busyProcessViewSchema>;
 
+/** PUT /api/sites/:name/disk-quota */
+export const setDiskQuotaRequestSchema = z
+  .object({
+    /** bytes, at least 16 MiB; null: back to the installation's default */
+    quotaBytes: z
+      .number()
+      .int()
+      .min(16 * 1024 * 1024)
+      .max(Number.MAX_SAFE_INTEGER)
+      .nullable(),
+  })
+  .strict();
+
+/** GET /api/admin/usage/disk?minPercent=&limit= */
+export const fullestSitesQuerySchema = z
+  .object({
+    /** only sites holding at least this share of their quota, in % */
+    minPercent: z.coerce.number().min(0).max(100).default(0),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+export const fullSiteViewSchema = z.object({
+  site: z.string(),
+  usedBytes: z.number().int().min(0),
+  quotaBytes: z.number().int().min(0),
+  /** used / quota, in % (one decimal) */
+  percent: z.number().min(0),
+  measuredAt: z.string(),
+});
+export type FullSiteView = z.infer<typeof fullSiteViewSchema>;
+
 export const usageRoutes = {
   site: route({
     ...managerPaths.usage.site,
@@ -155,6 +208,24 @@ export const usageRoutes = {
       sparklinePeriodSeconds: z.number().int(),
       sites: z.array(busyProcessViewSchema),
     }),
+    answerKind: "json",
+  }),
+  fullest: route({
+    ...managerPaths.usage.fullest,
+    caller: "admin",
+    summary: "the sites fullest against their disk quota, as last measured (administrators)",
+    query: fullestSitesQuerySchema,
+    answer: z.object({ sites: z.array(fullSiteViewSchema) }),
+    answerKind: "json",
+  }),
+  setDiskQuota: route({
+    ...managerPaths.usage.setDiskQuota,
+    caller: "admin",
+    summary:
+      "give the site its own disk quota in bytes, or null for the default (administrators); applied at once, shrinking below what it holds stops its writes",
+    params: siteParamsSchema,
+    body: setDiskQuotaRequestSchema,
+    answer: z.object({ disk: siteDiskViewSchema }),
     answerKind: "json",
   }),
 };

@@ -22,6 +22,7 @@ import * as siteDatabaseSizes from "./migrations/0017-site-database-sizes.js";
 import * as siteTraffic from "./migrations/0018-site-traffic.js";
 import * as siteResources from "./migrations/0019-site-resources.js";
 import * as usageAlerts from "./migrations/0020-usage-alerts.js";
+import * as siteDisk from "./migrations/0021-site-disk.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   "0018-site-traffic": siteTraffic,
   "0019-site-resources": siteResources,
   "0020-usage-alerts": usageAlerts,
+  "0021-site-disk": siteDisk,
 };
 
 const staticProvider: MigrationProvider = {

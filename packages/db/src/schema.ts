@@ -305,9 +305,26 @@ export interface SiteResourcesTable {
 /** When a site was last alerted about its use, by kind (0020). */
 export interface UsageAlertsTable {
   site_id: number;
-  kind: "server_errors" | "memory_limit";
+  kind: "server_errors" | "memory_limit" | "disk_quota";
   sent_at: Date;
   details: ColumnType<string, string | undefined, string>;
+}
+
+/** Each site's last measure of its volume (0021). */
+export interface SiteDiskUsageTable {
+  site_id: number;
+  used_bytes: ColumnType<string, number, number>;
+  quota_bytes: ColumnType<string, number, number>;
+  used_inodes: ColumnType<string, number, number>;
+  total_inodes: ColumnType<string, number, number>;
+  measured_at: Date;
+}
+
+/** An administrator's own disk quota for a site (0021). */
+export interface SiteDiskQuotasTable {
+  site_id: number;
+  quota_bytes: ColumnType<string, number, number>;
+  set_at: Date;
 }
 
 /** Where the manager is in a usage source (0018): an orchestrator's traffic log. */
@@ -339,5 +356,7 @@ export interface DB {
   site_resource_minutes: SiteResourcesTable;
   site_resource_hours: SiteResourcesTable;
   usage_alerts: UsageAlertsTable;
+  site_disk_usage: SiteDiskUsageTable;
+  site_disk_quotas: SiteDiskQuotasTable;
   usage_cursors: UsageCursorsTable;
 }

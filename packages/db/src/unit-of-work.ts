@@ -11,6 +11,7 @@ import { OperationsRepository } from "./operations.repository.js";
 import { SessionsRepository } from "./sessions.repository.js";
 import { ShellServerReportRepository } from "./shell-server-report.repository.js";
 import { SiteDatabasesRepository } from "./site-databases.repository.js";
+import { SiteDiskRepository } from "./site-disk.repository.js";
 import { SiteDomainsRepository } from "./site-domains.repository.js";
 import { SiteListingQuery } from "./site-listing.query.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
@@ -38,6 +39,7 @@ export interface Repositories {
   siteDatabases: SiteDatabasesRepository;
   siteTraffic: SiteTrafficRepository;
   siteResources: SiteResourcesRepository;
+  siteDisk: SiteDiskRepository;
   usageAlerts: UsageAlertsRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
@@ -61,6 +63,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteDatabases: new SiteDatabasesRepository(db),
     siteTraffic: new SiteTrafficRepository(db),
     siteResources: new SiteResourcesRepository(db),
+    siteDisk: new SiteDiskRepository(db),
     usageAlerts: new UsageAlertsRepository(db),
     siteListing: new SiteListingQuery(db),
   };

@@ -7,7 +7,7 @@ import type { SiteId } from "@director/domain/site";
 import { sql } from "kysely";
 import type { DatabaseHandle } from "./database.js";
 
-export type UsageAlertKind = "server_errors" | "memory_limit";
+export type UsageAlertKind = "server_errors" | "memory_limit" | "disk_quota";
 
 /** A site to alert about, with what makes it so. */
 export interface UsageAlertCandidate {
@@ -34,6 +34,8 @@ export class UsageAlertsRepository {
     minRequests: number;
     errorShare: number;
     memoryShare: number;
+    /** sites holding at least this share of their disk quota (last measure) */
+    diskShare: number;
   }): Promise<UsageAlertCandidate[]> {
     const errors = await this.#db
       .selectFrom("site_traffic_minutes")
@@ -69,6 +71,15 @@ export class UsageAlertsRepository {
       )
       .groupBy(["sites.id", "sites.name"])
       .execute();
+    const disk = await this.#db
+      .selectFrom("site_disk_usage")
+      .innerJoin("sites", "sites.id", "site_disk_usage.site_id")
+      .select(["sites.id as siteId", "sites.name as siteName", "used_bytes as used", "quota_bytes as quota"])
+      .where("site_disk_usage.quota_bytes", ">", "0" as never)
+      .where(
+        sql<boolean>`site_disk_usage.used_bytes >= cast(${query.diskShare} as double precision) * site_disk_usage.quota_bytes`,
+      )
+      .execute();
     const mib = (bytes: string) => Math.round(Number(bytes) / 1024 / 1024);
     return [
       ...errors.map((row) => ({
@@ -82,6 +93,12 @@ export class UsageAlertsRepository {
         siteName: row.siteName,
         kind: "memory_limit" as const,
         details: `its process held ${mib(row.memory)} MiB of its ${mib(row.limit)} MiB memory limit`,
+      })),
+      ...disk.map((row) => ({
+        siteId: row.siteId as SiteId,
+        siteName: row.siteName,
+        kind: "disk_quota" as const,
+        details: `its files take ${mib(row.used)} MiB of its ${mib(row.quota)} MiB disk quota`,
       })),
     ];
   }
@@ -124,7 +141,7 @@ export class UsageAlertsRepository {
       .where("sent_at", ">=", since)
       .groupBy("kind")
       .execute();
-    const counts: Record<UsageAlertKind, number> = { server_errors: 0, memory_limit: 0 };
+    const counts: Record<UsageAlertKind, number> = { server_errors: 0, memory_limit: 0, disk_quota: 0 };
     for (const row of rows) counts[row.kind] = Number(row.count);
     return counts;
   }

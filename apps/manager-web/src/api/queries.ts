@@ -71,6 +71,7 @@ export function queriesOf(api: Api) {
       }),
     images: () => queryOptions({ queryKey: queryKeys.images, queryFn: () => api.images.list() }),
     databaseHosts: () => queryOptions({ queryKey: ["database-hosts"], queryFn: () => api.databaseHosts.list() }),
+    fullestSites: () => queryOptions({ queryKey: ["usage", "disk"], queryFn: () => api.usage.fullest() }),
     largestSiteDatabases: () =>
       queryOptions({ queryKey: ["site-databases", "largest"], queryFn: () => api.siteDatabase.largest() }),
     siteRequests: () => queryOptions({ queryKey: queryKeys.siteRequests, queryFn: () => api.siteRequests.list() }),

@@ -28,7 +28,7 @@ import type {
 import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
 import type { LargeSiteDatabaseView, SiteDatabaseView } from "@director/contracts/manager-routes-site-databases";
 import type { SshInfo, SshKeyView } from "@director/contracts/manager-routes-ssh";
-import type { SiteUsageView, TrafficPointView } from "@director/contracts/manager-routes-usage";
+import type { SiteDiskView, SiteUsageView, TrafficPointView } from "@director/contracts/manager-routes-usage";
 import type { SiteStatementAnswer } from "@director/contracts/orchestrator-databases";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
@@ -48,6 +48,7 @@ export type {
   OperationView,
   ReconcileReport,
   SiteDatabaseView,
+  SiteDiskView,
   SiteDomainView,
   SiteListItemView,
   SiteMemberView,

@@ -12,5 +12,11 @@ export function usageApi(http: Http) {
     /** administrators: the dynamic sites whose processes use the most */
     processes: (query: { window: "hour" | "day" | "week"; by: "cpu" | "memory"; limit?: number }) =>
       callRoute(http, "usage", "processes", { query: { limit: 20, ...query } }),
+    /** administrators: the sites fullest against their disk quota */
+    fullest: (query: { minPercent?: number; limit?: number } = {}) =>
+      callRoute(http, "usage", "fullest", { query: { minPercent: 0, limit: 20, ...query } }),
+    /** administrators: a site's own disk quota (null: the default) */
+    setDiskQuota: (name: string, quotaBytes: number | null) =>
+      callRoute(http, "usage", "setDiskQuota", { params: { name }, json: { quotaBytes } }),
   };
 }

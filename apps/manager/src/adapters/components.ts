@@ -13,7 +13,7 @@ import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-
 import type { SiteDatabaseHosting } from "../features/site-databases/site-database-hosting.js";
 import type { SiteDatabaseDumps } from "../features/site-databases/site-database-transfers.service.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
-import type { ResourceSampler } from "../features/usage/resource-sampler.js";
+import type { ResourceSampler, SiteDisks } from "../features/usage/resource-sampler.js";
 import type { TrafficLog } from "../features/usage/traffic-log.js";
 import type { SiteFolderEvents } from "../features/workspace/file-events.routes.js";
 import type { TerminalShells } from "../features/workspace/terminal-socket-route.js";
@@ -43,6 +43,8 @@ export interface Components {
   /** the balancer's traffic log, read from a cursor */
   trafficLog: TrafficLog;
   resourceSampler: ResourceSampler;
+  /** how full sites' volumes are, and their quotas */
+  siteDisks: SiteDisks;
 }
 
 /** The components named by the config (their URLs and tokens); nothing is contacted until a call is made. */
@@ -95,5 +97,9 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
     },
     trafficLog: { read: (after) => orchestrator.readTraffic(after) },
     resourceSampler: { sample: () => orchestrator.readResources() },
+    siteDisks: {
+      measure: () => orchestrator.readDiskUsage(),
+      setQuota: (id, quotaBytes) => orchestrator.setDiskQuota(id, quotaBytes),
+    },
   };
 }

@@ -209,6 +209,14 @@ export class OrchestratorClient
     return this.#client.request(orchestratorApi.readResources, {});
   }
 
+  readDiskUsage() {
+    return this.#client.request(orchestratorApi.readDiskUsage, {});
+  }
+
+  setDiskQuota(siteId: SiteId, quotaBytes: number | null) {
+    return this.#client.request(orchestratorApi.setDiskQuota, { params: { id: siteId }, body: { quotaBytes } });
+  }
+
   async setSiteDatabaseWrites(siteId: SiteId, host: DatabaseHost, isAllowed: boolean): Promise<void> {
     await this.#client.request(orchestratorApi.siteDatabaseWrites, {
       params: { id: siteId },

@@ -103,6 +103,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
     siteDatabaseDumps: given.siteDatabaseDumps ?? { export: unreachable, import: unreachable },
     trafficLog: given.trafficLog ?? { read: unreachable },
     resourceSampler: given.resourceSampler ?? { sample: unreachable },
+    siteDisks: given.siteDisks ?? { measure: unreachable, setQuota: unreachable },
   };
 }
 
@@ -128,6 +129,7 @@ export interface TestManagerOptions extends ManagerAppOptions {
   siteDatabaseDumps?: Components["siteDatabaseDumps"];
   trafficLog?: Components["trafficLog"];
   resourceSampler?: Components["resourceSampler"];
+  siteDisks?: Components["siteDisks"];
   /** what the live channel hears from the worker; default: a fresh in-process one */
   operationEvents?: OperationEvents;
 }

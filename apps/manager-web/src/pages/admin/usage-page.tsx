@@ -7,6 +7,7 @@ import { formatBytes } from "../../lib/format";
 import { pathTo } from "../../lib/routes";
 import { Link } from "../../router";
 import { BusiestProcesses } from "./busiest-processes";
+import { FullestSites } from "./fullest-sites";
 
 type UsageWindow = "hour" | "day" | "week";
 type UsageOrder = "requests" | "bytes" | "errors";
@@ -84,6 +85,7 @@ export function AdminUsagePage() {
         </tbody>
       </table>
       <BusiestProcesses window={window} windowName={windowNames[window]} />
+      <FullestSites />
     </>
   );
 }

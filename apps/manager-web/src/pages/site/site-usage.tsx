@@ -6,6 +6,7 @@ import { ErrorBanner } from "../../components/ui";
 import { useApiQueries, useLiveSites } from "../../hooks";
 import { formatBytes } from "../../lib/format";
 import { trafficColumns } from "../../lib/traffic-series";
+import { SiteDisk } from "./site-disk";
 
 type UsageWindow = SiteUsageView["window"];
 const windowNames: Record<UsageWindow, string> = { hour: "Last hour", day: "Last day", week: "Last week" };
@@ -91,6 +92,7 @@ export function SiteUsage({ site }: { site: string }) {
           <strong>{totals.errors.toLocaleString()}</strong> server errors ({windowNames[window].toLowerCase()})
         </p>
       ) : null}
+      {usage.data ? <SiteDisk site={site} disk={usage.data.disk} onChange={() => void usage.refetch()} /> : null}
       {columns !== null && totals ? (
         <div className="charts">
           <TimeSeriesChart

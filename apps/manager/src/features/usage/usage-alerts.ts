@@ -5,7 +5,8 @@
  * (claimed in the database, so two workers never send one twice); Prometheus sees how many sites were alerted
  * (director_usage_alerts).
  */
-import type { UsageAlertCandidate, UsageAlertsRepository } from "@director/db/usage-alerts.repository";
+import { diskWarningShare } from "@director/contracts/manager-routes-usage";
+import type { UsageAlertCandidate, UsageAlertKind, UsageAlertsRepository } from "@director/db/usage-alerts.repository";
 import type { NewOutboxMail } from "@director/domain/outbox-mail";
 import type { Logger } from "pino";
 import { PollingLoop } from "../../adapters/polling-loop.js";
@@ -21,6 +22,8 @@ export interface UsageAlertsOptions {
   errorShare: number;
   /** the share of its memory limit that makes a process "at its limit" */
   memoryShare: number;
+  /** the share of its disk quota that makes a site "nearly full" */
+  diskShare: number;
   /** how long a site is not told again of the same kind */
   quietMs: number;
 }
@@ -31,6 +34,7 @@ export const defaultUsageAlertsOptions: UsageAlertsOptions = {
   minRequests: 20,
   errorShare: 0.5,
   memoryShare: 0.95,
+  diskShare: diskWarningShare,
   quietMs: 24 * 3600_000,
 };
 
@@ -76,6 +80,7 @@ export class UsageAlerts {
       minRequests: options.minRequests,
       errorShare: options.errorShare,
       memoryShare: options.memoryShare,
+      diskShare: options.diskShare,
     });
     const sent: UsageAlertCandidate[] = [];
     for (const candidate of candidates) {
@@ -93,29 +98,39 @@ export class UsageAlerts {
   }
 }
 
+/** What each alert tells a site's members, in words they can act on. */
+const adviceFor: Record<UsageAlertKind, (siteName: string) => { subject: string; advice: string[] }> = {
+  server_errors: (siteName) => ({
+    subject: `Director: your site ${siteName} answers mostly with errors`,
+    advice: [
+      "Visitors get an error page. The site's process log (on the site page, or in the workspace) usually says why:",
+      "a crash at start, a missing package, a database it cannot reach.",
+    ],
+  }),
+  memory_limit: (siteName) => ({
+    subject: `Director: your site ${siteName} is at its memory limit`,
+    advice: [
+      "A process that reaches its limit is stopped by the system and started again, and visitors wait meanwhile.",
+      "Look for what grows (a cache, a list kept in memory), or ask an administrator for a higher limit.",
+    ],
+  }),
+  disk_quota: (siteName) => ({
+    subject: `Director: your site ${siteName} is nearly out of disk space`,
+    advice: [
+      "Once it is full, nothing more can be written there: uploads, saves in the workspace and the site's own process",
+      "all fail. Delete what it no longer needs (old uploads, logs, caches), or ask an administrator for a larger quota.",
+    ],
+  }),
+};
+
 /** The message to a site's members, in words they can act on. */
 export function usageAlertMail(alert: UsageAlertCandidate, to: readonly string[]): NewOutboxMail {
-  const what =
-    alert.kind === "server_errors"
-      ? {
-          subject: `Director: your site ${alert.siteName} answers mostly with errors`,
-          advice: [
-            "Visitors get an error page. The site's process log (on the site page, or in the workspace) usually says why:",
-            "a crash at start, a missing package, a database it cannot reach.",
-          ],
-        }
-      : {
-          subject: `Director: your site ${alert.siteName} is at its memory limit`,
-          advice: [
-            "A process that reaches its limit is stopped by the system and started again, and visitors wait meanwhile.",
-            "Look for what grows (a cache, a list kept in memory), or ask an administrator for a higher limit.",
-          ],
-        };
+  const what = adviceFor[alert.kind](alert.siteName);
   return {
     to,
     subject: what.subject,
     text: [
-      `In the last hour, ${alert.details}.`,
+      alert.kind === "disk_quota" ? `Now ${alert.details}.` : `In the last hour, ${alert.details}.`,
       "",
       ...what.advice,
       "",

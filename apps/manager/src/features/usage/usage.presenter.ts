@@ -1,5 +1,18 @@
-import type { SiteUsageView } from "@director/contracts/manager-routes-usage";
+import { diskWarningShare, type SiteDiskView, type SiteUsageView } from "@director/contracts/manager-routes-usage";
 import type { SiteUsage } from "./site-usage.service.js";
+
+export function presentSiteDisk(disk: NonNullable<SiteUsage["disk"]>): SiteDiskView {
+  const { measure } = disk;
+  return {
+    usedBytes: measure.usedBytes,
+    quotaBytes: measure.quotaBytes,
+    usedInodes: measure.usedInodes,
+    totalInodes: measure.totalInodes,
+    measuredAt: measure.measuredAt.toISOString(),
+    ownQuotaBytes: disk.ownQuotaBytes,
+    isNearQuota: measure.quotaBytes > 0 && measure.usedBytes >= diskWarningShare * measure.quotaBytes,
+  };
+}
 
 export function presentSiteUsage(usage: SiteUsage): SiteUsageView {
   const traffic = usage.traffic.map((point) => ({
@@ -25,6 +38,7 @@ export function presentSiteUsage(usage: SiteUsage): SiteUsageView {
       memoryBytes: point.memoryMaxBytes,
       memoryLimitBytes: point.memoryLimitBytes,
     })),
+    disk: usage.disk === null ? null : presentSiteDisk(usage.disk),
     totals: {
       requests: traffic.reduce((sum, point) => sum + point.requests, 0),
       bytesSent: traffic.reduce((sum, point) => sum + point.bytesSent, 0),

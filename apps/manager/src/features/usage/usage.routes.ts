@@ -2,11 +2,12 @@ import { usageRoutes } from "@director/contracts/manager-routes-usage";
 import type { FastifyInstance } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
 import type { SiteUsageService } from "./site-usage.service.js";
-import { presentSiteUsage } from "./usage.presenter.js";
+import { presentSiteDisk, presentSiteUsage } from "./usage.presenter.js";
 
 /**
  * GET /api/sites/:name/usage?window=hour|day|week; administrators: GET /api/admin/usage/top (traffic) and
- * GET /api/admin/usage/processes (CPU and memory)
+ * GET /api/admin/usage/processes (CPU and memory), GET /api/admin/usage/disk (fullest against their quota) and
+ * PUT /api/sites/:name/disk-quota
  */
 export function registerUsageRoutes(app: FastifyInstance, deps: { usage: SiteUsageService }): void {
   registerApiRoute(app, usageRoutes.site, async ({ actor, params, query }) =>
@@ -50,4 +51,21 @@ export function registerUsageRoutes(app: FastifyInstance, deps: { usage: SiteUsa
       })),
     };
   });
+
+  registerApiRoute(app, usageRoutes.fullest, async ({ actor, query }) => {
+    const sites = await deps.usage.fullest(actor, { minShare: query.minPercent / 100, limit: query.limit });
+    return {
+      sites: sites.map((site) => ({
+        site: site.siteName,
+        usedBytes: site.usedBytes,
+        quotaBytes: site.quotaBytes,
+        percent: Math.round(site.share * 1000) / 10,
+        measuredAt: site.measuredAt.toISOString(),
+      })),
+    };
+  });
+
+  registerApiRoute(app, usageRoutes.setDiskQuota, async ({ actor, params, body }) => ({
+    disk: presentSiteDisk(await deps.usage.setDiskQuota(actor, params.name, body.quotaBytes)),
+  }));
 }

@@ -1,0 +1,111 @@
+import { type FormEvent, useState } from "react";
+import { fieldErrorsOf } from "../../api/errors";
+import type { SiteDiskView } from "../../api/types";
+import { ErrorBanner, Field, Time } from "../../components/ui";
+import { useAction, useApi, useSession } from "../../hooks";
+import { formatBytes } from "../../lib/format";
+
+const mebibyte = 1024 * 1024;
+
+/**
+ * How full the site's disk is: a meter against its quota, a warning from 90 % (what fails once it is full, and what
+ * to do), and for administrators the site's own quota.
+ */
+export function SiteDisk(props: { site: string; disk: SiteDiskView | null; onChange: () => void }) {
+  const { user } = useSession();
+  const { disk } = props;
+  if (disk === null) return null;
+  return (
+    <div className="site-disk" data-testid="site-disk">
+      <h3>Disk</h3>
+      <p className="size-of-limit">
+        <meter
+          min={0}
+          max={disk.quotaBytes}
+          value={Math.min(disk.usedBytes, disk.quotaBytes)}
+          high={disk.quotaBytes * 0.9}
+          optimum={0}
+          aria-label="Space the site's files take of its quota"
+        />
+        <span>
+          {formatBytes(disk.usedBytes)} of {formatBytes(disk.quotaBytes)}
+          {disk.ownQuotaBytes === null ? "" : " (its own quota)"}
+        </span>
+        <span className="muted small">
+          {" "}
+          · {disk.usedInodes.toLocaleString()} of {disk.totalInodes.toLocaleString()} files · measured{" "}
+          <Time iso={disk.measuredAt} />
+        </span>
+      </p>
+      {disk.isNearQuota ? (
+        <div className="banner banner-warning" role="status" data-testid="disk-near-quota">
+          <p>
+            <strong>The site is nearly out of disk space.</strong> Once it is full, uploads, saves and the site's own
+            process can no longer write. Delete what it no longer needs, or ask an administrator for a larger quota.
+          </p>
+        </div>
+      ) : null}
+      {user.isSuperuser ? <DiskQuotaForm site={props.site} disk={disk} onChange={props.onChange} /> : null}
+    </div>
+  );
+}
+
+/** Administrators: the site's own quota in MiB, or the installation's default. Applied at once. */
+function DiskQuotaForm(props: { site: string; disk: SiteDiskView; onChange: () => void }) {
+  const api = useApi();
+  const { disk } = props;
+  const [mebibytes, setMebibytes] = useState(disk.ownQuotaBytes === null ? "" : String(disk.ownQuotaBytes / mebibyte));
+  const { error, isBusy, run } = useAction();
+  const fields = fieldErrorsOf(error);
+  const save = (quotaBytes: number | null) =>
+    run(async () => {
+      await api.usage.setDiskQuota(props.site, quotaBytes);
+      props.onChange();
+    });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save(Math.round(Number(mebibytes) * mebibyte));
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="The site's disk quota">
+      <Field
+        label="Disk quota (MiB)"
+        error={fields.quotaBytes}
+        hint={
+          disk.ownQuotaBytes === null ? "Empty: the installation's default. At least 16." : "This site's own quota."
+        }
+      >
+        {({ id, describedBy, isInvalid }) => (
+          <input
+            id={id}
+            type="number"
+            min={16}
+            step="any"
+            inputMode="decimal"
+            value={mebibytes}
+            onChange={(event) => setMebibytes(event.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={isInvalid}
+          />
+        )}
+      </Field>
+      <button type="submit" className="button" disabled={isBusy || mebibytes === "" || !(Number(mebibytes) > 0)}>
+        Set quota
+      </button>
+      {disk.ownQuotaBytes !== null ? (
+        <button
+          type="button"
+          className="link-button"
+          disabled={isBusy}
+          onClick={() => {
+            setMebibytes("");
+            void save(null);
+          }}
+        >
+          Use the default
+        </button>
+      ) : null}
+      <ErrorBanner error={fields.quotaBytes === undefined ? error : undefined} />
+    </form>
+  );
+}

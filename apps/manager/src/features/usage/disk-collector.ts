@@ -1,0 +1,54 @@
+/**
+ * Measures how full every site's volume is (the worker role), every `intervalMs`: one call to the orchestrator, which
+ * asks the kernel once per site (statfs, no walk of the files), and one upsert per thousand sites. Only the last
+ * measure is kept: what a site holds changes slowly, and its quota is what matters to it.
+ */
+import type { SiteDiskRepository } from "@director/db/site-disk.repository";
+import type { SiteId } from "@director/domain/site";
+import type { Logger } from "pino";
+import { PollingLoop } from "../../adapters/polling-loop.js";
+import { InProcessWakeup } from "../../adapters/wakeup.js";
+import type { SiteDisks } from "./resource-sampler.js";
+
+export interface DiskCollectorDeps {
+  disks: Pick<SiteDisks, "measure">;
+  repository: Pick<SiteDiskRepository, "record">;
+  logger: Pick<Logger, "warn">;
+  intervalMs: number;
+}
+
+export class DiskCollector {
+  readonly #deps: DiskCollectorDeps;
+  readonly #loop: PollingLoop;
+
+  constructor(deps: DiskCollectorDeps) {
+    this.#deps = deps;
+    this.#loop = new PollingLoop({
+      pass: async () => {
+        await this.collect();
+        return { hasMore: false };
+      },
+      wakeup: new InProcessWakeup(),
+      intervalMs: deps.intervalMs,
+      onError: (error) => deps.logger.warn({ err: error }, "could not measure sites' disks; retrying"),
+    });
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop();
+  }
+
+  /** One measure of every site's volume; how many sites were measured (none: no volumes). */
+  async collect(): Promise<{ sites: number; isEnforced: boolean }> {
+    const { measuredAt, isEnforced, sites } = await this.#deps.disks.measure();
+    await this.#deps.repository.record(
+      sites.map(({ siteId, ...figures }) => ({ siteId: siteId as SiteId, ...figures })),
+      new Date(measuredAt),
+    );
+    return { sites: sites.length, isEnforced };
+  }
+}
