@@ -13,6 +13,9 @@ describe("loadOrchestratorConfig", () => {
         dir: "/var/lib/director/sites",
         domain: "sites.localhost",
         uidBase: 2_000_000_000,
+        volumes: "auto",
+        volumesDir: "/var/lib/director/site-volumes",
+        diskQuotaBytes: 1024 * 1024 * 1024,
         defaultClientBodyLimitBytes: 2097152,
       },
       balancer: {

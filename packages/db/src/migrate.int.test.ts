@@ -43,6 +43,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0018-site-traffic" },
       { name: "0019-site-resources" },
       { name: "0020-usage-alerts" },
+      { name: "0021-site-disk" },
     ]);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * Usage alerts on a real PostgreSQL: a site answering mostly 5xx and a process at its memory limit are each mailed to
+ * Usage alerts on a real PostgreSQL: a site answering mostly 5xx, a process at its memory limit and a site at 90 % of
+ * its disk quota are each mailed to
  * the site's members once (two workers at once included), not again within a day, and again after it; a healthy site,
  * or too few requests, is no alert.
  */
 import { MailOutboxRepository } from "@director/db/mail-outbox.repository";
+import { SiteDiskRepository } from "@director/db/site-disk.repository";
 import { UsageAlertsRepository } from "@director/db/usage-alerts.repository";
 import type { SiteId } from "@director/domain/site";
 import { createTestSite } from "@director/testing/db-factories";
@@ -54,6 +56,19 @@ describe("UsageAlerts", () => {
         memory_limit_bytes: 100 * mib,
       })
       .execute();
+  const disk = async (site: string, usedMib: number, quotaMib: number) =>
+    new SiteDiskRepository(database.db).record(
+      [
+        {
+          siteId: ids[site] ?? (0 as SiteId),
+          usedBytes: usedMib * mib,
+          quotaBytes: quotaMib * mib,
+          usedInodes: 10,
+          totalInodes: 100,
+        },
+      ],
+      new Date("2026-12-04T11:59:00Z"),
+    );
   const outbox = async () =>
     (await database.db.selectFrom("mail_outbox").select(["recipients", "subject", "body"]).orderBy("id").execute()).map(
       (row) => ({ to: row.recipients, subject: row.subject, text: row.body }),
@@ -70,7 +85,7 @@ describe("UsageAlerts", () => {
           .executeTakeFirstOrThrow(),
       ),
     );
-    for (const name of ["failing", "hungry", "healthy", "quiet"]) {
+    for (const name of ["failing", "hungry", "healthy", "quiet", "crowded"]) {
       ids[name] = (await createTestSite(database.db, { name, memberIds: [ann?.id ?? 0, bob?.id ?? 0] })).id as SiteId;
     }
   });
@@ -86,19 +101,23 @@ describe("UsageAlerts", () => {
     await traffic("quiet", new Date(now.getTime() - 20 * 60_000), 5, 5); // all errors, but too few to mean much
     await memory("hungry", new Date(now.getTime() - 10 * 60_000), 97);
     await memory("healthy", new Date(now.getTime() - 10 * 60_000), 40);
+    await disk("crowded", 93, 100);
+    await disk("healthy", 89, 100);
     // Two workers at once: each alert is sent by one of them.
     const [first, second] = await Promise.all([alerts().run(now), alerts().run(now)]);
     const sent = [...first, ...second].map((alert) => `${alert.siteName} ${alert.kind}`).sort();
-    expect(sent).toEqual(["failing server_errors", "hungry memory_limit"]);
+    expect(sent).toEqual(["crowded disk_quota", "failing server_errors", "hungry memory_limit"]);
     const mails = await outbox();
     expect(mails.map((mail) => mail.subject).sort()).toEqual([
+      "Director: your site crowded is nearly out of disk space",
       "Director: your site failing answers mostly with errors",
       "Director: your site hungry is at its memory limit",
     ]);
     expect(mails[0]?.to).toEqual(["ann@school.example", "bob@school.example"]);
     expect(mails.map((mail) => mail.text).join("\n")).toContain("31 of 40 requests were answered with a server error");
     expect(mails.map((mail) => mail.text).join("\n")).toContain("held 97 MiB of its 100 MiB memory limit");
-    expect(warnings).toHaveLength(2);
+    expect(mails.map((mail) => mail.text).join("\n")).toContain("Now its files take 93 MiB of its 100 MiB disk quota.");
+    expect(warnings).toHaveLength(3);
     // Still failing an hour later: not told again the same day.
     const later = new Date(now.getTime() + hourMs);
     await traffic("failing", new Date(later.getTime() - 5 * 60_000), 40, 40);
@@ -109,9 +128,10 @@ describe("UsageAlerts", () => {
     const nextDay = new Date("2026-12-05T12:30:00Z");
     await traffic("failing", new Date(nextDay.getTime() - 5 * 60_000), 50, 50);
     const sent = await alerts().run(nextDay);
-    expect(sent.map((alert) => alert.siteName)).toEqual(["failing"]);
-    expect(await outbox()).toHaveLength(3);
+    // The crowded site is still at 93 %: told again the next day too.
+    expect(sent.map((alert) => alert.siteName).sort()).toEqual(["crowded", "failing"]);
+    expect(await outbox()).toHaveLength(5);
     const counts = await new UsageAlertsRepository(database.db).countSince(new Date("2026-12-05T00:00:00Z"));
-    expect(counts).toEqual({ server_errors: 1, memory_limit: 0 });
+    expect(counts).toEqual({ server_errors: 1, memory_limit: 0, disk_quota: 1 });
   });
 });
