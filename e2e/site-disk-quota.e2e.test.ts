@@ -3,10 +3,12 @@
  * an administrator gives a site a small one of its own; the files API refuses an upload past it with
  * SITE_QUOTA_EXCEEDED and the figures and writes nothing, while another site still takes its files; the site page
  * shows the meter and the 90 % warning, the Usage page lists the fullest site first. Members cannot change quotas.
- * (The kernel's side, a site's own process stopped at its quota, is adapters/loop-site-volumes.int.test.ts.)
+ * A dynamic site's own process (a Swarm task running as the site's account) is stopped at its quota by the kernel.
+ * More attacks from inside a container are in adapters/loop-site-volumes.int.test.ts.
  */
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { httpRequest } from "@director/testing/http-request";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
@@ -145,6 +147,43 @@ describe("director up: each site held to its disk quota", () => {
     expect(errors).toEqual([]);
   });
 
+  it("stops a dynamic site's own process at its quota, and nothing else", async () => {
+    const created = await admin.request("POST", "/api/sites?wait=true", { json: { name: "writer", type: "dynamic" } });
+    expect(created.status, created.text).toBe(201);
+    expect(
+      (await admin.request("PUT", "/api/sites/writer/disk-quota", { json: { quotaBytes: 16 * MiB } })).status,
+    ).toBe(200);
+    // The report's first line takes its block before the disk is full, so dd's complaint still fits in it.
+    const script = [
+      "#!/bin/sh",
+      "echo started > /site/public/dd.txt",
+      "dd if=/dev/zero of=/site/private/fill bs=1M count=40 2>> /site/public/dd.txt",
+      'echo "exit=$?" >> /site/public/dd.txt',
+      'exec httpd -f -p "$PORT" -h /site/public',
+      "",
+    ].join("\n");
+    const uploaded = await admin.request("PUT", "/api/sites/writer/files/run.sh?mode=755", { body: script });
+    expect(uploaded.status, uploaded.text).toBe(200);
+    expect((await admin.request("POST", "/api/sites/writer/restart?wait=true")).status).toBe(200);
+    const deadline = Date.now() + 60_000;
+    let report = "";
+    while (!report.includes("exit=") && Date.now() < deadline) {
+      const answer = await httpRequest({
+        url: `${director.sitesUrl}/dd.txt`,
+        host: `writer.sites.localhost:${director.ports.sites}`,
+      });
+      if (answer.status === 200) report = answer.text;
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(report).toMatch(/No space left on device/);
+    expect(report).toMatch(/exit=1/);
+    const disk = await diskOf("writer", (candidate) => Number(candidate.usedBytes) > 10 * MiB);
+    expect(disk.usedBytes).toBeLessThanOrEqual(16 * MiB);
+    expect(disk.quotaBytes).toBe(16 * MiB);
+    // The machine and the other sites are untouched.
+    expect((await upload(ann, "roomy", "after.bin", 2 * MiB)).status).toBe(200);
+  });
+
   it("keeps the volumes and their quotas across a restart, and removes a deleted site's volume", async () => {
     await director.stop();
     await director.start();
@@ -157,6 +196,6 @@ describe("director up: each site held to its disk quota", () => {
     const deleted = await admin.request("DELETE", "/api/sites/roomy?wait=true", { json: { confirmName: "roomy" } });
     expect(deleted.status, deleted.text).toBeLessThan(300);
     const images = await readdir(path.join(director.dataDir, "site-volumes"));
-    expect(images.filter((name) => name.endsWith(".ext4"))).toHaveLength(1);
+    expect(images.filter((name) => name.endsWith(".ext4"))).toHaveLength(2); // full and writer
   });
 });

@@ -18,7 +18,12 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { ComponentProcess } from "./support/component-process.js";
-import { removeInstallationDockerObjects, repoRoot, unmountBelow } from "./support/director-process.js";
+import {
+  detachLoopDevicesBelow,
+  removeInstallationDockerObjects,
+  repoRoot,
+  unmountBelow,
+} from "./support/director-process.js";
 
 const password = "a long enough password";
 
@@ -57,6 +62,7 @@ describe("a worker killed mid-operation", () => {
       DIRECTOR_ROUTER_URL: `http://127.0.0.1:${ports.router}`,
       DIRECTOR_ROUTER_TOKEN: generateInternalToken(),
       DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
+      DIRECTOR_SITE_VOLUMES_DIR: path.join(dataDir, "site-volumes"),
       DIRECTOR_BALANCER_LISTEN: `127.0.0.1:${ports.balancer}`,
       DIRECTOR_BALANCER_NGINX_DIR: path.join(dataDir, "balancer-nginx"),
       DIRECTOR_EDGE_LISTEN: `127.0.0.1:${ports.edge}`,
@@ -75,6 +81,7 @@ describe("a worker killed mid-operation", () => {
     await removeInstallationDockerObjects(installationId);
     await database?.drop();
     if (dataDir) await unmountBelow(dataDir);
+    if (dataDir) await detachLoopDevicesBelow(dataDir);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

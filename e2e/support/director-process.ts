@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdtemp, readFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseMountInfo } from "@director/host/nosuid-mount";
@@ -142,6 +142,7 @@ export class DirectorProcess {
     const id = await this.installationId();
     if (id !== null) await removeInstallationDockerObjects(id);
     await unmountBelow(this.dataDir);
+    await detachLoopDevicesBelow(this.dataDir);
   }
 
   /** Runs another `director` command against this installation; `stdin` is written to it. */
@@ -188,6 +189,18 @@ export async function removeInstallationDockerObjects(installationId: string): P
     serviceNames: services.map((service) => service.Spec?.Name ?? "").filter(Boolean),
     networkName,
   });
+}
+
+/**
+ * Detaches the loop devices of site volumes under `dir` (director up leaves them mounted when it stops, on purpose);
+ * a device still held is detached by the kernel once it is free.
+ */
+export async function detachLoopDevicesBelow(dir: string): Promise<void> {
+  const names = (await readdir("/sys/block").catch(() => [] as string[])).filter((name) => /^loop[0-9]+$/.test(name));
+  for (const name of names) {
+    const backing = await readFile(`/sys/block/${name}/loop/backing_file`, "utf8").catch(() => "");
+    if (backing.startsWith(`${dir}/`)) await runCommand(["losetup", "--detach", `/dev/${name}`], { timeoutMs: 15_000 });
+  }
 }
 
 /** Unmounts (lazily) every mount at or below `dir`, deepest first: what a killed `director up` left mounted. */

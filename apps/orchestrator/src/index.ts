@@ -7,9 +7,11 @@
 export { ensureDebianBaseImage } from "./adapters/debian-base-image.js";
 export { removeDockerTestObjects } from "./adapters/docker-test-objects.js";
 export { ensureBusyboxBaseImage, stableBusyboxTag } from "./adapters/local-base-images.js";
+export { LoopSiteVolumes } from "./adapters/loop-site-volumes.js";
 export { NginxTrafficLog } from "./adapters/nginx-traffic-log.js";
 export { sftpSiteLabel } from "./adapters/sftp-container-spec.js";
 export { createSiteDatabaseEngine } from "./adapters/site-database-engines.js";
+export { FsSiteDirectories } from "./adapters/site-directories.js";
 export { bridgeInterfaceOf, removeSiteFirewall } from "./adapters/site-firewall.js";
 export { removeSiteNetworkAnchor, type SitesGateway, siteNetworkAnchorName } from "./adapters/site-network-anchor.js";
 export { terminalSiteLabel } from "./adapters/terminal-container-spec.js";
@@ -18,4 +20,5 @@ export { loadOrchestratorConfig, orchestratorConfigTable } from "./config.js";
 export { connectDocker } from "./connect-docker.js";
 export { type ManagerServerEnv, renderManagerServer } from "./core/render-manager-server.js";
 export { SiteDatabases } from "./core/site-databases.js";
+export { siteUserOf } from "./core/site-user.js";
 export { createOrchestrator, runOrchestrator } from "./main.js";

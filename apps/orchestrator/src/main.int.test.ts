@@ -37,7 +37,8 @@ beforeAll(async () => {
     http: { port: 0 },
     token: testToken,
     installationId: "test",
-    sites: { dir: path.join(root, "sites") },
+    // Plain directories: a closed orchestrator leaves site volumes mounted, which the test's cleanup would meet.
+    sites: { dir: path.join(root, "sites"), volumes: "directory" },
     balancer: { listen: `127.0.0.1:${edgePort}`, nginxDir: path.join(root, "nginx") },
     files: {},
   });

@@ -67,7 +67,8 @@ export async function startTerminalTestOrchestrator(docker: Docker, log: Logger)
     http: { port: 0 },
     token: testToken,
     installationId,
-    sites: { dir: path.join(root, "sites"), uidBase: testSiteUidBase },
+    // Plain directories: a closed orchestrator leaves site volumes mounted (loop-site-volumes.int.test.ts has them).
+    sites: { dir: path.join(root, "sites"), uidBase: testSiteUidBase, volumes: "directory" },
     balancer: { listen: `127.0.0.1:${nginx.port}`, nginxDir: path.join(root, "nginx") },
     files: {},
     docker: { siteNetwork: networkName },
