@@ -60,10 +60,16 @@ describe("director up: each site held to its disk quota", () => {
   });
 
   /** The site's disk as the usage route shows it, once measured (and, when given, once `isDone` holds). */
-  async function diskOf(site: string, isDone: (disk: Record<string, unknown>) => boolean = () => true) {
+  async function diskOf(
+    site: string,
+    isDone: (disk: Record<string, unknown>) => boolean = () => true,
+    who: () => ApiSession = () => ann,
+  ) {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const usage = (await ann.request("GET", `/api/sites/${site}/usage`)).json();
+      const answer = await who().request("GET", `/api/sites/${site}/usage`);
+      expect(answer.status, answer.text).toBe(200);
+      const usage = answer.json();
       if ((usage.disk !== null && isDone(usage.disk)) || Date.now() > deadline) return usage.disk;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -177,7 +183,11 @@ describe("director up: each site held to its disk quota", () => {
     }
     expect(report).toMatch(/No space left on device/);
     expect(report).toMatch(/exit=1/);
-    const disk = await diskOf("writer", (candidate) => Number(candidate.usedBytes) > 10 * MiB);
+    const disk = await diskOf(
+      "writer",
+      (candidate) => Number(candidate.usedBytes) > 10 * MiB,
+      () => admin,
+    );
     expect(disk.usedBytes).toBeLessThanOrEqual(16 * MiB);
     expect(disk.quotaBytes).toBe(16 * MiB);
     // The machine and the other sites are untouched.
