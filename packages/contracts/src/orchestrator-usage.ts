@@ -89,17 +89,48 @@ export const siteResourceSampleSchema = z
   .strict();
 export type SiteResourceSample = z.infer<typeof siteResourceSampleSchema>;
 
+/**
+ * A site's process that ended on its own: `crash`, it exited with an error (no one stopped it), or `oom`, the kernel
+ * killed it for reaching its memory limit. Stops asked for (a restart, an update, a removal) are not events.
+ */
+export const siteProcessEventSchema = z
+  .object({
+    siteId: z.number().int().positive(),
+    containerId: z.string().regex(/^[0-9a-f]{12,64}$/),
+    kind: z.enum(["crash", "oom"]),
+    /** ISO 8601 */
+    at: z.string(),
+    /** the process's exit code; null when the engine did not say */
+    exitCode: z.number().int().nullable(),
+  })
+  .strict();
+export type SiteProcessEvent = z.infer<typeof siteProcessEventSchema>;
+
+/** Unix time in seconds with up to nine decimals, as the Docker engine takes it for `since` and `until`. */
+const engineTimeSchema = z.string().regex(/^[0-9]{1,12}(?:\.[0-9]{1,9})?$/);
+
 export const readResourcesRoute = route({
   method: "GET",
   path: "/internal/v1/usage/resources",
   caller: "internal",
+  query: z
+    .object({
+      /** the `eventsUntil` of the last call: process events from then (a minute before, at most an hour); absent: none */
+      eventsSince: engineTimeSchema.optional(),
+    })
+    .strict(),
   answer: z.object({
     /** when the samples were taken (ISO 8601) */
     sampledAt: z.string(),
     samples: z.array(siteResourceSampleSchema),
+    /** sites' processes that crashed or were killed for memory since `eventsSince` (with some overlap: dedupe) */
+    processEvents: z.array(siteProcessEventSchema),
+    /** where the next call's `eventsSince` starts */
+    eventsUntil: engineTimeSchema,
   }),
   answerKind: "json",
-  summary: "CPU time and memory of every running site container on this node, as the Docker engine counts them",
+  summary:
+    "CPU time and memory of every running site container on this node, as the Docker engine counts them, and the site processes that crashed or were killed for memory since a time",
 });
 
 /** How full one site's volume is, as its own filesystem counts it (orchestrator adapters/loop-site-volumes.ts). */

@@ -305,7 +305,7 @@ export interface SiteResourcesTable {
 /** When a site was last alerted about its use, by kind (0020). */
 export interface UsageAlertsTable {
   site_id: number;
-  kind: "server_errors" | "memory_limit" | "disk_quota";
+  kind: "server_errors" | "memory_limit" | "disk_quota" | "restart_loop" | "oom_killed";
   sent_at: Date;
   details: ColumnType<string, string | undefined, string>;
 }
@@ -318,6 +318,15 @@ export interface SiteDiskUsageTable {
   used_inodes: ColumnType<string, number, number>;
   total_inodes: ColumnType<string, number, number>;
   measured_at: Date;
+}
+
+/** A site's process that crashed or was killed for memory (0021). */
+export interface SiteProcessEventsTable {
+  container_id: string;
+  kind: "crash" | "oom";
+  site_id: number;
+  at: Date;
+  exit_code: number | null;
 }
 
 /** An administrator's own disk quota for a site (0021). */
@@ -358,5 +367,6 @@ export interface DB {
   usage_alerts: UsageAlertsTable;
   site_disk_usage: SiteDiskUsageTable;
   site_disk_quotas: SiteDiskQuotasTable;
+  site_process_events: SiteProcessEventsTable;
   usage_cursors: UsageCursorsTable;
 }

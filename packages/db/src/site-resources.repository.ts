@@ -171,8 +171,48 @@ export class SiteResourcesRepository {
       .deleteFrom("site_resource_hours")
       .where("period_start", "<", before.hoursBefore)
       .executeTakeFirst();
-    return Number(minutes.numDeletedRows) + Number(hours.numDeletedRows);
+    const events = await this.#db
+      .deleteFrom("site_process_events")
+      .where("at", "<", before.minutesBefore)
+      .executeTakeFirst();
+    return Number(minutes.numDeletedRows) + Number(hours.numDeletedRows) + Number(events.numDeletedRows);
   }
+
+  /**
+   * Records sites' processes that crashed or were killed for memory; an event already recorded (the orchestrator's
+   * windows overlap) and one of a site deleted meanwhile are skipped.
+   */
+  async addProcessEvents(events: readonly SiteProcessEventRow[]): Promise<void> {
+    if (events.length === 0) return;
+    const ids = [...new Set(events.map((event) => event.siteId))];
+    const live = new Set(
+      (await this.#db.selectFrom("sites").select("id").where("id", "in", ids).execute()).map((row) => row.id),
+    );
+    const rows = events
+      .filter((event) => live.has(event.siteId))
+      .map((event) => ({
+        container_id: event.containerId,
+        kind: event.kind,
+        site_id: event.siteId,
+        at: event.at,
+        exit_code: event.exitCode,
+      }));
+    if (rows.length === 0) return;
+    await this.#db
+      .insertInto("site_process_events")
+      .values(rows)
+      .onConflict((oc) => oc.columns(["container_id", "kind"]).doNothing())
+      .execute();
+  }
+}
+
+/** A site's process that ended on its own (contracts/orchestrator-usage.ts, SiteProcessEvent). */
+export interface SiteProcessEventRow {
+  siteId: SiteId;
+  containerId: string;
+  kind: "crash" | "oom";
+  at: Date;
+  exitCode: number | null;
 }
 
 /** One row per site and period: CPU added up, the most memory, the last limit (pure). */

@@ -7,7 +7,7 @@ import type { SiteId } from "@director/domain/site";
 import { sql } from "kysely";
 import type { DatabaseHandle } from "./database.js";
 
-export type UsageAlertKind = "server_errors" | "memory_limit" | "disk_quota";
+export type UsageAlertKind = "server_errors" | "memory_limit" | "disk_quota" | "restart_loop" | "oom_killed";
 
 /** A site to alert about, with what makes it so. */
 export interface UsageAlertCandidate {
@@ -36,6 +36,10 @@ export class UsageAlertsRepository {
     memoryShare: number;
     /** sites holding at least this share of their disk quota (last measure) */
     diskShare: number;
+    /** sites whose process crashed at least this often since `since` */
+    minCrashes: number;
+    /** sites whose process was killed for memory at least this often since `since` */
+    minOomKills: number;
   }): Promise<UsageAlertCandidate[]> {
     const errors = await this.#db
       .selectFrom("site_traffic_minutes")
@@ -80,6 +84,19 @@ export class UsageAlertsRepository {
         sql<boolean>`site_disk_usage.used_bytes >= cast(${query.diskShare} as double precision) * site_disk_usage.quota_bytes`,
       )
       .execute();
+    const ended = await this.#db
+      .selectFrom("site_process_events")
+      .innerJoin("sites", "sites.id", "site_process_events.site_id")
+      .select([
+        "sites.id as siteId",
+        "sites.name as siteName",
+        "site_process_events.kind",
+        sql<string>`count(*)`.as("count"),
+        sql<number | null>`max(site_process_events.exit_code)`.as("exitCode"),
+      ])
+      .where("site_process_events.at", ">=", query.since)
+      .groupBy(["sites.id", "sites.name", "site_process_events.kind"])
+      .execute();
     const mib = (bytes: string) => Math.round(Number(bytes) / 1024 / 1024);
     return [
       ...errors.map((row) => ({
@@ -100,6 +117,17 @@ export class UsageAlertsRepository {
         kind: "disk_quota" as const,
         details: `its files take ${mib(row.used)} MiB of its ${mib(row.quota)} MiB disk quota`,
       })),
+      ...ended
+        .filter((row) => Number(row.count) >= (row.kind === "crash" ? query.minCrashes : query.minOomKills))
+        .map((row) => ({
+          siteId: row.siteId as SiteId,
+          siteName: row.siteName,
+          kind: row.kind === "crash" ? ("restart_loop" as const) : ("oom_killed" as const),
+          details:
+            row.kind === "crash"
+              ? `its process crashed ${row.count} times (last exit code ${row.exitCode ?? "unknown"}) and was started again each time`
+              : `its process was killed ${row.count} times for reaching its memory limit`,
+        })),
     ];
   }
 
@@ -141,7 +169,13 @@ export class UsageAlertsRepository {
       .where("sent_at", ">=", since)
       .groupBy("kind")
       .execute();
-    const counts: Record<UsageAlertKind, number> = { server_errors: 0, memory_limit: 0, disk_quota: 0 };
+    const counts: Record<UsageAlertKind, number> = {
+      server_errors: 0,
+      memory_limit: 0,
+      disk_quota: 0,
+      restart_loop: 0,
+      oom_killed: 0,
+    };
     for (const row of rows) counts[row.kind] = Number(row.count);
     return counts;
   }

@@ -96,7 +96,7 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       import: (id, access, dump, signal) => orchestrator.importSiteDatabase(id, access, dump, signal),
     },
     trafficLog: { read: (after) => orchestrator.readTraffic(after) },
-    resourceSampler: { sample: () => orchestrator.readResources() },
+    resourceSampler: { sample: (eventsSince) => orchestrator.readResources(eventsSince) },
     siteDisks: {
       measure: () => orchestrator.readDiskUsage(),
       setQuota: (id, quotaBytes) => orchestrator.setDiskQuota(id, quotaBytes),

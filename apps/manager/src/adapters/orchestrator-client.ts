@@ -205,8 +205,10 @@ export class OrchestratorClient
   }
 
   /** What running site containers use now (features/usage/resource-collector.ts). */
-  readResources() {
-    return this.#client.request(orchestratorApi.readResources, {});
+  readResources(eventsSince?: string) {
+    return this.#client.request(orchestratorApi.readResources, {
+      query: eventsSince === undefined ? {} : { eventsSince },
+    });
   }
 
   readDiskUsage() {

@@ -1,6 +1,7 @@
 /**
  * What running site containers use, from the real Docker engine: a container that burns CPU shows it, and one that
- * holds memory shows that; another installation's containers are never sampled.
+ * holds memory shows that; another installation's containers are never sampled. Crashes and kills for memory are
+ * told from stops that were asked for.
  */
 import { randomBytes } from "node:crypto";
 import type { InstallationId } from "@director/domain/installation-id";
@@ -18,12 +19,17 @@ const imageName = `director-test/base-busybox-${runId}`;
 let image: string;
 const containers: Docker.Container[] = [];
 
-async function run(siteId: number, script: string, installation: string = installationId): Promise<Docker.Container> {
+async function run(
+  siteId: number,
+  script: string,
+  installation: string = installationId,
+  memoryBytes = 256 * 1024 * 1024,
+): Promise<Docker.Container> {
   const container = await docker.createContainer({
     Image: image,
     Cmd: ["sh", "-c", script],
     Labels: { [siteIdLabel]: String(siteId), [installationLabel]: installation },
-    HostConfig: { Memory: 256 * 1024 * 1024, AutoRemove: false },
+    HostConfig: { Memory: memoryBytes, MemorySwap: memoryBytes, AutoRemove: false },
   });
   containers.push(container);
   await container.start();
@@ -63,6 +69,29 @@ describe("DockerSiteResources", () => {
     expect(second[0]?.memoryBytes).toBeLessThan(20 * 1024 * 1024);
     expect(second[0]?.memoryLimitBytes).toBe(256 * 1024 * 1024);
     expect(second[0]?.containerId).toBe(first[0]?.containerId);
+  });
+
+  it("tells crashes and kills for memory from stops that were asked for, for this installation's sites only", async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const crashed = await run(51, "echo failing; exit 3");
+    const oomKilled = await run(52, "dd if=/dev/zero of=/dev/null bs=64M count=1", installationId, 16 * 1024 * 1024);
+    const stopped = await run(53, "trap 'exit 143' TERM; while :; do sleep 1; done");
+    const finished = await run(54, "exit 0");
+    const elsewhere = await run(55, "exit 3", "someone-else");
+    for (const container of [crashed, oomKilled, finished, elsewhere]) await container.wait();
+    await stopped.stop({ t: 1 });
+    const until = Math.floor(Date.now() / 1000) + 1;
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the window must be over before it is asked for
+    const events = await new DockerSiteResources(docker, installationId).processEvents(since, until);
+    expect(events.map((event) => [event.siteId, event.kind, event.exitCode])).toEqual(
+      expect.arrayContaining([
+        [51, "crash", 3],
+        [52, "oom", 137],
+      ]),
+    );
+    expect(events).toHaveLength(2);
+    expect(events.find((event) => event.siteId === 51)?.containerId).toBe(crashed.id);
+    expect(Date.parse(events[0]?.at ?? "")).toBeGreaterThanOrEqual(since * 1000);
   });
 
   it("reads the engine's answer for cgroup v1 and v2 alike, leaving out the page cache it could drop", () => {

@@ -3,12 +3,13 @@
  * one-second wait): CPU time since the container started and the memory it holds. The engine reads the container's
  * cgroup, whichever version the machine runs, so nothing here depends on cgroup paths.
  */
-import type { SiteResourceSample } from "@director/contracts/orchestrator-usage";
+import type { SiteProcessEvent, SiteResourceSample } from "@director/contracts/orchestrator-usage";
 import type { InstallationId } from "@director/domain/installation-id";
 import type Docker from "dockerode";
 import type { SiteResources } from "../core/ports.js";
 import { dockerFailure } from "./docker-errors.js";
 import { parseSiteIdLabel } from "./site-container-events.js";
+import { siteProcessEventsOf } from "./site-process-events.js";
 import { installationFilter, installationLabel, siteIdLabel } from "./swarm-service-spec.js";
 
 /** Samples taken at once: each is one request to the engine, which reads a few cgroup files. */
@@ -48,6 +49,33 @@ export class DockerSiteResources implements SiteResources {
     };
     await Promise.all(Array.from({ length: parallelSamples }, worker));
     return samples.sort((a, b) => a.siteId - b.siteId);
+  }
+
+  async processEvents(since: number, until: number): Promise<SiteProcessEvent[]> {
+    let body: string;
+    try {
+      // With `until` the engine answers the events of the window and ends the stream.
+      const stream = await this.#docker.getEvents({
+        since: Math.floor(since),
+        until: Math.floor(until),
+        filters: {
+          type: ["container"],
+          event: ["kill", "oom", "die"],
+          label: [siteIdLabel, installationFilter(this.#installationId)],
+        },
+      });
+      body = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        stream.on("data", (chunk: Buffer) => {
+          text += chunk.toString("utf8");
+        });
+        stream.on("end", () => resolve(text));
+        stream.on("error", reject);
+      });
+    } catch (error) {
+      throw dockerFailure("read the engine's container events", error);
+    }
+    return siteProcessEventsOf(body.split("\n"), this.#installationId);
   }
 
   /** One container's sample; null when it is gone meanwhile or is no site's. */

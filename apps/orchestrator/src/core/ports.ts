@@ -3,7 +3,12 @@
 import type { Readable } from "node:stream";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
-import type { SiteResourceSample, TrafficBucket, TrafficCursor } from "@director/contracts/orchestrator-usage";
+import type {
+  SiteProcessEvent,
+  SiteResourceSample,
+  TrafficBucket,
+  TrafficCursor,
+} from "@director/contracts/orchestrator-usage";
 import type { CustomDomain } from "@director/domain/custom-domain";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
@@ -223,4 +228,6 @@ export interface TrafficLog {
 export interface SiteResources {
   /** One sample of every running site container of this installation on this node. */
   sample(): Promise<SiteResourceSample[]>;
+  /** Site processes that crashed or were killed for memory between two engine times (seconds since 1970). */
+  processEvents(since: number, until: number): Promise<SiteProcessEvent[]>;
 }

@@ -13,9 +13,18 @@ export function registerUsageRoutes(
   deps: { traffic: TrafficLog; resources: SiteResources | null; volumes: SiteVolumes; defaultDiskQuotaBytes: number },
 ): void {
   registerRoute(app, orchestratorApi.readTraffic, async ({ body }) => deps.traffic.read(body.after, body.maxBytes));
-  registerRoute(app, orchestratorApi.readResources, async () => {
-    const sampledAt = new Date().toISOString();
-    return { sampledAt, samples: deps.resources === null ? [] : await deps.resources.sample() };
+  registerRoute(app, orchestratorApi.readResources, async ({ query }) => {
+    const now = Date.now();
+    const sampledAt = new Date(now).toISOString();
+    // A window a minute wider than asked (a `kill` just before it still marks its `die` as asked for), an hour at
+    // most; the caller drops what it has already.
+    const until = Math.floor(now / 1000) - 1;
+    const asked = query.eventsSince === undefined ? null : Number(query.eventsSince);
+    const since = asked === null ? null : Math.max(until - 3600, Math.min(asked, until) - 60);
+    if (deps.resources === null) return { sampledAt, samples: [], processEvents: [], eventsUntil: String(until) };
+    const samples = await deps.resources.sample();
+    const processEvents = since === null ? [] : await deps.resources.processEvents(since, until);
+    return { sampledAt, samples, processEvents, eventsUntil: String(until) };
   });
   registerRoute(app, orchestratorApi.readDiskUsage, async () => {
     const measuredAt = new Date().toISOString();

@@ -1,7 +1,9 @@
 /**
- * Disk use and quotas of sites (issue 15). `site_disk_usage` is each site's last measure of its volume (the worker
- * replaces it every pass; a measure's history is not kept), `site_disk_quotas` an administrator's own quota for a
- * site (none: the orchestrator's default). usage_alerts learns the kind `disk_quota`.
+ * Disk use and quotas of sites, and their processes' crashes (issue 15). `site_disk_usage` is each site's last
+ * measure of its volume (the worker replaces it every pass; a measure's history is not kept), `site_disk_quotas` an
+ * administrator's own quota for a site (none: the orchestrator's default), `site_process_events` each time a site's
+ * process crashed or was killed for memory (kept a day; one row per container and kind, so an event read twice is
+ * kept once). usage_alerts learns the kinds `disk_quota`, `restart_loop` and `oom_killed`.
  */
 import { type Kysely, sql } from "kysely";
 
@@ -22,19 +24,34 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("quota_bytes", "bigint", (col) => col.notNull().check(sql`quota_bytes >= 16777216`))
     .addColumn("set_at", "timestamptz", (col) => col.notNull())
     .execute();
+  await db.schema
+    .createTable("site_process_events")
+    .addColumn("container_id", "text", (col) => col.notNull())
+    .addColumn("kind", "text", (col) => col.notNull().check(sql`kind in ('crash', 'oom')`))
+    .addColumn("site_id", "integer", (col) => col.notNull().references("sites.id").onDelete("cascade"))
+    .addColumn("at", "timestamptz", (col) => col.notNull())
+    .addColumn("exit_code", "integer")
+    .addPrimaryKeyConstraint("site_process_events_pkey", ["container_id", "kind"])
+    .execute();
+  await db.schema
+    .createIndex("site_process_events_site_at")
+    .on("site_process_events")
+    .columns(["site_id", "at"])
+    .execute();
   await sql`alter table usage_alerts drop constraint if exists usage_alerts_kind_check`.execute(db);
-  await sql`alter table usage_alerts add constraint usage_alerts_kind_check check (kind in ('server_errors', 'memory_limit', 'disk_quota'))`.execute(
+  await sql`alter table usage_alerts add constraint usage_alerts_kind_check check (kind in ('server_errors', 'memory_limit', 'disk_quota', 'restart_loop', 'oom_killed'))`.execute(
     db,
   );
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`delete from usage_alerts where kind = 'disk_quota'`.execute(db);
+  await sql`delete from usage_alerts where kind in ('disk_quota', 'restart_loop', 'oom_killed')`.execute(db);
   await sql`alter table usage_alerts drop constraint if exists usage_alerts_kind_check`.execute(db);
   await sql`alter table usage_alerts add constraint usage_alerts_kind_check check (kind in ('server_errors', 'memory_limit'))`.execute(
     db,
   );
+  await db.schema.dropTable("site_process_events").execute();
   await db.schema.dropTable("site_disk_quotas").execute();
   await db.schema.dropTable("site_disk_usage").execute();
 }

@@ -3,7 +3,7 @@
  * a container seen first counts its memory only, and two collectors (two workers) never count one interval twice.
  * The orchestrator is a fake sampler here (its Docker side is tested in docker-site-resources.int.test.ts).
  */
-import type { SiteResourceSample } from "@director/contracts/orchestrator-usage";
+import type { SiteProcessEvent, SiteResourceSample } from "@director/contracts/orchestrator-usage";
 import { SiteResourcesRepository } from "@director/db/site-resources.repository";
 import { unitOfWork } from "@director/db/unit-of-work";
 import type { SiteId } from "@director/domain/site";
@@ -13,12 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultResourceCollectorOptions, ResourceCollector } from "./resource-collector.js";
 import type { ResourceSampler } from "./resource-sampler.js";
 
-/** Fake of the orchestrator's readResources: the samples the test sets, at the time it sets. */
+/** Fake of the orchestrator's readResources: the samples and events the test sets, and the `eventsSince` it got. */
 class FakeResourceSampler implements ResourceSampler {
   at = "2026-12-04T10:00:10.000Z";
   samples: SiteResourceSample[] = [];
-  async sample() {
-    return { sampledAt: this.at, samples: this.samples };
+  processEvents: SiteProcessEvent[] = [];
+  asked: Array<string | undefined> = [];
+  async sample(eventsSince?: string) {
+    this.asked.push(eventsSince);
+    const eventsUntil = String(Math.floor(Date.parse(this.at) / 1000));
+    return { sampledAt: this.at, samples: this.samples, processEvents: this.processEvents, eventsUntil };
   }
 }
 
@@ -122,6 +126,32 @@ describe("ResourceCollector", () => {
     expect(byCpu[0]?.memoryLimitBytes).toBe(512 * mib);
     const byMemory = await repository.busiest({ ...window, by: "memory", limit: 1 });
     expect(byMemory.map((site) => [site.name, site.memoryMaxBytes])).toEqual([["app", 60 * mib]]);
+  });
+
+  it("records crashes and OOM kills once each, reading events from where the last sample ended", async () => {
+    sampler.asked = [];
+    sampler.at = "2026-12-04T10:06:00.000Z";
+    const crash = { siteId: app, containerId: "dddddddddddd", kind: "crash" as const, at: sampler.at, exitCode: 1 };
+    const oom = { siteId: app, containerId: "eeeeeeeeeeee", kind: "oom" as const, at: sampler.at, exitCode: 137 };
+    sampler.processEvents = [crash, oom];
+    await collector().collect();
+    // The next window overlaps the last: the same events again are kept once.
+    sampler.at = "2026-12-04T10:06:30.000Z";
+    await collector().collect();
+    expect(sampler.asked).toEqual([
+      String(Date.parse("2026-12-04T10:05:00.000Z") / 1000),
+      String(Date.parse("2026-12-04T10:06:00.000Z") / 1000),
+    ]);
+    const rows = await database.db
+      .selectFrom("site_process_events")
+      .select(["container_id", "kind", "exit_code"])
+      .orderBy("container_id")
+      .execute();
+    expect(rows).toEqual([
+      { container_id: "dddddddddddd", kind: "crash", exit_code: 1 },
+      { container_id: "eeeeeeeeeeee", kind: "oom", exit_code: 137 },
+    ]);
+    sampler.processEvents = [];
   });
 
   it("loses a deleted site's rows with it", async () => {

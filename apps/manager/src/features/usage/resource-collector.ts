@@ -33,12 +33,18 @@ export const defaultResourceCollectorOptions: ResourceCollectorOptions = {
   pruneEveryMs: 10 * 60_000,
 };
 
-/** The last samples: each container's CPU time (ns) then. */
-const lastSamplesSchema = z.object({ cpuUsageNs: z.record(z.string(), z.number()) });
+/**
+ * The last samples: each container's CPU time (ns) then, and where the next read of process events starts (absent
+ * in a cursor from before events were read: the first read then takes none, rather than an unknown stretch).
+ */
+const lastSamplesSchema = z.object({
+  cpuUsageNs: z.record(z.string(), z.number()),
+  eventsUntil: z.string().optional(),
+});
 
 type CollectorStore = {
   samples: Pick<SiteTrafficRepository, "lockCursor" | "saveCursor">;
-  resources: Pick<SiteResourcesRepository, "add">;
+  resources: Pick<SiteResourcesRepository, "add" | "addProcessEvents">;
 };
 
 export interface ResourceCollectorDeps {
@@ -82,7 +88,11 @@ export class ResourceCollector {
     return this.#deps.inTransaction(async ({ samples, resources }) => {
       const saved = lastSamplesSchema.safeParse(await samples.lockCursor(resourceSamplesSource));
       const last = saved.success ? saved.data.cpuUsageNs : {};
-      const { sampledAt, samples: now } = await this.#deps.sampler.sample();
+      const eventsSince = saved.success ? saved.data.eventsUntil : undefined;
+      const { sampledAt, samples: now, processEvents, eventsUntil } = await this.#deps.sampler.sample(eventsSince);
+      await resources.addProcessEvents(
+        processEvents.map((event) => ({ ...event, siteId: event.siteId as SiteId, at: new Date(event.at) })),
+      );
       const at = new Date(sampledAt);
       const uses: SiteResourceUse[] = now.map((sample) => {
         const before = last[sample.containerId];
@@ -98,7 +108,7 @@ export class ResourceCollector {
       });
       await resources.add(uses);
       const cpuUsageNs = Object.fromEntries(now.map((sample) => [sample.containerId, sample.cpuUsageNs]));
-      await samples.saveCursor(resourceSamplesSource, { cpuUsageNs });
+      await samples.saveCursor(resourceSamplesSource, { cpuUsageNs, eventsUntil });
       return { sites: new Set(uses.map((use) => use.siteId)).size };
     });
   }

@@ -1,9 +1,18 @@
-import type { SiteDiskUsageFigures, SiteResourceSample } from "@director/contracts/orchestrator-usage";
+import type {
+  SiteDiskUsageFigures,
+  SiteProcessEvent,
+  SiteResourceSample,
+} from "@director/contracts/orchestrator-usage";
 import type { SiteId } from "@director/domain/site";
 
-/** What running site containers use now (the orchestrator's `readResources` route). */
+/** What running site containers use now, and which crashed since `eventsSince` (the orchestrator's `readResources`). */
 export interface ResourceSampler {
-  sample(): Promise<{ sampledAt: string; samples: SiteResourceSample[] }>;
+  sample(eventsSince?: string): Promise<{
+    sampledAt: string;
+    samples: SiteResourceSample[];
+    processEvents: SiteProcessEvent[];
+    eventsUntil: string;
+  }>;
 }
 
 /** How full sites' volumes are, and a site's quota (the orchestrator's disk routes). */

@@ -69,6 +69,20 @@ describe("UsageAlerts", () => {
       ],
       new Date("2026-12-04T11:59:00Z"),
     );
+  const ended = async (site: string, at: Date, kind: "crash" | "oom", count: number) => {
+    for (let index = 0; index < count; index += 1) {
+      await database.db
+        .insertInto("site_process_events")
+        .values({
+          container_id: `${site}${kind}${index}`.padEnd(12, "0").replace(/[^0-9a-f]/g, "a"),
+          kind,
+          site_id: ids[site] ?? 0,
+          at,
+          exit_code: kind === "oom" ? 137 : 1,
+        })
+        .execute();
+    }
+  };
   const outbox = async () =>
     (await database.db.selectFrom("mail_outbox").select(["recipients", "subject", "body"]).orderBy("id").execute()).map(
       (row) => ({ to: row.recipients, subject: row.subject, text: row.body }),
@@ -85,7 +99,7 @@ describe("UsageAlerts", () => {
           .executeTakeFirstOrThrow(),
       ),
     );
-    for (const name of ["failing", "hungry", "healthy", "quiet", "crowded"]) {
+    for (const name of ["failing", "hungry", "healthy", "quiet", "crowded", "crashy", "leaky"]) {
       ids[name] = (await createTestSite(database.db, { name, memberIds: [ann?.id ?? 0, bob?.id ?? 0] })).id as SiteId;
     }
   });
@@ -103,21 +117,35 @@ describe("UsageAlerts", () => {
     await memory("healthy", new Date(now.getTime() - 10 * 60_000), 40);
     await disk("crowded", 93, 100);
     await disk("healthy", 89, 100);
+    await ended("crashy", new Date(now.getTime() - 5 * 60_000), "crash", 3);
+    await ended("healthy", new Date(now.getTime() - 5 * 60_000), "crash", 2); // twice: not a loop yet
+    await ended("leaky", new Date(now.getTime() - 5 * 60_000), "oom", 2);
+    await ended("hungry", new Date(now.getTime() - 5 * 60_000), "oom", 1); // once: not "repeatedly"
     // Two workers at once: each alert is sent by one of them.
     const [first, second] = await Promise.all([alerts().run(now), alerts().run(now)]);
     const sent = [...first, ...second].map((alert) => `${alert.siteName} ${alert.kind}`).sort();
-    expect(sent).toEqual(["crowded disk_quota", "failing server_errors", "hungry memory_limit"]);
+    expect(sent).toEqual([
+      "crashy restart_loop",
+      "crowded disk_quota",
+      "failing server_errors",
+      "hungry memory_limit",
+      "leaky oom_killed",
+    ]);
     const mails = await outbox();
     expect(mails.map((mail) => mail.subject).sort()).toEqual([
+      "Director: your site crashy keeps crashing",
       "Director: your site crowded is nearly out of disk space",
       "Director: your site failing answers mostly with errors",
       "Director: your site hungry is at its memory limit",
+      "Director: your site leaky keeps running out of memory",
     ]);
     expect(mails[0]?.to).toEqual(["ann@school.example", "bob@school.example"]);
     expect(mails.map((mail) => mail.text).join("\n")).toContain("31 of 40 requests were answered with a server error");
     expect(mails.map((mail) => mail.text).join("\n")).toContain("held 97 MiB of its 100 MiB memory limit");
     expect(mails.map((mail) => mail.text).join("\n")).toContain("Now its files take 93 MiB of its 100 MiB disk quota.");
-    expect(warnings).toHaveLength(3);
+    expect(mails.map((mail) => mail.text).join("\n")).toContain("its process crashed 3 times (last exit code 1)");
+    expect(mails.map((mail) => mail.text).join("\n")).toContain("killed 2 times for reaching its memory limit");
+    expect(warnings).toHaveLength(5);
     // Still failing an hour later: not told again the same day.
     const later = new Date(now.getTime() + hourMs);
     await traffic("failing", new Date(later.getTime() - 5 * 60_000), 40, 40);
@@ -130,8 +158,8 @@ describe("UsageAlerts", () => {
     const sent = await alerts().run(nextDay);
     // The crowded site is still at 93 %: told again the next day too.
     expect(sent.map((alert) => alert.siteName).sort()).toEqual(["crowded", "failing"]);
-    expect(await outbox()).toHaveLength(5);
+    expect(await outbox()).toHaveLength(7);
     const counts = await new UsageAlertsRepository(database.db).countSince(new Date("2026-12-05T00:00:00Z"));
-    expect(counts).toEqual({ server_errors: 1, memory_limit: 0, disk_quota: 1 });
+    expect(counts).toEqual({ server_errors: 1, memory_limit: 0, disk_quota: 1, restart_loop: 0, oom_killed: 0 });
   });
 });

@@ -24,6 +24,10 @@ export interface UsageAlertsOptions {
   memoryShare: number;
   /** the share of its disk quota that makes a site "nearly full" */
   diskShare: number;
+  /** crashes in the window that make a process "restarting in a loop" */
+  minCrashes: number;
+  /** kills for memory in the window that make it "killed for memory repeatedly" */
+  minOomKills: number;
   /** how long a site is not told again of the same kind */
   quietMs: number;
 }
@@ -35,6 +39,8 @@ export const defaultUsageAlertsOptions: UsageAlertsOptions = {
   errorShare: 0.5,
   memoryShare: 0.95,
   diskShare: diskWarningShare,
+  minCrashes: 3,
+  minOomKills: 2,
   quietMs: 24 * 3600_000,
 };
 
@@ -81,6 +87,8 @@ export class UsageAlerts {
       errorShare: options.errorShare,
       memoryShare: options.memoryShare,
       diskShare: options.diskShare,
+      minCrashes: options.minCrashes,
+      minOomKills: options.minOomKills,
     });
     const sent: UsageAlertCandidate[] = [];
     for (const candidate of candidates) {
@@ -111,6 +119,20 @@ const adviceFor: Record<UsageAlertKind, (siteName: string) => { subject: string;
     subject: `Director: your site ${siteName} is at its memory limit`,
     advice: [
       "A process that reaches its limit is stopped by the system and started again, and visitors wait meanwhile.",
+      "Look for what grows (a cache, a list kept in memory), or ask an administrator for a higher limit.",
+    ],
+  }),
+  restart_loop: (siteName) => ({
+    subject: `Director: your site ${siteName} keeps crashing`,
+    advice: [
+      "Each time it stops, it is started again, and visitors get errors meanwhile. Its process log (on the site page)",
+      "shows what it printed before it stopped: an error at start, a missing file or package, a port other than $PORT.",
+    ],
+  }),
+  oom_killed: (siteName) => ({
+    subject: `Director: your site ${siteName} keeps running out of memory`,
+    advice: [
+      "The system stops a process that reaches its memory limit; it is started again, and visitors wait meanwhile.",
       "Look for what grows (a cache, a list kept in memory), or ask an administrator for a higher limit.",
     ],
   }),
