@@ -130,6 +130,13 @@ describe("director up: each site held to its disk quota", () => {
     expect(fullest.json().sites[0]).toMatchObject({ site: "full", quotaBytes: 16 * MiB });
     expect(fullest.json().sites[0].percent).toBeGreaterThanOrEqual(90);
     expect((await ann.request("GET", "/api/admin/usage/disk")).status).toBe(403);
+    const overview = await admin.request("GET", "/api/admin/usage/overview?window=day");
+    expect(overview.status, overview.text).toBe(200);
+    expect(overview.json()).toMatchObject({ window: "day", sites: { total: 2, static: 2, dynamic: 0 } });
+    expect(overview.json().disk.usedBytes).toBeGreaterThanOrEqual(14 * MiB);
+    expect(overview.json().disk.freeBytes).toBeGreaterThan(0);
+    expect(overview.json().disk.totalBytes).toBeGreaterThan(overview.json().disk.freeBytes);
+    expect((await ann.request("GET", "/api/admin/usage/overview")).status).toBe(403);
 
     browser = await launchChromium();
     const context = await newUserContext(browser, director.managerUrl);
@@ -146,6 +153,8 @@ describe("director up: each site held to its disk quota", () => {
     const adminPage = await adminContext.newPage();
     await logInAcceptingGuidelines(adminPage, "admin", password);
     await adminPage.goto("/admin/usage");
+    await adminPage.getByTestId("requests-per-second").waitFor();
+    await expect(adminPage.getByTestId("platform-overview").textContent()).resolves.toMatch(/2 static, 0 dynamic/);
     const firstRow = adminPage.getByRole("table", { name: "Fullest disks" }).locator("tbody tr").first();
     await expect(firstRow.getAttribute("data-site")).resolves.toBe("full");
     await screenshot(adminPage, "admin-usage-disk");

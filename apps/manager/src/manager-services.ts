@@ -3,6 +3,7 @@
  * uses (STYLE rule 10: a service receives only the ports it uses). createManager (manager.ts) is the one caller.
  */
 import { PlatformStatsRepository } from "@director/db/platform-stats.repository";
+import { PlatformUsageQuery } from "@director/db/platform-usage.query";
 import { repositoriesOn, unitOfWork } from "@director/db/unit-of-work";
 import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
 import { SecretBox } from "./adapters/secret-box.js";
@@ -36,6 +37,7 @@ import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
 import { SitesService } from "./features/sites/sites.service.js";
 import { ShellServerService } from "./features/ssh/shell-server.service.js";
 import { SshKeysService } from "./features/ssh/ssh-keys.service.js";
+import { PlatformOverviewService } from "./features/usage/platform-overview.service.js";
 import { SiteUsageService } from "./features/usage/site-usage.service.js";
 import { UsersService } from "./features/users/users.service.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
@@ -190,6 +192,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       audit: repositories.audit,
       defaultLimitBytes: defaultDatabaseSizeLimit,
     }),
+    platformOverview: new PlatformOverviewService(new PlatformUsageQuery(db)),
     usage: new SiteUsageService({
       sites,
       traffic: repositories.siteTraffic,
@@ -228,6 +231,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
             stats: repositories.siteTraffic,
             siteSeries: config.metrics.siteSeries,
             alerts: repositories.usageAlerts,
+            platform: new PlatformUsageQuery(db),
           }),
           token: config.metrics.token,
         }

@@ -4,6 +4,7 @@
  * command and `director up` all build the manager through this one function.
  */
 import { randomUUID } from "node:crypto";
+import { PlatformUsageQuery } from "@director/db/platform-usage.query";
 import type { SiteDomainsRepository } from "@director/db/site-domains.repository";
 import type { FastifyInstance } from "fastify";
 import { DnsDomainResolver } from "./adapters/dns-domain-resolver.js";
@@ -139,6 +140,7 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
   const diskCollector = new DiskCollector({
     disks: adapters.components.siteDisks,
     repository: services.repositories.siteDisk,
+    platform: new PlatformUsageQuery(adapters.db),
     logger: adapters.log.child({ component: "disk-collector" }),
     intervalMs: config.usage.diskIntervalMs,
   });

@@ -289,6 +289,7 @@ function siteVolumesOf(config: OrchestratorConfig): ConfiguredSiteVolumes {
         sitePath: (id) => path.join(config.sites.dir, String(id)),
         defaultQuotaBytes: config.sites.diskQuotaBytes,
       }),
+    config.sites.dir,
   );
 }
 

@@ -86,6 +86,7 @@ export const managerPaths = {
     top: { method: "GET", path: "/api/admin/usage/top" },
     processes: { method: "GET", path: "/api/admin/usage/processes" },
     fullest: { method: "GET", path: "/api/admin/usage/disk" },
+    overview: { method: "GET", path: "/api/admin/usage/overview" },
     setDiskQuota: { method: "PUT", path: "/api/sites/:name/disk-quota" },
   },
   siteDatabaseTransfer: {

@@ -168,6 +168,37 @@ export const fullSiteViewSchema = z.object({
 });
 export type FullSiteView = z.infer<typeof fullSiteViewSchema>;
 
+/** GET /api/admin/usage/overview?window= */
+export const overviewQuerySchema = z
+  .object({ window: z.enum(Object.keys(usageWindows) as [UsageWindow, ...UsageWindow[]]).default("hour") })
+  .strict();
+
+/** The whole platform at a glance (administrators). */
+export const platformOverviewViewSchema = z.object({
+  window: z.enum(Object.keys(usageWindows) as [UsageWindow, ...UsageWindow[]]),
+  periodSeconds: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  sites: z.object({ total: z.number().int(), static: z.number().int(), dynamic: z.number().int() }),
+  /** site processes running at the last sample; null: never sampled */
+  runningProcesses: z.number().int().nullable(),
+  /** requests per second over the last whole minute, all sites */
+  requestsPerSecond: z.number().min(0),
+  /** all sites' requests and server errors per period of the window (periods without any left out) */
+  traffic: z.array(z.object({ at: z.string(), requests: z.number().int(), status5xx: z.number().int() })),
+  disk: z.object({
+    /** sites measured, their files and their quotas, summed */
+    sites: z.number().int(),
+    usedBytes: z.number().int(),
+    quotaBytes: z.number().int(),
+    /** the filesystem they take room on; null: not measured yet */
+    totalBytes: z.number().int().nullable(),
+    freeBytes: z.number().int().nullable(),
+  }),
+  operations: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
+});
+export type PlatformOverviewView = z.infer<typeof platformOverviewViewSchema>;
+
 export const usageRoutes = {
   site: route({
     ...managerPaths.usage.site,
@@ -208,6 +239,15 @@ export const usageRoutes = {
       sparklinePeriodSeconds: z.number().int(),
       sites: z.array(busyProcessViewSchema),
     }),
+    answerKind: "json",
+  }),
+  overview: route({
+    ...managerPaths.usage.overview,
+    caller: "admin",
+    summary:
+      "the platform at a glance: sites, running processes, requests per second and per period, disk used and left, operations queued and failed (administrators)",
+    query: overviewQuerySchema,
+    answer: platformOverviewViewSchema,
     answerKind: "json",
   }),
   fullest: route({

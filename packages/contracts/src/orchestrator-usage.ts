@@ -154,6 +154,8 @@ export const readDiskUsageRoute = route({
     /** false: this orchestrator keeps sites in plain directories, measured and held by nothing */
     isEnforced: z.boolean(),
     sites: z.array(siteDiskUsageSchema.extend({ siteId: z.number().int().positive() })),
+    /** the filesystem the sites' files take room on (the volume images', or the sites directory's); null: unknown */
+    space: z.object({ totalBytes: z.number().int().min(0), freeBytes: z.number().int().min(0) }).nullable(),
   }),
   answerKind: "json",
   summary: "how full each site's volume is (one statfs per site)",

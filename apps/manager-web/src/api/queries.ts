@@ -71,6 +71,8 @@ export function queriesOf(api: Api) {
       }),
     images: () => queryOptions({ queryKey: queryKeys.images, queryFn: () => api.images.list() }),
     databaseHosts: () => queryOptions({ queryKey: ["database-hosts"], queryFn: () => api.databaseHosts.list() }),
+    platformOverview: (window: "hour" | "day" | "week") =>
+      queryOptions({ queryKey: ["usage", "overview", window], queryFn: () => api.usage.overview(window) }),
     fullestSites: () => queryOptions({ queryKey: ["usage", "disk"], queryFn: () => api.usage.fullest() }),
     largestSiteDatabases: () =>
       queryOptions({ queryKey: ["site-databases", "largest"], queryFn: () => api.siteDatabase.largest() }),

@@ -28,7 +28,12 @@ import type {
 import type { SiteDomainView } from "@director/contracts/manager-routes-domains";
 import type { LargeSiteDatabaseView, SiteDatabaseView } from "@director/contracts/manager-routes-site-databases";
 import type { SshInfo, SshKeyView } from "@director/contracts/manager-routes-ssh";
-import type { SiteDiskView, SiteUsageView, TrafficPointView } from "@director/contracts/manager-routes-usage";
+import type {
+  PlatformOverviewView,
+  SiteDiskView,
+  SiteUsageView,
+  TrafficPointView,
+} from "@director/contracts/manager-routes-usage";
 import type { SiteStatementAnswer } from "@director/contracts/orchestrator-databases";
 import type { DirectoryListing, FileWritten } from "@director/contracts/orchestrator-files";
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
@@ -46,6 +51,7 @@ export type {
   MassMailRequest,
   MassMailResult,
   OperationView,
+  PlatformOverviewView,
   ReconcileReport,
   SiteDatabaseView,
   SiteDiskView,

@@ -12,6 +12,8 @@ export function usageApi(http: Http) {
     /** administrators: the dynamic sites whose processes use the most */
     processes: (query: { window: "hour" | "day" | "week"; by: "cpu" | "memory"; limit?: number }) =>
       callRoute(http, "usage", "processes", { query: { limit: 20, ...query } }),
+    /** administrators: the platform at a glance */
+    overview: (window: "hour" | "day" | "week") => callRoute(http, "usage", "overview", { query: { window } }),
     /** administrators: the sites fullest against their disk quota */
     fullest: (query: { minPercent?: number; limit?: number } = {}) =>
       callRoute(http, "usage", "fullest", { query: { minPercent: 0, limit: 20, ...query } }),

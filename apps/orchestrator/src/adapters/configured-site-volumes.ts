@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { NoSiteVolumes } from "../core/no-site-volumes.js";
 import type { SiteDiskUsage, SiteVolumes } from "../core/ports.js";
 import { LoopSiteVolumes } from "./loop-site-volumes.js";
+import { spaceOf } from "./site-volume-images.js";
 
 /**
  * The site volumes DIRECTOR_SITE_VOLUMES asks for, chosen once the orchestrator starts (`resolve`): whether loop
@@ -12,11 +13,13 @@ import { LoopSiteVolumes } from "./loop-site-volumes.js";
 export class ConfiguredSiteVolumes implements SiteVolumes {
   readonly #mode: "auto" | "loop" | "directory";
   readonly #createLoop: () => LoopSiteVolumes;
+  readonly #sitesDir: string;
   #chosen: SiteVolumes = new NoSiteVolumes();
 
-  constructor(mode: "auto" | "loop" | "directory", createLoop: () => LoopSiteVolumes) {
+  constructor(mode: "auto" | "loop" | "directory", createLoop: () => LoopSiteVolumes, sitesDir: string) {
     this.#mode = mode;
     this.#createLoop = createLoop;
+    this.#sitesDir = sitesDir;
   }
 
   get isEnforced(): boolean {
@@ -58,5 +61,9 @@ export class ConfiguredSiteVolumes implements SiteVolumes {
   }
   usage(): Promise<Map<SiteId, SiteDiskUsage>> {
     return this.#chosen.usage();
+  }
+  /** The images' filesystem, or with plain directories the sites directory's. */
+  async space(): Promise<{ totalBytes: number; freeBytes: number } | null> {
+    return (await this.#chosen.space()) ?? spaceOf(this.#sitesDir).catch(() => null);
   }
 }

@@ -4,7 +4,6 @@ import {
   access,
   lstat,
   mkdir,
-  open,
   readdir,
   readFile,
   rename,
@@ -18,16 +17,24 @@ import {
 import path from "node:path";
 import { promisify } from "node:util";
 import { DirectorError } from "@director/domain/errors";
-import { parseSiteId, type SiteId } from "@director/domain/site";
+import type { SiteId } from "@director/domain/site";
 import type { SiteDiskUsage, SiteVolumes } from "../core/ports.js";
 import { hasErrorCode } from "./directory-walk.js";
+import {
+  attachedLoopDevices,
+  createImage,
+  imageHeadroomBytes,
+  imageSuffix,
+  listImages,
+  spaceOf,
+  stderrOf,
+  usageAt,
+} from "./site-volume-images.js";
 
 const run = promisify(execFile);
 
 /** The smallest quota a volume can have: ext4's own structures need a few MiB, and a site needs room to start. */
 export const minimumSiteQuotaBytes = 16 * 1024 * 1024;
-/** Room an image gets beyond what its quota needs, so that ext4's own structures never eat into the quota. */
-const imageHeadroomBytes = 8 * 1024 * 1024;
 /**
  * Options of every site filesystem: no device files and no setuid programs from a tenant's files (the site's own
  * process could not make them, but an archive extracted as root could); discard, so that what a site deletes is
@@ -35,7 +42,6 @@ const imageHeadroomBytes = 8 * 1024 * 1024;
  * zeroing of inode tables would only write zeros over the image's holes, which read as zeros already.
  */
 const mountOptions = "nodev,nosuid,discard,noinit_itable";
-const imageSuffix = ".ext4";
 /** The block device major number of loop devices (Linux's devices.txt). */
 const loopMajor = 7;
 
@@ -205,6 +211,11 @@ export class LoopSiteVolumes implements SiteVolumes {
     return result;
   }
 
+  /** The filesystem that holds the images: what the sites' files take room on. */
+  async space(): Promise<{ totalBytes: number; freeBytes: number }> {
+    return spaceOf(this.#volumesDir);
+  }
+
   #imageOf(id: SiteId): string {
     return path.join(this.#volumesDir, `${id}${imageSuffix}`);
   }
@@ -283,43 +294,6 @@ export class LoopSiteVolumes implements SiteVolumes {
   }
 }
 
-/** Makes a sparse image at `quotaBytes` plus room for ext4's own structures, and an ext4 filesystem in it. */
-async function createImage(image: string, quotaBytes: number): Promise<void> {
-  const temporary = `${image}.new`;
-  const file = await open(temporary, "w", 0o600);
-  await file.close();
-  try {
-    // Twice the quota, sparse: the quota can double online without resize2fs (which needs CAP_SYS_RESOURCE), and
-    // ext4's own structures (about 0.7 MiB per GiB of image, measured) stay small.
-    await truncate(temporary, 2 * quotaBytes + imageHeadroomBytes);
-    // -m 0: nothing kept for root alone; the quota is held by reserved clusters (#applyQuota), which hold root too.
-    // A 4 MiB journal instead of ext4's default (up to 64 MiB for a big image): a site writes little at a time.
-    // 4 KiB blocks whatever the size, so a quota is the same number of blocks before and after the image grows.
-    await run("mkfs.ext4", [
-      "-q",
-      "-F",
-      "-b",
-      "4096",
-      "-m",
-      "0",
-      "-i",
-      "16384",
-      "-J",
-      "size=4",
-      "-E",
-      // Neither the journal nor the inode tables are zeroed: in a new sparse file they are holes, which read as zeros
-      // (measured: 5.3 MiB of disk per empty 2 GiB image when zeroed, 1.2 MiB not).
-      "nodiscard,lazy_itable_init=1,lazy_journal_init=1",
-      temporary,
-    ]);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new DirectorError("INTERNAL", `Could not make a site volume: ${stderrOf(error)}`, { cause: error });
-  }
-  // Renamed only once whole, so a crash never leaves an image that prepare() would try to mount.
-  await rename(temporary, image);
-}
-
 /** ext4's own reserve at mount: 2 % of the blocks, at most 4096 (fs/ext4/super.c, ext4_calculate_resv_clusters). */
 function ext4DefaultReservedClusters(blocks: number): number {
   return Math.min(Math.ceil(blocks / 50), 4096);
@@ -329,46 +303,6 @@ async function writeFileAtomically(file: string, content: string): Promise<void>
   const temporary = `${file}.new`;
   await writeFile(temporary, content, { mode: 0o600 });
   await rename(temporary, file);
-}
-
-async function usageAt(site: string): Promise<SiteDiskUsage> {
-  const stats = await statfs(site);
-  const usedBlocks = stats.blocks - stats.bfree;
-  return {
-    usedBytes: usedBlocks * stats.bsize,
-    quotaBytes: (usedBlocks + stats.bavail) * stats.bsize,
-    usedInodes: stats.files - stats.ffree,
-    totalInodes: stats.files,
-  };
-}
-
-/** Every loop device with a backing file: the file to the device (one read per loop device, for prepare()). */
-async function attachedLoopDevices(): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
-  let names: string[];
-  try {
-    names = (await readdir("/sys/block")).filter((name) => /^loop[0-9]+$/.test(name));
-  } catch {
-    return result;
-  }
-  for (const name of names) {
-    const backing = await readFile(path.join("/sys/block", name, "loop", "backing_file"), "utf8").catch(() => "");
-    if (backing.trim() !== "") result.set(backing.trim(), `/dev/${name}`);
-  }
-  return result;
-}
-
-async function listImages(volumesDir: string): Promise<Array<{ id: SiteId }>> {
-  let names: string[];
-  try {
-    names = await readdir(volumesDir);
-  } catch (error) {
-    if (hasErrorCode(error, "ENOENT")) return [];
-    throw error;
-  }
-  return names
-    .filter((name) => /^[1-9][0-9]{0,14}\.ext4$/.test(name))
-    .map((name) => ({ id: parseSiteId(name.slice(0, -imageSuffix.length)) }));
 }
 
 async function hasEntries(dir: string): Promise<boolean> {
@@ -387,9 +321,4 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function stderrOf(error: unknown): string {
-  const stderr = (error as { stderr?: unknown }).stderr;
-  return typeof stderr === "string" && stderr.trim() !== "" ? stderr.trim() : String(error);
 }

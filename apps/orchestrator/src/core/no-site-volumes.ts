@@ -22,4 +22,7 @@ export class NoSiteVolumes implements SiteVolumes {
   async usage(): Promise<Map<SiteId, SiteDiskUsage>> {
     return new Map();
   }
+  async space(): Promise<{ totalBytes: number; freeBytes: number } | null> {
+    return null;
+  }
 }

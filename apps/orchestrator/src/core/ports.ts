@@ -64,6 +64,8 @@ export interface SiteVolumes {
   usageOf(id: SiteId): Promise<SiteDiskUsage | null>;
   /** The usage of every site with a volume. */
   usage(): Promise<Map<SiteId, SiteDiskUsage>>;
+  /** The size and free space of the filesystem the sites' files take room on (null: not known). */
+  space(): Promise<{ totalBytes: number; freeBytes: number } | null>;
 }
 
 /** What reading a path gives: a file's bytes or a directory's listing. */

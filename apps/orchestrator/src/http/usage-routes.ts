@@ -29,7 +29,7 @@ export function registerUsageRoutes(
   registerRoute(app, orchestratorApi.readDiskUsage, async () => {
     const measuredAt = new Date().toISOString();
     const sites = [...(await deps.volumes.usage())].map(([siteId, usage]) => ({ siteId, ...usage }));
-    return { measuredAt, isEnforced: deps.volumes.isEnforced, sites };
+    return { measuredAt, isEnforced: deps.volumes.isEnforced, sites, space: await deps.volumes.space() };
   });
   registerRoute(app, orchestratorApi.setDiskQuota, async ({ params, body }) =>
     deps.volumes.setQuota(params.id, body.quotaBytes ?? deps.defaultDiskQuotaBytes),

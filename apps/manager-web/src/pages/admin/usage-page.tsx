@@ -8,6 +8,7 @@ import { pathTo } from "../../lib/routes";
 import { Link } from "../../router";
 import { BusiestProcesses } from "./busiest-processes";
 import { FullestSites } from "./fullest-sites";
+import { PlatformOverview } from "./platform-overview";
 
 type UsageWindow = "hour" | "day" | "week";
 type UsageOrder = "requests" | "bytes" | "errors";
@@ -48,6 +49,8 @@ export function AdminUsagePage() {
           </select>
         </label>
       </form>
+      <PlatformOverview window={window} windowName={windowNames[window]} />
+      <h2>Busiest sites</h2>
       <ErrorBanner error={top.error} />
       {top.isPending ? <Loading what="the busiest sites" /> : null}
       {top.data && sites.length === 0 ? <p className="empty">No site served a request in this window.</p> : null}

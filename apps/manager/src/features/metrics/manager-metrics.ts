@@ -6,6 +6,7 @@
  * as many as the administrator allows (DIRECTOR_METRICS_SITE_SERIES).
  */
 import type { GroupCount, PlatformStatsRepository } from "@director/db/platform-stats.repository";
+import type { PlatformUsageQuery } from "@director/db/platform-usage.query";
 import type { SiteTrafficRepository } from "@director/db/site-traffic.repository";
 import type { UsageAlertsRepository } from "@director/db/usage-alerts.repository";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
@@ -43,7 +44,13 @@ export class ManagerMetrics {
 
   constructor(
     stats: PlatformStats,
-    traffic?: { stats: TrafficStats; siteSeries: number; alerts?: AlertStats; now?: () => Date },
+    traffic?: {
+      stats: TrafficStats;
+      siteSeries: number;
+      alerts?: AlertStats;
+      platform?: Pick<PlatformUsageQuery, "runningProcesses" | "disk" | "space">;
+      now?: () => Date;
+    },
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "director_manager_" });
@@ -101,6 +108,8 @@ export class ManagerMetrics {
         },
       });
     }
+    const platform = traffic?.platform;
+    if (platform !== undefined) registerPlatformGauges(platform, registers);
     gaugeFrom(
       "director_users",
       "Active accounts by role (administrators apart)",
@@ -115,6 +124,45 @@ export class ManagerMetrics {
     this.#requests.inc({ method, route, status: String(status) });
     this.#durations.observe({ method, route }, durationSeconds);
   }
+}
+
+/** Running processes and disk, as the collectors last measured them. */
+function registerPlatformGauges(
+  platform: Pick<PlatformUsageQuery, "runningProcesses" | "disk" | "space">,
+  registers: Registry[],
+): void {
+  new Gauge({
+    name: "director_site_processes_running",
+    help: "Site containers running at the worker's last sample",
+    registers,
+    async collect() {
+      this.set((await platform.runningProcesses())?.count ?? 0);
+    },
+  });
+  new Gauge<"kind">({
+    name: "director_site_disk_bytes",
+    help: "Sites' files and quotas summed (kind used or quota), as last measured",
+    labelNames: ["kind"],
+    registers,
+    async collect() {
+      const disk = await platform.disk();
+      this.set({ kind: "used" }, disk.usedBytes);
+      this.set({ kind: "quota" }, disk.quotaBytes);
+    },
+  });
+  new Gauge<"kind">({
+    name: "director_sites_filesystem_bytes",
+    help: "Size and free space (kind total or free) of the filesystem sites' files take room on",
+    labelNames: ["kind"],
+    registers,
+    async collect() {
+      const space = await platform.space();
+      this.reset();
+      if (space === null) return;
+      this.set({ kind: "total" }, space.totalBytes);
+      this.set({ kind: "free" }, space.freeBytes);
+    },
+  });
 }
 
 /** The last `trafficWindowMinutes` whole minutes before `now`. */

@@ -1,4 +1,8 @@
 /** GET /metrics: Prometheus text from a real PostgreSQL, behind its bearer token; absent without one. */
+
+import { PlatformUsageQuery } from "@director/db/platform-usage.query";
+import { SiteDiskRepository } from "@director/db/site-disk.repository";
+import type { SiteId } from "@director/domain/site";
 import { createTestSite } from "@director/testing/db-factories";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance } from "fastify";
@@ -108,6 +112,24 @@ describe("metrics", () => {
     const withAlert = await scrape(app);
     expect(withAlert).toContain('director_usage_alerts{kind="memory_limit"} 1');
     expect(withAlert).toContain('director_usage_alerts{kind="server_errors"} 0');
+
+    // Running processes and disks, as the collectors last left them.
+    await database.db
+      .insertInto("usage_cursors")
+      .values({ source: "resources", cursor: JSON.stringify({ cpuUsageNs: { aaaaaaaaaaaa: 1 } }) })
+      .onConflict((oc) => oc.column("source").doNothing())
+      .execute();
+    await new SiteDiskRepository(database.db).record(
+      [{ siteId: idOf("one") as SiteId, usedBytes: 5_000, quotaBytes: 20_000_000, usedInodes: 1, totalInodes: 9 }],
+      new Date(),
+    );
+    await new PlatformUsageQuery(database.db).recordSpace({ totalBytes: 9_000_000, freeBytes: 4_000_000 }, new Date());
+    const platform = await scrape(app);
+    expect(platform).toMatch(/^director_site_processes_running 1$/m);
+    expect(platform).toContain('director_site_disk_bytes{kind="used"} 5000');
+    expect(platform).toContain('director_site_disk_bytes{kind="quota"} 20000000');
+    expect(platform).toContain('director_sites_filesystem_bytes{kind="free"} 4000000');
+    expect(platform).toContain('director_sites_filesystem_bytes{kind="total"} 9000000');
 
     // The administrator's limit: one site's series, the busiest; none at all with 0.
     for (const [siteSeries, sites] of [

@@ -3,6 +3,7 @@
  * asks the kernel once per site (statfs, no walk of the files), and one upsert per thousand sites. Only the last
  * measure is kept: what a site holds changes slowly, and its quota is what matters to it.
  */
+import type { PlatformUsageQuery } from "@director/db/platform-usage.query";
 import type { SiteDiskRepository } from "@director/db/site-disk.repository";
 import type { SiteId } from "@director/domain/site";
 import type { Logger } from "pino";
@@ -13,6 +14,7 @@ import type { SiteDisks } from "./resource-sampler.js";
 export interface DiskCollectorDeps {
   disks: Pick<SiteDisks, "measure">;
   repository: Pick<SiteDiskRepository, "record">;
+  platform: Pick<PlatformUsageQuery, "recordSpace">;
   logger: Pick<Logger, "warn">;
   intervalMs: number;
 }
@@ -44,11 +46,12 @@ export class DiskCollector {
 
   /** One measure of every site's volume; how many sites were measured (none: no volumes). */
   async collect(): Promise<{ sites: number; isEnforced: boolean }> {
-    const { measuredAt, isEnforced, sites } = await this.#deps.disks.measure();
+    const { measuredAt, isEnforced, sites, space } = await this.#deps.disks.measure();
     await this.#deps.repository.record(
       sites.map(({ siteId, ...figures }) => ({ siteId: siteId as SiteId, ...figures })),
       new Date(measuredAt),
     );
+    if (space !== null) await this.#deps.platform.recordSpace(space, new Date(measuredAt));
     return { sites: sites.length, isEnforced };
   }
 }

@@ -21,6 +21,7 @@ export interface SiteDisks {
     measuredAt: string;
     isEnforced: boolean;
     sites: Array<SiteDiskUsageFigures & { siteId: number }>;
+    space: { totalBytes: number; freeBytes: number } | null;
   }>;
   /** null: back to the orchestrator's default */
   setQuota(siteId: SiteId, quotaBytes: number | null): Promise<SiteDiskUsageFigures>;

@@ -1,15 +1,21 @@
 import { usageRoutes } from "@director/contracts/manager-routes-usage";
 import type { FastifyInstance } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
+import type { PlatformOverviewService } from "./platform-overview.service.js";
 import type { SiteUsageService } from "./site-usage.service.js";
 import { presentSiteDisk, presentSiteUsage } from "./usage.presenter.js";
 
 /**
  * GET /api/sites/:name/usage?window=hour|day|week; administrators: GET /api/admin/usage/top (traffic) and
- * GET /api/admin/usage/processes (CPU and memory), GET /api/admin/usage/disk (fullest against their quota) and
+ * GET /api/admin/usage/processes (CPU and memory), GET /api/admin/usage/overview (the platform), GET /api/admin/usage/disk (fullest against their quota) and
  * PUT /api/sites/:name/disk-quota
  */
-export function registerUsageRoutes(app: FastifyInstance, deps: { usage: SiteUsageService }): void {
+export function registerUsageRoutes(
+  app: FastifyInstance,
+  deps: { usage: SiteUsageService; overview: PlatformOverviewService },
+): void {
+  registerApiRoute(app, usageRoutes.overview, async ({ actor, query }) => deps.overview.overview(actor, query.window));
+
   registerApiRoute(app, usageRoutes.site, async ({ actor, params, query }) =>
     presentSiteUsage(await deps.usage.forSite(actor, params.name, query.window)),
   );
