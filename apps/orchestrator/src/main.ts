@@ -166,6 +166,17 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     createEngine: createSiteDatabaseEngine,
     log: log.child({ component: "site-databases" }),
   });
+  const trafficLog = new NginxTrafficLog({
+    layout: trafficLogLayout(config.balancer.nginxDir),
+    reopenLogs: balancerNginx === undefined ? null : () => balancerNginx.reopenLogs(),
+    log: log.child({ component: "traffic-log" }),
+  });
+  // Held to its size even when the manager does not read it (its counting off, or down for long).
+  const trafficTrimTimer = setInterval(() => {
+    if (!config.balancer.trafficLog) return;
+    trafficLog.trim().catch((error: unknown) => log.warn({ err: error }, "could not trim the traffic log"));
+  }, 60_000);
+  trafficTrimTimer.unref();
   const app = buildOrchestratorApp({
     log,
     token: config.token,
@@ -190,11 +201,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     resources: deps.siteResources ?? null,
     volumes,
     defaultDiskQuotaBytes: config.sites.diskQuotaBytes,
-    traffic: new NginxTrafficLog({
-      layout: trafficLogLayout(config.balancer.nginxDir),
-      reopenLogs: balancerNginx === undefined ? null : () => balancerNginx.reopenLogs(),
-      log: log.child({ component: "traffic-log" }),
-    }),
+    traffic: trafficLog,
     databaseTransfers: new SiteDatabaseTransfers({
       installationId: config.installationId,
       databases,
@@ -230,6 +237,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
   }
   app.addHook("onClose", async () => {
     clearInterval(sitesCertificateTimer);
+    clearInterval(trafficTrimTimer);
     await terminals?.closeAll();
     await watcher?.stop();
     // Site volumes stay mounted, and so does the bind mount they sit on: a restart then needs no mount per site

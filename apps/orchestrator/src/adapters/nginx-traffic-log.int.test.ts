@@ -221,3 +221,41 @@ function rawRequest(text: string): Promise<number> {
     socket.on("error", reject);
   });
 }
+
+describe("an unread traffic log", () => {
+  it("is held to its size: the oldest files go once settled, uncounted, and the newest lines stay readable", async () => {
+    const root = path.join(nginx.root, "unread");
+    const unread = trafficLogLayout(root);
+    await rm(root, { recursive: true, force: true });
+    const { mkdir, appendFile, stat } = await import("node:fs/promises");
+    await mkdir(unread.dir, { recursive: true });
+    let now = 1_000_000;
+    const warnings: string[] = [];
+    const trimmed = new NginxTrafficLog({
+      layout: unread,
+      reopenLogs: async () => undefined, // no nginx writes here: the test appends the lines itself
+      log: { info: () => undefined, warn: (_fields: object, message?: string) => warnings.push(message ?? "") },
+      rotateBytes: 64 * 1024,
+      maxBytes: 160 * 1024,
+      graceMs: 5000,
+      now: () => now,
+    });
+    const line = `${(now / 1000).toFixed(3)} busy.test 200 100 0.001\n`;
+    for (let round = 0; round < 6; round += 1) {
+      await appendFile(unread.livePath, line.repeat(Math.ceil((80 * 1024) / line.length)));
+      await trimmed.trim();
+      now += 10_000; // past the grace: the file rotated this round is settled by the next
+    }
+    const names = await readdir(unread.dir);
+    let total = 0;
+    for (const name of names.filter((one) => one.endsWith(".log")))
+      total += (await stat(path.join(unread.dir, name))).size;
+    expect(total).toBeLessThanOrEqual(160 * 1024 + 80 * 1024); // the cap, and at most the live file's one round
+    expect(warnings.some((warning) => warning.startsWith("dropped traffic log lines"))).toBe(true);
+    // A reader from the start gets what is left, and nothing it cannot parse.
+    const read = await trimmed.read(null, 16 * 1024 * 1024);
+    const requests = read.buckets.reduce((sum, bucket) => sum + bucket.requests, 0);
+    expect(requests).toBeGreaterThan(0);
+    expect(requests * line.length).toBeLessThanOrEqual(total);
+  });
+});

@@ -30,6 +30,11 @@ export interface NginxTrafficLogOptions {
   rotateBytes?: number;
   /** How long after a rotation the rotated file may still get lines. Default: nginx's flush time and 4 s more. */
   graceMs?: number;
+  /**
+   * The most the log's files may hold when nobody reads them (the manager's counting turned off or down): `trim()`
+   * drops the oldest lines past it, uncounted. Default 256 MiB, about 4 million requests.
+   */
+  maxBytes?: number;
   now?: () => number;
 }
 
@@ -55,6 +60,7 @@ export class NginxTrafficLog implements TrafficLog {
     this.#options = {
       rotateBytes: 16 * 1024 * 1024,
       graceMs: trafficLogFlushMs + 4000,
+      maxBytes: 256 * 1024 * 1024,
       now: Date.now,
       ...options,
     };
@@ -105,6 +111,43 @@ export class NginxTrafficLog implements TrafficLog {
       this.#options.log.warn({ lines: buckets.skipped }, "skipped traffic log lines that are not ours");
     if (!hasMore && cursor.generation === state.generation) await this.#rotateWhenLarge(state);
     return { buckets: buckets.buckets(), next: cursor, hasMore };
+  }
+
+  /**
+   * Holds the log to `maxBytes` when nobody reads it: rotates a live file past `rotateBytes` even though it was not
+   * read, then removes the oldest rotated files (settled ones: nginx writes to them no more) until the rest fit. What
+   * they held is never counted, and said so in the log. The orchestrator calls this every minute.
+   */
+  trim(): Promise<{ removedBytes: number }> {
+    return this.#reads.runExclusive(async () => {
+      const state = await this.#loadState();
+      await this.#rotateWhenLarge(state);
+      const current = await this.#loadState();
+      const { layout } = this.#options;
+      const sizeOf = (file: string) =>
+        stat(file).then(
+          (stats) => stats.size,
+          () => 0,
+        );
+      const rotated = await this.#rotatedGenerations();
+      const sizes = await Promise.all(rotated.map((generation) => sizeOf(layout.rotatedPath(generation))));
+      let total = (await sizeOf(layout.livePath)) + sizes.reduce((sum, size) => sum + size, 0);
+      let removedBytes = 0;
+      for (const [index, generation] of rotated.entries()) {
+        if (total <= this.#options.maxBytes || !this.#isSettled(generation, current)) break;
+        const size = sizes[index] ?? 0;
+        await rm(layout.rotatedPath(generation), { force: true });
+        total -= size;
+        removedBytes += size;
+      }
+      if (removedBytes > 0) {
+        this.#options.log.warn(
+          { removedBytes, maxBytes: this.#options.maxBytes },
+          "dropped traffic log lines nobody counted, to keep the log under its size (is the manager's traffic counting on?)",
+        );
+      }
+      return { removedBytes };
+    });
   }
 
   /** A rotated generation gets no more lines once the next rotation happened or its grace has passed. */
