@@ -147,6 +147,10 @@ describe("director up: each site held to its disk quota", () => {
     await page.getByTestId("disk-near-quota").waitFor();
     await expect(page.getByTestId("site-disk").textContent()).resolves.toMatch(/of 16 MiB \(its own quota\)/);
     await screenshot(page, "site-disk-near-quota");
+    // Over a day, the disk per hour against the quota.
+    await page.getByRole("button", { name: "Last day" }).click();
+    await page.getByTestId("disk-chart").waitFor();
+    await screenshot(page, "site-disk-day");
     await context.close();
 
     const adminContext = await newUserContext(browser, director.managerUrl);

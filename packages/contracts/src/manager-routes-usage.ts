@@ -76,6 +76,8 @@ export const siteUsageViewSchema = z.object({
   resources: z.array(resourcePointViewSchema),
   /** its disk as last measured; null: not measured yet, or this installation has no site volumes */
   disk: siteDiskViewSchema.nullable(),
+  /** the most its files took per hour of the window, and its quota then (hours not measured left out) */
+  diskHours: z.array(z.object({ at: z.string(), usedBytes: z.number().int(), quotaBytes: z.number().int() })),
   /** the window's totals */
   totals: z.object({
     requests: z.number().int().min(0),

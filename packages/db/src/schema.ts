@@ -329,6 +329,14 @@ export interface SiteProcessEventsTable {
   exit_code: number | null;
 }
 
+/** The most a site's volume held in an hour, and its quota then (0021). */
+export interface SiteDiskHoursTable {
+  site_id: number;
+  period_start: Date;
+  used_max_bytes: ColumnType<string, number, number>;
+  quota_bytes: ColumnType<string, number, number>;
+}
+
 /** An administrator's own disk quota for a site (0021). */
 export interface SiteDiskQuotasTable {
   site_id: number;
@@ -367,6 +375,7 @@ export interface DB {
   usage_alerts: UsageAlertsTable;
   site_disk_usage: SiteDiskUsageTable;
   site_disk_quotas: SiteDiskQuotasTable;
+  site_disk_hours: SiteDiskHoursTable;
   site_process_events: SiteProcessEventsTable;
   usage_cursors: UsageCursorsTable;
 }

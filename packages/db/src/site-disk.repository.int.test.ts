@@ -52,6 +52,20 @@ describe("SiteDiskRepository", () => {
       ["aa", 0.2],
     ]);
     expect((await repository.fullest({ minShare: 0.9, limit: 10 })).map((site) => site.siteName)).toEqual(["bb"]);
+    // Per hour: the most it held (10, then 20 MiB in the same hour), and what went before 90 days goes.
+    await repository.record([measure("aa", 15, 100)], new Date("2026-12-04T10:02:00Z"));
+    await repository.record([measure("aa", 5, 50)], new Date("2026-12-04T11:00:00Z"));
+    expect(
+      await repository.hours(ids.aa as SiteId, {
+        from: new Date("2026-12-04T00:00:00Z"),
+        to: new Date("2026-12-05T00:00:00Z"),
+      }),
+    ).toEqual([
+      { at: new Date("2026-12-04T10:00:00Z"), usedMaxBytes: 20 * MiB, quotaBytes: 100 * MiB },
+      { at: new Date("2026-12-04T11:00:00Z"), usedMaxBytes: 5 * MiB, quotaBytes: 50 * MiB },
+    ]);
+    expect(await repository.prune(new Date("2026-12-04T11:00:00Z"))).toBe(2); // aa's and bb's 10:00
+    await repository.record([measure("aa", 20, 100)], new Date("2026-12-04T10:01:00Z"));
   });
 
   it("sets a site's own quota and takes it back, and forgets a deleted site", async () => {

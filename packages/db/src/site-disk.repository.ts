@@ -1,6 +1,6 @@
 /**
- * Sites' disk use and quotas (migration 0021): the last measure of each site's volume, replaced whole by each pass of
- * the worker, and the quotas administrators gave sites of their own.
+ * Sites' disk use and quotas (migration 0021): the last measure of each site's volume, replaced by each pass of the
+ * worker, the most each held per hour (its graph), and the quotas administrators gave sites of their own.
  */
 import type { SiteId } from "@director/domain/site";
 import { sql } from "kysely";
@@ -14,6 +14,13 @@ export interface SiteDiskMeasure {
   usedInodes: number;
   totalInodes: number;
   measuredAt: Date;
+}
+
+/** The most a site held in one hour. */
+export interface SiteDiskHour {
+  at: Date;
+  usedMaxBytes: number;
+  quotaBytes: number;
 }
 
 /** A site near (or past) its quota, for administrators and alerts. */
@@ -52,6 +59,24 @@ export class SiteDiskRepository {
           measured_at: measuredAt,
         }));
       if (rows.length === 0) continue;
+      const hour = new Date(Math.floor(measuredAt.getTime() / 3600_000) * 3600_000);
+      await this.#db
+        .insertInto("site_disk_hours")
+        .values(
+          rows.map((row) => ({
+            site_id: row.site_id,
+            period_start: hour,
+            used_max_bytes: row.used_bytes,
+            quota_bytes: row.quota_bytes,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(["site_id", "period_start"]).doUpdateSet({
+            used_max_bytes: sql`greatest(site_disk_hours.used_max_bytes, excluded.used_max_bytes)`,
+            quota_bytes: sql`excluded.quota_bytes`,
+          }),
+        )
+        .execute();
       await this.#db
         .insertInto("site_disk_usage")
         .values(rows)
@@ -66,6 +91,29 @@ export class SiteDiskRepository {
         )
         .execute();
     }
+  }
+
+  /** The most the site held per hour from `from` to `to`, with its quota then; hours not measured are left out. */
+  async hours(siteId: SiteId, range: { from: Date; to: Date }): Promise<SiteDiskHour[]> {
+    const rows = await this.#db
+      .selectFrom("site_disk_hours")
+      .select(["period_start", "used_max_bytes", "quota_bytes"])
+      .where("site_id", "=", siteId)
+      .where("period_start", ">=", range.from)
+      .where("period_start", "<", range.to)
+      .orderBy("period_start")
+      .execute();
+    return rows.map((row) => ({
+      at: row.period_start,
+      usedMaxBytes: Number(row.used_max_bytes),
+      quotaBytes: Number(row.quota_bytes),
+    }));
+  }
+
+  /** Drops hours before `before` (90 days are kept); how many rows went. */
+  async prune(before: Date): Promise<number> {
+    const result = await this.#db.deleteFrom("site_disk_hours").where("period_start", "<", before).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async measureOf(siteId: SiteId): Promise<SiteDiskMeasure | null> {

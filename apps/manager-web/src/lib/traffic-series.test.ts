@@ -22,6 +22,7 @@ describe("trafficColumns", () => {
       from: "2026-12-04T10:00:00.000Z",
       to: "2026-12-04T10:04:00.000Z",
       disk: null,
+      diskHours: [],
       traffic: [point("2026-12-04T10:01:00.000Z", 5), point("2026-12-04T10:03:00.000Z", 2)],
       resources: [
         {

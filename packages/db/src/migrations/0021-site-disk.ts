@@ -1,6 +1,7 @@
 /**
  * Disk use and quotas of sites, and their processes' crashes (issue 15). `site_disk_usage` is each site's last
- * measure of its volume (the worker replaces it every pass; a measure's history is not kept), `site_disk_quotas` an
+ * measure of its volume (the worker replaces it every pass), `site_disk_hours` the most it held per hour (its graph),
+ * `site_disk_quotas` an
  * administrator's own quota for a site (none: the orchestrator's default), `site_process_events` each time a site's
  * process crashed or was killed for memory (kept a day; one row per container and kind, so an event read twice is
  * kept once). usage_alerts learns the kinds `disk_quota`, `restart_loop` and `oom_killed`.
@@ -17,6 +18,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("used_inodes", "bigint", (col) => col.notNull())
     .addColumn("total_inodes", "bigint", (col) => col.notNull())
     .addColumn("measured_at", "timestamptz", (col) => col.notNull())
+    .execute();
+  // The most each site held in each hour, and its quota then: its disk graph over a day or a week (90 days kept).
+  await db.schema
+    .createTable("site_disk_hours")
+    .addColumn("site_id", "integer", (col) => col.notNull().references("sites.id").onDelete("cascade"))
+    .addColumn("period_start", "timestamptz", (col) => col.notNull())
+    .addColumn("used_max_bytes", "bigint", (col) => col.notNull())
+    .addColumn("quota_bytes", "bigint", (col) => col.notNull())
+    .addPrimaryKeyConstraint("site_disk_hours_pkey", ["site_id", "period_start"])
     .execute();
   await db.schema
     .createTable("site_disk_quotas")
@@ -53,5 +63,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   );
   await db.schema.dropTable("site_process_events").execute();
   await db.schema.dropTable("site_disk_quotas").execute();
+  await db.schema.dropTable("site_disk_hours").execute();
   await db.schema.dropTable("site_disk_usage").execute();
 }

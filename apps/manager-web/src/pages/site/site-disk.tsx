@@ -1,6 +1,7 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useMemo, useState } from "react";
 import { fieldErrorsOf } from "../../api/errors";
-import type { SiteDiskView } from "../../api/types";
+import type { SiteDiskView, SiteUsageView } from "../../api/types";
+import { TimeSeriesChart } from "../../components/time-series-chart";
 import { ErrorBanner, Field, Time } from "../../components/ui";
 import { useAction, useApi, useSession } from "../../hooks";
 import { formatBytes } from "../../lib/format";
@@ -11,9 +12,16 @@ const mebibyte = 1024 * 1024;
  * How full the site's disk is: a meter against its quota, a warning from 90 % (what fails once it is full, and what
  * to do), and for administrators the site's own quota.
  */
-export function SiteDisk(props: { site: string; disk: SiteDiskView | null; onChange: () => void }) {
+export function SiteDisk(props: {
+  site: string;
+  disk: SiteDiskView | null;
+  hours: SiteUsageView["diskHours"];
+  window: { from: string; to: string; name: string };
+  onChange: () => void;
+}) {
   const { user } = useSession();
   const { disk } = props;
+  const columns = useMemo(() => diskColumns(props.hours, props.window), [props.hours, props.window]);
   if (disk === null) return null;
   return (
     <div className="site-disk" data-testid="site-disk">
@@ -45,9 +53,40 @@ export function SiteDisk(props: { site: string; disk: SiteDiskView | null; onCha
           </p>
         </div>
       ) : null}
+      {columns.times.length > 1 && props.hours.length > 0 ? (
+        <TimeSeriesChart
+          title="Disk per hour"
+          summary={`the most the site's files took each hour, and its quota, ${props.window.name.toLowerCase()}`}
+          times={columns.times}
+          lines={[
+            { label: "Used", values: columns.usedMib, color: "#2b6cb0" },
+            { label: "Quota", values: columns.quotaMib, color: "#c53030", isDashed: true },
+          ]}
+          formatValue={(value) => `${value} MiB`}
+          testId="disk-chart"
+        />
+      ) : null}
       {user.isSuperuser ? <DiskQuotaForm site={props.site} disk={disk} onChange={props.onChange} /> : null}
     </div>
   );
+}
+
+/** One entry per hour of the window, null where the disk was not measured (no line there). */
+function diskColumns(hours: SiteUsageView["diskHours"], window: { from: string; to: string }) {
+  const from = Math.floor(Date.parse(window.from) / 3600_000) * 3600;
+  const to = Date.parse(window.to) / 1000;
+  const byTime = new Map(hours.map((hour) => [Date.parse(hour.at) / 1000, hour]));
+  const times: number[] = [];
+  const usedMib: (number | null)[] = [];
+  const quotaMib: (number | null)[] = [];
+  const mib = (bytes: number) => Math.round((bytes / mebibyte) * 10) / 10;
+  for (let time = from; time < to; time += 3600) {
+    const hour = byTime.get(time);
+    times.push(time);
+    usedMib.push(hour === undefined ? null : mib(hour.usedBytes));
+    quotaMib.push(hour === undefined ? null : mib(hour.quotaBytes));
+  }
+  return { times, usedMib, quotaMib };
 }
 
 /** Administrators: the site's own quota in MiB, or the installation's default. Applied at once. */

@@ -65,6 +65,10 @@ export function SiteUsage({ site }: { site: string }) {
     [columns],
   );
   const hasProcess = (usage.data?.resources.length ?? 0) > 0;
+  const diskWindow = useMemo(
+    () => ({ from: usage.data?.from ?? "", to: usage.data?.to ?? "", name: windowNames[window] }),
+    [usage.data?.from, usage.data?.to, window],
+  );
   const totals = usage.data?.totals;
   return (
     <section className="card" aria-labelledby="site-usage">
@@ -92,7 +96,15 @@ export function SiteUsage({ site }: { site: string }) {
           <strong>{totals.errors.toLocaleString()}</strong> server errors ({windowNames[window].toLowerCase()})
         </p>
       ) : null}
-      {usage.data ? <SiteDisk site={site} disk={usage.data.disk} onChange={() => void usage.refetch()} /> : null}
+      {usage.data ? (
+        <SiteDisk
+          site={site}
+          disk={usage.data.disk}
+          hours={usage.data.diskHours}
+          window={diskWindow}
+          onChange={() => void usage.refetch()}
+        />
+      ) : null}
       {columns !== null && totals ? (
         <div className="charts">
           <TimeSeriesChart

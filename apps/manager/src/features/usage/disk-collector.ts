@@ -11,9 +11,12 @@ import { PollingLoop } from "../../adapters/polling-loop.js";
 import { InProcessWakeup } from "../../adapters/wakeup.js";
 import type { SiteDisks } from "./resource-sampler.js";
 
+/** Hours of disk use are kept as long as hours of traffic. */
+const hoursKeptMs = 90 * 24 * 3600_000;
+
 export interface DiskCollectorDeps {
   disks: Pick<SiteDisks, "measure">;
-  repository: Pick<SiteDiskRepository, "record">;
+  repository: Pick<SiteDiskRepository, "record" | "prune">;
   platform: Pick<PlatformUsageQuery, "recordSpace">;
   logger: Pick<Logger, "warn">;
   intervalMs: number;
@@ -22,12 +25,14 @@ export interface DiskCollectorDeps {
 export class DiskCollector {
   readonly #deps: DiskCollectorDeps;
   readonly #loop: PollingLoop;
+  #prunedAt = 0;
 
   constructor(deps: DiskCollectorDeps) {
     this.#deps = deps;
     this.#loop = new PollingLoop({
       pass: async () => {
         await this.collect();
+        await this.#pruneWhenDue();
         return { hasMore: false };
       },
       wakeup: new InProcessWakeup(),
@@ -42,6 +47,13 @@ export class DiskCollector {
 
   stop(): Promise<void> {
     return this.#loop.stop();
+  }
+
+  async #pruneWhenDue(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#prunedAt < 3600_000) return;
+    this.#prunedAt = now;
+    await this.#deps.repository.prune(new Date(now - hoursKeptMs));
   }
 
   /** One measure of every site's volume; how many sites were measured (none: no volumes). */

@@ -5,7 +5,7 @@ import {
   usageWindows,
 } from "@director/contracts/manager-routes-usage";
 import type { AuditRepository } from "@director/db/audit.repository";
-import type { FullSite, SiteDiskMeasure, SiteDiskRepository } from "@director/db/site-disk.repository";
+import type { FullSite, SiteDiskHour, SiteDiskMeasure, SiteDiskRepository } from "@director/db/site-disk.repository";
 import type { BusyProcess, ResourcePoint, SiteResourcesRepository } from "@director/db/site-resources.repository";
 import type {
   BusySite,
@@ -32,13 +32,14 @@ export interface SiteUsage {
   traffic: TrafficPoint[];
   resources: ResourcePoint[];
   disk: { measure: SiteDiskMeasure; ownQuotaBytes: number | null } | null;
+  diskHours: SiteDiskHour[];
 }
 
 export interface SiteUsageServiceDeps {
   sites: Pick<SitesService, "findForAction">;
   traffic: Pick<SiteTrafficRepository, "series" | "busiest">;
   resources: Pick<SiteResourcesRepository, "series" | "busiest">;
-  disk: Pick<SiteDiskRepository, "measureOf" | "ownQuotaOf" | "setOwnQuota" | "record" | "fullest">;
+  disk: Pick<SiteDiskRepository, "measureOf" | "ownQuotaOf" | "setOwnQuota" | "record" | "fullest" | "hours">;
   disks: Pick<SiteDisks, "setQuota">;
   audit: Pick<AuditRepository, "record">;
   now?: () => Date;
@@ -58,6 +59,9 @@ export class SiteUsageService {
     const { from, to } = this.#windowOf(window, resolution);
     const traffic = await this.#deps.traffic.series(site.id, resolution, { from, to });
     const resources = await this.#deps.resources.series(site.id, resolution, { from, to });
+    // Hours whatever the window: a disk changes slowly, and only hours are kept.
+    const fromHour = new Date(Math.floor(from.getTime() / 3600_000) * 3600_000);
+    const diskHours = await this.#deps.disk.hours(site.id, { from: fromHour, to });
     return {
       site,
       window,
@@ -67,6 +71,7 @@ export class SiteUsageService {
       traffic,
       resources,
       disk: await this.#diskOf(site),
+      diskHours,
     };
   }
 

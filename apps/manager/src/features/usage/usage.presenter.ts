@@ -39,6 +39,11 @@ export function presentSiteUsage(usage: SiteUsage): SiteUsageView {
       memoryLimitBytes: point.memoryLimitBytes,
     })),
     disk: usage.disk === null ? null : presentSiteDisk(usage.disk),
+    diskHours: usage.diskHours.map((hour) => ({
+      at: hour.at.toISOString(),
+      usedBytes: hour.usedMaxBytes,
+      quotaBytes: hour.quotaBytes,
+    })),
     totals: {
       requests: traffic.reduce((sum, point) => sum + point.requests, 0),
       bytesSent: traffic.reduce((sum, point) => sum + point.bytesSent, 0),
