@@ -76,12 +76,13 @@ describe("director up: followed logs", () => {
   }
 
   beforeAll(async () => {
-    // No usage collection: its calls to the orchestrator (traffic every 10 s, processes every 30 s) would keep a
-    // connection the test counts.
+    // No usage collection: its calls to the orchestrator (traffic every 10 s, processes every 30 s, disks every
+    // minute) would keep a connection the test counts.
     director = await DirectorProcess.create({
       DIRECTOR_LOG_STREAMS_TOTAL: String(maxTotal),
       DIRECTOR_TRAFFIC_INTERVAL_MS: "0",
       DIRECTOR_RESOURCES_INTERVAL_MS: "0",
+      DIRECTOR_DISK_USAGE_INTERVAL_MS: "0",
     });
     await director.start();
     for (const [username, flags] of [
