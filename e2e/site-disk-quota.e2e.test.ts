@@ -162,6 +162,15 @@ describe("director up: each site held to its disk quota", () => {
     const firstRow = adminPage.getByRole("table", { name: "Fullest disks" }).locator("tbody tr").first();
     await expect(firstRow.getAttribute("data-site")).resolves.toBe("full");
     await screenshot(adminPage, "admin-usage-disk");
+    // An administrator gives a site its own quota from its page.
+    await adminPage.goto("/sites/roomy");
+    const form = adminPage.getByRole("form", { name: "The site's disk quota" });
+    await form.getByLabel("Disk quota (MiB)").fill("32");
+    await form.getByRole("button", { name: "Set quota" }).click();
+    await expect(
+      adminPage.getByTestId("site-disk").getByText("of 32 MiB (its own quota)").waitFor(),
+    ).resolves.toBeUndefined();
+    expect((await admin.request("GET", "/api/sites/roomy/usage")).json().disk.ownQuotaBytes).toBe(32 * MiB);
     await adminContext.close();
     expect(errors).toEqual([]);
   });

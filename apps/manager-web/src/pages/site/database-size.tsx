@@ -1,13 +1,11 @@
-import { type FormEvent, useState } from "react";
-import { fieldErrorsOf } from "../../api/errors";
 import type { SiteDatabaseView } from "../../api/types";
-import { ErrorBanner, Field, Time } from "../../components/ui";
-import { useAction, useApi } from "../../hooks";
+import { MebibyteLimitForm } from "../../components/mebibyte-limit-form";
+import { Time } from "../../components/ui";
+import { useApi } from "../../hooks";
 import { formatBytes } from "../../lib/format";
 
 /** Share of its limit from which the size shows as a warning: the member still has room to clean up. */
 const warningShare = 0.9;
-const mebibyte = 1024 * 1024;
 
 /** "7.5 MiB of 1 GiB", with a meter a screen reader reads as such, in the warning colour near the limit. */
 export function DatabaseSize({ sizeBytes, limitBytes }: { sizeBytes: number; limitBytes: number | null }) {
@@ -56,58 +54,19 @@ export function DatabaseWritesStopped({ database }: { database: SiteDatabaseView
 export function DatabaseSizeLimit(props: { site: string; database: SiteDatabaseView; onChange: () => void }) {
   const api = useApi();
   const { database } = props;
-  const [mebibytes, setMebibytes] = useState(
-    database.hasOwnSizeLimit && database.sizeLimitBytes !== null ? String(database.sizeLimitBytes / mebibyte) : "",
-  );
-  const { error, isBusy, run } = useAction();
-  const fields = fieldErrorsOf(error);
-  const save = (sizeLimitBytes: number | null) =>
-    run(async () => {
-      await api.siteDatabase.setSizeLimit(props.site, sizeLimitBytes);
-      props.onChange();
-    });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void save(Math.round(Number(mebibytes) * mebibyte));
-  };
   return (
-    <form className="inline-form" onSubmit={submit} aria-label="The database's size limit">
-      <Field
-        label="Size limit (MiB)"
-        error={fields.sizeLimitBytes}
-        hint={database.hasOwnSizeLimit ? "This database's own limit." : "Empty: the installation's default."}
-      >
-        {({ id, describedBy, isInvalid }) => (
-          <input
-            id={id}
-            type="number"
-            min={1}
-            step="any"
-            inputMode="decimal"
-            value={mebibytes}
-            onChange={(event) => setMebibytes(event.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={isInvalid}
-          />
-        )}
-      </Field>
-      <button type="submit" className="button" disabled={isBusy || mebibytes === "" || !(Number(mebibytes) > 0)}>
-        Set limit
-      </button>
-      {database.hasOwnSizeLimit ? (
-        <button
-          type="button"
-          className="link-button"
-          disabled={isBusy}
-          onClick={() => {
-            setMebibytes("");
-            void save(null);
-          }}
-        >
-          Use the default
-        </button>
-      ) : null}
-      <ErrorBanner error={fields.sizeLimitBytes === undefined ? error : undefined} />
-    </form>
+    <MebibyteLimitForm
+      name="The database's size limit"
+      label="Size limit (MiB)"
+      ownBytes={database.hasOwnSizeLimit ? database.sizeLimitBytes : null}
+      hints={{ own: "This database's own limit.", byDefault: "Empty: the installation's default." }}
+      field="sizeLimitBytes"
+      minMebibytes={1}
+      submitLabel="Set limit"
+      save={async (sizeLimitBytes) => {
+        await api.siteDatabase.setSizeLimit(props.site, sizeLimitBytes);
+        props.onChange();
+      }}
+    />
   );
 }

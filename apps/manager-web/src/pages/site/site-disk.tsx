@@ -1,9 +1,9 @@
-import { type FormEvent, useMemo, useState } from "react";
-import { fieldErrorsOf } from "../../api/errors";
+import { useMemo } from "react";
 import type { SiteDiskView, SiteUsageView } from "../../api/types";
+import { MebibyteLimitForm } from "../../components/mebibyte-limit-form";
 import { TimeSeriesChart } from "../../components/time-series-chart";
-import { ErrorBanner, Field, Time } from "../../components/ui";
-import { useAction, useApi, useSession } from "../../hooks";
+import { Time } from "../../components/ui";
+import { useApi, useSession } from "../../hooks";
 import { formatBytes } from "../../lib/format";
 
 const mebibyte = 1024 * 1024;
@@ -92,59 +92,19 @@ function diskColumns(hours: SiteUsageView["diskHours"], window: { from: string; 
 /** Administrators: the site's own quota in MiB, or the installation's default. Applied at once. */
 function DiskQuotaForm(props: { site: string; disk: SiteDiskView; onChange: () => void }) {
   const api = useApi();
-  const { disk } = props;
-  const [mebibytes, setMebibytes] = useState(disk.ownQuotaBytes === null ? "" : String(disk.ownQuotaBytes / mebibyte));
-  const { error, isBusy, run } = useAction();
-  const fields = fieldErrorsOf(error);
-  const save = (quotaBytes: number | null) =>
-    run(async () => {
-      await api.usage.setDiskQuota(props.site, quotaBytes);
-      props.onChange();
-    });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void save(Math.round(Number(mebibytes) * mebibyte));
-  };
   return (
-    <form className="inline-form" onSubmit={submit} aria-label="The site's disk quota">
-      <Field
-        label="Disk quota (MiB)"
-        error={fields.quotaBytes}
-        hint={
-          disk.ownQuotaBytes === null ? "Empty: the installation's default. At least 16." : "This site's own quota."
-        }
-      >
-        {({ id, describedBy, isInvalid }) => (
-          <input
-            id={id}
-            type="number"
-            min={16}
-            step="any"
-            inputMode="decimal"
-            value={mebibytes}
-            onChange={(event) => setMebibytes(event.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={isInvalid}
-          />
-        )}
-      </Field>
-      <button type="submit" className="button" disabled={isBusy || mebibytes === "" || !(Number(mebibytes) > 0)}>
-        Set quota
-      </button>
-      {disk.ownQuotaBytes !== null ? (
-        <button
-          type="button"
-          className="link-button"
-          disabled={isBusy}
-          onClick={() => {
-            setMebibytes("");
-            void save(null);
-          }}
-        >
-          Use the default
-        </button>
-      ) : null}
-      <ErrorBanner error={fields.quotaBytes === undefined ? error : undefined} />
-    </form>
+    <MebibyteLimitForm
+      name="The site's disk quota"
+      label="Disk quota (MiB)"
+      ownBytes={props.disk.ownQuotaBytes}
+      hints={{ own: "This site's own quota.", byDefault: "Empty: the installation's default. At least 16." }}
+      field="quotaBytes"
+      minMebibytes={16}
+      submitLabel="Set quota"
+      save={async (quotaBytes) => {
+        await api.usage.setDiskQuota(props.site, quotaBytes);
+        props.onChange();
+      }}
+    />
   );
 }
