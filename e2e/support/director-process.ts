@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseMountInfo } from "@director/host/nosuid-mount";
 import { runCommand } from "@director/host/run-command";
 import {
+  attachedLoopDevices,
   bridgeInterfaceOf,
   removeDockerTestObjects,
   removeSiteFirewall,
@@ -196,10 +197,8 @@ export async function removeInstallationDockerObjects(installationId: string): P
  * a device still held is detached by the kernel once it is free.
  */
 export async function detachLoopDevicesBelow(dir: string): Promise<void> {
-  const names = (await readdir("/sys/block").catch(() => [] as string[])).filter((name) => /^loop[0-9]+$/.test(name));
-  for (const name of names) {
-    const backing = await readFile(`/sys/block/${name}/loop/backing_file`, "utf8").catch(() => "");
-    if (backing.startsWith(`${dir}/`)) await runCommand(["losetup", "--detach", `/dev/${name}`], { timeoutMs: 15_000 });
+  for (const [backingFile, device] of await attachedLoopDevices()) {
+    if (backingFile.startsWith(`${dir}/`)) await runCommand(["losetup", "--detach", device], { timeoutMs: 15_000 });
   }
 }
 

@@ -38,6 +38,7 @@ import { SitesService } from "./features/sites/sites.service.js";
 import { ShellServerService } from "./features/ssh/shell-server.service.js";
 import { SshKeysService } from "./features/ssh/ssh-keys.service.js";
 import { PlatformOverviewService } from "./features/usage/platform-overview.service.js";
+import { SiteDiskService } from "./features/usage/site-disk.service.js";
 import { SiteUsageService } from "./features/usage/site-usage.service.js";
 import { UsersService } from "./features/users/users.service.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
@@ -197,6 +198,10 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       sites,
       traffic: repositories.siteTraffic,
       resources: repositories.siteResources,
+      disk: repositories.siteDisk,
+    }),
+    siteDisk: new SiteDiskService({
+      sites,
       disk: repositories.siteDisk,
       disks: components.siteDisks,
       audit: repositories.audit,

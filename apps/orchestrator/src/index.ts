@@ -14,6 +14,7 @@ export { createSiteDatabaseEngine } from "./adapters/site-database-engines.js";
 export { FsSiteDirectories } from "./adapters/site-directories.js";
 export { bridgeInterfaceOf, removeSiteFirewall } from "./adapters/site-firewall.js";
 export { removeSiteNetworkAnchor, type SitesGateway, siteNetworkAnchorName } from "./adapters/site-network-anchor.js";
+export { attachedLoopDevices } from "./adapters/site-volume-images.js";
 export { terminalSiteLabel } from "./adapters/terminal-container-spec.js";
 export { removeTreeContents } from "./adapters/tree-removal.js";
 export { loadOrchestratorConfig, orchestratorConfigTable } from "./config.js";

@@ -5,6 +5,7 @@
 import type { SiteId } from "@director/domain/site";
 import { sql } from "kysely";
 import type { DatabaseHandle } from "./database.js";
+import { liveSiteIds } from "./live-sites.js";
 
 /** A site's volume as last measured. */
 export interface SiteDiskMeasure {
@@ -44,9 +45,9 @@ export class SiteDiskRepository {
   async record(measures: readonly Omit<SiteDiskMeasure, "measuredAt">[], measuredAt: Date): Promise<void> {
     for (let start = 0; start < measures.length; start += 1000) {
       const chunk = measures.slice(start, start + 1000);
-      const ids = chunk.map((measure) => measure.siteId);
-      const live = new Set(
-        (await this.#db.selectFrom("sites").select("id").where("id", "in", ids).execute()).map((row) => row.id),
+      const live = await liveSiteIds(
+        this.#db,
+        chunk.map((measure) => measure.siteId),
       );
       const rows = chunk
         .filter((measure) => live.has(measure.siteId))

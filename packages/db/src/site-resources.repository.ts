@@ -6,6 +6,7 @@
 import type { SiteId } from "@director/domain/site";
 import { sql } from "kysely";
 import type { DatabaseHandle } from "./database.js";
+import { liveSiteIds } from "./live-sites.js";
 import { sparklinesOf, type UsageResolution, usagePeriodMs } from "./usage-periods.js";
 
 /** A site's use measured at one moment: the CPU time since its last sample, the memory it holds now. */
@@ -184,9 +185,9 @@ export class SiteResourcesRepository {
    */
   async addProcessEvents(events: readonly SiteProcessEventRow[]): Promise<void> {
     if (events.length === 0) return;
-    const ids = [...new Set(events.map((event) => event.siteId))];
-    const live = new Set(
-      (await this.#db.selectFrom("sites").select("id").where("id", "in", ids).execute()).map((row) => row.id),
+    const live = await liveSiteIds(
+      this.#db,
+      events.map((event) => event.siteId),
     );
     const rows = events
       .filter((event) => live.has(event.siteId))

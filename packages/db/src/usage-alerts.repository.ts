@@ -79,7 +79,7 @@ export class UsageAlertsRepository {
       .selectFrom("site_disk_usage")
       .innerJoin("sites", "sites.id", "site_disk_usage.site_id")
       .select(["sites.id as siteId", "sites.name as siteName", "used_bytes as used", "quota_bytes as quota"])
-      .where("site_disk_usage.quota_bytes", ">", "0" as never)
+      .where(sql<boolean>`site_disk_usage.quota_bytes > 0`)
       .where(
         sql<boolean>`site_disk_usage.used_bytes >= cast(${query.diskShare} as double precision) * site_disk_usage.quota_bytes`,
       )

@@ -13,7 +13,8 @@ import type { HostInventory, LeftoverRemoval } from "../features/reconcile/host-
 import type { SiteDatabaseHosting } from "../features/site-databases/site-database-hosting.js";
 import type { SiteDatabaseDumps } from "../features/site-databases/site-database-transfers.service.js";
 import type { SiteProcessReader } from "../features/sites/site-process.routes.js";
-import type { ResourceSampler, SiteDisks } from "../features/usage/resource-sampler.js";
+import type { ResourceSampler } from "../features/usage/resource-sampler.js";
+import type { SiteDisks } from "../features/usage/site-disks.js";
 import type { TrafficLog } from "../features/usage/traffic-log.js";
 import type { SiteFolderEvents } from "../features/workspace/file-events.routes.js";
 import type { TerminalShells } from "../features/workspace/terminal-socket-route.js";

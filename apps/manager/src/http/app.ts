@@ -121,7 +121,7 @@ export async function buildManagerApp(
   registerSiteRequestRoutes(app, { requests: services.siteRequests, operations });
   registerImageRoutes(app, { images: services.images });
   registerDatabaseHostRoutes(app, { databaseHosts: services.databaseHosts });
-  registerUsageRoutes(app, { usage: services.usage, overview: services.platformOverview });
+  registerUsageRoutes(app, { usage: services.usage, disk: services.siteDisk, overview: services.platformOverview });
   registerSiteDatabaseRoutes(app, {
     databases: services.siteDatabases,
     limits: services.siteDatabaseLimits,

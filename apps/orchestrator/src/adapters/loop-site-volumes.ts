@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { constants, type Stats } from "node:fs";
 import {
   access,
@@ -15,7 +14,6 @@ import {
   writeFile,
 } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteId } from "@director/domain/site";
 import type { SiteDiskUsage, SiteVolumes } from "../core/ports.js";
@@ -25,13 +23,13 @@ import {
   createImage,
   imageHeadroomBytes,
   imageSuffix,
+  isOnPath,
   listImages,
+  runTool,
   spaceOf,
   stderrOf,
   usageAt,
 } from "./site-volume-images.js";
-
-const run = promisify(execFile);
 
 /** The smallest quota a volume can have: ext4's own structures need a few MiB, and a site needs room to start. */
 export const minimumSiteQuotaBytes = 16 * 1024 * 1024;
@@ -87,11 +85,7 @@ export class LoopSiteVolumes implements SiteVolumes {
       return "this machine has no loop devices (/dev/loop-control)";
     }
     for (const tool of requiredTools) {
-      const found = await run("sh", ["-c", `command -v ${tool}`]).then(
-        () => true,
-        () => false,
-      );
-      if (!found) return `${tool} is not installed (Debian: apt-get install e2fsprogs mount)`;
+      if (!(await isOnPath(tool))) return `${tool} is not installed (Debian: apt-get install e2fsprogs mount)`;
     }
     return null;
   }
@@ -164,8 +158,8 @@ export class LoopSiteVolumes implements SiteVolumes {
       const { size } = await stat(this.#imageOf(id));
       const missing = wantedBlocks + ext4DefaultReservedClusters(wantedBlocks) - stats.blocks;
       await truncate(this.#imageOf(id), size + missing * stats.bsize + imageHeadroomBytes);
-      await run("losetup", ["--set-capacity", device]);
-      await run("resize2fs", [device]).catch((error: unknown) => {
+      await runTool("losetup", ["--set-capacity", device]);
+      await runTool("resize2fs", [device]).catch((error: unknown) => {
         throw new DirectorError(
           "CONFIG_INVALID",
           `Growing the volume of site ${id} past its image needs resize2fs, which needs CAP_SYS_RESOURCE: ${stderrOf(error)}`,
@@ -187,8 +181,8 @@ export class LoopSiteVolumes implements SiteVolumes {
     if (device !== null) {
       // Lazily: a container that still holds the directory (being stopped) keeps the filesystem until it exits. The
       // loop device is detached the same way: the kernel frees it once nothing holds it any more.
-      await run("umount", ["--lazy", site]);
-      await run("losetup", ["--detach", device]).catch(() => undefined);
+      await runTool("umount", ["--lazy", site]);
+      await runTool("losetup", ["--detach", device]).catch(() => undefined);
     }
     await rm(image, { force: true });
     await rm(this.#quotaFileOf(id), { force: true });
@@ -249,13 +243,12 @@ export class LoopSiteVolumes implements SiteVolumes {
     let device = attached;
     try {
       if (device === null) {
-        const { stdout } = await run("losetup", ["--find", "--show", "--direct-io=on", this.#imageOf(id)]);
-        device = stdout.trim();
+        device = (await runTool("losetup", ["--find", "--show", "--direct-io=on", this.#imageOf(id)])).trim();
       }
-      await run("mount", ["-t", "ext4", "-o", mountOptions, device, site]);
+      await runTool("mount", ["-t", "ext4", "-o", mountOptions, device, site]);
     } catch (error) {
       if (attached === null && device !== null && device !== "") {
-        await run("losetup", ["--detach", device]).catch(() => undefined);
+        await runTool("losetup", ["--detach", device]).catch(() => undefined);
       }
       throw new DirectorError("INTERNAL", `Could not mount the volume of site ${id}: ${stderrOf(error)}`, {
         cause: error,

@@ -2,16 +2,41 @@
  * The files and kernel objects under site volumes (adapters/loop-site-volumes.ts): making an image, finding the loop
  * devices already on images, listing images, and a mounted volume's figures.
  */
-import { execFile } from "node:child_process";
-import { open, readdir, readFile, rename, rm, statfs, truncate } from "node:fs/promises";
+
+import { constants } from "node:fs";
+import { access, open, readdir, readFile, rename, rm, statfs, truncate } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { DirectorError } from "@director/domain/errors";
 import { parseSiteId, type SiteId } from "@director/domain/site";
+import { runCommand } from "@director/host/run-command";
 import type { SiteDiskUsage } from "../core/ports.js";
 import { hasErrorCode } from "./directory-walk.js";
 
-const run = promisify(execFile);
+/** How long one tool (mkfs, mount, losetup...) may take before it is killed and the step fails. */
+const toolTimeoutMs = 60_000;
+
+/** Runs one of the machine's tools (no shell); its stdout, or an Error with its stderr when it exits non-zero. */
+export async function runTool(program: string, args: readonly string[]): Promise<string> {
+  const result = await runCommand([program, ...args], { timeoutMs: toolTimeoutMs });
+  if (result.exitCode !== 0) {
+    throw Object.assign(new Error(`${program} exited with ${result.exitCode}`), { stderr: result.stderr });
+  }
+  return result.stdout;
+}
+
+/** Whether `program` is an executable file in one of PATH's directories. */
+export async function isOnPath(program: string): Promise<boolean> {
+  for (const dir of (process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+    if (dir === "") continue;
+    try {
+      await access(path.join(dir, program), constants.X_OK);
+      return true;
+    } catch {
+      // not in this one
+    }
+  }
+  return false;
+}
 /** Room an image gets beyond what its quota needs, so that ext4's own structures never eat into the quota. */
 export const imageHeadroomBytes = 8 * 1024 * 1024;
 export const imageSuffix = ".ext4";
@@ -28,7 +53,7 @@ export async function createImage(image: string, quotaBytes: number): Promise<vo
     // -m 0: nothing kept for root alone; the quota is held by reserved clusters (#applyQuota), which hold root too.
     // A 4 MiB journal instead of ext4's default (up to 64 MiB for a big image): a site writes little at a time.
     // 4 KiB blocks whatever the size, so a quota is the same number of blocks before and after the image grows.
-    await run("mkfs.ext4", [
+    await runTool("mkfs.ext4", [
       "-q",
       "-F",
       "-b",

@@ -9,7 +9,7 @@ import type { SiteId } from "@director/domain/site";
 import type { Logger } from "pino";
 import { PollingLoop } from "../../adapters/polling-loop.js";
 import { InProcessWakeup } from "../../adapters/wakeup.js";
-import type { SiteDisks } from "./resource-sampler.js";
+import type { SiteDisks } from "./site-disks.js";
 
 /** Hours of disk use are kept as long as hours of traffic. */
 const hoursKeptMs = 90 * 24 * 3600_000;

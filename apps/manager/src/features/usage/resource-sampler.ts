@@ -1,9 +1,4 @@
-import type {
-  SiteDiskUsageFigures,
-  SiteProcessEvent,
-  SiteResourceSample,
-} from "@director/contracts/orchestrator-usage";
-import type { SiteId } from "@director/domain/site";
+import type { SiteProcessEvent, SiteResourceSample } from "@director/contracts/orchestrator-usage";
 
 /** What running site containers use now, and which crashed since `eventsSince` (the orchestrator's `readResources`). */
 export interface ResourceSampler {
@@ -13,16 +8,4 @@ export interface ResourceSampler {
     processEvents: SiteProcessEvent[];
     eventsUntil: string;
   }>;
-}
-
-/** How full sites' volumes are, and a site's quota (the orchestrator's disk routes). */
-export interface SiteDisks {
-  measure(): Promise<{
-    measuredAt: string;
-    isEnforced: boolean;
-    sites: Array<SiteDiskUsageFigures & { siteId: number }>;
-    space: { totalBytes: number; freeBytes: number } | null;
-  }>;
-  /** null: back to the orchestrator's default */
-  setQuota(siteId: SiteId, quotaBytes: number | null): Promise<SiteDiskUsageFigures>;
 }

@@ -4,7 +4,6 @@ import {
   type UsageWindow,
   usageWindows,
 } from "@director/contracts/manager-routes-usage";
-import type { AuditRepository } from "@director/db/audit.repository";
 import type { FullSite, SiteDiskHour, SiteDiskMeasure, SiteDiskRepository } from "@director/db/site-disk.repository";
 import type { BusyProcess, ResourcePoint, SiteResourcesRepository } from "@director/db/site-resources.repository";
 import type {
@@ -17,7 +16,6 @@ import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
 import type { SiteRecord } from "@director/domain/site";
 import type { SitesService } from "../sites/sites.service.js";
-import type { SiteDisks } from "./resource-sampler.js";
 
 const windowMs: Record<UsageWindow, number> = { hour: 3600_000, day: 24 * 3600_000, week: 7 * 24 * 3600_000 };
 const periodMs = { minute: 60_000, hour: 3600_000 } as const;
@@ -39,9 +37,7 @@ export interface SiteUsageServiceDeps {
   sites: Pick<SitesService, "findForAction">;
   traffic: Pick<SiteTrafficRepository, "series" | "busiest">;
   resources: Pick<SiteResourcesRepository, "series" | "busiest">;
-  disk: Pick<SiteDiskRepository, "measureOf" | "ownQuotaOf" | "setOwnQuota" | "record" | "fullest" | "hours">;
-  disks: Pick<SiteDisks, "setQuota">;
-  audit: Pick<AuditRepository, "record">;
+  disk: Pick<SiteDiskRepository, "measureOf" | "ownQuotaOf" | "hours">;
   now?: () => Date;
 }
 
@@ -78,37 +74,6 @@ export class SiteUsageService {
   async #diskOf(site: SiteRecord): Promise<SiteUsage["disk"]> {
     const measure = await this.#deps.disk.measureOf(site.id);
     return measure === null ? null : { measure, ownQuotaBytes: await this.#deps.disk.ownQuotaOf(site.id) };
-  }
-
-  /**
-   * Administrators: gives the site its own disk quota (null: back to the default), applied on its volume at once and
-   * measured again, so the answer shows it. A quota below what the site holds is allowed: its writes stop until it
-   * deletes enough. Nothing is saved when the orchestrator refuses (no volumes: SITE_VOLUMES_DISABLED).
-   */
-  async setDiskQuota(
-    actor: Actor,
-    siteName: string,
-    quotaBytes: number | null,
-  ): Promise<NonNullable<SiteUsage["disk"]>> {
-    const site = await this.#deps.sites.findForAction(actor, siteName, "administer");
-    if (!actor.isSuperuser) throw new DirectorError("FORBIDDEN", "Only administrators set disk quotas.");
-    const figures = await this.#deps.disks.setQuota(site.id, quotaBytes);
-    const now = (this.#deps.now ?? (() => new Date()))();
-    await this.#deps.disk.setOwnQuota(site.id, quotaBytes, now);
-    await this.#deps.disk.record([{ siteId: site.id, ...figures }], now);
-    await this.#deps.audit.record({
-      actorUserId: actor.id,
-      action: "site.set_disk_quota",
-      target: `site:${site.name}`,
-      details: { quotaBytes },
-    });
-    return { measure: { siteId: site.id, ...figures, measuredAt: now }, ownQuotaBytes: quotaBytes };
-  }
-
-  /** Administrators: the sites fullest against their quota, at least `minShare` full. */
-  async fullest(actor: Actor, query: { minShare: number; limit: number }): Promise<FullSite[]> {
-    if (!actor.isSuperuser) throw new DirectorError("FORBIDDEN", "Only administrators see every site's disk.");
-    return this.#deps.disk.fullest(query);
   }
 
   /**

@@ -2,6 +2,7 @@ import { usageRoutes } from "@director/contracts/manager-routes-usage";
 import type { FastifyInstance } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
 import type { PlatformOverviewService } from "./platform-overview.service.js";
+import type { SiteDiskService } from "./site-disk.service.js";
 import type { SiteUsageService } from "./site-usage.service.js";
 import { presentSiteDisk, presentSiteUsage } from "./usage.presenter.js";
 
@@ -12,7 +13,7 @@ import { presentSiteDisk, presentSiteUsage } from "./usage.presenter.js";
  */
 export function registerUsageRoutes(
   app: FastifyInstance,
-  deps: { usage: SiteUsageService; overview: PlatformOverviewService },
+  deps: { usage: SiteUsageService; disk: SiteDiskService; overview: PlatformOverviewService },
 ): void {
   registerApiRoute(app, usageRoutes.overview, async ({ actor, query }) => deps.overview.overview(actor, query.window));
 
@@ -59,7 +60,7 @@ export function registerUsageRoutes(
   });
 
   registerApiRoute(app, usageRoutes.fullest, async ({ actor, query }) => {
-    const sites = await deps.usage.fullest(actor, { minShare: query.minPercent / 100, limit: query.limit });
+    const sites = await deps.disk.fullest(actor, { minShare: query.minPercent / 100, limit: query.limit });
     return {
       sites: sites.map((site) => ({
         site: site.siteName,
@@ -72,6 +73,6 @@ export function registerUsageRoutes(
   });
 
   registerApiRoute(app, usageRoutes.setDiskQuota, async ({ actor, params, body }) => ({
-    disk: presentSiteDisk(await deps.usage.setDiskQuota(actor, params.name, body.quotaBytes)),
+    disk: presentSiteDisk(await deps.disk.setQuota(actor, params.name, body.quotaBytes)),
   }));
 }
