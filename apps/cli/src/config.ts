@@ -15,7 +15,7 @@ import {
   pickVariables,
 } from "@director/config/load-config";
 import { topologies } from "@director/domain/topology";
-import { managerConfigTable } from "@director/manager";
+import { identityProviderProblems, managerConfigTable } from "@director/manager";
 import { orchestratorConfigTable } from "@director/orchestrator";
 import { routerConfigTable } from "@director/router";
 import { shellConfigTable } from "@director/shell";
@@ -213,6 +213,7 @@ export function loadUpConfig(env: Environment): UpConfig {
           "DIRECTOR_MANAGER_CERTIFICATE_FILE and DIRECTOR_MANAGER_CERTIFICATE_KEY_FILE go together: set both or neither",
         ]),
     ...components.flatMap((component) => configProblems(componentTables[component], env, setByUp[component])),
+    ...identityProviderProblems(env),
   ];
   if (problems.length > 0) throw configInvalidError("director up", problems);
   const passThrough = Object.fromEntries(

@@ -92,4 +92,35 @@ describe("loadManagerConfig's refusal", () => {
     }
     for (const secret of ["too-short-orchestrator-token", "tiny-metrics"]) expect(message).not.toContain(secret);
   });
+
+  it("refuses two identity providers at once, and reads the OAuth2 one with Ion's defaults", () => {
+    const oauth2 = {
+      DIRECTOR_OAUTH2_AUTHORIZE_URL: "https://ion.tjhsst.edu/oauth/authorize/",
+      DIRECTOR_OAUTH2_TOKEN_URL: "https://ion.tjhsst.edu/oauth/token/",
+      DIRECTOR_OAUTH2_PROFILE_URL: "https://ion.tjhsst.edu/api/profile",
+      DIRECTOR_OAUTH2_CLIENT_ID: "director",
+      DIRECTOR_OAUTH2_CLIENT_SECRET: "a secret of some length",
+      DIRECTOR_OAUTH2_REDIRECT_URL: "https://director.tjhsst.edu/api/auth/oidc/callback",
+    };
+    const config = loadManagerConfig({ ...required, ...oauth2 });
+    expect(config.oidc).toBeUndefined();
+    expect(config.oauth2).toMatchObject({
+      scopes: "read",
+      usePkce: true,
+      fields: { subject: "id", username: "ion_username" },
+    });
+    expect(() =>
+      loadManagerConfig({
+        ...required,
+        ...oauth2,
+        DIRECTOR_OIDC_ISSUER: "https://login.school.edu",
+        DIRECTOR_OIDC_CLIENT_ID: "director",
+        DIRECTOR_OIDC_CLIENT_SECRET: "a secret of some length",
+        DIRECTOR_OIDC_REDIRECT_URL: "https://director.school.edu/api/auth/oidc/callback",
+      }),
+    ).toThrow(/set one identity provider/);
+    expect(() => loadManagerConfig({ ...required, DIRECTOR_OAUTH2_AUTHORIZE_URL: "https://ion.tjhsst.edu/" })).toThrow(
+      /DIRECTOR_OAUTH2_PROFILE_URL: is required/,
+    );
+  });
 });

@@ -4,12 +4,13 @@
  */
 import { isIP } from "node:net";
 import path from "node:path";
-import { type ConfigOf, configSchema, sectionWhenSet, variable } from "@director/config/config-table";
-import { defineConfig, type Environment } from "@director/config/load-config";
+import { type ConfigOf, sectionWhenSet, variable } from "@director/config/config-table";
+import { configInvalidError, configProblems, defineConfig, type Environment } from "@director/config/load-config";
 import { defaultReservedSiteNames } from "@director/domain/site-name";
 import { z } from "zod";
 import { componentsConfigTable, secretsConfigTable } from "./config-components.js";
 import { domainsConfigTable } from "./config-domains.js";
+import { identityProviderProblems, oauth2Table, oidcTable } from "./config-login.js";
 import { metricsConfigTable, siteDatabasesConfigTable, usageConfigTable } from "./config-usage.js";
 
 const durationMs = z.coerce.number().int().min(1);
@@ -33,12 +34,6 @@ const addressOrRange = z.string().refine((value) => {
   return /^[0-9]{1,3}$/.test(bits) && prefix <= (family === 4 ? 32 : 128);
 }, "an IP address or a CIDR range, e.g. 10.0.0.5 or 10.0.0.0/8");
 
-/** A comma-separated list in the environment, e.g. `teacher,staff`. */
-const nonEmptyList = z.array(z.string().min(1)).min(1);
-
-const claim = (env: string, fallback: string, doc: string) =>
-  variable({ env, schema: z.string().min(1).default(fallback), doc });
-
 /** A site purpose's own public URL; unset: the default template. */
 const purposeTemplate = (env: string, purpose: string) =>
   variable({
@@ -47,82 +42,6 @@ const purposeTemplate = (env: string, purpose: string) =>
     doc: `the public URL of ${purpose} sites when it differs (e.g. \`https://activities.school.edu/{name}/\`); only the URL Director shows changes: a front end must map it to the site's host`,
     defaultDoc: "`DIRECTOR_SITES_URL_TEMPLATE`",
   });
-
-/**
- * Login with the institution's identity provider (OpenID Connect, authorization code + PKCE). Present only when
- * DIRECTOR_OIDC_ISSUER is set; then the client id, secret and redirect URL are required.
- */
-const oidcTable = {
-  issuer: variable({
-    env: "DIRECTOR_OIDC_ISSUER",
-    schema: z.string().url(),
-    doc: "the identity provider's issuer URL (OpenID Connect discovery: its `/.well-known/openid-configuration` is read on first use)",
-    defaultDoc: "unset: password login only",
-  }),
-  clientId: variable({
-    env: "DIRECTOR_OIDC_CLIENT_ID",
-    schema: z.string().min(1),
-    doc: "this client at the provider (a confidential client)",
-  }),
-  clientSecret: variable({
-    env: "DIRECTOR_OIDC_CLIENT_SECRET",
-    schema: z.string().min(8),
-    doc: "the client's secret at the provider (8+ characters); it also signs the login-state cookie",
-    isSecret: true,
-  }),
-  redirectUrl: variable({
-    env: "DIRECTOR_OIDC_REDIRECT_URL",
-    schema: z.string().url(),
-    doc: "`https://<manager>/api/auth/oidc/callback`, as registered at the provider",
-  }),
-  scopes: variable({
-    env: "DIRECTOR_OIDC_SCOPES",
-    schema: z.string().default("openid profile email"),
-    doc: "scopes asked for",
-  }),
-  tokenAuthMethod: variable({
-    env: "DIRECTOR_OIDC_TOKEN_AUTH",
-    schema: z.enum(["client_secret_basic", "client_secret_post"]).default("client_secret_basic"),
-    doc: "how the client authenticates at the token endpoint (RFC 6749 §2.3.1): `client_secret_post` if the provider wants the secret in the body",
-  }),
-  claims: {
-    username: claim(
-      "DIRECTOR_OIDC_USERNAME_CLAIM",
-      "preferred_username",
-      "the claim that becomes the Director username (lowercased; must be a valid username)",
-    ),
-    name: claim(
-      "DIRECTOR_OIDC_NAME_CLAIM",
-      "name",
-      "the claim with the full name; without it, given and family names are joined",
-    ),
-    givenName: claim("DIRECTOR_OIDC_GIVEN_NAME_CLAIM", "given_name", "the claim with the given name"),
-    familyName: claim("DIRECTOR_OIDC_FAMILY_NAME_CLAIM", "family_name", "the claim with the family name"),
-    email: claim("DIRECTOR_OIDC_EMAIL_CLAIM", "email", "the claim with the email address"),
-    role: claim(
-      "DIRECTOR_OIDC_ROLE_CLAIM",
-      "role",
-      "a string or list (groups) saying whether the person is a teacher or a student",
-    ),
-    teacherValues: variable({
-      env: "DIRECTOR_OIDC_TEACHER_VALUES",
-      schema: nonEmptyList.default(["teacher", "staff"]),
-      doc: "values of the role claim that make a teacher (case-insensitive, comma-separated; checked first)",
-      isList: true,
-    }),
-    studentValues: variable({
-      env: "DIRECTOR_OIDC_STUDENT_VALUES",
-      schema: nonEmptyList.default(["student"]),
-      doc: "values of the role claim that make a student (case-insensitive, comma-separated); anything else is a student too",
-      isList: true,
-    }),
-    graduationYear: claim(
-      "DIRECTOR_OIDC_GRADUATION_YEAR_CLAIM",
-      "graduation_year",
-      "the claim with the graduation year, a number or numeric string",
-    ),
-  },
-};
 
 export const managerConfigTable = {
   http: {
@@ -294,6 +213,7 @@ export const managerConfigTable = {
     }),
   },
   oidc: sectionWhenSet("issuer", oidcTable),
+  oauth2: sectionWhenSet("authorizeUrl", oauth2Table),
   guidelines: {
     filePath: variable({
       env: "DIRECTOR_GUIDELINES_FILE",
@@ -361,10 +281,10 @@ export const managerConfigTable = {
 const managerConfig = defineConfig("manager", managerConfigTable);
 export const managerConfigSchema = managerConfig.schema;
 export type ManagerConfig = ConfigOf<typeof managerConfigTable>;
-export const oidcConfigSchema = configSchema(oidcTable);
-export type OidcConfig = ConfigOf<typeof oidcTable>;
 
 /** Reads the manager's configuration from the environment; throws one CONFIG_INVALID error listing every problem. */
 export function loadManagerConfig(env: Environment): ManagerConfig {
+  const problems = [...configProblems(managerConfigTable, env), ...identityProviderProblems(env)];
+  if (problems.length > 0) throw configInvalidError("manager", problems);
   return managerConfig.load(env);
 }

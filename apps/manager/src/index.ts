@@ -5,6 +5,7 @@
  */
 export { InProcessWakeup } from "./adapters/wakeup.js";
 export { loadManagerConfig, managerConfigSchema, managerConfigTable } from "./config.js";
+export { identityProviderProblems } from "./config-login.js";
 export {
   type LocalDatabaseHost,
   type LocalDatabaseHostResult,

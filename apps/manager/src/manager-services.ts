@@ -5,9 +5,11 @@
 import { PlatformStatsRepository } from "@director/db/platform-stats.repository";
 import { PlatformUsageQuery } from "@director/db/platform-usage.query";
 import { repositoriesOn, unitOfWork } from "@director/db/unit-of-work";
+import { OAuth2IdentityProvider } from "./adapters/oauth2-identity-provider.js";
 import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
 import { SecretBox } from "./adapters/secret-box.js";
 import type { ManagerConfig } from "./config.js";
+import { oidcProfileMapping } from "./config-login.js";
 import { AuditLogService } from "./features/audit/audit-log.service.js";
 import { AuthService } from "./features/auth/auth.service.js";
 import type { OidcRoutesDeps } from "./features/auth/oidc.routes.js";
@@ -248,21 +250,37 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
 /** The manager's services, as createManagerServices builds them. */
 export type ManagerServices = ReturnType<typeof createManagerServices>;
 
-/** Login with the institution's identity provider, when one is configured. */
+/** Login with the institution's identity provider (OpenID Connect or plain OAuth2), when one is configured. */
 function oidcLogin(
   config: ManagerConfig,
   deps: { auth: AuthService; repositories: ReturnType<typeof repositoriesOn> },
 ): OidcRoutesDeps | null {
-  if (!config.oidc) return null;
+  const chosen = config.oidc
+    ? {
+        provider: new OpenIdIdentityProvider(config.oidc),
+        claims: oidcProfileMapping(config.oidc.claims),
+        method: "oidc" as const,
+        settings: config.oidc,
+      }
+    : config.oauth2
+      ? {
+          provider: new OAuth2IdentityProvider(config.oauth2),
+          claims: config.oauth2.fields,
+          method: "oauth2" as const,
+          settings: config.oauth2,
+        }
+      : null;
+  if (!chosen) return null;
   return {
     login: new OidcLoginService({
-      provider: new OpenIdIdentityProvider(config.oidc),
-      claims: config.oidc.claims,
+      provider: chosen.provider,
+      claims: chosen.claims,
+      method: chosen.method,
       users: deps.repositories.users,
       auth: deps.auth,
       audit: deps.repositories.audit,
     }),
-    stateCookie: new OidcStateCookie(config.oidc.clientSecret),
-    redirectUrl: config.oidc.redirectUrl,
+    stateCookie: new OidcStateCookie(chosen.settings.clientSecret),
+    redirectUrl: chosen.settings.redirectUrl,
   };
 }

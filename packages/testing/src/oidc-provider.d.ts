@@ -26,6 +26,9 @@ declare module "oidc-provider" {
       result: Record<string, unknown>,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
+    AccessToken: {
+      find(token: string): Promise<{ accountId: string; scope?: string } | undefined>;
+    };
     Grant: {
       new (properties: { accountId: string; clientId: string }): Grant;
       find(id: string): Promise<Grant | undefined>;

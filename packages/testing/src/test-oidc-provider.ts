@@ -1,9 +1,11 @@
 /**
  * A real OpenID Connect provider (the `oidc-provider` package) on a loopback port, for login tests. It logs in
  * whichever account the test chose with `nextLogin` and consents at once, so a test follows the redirects of a
- * whole authorization code flow without a login form.
+ * whole authorization code flow without a login form. It is a plain OAuth2 server as well: asked for the `read`
+ * scope without `openid`, it issues only an access token, which its profile API (`GET /api/profile`, as Ion
+ * has) takes to answer the account's claims as JSON.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 
@@ -12,10 +14,16 @@ export type TestOidcClaims = { sub: string } & Record<string, unknown>;
 
 export interface TestOidcProvider {
   issuer: string;
+  /** the plain OAuth2 endpoints */
+  authorizeUrl: string;
+  tokenUrl: string;
+  profileUrl: string;
   clientId: string;
   clientSecret: string;
   /** logs this account in at the next authorization request */
   nextLogin(claims: TestOidcClaims): void;
+  /** the next profile API request answers this status and body instead of the account's claims */
+  breakNextProfile(status: number, body: string): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +56,7 @@ export async function startTestOidcProvider(options: { redirectUrl: string }): P
       },
     ],
     claims: claimsByScope,
+    scopes: ["openid", "offline_access", "read"],
     findAccount: async (_ctx: unknown, sub: string) => {
       const claims = accounts.get(sub);
       return claims ? { accountId: sub, claims: async () => claims } : undefined;
@@ -61,6 +70,10 @@ export async function startTestOidcProvider(options: { redirectUrl: string }): P
   const handle = provider.callback();
 
   server.on("request", (req, res) => {
+    if (req.url === "/api/profile") {
+      void answerProfile(req, res);
+      return;
+    }
     if (!req.url?.startsWith("/interaction/")) {
       handle(req, res);
       return;
@@ -92,8 +105,34 @@ export async function startTestOidcProvider(options: { redirectUrl: string }): P
     });
   });
 
+  /** The profile API: the bearer token's account, its claims without `sub` (Ion's profile has its own `id`). */
+  let brokenProfile: { status: number; body: string } | undefined;
+  async function answerProfile(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const found = token ? await provider.AccessToken.find(token) : undefined;
+    const claims = found ? accounts.get(found.accountId) : undefined;
+    if (!claims || !found?.scope?.split(" ").includes("read")) {
+      res.writeHead(401, { "content-type": "application/json" }).end('{"detail":"not authenticated"}');
+      return;
+    }
+    if (brokenProfile) {
+      const { status, body } = brokenProfile;
+      brokenProfile = undefined;
+      res.writeHead(status, { "content-type": "application/json" }).end(body);
+      return;
+    }
+    const { sub: _sub, ...profile } = claims;
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(profile));
+  }
+
   return {
     issuer,
+    authorizeUrl: `${issuer}/auth`,
+    tokenUrl: `${issuer}/token`,
+    profileUrl: `${issuer}/api/profile`,
+    breakNextProfile: (status, body) => {
+      brokenProfile = { status, body };
+    },
     clientId,
     clientSecret,
     nextLogin: (claims) => {

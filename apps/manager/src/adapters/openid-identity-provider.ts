@@ -1,8 +1,9 @@
 /** IdentityProvider over openid-client 6: discovery, authorization code + PKCE, ID token and UserInfo. */
 import { DirectorError } from "@director/domain/errors";
 import * as oidc from "openid-client";
-import type { OidcConfig } from "../config.js";
+import type { OidcConfig } from "../config-login.js";
 import type { IdentityProvider, PendingLogin } from "../features/auth/identity-provider.js";
+import { describeFailure, loginFailure } from "./identity-provider-errors.js";
 
 /** One OpenID Connect client; reads the provider's discovery document on first use and keeps it. */
 export class OpenIdIdentityProvider implements IdentityProvider {
@@ -86,26 +87,9 @@ export class OpenIdIdentityProvider implements IdentityProvider {
     } catch (error) {
       throw new DirectorError(
         "OIDC_PROVIDER_UNAVAILABLE",
-        `Could not read the identity provider's configuration at ${issuer.href}: ${describe(error)}. Check DIRECTOR_OIDC_ISSUER.`,
+        `Could not read the identity provider's configuration at ${issuer.href}: ${describeFailure(error)}. Check DIRECTOR_OIDC_ISSUER.`,
         { cause: error },
       );
     }
   }
-}
-
-/** A provider that did not answer is operational trouble; one that answered "no" is a failed login. */
-function loginFailure(error: unknown, what: string): DirectorError {
-  const isNetwork = error instanceof TypeError || (error as { code?: unknown })?.code === "OAUTH_TIMEOUT";
-  return new DirectorError(
-    isNetwork ? "OIDC_PROVIDER_UNAVAILABLE" : "OIDC_LOGIN_FAILED",
-    `${what}: ${describe(error)}`,
-    { cause: error },
-  );
-}
-
-function describe(error: unknown): string {
-  if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
-    return `${error.error}${error.error_description ? ` (${error.error_description})` : ""}`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

@@ -40,7 +40,7 @@ export interface NewUser {
 }
 
 /** How a session was opened: on the web (a password, the identity provider) or through the shell server. */
-export type LoginMethod = "password" | "oidc" | "ssh-password" | "ssh-key";
+export type LoginMethod = "password" | "oidc" | "oauth2" | "ssh-password" | "ssh-key";
 
 /** An open session: the raw token goes to the client once (cookie and JSON), only its hash is stored. */
 export interface OpenedSession {

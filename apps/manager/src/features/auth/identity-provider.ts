@@ -1,4 +1,7 @@
-/** The port to the institution's identity provider (OpenID Connect); the adapter is adapters/openid-identity-provider.ts. */
+/**
+ * The port to the institution's identity provider; the adapters are adapters/openid-identity-provider.ts (OpenID
+ * Connect) and adapters/oauth2-identity-provider.ts (plain OAuth2 with a profile API).
+ */
 
 /**
  * What must survive between sending the browser to the provider and its return: kept in a signed, short-lived
@@ -18,8 +21,9 @@ export interface IdentityProvider {
   /** Where to send the browser, and what to remember until it comes back. */
   beginLogin(): Promise<{ authorizationUrl: URL; pending: PendingLogin }>;
   /**
-   * Exchanges the code in `callbackUrl` (checking state, nonce and PKCE) and returns the user's claims: the ID
-   * token's, completed by the UserInfo endpoint's. OIDC_LOGIN_FAILED when the provider refused;
+   * Exchanges the code in `callbackUrl` (checking state, PKCE and, with OpenID Connect, the nonce) and returns what
+   * the provider says of the person: the ID token's claims completed by UserInfo's, or the OAuth2 profile API's
+   * JSON. OIDC_LOGIN_FAILED when the provider refused;
    * OIDC_PROVIDER_UNAVAILABLE when it did not answer.
    */
   completeLogin(callbackUrl: URL, pending: PendingLogin): Promise<Record<string, unknown>>;

@@ -1,8 +1,11 @@
-/** Turns an identity provider's claims into a Director identity, by the configured claim names. Pure. */
+/**
+ * Turns an identity provider's answer (OpenID Connect claims, or an OAuth2 profile API's JSON) into a Director
+ * identity, by the configured field names or paths. Pure.
+ */
 import { DirectorError } from "@director/domain/errors";
 import type { UserRole } from "@director/domain/user-role";
 import { parseUsername, type Username } from "@director/domain/username";
-import type { OidcConfig } from "../../config.js";
+import type { ProfileMapping } from "../../config-login.js";
 
 /** Who the provider says the person is. */
 export interface OidcIdentity {
@@ -17,19 +20,35 @@ export interface OidcIdentity {
   graduationYear: number | null;
 }
 
-/** A claim as one trimmed string, or undefined when absent, empty or not a string or number. */
+/**
+ * The value at `path`: the key itself when the object has it (claim names may hold dots, as URL-shaped claims do),
+ * else a dotted path through objects and lists (`emails.0.address`).
+ */
+export function valueAt(source: Record<string, unknown>, path: string): unknown {
+  if (Object.hasOwn(source, path)) return source[path];
+  let value: unknown = source;
+  for (const step of path.split(".")) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, step)) return undefined;
+    if (Array.isArray(value) && !/^[0-9]+$/.test(step)) return undefined; // an index, not `length`
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
+}
+
+/** A field as one trimmed string, or undefined when absent, empty or not a string or number. */
 function text(claims: Record<string, unknown>, name: string): string | undefined {
-  const value = claims[name];
+  const value = valueAt(claims, name);
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value !== "string") return undefined;
   const trimmed = value.trim();
   return trimmed === "" ? undefined : trimmed;
 }
 
-/** A claim as a list of strings: a string, or the strings of an array (groups). */
+/** A field as a list of strings: a string, a yes/no (`is_teacher`), or the strings of an array (groups). */
 function values(claims: Record<string, unknown>, name: string): string[] {
-  const value = claims[name];
+  const value = valueAt(claims, name);
   if (typeof value === "string") return [value.trim().toLowerCase()];
+  if (typeof value === "boolean") return [String(value)];
   if (Array.isArray(value)) {
     return value.filter((item): item is string => typeof item === "string").map((item) => item.trim().toLowerCase());
   }
@@ -37,19 +56,21 @@ function values(claims: Record<string, unknown>, name: string): string[] {
 }
 
 /**
- * Maps claims to an identity. The username claim is lowercased and must be a valid Director username, and `sub`
- * must be present (OIDC_LOGIN_FAILED otherwise: the provider's setup or the claim mapping is wrong). The role is
- * teacher when a value of the role claim is a teacher value, else student (a person is never a service account);
- * null without a role claim. A graduation year outside 1900–2200 or not a whole number is ignored.
+ * Maps a provider's answer to an identity. The username field is lowercased and must be a valid Director username,
+ * and the subject must be present (OIDC_LOGIN_FAILED otherwise: the provider's setup or the field mapping is
+ * wrong). The role is teacher when a value of the role field is a teacher value, else student (a person is never a
+ * service account); null without a role field. A graduation year outside 1900–2200 or not a whole number is ignored.
  */
-export function mapOidcClaims(claims: Record<string, unknown>, mapping: OidcConfig["claims"]): OidcIdentity {
-  const subject = text(claims, "sub");
-  if (subject === undefined) throw new DirectorError("OIDC_LOGIN_FAILED", "The identity provider sent no subject.");
+export function mapOidcClaims(claims: Record<string, unknown>, mapping: ProfileMapping): OidcIdentity {
+  const subject = text(claims, mapping.subject);
+  if (subject === undefined) {
+    throw new DirectorError("OIDC_LOGIN_FAILED", `The identity provider sent no subject ("${mapping.subject}").`);
+  }
   const rawUsername = text(claims, mapping.username);
   if (rawUsername === undefined) {
     throw new DirectorError(
       "OIDC_LOGIN_FAILED",
-      `The identity provider sent no "${mapping.username}" claim to take the username from (DIRECTOR_OIDC_USERNAME_CLAIM).`,
+      `The identity provider sent no "${mapping.username}" field to take the username from (the configured username claim or path).`,
     );
   }
   let username: Username;

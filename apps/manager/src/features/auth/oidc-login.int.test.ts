@@ -2,7 +2,6 @@
  * Login with the institution's identity provider, end to end against a real OpenID provider (oidc-provider) and a
  * real PostgreSQL: the browser's redirects are followed by hand, cookies kept per origin as a browser would.
  */
-import { httpRequest } from "@director/testing/http-request";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import {
   startTestOidcProvider,
@@ -11,40 +10,13 @@ import {
 } from "@director/testing/test-oidc-provider";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CookieJar,
+  expectBackToLogin,
+  testRedirectUrl as redirectUrl,
+  browserLogin as runBrowserLogin,
+} from "../../testing/provider-login.js";
 import { buildTestManagerApp, testManagerConfig } from "../../testing/test-app.js";
-
-/** The manager is reached in-process (inject); only the provider listens. */
-const redirectUrl = "http://director.test/api/auth/oidc/callback";
-
-/** A browser navigation that failed goes back to the login page with the stable code (the page says it in words). */
-function expectBackToLogin(
-  answer: { statusCode: number; headers: Record<string, unknown>; body: string },
-  code: string,
-) {
-  expect(answer.statusCode, answer.body).toBe(302);
-  expect(answer.headers.location).toBe(`/login?error=${code}`);
-}
-
-/** Cookies of one origin, by name (enough for these flows: names do not repeat across paths). */
-class CookieJar {
-  readonly #cookies = new Map<string, string>();
-  take(setCookie: string | string[] | undefined): void {
-    for (const line of [setCookie ?? []].flat()) {
-      const [pair] = line.split(";");
-      const at = pair?.indexOf("=") ?? -1;
-      if (!pair || at < 1) continue;
-      const value = pair.slice(at + 1);
-      if (value === "" || /expires=Thu, 01 Jan 1970/i.test(line)) this.#cookies.delete(pair.slice(0, at));
-      else this.#cookies.set(pair.slice(0, at), value);
-    }
-  }
-  header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-  }
-  get(name: string): string | undefined {
-    return this.#cookies.get(name);
-  }
-}
 
 describe("OpenID Connect login", () => {
   let database: ServerTestDatabase;
@@ -80,31 +52,9 @@ describe("OpenID Connect login", () => {
     tamper?: (callbackPath: string) => string,
     manager: FastifyInstance = app,
   ) {
-    provider.nextLogin(claims);
-    const managerJar = new CookieJar();
-    const providerJar = new CookieJar();
-    const start = await manager.inject({ method: "GET", url: "/api/auth/oidc/start" });
-    expect(start.statusCode, start.body).toBe(302);
-    managerJar.take(start.headers["set-cookie"]);
-    let location = String(start.headers.location);
-    expect(location.startsWith(`${provider.issuer}/`)).toBe(true);
-    expect(new URL(location).searchParams.get("code_challenge_method")).toBe("S256");
-    for (let hops = 0; !location.startsWith(redirectUrl); hops++) {
-      if (hops > 10) throw new Error(`too many redirects at the provider, last ${location}`);
-      const answer = await httpRequest({ url: location, headers: { cookie: providerJar.header() } });
-      providerJar.take(answer.headers["set-cookie"]);
-      if (answer.status < 300 || answer.status >= 400) throw new Error(`provider: ${answer.status} ${answer.text}`);
-      location = new URL(String(answer.headers.location), location).href;
-    }
-    let callbackPath = location.slice("http://director.test".length);
-    if (tamper) callbackPath = tamper(callbackPath);
-    const callback = await manager.inject({
-      method: "GET",
-      url: callbackPath,
-      headers: { cookie: managerJar.header() },
-    });
-    managerJar.take(callback.headers["set-cookie"]);
-    return { callback, managerJar };
+    const login = await runBrowserLogin({ manager, provider, claims, ...(tamper ? { tamper } : {}) });
+    expect(login.authorizationUrl.searchParams.get("code_challenge_method")).toBe("S256");
+    return login;
   }
 
   const me = (jar: CookieJar) => app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: jar.header() } });

@@ -2,21 +2,24 @@ import type { AuditRepository } from "@director/db/audit.repository";
 import type { UserChange, UsersRepository } from "@director/db/users.repository";
 import { DirectorError } from "@director/domain/errors";
 import type { User } from "@director/domain/user";
-import type { OidcConfig } from "../../config.js";
+import type { ProfileMapping } from "../../config-login.js";
 import type { AuthService, OpenedSession } from "./auth.service.js";
 import type { IdentityProvider, PendingLogin } from "./identity-provider.js";
 import { mapOidcClaims, type OidcIdentity } from "./oidc-claims.js";
 
 export interface OidcLoginServiceDeps {
   provider: IdentityProvider;
-  claims: OidcConfig["claims"];
+  /** which fields of the provider's answer make the account */
+  claims: ProfileMapping;
+  /** how the login is recorded in sessions and the audit log */
+  method: "oidc" | "oauth2";
   users: Pick<UsersRepository, "findByOidcSubject" | "findByUsername" | "create" | "update">;
   auth: Pick<AuthService, "openSession">;
   audit: Pick<AuditRepository, "record">;
 }
 
 /**
- * Login with the institution's identity provider. The provider's subject identifies the person from then on. On a
+ * Login with the institution's identity provider (OpenID Connect or plain OAuth2). The provider's subject identifies the person from then on. On a
  * first login the account is, in order: the one already linked to the subject; an account with the provider's
  * username that never logged in (an administrator invited them by username) and is claimed now; or a new one.
  * An account with that username that already logs in another way is not taken over (OIDC_ACCOUNT_CONFLICT).
@@ -36,11 +39,11 @@ export class OidcLoginService {
   /** Completes the login the browser came back with and opens a session (ACCOUNT_DISABLED for a disabled account). */
   async complete(callbackUrl: URL, pending: PendingLogin): Promise<OpenedSession> {
     const identity = mapOidcClaims(await this.#deps.provider.completeLogin(callbackUrl, pending), this.#deps.claims);
-    return this.#deps.auth.openSession(await this.#accountFor(identity), "oidc");
+    return this.#deps.auth.openSession(await this.#accountFor(identity), this.#deps.method);
   }
 
   async #accountFor(identity: OidcIdentity): Promise<User> {
-    const { users, audit } = this.#deps;
+    const { users, audit, method } = this.#deps;
     const linked = await users.findByOidcSubject(identity.subject);
     if (linked) return (await users.update(linked.id, profileChange(identity, linked))) ?? linked;
 
@@ -60,7 +63,7 @@ export class OidcLoginService {
         actorUserId: named.id,
         action: "user.claim_invite",
         target: `user:${named.username}`,
-        details: { method: "oidc" },
+        details: { method },
       });
       return claimed ?? named;
     }
@@ -79,7 +82,7 @@ export class OidcLoginService {
       actorUserId: created.id,
       action: "user.create",
       target: `user:${created.username}`,
-      details: { method: "oidc", role: created.role },
+      details: { method, role: created.role },
     });
     return created;
   }

@@ -4,7 +4,7 @@ import {
   type UsageWindow,
   usageWindows,
 } from "@director/contracts/manager-routes-usage";
-import type { FullSite, SiteDiskHour, SiteDiskMeasure, SiteDiskRepository } from "@director/db/site-disk.repository";
+import type { SiteDiskHour, SiteDiskMeasure, SiteDiskRepository } from "@director/db/site-disk.repository";
 import type { BusyProcess, ResourcePoint, SiteResourcesRepository } from "@director/db/site-resources.repository";
 import type {
   BusySite,
