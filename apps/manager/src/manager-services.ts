@@ -5,6 +5,7 @@
 import { PlatformStatsRepository } from "@director/db/platform-stats.repository";
 import { PlatformUsageQuery } from "@director/db/platform-usage.query";
 import { repositoriesOn, unitOfWork } from "@director/db/unit-of-work";
+import type { SiteRecord as Site } from "@director/domain/site";
 import { OAuth2IdentityProvider } from "./adapters/oauth2-identity-provider.js";
 import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
 import { SecretBox } from "./adapters/secret-box.js";
@@ -35,6 +36,7 @@ import { SiteDatabaseLimitsService } from "./features/site-databases/site-databa
 import { SiteDatabaseTransfersService } from "./features/site-databases/site-database-transfers.service.js";
 import { SiteDatabasesService } from "./features/site-databases/site-databases.service.js";
 import { SiteRequestsService } from "./features/site-requests/site-requests.service.js";
+import { SiteVariablesService } from "./features/site-variables/site-variables.service.js";
 import { SiteAccessChanges } from "./features/sites/site-access-changes.js";
 import { SitesService } from "./features/sites/sites.service.js";
 import { ShellServerService } from "./features/ssh/shell-server.service.js";
@@ -86,6 +88,19 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     wakeup,
     inTransaction: (work) =>
       inTransaction(({ siteDatabases, operations, audit }) => work({ databases: siteDatabases, operations, audit })),
+  });
+  const siteVariables = new SiteVariablesService({
+    sites,
+    variables: repositories.siteVariables,
+    sealer,
+    wakeup,
+    inTransaction: (work) =>
+      inTransaction(({ siteVariables, operations, audit }) => work({ variables: siteVariables, operations, audit })),
+  });
+  /** What a site's code runs with: its own variables, then its database's (whose names no variable may take). */
+  const siteEnvironment = async (site: Site): Promise<Record<string, string>> => ({
+    ...(await siteVariables.environment(site)),
+    ...(await siteDatabases.environment(site)),
   });
   const defaultDatabaseSizeLimit =
     config.siteDatabases.defaultSizeLimitBytes === 0 ? null : config.siteDatabases.defaultSizeLimitBytes;
@@ -187,6 +202,8 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       sealer,
     }),
     siteDatabases,
+    siteVariables,
+    siteEnvironment,
     databaseSizeCheck,
     siteDatabaseLimits: new SiteDatabaseLimitsService({
       sites,

@@ -65,7 +65,7 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     now: () => new Date(),
     databases: {
       open: (siteId) => services.siteDatabases.open(siteId),
-      environment: (site) => services.siteDatabases.environment(site),
+      environment: (site) => services.siteEnvironment(site),
       markReady: (siteId, name) => siteDatabases.markReady(siteId, name),
       completeRotation: (siteId) => siteDatabases.completeRotation(siteId),
       forget: (siteId) => siteDatabases.delete(siteId),

@@ -81,6 +81,10 @@ export const managerPaths = {
     setSizeLimit: { method: "PUT", path: "/api/sites/:name/database/size-limit" },
     listLargest: { method: "GET", path: "/api/admin/site-databases" },
   },
+  siteVariables: {
+    list: { method: "GET", path: "/api/sites/:name/variables" },
+    replace: { method: "PUT", path: "/api/sites/:name/variables" },
+  },
   usage: {
     site: { method: "GET", path: "/api/sites/:name/usage" },
     top: { method: "GET", path: "/api/admin/usage/top" },

@@ -9,6 +9,7 @@ import { databaseHostRoutes } from "./manager-routes-database-hosts.js";
 import { domainRoutes } from "./manager-routes-domains.js";
 import { siteDatabaseTransferRoutes } from "./manager-routes-site-database-transfers.js";
 import { siteDatabaseRoutes } from "./manager-routes-site-databases.js";
+import { siteVariableRoutes } from "./manager-routes-site-variables.js";
 import {
   fileRoutes,
   imageRoutes,
@@ -46,6 +47,7 @@ export const managerApi = {
   domains: domainRoutes,
   siteDatabase: siteDatabaseRoutes,
   siteDatabaseTransfer: siteDatabaseTransferRoutes,
+  siteVariables: siteVariableRoutes,
   usage: usageRoutes,
   images: imageRoutes,
   siteRequests: siteRequestRoutes,

@@ -344,6 +344,15 @@ export interface SiteDiskQuotasTable {
   set_at: Date;
 }
 
+/** A site's environment variable or secret (0022); a secret's value is sealed. */
+export interface SiteVariablesTable {
+  site_id: number;
+  name: string;
+  value: string;
+  is_secret: boolean;
+  updated_at: Date;
+}
+
 /** Where the manager is in a usage source (0018): an orchestrator's traffic log. */
 export interface UsageCursorsTable {
   source: string;
@@ -377,5 +386,6 @@ export interface DB {
   site_disk_quotas: SiteDiskQuotasTable;
   site_disk_hours: SiteDiskHoursTable;
   site_process_events: SiteProcessEventsTable;
+  site_variables: SiteVariablesTable;
   usage_cursors: UsageCursorsTable;
 }

@@ -17,6 +17,7 @@ import { SiteListingQuery } from "./site-listing.query.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
 import { SiteResourcesRepository } from "./site-resources.repository.js";
 import { SiteTrafficRepository } from "./site-traffic.repository.js";
+import { SiteVariablesRepository } from "./site-variables.repository.js";
 import { SitesRepository } from "./sites.repository.js";
 import { SshKeysRepository } from "./ssh-keys.repository.js";
 import { UsageAlertsRepository } from "./usage-alerts.repository.js";
@@ -40,6 +41,7 @@ export interface Repositories {
   siteTraffic: SiteTrafficRepository;
   siteResources: SiteResourcesRepository;
   siteDisk: SiteDiskRepository;
+  siteVariables: SiteVariablesRepository;
   usageAlerts: UsageAlertsRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
@@ -64,6 +66,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteTraffic: new SiteTrafficRepository(db),
     siteResources: new SiteResourcesRepository(db),
     siteDisk: new SiteDiskRepository(db),
+    siteVariables: new SiteVariablesRepository(db),
     usageAlerts: new UsageAlertsRepository(db),
     siteListing: new SiteListingQuery(db),
   };

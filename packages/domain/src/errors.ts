@@ -61,6 +61,8 @@ export const errorCodes = {
   IMAGE_BUILD_FAILED: { kind: "user", status: 422 },
   /** a destructive request whose typed confirmation (the site's name) does not match */
   CONFIRMATION_MISMATCH: { kind: "user", status: 400 },
+  /** a site's environment variable with a bad or reserved name, a NUL in its value, too many or too large: details.fields */
+  SITE_VARIABLE_INVALID: { kind: "user", status: 400 },
   /** a site request names a sponsor who is not a teacher */
   SPONSOR_NOT_A_TEACHER: { kind: "user", status: 422 },
   /** not one OpenSSH public key line of an accepted type (ed25519, ecdsa, RSA of 2048 bits or more) */

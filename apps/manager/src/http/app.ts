@@ -32,6 +32,7 @@ import { withSiteEnvironment } from "../features/site-databases/site-database-en
 import { registerSiteDatabaseTransferRoutes } from "../features/site-databases/site-database-transfers.routes.js";
 import { registerSiteDatabaseRoutes } from "../features/site-databases/site-databases.routes.js";
 import { registerSiteRequestRoutes } from "../features/site-requests/site-requests.routes.js";
+import { registerSiteVariableRoutes } from "../features/site-variables/site-variables.routes.js";
 import { registerSiteProcessRoutes } from "../features/sites/site-process.routes.js";
 import { registerSiteRoutes } from "../features/sites/sites.routes.js";
 import { registerSshRoutes } from "../features/ssh/ssh.routes.js";
@@ -128,6 +129,7 @@ export async function buildManagerApp(
     operations,
   });
   await registerSiteDatabaseTransferRoutes(app, { transfers: services.siteDatabaseTransfers });
+  registerSiteVariableRoutes(app, { variables: services.siteVariables, operations });
   registerSshRoutes(app, { sshKeys: services.sshKeys, shellServer: services.shellServer });
   const siteProcess = adapters.components.siteProcess;
   registerSiteProcessRoutes(app, { sites: services.sites, process: siteProcess, logStreams: config.logStreams });
@@ -160,7 +162,7 @@ export async function buildManagerApp(
     auth: services.auth,
     sites: services.sites,
     // Terminals and SSH sessions get the variables the site's process has.
-    shells: withSiteEnvironment(adapters.components.terminalShells, (site) => services.siteDatabases.environment(site)),
+    shells: withSiteEnvironment(adapters.components.terminalShells, services.siteEnvironment),
     sessions: liveSessions,
     accessChanges: services.accessChanges,
     limits: config.terminals,

@@ -21,6 +21,7 @@ export const operationKinds = [
   "create_site_database",
   "rotate_site_database_password",
   "delete_site_database",
+  "update_environment",
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -268,6 +269,11 @@ const deleteSiteDatabase: StepDefinition[] = [
   removeSiteDatabase,
 ];
 
+/** A member changed the site's variables: its process restarts with them (Docker does, the spec's env having changed). */
+const updateEnvironment: StepDefinition[] = [
+  { ...startService, slug: "apply_environment", name: "Restart the site's process with its variables" },
+];
+
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site: createSite,
@@ -283,6 +289,7 @@ export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site_database: createSiteDatabase,
   rotate_site_database_password: rotateSiteDatabasePassword,
   delete_site_database: deleteSiteDatabase,
+  update_environment: updateEnvironment,
 };
 
 export function isOperationKind(value: string): value is OperationKind {

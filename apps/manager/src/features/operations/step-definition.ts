@@ -39,7 +39,7 @@ export interface StepContext {
 export interface SiteDatabaseSteps {
   /** the site's database with its host and passwords opened; null when it has none */
   open(siteId: SiteId): Promise<OpenedSiteDatabase | null>;
-  /** the variables the site's process and terminals get ({} without a ready database) */
+  /** the variables the site's process and terminals get: its own (secrets opened), then its ready database's */
   environment(site: Site): Promise<Record<string, string>>;
   markReady(siteId: SiteId, name: SiteDatabaseName): Promise<void>;
   completeRotation(siteId: SiteId): Promise<void>;
