@@ -49,7 +49,7 @@ export const secretsConfigTable = {
       .string()
       .refine((value) => /^[A-Za-z0-9+/]{43}=$/.test(value), "32 bytes in base64 (`openssl rand -base64 32`)")
       .optional(),
-    doc: "the key (32 bytes, base64: `openssl rand -base64 32`) encrypting database hosts' admin credentials at rest; back it up with the database: it cannot change once hosts exist",
+    doc: "the key (32 bytes, base64: `openssl rand -base64 32`) encrypting database credentials and site secrets at rest; back it up with the database: it cannot change once any exist",
     defaultDoc: "unset: no database hosts (`director up` makes one)",
     isSecret: true,
   }),
