@@ -9,6 +9,7 @@ import { membersApi } from "./members";
 import { operationsApi } from "./operations";
 import { siteDatabaseApi } from "./site-database";
 import { siteRequestsApi } from "./site-requests";
+import { siteVariablesApi } from "./site-variables";
 import { sitesApi } from "./sites";
 import { sshApi } from "./ssh";
 import { usageApi } from "./usage";
@@ -22,6 +23,7 @@ export function createApi(http: Http) {
     members: membersApi(http),
     domains: domainsApi(http),
     siteDatabase: siteDatabaseApi(http),
+    siteVariables: siteVariablesApi(http),
     files: filesApi(http),
     images: imagesApi(http),
     siteRequests: siteRequestsApi(http),

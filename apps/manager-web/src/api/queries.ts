@@ -54,6 +54,8 @@ export function queriesOf(api: Api) {
         queryKey: ["usage", "processes", window, by],
         queryFn: () => api.usage.processes({ window, by }),
       }),
+    siteVariables: (name: string) =>
+      queryOptions({ queryKey: [...queryKeys.site(name), "variables"], queryFn: () => api.siteVariables.list(name) }),
     siteDatabase: (name: string) =>
       queryOptions({ queryKey: [...queryKeys.site(name), "database"], queryFn: () => api.siteDatabase.get(name) }),
     siteProcess: (name: string, type: SiteView["type"]) =>

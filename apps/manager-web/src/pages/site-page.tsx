@@ -19,6 +19,7 @@ import { SiteMembers } from "./site/site-members";
 import { SiteProcess } from "./site/site-process";
 import { SiteSshFact } from "./site/site-ssh";
 import { SiteUsage } from "./site/site-usage";
+import { SiteVariables } from "./site/site-variables";
 
 /** One site: what it is, the operation in progress (live), its process and log, files, members. */
 export function SitePage({ name }: { name: string }) {
@@ -152,6 +153,7 @@ export function SitePage({ name }: { name: string }) {
         <SiteMembers site={site} canEdit={canEdit} />
         <SiteDomains site={site} canEdit={canEdit} />
         {site.isReady ? <SiteDatabase site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
+        {site.isReady && canEdit ? <SiteVariables site={site} onOperation={onOperation} /> : null}
       </div>
       {site.isReady ? <SiteUsage site={site.name} /> : null}
       {site.isReady ? <SiteFiles site={site} canEdit={canEdit} /> : null}
