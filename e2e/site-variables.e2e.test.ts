@@ -9,6 +9,14 @@ import { type HttpAnswer, httpRequest } from "@director/testing/http-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { ApiSession } from "./support/api.js";
+import {
+  collectPageErrors,
+  horizontalOverflowPx,
+  launchChromium,
+  logInThroughForm,
+  newUserContext,
+  screenshot,
+} from "./support/browser.js";
 import { DirectorProcess } from "./support/director-process.js";
 
 const password = "site variables password";
@@ -100,6 +108,51 @@ describe("director up: a dynamic site's variables and secrets", () => {
     expect(served.text).not.toContain(secret);
   });
 
+  it("edits them from the site page: a new variable saved and the process restarted, the secret never on the page", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await (await newUserContext(browser, director.managerUrl)).newPage();
+      const errors = collectPageErrors(page);
+      await logInThroughForm(page, "admin", password);
+      await page.goto("/sites/envapp");
+      const card = page.getByRole("region", { name: "Environment variables" });
+      await card.getByPlaceholder("unchanged (secret)").waitFor();
+      expect(await card.getByPlaceholder("unchanged (secret)").inputValue()).toBe("");
+      await card.getByRole("button", { name: "Add variable" }).click();
+      await card.getByPlaceholder("API_URL").last().fill("FROM_THE_PAGE");
+      await card.getByLabel("Value").last().fill("typed in a browser");
+      await card.getByRole("button", { name: "Save and restart" }).click();
+      await card.getByText("Saved; the process restarts with them.").waitFor();
+      await page
+        .getByRole("region", { name: /Operation update environment/ })
+        .getByText("succeeded", { exact: true })
+        .waitFor({ timeout: 90_000 });
+      const served = await until((answer) => answer.text.includes("FROM_THE_PAGE="));
+      expect(served.text).toContain("FROM_THE_PAGE=typed in a browser\n");
+      expect(served.text).toContain(`STRIPE_KEY=${secondSecret}\n`); // the secret left empty was kept
+      expect(await page.content()).not.toContain(secondSecret);
+      await screenshot(page, "site-variables");
+      // a reserved name is refused on its row, in words
+      await card.getByRole("button", { name: "Add variable" }).click();
+      await card.getByPlaceholder("API_URL").last().fill("PORT");
+      await card.getByLabel("Value").last().fill("1");
+      await card.getByRole("button", { name: "Save and restart" }).click();
+      await card.getByText(/PORT is set by Director/).waitFor();
+      const phone = await (await newUserContext(browser, director.managerUrl, { isPhone: true })).newPage();
+      await logInThroughForm(phone, "admin", password);
+      await phone.goto("/sites/envapp");
+      await phone
+        .getByRole("region", { name: "Environment variables" })
+        .getByPlaceholder("unchanged (secret)")
+        .waitFor();
+      expect(await horizontalOverflowPx(phone)).toBeLessThanOrEqual(0);
+      await screenshot(phone, "site-variables-phone");
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("keeps both secrets out of the log, the live channel, operations, the audit log and Director's own output", async () => {
     const leaks = (text: string) => [secret, secondSecret].filter((value) => text.includes(value));
     const logs = await api.request("GET", "/api/sites/envapp/logs?tailLines=1000");
@@ -115,7 +168,7 @@ describe("director up: a dynamic site's variables and secrets", () => {
     const environmentChanges = operations
       .json()
       .operations.filter((operation: { kind: string }) => operation.kind === "update_environment");
-    expect(environmentChanges).toHaveLength(2);
+    expect(environmentChanges).toHaveLength(3);
     for (const { id } of environmentChanges) {
       expect(leaks((await api.request("GET", `/api/operations/${id}`)).text)).toEqual([]);
     }
@@ -124,6 +177,7 @@ describe("director up: a dynamic site's variables and secrets", () => {
     const audit = await api.request("GET", "/api/admin/audit?action=site.update_variables");
     expect(audit.status, audit.text).toBe(200);
     expect(audit.json().events.map((event: { details: unknown }) => event.details)).toEqual([
+      { added: ["FROM_THE_PAGE"], changed: [], removed: [] },
       { added: [], changed: ["STRIPE_KEY"], removed: ["GREETING"] },
       { added: ["GREETING", "STRIPE_KEY"], changed: [], removed: [] },
     ]);

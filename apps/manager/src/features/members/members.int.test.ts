@@ -93,4 +93,22 @@ describe("site members", () => {
     expect((await t.call("bob", "DELETE", "/api/sites/alice", { confirmName: "alice" })).statusCode).toBe(403);
     expect((await t.call("carol", "GET", "/api/sites/alice/members")).statusCode).toBe(404);
   });
+
+  it("emails a person added by someone else (through the outbox), once, and nobody who adds themselves", async () => {
+    const outbox = () =>
+      t.database.db.selectFrom("mail_outbox").select(["recipients", "subject", "body"]).orderBy("id").execute();
+    const before = (await outbox()).length;
+    await t.addUser("dana");
+    expect((await t.call("admin", "POST", "/api/sites/club/members", { username: "dana" })).statusCode).toBe(201);
+    expect((await t.call("admin", "POST", "/api/sites/club/members", { username: "dana" })).statusCode).toBe(201);
+    expect((await t.call("admin", "POST", "/api/sites/club/members", { username: "admin" })).statusCode).toBe(201);
+    const sent = (await outbox()).slice(before);
+    expect(sent).toEqual([
+      {
+        recipients: ["dana@school.test"],
+        subject: "You were added to the site club",
+        body: expect.stringContaining('admin added you to the site "club"'),
+      },
+    ]);
+  });
 });

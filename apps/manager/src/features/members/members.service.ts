@@ -1,4 +1,5 @@
 import type { AuditRepository } from "@director/db/audit.repository";
+import type { MailOutboxRepository } from "@director/db/mail-outbox.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import type { UsersRepository } from "@director/db/users.repository";
 import type { Actor } from "@director/domain/actor";
@@ -32,6 +33,7 @@ export interface MembersServiceDeps {
       sites: Pick<SitesRepository, "lockForMemberChange" | "isMember" | "addMember" | "removeMember" | "countMembers">;
       users: Pick<UsersRepository, "findOrInvite" | "findByUsername">;
       audit: Pick<AuditRepository, "record">;
+      mailOutbox: Pick<MailOutboxRepository, "enqueue">;
     }) => Promise<T>,
   ): Promise<T>;
 }
@@ -53,11 +55,14 @@ export class MembersService {
     return this.#membersOf(site.id);
   }
 
-  /** Adds a member (a no-op when they already are one); returns the members after the change. */
+  /**
+   * Adds a member (a no-op when they already are one); returns the members after the change. A person with an email
+   * address who was added by someone else is told, through the mail outbox, in the same transaction.
+   */
   async add(actor: Actor, siteName: string, username: string): Promise<SiteMember[]> {
     const site = await this.#deps.sites.findForAction(actor, siteName, "manage_members");
     const parsed = parseUsername(username.trim().toLowerCase());
-    await this.#deps.inTransaction(async ({ sites, users, audit }) => {
+    await this.#deps.inTransaction(async ({ sites, users, audit, mailOutbox }) => {
       await sites.lockForMemberChange(site.id);
       const { user, isInvited } = await users.findOrInvite(parsed);
       if (isInvited) {
@@ -77,6 +82,9 @@ export class MembersService {
           target: `site:${site.name}`,
           details: { username: user.username },
         });
+        if (user.id !== actor.id && user.email.trim() !== "") {
+          await mailOutbox.enqueue(memberAddedEmail(user.email, site.name, actor.username, isInvited));
+        }
       }
     });
     return this.#membersOf(site.id);
@@ -120,4 +128,14 @@ export class MembersService {
       isInvited: row.lastLoginAt === null,
     }));
   }
+}
+
+/** To a person added to a site by someone else. */
+function memberAddedEmail(email: string, siteName: string, addedBy: string, isInvited: boolean) {
+  const firstLogin = isInvited ? " Log in to Director with your school account; the site is waiting in your list." : "";
+  return {
+    to: [email],
+    subject: `You were added to the site ${siteName}`,
+    text: `${addedBy} added you to the site "${siteName}" on Director. You can now edit its files, open its terminal and manage it with the other members.${firstLogin}\n\n--\nDirector\n`,
+  };
 }
