@@ -188,4 +188,38 @@ describe("director up: a dynamic site's variables and secrets", () => {
     expect(director.output).toContain("update_environment"); // debug logging was on and saw the operation
     expect(leaks(director.output)).toEqual([]);
   });
+
+  it("edits the description and switches the site to static from its settings", async () => {
+    const uploaded = await api.request("PUT", "/api/sites/envapp/files/public/index.html", { body: "now static\n" });
+    expect(uploaded.status, uploaded.text).toBe(200);
+    const browser = await launchChromium();
+    try {
+      const page = await (await newUserContext(browser, director.managerUrl)).newPage();
+      const errors = collectPageErrors(page);
+      await logInThroughForm(page, "admin", password);
+      await page.goto("/sites/envapp");
+      const settings = page.getByRole("region", { name: "Settings" });
+      await settings.getByLabel("Description").fill("Shows its own environment");
+      await settings.getByRole("button", { name: "Save description" }).click();
+      await settings.getByText("Description saved.").waitFor();
+      await page.getByRole("region", { name: "About" }).getByText("Shows its own environment").waitFor();
+      page.once("dialog", (dialog) => void dialog.accept());
+      await settings.getByRole("button", { name: "Make it static" }).click();
+      await page
+        .getByRole("region", { name: /Operation change site type/ })
+        .getByText("succeeded", { exact: true })
+        .waitFor({ timeout: 90_000 });
+      await settings.getByRole("button", { name: "Make it dynamic" }).waitFor();
+      const served = await until((answer) => answer.text === "now static\n");
+      expect(served.status).toBe(200);
+      await screenshot(page, "site-settings");
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    expect((await api.request("GET", "/api/sites/envapp")).json()).toMatchObject({
+      type: "static",
+      description: "Shows its own environment",
+    });
+  });
 });

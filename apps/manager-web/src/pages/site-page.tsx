@@ -17,6 +17,7 @@ import { SiteFiles } from "./site/site-files";
 import { SiteImage } from "./site/site-image";
 import { SiteMembers } from "./site/site-members";
 import { SiteProcess } from "./site/site-process";
+import { SiteSettings } from "./site/site-settings";
 import { SiteSshFact } from "./site/site-ssh";
 import { SiteUsage } from "./site/site-usage";
 import { SiteVariables } from "./site/site-variables";
@@ -154,6 +155,7 @@ export function SitePage({ name }: { name: string }) {
         <SiteDomains site={site} canEdit={canEdit} />
         {site.isReady ? <SiteDatabase site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
         {site.isReady && canEdit ? <SiteVariables site={site} onOperation={onOperation} /> : null}
+        {site.isReady && canEdit ? <SiteSettings site={site} onOperation={onOperation} onChanged={reload} /> : null}
       </div>
       {site.isReady ? <SiteUsage site={site.name} /> : null}
       {site.isReady ? <SiteFiles site={site} canEdit={canEdit} /> : null}
