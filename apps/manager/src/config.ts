@@ -17,6 +17,8 @@ const durationMs = z.coerce.number().int().min(1);
 const count = z.coerce.number().int().min(1);
 /** apps/manager-web/dist in this checkout (the manager runs from its sources with tsx). */
 const defaultWebDistDir = path.resolve(import.meta.dirname, "..", "..", "manager-web", "dist");
+/** docs/guide in this checkout. */
+const defaultDocsDir = path.resolve(import.meta.dirname, "..", "..", "..", "docs", "guide");
 
 /**
  * A yes/no variable: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`. Anything else is refused (a plain
@@ -247,6 +249,12 @@ export const managerConfigTable = {
       schema: z.string().min(1).default(defaultWebDistDir),
       doc: "the built web interface the manager serves at `/` (`scripts/setup-host.sh --web` builds it)",
       defaultDoc: "`apps/manager-web/dist`",
+    }),
+    docsDir: variable({
+      env: "DIRECTOR_DOCS_DIR",
+      schema: z.string().min(1).default(defaultDocsDir),
+      doc: "the user guide's Markdown pages, served at `/docs` (read at start)",
+      defaultDoc: "`docs/guide`",
     }),
   },
   worker: {

@@ -144,6 +144,11 @@ export const managerPaths = {
     update: { method: "PATCH", path: "/api/admin/database-hosts/:name" },
     remove: { method: "DELETE", path: "/api/admin/database-hosts/:name" },
   },
+  docs: {
+    index: { method: "GET", path: "/docs" },
+    search: { method: "GET", path: "/docs/search" },
+    page: { method: "GET", path: "/docs/:page" },
+  },
   web: {
     home: { method: "GET", path: "/" },
     page: { method: "GET", path: "/*" },

@@ -3,6 +3,7 @@
  * (apps/manager/src/http), the web app's client is typed from them (apps/manager-web/src/api), and a test walks them.
  */
 
+import { z } from "zod";
 import { managerPaths } from "./manager-paths.js";
 import { adminRoutes, authRoutes, guidelinesRoutes, platformRoutes } from "./manager-routes-accounts.js";
 import { databaseHostRoutes } from "./manager-routes-database-hosts.js";
@@ -23,6 +24,7 @@ import { shellRoutes, sshRoutes } from "./manager-routes-ssh.js";
 import { usageRoutes } from "./manager-routes-usage.js";
 import { workspaceRoutes } from "./manager-routes-workspace.js";
 import { route } from "./route.js";
+import { text } from "./text.js";
 
 /** The web interface (apps/manager-web/dist): its files, and index.html for every page's path. */
 export const webRoutes = {
@@ -31,6 +33,40 @@ export const webRoutes = {
     ...managerPaths.web.page,
     caller: "public",
     summary: "the web interface's files, and index.html for its pages' paths",
+    answerKind: "bytes",
+  }),
+};
+
+/** A page of the user guide (`docs/guide/<page>.md`): lowercase words joined by dashes. */
+export const docsPageParamsSchema = z
+  .object({
+    page: text()
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+      .max(64),
+  })
+  .strict();
+export const docsSearchQuerySchema = z.object({ q: text().trim().max(200).default("") }).strict();
+
+/** The user guide, rendered from Markdown: public, so that the login page can point to it. */
+export const docsRoutes = {
+  index: route({
+    ...managerPaths.docs.index,
+    caller: "public",
+    summary: "the user guide's contents",
+    answerKind: "bytes",
+  }),
+  search: route({
+    ...managerPaths.docs.search,
+    caller: "public",
+    summary: "the user guide's pages that hold every word of `q`, with where",
+    query: docsSearchQuerySchema,
+    answerKind: "bytes",
+  }),
+  page: route({
+    ...managerPaths.docs.page,
+    caller: "public",
+    summary: "one page of the user guide",
+    params: docsPageParamsSchema,
     answerKind: "bytes",
   }),
 };
@@ -56,6 +92,7 @@ export const managerApi = {
   shell: shellRoutes,
   admin: adminRoutes,
   databaseHosts: databaseHostRoutes,
+  docs: docsRoutes,
   web: webRoutes,
 };
 

@@ -67,6 +67,8 @@ export function Layout({ children, isWide = false }: { children: ReactNode; isWi
           </ul>
         </nav>
         <div className="who">
+          {/* the guide is served by the manager itself, outside this app: a plain link */}
+          <a href="/docs">Guide</a>
           <Link
             to={pathTo("account")}
             title={user.email}

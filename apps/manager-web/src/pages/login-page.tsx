@@ -96,6 +96,9 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: UserView) => Prom
           {isBusy ? "Logging in…" : "Log in"}
         </button>
       </form>
+      <p className="muted small">
+        New here? Read <a href="/docs">the Director guide</a>.
+      </p>
     </main>
   );
 }

@@ -13,6 +13,8 @@ import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import { registerOidcRoutes } from "../features/auth/oidc.routes.js";
 import { registerDatabaseHostRoutes } from "../features/database-hosts/database-hosts.routes.js";
+import { registerDocsRoutes } from "../features/docs/docs.routes.js";
+import { DocsLibrary } from "../features/docs/docs-library.js";
 import { registerDomainRoutes } from "../features/domains/domains.routes.js";
 import { registerFileChangeRoute, registerFileRoutes } from "../features/files/files.routes.js";
 import { registerGuidelinesRoutes } from "../features/guidelines/guidelines.routes.js";
@@ -200,6 +202,7 @@ export async function buildManagerApp(
     registerFileRoutes(scope, { files: services.files, maxUploadBytes });
   });
   registerFileChangeRoute(app, { files: services.files });
+  registerDocsRoutes(app, await DocsLibrary.load(config.web.docsDir));
   await registerWebInterface(app, config.web.distDir ?? null);
   return app;
 }

@@ -59,6 +59,7 @@ describe("the manager's route table", () => {
         domain: "www.example.org",
         id: 1,
         "*": "public/index.html",
+        page: "sites",
       };
       const answer = await app.inject({ method: route.method, url: routePath(route, params) });
       const isRefused = answer.statusCode === 401;

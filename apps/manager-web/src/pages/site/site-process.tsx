@@ -42,6 +42,11 @@ export function SiteProcess(props: {
     <section className="card" aria-labelledby="site-process">
       <h2 id="site-process">Process</h2>
       {status.value ? <ProcessState status={status.value} /> : null}
+      {site.type === "dynamic" ? (
+        <p className="muted small">
+          Director runs your site's run.sh. <a href="/docs/dynamic-sites">Writing run.sh for Node.js, Python, PHP…</a>
+        </p>
+      ) : null}
       <ErrorBanner error={status.error ?? error} />
       {site.type === "dynamic" && props.canEdit ? (
         <button type="button" className="button" onClick={() => void restart()} disabled={!site.isReady}>

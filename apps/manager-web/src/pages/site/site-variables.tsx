@@ -98,7 +98,8 @@ export function SiteVariables(props: { site: SiteView; onOperation: (operation: 
       <h2 id={headingId}>Environment variables</h2>
       <p className="muted small">
         Your site's {site.type === "dynamic" ? "process, " : ""}terminal and SSH sessions get these. Mark keys and
-        passwords as secret: nobody sees a secret's value again, here or in any log.
+        passwords as secret: nobody sees a secret's value again, here or in any log.{" "}
+        <a href="/docs/variables">How variables work</a>
       </p>
       <ErrorBanner error={stored.error} />
       <form onSubmit={save}>
