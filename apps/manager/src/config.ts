@@ -151,6 +151,16 @@ export const managerConfigTable = {
       doc: "the window of both login limits",
     }),
   },
+  graduation: {
+    openUntil: variable({
+      env: "DIRECTOR_GRADUATES_OPEN_UNTIL",
+      schema: z
+        .string()
+        .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, "a month and day, MM-DD")
+        .default("07-31"),
+      doc: "the day (`MM-DD`, in their graduation year) until which students are told their account stays open, so that they download their sites before it",
+    }),
+  },
   accountLimits: {
     siteRequestMaxPerAccount: variable({
       env: "DIRECTOR_SITE_REQUEST_MAX_PER_ACCOUNT",

@@ -44,6 +44,7 @@ import { SshKeysService } from "./features/ssh/ssh-keys.service.js";
 import { PlatformOverviewService } from "./features/usage/platform-overview.service.js";
 import { SiteDiskService } from "./features/usage/site-disk.service.js";
 import { SiteUsageService } from "./features/usage/site-usage.service.js";
+import { GraduatingClassService } from "./features/users/graduating-class.service.js";
 import { UsersService } from "./features/users/users.service.js";
 import type { ManagerAdapters } from "./manager-adapters.js";
 
@@ -188,6 +189,10 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       publicHost: config.domains.publicHost === "" ? null : config.domains.publicHost,
     }),
     users: new UsersService({ users: repositories.users, sessions: repositories.sessions, audit: repositories.audit }),
+    graduatingClass: new GraduatingClassService({
+      graduatingClass: repositories.graduatingClass,
+      inTransaction: (work) => inTransaction(({ graduatingClass, audit }) => work({ graduatingClass, audit })),
+    }),
     auditLog: new AuditLogService({ audit: repositories.audit }),
     massMail: new MassMailService({ users: repositories.users, mailer: adapters.mailer, audit: repositories.audit }),
     operationsAdmin: new OperationsAdminService({

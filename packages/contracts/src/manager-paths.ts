@@ -137,6 +137,8 @@ export const managerPaths = {
     listOperations: { method: "GET", path: "/api/admin/operations" },
     retryOperation: { method: "POST", path: "/api/admin/operations/:id/retry" },
     reconcile: { method: "POST", path: "/api/admin/reconcile" },
+    classSummary: { method: "GET", path: "/api/admin/classes/:year" },
+    disableClass: { method: "POST", path: "/api/admin/classes/:year/disable" },
   },
   databaseHosts: {
     list: { method: "GET", path: "/api/admin/database-hosts" },

@@ -22,6 +22,7 @@ import { idParamsSchema, operationListQuerySchema, userParamsSchema, waitQuerySc
 import { managerPaths } from "./manager-paths.js";
 import { reconcileReportSchema, reconcileRequestSchema } from "./manager-reconcile.js";
 import { route } from "./route.js";
+import { text } from "./text.js";
 
 const { platform, auth, guidelines, admin } = managerPaths;
 
@@ -68,8 +69,10 @@ export const authRoutes = {
   me: route({
     ...auth.me,
     caller: "person-before-guidelines",
-    summary: "who is logged in",
-    answer: userViewSchema,
+    summary: "who is logged in; a student whose graduation year has come also learns until when the account stays open",
+    answer: userViewSchema.extend({
+      graduation: z.object({ graduationYear: z.number().int(), accountOpenUntil: z.string() }).nullable(),
+    }),
     answerKind: "json",
   }),
   options: route({
@@ -111,7 +114,36 @@ export const guidelinesRoutes = {
   }),
 };
 
+/** /api/admin/classes/:year: a graduation year */
+export const classParamsSchema = z.object({ year: z.coerce.number().int().min(1900).max(2200) }).strict();
+/** POST /api/admin/classes/:year/disable: the year typed again */
+export const disableClassRequestSchema = z.object({ confirm: text().max(16) }).strict();
+const classSummarySchema = z.object({
+  graduationYear: z.number().int(),
+  /** student accounts of the class that still log in */
+  active: z.number().int(),
+  disabled: z.number().int(),
+});
+
 export const adminRoutes = {
+  classSummary: route({
+    ...admin.classSummary,
+    caller: "admin",
+    summary: "how many student accounts of a graduation year still log in, and how many are disabled",
+    params: classParamsSchema,
+    answer: classSummarySchema,
+    answerKind: "json",
+  }),
+  disableClass: route({
+    ...admin.disableClass,
+    caller: "admin",
+    summary:
+      "disable every student account of a graduation year at once, their sites kept (confirm: the year typed again)",
+    params: classParamsSchema,
+    body: disableClassRequestSchema,
+    answer: classSummarySchema.extend({ disabledNow: z.array(z.string()) }),
+    answerKind: "json",
+  }),
   listUsers: route({
     ...admin.listUsers,
     caller: "admin",

@@ -34,7 +34,7 @@ export const replaceSiteVariablesRequestSchema = z
         z
           .object({
             name: text().min(1).max(siteVariableLimits.maxNameChars),
-            value: text().max(siteVariableLimits.maxValueBytes).optional(),
+            value: text().max(siteVariableLimits.maxValueChars).optional(),
             isSecret: z.boolean().default(false),
           })
           .strict(),

@@ -5,6 +5,7 @@
 import { AuditRepository } from "./audit.repository.js";
 import type { DatabaseHandle } from "./database.js";
 import { DatabaseHostsRepository } from "./database-hosts.repository.js";
+import { GraduatingClassRepository } from "./graduating-class.repository.js";
 import { ImagesRepository } from "./images.repository.js";
 import { MailOutboxRepository } from "./mail-outbox.repository.js";
 import { OperationsRepository } from "./operations.repository.js";
@@ -42,6 +43,7 @@ export interface Repositories {
   siteResources: SiteResourcesRepository;
   siteDisk: SiteDiskRepository;
   siteVariables: SiteVariablesRepository;
+  graduatingClass: GraduatingClassRepository;
   usageAlerts: UsageAlertsRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
@@ -67,6 +69,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteResources: new SiteResourcesRepository(db),
     siteDisk: new SiteDiskRepository(db),
     siteVariables: new SiteVariablesRepository(db),
+    graduatingClass: new GraduatingClassRepository(db),
     usageAlerts: new UsageAlertsRepository(db),
     siteListing: new SiteListingQuery(db),
   };

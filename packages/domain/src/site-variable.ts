@@ -9,17 +9,28 @@ import { DirectorError } from "./errors.js";
 
 export type SiteVariableName = Brand<string, "SiteVariableName">;
 
-/** How many variables, and how large, a site may have: Docker passes them all on the service's spec. */
+/**
+ * What one site process's environment may hold (the orchestrator checks it again before Docker sees it): Docker
+ * passes every variable on the service's spec, and execve takes no NUL.
+ */
+export const siteEnvironmentLimits = {
+  /** entries in all: the site's own variables and the database's */
+  maxEntries: 100,
+  /** characters of one value (a 4096-bit RSA key in PEM fits) */
+  maxValueChars: 8192,
+} as const;
+
+/** How many variables, and how large, a site may have of its own; the database's 8 fit beside the most. */
 export const siteVariableLimits = {
-  maxCount: 100,
+  maxCount: 90,
   maxNameChars: 128,
-  /** bytes of one value (UTF-8) */
-  maxValueBytes: 16 * 1024,
-  /** bytes of all names and values together */
+  maxValueChars: siteEnvironmentLimits.maxValueChars,
+  /** bytes of all names and values together (UTF-8) */
   maxTotalBytes: 64 * 1024,
 } as const;
 
-export const siteVariableNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Capital letters, digits and `_`, not starting with a digit: the names shells and every language read alike. */
+export const siteVariableNamePattern = /^[A-Z_][A-Z0-9_]*$/;
 
 /** Set by Director on every site process (swarm-service-spec.ts) or by its database (site-database-environment.ts). */
 const reservedNames = new Set(["PORT", "HOST", "TZ", "HOME", "PATH", "DATABASE_URL"]);
@@ -46,9 +57,9 @@ export function siteVariableNameProblem(name: string): string | null {
     return `A variable's name has 1 to ${siteVariableLimits.maxNameChars} characters.`;
   }
   if (!siteVariableNamePattern.test(name)) {
-    return "A variable's name has letters, digits and underscores, and does not start with a digit.";
+    return "A variable's name has capital letters, digits and underscores, and does not start with a digit.";
   }
-  if (reservedNames.has(name.toUpperCase()) || name.toUpperCase().startsWith(reservedPrefix)) {
+  if (reservedNames.has(name) || name.startsWith(reservedPrefix)) {
     return `${name} is set by Director (PORT, HOST, TZ, HOME, PATH, DATABASE_URL and DIRECTOR_*); choose another name.`;
   }
   return null;
@@ -75,11 +86,10 @@ export function checkSiteVariables(variables: readonly SiteVariableInput[]): voi
     seen.add(variable.name);
     const value = variable.value ?? "";
     if (value.includes("\0")) refuse(`variables.${index}.value`, "A value cannot hold a NUL character.");
-    const bytes = Buffer.byteLength(value, "utf8");
-    if (bytes > siteVariableLimits.maxValueBytes) {
-      refuse(`variables.${index}.value`, `A value has at most ${siteVariableLimits.maxValueBytes / 1024} KiB.`);
+    if (value.length > siteVariableLimits.maxValueChars) {
+      refuse(`variables.${index}.value`, `A value has at most ${siteVariableLimits.maxValueChars} characters.`);
     }
-    totalBytes += bytes + variable.name.length;
+    totalBytes += Buffer.byteLength(value, "utf8") + variable.name.length;
   });
   if (totalBytes > siteVariableLimits.maxTotalBytes) {
     refuse("variables", `A site's variables hold at most ${siteVariableLimits.maxTotalBytes / 1024} KiB together.`);

@@ -1,6 +1,7 @@
+import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import type { UserView } from "../api/types";
-import { useSession } from "../hooks";
+import { useApi, useSession } from "../hooks";
 import { pathTo } from "../lib/routes";
 import { Link, useLocation } from "../router";
 
@@ -92,8 +93,32 @@ export function Layout({ children, isWide = false }: { children: ReactNode; isWi
         </nav>
       ) : null}
       <main id="main" className={isWide ? "wide" : undefined}>
+        <GraduationBanner />
         {children}
       </main>
     </>
+  );
+}
+
+/**
+ * Told to a student whose graduation year has come, on every page: until when the account stays open, so that they
+ * download their sites first (the manager says when; nothing shows for anyone else).
+ */
+function GraduationBanner() {
+  const api = useApi();
+  const me = useQuery({ queryKey: ["me", "graduation"], queryFn: () => api.auth.me(), staleTime: 10 * 60_000 });
+  const graduation = me.data?.graduation;
+  if (!graduation) return null;
+  const until = new Date(`${graduation.accountOpenUntil}T12:00:00Z`).toLocaleDateString(undefined, {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+  });
+  return (
+    <div className="banner banner-warning" role="status" data-banner="graduation">
+      Congratulations, class of {graduation.graduationYear}! Your account stays open until {until}: download your sites'
+      files before then ("Download site as zip" on each site's page).{" "}
+      <a href="/docs/sites">What happens to my sites?</a>
+    </div>
   );
 }

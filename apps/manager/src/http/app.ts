@@ -102,10 +102,20 @@ export async function buildManagerApp(
   registerApiRoute(app, platformRoutes.health, async () => ({ ok: true, component: "manager" }));
   const { operations, sites: siteRows } = services.repositories;
   const liveSessions = new LiveSessions();
-  registerAuthRoutes(app, { auth: services.auth, loginRateLimits: services.loginRateLimits, liveSessions });
+  registerAuthRoutes(app, {
+    auth: services.auth,
+    loginRateLimits: services.loginRateLimits,
+    liveSessions,
+    graduatesOpenUntil: config.graduation.openUntil,
+  });
   registerOidcRoutes(app, { oidc: services.oidc, isCookieSecure });
   registerGuidelinesRoutes(app, { auth: services.auth });
-  registerUserRoutes(app, { auth: services.auth, users: services.users, liveSessions });
+  registerUserRoutes(app, {
+    auth: services.auth,
+    users: services.users,
+    graduatingClass: services.graduatingClass,
+    liveSessions,
+  });
   registerAuditRoutes(app, { auditLog: services.auditLog });
   registerMassMailRoutes(app, { massMail: services.massMail });
   registerOperationsAdminRoutes(app, { operationsAdmin: services.operationsAdmin });

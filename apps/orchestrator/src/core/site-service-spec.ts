@@ -3,6 +3,7 @@ import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
 import { parseImageRef } from "@director/domain/image-ref";
 import { parseSiteId } from "@director/domain/site";
+import { siteEnvironmentLimits, siteVariableNamePattern } from "@director/domain/site-variable";
 import type { SiteServiceSpec } from "./service-runtime.js";
 import { isSiteUser } from "./site-user.js";
 
@@ -14,11 +15,11 @@ export const siteLimitBounds = {
   pidsLimit: { min: 8, max: 65_536 },
 } as const;
 
-export const siteEnvNamePattern = /^[A-Z_][A-Z0-9_]*$/;
+export const siteEnvNamePattern = siteVariableNamePattern;
 /** Names the platform sets itself; a site's env may not replace them. */
 export const reservedSiteEnvNames: readonly string[] = ["PORT", "HOST", "HOME", "PATH", "TZ"];
-const siteEnvMaxEntries = 100;
-const siteEnvValueMaxLength = 4096;
+const siteEnvMaxEntries = siteEnvironmentLimits.maxEntries;
+const siteEnvValueMaxLength = siteEnvironmentLimits.maxValueChars;
 // Docker network names: no grammar is documented; this is the safe subset we create.
 const networkNamePattern = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 

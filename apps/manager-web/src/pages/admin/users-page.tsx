@@ -7,6 +7,7 @@ import { Pager } from "../../components/pager";
 import { SearchForm } from "../../components/search-form";
 import { ErrorBanner, Field, Loading, Time } from "../../components/ui";
 import { useAction, useApi, useApiQueries } from "../../hooks";
+import { GraduatingClass } from "./graduating-class";
 
 const roles: UserRole[] = ["student", "teacher", "service"];
 const pageSize = 50;
@@ -44,6 +45,7 @@ export function AdminUsersPage() {
         }}
       />
       <InviteForm onInvited={reload} />
+      <GraduatingClass onDisabled={reload} />
       <ErrorBanner error={users.error ?? error} />
       {users.isPending ? <Loading what="users" /> : null}
       {users.data ? (

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
 import { sessionTokenOf } from "../../http/authenticate.js";
 import type { LiveSessions } from "../live/live-sessions.js";
+import { graduationNotice } from "../users/graduation-notice.js";
 import type { AuthService, OpenedSession } from "./auth.service.js";
 import { type LoginRateLimits, limitLoginAttempts } from "./login-rate-limit.js";
 
@@ -50,6 +51,8 @@ export function registerAuthRoutes(
     loginRateLimits: LoginRateLimits;
     /** the session's live connections close with it */
     liveSessions?: Pick<LiveSessions, "endSession">;
+    /** `MM-DD`: DIRECTOR_GRADUATES_OPEN_UNTIL, what `me` tells a graduating student */
+    graduatesOpenUntil: string;
   },
 ): void {
   const { auth } = deps;
@@ -81,5 +84,8 @@ export function registerAuthRoutes(
     void reply.clearCookie(name, { path: "/", secure: isSecure, httpOnly: true, sameSite: "lax" });
   });
 
-  registerApiRoute(app, authRoutes.me, async ({ actor }) => presentUser(actor, auth.guidelines.version));
+  registerApiRoute(app, authRoutes.me, async ({ actor }) => ({
+    ...presentUser(actor, auth.guidelines.version),
+    graduation: graduationNotice(actor, new Date(), deps.graduatesOpenUntil),
+  }));
 }

@@ -86,9 +86,10 @@ describe("site variables", () => {
 
   it.each<[string, unknown[], string, string]>([
     ["a name Director sets", [{ name: "PORT", value: "1" }], "SITE_VARIABLE_INVALID", "variables.0.name"],
-    ["Director's prefix", [{ name: "director_token", value: "1" }], "SITE_VARIABLE_INVALID", "variables.0.name"],
+    ["Director's prefix", [{ name: "DIRECTOR_TOKEN", value: "1" }], "SITE_VARIABLE_INVALID", "variables.0.name"],
     ["the database's URL", [{ name: "DATABASE_URL", value: "x" }], "SITE_VARIABLE_INVALID", "variables.0.name"],
     ["a name with a dash", [{ name: "MY-VAR", value: "1" }], "SITE_VARIABLE_INVALID", "variables.0.name"],
+    ["a lowercase name", [{ name: "my_var", value: "1" }], "SITE_VARIABLE_INVALID", "variables.0.name"],
     ["a name that starts with a digit", [{ name: "1X", value: "1" }], "SITE_VARIABLE_INVALID", "variables.0.name"],
     [
       "a name twice",
@@ -102,10 +103,10 @@ describe("site variables", () => {
     ["a new secret without a value", [{ name: "TOKEN", isSecret: true }], "SITE_VARIABLE_INVALID", "variables.0.value"],
     ["a plain variable without a value", [{ name: "A" }], "SITE_VARIABLE_INVALID", "variables.0.value"],
     ["a NUL in a value", [{ name: "A", value: "a\u0000b" }], "VALIDATION_FAILED", "variables.0.value"],
-    ["a value too large", [{ name: "A", value: "x".repeat(17_000) }], "VALIDATION_FAILED", "variables.0.value"],
+    ["a value too large", [{ name: "A", value: "x".repeat(8193) }], "VALIDATION_FAILED", "variables.0.value"],
     [
       "too much in all",
-      Array.from({ length: 5 }, (_, index) => ({ name: `V${index}`, value: "x".repeat(15_000) })),
+      Array.from({ length: 9 }, (_, index) => ({ name: `V${index}`, value: "x".repeat(8000) })),
       "SITE_VARIABLE_INVALID",
       "variables",
     ],
