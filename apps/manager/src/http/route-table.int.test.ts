@@ -60,6 +60,7 @@ describe("the manager's route table", () => {
         id: 1,
         "*": "public/index.html",
         page: "sites",
+        year: 2027,
       };
       const answer = await app.inject({ method: route.method, url: routePath(route, params) });
       const isRefused = answer.statusCode === 401;
