@@ -17,6 +17,7 @@ import type { OidcRoutesDeps } from "./features/auth/oidc.routes.js";
 import { OidcLoginService } from "./features/auth/oidc-login.service.js";
 import { OidcStateCookie } from "./features/auth/oidc-state-cookie.js";
 import { Argon2PasswordHasher } from "./features/auth/password-hasher.js";
+import { CoursesService } from "./features/courses/courses.service.js";
 import { DatabaseHostsService } from "./features/database-hosts/database-hosts.service.js";
 import { DomainsService } from "./features/domains/domains.service.js";
 import { FilesService } from "./features/files/files.service.js";
@@ -189,6 +190,17 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       publicHost: config.domains.publicHost === "" ? null : config.domains.publicHost,
     }),
     users: new UsersService({ users: repositories.users, sessions: repositories.sessions, audit: repositories.audit }),
+    courses: new CoursesService({
+      courses: repositories.courses,
+      sites,
+      images,
+      reservedNames,
+      wakeup,
+      inTransaction: (work) =>
+        inTransaction(({ courses, users, sites, operations, audit }) =>
+          work({ courses, users, sites, operations, audit }),
+        ),
+    }),
     graduatingClass: new GraduatingClassService({
       graduatingClass: repositories.graduatingClass,
       inTransaction: (work) => inTransaction(({ graduatingClass, audit }) => work({ graduatingClass, audit })),

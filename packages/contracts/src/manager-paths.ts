@@ -81,6 +81,14 @@ export const managerPaths = {
     setSizeLimit: { method: "PUT", path: "/api/sites/:name/database/size-limit" },
     listLargest: { method: "GET", path: "/api/admin/site-databases" },
   },
+  courses: {
+    list: { method: "GET", path: "/api/courses" },
+    create: { method: "POST", path: "/api/courses" },
+    get: { method: "GET", path: "/api/courses/:course" },
+    preview: { method: "POST", path: "/api/courses/:course/roster/preview" },
+    provision: { method: "POST", path: "/api/courses/:course/roster" },
+    remove: { method: "POST", path: "/api/courses/:course/removal" },
+  },
   siteVariables: {
     list: { method: "GET", path: "/api/sites/:name/variables" },
     replace: { method: "PUT", path: "/api/sites/:name/variables" },

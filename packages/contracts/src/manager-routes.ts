@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { managerPaths } from "./manager-paths.js";
 import { adminRoutes, authRoutes, guidelinesRoutes, platformRoutes } from "./manager-routes-accounts.js";
+import { courseRoutes } from "./manager-routes-courses.js";
 import { databaseHostRoutes } from "./manager-routes-database-hosts.js";
 import { domainRoutes } from "./manager-routes-domains.js";
 import { siteDatabaseTransferRoutes } from "./manager-routes-site-database-transfers.js";
@@ -84,6 +85,7 @@ export const managerApi = {
   siteDatabase: siteDatabaseRoutes,
   siteDatabaseTransfer: siteDatabaseTransferRoutes,
   siteVariables: siteVariableRoutes,
+  courses: courseRoutes,
   usage: usageRoutes,
   images: imageRoutes,
   siteRequests: siteRequestRoutes,

@@ -18,6 +18,7 @@ import {
 } from "./orchestrator-databases.js";
 import {
   changeFileRoute,
+  copySiteFilesRoute,
   readFileRoute,
   removeFileRoute,
   watchFoldersRoute,
@@ -56,6 +57,7 @@ export const orchestratorApi = {
   removeFile: removeFileRoute,
   changeFile: changeFileRoute,
   zipFolder: zipFolderRoute,
+  copySiteFiles: copySiteFilesRoute,
   watchFolders: watchFoldersRoute,
   upsertService: upsertServiceRoute,
   removeService: removeServiceRoute,

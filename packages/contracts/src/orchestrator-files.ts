@@ -1,6 +1,6 @@
 /** The orchestrator's routes for a site's files, every path relative to the site directory (`public/index.html`). */
 import { z } from "zod";
-import { siteIdParamsSchema, sitePathSchema } from "./internal-values.js";
+import { siteIdParamsSchema, siteIdSchema, sitePathSchema } from "./internal-values.js";
 import { route } from "./route.js";
 
 export const fileEntrySchema = z.object({
@@ -144,6 +144,19 @@ export const zipFolderRoute = route({
   answerKind: "bytes",
   summary:
     "a folder (or the whole site) as a zip, streamed (application/zip); 413 ZIP_TOO_LARGE before it starts past the limits",
+});
+
+/** A new site starting from a template: every folder and file of another site copied in (links and specials left out). */
+export const copySiteFilesRoute = route({
+  method: "POST",
+  path: "/internal/v1/sites/:id/copy",
+  caller: "internal",
+  params: siteIdParamsSchema,
+  body: z.object({ fromSiteId: siteIdSchema }).strict(),
+  answer: z.object({ files: z.number().int(), bytes: z.number().int() }),
+  answerKind: "json",
+  summary:
+    "copies another site's folders and files into this one, owned by this site (413 TEMPLATE_TOO_LARGE past the zip limits)",
 });
 
 /** One line of a folder watch (NDJSON): ready once all are watched, then each change or folder gone. */

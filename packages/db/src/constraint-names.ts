@@ -19,4 +19,6 @@ export const constraintNames = {
   siteDatabasesHostId: "site_databases_host_id_fkey",
   /** one database per site: the primary key of site_databases (migration 0016) */
   siteDatabasesSiteId: "site_databases_pkey",
+  /** a course's name is unique (migration 0023) */
+  coursesName: "courses_name_key",
 } as const;

@@ -45,6 +45,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0020-usage-alerts" },
       { name: "0021-site-disk" },
       { name: "0022-site-variables" },
+      { name: "0023-courses" },
     ]);
   });
 });

@@ -24,6 +24,7 @@ import * as siteResources from "./migrations/0019-site-resources.js";
 import * as usageAlerts from "./migrations/0020-usage-alerts.js";
 import * as siteDisk from "./migrations/0021-site-disk.js";
 import * as siteVariables from "./migrations/0022-site-variables.js";
+import * as courses from "./migrations/0023-courses.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   "0020-usage-alerts": usageAlerts,
   "0021-site-disk": siteDisk,
   "0022-site-variables": siteVariables,
+  "0023-courses": courses,
 };
 
 const staticProvider: MigrationProvider = {

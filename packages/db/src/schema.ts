@@ -360,6 +360,27 @@ export interface UsageCursorsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A teacher's class (0023): one project site per student, named by its pattern. */
+export interface CoursesTable {
+  id: Generated<number>;
+  name: string;
+  title: string;
+  site_name_pattern: string;
+  site_type: "static" | "dynamic";
+  image_id: number | null;
+  template_site_id: number | null;
+  owner_id: number;
+  created_at: CreatedAt;
+}
+
+/** A student of a course and their site (null once it is gone). */
+export interface CourseStudentsTable {
+  course_id: number;
+  user_id: number;
+  site_id: number | null;
+  added_at: CreatedAt;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -387,5 +408,7 @@ export interface DB {
   site_disk_hours: SiteDiskHoursTable;
   site_process_events: SiteProcessEventsTable;
   site_variables: SiteVariablesTable;
+  courses: CoursesTable;
+  course_students: CourseStudentsTable;
   usage_cursors: UsageCursorsTable;
 }

@@ -3,6 +3,7 @@
  * transaction: a change that writes a site, its operation and an audit event commits all of them or none.
  */
 import { AuditRepository } from "./audit.repository.js";
+import { CoursesRepository } from "./courses.repository.js";
 import type { DatabaseHandle } from "./database.js";
 import { DatabaseHostsRepository } from "./database-hosts.repository.js";
 import { GraduatingClassRepository } from "./graduating-class.repository.js";
@@ -44,6 +45,7 @@ export interface Repositories {
   siteDisk: SiteDiskRepository;
   siteVariables: SiteVariablesRepository;
   graduatingClass: GraduatingClassRepository;
+  courses: CoursesRepository;
   usageAlerts: UsageAlertsRepository;
   /** a read model: the site list's pages, in one statement each */
   siteListing: SiteListingQuery;
@@ -70,6 +72,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteDisk: new SiteDiskRepository(db),
     siteVariables: new SiteVariablesRepository(db),
     graduatingClass: new GraduatingClassRepository(db),
+    courses: new CoursesRepository(db),
     usageAlerts: new UsageAlertsRepository(db),
     siteListing: new SiteListingQuery(db),
   };

@@ -249,6 +249,33 @@ export class UsersRepository {
     return { user: toUser(existing), isInvited: false };
   }
 
+  /**
+   * findOrInvite for a roster row: an account made here gets the row's name, email and graduation year; an existing
+   * account keeps what it has (a roster never rewrites a person's details).
+   */
+  async findOrInviteStudent(
+    username: Username,
+    profile: { displayName: string | null; email: string | null; graduationYear: number | null },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<{ user: User; isInvited: boolean }> {
+    const inserted = await trx
+      .insertInto("users")
+      .values({
+        username,
+        display_name: profile.displayName ?? username,
+        email: profile.email ?? "",
+        graduation_year: profile.graduationYear,
+        password_hash: null,
+        is_superuser: false,
+        role: "student",
+      })
+      .onConflict((oc) => oc.constraint(constraintNames.usersUsername).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return { user: toUser(inserted), isInvited: true };
+    return this.findOrInvite(username, trx);
+  }
+
   /** Active administrators, by username (they are told about requests waiting for them). */
   async listActiveSuperusers(trx: DatabaseHandle = this.#db): Promise<User[]> {
     const rows = await trx

@@ -142,6 +142,13 @@ export const errorCodes = {
   /** only an administrator may leave a site without members */
   SITE_NEEDS_A_MEMBER: { kind: "user", status: 409 },
   SITE_REQUEST_NOT_FOUND: { kind: "user", status: 404 },
+  /** no course of that name, or one the caller neither owns nor administers */
+  COURSE_NOT_FOUND: { kind: "user", status: 404 },
+  COURSE_NAME_TAKEN: { kind: "user", status: 409 },
+  /** a course's template site holds more files or bytes than a copy may take */
+  TEMPLATE_TOO_LARGE: { kind: "user", status: 413 },
+  /** a roster past the size one upload may hold (rows or characters): split it */
+  ROSTER_TOO_LARGE: { kind: "user", status: 413 },
   /** no SSH key with this id on the caller's account */
   SSH_KEY_NOT_FOUND: { kind: "user", status: 404 },
   /** the site has no database of that kind on its database host (never made, or deleted) */

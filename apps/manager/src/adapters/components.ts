@@ -71,6 +71,7 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       restartService: (id) => orchestrator.restartService(id),
       buildSiteImage: (request) => orchestrator.buildSiteImage(request),
       writeRunScript: (id, script) => orchestrator.writeRunScript(id, script),
+      copySiteFiles: (id, fromId) => orchestrator.copySiteFiles(id, fromId),
     },
     inventory: {
       orchestratorInventory: (id) => orchestrator.orchestratorInventory(id),

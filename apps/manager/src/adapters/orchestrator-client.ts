@@ -114,6 +114,10 @@ export class OrchestratorClient
       : { kind: "file" as const, body: answer.body };
   }
 
+  async copySiteFiles(siteId: SiteId, fromSiteId: SiteId): Promise<void> {
+    await this.#client.request(orchestratorApi.copySiteFiles, { params: { id: siteId }, body: { fromSiteId } });
+  }
+
   /** /site/run.sh, the first place the start script looks, executable. */
   async writeRunScript(siteId: SiteId, script: string): Promise<void> {
     await this.write(siteId, runScriptPath, Buffer.from(script, "utf8"), { mode: "755" });

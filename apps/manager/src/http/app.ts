@@ -12,6 +12,7 @@ import type { ManagerConfig } from "../config.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import { registerOidcRoutes } from "../features/auth/oidc.routes.js";
+import { registerCourseRoutes } from "../features/courses/courses.routes.js";
 import { registerDatabaseHostRoutes } from "../features/database-hosts/database-hosts.routes.js";
 import { registerDocsRoutes } from "../features/docs/docs.routes.js";
 import { DocsLibrary } from "../features/docs/docs-library.js";
@@ -142,6 +143,7 @@ export async function buildManagerApp(
   });
   await registerSiteDatabaseTransferRoutes(app, { transfers: services.siteDatabaseTransfers });
   registerSiteVariableRoutes(app, { variables: services.siteVariables, operations });
+  registerCourseRoutes(app, { courses: services.courses });
   registerSshRoutes(app, { sshKeys: services.sshKeys, shellServer: services.shellServer });
   const siteProcess = adapters.components.siteProcess;
   registerSiteProcessRoutes(app, { sites: services.sites, process: siteProcess, logStreams: config.logStreams });

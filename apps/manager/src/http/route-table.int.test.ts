@@ -61,6 +61,7 @@ describe("the manager's route table", () => {
         "*": "public/index.html",
         page: "sites",
         year: 2027,
+        course: "somecourse",
       };
       const answer = await app.inject({ method: route.method, url: routePath(route, params) });
       const isRefused = answer.statusCode === 401;

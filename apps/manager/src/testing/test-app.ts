@@ -59,6 +59,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
     restartService: unreachable,
     buildSiteImage: unreachable,
     writeRunScript: unreachable,
+    copySiteFiles: unreachable,
     issueCertificate: unreachable,
     removeCertificate: unreachable,
   };

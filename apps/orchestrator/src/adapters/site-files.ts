@@ -11,6 +11,7 @@ import type { ModeChange } from "../core/mode-change.js";
 import type { FileContent, SiteDirectories, SiteDiskUsage, SiteFileMode, SiteFiles, ZipLimits } from "../core/ports.js";
 import { listDirectoryPage } from "./directory-listing.js";
 import { type CreatedFileOwner, hasErrorCode, openDirectoryBelow, openEntry, pathAt } from "./directory-walk.js";
+import { copySiteTree } from "./site-copy.js";
 import { changeMode, makeDirectory, moveEntry, removeEntry, splitSitePath } from "./site-tree-changes.js";
 import { zipFolder } from "./site-zip.js";
 
@@ -161,6 +162,10 @@ export class FsSiteFiles implements SiteFiles {
 
   async removeTree(id: SiteId, path: SitePath): Promise<void> {
     await removeEntry(this.#directories.pathOf(id), path);
+  }
+
+  async copyFrom(id: SiteId, fromId: SiteId, limits: ZipLimits): Promise<{ files: number; bytes: number }> {
+    return copySiteTree(this.#directories.pathOf(fromId), { id, files: this }, limits);
   }
 
   async zip(id: SiteId, path: SitePath | null, limits: ZipLimits): Promise<Readable> {

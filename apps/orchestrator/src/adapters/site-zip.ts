@@ -23,7 +23,7 @@ import yazl from "yazl";
 import type { ZipLimits } from "../core/ports.js";
 import { hasErrorCode, openDirectoryBelow, openEntry, pathAt } from "./directory-walk.js";
 
-interface PlannedFile {
+export interface PlannedFile {
   /** below the zipped folder */
   segments: string[];
   size: number;
@@ -31,7 +31,7 @@ interface PlannedFile {
   mode: number;
 }
 
-interface ZipPlan {
+export interface ZipPlan {
   folders: string[][];
   files: PlannedFile[];
   bytes: number;
@@ -59,7 +59,8 @@ export async function zipFolder(siteRoot: string, folder: SitePath | null, limit
   return zip.outputStream as Readable;
 }
 
-async function planZip(siteRoot: string, base: string[], limits: ZipLimits): Promise<ZipPlan> {
+/** Every folder and file below `base` to take, refused with ZIP_TOO_LARGE past the limits (also site-copy.ts). */
+export async function planZip(siteRoot: string, base: string[], limits: ZipLimits): Promise<ZipPlan> {
   const plan: ZipPlan = { folders: [], files: [], bytes: 0 };
   // Breadth first, one directory open at a time: a deep or wide tree holds no more than one descriptor here.
   const pending: string[][] = [[]];
@@ -110,7 +111,7 @@ function isZippableName(name: string): boolean {
 }
 
 /** The planned file, opened again by descriptor, read up to its planned size; empty when it is no longer one. */
-async function openPlanned(siteRoot: string, segments: string[], size: number): Promise<Readable> {
+export async function openPlanned(siteRoot: string, segments: string[], size: number): Promise<Readable> {
   const name = segments.at(-1) ?? "";
   let parent: FileHandle;
   try {

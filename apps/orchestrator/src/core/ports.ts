@@ -99,6 +99,8 @@ export interface SiteFiles {
   removeTree(id: SiteId, path: SitePath): Promise<void>;
   /** A folder (null: the whole site) as a zip stream; ZIP_TOO_LARGE before it starts when it passes the limits. */
   zip(id: SiteId, path: SitePath | null, limits: ZipLimits): Promise<Readable>;
+  /** Copies every folder and file of `fromId` into `id` (site-copy.ts); TEMPLATE_TOO_LARGE past the limits. */
+  copyFrom(id: SiteId, fromId: SiteId, limits: ZipLimits): Promise<{ files: number; bytes: number }>;
 }
 
 /** Something happened in a watched folder ("" is the site directory), or the folder itself is gone. */

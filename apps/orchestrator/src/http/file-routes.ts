@@ -49,6 +49,10 @@ export function registerFileRoutes(
     return reply.header("content-type", "application/zip").send(zip);
   });
 
+  registerRoute(app, orchestratorApi.copySiteFiles, async ({ params, body }) =>
+    files.copyFrom(params.id, body.fromSiteId, zipLimits),
+  );
+
   registerRoute(app, orchestratorApi.changeFile, async ({ params, query, body }) => {
     switch (body.action) {
       case "mkdir":

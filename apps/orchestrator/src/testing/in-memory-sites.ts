@@ -138,6 +138,16 @@ export class InMemorySiteFiles implements SiteFiles {
     return Readable.from([names.join("\n")]);
   }
 
+  async copyFrom(id: SiteId, fromId: SiteId): Promise<{ files: number; bytes: number }> {
+    let bytes = 0;
+    const copied = [...this.#filesOf(fromId)];
+    for (const [name, content] of copied) {
+      this.files.set(`${id}:${name}`, Buffer.from(content));
+      bytes += content.length;
+    }
+    return { files: copied.length, bytes };
+  }
+
   *#filesOf(id: SiteId): Generator<[string, Buffer]> {
     for (const [fileKey, bytes] of this.files) {
       if (fileKey.startsWith(`${id}:`)) yield [fileKey.slice(`${id}:`.length), bytes];

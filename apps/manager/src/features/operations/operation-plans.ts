@@ -1,5 +1,5 @@
 import { DirectorError } from "@director/domain/errors";
-import type { SiteRecord as Site } from "@director/domain/site";
+import type { SiteRecord as Site, SiteId } from "@director/domain/site";
 import { z } from "zod";
 import { siteProcessSettings } from "../sites/site-process-settings.js";
 import { ensureSiteDatabase, removeSiteDatabase, setSiteDatabasePassword } from "./database-steps.js";
@@ -84,8 +84,51 @@ const addRoute: StepDefinition = {
   },
 };
 
+/**
+ * What a create operation may be queued with: a course's site starts from its template's files and on its image
+ * (built like an image change, run.sh written from the image's template when no template gave one).
+ */
+export const createSiteInputSchema = z.object({
+  templateSiteId: z.number().int().positive().optional(),
+  imageId: z.number().int().positive().optional(),
+  packages: z.array(z.string()).max(50).default([]),
+  writeRunScript: z.boolean().default(false),
+});
+export type CreateSiteInput = z.input<typeof createSiteInputSchema>;
+
+const copyTemplate: StepDefinition = {
+  slug: "copy_template",
+  name: "Copy the template site's files",
+  run: async ({ site, input, host }) => {
+    const { templateSiteId } = createSiteInputSchema.parse(input ?? {});
+    if (site && templateSiteId !== undefined) await host.copySiteFiles(site.id, templateSiteId as SiteId);
+  },
+};
+
+/**
+ * The steps a create operation lists: the optional ones only when its input asks for them (an operation made before
+ * they existed lists none of them, and runs as it did).
+ */
+export function createSiteSteps(input: CreateSiteInput | undefined): Array<{ slug: string; name: string }> {
+  const optional = new Set<string>();
+  if (input?.templateSiteId !== undefined) optional.add("copy_template");
+  if (input?.imageId !== undefined) optional.add("build_image");
+  if (input?.imageId !== undefined && input.writeRunScript === true) optional.add("write_run_script");
+  return createSite
+    .filter((step) => !optionalCreateSteps.has(step.slug) || optional.has(step.slug))
+    .map(({ slug, name }) => ({ slug, name }));
+}
+
 const createSite: StepDefinition[] = [
   ensureDirectories,
+  copyTemplate,
+  // defined with the image change below, which they are
+  { slug: "build_image", name: "Build the site's image", run: (context) => runImageStep("build_image", context) },
+  {
+    slug: "write_run_script",
+    name: "Write run.sh from the image's template",
+    run: (context) => runImageStep("write_run_script", context),
+  },
   startService,
   writeBalancerConfig,
   addRoute,
@@ -97,6 +140,8 @@ const createSite: StepDefinition[] = [
     },
   },
 ];
+
+const optionalCreateSteps = new Set(["copy_template", "build_image", "write_run_script"]);
 
 const deleteSite: StepDefinition[] = [
   {
@@ -273,6 +318,13 @@ const deleteSiteDatabase: StepDefinition[] = [
 const updateEnvironment: StepDefinition[] = [
   { ...startService, slug: "apply_environment", name: "Restart the site's process with its variables" },
 ];
+
+/** An image step of a create operation: the image change's own, after the image choice is recorded for the site. */
+async function runImageStep(slug: string, context: StepContext): Promise<void> {
+  const step = updateImage.find((candidate) => candidate.slug === slug);
+  if (!step) throw new Error(`No image step ${slug}.`);
+  await step.run(context);
+}
 
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {

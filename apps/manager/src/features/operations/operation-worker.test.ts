@@ -7,7 +7,7 @@ import type { SiteName } from "@director/domain/site-name";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { InProcessWakeup } from "../../adapters/wakeup.js";
-import type { StepContext } from "./operation-plans.js";
+import { createSiteSteps, type StepContext } from "./operation-plans.js";
 import { OperationWorker } from "./operation-worker.js";
 import type { SiteHost } from "./site-host.js";
 
@@ -359,6 +359,36 @@ describe("OperationWorker", () => {
     await until(() => store.operations[0]?.status === "succeeded");
     expect(calls).toEqual(["buildSiteImage", "upsertService"]);
     expect(marks).toEqual(["image director/site-7:0123 jq"]);
+  });
+
+  it("starts a course's site from its template's files and on its image, in the steps its create operation lists", async () => {
+    const withTemplate = { ...debianImage, runShTemplate: "#!/bin/sh\nexec my-server\n" };
+    const images = { findById: async () => withTemplate };
+    const built = { ...site, type: "dynamic" as const, imageRef: "director/site-7:0123" };
+    const input = { templateSiteId: 4, imageId: 3, packages: [], writeRunScript: false };
+    const store = new InMemoryOperationStore();
+    store.add(
+      "create_site",
+      createSiteSteps(input).map((step) => step.slug),
+    );
+    const { host, calls } = recordingHost({}, { buildSiteImage: { image: "director/site-7:0123", isBuilt: true } });
+    startWorker(store, host, {}, { site: built, images, input });
+    await until(() => store.operations[0]?.status === "succeeded");
+    expect(calls).toEqual([
+      "ensureDirectories",
+      "copySiteFiles",
+      "buildSiteImage",
+      "upsertService",
+      "upsertBalancer",
+      "upsertRoute",
+    ]);
+    expect(createSiteSteps(undefined).map((step) => step.slug)).toEqual([
+      "create_site_directories",
+      "start_service",
+      "write_balancer_config",
+      "add_route",
+      "mark_ready",
+    ]);
   });
 
   it("writes run.sh from the image's template between the build and the restart, only when asked", async () => {

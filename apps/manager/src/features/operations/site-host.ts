@@ -21,6 +21,8 @@ export interface SiteHost {
   buildSiteImage(request: { id: SiteId } & SiteImageRequest): Promise<SiteImageResult>;
   /** writes the site's /site/run.sh (mode 0755), replacing the one there */
   writeRunScript(siteId: SiteId, script: string): Promise<void>;
+  /** copies every folder and file of `fromSiteId` into the site (a course's template); TEMPLATE_TOO_LARGE */
+  copySiteFiles(siteId: SiteId, fromSiteId: SiteId): Promise<void>;
   removeRoute(siteId: SiteId): Promise<void>;
   /** makes sure the domain has a certificate valid for more than `renewWithinDays` days (router, ACME) */
   issueCertificate(domain: CustomDomain, renewWithinDays: number): Promise<CertificateIssued>;

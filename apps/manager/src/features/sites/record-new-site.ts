@@ -4,7 +4,7 @@ import type { SitesRepository } from "@director/db/sites.repository";
 import type { Operation } from "@director/domain/operation";
 import type { SitePurpose, SiteRecord, SiteType } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
-import { operationPlans } from "../operations/operation-plans.js";
+import { type CreateSiteInput, createSiteSteps } from "../operations/operation-plans.js";
 
 /** Repositories bound to one open transaction. */
 export interface NewSiteRepositories {
@@ -29,6 +29,8 @@ export async function recordNewSite(
     createdBy: number;
     /** extra audit details, e.g. the request the site was approved from */
     auditDetails?: Record<string, unknown>;
+    /** a course's site: its template and image (the operation lists the steps they need) */
+    operationInput?: CreateSiteInput;
   },
 ): Promise<{ site: SiteRecord; operation: Operation }> {
   const site = await repos.sites.create({
@@ -43,7 +45,8 @@ export async function recordNewSite(
     siteName: site.name,
     kind: "create_site",
     createdBy: input.createdBy,
-    steps: operationPlans.create_site.map(({ slug, name }) => ({ slug, name })),
+    steps: createSiteSteps(input.operationInput),
+    ...(input.operationInput === undefined ? {} : { input: { ...input.operationInput } }),
   });
   await repos.audit.record({
     actorUserId: input.createdBy,
