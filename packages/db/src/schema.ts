@@ -2,9 +2,11 @@
  * Kysely's view of the database: one interface per table, column names as in SQL (snake_case).
  * Repositories map rows to the camelCase domain types in `models.ts`; nothing else reads these.
  */
+
 import type { SessionKind } from "@director/domain/user";
 import type { UserRole } from "@director/domain/user-role";
 import type { ColumnType, Generated, JSONColumnType } from "kysely";
+import type { CourseStudentsTable, CoursesTable } from "./schema-courses.js";
 
 /** A timestamptz that the database fills in by default (pg returns it as a Date). */
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -358,27 +360,6 @@ export interface UsageCursorsTable {
   source: string;
   cursor: JSONColumnType<Record<string, unknown>>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
-}
-
-/** A teacher's class (0023): one project site per student, named by its pattern. */
-export interface CoursesTable {
-  id: Generated<number>;
-  name: string;
-  title: string;
-  site_name_pattern: string;
-  site_type: "static" | "dynamic";
-  image_id: number | null;
-  template_site_id: number | null;
-  owner_id: number;
-  created_at: CreatedAt;
-}
-
-/** A student of a course and their site (null once it is gone). */
-export interface CourseStudentsTable {
-  course_id: number;
-  user_id: number;
-  site_id: number | null;
-  added_at: CreatedAt;
 }
 
 export interface DB {
