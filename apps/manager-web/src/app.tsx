@@ -16,6 +16,9 @@ import { AdminOperationsPage } from "./pages/admin/operations-page";
 import { AdminSitesPage } from "./pages/admin/sites-page";
 import { AdminUsagePage } from "./pages/admin/usage-page";
 import { AdminUsersPage } from "./pages/admin/users-page";
+import { CoursePage } from "./pages/courses/course-page";
+import { CoursesPage } from "./pages/courses/courses-page";
+import { NewCoursePage } from "./pages/courses/new-course-page";
 import { CreateSitePage } from "./pages/create-site-page";
 import { GuidelinesPage } from "./pages/guidelines-page";
 import { LoginPage } from "./pages/login-page";
@@ -142,6 +145,9 @@ const pageElements: { [N in PageName]: (params: PageParams<N>, search: string) =
   myRequests: () => <MyRequestsPage />,
   teacherApprovals: () => <TeacherApprovalsPage />,
   account: () => <AccountPage />,
+  courses: () => <CoursesPage />,
+  newCourse: () => <NewCoursePage />,
+  course: ({ course }) => <CoursePage key={course} name={course} />,
   adminApprovals: () => <AdminApprovalsPage />,
   adminSites: () => <AdminSitesPage />,
   adminUsers: () => <AdminUsersPage />,

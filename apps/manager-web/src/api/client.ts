@@ -1,5 +1,6 @@
 import { adminApi } from "./admin";
 import { authApi, guidelinesApi } from "./auth";
+import { coursesApi } from "./courses";
 import { databaseHostsApi } from "./database-hosts";
 import { domainsApi } from "./domains";
 import { filesApi } from "./files";
@@ -24,6 +25,7 @@ export function createApi(http: Http) {
     domains: domainsApi(http),
     siteDatabase: siteDatabaseApi(http),
     siteVariables: siteVariablesApi(http),
+    courses: coursesApi(http),
     files: filesApi(http),
     images: imagesApi(http),
     siteRequests: siteRequestsApi(http),

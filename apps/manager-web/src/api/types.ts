@@ -39,6 +39,8 @@ import type { DirectoryListing, FileWritten } from "@director/contracts/orchestr
 import type { SiteServiceStatus } from "@director/contracts/orchestrator-services";
 import type { z } from "zod";
 
+export type { CourseView, RosterReport } from "@director/contracts/manager-routes-courses";
+
 export type {
   CreateDatabaseHostRequest,
   CreateSiteRequest,

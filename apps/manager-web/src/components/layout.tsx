@@ -16,7 +16,9 @@ function navItems(user: UserView): NavItem[] {
     { to: pathTo("newSite"), label: "New site" },
     { to: pathTo("myRequests"), label: "Club site requests" },
   ];
-  if (user.role === "teacher" || user.isSuperuser) items.push({ to: pathTo("teacherApprovals"), label: "Approvals" });
+  if (user.role === "teacher" || user.isSuperuser) {
+    items.push({ to: pathTo("teacherApprovals"), label: "Approvals" }, { to: pathTo("courses"), label: "Courses" });
+  }
   return items;
 }
 
