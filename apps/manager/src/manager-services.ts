@@ -11,6 +11,7 @@ import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
 import { SecretBox } from "./adapters/secret-box.js";
 import type { ManagerConfig } from "./config.js";
 import { oidcProfileMapping } from "./config-login.js";
+import { AccountArchiveService } from "./features/account-archive/account-archive.service.js";
 import { AuditLogService } from "./features/audit/audit-log.service.js";
 import { AuthService } from "./features/auth/auth.service.js";
 import type { OidcRoutesDeps } from "./features/auth/oidc.routes.js";
@@ -248,6 +249,13 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       dumps: components.siteDatabaseDumps,
       audit: repositories.audit,
       maxImportBytes: config.files.maxDatabaseImportBytes,
+    }),
+    accountArchive: new AccountArchiveService({
+      memberSites: (userId) => repositories.sites.namesForMember(userId),
+      sites,
+      databases: siteDatabases,
+      archiver: components.sitesArchiver,
+      audit: repositories.audit,
     }),
     reconcile: new ReconcileService({
       sites: repositories.sites,

@@ -63,6 +63,7 @@ export const managerPaths = {
     list: { method: "GET", path: "/api/sites/:name/members" },
     add: { method: "POST", path: "/api/sites/:name/members" },
     remove: { method: "DELETE", path: "/api/sites/:name/members/:username" },
+    transfer: { method: "POST", path: "/api/sites/:name/transfer" },
   },
   domains: {
     list: { method: "GET", path: "/api/sites/:name/domains" },
@@ -80,6 +81,9 @@ export const managerPaths = {
     query: { method: "POST", path: "/api/sites/:name/database/query" },
     setSizeLimit: { method: "PUT", path: "/api/sites/:name/database/size-limit" },
     listLargest: { method: "GET", path: "/api/admin/site-databases" },
+  },
+  account: {
+    archive: { method: "GET", path: "/api/account/archive" },
   },
   courses: {
     list: { method: "GET", path: "/api/courses" },

@@ -5,7 +5,6 @@
  */
 import { z } from "zod";
 import {
-  addSiteMemberRequestSchema,
   adminDecisionRequestSchema,
   createImageRequestSchema,
   createSiteRequestRequestSchema,
@@ -18,7 +17,6 @@ import {
   siteImageChangeRequestSchema,
   siteListItemViewSchema,
   siteListQuerySchema,
-  siteMemberViewSchema,
   siteRequestViewSchema,
   siteViewSchema,
   teacherDecisionRequestSchema,
@@ -28,7 +26,6 @@ import {
   idParamsSchema,
   imageParamsSchema,
   siteFileParamsSchema,
-  siteMemberParamsSchema,
   siteParamsSchema,
   siteRequestListQuerySchema,
   waitQuerySchema,
@@ -50,7 +47,7 @@ import { siteLogsSchema, siteServiceStatusSchema } from "./orchestrator-services
 import { route } from "./route.js";
 import { text } from "./text.js";
 
-const { sites, process, files, members, images, siteRequests, operations } = managerPaths;
+const { sites, process, files, images, siteRequests, operations } = managerPaths;
 
 /** `{ operation }`: the answer of every route that queues an operation (200 once it succeeded, else 202). */
 const operationAnswer = z.object({ operation: operationViewSchema });
@@ -256,37 +253,6 @@ export const fileRoutes = {
     summary: "a folder of the site as a zip (streamed; 413 ZIP_TOO_LARGE past the limits)",
     params: siteFileParamsSchema,
     answerKind: "bytes",
-  }),
-};
-
-const membersAnswer = z.object({ members: z.array(siteMemberViewSchema) });
-
-export const memberRoutes = {
-  list: route({
-    ...members.list,
-    caller: "person",
-    summary: "the site's members",
-    params: siteParamsSchema,
-    answer: membersAnswer,
-    answerKind: "json",
-  }),
-  add: route({
-    ...members.add,
-    caller: "person",
-    summary: "add a member by username (inviting an unknown one)",
-    params: siteParamsSchema,
-    body: addSiteMemberRequestSchema,
-    answer: membersAnswer,
-    answerKind: "json",
-    status: 201,
-  }),
-  remove: route({
-    ...members.remove,
-    caller: "person",
-    summary: "remove a member (never the last one but by an administrator)",
-    params: siteMemberParamsSchema,
-    answer: membersAnswer,
-    answerKind: "json",
   }),
 };
 

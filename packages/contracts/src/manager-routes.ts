@@ -5,17 +5,18 @@
 
 import { z } from "zod";
 import { managerPaths } from "./manager-paths.js";
+import { accountRoutes } from "./manager-routes-account.js";
 import { adminRoutes, authRoutes, guidelinesRoutes, platformRoutes } from "./manager-routes-accounts.js";
 import { courseRoutes } from "./manager-routes-courses.js";
 import { databaseHostRoutes } from "./manager-routes-database-hosts.js";
 import { domainRoutes } from "./manager-routes-domains.js";
+import { memberRoutes } from "./manager-routes-members.js";
 import { siteDatabaseTransferRoutes } from "./manager-routes-site-database-transfers.js";
 import { siteDatabaseRoutes } from "./manager-routes-site-databases.js";
 import { siteVariableRoutes } from "./manager-routes-site-variables.js";
 import {
   fileRoutes,
   imageRoutes,
-  memberRoutes,
   operationRoutes,
   processRoutes,
   siteRequestRoutes,
@@ -86,6 +87,7 @@ export const managerApi = {
   siteDatabaseTransfer: siteDatabaseTransferRoutes,
   siteVariables: siteVariableRoutes,
   courses: courseRoutes,
+  account: accountRoutes,
   usage: usageRoutes,
   images: imageRoutes,
   siteRequests: siteRequestRoutes,

@@ -3,7 +3,9 @@
  * with the orchestrator's token, keyed by site id. The servers register these routes and the clients call them, so
  * no path is written anywhere else. The schemas live beside their routes, one file per resource.
  */
+
 import { healthRoute } from "./internal-health.js";
+import { archiveSitesRoute } from "./orchestrator-archive.js";
 import { exportSiteDatabaseRoute, importSiteDatabaseRoute } from "./orchestrator-database-transfers.js";
 import {
   checkDatabaseHostRoute,
@@ -57,6 +59,7 @@ export const orchestratorApi = {
   removeFile: removeFileRoute,
   changeFile: changeFileRoute,
   zipFolder: zipFolderRoute,
+  archiveSites: archiveSitesRoute,
   copySiteFiles: copySiteFilesRoute,
   watchFolders: watchFoldersRoute,
   upsertService: upsertServiceRoute,

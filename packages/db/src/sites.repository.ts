@@ -133,6 +133,18 @@ export class SitesRepository {
   }
 
   /** Usernames of a site's members, sorted. */
+  /** The names of the sites `userId` is a member of, by name. */
+  async namesForMember(userId: number, trx: DatabaseHandle = this.#db): Promise<string[]> {
+    const rows = await trx
+      .selectFrom("site_members")
+      .innerJoin("sites", "sites.id", "site_members.site_id")
+      .select("sites.name")
+      .where("site_members.user_id", "=", userId)
+      .orderBy("sites.name")
+      .execute();
+    return rows.map((row) => row.name);
+  }
+
   async listMembers(siteId: SiteId, trx: DatabaseHandle = this.#db): Promise<string[]> {
     const rows = await trx
       .selectFrom("site_members")
@@ -185,6 +197,11 @@ export class SitesRepository {
   }
 
   /** Sets whether the site is served from its files (static) or runs its own process (dynamic). */
+  /** A personal site given to someone else becomes a project site (the name stays). */
+  async updatePurpose(siteId: SiteId, purpose: SitePurpose, trx: DatabaseHandle = this.#db): Promise<void> {
+    await trx.updateTable("sites").set({ purpose }).where("id", "=", siteId).execute();
+  }
+
   async updateType(siteId: SiteId, type: SiteType, trx: DatabaseHandle = this.#db): Promise<void> {
     await trx.updateTable("sites").set({ type }).where("id", "=", siteId).execute();
   }

@@ -1,3 +1,4 @@
+import { managerPaths } from "@director/contracts/manager-paths";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import type { UserView } from "../api/types";
@@ -118,9 +119,9 @@ function GraduationBanner() {
   });
   return (
     <div className="banner banner-warning" role="status" data-banner="graduation">
-      Congratulations, class of {graduation.graduationYear}! Your account stays open until {until}: download your sites'
-      files before then ("Download site as zip" on each site's page).{" "}
-      <a href="/docs/sites">What happens to my sites?</a>
+      Congratulations, class of {graduation.graduationYear}! Your account stays open until {until}: download your sites
+      before then. <a href={managerPaths.account.archive.path}>Download all your sites</a> (files and databases, one
+      zip) · <a href="/docs/sites#when-you-graduate">What happens to my sites?</a>
     </div>
   );
 }

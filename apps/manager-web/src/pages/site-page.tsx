@@ -19,6 +19,7 @@ import { SiteMembers } from "./site/site-members";
 import { SiteProcess } from "./site/site-process";
 import { SiteSettings } from "./site/site-settings";
 import { SiteSshFact } from "./site/site-ssh";
+import { SiteTransfer } from "./site/site-transfer";
 import { SiteUsage } from "./site/site-usage";
 import { SiteVariables } from "./site/site-variables";
 
@@ -93,6 +94,9 @@ export function SitePage({ name }: { name: string }) {
     );
   }
   const canEdit = user.isSuperuser || site.availability !== "disabled";
+  // the site policy's manage_members: a personal site's members are managed by its owner only
+  const canManageMembers =
+    user.isSuperuser || (canEdit && (site.purpose !== "personal" || site.name === user.username));
   const current = { ...site, operation };
   return (
     <>
@@ -152,6 +156,7 @@ export function SitePage({ name }: { name: string }) {
         />
         {site.type === "dynamic" ? <SiteImage site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
         <SiteMembers site={site} canEdit={canEdit} />
+        {canManageMembers ? <SiteTransfer site={site} /> : null}
         <SiteDomains site={site} canEdit={canEdit} />
         {site.isReady ? <SiteDatabase site={site} canEdit={canEdit} onOperation={onOperation} /> : null}
         {site.isReady && canEdit ? <SiteVariables site={site} onOperation={onOperation} /> : null}

@@ -6,6 +6,7 @@
 import { parseInternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
 import type { ManagerConfig } from "../config.js";
+import type { SitesArchiver } from "../features/account-archive/account-archive.service.js";
 import type { DatabaseHostChecker } from "../features/database-hosts/database-host-checker.js";
 import type { SiteFileStore } from "../features/files/site-file-store.js";
 import type { SiteHost } from "../features/operations/site-host.js";
@@ -41,6 +42,8 @@ export interface Components {
   siteDatabaseHosting: SiteDatabaseHosting;
   /** exports and imports of sites' databases */
   siteDatabaseDumps: SiteDatabaseDumps;
+  /** several sites' files and dumps in one zip */
+  sitesArchiver: SitesArchiver;
   /** the balancer's traffic log, read from a cursor */
   trafficLog: TrafficLog;
   resourceSampler: ResourceSampler;
@@ -97,6 +100,7 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       export: (id, host, password, signal) => orchestrator.exportSiteDatabase(id, host, password, signal),
       import: (id, access, dump, signal) => orchestrator.importSiteDatabase(id, access, dump, signal),
     },
+    sitesArchiver: { archive: (request, signal) => orchestrator.archiveSites(request, signal) },
     trafficLog: { read: (after) => orchestrator.readTraffic(after) },
     resourceSampler: { sample: (eventsSince) => orchestrator.readResources(eventsSince) },
     siteDisks: {

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
+import type { ArchiveSitesRequest } from "@director/contracts/orchestrator-archive";
 import type { SiteDatabaseImportAnswer } from "@director/contracts/orchestrator-database-transfers";
 import { type DatabaseHost, databaseHostSizesMaxSites } from "@director/contracts/orchestrator-databases";
 import type { DirectoryPageQuery, FileChange, FileChanged } from "@director/contracts/orchestrator-files";
@@ -247,6 +248,11 @@ export class OrchestratorClient
       body: { host, password, ...statement },
       timeoutMs: statement.timeoutMs + 15_000,
     });
+  }
+
+  /** Several sites' files and database dumps as one zip, streamed once every site is planned. */
+  async archiveSites(request: ArchiveSitesRequest, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+    return this.#client.download(orchestratorApi.archiveSites, { body: request }, signal);
   }
 
   /** A dump of the site's database as it is made, as the site's user; `signal` ends it (the member's client left). */

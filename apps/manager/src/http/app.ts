@@ -9,6 +9,7 @@ import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { ManagerConfig } from "../config.js";
+import { registerAccountArchiveRoutes } from "../features/account-archive/account-archive.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
 import { registerAuthRoutes } from "../features/auth/auth.routes.js";
 import { registerOidcRoutes } from "../features/auth/oidc.routes.js";
@@ -144,6 +145,7 @@ export async function buildManagerApp(
   await registerSiteDatabaseTransferRoutes(app, { transfers: services.siteDatabaseTransfers });
   registerSiteVariableRoutes(app, { variables: services.siteVariables, operations });
   registerCourseRoutes(app, { courses: services.courses });
+  registerAccountArchiveRoutes(app, { archive: services.accountArchive });
   registerSshRoutes(app, { sshKeys: services.sshKeys, shellServer: services.shellServer });
   const siteProcess = adapters.components.siteProcess;
   registerSiteProcessRoutes(app, { sites: services.sites, process: siteProcess, logStreams: config.logStreams });

@@ -102,6 +102,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
       runStatement: unreachable,
     },
     siteDatabaseDumps: given.siteDatabaseDumps ?? { export: unreachable, import: unreachable },
+    sitesArchiver: { archive: unreachable },
     trafficLog: given.trafficLog ?? { read: unreachable },
     resourceSampler: given.resourceSampler ?? { sample: unreachable },
     siteDisks: given.siteDisks ?? { measure: unreachable, setQuota: unreachable },

@@ -140,7 +140,7 @@ const compressibleName =
   /\.(html?|css|m?js|cjs|jsx|tsx?|json|txt|md|csv|svg|xml|ya?ml|toml|ini|conf|log|sh|py|rb|php|pl|java|c|h|cc|cpp|go|rs|sql|vue|svelte)$/i;
 
 /** Whether a file is text worth deflating, by its name's extension; a name without a known one is stored. */
-function isCompressible(name: string): boolean {
+export function isCompressible(name: string): boolean {
   return compressibleName.test(name);
 }
 

@@ -78,7 +78,11 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
   registerInventoryRoutes(app, { inventory: deps.inventory });
   registerImageRoutes(app, { images: deps.images ?? null, refusal });
   registerDatabaseRoutes(app, { databases: deps.databases });
-  registerDatabaseTransferRoutes(app, { transfers: deps.databaseTransfers });
+  registerDatabaseTransferRoutes(app, {
+    transfers: deps.databaseTransfers,
+    directories: deps.directories,
+    zipLimits: deps.zipLimits,
+  });
   registerUsageRoutes(app, {
     traffic: deps.traffic,
     resources: deps.resources ?? null,

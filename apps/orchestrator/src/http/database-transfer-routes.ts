@@ -6,14 +6,40 @@ import { signalWhenClientGoes } from "@director/http-kit/client-gone";
 import { acceptStreamedBodies, registerRoute } from "@director/http-kit/routes";
 import type { FastifyInstance } from "fastify";
 import { receiveDumpUpload } from "../adapters/dump-upload.js";
+import { archiveSites } from "../adapters/sites-archive.js";
+import type { SiteDirectories, ZipLimits } from "../core/ports.js";
 import type { SiteDatabaseTransfers } from "../core/site-database-transfers.js";
 
 /**
  * Exports and imports of sites' databases (contracts/orchestrator-database-transfers.ts). Their bodies hold the host's
  * admin URL and the site's password: nothing here logs a body (nor does the app).
  */
-export function registerDatabaseTransferRoutes(app: FastifyInstance, deps: { transfers: SiteDatabaseTransfers }): void {
+export function registerDatabaseTransferRoutes(
+  app: FastifyInstance,
+  deps: { transfers: SiteDatabaseTransfers; directories: Pick<SiteDirectories, "pathOf">; zipLimits: ZipLimits },
+): void {
   const { transfers } = deps;
+
+  registerRoute(app, orchestratorApi.archiveSites, async ({ body, reply }) => {
+    // Every site is planned (and refused past the limits) before the answer starts: an error is still JSON.
+    const clientGone = signalWhenClientGoes(reply.raw);
+    const zip = await archiveSites(
+      body.sites,
+      {
+        pathOf: (id) => deps.directories.pathOf(id),
+        dump: (host, id, password, signal) => transfers.export(host, id, password, signal),
+        limits: deps.zipLimits,
+      },
+      clientGone,
+    );
+    reply.hijack();
+    reply.raw.writeHead(200, { "content-type": "application/zip", "x-content-type-options": "nosniff" });
+    try {
+      await pipeline(zip, reply.raw);
+    } catch {
+      reply.raw.destroy(); // a cut answer, never a complete-looking zip
+    }
+  });
 
   registerRoute(app, orchestratorApi.exportSiteDatabase, async ({ params, body, reply }) => {
     // The dump tool starts (and is refused: a login, a missing tool) before the answer does: a refusal is still an

@@ -1,3 +1,4 @@
+import { managerPaths } from "@director/contracts/manager-paths";
 import { Time } from "../../components/ui";
 import { useSession } from "../../hooks";
 import { SshConnect } from "./ssh-connect";
@@ -23,6 +24,16 @@ export function AccountPage() {
             <Time iso={user.lastLoginAt} />
           </dd>
         </dl>
+      </section>
+      <section className="card" aria-labelledby="account-archive">
+        <h2 id="account-archive">Your sites, in one zip</h2>
+        <p>
+          Every site you are a member of: its files, and its database as a dump. Keep it as a backup, or take your work
+          with you when you leave the school.
+        </p>
+        <a className="button" href={managerPaths.account.archive.path} download>
+          Download all your sites
+        </a>
       </section>
       <SshKeys />
       <SshConnect username={user.username} />

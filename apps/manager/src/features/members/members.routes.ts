@@ -1,4 +1,4 @@
-import { memberRoutes } from "@director/contracts/manager-routes-sites";
+import { memberRoutes } from "@director/contracts/manager-routes-members";
 import type { FastifyInstance } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
 import type { MembersService } from "./members.service.js";
@@ -16,6 +16,9 @@ export function registerMemberRoutes(app: FastifyInstance, deps: { members: Memb
   registerApiRoute(app, memberRoutes.add, async ({ actor, params, body }) => ({
     members: await members.add(actor, params.name, body.username),
   }));
+  registerApiRoute(app, memberRoutes.transfer, async ({ actor, params, body }) =>
+    members.transfer(actor, params.name, body),
+  );
   registerApiRoute(app, memberRoutes.remove, async ({ actor, params }) => ({
     members: await members.remove(actor, params.name, params.username),
   }));

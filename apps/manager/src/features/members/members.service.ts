@@ -4,7 +4,7 @@ import type { SitesRepository } from "@director/db/sites.repository";
 import type { UsersRepository } from "@director/db/users.repository";
 import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
-import type { SiteId } from "@director/domain/site";
+import type { SiteId, SitePurpose } from "@director/domain/site";
 import { parseUsername } from "@director/domain/username";
 import type { AccountRateLimit } from "../rate-limits/account-rate-limit.js";
 import type { SiteAccessChanges } from "../sites/site-access-changes.js";
@@ -30,7 +30,10 @@ export interface MembersServiceDeps {
   /** runs `work` in one transaction with repositories bound to it */
   inTransaction<T>(
     work: (repos: {
-      sites: Pick<SitesRepository, "lockForMemberChange" | "isMember" | "addMember" | "removeMember" | "countMembers">;
+      sites: Pick<
+        SitesRepository,
+        "lockForMemberChange" | "isMember" | "addMember" | "removeMember" | "countMembers" | "updatePurpose"
+      >;
       users: Pick<UsersRepository, "findOrInvite" | "findByUsername">;
       audit: Pick<AuditRepository, "record">;
       mailOutbox: Pick<MailOutboxRepository, "enqueue">;
@@ -117,6 +120,57 @@ export class MembersService {
     });
     this.#deps.accessChanges?.notify(site.id);
     return this.#membersOf(site.id);
+  }
+
+  /**
+   * Hands a site to another person, before its owner leaves: they become a member and the giver (a personal site's
+   * owner, or the member asking) stops being one unless `keepAccess`. A personal site becomes a project site, as it
+   * is no longer its namesake's. A member may hand a site only to an active teacher; an administrator to any active
+   * account. The recipient is told by email.
+   */
+  async transfer(
+    actor: Actor,
+    siteName: string,
+    request: { to: string; keepAccess: boolean },
+  ): Promise<{ purpose: SitePurpose; members: SiteMember[] }> {
+    const site = await this.#deps.sites.findForAction(actor, siteName, "manage_members");
+    const refuse = (message: string, code: "VALIDATION_FAILED" | "FORBIDDEN" = "VALIDATION_FAILED") =>
+      new DirectorError(code, message, { details: { fields: { to: message } } });
+    const purpose: SitePurpose = site.purpose === "personal" ? "project" : site.purpose;
+    await this.#deps.inTransaction(async ({ sites, users, audit, mailOutbox }) => {
+      await sites.lockForMemberChange(site.id);
+      const recipient = await users.findByUsername(request.to.trim().toLowerCase());
+      if (!recipient?.isActive) throw refuse(`There is no active account "${request.to}".`);
+      if (!actor.isSuperuser && recipient.role !== "teacher") {
+        throw refuse(
+          "You may hand a site only to a teacher; ask an administrator to give it to someone else.",
+          "FORBIDDEN",
+        );
+      }
+      const giverName = site.purpose === "personal" ? site.name : actor.username;
+      const giver = await users.findByUsername(giverName);
+      if (giver && giver.id === recipient.id) throw refuse("The site is yours already; choose someone else.");
+      await sites.addMember(site.id, recipient.id);
+      if (giver && !request.keepAccess && (await sites.isMember(site.id, giver.id))) {
+        await sites.removeMember(site.id, giver.id);
+      }
+      if (purpose !== site.purpose) await sites.updatePurpose(site.id, purpose);
+      await audit.record({
+        actorUserId: actor.id,
+        action: "site.transfer",
+        target: `site:${site.name}`,
+        details: { from: giverName, to: recipient.username, keepAccess: request.keepAccess, purpose },
+      });
+      if (recipient.email.trim() !== "") {
+        await mailOutbox.enqueue({
+          to: [recipient.email],
+          subject: `${giverName} gave you the site ${site.name}`,
+          text: `${actor.username} handed the site "${site.name}" on Director to you: you are now one of its members, and it stays when ${giverName}'s account closes.\n\n--\nDirector\n`,
+        });
+      }
+    });
+    this.#deps.accessChanges?.notify(site.id);
+    return { purpose, members: await this.#membersOf(site.id) };
   }
 
   async #membersOf(siteId: SiteId): Promise<SiteMember[]> {
