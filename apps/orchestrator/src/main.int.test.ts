@@ -1,4 +1,4 @@
-import { readdir, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { orchestratorApi as api } from "@director/contracts/orchestrator-api";
 import { routePath } from "@director/contracts/route";
@@ -8,6 +8,7 @@ import type { NginxServer } from "@director/host/nginx-server";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
 import { getWithHost } from "@director/testing/http-get";
+import { httpRequest } from "@director/testing/http-request";
 import { startTestNginx } from "@director/testing/test-nginx";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -130,6 +131,40 @@ describe("orchestrator with a real nginx", () => {
     const old = await getWithHost(edgePort, "hello.sites.localhost");
     expect(old.status).toBe(404);
     expect(old.body.toString()).toContain("No site is served at this address");
+    await client().request(api.upsertBalancer, { ...site, body: spec });
+  });
+
+  it("redirects a renamed site's old name to its new one, keeping port, path and query; kept on disk", async () => {
+    await client().request(api.upsertBalancer, { ...site, body: { ...spec, name: "renamed" } });
+    await client().request(api.setSiteRedirects, { body: { redirects: [{ from: "hello", to: "renamed" }] } });
+    const moved = await getWithHost(edgePort, `hello.sites.localhost:${edgePort}`, "/a/b.html?x=1");
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe(`http://renamed.sites.localhost:${edgePort}/a/b.html?x=1`);
+    // the edge's scheme, http or https only; anything else is the request's own
+    const viaEdge = await httpRequest({
+      url: `http://127.0.0.1:${edgePort}/`,
+      host: "hello.sites.localhost",
+      headers: { "x-forwarded-proto": "https" },
+    });
+    expect(viaEdge.headers.location).toBe("https://renamed.sites.localhost/");
+    const forged = await httpRequest({
+      url: `http://127.0.0.1:${edgePort}/`,
+      host: "hello.sites.localhost",
+      headers: { "x-forwarded-proto": "javascript" },
+    });
+    expect(forged.headers.location).toBe("http://renamed.sites.localhost/");
+    expect((await getWithHost(edgePort, "renamed.sites.localhost")).body).toEqual(page);
+    // other names are not redirected
+    expect((await getWithHost(edgePort, "other.sites.localhost")).status).toBe(404);
+    // kept in the index directory: a new balancer on the same directory serves them again
+    expect(await readFile(path.join(root, "nginx", "site-index", "redirects.json"), "utf8")).toBe(
+      '[{"from":"hello","to":"renamed"}]\n',
+    );
+    await expect(
+      client().request(api.setSiteRedirects, { body: { redirects: [{ from: "Bad Name", to: "renamed" }] } }),
+    ).rejects.toMatchObject({ code: "SITE_NAME_INVALID" });
+    await client().request(api.setSiteRedirects, { body: { redirects: [] } });
+    expect((await getWithHost(edgePort, "hello.sites.localhost")).status).toBe(404);
     await client().request(api.upsertBalancer, { ...site, body: spec });
   });
 

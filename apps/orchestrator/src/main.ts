@@ -182,6 +182,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
     token: config.token,
     directories,
     balancer,
+    redirects: nginxBalancer,
     files: new FsSiteFiles(directories, { ownerOf: siteUser, diskUsageOf: (id) => volumes.usageOf(id) }),
     folderWatch: new FsSiteFolderWatch((id) => directories.pathOf(id)),
     maxFileBytes: config.files.maxFileBytes,

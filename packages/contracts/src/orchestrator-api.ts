@@ -42,6 +42,7 @@ import {
   ensureSiteDirectoriesRoute,
   removeBalancerRoute,
   removeSiteDirectoriesRoute,
+  setSiteRedirectsRoute,
   upsertBalancerRoute,
 } from "./orchestrator-sites.js";
 import { openTerminalRoute } from "./orchestrator-terminals.js";
@@ -53,6 +54,7 @@ export const orchestratorApi = {
   ensureSiteDirectories: ensureSiteDirectoriesRoute,
   removeSiteDirectories: removeSiteDirectoriesRoute,
   upsertBalancer: upsertBalancerRoute,
+  setSiteRedirects: setSiteRedirectsRoute,
   removeBalancer: removeBalancerRoute,
   readFile: readFileRoute,
   writeFile: writeFileRoute,

@@ -78,3 +78,20 @@ export const removeBalancerRoute = route({
   answerKind: "empty",
   summary: "removes the site's nginx server block (no-op when absent)",
 });
+
+/** The most renamed sites' old names redirected at once. */
+export const maxSiteRedirects = 10_000;
+
+export const setSiteRedirectsRoute = route({
+  method: "PUT",
+  path: "/internal/v1/redirects",
+  caller: "internal",
+  body: z
+    .object({
+      redirects: z.array(z.object({ from: siteNameSchema, to: siteNameSchema }).strict()).max(maxSiteRedirects),
+    })
+    .strict(),
+  answerKind: "empty",
+  summary:
+    "the whole set of renamed sites' old names, each answered with a 301 to its new name (kept across restarts; checked, reloaded)",
+});

@@ -222,6 +222,8 @@ export const errorCodes = {
   ACME_REJECTED: { kind: "operator", status: 502 },
   /** this installation cannot serve sites' own domains (the split topology's edge does not route them yet) */
   DOMAINS_UNSUPPORTED: { kind: "operator", status: 501 },
+  /** an orchestrator without an nginx balancer of its own keeps no redirects of renamed sites */
+  REDIRECTS_UNSUPPORTED: { kind: "operator", status: 501 },
   INTERNAL: { kind: "unexpected", status: 500 },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,7 +1,11 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BalancerSiteSpec } from "@director/contracts/orchestrator-sites";
 import { DirectorError } from "@director/domain/errors";
 import { parseSiteId, type SiteId } from "@director/domain/site";
+import { parseSiteName } from "@director/domain/site-name";
+import { writeFileAtomic } from "@director/host/atomic-write";
 import type { ConfigFiles } from "@director/host/config-files";
 import { type NginxConfigFileName, parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
 import { openFileCacheValidMs } from "@director/host/nginx-main-config";
@@ -13,7 +17,7 @@ import type {
   SiteIndex,
   SiteIndexEntry,
 } from "../core/ports.js";
-import { renderSharedSiteServer, type SitesCertificate } from "../core/render-shared-site-server.js";
+import { renderSharedSiteServer, type SiteRedirect, type SitesCertificate } from "../core/render-shared-site-server.js";
 import { renderSiteHttpsServers } from "../core/render-site-https.js";
 import { renderRunningSiteServerBlock } from "../core/render-site-server-block.js";
 
@@ -24,6 +28,21 @@ export function siteConfigFileName(id: SiteId): NginxConfigFileName {
 
 /** The file holding the server block shared by every other site; "00-" sorts it first. */
 export const sharedServerFileName = parseNginxConfigFileName("00-sites.conf");
+
+/** Where the redirects of renamed sites are kept, in the index directory (root's). */
+const redirectsFileName = "redirects.json";
+
+async function readRedirects(file: string): Promise<SiteRedirect[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const parsed = JSON.parse(text) as Array<{ from: unknown; to: unknown }>;
+  return parsed.map((redirect) => ({ from: parseSiteName(redirect.from), to: parseSiteName(redirect.to) }));
+}
 
 /** What every site's serving shares. */
 export interface BalancerEnv {
@@ -67,6 +86,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
   readonly #directories: Pick<SiteDirectories, "pathOf">;
   readonly #env: BalancerEnv;
   readonly #fileCacheValidMs: number;
+  #redirects: SiteRedirect[] = [];
 
   /**
    * `fileCacheValidMs`: how long nginx may serve a file from its cache after the link to it is gone (the main
@@ -93,6 +113,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
    */
   async prepare(): Promise<void> {
     await this.#index.prepare();
+    this.#redirects = await readRedirects(this.#redirectsFile());
     const sitesCertificate = await this.#sitesCertificate();
     if (sitesCertificate === undefined) {
       throw new DirectorError(
@@ -123,6 +144,25 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
     return inspected === null ? undefined : { ...files, fingerprint: inspected.fingerprint };
   }
 
+  /**
+   * The old names of renamed sites, each redirected to its new one (the whole set, as the manager keeps it): kept in
+   * the index directory, so that a restart serves them again, and rendered into the shared server (checked, reloaded).
+   */
+  async setRedirects(redirects: readonly SiteRedirect[]): Promise<void> {
+    const sorted = [...redirects]
+      .map((redirect) => ({ from: parseSiteName(redirect.from), to: parseSiteName(redirect.to) }))
+      .sort((a, b) => a.from.localeCompare(b.from));
+    const sitesCertificate = await this.#sitesCertificate();
+    this.#redirects = sorted;
+    await writeFileAtomic(this.#redirectsFile(), `${JSON.stringify(sorted)}\n`, { mode: 0o644 });
+    // an unusable certificate now: the shared server goes on without it, as a refresh would leave it
+    await this.#putSharedServer(sitesCertificate ?? null);
+  }
+
+  #redirectsFile(): string {
+    return path.join(this.#env.indexDir, redirectsFileName);
+  }
+
   async #putSharedServer(sitesCertificate: SitesCertificate | null): Promise<void> {
     const { listen, sitesDomain, indexDir, defaultClientBodyLimitBytes, acmeChallengesRoot, tls } = this.#env;
     await this.#files.put(
@@ -135,6 +175,7 @@ export class NginxBalancerConfig implements BalancerConfig, BalancerConfigFiles 
         acmeChallengesRoot: acmeChallengesRoot ?? null,
         tlsListen: tls?.listen ?? null,
         sitesCertificate,
+        redirects: this.#redirects,
       }),
     );
   }

@@ -141,6 +141,11 @@ export interface BalancerConfig {
   remove(id: SiteId): Promise<void>;
 }
 
+/** Renamed sites' old names, each redirected to the new one; the whole set at once. */
+export interface SiteRedirects {
+  setRedirects(redirects: ReadonlyArray<{ from: string; to: string }>): Promise<void>;
+}
+
 /** The balancer's site files read back, to compare them with what they should be (the reconciler's inventory). */
 export interface BalancerConfigFiles {
   /** The id of every site that has a server block file. */

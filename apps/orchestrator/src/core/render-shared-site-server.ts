@@ -8,6 +8,7 @@
 import { DirectorError } from "@director/domain/errors";
 import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
+import { parseSiteName } from "@director/domain/site-name";
 import { noticePageText, siteNameToken } from "./nginx-notice-page.js";
 import { assertNginxSafeAbsolutePath } from "./nginx-safe-path.js";
 import { renderAcmeChallengeLocation, renderTlsCommon } from "./render-site-tls.js";
@@ -30,6 +31,14 @@ export interface SharedSiteServerEnv {
    * (this one, and running dynamic sites' own) inheriting it from the http level. Needs `tlsListen`.
    */
   sitesCertificate?: SitesCertificate | null;
+  /** renamed sites' old names, each answered with a redirect to its new one (for a grace period the manager keeps) */
+  redirects?: readonly SiteRedirect[];
+}
+
+/** A renamed site's old name and its new one. */
+export interface SiteRedirect {
+  from: string;
+  to: string;
 }
 
 /** A wildcard certificate for the sites domain, with its fingerprint (a replaced one changes this file). */
@@ -43,6 +52,8 @@ export interface SitesCertificate {
 const siteVariable = "director_site";
 /** The nginx variable holding a requested custom domain: a capture of the hostname grammar, so only [a-z0-9.-]. */
 const domainVariable = "director_domain";
+/** The new name of a renamed site's old one (empty for every other name), from the redirects map. */
+const movedVariable = "director_moved_to";
 const indent = "    ";
 
 /**
@@ -74,6 +85,7 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
     "# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.",
     ...(tlsListen === null ? [] : renderTlsCommon({ listen: tlsListen })),
     ...(sitesCertificate === null ? [] : renderSitesCertificate(sitesCertificate)),
+    ...renderRedirectMaps(env.redirects ?? []),
     ...renderIndexServer({
       ...common,
       ...(sitesCertificate === null || tlsListen === null
@@ -88,6 +100,8 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
       serverName: sitesServerName,
       entry: `${indexDir}/${siteIndexLayout.namesDir}/$${siteVariable}`,
       variable: siteVariable,
+      // `if` holding only `return` is the safe use of `if`; the target is a checked site name and the sites domain
+      moved: `return 301 $director_moved_scheme://$${movedVariable}.${domain}$director_host_port$request_uri;`,
     }),
     "# Sites' own domains. nginx has lowercased the host and refused one with `/` or `..`; the capture allows",
     "# only the hostname grammar, so it names a link in the index's domains and nothing else.",
@@ -99,6 +113,33 @@ export function renderSharedSiteServer(env: SharedSiteServerEnv): string {
     }),
     "",
   ].join("\n");
+}
+
+/**
+ * The redirects of renamed sites' old names, as maps at the http level (nginx resolves a map's variables when the
+ * whole configuration is read, so the server below may use them). The new address keeps the port the client asked
+ * for and its scheme (the edge's X-Forwarded-Proto in the split topology, http or https only); both names are
+ * checked again here, where they reach nginx.
+ */
+function renderRedirectMaps(redirects: readonly SiteRedirect[]): string[] {
+  const entries = redirects.map(
+    (redirect) => `${indent}${parseSiteName(redirect.from)} ${parseSiteName(redirect.to)};`,
+  );
+  return [
+    `map $${siteVariable} $${movedVariable} {`,
+    `${indent}default "";`,
+    ...entries,
+    "}",
+    "map $http_host $director_host_port {",
+    `${indent}default "";`,
+    `${indent}"~^[^:]+(?<port>:[0-9]{1,5})$" $port;`,
+    "}",
+    "map $http_x_forwarded_proto $director_moved_scheme {",
+    `${indent}default $scheme;`,
+    `${indent}http http;`,
+    `${indent}https https;`,
+    "}",
+  ];
 }
 
 /**
@@ -130,6 +171,8 @@ export function renderIndexServer(options: {
   clientBodyLimitBytes: number;
   challengesRoot: string | null;
   head?: readonly string[];
+  /** the `return` of a renamed site's old name (the names server only) */
+  moved?: string;
 }): string[] {
   const { entry, variable } = options;
   const siteLink = `${entry}/${siteIndexLayout.siteLink}`;
@@ -141,6 +184,9 @@ export function renderIndexServer(options: {
       (line) => indent + line,
     ),
     `${indent}client_max_body_size ${options.clientBodyLimitBytes};`,
+    ...(options.moved === undefined
+      ? []
+      : [`${indent}if ($${movedVariable} != "") {`, `${indent}${indent}${options.moved}`, `${indent}}`]),
     // The index's own links (root's) are followed; from the site directory on, no symlink is: public/ itself and
     // everything under it is opened O_NOFOLLOW, so a site's files stay inside its directory.
     `${indent}disable_symlinks on from=${siteLink};`,

@@ -9,6 +9,7 @@ import type {
   SiteDirectories,
   SiteFiles,
   SiteFolderWatch,
+  SiteRedirects,
   SiteResources,
   SiteVolumes,
   TrafficLog,
@@ -63,6 +64,8 @@ export interface OrchestratorAppDeps {
   /** what holds sites to their disk quota (none: plain directories), and the quota a site has unless given its own */
   volumes?: SiteVolumes;
   defaultDiskQuotaBytes?: number;
+  /** the old names of renamed sites, redirected (the nginx balancer); absent: refused with REDIRECTS_UNSUPPORTED */
+  redirects?: SiteRedirects;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
   dynamicSitesRefusal?: DirectorError;
 }
@@ -70,7 +73,7 @@ export interface OrchestratorAppDeps {
 /** The orchestrator's internal API: every route of its table (contracts/orchestrator-api.ts), token-protected but /health. */
 export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance {
   const app = buildInternalApp({ component: "orchestrator", token: deps.token, log: deps.log });
-  registerSiteRoutes(app, { ...deps, terminals: deps.terminals ?? null });
+  registerSiteRoutes(app, { ...deps, terminals: deps.terminals ?? null, redirects: deps.redirects ?? null });
   registerFileRoutes(app, deps);
   registerFolderEventRoutes(app, { watch: deps.folderWatch });
   const refusal = deps.dynamicSitesRefusal ?? null;

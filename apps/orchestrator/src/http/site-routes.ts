@@ -1,7 +1,8 @@
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
+import { DirectorError } from "@director/domain/errors";
 import { registerRoute } from "@director/http-kit/routes";
 import type { FastifyInstance } from "fastify";
-import type { BalancerConfig, SiteDirectories } from "../core/ports.js";
+import type { BalancerConfig, SiteDirectories, SiteRedirects } from "../core/ports.js";
 import type { SiteServices } from "../core/site-services.js";
 import type { SiteTerminals } from "../core/site-terminals.js";
 
@@ -19,9 +20,11 @@ export function registerSiteRoutes(
     balancer: BalancerConfig;
     services?: Pick<SiteServices, "removeImages" | "assertNoProcess"> | null;
     terminals?: Pick<SiteTerminals, "closeSite"> | null;
+    /** the old names of renamed sites (the nginx balancer's shared server); absent: none kept here */
+    redirects?: SiteRedirects | null;
   },
 ): void {
-  const { directories, balancer } = deps;
+  const { directories, balancer, redirects } = deps;
 
   registerRoute(app, orchestratorApi.ensureSiteDirectories, async ({ params }) => {
     await directories.ensure(params.id);
@@ -32,6 +35,16 @@ export function registerSiteRoutes(
     await deps.services?.assertNoProcess(params.id);
     await directories.remove(params.id);
     await deps.services?.removeImages(params.id);
+  });
+
+  registerRoute(app, orchestratorApi.setSiteRedirects, async ({ body }) => {
+    if (!redirects) {
+      throw new DirectorError(
+        "REDIRECTS_UNSUPPORTED",
+        "This orchestrator's balancer keeps no redirects of renamed sites.",
+      );
+    }
+    await redirects.setRedirects(body.redirects);
   });
 
   registerRoute(app, orchestratorApi.upsertBalancer, async ({ params, body }) => {
