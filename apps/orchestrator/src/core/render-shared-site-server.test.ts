@@ -12,13 +12,13 @@ const page = (title: string, message: string) =>
   `<!doctype html><html><head><meta charset=utf-8><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`;
 
 /** The server the renderer writes for one kind of name: `entry` is where the captured `variable` leads in the index. */
-function expectedServer(serverName: string, entry: string, variable: string): string {
+function expectedServer(serverName: string, entry: string, variable: string, moved = ""): string {
   const name = `\${${variable}}`;
   return `server {
     listen 127.0.0.1:8081;
     server_name ${serverName};
     client_max_body_size 2097152;
-    disable_symlinks on from=${entry}/site;
+${moved}    disable_symlinks on from=${entry}/site;
     root ${entry}/site/public;
     index index.html index.htm;
     location / {
@@ -43,15 +43,41 @@ function expectedServer(serverName: string, entry: string, variable: string): st
 }`;
 }
 
+/** The maps of renamed sites' old names (`entries`: their lines), the port kept and the edge's scheme. */
+function expectedMaps(entries: string[] = []): string {
+  return [
+    "map $director_site $director_moved_to {",
+    '    default "";',
+    ...entries,
+    "}",
+    "map $http_host $director_host_port {",
+    '    default "";',
+    '    "~^[^:]+(?<port>:[0-9]{1,5})$" $port;',
+    "}",
+    "map $http_x_forwarded_proto $director_moved_scheme {",
+    "    default $scheme;",
+    "    http http;",
+    "    https https;",
+    "}",
+  ].join("\n");
+}
+
+const movedLines = `    if ($director_moved_to != "") {
+        return 301 $director_moved_scheme://$director_moved_to.sites.localhost$director_host_port$request_uri;
+    }
+`;
+
 describe("renderSharedSiteServer", () => {
   it("serves every site by name and by its own domains from the index, with notices for sites whose files are not served", () => {
     expect(renderSharedSiteServer(env)).toBe(
       [
         "# Every site without a server block of its own, written by the Director orchestrator; edits here are overwritten.",
+        expectedMaps(),
         expectedServer(
           "~^(?<director_site>[a-z0-9]+(?:-[a-z0-9]+)*)\\.sites\\.localhost$",
           "/srv/director/nginx/site-index/names/$director_site",
           "director_site",
+          movedLines,
         ),
         "# Sites' own domains. nginx has lowercased the host and refused one with `/` or `..`; the capture allows",
         "# only the hostname grammar, so it names a link in the index's domains and nothing else.",
@@ -62,6 +88,14 @@ describe("renderSharedSiteServer", () => {
         ),
         "",
       ].join("\n"),
+    );
+  });
+
+  it("redirects renamed sites' old names through the map, and refuses a name outside the grammar", () => {
+    const rendered = renderSharedSiteServer({ ...env, redirects: [{ from: "old-name", to: "new-name" }] });
+    expect(rendered).toContain(expectedMaps(["    old-name new-name;"]));
+    expect(() => renderSharedSiteServer({ ...env, redirects: [{ from: "x; return 200", to: "new" }] })).toThrow(
+      expect.objectContaining({ code: "SITE_NAME_INVALID" }),
     );
   });
 
