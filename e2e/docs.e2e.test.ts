@@ -39,6 +39,7 @@ describe("director up: the user guide", () => {
   afterAll(async () => {
     await browser?.close();
     await director?.stop();
+    await director?.removeDockerObjects(); // unmounts what `director up` mounted below its data directory
     if (director) await rm(director.dataDir, { recursive: true, force: true });
   });
 
