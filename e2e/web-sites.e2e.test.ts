@@ -303,7 +303,7 @@ describe("the web interface: sites", () => {
       buffer: Buffer.from('#!/bin/sh\necho "hello from the web test"\nexec httpd -f -p "$PORT" -h /site/public\n'),
     });
     await page.getByRole("link", { name: "run.sh" }).waitFor();
-    await page.getByRole("button", { name: "Restart" }).click();
+    await page.getByRole("button", { name: "Restart", exact: true }).click();
     await page
       .getByRole("region", { name: /Operation restart site/ })
       .getByText("succeeded", { exact: true })

@@ -205,7 +205,7 @@ describe("the web interface: the site workspace", () => {
     await page.getByRole("tab", { name: "Process log" }).click();
     const log = page.getByRole("region", { name: "Process log" });
     await log.getByText("run.sh started: first start").waitFor({ timeout: 30_000 });
-    await log.getByRole("button", { name: "Restart" }).click();
+    await log.getByRole("button", { name: "Restart", exact: true }).click();
     await log.getByText("Restart succeeded").waitFor({ timeout: 60_000 });
     await log.getByText("run.sh started: second start").waitFor({ timeout: 30_000 });
     await expect.poll(() => served("/"), { timeout: 30_000 }).toBe("Hello from the workspace");
