@@ -1,10 +1,9 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { fileRoutes } from "@director/contracts/manager-routes-sites";
 import type { Actor } from "@director/domain/actor";
 import { signalWhenClientGoes } from "@director/http-kit/client-gone";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
+import { sendZip } from "../../http/send-zip.js";
 import type { FilesService } from "./files.service.js";
 
 /**
@@ -48,29 +47,17 @@ export function registerFileRoutes(app: FastifyInstance, deps: { files: FilesSer
   });
 
   /** Streams the zip once the orchestrator has planned it: a refusal (413, 404) is still an ordinary JSON answer. */
-  const sendZip = async (reply: FastifyReply, actor: Actor, siteName: string, path: string) => {
-    const clientGone = signalWhenClientGoes(reply.raw);
-    const { fileName, body } = await files.zip(actor, siteName, path, clientGone);
-    reply.hijack();
-    reply.raw.writeHead(200, {
-      "content-type": "application/zip",
-      // A name of [A-Za-z0-9._-] only: nothing in it can break out of the header's quotes.
-      "content-disposition": `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
-      "x-content-type-options": "nosniff",
-    });
-    try {
-      await pipeline(Readable.from(body), reply.raw);
-    } catch {
-      // The client left or the orchestrator's stream broke half way: the connection closes, the zip is incomplete,
-      // and an unzip tool says so; nothing else can be told once the answer has started.
-      reply.raw.destroy();
-    }
+  const sendSiteZip = async (reply: FastifyReply, actor: Actor, siteName: string, path: string) => {
+    const { fileName, body } = await files.zip(actor, siteName, path, signalWhenClientGoes(reply.raw));
+    await sendZip(reply, fileName, body);
   };
 
-  registerApiRoute(app, fileRoutes.zipTop, async ({ actor, params, reply }) => sendZip(reply, actor, params.name, ""));
+  registerApiRoute(app, fileRoutes.zipTop, async ({ actor, params, reply }) =>
+    sendSiteZip(reply, actor, params.name, ""),
+  );
 
   registerApiRoute(app, fileRoutes.zip, async ({ actor, params, reply }) =>
-    sendZip(reply, actor, params.name, params["*"]),
+    sendSiteZip(reply, actor, params.name, params["*"]),
   );
 }
 
