@@ -113,6 +113,20 @@ export const managerConfigTable = {
         .default(2 * 1024 * 1024),
       doc: "a site's request body limit in bytes (nginx `client_max_body_size`) unless its spec sets one",
     }),
+    renamedRedirectDays: variable({
+      env: "DIRECTOR_RENAMED_SITE_REDIRECT_DAYS",
+      schema: z.coerce.number().int().min(1).max(3650).default(30),
+      doc: "how many days a renamed site's old name redirects to its new one (and no new site may take it)",
+    }),
+    renamedCheckIntervalMs: variable({
+      env: "DIRECTOR_RENAMED_SITE_CHECK_INTERVAL_MS",
+      schema: z.coerce
+        .number()
+        .int()
+        .min(1000)
+        .default(10 * 60_000),
+      doc: "how often the worker looks for renamed sites' old names past their redirect days, to free them",
+    }),
   },
   domains: domainsConfigTable,
   files: {

@@ -76,6 +76,8 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     wakeup,
     accessChanges,
     reservedNames,
+    siteFormerNames: repositories.siteFormerNames,
+    renamedRedirectDays: config.sites.renamedRedirectDays,
     inTransaction,
   });
   const specs = siteSpecs(config.sites);
@@ -270,6 +272,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
         sealer,
       }),
       specs,
+      formerNames: repositories.siteFormerNames,
       wakeup,
       keptCertificates: config.domains.publicHost === "" ? [] : [config.domains.publicHost],
     }),

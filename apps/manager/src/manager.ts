@@ -15,6 +15,7 @@ import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/d
 import { publishingOperationStore, type WorkerStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
 import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
+import { defaultSiteNameReleaserOptions, SiteNameReleaser } from "./features/sites/site-name-releaser.js";
 import { DiskCollector } from "./features/usage/disk-collector.js";
 import { defaultResourceCollectorOptions, ResourceCollector } from "./features/usage/resource-collector.js";
 import { defaultTrafficCollectorOptions, TrafficCollector } from "./features/usage/traffic-collector.js";
@@ -47,7 +48,7 @@ export function createManager(config: ManagerConfig, adapters: ManagerAdapters):
 }
 
 function startBackground({ config, adapters, services }: Manager): () => Promise<void> {
-  const { sites, operations, images, mailOutbox, siteDomains, siteDatabases } = services.repositories;
+  const { sites, operations, images, mailOutbox, siteDomains, siteDatabases, siteFormerNames } = services.repositories;
   const contextFor: StepContextFactory = async (operation) => ({
     site: operation.siteId === null ? null : await sites.findById(operation.siteId),
     siteName: operation.siteName,
@@ -60,6 +61,7 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     images,
     input: operation.input,
     ...services.specs,
+    formerNames: siteFormerNames,
     domains: siteDomains,
     renewWithinDays: config.domains.renewWithinDays,
     now: () => new Date(),
@@ -153,6 +155,15 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     options: defaultUsageAlertsOptions,
   });
   usageAlerts.start();
+  const nameReleaser = new SiteNameReleaser({
+    formerNames: services.repositories.siteFormerNames,
+    sites,
+    inTransaction: (work) => services.inTransaction(({ operations: queue }) => work({ operations: queue })),
+    workerWakeup: adapters.wakeup,
+    log: adapters.log.child({ component: "site-name-releaser" }),
+    options: { ...defaultSiteNameReleaserOptions, intervalMs: config.sites.renamedCheckIntervalMs },
+  });
+  nameReleaser.start();
   return async () => {
     await worker.stop();
     await mailDispatcher.stop();
@@ -162,6 +173,7 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     await resourceCollector.stop();
     await diskCollector.stop();
     await usageAlerts.stop();
+    await nameReleaser.stop();
   };
 }
 

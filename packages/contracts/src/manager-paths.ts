@@ -35,6 +35,7 @@ export const managerPaths = {
     changeType: { method: "PATCH", path: "/api/sites/:name" },
     remove: { method: "DELETE", path: "/api/sites/:name" },
     restart: { method: "POST", path: "/api/sites/:name/restart" },
+    rename: { method: "POST", path: "/api/sites/:name/rename" },
     setAvailability: { method: "PUT", path: "/api/sites/:name/availability" },
     setLimits: { method: "PUT", path: "/api/sites/:name/limits" },
     setImage: { method: "PUT", path: "/api/sites/:name/image" },

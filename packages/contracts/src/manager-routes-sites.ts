@@ -33,6 +33,7 @@ import {
 import { managerPaths } from "./manager-paths.js";
 import {
   changeSiteTypeRequestSchema,
+  renameSiteRequestSchema,
   siteAvailabilityRequestSchema,
   siteLimitsRequestSchema,
 } from "./manager-site-settings.js";
@@ -113,6 +114,11 @@ export const siteRoutes = {
     answerKind: "json",
   }),
   restart: siteOperation(sites.restart, "restart a dynamic site's process", undefined),
+  rename: siteOperation(
+    sites.rename,
+    "rename the site (not a personal one); its old name redirects to the new one for a while",
+    renameSiteRequestSchema,
+  ),
   setAvailability: siteOperation(
     sites.setAvailability,
     "serve, stop serving or disable the site (administrators)",

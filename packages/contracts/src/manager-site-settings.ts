@@ -1,9 +1,16 @@
-/** The manager API's requests that change a site's settings: its type, availability and resource limits. */
+/** The manager API's requests that change a site's settings: its type, name, availability and resource limits. */
 import { siteAvailabilities, siteTypes } from "@director/domain/site";
 import { z } from "zod";
+import { text } from "./text.js";
 
 /** PATCH /api/sites/:name: a static site becomes dynamic or the other way round (an operation). */
 export const changeSiteTypeRequestSchema = z.object({ type: z.enum(siteTypes) });
+
+/**
+ * POST /api/sites/:name/rename: the site's new name (an operation); the old one redirects to it for a while. The
+ * grammar is checked by the service, which names the rule broken.
+ */
+export const renameSiteRequestSchema = z.object({ name: text().max(64) }).strict();
 
 /**
  * PUT /api/sites/:name/limits: what an administrator may set on a site. Numbers only, with their unit in the name: "100M" or "1.5" as

@@ -46,6 +46,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0021-site-disk" },
       { name: "0022-site-variables" },
       { name: "0023-courses" },
+      { name: "0024-site-former-names" },
     ]);
   });
 });

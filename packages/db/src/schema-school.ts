@@ -1,4 +1,4 @@
-/** The tables of courses (migration 0023), beside schema.ts. */
+/** The tables of courses (migration 0023) and renamed sites' former names (0024), beside schema.ts. */
 import type { ColumnType, Generated } from "kysely";
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -22,4 +22,13 @@ export interface CourseStudentsTable {
   user_id: number;
   site_id: number | null;
   added_at: CreatedAt;
+}
+
+/** A renamed site's former name (0024), redirected to its current name until it expires. */
+export interface SiteFormerNamesTable {
+  name: string;
+  site_id: number;
+  /** moved on when the site takes the same name back and gives it up again */
+  renamed_at: ColumnType<Date, Date | undefined, Date>;
+  expires_at: Date;
 }

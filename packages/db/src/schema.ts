@@ -6,7 +6,7 @@
 import type { SessionKind } from "@director/domain/user";
 import type { UserRole } from "@director/domain/user-role";
 import type { ColumnType, Generated, JSONColumnType } from "kysely";
-import type { CourseStudentsTable, CoursesTable } from "./schema-school.js";
+import type { CourseStudentsTable, CoursesTable, SiteFormerNamesTable } from "./schema-school.js";
 
 /** A timestamptz that the database fills in by default (pg returns it as a Date). */
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -391,5 +391,6 @@ export interface DB {
   site_variables: SiteVariablesTable;
   courses: CoursesTable;
   course_students: CourseStudentsTable;
+  site_former_names: SiteFormerNamesTable;
   usage_cursors: UsageCursorsTable;
 }

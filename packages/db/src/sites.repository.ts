@@ -8,6 +8,7 @@ import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
 import type { SitesTable, UserRole } from "./schema.js";
+import { SiteFormerNamesRepository } from "./site-former-names.repository.js";
 
 /** What creating a site needs; the name is already parsed and checked against reserved names. */
 export interface NewSiteRecord {
@@ -30,6 +31,7 @@ export class SitesRepository {
   /** Creates a site with its members (in one transaction); SITE_NAME_TAKEN when the name is in use. */
   async create(input: NewSiteRecord, trx: DatabaseHandle = this.#db): Promise<SiteRecord> {
     const insert = async (executor: DatabaseHandle): Promise<SiteRecord> => {
+      await assertNameNotHeld(executor, input.name);
       const row = await executor
         .insertInto("sites")
         .values({ name: input.name, type: input.type, purpose: input.purpose, description: input.description })
@@ -198,6 +200,30 @@ export class SitesRepository {
 
   /** Sets whether the site is served from its files (static) or runs its own process (dynamic). */
   /** A personal site given to someone else becomes a project site (the name stays). */
+  /**
+   * Gives the site a new name (a rename; the caller keeps the old one as a former name). SITE_NAME_TAKEN when a site
+   * has the name or holds it as a former name of another site; a former name of this site is the caller's to release.
+   */
+  async rename(siteId: SiteId, name: SiteName, trx: DatabaseHandle = this.#db): Promise<void> {
+    if (!trx.isTransaction) throw new Error("rename must run in a transaction");
+    const holder = await new SiteFormerNamesRepository(trx).holder(name, trx);
+    if (holder !== null && holder.siteId !== siteId) throw nameHeld(name, holder.expiresAt);
+    try {
+      await sql`SAVEPOINT site_rename`.execute(trx);
+      await trx.updateTable("sites").set({ name }).where("id", "=", siteId).execute();
+      await sql`RELEASE SAVEPOINT site_rename`.execute(trx);
+    } catch (error) {
+      await sql`ROLLBACK TO SAVEPOINT site_rename`.execute(trx);
+      if (isUniqueViolation(error, constraintNames.sitesName)) {
+        throw new DirectorError("SITE_NAME_TAKEN", `A site named "${name}" already exists; choose another name.`, {
+          details: { field: "name" },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
   async updatePurpose(siteId: SiteId, purpose: SitePurpose, trx: DatabaseHandle = this.#db): Promise<void> {
     await trx.updateTable("sites").set({ purpose }).where("id", "=", siteId).execute();
   }
@@ -269,4 +295,21 @@ export function toSite(row: Selectable<SitesTable>): SiteRecord {
     readyAt: row.ready_at,
     createdAt: row.created_at,
   };
+}
+
+/** A new site may not take a renamed site's former name while it is held (its redirect served, or not yet released). */
+async function assertNameNotHeld(trx: DatabaseHandle, name: SiteName): Promise<void> {
+  const formerNames = new SiteFormerNamesRepository(trx);
+  await formerNames.lockNames([name], trx);
+  const holder = await formerNames.holder(name, trx);
+  if (holder !== null) throw nameHeld(name, holder.expiresAt);
+}
+
+function nameHeld(name: string, expiresAt: Date): DirectorError {
+  const until = expiresAt.toISOString().slice(0, 10);
+  return new DirectorError(
+    "SITE_NAME_TAKEN",
+    `"${name}" is a renamed site's former name, which redirects to its new name until ${until}; choose another name.`,
+    { details: { field: "name", heldUntil: expiresAt.toISOString() } },
+  );
 }

@@ -15,6 +15,7 @@ import { ShellServerReportRepository } from "./shell-server-report.repository.js
 import { SiteDatabasesRepository } from "./site-databases.repository.js";
 import { SiteDiskRepository } from "./site-disk.repository.js";
 import { SiteDomainsRepository } from "./site-domains.repository.js";
+import { SiteFormerNamesRepository } from "./site-former-names.repository.js";
 import { SiteListingQuery } from "./site-listing.query.js";
 import { SiteRequestsRepository } from "./site-requests.repository.js";
 import { SiteResourcesRepository } from "./site-resources.repository.js";
@@ -36,6 +37,7 @@ export interface Repositories {
   siteRequests: SiteRequestsRepository;
   mailOutbox: MailOutboxRepository;
   siteDomains: SiteDomainsRepository;
+  siteFormerNames: SiteFormerNamesRepository;
   sshKeys: SshKeysRepository;
   shellServerReport: ShellServerReportRepository;
   databaseHosts: DatabaseHostsRepository;
@@ -63,6 +65,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     siteRequests: new SiteRequestsRepository(db),
     mailOutbox: new MailOutboxRepository(db),
     siteDomains: new SiteDomainsRepository(db),
+    siteFormerNames: new SiteFormerNamesRepository(db),
     sshKeys: new SshKeysRepository(db),
     shellServerReport: new ShellServerReportRepository(db),
     databaseHosts: new DatabaseHostsRepository(db),

@@ -33,6 +33,7 @@ export const errorCodes = {
   /** the site has as many domains as one site may have */
   DOMAIN_LIMIT_REACHED: { kind: "user", status: 409 },
   SITE_TYPE_UNSUPPORTED: { kind: "user", status: 422 },
+  SITE_RENAME_UNSUPPORTED: { kind: "user", status: 422 },
   USERNAME_INVALID: { kind: "user", status: 400 },
   USERNAME_TAKEN: { kind: "user", status: 409 },
   PASSWORD_TOO_WEAK: { kind: "user", status: 400 },

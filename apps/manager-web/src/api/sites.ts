@@ -13,6 +13,9 @@ export function sitesApi(http: Http) {
     restart: (name: string) => callRoute(http, "sites", "restart", { params: site(name) }),
     changeType: (name: string, type: SiteView["type"]) =>
       callRoute(http, "sites", "changeType", { params: site(name), json: { type } }),
+    /** renames the site (202 + the rename operation); its old name redirects to the new one for a while */
+    rename: (name: string, newName: string) =>
+      callRoute(http, "sites", "rename", { params: site(name), json: { name: newName } }),
     /** deletes the site once `confirmName` equals its name (202 + the delete operation) */
     remove: (name: string, confirmName: string) =>
       callRoute(http, "sites", "remove", { params: site(name), json: { confirmName } }),

@@ -65,6 +65,7 @@ export function connectComponents(config: Pick<ManagerConfig, "orchestrator" | "
       removeBalancer: (id) => orchestrator.removeBalancer(id),
       upsertRoute: (id, spec) => router.upsertRoute(id, spec),
       removeRoute: (id) => router.removeRoute(id),
+      setRedirects: (redirects) => orchestrator.setRedirects(redirects),
       removeLegacyRoute: (name) => router.removeLegacyRoute(name),
       issueCertificate: (domain, renewWithinDays) => router.issueCertificate(domain, renewWithinDays),
       removeCertificate: (domain) => router.removeCertificate(domain),

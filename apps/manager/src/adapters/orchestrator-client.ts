@@ -115,6 +115,12 @@ export class OrchestratorClient
       : { kind: "file" as const, body: answer.body };
   }
 
+  async setRedirects(redirects: ReadonlyArray<{ from: string; to: string }>): Promise<void> {
+    await this.#client.request(orchestratorApi.setSiteRedirects, {
+      body: { redirects: redirects.map(({ from, to }) => ({ from, to })) },
+    });
+  }
+
   async copySiteFiles(siteId: SiteId, fromSiteId: SiteId): Promise<void> {
     await this.#client.request(orchestratorApi.copySiteFiles, { params: { id: siteId }, body: { fromSiteId } });
   }

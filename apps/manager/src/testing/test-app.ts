@@ -60,6 +60,7 @@ function testComponents(given: Partial<Components> & { reconcileHost?: Reconcile
     buildSiteImage: unreachable,
     writeRunScript: unreachable,
     copySiteFiles: unreachable,
+    setRedirects: unreachable,
     issueCertificate: unreachable,
     removeCertificate: unreachable,
   };

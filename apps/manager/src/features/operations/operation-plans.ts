@@ -4,6 +4,7 @@ import { z } from "zod";
 import { siteProcessSettings } from "../sites/site-process-settings.js";
 import { ensureSiteDatabase, removeSiteDatabase, setSiteDatabasePassword } from "./database-steps.js";
 import { ensureCertificates, issueCertificate, removeCertificate, serveDomains } from "./domain-steps.js";
+import { addRoute, forgetExpiredNames, stopRedirects, updateRedirects } from "./name-steps.js";
 import type { StepContext, StepDefinition } from "./step-definition.js";
 
 /** The kinds of operation this release performs. */
@@ -22,6 +23,8 @@ export const operationKinds = [
   "rotate_site_database_password",
   "delete_site_database",
   "update_environment",
+  "rename_site",
+  "release_site_names",
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -73,14 +76,6 @@ const ensureDirectories: StepDefinition = {
   name: "Create the site's directories",
   run: async ({ site, host }) => {
     if (site) await host.ensureDirectories(site.id);
-  },
-};
-
-const addRoute: StepDefinition = {
-  slug: "add_route",
-  name: "Route the site's address to the balancer",
-  run: async ({ site, host, routeHostnames }) => {
-    if (site) await host.upsertRoute(site.id, { hostnames: routeHostnames(site) });
   },
 };
 
@@ -174,6 +169,7 @@ const deleteSite: StepDefinition[] = [
       if (site) await host.removeDirectories(site.id);
     },
   },
+  stopRedirects,
   {
     slug: "forget_site",
     name: "Remove the site from the database",
@@ -326,6 +322,26 @@ async function runImageStep(slug: string, context: StepContext): Promise<void> {
   await step.run(context);
 }
 
+/**
+ * The new name is already the site's in the database, its old one held as a former name (with the operation, in one
+ * transaction): the balancer serves the new name, the router routes both, and the old one redirects to the new.
+ */
+const renameSite: StepDefinition[] = [
+  { ...writeBalancerConfig, name: "Serve the site at its new name" },
+  { ...addRoute, name: "Route the new name and the former ones to the balancer" },
+  updateRedirects,
+];
+
+/**
+ * A former name's grace period is over (the name releaser queues this): its redirect and its route go, then its row,
+ * which frees the name for a new site only once nothing on the machines still answers it.
+ */
+const releaseSiteNames: StepDefinition[] = [
+  { ...updateRedirects, name: "Stop redirecting the site's expired former names" },
+  { ...addRoute, name: "Route only the site's current names" },
+  forgetExpiredNames,
+];
+
 /** The ordered steps of each operation kind. */
 export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   create_site: createSite,
@@ -342,6 +358,8 @@ export const operationPlans: Record<OperationKind, StepDefinition[]> = {
   rotate_site_database_password: rotateSiteDatabasePassword,
   delete_site_database: deleteSiteDatabase,
   update_environment: updateEnvironment,
+  rename_site: renameSite,
+  release_site_names: releaseSiteNames,
 };
 
 export function isOperationKind(value: string): value is OperationKind {

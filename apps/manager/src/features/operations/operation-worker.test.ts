@@ -179,6 +179,13 @@ describe("OperationWorker", () => {
           clientBodyLimitBytes: 1,
         }),
       routeHostnames: () => ["hello.sites.localhost"],
+      // a site never renamed: no former names, and an empty redirect set
+      formerNames: {
+        activeNamesOf: async () => [],
+        countOf: async () => 0,
+        withRedirects: async (apply) => apply([]),
+        forgetExpired: async () => 0,
+      },
       domains: { find: async () => null, listForSite: async () => [], recordProgress: async () => {} },
       renewWithinDays: 30,
       now: () => new Date(),

@@ -24,6 +24,8 @@ export interface SiteHost {
   /** copies every folder and file of `fromSiteId` into the site (a course's template); TEMPLATE_TOO_LARGE */
   copySiteFiles(siteId: SiteId, fromSiteId: SiteId): Promise<void>;
   removeRoute(siteId: SiteId): Promise<void>;
+  /** the balancer's whole set of renamed sites' former names, each answered with a 301 to the current name */
+  setRedirects(redirects: ReadonlyArray<{ from: string; to: string }>): Promise<void>;
   /** makes sure the domain has a certificate valid for more than `renewWithinDays` days (router, ACME) */
   issueCertificate(domain: CustomDomain, renewWithinDays: number): Promise<CertificateIssued>;
   /** removes the domain's certificate (no-op when absent) */

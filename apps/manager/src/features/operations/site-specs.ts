@@ -5,8 +5,8 @@ import type { SiteRecord as Site } from "@director/domain/site";
 export interface SiteSpecs {
   /** the balancer spec of the site (the orchestrator adds a dynamic site's upstream itself) */
   balancerSpec(site: Site): BalancerSiteSpec;
-  /** the hostnames the router sends to the site */
-  routeHostnames(site: Site): string[];
+  /** the hostnames the router sends to the site: its name's, then its unexpired former names' (redirected there) */
+  routeHostnames(site: Site, formerNames?: readonly string[]): string[];
 }
 
 /** The site specs under the manager's site settings. */
@@ -21,6 +21,6 @@ export function siteSpecs(settings: { domain: string; clientBodyLimitBytes: numb
       domains: site.domains,
       httpsDomains: site.httpsDomains,
     }),
-    routeHostnames: (site) => [`${site.name}.${settings.domain}`],
+    routeHostnames: (site, formerNames = []) => [site.name, ...formerNames].map((name) => `${name}.${settings.domain}`),
   };
 }

@@ -25,7 +25,9 @@ export interface StepContext {
   input: Record<string, unknown> | null;
   /** the balancer spec the database implies for this site */
   balancerSpec(site: Site): BalancerSiteSpec;
-  routeHostnames(site: Site): string[];
+  routeHostnames(site: Site, formerNames?: readonly string[]): string[];
+  /** renamed sites' former names: the site's own still redirected, and the whole set the balancer serves */
+  formerNames: FormerNameSteps;
   /** sites' own domains: where each stands */
   domains: Pick<SiteDomainsRepository, "find" | "listForSite" | "recordProgress">;
   /** a certificate is renewed this many days before it expires */
@@ -33,6 +35,19 @@ export interface StepContext {
   now(): Date;
   /** the site's database: its row, the host that holds it, and the variables the site's code gets from it */
   databases: SiteDatabaseSteps;
+}
+
+/** What the rename steps use (the manager's SiteFormerNamesRepository). */
+export interface FormerNameSteps {
+  activeNamesOf(siteId: SiteId): Promise<Array<{ name: string }>>;
+  /** how many former names the site holds, expired or not */
+  countOf(siteId: SiteId): Promise<number>;
+  /** runs `apply` with the whole redirect set (but a site being deleted's), no other operation sending one meanwhile */
+  withRedirects(
+    apply: (redirects: Array<{ from: string; to: string }>) => Promise<void>,
+    options?: { exceptSiteId?: SiteId },
+  ): Promise<void>;
+  forgetExpired(siteId: SiteId): Promise<number>;
 }
 
 /** What the site-database steps use (the manager's SiteDatabasesService and its repository). */

@@ -10,6 +10,7 @@
 import type { ReconcileItem, ReconcileOutcome, ReconcileReport } from "@director/contracts/manager-reconcile";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { OperationsRepository } from "@director/db/operations.repository";
+import type { SiteFormerNamesRepository } from "@director/db/site-former-names.repository";
 import type { SitesRepository } from "@director/db/sites.repository";
 import { parseCustomDomain } from "@director/domain/custom-domain";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
@@ -34,6 +35,8 @@ export interface ReconcileServiceDeps {
   /** site databases against their hosts */
   databases: Pick<DatabaseReconcile, "survey" | "compare" | "removeLeftover">;
   specs: SiteSpecs;
+  /** renamed sites' unexpired former names, routed to their site like its name */
+  formerNames: Pick<SiteFormerNamesRepository, "activeNamesBySite">;
   wakeup: Wakeup;
   /** certificates that are no site's and still needed: Director's own host's */
   keptCertificates: readonly string[];
@@ -69,10 +72,11 @@ export class ReconcileService {
     const survey = await this.#deps.databases.survey(scope);
     const rows = only === null ? await sites.listAll() : [await this.#findSite(only.name)];
     const databases = await this.#deps.databases.compare(survey, scope);
+    const formerNames = await this.#deps.formerNames.activeNamesBySite();
     const expected = rows.map((site) => ({
       site,
       balancer: specs.balancerSpec(site),
-      hostnames: specs.routeHostnames(site),
+      hostnames: specs.routeHostnames(site, formerNames.get(site.id) ?? []),
     }));
     const drifts = computeDrift({
       expected,

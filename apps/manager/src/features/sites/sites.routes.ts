@@ -92,6 +92,10 @@ export function registerSiteRoutes(
     answerOperation(reply, query.wait, await sites.changeType(actor, params.name, body.type)),
   );
 
+  registerApiRoute(app, siteRoutes.rename, async ({ actor, params, query, body, reply }) =>
+    answerOperation(reply, query.wait, (await sites.rename(actor, params.name, body.name)).operation),
+  );
+
   registerApiRoute(app, siteRoutes.restart, async ({ actor, params, query, reply }) =>
     answerOperation(reply, query.wait, await sites.restart(actor, params.name)),
   );

@@ -1,6 +1,7 @@
 import type { SiteLimitsRequest } from "@director/contracts/manager-site-settings";
 import type { AuditRepository } from "@director/db/audit.repository";
 import type { OperationsRepository } from "@director/db/operations.repository";
+import type { SiteFormerNamesRepository } from "@director/db/site-former-names.repository";
 import type { SiteListEntry, SiteListingQuery } from "@director/db/site-listing.query";
 import type { SitesRepository } from "@director/db/sites.repository";
 import type { Actor } from "@director/domain/actor";
@@ -30,8 +31,12 @@ export interface SitesServiceDeps {
     | "updateType"
     | "updateAvailability"
     | "updateLimits"
+    | "rename"
   >;
   operations: Pick<OperationsRepository, "create" | "findActiveForSite" | "findLatestForSite">;
+  /** renamed sites' former names, held and redirected for `renamedRedirectDays` */
+  siteFormerNames: Pick<SiteFormerNamesRepository, "lockNames" | "holder" | "hold" | "release">;
+  renamedRedirectDays: number;
   audit: Pick<AuditRepository, "record">;
   /** published images, looked up with their policy (a hidden one is no image for a non-administrator) */
   images: Pick<ImagesService, "findForAction" | "nameOf">;
@@ -42,7 +47,9 @@ export interface SitesServiceDeps {
   accessChanges?: Pick<SiteAccessChanges, "notify">;
   reservedNames: ReservedSiteNames;
   /** runs `work` in one database transaction, handing it repositories bound to that transaction */
-  inTransaction<T>(work: (repos: Pick<SitesServiceDeps, "sites" | "operations" | "audit">) => Promise<T>): Promise<T>;
+  inTransaction<T>(
+    work: (repos: Pick<SitesServiceDeps, "sites" | "operations" | "audit" | "siteFormerNames">) => Promise<T>,
+  ): Promise<T>;
 }
 
 export interface CreateSiteInput {
@@ -137,6 +144,62 @@ export class SitesService {
       });
     }
     return this.#queue(actor, site, "change_site_type", async ({ sites }) => sites.updateType(site.id, type));
+  }
+
+  /**
+   * Members: a new name for a site that is not a personal one (that is named after its owner). The new name is the
+   * site's at once, with the operation that moves the machines to it; the old one redirects to it for
+   * `renamedRedirectDays` and no new site may take it meanwhile. Renaming back to a former name of the site's own
+   * takes it back. SITE_NAME_TAKEN when another site has or holds the name; SITE_BUSY while another operation runs.
+   */
+  async rename(actor: Actor, siteName: string, newName: string): Promise<{ site: Site; operation: Operation }> {
+    const site = await this.findForAction(actor, siteName, "edit_description");
+    if (site.purpose === "personal") {
+      throw new DirectorError(
+        "SITE_RENAME_UNSUPPORTED",
+        `"${site.name}" is a personal site, named after its owner; it cannot be renamed.`,
+      );
+    }
+    const name = parseSiteName(newName);
+    if (name === site.name) {
+      throw new DirectorError("VALIDATION_FAILED", `The site is already named "${name}".`, {
+        details: { fields: { name: "is the site's current name" } },
+      });
+    }
+    assertSiteNameAllowed(name, this.#deps.reservedNames);
+    const expiresAt = new Date(Date.now() + this.#deps.renamedRedirectDays * 24 * 60 * 60 * 1000);
+    const operation = await this.#deps.inTransaction(async ({ sites, operations, audit, siteFormerNames }) => {
+      await siteFormerNames.lockNames([site.name, name]);
+      // Queued first: SITE_BUSY refuses the rename before anything is written.
+      const queued = await operations.create({
+        siteId: site.id,
+        siteName: name,
+        kind: "rename_site",
+        createdBy: actor.id,
+        steps: operationPlans.rename_site.map(({ slug, name: stepName }) => ({ slug, name: stepName })),
+        input: { from: site.name, to: name },
+      });
+      // Read again under the locks: a rename that ended since the site was read changed the name being given up.
+      if ((await sites.findByName(site.name))?.id !== site.id) {
+        throw new DirectorError(
+          "SITE_BUSY",
+          `The site "${site.name}" was just renamed; reload the page and try again.`,
+        );
+      }
+      const held = await siteFormerNames.holder(name);
+      await sites.rename(site.id, name);
+      if (held?.siteId === site.id) await siteFormerNames.release(name);
+      await siteFormerNames.hold(site.id, site.name, expiresAt);
+      await audit.record({
+        actorUserId: actor.id,
+        action: "site.rename",
+        target: `site:${name}`,
+        details: { from: site.name, to: name, redirectUntil: expiresAt.toISOString() },
+      });
+      return queued;
+    });
+    this.#deps.wakeup.notify();
+    return { site: { ...site, name }, operation };
   }
 
   /** Restarts a dynamic site's process. */
