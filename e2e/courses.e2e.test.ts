@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import {
   collectPageErrors,
+  guidePicture,
   horizontalOverflowPx,
   launchChromium,
   logInAcceptingGuidelines,
@@ -88,6 +89,7 @@ describe("director up: a teacher's course, from roster to 28 sites and back", ()
         "23",
       ]);
       await screenshot(page, "course-roster-preview");
+      await guidePicture(page, "course-roster-preview");
       // nothing exists before the teacher says so
       expect((await teacher.request("GET", "/api/sites/intro-s01")).status).toBe(404);
 

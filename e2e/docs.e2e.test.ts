@@ -55,12 +55,23 @@ describe("director up: the user guide", () => {
     const queue = [`${origin}/docs`];
     const anchors: Array<{ from: string; to: string }> = [];
     const outside: string[] = [];
+    const shownImages = new Set<string>();
     while (queue.length > 0) {
       const address = queue.shift() ?? "";
       if (visited.has(address)) continue;
       visited.add(address);
       const answer = await page.goto(address);
       expect(answer?.status(), address).toBe(200);
+      // every picture of the page is drawn (lazy ones scrolled into view first)
+      for (const image of await page.locator("main img").all()) {
+        await image.scrollIntoViewIfNeeded();
+        await expect
+          .poll(() => image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth), {
+            message: `${address}: ${await image.getAttribute("src")}`,
+          })
+          .toBeGreaterThan(0);
+        shownImages.add(new URL((await image.getAttribute("src")) ?? "", origin).pathname);
+      }
       for (const link of await linksOf(page)) {
         const url = new URL(link);
         if (url.origin !== origin) {
@@ -92,6 +103,9 @@ describe("director up: the user guide", () => {
       const address = file === "index.md" ? `${origin}/docs` : `${origin}/docs/${file.slice(0, -3)}`;
       expect(visited.has(address), `${file} is reached from the contents`).toBe(true);
     }
+    const images = (await readdir(path.join(guideDir, "images"))).filter((name) => name.endsWith(".png"));
+    expect(images.length).toBeGreaterThanOrEqual(4);
+    for (const image of images) expect(shownImages.has(`/docs/images/${image}`), `${image} is shown`).toBe(true);
     expect(errors).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import {
   collectPageErrors,
+  guidePicture,
   launchChromium,
   logInAcceptingGuidelines,
   newUserContext,
@@ -89,6 +90,7 @@ describe("director up: a graduating student takes their sites with them", () => 
       const banner = page.locator('[data-banner="graduation"]');
       await banner.getByText(`Congratulations, class of ${thisYear}!`).waitFor();
       await screenshot(page, "graduation-banner");
+      await guidePicture(banner, "graduation-banner");
       const [download] = await Promise.all([
         page.waitForEvent("download"),
         banner.getByRole("link", { name: "Download all your sites" }).click(),

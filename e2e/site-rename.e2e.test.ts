@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import {
   collectPageErrors,
+  guidePicture,
   launchChromium,
   logInAcceptingGuidelines,
   newUserContext,
@@ -90,6 +91,7 @@ describe("director up: renaming a site", () => {
       await page.getByRole("heading", { level: 1, name: "robot-club" }).waitFor();
       await page.getByRole("link", { name: /robot-club\.sites\.localhost/ }).waitFor();
       await screenshot(page, "site-renamed");
+      await guidePicture(settings, "rename-site");
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

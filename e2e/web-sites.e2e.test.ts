@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import {
   collectPageErrors,
+  guidePicture,
   horizontalOverflowPx,
   launchChromium,
   logInThroughForm,
@@ -92,6 +93,7 @@ describe("the web interface: sites", () => {
     expect(await page.getByLabel("Name").count()).toBe(0);
     await page.getByText("Your personal site is named after you: ann").waitFor();
     await screenshot(page, "03-create-personal-site");
+    await guidePicture(page, "new-site");
 
     await page.getByLabel("Purpose").selectOption("project");
     await page.getByLabel("Name").fill("ann-project");
@@ -121,6 +123,7 @@ describe("the web interface: sites", () => {
     });
     await page.getByRole("link", { name: "index.html" }).waitFor();
     await screenshot(page, "04-site-page");
+    await guidePicture(page, "site-page");
     const served = await httpRequest({
       url: `${director.sitesUrl}/`,
       host: `ann.sites.localhost:${director.ports.sites}`,

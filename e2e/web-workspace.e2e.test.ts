@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import {
   collectPageErrors,
+  guidePicture,
   horizontalOverflowPx,
   launchChromium,
   logInThroughForm,
@@ -217,6 +218,7 @@ describe("the web interface: the site workspace", () => {
     await runInTerminal(page, "ls -l public", / x\.txt$/);
     expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
     await screenshot(page, "workspace-laptop");
+    await guidePicture(page, "workspace");
 
     const phone = await newUserContext(browser, director.managerUrl, { isPhone: true });
     const phonePage = await phone.newPage();

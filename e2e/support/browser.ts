@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { repoRoot } from "./director-process.js";
 
 /** Debian's chromium (`scripts/setup-host.sh --browser`); playwright-core never downloads a browser here. */
@@ -43,6 +43,18 @@ export async function newUserContext(
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Where the user guide's pictures are taken; `scripts/guide-images.sh` copies them into docs/guide/images. */
+export const guideImageDir = path.join(repoRoot, ".artifacts", "guide-images");
+
+/**
+ * Saves a picture for the user guide as `<name>.png` under .artifacts/guide-images: what a person sees of a page (its
+ * viewport, not the whole length) or one part of it.
+ */
+export async function guidePicture(target: Page | Locator, name: string): Promise<void> {
+  await mkdir(guideImageDir, { recursive: true });
+  await target.screenshot({ path: path.join(guideImageDir, `${name}.png`), animations: "disabled" });
 }
 
 /** Logs in through the login form, as a person would, and waits for the site list. */

@@ -163,6 +163,7 @@ export const managerPaths = {
     index: { method: "GET", path: "/docs" },
     search: { method: "GET", path: "/docs/search" },
     page: { method: "GET", path: "/docs/:page" },
+    image: { method: "GET", path: "/docs/images/:file" },
   },
   web: {
     home: { method: "GET", path: "/" },

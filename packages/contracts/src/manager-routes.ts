@@ -47,6 +47,14 @@ export const docsPageParamsSchema = z
       .max(64),
   })
   .strict();
+/** A picture of the user guide (`docs/guide/images/<file>`): a PNG with a plain name. */
+export const docsImageParamsSchema = z
+  .object({
+    file: text()
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)*\.png$/)
+      .max(68),
+  })
+  .strict();
 export const docsSearchQuerySchema = z.object({ q: text().trim().max(200).default("") }).strict();
 
 /** The user guide, rendered from Markdown: public, so that the login page can point to it. */
@@ -69,6 +77,13 @@ export const docsRoutes = {
     caller: "public",
     summary: "one page of the user guide",
     params: docsPageParamsSchema,
+    answerKind: "bytes",
+  }),
+  image: route({
+    ...managerPaths.docs.image,
+    caller: "public",
+    summary: "a picture of the user guide (PNG)",
+    params: docsImageParamsSchema,
     answerKind: "bytes",
   }),
 };

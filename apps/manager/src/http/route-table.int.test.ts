@@ -62,6 +62,7 @@ describe("the manager's route table", () => {
         page: "sites",
         year: 2027,
         course: "somecourse",
+        file: "site-page.png",
       };
       const answer = await app.inject({ method: route.method, url: routePath(route, params) });
       const isRefused = answer.statusCode === 401;

@@ -30,6 +30,7 @@ main { min-width: 0; }
 pre { background: var(--code); padding: .75rem 1rem; overflow-x: auto; border-radius: 6px; }
 code { background: var(--code); padding: .1rem .25rem; border-radius: 4px; font-size: .92em; }
 pre code { background: none; padding: 0; }
+main img { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
 table { border-collapse: collapse; display: block; overflow-x: auto; }
 th, td { border: 1px solid var(--line); padding: .3rem .6rem; text-align: left; }
 .muted { color: var(--muted); }

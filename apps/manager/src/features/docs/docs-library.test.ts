@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +26,8 @@ describe("the user guide's links and anchors", () => {
   });
 });
 
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 describe("DocsLibrary", () => {
   let dir: string;
   let library: DocsLibrary;
@@ -40,7 +42,14 @@ describe("DocsLibrary", () => {
       path.join(dir, "dynamic-sites.md"),
       "# Dynamic sites\n\nA site that runs `run.sh`.\n\n## Run.sh\n\nListen on $PORT.\n\n## Run.sh\n\nAgain.\n\n<script>alert(1)</script>\n\n[back](index.md) [out](https://nodejs.org/)\n",
     );
-    await writeFile(path.join(dir, "alpha.md"), "# Alpha\n\nThe port is PORT, port again.\n");
+    await writeFile(
+      path.join(dir, "alpha.md"),
+      "# Alpha\n\nThe port is PORT, port again.\n\n![The site page](images/site-page.png) ![x](../secret.png)\n",
+    );
+    await mkdir(path.join(dir, "images"));
+    await writeFile(path.join(dir, "images", "site-page.png"), Buffer.concat([pngSignature, Buffer.from("pixels")]));
+    await writeFile(path.join(dir, "images", "not-a-png.png"), "GIF89a");
+    await writeFile(path.join(dir, "images", "Bad Name.png"), pngSignature);
     await writeFile(path.join(dir, "zeta.md"), "# Zeta\n\nNot linked from the contents.\n");
     await writeFile(path.join(dir, "Bad Name.md"), "# Ignored\n");
     library = await DocsLibrary.load(dir);
@@ -65,6 +74,16 @@ describe("DocsLibrary", () => {
     expect(page?.html).toContain('<a href="https://nodejs.org/" rel="noopener noreferrer">out</a>');
     expect(page?.html).not.toContain("<script>");
     expect(page?.html).toContain("&lt;script&gt;");
+  });
+
+  it("serves only the PNG pictures of images/ with plain names, at absolute addresses", () => {
+    expect(library.image("site-page.png")?.subarray(0, 8)).toEqual(pngSignature);
+    expect(library.image("not-a-png.png")).toBeNull();
+    expect(library.image("Bad Name.png")).toBeNull();
+    const html = library.page("alpha")?.html ?? "";
+    expect(html).toContain('<img src="/docs/images/site-page.png" alt="The site page" loading="lazy">');
+    // anything else keeps its address, which the guide's own route does not serve
+    expect(html).toContain('src="../secret.png"');
   });
 
   it("finds pages holding every word, the most mentions first, with an excerpt", () => {

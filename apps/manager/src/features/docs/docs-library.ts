@@ -52,6 +52,17 @@ export function guideHref(href: string): string {
   return `${slug === "index" ? "/docs" : `/docs/${slug}`}${anchor}`;
 }
 
+/** A picture of the guide: `docs/guide/images/<name>.png`. */
+export const guideImagePattern = /^[a-z0-9]+(-[a-z0-9]+)*\.png$/;
+/** A picture past this is left out of the guide (and its page shows its words instead). */
+const maxImageBytes = 1024 * 1024;
+
+/** Where a picture of a page comes from: `images/<name>.png` becomes its address (absolute: /docs is a page too). */
+export function guideImageSrc(src: string): string {
+  const match = /^(?:\.\/)?images\/([^/]+)$/.exec(src);
+  return match?.[1] !== undefined && guideImagePattern.test(match[1]) ? `/docs/images/${match[1]}` : src;
+}
+
 function markdownRenderer(): Markdown {
   const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
   // Ids on headings (once each per page: a repeated heading gets -2, -3), so that `page.md#anchor` links land.
@@ -75,6 +86,15 @@ function markdownRenderer(): Markdown {
     }
     return renderToken(tokens, index, options);
   };
+  const renderImage = markdown.renderer.rules.image;
+  markdown.renderer.rules.image = (tokens, index, options, env, self) => {
+    const token = tokens[index];
+    if (token) {
+      token.attrSet("src", guideImageSrc(String(token.attrGet("src") ?? "")));
+      token.attrSet("loading", "lazy");
+    }
+    return renderImage ? renderImage(tokens, index, options, env, self) : renderToken(tokens, index, options);
+  };
   return markdown;
 }
 
@@ -95,12 +115,14 @@ function plainTextOf(markdown: Markdown, source: string): { text: string; summar
 
 export class DocsLibrary {
   readonly #pages: Map<string, DocsPage>;
+  readonly #images: Map<string, Buffer>;
   /** the pages in the order the contents page links them, then the others by name */
   readonly order: readonly DocsPage[];
 
-  private constructor(pages: Map<string, DocsPage>, order: readonly DocsPage[]) {
+  private constructor(pages: Map<string, DocsPage>, order: readonly DocsPage[], images = new Map<string, Buffer>()) {
     this.#pages = pages;
     this.order = order;
+    this.#images = images;
   }
 
   /** Reads and renders every `<slug>.md` of `dir` (none when it does not exist: the guide is not installed). */
@@ -135,11 +157,16 @@ export class DocsLibrary {
       .filter((slug) => slug !== "index")
       .map((slug) => pages.get(slug))
       .filter((page): page is DocsPage => page !== undefined);
-    return new DocsLibrary(pages, order);
+    return new DocsLibrary(pages, order, await readImages(path.join(dir, "images")));
   }
 
   page(slug: string): DocsPage | null {
     return this.#pages.get(slug) ?? null;
+  }
+
+  /** The PNG named `name` under images/, or null. */
+  image(name: string): Buffer | null {
+    return this.#images.get(name) ?? null;
   }
 
   /** Pages holding every word of `query` (case-insensitive), the most mentions first; at most `limit`. */
@@ -160,6 +187,24 @@ export class DocsLibrary {
     }
     return hits.sort((a, b) => b.score - a.score || a.page.slug.localeCompare(b.page.slug)).slice(0, limit);
   }
+}
+
+/** The guide's pictures, read once at start like its pages: only PNG files with a plain name, 1 MiB at most. */
+async function readImages(dir: string): Promise<Map<string, Buffer>> {
+  const images = new Map<string, Buffer>();
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return images;
+    throw error;
+  }
+  const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  for (const name of names.filter((candidate) => guideImagePattern.test(candidate))) {
+    const body = await readFile(path.join(dir, name));
+    if (body.length <= maxImageBytes && body.subarray(0, 8).equals(pngSignature)) images.set(name, body);
+  }
+  return images;
 }
 
 function sum(values: readonly number[]): number {

@@ -11,7 +11,10 @@ function sendHtml(reply: FastifyReply, html: string, status = 200) {
   return reply.status(status).header("cache-control", cacheControl).type("text/html; charset=utf-8").send(html);
 }
 
-/** GET /docs (the contents), /docs/:page, /docs/search?q= : the user guide, public, as HTML documents. */
+/**
+ * GET /docs (the contents), /docs/:page, /docs/search?q= : the user guide, public, as HTML documents; and
+ * /docs/images/:file, its pictures.
+ */
 export function registerDocsRoutes(app: FastifyInstance, library: DocsLibrary): void {
   registerRoute(app, docsRoutes.index, async ({ reply }) => {
     const index = library.page("index");
@@ -21,6 +24,12 @@ export function registerDocsRoutes(app: FastifyInstance, library: DocsLibrary): 
   registerRoute(app, docsRoutes.search, async ({ query, reply }) =>
     sendHtml(reply, searchDocument(library, query.q, library.search(query.q))),
   );
+
+  registerRoute(app, docsRoutes.image, async ({ params, reply }) => {
+    const image = library.image(params.file);
+    if (image === null) return sendHtml(reply, notFoundDocument(library, params.file), 404);
+    return reply.header("cache-control", cacheControl).type("image/png").send(image);
+  });
 
   registerRoute(app, docsRoutes.page, async ({ params, reply }) => {
     // the contents has its own address, /docs
