@@ -25,6 +25,13 @@ export const componentsConfigTable = {
       defaultDoc: "unset: no shell server may connect",
       isSecret: true,
     }),
+    previousToken: variable({
+      env: "DIRECTOR_SHELL_PREVIOUS_TOKEN",
+      schema: z.string().min(32).optional(),
+      doc: "during a rotation: the shell server's old token, still accepted until it is removed (see Rotating the internal tokens)",
+      defaultDoc: "none: only DIRECTOR_SHELL_TOKEN is accepted",
+      isSecret: true,
+    }),
   },
   router: {
     url: variable({

@@ -10,9 +10,10 @@ import { InternalClient } from "@director/http-kit/internal-client";
 import { getWithHost } from "@director/testing/http-get";
 import { httpRequest } from "@director/testing/http-request";
 import { startTestNginx } from "@director/testing/test-nginx";
+import { expectedRotationAnswers, tokenRotationAnswers } from "@director/testing/token-rotation";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { orchestratorConfigSchema } from "./config.js";
+import { type OrchestratorConfig, orchestratorConfigSchema } from "./config.js";
 import { createOrchestrator, type OrchestratorHandle } from "./main.js";
 import { testToken } from "./testing/test-app.js";
 
@@ -23,6 +24,7 @@ let orchestrator: OrchestratorHandle;
 let baseUrl: string;
 let edgePort: number;
 let sitesStore: NginxConfigStore;
+let config: OrchestratorConfig;
 
 beforeAll(async () => {
   const nginx = await startTestNginx({ prefix: "director-orchestrator-", includeDirNames: ["default", "sites"], log });
@@ -34,7 +36,7 @@ beforeAll(async () => {
     parseNginxConfigFileName("00-default.conf"),
     `server {\n    listen 127.0.0.1:${edgePort} default_server;\n    return 404;\n}\n`,
   );
-  const config = orchestratorConfigSchema.parse({
+  config = orchestratorConfigSchema.parse({
     http: { port: 0 },
     token: testToken,
     installationId: "test",
@@ -275,5 +277,30 @@ describe("orchestrator with a real nginx", () => {
     await client().request(api.removeSiteDirectories, site);
     await client().request(api.removeSiteDirectories, site);
     expect(await readdir(path.join(root, "sites"))).toEqual([]);
+  });
+
+  it("accepts its old token beside the new one during a rotation, and only the new one after", async () => {
+    // Orchestrators of the same configuration but their tokens, each asked for its read-only inventory.
+    const answers = await tokenRotationAnswers(async (tokens) => {
+      const rotated = createOrchestrator(
+        { ...config, ...(tokens as Pick<OrchestratorConfig, "token" | "previousToken">) },
+        {
+          balancerFiles: sitesStore,
+          log,
+        },
+      );
+      const rotatedUrl = await rotated.listen();
+      return {
+        statusWith: async (given) =>
+          (
+            await httpRequest({
+              url: `${rotatedUrl}${api.inventory.path}`,
+              headers: given === null ? {} : { authorization: `Bearer ${given}` },
+            })
+          ).status,
+        close: () => rotated.close(),
+      };
+    });
+    expect(answers).toEqual(expectedRotationAnswers);
   });
 });

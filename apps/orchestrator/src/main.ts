@@ -3,6 +3,7 @@
  * `createOrchestrator` takes the balancer's nginx files from the caller, because under `director up` one nginx is
  * shared with the router; `runOrchestrator` is the standalone process with an nginx of its own.
  */
+
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
 import { parseListenAddress } from "@director/domain/listen-address";
@@ -14,6 +15,7 @@ import { NginxServer } from "@director/host/nginx-server";
 import { trafficLogLayout } from "@director/host/nginx-traffic-log";
 import { resolveNginxWorkerUser } from "@director/host/nginx-worker-user";
 import { ensureNosuidNodevMount, type SitesMount } from "@director/host/nosuid-mount";
+import { acceptedTokens } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { NginxBalancerConfig } from "./adapters/balancer-config.js";
@@ -179,7 +181,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
   trafficTrimTimer.unref();
   const app = buildOrchestratorApp({
     log,
-    token: config.token,
+    token: acceptedTokens(config),
     directories,
     balancer,
     redirects: nginxBalancer,

@@ -9,9 +9,11 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
 import { freePort } from "@director/testing/free-port";
 import { getWithHost } from "@director/testing/http-get";
+import { httpRequest } from "@director/testing/http-request";
+import { expectedRotationAnswers, tokenRotationAnswers } from "@director/testing/token-rotation";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routerConfigSchema } from "./config.js";
+import { type RouterConfig, routerConfigSchema } from "./config.js";
 import { renderRouteServerBlock } from "./core/render-edge-config.js";
 import { createRouter, type RouterHandle } from "./main.js";
 
@@ -40,6 +42,8 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
   let router: RouterHandle;
   let baseUrl: string;
   let edgePort: number;
+  let config: RouterConfig;
+  let routeFiles: NginxConfigStore;
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), "director-router-"));
@@ -59,7 +63,7 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
     const routesDir = path.join(root, "edge", "routes");
     edge = new NginxServer({ prefixDir: path.join(root, "edge"), includeDirs: [routesDir], workerProcesses: 1, log });
     await edge.start();
-    const config = routerConfigSchema.parse({
+    config = routerConfigSchema.parse({
       http: { port: 0 },
       token,
       edge: { listen: `127.0.0.1:${edgePort}` },
@@ -67,7 +71,8 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
       balancers: [`127.0.0.1:${balancerPort}`],
       dataDir: path.join(root, "router-data"),
     });
-    router = createRouter(config, { routeFiles: new NginxConfigStore(routesDir, edge, log), log });
+    routeFiles = new NginxConfigStore(routesDir, edge, log);
+    router = createRouter(config, { routeFiles, log });
     baseUrl = await router.listen();
   });
 
@@ -76,6 +81,31 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
     await edge?.stop();
     await balancer?.stop();
     await rm(root, { recursive: true, force: true });
+  });
+
+  it("accepts its old token beside the new one during a rotation, and only the new one after", async () => {
+    // Routers of the same configuration but their tokens, on the same edge, called on the read-only inventory.
+    const answers = await tokenRotationAnswers(async (tokens) => {
+      const rotated = createRouter(
+        { ...config, ...(tokens as Pick<RouterConfig, "token" | "previousToken">) },
+        {
+          routeFiles,
+          log,
+        },
+      );
+      const rotatedUrl = await rotated.listen();
+      return {
+        statusWith: async (given) =>
+          (
+            await httpRequest({
+              url: `${rotatedUrl}${api.routeInventory.path}`,
+              headers: given === null ? {} : { authorization: `Bearer ${given}` },
+            })
+          ).status,
+        close: () => rotated.close(),
+      };
+    });
+    expect(answers).toEqual(expectedRotationAnswers);
   });
 
   it("answers an unknown host with the 404 page", async () => {

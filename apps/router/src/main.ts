@@ -12,6 +12,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { ConfigFiles } from "@director/host/config-files";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
+import { acceptedTokens } from "@director/http-kit/internal-auth";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { AcmeIssuer } from "./adapters/acme-issuer.js";
@@ -47,7 +48,7 @@ export function createRouter(config: RouterConfig, deps: { routeFiles: ConfigFil
         ? "Sites' own domains need the shared topology (router and balancer on one nginx) in this release: the split topology's edge does not route them yet. Ask an administrator."
         : null,
   });
-  const app = buildRouterApp({ log, token: config.token, routes, certificates });
+  const app = buildRouterApp({ log, token: acceptedTokens(config), routes, certificates });
   // The router owns the edge listener: its default server must exist before any route is served.
   app.addHook("onReady", async () => {
     // World-traversable: nginx's workers read the ACME challenges under it (the certificates' own dir is 0700).

@@ -6,7 +6,10 @@ import { variable } from "@director/config/config-table";
 import { z } from "zod";
 import type { InternalToken } from "./internal-auth.js";
 
-/** `DIRECTOR_<COMPONENT>_HOST`, `_PORT` (default `defaultPort`) and `_TOKEN` (required, secret). */
+/**
+ * `DIRECTOR_<COMPONENT>_HOST`, `_PORT` (default `defaultPort`), `_TOKEN` (required, secret) and `_PREVIOUS_TOKEN`
+ * (optional: accepted too while callers move to the new token).
+ */
 export function internalApiVariables(component: "ORCHESTRATOR" | "ROUTER", defaultPort: number) {
   return {
     http: {
@@ -28,6 +31,17 @@ export function internalApiVariables(component: "ORCHESTRATOR" | "ROUTER", defau
         .min(32, "must be at least 32 characters long")
         .transform((value) => value as InternalToken),
       doc: "the bearer token callers must send, 32+ characters",
+      isSecret: true,
+    }),
+    previousToken: variable({
+      env: `DIRECTOR_${component}_PREVIOUS_TOKEN`,
+      schema: z
+        .string()
+        .min(32, "must be at least 32 characters long")
+        .transform((value) => value as InternalToken)
+        .optional(),
+      doc: "during a rotation: the old token, still accepted until it is removed (see Rotating the internal tokens)",
+      defaultDoc: "none: only the token is accepted",
       isSecret: true,
     }),
   };

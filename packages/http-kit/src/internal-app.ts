@@ -6,10 +6,11 @@ import { answerFrameworkError, installErrorHandling } from "./error-handler.js";
 import { type InternalToken, internalTokenCheck } from "./internal-auth.js";
 import { registerRoute, requireDeclaredCallers } from "./routes.js";
 
-/** What every internal API starts from: its component name (reported by /health), its token and its logger. */
+/** What every internal API starts from: its component name (reported by /health), its token(s) and its logger. */
 export interface InternalAppOptions {
   component: string;
-  token: InternalToken;
+  /** the token callers send; two during a rotation (the new one and the old one, both accepted) */
+  token: InternalToken | readonly InternalToken[];
   log: Logger;
 }
 

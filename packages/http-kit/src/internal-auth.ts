@@ -20,19 +20,36 @@ function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
-/** True when the Authorization header carries the expected bearer token. Hashing first makes the lengths equal. */
-export function isAuthorized(header: string | undefined, expected: InternalToken): boolean {
+/**
+ * True when the Authorization header carries one of the accepted bearer tokens (two during a rotation: the new one
+ * and the old one). Hashing first makes the lengths equal, and every token is compared, so the time taken says
+ * nothing about which one matched or how much of it.
+ */
+export function isAuthorized(header: string | undefined, accepted: InternalToken | readonly InternalToken[]): boolean {
   if (!header?.startsWith("Bearer ")) return false;
-  return timingSafeEqual(digest(header.slice("Bearer ".length)), digest(expected));
+  const given = digest(header.slice("Bearer ".length));
+  let isMatch = false;
+  for (const token of typeof accepted === "string" ? [accepted] : accepted) {
+    isMatch = timingSafeEqual(given, digest(token)) || isMatch;
+  }
+  return isMatch;
+}
+
+/** The tokens a component accepts: its own, and during a rotation the previous one until the operator removes it. */
+export function acceptedTokens(config: {
+  token: InternalToken;
+  previousToken?: InternalToken | undefined;
+}): InternalToken[] {
+  return config.previousToken === undefined ? [config.token] : [config.token, config.previousToken];
 }
 
 /**
- * The check of an internal API's `internal` routes (http-kit `requireDeclaredCallers`): a request without the
- * component's token is refused (DESIGN rule 2: never rely on the network alone).
+ * The check of an internal API's `internal` routes (http-kit `requireDeclaredCallers`): a request without one of the
+ * component's tokens is refused (DESIGN rule 2: never rely on the network alone).
  */
-export function internalTokenCheck(expected: InternalToken): CallerCheck {
+export function internalTokenCheck(accepted: InternalToken | readonly InternalToken[]): CallerCheck {
   return async (request) => {
-    if (!isAuthorized(request.headers.authorization, expected)) {
+    if (!isAuthorized(request.headers.authorization, accepted)) {
       throw new DirectorError("INTERNAL_AUTH_INVALID", "This internal API needs a valid component token.");
     }
   };

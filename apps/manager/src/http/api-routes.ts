@@ -2,10 +2,12 @@
  * The manager's side of the route table (contracts/manager-routes.ts): who each kind of caller is, checked before a
  * route's handler runs, and `registerApiRoute`, whose handler receives the logged-in account as `actor`.
  */
+
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Route, RouteCaller } from "@director/contracts/route";
 import { DirectorError } from "@director/domain/errors";
 import type { User } from "@director/domain/user";
+import { type InternalToken, isAuthorized } from "@director/http-kit/internal-auth";
 import {
   type RouteHandler,
   type RouteInput,
@@ -30,7 +32,8 @@ export interface CallerCheckDeps {
   auth: AuthService;
   metricsToken: string | null;
   /** the token the shell server sends on the manager's internal routes; null: no shell server, they refuse everyone */
-  shellToken: string | null;
+  /** the shell server's token, and during a rotation its previous one (none: no shell server may connect) */
+  shellTokens: readonly InternalToken[];
 }
 
 /**
@@ -60,7 +63,7 @@ export function installCallerChecks(app: FastifyInstance, deps: CallerCheckDeps)
       }
     },
     internal: async (request) => {
-      if (deps.shellToken === null || !hasBearer(request, deps.shellToken)) {
+      if (deps.shellTokens.length === 0 || !isAuthorized(request.headers.authorization, deps.shellTokens)) {
         throw new DirectorError("INTERNAL_AUTH_INVALID", "The manager's internal API needs the shell server's token.");
       }
     },

@@ -3,6 +3,7 @@ import { translateDatabaseError } from "@director/db/database-errors";
 import type { Repositories } from "@director/db/unit-of-work";
 import type { SiteId } from "@director/domain/site";
 import { answerFrameworkError, installErrorHandling } from "@director/http-kit/error-handler";
+import type { InternalToken } from "@director/http-kit/internal-auth";
 import { declaredRoutes } from "@director/http-kit/routes";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
@@ -96,7 +97,9 @@ export async function buildManagerApp(
   installCallerChecks(app, {
     auth: services.auth,
     metricsToken: services.metrics?.token ?? null,
-    shellToken: config.shell.token ?? null,
+    shellTokens: [config.shell.token, config.shell.previousToken].filter(
+      (token): token is InternalToken => token !== undefined,
+    ),
   });
   // First, so that its request counter sees every route registered after it.
   if (services.metrics) registerMetricsRoutes(app, { metrics: services.metrics.metrics });

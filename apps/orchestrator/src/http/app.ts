@@ -35,7 +35,8 @@ import { registerUsageRoutes } from "./usage-routes.js";
 /** What the orchestrator's HTTP edge needs: its ports and two settings. */
 export interface OrchestratorAppDeps {
   log: Logger;
-  token: InternalToken;
+  /** the token callers send; two during a rotation */
+  token: InternalToken | readonly InternalToken[];
   directories: SiteDirectories;
   balancer: BalancerConfig;
   files: SiteFiles;

@@ -10,7 +10,8 @@ import { registerRouteRoutes } from "./route-routes.js";
 /** What the router's HTTP edge needs. */
 export interface RouterAppDeps {
   log: Logger;
-  token: InternalToken;
+  /** the token callers send; two during a rotation */
+  token: InternalToken | readonly InternalToken[];
   routes: EdgeRoutes;
   certificates: Certificates;
 }

@@ -3,11 +3,13 @@
  * logins by password and by a registered key give a login token that lists the person's own sites and ends at logout
  * or when the account is disabled; failures are audited and, past the limits, refused even with the right password.
  */
+
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { expectedRotationAnswers, tokenRotationAnswers } from "@director/testing/token-rotation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiTestConfig, type ManagerTestApp, startManagerTestApp, testPassword } from "../../testing/test-app.js";
 
@@ -66,6 +68,25 @@ describe("the manager's shell-server API", () => {
     });
   const login = (username: string, credential: object, address = "192.0.2.10") =>
     internal("POST", "/internal/v1/shell/logins", { payload: { username, address, credential } });
+
+  it("accepts the shell server's old token beside the new one during a rotation, and only the new one after", async () => {
+    const answers = await tokenRotationAnswers(async (tokens) => {
+      const rotated = await startManagerTestApp({ config: { ...apiTestConfig, shell: tokens } });
+      return {
+        statusWith: async (token) =>
+          (
+            await rotated.app.inject({
+              method: "POST",
+              url: "/internal/v1/shell/key-checks",
+              headers: token === null ? {} : { authorization: `Bearer ${token}` },
+              payload: { username: "nobody", publicKey: { algorithm: aliceKey.algorithm, data: aliceKey.blob } },
+            })
+          ).statusCode,
+        close: () => rotated.close(),
+      };
+    });
+    expect(answers).toEqual(expectedRotationAnswers);
+  });
 
   it("refuses callers without the shell server's token, also a person's own session", async () => {
     const none = await manager.app.inject({ method: "POST", url: "/internal/v1/shell/logins", payload: {} });
