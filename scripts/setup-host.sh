@@ -5,7 +5,7 @@
 # tests) --web (builds the web interface when missing or out of date) --browser (chromium, for
 # the browser tests) --acme (pebble, the test ACME server, with pebble-challtestsrv; openssl for test certificates)
 # --database-tools (Debian's postgresql-client, pg_dump and pg_restore 15, for exports and imports of site databases,
-# when no pg_dump 15 or newer is here)
+# when no pg_dump 15 or newer is here) --redis (a Redis server on 127.0.0.1:6379, for the login limits managers share)
 # Idempotent: a second run on a ready machine does nothing but check.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -82,6 +82,17 @@ ensure_postgres() {
   pg_ready || { say "PostgreSQL did not start on 127.0.0.1:5432"; exit 1; }
 }
 
+redis_ready() { (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; }
+ensure_redis() {
+  # Tests of what managers share use a Redis server on 127.0.0.1:6379 (the developers' and CI machines run one).
+  redis_ready && return 0
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  say "starting Redis"
+  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no >/dev/null
+  for _ in $(seq 1 40); do redis_ready && break; sleep 0.25; done
+  redis_ready || { say "Redis did not start on 127.0.0.1:6379"; exit 1; }
+}
+
 # The major of the pg_dump at $1 ("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)" gives 15), or nothing.
 pg_dump_major() { "$1" --version 2>/dev/null | sed -n 's/^pg_dump (PostgreSQL) \([0-9][0-9]*\).*/\1/p'; }
 
@@ -140,6 +151,7 @@ for flag in "$@"; do
     --nginx) ensure_nginx ;;
     --docker) ensure_docker ;;
     --postgres) ensure_postgres ;;
+    --redis) ensure_redis ;;
     --database-tools) ensure_database_tools ;;
     --tools) ensure_tools ;;
     --ssh) ensure_ssh ;;

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine or a developer's: installs or starts what the tests need
-# (npm packages, the web interface build, nginx, Docker with Swarm, PostgreSQL, chromium, pebble, the OpenSSH client
+# (npm packages, the web interface build, nginx, Docker with Swarm, PostgreSQL, Redis, chromium, pebble, the OpenSSH client
 # and sshpass), then runs lint + typecheck and every Vitest project.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-bash scripts/setup-host.sh --npm --web --nginx --docker --postgres --database-tools --browser --acme --ssh
+bash scripts/setup-host.sh --npm --web --nginx --docker --postgres --redis --database-tools --browser --acme --ssh
 # A fresh Debian PostgreSQL asks for a password over TCP; the test helper uses this URL when set.
 if [ -z "${DIRECTOR_TEST_DATABASE_URL:-}" ] && ! psql -h 127.0.0.1 -U postgres -w -c 'select 1' postgres >/dev/null 2>&1; then
   su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null

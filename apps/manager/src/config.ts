@@ -165,6 +165,26 @@ export const managerConfigTable = {
       doc: "the window of both login limits",
     }),
   },
+  redis: {
+    url: variable({
+      env: "DIRECTOR_REDIS_URL",
+      schema: z
+        .string()
+        .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+        .optional(),
+      doc: "Redis every manager shares (`redis://host:6379/0`): the login limits hold across managers",
+      defaultDoc: "none: each manager counts logins in its own memory",
+      isSecret: true,
+    }),
+    keyPrefix: variable({
+      env: "DIRECTOR_REDIS_KEY_PREFIX",
+      schema: z
+        .string()
+        .regex(/^[a-z0-9:_-]{1,64}$/, "1 to 64 of a-z, 0-9, `:`, `_` and `-`")
+        .default("director:"),
+      doc: "the start of every key Director writes in Redis, so that installations may share one",
+    }),
+  },
   graduation: {
     openUntil: variable({
       env: "DIRECTOR_GRADUATES_OPEN_UNTIL",

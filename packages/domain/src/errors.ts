@@ -225,6 +225,7 @@ export const errorCodes = {
   DOMAINS_UNSUPPORTED: { kind: "operator", status: 501 },
   /** an orchestrator without an nginx balancer of its own keeps no redirects of renamed sites */
   REDIRECTS_UNSUPPORTED: { kind: "operator", status: 501 },
+  RATE_LIMITS_UNAVAILABLE: { kind: "operator", status: 503 },
   INTERNAL: { kind: "unexpected", status: 500 },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -9,6 +9,7 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { connectRedis } from "../adapters/redis-client.js";
 import type { ManagerConfig } from "../config.js";
 import { registerAccountArchiveRoutes } from "../features/account-archive/account-archive.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
@@ -88,8 +89,18 @@ export async function buildManagerApp(
   });
   await app.register(cookie);
   installSessionCookie(app, isCookieSecure);
-  // Per-route limits only (STACK.md: a global limit would count websocket upgrades too).
-  await app.register(rateLimit, { global: false });
+  // Per-route limits only (STACK.md: a global limit would count websocket upgrades too). Counted in the Redis every
+  // manager shares when there is one, so that a limit hit through one manager holds on the others.
+  const redis = config.redis.url === undefined ? null : connectRedis(config.redis.url, log);
+  if (redis !== null) {
+    app.addHook("onClose", async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
+  await app.register(rateLimit, {
+    global: false,
+    ...(redis === null ? {} : { redis, nameSpace: `${config.redis.keyPrefix}rate-limit:` }),
+  });
   // Before the routes (the plugin's rule). A watch list is small: a larger frame is refused.
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
   // Before any route, after the websocket plugin (whose onRequest hook marks an upgrade, so that an upgrade refused

@@ -1,8 +1,8 @@
 /**
  * Limits on password login attempts, per client address (an IPv6 client per /64: client-address-key.ts) and per
  * username, so that guessing passwords is slow whether an attacker tries many passwords for one person or one
- * password for many. Counted in this process's memory (@fastify/rate-limit's local store): several manager instances
- * each count on their own.
+ * password for many. Counted by @fastify/rate-limit in the Redis every manager shares (DIRECTOR_REDIS_URL), so a limit
+ * hit through one manager holds on all; without Redis, in this process's memory (each manager counts on its own).
  */
 import { DirectorError } from "@director/domain/errors";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -44,7 +44,17 @@ export function limitLoginAttempts(
     keyGenerator: (request) => `login-user:${usernameOf(request)}`,
   });
   return async (request) => {
-    const checks = [await perIp(request), await perUsername(request)];
+    let checks: Array<Awaited<ReturnType<typeof perIp>>>;
+    try {
+      checks = [await perIp(request), await perUsername(request)];
+    } catch (error) {
+      // Redis is out of reach: an uncounted attempt would let guesses through, so the login waits for it.
+      throw new DirectorError(
+        "RATE_LIMITS_UNAVAILABLE",
+        "Logins are paused for a moment: their limits cannot be counted. Try again shortly.",
+        { cause: error },
+      );
+    }
     const exceeded = checks.filter((check) => !check.isAllowed && check.isExceeded);
     if (exceeded.length === 0) return;
     const retryAfterSeconds = Math.max(...exceeded.map((check) => (check.isAllowed ? 0 : check.ttlInSeconds)));
