@@ -50,6 +50,8 @@ export async function startManager(
   // after the dispatcher stopped: its last send may still use the transport
   const { mailer } = adapters;
   if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
+  // after the app and the worker: both publish and listen until they stop
+  closers.push(async () => adapters.operationEvents.close?.());
 
   let url: string | null = null;
   if (deps.roles.api) {

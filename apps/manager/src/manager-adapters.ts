@@ -5,6 +5,7 @@
 import type { DatabaseHandle } from "@director/db/database";
 import type { Logger } from "pino";
 import { type Components, connectComponents } from "./adapters/components.js";
+import { RedisOperationEvents } from "./adapters/redis-operation-events.js";
 import { LogMailer, SmtpMailer } from "./adapters/smtp-mailer.js";
 import { InProcessWakeup, type Wakeup } from "./adapters/wakeup.js";
 import type { ManagerConfig } from "./config.js";
@@ -52,6 +53,13 @@ export async function connectManagerAdapters(
       ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
       : new LogMailer(deps.log.child({ component: "mail" })),
     guidelines: await loadGuidelines(config.guidelines.filePath),
-    operationEvents: new InProcessOperationEvents(),
+    operationEvents:
+      config.redis.url === undefined
+        ? new InProcessOperationEvents()
+        : new RedisOperationEvents({
+            url: config.redis.url,
+            keyPrefix: config.redis.keyPrefix,
+            log: deps.log.child({ component: "redis" }),
+          }),
   };
 }

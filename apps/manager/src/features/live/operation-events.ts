@@ -9,11 +9,13 @@ export interface OperationEvents {
   publish(operationId: number): void;
   /** Calls `listener` with every published id; returns a function that stops listening. */
   subscribe(listener: (operationId: number) => void): () => void;
+  /** lets go of what the transport holds (a shared one's connections) */
+  close?(): Promise<void>;
 }
 
 /**
- * The in-process transport, for a manager that runs its own worker (`director up`, and the manager today).
- * Managers and workers in separate processes need a shared one (Redis pub/sub, DESIGN.md).
+ * The in-process transport, for a manager that runs its own worker (`director up`). Managers and workers in separate
+ * processes share events through Redis (adapters/redis-operation-events.ts) when DIRECTOR_REDIS_URL is set.
  */
 export class InProcessOperationEvents implements OperationEvents {
   readonly #events = new EventEmitter().setMaxListeners(0);

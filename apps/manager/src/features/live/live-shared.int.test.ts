@@ -1,0 +1,126 @@
+/**
+ * The live channel across managers through Redis pub/sub (DIRECTOR_REDIS_URL), on the real Redis and PostgreSQL of
+ * this machine: a page on manager 1 follows, step by step, an operation started through manager 2 and run by a worker
+ * that publishes on manager 2's events; the live channel's own polling is set to 10 minutes, so only the events can
+ * carry it. A manager without Redis hears nothing of it until it polls.
+ */
+import { randomBytes } from "node:crypto";
+import type { LiveServerMessage } from "@director/contracts/manager-live";
+import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
+import type { FastifyInstance } from "fastify";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { RedisOperationEvents } from "../../adapters/redis-operation-events.js";
+import { buildTestManagerApp } from "../../testing/test-app.js";
+import { InProcessOperationEvents } from "./operation-events.js";
+import { publishingOperationStore } from "./publishing-operation-store.js";
+
+const redisUrl = process.env.DIRECTOR_TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
+const password = "a password long enough";
+const noPolling = { pollMs: 600_000, processPollMs: 600_000, recheckMs: 600_000 };
+const silent = pino({ level: "silent" });
+
+describe("live channel across managers, through Redis", () => {
+  let database: ServerTestDatabase;
+  const keyPrefix = `director-test-${randomBytes(4).toString("hex")}:`;
+  const events = [1, 2].map(() => new RedisOperationEvents({ url: redisUrl, keyPrefix, log: silent }));
+  const apps: FastifyInstance[] = [];
+  let second: Awaited<ReturnType<typeof buildTestManagerApp>>["services"];
+  const sockets: WebSocket[] = [];
+
+  beforeAll(async () => {
+    database = await createServerTestDatabase();
+    await Promise.all(events.map((transport) => transport.ready()));
+    const siteProcess = {
+      serviceStatus: async () => ({ state: "stopped" as const, message: "" }),
+      logs: async () => ({ lines: [] }),
+      followLogs: async () => (async function* () {})(),
+    };
+    // manager 1 and manager 2 share Redis; manager 3 has none
+    const built = [];
+    for (const operationEvents of [events[0], events[1], new InProcessOperationEvents()]) {
+      built.push(await buildTestManagerApp(database, { operationEvents, liveTimings: noPolling, siteProcess }));
+    }
+    apps.push(...built.map(({ app }) => app));
+    second = (built[1] as (typeof built)[number]).services;
+    await second.auth.createUser({ username: "ann", password, isSuperuser: false });
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.terminate();
+    for (const app of apps) await app.close();
+    await Promise.all(events.map((transport) => transport.close()));
+    await database?.drop();
+  });
+
+  /** A page of `app` following site "ann": every message it gets. */
+  async function follow(app: FastifyInstance, token: string): Promise<LiveServerMessage[]> {
+    const address = (await app.listen({ host: "127.0.0.1", port: 0 })).replace(/^http/, "ws");
+    const socket = new WebSocket(`${address}/ws`, {
+      headers: { origin: `http://${new URL(address).host}`, cookie: `director_session=${token}` },
+    });
+    sockets.push(socket);
+    const messages: LiveServerMessage[] = [];
+    socket.on("message", (data) => messages.push(JSON.parse(data.toString()) as LiveServerMessage));
+    await new Promise((resolve, reject) => {
+      socket.once("open", resolve);
+      socket.once("error", reject);
+    });
+    socket.send(JSON.stringify({ type: "watch", sites: ["ann"] }));
+    return messages;
+  }
+  const statuses = (messages: LiveServerMessage[]) =>
+    messages.flatMap((message) => (message.type === "operation" ? [message.operation.status] : []));
+
+  it("shows a page on manager 1 the progress of an operation started through manager 2", async () => {
+    const token = (await second.auth.login("ann", password)).token;
+    const ann = await database.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "ann")
+      .executeTakeFirstOrThrow();
+    // started through manager 2
+    await second.sites.create(
+      { id: ann.id, username: "ann", isSuperuser: false },
+      { name: "ann", type: "static", purpose: "personal", description: "" },
+    );
+    const [onFirst, onThird] = [
+      await follow(apps[0] as FastifyInstance, token),
+      await follow(apps[2] as FastifyInstance, token),
+    ];
+    await expect.poll(() => statuses(onFirst)).toEqual(["pending"]);
+    await expect.poll(() => statuses(onThird)).toEqual(["pending"]);
+
+    // a worker beside manager 2 runs it, publishing on manager 2's events
+    const store = publishingOperationStore(second.repositories.operations, events[1] as RedisOperationEvents);
+    const claimed = await store.claimNext({ owner: "shared-live-test", leaseMs: 60_000 });
+    if (!claimed) throw new Error("nothing to claim");
+    await expect.poll(() => statuses(onFirst), { timeout: 3000 }).toContain("running");
+    for (const step of claimed.steps) {
+      await store.startStep(claimed.id, step.position);
+      await store.finishStep(claimed.id, step.position, { status: "succeeded", message: "" });
+    }
+    await store.finish(claimed.id, { status: "succeeded", error: null });
+    await expect.poll(() => statuses(onFirst).at(-1), { timeout: 3000 }).toBe("succeeded");
+    const last = onFirst.filter((message) => message.type === "operation").at(-1);
+    expect(last?.type === "operation" && last.operation.steps.every((step) => step.status === "succeeded")).toBe(true);
+    // the manager without Redis heard none of it (its poll is ten minutes away)
+    expect(statuses(onThird)).toEqual(["pending"]);
+  });
+
+  it("keeps ids only on the channel, under the installation's key prefix", async () => {
+    const listener = new Redis(redisUrl);
+    try {
+      const heard: string[] = [];
+      await listener.subscribe(`${keyPrefix}operation-events`);
+      listener.on("message", (_channel: string, message: string) => heard.push(message));
+      (events[0] as RedisOperationEvents).publish(42);
+      await expect.poll(() => heard.length).toBe(1);
+      expect(heard[0]).toMatch(/^[0-9a-f]{16}:42$/);
+    } finally {
+      await listener.quit();
+    }
+  });
+});
