@@ -52,6 +52,9 @@ export async function startManager(
   if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
   // after the app and the worker: both publish and listen until they stop
   closers.push(async () => adapters.operationEvents.close?.());
+  closers.push(async () => {
+    await adapters.redis?.quit().catch(() => adapters.redis?.disconnect());
+  });
 
   let url: string | null = null;
   if (deps.roles.api) {

@@ -3,8 +3,10 @@
  * (connectManagerAdapters), tests give fakes for what cannot be reached (testing/test-app.ts).
  */
 import type { DatabaseHandle } from "@director/db/database";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Components, connectComponents } from "./adapters/components.js";
+import { connectRedis } from "./adapters/redis-client.js";
 import { RedisOperationEvents } from "./adapters/redis-operation-events.js";
 import { LogMailer, SmtpMailer } from "./adapters/smtp-mailer.js";
 import { InProcessWakeup, type Wakeup } from "./adapters/wakeup.js";
@@ -30,6 +32,8 @@ export interface ManagerAdapters {
   guidelines: CurrentGuidelines;
   /** the worker's changes of operations, which open pages follow live */
   operationEvents: OperationEvents;
+  /** the Redis every manager shares (DIRECTOR_REDIS_URL), for what they count together; null: each counts alone */
+  redis: Redis | null;
 }
 
 /**
@@ -53,6 +57,8 @@ export async function connectManagerAdapters(
       ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
       : new LogMailer(deps.log.child({ component: "mail" })),
     guidelines: await loadGuidelines(config.guidelines.filePath),
+    redis:
+      config.redis.url === undefined ? null : connectRedis(config.redis.url, deps.log.child({ component: "redis" })),
     operationEvents:
       config.redis.url === undefined
         ? new InProcessOperationEvents()

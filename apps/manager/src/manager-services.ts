@@ -8,6 +8,7 @@ import { repositoriesOn, unitOfWork } from "@director/db/unit-of-work";
 import type { SiteRecord as Site } from "@director/domain/site";
 import { OAuth2IdentityProvider } from "./adapters/oauth2-identity-provider.js";
 import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
+import { RedisLoginFailures } from "./adapters/redis-login-failures.js";
 import { SecretBox } from "./adapters/secret-box.js";
 import type { ManagerConfig } from "./config.js";
 import { oidcProfileMapping } from "./config-login.js";
@@ -185,7 +186,10 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     shellLogins: new ShellLoginsService({
       auth,
       keys: sshKeys,
-      failures: new LoginFailures(loginRateLimits),
+      failures:
+        adapters.redis === null
+          ? new LoginFailures(loginRateLimits)
+          : new RedisLoginFailures(adapters.redis, config.redis.keyPrefix, loginRateLimits),
       audit: repositories.audit,
     }),
     shellServer: new ShellServerService({

@@ -9,7 +9,6 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
-import { connectRedis } from "../adapters/redis-client.js";
 import type { ManagerConfig } from "../config.js";
 import { registerAccountArchiveRoutes } from "../features/account-archive/account-archive.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
@@ -91,12 +90,7 @@ export async function buildManagerApp(
   installSessionCookie(app, isCookieSecure);
   // Per-route limits only (STACK.md: a global limit would count websocket upgrades too). Counted in the Redis every
   // manager shares when there is one, so that a limit hit through one manager holds on the others.
-  const redis = config.redis.url === undefined ? null : connectRedis(config.redis.url, log);
-  if (redis !== null) {
-    app.addHook("onClose", async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    });
-  }
+  const { redis } = adapters;
   await app.register(rateLimit, {
     global: false,
     ...(redis === null ? {} : { redis, nameSpace: `${config.redis.keyPrefix}rate-limit:` }),

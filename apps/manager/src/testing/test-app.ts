@@ -3,12 +3,14 @@
  * PostgreSQL database, with fakes only for what these tests never reach (the orchestrator and router unless a test
  * gives its own), and helpers to add logged-in accounts and call the API as them.
  */
+
 import type { Actor } from "@director/domain/actor";
 import { DirectorError } from "@director/domain/errors";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pino from "pino";
 import type { Components } from "../adapters/components.js";
+import { connectRedis } from "../adapters/redis-client.js";
 import { LogMailer } from "../adapters/smtp-mailer.js";
 import { InProcessWakeup, type Wakeup } from "../adapters/wakeup.js";
 import { type ManagerConfig, managerConfigSchema } from "../config.js";
@@ -154,10 +156,17 @@ export async function buildTestManagerApp(
     mailer: options.mailer ?? new LogMailer(log),
     guidelines: currentGuidelines(options.guidelinesText),
     operationEvents: options.operationEvents ?? new InProcessOperationEvents(),
+    redis: config.redis.url === undefined ? null : connectRedis(config.redis.url, log),
   });
   // as the manager does when it starts serving the API (main.ts)
   await manager.services.auth.recordGuidelinesVersionOfEarlierAcceptances();
   const app = await manager.buildApp(options.liveTimings ? { liveTimings: options.liveTimings } : {});
+  const { redis } = manager.adapters;
+  if (redis !== null) {
+    app.addHook("onClose", async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
   return { app, services: manager.services, manager };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The login limits shared through Redis (DIRECTOR_REDIS_URL), on the real Redis and PostgreSQL of this machine: two
- * managers on one database and one Redis count every attempt together, so a limit hit through one holds on the other;
- * a manager without Redis counts on its own. With Redis out of reach a login is refused with 503, never let through
+ * managers on one database and one Redis count every attempt together (web logins) and every failure together (SSH
+ * logins the shell server asks about), so a limit hit through one holds on the other; a manager without Redis counts
+ * on its own. With Redis out of reach a login is refused with 503, never let through
  * uncounted.
  */
 import { randomBytes } from "node:crypto";
@@ -13,6 +14,7 @@ import { buildTestManagerApp, testManagerConfig } from "../../testing/test-app.j
 
 const redisUrl = process.env.DIRECTOR_TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 const sessions = { loginMaxPerIp: 100, loginMaxPerUsername: 3 };
+const shell = { token: "shell-token-for-the-shared-limits-test-0123" };
 
 describe("login limits shared by managers through Redis", () => {
   let database: ServerTestDatabase;
@@ -24,7 +26,7 @@ describe("login limits shared by managers through Redis", () => {
 
   beforeAll(async () => {
     database = await createServerTestDatabase();
-    const shared = testManagerConfig({ sessions, redis: { url: redisUrl, keyPrefix } });
+    const shared = testManagerConfig({ sessions, shell, redis: { url: redisUrl, keyPrefix } });
     ({ app: first } = await buildTestManagerApp(database, { config: shared }));
     ({ app: second } = await buildTestManagerApp(database, { config: shared }));
     ({ app: alone } = await buildTestManagerApp(database, { config: testManagerConfig({ sessions }) }));
@@ -67,6 +69,23 @@ describe("login limits shared by managers through Redis", () => {
     }
     // another person is not held back
     expect((await attempt(second, "grace", "198.51.100.5")).status).toBe(401);
+  });
+
+  it("counts failed SSH logins together: a username locked through one manager is locked on the other", async () => {
+    const sshLogin = async (app: FastifyInstance, address: string) => {
+      const answer = await app.inject({
+        method: "POST",
+        url: "/internal/v1/shell/logins",
+        headers: { authorization: `Bearer ${shell.token}` },
+        payload: { username: "lovelace", address, credential: { kind: "password", password: "wrong" } },
+      });
+      return answer.json().error?.code as string | undefined;
+    };
+    expect(await sshLogin(first, "192.0.2.31")).toBe("AUTH_INVALID_CREDENTIALS");
+    expect(await sshLogin(second, "192.0.2.32")).toBe("AUTH_INVALID_CREDENTIALS");
+    expect(await sshLogin(first, "192.0.2.33")).toBe("AUTH_INVALID_CREDENTIALS");
+    expect(await sshLogin(second, "192.0.2.34")).toBe("LOGIN_RATE_LIMITED");
+    expect(await sshLogin(first, "192.0.2.35")).toBe("LOGIN_RATE_LIMITED");
   });
 
   it("counts on its own without Redis", async () => {

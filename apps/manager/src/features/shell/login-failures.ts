@@ -15,7 +15,18 @@ interface Window {
 /** More keys than this are dropped oldest first (an attacker with many addresses must not fill memory). */
 const maxTrackedKeys = 100_000;
 
-export class LoginFailures {
+/**
+ * Counts failed SSH logins: in this process (LoginFailures) or in the Redis every manager shares
+ * (adapters/redis-login-failures.ts), so that a limit holds whichever manager the shell server asks.
+ */
+export interface LoginFailureCounter {
+  /** seconds until `address` and `username` may try again; 0 when neither has used up its failures */
+  retryAfterSeconds(address: string, username: string): number | Promise<number>;
+  /** counts one failure against both */
+  record(address: string, username: string): void | Promise<void>;
+}
+
+export class LoginFailures implements LoginFailureCounter {
   readonly #limits: LoginRateLimits;
   readonly #now: () => number;
   readonly #windows = new Map<string, Window>();
@@ -61,10 +72,10 @@ export class LoginFailures {
   }
 }
 
-function addressKey(address: string): string {
+export function addressKey(address: string): string {
   return `ip:${clientAddressKey(address)}`;
 }
 
-function usernameKey(username: string): string {
+export function usernameKey(username: string): string {
   return `user:${username.trim().toLowerCase().slice(0, 64)}`;
 }

@@ -8,7 +8,7 @@ import type { AuditRepository } from "@director/db/audit.repository";
 import { DirectorError, isDirectorError } from "@director/domain/errors";
 import type { User } from "@director/domain/user";
 import type { AuthService, OpenedSession } from "../auth/auth.service.js";
-import type { LoginFailures } from "./login-failures.js";
+import type { LoginFailureCounter } from "./login-failures.js";
 
 /** A public key as SSH carries it: algorithm name and base64 blob. */
 export interface SshPublicKey {
@@ -27,7 +27,7 @@ export type ShellCredential = { kind: "password"; password: string } | { kind: "
 export interface ShellLoginsDeps {
   auth: Pick<AuthService, "login" | "openSession" | "logout">;
   keys: LoginKeys;
-  failures: LoginFailures;
+  failures: LoginFailureCounter;
   audit: Pick<AuditRepository, "record">;
   now?: () => Date;
 }
@@ -57,7 +57,7 @@ export class ShellLoginsService {
    */
   async login(username: string, address: string, credential: ShellCredential): Promise<OpenedSession> {
     const name = normalized(username);
-    const retryAfterSeconds = this.#deps.failures.retryAfterSeconds(address, name);
+    const retryAfterSeconds = await this.#deps.failures.retryAfterSeconds(address, name);
     if (retryAfterSeconds > 0) {
       await this.#deps.audit.record({
         actorUserId: null,
@@ -75,7 +75,7 @@ export class ShellLoginsService {
         : await this.#keyLogin(name, credential.publicKey);
     } catch (error) {
       if (isDirectorError(error) && error.code === "AUTH_INVALID_CREDENTIALS") {
-        this.#deps.failures.record(address, name);
+        await this.#deps.failures.record(address, name);
       }
       throw error;
     }
