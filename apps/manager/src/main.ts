@@ -51,7 +51,7 @@ export async function startManager(
   const { mailer } = adapters;
   if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
   // after the app and the worker: both publish and listen until they stop
-  closers.push(async () => adapters.operationEvents.close?.());
+  closers.push(async () => adapters.bus?.close());
   closers.push(async () => {
     await adapters.redis?.quit().catch(() => adapters.redis?.disconnect());
   });

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from "@director/db/database";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Components, connectComponents } from "./adapters/components.js";
+import { RedisBus } from "./adapters/redis-bus.js";
 import { connectRedis } from "./adapters/redis-client.js";
 import { RedisOperationEvents } from "./adapters/redis-operation-events.js";
 import { LogMailer, SmtpMailer } from "./adapters/smtp-mailer.js";
@@ -34,6 +35,8 @@ export interface ManagerAdapters {
   operationEvents: OperationEvents;
   /** the Redis every manager shares (DIRECTOR_REDIS_URL), for what they count together; null: each counts alone */
   redis: Redis | null;
+  /** messages to the other managers and workers over that Redis (operation events, ended sessions); null: none */
+  bus: RedisBus | null;
 }
 
 /**
@@ -45,6 +48,11 @@ export async function connectManagerAdapters(
   config: ManagerConfig,
   deps: { db: DatabaseHandle; log: Logger; wakeup?: Wakeup },
 ): Promise<ManagerAdapters> {
+  const log = deps.log.child({ component: "redis" });
+  const bus =
+    config.redis.url === undefined
+      ? null
+      : new RedisBus({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, log });
   return {
     db: deps.db,
     log: deps.log,
@@ -60,12 +68,7 @@ export async function connectManagerAdapters(
     redis:
       config.redis.url === undefined ? null : connectRedis(config.redis.url, deps.log.child({ component: "redis" })),
     operationEvents:
-      config.redis.url === undefined
-        ? new InProcessOperationEvents()
-        : new RedisOperationEvents({
-            url: config.redis.url,
-            keyPrefix: config.redis.keyPrefix,
-            log: deps.log.child({ component: "redis" }),
-          }),
+      bus === null ? new InProcessOperationEvents() : new RedisOperationEvents(bus.channel("operation-events")),
+    bus,
   };
 }

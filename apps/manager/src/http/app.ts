@@ -111,7 +111,8 @@ export async function buildManagerApp(
 
   registerApiRoute(app, platformRoutes.health, async () => ({ ok: true, component: "manager" }));
   const { operations, sites: siteRows } = services.repositories;
-  const liveSessions = new LiveSessions();
+  // a logout or a disabled account closes live connections on every manager (through Redis, when shared)
+  const liveSessions = new LiveSessions(adapters.bus?.channel("session-endings"));
   registerAuthRoutes(app, {
     auth: services.auth,
     loginRateLimits: services.loginRateLimits,

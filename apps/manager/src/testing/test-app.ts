@@ -10,6 +10,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pino from "pino";
 import type { Components } from "../adapters/components.js";
+import type { RedisBus } from "../adapters/redis-bus.js";
 import { connectRedis } from "../adapters/redis-client.js";
 import { LogMailer } from "../adapters/smtp-mailer.js";
 import { InProcessWakeup, type Wakeup } from "../adapters/wakeup.js";
@@ -137,6 +138,8 @@ export interface TestManagerOptions extends ManagerAppOptions {
   siteDisks?: Components["siteDisks"];
   /** what the live channel hears from the worker; default: a fresh in-process one */
   operationEvents?: OperationEvents;
+  /** messages to other managers (a RedisBus the test owns); default: none */
+  bus?: RedisBus;
 }
 
 /** The manager and its app on `database`; the caller closes the app. */
@@ -157,6 +160,7 @@ export async function buildTestManagerApp(
     guidelines: currentGuidelines(options.guidelinesText),
     operationEvents: options.operationEvents ?? new InProcessOperationEvents(),
     redis: config.redis.url === undefined ? null : connectRedis(config.redis.url, log),
+    bus: options.bus ?? null,
   });
   // as the manager does when it starts serving the API (main.ts)
   await manager.services.auth.recordGuidelinesVersionOfEarlierAcceptances();

@@ -12,6 +12,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { RedisBus } from "../../adapters/redis-bus.js";
 import { RedisOperationEvents } from "../../adapters/redis-operation-events.js";
 import { buildTestManagerApp } from "../../testing/test-app.js";
 import { InProcessOperationEvents } from "./operation-events.js";
@@ -25,14 +26,18 @@ const silent = pino({ level: "silent" });
 describe("live channel across managers, through Redis", () => {
   let database: ServerTestDatabase;
   const keyPrefix = `director-test-${randomBytes(4).toString("hex")}:`;
-  const events = [1, 2].map(() => new RedisOperationEvents({ url: redisUrl, keyPrefix, log: silent }));
+  // managers 1 and 2 each have their bus (two processes, as far as Redis can tell)
+  const buses = [1, 2].map(() => new RedisBus({ url: redisUrl, keyPrefix, log: silent }));
+  const events = buses.map((bus) => new RedisOperationEvents(bus.channel("operation-events")));
   const apps: FastifyInstance[] = [];
   let second: Awaited<ReturnType<typeof buildTestManagerApp>>["services"];
   const sockets: WebSocket[] = [];
+  const addresses = new Map<FastifyInstance, string>();
 
   beforeAll(async () => {
     database = await createServerTestDatabase();
-    await Promise.all(events.map((transport) => transport.ready()));
+    for (const bus of buses) bus.channel("session-endings");
+    await Promise.all(buses.map((bus) => bus.ready()));
     const siteProcess = {
       serviceStatus: async () => ({ state: "stopped" as const, message: "" }),
       logs: async () => ({ lines: [] }),
@@ -40,8 +45,19 @@ describe("live channel across managers, through Redis", () => {
     };
     // manager 1 and manager 2 share Redis; manager 3 has none
     const built = [];
-    for (const operationEvents of [events[0], events[1], new InProcessOperationEvents()]) {
-      built.push(await buildTestManagerApp(database, { operationEvents, liveTimings: noPolling, siteProcess }));
+    for (const [operationEvents, bus] of [
+      [events[0], buses[0]],
+      [events[1], buses[1]],
+      [new InProcessOperationEvents(), undefined],
+    ] as const) {
+      built.push(
+        await buildTestManagerApp(database, {
+          operationEvents,
+          liveTimings: noPolling,
+          siteProcess,
+          ...(bus === undefined ? {} : { bus }),
+        }),
+      );
     }
     apps.push(...built.map(({ app }) => app));
     second = (built[1] as (typeof built)[number]).services;
@@ -51,13 +67,18 @@ describe("live channel across managers, through Redis", () => {
   afterAll(async () => {
     for (const socket of sockets) socket.terminate();
     for (const app of apps) await app.close();
-    await Promise.all(events.map((transport) => transport.close()));
+    await Promise.all(buses.map((bus) => bus.close()));
     await database?.drop();
   });
 
   /** A page of `app` following site "ann": every message it gets. */
   async function follow(app: FastifyInstance, token: string): Promise<LiveServerMessage[]> {
-    const address = (await app.listen({ host: "127.0.0.1", port: 0 })).replace(/^http/, "ws");
+    return (await open(app, token)).messages;
+  }
+
+  async function open(app: FastifyInstance, token: string) {
+    const address = addresses.get(app) ?? (await app.listen({ host: "127.0.0.1", port: 0 })).replace(/^http/, "ws");
+    addresses.set(app, address);
     const socket = new WebSocket(`${address}/ws`, {
       headers: { origin: `http://${new URL(address).host}`, cookie: `director_session=${token}` },
     });
@@ -69,7 +90,12 @@ describe("live channel across managers, through Redis", () => {
       socket.once("error", reject);
     });
     socket.send(JSON.stringify({ type: "watch", sites: ["ann"] }));
-    return messages;
+    const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+    let isClosed = false;
+    void closed.then(() => {
+      isClosed = true;
+    });
+    return { messages, closed, isClosed: () => isClosed };
   }
   const statuses = (messages: LiveServerMessage[]) =>
     messages.flatMap((message) => (message.type === "operation" ? [message.operation.status] : []));
@@ -108,6 +134,25 @@ describe("live channel across managers, through Redis", () => {
     expect(last?.type === "operation" && last.operation.steps.every((step) => step.status === "succeeded")).toBe(true);
     // the manager without Redis heard none of it (its poll is ten minutes away)
     expect(statuses(onThird)).toEqual(["pending"]);
+  });
+
+  it("closes a session's live connections on every manager when it logs out through one", async () => {
+    const token = (await second.auth.login("ann", password)).token;
+    const [onFirst, onThird] = [
+      await open(apps[0] as FastifyInstance, token),
+      await open(apps[2] as FastifyInstance, token),
+    ];
+    await expect.poll(() => onFirst.messages.length).toBeGreaterThan(0);
+    const logout = await (apps[1] as FastifyInstance).inject({
+      method: "POST",
+      url: "/api/auth/logout",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(logout.statusCode, logout.body).toBeLessThan(300);
+    await onFirst.closed;
+    // the manager without Redis learns it at its own check, ten minutes away
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(onThird.isClosed()).toBe(false);
   });
 
   it("keeps ids only on the channel, under the installation's key prefix", async () => {

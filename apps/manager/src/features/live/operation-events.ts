@@ -9,8 +9,6 @@ export interface OperationEvents {
   publish(operationId: number): void;
   /** Calls `listener` with every published id; returns a function that stops listening. */
   subscribe(listener: (operationId: number) => void): () => void;
-  /** lets go of what the transport holds (a shared one's connections) */
-  close?(): Promise<void>;
 }
 
 /**
