@@ -153,6 +153,8 @@ export class DirectorProcess {
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // a command that fails before reading its input answers with its exit code, not an EPIPE here
+    child.stdin.on("error", () => {});
     child.stdin.end(stdin);
     const code = await new Promise<number | null>((resolve) => child.once("exit", (exitCode) => resolve(exitCode)));
     return { code, stdout, stderr };
