@@ -10,7 +10,7 @@ import { InternalClient } from "@director/http-kit/internal-client";
 import { getWithHost } from "@director/testing/http-get";
 import { httpRequest } from "@director/testing/http-request";
 import { startTestNginx } from "@director/testing/test-nginx";
-import { expectedRotationAnswers, tokenRotationAnswers } from "@director/testing/token-rotation";
+import { expectedRotationAnswers, internalCallStatus, tokenRotationAnswers } from "@director/testing/token-rotation";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OrchestratorConfig, orchestratorConfigSchema } from "./config.js";
@@ -291,13 +291,7 @@ describe("orchestrator with a real nginx", () => {
       );
       const rotatedUrl = await rotated.listen();
       return {
-        statusWith: async (given) =>
-          (
-            await httpRequest({
-              url: `${rotatedUrl}${api.inventory.path}`,
-              headers: given === null ? {} : { authorization: `Bearer ${given}` },
-            })
-          ).status,
+        statusWith: (given) => internalCallStatus(`${rotatedUrl}${api.inventory.path}`, given),
         close: () => rotated.close(),
       };
     });

@@ -9,8 +9,7 @@ import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InternalClient } from "@director/http-kit/internal-client";
 import { freePort } from "@director/testing/free-port";
 import { getWithHost } from "@director/testing/http-get";
-import { httpRequest } from "@director/testing/http-request";
-import { expectedRotationAnswers, tokenRotationAnswers } from "@director/testing/token-rotation";
+import { expectedRotationAnswers, internalCallStatus, tokenRotationAnswers } from "@director/testing/token-rotation";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RouterConfig, routerConfigSchema } from "./config.js";
@@ -95,13 +94,7 @@ describe("router, split topology: edge nginx → balancer nginx", () => {
       );
       const rotatedUrl = await rotated.listen();
       return {
-        statusWith: async (given) =>
-          (
-            await httpRequest({
-              url: `${rotatedUrl}${api.routeInventory.path}`,
-              headers: given === null ? {} : { authorization: `Bearer ${given}` },
-            })
-          ).status,
+        statusWith: (given) => internalCallStatus(`${rotatedUrl}${api.routeInventory.path}`, given),
         close: () => rotated.close(),
       };
     });

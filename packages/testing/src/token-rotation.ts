@@ -4,6 +4,18 @@
  * its real configuration and answers what one internal call got with each token; the caller asserts the table.
  */
 
+import { httpRequest } from "./http-request.js";
+
+/** The status of one internal call to `url` with `token` as its bearer (null: no Authorization header). */
+export async function internalCallStatus(url: string, token: string | null, method = "GET"): Promise<number> {
+  const answer = await httpRequest({
+    url,
+    method,
+    headers: token === null ? {} : { authorization: `Bearer ${token}` },
+  });
+  return answer.status;
+}
+
 /** Two tokens of the right length, and one that is neither. */
 export const rotationTokens = {
   old: "old-internal-token-0123456789abcdef-0123",

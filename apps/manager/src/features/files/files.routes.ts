@@ -3,7 +3,7 @@ import type { Actor } from "@director/domain/actor";
 import { signalWhenClientGoes } from "@director/http-kit/client-gone";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
-import { sendZip } from "../../http/send-zip.js";
+import { sendDownload } from "../../http/send-download.js";
 import type { FilesService } from "./files.service.js";
 
 /**
@@ -49,7 +49,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: { files: FilesSer
   /** Streams the zip once the orchestrator has planned it: a refusal (413, 404) is still an ordinary JSON answer. */
   const sendSiteZip = async (reply: FastifyReply, actor: Actor, siteName: string, path: string) => {
     const { fileName, body } = await files.zip(actor, siteName, path, signalWhenClientGoes(reply.raw));
-    await sendZip(reply, fileName, body);
+    await sendDownload(reply, { fileName, contentType: "application/zip", body });
   };
 
   registerApiRoute(app, fileRoutes.zipTop, async ({ actor, params, reply }) =>

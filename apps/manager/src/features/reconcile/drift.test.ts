@@ -194,6 +194,26 @@ describe("computeDrift", () => {
     expect(kinds(leftover)).toEqual([["plain", ["route_stale"]]]);
   });
 
+  it("expects a renamed site's route to carry its unexpired former names after its own", () => {
+    const renamed = site(5, "robots");
+    const formerNames = ["robotics"];
+    const expected = { ...expect_(renamed), hostnames: specs.routeHostnames(renamed, formerNames) };
+    expect(expected.hostnames).toEqual(["robots.sites.localhost", "robotics.sites.localhost"]);
+    const check = (hostnames: string[]) =>
+      kinds(
+        computeDrift({
+          expected: [expected],
+          orchestrator: orchestrator([healthy(renamed)]),
+          router: { ...split, routes: [splitRoute(renamed, { hostnames })] },
+          certificates: [],
+          hasOrphans: false,
+        }),
+      );
+    expect(check(["robots.sites.localhost", "robotics.sites.localhost"])).toEqual([]);
+    // a route that lost the former name (its redirect would answer 404 through the edge) is stale
+    expect(check(["robots.sites.localhost"])).toEqual([["robots", ["route_stale"]]]);
+  });
+
   it("reports leftovers with no site row: service, balancer file, directory, images, route file", () => {
     const gone = { ...healthy(site(7, "gone", { type: "dynamic" })), images: ["director/lab1-site-7:0123"] };
     const drifts = computeDrift({

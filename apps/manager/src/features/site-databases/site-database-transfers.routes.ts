@@ -1,10 +1,9 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { siteDatabaseTransferRoutes } from "@director/contracts/manager-routes-site-database-transfers";
 import { signalWhenClientGoes } from "@director/http-kit/client-gone";
 import { acceptStreamedBodies } from "@director/http-kit/routes";
 import type { FastifyInstance } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
+import { sendDownload } from "../../http/send-download.js";
 import type { SiteDatabaseTransfersService } from "./site-database-transfers.service.js";
 
 /**
@@ -23,19 +22,12 @@ export async function registerSiteDatabaseTransferRoutes(
       // The dump has started (its login passed) before the answer does: a refusal is still an ordinary JSON answer.
       const clientGone = signalWhenClientGoes(reply.raw);
       const { fileName, body } = await transfers.export(actor, params.name, clientGone);
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        "content-type": fileName.endsWith(".sql") ? "application/sql" : "application/octet-stream",
-        // A name of [A-Za-z0-9._-] only: nothing in it can break out of the header's quotes.
-        "content-disposition": `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
-        "x-content-type-options": "nosniff",
+      // a dump cut half way (the client left, the dump failed) closes the connection, and the cut file does not restore
+      await sendDownload(reply, {
+        fileName,
+        contentType: fileName.endsWith(".sql") ? "application/sql" : "application/octet-stream",
+        body,
       });
-      try {
-        await pipeline(Readable.from(body), reply.raw);
-      } catch {
-        // The client left or the dump failed half way: the connection closes, and the cut file does not restore.
-        reply.raw.destroy();
-      }
     });
 
     registerApiRoute(scope, siteDatabaseTransferRoutes.import, async ({ actor, params, body, request, reply }) => {
