@@ -121,7 +121,7 @@ describe("the web interface: sites", () => {
       mimeType: "text/html",
       buffer: Buffer.from("<h1>Hello from Ann</h1>"),
     });
-    await page.getByRole("link", { name: "index.html" }).waitFor();
+    await page.getByRole("link", { name: "index.html", exact: true }).waitFor();
     await screenshot(page, "04-site-page");
     await guidePicture(page, "site-page");
     const served = await httpRequest({
@@ -184,7 +184,7 @@ describe("the web interface: sites", () => {
     expect(await fileLinks.allTextContents()).toEqual(names);
     expect(await page.getByRole("button", { name: "Show more" }).count()).toBe(0);
     await page.getByRole("button", { name: "↑ Parent folder" }).click();
-    await page.getByRole("link", { name: "index.html" }).waitFor();
+    await page.getByRole("link", { name: "index.html", exact: true }).waitFor();
   });
 
   it("lists the site with a live status dot, and searches", async () => {
@@ -305,7 +305,7 @@ describe("the web interface: sites", () => {
       mimeType: "text/x-sh",
       buffer: Buffer.from('#!/bin/sh\necho "hello from the web test"\nexec httpd -f -p "$PORT" -h /site/public\n'),
     });
-    await page.getByRole("link", { name: "run.sh" }).waitFor();
+    await page.getByRole("link", { name: "run.sh", exact: true }).waitFor();
     await page.getByRole("button", { name: "Restart", exact: true }).click();
     await page
       .getByRole("region", { name: /Operation restart site/ })
