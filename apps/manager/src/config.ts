@@ -185,6 +185,36 @@ export const managerConfigTable = {
       doc: "the start of every key Director writes in Redis, so that installations may share one",
     }),
   },
+  rabbitmq: {
+    url: variable({
+      env: "DIRECTOR_RABBITMQ_URL",
+      schema: z
+        .string()
+        .regex(/^amqps?:\/\//, "must be an amqp:// or amqps:// URL")
+        .optional(),
+      doc: "RabbitMQ every manager and worker shares (`amqp://user:password@host:5672/vhost`): operations reach workers through its queue instead of each worker polling the database",
+      defaultDoc: "none: workers poll the database (DIRECTOR_WORKER_POLL_MS)",
+      isSecret: true,
+    }),
+    queue: variable({
+      env: "DIRECTOR_RABBITMQ_QUEUE",
+      schema: z
+        .string()
+        .regex(/^[a-z0-9._-]{1,200}$/, "1 to 200 of a-z, 0-9, `.`, `_` and `-`")
+        .default("director.operations"),
+      doc: "the durable queue of operation ids; poison messages go to `<queue>.dead`",
+    }),
+    waiting: variable({
+      env: "DIRECTOR_RABBITMQ_WAITING",
+      schema: z.coerce.number().int().min(1).max(1000).default(4),
+      doc: "operation ids kept ready in the queue beyond those workers hold: fewer keeps turns fair between people, more keeps many workers fed (1 to 1000)",
+    }),
+    deliveryLimit: variable({
+      env: "DIRECTOR_RABBITMQ_DELIVERY_LIMIT",
+      schema: z.coerce.number().int().min(1).max(100).default(5),
+      doc: "deliveries of one message before it goes to the dead-letter queue (its operation is sent again later if unfinished)",
+    }),
+  },
   graduation: {
     openUntil: variable({
       env: "DIRECTOR_GRADUATES_OPEN_UNTIL",

@@ -46,12 +46,18 @@ export async function startManager(
     }
   }
   const closers: Array<() => Promise<void>> = [];
-  if (deps.roles.worker) closers.push(manager.startBackground());
+  const { relay } = manager;
+  if (relay !== null) {
+    relay.start();
+    closers.push(() => relay.stop());
+  }
+  if (deps.roles.worker) closers.unshift(manager.startBackground());
   // after the dispatcher stopped: its last send may still use the transport
   const { mailer } = adapters;
   if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
   // after the app and the worker: both publish and listen until they stop
   closers.push(async () => adapters.bus?.close());
+  closers.push(async () => adapters.operationQueue?.close());
   closers.push(async () => {
     await adapters.redis?.quit().catch(() => adapters.redis?.disconnect());
   });

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from "@director/db/database";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Components, connectComponents } from "./adapters/components.js";
+import { type OperationQueue, RabbitOperationQueue } from "./adapters/rabbitmq-operation-queue.js";
 import { RedisBus } from "./adapters/redis-bus.js";
 import { connectRedis } from "./adapters/redis-client.js";
 import { RedisOperationEvents } from "./adapters/redis-operation-events.js";
@@ -37,6 +38,8 @@ export interface ManagerAdapters {
   redis: Redis | null;
   /** messages to the other managers and workers over that Redis (operation events, ended sessions); null: none */
   bus: RedisBus | null;
+  /** the RabbitMQ queue operations reach workers through (DIRECTOR_RABBITMQ_URL); null: workers poll the database */
+  operationQueue: OperationQueue | null;
 }
 
 /**
@@ -70,5 +73,14 @@ export async function connectManagerAdapters(
     operationEvents:
       bus === null ? new InProcessOperationEvents() : new RedisOperationEvents(bus.channel("operation-events")),
     bus,
+    operationQueue:
+      config.rabbitmq.url === undefined
+        ? null
+        : await RabbitOperationQueue.connect({
+            url: config.rabbitmq.url,
+            queue: config.rabbitmq.queue,
+            deliveryLimit: config.rabbitmq.deliveryLimit,
+            log: deps.log.child({ component: "rabbitmq" }),
+          }),
   };
 }

@@ -15,6 +15,7 @@ import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/d
 import { publishingOperationStore, type WorkerStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
 import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
+import { OutboxRelay } from "./features/operations/outbox-relay.js";
 import { defaultSiteNameReleaserOptions, SiteNameReleaser } from "./features/sites/site-name-releaser.js";
 import { DiskCollector } from "./features/usage/disk-collector.js";
 import { defaultResourceCollectorOptions, ResourceCollector } from "./features/usage/resource-collector.js";
@@ -33,21 +34,39 @@ export interface Manager {
   buildApp(options?: ManagerAppOptions): Promise<FastifyInstance>;
   /** Starts the operations worker, the mail dispatcher and the domain checker; resolves to the function that stops them. */
   startBackground(): () => Promise<void>;
+  /** hands queued operations to the broker; null without one (DIRECTOR_RABBITMQ_URL) */
+  relay: OutboxRelay | null;
 }
 
 export function createManager(config: ManagerConfig, adapters: ManagerAdapters): Manager {
   const services = createManagerServices(config, adapters);
+  const queue = adapters.operationQueue;
   const manager: Manager = {
     config,
     adapters,
     services,
     buildApp: (options = {}) => buildManagerApp(manager, options),
     startBackground: () => startBackground(manager),
+    relay:
+      queue === null
+        ? null
+        : new OutboxRelay({
+            outbox: services.repositories.operationOutbox,
+            queue,
+            // woken by what this process queues; a worker also passes after every operation it ends
+            wakeup: adapters.wakeup,
+            log: adapters.log.child({ component: "outbox-relay" }),
+            options: {
+              waiting: config.rabbitmq.waiting,
+              republishAfterMs: config.worker.leaseMs,
+              intervalMs: config.worker.pollIntervalMs,
+            },
+          }),
   };
   return manager;
 }
 
-function startBackground({ config, adapters, services }: Manager): () => Promise<void> {
+function startBackground({ config, adapters, services, relay }: Manager): () => Promise<void> {
   const { sites, operations, images, mailOutbox, siteDomains, siteDatabases, siteFormerNames } = services.repositories;
   const contextFor: StepContextFactory = async (operation) => ({
     site: operation.siteId === null ? null : await sites.findById(operation.siteId),
@@ -115,7 +134,19 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
     log: adapters.log.child({ component: "domain-checker" }),
     options: { ...defaultDomainCheckerOptions, renewWithinDays: config.domains.renewWithinDays },
   });
-  worker.start();
+  const queue = adapters.operationQueue;
+  if (queue === null) worker.start();
+  else {
+    // fed by the broker: each delivered id is run here, and the relay refills the place it leaves in the queue
+    worker.start({ polling: false });
+    void queue
+      .consume(config.worker.concurrency, async (operationId) => {
+        const outcome = await worker.runById(operationId);
+        relay?.trigger();
+        return outcome;
+      })
+      .catch((error: unknown) => adapters.log.error({ err: error }, "could not consume the operations queue"));
+  }
   mailDispatcher.start();
   domainChecker.start();
   services.databaseSizeCheck.start();
@@ -165,7 +196,8 @@ function startBackground({ config, adapters, services }: Manager): () => Promise
   });
   nameReleaser.start();
   return async () => {
-    await worker.stop();
+    // no new deliveries; the running operations end their step and go back to the queue
+    await Promise.all([queue?.stopConsuming(), worker.stop()]);
     await mailDispatcher.stop();
     await domainChecker.stop();
     await services.databaseSizeCheck.stop();

@@ -47,6 +47,7 @@ describe.each(testBackends)("migrateToLatest on $name", (backend) => {
       { name: "0022-site-variables" },
       { name: "0023-courses" },
       { name: "0024-site-former-names" },
+      { name: "0025-operation-outbox" },
     ]);
   });
 });

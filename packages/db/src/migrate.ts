@@ -26,6 +26,7 @@ import * as siteDisk from "./migrations/0021-site-disk.js";
 import * as siteVariables from "./migrations/0022-site-variables.js";
 import * as courses from "./migrations/0023-courses.js";
 import * as siteFormerNames from "./migrations/0024-site-former-names.js";
+import * as operationOutbox from "./migrations/0025-operation-outbox.js";
 import type { DB } from "./schema.js";
 
 /** Every migration, in order; a record in code (not a folder scan) so bundled and tsx runs find them alike. */
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   "0022-site-variables": siteVariables,
   "0023-courses": courses,
   "0024-site-former-names": siteFormerNames,
+  "0025-operation-outbox": operationOutbox,
 };
 
 const staticProvider: MigrationProvider = {

@@ -43,3 +43,9 @@ export function toOperation(row: Selectable<OperationsTable>, stepRows: Selectab
       .map(toOperationStep),
   };
 }
+
+/** What claiming an operation by its id found (OperationsRepository.claimById). */
+export type OperationClaim =
+  | { outcome: "claimed"; operation: Operation }
+  | { outcome: "held"; leaseExpiresAt: Date }
+  | { outcome: "finished" | "missing" };

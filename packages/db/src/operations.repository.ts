@@ -6,7 +6,7 @@ import { type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
-import { toOperation } from "./operation-rows.js";
+import { type OperationClaim, toOperation } from "./operation-rows.js";
 import type { OperationsTable } from "./schema.js";
 
 /** What queueing an operation needs; steps run in the given order. */
@@ -55,6 +55,8 @@ export class OperationsRepository {
               .values(input.steps.map((step, position) => ({ operation_id: row.id, position, ...step })))
               .returningAll()
               .execute();
+      // in the same transaction: a relay hands it to the broker once this commits (operation-outbox.repository.ts)
+      await executor.insertInto("operation_outbox").values({ operation_id: row.id }).execute();
       return toOperation(row, steps);
     };
     try {
@@ -182,6 +184,49 @@ export class OperationsRepository {
   }
 
   /**
+   * Takes operation `id` for `owner` when it is runnable (pending, or running under an expired lease), the way a
+   * message from the broker names it. Otherwise says why not: `finished` (a message sent twice, or late), `held`
+   * with the lease's end (another worker runs it), or `missing` (deleted with its site, or never existed).
+   */
+  async claimById(
+    id: number,
+    lease: { owner: string; leaseMs: number },
+    trx: DatabaseHandle = this.#db,
+  ): Promise<OperationClaim> {
+    const row = await trx
+      .updateTable("operations")
+      .set((eb) => ({
+        status: "running",
+        lease_owner: lease.owner,
+        lease_expires_at: databaseNowPlusMs(lease.leaseMs),
+        started_at: eb.fn.coalesce("started_at", sql<Date>`now()`),
+      }))
+      .where("id", "=", id)
+      .where((eb) =>
+        eb.or([
+          eb("status", "=", "pending"),
+          eb.and([eb("status", "=", "running"), eb("lease_expires_at", "<", sql<Date>`now()`)]),
+        ]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) {
+      const [operation] = await this.#withSteps([row], trx);
+      if (operation !== undefined) return { outcome: "claimed", operation };
+    }
+    const current = await trx
+      .selectFrom("operations")
+      .select(["status", "lease_expires_at"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (current === undefined) return { outcome: "missing" };
+    if (current.status === "running" && current.lease_expires_at !== null) {
+      return { outcome: "held", leaseExpiresAt: current.lease_expires_at };
+    }
+    return { outcome: "finished" };
+  }
+
+  /**
    * Extends the lease when `owner` still holds it; false when another worker took the operation or it finished.
    * `leaseMs: 0` hands the operation back at once (a stopping worker).
    */
@@ -246,17 +291,22 @@ export class OperationsRepository {
     outcome: { status: "succeeded" | "failed"; error: string | null },
     trx: DatabaseHandle = this.#db,
   ): Promise<void> {
-    await trx
-      .updateTable("operations")
-      .set({
-        status: outcome.status,
-        error: outcome.error,
-        finished_at: sql<Date>`now()`,
-        lease_owner: null,
-        lease_expires_at: null,
-      })
-      .where("id", "=", id)
-      .execute();
+    const record = async (executor: DatabaseHandle): Promise<void> => {
+      await executor
+        .updateTable("operations")
+        .set({
+          status: outcome.status,
+          error: outcome.error,
+          finished_at: sql<Date>`now()`,
+          lease_owner: null,
+          lease_expires_at: null,
+        })
+        .where("id", "=", id)
+        .execute();
+      await executor.deleteFrom("operation_outbox").where("operation_id", "=", id).execute();
+    };
+    if (trx.isTransaction) await record(trx);
+    else await trx.transaction().execute(record);
   }
 
   /** A page of operations, newest first, with their steps; `status` "failed" keeps only failed ones. */
@@ -302,6 +352,11 @@ export class OperationsRepository {
         .set({ status: "pending", attempts: 0, started_at: null, finished_at: null })
         .where("operation_id", "=", id)
         .where("status", "!=", "succeeded")
+        .execute();
+      await executor
+        .insertInto("operation_outbox")
+        .values({ operation_id: id })
+        .onConflict((oc) => oc.column("operation_id").doNothing())
         .execute();
       const [operation] = await this.#withSteps([row], executor);
       if (operation === undefined) throw new Error(`operation ${id} vanished while it was requeued`);

@@ -6,6 +6,7 @@
 import type { SessionKind } from "@director/domain/user";
 import type { UserRole } from "@director/domain/user-role";
 import type { ColumnType, Generated, JSONColumnType } from "kysely";
+import type { OperationOutboxTable } from "./schema-outbox.js";
 import type { CourseStudentsTable, CoursesTable, SiteFormerNamesTable } from "./schema-school.js";
 
 /** A timestamptz that the database fills in by default (pg returns it as a Date). */
@@ -392,5 +393,6 @@ export interface DB {
   courses: CoursesTable;
   course_students: CourseStudentsTable;
   site_former_names: SiteFormerNamesTable;
+  operation_outbox: OperationOutboxTable;
   usage_cursors: UsageCursorsTable;
 }

@@ -9,6 +9,7 @@ import { DatabaseHostsRepository } from "./database-hosts.repository.js";
 import { GraduatingClassRepository } from "./graduating-class.repository.js";
 import { ImagesRepository } from "./images.repository.js";
 import { MailOutboxRepository } from "./mail-outbox.repository.js";
+import { OperationOutboxRepository } from "./operation-outbox.repository.js";
 import { OperationsRepository } from "./operations.repository.js";
 import { SessionsRepository } from "./sessions.repository.js";
 import { ShellServerReportRepository } from "./shell-server-report.repository.js";
@@ -33,6 +34,8 @@ export interface Repositories {
   sites: SitesRepository;
   images: ImagesRepository;
   operations: OperationsRepository;
+  /** unfinished operations' ids for the broker (used outside a unit of work: it takes its own transaction) */
+  operationOutbox: OperationOutboxRepository;
   audit: AuditRepository;
   siteRequests: SiteRequestsRepository;
   mailOutbox: MailOutboxRepository;
@@ -61,6 +64,7 @@ export function repositoriesOn(db: DatabaseHandle): Repositories {
     sites: new SitesRepository(db),
     images: new ImagesRepository(db),
     operations: new OperationsRepository(db),
+    operationOutbox: new OperationOutboxRepository(db),
     audit: new AuditRepository(db),
     siteRequests: new SiteRequestsRepository(db),
     mailOutbox: new MailOutboxRepository(db),

@@ -17,6 +17,7 @@ describe("the error code table", () => {
     expect(passing).toEqual([
       "ACME_RATE_LIMITED",
       "ACME_UNAVAILABLE",
+      "BROKER_UNAVAILABLE",
       "COMPONENT_UNREACHABLE",
       "DATABASE_HOST_UNAVAILABLE",
       "DATABASE_UNAVAILABLE",

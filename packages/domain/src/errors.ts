@@ -226,6 +226,8 @@ export const errorCodes = {
   /** an orchestrator without an nginx balancer of its own keeps no redirects of renamed sites */
   REDIRECTS_UNSUPPORTED: { kind: "operator", status: 501 },
   RATE_LIMITS_UNAVAILABLE: { kind: "operator", status: 503 },
+  /** RabbitMQ out of reach or not confirming: operations wait in the outbox and are sent once it answers */
+  BROKER_UNAVAILABLE: { kind: "passing", status: 503 },
   INTERNAL: { kind: "unexpected", status: 500 },
 } as const satisfies Record<string, ErrorSpec>;
 

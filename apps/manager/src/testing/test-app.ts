@@ -10,6 +10,7 @@ import { createServerTestDatabase, type ServerTestDatabase } from "@director/tes
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pino from "pino";
 import type { Components } from "../adapters/components.js";
+import type { OperationQueue } from "../adapters/rabbitmq-operation-queue.js";
 import type { RedisBus } from "../adapters/redis-bus.js";
 import { connectRedis } from "../adapters/redis-client.js";
 import { LogMailer } from "../adapters/smtp-mailer.js";
@@ -126,6 +127,8 @@ export interface TestManagerOptions extends ManagerAppOptions {
   /** the guidelines people accept; default: the built-in text */
   guidelinesText?: string;
   fileStore?: Components["fileStore"];
+  /** the orchestrator and router as the worker calls them; default: every call unreachable */
+  host?: Components["host"];
   siteProcess?: Components["siteProcess"];
   reconcileHost?: ReconcileHost;
   /** the orchestrator's check of a database host; default: unreachable */
@@ -140,6 +143,8 @@ export interface TestManagerOptions extends ManagerAppOptions {
   operationEvents?: OperationEvents;
   /** messages to other managers (a RedisBus the test owns); default: none */
   bus?: RedisBus;
+  /** the broker's queue of operations (one the test owns); default: none, workers poll */
+  operationQueue?: OperationQueue;
 }
 
 /** The manager and its app on `database`; the caller closes the app. */
@@ -161,6 +166,7 @@ export async function buildTestManagerApp(
     operationEvents: options.operationEvents ?? new InProcessOperationEvents(),
     redis: config.redis.url === undefined ? null : connectRedis(config.redis.url, log),
     bus: options.bus ?? null,
+    operationQueue: options.operationQueue ?? null,
   });
   // as the manager does when it starts serving the API (main.ts)
   await manager.services.auth.recordGuidelinesVersionOfEarlierAcceptances();

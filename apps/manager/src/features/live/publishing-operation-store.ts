@@ -3,7 +3,7 @@ import type { OperationEvents } from "./operation-events.js";
 
 export type WorkerStore = Pick<
   OperationsRepository,
-  "claimNext" | "renewLease" | "startStep" | "finishStep" | "finish" | "findById"
+  "claimNext" | "claimById" | "renewLease" | "startStep" | "finishStep" | "finish" | "findById"
 >;
 
 /**
@@ -16,6 +16,11 @@ export function publishingOperationStore(store: WorkerStore, events: OperationEv
       const claimed = await store.claimNext(options);
       if (claimed) events.publish(claimed.id);
       return claimed;
+    },
+    claimById: async (id, options) => {
+      const claim = await store.claimById(id, options);
+      if (claim.outcome === "claimed") events.publish(id);
+      return claim;
     },
     renewLease: (options) => store.renewLease(options),
     startStep: async (id, position, trx) => {

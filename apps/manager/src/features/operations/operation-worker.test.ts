@@ -56,6 +56,18 @@ class InMemoryOperationStore {
     Object.assign(found, { status: "running", leaseOwner: owner, leaseExpiresAt: new Date(now + leaseMs) });
     return structuredClone(found);
   }
+  async claimById(id: number, { owner, leaseMs }: { owner: string; leaseMs: number }) {
+    const op = this.operations.find((candidate) => candidate.id === id);
+    if (!op) return { outcome: "missing" as const };
+    const now = Date.now();
+    if (op.status === "pending" || (op.status === "running" && (op.leaseExpiresAt?.getTime() ?? 0) < now)) {
+      Object.assign(op, { status: "running", leaseOwner: owner, leaseExpiresAt: new Date(now + leaseMs) });
+      return { outcome: "claimed" as const, operation: structuredClone(op) };
+    }
+    if (op.status === "running" && op.leaseExpiresAt)
+      return { outcome: "held" as const, leaseExpiresAt: op.leaseExpiresAt };
+    return { outcome: "finished" as const };
+  }
   async renewLease({ id, owner, leaseMs }: { id: number; owner: string; leaseMs: number }) {
     const op = this.#get(id);
     if (op.leaseOwner !== owner || op.status !== "running") return false;

@@ -22,8 +22,11 @@ export interface OperationWorkerOptions {
 
 type OperationStore = Pick<
   OperationsRepository,
-  "claimNext" | "renewLease" | "startStep" | "finishStep" | "finish" | "findById"
+  "claimNext" | "claimById" | "renewLease" | "startStep" | "finishStep" | "finish" | "findById"
 >;
+
+/** What became of an operation a broker message named: nothing more to do, or to be delivered again. */
+export type RunByIdOutcome = "done" | "again";
 
 /** Builds the context of a step, reading the site fresh from the database. */
 export type StepContextFactory = (operation: Operation) => Promise<StepContext>;
@@ -46,6 +49,10 @@ export class OperationWorker {
   #isRunning = false;
   #loops: Promise<void>[] = [];
   #interrupt = new AbortController();
+  /** aborted by stop() only (#interrupt is also aborted by every wake-up) */
+  #stopping = new AbortController();
+  /** operations run for broker messages, waited for by stop() */
+  readonly #byId = new Set<Promise<RunByIdOutcome>>();
   /** Counts wake-ups, so that one arriving while a loop looks for work is not lost to the pause that follows. */
   #wakeups = 0;
 
@@ -63,18 +70,68 @@ export class OperationWorker {
     this.#options = deps.options;
   }
 
-  /** Starts the claim loop in the background. */
-  start(): void {
+  /**
+   * Starts the claim loops in the background; `{ polling: false }` starts none, for a worker fed by the broker
+   * (runById), which then needs no poll of the database to find its work.
+   */
+  start(options: { polling: boolean } = { polling: true }): void {
     if (this.#isRunning) return;
     this.#isRunning = true;
-    this.#loops = Array.from({ length: Math.max(1, this.#options.concurrency) }, () => this.#run());
+    if (options.polling) {
+      this.#loops = Array.from({ length: Math.max(1, this.#options.concurrency) }, () => this.#run());
+    }
   }
 
-  /** Lets the current step finish, hands its operation back (lease released), and stops. */
+  /** Lets the current steps finish, hands their operations back (leases released), and stops. */
   async stop(): Promise<void> {
     this.#isRunning = false;
     this.#interrupt.abort();
-    await Promise.all(this.#loops);
+    this.#stopping.abort();
+    await Promise.all([...this.#loops, ...this.#byId]);
+  }
+
+  /**
+   * Runs the operation a broker message named, when it is runnable. "done" when nothing is left for the message to
+   * do: it ran to its end, or it had ended (a message sent twice), or it is gone, or another worker holds it still
+   * after its lease would have run out (that worker is alive; if it dies, the outbox sends the id again). A lease
+   * held by a worker that died is waited out once, so a redelivered message resumes the operation. "again" when this
+   * worker is stopping or could not record the end: the message goes back for another worker.
+   */
+  async runById(operationId: number): Promise<RunByIdOutcome> {
+    const run = this.#runById(operationId);
+    this.#byId.add(run);
+    try {
+      return await run;
+    } finally {
+      this.#byId.delete(run);
+    }
+  }
+
+  async #runById(operationId: number): Promise<RunByIdOutcome> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!this.#isRunning) return "again";
+      const claim = await this.#store.claimById(operationId, {
+        owner: this.#options.owner,
+        leaseMs: this.#options.leaseMs,
+      });
+      if (claim.outcome === "claimed") {
+        const outcome = await this.#runOperation(claim.operation);
+        return outcome === "stopped" || outcome === "unrecorded" ? "again" : "done";
+      }
+      if (claim.outcome !== "held") return "done";
+      if (attempt === 0) await this.#sleep(Math.max(0, claim.leaseExpiresAt.getTime() - Date.now()) + 250);
+    }
+    return "done";
+  }
+
+  /** Waits `ms`, or less when the worker stops. */
+  async #sleep(ms: number): Promise<void> {
+    if (!this.#isRunning) return;
+    try {
+      await sleep(ms, undefined, { signal: this.#stopping.signal });
+    } catch {
+      // stopping
+    }
   }
 
   async #run(): Promise<void> {
@@ -112,7 +169,7 @@ export class OperationWorker {
     }
   }
 
-  async #runOperation(operation: Operation): Promise<void> {
+  async #runOperation(operation: Operation): Promise<"finished" | "stopped" | "lease-lost" | "unrecorded"> {
     const log = this.#log.child({ operationId: operation.id, kind: operation.kind, site: operation.siteName });
     const lease = this.#keepLease(operation.id, log);
     try {
@@ -120,18 +177,24 @@ export class OperationWorker {
       const outcome = await this.#runSteps(operation, lease, log);
       if (outcome === "lease-lost") {
         log.warn("another worker took over this operation; stopping without further writes");
-      } else if (outcome === "stopped") {
+        return "lease-lost";
+      }
+      if (outcome === "stopped") {
         await this.#store.renewLease({ id: operation.id, owner: this.#options.owner, leaseMs: 0 });
         log.info("worker stopping; operation handed back for the next worker");
-      } else if (outcome.failed) {
+        return "stopped";
+      }
+      if (outcome.failed) {
         await this.#store.finish(operation.id, { status: "failed", error: outcome.error });
         log.warn({ error: outcome.error }, "operation failed");
       } else {
         await this.#store.finish(operation.id, { status: "succeeded", error: null });
         log.info("operation succeeded");
       }
+      return "finished";
     } catch (error) {
       log.error({ err: error }, "operation bookkeeping failed; it will be resumed when its lease expires");
+      return "unrecorded";
     } finally {
       lease.stop();
     }
