@@ -1,6 +1,6 @@
 /**
  * Production's topology under stress (issue 17): two managers, two workers, an orchestrator and a router as separate
- * `director <component>` processes on the PostgreSQL server, the operations carried by this machine's RabbitMQ, the
+ * processes of the built programs (npm run build: dist/<component>/<component>.mjs, plain node) on the PostgreSQL server, the operations carried by this machine's RabbitMQ, the
  * live events and login limits shared through its Redis. 50 sites are created at once through both managers; one
  * worker is killed with SIGKILL in the middle and RabbitMQ restarted once. Every site ends served through the router,
  * no operation lost, none failed, and no step run again unless its worker was killed while running it.
@@ -102,7 +102,7 @@ describe("two managers and two workers over RabbitMQ and Redis", () => {
     healthUrl?: string,
     extra: Record<string, string> = {},
   ) => {
-    const started = await ComponentProcess.start(component, { ...env, ...extra }, healthUrl);
+    const started = await ComponentProcess.start(component, { ...env, ...extra }, healthUrl, { built: true });
     processes.push(started);
     return started;
   };
@@ -133,7 +133,34 @@ describe("two managers and two workers over RabbitMQ and Redis", () => {
       DIRECTOR_MANAGER_PORT: String(ports.managerB),
     });
     const doomed = await start("worker");
-    const survivor = await start("worker");
+    const probePort = await freePort();
+    const survivor = await start("worker", `http://127.0.0.1:${probePort}/healthz`, {
+      DIRECTOR_WORKER_PROBE_PORT: String(probePort),
+    });
+    // every component ready, each saying what it checked
+    const readiness = async (port: number) => {
+      const answer = await httpRequest({ url: `http://127.0.0.1:${port}/readyz` });
+      return { status: answer.status, ...JSON.parse(answer.text) };
+    };
+    // a process is ready once it has connected to what it needs (a worker's broker connection comes after it listens)
+    const untilReady = async (port: number) => {
+      for (let tries = 0; tries < 100 && (await readiness(port)).status !== 200; tries++) await sleep(100);
+      return readiness(port);
+    };
+    const allOk = (names: string[]) => Object.fromEntries(names.map((name) => [name, { ok: true }]));
+    expect(await untilReady(ports.managerA)).toEqual({
+      status: 200,
+      ready: true,
+      component: "manager",
+      checks: allOk(["database", "redis", "rabbitmq"]),
+    });
+    expect(await untilReady(probePort)).toMatchObject({
+      status: 200,
+      component: "worker",
+      checks: allOk(["database", "redis", "rabbitmq"]),
+    });
+    expect(await untilReady(ports.orchestrator)).toMatchObject({ status: 200, checks: allOk(["nginx", "docker"]) });
+    expect(await untilReady(ports.router)).toMatchObject({ status: 200, checks: allOk(["nginx"]) });
 
     const created = spawn(
       path.join(repoRoot, "director"),
@@ -175,6 +202,10 @@ describe("two managers and two workers over RabbitMQ and Redis", () => {
       const during = await managerB.request("POST", "/api/sites", { json: { name: "while-away" } });
       expect(during.status, during.text).toBe(202);
       names.push("while-away");
+      // the managers say they are not ready, and why
+      const unready = await readiness(ports.managerB);
+      expect(unready).toMatchObject({ status: 503, ready: false, checks: { database: { ok: true } } });
+      expect(unready.checks.rabbitmq).toMatchObject({ ok: false, problem: expect.stringContaining("RabbitMQ") });
     } finally {
       execFileSync("rabbitmqctl", ["start_app"], { stdio: "ignore", timeout: 60_000 });
       execFileSync("rabbitmqctl", ["await_startup"], { stdio: "ignore", timeout: 60_000 });

@@ -93,6 +93,20 @@ ensure_redis() {
   redis_ready || { say "Redis did not start on 127.0.0.1:6379"; exit 1; }
 }
 
+rabbitmq_ready() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+ensure_rabbitmq() {
+  # Tests of operations over a broker use RabbitMQ on 127.0.0.1:5672 with guest/guest (the developers' and CI
+  # machines run one), and restart it with rabbitmqctl.
+  rabbitmq_ready && command -v rabbitmqctl >/dev/null 2>&1 && return 0
+  command -v rabbitmq-server >/dev/null 2>&1 || apt_install rabbitmq-server
+  rabbitmq_ready && return 0
+  say "starting RabbitMQ"
+  service rabbitmq-server start >/dev/null 2>&1 || rabbitmq-server -detached >/dev/null 2>&1 || true
+  for _ in $(seq 1 120); do rabbitmq_ready && break; sleep 0.5; done
+  rabbitmq_ready || { say "RabbitMQ did not start on 127.0.0.1:5672"; exit 1; }
+  rabbitmqctl await_startup >/dev/null
+}
+
 # The major of the pg_dump at $1 ("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)" gives 15), or nothing.
 pg_dump_major() { "$1" --version 2>/dev/null | sed -n 's/^pg_dump (PostgreSQL) \([0-9][0-9]*\).*/\1/p'; }
 
@@ -152,6 +166,7 @@ for flag in "$@"; do
     --docker) ensure_docker ;;
     --postgres) ensure_postgres ;;
     --redis) ensure_redis ;;
+    --rabbitmq) ensure_rabbitmq ;;
     --database-tools) ensure_database_tools ;;
     --tools) ensure_tools ;;
     --ssh) ensure_ssh ;;

@@ -13,13 +13,20 @@ export class ComponentProcess {
     child.stderr?.on("data", (chunk: Buffer) => (this.#output += chunk.toString()));
   }
 
-  /** Starts the component; when `healthUrl` is given, resolves once it answers there. */
+  /**
+   * Starts the component; when `healthUrl` is given, resolves once it answers there. `built`: the program npm run
+   * build made (dist/<component>/<component>.mjs, plain node), as production runs it; else `director <component>`.
+   */
   static async start(
     component: "manager" | "worker" | "orchestrator" | "router" | "shell",
     env: NodeJS.ProcessEnv,
     healthUrl?: string,
+    options: { built?: boolean } = {},
   ): Promise<ComponentProcess> {
-    const child = spawn(path.join(repoRoot, "director"), [component], {
+    const [command, args] = options.built
+      ? [process.execPath, [path.join(repoRoot, "dist", component, `${component}.mjs`)]]
+      : [path.join(repoRoot, "director"), [component]];
+    const child = spawn(command, args, {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

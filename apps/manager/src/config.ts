@@ -15,10 +15,18 @@ import { metricsConfigTable, siteDatabasesConfigTable, usageConfigTable } from "
 
 const durationMs = z.coerce.number().int().min(1);
 const count = z.coerce.number().int().min(1);
-/** apps/manager-web/dist in this checkout (the manager runs from its sources with tsx). */
-const defaultWebDistDir = path.resolve(import.meta.dirname, "..", "..", "manager-web", "dist");
-/** docs/guide in this checkout. */
-const defaultDocsDir = path.resolve(import.meta.dirname, "..", "..", "..", "docs", "guide");
+/**
+ * Built (npm run build), this module is part of dist/<program>/<program>.mjs, beside which the build copies the web
+ * interface (web/) and the guide (guide/); run from the sources with tsx, they are apps/manager-web/dist and
+ * docs/guide in this checkout.
+ */
+const isBuilt = import.meta.url.endsWith(".mjs");
+const defaultWebDistDir = isBuilt
+  ? path.join(import.meta.dirname, "web")
+  : path.resolve(import.meta.dirname, "..", "..", "manager-web", "dist");
+const defaultDocsDir = isBuilt
+  ? path.join(import.meta.dirname, "guide")
+  : path.resolve(import.meta.dirname, "..", "..", "..", "docs", "guide");
 
 /**
  * A yes/no variable: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`. Anything else is refused (a plain
@@ -351,6 +359,12 @@ export const managerConfigTable = {
       env: "DIRECTOR_STEP_RETRY_BASE_MS",
       schema: durationMs.default(500),
       doc: "a step's first retry delay; it doubles each try, up to 30 s",
+    }),
+    probePort: variable({
+      env: "DIRECTOR_WORKER_PROBE_PORT",
+      schema: z.coerce.number().int().min(1).max(65535).optional(),
+      doc: "a worker's port for GET /healthz and GET /readyz (on DIRECTOR_MANAGER_HOST); a worker serves nothing else",
+      defaultDoc: "none: the worker listens on no port",
     }),
     concurrency: variable({
       env: "DIRECTOR_WORKER_CONCURRENCY",

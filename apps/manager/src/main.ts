@@ -8,6 +8,8 @@ import { SmtpMailer } from "./adapters/smtp-mailer.js";
 import type { Wakeup } from "./adapters/wakeup.js";
 import type { ManagerConfig } from "./config.js";
 import type { AuthService } from "./features/auth/auth.service.js";
+import { managerReadinessChecks } from "./features/health/manager-readiness.js";
+import { buildProbeApp } from "./http/probe-app.js";
 import { createManager } from "./manager.js";
 import { connectManagerAdapters } from "./manager-adapters.js";
 
@@ -63,6 +65,16 @@ export async function startManager(
   });
 
   let url: string | null = null;
+  const { probePort } = config.worker;
+  if (deps.roles.worker && !deps.roles.api && probePort !== undefined) {
+    const probes = buildProbeApp({
+      component: "worker",
+      readiness: managerReadinessChecks(adapters),
+      log: deps.log.child({ component: "probes" }),
+    });
+    await probes.listen({ host: config.http.host, port: probePort });
+    closers.push(() => probes.close());
+  }
   if (deps.roles.api) {
     const app = await manager.buildApp();
     url = await app.listen({ host: config.http.host, port: config.http.port });

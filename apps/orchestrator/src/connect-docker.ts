@@ -52,6 +52,8 @@ export interface DynamicSiteDeps {
 export type DockerConnection = Partial<DynamicSiteDeps> & {
   dynamicSitesRefusal?: DirectorError;
   sitesGateway?: SitesGateway;
+  /** asks the engine whether it answers (the orchestrator's readiness), when dynamic sites run on it */
+  dockerPing?: () => Promise<void>;
 };
 
 /** How long `connectDocker` waits for the engine to answer a ping. */
@@ -135,6 +137,9 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
   }
   return {
     ...(sitesGateway === undefined ? {} : { sitesGateway }),
+    dockerPing: async () => {
+      await docker.ping();
+    },
     runtime: new DockerSwarmRuntime(docker, { installationId: config.installationId }),
     baseImage,
     siteContainers: new DockerSiteContainers(docker, config.docker.siteNetwork, config.installationId),

@@ -16,6 +16,7 @@ import { trafficLogLayout } from "@director/host/nginx-traffic-log";
 import { resolveNginxWorkerUser } from "@director/host/nginx-worker-user";
 import { ensureNosuidNodevMount, type SitesMount } from "@director/host/nosuid-mount";
 import { acceptedTokens } from "@director/http-kit/internal-auth";
+import type { ReadinessChecks } from "@director/http-kit/readiness";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { NginxBalancerConfig } from "./adapters/balancer-config.js";
@@ -67,6 +68,8 @@ export interface OrchestratorDeps extends DockerConnection {
    */
   balancerNginx?: Pick<NginxServer, "reopenLogs">;
   log: Logger;
+  /** what GET /readyz checks (the standalone orchestrator: its nginx and Docker) */
+  readiness?: ReadinessChecks;
 }
 
 /**
@@ -211,6 +214,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       tools: { postgres: new PostgresSiteDumps(), mysql: new MariadbSiteDumps() },
     }),
     ...(deps.dynamicSitesRefusal ? { dynamicSitesRefusal: deps.dynamicSitesRefusal } : {}),
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
   });
   let sitesMount: SitesMount | null = null;
   // onReady runs before the first request, whether the app listens or is driven by inject.
@@ -356,11 +360,16 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
       parseNginxConfigFileName("00-default.conf"),
       `server {\n    listen ${listen} default_server;\n    return 404;\n}\n`,
     );
+    const docker = await connectDocker(config, log);
     const orchestrator = createOrchestrator(config, {
       balancerFiles: new NginxConfigStore(sitesDir, server, nginxLog),
       balancerNginx: server,
       log,
-      ...(await connectDocker(config, log)),
+      ...docker,
+      readiness: {
+        nginx: () => server.assertRunning(),
+        ...(docker.dockerPing === undefined ? {} : { docker: docker.dockerPing }),
+      },
     });
     const url = await orchestrator.listen();
     log.info({ url }, "orchestrator listening");

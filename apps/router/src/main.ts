@@ -13,6 +13,7 @@ import type { ConfigFiles } from "@director/host/config-files";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
 import { acceptedTokens } from "@director/http-kit/internal-auth";
+import type { ReadinessChecks } from "@director/http-kit/readiness";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { AcmeIssuer } from "./adapters/acme-issuer.js";
@@ -32,7 +33,10 @@ export interface RouterHandle {
 }
 
 /** Builds the router on the given edge config directory; the default server is written when the app is ready. */
-export function createRouter(config: RouterConfig, deps: { routeFiles: ConfigFiles; log: Logger }): RouterHandle {
+export function createRouter(
+  config: RouterConfig,
+  deps: { routeFiles: ConfigFiles; log: Logger; readiness?: ReadinessChecks },
+): RouterHandle {
   const log = deps.log.child({ component: "router" });
   const routes = new NginxEdgeRoutes(deps.routeFiles, {
     topology: config.topology,
@@ -48,7 +52,13 @@ export function createRouter(config: RouterConfig, deps: { routeFiles: ConfigFil
         ? "Sites' own domains need the shared topology (router and balancer on one nginx) in this release: the split topology's edge does not route them yet. Ask an administrator."
         : null,
   });
-  const app = buildRouterApp({ log, token: acceptedTokens(config), routes, certificates });
+  const app = buildRouterApp({
+    log,
+    token: acceptedTokens(config),
+    routes,
+    certificates,
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
+  });
   // The router owns the edge listener: its default server must exist before any route is served.
   app.addHook("onReady", async () => {
     // World-traversable: nginx's workers read the ACME challenges under it (the certificates' own dir is 0700).
@@ -101,7 +111,11 @@ export async function runRouter(config: RouterConfig, log: Logger): Promise<Runn
   const server = new NginxServer({ prefixDir: config.edge.nginxDir, includeDirs: [routesDir], log: nginxLog });
   await server.start();
   try {
-    const router = createRouter(config, { routeFiles: new NginxConfigStore(routesDir, server, nginxLog), log });
+    const router = createRouter(config, {
+      routeFiles: new NginxConfigStore(routesDir, server, nginxLog),
+      log,
+      readiness: { nginx: () => server.assertRunning() },
+    });
     const url = await router.listen();
     log.info({ url }, "router listening");
     return {

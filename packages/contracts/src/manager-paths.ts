@@ -13,6 +13,8 @@ export interface RoutePath {
 export const managerPaths = {
   platform: {
     health: { method: "GET", path: "/health" },
+    healthz: { method: "GET", path: "/healthz" },
+    readyz: { method: "GET", path: "/readyz" },
     metrics: { method: "GET", path: "/metrics" },
     live: { method: "GET", path: "/ws" },
   },

@@ -3,6 +3,7 @@
  * channel. Paths come from manager-paths.ts; who may call each route is checked before anything of it is read.
  */
 import { z } from "zod";
+import { readinessSchema } from "./internal-health.js";
 import {
   auditPageSchema,
   auditQuerySchema,
@@ -35,6 +36,21 @@ export const platformRoutes = {
     caller: "public",
     summary: "the process serves",
     answer: z.object({ ok: z.boolean(), component: z.string() }),
+    answerKind: "json",
+  }),
+  healthz: route({
+    ...platform.healthz,
+    caller: "public",
+    summary: "the process serves (/health by its conventional name)",
+    answer: z.object({ ok: z.boolean(), component: z.string() }),
+    answerKind: "json",
+  }),
+  readyz: route({
+    ...platform.readyz,
+    caller: "public",
+    summary:
+      "200 while the database (and Redis and RabbitMQ, when configured) answer, else 503 naming each failed check",
+    answer: readinessSchema,
     answerKind: "json",
   }),
   metrics: route({

@@ -4,7 +4,7 @@
  * no path is written anywhere else. The schemas live beside their routes, one file per resource.
  */
 
-import { healthRoute } from "./internal-health.js";
+import { healthRoute, livenessRoute, readinessRoute } from "./internal-health.js";
 import { archiveSitesRoute } from "./orchestrator-archive.js";
 import { exportSiteDatabaseRoute, importSiteDatabaseRoute } from "./orchestrator-database-transfers.js";
 import {
@@ -51,6 +51,8 @@ import type { RouteTable } from "./route.js";
 
 export const orchestratorApi = {
   health: healthRoute,
+  healthz: livenessRoute,
+  readyz: readinessRoute,
   ensureSiteDirectories: ensureSiteDirectoriesRoute,
   removeSiteDirectories: removeSiteDirectoriesRoute,
   upsertBalancer: upsertBalancerRoute,

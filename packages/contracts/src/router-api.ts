@@ -4,7 +4,7 @@
  */
 import { topologies } from "@director/domain/topology";
 import { z } from "zod";
-import { healthRoute } from "./internal-health.js";
+import { healthRoute, livenessRoute, readinessRoute } from "./internal-health.js";
 import { customDomainSchema, hostnameSchema, siteIdSchema, siteNameSchema } from "./internal-values.js";
 import { type RouteTable, route } from "./route.js";
 
@@ -144,6 +144,8 @@ export const certificateInventoryRoute = route({
 
 export const routerApi = {
   health: healthRoute,
+  healthz: livenessRoute,
+  readyz: readinessRoute,
   routeInventory: routeInventoryRoute,
   upsertRoute: upsertRouteRoute,
   removeRoute: removeRouteRoute,

@@ -1,5 +1,5 @@
 /** Opens the application's connection pool to PostgreSQL as a typed Kysely handle. */
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { DB } from "./schema.js";
 
@@ -32,4 +32,9 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   });
   pool.on("error", (error) => options.onIdleConnectionError?.(error));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Resolves when the database answers a query (a readiness check); throws what pg throws when it does not. */
+export async function pingDatabase(db: DatabaseHandle): Promise<void> {
+  await sql`select 1`.execute(db);
 }

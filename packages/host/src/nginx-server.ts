@@ -92,6 +92,17 @@ export class NginxServer {
     return this.#master?.pid ?? null;
   }
 
+  /** Resolves while the master runs; throws saying so when it is not running or has died (a readiness check). */
+  async assertRunning(): Promise<void> {
+    const pid = this.pid;
+    if (pid === null) throw new Error("nginx is not running");
+    try {
+      process.kill(pid, 0);
+    } catch {
+      throw new Error(`nginx (pid ${pid}) has stopped`);
+    }
+  }
+
   /** Writes the main config, checks it, replaces a stale master of this prefix, and resolves once nginx serves. */
   start(): Promise<void> {
     return this.#lifecycle.runExclusive(() => this.#startMaster());

@@ -1,9 +1,10 @@
-import { healthRoute } from "@director/contracts/internal-health";
+import { healthRoute, livenessRoute, readinessRoute } from "@director/contracts/internal-health";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { answerFrameworkError, installErrorHandling } from "./error-handler.js";
 import { type InternalToken, internalTokenCheck } from "./internal-auth.js";
+import { checkReadiness, type ReadinessChecks } from "./readiness.js";
 import { registerRoute, requireDeclaredCallers } from "./routes.js";
 
 /** What every internal API starts from: its component name (reported by /health), its token(s) and its logger. */
@@ -12,15 +13,17 @@ export interface InternalAppOptions {
   /** the token callers send; two during a rotation (the new one and the old one, both accepted) */
   token: InternalToken | readonly InternalToken[];
   log: Logger;
+  /** what GET /readyz checks (none: ready while it serves) */
+  readiness?: ReadinessChecks;
 }
 
 /**
- * A Fastify app for an internal API: error bodies with stable codes, WebSocket routes (`websocket: true`), GET /health
- * (public) and nothing else yet. Every
+ * A Fastify app for an internal API: error bodies with stable codes, WebSocket routes (`websocket: true`), the public
+ * probes GET /health (/healthz) and GET /readyz (its `readiness` checks), and nothing else yet. Every
  * route must declare its caller (contracts/route.ts); an `internal` one is refused without the component's token,
  * before anything of the request is read, and no other kind of caller is served.
  */
-export function buildInternalApp({ component, token, log }: InternalAppOptions): FastifyInstance {
+export function buildInternalApp({ component, token, log, readiness = {} }: InternalAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     // One line per internal call would drown the operations' own logs; refusals and failures are logged anyway.
@@ -37,5 +40,11 @@ export function buildInternalApp({ component, token, log }: InternalAppOptions):
   void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   requireDeclaredCallers(app, { internal: internalTokenCheck(token) });
   registerRoute(app, healthRoute, async () => ({ ok: true as const, component }));
+  registerRoute(app, livenessRoute, async () => ({ ok: true as const, component }));
+  registerRoute(app, readinessRoute, async ({ reply }) => {
+    const answer = await checkReadiness(component, readiness);
+    if (!answer.ready) reply.code(503);
+    return answer;
+  });
   return app;
 }

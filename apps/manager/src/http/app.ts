@@ -4,6 +4,7 @@ import type { Repositories } from "@director/db/unit-of-work";
 import type { SiteId } from "@director/domain/site";
 import { answerFrameworkError, installErrorHandling } from "@director/http-kit/error-handler";
 import type { InternalToken } from "@director/http-kit/internal-auth";
+import { checkReadiness } from "@director/http-kit/readiness";
 import { declaredRoutes } from "@director/http-kit/routes";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
@@ -21,6 +22,7 @@ import { DocsLibrary } from "../features/docs/docs-library.js";
 import { registerDomainRoutes } from "../features/domains/domains.routes.js";
 import { registerFileChangeRoute, registerFileRoutes } from "../features/files/files.routes.js";
 import { registerGuidelinesRoutes } from "../features/guidelines/guidelines.routes.js";
+import { managerReadinessChecks } from "../features/health/manager-readiness.js";
 import { registerImageRoutes } from "../features/images/images.routes.js";
 import { registerLiveRoutes } from "../features/live/live.routes.js";
 import { LiveHub } from "../features/live/live-hub.js";
@@ -110,6 +112,13 @@ export async function buildManagerApp(
   if (services.metrics) registerMetricsRoutes(app, { metrics: services.metrics.metrics });
 
   registerApiRoute(app, platformRoutes.health, async () => ({ ok: true, component: "manager" }));
+  registerApiRoute(app, platformRoutes.healthz, async () => ({ ok: true, component: "manager" }));
+  const readiness = managerReadinessChecks(adapters);
+  registerApiRoute(app, platformRoutes.readyz, async ({ reply }) => {
+    const answer = await checkReadiness("manager", readiness);
+    if (!answer.ready) reply.code(503);
+    return answer;
+  });
   const { operations, sites: siteRows } = services.repositories;
   // a logout or a disabled account closes live connections on every manager (through Redis, when shared)
   const liveSessions = new LiveSessions(adapters.bus?.channel("session-endings"));

@@ -1,6 +1,7 @@
 import type { DirectorError } from "@director/domain/errors";
 import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
+import type { ReadinessChecks } from "@director/http-kit/readiness";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { NoSiteVolumes } from "../core/no-site-volumes.js";
@@ -69,11 +70,18 @@ export interface OrchestratorAppDeps {
   redirects?: SiteRedirects;
   /** why dynamic sites are refused (an engine that would run them unsafely): the service and image routes say it */
   dynamicSitesRefusal?: DirectorError;
+  /** what GET /readyz checks */
+  readiness?: ReadinessChecks;
 }
 
 /** The orchestrator's internal API: every route of its table (contracts/orchestrator-api.ts), token-protected but /health. */
 export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance {
-  const app = buildInternalApp({ component: "orchestrator", token: deps.token, log: deps.log });
+  const app = buildInternalApp({
+    component: "orchestrator",
+    token: deps.token,
+    log: deps.log,
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
+  });
   registerSiteRoutes(app, { ...deps, terminals: deps.terminals ?? null, redirects: deps.redirects ?? null });
   registerFileRoutes(app, deps);
   registerFolderEventRoutes(app, { watch: deps.folderWatch });

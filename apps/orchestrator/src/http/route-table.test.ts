@@ -24,20 +24,27 @@ describe("the orchestrator's routes", () => {
   it.each([
     ["no token", {}],
     ["a wrong token", { authorization: "Bearer wrong-token-0123456789-0123456789-0123" }],
-  ])("refuse %s with 401 INTERNAL_AUTH_INVALID, all but /health, and change nothing", async (_label, headers) => {
-    current = buildTestOrchestratorApp({ hasRuntime: true });
-    await current.app.ready();
-    const answers = await answersOfEveryRoute(current.app, headers);
-    const open = answers.filter((answer) => answer.status !== 401);
-    expect(open.map((answer) => answer.route)).toEqual(["GET /health public", "HEAD /health public"]);
-    for (const answer of answers.filter((each) => each.status === 401 && !each.route.startsWith("HEAD"))) {
-      expect(answer.code, answer.route).toBe("INTERNAL_AUTH_INVALID");
-    }
-    expect(answers.length).toBeGreaterThan(20);
-    const { directories, files, configFiles, runtime, builder } = current;
-    expect([directories.ids.size, files.files.size, configFiles.files.size, runtime.services.size]).toEqual([
-      0, 0, 0, 0,
-    ]);
-    expect(builder.builds).toEqual([]);
-  });
+  ])(
+    "refuse %s with 401 INTERNAL_AUTH_INVALID, all but the probes (/health, /healthz, /readyz), and change nothing",
+    async (_label, headers) => {
+      current = buildTestOrchestratorApp({ hasRuntime: true });
+      await current.app.ready();
+      const answers = await answersOfEveryRoute(current.app, headers);
+      const open = answers.filter((answer) => answer.status !== 401);
+      expect(open.map((answer) => answer.route).sort()).toEqual(
+        ["GET", "HEAD"].flatMap((method) =>
+          ["/health", "/healthz", "/readyz"].map((path) => `${method} ${path} public`),
+        ),
+      );
+      for (const answer of answers.filter((each) => each.status === 401 && !each.route.startsWith("HEAD"))) {
+        expect(answer.code, answer.route).toBe("INTERNAL_AUTH_INVALID");
+      }
+      expect(answers.length).toBeGreaterThan(20);
+      const { directories, files, configFiles, runtime, builder } = current;
+      expect([directories.ids.size, files.files.size, configFiles.files.size, runtime.services.size]).toEqual([
+        0, 0, 0, 0,
+      ]);
+      expect(builder.builds).toEqual([]);
+    },
+  );
 });

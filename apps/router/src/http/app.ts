@@ -1,5 +1,6 @@
 import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
+import type { ReadinessChecks } from "@director/http-kit/readiness";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Certificates } from "../core/certificates.js";
@@ -14,11 +15,18 @@ export interface RouterAppDeps {
   token: InternalToken | readonly InternalToken[];
   routes: EdgeRoutes;
   certificates: Certificates;
+  /** what GET /readyz checks: its own edge nginx when it runs one */
+  readiness?: ReadinessChecks;
 }
 
 /** The router's internal API: every route of its table (contracts/router-api.ts), token-protected but /health. */
 export function buildRouterApp(deps: RouterAppDeps): FastifyInstance {
-  const app = buildInternalApp({ component: "router", token: deps.token, log: deps.log });
+  const app = buildInternalApp({
+    component: "router",
+    token: deps.token,
+    log: deps.log,
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
+  });
   registerRouteRoutes(app, deps);
   registerCertificateRoutes(app, deps);
   return app;

@@ -44,23 +44,30 @@ describe("the router's routes", () => {
     const { app } = await setUp();
     const { served, table } = servedAndDeclared(app, routerApi);
     expect(served).toEqual(table);
-    expect(served.length).toBe(8);
+    expect(served.length).toBe(10);
   });
 
   it.each([
     ["no token", {}],
     ["a wrong token", { authorization: "Bearer wrong-token-0123456789-0123456789-0123" }],
-  ])("refuse %s with 401 INTERNAL_AUTH_INVALID, all but /health, and change nothing", async (_label, headers) => {
-    const { app, files } = await setUp();
-    files.files.set("route-hello.conf" as never, "# a route file named by site name\n");
-    const before = new Map(files.files);
-    const answers = await answersOfEveryRoute(app, headers);
-    const open = answers.filter((answer) => answer.status !== 401);
-    expect(open.map((answer) => answer.route)).toEqual(["GET /health public", "HEAD /health public"]);
-    for (const answer of answers.filter((each) => each.status === 401 && !each.route.startsWith("HEAD"))) {
-      expect(answer.code, answer.route).toBe("INTERNAL_AUTH_INVALID");
-    }
-    expect(answers.length).toBeGreaterThanOrEqual(6);
-    expect(files.files).toEqual(before);
-  });
+  ])(
+    "refuse %s with 401 INTERNAL_AUTH_INVALID, all but the probes (/health, /healthz, /readyz), and change nothing",
+    async (_label, headers) => {
+      const { app, files } = await setUp();
+      files.files.set("route-hello.conf" as never, "# a route file named by site name\n");
+      const before = new Map(files.files);
+      const answers = await answersOfEveryRoute(app, headers);
+      const open = answers.filter((answer) => answer.status !== 401);
+      expect(open.map((answer) => answer.route).sort()).toEqual(
+        ["GET", "HEAD"].flatMap((method) =>
+          ["/health", "/healthz", "/readyz"].map((path) => `${method} ${path} public`),
+        ),
+      );
+      for (const answer of answers.filter((each) => each.status === 401 && !each.route.startsWith("HEAD"))) {
+        expect(answer.code, answer.route).toBe("INTERNAL_AUTH_INVALID");
+      }
+      expect(answers.length).toBeGreaterThanOrEqual(6);
+      expect(files.files).toEqual(before);
+    },
+  );
 });
