@@ -14,23 +14,15 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { generateInternalToken } from "@director/http-kit/internal-auth";
-import { freePort } from "@director/testing/free-port";
 import { createServerTestDatabase } from "@director/testing/test-databases";
 import amqplib from "amqplib";
 import { ApiSession } from "../e2e/support/api.js";
 import { ComponentProcess } from "../e2e/support/component-process.js";
-import {
-  detachLoopDevicesBelow,
-  removeInstallationDockerObjects,
-  repoRoot,
-  unmountBelow,
-} from "../e2e/support/director-process.js";
+import { repoRoot } from "../e2e/support/director-process.js";
+import { prepareSplitTopology } from "../e2e/support/split-topology.js";
 
 const { values } = parseArgs({
   options: { sites: { type: "string", default: "40" }, queued: { type: "string", default: "200" } },
@@ -44,36 +36,15 @@ const say = (line: string) => process.stderr.write(`[operations] ${line}\n`);
 const installationId = `bench${randomBytes(4).toString("hex")}`;
 const queueName = `director-bench.${installationId}`;
 const database = await createServerTestDatabase();
-const dataDir = await mkdtemp(path.join(tmpdir(), "director-bench-operations-"));
-await chmod(dataDir, 0o755);
-const ports = {
-  manager: await freePort(),
-  orchestrator: await freePort(),
-  router: await freePort(),
-  edge: await freePort(),
-  balancer: await freePort(),
-};
+const topology = await prepareSplitTopology({
+  databaseUrl: database.url,
+  installationId,
+  prefix: "director-bench-operations-",
+});
+const { ports } = topology;
 const env: Record<string, string> = {
-  DATABASE_URL: database.url,
+  ...topology.env,
   DIRECTOR_LOG_LEVEL: "warn",
-  DIRECTOR_SITES_DOMAIN: "sites.test",
-  DIRECTOR_SITES_URL_TEMPLATE: `http://{name}.sites.test:${ports.edge}/`,
-  DIRECTOR_MANAGER_PORT: String(ports.manager),
-  DIRECTOR_ORCHESTRATOR_PORT: String(ports.orchestrator),
-  DIRECTOR_ORCHESTRATOR_URL: `http://127.0.0.1:${ports.orchestrator}`,
-  DIRECTOR_ORCHESTRATOR_TOKEN: generateInternalToken(),
-  DIRECTOR_INSTALLATION_ID: installationId,
-  DIRECTOR_ROUTER_PORT: String(ports.router),
-  DIRECTOR_ROUTER_URL: `http://127.0.0.1:${ports.router}`,
-  DIRECTOR_ROUTER_TOKEN: generateInternalToken(),
-  DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
-  DIRECTOR_SITE_VOLUMES_DIR: path.join(dataDir, "site-volumes"),
-  DIRECTOR_BALANCER_LISTEN: `127.0.0.1:${ports.balancer}`,
-  DIRECTOR_BALANCER_NGINX_DIR: path.join(dataDir, "balancer-nginx"),
-  DIRECTOR_EDGE_LISTEN: `127.0.0.1:${ports.edge}`,
-  DIRECTOR_ROUTER_NGINX_DIR: path.join(dataDir, "router-nginx"),
-  DIRECTOR_TOPOLOGY: "split",
-  DIRECTOR_BALANCERS: `127.0.0.1:${ports.balancer}`,
   DIRECTOR_WORKER_POLL_MS: "500",
   DIRECTOR_WORKER_CONCURRENCY: "1",
   DIRECTOR_LOGIN_MAX_PER_USERNAME: "1000",
@@ -227,11 +198,8 @@ try {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {
   for (const one of fixed.reverse()) await one.stop();
-  await removeInstallationDockerObjects(installationId);
   await database.drop();
-  await unmountBelow(dataDir);
-  await detachLoopDevicesBelow(dataDir);
-  await rm(dataDir, { recursive: true, force: true });
+  await topology.cleanup();
   const connection = await amqplib.connect(rabbitUrl);
   const channel = await connection.createChannel();
   await channel.deleteQueue(queueName);

@@ -7,11 +7,8 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { generateInternalToken } from "@director/http-kit/internal-auth";
 import { freePort } from "@director/testing/free-port";
 import { httpRequest } from "@director/testing/http-request";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
@@ -19,12 +16,8 @@ import amqplib from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { ComponentProcess } from "./support/component-process.js";
-import {
-  detachLoopDevicesBelow,
-  removeInstallationDockerObjects,
-  repoRoot,
-  unmountBelow,
-} from "./support/director-process.js";
+import { repoRoot } from "./support/director-process.js";
+import { prepareSplitTopology, type SplitTopology } from "./support/split-topology.js";
 
 const password = "a long enough password";
 const installationId = `e2e${randomBytes(4).toString("hex")}`;
@@ -34,43 +27,20 @@ const siteCount = 50;
 
 describe("two managers and two workers over RabbitMQ and Redis", () => {
   let database: ServerTestDatabase;
-  let dataDir: string;
   const processes: ComponentProcess[] = [];
   let env: Record<string, string>;
   let ports: Record<"managerA" | "managerB" | "orchestrator" | "router" | "edge" | "balancer", number>;
 
+  let topology: SplitTopology | undefined;
+
   beforeAll(async () => {
     database = await createServerTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), "director-broker-"));
-    await chmod(dataDir, 0o755);
-    ports = {
-      managerA: await freePort(),
-      managerB: await freePort(),
-      orchestrator: await freePort(),
-      router: await freePort(),
-      edge: await freePort(),
-      balancer: await freePort(),
-    };
+    topology = await prepareSplitTopology({ databaseUrl: database.url, installationId, prefix: "director-broker-" });
+    // the topology's manager port is manager A's; B gets its own
+    ports = { ...topology.ports, managerA: topology.ports.manager, managerB: await freePort() };
     env = {
-      DATABASE_URL: database.url,
+      ...topology.env,
       DIRECTOR_LOG_LEVEL: "info",
-      DIRECTOR_SITES_DOMAIN: "sites.test",
-      DIRECTOR_SITES_URL_TEMPLATE: `http://{name}.sites.test:${ports.edge}/`,
-      DIRECTOR_ORCHESTRATOR_PORT: String(ports.orchestrator),
-      DIRECTOR_ORCHESTRATOR_URL: `http://127.0.0.1:${ports.orchestrator}`,
-      DIRECTOR_ORCHESTRATOR_TOKEN: generateInternalToken(),
-      DIRECTOR_INSTALLATION_ID: installationId,
-      DIRECTOR_ROUTER_PORT: String(ports.router),
-      DIRECTOR_ROUTER_URL: `http://127.0.0.1:${ports.router}`,
-      DIRECTOR_ROUTER_TOKEN: generateInternalToken(),
-      DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
-      DIRECTOR_SITE_VOLUMES_DIR: path.join(dataDir, "site-volumes"),
-      DIRECTOR_BALANCER_LISTEN: `127.0.0.1:${ports.balancer}`,
-      DIRECTOR_BALANCER_NGINX_DIR: path.join(dataDir, "balancer-nginx"),
-      DIRECTOR_EDGE_LISTEN: `127.0.0.1:${ports.edge}`,
-      DIRECTOR_ROUTER_NGINX_DIR: path.join(dataDir, "router-nginx"),
-      DIRECTOR_TOPOLOGY: "split",
-      DIRECTOR_BALANCERS: `127.0.0.1:${ports.balancer}`,
       DIRECTOR_WORKER_LEASE_MS: "3000",
       DIRECTOR_WORKER_POLL_MS: "500",
       DIRECTOR_STEP_RETRY_BASE_MS: "200",
@@ -85,11 +55,8 @@ describe("two managers and two workers over RabbitMQ and Redis", () => {
 
   afterAll(async () => {
     for (const one of processes.reverse()) await one.stop();
-    await removeInstallationDockerObjects(installationId);
     await database?.drop();
-    if (dataDir) await unmountBelow(dataDir);
-    if (dataDir) await detachLoopDevicesBelow(dataDir);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await topology?.cleanup();
     const connection = await amqplib.connect(rabbitUrl);
     const channel = await connection.createChannel();
     await channel.deleteQueue(queueName);

@@ -6,24 +6,17 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { OperationView } from "@director/contracts/manager-api";
-import { generateInternalToken } from "@director/http-kit/internal-auth";
-import { freePort } from "@director/testing/free-port";
 import { httpRequest } from "@director/testing/http-request";
 import { createServerTestDatabase, type ServerTestDatabase } from "@director/testing/test-databases";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
 import { ComponentProcess } from "./support/component-process.js";
-import {
-  detachLoopDevicesBelow,
-  removeInstallationDockerObjects,
-  repoRoot,
-  unmountBelow,
-} from "./support/director-process.js";
+import { repoRoot } from "./support/director-process.js";
+import { prepareSplitTopology, type SplitTopology } from "./support/split-topology.js";
 
 const password = "a long enough password";
 
@@ -36,39 +29,15 @@ describe("a worker killed mid-operation", () => {
   let env: Record<string, string>;
   let ports: Record<"manager" | "orchestrator" | "router" | "edge" | "balancer", number>;
 
+  let topology: SplitTopology | undefined;
+
   beforeAll(async () => {
     database = await createServerTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), "director-crash-"));
-    await chmod(dataDir, 0o755);
-    ports = {
-      manager: await freePort(),
-      orchestrator: await freePort(),
-      router: await freePort(),
-      edge: await freePort(),
-      balancer: await freePort(),
-    };
+    topology = await prepareSplitTopology({ databaseUrl: database.url, installationId, prefix: "director-crash-" });
+    ({ dataDir, ports } = topology);
     env = {
-      DATABASE_URL: database.url,
+      ...topology.env,
       DIRECTOR_LOG_LEVEL: "info",
-      DIRECTOR_SITES_DOMAIN: "sites.test",
-      DIRECTOR_SITES_URL_TEMPLATE: `http://{name}.sites.test:${ports.edge}/`,
-      DIRECTOR_MANAGER_PORT: String(ports.manager),
-      DIRECTOR_ORCHESTRATOR_PORT: String(ports.orchestrator),
-      DIRECTOR_ORCHESTRATOR_URL: `http://127.0.0.1:${ports.orchestrator}`,
-      DIRECTOR_ORCHESTRATOR_TOKEN: generateInternalToken(),
-      // its own installation: the site network it creates (director-<id>-sites) is removed afterwards
-      DIRECTOR_INSTALLATION_ID: installationId,
-      DIRECTOR_ROUTER_PORT: String(ports.router),
-      DIRECTOR_ROUTER_URL: `http://127.0.0.1:${ports.router}`,
-      DIRECTOR_ROUTER_TOKEN: generateInternalToken(),
-      DIRECTOR_SITES_DIR: path.join(dataDir, "sites"),
-      DIRECTOR_SITE_VOLUMES_DIR: path.join(dataDir, "site-volumes"),
-      DIRECTOR_BALANCER_LISTEN: `127.0.0.1:${ports.balancer}`,
-      DIRECTOR_BALANCER_NGINX_DIR: path.join(dataDir, "balancer-nginx"),
-      DIRECTOR_EDGE_LISTEN: `127.0.0.1:${ports.edge}`,
-      DIRECTOR_ROUTER_NGINX_DIR: path.join(dataDir, "router-nginx"),
-      DIRECTOR_TOPOLOGY: "split",
-      DIRECTOR_BALANCERS: `127.0.0.1:${ports.balancer}`,
       DIRECTOR_WORKER_LEASE_MS: "1500",
       DIRECTOR_WORKER_POLL_MS: "200",
       DIRECTOR_STEP_RETRY_BASE_MS: "200",
@@ -78,11 +47,8 @@ describe("a worker killed mid-operation", () => {
 
   afterAll(async () => {
     for (const process of processes.reverse()) await process.stop();
-    await removeInstallationDockerObjects(installationId);
     await database?.drop();
-    if (dataDir) await unmountBelow(dataDir);
-    if (dataDir) await detachLoopDevicesBelow(dataDir);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await topology?.cleanup();
   });
 
   const start = async (component: "manager" | "worker" | "orchestrator" | "router", healthUrl?: string) => {

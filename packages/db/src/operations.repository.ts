@@ -2,12 +2,12 @@
 import { DirectorError } from "@director/domain/errors";
 import type { Operation, OperationStatus } from "@director/domain/operation";
 import type { SiteId } from "@director/domain/site";
-import { type Selectable, sql } from "kysely";
+import { type ExpressionBuilder, type Selectable, sql } from "kysely";
 import { constraintNames } from "./constraint-names.js";
 import type { DatabaseHandle } from "./database.js";
 import { isUniqueViolation } from "./database-errors.js";
 import { type OperationClaim, toOperation } from "./operation-rows.js";
-import type { OperationsTable } from "./schema.js";
+import type { DB, OperationsTable } from "./schema.js";
 
 /** What queueing an operation needs; steps run in the given order. */
 export interface NewOperation {
@@ -23,6 +23,24 @@ export interface NewOperation {
 /** `now() + ms` computed by the database, so every worker's leases use one clock. */
 function databaseNowPlusMs(ms: number) {
   return sql<Date>`now() + (${Math.max(0, Math.round(ms))}::integer * interval '1 millisecond')`;
+}
+
+/** An operation a worker may take: pending, or running under a lease that ran out (its worker died). */
+function isRunnable(eb: ExpressionBuilder<DB, "operations">) {
+  return eb.or([
+    eb("status", "=", "pending"),
+    eb.and([eb("status", "=", "running"), eb("lease_expires_at", "<", sql<Date>`now()`)]),
+  ]);
+}
+
+/** The update that gives an operation to `lease.owner` (its first start time kept); the caller says which. */
+function claiming(trx: DatabaseHandle, lease: { owner: string; leaseMs: number }) {
+  return trx.updateTable("operations").set((eb) => ({
+    status: "running",
+    lease_owner: lease.owner,
+    lease_expires_at: databaseNowPlusMs(lease.leaseMs),
+    started_at: eb.fn.coalesce("started_at", sql<Date>`now()`),
+  }));
 }
 
 /** Reads and writes operations. */
@@ -155,28 +173,9 @@ export class OperationsRepository {
     lease: { owner: string; leaseMs: number },
     trx: DatabaseHandle = this.#db,
   ): Promise<Operation | null> {
-    const row = await trx
-      .updateTable("operations")
-      .set((eb) => ({
-        status: "running",
-        lease_owner: lease.owner,
-        lease_expires_at: databaseNowPlusMs(lease.leaseMs),
-        started_at: eb.fn.coalesce("started_at", sql<Date>`now()`),
-      }))
+    const row = await claiming(trx, lease)
       .where("id", "=", (eb) =>
-        eb
-          .selectFrom("operations")
-          .select("id")
-          .where((inner) =>
-            inner.or([
-              inner("status", "=", "pending"),
-              inner.and([inner("status", "=", "running"), inner("lease_expires_at", "<", sql<Date>`now()`)]),
-            ]),
-          )
-          .orderBy("id")
-          .limit(1)
-          .forUpdate()
-          .skipLocked(),
+        eb.selectFrom("operations").select("id").where(isRunnable).orderBy("id").limit(1).forUpdate().skipLocked(),
       )
       .returningAll()
       .executeTakeFirst();
@@ -193,23 +192,7 @@ export class OperationsRepository {
     lease: { owner: string; leaseMs: number },
     trx: DatabaseHandle = this.#db,
   ): Promise<OperationClaim> {
-    const row = await trx
-      .updateTable("operations")
-      .set((eb) => ({
-        status: "running",
-        lease_owner: lease.owner,
-        lease_expires_at: databaseNowPlusMs(lease.leaseMs),
-        started_at: eb.fn.coalesce("started_at", sql<Date>`now()`),
-      }))
-      .where("id", "=", id)
-      .where((eb) =>
-        eb.or([
-          eb("status", "=", "pending"),
-          eb.and([eb("status", "=", "running"), eb("lease_expires_at", "<", sql<Date>`now()`)]),
-        ]),
-      )
-      .returningAll()
-      .executeTakeFirst();
+    const row = await claiming(trx, lease).where("id", "=", id).where(isRunnable).returningAll().executeTakeFirst();
     if (row !== undefined) {
       const [operation] = await this.#withSteps([row], trx);
       if (operation !== undefined) return { outcome: "claimed", operation };

@@ -44,3 +44,8 @@ export async function answersOfEveryRoute(
   }
   return answers;
 }
+
+/** The routes every internal API serves to anyone (the probes, contracts/internal-health.ts), as answersOfEveryRoute names them. */
+export const openProbeRoutes: readonly RouteLine[] = ["GET", "HEAD"].flatMap((method) =>
+  ["/health", "/healthz", "/readyz"].map((path) => `${method} ${path} public`),
+);

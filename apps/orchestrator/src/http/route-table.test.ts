@@ -3,7 +3,7 @@
  * table declares, and every route but /health refuses a caller without the orchestrator's token.
  */
 import { orchestratorApi } from "@director/contracts/orchestrator-api";
-import { answersOfEveryRoute, servedAndDeclared } from "@director/testing/route-walk";
+import { answersOfEveryRoute, openProbeRoutes, servedAndDeclared } from "@director/testing/route-walk";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildTestOrchestratorApp } from "../testing/test-app.js";
 
@@ -31,11 +31,7 @@ describe("the orchestrator's routes", () => {
       await current.app.ready();
       const answers = await answersOfEveryRoute(current.app, headers);
       const open = answers.filter((answer) => answer.status !== 401);
-      expect(open.map((answer) => answer.route).sort()).toEqual(
-        ["GET", "HEAD"].flatMap((method) =>
-          ["/health", "/healthz", "/readyz"].map((path) => `${method} ${path} public`),
-        ),
-      );
+      expect(open.map((answer) => answer.route).sort()).toEqual(openProbeRoutes);
       for (const answer of answers.filter((each) => each.status === 401 && !each.route.startsWith("HEAD"))) {
         expect(answer.code, answer.route).toBe("INTERNAL_AUTH_INVALID");
       }

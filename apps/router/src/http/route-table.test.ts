@@ -8,7 +8,7 @@ import path from "node:path";
 import { routerApi } from "@director/contracts/router-api";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { InMemoryConfigFiles } from "@director/testing/in-memory-config-files";
-import { answersOfEveryRoute, servedAndDeclared } from "@director/testing/route-walk";
+import { answersOfEveryRoute, openProbeRoutes, servedAndDeclared } from "@director/testing/route-walk";
 import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { routerConfigSchema } from "../config.js";
@@ -58,11 +58,7 @@ describe("the router's routes", () => {
       const before = new Map(files.files);
       const answers = await answersOfEveryRoute(app, headers);
       const open = answers.filter((answer) => answer.status !== 401);
-      expect(open.map((answer) => answer.route).sort()).toEqual(
-        ["GET", "HEAD"].flatMap((method) =>
-          ["/health", "/healthz", "/readyz"].map((path) => `${method} ${path} public`),
-        ),
-      );
+      expect(open.map((answer) => answer.route).sort()).toEqual(openProbeRoutes);
       for (const answer of answers.filter((each) => each.status === 401 && !each.route.startsWith("HEAD"))) {
         expect(answer.code, answer.route).toBe("INTERNAL_AUTH_INVALID");
       }

@@ -71,11 +71,6 @@ export class OutboxRelay {
     });
   }
 
-  /** Resolves once the pass under way, and any it asked for, are over (tests). */
-  async settled(): Promise<void> {
-    while (this.#pass !== null) await this.#pass;
-  }
-
   async #passUntilQuiet(): Promise<void> {
     do {
       this.#isAgain = false;
