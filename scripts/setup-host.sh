@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs or starts what Director (or its tests) needs, only when it is missing, and says what it did.
-# Debian 12, as root. Flags: --npm --nginx --docker (with busybox-static and debootstrap for base images, and
-# openssh-sftp-server for sftp into sites) --postgres --tools (wrk) --ssh (the OpenSSH client and sshpass, for the SSH
-# tests) --web (builds the web interface when missing or out of date) --browser (chromium, for
-# the browser tests) --acme (pebble, the test ACME server, with pebble-challtestsrv; openssl for test certificates)
+# Debian 12, as root. Flags: --npm --nginx --docker (with busybox-static and debootstrap for base images,
+# openssh-sftp-server for sftp into sites, and docker-registry for images on several nodes) --postgres --tools
+# (wrk) --ssh (the OpenSSH client and sshpass, for the SSH tests) --web (builds the web interface when missing or
+# out of date) --browser (chromium, for the browser tests) --acme (pebble, the test ACME server, with
+# pebble-challtestsrv; openssl for test certificates)
 # --database-tools (Debian's postgresql-client, pg_dump and pg_restore 15, for exports and imports of site databases,
 # when no pg_dump 15 or newer is here) --redis (a Redis server on 127.0.0.1:6379, for the login limits managers share)
 # Idempotent: a second run on a ready machine does nothing but check.
@@ -57,6 +58,12 @@ ensure_docker() {
   command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || apt_install debootstrap
   # sftp and scp into a site run OpenSSH's sftp-server, copied from this machine into a small image.
   [ -x /usr/lib/openssh/sftp-server ] || apt_install openssh-sftp-server
+  # Several nodes get site images from a registry; the tests run Debian's (distribution 2.8) on a loopback port.
+  # Its package also starts a system registry on :5000, which Director does not use: stopped, and left installed.
+  if ! command -v docker-registry >/dev/null 2>&1; then
+    apt_install docker-registry
+    pkill -x docker-registry 2>/dev/null || true
+  fi
   ensure_docker_no_new_privileges
   if ! docker info >/dev/null 2>&1; then
     say "starting dockerd"

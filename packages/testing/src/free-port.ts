@@ -5,11 +5,23 @@ import { createServer } from "node:net";
 const lowestPort = 20_000;
 const highestPort = 32_000;
 
-/** A TCP port on 127.0.0.1 that is free now and outside the range outgoing connections use. */
+// Ports already handed out by this process. Callers ask for several ports before anything binds them (a
+// `director up` takes seven), so "free now" alone let two of them draw the same number: CI once saw the embedded
+// PostgreSQL and the manager both given 20578.
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port on 127.0.0.1 that is free now, outside the range outgoing connections use, and never handed out
+ * before by this process.
+ */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = lowestPort + Math.floor(Math.random() * (highestPort - lowestPort));
-    if (await isFree(port)) return port;
+    if (handedOut.has(port)) continue;
+    if (await isFree(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(`no free port found between ${lowestPort} and ${highestPort}`);
 }
