@@ -12,6 +12,7 @@ import { type InstallationId, isInstallationId } from "@director/domain/installa
 import { parseListenAddress } from "@director/domain/listen-address";
 import { internalApiVariables } from "@director/http-kit/internal-api-config";
 import { z } from "zod";
+import { parseRegistryAddress } from "./core/image-distribution.js";
 import { parseEgressPolicy } from "./core/site-egress.js";
 import { siteLimitBounds } from "./core/site-service-spec.js";
 import { defaultSiteUidBase, maxSiteUid, minSiteUidBase } from "./core/site-user.js";
@@ -221,6 +222,16 @@ export const orchestratorConfigTable = {
         .optional(),
       doc: "the swarm-scoped bridge network site tasks join (created when missing)",
       defaultDoc: "`director-<installation id>-sites`",
+    }),
+    registry: variable({
+      env: "DIRECTOR_REGISTRY",
+      schema: z
+        .string()
+        .refine((value) => isParsable(() => parseRegistryAddress(value)), "must be host[:port], with no scheme or path")
+        .transform((value) => parseRegistryAddress(value))
+        .optional(),
+      doc: "the image registry (`host[:port]`) every node of the swarm pulls from: each image a site runs is pushed there and its service names it by digest; unset on a one-node swarm, where images stay on this engine",
+      defaultDoc: "none: one node",
     }),
     egress: variable({
       env: "DIRECTOR_SITE_EGRESS",

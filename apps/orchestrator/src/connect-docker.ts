@@ -15,6 +15,7 @@ import { DockerSiteTerminals } from "./adapters/docker-site-terminals.js";
 import { DockerSwarmRuntime } from "./adapters/docker-swarm-runtime.js";
 import { ensureBusyboxBaseImage } from "./adapters/local-base-images.js";
 import { checkNoNewPrivileges } from "./adapters/no-new-privileges-check.js";
+import { RegistryImageDistribution } from "./adapters/registry-image-distribution.js";
 import { bridgeInterfaceOf, installSiteFirewall } from "./adapters/site-firewall.js";
 import { ensureSiteNetworkAnchor, removeSiteNetworkAnchor, type SitesGateway } from "./adapters/site-network-anchor.js";
 import { ensureSiteNetwork } from "./adapters/swarm-network.js";
@@ -22,6 +23,7 @@ import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import type { SiteContainerEventSource, SiteTaskAddresses } from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
 import type { ImageBuilder } from "./core/image-builder.js";
+import type { ImageDistribution } from "./core/image-distribution.js";
 import type { SiteResources } from "./core/ports.js";
 import type { ServiceInventory, ServiceLogs, ServiceRuntime } from "./core/service-runtime.js";
 import type { SftpRuntime, TerminalRuntime } from "./core/site-terminals.js";
@@ -37,6 +39,8 @@ export interface DynamicSiteDeps {
   sitePort?: number;
   /** Builds per-site images; absent: the image route answers 503 DOCKER_UNAVAILABLE */
   imageBuilder?: ImageBuilder;
+  /** Makes the images services run reachable from every node (DIRECTOR_REGISTRY); absent: local references */
+  imageDistribution?: ImageDistribution;
   /** Where sites' terminals run; absent: a terminal says DOCKER_UNAVAILABLE */
   terminalRuntime?: TerminalRuntime;
   /** Where sites' sftp sessions run; absent: sftp says TERMINAL_FAILED */
@@ -146,6 +150,9 @@ export async function connectDocker(config: OrchestratorConfig, log: Logger): Pr
     sitePort: defaultSwarmSiteSettings.port,
     siteResources: new DockerSiteResources(docker, config.installationId),
     imageBuilder: new DockerImageBuilder(docker),
+    ...(config.docker.registry === undefined
+      ? {}
+      : { imageDistribution: new RegistryImageDistribution(docker, config.docker.registry) }),
     terminalRuntime: new DockerSiteTerminals(docker, {
       ...defaultSwarmSiteSettings,
       installationId: config.installationId,

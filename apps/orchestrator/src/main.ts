@@ -6,6 +6,7 @@
 
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
+import type { ImageRef } from "@director/domain/image-ref";
 import { parseListenAddress } from "@director/domain/listen-address";
 import type { SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
@@ -37,6 +38,7 @@ import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import { TaskAddressWatcher } from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
 import { connectDocker, type DockerConnection } from "./connect-docker.js";
+import type { ImageDistribution } from "./core/image-distribution.js";
 import type { ServiceRuntime } from "./core/service-runtime.js";
 import { upgradeToSiteAccounts } from "./core/site-accounts-upgrade.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
@@ -129,6 +131,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
       : new SiteImages({
           builder: deps.imageBuilder,
           baseImage: deps.baseImage,
+          ...(deps.imageDistribution === undefined ? {} : { distribution: deps.imageDistribution }),
           installationId: config.installationId,
         });
   const services =
@@ -138,7 +141,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
           runtime,
           directories,
           siteUserOf: siteUser,
-          baseImage: deps.baseImage,
+          baseImage: distributed(deps.baseImage, deps.imageDistribution),
           networkName: config.docker.siteNetwork,
           defaultLimits: config.siteLimits,
           refreshBalancer: (id, address) => balancer.refresh(id, address),
@@ -384,4 +387,9 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
     await server.stop();
     throw error;
   }
+}
+
+/** The base image as services run it: pushed to the registry and pinned by digest when one is configured. */
+function distributed(baseImage: () => Promise<ImageRef>, distribution: ImageDistribution | undefined) {
+  return distribution === undefined ? baseImage : async () => distribution.distribute(await baseImage());
 }

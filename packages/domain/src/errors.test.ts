@@ -23,6 +23,7 @@ describe("the error code table", () => {
       "DATABASE_UNAVAILABLE",
       "DOCKER_UNAVAILABLE",
       "NGINX_RELOAD_FAILED",
+      "REGISTRY_UNAVAILABLE",
       "SITE_FILES_BUSY",
       "SITE_PROCESS_STILL_RUNNING",
     ]);

@@ -202,6 +202,8 @@ export const errorCodes = {
   SECRET_UNREADABLE: { kind: "operator", status: 500 },
   DOCKER_UNAVAILABLE: { kind: "passing", status: 503 },
   DOCKER_REJECTED: { kind: "operator", status: 502 },
+  /** the image registry (DIRECTOR_REGISTRY) could not be reached or did not take a push (retried) */
+  REGISTRY_UNAVAILABLE: { kind: "passing", status: 503 },
   /** the Docker daemon would run site processes without no-new-privileges: dynamic sites are refused until it does */
   DOCKER_UNSAFE: { kind: "operator", status: 503 },
   /** a removed site's process has not ended yet; its files are deleted once it has (retried) */

@@ -50,7 +50,7 @@ export class DockerImageBuilder implements ImageBuilder {
     return images.flatMap((image) =>
       (image.RepoTags ?? [])
         .filter((tag) => tag !== "<none>:<none>")
-        .map((tag) => ({ ref: parseImageRef(tag), labels: { ...(image.Labels ?? {}) } })),
+        .map((tag) => ({ ref: parseImageRef(tag), id: image.Id, labels: { ...(image.Labels ?? {}) } })),
     );
   }
 

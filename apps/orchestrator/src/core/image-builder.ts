@@ -4,6 +4,8 @@ import type { ImageRef } from "@director/domain/image-ref";
 /** One tag of an image, with the image's labels. */
 export interface LabelledImage {
   ref: ImageRef;
+  /** the image's content id (`sha256:…`), the same for each of its tags */
+  id: string;
   labels: Readonly<Record<string, string>>;
 }
 

@@ -3,6 +3,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { ImageRef } from "@director/domain/image-ref";
 import type { SiteId } from "@director/domain/site";
 import type { ImageBuilder } from "./image-builder.js";
+import type { ImageDistribution } from "./image-distribution.js";
 import {
   isParentOnly,
   renderSiteDockerfile,
@@ -22,6 +23,8 @@ export interface SiteImagesDeps {
    * recipe refers to it; cached by its provider.
    */
   baseImage: () => Promise<ImageRef>;
+  /** Makes what `prepare` answers reachable from every node (a registry); absent: one node, local references. */
+  distribution?: ImageDistribution;
 }
 
 /** Per-site images: built only when the recipe adds something to its parent, and reused while the recipe is unchanged. */
@@ -44,11 +47,15 @@ export class SiteImages {
         { details: { log: [] } },
       );
     }
-    if (isParentOnly(recipe)) return { image: recipe.parent, isBuilt: false };
+    if (isParentOnly(recipe)) return { image: await this.#distribute(recipe.parent), isBuilt: false };
     const tag = siteImageTag(this.#deps.installationId, recipe.siteId, parentId, dockerfile);
-    if ((await this.#deps.builder.imageId(tag)) !== null) return { image: tag, isBuilt: false };
+    if ((await this.#deps.builder.imageId(tag)) !== null) return { image: await this.#distribute(tag), isBuilt: false };
     await this.#deps.builder.build(tag, dockerfile);
-    return { image: tag, isBuilt: true };
+    return { image: await this.#distribute(tag), isBuilt: true };
+  }
+
+  #distribute(ref: ImageRef): Promise<ImageRef> {
+    return this.#deps.distribution?.distribute(ref) ?? Promise.resolve(ref);
   }
 
   /** Every site image of this installation, by the site it belongs to (its `org.director.site-id` label). */
@@ -65,13 +72,17 @@ export class SiteImages {
   }
 
   /**
-   * Removes the site's own images but `keep` (null: all of them, for a deleted site). One a container still uses
+   * Removes the site's own images but `keep` (null: all of them, for a deleted site), which keeps every tag of its
+   * image (the local one a rebuild looks for and the registry's a push made). One a container still uses
    * (the running task, or a stopped one Swarm keeps in its task history) stays and is listed in `inUse`; a later
    * prune of the site takes it once that container is gone. Base images are never touched: they carry no site label.
    */
   async prune(siteId: SiteId, keep: ImageRef | null): Promise<{ removed: ImageRef[]; inUse: ImageRef[] }> {
     const { builder, installationId } = this.#deps;
-    const tags = (await builder.listLabelled(siteImageLabels(installationId, siteId))).map((image) => image.ref);
+    const keptId = keep === null ? null : await builder.imageId(keep);
+    const tags = (await builder.listLabelled(siteImageLabels(installationId, siteId)))
+      .filter((image) => keptId === null || image.id !== keptId)
+      .map((image) => image.ref);
     const removed: ImageRef[] = [];
     const inUse: ImageRef[] = [];
     for (const tag of tags) {

@@ -162,6 +162,7 @@ export class InMemoryImageBuilder implements ImageBuilder {
   readonly images = new Map<string, string>();
   readonly builds: Array<{ tag: ImageRef; dockerfile: string }> = [];
   readonly inUse = new Set<string>();
+  #builtCount = 0;
 
   async listLabelled(labels: Readonly<Record<string, string>>): Promise<LabelledImage[]> {
     const wanted = Object.entries(labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
@@ -171,7 +172,7 @@ export class InMemoryImageBuilder implements ImageBuilder {
       if (!this.images.has(build.tag) || seen.has(build.tag)) continue;
       if (!wanted.every((label) => build.dockerfile.includes(label))) continue;
       seen.add(build.tag);
-      found.push({ ref: build.tag, labels: labelsOf(build.dockerfile) });
+      found.push({ ref: build.tag, id: this.images.get(build.tag) ?? "", labels: labelsOf(build.dockerfile) });
     }
     return found;
   }
@@ -194,7 +195,9 @@ export class InMemoryImageBuilder implements ImageBuilder {
         details: { log: ["E: Unable to locate package failing"] },
       });
     }
-    this.images.set(tag, `sha256:${this.images.size}`);
+    // A count, not the map's size: an id is never given twice, as a removed image's would be.
+    this.#builtCount += 1;
+    this.images.set(tag, `sha256:${this.#builtCount}`);
   }
 }
 
