@@ -24,6 +24,17 @@ const installationId = `e2e${randomBytes(4).toString("hex")}`;
 const rabbitUrl = process.env.DIRECTOR_TEST_RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 const queueName = `director-e2e.${installationId}`;
 const siteCount = 50;
+const metricsToken = randomBytes(16).toString("hex");
+
+/** Every sample of `name` in a Prometheus text answer, as its labels text (`{a="b"}` or "") → value. */
+function samples(text: string, name: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (match?.[1] === name) found.set(match[2] ?? "", Number(match[3]));
+  }
+  return found;
+}
 
 describe("two managers and two workers over RabbitMQ and Redis", () => {
   let database: ServerTestDatabase;
@@ -50,6 +61,7 @@ describe("two managers and two workers over RabbitMQ and Redis", () => {
       DIRECTOR_REDIS_URL: "redis://127.0.0.1:6379/0",
       DIRECTOR_REDIS_KEY_PREFIX: `${installationId}:`,
       DIRECTOR_LOGIN_MAX_PER_USERNAME: "3",
+      DIRECTOR_METRICS_TOKEN: metricsToken,
     };
   });
 
@@ -208,6 +220,45 @@ describe("two managers and two workers over RabbitMQ and Redis", () => {
     }
     const events = await followed;
     expect(events.at(-1)?.status).toBe("succeeded");
+
+    // What Prometheus reads from each component, with the metrics token only.
+    const scrape = async (port: number) => {
+      const refused = await httpRequest({ url: `http://127.0.0.1:${port}/metrics` });
+      expect([refused.status, refused.json().error.code]).toEqual([401, "AUTH_REQUIRED"]);
+      const wrong = await httpRequest({
+        url: `http://127.0.0.1:${port}/metrics`,
+        headers: { authorization: `Bearer ${env.DIRECTOR_ORCHESTRATOR_TOKEN}` },
+      });
+      expect(wrong.status).toBe(401);
+      const answer = await httpRequest({
+        url: `http://127.0.0.1:${port}/metrics`,
+        headers: { authorization: `Bearer ${metricsToken}` },
+      });
+      expect(answer.status).toBe(200);
+      return answer.text;
+    };
+    const worker = await scrape(probePort);
+    const ran = [...samples(worker, "director_worker_operations_total").entries()];
+    const succeeded = ran.filter(([labels]) => labels.includes('outcome="succeeded"'));
+    expect(succeeded.reduce((sum, [, value]) => sum + value, 0)).toBeGreaterThan(0);
+    expect(ran.filter(([labels]) => labels.includes('outcome="failed"'))).toEqual([]);
+    expect(samples(worker, "director_operation_outbox")).toEqual(
+      new Map([
+        ['{state="unpublished"}', 0],
+        ['{state="published"}', 0],
+      ]),
+    );
+    expect(samples(worker, "director_operations_dead_letters")).toEqual(new Map([["", 0]]));
+    expect(samples(worker, "director_worker_process_resident_memory_bytes").get("")).toBeGreaterThan(0);
+    const orchestrator = await scrape(ports.orchestrator);
+    expect(samples(orchestrator, "director_nginx_reloads_total").get('{outcome="ok"}')).toBeGreaterThan(0);
+    expect(samples(orchestrator, "director_nginx_reloads_total").get('{outcome="failed"}')).toBeUndefined();
+    const balancerWrites = samples(orchestrator, "director_http_requests_total");
+    expect(
+      [...balancerWrites.keys()].some((labels) => labels.includes('route="/internal/v1/sites/:id/balancer"')),
+    ).toBe(true);
+    const router = await scrape(ports.router);
+    expect(samples(router, "director_nginx_reloads_total").get('{outcome="ok"}')).toBeGreaterThan(0);
   }, 600_000);
 
   it("holds a login limit hit through one manager on the other", async () => {

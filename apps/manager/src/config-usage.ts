@@ -3,6 +3,7 @@
  * Prometheus reads. Sections of its table (config.ts).
  */
 import { variable } from "@director/config/config-table";
+import { metricsTokenVariable } from "@director/http-kit/internal-api-config";
 import { z } from "zod";
 
 const durationMs = z.coerce.number().int().min(1);
@@ -43,13 +44,7 @@ export const usageConfigTable = {
 };
 
 export const metricsConfigTable = {
-  token: variable({
-    env: "DIRECTOR_METRICS_TOKEN",
-    schema: z.string().min(16).optional(),
-    doc: "bearer token (16+ characters) for Prometheus to read `GET /metrics`",
-    defaultDoc: "unset: no `/metrics`",
-    isSecret: true,
-  }),
+  token: metricsTokenVariable(),
   siteSeries: variable({
     env: "DIRECTOR_METRICS_SITE_SERIES",
     schema: z.coerce.number().int().min(0).max(10_000).default(50),

@@ -3,12 +3,14 @@
  * (`director up` runs both, next to the other components). It is built by createManager (manager.ts).
  */
 import type { DatabaseHandle } from "@director/db/database";
+import { ComponentMetrics } from "@director/http-kit/component-metrics";
 import type { Logger } from "pino";
 import { SmtpMailer } from "./adapters/smtp-mailer.js";
 import type { Wakeup } from "./adapters/wakeup.js";
 import type { ManagerConfig } from "./config.js";
 import type { AuthService } from "./features/auth/auth.service.js";
 import { managerReadinessChecks } from "./features/health/manager-readiness.js";
+import { WorkerMetrics } from "./features/metrics/worker-metrics.js";
 import { buildProbeApp } from "./http/probe-app.js";
 import { createManager } from "./manager.js";
 import { connectManagerAdapters } from "./manager-adapters.js";
@@ -53,7 +55,18 @@ export async function startManager(
     relay.start();
     closers.push(() => relay.stop());
   }
-  if (deps.roles.worker) closers.unshift(manager.startBackground());
+  // The worker's metrics join the API's /metrics when this process serves one, else the probes' (a worker alone).
+  const { metrics } = manager.services;
+  const workerOnlyMetrics =
+    metrics !== null && deps.roles.worker && !deps.roles.api ? new ComponentMetrics("worker") : undefined;
+  const workerMetrics =
+    metrics === null || !deps.roles.worker
+      ? undefined
+      : new WorkerMetrics(workerOnlyMetrics?.registry ?? metrics.metrics.registry, {
+          outbox: manager.services.repositories.operationOutbox,
+          queue: adapters.operationQueue,
+        });
+  if (deps.roles.worker) closers.unshift(manager.startBackground(workerMetrics));
   // after the dispatcher stopped: its last send may still use the transport
   const { mailer } = adapters;
   if (mailer instanceof SmtpMailer) closers.push(async () => mailer.close());
@@ -70,6 +83,9 @@ export async function startManager(
     const probes = buildProbeApp({
       component: "worker",
       readiness: managerReadinessChecks(adapters),
+      ...(workerOnlyMetrics === undefined || metrics === null
+        ? {}
+        : { metrics: { metrics: workerOnlyMetrics, token: metrics.token } }),
       log: deps.log.child({ component: "probes" }),
     });
     await probes.listen({ host: config.http.host, port: probePort });

@@ -14,7 +14,11 @@ import { DomainAlerts } from "./features/domains/domain-alerts.js";
 import { DomainChecker, defaultDomainCheckerOptions } from "./features/domains/domain-checker.js";
 import { publishingOperationStore, type WorkerStore } from "./features/live/publishing-operation-store.js";
 import { defaultMailDispatcherOptions, MailDispatcher } from "./features/mail/mail-dispatcher.js";
-import { OperationWorker, type StepContextFactory } from "./features/operations/operation-worker.js";
+import {
+  type OperationObserver,
+  OperationWorker,
+  type StepContextFactory,
+} from "./features/operations/operation-worker.js";
 import { OutboxRelay } from "./features/operations/outbox-relay.js";
 import { defaultSiteNameReleaserOptions, SiteNameReleaser } from "./features/sites/site-name-releaser.js";
 import { DiskCollector } from "./features/usage/disk-collector.js";
@@ -32,8 +36,11 @@ export interface Manager {
   services: ManagerServices;
   /** The HTTP app (not listening yet); `options` only for tests' timings. */
   buildApp(options?: ManagerAppOptions): Promise<FastifyInstance>;
-  /** Starts the operations worker, the mail dispatcher and the domain checker; resolves to the function that stops them. */
-  startBackground(): () => Promise<void>;
+  /**
+   * Starts the operations worker, the mail dispatcher and the domain checker; resolves to the function that stops
+   * them. `observer`: told what the worker does (its metrics).
+   */
+  startBackground(observer?: OperationObserver): () => Promise<void>;
   /** hands queued operations to the broker; null without one (DIRECTOR_RABBITMQ_URL) */
   relay: OutboxRelay | null;
 }
@@ -46,7 +53,7 @@ export function createManager(config: ManagerConfig, adapters: ManagerAdapters):
     adapters,
     services,
     buildApp: (options = {}) => buildManagerApp(manager, options),
-    startBackground: () => startBackground(manager),
+    startBackground: (observer) => startBackground(manager, observer),
     relay:
       queue === null
         ? null
@@ -66,7 +73,10 @@ export function createManager(config: ManagerConfig, adapters: ManagerAdapters):
   return manager;
 }
 
-function startBackground({ config, adapters, services, relay }: Manager): () => Promise<void> {
+function startBackground(
+  { config, adapters, services, relay }: Manager,
+  observer: OperationObserver | undefined,
+): () => Promise<void> {
   const { sites, operations, images, mailOutbox, siteDomains, siteDatabases, siteFormerNames } = services.repositories;
   const contextFor: StepContextFactory = async (operation) => ({
     site: operation.siteId === null ? null : await sites.findById(operation.siteId),
@@ -103,6 +113,7 @@ function startBackground({ config, adapters, services, relay }: Manager): () => 
     wakeup: adapters.wakeup,
     log: adapters.log.child({ component: "worker" }),
     options: { owner: `worker-${process.pid}-${randomUUID().slice(0, 8)}`, ...config.worker },
+    ...(observer === undefined ? {} : { observer }),
   });
   // The mail outbox's sender runs with the operations: the worker role is the one meant to run in the background.
   const mailDispatcher = new MailDispatcher({

@@ -10,7 +10,7 @@ import { isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
 import { type InstallationId, isInstallationId } from "@director/domain/installation-id";
 import { parseListenAddress } from "@director/domain/listen-address";
-import { internalApiVariables } from "@director/http-kit/internal-api-config";
+import { internalApiVariables, metricsTokenVariable } from "@director/http-kit/internal-api-config";
 import { z } from "zod";
 import { parseRegistryAddress } from "./core/image-distribution.js";
 import { parseEgressPolicy } from "./core/site-egress.js";
@@ -32,6 +32,7 @@ function siteLimit(field: keyof typeof siteLimitBounds, isWhole: boolean) {
 
 export const orchestratorConfigTable = {
   ...internalApiVariables("ORCHESTRATOR", 7001),
+  metricsToken: metricsTokenVariable(),
   /**
    * No default on purpose: two orchestrators that share a Docker engine (or a swarm) with the same id would manage
    * each other's services. `director up` makes one on first start and keeps it in `<data>/secrets.json`.

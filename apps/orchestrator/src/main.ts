@@ -6,7 +6,6 @@
 
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
-import type { ImageRef } from "@director/domain/image-ref";
 import { parseListenAddress } from "@director/domain/listen-address";
 import type { SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
@@ -16,6 +15,7 @@ import { NginxServer } from "@director/host/nginx-server";
 import { trafficLogLayout } from "@director/host/nginx-traffic-log";
 import { resolveNginxWorkerUser } from "@director/host/nginx-worker-user";
 import { ensureNosuidNodevMount, type SitesMount } from "@director/host/nosuid-mount";
+import { type ComponentMetrics, componentMetricsOf, servedMetrics } from "@director/http-kit/component-metrics";
 import { acceptedTokens } from "@director/http-kit/internal-auth";
 import type { ReadinessChecks } from "@director/http-kit/readiness";
 import type { FastifyInstance } from "fastify";
@@ -38,7 +38,7 @@ import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import { TaskAddressWatcher } from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
 import { connectDocker, type DockerConnection } from "./connect-docker.js";
-import type { ImageDistribution } from "./core/image-distribution.js";
+import { distributed } from "./core/image-distribution.js";
 import type { ServiceRuntime } from "./core/service-runtime.js";
 import { upgradeToSiteAccounts } from "./core/site-accounts-upgrade.js";
 import { type SiteAddressLookup, UpstreamTrackingBalancer } from "./core/site-balancer.js";
@@ -72,6 +72,11 @@ export interface OrchestratorDeps extends DockerConnection {
   log: Logger;
   /** what GET /readyz checks (the standalone orchestrator: its nginx and Docker) */
   readiness?: ReadinessChecks;
+  /**
+   * The metrics GET /metrics serves when DIRECTOR_METRICS_TOKEN is set, given by the caller that also counts its
+   * nginx's reloads in them (`componentMetricsOf`); absent: made here.
+   */
+  metrics?: ComponentMetrics;
 }
 
 /**
@@ -188,6 +193,7 @@ export function createOrchestrator(config: OrchestratorConfig, deps: Orchestrato
   const app = buildOrchestratorApp({
     log,
     token: acceptedTokens(config),
+    ...servedMetrics("orchestrator", config.metricsToken, deps.metrics),
     directories,
     balancer,
     redirects: nginxBalancer,
@@ -349,8 +355,10 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
   const nginxLog = log.child({ component: "balancer-nginx" });
   const defaultDir = path.join(config.balancer.nginxDir, "default");
   const sitesDir = path.join(config.balancer.nginxDir, "sites");
+  const metrics = componentMetricsOf("orchestrator", config.metricsToken);
   const server = new NginxServer({
     prefixDir: config.balancer.nginxDir,
+    ...(metrics === undefined ? {} : { onReload: (outcome, seconds) => metrics.observeReload(outcome, seconds) }),
     includeDirs: [defaultDir, sitesDir],
     realIpFrom: config.balancer.trustedProxies,
     ...(config.balancer.trafficLog ? { trafficLogPath: trafficLogLayout(config.balancer.nginxDir).livePath } : {}),
@@ -369,6 +377,7 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
       balancerNginx: server,
       log,
       ...docker,
+      ...(metrics === undefined ? {} : { metrics }),
       readiness: {
         nginx: () => server.assertRunning(),
         ...(docker.dockerPing === undefined ? {} : { docker: docker.dockerPing }),
@@ -387,9 +396,4 @@ export async function runOrchestrator(config: OrchestratorConfig, log: Logger): 
     await server.stop();
     throw error;
   }
-}
-
-/** The base image as services run it: pushed to the registry and pinned by digest when one is configured. */
-function distributed(baseImage: () => Promise<ImageRef>, distribution: ImageDistribution | undefined) {
-  return distribution === undefined ? baseImage : async () => distribution.distribute(await baseImage());
 }

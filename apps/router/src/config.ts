@@ -10,12 +10,13 @@ import { isParsable } from "@director/domain/config-validation";
 import { parseHostname } from "@director/domain/hostname";
 import { parseListenAddress } from "@director/domain/listen-address";
 import { topologies } from "@director/domain/topology";
-import { internalApiVariables } from "@director/http-kit/internal-api-config";
+import { internalApiVariables, metricsTokenVariable } from "@director/http-kit/internal-api-config";
 import { z } from "zod";
 import { parseBalancerAddress } from "./core/balancer-address.js";
 
 export const routerConfigTable = {
   ...internalApiVariables("ROUTER", 7002),
+  metricsToken: metricsTokenVariable(),
   sitesDomain: variable({
     env: "DIRECTOR_SITES_DOMAIN",
     schema: z

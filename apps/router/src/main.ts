@@ -12,6 +12,7 @@ import { DirectorError } from "@director/domain/errors";
 import type { ConfigFiles } from "@director/host/config-files";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
+import { type ComponentMetrics, componentMetricsOf, servedMetrics } from "@director/http-kit/component-metrics";
 import { acceptedTokens } from "@director/http-kit/internal-auth";
 import type { ReadinessChecks } from "@director/http-kit/readiness";
 import type { FastifyInstance } from "fastify";
@@ -35,7 +36,13 @@ export interface RouterHandle {
 /** Builds the router on the given edge config directory; the default server is written when the app is ready. */
 export function createRouter(
   config: RouterConfig,
-  deps: { routeFiles: ConfigFiles; log: Logger; readiness?: ReadinessChecks },
+  deps: {
+    routeFiles: ConfigFiles;
+    log: Logger;
+    readiness?: ReadinessChecks;
+    /** counted in by the caller that runs the edge nginx (`componentMetricsOf`); absent: made here when needed */
+    metrics?: ComponentMetrics;
+  },
 ): RouterHandle {
   const log = deps.log.child({ component: "router" });
   const routes = new NginxEdgeRoutes(deps.routeFiles, {
@@ -58,6 +65,7 @@ export function createRouter(
     routes,
     certificates,
     ...(deps.readiness ? { readiness: deps.readiness } : {}),
+    ...servedMetrics("router", config.metricsToken, deps.metrics),
   });
   // The router owns the edge listener: its default server must exist before any route is served.
   app.addHook("onReady", async () => {
@@ -108,13 +116,20 @@ export interface RunningRouter {
 export async function runRouter(config: RouterConfig, log: Logger): Promise<RunningRouter> {
   const nginxLog = log.child({ component: "edge-nginx" });
   const routesDir = path.join(config.edge.nginxDir, "routes");
-  const server = new NginxServer({ prefixDir: config.edge.nginxDir, includeDirs: [routesDir], log: nginxLog });
+  const metrics = componentMetricsOf("router", config.metricsToken);
+  const server = new NginxServer({
+    prefixDir: config.edge.nginxDir,
+    includeDirs: [routesDir],
+    log: nginxLog,
+    ...(metrics === undefined ? {} : { onReload: (outcome, seconds) => metrics.observeReload(outcome, seconds) }),
+  });
   await server.start();
   try {
     const router = createRouter(config, {
       routeFiles: new NginxConfigStore(routesDir, server, nginxLog),
       log,
       readiness: { nginx: () => server.assertRunning() },
+      ...(metrics === undefined ? {} : { metrics }),
     });
     const url = await router.listen();
     log.info({ url }, "router listening");

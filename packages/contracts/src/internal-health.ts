@@ -43,3 +43,12 @@ export const readinessRoute = route({
   answerKind: "json",
   summary: "200 while what the component needs answers, else 503 naming each failed check",
 });
+
+export const componentMetricsRoute = route({
+  method: "GET",
+  path: "/metrics",
+  caller: "metrics",
+  answerKind: "bytes",
+  summary:
+    "Prometheus metrics (text format) for a scraper holding DIRECTOR_METRICS_TOKEN; absent (404) when none is configured",
+});

@@ -65,6 +65,8 @@ describe("NginxServer and NginxConfigStore against the real nginx", () => {
   let server: NginxServer;
   let sites: NginxConfigStore;
   const servers: NginxServer[] = [];
+  /** what the server told its metrics of each reload */
+  const reloads: Array<{ outcome: "ok" | "failed"; seconds: number }> = [];
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "director-nginx-"));
@@ -78,6 +80,7 @@ describe("NginxServer and NginxConfigStore against the real nginx", () => {
       includeDirs: [join(root, "defaults"), join(root, "sites")],
       workerProcesses: 2,
       log,
+      onReload: (outcome, seconds) => reloads.push({ outcome, seconds }),
     });
     servers.push(server);
     await server.start();
@@ -120,10 +123,15 @@ describe("NginxServer and NginxConfigStore against the real nginx", () => {
   });
 
   it("serves a changed file as soon as put() resolves (the reload waits for old workers)", async () => {
+    const reloadsBefore = reloads.length;
     for (let version = 1; version <= 10; version += 1) {
       await sites.put(a, site(port, "a.test", `a${version}`));
       expect(await get(port, "a.test")).toEqual({ status: 200, body: `a${version}` });
     }
+    // one reload each, every one told to the metrics with how long it took
+    const told = reloads.slice(reloadsBefore);
+    expect(told.map((reload) => reload.outcome)).toEqual(Array(10).fill("ok"));
+    for (const reload of told) expect(reload.seconds).toBeGreaterThan(0);
   });
 
   it("does not reload for an unchanged file", async () => {
@@ -166,9 +174,12 @@ describe("NginxServer and NginxConfigStore against the real nginx", () => {
     await new Promise<void>((resolve) => holder.listen(takenPort, "127.0.0.1", resolve));
     try {
       const before = await sites.read(a);
+      const reloadsBefore = reloads.length;
       const failure = await sites.put(a, site(takenPort, "a.test", "never")).catch((e) => e);
       expect(failure).toMatchObject({ code: "NGINX_RELOAD_FAILED", details: { file: "a.conf" } });
       expect(failure.message).toContain("could not bind");
+      // the refused reload, told as such (the master kept the previous configuration: putting its file back needs none)
+      expect(reloads.slice(reloadsBefore).map((reload) => reload.outcome)).toEqual(["failed"]);
       expect(await sites.read(a)).toBe(before);
       expect(await get(port, "a.test")).toEqual({ status: 200, body: "a-after-busy" });
     } finally {

@@ -53,6 +53,8 @@ export interface NginxServerOptions {
   stopTimeoutMs?: number;
   /** Bound on one `nginx -t`; parsing 10,000 site files takes a while. Default 60 s. */
   testTimeoutMs?: number;
+  /** Told how each reload went and how long it took (the component's metrics). */
+  onReload?: (outcome: "ok" | "failed", durationSeconds: number) => void;
 }
 
 interface RunningMaster {
@@ -77,7 +79,7 @@ export class NginxServer {
   #workerUser: SystemUser | null | undefined;
   #master: RunningMaster | null = null;
   /** Reloads one at a time; everyone who asks before a reload begins shares it. */
-  readonly #reloads = new CoalescedTask(() => this.#lifecycle.runExclusive(() => this.#reloadNow()));
+  readonly #reloads = new CoalescedTask(() => this.#lifecycle.runExclusive(() => this.#timedReload()));
   #checkCount = 0;
   #stopping: Promise<void> | null = null;
 
@@ -202,6 +204,19 @@ export class NginxServer {
    */
   reload(): Promise<void> {
     return this.#reloads.run();
+  }
+
+  async #timedReload(): Promise<void> {
+    const started = performance.now();
+    const report = (outcome: "ok" | "failed") =>
+      this.#options.onReload?.(outcome, (performance.now() - started) / 1000);
+    try {
+      await this.#reloadNow();
+      report("ok");
+    } catch (error) {
+      report("failed");
+      throw error;
+    }
   }
 
   async #reloadNow(): Promise<void> {

@@ -46,3 +46,14 @@ export function internalApiVariables(component: "ORCHESTRATOR" | "ROUTER", defau
     }),
   };
 }
+
+/** `DIRECTOR_METRICS_TOKEN`: the one token Prometheus sends to every component's GET /metrics (the manager's too). */
+export function metricsTokenVariable() {
+  return variable({
+    env: "DIRECTOR_METRICS_TOKEN",
+    schema: z.string().min(16, "must be at least 16 characters long").optional(),
+    doc: "bearer token (16+ characters) for Prometheus to read `GET /metrics`",
+    defaultDoc: "unset: no `/metrics`",
+    isSecret: true,
+  });
+}

@@ -2,6 +2,7 @@ import { healthRoute, livenessRoute, readinessRoute } from "@director/contracts/
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
+import { type ComponentMetrics, metricsTokenCheck, serveMetrics } from "./component-metrics.js";
 import { answerFrameworkError, installErrorHandling } from "./error-handler.js";
 import { type InternalToken, internalTokenCheck } from "./internal-auth.js";
 import { checkReadiness, type ReadinessChecks } from "./readiness.js";
@@ -15,15 +16,23 @@ export interface InternalAppOptions {
   log: Logger;
   /** what GET /readyz checks (none: ready while it serves) */
   readiness?: ReadinessChecks;
+  /** GET /metrics for a scraper holding `token` (DIRECTOR_METRICS_TOKEN); absent: no such route (404) */
+  metrics?: { metrics: ComponentMetrics; token: string };
 }
 
 /**
  * A Fastify app for an internal API: error bodies with stable codes, WebSocket routes (`websocket: true`), the public
- * probes GET /health (/healthz) and GET /readyz (its `readiness` checks), and nothing else yet. Every
+ * probes GET /health (/healthz) and GET /readyz (its `readiness` checks), and GET /metrics when `metrics` is given. Every
  * route must declare its caller (contracts/route.ts); an `internal` one is refused without the component's token,
  * before anything of the request is read, and no other kind of caller is served.
  */
-export function buildInternalApp({ component, token, log, readiness = {} }: InternalAppOptions): FastifyInstance {
+export function buildInternalApp({
+  component,
+  token,
+  log,
+  readiness = {},
+  metrics,
+}: InternalAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     // One line per internal call would drown the operations' own logs; refusals and failures are logged anyway.
@@ -38,7 +47,11 @@ export function buildInternalApp({ component, token, log, readiness = {} }: Inte
   // Before the caller check: the plugin's own onRequest hook marks an upgrade, so that an upgrade refused over HTTP
   // (a missing token) has its socket closed once answered, rather than left open (and holding a stop) forever.
   void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  requireDeclaredCallers(app, { internal: internalTokenCheck(token) });
+  requireDeclaredCallers(app, {
+    internal: internalTokenCheck(token),
+    ...(metrics === undefined ? {} : { metrics: metricsTokenCheck(metrics.token) }),
+  });
+  if (metrics !== undefined) serveMetrics(app, metrics.metrics);
   registerRoute(app, healthRoute, async () => ({ ok: true as const, component }));
   registerRoute(app, livenessRoute, async () => ({ ok: true as const, component }));
   registerRoute(app, readinessRoute, async ({ reply }) => {

@@ -6,8 +6,9 @@ import { DirectorError } from "@director/domain/errors";
 import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
-import { NginxServer } from "@director/host/nginx-server";
+import { NginxServer, type NginxServerOptions } from "@director/host/nginx-server";
 import { trafficLogLayout } from "@director/host/nginx-traffic-log";
+import { type ComponentMetrics, componentMetricsOf } from "@director/http-kit/component-metrics";
 import { InternalClient } from "@director/http-kit/internal-client";
 import { InProcessWakeup, loadManagerConfig, startManager } from "@director/manager";
 import { connectDocker, createOrchestrator, loadOrchestratorConfig } from "@director/orchestrator";
@@ -102,8 +103,11 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     };
     const orchestratorConfig = loadOrchestratorConfig({ ...config.passThrough.orchestrator, ...orchestratorVariables });
 
+    // One nginx serves the balancer and, shared, the edge: its reloads count as the orchestrator's.
+    const orchestratorMetrics = componentMetricsOf("orchestrator", orchestratorConfig.metricsToken);
     const balancerNginx = new NginxServer({
       prefixDir: nginxDir,
+      ...reloadsCountedIn(orchestratorMetrics),
       includeDirs: isShared ? [managerConfDir, routerConfDir, balancerConfDir] : [balancerConfDir],
       // Split: the router on this machine is in front, and sites must see its client's address, not its own.
       realIpFrom: isShared ? [] : ["127.0.0.1"],
@@ -113,10 +117,23 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     });
     await balancerNginx.start();
     stops.push(() => balancerNginx.stop());
+    const routerVariables: VariablesSetByUp<"router"> = {
+      DIRECTOR_ROUTER_HOST: "127.0.0.1",
+      DIRECTOR_ROUTER_PORT: String(config.routerPort),
+      DIRECTOR_ROUTER_TOKEN: secrets.routerToken,
+      DIRECTOR_EDGE_LISTEN: edgeListen,
+      DIRECTOR_ROUTER_NGINX_DIR: isShared ? nginxDir : path.join(dataDir, "nginx-edge"),
+      DIRECTOR_TOPOLOGY: config.topology,
+      DIRECTOR_BALANCERS: `127.0.0.1:${config.balancerPort}`,
+      DIRECTOR_ROUTER_DATA_DIR: routerDataDir,
+    };
     let edgeNginx = balancerNginx;
+    const routerConfig = loadRouterConfig({ ...config.passThrough.router, ...routerVariables });
+    const routerMetrics = componentMetricsOf("router", routerConfig.metricsToken);
     if (!isShared) {
       edgeNginx = new NginxServer({
         prefixDir: path.join(dataDir, "nginx-edge"),
+        ...reloadsCountedIn(routerMetrics),
         includeDirs: [routerConfDir],
         log: log.child({ component: "nginx-edge" }),
       });
@@ -141,23 +158,15 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
       ...docker,
       balancerFiles: new NginxConfigStore(balancerConfDir, balancerNginx, log.child({ component: "balancer-config" })),
       balancerNginx,
+      ...(orchestratorMetrics === undefined ? {} : { metrics: orchestratorMetrics }),
       log, // createOrchestrator names its own component
     });
     const orchestratorUrl = await orchestrator.listen();
     stops.push(() => orchestrator.close());
 
-    const routerVariables: VariablesSetByUp<"router"> = {
-      DIRECTOR_ROUTER_HOST: "127.0.0.1",
-      DIRECTOR_ROUTER_PORT: String(config.routerPort),
-      DIRECTOR_ROUTER_TOKEN: secrets.routerToken,
-      DIRECTOR_EDGE_LISTEN: edgeListen,
-      DIRECTOR_ROUTER_NGINX_DIR: isShared ? nginxDir : path.join(dataDir, "nginx-edge"),
-      DIRECTOR_TOPOLOGY: config.topology,
-      DIRECTOR_BALANCERS: `127.0.0.1:${config.balancerPort}`,
-      DIRECTOR_ROUTER_DATA_DIR: routerDataDir,
-    };
-    const router = createRouter(loadRouterConfig({ ...config.passThrough.router, ...routerVariables }), {
+    const router = createRouter(routerConfig, {
       routeFiles: new NginxConfigStore(routerConfDir, edgeNginx, log.child({ component: "router-config" })),
+      ...(routerMetrics === undefined ? {} : { metrics: routerMetrics }),
       log, // createRouter names its own component
     });
     const routerUrl = await router.listen();
@@ -287,4 +296,9 @@ function managerHttpsPlan(
     "the manager is not served over HTTPS: set DIRECTOR_ACME_DIRECTORY_URL, or DIRECTOR_MANAGER_CERTIFICATE_FILE and _KEY_FILE",
   );
   return null;
+}
+
+/** The nginx option that counts its reloads in `metrics`, when there are metrics. */
+function reloadsCountedIn(metrics: ComponentMetrics | undefined): Pick<NginxServerOptions, "onReload"> {
+  return metrics === undefined ? {} : { onReload: (outcome, seconds) => metrics.observeReload(outcome, seconds) };
 }

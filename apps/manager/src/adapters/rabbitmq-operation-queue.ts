@@ -19,6 +19,8 @@ export interface OperationQueue {
   publish(operationIds: readonly number[]): Promise<void>;
   /** Messages waiting for a worker, not counting those handed to one (BROKER_UNAVAILABLE while out of reach). */
   waitingCount(): Promise<number>;
+  /** Messages in the dead-letter queue (BROKER_UNAVAILABLE while out of reach). */
+  deadLetterCount(): Promise<number>;
   /** Hands each id to `handle`, at most `prefetch` at once, from now on and after every reconnection. */
   consume(prefetch: number, handle: (operationId: number) => Promise<DeliveryOutcome>): Promise<void>;
   /** Stops consuming and waits for the handlers running (their messages are acknowledged or handed back). */
@@ -138,10 +140,19 @@ export class RabbitOperationQueue implements OperationQueue {
   }
 
   async waitingCount(): Promise<number> {
+    return this.#messageCount(this.#topology.queue);
+  }
+
+  /** Messages in the dead-letter queue: operation ids no worker could handle, for an operator to look at. */
+  async deadLetterCount(): Promise<number> {
+    return this.#messageCount(this.#topology.deadLetterQueue);
+  }
+
+  async #messageCount(queue: string): Promise<number> {
     const channel = this.#publisher;
     if (channel === null) throw unavailable("RabbitMQ is out of reach");
     try {
-      return (await channel.checkQueue(this.#topology.queue)).messageCount;
+      return (await channel.checkQueue(queue)).messageCount;
     } catch (error) {
       throw unavailable("RabbitMQ did not answer", error);
     }

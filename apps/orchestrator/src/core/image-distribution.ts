@@ -1,6 +1,6 @@
 /**
  * The port that makes an image reachable from every node of the swarm; implemented by
- * adapters/registry-image-distribution.ts (a registry) and `localImagesOnly` (one node).
+ * adapters/registry-image-distribution.ts (a registry). Without one (one node), images stay local references.
  */
 import type { Brand } from "@director/domain/brand";
 import { DirectorError } from "@director/domain/errors";
@@ -15,10 +15,13 @@ export interface ImageDistribution {
   distribute(ref: ImageRef): Promise<ImageRef>;
 }
 
-/** One node: the image is already where its tasks run. */
-export const localImagesOnly: ImageDistribution = {
-  distribute: async (ref) => ref,
-};
+/** `image` as services run it: pushed and pinned by digest when there is a distribution (a registry). */
+export function distributed(
+  image: () => Promise<ImageRef>,
+  distribution: ImageDistribution | undefined,
+): () => Promise<ImageRef> {
+  return distribution === undefined ? image : async () => distribution.distribute(await image());
+}
 
 /** A registry's `host[:port]` as image references name it (checked: it reaches a Docker image reference). */
 export type RegistryAddress = Brand<string, "RegistryAddress">;

@@ -1,4 +1,5 @@
 import type { DirectorError } from "@director/domain/errors";
+import type { ComponentMetrics } from "@director/http-kit/component-metrics";
 import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { ReadinessChecks } from "@director/http-kit/readiness";
@@ -72,6 +73,8 @@ export interface OrchestratorAppDeps {
   dynamicSitesRefusal?: DirectorError;
   /** what GET /readyz checks */
   readiness?: ReadinessChecks;
+  /** GET /metrics for a scraper holding the metrics token; absent: none */
+  metrics?: { metrics: ComponentMetrics; token: string };
 }
 
 /** The orchestrator's internal API: every route of its table (contracts/orchestrator-api.ts), token-protected but /health. */
@@ -81,6 +84,7 @@ export function buildOrchestratorApp(deps: OrchestratorAppDeps): FastifyInstance
     token: deps.token,
     log: deps.log,
     ...(deps.readiness ? { readiness: deps.readiness } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   registerSiteRoutes(app, { ...deps, terminals: deps.terminals ?? null, redirects: deps.redirects ?? null });
   registerFileRoutes(app, deps);

@@ -1,3 +1,4 @@
+import type { ComponentMetrics } from "@director/http-kit/component-metrics";
 import { buildInternalApp } from "@director/http-kit/internal-app";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import type { ReadinessChecks } from "@director/http-kit/readiness";
@@ -17,6 +18,8 @@ export interface RouterAppDeps {
   certificates: Certificates;
   /** what GET /readyz checks: its own edge nginx when it runs one */
   readiness?: ReadinessChecks;
+  /** GET /metrics for a scraper holding the metrics token; absent: none */
+  metrics?: { metrics: ComponentMetrics; token: string };
 }
 
 /** The router's internal API: every route of its table (contracts/router-api.ts), token-protected but /health. */
@@ -26,6 +29,7 @@ export function buildRouterApp(deps: RouterAppDeps): FastifyInstance {
     token: deps.token,
     log: deps.log,
     ...(deps.readiness ? { readiness: deps.readiness } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   registerRouteRoutes(app, deps);
   registerCertificateRoutes(app, deps);

@@ -251,6 +251,13 @@ describe("operations over RabbitMQ", () => {
     expect(answer.statusCode).toBe(202);
     await untilAllFinished(15_000);
     expect(await database.db.selectFrom("operations").select("status").execute()).toEqual([{ status: "succeeded" }]);
+    // what the worker's metrics show an operator (director_operations_dead_letters)
+    let deadLetters = 0;
+    for (let waited = 0; waited < 5_000 && deadLetters === 0; waited += 100) {
+      deadLetters = await one.queue.deadLetterCount();
+      if (deadLetters === 0) await sleep(100);
+    }
+    expect(deadLetters).toBe(1);
     const dead = await withChannel(async (channel) => {
       for (let waited = 0; waited < 5_000; waited += 100) {
         const message = await channel.get(`${queueName}.dead`, { noAck: true });

@@ -5,10 +5,12 @@ import type { Operation, OperationStatus } from "@director/domain/operation";
 import type { SiteId } from "@director/domain/site";
 import type { SiteName } from "@director/domain/site-name";
 import pino from "pino";
+import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { InProcessWakeup } from "../../adapters/wakeup.js";
+import { WorkerMetrics } from "../metrics/worker-metrics.js";
 import { createSiteSteps, type StepContext } from "./operation-plans.js";
-import { OperationWorker } from "./operation-worker.js";
+import { type OperationObserver, OperationWorker } from "./operation-worker.js";
 import type { SiteHost } from "./site-host.js";
 
 /** In-memory fake of the operations repository (the real one is tested against PostgreSQL in packages/db). */
@@ -169,6 +171,7 @@ describe("OperationWorker", () => {
     host: SiteHost,
     overrides: Partial<{ maxStepAttempts: number; concurrency: number; pollIntervalMs: number }> = {},
     contextOverrides: Partial<StepContext> = {},
+    observer?: OperationObserver,
   ) {
     const marks: string[] = [];
     const context: StepContext = {
@@ -227,6 +230,7 @@ describe("OperationWorker", () => {
       contextFor: async () => context,
       wakeup,
       log: pino({ level: "silent" }),
+      ...(observer === undefined ? {} : { observer }),
       options: {
         owner: "test",
         leaseMs: 5_000,
@@ -319,6 +323,42 @@ describe("OperationWorker", () => {
     await until(() => store.operations[0]?.status === "succeeded");
     expect(calls).toEqual(["ensureDirectories"]);
     expect(store.operations[0]?.steps[0]?.attempts).toBe(2);
+  });
+
+  it("counts in its metrics each step attempt and how each operation ended", async () => {
+    const store = new InMemoryOperationStore();
+    store.add("create_site", ["create_site_directories"]);
+    store.add("create_site", ["write_balancer_config"]);
+    const down = new DirectorError("COMPONENT_UNREACHABLE", "orchestrator down");
+    const rejected = new DirectorError("NGINX_CONFIG_REJECTED", "unknown directive");
+    // the first operation's step is retried once, then succeeds; the second's is refused for good
+    const { host } = recordingHost({ ensureDirectories: [down], upsertBalancer: [rejected] });
+    const registry = new Registry();
+    const metrics = new WorkerMetrics(registry, {
+      outbox: { counts: async () => ({ unpublished: 2, published: 1 }) },
+      queue: null,
+    });
+    startWorker(store, host, {}, {}, metrics);
+    await until(() =>
+      store.operations.every((operation) => operation.status !== "pending" && operation.status !== "running"),
+    );
+    const text = await registry.metrics();
+    expect(text).toContain('director_worker_operations_total{kind="create_site",outcome="succeeded"} 1');
+    expect(text).toContain('director_worker_operations_total{kind="create_site",outcome="failed"} 1');
+    expect(text).toContain(
+      'director_worker_step_attempts_total{kind="create_site",step="create_site_directories",outcome="retried"} 1',
+    );
+    expect(text).toContain(
+      'director_worker_step_attempts_total{kind="create_site",step="create_site_directories",outcome="succeeded"} 1',
+    );
+    expect(text).toContain(
+      'director_worker_step_attempts_total{kind="create_site",step="write_balancer_config",outcome="failed"} 1',
+    );
+    expect(text).toContain('director_worker_step_duration_seconds_count{kind="create_site"} 3');
+    expect(text).toContain('director_operation_outbox{state="unpublished"} 2');
+    expect(text).toContain('director_operation_outbox{state="published"} 1');
+    // without a broker there is no dead-letter queue, so no series that would read as "none"
+    expect(text).not.toContain("director_operations_dead_letters");
   });
 
   it("fails the operation at once on a user error, leaving later steps pending", async () => {

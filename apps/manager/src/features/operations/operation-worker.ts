@@ -25,6 +25,18 @@ type OperationStore = Pick<
   "claimNext" | "claimById" | "renewLease" | "startStep" | "finishStep" | "finish" | "findById"
 >;
 
+/** How an operation's run on this worker ended (handed back: the worker stopped; it resumes elsewhere). */
+export type OperationRunOutcome = "succeeded" | "failed" | "handed_back" | "lease_lost" | "unrecorded";
+
+/** How one attempt of a step ended (retried: it failed for a passing reason and is tried again). */
+export type StepAttemptOutcome = "succeeded" | "retried" | "failed";
+
+/** Told what the worker did, for its metrics; every method must return at once and never throw. */
+export interface OperationObserver {
+  operationEnded(kind: string, outcome: OperationRunOutcome): void;
+  stepAttempted(kind: string, step: string, outcome: StepAttemptOutcome, durationSeconds: number): void;
+}
+
 /** What became of an operation a broker message named: nothing more to do, or to be delivered again. */
 export type RunByIdOutcome = "done" | "again";
 
@@ -46,6 +58,7 @@ export class OperationWorker {
   readonly #wakeup: Wakeup;
   readonly #log: Logger;
   readonly #options: OperationWorkerOptions;
+  readonly #observer: OperationObserver | undefined;
   #isRunning = false;
   #loops: Promise<void>[] = [];
   #interrupt = new AbortController();
@@ -62,12 +75,14 @@ export class OperationWorker {
     wakeup: Wakeup;
     log: Logger;
     options: OperationWorkerOptions;
+    observer?: OperationObserver;
   }) {
     this.#store = deps.store;
     this.#contextFor = deps.contextFor;
     this.#wakeup = deps.wakeup;
     this.#log = deps.log;
     this.#options = deps.options;
+    this.#observer = deps.observer;
   }
 
   /**
@@ -170,6 +185,14 @@ export class OperationWorker {
   }
 
   async #runOperation(operation: Operation): Promise<"finished" | "stopped" | "lease-lost" | "unrecorded"> {
+    const outcome = await this.#runOperationOnce(operation);
+    this.#observer?.operationEnded(operation.kind, outcome.observed);
+    return outcome.result;
+  }
+
+  async #runOperationOnce(
+    operation: Operation,
+  ): Promise<{ result: "finished" | "stopped" | "lease-lost" | "unrecorded"; observed: OperationRunOutcome }> {
     const log = this.#log.child({ operationId: operation.id, kind: operation.kind, site: operation.siteName });
     const lease = this.#keepLease(operation.id, log);
     try {
@@ -177,24 +200,24 @@ export class OperationWorker {
       const outcome = await this.#runSteps(operation, lease, log);
       if (outcome === "lease-lost") {
         log.warn("another worker took over this operation; stopping without further writes");
-        return "lease-lost";
+        return { result: "lease-lost", observed: "lease_lost" };
       }
       if (outcome === "stopped") {
         await this.#store.renewLease({ id: operation.id, owner: this.#options.owner, leaseMs: 0 });
         log.info("worker stopping; operation handed back for the next worker");
-        return "stopped";
+        return { result: "stopped", observed: "handed_back" };
       }
       if (outcome.failed) {
         await this.#store.finish(operation.id, { status: "failed", error: outcome.error });
         log.warn({ error: outcome.error }, "operation failed");
-      } else {
-        await this.#store.finish(operation.id, { status: "succeeded", error: null });
-        log.info("operation succeeded");
+        return { result: "finished", observed: "failed" };
       }
-      return "finished";
+      await this.#store.finish(operation.id, { status: "succeeded", error: null });
+      log.info("operation succeeded");
+      return { result: "finished", observed: "succeeded" };
     } catch (error) {
       log.error({ err: error }, "operation bookkeeping failed; it will be resumed when its lease expires");
-      return "unrecorded";
+      return { result: "unrecorded", observed: "unrecorded" };
     } finally {
       lease.stop();
     }
@@ -230,8 +253,12 @@ export class OperationWorker {
       if (lease.isLost()) return "lease-lost";
       if (!this.#isRunning) return "stopped";
       await this.#store.startStep(operation.id, step.position);
+      const started = performance.now();
+      const observe = (outcome: StepAttemptOutcome) =>
+        this.#observer?.stepAttempted(operation.kind, step.slug, outcome, (performance.now() - started) / 1000);
       try {
         await definition.run(await this.#contextFor(operation));
+        observe("succeeded");
         if (lease.isLost()) return "lease-lost";
         await this.#store.finishStep(operation.id, step.position, { status: "succeeded", message: "" });
         log.info({ step: step.slug, attempt }, "step succeeded");
@@ -241,8 +268,10 @@ export class OperationWorker {
         // Failures that pass by themselves (a component restarting) are tried again; any other fails the same way
         // every time (a config nginx rejects), so retrying would only delay the message. The code table says which.
         const isRetryable = isDirectorError(error) && error.kind === "passing";
+        const willRetry = isRetryable && attempt < this.#options.maxStepAttempts;
+        observe(willRetry ? "retried" : "failed");
         if (lease.isLost()) return "lease-lost";
-        if (isRetryable && attempt < this.#options.maxStepAttempts) {
+        if (willRetry) {
           const delayMs = Math.min(this.#options.retryBaseDelayMs * 2 ** (attempt - 1), maxRetryDelayMs);
           await this.#store.finishStep(operation.id, step.position, {
             status: "running",
