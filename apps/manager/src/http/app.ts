@@ -10,6 +10,7 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { RedisLivePlaces } from "../adapters/redis-live-places.js";
 import type { ManagerConfig } from "../config.js";
 import { registerAccountArchiveRoutes } from "../features/account-archive/account-archive.routes.js";
 import { registerAuditRoutes } from "../features/audit/audit.routes.js";
@@ -26,6 +27,7 @@ import { managerReadinessChecks } from "../features/health/manager-readiness.js"
 import { registerImageRoutes } from "../features/images/images.routes.js";
 import { registerLiveRoutes } from "../features/live/live.routes.js";
 import { LiveHub } from "../features/live/live-hub.js";
+import { InProcessLivePlaces } from "../features/live/live-places.js";
 import { LiveSessions } from "../features/live/live-sessions.js";
 import { registerMassMailRoutes } from "../features/mail/mass-mail.routes.js";
 import { registerMemberRoutes } from "../features/members/members.routes.js";
@@ -182,11 +184,18 @@ export async function buildManagerApp(
   });
   live.start();
   app.addHook("onClose", async () => live.stop());
+  // With Redis, every manager counts an account's live connections together.
+  const livePlaces =
+    adapters.redis === null
+      ? new InProcessLivePlaces()
+      : new RedisLivePlaces(adapters.redis, { keyPrefix: config.redis.keyPrefix, log });
+  app.addHook("onClose", async () => livePlaces.close());
   registerLiveRoutes(app, {
     auth: services.auth,
     sites: services.sites,
     hub: live,
     sessions: liveSessions,
+    places: livePlaces,
     log,
     ...(liveTimings.recheckMs === undefined ? {} : { recheckMs: liveTimings.recheckMs }),
   });

@@ -2,7 +2,8 @@
  * The live channel across managers through Redis pub/sub (DIRECTOR_REDIS_URL), on the real Redis and PostgreSQL of
  * this machine: a page on manager 1 follows, step by step, an operation started through manager 2 and run by a worker
  * that publishes on manager 2's events; the live channel's own polling is set to 10 minutes, so only the events can
- * carry it. A manager without Redis hears nothing of it until it polls.
+ * carry it. A manager without Redis hears nothing of it until it polls. An account's live connections are counted by
+ * the managers that share Redis together.
  */
 import { randomBytes } from "node:crypto";
 import type { LiveServerMessage } from "@director/contracts/manager-live";
@@ -14,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { RedisBus } from "../../adapters/redis-bus.js";
 import { RedisOperationEvents } from "../../adapters/redis-operation-events.js";
-import { buildTestManagerApp } from "../../testing/test-app.js";
+import { buildTestManagerApp, testManagerConfig } from "../../testing/test-app.js";
+import { maxLiveConnectionsPerUser } from "./live-places.js";
 import { InProcessOperationEvents } from "./operation-events.js";
 import { publishingOperationStore } from "./publishing-operation-store.js";
 
@@ -55,7 +57,7 @@ describe("live channel across managers, through Redis", () => {
           operationEvents,
           liveTimings: noPolling,
           siteProcess,
-          ...(bus === undefined ? {} : { bus }),
+          ...(bus === undefined ? {} : { bus, config: testManagerConfig({ redis: { url: redisUrl, keyPrefix } }) }),
         }),
       );
     }
@@ -95,7 +97,7 @@ describe("live channel across managers, through Redis", () => {
     void closed.then(() => {
       isClosed = true;
     });
-    return { messages, closed, isClosed: () => isClosed };
+    return { socket, messages, closed, isClosed: () => isClosed };
   }
   const statuses = (messages: LiveServerMessage[]) =>
     messages.flatMap((message) => (message.type === "operation" ? [message.operation.status] : []));
@@ -154,6 +156,55 @@ describe("live channel across managers, through Redis", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(onThird.isClosed()).toBe(false);
   });
+
+  it(`holds an account to ${maxLiveConnectionsPerUser} live connections across the managers that share Redis`, async () => {
+    await second.auth.createUser({ username: "tabs", password, isSuperuser: false });
+    const token = (await second.auth.login("tabs", password)).token;
+    const [first, other] = [apps[0] as FastifyInstance, apps[1] as FastifyInstance];
+    const held = [];
+    for (let i = 0; i < maxLiveConnectionsPerUser; i++) held.push(await open(i % 2 === 0 ? first : other, token));
+    for (const app of [first, other]) {
+      const refused = await upgradeStatus(app, token);
+      expect(refused).toEqual({ status: 429, code: "LIVE_CONNECTION_LIMIT" });
+    }
+    // one tab closed on manager 1 makes room on manager 2
+    held[0]?.socket.close();
+    await held[0]?.closed;
+    await expect.poll(() => upgradeStatus(other, token).then((answer) => answer.status)).toBe(101);
+    // the manager without Redis counts its own
+    expect((await upgradeStatus(apps[2] as FastifyInstance, token)).status).toBe(101);
+  });
+
+  /** The answer to a live channel upgrade: 101 (then closed at once), or the refusal's status and code. */
+  async function upgradeStatus(app: FastifyInstance, token: string): Promise<{ status: number; code?: string }> {
+    const address = addresses.get(app) ?? (await app.listen({ host: "127.0.0.1", port: 0 })).replace(/^http/, "ws");
+    addresses.set(app, address);
+    const socket = new WebSocket(`${address}/ws`, {
+      headers: { origin: `http://${new URL(address).host}`, cookie: `director_session=${token}` },
+    });
+    sockets.push(socket);
+    // a refused upgrade ends the socket before it opens: that error is the expected outcome, not a failure
+    socket.on("error", () => {});
+    return new Promise((resolve) => {
+      socket.once("open", () => resolve({ status: 101 }));
+      socket.once("unexpected-response", (_request, response) => {
+        let body = "";
+        const answer = () => {
+          let code: string | undefined;
+          try {
+            code = JSON.parse(body).error?.code;
+          } catch {
+            code = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, ...(code === undefined ? {} : { code }) });
+          socket.terminate();
+        };
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.once("end", answer);
+        response.once("close", answer);
+      });
+    });
+  }
 
   it("keeps ids only on the channel, under the installation's key prefix", async () => {
     const listener = new Redis(redisUrl);

@@ -11,7 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { buildTestManagerApp } from "../../testing/test-app.js";
-import { maxLiveConnectionsPerUser } from "./live.routes.js";
+import { maxLiveConnectionsPerUser } from "./live-places.js";
 import { InProcessOperationEvents } from "./operation-events.js";
 import { publishingOperationStore } from "./publishing-operation-store.js";
 

@@ -1,22 +1,19 @@
 import { liveCloseCodes } from "@director/contracts/manager-live";
 import { platformRoutes } from "@director/contracts/manager-routes-accounts";
-import { DirectorError } from "@director/domain/errors";
 import type { User } from "@director/domain/user";
 import type {} from "@fastify/websocket"; // the `websocket: true` route option and handler types
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { actorOf } from "../../http/api-routes.js";
 import { sessionTokenOf } from "../../http/authenticate.js";
-import { ConnectionLimits } from "../../http/connection-limits.js";
 import { assertSameOrigin } from "../../http/same-origin.js";
 import type { AuthService } from "../auth/auth.service.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { LiveConnection } from "./live-connection.js";
 import type { LiveHub } from "./live-hub.js";
+import { InProcessLivePlaces, type LivePlaces } from "./live-places.js";
 import type { LiveSessions } from "./live-sessions.js";
 
-/** Open live connections one account may hold (tabs, phones); more is a script, not a person. */
-export const maxLiveConnectionsPerUser = 20;
 /** A connection that answers no ping within this long is dropped (a laptop closed, a network gone). */
 const pingIntervalMs = 30_000;
 
@@ -32,19 +29,14 @@ export function registerLiveRoutes(
     hub: LiveHub;
     /** where logout and disabling an account close the connections at once */
     sessions: LiveSessions;
+    /** the places of live connections per account; absent: counted by this process alone */
+    places?: LivePlaces;
     log: Logger;
     recheckMs?: number;
   },
 ): void {
   const actors = new WeakMap<FastifyRequest, User>();
-  const open = new ConnectionLimits(
-    { perAccount: maxLiveConnectionsPerUser },
-    () =>
-      new DirectorError(
-        "LIVE_CONNECTION_LIMIT",
-        `At most ${maxLiveConnectionsPerUser} live connections per account: close some Director tabs.`,
-      ),
-  );
+  const places = deps.places ?? new InProcessLivePlaces();
 
   app.get(
     platformRoutes.live.path,
@@ -60,7 +52,7 @@ export function registerLiveRoutes(
         // (the plugin destroys the socket of an upgrade answered over HTTP). A plain GET, which the plugin answers
         // 404 on a connection that may stay open, takes none.
         if (request.ws) {
-          const release = open.take(actor.id);
+          const release = await places.take(actor.id);
           const connection = request.raw.socket;
           // A client gone while we authenticated closed its socket already: that `close` will not come again.
           if (connection.destroyed) release();
