@@ -117,6 +117,22 @@ describe("director up: a site's own domain with a certificate from ACME", () => 
     expect(login.status, login.body).toBe(200);
     const cookie = String(login.headers["set-cookie"]);
     expect(cookie).toMatch(/^__Host-director_session=[^;]+;.*Secure/);
+    // A database import as large as DIRECTOR_MAX_DATABASE_IMPORT_BYTES allows gets through nginx to the manager
+    // (which answers that chess has no database), not refused by nginx at the 10 MiB upload limit.
+    const dump = Buffer.alloc(24 * 1024 * 1024, 1);
+    const imported = await httpsRequest({
+      port: httpsPort,
+      servername: publicHost,
+      ca: root,
+      method: "POST",
+      path: "/api/sites/chess/database/import",
+      body: dump,
+      headers: { authorization: `Bearer ${JSON.parse(login.body).token}` },
+      timeoutMs: 60_000,
+    });
+    expect(imported.headers["content-type"], imported.body).toMatch(/^application\/json/);
+    expect(imported.status).not.toBe(413);
+    expect(JSON.parse(imported.body).error.code).not.toBe("DATABASE_IMPORT_TOO_LARGE");
     // Plain HTTP to Director's name goes to HTTPS, keeping the path.
     const plain = await httpRequest({ url: `${director.sitesUrl}/sites/chess`, host: publicHost });
     expect(plain.status).toBe(301);

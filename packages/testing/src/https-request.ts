@@ -28,6 +28,10 @@ export interface HttpsRequestOptions {
   method?: string;
   /** sent as JSON */
   json?: unknown;
+  /** sent as it is (application/octet-stream), when there is no `json` */
+  body?: Buffer;
+  /** more request headers (an Authorization) */
+  headers?: Record<string, string>;
   /** the only CA trusted */
   ca: string;
   /** default: a fresh connection with a full handshake (no keep-alive, no TLS session resumption) */
@@ -50,7 +54,8 @@ export async function httpsRequest(options: HttpsRequestOptions): Promise<HttpsA
 export function openHttpsRequest(
   options: HttpsRequestOptions,
 ): Promise<{ answer: Omit<HttpsAnswer, "body">; message: IncomingMessage }> {
-  const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+  const body = options.json === undefined ? options.body : JSON.stringify(options.json);
+  const contentType = options.json === undefined ? "application/octet-stream" : "application/json";
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -63,7 +68,8 @@ export function openHttpsRequest(
           host: options.host ?? options.servername,
           ...(body === undefined
             ? {}
-            : { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }),
+            : { "content-type": contentType, "content-length": String(Buffer.byteLength(body)) }),
+          ...options.headers,
         },
         ca: options.ca,
         agent: options.agent ?? new Agent({ keepAlive: false, maxCachedSessions: 0 }),

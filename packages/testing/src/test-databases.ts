@@ -41,8 +41,11 @@ export const quietTestLog = {
   warn: (details: Record<string, unknown>, message: string): void => console.warn(message, details),
 };
 
-/** Creates, migrates and returns a uniquely named database on the PostgreSQL server. */
-export async function createServerTestDatabase(): Promise<ServerTestDatabase> {
+/**
+ * Creates, migrates and returns a uniquely named database on the PostgreSQL server; `{ migrated: false }` leaves it
+ * empty (what a restore starts from).
+ */
+export async function createServerTestDatabase(options: { migrated?: boolean } = {}): Promise<ServerTestDatabase> {
   // Tests read the environment directly: they have no config.ts, and this is the one knob CI needs.
   const adminUrl = process.env.DIRECTOR_TEST_DATABASE_URL ?? defaultAdminUrl;
   const name = `director_test_${process.pid}_${randomBytes(4).toString("hex")}`;
@@ -60,7 +63,7 @@ export async function createServerTestDatabase(): Promise<ServerTestDatabase> {
     return dropping;
   };
   try {
-    await migrateToLatest(db);
+    if (options.migrated ?? true) await migrateToLatest(db);
   } catch (error) {
     await drop();
     throw error;

@@ -228,7 +228,10 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
           httpListen: edgeListen,
           tlsListen: httpsListen,
           upstream: `${managerHost}:${config.managerPort}`,
-          clientBodyLimitBytes: managerConfig.files.maxUploadBytes + 1024 * 1024,
+          // The largest body the manager takes (an upload, or a database import, 100 MiB by default), with room for
+          // the request's head: nginx must not refuse what the manager would take, nor take what it would refuse.
+          clientBodyLimitBytes:
+            Math.max(managerConfig.files.maxUploadBytes, managerConfig.files.maxDatabaseImportBytes) + 1024 * 1024,
           hstsMaxAgeSeconds: orchestratorConfig.balancer.hstsMaxAgeSeconds,
         },
         log: log.child({ component: "manager-https" }),
