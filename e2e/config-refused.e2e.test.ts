@@ -49,14 +49,15 @@ describe("a bad configuration", () => {
     expect(stderr).toMatch(/^director: The director up's configuration is invalid:\n/);
     expect(stderr.trimEnd()).toMatch(/ \[CONFIG_INVALID\]$/);
     const named = stderr.split("\n").flatMap((line) => (line.startsWith("- ") ? [line.slice(2).split(":")[0]] : []));
+    // each variable once, though the orchestrator, the router and the manager all read the metrics token
     expect(named).toEqual([
       "DIRECTOR_MANAGER_PORT",
       "DIRECTOR_TOPOLOGY",
+      "DIRECTOR_METRICS_TOKEN",
       "DIRECTOR_SITE_EGRESS",
       "DIRECTOR_SITE_MEMORY_BYTES",
       "DIRECTOR_LOGIN_WINDOW_MS",
       "DIRECTOR_OIDC_CLIENT_SECRET",
-      "DIRECTOR_METRICS_TOKEN",
     ]);
     for (const secret of ["s3cr3t!", "metrics-s3cr3t"]) expect(stderr).not.toContain(secret);
     // nothing was started: not even the data directory exists
