@@ -271,17 +271,29 @@ describe("director up: SSH, SFTP and scp into a site", () => {
   it("runs as a process of its own with `director shell`, on the same manager", async () => {
     const secrets = JSON.parse(await readFile(path.join(director.dataDir, "secrets.json"), "utf8"));
     const port = await freePort();
+    const probePort = await freePort();
+    const metricsToken = "m".repeat(24);
     const shell = await ComponentProcess.start("shell", {
       DIRECTOR_MANAGER_URL: director.managerUrl,
       DIRECTOR_SHELL_TOKEN: secrets.shellToken,
       DIRECTOR_SHELL_HOST: "127.0.0.1",
       DIRECTOR_SHELL_PORT: String(port),
       DIRECTOR_SHELL_HOST_KEYS_DIR: path.join(home.dir, "standalone-host-keys"),
+      DIRECTOR_SHELL_PROBE_PORT: String(probePort),
+      DIRECTOR_METRICS_TOKEN: metricsToken,
     });
     try {
       const run = () =>
         runClient("ssh", [...home.keyOptions(annKey), "-p", String(port), "ann+notes@127.0.0.1", "echo standalone"]);
       await waitFor(async () => (await run()).stdout === "standalone\n", 30_000);
+      // its probes: ready (listening, the manager answering), and the login counted in its metrics
+      const ready = await httpRequest({ url: `http://127.0.0.1:${probePort}/readyz` });
+      expect([ready.status, ready.json().checks]).toEqual([200, { ssh: { ok: true }, manager: { ok: true } }]);
+      const metrics = await httpRequest({
+        url: `http://127.0.0.1:${probePort}/metrics`,
+        headers: { authorization: `Bearer ${metricsToken}` },
+      });
+      expect(metrics.text).toMatch(/^director_shell_logins_total [1-9]/m);
       // Without the manager's token it logs nobody in.
       const wrongToken = await ComponentProcess.start("shell", {
         DIRECTOR_MANAGER_URL: director.managerUrl,

@@ -363,7 +363,7 @@ export const managerConfigTable = {
     probePort: variable({
       env: "DIRECTOR_WORKER_PROBE_PORT",
       schema: z.coerce.number().int().min(1).max(65535).optional(),
-      doc: "a worker's port for GET /healthz and GET /readyz (on DIRECTOR_MANAGER_HOST); a worker serves nothing else",
+      doc: "a worker's port for GET /healthz, GET /readyz and, with DIRECTOR_METRICS_TOKEN, GET /metrics (on DIRECTOR_MANAGER_HOST); a worker serves nothing else",
       defaultDoc: "none: the worker listens on no port",
     }),
     concurrency: variable({

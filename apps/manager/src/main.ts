@@ -4,6 +4,7 @@
  */
 import type { DatabaseHandle } from "@director/db/database";
 import { ComponentMetrics } from "@director/http-kit/component-metrics";
+import { buildProbeApp } from "@director/http-kit/probe-app";
 import type { Logger } from "pino";
 import { SmtpMailer } from "./adapters/smtp-mailer.js";
 import type { Wakeup } from "./adapters/wakeup.js";
@@ -11,7 +12,6 @@ import type { ManagerConfig } from "./config.js";
 import type { AuthService } from "./features/auth/auth.service.js";
 import { managerReadinessChecks } from "./features/health/manager-readiness.js";
 import { WorkerMetrics } from "./features/metrics/worker-metrics.js";
-import { buildProbeApp } from "./http/probe-app.js";
 import { createManager } from "./manager.js";
 import { connectManagerAdapters } from "./manager-adapters.js";
 

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { type ConfigOf, variable } from "@director/config/config-table";
 import { defineConfig, type Environment } from "@director/config/load-config";
+import { metricsTokenVariable } from "@director/http-kit/internal-api-config";
 import type { InternalToken } from "@director/http-kit/internal-auth";
 import { z } from "zod";
 
@@ -62,6 +63,20 @@ export const shellConfigTable = {
     schema: durationMs.default(30_000),
     doc: "a connection that has not logged in after this long is closed",
   }),
+  probe: {
+    host: variable({
+      env: "DIRECTOR_SHELL_PROBE_HOST",
+      schema: z.string().min(1).default("127.0.0.1"),
+      doc: "the address of the shell server's probes (keep it off the public network)",
+    }),
+    port: variable({
+      env: "DIRECTOR_SHELL_PROBE_PORT",
+      schema: z.coerce.number().int().min(0).max(65535).optional(),
+      doc: "a port for GET /healthz, GET /readyz (the SSH listener, the manager) and, with DIRECTOR_METRICS_TOKEN, GET /metrics",
+      defaultDoc: "none: no probes (check the SSH port instead)",
+    }),
+  },
+  metricsToken: metricsTokenVariable(),
   failureDelayMs: variable({
     env: "DIRECTOR_SHELL_FAILURE_DELAY_MS",
     schema: durationMs.default(1_000),

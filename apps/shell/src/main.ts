@@ -2,11 +2,14 @@
  * The shell server's composition root: config → host keys → the manager's API → the SSH server. `createShell` is what
  * `director up` runs in its process; `runShell` is `director shell`, the standalone process.
  */
+import { componentMetricsOf } from "@director/http-kit/component-metrics";
 import { InternalClient } from "@director/http-kit/internal-client";
+import { buildProbeApp } from "@director/http-kit/probe-app";
 import type { Logger } from "pino";
 import { type HostKey, loadOrCreateHostKeys } from "./adapters/host-key-files.js";
 import { ManagerShellApi, type ShellManager } from "./adapters/manager-shell-api.js";
 import type { ShellConfig } from "./config.js";
+import { ShellMetrics, shellReadiness } from "./probes/shell-probes.js";
 import { SshServer } from "./ssh/ssh-server.js";
 
 export interface ShellHandle {
@@ -32,7 +35,9 @@ export async function createShell(
     );
   let port = config.listen.port;
   const host = deps.publicHost ?? "HOST";
-  const server = new SshServer({
+  const metrics = componentMetricsOf("shell", config.metricsToken);
+  const observer = metrics === undefined ? undefined : new ShellMetrics(metrics);
+  const ssh = new SshServer({
     hostKeys: hostKeys.map((key) => key.privateKey),
     manager,
     maxConnections: config.maxConnections,
@@ -41,7 +46,20 @@ export async function createShell(
     failureDelayMs: config.failureDelayMs,
     siteHint: (username) => `-p ${port} ${username}+SITE@${host}`,
     log,
+    ...(observer === undefined ? {} : { observer }),
   });
+  observer?.watch(ssh);
+  const probes =
+    config.probe.port === undefined
+      ? null
+      : buildProbeApp({
+          component: "shell",
+          readiness: shellReadiness(ssh, config.manager.url),
+          log: log.child({ component: "probes" }),
+          ...(metrics === undefined || config.metricsToken === undefined
+            ? {}
+            : { metrics: { metrics, token: config.metricsToken } }),
+        });
   let reportTimer: NodeJS.Timeout | null = null;
   let isClosed = false;
   const report = async () => {
@@ -59,15 +77,20 @@ export async function createShell(
   return {
     hostKeys,
     listen: async () => {
-      port = await server.listen(config.listen.host, config.listen.port);
+      port = await ssh.listen(config.listen.host, config.listen.port);
       log.info({ host: config.listen.host, port }, "shell server listening");
+      if (probes !== null && config.probe.port !== undefined) {
+        const probeUrl = await probes.listen({ host: config.probe.host, port: config.probe.port });
+        log.info({ url: probeUrl }, "shell server probes listening");
+      }
       void report();
       return port;
     },
     close: async () => {
       isClosed = true;
       if (reportTimer !== null) clearTimeout(reportTimer);
-      await server.close();
+      await probes?.close();
+      await ssh.close();
     },
   };
 }

@@ -13,7 +13,7 @@ import { type InternalToken, isAuthorized } from "./internal-auth.js";
 import type { CallerCheck } from "./routes.js";
 import { registerRoute } from "./routes.js";
 
-export type MetricsComponent = "worker" | "orchestrator" | "router";
+export type MetricsComponent = "worker" | "orchestrator" | "router" | "shell";
 
 /** What an nginx reload came to, as the reload metrics count it. */
 export type ReloadOutcome = "ok" | "failed";

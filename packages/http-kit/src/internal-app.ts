@@ -1,12 +1,12 @@
-import { healthRoute, livenessRoute, readinessRoute } from "@director/contracts/internal-health";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { type ComponentMetrics, metricsTokenCheck, serveMetrics } from "./component-metrics.js";
 import { answerFrameworkError, installErrorHandling } from "./error-handler.js";
 import { type InternalToken, internalTokenCheck } from "./internal-auth.js";
-import { checkReadiness, type ReadinessChecks } from "./readiness.js";
-import { registerRoute, requireDeclaredCallers } from "./routes.js";
+import { registerProbeRoutes } from "./probe-app.js";
+import type { ReadinessChecks } from "./readiness.js";
+import { requireDeclaredCallers } from "./routes.js";
 
 /** What every internal API starts from: its component name (reported by /health), its token(s) and its logger. */
 export interface InternalAppOptions {
@@ -52,12 +52,6 @@ export function buildInternalApp({
     ...(metrics === undefined ? {} : { metrics: metricsTokenCheck(metrics.token) }),
   });
   if (metrics !== undefined) serveMetrics(app, metrics.metrics);
-  registerRoute(app, healthRoute, async () => ({ ok: true as const, component }));
-  registerRoute(app, livenessRoute, async () => ({ ok: true as const, component }));
-  registerRoute(app, readinessRoute, async ({ reply }) => {
-    const answer = await checkReadiness(component, readiness);
-    if (!answer.ready) reply.code(503);
-    return answer;
-  });
+  registerProbeRoutes(app, component, readiness);
   return app;
 }

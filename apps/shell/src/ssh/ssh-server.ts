@@ -23,6 +23,16 @@ export interface SshServerOptions {
   /** `alice+SITE@host -p 2222` as people should type it, for messages */
   siteHint: (username: string) => string;
   log: Logger;
+  /** told of refused connections and of logins (the shell server's metrics) */
+  observer?: SshServerObserver;
+}
+
+/** What the shell server's metrics count; each method returns at once and never throws. */
+export interface SshServerObserver {
+  /** a connection closed at once: too many open, in all or from its address */
+  connectionRefused(): void;
+  /** a connection logged in */
+  loggedIn(): void;
 }
 
 export class SshServer {
@@ -30,6 +40,7 @@ export class SshServer {
   readonly #server: Server;
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
+  #isListening = false;
 
   constructor(options: SshServerOptions) {
     this.#options = options;
@@ -55,6 +66,7 @@ export class SshServer {
       this.#server.once("error", refuse);
       this.#server.listen(port, host, () => {
         this.#server.off("error", refuse);
+        this.#isListening = true;
         resolve((this.#server.address() as AddressInfo).port);
       });
     });
@@ -62,6 +74,7 @@ export class SshServer {
 
   /** Stops listening and ends every connection (their logins end at the manager). */
   async close(): Promise<void> {
+    this.#isListening = false;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const client of this.#connections) client.end();
     await closed;
@@ -69,6 +82,11 @@ export class SshServer {
 
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Whether it listens (for the readiness probe). */
+  get isListening(): boolean {
+    return this.#isListening;
   }
 
   #accept(client: Connection, address: string): void {
@@ -81,6 +99,7 @@ export class SshServer {
       fromAddress >= this.#options.maxConnectionsPerAddress
     ) {
       log.warn("an SSH connection was refused: too many open");
+      this.#options.observer?.connectionRefused();
       client.end();
       return;
     }
@@ -109,6 +128,7 @@ export class SshServer {
         client.end();
         return;
       }
+      this.#options.observer?.loggedIn();
       client.on("session", (accept) => {
         serveSession(accept(), {
           manager: this.#options.manager,
