@@ -180,7 +180,7 @@ export const managerConfigTable = {
         .string()
         .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
         .optional(),
-      doc: "Redis every manager and worker shares (`redis://host:6379/0`): login limits and live operation events across them",
+      doc: "Redis every manager and worker shares (`redis://host:6379/0`): login and account limits, live connections and live operation events across them",
       defaultDoc: "none: each manager counts logins in its own memory",
       isSecret: true,
     }),

@@ -8,6 +8,7 @@ import { repositoriesOn, unitOfWork } from "@director/db/unit-of-work";
 import type { SiteRecord as Site } from "@director/domain/site";
 import { OAuth2IdentityProvider } from "./adapters/oauth2-identity-provider.js";
 import { OpenIdIdentityProvider } from "./adapters/openid-identity-provider.js";
+import { RedisAccountRateLimit } from "./adapters/redis-account-rate-limit.js";
 import { RedisLoginFailures } from "./adapters/redis-login-failures.js";
 import { SecretBox } from "./adapters/secret-box.js";
 import type { ManagerConfig } from "./config.js";
@@ -29,7 +30,11 @@ import { MembersService } from "./features/members/members.service.js";
 import { ManagerMetrics } from "./features/metrics/manager-metrics.js";
 import { OperationsAdminService } from "./features/operations/operations-admin.service.js";
 import { siteSpecs } from "./features/operations/site-specs.js";
-import { InMemoryAccountRateLimit } from "./features/rate-limits/account-rate-limit.js";
+import {
+  type AccountLimitRule,
+  type AccountRateLimit,
+  InMemoryAccountRateLimit,
+} from "./features/rate-limits/account-rate-limit.js";
 import { DatabaseReconcile } from "./features/reconcile/database-reconcile.js";
 import { ReconcileService } from "./features/reconcile/reconcile.service.js";
 import { LoginFailures } from "./features/shell/login-failures.js";
@@ -58,6 +63,12 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
   const repositories = repositoriesOn(db);
   const inTransaction = unitOfWork(db);
   const { windowMs } = config.accountLimits;
+  // With Redis, every manager counts an account's uses together.
+  const { redis } = adapters;
+  const accountLimit = (options: { limit: string; what: string; rule: AccountLimitRule }): AccountRateLimit =>
+    redis === null
+      ? new InMemoryAccountRateLimit(options)
+      : new RedisAccountRateLimit(redis, config.redis.keyPrefix, options);
   const auth = new AuthService({
     users: repositories.users,
     sessions: repositories.sessions,
@@ -160,7 +171,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
     members: new MembersService({
       sites,
       members: repositories.sites,
-      invitations: new InMemoryAccountRateLimit({
+      invitations: accountLimit({
         limit: "invitations",
         what: "invitations",
         rule: { max: config.accountLimits.inviteMaxPerAccount, windowMs },
@@ -172,7 +183,7 @@ export function createManagerServices(config: ManagerConfig, adapters: ManagerAd
       requests: repositories.siteRequests,
       users: repositories.users,
       sites: repositories.sites,
-      requestLimit: new InMemoryAccountRateLimit({
+      requestLimit: accountLimit({
         limit: "site_requests",
         what: "site requests",
         rule: { max: config.accountLimits.siteRequestMaxPerAccount, windowMs },

@@ -70,7 +70,7 @@ export class MembersService {
       const { user, isInvited } = await users.findOrInvite(parsed);
       if (isInvited) {
         // Refused here, the transaction rolls back: the invited account is not made.
-        this.#deps.invitations.take(actor);
+        await this.#deps.invitations.take(actor);
         await audit.record({
           actorUserId: actor.id,
           action: "user.invite",

@@ -1,7 +1,8 @@
 /**
  * Limits on how often one account may do something that reaches other people: ask for a site (each request mails a
  * teacher the text the student wrote) and invite a username (each makes an account nobody asked for). Counted per
- * account in this process's memory, like the login limits: several manager instances each count on their own.
+ * account in this process's memory, or, with DIRECTOR_REDIS_URL, by every manager together
+ * (adapters/redis-account-rate-limit.ts), like the login limits.
  *
  * Administrators are not counted: they invite without any limit through POST /api/admin/users anyway, they act for
  * the institution (adding a class to a site), and everything they do is in the audit log.
@@ -22,11 +23,25 @@ export interface AccountRateLimit {
    * Counts one use by `actor`, or throws ACCOUNT_RATE_LIMITED (details: `limit`, `max`, `retryAfterSeconds`) when
    * the window's uses are spent; a refused use is not counted. Administrators pass uncounted.
    */
-  take(actor: Actor): void;
+  take(actor: Actor): void | Promise<void>;
 }
 
 /** When this many accounts are tracked, windows that ended are dropped (the map never outgrows the active accounts). */
 const sweepAtSize = 1024;
+
+/** The refusal, the same whoever counts. */
+export function accountRateLimited(
+  options: { limit: string; what: string; rule: AccountLimitRule },
+  retryAfterSeconds: number,
+): DirectorError {
+  const { limit, what, rule } = options;
+  return new DirectorError(
+    "ACCOUNT_RATE_LIMITED",
+    `At most ${rule.max} ${what} per account in ${inWords(Math.round(rule.windowMs / 1000))}; ` +
+      `try again in ${inWords(retryAfterSeconds)}.`,
+    { details: { limit, max: rule.max, retryAfterSeconds } },
+  );
+}
 
 function inWords(seconds: number): string {
   return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
@@ -59,12 +74,7 @@ export class InMemoryAccountRateLimit implements AccountRateLimit {
     }
     if (window.count >= this.#rule.max) {
       const retryAfterSeconds = Math.max(1, Math.ceil((window.startedAtMs + this.#rule.windowMs - nowMs) / 1000));
-      throw new DirectorError(
-        "ACCOUNT_RATE_LIMITED",
-        `At most ${this.#rule.max} ${this.#what} per account in ${inWords(Math.round(this.#rule.windowMs / 1000))}; ` +
-          `try again in ${inWords(retryAfterSeconds)}.`,
-        { details: { limit: this.#limit, max: this.#rule.max, retryAfterSeconds } },
-      );
+      throw accountRateLimited({ limit: this.#limit, what: this.#what, rule: this.#rule }, retryAfterSeconds);
     }
     window.count += 1;
   }

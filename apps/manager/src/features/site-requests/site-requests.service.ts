@@ -80,7 +80,7 @@ export class SiteRequestsService {
     }
     if (await this.#deps.sites.findByName(siteName)) throw siteNameTaken(siteName);
     // Counted once the request is sound: only requests that would mail a teacher use up the allowance.
-    this.#deps.requestLimit.take(actor);
+    await this.#deps.requestLimit.take(actor);
     const created = await this.#deps.inTransaction(async ({ siteRequests: requests, audit, mailOutbox: outbox }) => {
       const request = await requests.create({
         requesterId: actor.id,
