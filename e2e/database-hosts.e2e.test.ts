@@ -3,7 +3,7 @@
  * user postgres, trust), which the orchestrator checks by connecting to it, and sees it listed without its admin
  * password; a host nobody listens on is refused and not stored. `director up` made the secrets key itself.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiSession } from "./support/api.js";
@@ -41,12 +41,7 @@ describe("database hosts on director up", () => {
   });
 
   afterAll(async () => {
-    try {
-      await director?.stop();
-      await director?.removeDockerObjects();
-    } finally {
-      if (director) await rm(director.dataDir, { recursive: true, force: true });
-    }
+    await director?.dispose();
   });
 
   it("keeps a secrets key it made in secrets.json", async () => {

@@ -6,7 +6,7 @@
  * site's database goes out through an export and comes back through an import with this machine's pg_dump 15, and
  * survives a restart with its data and with what an administrator changed.
  */
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
 import path from "node:path";
 import { runCommand } from "@director/host/run-command";
@@ -85,12 +85,7 @@ describe("director up's PostgreSQL host for site databases", () => {
   }, 240_000);
 
   afterAll(async () => {
-    try {
-      await director?.stop();
-      await director?.removeDockerObjects();
-    } finally {
-      if (director) await rm(director.dataDir, { recursive: true, force: true });
-    }
+    await director?.dispose();
   });
 
   it("is registered as the host `local`, on the gateway, and passes the orchestrator's check", async () => {

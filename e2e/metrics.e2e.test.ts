@@ -4,7 +4,7 @@
  * to that token only (not to their own internal tokens). The shared nginx's reloads are the orchestrator's.
  */
 import { randomBytes } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { httpRequest } from "@director/testing/http-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,12 +28,7 @@ describe("director up's metrics", () => {
   });
 
   afterAll(async () => {
-    try {
-      await director?.stop();
-      await director?.removeDockerObjects();
-    } finally {
-      if (director) await rm(director.dataDir, { recursive: true, force: true });
-    }
+    await director?.dispose();
   });
 
   const scrape = (port: number, token?: string) =>

@@ -32,13 +32,7 @@ describe("director reconcile", () => {
   });
 
   afterAll(async () => {
-    try {
-      await director?.stop();
-      // Whatever this installation left on the engine: its services (found by its label) and its site network.
-      await director?.removeDockerObjects();
-    } finally {
-      if (director) await rm(director.dataDir, { recursive: true, force: true });
-    }
+    await director?.dispose();
   });
 
   const get = (name: string) =>

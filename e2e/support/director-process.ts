@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdtemp, readFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseMountInfo } from "@director/host/nosuid-mount";
@@ -144,6 +144,19 @@ export class DirectorProcess {
     if (id !== null) await removeInstallationDockerObjects(id);
     await unmountBelow(this.dataDir);
     await detachLoopDevicesBelow(this.dataDir);
+  }
+
+  /**
+   * Everything a test's installation leaves, gone: the process stopped, its Docker objects and mounts removed, and
+   * its data directory deleted, even when a step before failed.
+   */
+  async dispose(): Promise<void> {
+    try {
+      await this.stop();
+      await this.removeDockerObjects();
+    } finally {
+      await rm(this.dataDir, { recursive: true, force: true });
+    }
   }
 
   /** Runs another `director` command against this installation; `stdin` is written to it. */

@@ -22,4 +22,5 @@ export { connectDocker } from "./connect-docker.js";
 export { type ManagerServerEnv, renderManagerServer } from "./core/render-manager-server.js";
 export { SiteDatabases } from "./core/site-databases.js";
 export { siteUserOf } from "./core/site-user.js";
-export { createOrchestrator, runOrchestrator } from "./main.js";
+export { createOrchestrator } from "./main.js";
+export { runOrchestrator } from "./run-orchestrator.js";

@@ -1,21 +1,18 @@
 /**
  * The orchestrator's composition root: config → adapters → HTTP app. Nothing else wires.
  * `createOrchestrator` takes the balancer's nginx files from the caller, because under `director up` one nginx is
- * shared with the router; `runOrchestrator` is the standalone process with an nginx of its own.
+ * shared with the router; `runOrchestrator` (run-orchestrator.ts) is the standalone process with an nginx of its own.
  */
 
 import path from "node:path";
 import { DirectorError } from "@director/domain/errors";
-import { parseListenAddress } from "@director/domain/listen-address";
 import type { SiteId } from "@director/domain/site";
 import type { ConfigFiles } from "@director/host/config-files";
-import { parseNginxConfigFileName } from "@director/host/nginx-config-file-name";
-import { NginxConfigStore } from "@director/host/nginx-config-store";
-import { NginxServer } from "@director/host/nginx-server";
+import type { NginxServer } from "@director/host/nginx-server";
 import { trafficLogLayout } from "@director/host/nginx-traffic-log";
 import { resolveNginxWorkerUser } from "@director/host/nginx-worker-user";
 import { ensureNosuidNodevMount, type SitesMount } from "@director/host/nosuid-mount";
-import { type ComponentMetrics, componentMetricsOf, servedMetrics } from "@director/http-kit/component-metrics";
+import { type ComponentMetrics, servedMetrics } from "@director/http-kit/component-metrics";
 import { acceptedTokens } from "@director/http-kit/internal-auth";
 import type { ReadinessChecks } from "@director/http-kit/readiness";
 import type { FastifyInstance } from "fastify";
@@ -37,7 +34,7 @@ import { assertSiteUidRangeFree } from "./adapters/site-uid-range.js";
 import { defaultSwarmSiteSettings } from "./adapters/swarm-service-spec.js";
 import { TaskAddressWatcher } from "./adapters/task-address-watcher.js";
 import type { OrchestratorConfig } from "./config.js";
-import { connectDocker, type DockerConnection } from "./connect-docker.js";
+import type { DockerConnection } from "./connect-docker.js";
 import { distributed } from "./core/image-distribution.js";
 import type { ServiceRuntime } from "./core/service-runtime.js";
 import { upgradeToSiteAccounts } from "./core/site-accounts-upgrade.js";
@@ -339,61 +336,4 @@ function sitesCertificateOf(config: OrchestratorConfig): { certificatePath: stri
     );
   }
   return { certificatePath, keyPath };
-}
-
-/** A running standalone orchestrator: its API URL and how to stop it and its nginx. */
-export interface RunningOrchestrator {
-  url: string;
-  close(): Promise<void>;
-}
-
-/**
- * Runs the orchestrator as its own process with its own balancer nginx (the split topology): site server blocks
- * in `<nginxDir>/sites`, plus a default server so that a request for an unknown host gets 404, not some site.
- */
-export async function runOrchestrator(config: OrchestratorConfig, log: Logger): Promise<RunningOrchestrator> {
-  const nginxLog = log.child({ component: "balancer-nginx" });
-  const defaultDir = path.join(config.balancer.nginxDir, "default");
-  const sitesDir = path.join(config.balancer.nginxDir, "sites");
-  const metrics = componentMetricsOf("orchestrator", config.metricsToken);
-  const server = new NginxServer({
-    prefixDir: config.balancer.nginxDir,
-    ...(metrics === undefined ? {} : { onReload: (outcome, seconds) => metrics.observeReload(outcome, seconds) }),
-    includeDirs: [defaultDir, sitesDir],
-    realIpFrom: config.balancer.trustedProxies,
-    ...(config.balancer.trafficLog ? { trafficLogPath: trafficLogLayout(config.balancer.nginxDir).livePath } : {}),
-    log: nginxLog,
-  });
-  await server.start();
-  try {
-    const listen = parseListenAddress(config.balancer.listen);
-    await new NginxConfigStore(defaultDir, server, nginxLog).put(
-      parseNginxConfigFileName("00-default.conf"),
-      `server {\n    listen ${listen} default_server;\n    return 404;\n}\n`,
-    );
-    const docker = await connectDocker(config, log);
-    const orchestrator = createOrchestrator(config, {
-      balancerFiles: new NginxConfigStore(sitesDir, server, nginxLog),
-      balancerNginx: server,
-      log,
-      ...docker,
-      ...(metrics === undefined ? {} : { metrics }),
-      readiness: {
-        nginx: () => server.assertRunning(),
-        ...(docker.dockerPing === undefined ? {} : { docker: docker.dockerPing }),
-      },
-    });
-    const url = await orchestrator.listen();
-    log.info({ url }, "orchestrator listening");
-    return {
-      url,
-      close: async () => {
-        await orchestrator.close();
-        await server.stop();
-      },
-    };
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
 }

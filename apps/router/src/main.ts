@@ -12,7 +12,12 @@ import { DirectorError } from "@director/domain/errors";
 import type { ConfigFiles } from "@director/host/config-files";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
 import { NginxServer } from "@director/host/nginx-server";
-import { type ComponentMetrics, componentMetricsOf, servedMetrics } from "@director/http-kit/component-metrics";
+import {
+  type ComponentMetrics,
+  componentMetricsOf,
+  nginxReloadsCountedIn,
+  servedMetrics,
+} from "@director/http-kit/component-metrics";
 import { acceptedTokens } from "@director/http-kit/internal-auth";
 import type { ReadinessChecks } from "@director/http-kit/readiness";
 import type { FastifyInstance } from "fastify";
@@ -121,7 +126,7 @@ export async function runRouter(config: RouterConfig, log: Logger): Promise<Runn
     prefixDir: config.edge.nginxDir,
     includeDirs: [routesDir],
     log: nginxLog,
-    ...(metrics === undefined ? {} : { onReload: (outcome, seconds) => metrics.observeReload(outcome, seconds) }),
+    ...nginxReloadsCountedIn(metrics),
   });
   await server.start();
   try {

@@ -74,6 +74,28 @@ export class ComponentMetrics {
   }
 }
 
+/** Tells `metrics` of every request `app` answers: its method, route pattern ("unmatched" for none), status, time. */
+export function countRequests(
+  app: FastifyInstance,
+  metrics: { observeRequest(method: string, route: string, status: number, durationSeconds: number): void },
+): void {
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? "unmatched",
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+}
+
+/** The nginx option (NginxServerOptions.onReload) that counts its reloads in `metrics`, when there are metrics. */
+export function nginxReloadsCountedIn(metrics: ComponentMetrics | undefined): {
+  onReload?: (outcome: ReloadOutcome, durationSeconds: number) => void;
+} {
+  return metrics === undefined ? {} : { onReload: (outcome, seconds) => metrics.observeReload(outcome, seconds) };
+}
+
 /** A component's metrics when a metrics token is configured (someone will read them), else undefined. */
 export function componentMetricsOf(
   component: MetricsComponent,
@@ -108,14 +130,7 @@ export function metricsTokenCheck(token: string): CallerCheck {
  * `metricsTokenCheck` for the `metrics` caller.
  */
 export function serveMetrics(app: FastifyInstance, metrics: ComponentMetrics): void {
-  app.addHook("onResponse", async (request, reply) => {
-    metrics.observeRequest(
-      request.method,
-      request.routeOptions.url ?? "unmatched",
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    );
-  });
+  countRequests(app, metrics);
   registerRoute(app, componentMetricsRoute, async ({ reply }) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );

@@ -6,9 +6,9 @@ import { DirectorError } from "@director/domain/errors";
 import { type Hostname, parseHostname } from "@director/domain/hostname";
 import { writeFileAtomic } from "@director/host/atomic-write";
 import { NginxConfigStore } from "@director/host/nginx-config-store";
-import { NginxServer, type NginxServerOptions } from "@director/host/nginx-server";
+import { NginxServer } from "@director/host/nginx-server";
 import { trafficLogLayout } from "@director/host/nginx-traffic-log";
-import { type ComponentMetrics, componentMetricsOf } from "@director/http-kit/component-metrics";
+import { componentMetricsOf, nginxReloadsCountedIn } from "@director/http-kit/component-metrics";
 import { InternalClient } from "@director/http-kit/internal-client";
 import { InProcessWakeup, loadManagerConfig, startManager } from "@director/manager";
 import { connectDocker, createOrchestrator, loadOrchestratorConfig } from "@director/orchestrator";
@@ -107,7 +107,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     const orchestratorMetrics = componentMetricsOf("orchestrator", orchestratorConfig.metricsToken);
     const balancerNginx = new NginxServer({
       prefixDir: nginxDir,
-      ...reloadsCountedIn(orchestratorMetrics),
+      ...nginxReloadsCountedIn(orchestratorMetrics),
       includeDirs: isShared ? [managerConfDir, routerConfDir, balancerConfDir] : [balancerConfDir],
       // Split: the router on this machine is in front, and sites must see its client's address, not its own.
       realIpFrom: isShared ? [] : ["127.0.0.1"],
@@ -133,7 +133,7 @@ export async function startDirector(config: UpConfig, log: Logger): Promise<Runn
     if (!isShared) {
       edgeNginx = new NginxServer({
         prefixDir: path.join(dataDir, "nginx-edge"),
-        ...reloadsCountedIn(routerMetrics),
+        ...nginxReloadsCountedIn(routerMetrics),
         includeDirs: [routerConfDir],
         log: log.child({ component: "nginx-edge" }),
       });
@@ -299,9 +299,4 @@ function managerHttpsPlan(
     "the manager is not served over HTTPS: set DIRECTOR_ACME_DIRECTORY_URL, or DIRECTOR_MANAGER_CERTIFICATE_FILE and _KEY_FILE",
   );
   return null;
-}
-
-/** The nginx option that counts its reloads in `metrics`, when there are metrics. */
-function reloadsCountedIn(metrics: ComponentMetrics | undefined): Pick<NginxServerOptions, "onReload"> {
-  return metrics === undefined ? {} : { onReload: (outcome, seconds) => metrics.observeReload(outcome, seconds) };
 }

@@ -43,7 +43,7 @@ export class RedisAccountRateLimit implements AccountRateLimit {
     } catch (error) {
       throw new DirectorError(
         "RATE_LIMITS_UNAVAILABLE",
-        "This is paused for a moment: its limit cannot be counted. Try again shortly.",
+        `New ${this.#options.what} are paused for a moment: their limit cannot be counted. Try again shortly.`,
         { cause: error },
       );
     }

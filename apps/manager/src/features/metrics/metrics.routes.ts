@@ -1,4 +1,5 @@
 import { platformRoutes } from "@director/contracts/manager-routes-accounts";
+import { countRequests } from "@director/http-kit/component-metrics";
 import type { FastifyInstance } from "fastify";
 import { registerApiRoute } from "../../http/api-routes.js";
 import type { ManagerMetrics } from "./manager-metrics.js";
@@ -10,14 +11,7 @@ import type { ManagerMetrics } from "./manager-metrics.js";
  */
 export function registerMetricsRoutes(app: FastifyInstance, deps: { metrics: ManagerMetrics }): void {
   const { metrics } = deps;
-  app.addHook("onResponse", async (request, reply) => {
-    metrics.observeRequest(
-      request.method,
-      request.routeOptions.url ?? "unmatched",
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    );
-  });
+  countRequests(app, metrics);
 
   registerApiRoute(app, platformRoutes.metrics, async ({ reply }) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
